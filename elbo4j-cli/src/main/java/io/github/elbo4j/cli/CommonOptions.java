@@ -1,0 +1,31 @@
+package io.github.elbo4j.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options every command shares. */
+public final class CommonOptions {
+
+    @Option(names = "--json", description = "Print one machine-readable JSON object on stdout.")
+    boolean json;
+
+    @Option(names = "--verbose", description = "Print stack traces of failures.")
+    boolean verbose;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Intra-op threads of the tensor engine (default: all cores).")
+    Integer threads;
+
+    /**
+     * Configures the engine's thread pools. Must run before the engine is first used, because
+     * PyTorch fixes its pools when it loads.
+     */
+    void configureEngine() {
+        System.setProperty("ai.djl.offline", "true");
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, got " + n);
+        }
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+}

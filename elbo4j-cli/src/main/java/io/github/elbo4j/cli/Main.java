@@ -1,0 +1,82 @@
+package io.github.elbo4j.cli;
+
+import io.github.elbo4j.data.DataException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code elbo4j} executable. */
+@Command(
+        name = "elbo4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Versions.class,
+        description = "Variational inference for the JVM: train, evaluate and use variational autoencoders.",
+        subcommands = {
+            TrainCommand.class,
+            EvalCommand.class,
+            SampleCommand.class,
+            ExportCommand.class,
+            DatasetsCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    /** Exit code of a runtime failure. */
+    public static final int RUNTIME_FAILURE = 1;
+    /** Exit code of bad usage or bad input. */
+    public static final int BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this directly). */
+    public static int execute(String... args) {
+        return newCommandLine().execute(args);
+    }
+
+    /** A command line whose failures become one-line messages with the documented exit codes. */
+    public static CommandLine newCommandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("elbo4j: " + e.getMessage());
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            return BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean verbose = parseResult.subcommands().stream()
+                    .anyMatch(p -> p.hasMatchedOption("--verbose"));
+            PrintWriter err = commandLine.getErr();
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            err.println("elbo4j: " + oneLine(e));
+            return isBadInput(e) ? BAD_INPUT : RUNTIME_FAILURE;
+        });
+        return cli;
+    }
+
+    private static boolean isBadInput(Exception e) {
+        return e instanceof DataException || e instanceof IllegalArgumentException;
+    }
+
+    private static String oneLine(Exception e) {
+        String message = e instanceof UncheckedIOException u && u.getCause() != null
+                ? u.getMessage() : e.getMessage();
+        if (message == null || message.isBlank()) {
+            message = e.getClass().getSimpleName();
+        }
+        return message.replace('\n', ' ').strip();
+    }
+}

@@ -1,0 +1,55 @@
+package io.github.elbo4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.elbo4j.data.DataSource;
+import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.data.DatasetSplits;
+import io.github.elbo4j.vae.RunDirectory;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Resolves the data a command over an existing run reads: {@code --data} or the run's own. */
+final class RunData {
+
+    private RunData() {}
+
+    /** Where the data came from, for messages, and the chosen split. */
+    record Selection(Path source, Dataset dataset, String split) {}
+
+    /**
+     * Loads {@code spec} (or, when null, the dataset the run was trained on) and picks
+     * {@code split}: test, valid or train; "test" falls back to valid, then train, when absent.
+     */
+    static Selection load(RunDirectory run, String spec, Path dataDir, String split, boolean allowDownload) {
+        String resolvedSpec = spec;
+        Path resolvedDir = dataDir;
+        if (resolvedSpec == null) {
+            JsonNode data = run.readConfig().path("data");
+            resolvedSpec = data.path("spec").asText("");
+            if (resolvedSpec.isEmpty()) {
+                throw new IllegalArgumentException(run.configFile() + ": records no dataset; pass --data");
+            }
+            String savedDir = data.path("data_dir").asText("");
+            if (resolvedDir == null && !savedDir.isEmpty()) {
+                resolvedDir = Path.of(savedDir);
+            }
+        }
+        DatasetSplits splits = DataSource.load(resolvedSpec, resolvedDir, allowDownload);
+        String wanted = split.toLowerCase(Locale.ROOT);
+        Dataset chosen = switch (wanted) {
+            case "test" -> splits.evaluationSplit();
+            case "valid" -> require(splits.valid(), resolvedSpec, "valid");
+            case "train" -> splits.train();
+            default -> throw new IllegalArgumentException("--split must be test, valid or train, got '" + split + "'");
+        };
+        String actual = chosen == splits.test() ? "test" : chosen == splits.valid() ? "valid" : "train";
+        return new Selection(Path.of(resolvedSpec), chosen, actual);
+    }
+
+    private static Dataset require(Dataset split, String spec, String name) {
+        if (split == null) {
+            throw new IllegalArgumentException(spec + ": has no " + name + " split");
+        }
+        return split;
+    }
+}

@@ -1,0 +1,211 @@
+package io.github.elbo4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.elbo4j.data.DataException;
+import io.github.elbo4j.data.DataSource;
+import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.data.DatasetSplits;
+import io.github.elbo4j.vae.Checkpoint;
+import io.github.elbo4j.vae.DataCompatibility;
+import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.Seeds;
+import io.github.elbo4j.vae.Trainer;
+import io.github.elbo4j.vae.TrainingConfig;
+import io.github.elbo4j.vae.TrainingResult;
+import io.github.elbo4j.vae.VaeConfig;
+import io.github.elbo4j.vae.VaeModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code elbo4j train}: trains a VAE and writes a run directory. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Train a variational autoencoder by maximizing the ELBO (single reparameterized sample,",
+            "analytic KL, Adam) and write a run directory: config.json, metrics.jsonl,",
+            "model.safetensors, model.json, checkpoints/ and plots/samples.png."
+        })
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Option(names = "--out", paramLabel = "RUN", required = true, description = "New run directory to create.")
+        Path out;
+
+        @Option(names = "--resume", paramLabel = "RUN", required = true,
+                description = "Continue an interrupted run from its latest checkpoint (--epochs may extend it).")
+        Path resume;
+    }
+
+    @Option(names = "--data", paramLabel = "DATA", defaultValue = "shapes",
+            description = "Dataset name (shapes, binarized-mnist, mnist, fashion-mnist), file or folder. Default: ${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where named datasets live (else $ELBO4J_DATA, then ~/.cache/elbo4j).")
+    Path dataDir;
+
+    @Option(names = "--allow-download", description = "Download a named dataset that is not found (checksums verified).")
+    boolean allowDownload;
+
+    @Mixin
+    ModelOptions model = new ModelOptions();
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set. Default: 20.")
+    Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
+    double learningRate;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of initialization, shuffling and noise. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    private static final int DEFAULT_EPOCHS = 20;
+    private static final int SAMPLE_GRID = 64;
+
+    @Override
+    public Integer call() {
+        common.configureEngine();
+        return target.resume != null ? resume(target.resume) : trainNew(target.out);
+    }
+
+    private int trainNew(Path out) {
+        TrainingConfig training = new TrainingConfig(
+                epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed);
+        DatasetSplits splits = DataSource.load(data, dataDir, allowDownload);
+        VaeConfig config = model.toConfig(splits.train().exampleShape());
+        check(config, splits, data);
+        RunDirectory run = RunDirectory.create(out);
+        run.writeConfig(describeRun(config, training, splits));
+        run.writeModelDescription(config);
+        try (NDManager manager = NDManager.newBaseManager();
+                VaeModel vae = VaeModel.initialize(config, manager, Seeds.derive(seed, Seeds.Stream.INIT, 0))) {
+            return finish(run, vae, manager, training, splits, null);
+        }
+    }
+
+    private int resume(Path runPath) {
+        RunDirectory run = RunDirectory.open(runPath);
+        JsonNode saved = run.readConfig();
+        JsonNode savedTraining = saved.path("training");
+        TrainingConfig training = new TrainingConfig(
+                epochs != null ? epochs : savedTraining.path("epochs").asInt(),
+                savedTraining.path("batch_size").asInt(),
+                savedTraining.path("learning_rate").asDouble(),
+                savedTraining.path("seed").asLong());
+        JsonNode savedData = saved.path("data");
+        String dataDirText = savedData.path("data_dir").asText("");
+        String savedSpec = savedData.path("spec").asText();
+        DatasetSplits splits = DataSource.load(savedSpec,
+                dataDirText.isEmpty() ? dataDir : Path.of(dataDirText), allowDownload);
+        VaeConfig config = run.readModelConfig();
+        check(config, splits, savedSpec);
+        if (!Files.isRegularFile(run.latestCheckpoint())) {
+            throw new DataException(run.latestCheckpoint(), null, "no checkpoint to resume from (the run stopped before its first epoch ended)");
+        }
+        Checkpoint checkpoint = Checkpoint.read(run.latestCheckpoint());
+        if (checkpoint.epoch() >= training.epochs()) {
+            throw new IllegalArgumentException(run.root() + ": already trained for " + checkpoint.epoch()
+                    + " epochs; pass --epochs with a larger number to continue");
+        }
+        ((ObjectNode) saved.path("training")).put("epochs", training.epochs());
+        run.writeConfig(saved);
+        run.truncateMetricsAfter(checkpoint.epoch());
+        try (NDManager manager = NDManager.newBaseManager();
+                VaeModel vae = VaeModel.fromParameters(config, checkpoint.parameters(), manager)) {
+            return finish(run, vae, manager, training, splits, checkpoint);
+        }
+    }
+
+    private static void check(VaeConfig config, DatasetSplits splits, String spec) {
+        Path source = Path.of(spec);
+        DataCompatibility.check(config, splits.train(), source);
+        if (splits.valid() != null) {
+            DataCompatibility.check(config, splits.valid(), source);
+        }
+    }
+
+    private int finish(RunDirectory run, VaeModel vae, NDManager manager, TrainingConfig training,
+            DatasetSplits splits, Checkpoint checkpoint) {
+        TrainingResult result;
+        try (TrainingProgress progress = new TrainingProgress()) {
+            result = new Trainer(training, progress).train(vae, splits.train(), splits.valid(), run, checkpoint);
+        }
+        run.writeModel(vae);
+        Path samples = SampleCommand.writeSamples(vae, manager, SAMPLE_GRID, training.seed(),
+                run.plotsDirectory().resolve("samples.png"));
+        ObjectNode json = Output.object();
+        json.put("run", run.root().toString());
+        json.put("epochs", result.epochs());
+        json.put("steps", result.steps());
+        Output.putNumber(json, "elbo", result.elbo());
+        Output.putNumber(json, "valid_elbo", result.validElbo());
+        Output.putNumber(json, "best_valid_elbo", result.bestValidElbo());
+        Output.putNumber(json, "samples_per_s", result.samplesPerS());
+        json.put("seconds", result.seconds());
+        json.put("skipped_steps", result.skippedSteps());
+        json.put("estimator", "single-sample reparameterized ELBO, analytic KL (nats per example)");
+        String human = String.format(
+                "Trained %d epochs (%d steps) in %.1f s, %.0f samples/s.%n"
+                        + "ELBO %.2f nats (train), %.2f nats (validation; single-sample, analytic KL).%n"
+                        + "Run directory: %s%nSamples: %s%nNext: elbo4j eval --run %s",
+                result.epochs(), result.steps(), result.seconds(), result.samplesPerS(),
+                result.elbo(), result.validElbo(), run.root(), samples, run.root());
+        Output.print(spec.commandLine().getOut(), common.json, json, human);
+        return 0;
+    }
+
+    private ObjectNode describeRun(VaeConfig config, TrainingConfig training, DatasetSplits splits) {
+        ObjectNode root = Output.object();
+        root.put("elbo4j_version", Versions.elbo4j());
+        root.put("djl_version", Versions.djl());
+        root.put("engine", Versions.engine());
+        root.put("created", Instant.now().toString());
+        root.put("seed", training.seed());
+        root.set("model", RunDirectory.describe(config));
+        ObjectNode t = root.putObject("training");
+        t.put("epochs", training.epochs());
+        t.put("batch_size", training.batchSize());
+        t.put("learning_rate", training.learningRate());
+        t.put("seed", training.seed());
+        t.put("objective", "elbo");
+        t.put("estimator", "single-sample reparameterized ELBO, analytic KL");
+        t.put("optimizer", "adam(beta1=0.9, beta2=0.999, eps=1e-8)");
+        ObjectNode d = root.putObject("data");
+        Path asPath = Path.of(data);
+        d.put("spec", Files.exists(asPath) ? asPath.toAbsolutePath().toString() : data);
+        d.put("data_dir", dataDir == null ? "" : dataDir.toAbsolutePath().toString());
+        describeSplit(d, "train", splits.train());
+        describeSplit(d, "valid", splits.valid());
+        describeSplit(d, "test", splits.test());
+        return root;
+    }
+
+    private static void describeSplit(ObjectNode parent, String name, Dataset split) {
+        if (split != null) {
+            ObjectNode s = parent.putObject(name);
+            s.put("rows", split.rows());
+            s.put("features", split.features());
+            s.put("fingerprint", split.fingerprint());
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package io.github.elbo4j.vae;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.elbo4j.data.DataException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The folder a training run writes and every other command reads (DESIGN §4):
+ * {@code config.json}, {@code metrics.jsonl}, {@code model.safetensors}, {@code model.json},
+ * {@code checkpoints/latest.safetensors}, {@code checkpoints/best.safetensors}, {@code plots/}.
+ */
+public final class RunDirectory {
+
+    /** Shared JSON mapper (pretty output for the human-readable files). */
+    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON_LINES = new ObjectMapper();
+
+    private final Path root;
+
+    private RunDirectory(Path root) {
+        this.root = root;
+    }
+
+    /**
+     * Creates a new run directory; refuses one that exists and is not empty, so that a run never
+     * overwrites another.
+     */
+    public static RunDirectory create(Path root) {
+        try {
+            if (Files.exists(root) && (!Files.isDirectory(root) || hasEntries(root))) {
+                throw new DataException(root, null, "already exists; pass a new --out folder or continue it with --resume");
+            }
+            Files.createDirectories(root.resolve("checkpoints"));
+            Files.createDirectories(root.resolve("plots"));
+            return new RunDirectory(root);
+        } catch (IOException e) {
+            throw new DataException(root, null, "cannot create the run directory: " + e.getMessage());
+        }
+    }
+
+    /** Opens an existing run directory written by {@code train}. */
+    public static RunDirectory open(Path root) {
+        if (!Files.isDirectory(root)) {
+            throw new DataException(root, null, "run directory not found");
+        }
+        if (!Files.isRegularFile(root.resolve("model.json"))) {
+            throw new DataException(root, null, "not an elbo4j run directory (no model.json)");
+        }
+        return new RunDirectory(root);
+    }
+
+    private static boolean hasEntries(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isPresent();
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path configFile() {
+        return root.resolve("config.json");
+    }
+
+    public Path metricsFile() {
+        return root.resolve("metrics.jsonl");
+    }
+
+    public Path modelFile() {
+        return root.resolve("model.safetensors");
+    }
+
+    public Path modelDescriptionFile() {
+        return root.resolve("model.json");
+    }
+
+    public Path latestCheckpoint() {
+        return root.resolve("checkpoints").resolve("latest.safetensors");
+    }
+
+    public Path bestCheckpoint() {
+        return root.resolve("checkpoints").resolve("best.safetensors");
+    }
+
+    public Path plotsDirectory() {
+        return root.resolve("plots");
+    }
+
+    /** Writes {@code config.json} atomically. */
+    public void writeConfig(JsonNode config) {
+        writeJson(configFile(), config);
+    }
+
+    /** Reads {@code config.json}. */
+    public JsonNode readConfig() {
+        return readJson(configFile());
+    }
+
+    /** Writes {@code model.json}: the architecture and the weight names, shapes and meaning. */
+    public void writeModelDescription(VaeConfig config) {
+        writeJson(modelDescriptionFile(), describe(config));
+    }
+
+    /** The architecture as stored in {@code model.json} and {@code config.json}. */
+    public static ObjectNode describe(VaeConfig config) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("format", "elbo4j-vae");
+        node.put("format_version", 1);
+        node.put("architecture", "mlp");
+        ArrayNode input = node.putArray("input_shape");
+        for (int d : config.inputShape()) {
+            input.add(d);
+        }
+        ArrayNode hidden = node.putArray("hidden");
+        for (int h : config.hidden()) {
+            hidden.add(h);
+        }
+        node.put("latent", config.latent());
+        node.put("activation", config.activation().id());
+        node.put("likelihood", config.likelihood().id());
+        if (config.likelihood() == Likelihood.GAUSSIAN) {
+            node.put("gaussian_scale", config.gaussianScale());
+        }
+        node.put("prior", "standard_normal");
+        node.put("encoder_scale_output", "log_var");
+        node.put("decoder_output", config.likelihood() == Likelihood.BERNOULLI ? "logits" : "mean");
+        node.put("weight_layout", "[out, in], y = x W^T + b (PyTorch Linear)");
+        ArrayNode weights = node.putArray("weights");
+        for (ParameterLayout.Entry e : VaeModel.layoutOf(config).entries()) {
+            ObjectNode w = weights.addObject();
+            w.put("name", e.name());
+            ArrayNode shape = w.putArray("shape");
+            for (long d : e.shape()) {
+                shape.add(d);
+            }
+        }
+        return node;
+    }
+
+    /** Reads the architecture from {@code model.json}, validating every field. */
+    public VaeConfig readModelConfig() {
+        Path file = modelDescriptionFile();
+        JsonNode node = readJson(file);
+        if (!"elbo4j-vae".equals(node.path("format").asText())) {
+            throw new DataException(file, "format", "not an elbo4j VAE description");
+        }
+        try {
+            VaeConfig.Builder b = VaeConfig.builder()
+                    .inputShape(ints(file, node, "input_shape"))
+                    .hidden(ints(file, node, "hidden"))
+                    .latent(node.path("latent").asInt(0))
+                    .activation(Activation.parse(node.path("activation").asText("")))
+                    .likelihood(Likelihood.parse(node.path("likelihood").asText("")));
+            if (node.has("gaussian_scale")) {
+                b.gaussianScale(node.path("gaussian_scale").asDouble());
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new DataException(file, null, e.getMessage());
+        }
+    }
+
+    private static int[] ints(Path file, JsonNode node, String field) {
+        JsonNode array = node.path(field);
+        if (!array.isArray()) {
+            throw new DataException(file, field, "missing or not an array");
+        }
+        int[] values = new int[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = array.get(i).asInt(-1);
+        }
+        return values;
+    }
+
+    /** Writes the final weights ({@code model.safetensors}) atomically. */
+    public void writeModel(VaeModel model) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "elbo4j-vae");
+        Safetensors.write(modelFile(), model.namedWeights(), metadata);
+    }
+
+    /** Loads the model described by {@code model.json} with the weights of {@code model.safetensors}. */
+    public VaeModel loadModel(NDManager manager) {
+        VaeConfig config = readModelConfig();
+        Path weights = modelFile();
+        if (!Files.isRegularFile(weights)) {
+            throw new DataException(weights, null, "no trained weights (did training finish?)");
+        }
+        try {
+            return VaeModel.fromWeights(config, Safetensors.read(weights).tensors(), manager, weights.toString());
+        } catch (IllegalArgumentException e) {
+            throw new DataException(weights, null, e.getMessage());
+        }
+    }
+
+    /** Appends one row to {@code metrics.jsonl} and forces it to disk. */
+    public void appendMetrics(EpochMetrics m) {
+        String line = metricsLine(m) + "\n";
+        try {
+            Files.writeString(metricsFile(), line, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + metricsFile(), e);
+        }
+    }
+
+    /**
+     * Keeps only the metric rows of epochs up to {@code epoch} (rewritten atomically), so that a
+     * resumed run continues the file with no duplicate and no gap.
+     */
+    public void truncateMetricsAfter(int epoch) {
+        List<String> kept = new ArrayList<>();
+        for (JsonNode row : readMetrics()) {
+            if (row.path("epoch").asInt() <= epoch) {
+                kept.add(row.toString());
+            }
+        }
+        AtomicFiles.writeString(metricsFile(), kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+    }
+
+    /** The rows of {@code metrics.jsonl}, oldest first (an absent file has none). */
+    public List<JsonNode> readMetrics() {
+        List<JsonNode> rows = new ArrayList<>();
+        try {
+            int lineNumber = 0;
+            for (String line : Files.readAllLines(metricsFile(), StandardCharsets.UTF_8)) {
+                lineNumber++;
+                if (!line.isBlank()) {
+                    try {
+                        rows.add(JSON_LINES.readTree(line));
+                    } catch (JsonProcessingException e) {
+                        throw new DataException(metricsFile(), "line " + lineNumber, "not valid JSON");
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return rows;
+    }
+
+    private static String metricsLine(EpochMetrics m) {
+        ObjectNode row = JSON_LINES.createObjectNode();
+        row.put("epoch", m.epoch());
+        row.put("step", m.step());
+        row.put("elbo", m.elbo());
+        row.put("recon", m.recon());
+        row.put("kl", m.kl());
+        row.put("beta", m.beta());
+        row.put("lr", m.lr());
+        if (Double.isNaN(m.validElbo())) {
+            row.putNull("valid_elbo");
+        } else {
+            row.put("valid_elbo", m.validElbo());
+        }
+        row.put("seconds", m.seconds());
+        row.put("samples_per_s", m.samplesPerS());
+        return row.toString();
+    }
+
+    private static void writeJson(Path file, JsonNode node) {
+        try {
+            AtomicFiles.writeString(file, JSON.writeValueAsString(node) + "\n");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new DataException(file, null, "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new DataException(file, null, "cannot read: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.github.elbo4j.vae;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.github.elbo4j.data.Batching;
+import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.elbo.AnalyticKlElbo;
+import io.github.elbo4j.elbo.ElboTerms;
+import io.github.elbo4j.optim.Adam;
+
+/**
+ * Trains a VAE by maximizing the reparameterized single-sample ELBO with analytic KL,
+ * ELBO(x) = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)), with Adam on minibatches (loss = −mean ELBO).
+ *
+ * <p>Every epoch ends with a validation ELBO, a {@code metrics.jsonl} row, and an atomic
+ * {@code latest} checkpoint ({@code best} too when validation improved). Shuffling and noise are
+ * pure functions of (seed, epoch, step), so a run resumed from a checkpoint continues exactly as
+ * the uninterrupted run would have.
+ */
+public final class Trainer {
+
+    /** Consecutive non-finite steps after which training stops with an error. */
+    public static final int MAX_CONSECUTIVE_BAD_STEPS = 50;
+
+    private final TrainingConfig config;
+    private final TrainingListener listener;
+
+    public Trainer(TrainingConfig config, TrainingListener listener) {
+        this.config = config;
+        this.listener = listener;
+    }
+
+    /**
+     * Trains {@code model} in place on {@code train}, validating on {@code valid} (may be null),
+     * writing metrics and checkpoints to {@code run} (may be null for in-memory training), and
+     * continuing from {@code resume} when it is not null.
+     */
+    public TrainingResult train(VaeModel model, Dataset train, Dataset valid, RunDirectory run, Checkpoint resume) {
+        int features = train.features();
+        int latent = model.config().latent();
+        float learningRate = (float) config.learningRate();
+        AnalyticKlElbo estimator = new AnalyticKlElbo(1);
+        NDArray parameters = model.parameters();
+        parameters.setRequiresGradient(true);
+        try (NDManager manager = NDManager.newBaseManager();
+                Adam adam = Adam.withDefaults(manager, model.layout().totalSize())) {
+            int startEpoch = 0;
+            long step = 0;
+            double bestValid = Double.NEGATIVE_INFINITY;
+            double elapsed = 0;
+            if (resume != null) {
+                model.setParameterValues(resume.parameters());
+                adam.restore(resume.adamFirstMoment(), resume.adamSecondMoment(), resume.adamStep());
+                startEpoch = resume.epoch();
+                step = resume.step();
+                bestValid = resume.bestValidElbo();
+                elapsed = resume.elapsedSeconds();
+            }
+            int stepsPerEpoch = (train.rows() + config.batchSize() - 1) / config.batchSize();
+            listener.onStart((long) stepsPerEpoch * config.epochs(), step);
+            Evaluator validator = new Evaluator(model, manager);
+            double lastElbo = Double.NaN;
+            double lastValid = Double.NaN;
+            long trainedSamples = 0;
+            double trainingSeconds = 0;
+            long skipped = 0;
+            int consecutiveBad = 0;
+            for (int epoch = startEpoch + 1; epoch <= config.epochs(); epoch++) {
+                long epochStart = System.nanoTime();
+                int[] order = Batching.permutation(train.rows(), config.seed(), epoch);
+                double elboSum = 0;
+                double reconSum = 0;
+                double klSum = 0;
+                int counted = 0;
+                for (int from = 0; from < train.rows(); from += config.batchSize()) {
+                    int to = Math.min(train.rows(), from + config.batchSize());
+                    int batch = to - from;
+                    try (NDManager scope = manager.newSubManager()) {
+                        NDArray x = scope.create(Batching.gather(train, order, from, to), new Shape(batch, features));
+                        NDArray noise = GaussianNoise.standardNormal(
+                                scope, new Shape(1, batch, latent), Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, step));
+                        float[] means;
+                        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                            VaeNetwork network = model.bind(scope);
+                            ElboTerms terms = estimator.estimate(network.encode(x), network.prior(), network, x, noise);
+                            NDArray elbo = terms.elbo().mean();
+                            means = NDArrays.stack(new NDList(elbo, terms.reconstruction().mean(), terms.kl().mean()))
+                                    .toFloatArray();
+                            collector.backward(elbo.neg());
+                        }
+                        NDArray gradient = parameters.getGradient();
+                        gradient.attach(scope);
+                        step++;
+                        if (Float.isFinite(means[0])) {
+                            adam.update(parameters, gradient, learningRate, scope);
+                            consecutiveBad = 0;
+                            elboSum += (double) means[0] * batch;
+                            reconSum += (double) means[1] * batch;
+                            klSum += (double) means[2] * batch;
+                            counted += batch;
+                        } else {
+                            gradient.muli(0f);
+                            skipped++;
+                            if (++consecutiveBad >= MAX_CONSECUTIVE_BAD_STEPS) {
+                                throw new IllegalStateException(consecutiveBad
+                                        + " consecutive training steps had a non-finite ELBO (last at step " + step
+                                        + "); lower --lr or check the data for extreme values");
+                            }
+                        }
+                        double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+                        listener.onStep(step, means[0], to / epochSeconds);
+                    }
+                }
+                double epochTrainSeconds = (System.nanoTime() - epochStart) / 1e9;
+                trainedSamples += train.rows();
+                trainingSeconds += epochTrainSeconds;
+                lastElbo = elboSum / Math.max(1, counted);
+                lastValid = valid == null ? Double.NaN : validator.elbo(valid, config.seed()).elbo();
+                elapsed += (System.nanoTime() - epochStart) / 1e9;
+                boolean improved = lastValid > bestValid;
+                if (improved) {
+                    bestValid = lastValid;
+                }
+                EpochMetrics metrics = new EpochMetrics(epoch, step, lastElbo, reconSum / Math.max(1, counted),
+                        klSum / Math.max(1, counted), 1.0, learningRate, lastValid, elapsed,
+                        train.rows() / epochTrainSeconds);
+                if (run != null) {
+                    Checkpoint checkpoint = new Checkpoint(epoch, step, bestValid, elapsed, model.parameterValues(),
+                            adam.firstMoment().toFloatArray(), adam.secondMoment().toFloatArray(), adam.step());
+                    checkpoint.write(run.latestCheckpoint());
+                    if (improved || valid == null) {
+                        checkpoint.write(run.bestCheckpoint());
+                    }
+                    run.appendMetrics(metrics);
+                }
+                listener.onEpoch(metrics);
+            }
+            parameters.setRequiresGradient(false);
+            return new TrainingResult(config.epochs(), step, lastElbo, lastValid,
+                    valid == null ? Double.NaN : bestValid,
+                    trainingSeconds > 0 ? trainedSamples / trainingSeconds : Double.NaN, elapsed, skipped);
+        }
+    }
+}

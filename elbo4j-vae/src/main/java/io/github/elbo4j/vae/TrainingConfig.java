@@ -1,0 +1,25 @@
+package io.github.elbo4j.vae;
+
+/**
+ * How a VAE is trained: Adam on the reparameterized single-sample ELBO with analytic KL.
+ *
+ * @param epochs passes over the training set
+ * @param batchSize examples per step
+ * @param learningRate Adam step size α
+ * @param seed seeds initialization, shuffling and noise (see {@link Seeds})
+ */
+public record TrainingConfig(int epochs, int batchSize, double learningRate, long seed) {
+
+    /** Validates with messages that name the command-line option to change. */
+    public TrainingConfig {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+        }
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("--lr must be a positive number, got " + learningRate);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.github.elbo4j.vae;
+
+/** Observes a training run; the CLI draws its progress bar from these calls. */
+public interface TrainingListener {
+
+    /** A listener that ignores everything. */
+    TrainingListener NONE = new TrainingListener() {};
+
+    /** Training starts (or resumes) at {@code completedSteps} of {@code totalSteps}. */
+    default void onStart(long totalSteps, long completedSteps) {}
+
+    /** An optimizer step finished with this batch's ELBO and the epoch's throughput so far. */
+    default void onStep(long step, double batchElbo, double samplesPerSecond) {}
+
+    /** An epoch finished; the row was written to {@code metrics.jsonl}. */
+    default void onEpoch(EpochMetrics metrics) {}
+}

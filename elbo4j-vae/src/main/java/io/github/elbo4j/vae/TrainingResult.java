@@ -1,0 +1,23 @@
+package io.github.elbo4j.vae;
+
+/**
+ * Outcome of {@link Trainer#train}.
+ *
+ * @param epochs epochs completed
+ * @param steps optimizer steps completed
+ * @param elbo training ELBO of the last epoch (nats per example)
+ * @param validElbo validation ELBO after the last epoch (NaN without a validation split)
+ * @param bestValidElbo best validation ELBO of the run (NaN without a validation split)
+ * @param samplesPerS mean training throughput of this invocation, validation excluded
+ * @param seconds training wall time, including earlier invocations of a resumed run
+ * @param skippedSteps steps skipped because the loss or gradient was not finite
+ */
+public record TrainingResult(
+        int epochs,
+        long steps,
+        double elbo,
+        double validElbo,
+        double bestValidElbo,
+        double samplesPerS,
+        double seconds,
+        long skippedSteps) {}

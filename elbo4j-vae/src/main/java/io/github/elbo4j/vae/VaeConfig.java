@@ -1,0 +1,141 @@
+package io.github.elbo4j.vae;
+
+import java.util.Arrays;
+
+/**
+ * Architecture of an MLP VAE: q(z|x) = N(μ(x), diag σ²(x)) with an encoder that outputs μ and
+ * log σ², a standard-normal prior, and a decoder whose output parameterizes p(x|z).
+ *
+ * @param inputShape shape of one example, e.g. {@code [28, 28]}; flattened for the MLP
+ * @param hidden hidden-layer widths of the encoder; the decoder mirrors them in reverse
+ * @param latent latent dimension d
+ * @param activation hidden nonlinearity
+ * @param likelihood observation model
+ * @param gaussianScale σ of the fixed-scale Gaussian likelihood (ignored for Bernoulli)
+ */
+public record VaeConfig(
+        int[] inputShape,
+        int[] hidden,
+        int latent,
+        Activation activation,
+        Likelihood likelihood,
+        double gaussianScale) {
+
+    /** Validates and defensively copies. */
+    public VaeConfig {
+        inputShape = inputShape.clone();
+        hidden = hidden.clone();
+    }
+
+    /** Number of input features (product of {@link #inputShape()}). */
+    public int inputSize() {
+        int n = 1;
+        for (int d : inputShape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    @Override
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    @Override
+    public int[] hidden() {
+        return hidden.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VaeConfig c
+                && Arrays.equals(inputShape, c.inputShape)
+                && Arrays.equals(hidden, c.hidden)
+                && latent == c.latent
+                && activation == c.activation
+                && likelihood == c.likelihood
+                && Double.compare(gaussianScale, c.gaussianScale) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(inputShape) * 31 + Arrays.hashCode(hidden) * 17 + latent;
+    }
+
+    @Override
+    public String toString() {
+        return "VaeConfig[input=" + Arrays.toString(inputShape) + ", hidden="
+                + Arrays.toString(hidden) + ", latent=" + latent + ", activation="
+                + activation.id() + ", likelihood=" + likelihood.id() + "]";
+    }
+
+    /** A builder with the defaults of the standard model (200-200 tanh, 50 latents, Bernoulli). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder for {@link VaeConfig}; {@link #build()} validates. */
+    public static final class Builder {
+        private int[] inputShape = {28, 28};
+        private int[] hidden = {200, 200};
+        private int latent = 50;
+        private Activation activation = Activation.TANH;
+        private Likelihood likelihood = Likelihood.BERNOULLI;
+        private double gaussianScale = 0.1;
+
+        public Builder inputShape(int... shape) {
+            this.inputShape = shape.clone();
+            return this;
+        }
+
+        public Builder hidden(int... widths) {
+            this.hidden = widths.clone();
+            return this;
+        }
+
+        public Builder latent(int dimension) {
+            this.latent = dimension;
+            return this;
+        }
+
+        public Builder activation(Activation a) {
+            this.activation = a;
+            return this;
+        }
+
+        public Builder likelihood(Likelihood l) {
+            this.likelihood = l;
+            return this;
+        }
+
+        public Builder gaussianScale(double sigma) {
+            this.gaussianScale = sigma;
+            return this;
+        }
+
+        /** Validates every field with a message that says what to pass instead. */
+        public VaeConfig build() {
+            if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
+                throw new IllegalArgumentException(
+                        "input shape must have positive dimensions, got " + Arrays.toString(inputShape));
+            }
+            if (Arrays.stream(hidden).anyMatch(d -> d < 1)) {
+                throw new IllegalArgumentException(
+                        "--hidden widths must be positive integers such as 200,200, got "
+                                + Arrays.toString(hidden));
+            }
+            if (latent < 1) {
+                throw new IllegalArgumentException(
+                        "--latent must be at least 1 (the latent dimension), got " + latent);
+            }
+            if (activation == null || likelihood == null) {
+                throw new IllegalArgumentException("activation and likelihood are required");
+            }
+            if (!(gaussianScale > 0) || Double.isInfinite(gaussianScale)) {
+                throw new IllegalArgumentException(
+                        "--gaussian-scale must be a positive number, got " + gaussianScale);
+            }
+            return new VaeConfig(inputShape, hidden, latent, activation, likelihood, gaussianScale);
+        }
+    }
+}

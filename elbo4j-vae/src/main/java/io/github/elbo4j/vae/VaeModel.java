@@ -1,0 +1,131 @@
+package io.github.elbo4j.vae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The weights of an MLP VAE, packed into one flat parameter vector.
+ *
+ * <p>Weight names and layouts follow DESIGN §4 ({@code [out, in]} like PyTorch {@code Linear}):
+ * {@code encoder.hidden.{i}.weight|bias}, {@code encoder.loc.weight|bias},
+ * {@code encoder.log_var.weight|bias} (the encoder outputs log σ²),
+ * {@code decoder.hidden.{i}.weight|bias}, {@code decoder.out.weight|bias}.
+ */
+public final class VaeModel implements AutoCloseable {
+
+    private final VaeConfig config;
+    private final ParameterLayout layout;
+    private final NDManager manager;
+    private final NDArray parameters;
+
+    private VaeModel(VaeConfig config, NDManager parent, float[] values) {
+        this.config = config;
+        this.layout = layoutOf(config);
+        this.manager = parent.newSubManager();
+        this.parameters = manager.create(values, new Shape(values.length));
+    }
+
+    /** The packing order and shapes of a configuration's weights. */
+    public static ParameterLayout layoutOf(VaeConfig config) {
+        ParameterLayout.Builder b = ParameterLayout.builder();
+        int[] hidden = config.hidden();
+        int in = config.inputSize();
+        for (int i = 0; i < hidden.length; i++) {
+            b.add("encoder.hidden." + i + ".weight", hidden[i], in).add("encoder.hidden." + i + ".bias", hidden[i]);
+            in = hidden[i];
+        }
+        b.add("encoder.loc.weight", config.latent(), in).add("encoder.loc.bias", config.latent());
+        b.add("encoder.log_var.weight", config.latent(), in).add("encoder.log_var.bias", config.latent());
+        in = config.latent();
+        for (int i = 0; i < hidden.length; i++) {
+            int out = hidden[hidden.length - 1 - i];
+            b.add("decoder.hidden." + i + ".weight", out, in).add("decoder.hidden." + i + ".bias", out);
+            in = out;
+        }
+        b.add("decoder.out.weight", config.inputSize(), in).add("decoder.out.bias", config.inputSize());
+        return b.build();
+    }
+
+    /**
+     * A freshly initialized model, with PyTorch's default {@code Linear} initialization: weights
+     * and biases uniform on (−1/√fan_in, 1/√fan_in), drawn from {@code seed}.
+     */
+    public static VaeModel initialize(VaeConfig config, NDManager parent, long seed) {
+        ParameterLayout layout = layoutOf(config);
+        float[] values = new float[(int) layout.totalSize()];
+        SplittableRandom random = new SplittableRandom(seed);
+        long fanIn = 0;
+        for (ParameterLayout.Entry e : layout.entries()) {
+            if (e.shape().length == 2) {
+                fanIn = e.shape()[1];
+            }
+            double bound = 1.0 / Math.sqrt(fanIn);
+            for (long i = e.offset(); i < e.offset() + e.size(); i++) {
+                values[(int) i] = (float) random.nextDouble(-bound, bound);
+            }
+        }
+        return new VaeModel(config, parent, values);
+    }
+
+    /** A model with the given named weights, validated against the configuration's layout. */
+    public static VaeModel fromWeights(
+            VaeConfig config, Map<String, Tensor> weights, NDManager parent, String source) {
+        return new VaeModel(config, parent, layoutOf(config).pack(weights, source));
+    }
+
+    /** A model with the given flat parameter values (in layout order). */
+    public static VaeModel fromParameters(VaeConfig config, float[] values, NDManager parent) {
+        if (values.length != layoutOf(config).totalSize()) {
+            throw new IllegalArgumentException(
+                    "expected " + layoutOf(config).totalSize() + " parameters, got " + values.length);
+        }
+        return new VaeModel(config, parent, values);
+    }
+
+    /** The architecture. */
+    public VaeConfig config() {
+        return config;
+    }
+
+    /** The packing of the weights in {@link #parameters()}. */
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    /** The live flat parameter vector (the trainer marks it as requiring gradients). */
+    public NDArray parameters() {
+        return parameters;
+    }
+
+    /** A copy of the flat parameter values. */
+    public float[] parameterValues() {
+        return parameters.toFloatArray();
+    }
+
+    /** Overwrites the parameters in place, e.g. when restoring a checkpoint. */
+    public void setParameterValues(float[] values) {
+        if (values.length != layout.totalSize()) {
+            throw new IllegalArgumentException(
+                    "expected " + layout.totalSize() + " parameters, got " + values.length);
+        }
+        parameters.set(values);
+    }
+
+    /** The weights by name, in layout order. */
+    public Map<String, Tensor> namedWeights() {
+        return layout.unpack(parameterValues());
+    }
+
+    /** Binds the weights to a computation scope; the network's temporaries belong to it. */
+    public VaeNetwork bind(NDManager scope) {
+        return new VaeNetwork(config, layout.views(parameters, scope), scope);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
