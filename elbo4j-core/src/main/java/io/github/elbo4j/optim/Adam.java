@@ -2,6 +2,8 @@ package io.github.elbo4j.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Adam (Kingma &amp; Ba 2015) over one flat parameter vector, updated in place.
@@ -18,6 +20,8 @@ import ai.djl.ndarray.NDManager;
  * PyTorch engine accumulates gradients across backward passes.
  */
 public final class Adam implements AutoCloseable {
+
+    private static final NDIndex EVERYTHING = new NDIndex(":");
 
     private final float beta1;
     private final float beta2;
@@ -46,8 +50,8 @@ public final class Adam implements AutoCloseable {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
-        this.firstMoment = manager.zeros(new ai.djl.ndarray.types.Shape(size));
-        this.secondMoment = manager.zeros(new ai.djl.ndarray.types.Shape(size));
+        this.firstMoment = manager.zeros(new Shape(size));
+        this.secondMoment = manager.zeros(new Shape(size));
     }
 
     /** Adam with the customary defaults β1 = 0.9, β2 = 0.999, ε = 1e-8. */
@@ -81,7 +85,15 @@ public final class Adam implements AutoCloseable {
         NDArray delta = firstMoment.mul(stepSize).divi(denominator);
         delta.attach(scope);
         parameters.subi(delta);
-        gradient.muli(0f);
+        zero(gradient);
+    }
+
+    /**
+     * Sets the gradient buffer to zero in place (PyTorch's {@code zero_()}); multiplying by zero
+     * would keep NaNs and produce −0.
+     */
+    public static void zero(NDArray gradient) {
+        gradient.set(EVERYTHING, 0f);
     }
 
     /** Number of updates applied so far (t). */

@@ -14,6 +14,8 @@ package io.github.elbo4j.vae;
  * @param validElbo validation ELBO at the end of the epoch, NaN when there is no validation split
  * @param seconds training wall time so far, including validation
  * @param samplesPerS training throughput of this epoch (excluding validation)
+ * @param residentMegabytes resident memory of the process at the end of the epoch (MiB; NaN
+ *     where the platform does not report it), to make native-memory growth visible
  */
 public record EpochMetrics(
         int epoch,
@@ -25,4 +27,5 @@ public record EpochMetrics(
         double lr,
         double validElbo,
         double seconds,
-        double samplesPerS) {}
+        double samplesPerS,
+        double residentMegabytes) {}

@@ -31,6 +31,7 @@ public final class Evaluator {
     private final VaeModel model;
     private final NDManager manager;
     private final int maxParticleRows;
+    private final TensorUpload upload = new TensorUpload();
 
     /** An evaluator whose temporaries live in sub-scopes of {@code manager}. */
     public Evaluator(VaeModel model, NDManager manager, int maxParticleRows) {
@@ -82,14 +83,14 @@ public final class Evaluator {
         double[] meanSum = new double[latent];
         double[] meanSquares = new double[latent];
         int[] all = identity(data.rows());
-        for (int from = 0, chunk = 0; from < data.rows(); from += ELBO_BATCH, chunk++) {
+        for (int from = 0; from < data.rows(); from += ELBO_BATCH) {
             int to = Math.min(data.rows(), from + ELBO_BATCH);
             try (NDManager scope = manager.newSubManager()) {
                 VaeNetwork network = model.bind(scope);
-                NDArray x = scope.create(Batching.gather(data, all, from, to), new Shape(to - from, features));
+                NDArray x = upload.upload(scope, Batching.gather(data, all, from, to), new Shape(to - from, features));
                 DiagonalNormal posterior = network.encode(x);
-                NDArray noise = GaussianNoise.standardNormal(
-                        scope, new Shape(1, to - from, latent), Seeds.derive(seed, Seeds.Stream.EVAL_NOISE, chunk));
+                NDArray noise = upload.upload(scope, GaussianNoise.perExample(1, from, to, latent, seed),
+                        new Shape(1, to - from, latent));
                 ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
                 elbo += terms.elbo().sum().getFloat();
                 recon += terms.reconstruction().sum().getFloat();
@@ -119,8 +120,9 @@ public final class Evaluator {
     }
 
     /**
-     * Per-example IWAE-k estimates of log p(x), in dataset order. Noise is drawn per chunk from
-     * {@code seed}, so the result does not depend on anything but the seed and the budget.
+     * Per-example IWAE-k estimates of log p(x), in dataset order. Each example's K noise vectors
+     * are drawn from its own seed, so the result depends on the seed alone, not on the memory
+     * budget that decides the chunking.
      */
     public double[] importanceWeightedLogLikelihood(Dataset data, int k, long seed, ProgressListener progress) {
         int latent = model.config().latent();
@@ -129,14 +131,13 @@ public final class Evaluator {
         ImportanceWeightedElbo estimator = new ImportanceWeightedElbo(k);
         double[] result = new double[data.rows()];
         int[] all = identity(data.rows());
-        for (int from = 0, chunk = 0; from < data.rows(); from += perChunk, chunk++) {
+        for (int from = 0; from < data.rows(); from += perChunk) {
             int to = Math.min(data.rows(), from + perChunk);
             try (NDManager scope = manager.newSubManager()) {
                 VaeNetwork network = model.bind(scope);
-                NDArray x = scope.create(Batching.gather(data, all, from, to), new Shape(to - from, features));
-                NDArray noise = GaussianNoise.standardNormal(
-                        scope, new Shape(k, to - from, latent),
-                        Seeds.derive(seed, Seeds.Stream.EVAL_NOISE, 1_000_000_000L + chunk));
+                NDArray x = upload.upload(scope, Batching.gather(data, all, from, to), new Shape(to - from, features));
+                NDArray noise = upload.upload(scope, GaussianNoise.perExample(k, from, to, latent, seed),
+                        new Shape(k, to - from, latent));
                 float[] bounds = estimator.estimate(network.encode(x), network.prior(), network, x, noise)
                         .elbo().toFloatArray();
                 for (int i = 0; i < bounds.length; i++) {

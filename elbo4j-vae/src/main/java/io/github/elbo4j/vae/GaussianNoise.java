@@ -1,8 +1,5 @@
 package io.github.elbo4j.vae;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 
 /**
@@ -14,13 +11,33 @@ public final class GaussianNoise {
 
     private GaussianNoise() {}
 
-    /** An array of the given shape filled with independent N(0, 1) draws from {@code seed}. */
-    public static NDArray standardNormal(NDManager manager, Shape shape, long seed) {
-        float[] values = new float[Math.toIntExact(shape.size())];
+    /** {@code count} independent N(0, 1) draws from {@code seed}. */
+    public static float[] standardNormal(int count, long seed) {
+        float[] values = new float[count];
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) random.nextGaussian();
         }
-        return manager.create(values, shape);
+        return values;
+    }
+
+    /**
+     * Noise laid out as [particles, to − from, dimension] for examples {@code from..to-1} of a
+     * dataset, where example i's particles come from a stream seeded by (seed, i) alone: the
+     * values do not depend on how the examples are chunked.
+     */
+    public static float[] perExample(int particles, int from, int to, int dimension, long seed) {
+        int examples = to - from;
+        float[] values = new float[Math.multiplyExact(Math.multiplyExact(particles, examples), dimension)];
+        for (int i = 0; i < examples; i++) {
+            SplittableRandom random = new SplittableRandom(Seeds.derive(seed, Seeds.Stream.EVAL_NOISE, from + i));
+            for (int p = 0; p < particles; p++) {
+                int offset = (p * examples + i) * dimension;
+                for (int d = 0; d < dimension; d++) {
+                    values[offset + d] = (float) random.nextGaussian();
+                }
+            }
+        }
+        return values;
     }
 }

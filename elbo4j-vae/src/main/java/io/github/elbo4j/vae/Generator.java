@@ -19,8 +19,9 @@ public final class Generator {
         }
         int features = model.config().inputSize();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray z = GaussianNoise.standardNormal(
-                    scope, new Shape(n, model.config().latent()), Seeds.derive(seed, Seeds.Stream.SAMPLE, 0));
+            int latent = model.config().latent();
+            NDArray z = new TensorUpload().upload(scope,
+                    GaussianNoise.standardNormal(n * latent, Seeds.derive(seed, Seeds.Stream.SAMPLE, 0)), new Shape(n, latent));
             float[] flat = model.bind(scope).decodeMean(z).toFloatArray();
             float[][] rows = new float[n][features];
             for (int i = 0; i < n; i++) {

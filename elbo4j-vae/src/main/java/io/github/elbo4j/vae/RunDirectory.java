@@ -274,6 +274,9 @@ public final class RunDirectory {
         }
         row.put("seconds", m.seconds());
         row.put("samples_per_s", m.samplesPerS());
+        if (Double.isFinite(m.residentMegabytes())) {
+            row.put("rss_mb", m.residentMegabytes());
+        }
         return row.toString();
     }
 

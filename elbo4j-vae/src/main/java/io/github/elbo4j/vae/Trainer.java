@@ -45,6 +45,7 @@ public final class Trainer {
         int latent = model.config().latent();
         float learningRate = (float) config.learningRate();
         AnalyticKlElbo estimator = new AnalyticKlElbo(1);
+        TensorUpload upload = new TensorUpload();
         NDArray parameters = model.parameters();
         parameters.setRequiresGradient(true);
         try (NDManager manager = NDManager.newBaseManager();
@@ -81,9 +82,10 @@ public final class Trainer {
                     int to = Math.min(train.rows(), from + config.batchSize());
                     int batch = to - from;
                     try (NDManager scope = manager.newSubManager()) {
-                        NDArray x = scope.create(Batching.gather(train, order, from, to), new Shape(batch, features));
-                        NDArray noise = GaussianNoise.standardNormal(
-                                scope, new Shape(1, batch, latent), Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, step));
+                        NDArray x = upload.upload(scope, Batching.gather(train, order, from, to), new Shape(batch, features));
+                        NDArray noise = upload.upload(scope,
+                                GaussianNoise.standardNormal(batch * latent, Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, step)),
+                                new Shape(1, batch, latent));
                         float[] means;
                         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                             VaeNetwork network = model.bind(scope);
@@ -104,7 +106,7 @@ public final class Trainer {
                             klSum += (double) means[2] * batch;
                             counted += batch;
                         } else {
-                            gradient.muli(0f);
+                            Adam.zero(gradient);
                             skipped++;
                             if (++consecutiveBad >= MAX_CONSECUTIVE_BAD_STEPS) {
                                 throw new IllegalStateException(consecutiveBad
@@ -128,7 +130,7 @@ public final class Trainer {
                 }
                 EpochMetrics metrics = new EpochMetrics(epoch, step, lastElbo, reconSum / Math.max(1, counted),
                         klSum / Math.max(1, counted), 1.0, learningRate, lastValid, elapsed,
-                        train.rows() / epochTrainSeconds);
+                        train.rows() / epochTrainSeconds, ResidentMemory.megabytes());
                 if (run != null) {
                     Checkpoint checkpoint = new Checkpoint(epoch, step, bestValid, elapsed, model.parameterValues(),
                             adam.firstMoment().toFloatArray(), adam.secondMoment().toFloatArray(), adam.step());

@@ -1,0 +1,97 @@
+package io.github.elbo4j.optim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.junit.jupiter.api.Test;
+
+class AdamTest {
+
+    /** torch.optim.Adam's update written out in double precision, as the oracle. */
+    private static double[] referenceAdam(double[] theta, double[][] gradients, double lr) {
+        double b1 = 0.9;
+        double b2 = 0.999;
+        double eps = 1e-8;
+        double[] m = new double[theta.length];
+        double[] v = new double[theta.length];
+        double[] p = theta.clone();
+        for (int t = 1; t <= gradients.length; t++) {
+            for (int i = 0; i < p.length; i++) {
+                double g = gradients[t - 1][i];
+                m[i] = b1 * m[i] + (1 - b1) * g;
+                v[i] = b2 * v[i] + (1 - b2) * g * g;
+                double mHat = m[i] / (1 - Math.pow(b1, t));
+                double vHat = v[i] / (1 - Math.pow(b2, t));
+                p[i] -= lr * mHat / (Math.sqrt(vHat) + eps);
+            }
+        }
+        return p;
+    }
+
+    @Test
+    void matchesPyTorchsAdamUpdateAndZeroesTheGradient() {
+        double[] theta = {0.5, -1.0, 2.0, 1e-3};
+        double[][] gradients = {{0.1, -0.2, 3.0, 1e-6}, {0.05, 0.4, -1.0, 1e-6}, {-0.3, 0.0, 0.5, 2e-6}};
+        double[] expected = referenceAdam(theta, gradients, 0.01);
+        try (NDManager m = NDManager.newBaseManager(); Adam adam = Adam.withDefaults(m, theta.length)) {
+            NDArray parameters = m.create(toFloats(theta));
+            for (double[] g : gradients) {
+                NDArray gradient = m.create(toFloats(g));
+                try (NDManager scope = m.newSubManager()) {
+                    adam.update(parameters, gradient, 0.01f, scope);
+                }
+                assertThat(gradient.toFloatArray()).containsOnly(0f);
+            }
+            float[] actual = parameters.toFloatArray();
+            for (int i = 0; i < theta.length; i++) {
+                assertThat((double) actual[i]).isCloseTo(expected[i], within(1e-6));
+            }
+            assertThat(adam.step()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void zeroingClearsNansAndNegativeZeros() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray gradient = m.create(new float[] {Float.NaN, -2f, Float.NEGATIVE_INFINITY});
+            Adam.zero(gradient);
+            assertThat(gradient.toFloatArray()).containsExactly(0f, 0f, 0f);
+        }
+    }
+
+    @Test
+    void restoredStateContinuesExactlyLikeTheOriginal() {
+        try (NDManager m = NDManager.newBaseManager();
+                Adam first = Adam.withDefaults(m, 3);
+                Adam second = Adam.withDefaults(m, 3)) {
+            NDArray a = m.create(new float[] {1, 2, 3});
+            for (int i = 0; i < 4; i++) {
+                first.update(a, m.create(new float[] {0.1f * i, -0.2f, 0.3f}), 1e-2f, m);
+            }
+            NDArray b = a.duplicate();
+            second.restore(first.firstMoment().toFloatArray(), first.secondMoment().toFloatArray(), first.step());
+            first.update(a, m.create(new float[] {0.7f, 0.1f, -0.4f}), 1e-2f, m);
+            second.update(b, m.create(new float[] {0.7f, 0.1f, -0.4f}), 1e-2f, m);
+            assertThat(b.toFloatArray()).containsExactly(a.toFloatArray());
+        }
+    }
+
+    @Test
+    void rejectsInvalidHyperparameters() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertThatThrownBy(() -> new Adam(m, 2, 1.0f, 0.999f, 1e-8f)).hasMessageContaining("betas");
+            assertThatThrownBy(() -> new Adam(m, 2, 0.9f, 0.999f, 0f)).hasMessageContaining("epsilon");
+        }
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return f;
+    }
+}
