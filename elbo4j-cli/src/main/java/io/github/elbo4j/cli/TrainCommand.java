@@ -58,7 +58,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where named datasets live (else $ELBO4J_DATA, then ~/.cache/elbo4j).")
     Path dataDir;
 
-    @Option(names = "--allow-download", description = "Download a named dataset that is not found (checksums verified).")
+    @Option(names = "--download", description = "Download a named dataset that is not found (checksums verified).")
     boolean allowDownload;
 
     @Mixin
