@@ -20,7 +20,11 @@ public final class CommonOptions {
      * PyTorch fixes its pools when it loads.
      */
     void configureEngine() {
-        System.setProperty("ai.djl.offline", "true");
+        // The CPU natives ship in the jar: never reach for the network unless the user asks to
+        // (a CUDA build fetches its natives once with -Dai.djl.offline=false).
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + n);
