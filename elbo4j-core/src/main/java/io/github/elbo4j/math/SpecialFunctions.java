@@ -12,9 +12,8 @@ import ai.djl.ndarray.types.DataType;
  *       {@code log1p(y) = log(u)·y/(u − 1)} with {@code u = fl(1 + y)} (Higham, <i>Accuracy and
  *       Stability of Numerical Algorithms</i>, 2nd ed., §1.14.1; Goldberg, "What every computer
  *       scientist should know about floating-point arithmetic", 1991, Theorem 4).
- *   <li>{@link #softplus(NDArray)}: {@code softplus(l) = log(1 + e^l) = max(l, 0) +
- *       log1p(e^{−|l|})}, finite for any finite {@code l} (no {@code exp} of a positive number is
- *       taken).
+ *   <li>{@link #softplus(NDArray)}: {@code softplus(l) = log(1 + e^l)} by the engine's fused,
+ *       overflow-free kernel.
  *   <li>{@link #logSigmoid(NDArray)}: {@code log σ(l) = −softplus(−l)}.
  * </ul>
  *
@@ -69,18 +68,16 @@ public final class SpecialFunctions {
     }
 
     /**
-     * The softplus function {@code log(1 + e^l)} computed as {@code max(l, 0) + log1p(e^{−|l|})}:
-     * finite for logits of any magnitude (e.g. ±1e4), accurate in the far negative tail, and with
-     * derivative {@code σ(l)} everywhere including {@code l = 0}.
+     * The softplus function {@code log(1 + e^l)}, with the engine's fused kernel (PyTorch's
+     * {@code softplus}: {@code log1p(e^l)}, and {@code l} itself above 20): finite for logits of any
+     * magnitude (e.g. ±1e4), accurate in the far negative tail, and with derivative {@code σ(l)}
+     * everywhere including {@code l = 0}.
      *
      * @param logits any real values
      * @return {@code softplus(logits)}, attached to {@code logits}' manager
      */
     public static NDArray softplus(NDArray logits) {
-        try (ArrayScope scope = ArrayScope.open(logits.getManager(), logits)) {
-            NDArray tail = log1p(logits.abs().neg().exp());
-            return scope.ret(logits.maximum(scalar(logits, 0.0)).add(tail));
-        }
+        return logits.getNDArrayInternal().softPlus();
     }
 
     /**
