@@ -77,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        common.configureEngine();
+        int threads = common.configureEngine();
         if (steps < 1 || repeats < 1) {
             throw new IllegalArgumentException("--steps and --repeats must be at least 1");
         }
@@ -96,10 +96,9 @@ final class BenchCommand implements Callable<Integer> {
             }
         };
         try (NDManager manager = NDManager.newBaseManager(); VaeModel vae = VaeModel.initialize(config, manager, 0)) {
-            new Trainer(new TrainingConfig(1 + repeats, batchSize, 1e-3, 0), recorder).train(vae, subset, null, null, null);
+            new Trainer(new TrainingConfig(1 + repeats, batchSize, 1e-3, 0, threads), recorder).train(vae, subset, null, null, null);
         }
         double elbo4j = median(rates);
-        int threads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads"));
         ObjectNode json = Output.object();
         json.put("model", config.toString());
         json.put("batch_size", batchSize);

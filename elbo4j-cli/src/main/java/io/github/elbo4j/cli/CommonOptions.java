@@ -12,14 +12,16 @@ public final class CommonOptions {
     boolean verbose;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Intra-op threads of the tensor engine (default: all cores).")
+            description = "Worker threads, each running a shard of every batch with one engine thread (default: all cores).")
     Integer threads;
 
     /**
-     * Configures the engine's thread pools. Must run before the engine is first used, because
-     * PyTorch fixes its pools when it loads.
+     * Configures the engine and returns the number of worker threads. Each worker runs tensor
+     * operations with one intra-op thread: small operations split poorly across cores, and
+     * workers on separate shards do not. Must run before the engine is first used, because
+     * PyTorch fixes its thread pools when it loads.
      */
-    void configureEngine() {
+    int configureEngine() {
         // The CPU natives ship in the jar: never reach for the network unless the user asks to
         // (a CUDA build fetches its natives once with -Dai.djl.offline=false).
         if (System.getProperty("ai.djl.offline") == null) {
@@ -29,7 +31,8 @@ public final class CommonOptions {
         if (n < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + n);
         }
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+        System.setProperty("ai.djl.pytorch.num_threads", "1");
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        return n;
     }
 }

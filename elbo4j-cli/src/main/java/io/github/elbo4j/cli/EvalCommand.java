@@ -9,6 +9,7 @@ import io.github.elbo4j.vae.EvaluationResult;
 import io.github.elbo4j.vae.Evaluator;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.VaeModel;
+import io.github.elbo4j.vae.Workers;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -63,7 +64,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        common.configureEngine();
+        int threads = common.configureEngine();
         if (k < 1) {
             throw new IllegalArgumentException("--k must be at least 1, got " + k);
         }
@@ -74,8 +75,9 @@ final class EvalCommand implements Callable<Integer> {
         EvaluationResult r;
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel model = runDirectory.loadModel(manager);
+                Workers workers = new Workers(threads);
                 Progress progress = new Progress("eval IWAE-" + k, "examples")) {
-            r = new Evaluator(model, manager, maxRows).evaluate(dataset, k, seed, progress);
+            r = new Evaluator(model, manager, maxRows, workers).evaluate(dataset, k, seed, progress);
         }
         ObjectNode json = Output.object();
         json.put("run", run.toString());

@@ -80,17 +80,19 @@ final class TrainCommand implements Callable<Integer> {
     CommonOptions common = new CommonOptions();
 
     private static final int DEFAULT_EPOCHS = 20;
+
+    private int workers;
     private static final int SAMPLE_GRID = 64;
 
     @Override
     public Integer call() {
-        common.configureEngine();
+        workers = common.configureEngine();
         return target.resume != null ? resume(target.resume) : trainNew(target.out);
     }
 
     private int trainNew(Path out) {
         TrainingConfig training = new TrainingConfig(
-                epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed);
+                epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, workers);
         DatasetSplits splits = DataSource.load(data, dataDir, allowDownload);
         VaeConfig config = model.toConfig(splits.train().exampleShape());
         check(config, splits, data);
@@ -111,7 +113,8 @@ final class TrainCommand implements Callable<Integer> {
                 epochs != null ? epochs : savedTraining.path("epochs").asInt(),
                 savedTraining.path("batch_size").asInt(),
                 savedTraining.path("learning_rate").asDouble(),
-                savedTraining.path("seed").asLong());
+                savedTraining.path("seed").asLong(),
+                common.threads != null ? workers : savedTraining.path("workers").asInt(workers));
         JsonNode savedData = saved.path("data");
         String dataDirText = savedData.path("data_dir").asText("");
         String savedSpec = savedData.path("spec").asText();
@@ -187,6 +190,7 @@ final class TrainCommand implements Callable<Integer> {
         t.put("batch_size", training.batchSize());
         t.put("learning_rate", training.learningRate());
         t.put("seed", training.seed());
+        t.put("workers", training.workers());
         t.put("objective", "elbo");
         t.put("estimator", "single-sample reparameterized ELBO, analytic KL");
         t.put("optimizer", "adam(beta1=0.9, beta2=0.999, eps=1e-8)");

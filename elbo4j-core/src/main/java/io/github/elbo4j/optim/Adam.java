@@ -16,8 +16,8 @@ import ai.djl.ndarray.types.Shape;
  *
  * with ε̂ = ε √(1 − β2^t), which makes the update identical to PyTorch's {@code torch.optim.Adam}
  * (ε added to the bias-corrected √v̂). The state (m, v, t) is exposed so that a checkpoint can
- * restore it exactly. After the update the gradient buffer is zeroed in place, because the
- * PyTorch engine accumulates gradients across backward passes.
+ * restore it exactly. The gradient is left as it is: its owner zeroes it ({@link #zero}), because
+ * the PyTorch engine accumulates gradients across backward passes.
  */
 public final class Adam implements AutoCloseable {
 
@@ -60,7 +60,7 @@ public final class Adam implements AutoCloseable {
     }
 
     /**
-     * Applies one update to {@code parameters} in place and zeroes {@code gradient} in place.
+     * Applies one update to {@code parameters} in place.
      *
      * @param parameters flat parameter vector
      * @param gradient its gradient (same shape); temporaries are attached to {@code scope}
@@ -85,11 +85,10 @@ public final class Adam implements AutoCloseable {
         NDArray delta = firstMoment.mul(stepSize).divi(denominator);
         delta.attach(scope);
         parameters.subi(delta);
-        zero(gradient);
     }
 
     /**
-     * Sets the gradient buffer to zero in place (PyTorch's {@code zero_()}); multiplying by zero
+     * Sets a gradient buffer to zero in place (PyTorch's {@code zero_()}); multiplying by zero
      * would keep NaNs and produce −0.
      */
     public static void zero(NDArray gradient) {

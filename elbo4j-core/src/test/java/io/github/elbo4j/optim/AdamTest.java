@@ -32,7 +32,7 @@ class AdamTest {
     }
 
     @Test
-    void matchesPyTorchsAdamUpdateAndZeroesTheGradient() {
+    void matchesPyTorchsAdamUpdate() {
         double[] theta = {0.5, -1.0, 2.0, 1e-3};
         double[][] gradients = {{0.1, -0.2, 3.0, 1e-6}, {0.05, 0.4, -1.0, 1e-6}, {-0.3, 0.0, 0.5, 2e-6}};
         double[] expected = referenceAdam(theta, gradients, 0.01);
@@ -43,7 +43,6 @@ class AdamTest {
                 try (NDManager scope = m.newSubManager()) {
                     adam.update(parameters, gradient, 0.01f, scope);
                 }
-                assertThat(gradient.toFloatArray()).containsOnly(0f);
             }
             float[] actual = parameters.toFloatArray();
             for (int i = 0; i < theta.length; i++) {

@@ -1,9 +1,10 @@
 package io.github.elbo4j.vae;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.Normal;
@@ -11,6 +12,7 @@ import io.github.elbo4j.elbo.AnalyticKlElbo;
 import io.github.elbo4j.elbo.ElboTerms;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
 import io.github.elbo4j.kl.KlDivergence;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Evaluates a VAE on a dataset: the single-sample analytic-KL ELBO with its terms, per-dimension
@@ -31,21 +33,25 @@ public final class Evaluator {
     private final VaeModel model;
     private final NDManager manager;
     private final int maxParticleRows;
-    private final TensorUpload upload = new TensorUpload();
+    private final Workers workers;
 
-    /** An evaluator whose temporaries live in sub-scopes of {@code manager}. */
-    public Evaluator(VaeModel model, NDManager manager, int maxParticleRows) {
+    /**
+     * An evaluator whose temporaries live in sub-scopes of {@code manager}; chunks of examples are
+     * spread over {@code workers}, each decoding at most {@code maxParticleRows} rows at once.
+     */
+    public Evaluator(VaeModel model, NDManager manager, int maxParticleRows, Workers workers) {
         if (maxParticleRows < 1) {
-            throw new IllegalArgumentException("maxParticleRows must be positive, got " + maxParticleRows);
+            throw new IllegalArgumentException("--max-rows must be positive, got " + maxParticleRows);
         }
         this.model = model;
         this.manager = manager;
         this.maxParticleRows = maxParticleRows;
+        this.workers = workers;
     }
 
-    /** An evaluator with the default memory budget. */
+    /** A single-threaded evaluator with the default memory budget. */
     public Evaluator(VaeModel model, NDManager manager) {
-        this(model, manager, DEFAULT_MAX_PARTICLE_ROWS);
+        this(model, manager, DEFAULT_MAX_PARTICLE_ROWS, new Workers(1));
     }
 
     /** The ELBO summary followed by the IWAE-k log-likelihood estimate. */
@@ -74,86 +80,97 @@ public final class Evaluator {
     /** Dataset means of the single-sample analytic-KL ELBO, its terms, and encoder statistics. */
     public ElboSummary elbo(Dataset data, long seed) {
         int latent = model.config().latent();
-        int features = data.features();
         AnalyticKlElbo estimator = new AnalyticKlElbo(1);
-        double elbo = 0;
-        double recon = 0;
-        double kl = 0;
-        double[] klPerDimension = new double[latent];
-        double[] meanSum = new double[latent];
-        double[] meanSquares = new double[latent];
-        int[] all = identity(data.rows());
-        for (int from = 0; from < data.rows(); from += ELBO_BATCH) {
-            int to = Math.min(data.rows(), from + ELBO_BATCH);
-            try (NDManager scope = manager.newSubManager()) {
-                VaeNetwork network = model.bind(scope);
-                NDArray x = upload.upload(scope, Batching.gather(data, all, from, to), new Shape(to - from, features));
-                DiagonalNormal posterior = network.encode(x);
-                NDArray noise = upload.upload(scope, GaussianNoise.perExample(1, from, to, latent, seed),
-                        new Shape(1, to - from, latent));
-                ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
-                elbo += terms.elbo().sum().getFloat();
-                recon += terms.reconstruction().sum().getFloat();
-                kl += terms.kl().sum().getFloat();
-                NDArray perDimension = KlDivergence.kl(
-                        new Normal(posterior.loc(), posterior.scale()),
-                        new Normal(posterior.loc().zerosLike(), posterior.loc().onesLike()));
-                float[] klSums = perDimension.sum(new int[] {0}).toFloatArray();
-                float[] means = posterior.loc().toFloatArray();
-                for (int j = 0; j < latent; j++) {
-                    klPerDimension[j] += klSums[j];
-                }
-                for (int i = 0; i < means.length; i++) {
-                    meanSum[i % latent] += means[i];
-                    meanSquares[i % latent] += (double) means[i] * means[i];
-                }
+        int chunks = (data.rows() + ELBO_BATCH - 1) / ELBO_BATCH;
+        // Per-chunk partial sums, reduced in chunk order so the result does not depend on workers.
+        double[][] partial = new double[chunks][];
+        forEachChunk(data, ELBO_BATCH, ProgressListener.NONE, (scope, network, x, upload, from, to) -> {
+            DiagonalNormal posterior = network.encode(x);
+            NDArray noise = upload.upload(scope, GaussianNoise.perExample(1, from, to, latent, seed),
+                    new Shape(1, to - from, latent));
+            ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
+            NDArray perDimension = KlDivergence.kl(
+                    new Normal(posterior.loc(), posterior.scale()),
+                    new Normal(posterior.loc().zerosLike(), posterior.loc().onesLike()));
+            float[] sums = NDArrays.concat(new NDList(
+                    NDArrays.stack(new NDList(terms.elbo().sum(), terms.reconstruction().sum(), terms.kl().sum())),
+                    perDimension.sum(new int[] {0}))).toFloatArray();
+            float[] means = posterior.loc().toFloatArray();
+            double[] chunk = new double[3 + 3 * latent];
+            for (int i = 0; i < 3 + latent; i++) {
+                chunk[i] = sums[i];
+            }
+            for (int i = 0; i < means.length; i++) {
+                chunk[3 + latent + i % latent] += means[i];
+                chunk[3 + 2 * latent + i % latent] += (double) means[i] * means[i];
+            }
+            partial[from / ELBO_BATCH] = chunk;
+        });
+        double[] total = new double[3 + 3 * latent];
+        for (double[] chunk : partial) {
+            for (int i = 0; i < total.length; i++) {
+                total[i] += chunk[i];
             }
         }
         int n = data.rows();
+        double[] klPerDimension = new double[latent];
         double[] variance = new double[latent];
         for (int j = 0; j < latent; j++) {
-            klPerDimension[j] /= n;
-            double m = meanSum[j] / n;
-            variance[j] = Math.max(0, meanSquares[j] / n - m * m);
+            klPerDimension[j] = total[3 + j] / n;
+            double mean = total[3 + latent + j] / n;
+            variance[j] = Math.max(0, total[3 + 2 * latent + j] / n - mean * mean);
         }
-        return new ElboSummary(n, elbo / n, recon / n, kl / n, klPerDimension, variance);
+        return new ElboSummary(n, total[0] / n, total[1] / n, total[2] / n, klPerDimension, variance);
     }
 
     /**
      * Per-example IWAE-k estimates of log p(x), in dataset order. Each example's K noise vectors
      * are drawn from its own seed, so the result depends on the seed alone, not on the memory
-     * budget that decides the chunking.
+     * budget that decides the chunking nor on the number of workers.
      */
     public double[] importanceWeightedLogLikelihood(Dataset data, int k, long seed, ProgressListener progress) {
         int latent = model.config().latent();
-        int features = data.features();
-        int perChunk = Math.max(1, maxParticleRows / k);
         ImportanceWeightedElbo estimator = new ImportanceWeightedElbo(k);
         double[] result = new double[data.rows()];
-        int[] all = identity(data.rows());
-        for (int from = 0; from < data.rows(); from += perChunk) {
-            int to = Math.min(data.rows(), from + perChunk);
-            try (NDManager scope = manager.newSubManager()) {
-                VaeNetwork network = model.bind(scope);
-                NDArray x = upload.upload(scope, Batching.gather(data, all, from, to), new Shape(to - from, features));
-                NDArray noise = upload.upload(scope, GaussianNoise.perExample(k, from, to, latent, seed),
-                        new Shape(k, to - from, latent));
-                float[] bounds = estimator.estimate(network.encode(x), network.prior(), network, x, noise)
-                        .elbo().toFloatArray();
-                for (int i = 0; i < bounds.length; i++) {
-                    result[from + i] = bounds[i];
-                }
+        forEachChunk(data, Math.max(1, maxParticleRows / k), progress, (scope, network, x, upload, from, to) -> {
+            NDArray noise = upload.upload(scope, GaussianNoise.perExample(k, from, to, latent, seed),
+                    new Shape(k, to - from, latent));
+            float[] bounds = estimator.estimate(network.encode(x), network.prior(), network, x, noise)
+                    .elbo().toFloatArray();
+            for (int i = 0; i < bounds.length; i++) {
+                result[from + i] = bounds[i];
             }
-            progress.progress(to, data.rows());
-        }
+        });
         return result;
     }
 
-    private static int[] identity(int n) {
-        int[] indices = new int[n];
-        for (int i = 0; i < n; i++) {
-            indices[i] = i;
-        }
-        return indices;
+    /** Work on one chunk of examples {@code [from, to)}, uploaded as {@code x}. */
+    @FunctionalInterface
+    private interface ChunkTask {
+        void run(NDManager scope, VaeNetwork network, NDArray x, TensorUpload upload, int from, int to);
+    }
+
+    /** Runs {@code task} on consecutive chunks of {@code chunkSize} examples, spread over the workers. */
+    private void forEachChunk(Dataset data, int chunkSize, ProgressListener progress, ChunkTask task) {
+        int features = data.features();
+        int chunks = (data.rows() + chunkSize - 1) / chunkSize;
+        AtomicLong done = new AtomicLong();
+        workers.run(w -> {
+            TensorUpload upload = new TensorUpload();
+            for (int c = w; c < chunks; c += workers.count()) {
+                int from = c * chunkSize;
+                int to = Math.min(data.rows(), from + chunkSize);
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray x = upload.upload(scope, data.values(), from * features, (to - from) * features,
+                            new Shape(to - from, features));
+                    task.run(scope, model.bind(scope), x, upload, from, to);
+                }
+                long finished = done.addAndGet(to - from);
+                synchronized (progress) {
+                    progress.progress(finished, data.rows());
+                }
+            }
+            return null;
+        });
     }
 }

@@ -21,12 +21,17 @@ public final class TensorUpload {
 
     /** A new tensor of {@code shape} holding {@code values}, owned by {@code scope}. */
     public NDArray upload(NDManager scope, float[] values, Shape shape) {
-        int bytes = Math.multiplyExact(values.length, Float.BYTES);
+        return upload(scope, values, 0, values.length, shape);
+    }
+
+    /** A new tensor of {@code shape} holding {@code values[offset, offset + length)}. */
+    public NDArray upload(NDManager scope, float[] values, int offset, int length, Shape shape) {
+        int bytes = Math.multiplyExact(length, Float.BYTES);
         if (staging.capacity() < bytes) {
             staging = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
         }
         staging.clear();
-        staging.asFloatBuffer().put(values);
+        staging.asFloatBuffer().put(values, offset, length);
         staging.limit(bytes);
         // The engine wraps the staging memory without copying it; duplicate() gives the tensor
         // memory of its own before the buffer is reused.

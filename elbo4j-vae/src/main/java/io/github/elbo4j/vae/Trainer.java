@@ -1,23 +1,18 @@
 package io.github.elbo4j.vae;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.elbo.AnalyticKlElbo;
-import io.github.elbo4j.elbo.ElboTerms;
 import io.github.elbo4j.optim.Adam;
 
 /**
  * Trains a VAE by maximizing the reparameterized single-sample ELBO with analytic KL,
  * ELBO(x) = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)), with Adam on minibatches (loss = −mean ELBO).
  *
- * <p>Every epoch ends with a validation ELBO, a {@code metrics.jsonl} row, and an atomic
+ * <p>Each step's gradient is computed over shards of the batch by {@link TrainingConfig#workers()}
+ * threads (see {@link ShardedElbo}). Every epoch ends with a validation ELBO, a {@code metrics.jsonl} row, and an atomic
  * {@code latest} checkpoint ({@code best} too when validation improved). Shuffling and noise are
  * pure functions of (seed, epoch, step), so a run resumed from a checkpoint continues exactly as
  * the uninterrupted run would have.
@@ -41,15 +36,13 @@ public final class Trainer {
      * continuing from {@code resume} when it is not null.
      */
     public TrainingResult train(VaeModel model, Dataset train, Dataset valid, RunDirectory run, Checkpoint resume) {
-        int features = train.features();
         int latent = model.config().latent();
         float learningRate = (float) config.learningRate();
-        AnalyticKlElbo estimator = new AnalyticKlElbo(1);
-        TensorUpload upload = new TensorUpload();
         NDArray parameters = model.parameters();
-        parameters.setRequiresGradient(true);
         try (NDManager manager = NDManager.newBaseManager();
-                Adam adam = Adam.withDefaults(manager, model.layout().totalSize())) {
+                Adam adam = Adam.withDefaults(manager, model.layout().totalSize());
+                Workers workers = new Workers(config.workers());
+                ShardedElbo elbo = new ShardedElbo(model, workers, new AnalyticKlElbo(1))) {
             int startEpoch = 0;
             long step = 0;
             double bestValid = Double.NEGATIVE_INFINITY;
@@ -64,7 +57,7 @@ public final class Trainer {
             }
             int stepsPerEpoch = (train.rows() + config.batchSize() - 1) / config.batchSize();
             listener.onStart((long) stepsPerEpoch * config.epochs(), step);
-            Evaluator validator = new Evaluator(model, manager);
+            Evaluator validator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, workers);
             double lastElbo = Double.NaN;
             double lastValid = Double.NaN;
             long trainedSamples = 0;
@@ -74,62 +67,48 @@ public final class Trainer {
             for (int epoch = startEpoch + 1; epoch <= config.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
                 int[] order = Batching.permutation(train.rows(), config.seed(), epoch);
-                double elboSum = 0;
-                double reconSum = 0;
-                double klSum = 0;
+                double[] sums = new double[3];
                 int counted = 0;
                 for (int from = 0; from < train.rows(); from += config.batchSize()) {
                     int to = Math.min(train.rows(), from + config.batchSize());
                     int batch = to - from;
-                    try (NDManager scope = manager.newSubManager()) {
-                        NDArray x = upload.upload(scope, Batching.gather(train, order, from, to), new Shape(batch, features));
-                        NDArray noise = upload.upload(scope,
-                                GaussianNoise.standardNormal(batch * latent, Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, step)),
-                                new Shape(1, batch, latent));
-                        float[] means;
-                        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                            VaeNetwork network = model.bind(scope);
-                            ElboTerms terms = estimator.estimate(network.encode(x), network.prior(), network, x, noise);
-                            NDArray elbo = terms.elbo().mean();
-                            means = NDArrays.stack(new NDList(elbo, terms.reconstruction().mean(), terms.kl().mean()))
-                                    .toFloatArray();
-                            collector.backward(elbo.neg());
+                    float[] noise = GaussianNoise.standardNormal(
+                            batch * latent, Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, step));
+                    double[] batchSums = elbo.forwardBackward(Batching.gather(train, order, from, to), noise, batch);
+                    step++;
+                    if (Double.isFinite(batchSums[0])) {
+                        try (NDManager scope = manager.newSubManager()) {
+                            adam.update(parameters, elbo.gradient(scope), learningRate, scope);
                         }
-                        NDArray gradient = parameters.getGradient();
-                        gradient.attach(scope);
-                        step++;
-                        if (Float.isFinite(means[0])) {
-                            adam.update(parameters, gradient, learningRate, scope);
-                            consecutiveBad = 0;
-                            elboSum += (double) means[0] * batch;
-                            reconSum += (double) means[1] * batch;
-                            klSum += (double) means[2] * batch;
-                            counted += batch;
-                        } else {
-                            Adam.zero(gradient);
-                            skipped++;
-                            if (++consecutiveBad >= MAX_CONSECUTIVE_BAD_STEPS) {
-                                throw new IllegalStateException(consecutiveBad
-                                        + " consecutive training steps had a non-finite ELBO (last at step " + step
-                                        + "); lower --lr or check the data for extreme values");
-                            }
+                        consecutiveBad = 0;
+                        for (int i = 0; i < 3; i++) {
+                            sums[i] += batchSums[i];
                         }
-                        double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-                        listener.onStep(step, means[0], to / epochSeconds);
+                        counted += batch;
+                    } else {
+                        skipped++;
+                        if (++consecutiveBad >= MAX_CONSECUTIVE_BAD_STEPS) {
+                            throw new IllegalStateException(consecutiveBad
+                                    + " consecutive training steps had a non-finite ELBO (last at step " + step
+                                    + "); lower --lr or check the data for extreme values");
+                        }
                     }
+                    elbo.zeroGradients();
+                    listener.onStep(step, batchSums[0] / batch, to / ((System.nanoTime() - epochStart) / 1e9));
                 }
                 double epochTrainSeconds = (System.nanoTime() - epochStart) / 1e9;
                 trainedSamples += train.rows();
                 trainingSeconds += epochTrainSeconds;
-                lastElbo = elboSum / Math.max(1, counted);
+                int denominator = Math.max(1, counted);
+                lastElbo = sums[0] / denominator;
                 lastValid = valid == null ? Double.NaN : validator.elbo(valid, config.seed()).elbo();
                 elapsed += (System.nanoTime() - epochStart) / 1e9;
                 boolean improved = lastValid > bestValid;
                 if (improved) {
                     bestValid = lastValid;
                 }
-                EpochMetrics metrics = new EpochMetrics(epoch, step, lastElbo, reconSum / Math.max(1, counted),
-                        klSum / Math.max(1, counted), 1.0, learningRate, lastValid, elapsed,
+                EpochMetrics metrics = new EpochMetrics(epoch, step, lastElbo, sums[1] / denominator,
+                        sums[2] / denominator, 1.0, learningRate, lastValid, elapsed,
                         train.rows() / epochTrainSeconds, ResidentMemory.megabytes());
                 if (run != null) {
                     Checkpoint checkpoint = new Checkpoint(epoch, step, bestValid, elapsed, model.parameterValues(),
@@ -142,7 +121,6 @@ public final class Trainer {
                 }
                 listener.onEpoch(metrics);
             }
-            parameters.setRequiresGradient(false);
             return new TrainingResult(config.epochs(), step, lastElbo, lastValid,
                     valid == null ? Double.NaN : bestValid,
                     trainingSeconds > 0 ? trainedSamples / trainingSeconds : Double.NaN, elapsed, skipped);

@@ -95,7 +95,7 @@ public final class VaeModel implements AutoCloseable {
         return layout;
     }
 
-    /** The live flat parameter vector (the trainer marks it as requiring gradients). */
+    /** The live flat parameter vector (updated in place by the trainer's optimizer). */
     public NDArray parameters() {
         return parameters;
     }
@@ -121,7 +121,15 @@ public final class VaeModel implements AutoCloseable {
 
     /** Binds the weights to a computation scope; the network's temporaries belong to it. */
     public VaeNetwork bind(NDManager scope) {
-        return new VaeNetwork(config, layout.views(parameters, scope), scope);
+        return bind(scope, parameters);
+    }
+
+    /**
+     * Binds a flat vector laid out like this model's parameters (e.g. a replica that accumulates
+     * its own gradient) to a computation scope.
+     */
+    VaeNetwork bind(NDManager scope, NDArray flatParameters) {
+        return new VaeNetwork(config, layout.views(flatParameters, scope), scope);
     }
 
     @Override

@@ -57,6 +57,17 @@ class EvaluatorTest {
     }
 
     @Test
+    void workersSplitTheChunksWithoutChangingTheResult() {
+        try (Workers two = new Workers(2)) {
+            Evaluator parallel = new Evaluator(model, manager, 50, two);
+            Evaluator serial = new Evaluator(model, manager, 50, new Workers(1));
+            assertThat(parallel.importanceWeightedLogLikelihood(TEST, 10, 3, ProgressListener.NONE))
+                    .containsExactly(serial.importanceWeightedLogLikelihood(TEST, 10, 3, ProgressListener.NONE));
+            assertThat(parallel.elbo(TEST, 3).elbo()).isEqualTo(serial.elbo(TEST, 3).elbo());
+        }
+    }
+
+    @Test
     void summaryTermsAreConsistent() {
         EvaluationResult r = new Evaluator(model, manager).evaluate(TEST, 10, 2, ProgressListener.NONE);
         assertThat(r.n()).isEqualTo(120);
