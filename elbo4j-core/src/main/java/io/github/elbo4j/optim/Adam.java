@@ -16,8 +16,7 @@ import ai.djl.ndarray.types.Shape;
  *
  * with ε̂ = ε √(1 − β2^t), which makes the update identical to PyTorch's {@code torch.optim.Adam}
  * (ε added to the bias-corrected √v̂). The state (m, v, t) is exposed so that a checkpoint can
- * restore it exactly. The gradient is left as it is: its owner zeroes it ({@link #zero}), because
- * the PyTorch engine accumulates gradients across backward passes.
+ * restore it exactly.
  */
 public final class Adam implements AutoCloseable {
 
@@ -87,14 +86,6 @@ public final class Adam implements AutoCloseable {
         parameters.subi(delta);
     }
 
-    /**
-     * Sets a gradient buffer to zero in place (PyTorch's {@code zero_()}); multiplying by zero
-     * would keep NaNs and produce −0.
-     */
-    public static void zero(NDArray gradient) {
-        gradient.set(EVERYTHING, 0f);
-    }
-
     /** Number of updates applied so far (t). */
     public long step() {
         return step;
@@ -120,8 +111,12 @@ public final class Adam implements AutoCloseable {
         if (stepCount < 0) {
             throw new IllegalArgumentException("Adam step count must be >= 0, got " + stepCount);
         }
-        firstMoment.set(m);
-        secondMoment.set(v);
+        // Copied into the existing buffers: set(float[]) would re-point them at JVM memory.
+        try (NDArray restoredM = firstMoment.getManager().create(m);
+                NDArray restoredV = secondMoment.getManager().create(v)) {
+            firstMoment.set(EVERYTHING, restoredM);
+            secondMoment.set(EVERYTHING, restoredV);
+        }
         step = stepCount;
     }
 

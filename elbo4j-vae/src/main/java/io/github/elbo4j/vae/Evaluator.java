@@ -34,6 +34,7 @@ public final class Evaluator {
     private final NDManager manager;
     private final int maxParticleRows;
     private final Workers workers;
+    private final TensorUpload[] uploads;
 
     /**
      * An evaluator whose temporaries live in sub-scopes of {@code manager}; chunks of examples are
@@ -47,6 +48,10 @@ public final class Evaluator {
         this.manager = manager;
         this.maxParticleRows = maxParticleRows;
         this.workers = workers;
+        this.uploads = new TensorUpload[workers.count()];
+        for (int w = 0; w < uploads.length; w++) {
+            uploads[w] = new TensorUpload();
+        }
     }
 
     /** A single-threaded evaluator with the default memory budget. */
@@ -156,7 +161,7 @@ public final class Evaluator {
         int chunks = (data.rows() + chunkSize - 1) / chunkSize;
         AtomicLong done = new AtomicLong();
         workers.run(w -> {
-            TensorUpload upload = new TensorUpload();
+            TensorUpload upload = uploads[w];
             for (int c = w; c < chunks; c += workers.count()) {
                 int from = c * chunkSize;
                 int to = Math.min(data.rows(), from + chunkSize);

@@ -9,56 +9,59 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.elbo4j.elbo.ElboEstimator;
 import io.github.elbo4j.elbo.ElboTerms;
-import io.github.elbo4j.optim.Adam;
 import java.util.List;
 
 /**
  * The minibatch ELBO and its gradient, computed over contiguous shards of the batch by
  * {@link Workers}, each shard differentiated into its own gradient buffer.
  *
- * <p>Every worker owns a <em>replica</em>: a separate autograd leaf that shares the model's
- * parameter storage, so optimizer updates reach all replicas at once while each accumulates its
- * own gradient. The gradients are summed in worker order, so a fixed number of workers gives
- * bit-for-bit reproducible training (one shared leaf would add them in whatever order the threads
- * finish).
+ * <p>Every step gives each worker a fresh <em>replica</em>: an autograd leaf that shares the model's
+ * parameter storage and receives the gradient of its shard alone. The gradients are summed in
+ * worker order, so a fixed number of workers gives bit-for-bit reproducible training (one shared
+ * leaf would add them in whatever order the threads finish). Fresh leaves also mean gradients
+ * never need zeroing between steps, and a non-finite step leaves nothing behind.
  */
-final class ShardedElbo implements AutoCloseable {
+final class ShardedElbo {
 
     private final VaeModel model;
     private final Workers workers;
     private final ElboEstimator estimator;
-    private final NDManager manager;
-    private final NDArray[] replicas;
     private final TensorUpload[] uploads;
 
     ShardedElbo(VaeModel model, Workers workers, ElboEstimator estimator) {
         this.model = model;
         this.workers = workers;
         this.estimator = estimator;
-        this.manager = model.parameters().getManager().newSubManager();
-        this.replicas = new NDArray[workers.count()];
         this.uploads = new TensorUpload[workers.count()];
-        for (int w = 0; w < replicas.length; w++) {
-            replicas[w] = model.parameters().stopGradient();
-            replicas[w].attach(manager);
-            replicas[w].setRequiresGradient(true);
+        for (int w = 0; w < uploads.length; w++) {
             uploads[w] = new TensorUpload();
         }
     }
 
     /**
-     * Computes the batch's summed ELBO, reconstruction and KL (in that order) and leaves the
-     * gradient of the loss −(1/B) Σ ELBO in the replicas.
+     * One step's result: the batch's summed ELBO, reconstruction and KL, and the gradient of the
+     * loss −(1/B) Σ ELBO with respect to the flat parameters.
+     */
+    record Step(double elbo, double reconstruction, double kl, NDArray gradient) {}
+
+    /**
+     * Computes one step over the batch; the gradient and every temporary belong to {@code scope}.
      *
      * @param x the batch, row-major [batch, inputSize]
      * @param noise standard normal noise, row-major [numParticles, batch, latent]
      * @param batch number of examples B
      */
-    double[] forwardBackward(float[] x, float[] noise, int batch) {
+    Step step(float[] x, float[] noise, int batch, NDManager scope) {
         int features = model.config().inputSize();
         int latent = model.config().latent();
         int particles = estimator.numParticles();
         int count = workers.count();
+        NDArray[] replicas = new NDArray[count];
+        for (int w = 0; w < count; w++) {
+            replicas[w] = model.parameters().stopGradient();
+            replicas[w].attach(scope);
+            replicas[w].setRequiresGradient(true);
+        }
         List<float[]> sums;
         // DJL allows one collector at a time; it only switches on gradient recording for the
         // calling thread, and worker threads record by default, so all workers share this one.
@@ -70,11 +73,11 @@ final class ShardedElbo implements AutoCloseable {
                     return new float[3];
                 }
                 int rows = to - from;
-                try (NDManager scope = manager.newSubManager()) {
-                    NDArray xs = uploads[w].upload(scope, x, from * features, rows * features, new Shape(rows, features));
-                    NDArray eps = uploads[w].upload(scope, shard(noise, particles, batch, from, to, latent), 0,
+                try (NDManager shard = scope.newSubManager()) {
+                    NDArray xs = uploads[w].upload(shard, x, from * features, rows * features, new Shape(rows, features));
+                    NDArray eps = uploads[w].upload(shard, shard(noise, particles, batch, from, to, latent), 0,
                             particles * rows * latent, new Shape(particles, rows, latent));
-                    VaeNetwork network = model.bind(scope, replicas[w]);
+                    VaeNetwork network = model.bind(shard, replicas[w]);
                     ElboTerms terms = estimator.estimate(network.encode(xs), network.prior(), network, xs, eps);
                     NDArray elbo = terms.elbo().sum();
                     float[] shardSums = NDArrays.stack(new NDList(elbo, terms.reconstruction().sum(), terms.kl().sum()))
@@ -90,29 +93,15 @@ final class ShardedElbo implements AutoCloseable {
                 total[i] += s[i];
             }
         }
-        return total;
-    }
-
-    /** The gradient summed over workers in worker order, owned by {@code scope}. */
-    NDArray gradient(NDManager scope) {
-        NDArray sum = replicas[0].getGradient();
-        sum.attach(scope);
-        for (int w = 1; w < replicas.length; w++) {
+        NDArray gradient = replicas[0].getGradient();
+        gradient.attach(scope);
+        for (int w = 1; w < count; w++) {
             NDArray g = replicas[w].getGradient();
             g.attach(scope);
-            sum = sum.add(g);
-            sum.attach(scope);
+            gradient = gradient.add(g);
+            gradient.attach(scope);
         }
-        return sum;
-    }
-
-    /** Clears the replicas' gradients for the next step. */
-    void zeroGradients() {
-        for (NDArray replica : replicas) {
-            try (NDArray g = replica.getGradient()) {
-                Adam.zero(g);
-            }
-        }
+        return new Step(total[0], total[1], total[2], gradient);
     }
 
     private static float[] shard(float[] noise, int particles, int batch, int from, int to, int latent) {
@@ -125,10 +114,5 @@ final class ShardedElbo implements AutoCloseable {
             System.arraycopy(noise, (p * batch + from) * latent, shard, p * rows * latent, rows * latent);
         }
         return shard;
-    }
-
-    @Override
-    public void close() {
-        manager.close();
     }
 }

@@ -39,21 +39,23 @@ public final class Trainer {
         int latent = model.config().latent();
         float learningRate = (float) config.learningRate();
         NDArray parameters = model.parameters();
+        int startEpoch = 0;
+        long step = 0;
+        double bestValid = Double.NEGATIVE_INFINITY;
+        double elapsed = 0;
+        if (resume != null) {
+            model.setParameterValues(resume.parameters());
+            startEpoch = resume.epoch();
+            step = resume.step();
+            bestValid = resume.bestValidElbo();
+            elapsed = resume.elapsedSeconds();
+        }
         try (NDManager manager = NDManager.newBaseManager();
                 Adam adam = Adam.withDefaults(manager, model.layout().totalSize());
-                Workers workers = new Workers(config.workers());
-                ShardedElbo elbo = new ShardedElbo(model, workers, new AnalyticKlElbo(1))) {
-            int startEpoch = 0;
-            long step = 0;
-            double bestValid = Double.NEGATIVE_INFINITY;
-            double elapsed = 0;
+                Workers workers = new Workers(config.workers())) {
+            ShardedElbo elbo = new ShardedElbo(model, workers, new AnalyticKlElbo(1));
             if (resume != null) {
-                model.setParameterValues(resume.parameters());
                 adam.restore(resume.adamFirstMoment(), resume.adamSecondMoment(), resume.adamStep());
-                startEpoch = resume.epoch();
-                step = resume.step();
-                bestValid = resume.bestValidElbo();
-                elapsed = resume.elapsedSeconds();
             }
             int stepsPerEpoch = (train.rows() + config.batchSize() - 1) / config.batchSize();
             listener.onStart((long) stepsPerEpoch * config.epochs(), step);
@@ -74,17 +76,21 @@ public final class Trainer {
                     int batch = to - from;
                     float[] noise = GaussianNoise.standardNormal(
                             batch * latent, Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, step));
-                    double[] batchSums = elbo.forwardBackward(Batching.gather(train, order, from, to), noise, batch);
+                    double batchElbo;
+                    try (NDManager scope = manager.newSubManager()) {
+                        ShardedElbo.Step result = elbo.step(Batching.gather(train, order, from, to), noise, batch, scope);
+                        batchElbo = result.elbo();
+                        if (Double.isFinite(batchElbo)) {
+                            adam.update(parameters, result.gradient(), learningRate, scope);
+                            sums[0] += result.elbo();
+                            sums[1] += result.reconstruction();
+                            sums[2] += result.kl();
+                            counted += batch;
+                        }
+                    }
                     step++;
-                    if (Double.isFinite(batchSums[0])) {
-                        try (NDManager scope = manager.newSubManager()) {
-                            adam.update(parameters, elbo.gradient(scope), learningRate, scope);
-                        }
+                    if (Double.isFinite(batchElbo)) {
                         consecutiveBad = 0;
-                        for (int i = 0; i < 3; i++) {
-                            sums[i] += batchSums[i];
-                        }
-                        counted += batch;
                     } else {
                         skipped++;
                         if (++consecutiveBad >= MAX_CONSECUTIVE_BAD_STEPS) {
@@ -93,8 +99,7 @@ public final class Trainer {
                                     + "); lower --lr or check the data for extreme values");
                         }
                     }
-                    elbo.zeroGradients();
-                    listener.onStep(step, batchSums[0] / batch, to / ((System.nanoTime() - epochStart) / 1e9));
+                    listener.onStep(step, batchElbo / batch, to / ((System.nanoTime() - epochStart) / 1e9));
                 }
                 double epochTrainSeconds = (System.nanoTime() - epochStart) / 1e9;
                 trainedSamples += train.rows();

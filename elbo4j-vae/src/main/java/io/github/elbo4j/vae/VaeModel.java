@@ -2,6 +2,7 @@ package io.github.elbo4j.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -16,6 +17,8 @@ import java.util.SplittableRandom;
  */
 public final class VaeModel implements AutoCloseable {
 
+    private static final NDIndex EVERYTHING = new NDIndex(":");
+
     private final VaeConfig config;
     private final ParameterLayout layout;
     private final NDManager manager;
@@ -25,7 +28,7 @@ public final class VaeModel implements AutoCloseable {
         this.config = config;
         this.layout = layoutOf(config);
         this.manager = parent.newSubManager();
-        this.parameters = manager.create(values, new Shape(values.length));
+        this.parameters = new TensorUpload().upload(manager, values, new Shape(values.length));
     }
 
     /** The packing order and shapes of a configuration's weights. */
@@ -105,13 +108,18 @@ public final class VaeModel implements AutoCloseable {
         return parameters.toFloatArray();
     }
 
-    /** Overwrites the parameters in place, e.g. when restoring a checkpoint. */
+    /**
+     * Overwrites the parameter values in place (the storage, and so every alias of it, stays the
+     * same), e.g. when restoring a checkpoint.
+     */
     public void setParameterValues(float[] values) {
         if (values.length != layout.totalSize()) {
             throw new IllegalArgumentException(
                     "expected " + layout.totalSize() + " parameters, got " + values.length);
         }
-        parameters.set(values);
+        try (NDManager scope = manager.newSubManager()) {
+            parameters.set(EVERYTHING, new TensorUpload().upload(scope, values, parameters.getShape()));
+        }
     }
 
     /** The weights by name, in layout order. */
