@@ -12,7 +12,7 @@ public final class CommonOptions {
     boolean verbose;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Worker threads, each running a shard of every batch with one engine thread (default: all cores).")
+            description = "Worker threads for evaluation and validation, each with one engine thread (default: all cores); training steps run on one thread.")
     Integer threads;
 
     /**

@@ -92,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private int trainNew(Path out) {
         TrainingConfig training = new TrainingConfig(
-                epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, workers);
+                epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed);
         DatasetSplits splits = DataSource.load(data, dataDir, allowDownload);
         VaeConfig config = model.toConfig(splits.train().exampleShape());
         check(config, splits, data);
@@ -113,8 +113,7 @@ final class TrainCommand implements Callable<Integer> {
                 epochs != null ? epochs : savedTraining.path("epochs").asInt(),
                 savedTraining.path("batch_size").asInt(),
                 savedTraining.path("learning_rate").asDouble(),
-                savedTraining.path("seed").asLong(),
-                common.threads != null ? workers : savedTraining.path("workers").asInt(workers));
+                savedTraining.path("seed").asLong());
         JsonNode savedData = saved.path("data");
         String dataDirText = savedData.path("data_dir").asText("");
         String savedSpec = savedData.path("spec").asText();
@@ -151,7 +150,7 @@ final class TrainCommand implements Callable<Integer> {
             DatasetSplits splits, Checkpoint checkpoint) {
         TrainingResult result;
         try (TrainingProgress progress = new TrainingProgress()) {
-            result = new Trainer(training, progress).train(vae, splits.train(), splits.valid(), run, checkpoint);
+            result = new Trainer(training, progress, workers).train(vae, splits.train(), splits.valid(), run, checkpoint);
         }
         run.writeModel(vae);
         Path samples = SampleCommand.writeSamples(vae, manager, SAMPLE_GRID, training.seed(),
@@ -190,7 +189,6 @@ final class TrainCommand implements Callable<Integer> {
         t.put("batch_size", training.batchSize());
         t.put("learning_rate", training.learningRate());
         t.put("seed", training.seed());
-        t.put("workers", training.workers());
         t.put("objective", "elbo");
         t.put("estimator", "single-sample reparameterized ELBO, analytic KL");
         t.put("optimizer", "adam(beta1=0.9, beta2=0.999, eps=1e-8)");

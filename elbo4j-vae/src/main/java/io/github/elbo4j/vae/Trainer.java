@@ -11,8 +11,8 @@ import io.github.elbo4j.optim.Adam;
  * Trains a VAE by maximizing the reparameterized single-sample ELBO with analytic KL,
  * ELBO(x) = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)), with Adam on minibatches (loss = −mean ELBO).
  *
- * <p>Each step's gradient is computed over shards of the batch by {@link TrainingConfig#workers()}
- * threads (see {@link ShardedElbo}). Every epoch ends with a validation ELBO, a {@code metrics.jsonl} row, and an atomic
+ * <p>Steps run on the calling thread (see {@link ElboStep}); the validation pass is spread over
+ * {@code validationWorkers} threads. Every epoch ends with a validation ELBO, a {@code metrics.jsonl} row, and an atomic
  * {@code latest} checkpoint ({@code best} too when validation improved). Shuffling and noise are
  * pure functions of (seed, epoch, step), so a run resumed from a checkpoint continues exactly as
  * the uninterrupted run would have.
@@ -24,10 +24,18 @@ public final class Trainer {
 
     private final TrainingConfig config;
     private final TrainingListener listener;
+    private final int validationWorkers;
 
-    public Trainer(TrainingConfig config, TrainingListener listener) {
+    /** A trainer whose validation pass runs on {@code validationWorkers} threads. */
+    public Trainer(TrainingConfig config, TrainingListener listener, int validationWorkers) {
         this.config = config;
         this.listener = listener;
+        this.validationWorkers = validationWorkers;
+    }
+
+    /** A single-threaded trainer. */
+    public Trainer(TrainingConfig config, TrainingListener listener) {
+        this(config, listener, 1);
     }
 
     /**
@@ -52,8 +60,8 @@ public final class Trainer {
         }
         try (NDManager manager = NDManager.newBaseManager();
                 Adam adam = Adam.withDefaults(manager, model.layout().totalSize());
-                Workers workers = new Workers(config.workers())) {
-            ShardedElbo elbo = new ShardedElbo(model, workers, new AnalyticKlElbo(1));
+                Workers workers = new Workers(validationWorkers)) {
+            ElboStep elbo = new ElboStep(model, new AnalyticKlElbo(1));
             if (resume != null) {
                 adam.restore(resume.adamFirstMoment(), resume.adamSecondMoment(), resume.adamStep());
             }
@@ -78,7 +86,7 @@ public final class Trainer {
                             batch * latent, Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, step));
                     double batchElbo;
                     try (NDManager scope = manager.newSubManager()) {
-                        ShardedElbo.Step result = elbo.step(Batching.gather(train, order, from, to), noise, batch, scope);
+                        ElboStep.Result result = elbo.compute(Batching.gather(train, order, from, to), noise, batch, scope);
                         batchElbo = result.elbo();
                         if (Double.isFinite(batchElbo)) {
                             adam.update(parameters, result.gradient(), learningRate, scope);

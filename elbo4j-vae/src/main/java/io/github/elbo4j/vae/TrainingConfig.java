@@ -7,10 +7,8 @@ package io.github.elbo4j.vae;
  * @param batchSize examples per step
  * @param learningRate Adam step size α
  * @param seed seeds initialization, shuffling and noise (see {@link Seeds})
- * @param workers threads that each differentiate a shard of every batch (see {@link Workers});
- *     results are bit-for-bit reproducible for a fixed number of workers
  */
-public record TrainingConfig(int epochs, int batchSize, double learningRate, long seed, int workers) {
+public record TrainingConfig(int epochs, int batchSize, double learningRate, long seed) {
 
     /** Validates with messages that name the command-line option to change. */
     public TrainingConfig {
@@ -23,13 +21,5 @@ public record TrainingConfig(int epochs, int batchSize, double learningRate, lon
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("--lr must be a positive number, got " + learningRate);
         }
-        if (workers < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + workers);
-        }
-    }
-
-    /** A single-worker configuration. */
-    public TrainingConfig(int epochs, int batchSize, double learningRate, long seed) {
-        this(epochs, batchSize, learningRate, seed, 1);
     }
 }
