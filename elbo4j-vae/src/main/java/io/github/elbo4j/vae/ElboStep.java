@@ -45,11 +45,14 @@ final class ElboStep {
         NDArray replica = model.parameters().stopGradient();
         replica.attach(scope);
         replica.setRequiresGradient(true);
-        NDArray xs = upload.upload(scope, x, new Shape(batch, model.config().inputSize()));
-        NDArray eps = upload.upload(scope, noise, new Shape(estimator.numParticles(), batch, model.config().latent()));
         float[] sums;
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            VaeNetwork network = model.bind(scope, replica);
+        // Activations and the graph live in their own scope, freed before the optimizer runs.
+        try (NDManager forward = scope.newSubManager();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray xs = upload.upload(forward, x, new Shape(batch, model.config().inputSize()));
+            NDArray eps = upload.upload(forward, noise,
+                    new Shape(estimator.numParticles(), batch, model.config().latent()));
+            VaeNetwork network = model.bind(forward, replica);
             ElboTerms terms = estimator.estimate(network.encode(xs), network.prior(), network, xs, eps);
             NDArray elbo = terms.elbo().sum();
             sums = NDArrays.stack(new NDList(elbo, terms.reconstruction().sum(), terms.kl().sum())).toFloatArray();
