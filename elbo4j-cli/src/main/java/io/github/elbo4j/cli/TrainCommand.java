@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set. Default: 20.")
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set. Default: 60.")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
@@ -79,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    private static final int DEFAULT_EPOCHS = 20;
+    private static final int DEFAULT_EPOCHS = 60;
 
     private int workers;
     private static final int SAMPLE_GRID = 64;
