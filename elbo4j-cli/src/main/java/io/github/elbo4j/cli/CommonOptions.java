@@ -1,5 +1,8 @@
 package io.github.elbo4j.cli;
 
+import io.github.elbo4j.data.DataException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options every command shares. */
@@ -34,5 +37,26 @@ public final class CommonOptions {
         System.setProperty("ai.djl.pytorch.num_threads", "1");
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         return n;
+    }
+
+    /**
+     * Rejects an output file that cannot be written — an existing folder, a path below a regular
+     * file, or one in a folder that is not writable — before any work is done, as bad input.
+     */
+    static void checkOutputFile(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new DataException(file, null, "is a folder; give the name of a file to write");
+        }
+        for (Path dir = file.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir)) {
+                if (!Files.isWritable(dir)) {
+                    throw new DataException(file, null, "cannot write there: the folder " + dir + " is not writable");
+                }
+                return;
+            }
+            if (Files.exists(dir)) {
+                throw new DataException(file, null, "cannot write there: " + dir + " is a file, not a folder");
+            }
+        }
     }
 }

@@ -49,6 +49,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         RunDirectory runDirectory = RunDirectory.open(run);
         Path target = out != null ? out : runDirectory.root().resolve("model." + format);
+        CommonOptions.checkOutputFile(target);
         Map<String, Tensor> weights;
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
             weights = model.namedWeights();

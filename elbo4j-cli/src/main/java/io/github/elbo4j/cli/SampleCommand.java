@@ -51,6 +51,7 @@ final class SampleCommand implements Callable<Integer> {
             boolean image = model.config().inputShape().length == 2;
             Path target = out != null ? out
                     : runDirectory.plotsDirectory().resolve(image ? "samples.png" : "samples.csv");
+            CommonOptions.checkOutputFile(target);
             written = writeSamples(model, manager, n, seed, target);
         }
         ObjectNode json = Output.object();

@@ -3,7 +3,6 @@ package io.github.elbo4j.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.DataSource;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.DatasetSplits;
@@ -20,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,6 +84,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private int workers;
     private static final int SAMPLE_GRID = 64;
+    private static final int SIGNAL_GRACE_SECONDS = 60;
 
     @Override
     public Integer call() {
@@ -121,19 +123,21 @@ final class TrainCommand implements Callable<Integer> {
                 dataDirText.isEmpty() ? dataDir : Path.of(dataDirText), allowDownload);
         VaeConfig config = run.readModelConfig();
         check(config, splits, savedSpec);
-        if (!Files.isRegularFile(run.latestCheckpoint())) {
-            throw new DataException(run.latestCheckpoint(), null, "no checkpoint to resume from (the run stopped before its first epoch ended)");
-        }
-        Checkpoint checkpoint = Checkpoint.read(run.latestCheckpoint());
-        if (checkpoint.epoch() >= training.epochs()) {
-            throw new IllegalArgumentException(run.root() + ": already trained for " + checkpoint.epoch()
+        Checkpoint checkpoint = Files.isRegularFile(run.latestCheckpoint()) ? Checkpoint.read(run.latestCheckpoint()) : null;
+        int completed = checkpoint == null ? 0 : checkpoint.position().epoch();
+        if (completed >= training.epochs()) {
+            throw new IllegalArgumentException(run.root() + ": already trained for " + completed
                     + " epochs; pass --epochs with a larger number to continue");
         }
         ((ObjectNode) saved.path("training")).put("epochs", training.epochs());
         run.writeConfig(saved);
-        run.truncateMetricsAfter(checkpoint.epoch());
+        run.truncateMetricsAfter(completed);
         try (NDManager manager = NDManager.newBaseManager();
-                VaeModel vae = VaeModel.fromParameters(config, checkpoint.parameters(), manager)) {
+                // Without a checkpoint (stopped during the first epoch) the run starts over, from
+                // the same seed, so it still ends where an uninterrupted run would.
+                VaeModel vae = checkpoint == null
+                        ? VaeModel.initialize(config, manager, Seeds.derive(training.seed(), Seeds.Stream.INIT, 0))
+                        : VaeModel.fromParameters(config, checkpoint.parameters(), manager)) {
             return finish(run, vae, manager, training, splits, checkpoint);
         }
     }
@@ -149,9 +153,37 @@ final class TrainCommand implements Callable<Integer> {
     private int finish(RunDirectory run, VaeModel vae, NDManager manager, TrainingConfig training,
             DatasetSplits splits, Checkpoint checkpoint) {
         TrainingResult result;
+        CountDownLatch finished = new CountDownLatch(1);
         try (TrainingProgress progress = new TrainingProgress()) {
-            result = new Trainer(training, progress, workers).train(vae, splits.train(), splits.valid(), run, checkpoint);
+            Trainer trainer = new Trainer(training, progress, workers);
+            // SIGINT/SIGTERM: stop at the next step boundary with a checkpoint, then let the JVM exit.
+            Thread stopOnSignal = new Thread(() -> {
+                trainer.requestStop();
+                try {
+                    finished.await(SIGNAL_GRACE_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "elbo4j-stop");
+            Runtime.getRuntime().addShutdownHook(stopOnSignal);
+            try {
+                result = trainer.train(vae, splits.train(), splits.valid(), run, checkpoint);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it waits for the latch below
+                }
+            }
         }
+        if (result.stopped()) {
+            spec.commandLine().getErr().printf("elbo4j: stopped at step %d; the checkpoint holds this position. "
+                    + "Continue with: elbo4j train --resume %s%n", result.steps(), run.root());
+            spec.commandLine().getErr().flush();
+            finished.countDown();
+            return Main.RUNTIME_FAILURE;
+        }
+        finished.countDown();
         run.writeModel(vae);
         Path samples = SampleCommand.writeSamples(vae, manager, SAMPLE_GRID, training.seed(),
                 run.plotsDirectory().resolve("samples.png"));
@@ -165,6 +197,7 @@ final class TrainCommand implements Callable<Integer> {
         Output.putNumber(json, "samples_per_s", result.samplesPerS());
         json.put("seconds", result.seconds());
         json.put("skipped_steps", result.skippedSteps());
+        json.put("rollbacks", result.rollbacks());
         json.put("estimator", "single-sample reparameterized ELBO, analytic KL (nats per example)");
         String human = String.format(
                 "Trained %d epochs (%d steps) in %.1f s, %.0f samples/s.%n"

@@ -25,6 +25,12 @@ final class TrainingProgress extends Progress implements TrainingListener {
     }
 
     @Override
+    public void onRollback(long failedAtStep, long resumedAtStep, double learningRate) {
+        System.err.printf("elbo4j: non-finite steps at step %d; rolled back to step %d with learning rate %.3g%n",
+                failedAtStep, resumedAtStep, learningRate);
+    }
+
+    @Override
     public void onEpoch(EpochMetrics m) {
         message(String.format(" epoch %d: ELBO %.2f, valid %.2f", m.epoch(), m.elbo(), m.validElbo()));
     }

@@ -7,28 +7,18 @@ import java.util.Map;
 
 /**
  * Everything needed to continue training exactly: parameters, Adam moments and step count, and
- * the position in the schedule. Random draws need no saved state because they are pure functions
- * of the seed and the position (see {@link Seeds}). Stored as safetensors with the scalars in its
- * metadata, and written atomically.
+ * the {@link TrainingPosition}. Random draws need no saved state because they are pure functions
+ * of the seed and the position (see {@link Seeds}). Stored as safetensors with the position in
+ * its metadata (doubles as decimal strings, which round-trip exactly), and written atomically.
  *
- * @param epoch epochs completed
- * @param step optimizer steps completed
- * @param bestValidElbo best validation ELBO so far (−∞ when none)
- * @param elapsedSeconds training wall time so far
+ * @param position where the run stands
  * @param parameters flat parameter vector
  * @param adamFirstMoment Adam m
  * @param adamSecondMoment Adam v
  * @param adamStep Adam t
  */
 public record Checkpoint(
-        int epoch,
-        long step,
-        double bestValidElbo,
-        double elapsedSeconds,
-        float[] parameters,
-        float[] adamFirstMoment,
-        float[] adamSecondMoment,
-        long adamStep) {
+        TrainingPosition position, float[] parameters, float[] adamFirstMoment, float[] adamSecondMoment, long adamStep) {
 
     /** Atomically writes the checkpoint; refuses non-finite parameters so none reach the disk. */
     public void write(Path file) {
@@ -41,12 +31,22 @@ public record Checkpoint(
         tensors.put("parameters", new Tensor(new long[] {parameters.length}, parameters));
         tensors.put("adam.m", new Tensor(new long[] {adamFirstMoment.length}, adamFirstMoment));
         tensors.put("adam.v", new Tensor(new long[] {adamSecondMoment.length}, adamSecondMoment));
+        TrainingPosition p = position;
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "elbo4j-checkpoint");
-        metadata.put("epoch", Integer.toString(epoch));
-        metadata.put("step", Long.toString(step));
-        metadata.put("best_valid_elbo", Double.toString(bestValidElbo));
-        metadata.put("elapsed_seconds", Double.toString(elapsedSeconds));
+        metadata.put("epoch", Integer.toString(p.epoch()));
+        metadata.put("batches_into_epoch", Integer.toString(p.batchesIntoEpoch()));
+        metadata.put("step", Long.toString(p.step()));
+        metadata.put("learning_rate", Double.toString(p.learningRate()));
+        metadata.put("best_valid_elbo", Double.toString(p.bestValidElbo()));
+        metadata.put("elapsed_seconds", Double.toString(p.elapsedSeconds()));
+        metadata.put("epoch_elbo", Double.toString(p.epochElbo()));
+        metadata.put("epoch_recon", Double.toString(p.epochRecon()));
+        metadata.put("epoch_kl", Double.toString(p.epochKl()));
+        metadata.put("epoch_examples", Integer.toString(p.epochExamples()));
+        metadata.put("epoch_seconds", Double.toString(p.epochSeconds()));
+        metadata.put("skipped_steps", Long.toString(p.skippedSteps()));
+        metadata.put("rollbacks", Integer.toString(p.rollbacks()));
         metadata.put("adam_step", Long.toString(adamStep));
         Safetensors.write(file, tensors, metadata);
     }
@@ -65,13 +65,21 @@ public record Checkpoint(
             throw new DataException(file, "adam", "optimizer state does not match the parameter count");
         }
         try {
-            return new Checkpoint(
+            TrainingPosition position = new TrainingPosition(
                     Integer.parseInt(meta.get("epoch")),
+                    Integer.parseInt(meta.get("batches_into_epoch")),
                     Long.parseLong(meta.get("step")),
+                    Double.parseDouble(meta.get("learning_rate")),
                     Double.parseDouble(meta.get("best_valid_elbo")),
                     Double.parseDouble(meta.get("elapsed_seconds")),
-                    parameters, m, v,
-                    Long.parseLong(meta.get("adam_step")));
+                    Double.parseDouble(meta.get("epoch_elbo")),
+                    Double.parseDouble(meta.get("epoch_recon")),
+                    Double.parseDouble(meta.get("epoch_kl")),
+                    Integer.parseInt(meta.get("epoch_examples")),
+                    Double.parseDouble(meta.get("epoch_seconds")),
+                    Long.parseLong(meta.get("skipped_steps")),
+                    Integer.parseInt(meta.get("rollbacks")));
+            return new Checkpoint(position, parameters, m, v, Long.parseLong(meta.get("adam_step")));
         } catch (NumberFormatException | NullPointerException e) {
             throw new DataException(file, "__metadata__", "missing or malformed training position");
         }

@@ -204,7 +204,8 @@ public final class RunDirectory {
             throw new DataException(weights, null, "no trained weights (did training finish?)");
         }
         try {
-            return VaeModel.fromWeights(config, Safetensors.read(weights).tensors(), manager, weights.toString());
+            return VaeModel.fromWeights(config, Safetensors.read(weights).tensors(), manager,
+                    "does not match " + modelDescriptionFile().getFileName());
         } catch (IllegalArgumentException e) {
             throw new DataException(weights, null, e.getMessage());
         }
@@ -223,16 +224,32 @@ public final class RunDirectory {
 
     /**
      * Keeps only the metric rows of epochs up to {@code epoch} (rewritten atomically), so that a
-     * resumed run continues the file with no duplicate and no gap.
+     * resumed run continues the file with no duplicate and no gap. A torn last line, left by a
+     * process killed while appending, is dropped.
      */
     public void truncateMetricsAfter(int epoch) {
         List<String> kept = new ArrayList<>();
-        for (JsonNode row : readMetrics()) {
-            if (row.path("epoch").asInt() <= epoch) {
-                kept.add(row.toString());
+        try {
+            for (String line : Files.readAllLines(metricsFile(), StandardCharsets.UTF_8)) {
+                JsonNode row = parseRowOrNull(line);
+                if (row != null && row.path("epoch").asInt() <= epoch) {
+                    kept.add(line);
+                }
             }
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         AtomicFiles.writeString(metricsFile(), kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+    }
+
+    private static JsonNode parseRowOrNull(String line) {
+        try {
+            return line.isBlank() ? null : JSON_LINES.readTree(line);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     /** The rows of {@code metrics.jsonl}, oldest first (an absent file has none). */
@@ -294,7 +311,7 @@ public final class RunDirectory {
         } catch (JsonProcessingException e) {
             throw new DataException(file, null, "not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new DataException(file, null, "cannot read: " + e.getMessage());
+            throw new DataException(file, null, Files.exists(file) ? "cannot read: " + e.getMessage() : "no such file");
         }
     }
 }

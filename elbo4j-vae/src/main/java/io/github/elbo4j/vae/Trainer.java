@@ -6,25 +6,35 @@ import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.elbo.AnalyticKlElbo;
 import io.github.elbo4j.optim.Adam;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Trains a VAE by maximizing the reparameterized single-sample ELBO with analytic KL,
  * ELBO(x) = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)), with Adam on minibatches (loss = −mean ELBO).
  *
  * <p>Steps run on the calling thread (see {@link ElboStep}); the validation pass is spread over
- * {@code validationWorkers} threads. Every epoch ends with a validation ELBO, a {@code metrics.jsonl} row, and an atomic
- * {@code latest} checkpoint ({@code best} too when validation improved). Shuffling and noise are
- * pure functions of (seed, epoch, step), so a run resumed from a checkpoint continues exactly as
- * the uninterrupted run would have.
+ * {@code validationWorkers} threads. Every epoch ends with a validation ELBO, a
+ * {@code metrics.jsonl} row, and an atomic {@code latest} checkpoint ({@code best} too when
+ * validation improved). Shuffling and noise are pure functions of (seed, epoch, step), so a run
+ * resumed from any checkpoint continues exactly as the uninterrupted run would have.
+ *
+ * <p>Faults: a step whose ELBO or gradient is not finite is skipped and counted; after
+ * {@link #MAX_CONSECUTIVE_BAD_STEPS} in a row the run rolls back to the last completed epoch with
+ * half the learning rate, and after {@link #MAX_ROLLBACKS} rollbacks it stops with an error.
+ * {@link #requestStop()} (e.g. from a signal handler) ends the run at the next step boundary with a
+ * checkpoint of the exact position.
  */
 public final class Trainer {
 
-    /** Consecutive non-finite steps after which training stops with an error. */
-    public static final int MAX_CONSECUTIVE_BAD_STEPS = 50;
+    /** Consecutive non-finite steps that trigger a rollback. */
+    public static final int MAX_CONSECUTIVE_BAD_STEPS = 10;
+    /** Rollbacks after which training stops with an error. */
+    public static final int MAX_ROLLBACKS = 5;
 
     private final TrainingConfig config;
     private final TrainingListener listener;
     private final int validationWorkers;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
 
     /** A trainer whose validation pass runs on {@code validationWorkers} threads. */
     public Trainer(TrainingConfig config, TrainingListener listener, int validationWorkers) {
@@ -38,105 +48,197 @@ public final class Trainer {
         this(config, listener, 1);
     }
 
+    /** Asks a running {@link #train} to stop at the next step boundary (thread-safe). */
+    public void requestStop() {
+        stopRequested.set(true);
+    }
+
     /**
      * Trains {@code model} in place on {@code train}, validating on {@code valid} (may be null),
      * writing metrics and checkpoints to {@code run} (may be null for in-memory training), and
      * continuing from {@code resume} when it is not null.
      */
     public TrainingResult train(VaeModel model, Dataset train, Dataset valid, RunDirectory run, Checkpoint resume) {
-        int latent = model.config().latent();
-        float learningRate = (float) config.learningRate();
-        NDArray parameters = model.parameters();
-        int startEpoch = 0;
-        long step = 0;
-        double bestValid = Double.NEGATIVE_INFINITY;
-        double elapsed = 0;
+        RunState state = new RunState(resume == null ? TrainingPosition.start(config.learningRate()) : resume.position());
         if (resume != null) {
             model.setParameterValues(resume.parameters());
-            startEpoch = resume.epoch();
-            step = resume.step();
-            bestValid = resume.bestValidElbo();
-            elapsed = resume.elapsedSeconds();
         }
         try (NDManager manager = NDManager.newBaseManager();
                 Adam adam = Adam.withDefaults(manager, model.layout().totalSize());
                 Workers workers = new Workers(validationWorkers)) {
-            ElboStep elbo = new ElboStep(model, new AnalyticKlElbo(1));
             if (resume != null) {
                 adam.restore(resume.adamFirstMoment(), resume.adamSecondMoment(), resume.adamStep());
             }
-            int stepsPerEpoch = (train.rows() + config.batchSize() - 1) / config.batchSize();
-            listener.onStart((long) stepsPerEpoch * config.epochs(), step);
+            ElboStep elbo = new ElboStep(model, new AnalyticKlElbo(1));
             Evaluator validator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, workers);
+            int stepsPerEpoch = (train.rows() + config.batchSize() - 1) / config.batchSize();
+            listener.onStart((long) stepsPerEpoch * config.epochs(), state.step);
+            Checkpoint lastGood = snapshot(state, model, adam);
             double lastElbo = Double.NaN;
             double lastValid = Double.NaN;
             long trainedSamples = 0;
             double trainingSeconds = 0;
-            long skipped = 0;
             int consecutiveBad = 0;
-            for (int epoch = startEpoch + 1; epoch <= config.epochs(); epoch++) {
-                long epochStart = System.nanoTime();
-                int[] order = Batching.permutation(train.rows(), config.seed(), epoch);
-                double[] sums = new double[3];
-                int counted = 0;
-                for (int from = 0; from < train.rows(); from += config.batchSize()) {
-                    int to = Math.min(train.rows(), from + config.batchSize());
-                    int batch = to - from;
-                    float[] noise = GaussianNoise.standardNormal(
-                            batch * latent, Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, step));
-                    double batchElbo;
-                    try (NDManager scope = manager.newSubManager()) {
-                        ElboStep.Result result = elbo.compute(Batching.gather(train, order, from, to), noise, batch, scope);
-                        batchElbo = result.elbo();
-                        if (Double.isFinite(batchElbo)) {
-                            adam.update(parameters, result.gradient(), learningRate, scope);
-                            sums[0] += result.elbo();
-                            sums[1] += result.reconstruction();
-                            sums[2] += result.kl();
-                            counted += batch;
+            int[] order = null;
+            int orderEpoch = -1;
+            boolean stopped = false;
+            while (state.epoch < config.epochs()) {
+                int epoch = state.epoch + 1;
+                if (orderEpoch != epoch) {
+                    order = Batching.permutation(train.rows(), config.seed(), epoch);
+                    orderEpoch = epoch;
+                }
+                if (state.batchesIntoEpoch < stepsPerEpoch) {
+                    if (stopRequested.get()) {
+                        if (run != null) {
+                            snapshot(state, model, adam).write(run.latestCheckpoint());
                         }
+                        stopped = true;
+                        break;
                     }
-                    step++;
+                    long start = System.nanoTime();
+                    int from = state.batchesIntoEpoch * config.batchSize();
+                    int to = Math.min(train.rows(), from + config.batchSize());
+                    double batchElbo = step(elbo, adam, model, state, Batching.gather(train, order, from, to), to - from);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    state.epochSeconds += seconds;
+                    trainingSeconds += seconds;
+                    trainedSamples += to - from;
                     if (Double.isFinite(batchElbo)) {
                         consecutiveBad = 0;
-                    } else {
-                        skipped++;
-                        if (++consecutiveBad >= MAX_CONSECUTIVE_BAD_STEPS) {
-                            throw new IllegalStateException(consecutiveBad
-                                    + " consecutive training steps had a non-finite ELBO (last at step " + step
-                                    + "); lower --lr or check the data for extreme values");
-                        }
+                    } else if (++consecutiveBad >= MAX_CONSECUTIVE_BAD_STEPS) {
+                        state = rollBack(lastGood, model, adam, state);
+                        consecutiveBad = 0;
+                        continue;
                     }
-                    listener.onStep(step, batchElbo / batch, to / ((System.nanoTime() - epochStart) / 1e9));
+                    listener.onStep(state.step, batchElbo / (to - from), to / state.epochSeconds);
+                    continue;
                 }
-                double epochTrainSeconds = (System.nanoTime() - epochStart) / 1e9;
-                trainedSamples += train.rows();
-                trainingSeconds += epochTrainSeconds;
-                int denominator = Math.max(1, counted);
-                lastElbo = sums[0] / denominator;
+                long validationStart = System.nanoTime();
                 lastValid = valid == null ? Double.NaN : validator.elbo(valid, config.seed()).elbo();
-                elapsed += (System.nanoTime() - epochStart) / 1e9;
-                boolean improved = lastValid > bestValid;
+                int examples = Math.max(1, state.epochExamples);
+                lastElbo = state.epochElbo / examples;
+                state.elapsedSeconds += state.epochSeconds + (System.nanoTime() - validationStart) / 1e9;
+                boolean improved = lastValid > state.bestValidElbo;
                 if (improved) {
-                    bestValid = lastValid;
+                    state.bestValidElbo = lastValid;
                 }
-                EpochMetrics metrics = new EpochMetrics(epoch, step, lastElbo, sums[1] / denominator,
-                        sums[2] / denominator, 1.0, learningRate, lastValid, elapsed,
-                        train.rows() / epochTrainSeconds, ResidentMemory.megabytes());
+                EpochMetrics metrics = new EpochMetrics(epoch, state.step, lastElbo, state.epochRecon / examples,
+                        state.epochKl / examples, 1.0, state.learningRate, lastValid, state.elapsedSeconds,
+                        train.rows() / state.epochSeconds, ResidentMemory.megabytes());
+                state.completeEpoch();
+                lastGood = snapshot(state, model, adam);
                 if (run != null) {
-                    Checkpoint checkpoint = new Checkpoint(epoch, step, bestValid, elapsed, model.parameterValues(),
-                            adam.firstMoment().toFloatArray(), adam.secondMoment().toFloatArray(), adam.step());
-                    checkpoint.write(run.latestCheckpoint());
-                    if (improved || valid == null) {
-                        checkpoint.write(run.bestCheckpoint());
-                    }
+                    // The row goes first: a crash between the two leaves a row that the resumed run
+                    // drops and writes again, never a checkpoint without its row.
                     run.appendMetrics(metrics);
+                    lastGood.write(run.latestCheckpoint());
+                    if (improved || valid == null) {
+                        lastGood.write(run.bestCheckpoint());
+                    }
                 }
                 listener.onEpoch(metrics);
             }
-            return new TrainingResult(config.epochs(), step, lastElbo, lastValid,
-                    valid == null ? Double.NaN : bestValid,
-                    trainingSeconds > 0 ? trainedSamples / trainingSeconds : Double.NaN, elapsed, skipped);
+            return new TrainingResult(state.epoch, state.step, lastElbo, lastValid,
+                    valid == null ? Double.NaN : state.bestValidElbo,
+                    trainingSeconds > 0 ? trainedSamples / trainingSeconds : Double.NaN, state.elapsedSeconds,
+                    state.skippedSteps, state.rollbacks, stopped);
+        }
+    }
+
+    /** One optimizer step; returns the batch's summed ELBO (non-finite when the step was skipped). */
+    private double step(ElboStep elbo, Adam adam, VaeModel model, RunState state, float[] batch, int rows) {
+        float[] noise = GaussianNoise.standardNormal(
+                rows * model.config().latent(), Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, state.step));
+        state.step++;
+        state.batchesIntoEpoch++;
+        try (NDManager scope = model.parameters().getManager().newSubManager()) {
+            ElboStep.Result result = elbo.compute(batch, noise, rows, scope);
+            NDArray gradient = result.gradient();
+            if (!Double.isFinite(result.elbo()) || !Float.isFinite(gradient.sum().getFloat())) {
+                state.skippedSteps++;
+                return Double.NaN;
+            }
+            adam.update(model.parameters(), gradient, (float) state.learningRate, scope);
+            state.epochElbo += result.elbo();
+            state.epochRecon += result.reconstruction();
+            state.epochKl += result.kl();
+            state.epochExamples += rows;
+            return result.elbo();
+        }
+    }
+
+    /** Restores the last completed epoch with half the learning rate. */
+    private RunState rollBack(Checkpoint lastGood, VaeModel model, Adam adam, RunState failed) {
+        TrainingPosition p = lastGood.position();
+        long failedAtStep = failed.step;
+        if (failed.rollbacks >= MAX_ROLLBACKS) {
+            throw new IllegalStateException("training diverged: " + MAX_CONSECUTIVE_BAD_STEPS
+                    + " consecutive non-finite steps (at step " + failedAtStep + ") even after " + MAX_ROLLBACKS
+                    + " rollbacks that halved the learning rate to " + failed.learningRate
+                    + "; check the data for extreme values or lower --lr");
+        }
+        model.setParameterValues(lastGood.parameters());
+        adam.restore(lastGood.adamFirstMoment(), lastGood.adamSecondMoment(), lastGood.adamStep());
+        RunState state = new RunState(p);
+        // The rate and the count carry over from the failed attempt, not from the snapshot.
+        state.learningRate = failed.learningRate / 2;
+        state.rollbacks = failed.rollbacks + 1;
+        state.skippedSteps = failed.skippedSteps;
+        listener.onRollback(failedAtStep, state.step, state.learningRate);
+        return state;
+    }
+
+    private static Checkpoint snapshot(RunState state, VaeModel model, Adam adam) {
+        return new Checkpoint(state.position(), model.parameterValues(),
+                adam.firstMoment().toFloatArray(), adam.secondMoment().toFloatArray(), adam.step());
+    }
+
+    /** The mutable counterpart of {@link TrainingPosition} while a run is in progress. */
+    private static final class RunState {
+        int epoch;
+        int batchesIntoEpoch;
+        long step;
+        double learningRate;
+        double bestValidElbo;
+        double elapsedSeconds;
+        double epochElbo;
+        double epochRecon;
+        double epochKl;
+        int epochExamples;
+        double epochSeconds;
+        long skippedSteps;
+        int rollbacks;
+
+        RunState(TrainingPosition p) {
+            epoch = p.epoch();
+            batchesIntoEpoch = p.batchesIntoEpoch();
+            step = p.step();
+            learningRate = p.learningRate();
+            bestValidElbo = p.bestValidElbo();
+            elapsedSeconds = p.elapsedSeconds();
+            epochElbo = p.epochElbo();
+            epochRecon = p.epochRecon();
+            epochKl = p.epochKl();
+            epochExamples = p.epochExamples();
+            epochSeconds = p.epochSeconds();
+            skippedSteps = p.skippedSteps();
+            rollbacks = p.rollbacks();
+        }
+
+        TrainingPosition position() {
+            return new TrainingPosition(epoch, batchesIntoEpoch, step, learningRate, bestValidElbo, elapsedSeconds,
+                    epochElbo, epochRecon, epochKl, epochExamples, epochSeconds, skippedSteps, rollbacks);
+        }
+
+        void completeEpoch() {
+            epoch++;
+            batchesIntoEpoch = 0;
+            epochElbo = 0;
+            epochRecon = 0;
+            epochKl = 0;
+            epochExamples = 0;
+            epochSeconds = 0;
         }
     }
 }

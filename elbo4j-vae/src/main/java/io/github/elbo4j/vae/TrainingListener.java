@@ -14,4 +14,10 @@ public interface TrainingListener {
 
     /** An epoch finished; the row was written to {@code metrics.jsonl}. */
     default void onEpoch(EpochMetrics metrics) {}
+
+    /**
+     * Non-finite steps at {@code failedAtStep} made the run roll back to step {@code resumedAtStep}
+     * (the last completed epoch) with the learning rate halved to {@code learningRate}.
+     */
+    default void onRollback(long failedAtStep, long resumedAtStep, double learningRate) {}
 }

@@ -11,6 +11,8 @@ package io.github.elbo4j.vae;
  * @param samplesPerS mean training throughput of this invocation, validation excluded
  * @param seconds training wall time, including earlier invocations of a resumed run
  * @param skippedSteps steps skipped because the loss or gradient was not finite
+ * @param rollbacks rollbacks to the last completed epoch with a halved learning rate
+ * @param stopped whether the run stopped early on request, with a checkpoint of its position
  */
 public record TrainingResult(
         int epochs,
@@ -20,4 +22,6 @@ public record TrainingResult(
         double bestValidElbo,
         double samplesPerS,
         double seconds,
-        long skippedSteps) {}
+        long skippedSteps,
+        int rollbacks,
+        boolean stopped) {}

@@ -46,7 +46,7 @@ class TrainerTest {
                 org.assertj.core.api.Assertions.within(1e-3));
         assertThat(Files.isRegularFile(run.latestCheckpoint())).isTrue();
         assertThat(Files.isRegularFile(run.bestCheckpoint())).isTrue();
-        assertThat(Checkpoint.read(run.latestCheckpoint()).epoch()).isEqualTo(4);
+        assertThat(Checkpoint.read(run.latestCheckpoint()).position().epoch()).isEqualTo(4);
     }
 
     @Test
@@ -63,11 +63,80 @@ class TrainerTest {
         RunDirectory run = RunDirectory.create(dir.resolve("interrupted"));
         train(new TrainingConfig(2, 50, 1e-3, 3), run, null);
         Checkpoint checkpoint = Checkpoint.read(run.latestCheckpoint());
-        assertThat(checkpoint.epoch()).isEqualTo(2);
+        assertThat(checkpoint.position().epoch()).isEqualTo(2);
         float[] resumed = train(new TrainingConfig(4, 50, 1e-3, 3), run, checkpoint);
 
         assertThat(Arrays.equals(resumed, uninterrupted)).as("resumed parameters equal the uninterrupted ones").isTrue();
         assertThat(run.readMetrics()).extracting(r -> r.path("epoch").asInt()).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
+    void aRunStoppedMidEpochResumesToTheSameParametersAndMetricRows() {
+        RunDirectory straight = RunDirectory.create(dir.resolve("straight"));
+        float[] uninterrupted = train(new TrainingConfig(3, 50, 1e-3, 8), straight, null);
+
+        RunDirectory stopped = RunDirectory.create(dir.resolve("stopped"));
+        TrainingConfig config = new TrainingConfig(3, 50, 1e-3, 8);
+        TrainingResult partial;
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, config.seed())) {
+            Trainer[] trainer = new Trainer[1];
+            trainer[0] = new Trainer(config, new TrainingListener() {
+                @Override
+                public void onStep(long step, double batchElbo, double samplesPerSecond) {
+                    if (step == 17) {
+                        trainer[0].requestStop();
+                    }
+                }
+            });
+            partial = trainer[0].train(model, TRAIN, VALID, stopped, null);
+        }
+        assertThat(partial.stopped()).isTrue();
+        Checkpoint checkpoint = Checkpoint.read(stopped.latestCheckpoint());
+        assertThat(checkpoint.position().step()).isEqualTo(17);
+        assertThat(checkpoint.position().batchesIntoEpoch()).isEqualTo(5);
+
+        float[] resumed = train(config, stopped, checkpoint);
+        assertThat(Arrays.equals(resumed, uninterrupted)).as("resumed parameters equal the uninterrupted ones").isTrue();
+        assertThat(withoutTimings(stopped.readMetrics())).isEqualTo(withoutTimings(straight.readMetrics()));
+    }
+
+    @Test
+    void aDivergingLearningRateRollsBackAndNeverPutsNonFiniteValuesOnDisk() {
+        RunDirectory run = RunDirectory.create(dir.resolve("diverging"));
+        List<Double> rates = new java.util.ArrayList<>();
+        TrainingListener recorder = new TrainingListener() {
+            @Override
+            public void onRollback(long failedAtStep, long resumedAtStep, double learningRate) {
+                rates.add(learningRate);
+            }
+        };
+        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, 2)) {
+            try {
+                TrainingResult result = new Trainer(new TrainingConfig(3, 50, 1e4, 2), recorder)
+                        .train(model, TRAIN, VALID, run, null);
+                assertThat(result.rollbacks()).isPositive();
+            } catch (IllegalStateException diverged) {
+                assertThat(diverged.getMessage()).contains("training diverged").contains("lower --lr");
+            }
+        }
+        assertThat(rates).isNotEmpty();
+        for (int i = 1; i < rates.size(); i++) {
+            assertThat(rates.get(i)).isLessThan(rates.get(i - 1));
+        }
+        if (Files.exists(run.latestCheckpoint())) {
+            for (float p : Checkpoint.read(run.latestCheckpoint()).parameters()) {
+                assertThat(Float.isFinite(p)).isTrue();
+            }
+        }
+    }
+
+    private static List<String> withoutTimings(List<JsonNode> rows) {
+        return rows.stream().map(r -> {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = r.deepCopy();
+            copy.remove(List.of("seconds", "samples_per_s", "rss_mb"));
+            return copy.toString();
+        }).toList();
     }
 
     @Test
