@@ -3,6 +3,7 @@ package io.github.elbo4j.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.DataSource;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.DatasetSplits;
@@ -98,9 +99,7 @@ final class TrainCommand implements Callable<Integer> {
         DatasetSplits splits = DataSource.load(data, dataDir, allowDownload);
         VaeConfig config = model.toConfig(splits.train().exampleShape());
         check(config, splits, data);
-        RunDirectory run = RunDirectory.create(out);
-        run.writeConfig(describeRun(config, training, splits));
-        run.writeModelDescription(config);
+        RunDirectory run = RunDirectory.create(out, describeRun(config, training, splits), config);
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel vae = VaeModel.initialize(config, manager, Seeds.derive(seed, Seeds.Stream.INIT, 0))) {
             return finish(run, vae, manager, training, splits, null);
@@ -124,8 +123,15 @@ final class TrainCommand implements Callable<Integer> {
         VaeConfig config = run.readModelConfig();
         check(config, splits, savedSpec);
         Checkpoint checkpoint = Files.isRegularFile(run.latestCheckpoint()) ? Checkpoint.read(run.latestCheckpoint()) : null;
+        long expected = VaeModel.layoutOf(config).totalSize();
+        if (checkpoint != null && checkpoint.parameters().length != expected) {
+            throw new DataException(run.latestCheckpoint(), "tensor 'parameters'", "holds "
+                    + checkpoint.parameters().length + " values but model.json describes " + expected
+                    + "; the checkpoint belongs to another model");
+        }
         int completed = checkpoint == null ? 0 : checkpoint.position().epoch();
-        if (completed >= training.epochs()) {
+        // A run killed after its last checkpoint but before its final files still gets them.
+        if (completed >= training.epochs() && Files.isRegularFile(run.modelFile())) {
             throw new IllegalArgumentException(run.root() + ": already trained for " + completed
                     + " epochs; pass --epochs with a larger number to continue");
         }
@@ -185,8 +191,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         finished.countDown();
         run.writeModel(vae);
+        boolean images = vae.config().inputShape().length == 2;
         Path samples = SampleCommand.writeSamples(vae, manager, SAMPLE_GRID, training.seed(),
-                run.plotsDirectory().resolve("samples.png"));
+                run.plotsDirectory().resolve(images ? "samples.png" : "samples.csv"));
         ObjectNode json = Output.object();
         json.put("run", run.root().toString());
         json.put("epochs", result.epochs());

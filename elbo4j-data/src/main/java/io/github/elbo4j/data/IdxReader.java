@@ -113,7 +113,8 @@ public final class IdxReader {
           throw e;
         }
       } catch (ZipException | EOFException e) {
-        throw new DataException(file, null, "corrupt gzip data (" + e.getMessage() + ")", e);
+        String detail = e.getMessage() == null ? "unexpected end of file" : e.getMessage();
+        throw new DataException(file, null, "corrupt gzip data (" + detail + ")", e);
       }
     } catch (NoSuchFileException e) {
       throw new DataException(file, null, "no such file");

@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,19 +40,37 @@ public final class RunDirectory {
     }
 
     /**
-     * Creates a new run directory; refuses one that exists and is not empty, so that a run never
-     * overwrites another.
+     * Creates a new run directory holding {@code config.json} and {@code model.json}; refuses one
+     * that exists and is not empty, so that a run never overwrites another. The folder is
+     * assembled under a temporary name and renamed into place, so it either appears complete or
+     * not at all, even when the process is killed.
      */
-    public static RunDirectory create(Path root) {
+    public static RunDirectory create(Path root, JsonNode config, VaeConfig model) {
+        Path target = root.toAbsolutePath();
+        Path staging = target.resolveSibling("." + target.getFileName() + ".creating-" + UUID.randomUUID());
         try {
-            if (Files.exists(root) && (!Files.isDirectory(root) || hasEntries(root))) {
+            if (Files.exists(target) && (!Files.isDirectory(target) || hasEntries(target))) {
                 throw new DataException(root, null, "already exists; pass a new --out folder or continue it with --resume");
             }
-            Files.createDirectories(root.resolve("checkpoints"));
-            Files.createDirectories(root.resolve("plots"));
+            Files.createDirectories(staging.resolve("checkpoints"));
+            Files.createDirectories(staging.resolve("plots"));
+            RunDirectory building = new RunDirectory(staging);
+            building.writeConfig(config);
+            building.writeModelDescription(model);
+            Files.deleteIfExists(target);
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             return new RunDirectory(root);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
+            deleteQuietly(staging);
             throw new DataException(root, null, "cannot create the run directory: " + e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (var paths = Files.walk(folder)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // nothing was created, or it is gone already
         }
     }
 

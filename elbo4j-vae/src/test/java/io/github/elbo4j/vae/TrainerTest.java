@@ -20,6 +20,10 @@ class TrainerTest {
     private static final Dataset TRAIN = SmallData.shapes(600, 1);
     private static final Dataset VALID = SmallData.shapes(200, 2);
 
+    private static RunDirectory newRun(Path path) {
+        return RunDirectory.create(path, RunDirectory.JSON.createObjectNode(), SmallData.smallModel());
+    }
+
     private static float[] train(TrainingConfig config, RunDirectory run, Checkpoint resume) {
         try (NDManager m = NDManager.newBaseManager();
                 VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, config.seed())) {
@@ -30,7 +34,7 @@ class TrainerTest {
 
     @Test
     void improvesTheElboAndWritesMetricsAndCheckpointsEveryEpoch() {
-        RunDirectory run = RunDirectory.create(dir.resolve("run"));
+        RunDirectory run = newRun(dir.resolve("run"));
         train(new TrainingConfig(4, 50, 3e-3, 5), run, null);
         List<JsonNode> rows = run.readMetrics();
         assertThat(rows).hasSize(4);
@@ -60,7 +64,7 @@ class TrainerTest {
     void aResumedRunEndsBitForBitWhereTheUninterruptedRunEnds() {
         float[] uninterrupted = train(new TrainingConfig(4, 50, 1e-3, 3), null, null);
 
-        RunDirectory run = RunDirectory.create(dir.resolve("interrupted"));
+        RunDirectory run = newRun(dir.resolve("interrupted"));
         train(new TrainingConfig(2, 50, 1e-3, 3), run, null);
         Checkpoint checkpoint = Checkpoint.read(run.latestCheckpoint());
         assertThat(checkpoint.position().epoch()).isEqualTo(2);
@@ -72,10 +76,10 @@ class TrainerTest {
 
     @Test
     void aRunStoppedMidEpochResumesToTheSameParametersAndMetricRows() {
-        RunDirectory straight = RunDirectory.create(dir.resolve("straight"));
+        RunDirectory straight = newRun(dir.resolve("straight"));
         float[] uninterrupted = train(new TrainingConfig(3, 50, 1e-3, 8), straight, null);
 
-        RunDirectory stopped = RunDirectory.create(dir.resolve("stopped"));
+        RunDirectory stopped = newRun(dir.resolve("stopped"));
         TrainingConfig config = new TrainingConfig(3, 50, 1e-3, 8);
         TrainingResult partial;
         try (NDManager m = NDManager.newBaseManager();
@@ -103,7 +107,7 @@ class TrainerTest {
 
     @Test
     void aDivergingLearningRateRollsBackAndNeverPutsNonFiniteValuesOnDisk() {
-        RunDirectory run = RunDirectory.create(dir.resolve("diverging"));
+        RunDirectory run = newRun(dir.resolve("diverging"));
         List<Double> rates = new java.util.ArrayList<>();
         TrainingListener recorder = new TrainingListener() {
             @Override
