@@ -17,7 +17,7 @@ import java.util.List;
  * <pre>{@code
  * try (ArrayScope scope = ArrayScope.open(home, loc, scale, value)) {
  *     NDArray z = value.sub(loc).div(scale);          // lives in the scope
- *     return scope.ret(z.square().mul(-0.5f));        // moved to home, z is closed
+ *     return scope.ret(z.square().mul(SpecialFunctions.scalar(z, -0.5))); // moved to home
  * }
  * }</pre>
  *

@@ -1,6 +1,7 @@
 package io.github.elbo4j.math;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 
@@ -35,17 +36,25 @@ public final class SpecialFunctions {
     private SpecialFunctions() {}
 
     /**
-     * A Java number with the floating-point width of {@code like}, for use with DJL's scalar
-     * operations ({@code add(Number)} creates a 0-d tensor of the boxed type, and two 0-d tensors
-     * promote to the wider type).
+     * A 0-d constant with the floating-point width of {@code like} (two 0-d tensors promote to the
+     * wider type), in memory the engine owns, attached to {@code like}'s manager.
+     *
+     * <p>Use it instead of DJL's {@code mul(Number)}-style overloads in anything that may be
+     * differentiated. Those build the constant over JVM memory and close it right after the
+     * operation, while the autograd graph keeps the constant for the backward pass (a product
+     * saves its other factor): a garbage collection between forward and backward then frees memory
+     * the graph still reads, and gradients silently become garbage or NaN now and then.
      *
      * @param like the array the constant will be combined with
      * @param value the constant
-     * @return {@code value} boxed as a {@code Double} for float64 arrays, as a {@code Float}
-     *     otherwise
+     * @return the constant as an engine-owned 0-d array
      */
-    public static Number scalar(NDArray like, double value) {
-        return like.getDataType() == DataType.FLOAT64 ? (Number) value : (Number) (float) value;
+    public static NDArray scalar(NDArray like, double value) {
+        NDManager manager = like.getManager();
+        try (NDArray jvmBacked = like.getDataType() == DataType.FLOAT64
+                ? manager.create(value) : manager.create((float) value)) {
+            return jvmBacked.duplicate();
+        }
     }
 
     /**

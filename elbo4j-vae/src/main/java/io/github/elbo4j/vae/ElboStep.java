@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.elbo4j.elbo.ElboEstimator;
 import io.github.elbo4j.elbo.ElboTerms;
+import io.github.elbo4j.math.SpecialFunctions;
 
 /**
  * The minibatch ELBO of a VAE and its gradient with respect to the flat parameters.
@@ -56,7 +57,7 @@ final class ElboStep {
             ElboTerms terms = estimator.estimate(network.encode(xs), network.prior(), network, xs, eps);
             NDArray elbo = terms.elbo().sum();
             sums = NDArrays.stack(new NDList(elbo, terms.reconstruction().sum(), terms.kl().sum())).toFloatArray();
-            collector.backward(elbo.div(-batch));
+            collector.backward(elbo.div(SpecialFunctions.scalar(elbo, -batch)));
         }
         NDArray gradient = replica.getGradient();
         gradient.attach(scope);
