@@ -94,14 +94,19 @@ class SpecialFunctionsTest {
     }
 
     @Test
-    void scalarKeepsTheArgumentsPrecision() {
+    void scalarKeepsTheArgumentsPrecisionInEngineOwnedMemory() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray f32 = m.create(1f);
             NDArray f64 = m.create(1.0);
-            assertThat(SpecialFunctions.scalar(f32, 0.1)).isInstanceOf(Float.class);
-            assertThat(SpecialFunctions.scalar(f64, 0.1)).isInstanceOf(Double.class);
+            assertThat(SpecialFunctions.scalar(f32, 0.1).getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT32);
+            assertThat(SpecialFunctions.scalar(f64, 0.1).getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT64);
+            assertThat(SpecialFunctions.scalar(f64, 0.1).getDouble()).isEqualTo(0.1);
             assertThat(f32.add(SpecialFunctions.scalar(f32, 0.1)).getDataType())
                     .isEqualTo(ai.djl.ndarray.types.DataType.FLOAT32);
+            // The constant survives a garbage collection of whatever JVM buffer it was built from.
+            NDArray half = SpecialFunctions.scalar(f32, 0.5);
+            System.gc();
+            assertThat(half.getFloat()).isEqualTo(0.5f);
         }
     }
 }
