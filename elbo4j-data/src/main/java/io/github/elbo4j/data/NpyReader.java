@@ -1,6 +1,7 @@
 package io.github.elbo4j.data;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -90,6 +91,9 @@ public final class NpyReader {
     } catch (ZipException e) {
       throw new DataException(file, null, "not a valid .npz (zip) archive (" + e.getMessage()
           + ")", e);
+    } catch (EOFException e) {
+      // a truncated archive: the zip directory or an entry ends early
+      throw new DataException(file, null, "not a valid .npz (zip) archive (unexpected end of file)", e);
     } catch (IOException e) {
       if (!Files.exists(file)) {
         throw new DataException(file, null, "no such file");

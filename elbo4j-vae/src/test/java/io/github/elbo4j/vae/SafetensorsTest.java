@@ -102,7 +102,7 @@ class SafetensorsTest {
         byte[] good = Safetensors.encode(sample(), Map.of("format", "x"));
         SplittableRandom random = new SplittableRandom(42);
         Path file = dir.resolve("fuzz.safetensors");
-        for (int trial = 0; trial < 500; trial++) {
+        for (int trial = 0; trial < 3000; trial++) {
             byte[] bad = good.clone();
             int flips = 1 + random.nextInt(4);
             for (int i = 0; i < flips; i++) {
@@ -114,6 +114,28 @@ class SafetensorsTest {
             Files.write(file, bad);
             try {
                 Safetensors.read(file);
+            } catch (DataException expected) {
+                assertThat(expected.getMessage()).doesNotContain("\n");
+            }
+        }
+    }
+
+    @Test
+    void npzReaderSurvivesRandomCorruptionWithOnlyCleanErrors() throws IOException {
+        byte[] good = NpzWriter.encode(sample());
+        SplittableRandom random = new SplittableRandom(7);
+        Path file = dir.resolve("fuzz.npz");
+        for (int trial = 0; trial < 1000; trial++) {
+            byte[] bad = good.clone();
+            for (int i = 0, flips = 1 + random.nextInt(4); i < flips; i++) {
+                bad[random.nextInt(bad.length)] = (byte) random.nextInt(256);
+            }
+            if (random.nextBoolean()) {
+                bad = Arrays.copyOf(bad, random.nextInt(bad.length));
+            }
+            Files.write(file, bad);
+            try {
+                NpyReader.readNpz(file);
             } catch (DataException expected) {
                 assertThat(expected.getMessage()).doesNotContain("\n");
             }
