@@ -206,11 +206,14 @@ final class TrainCommand implements Callable<Integer> {
         json.put("skipped_steps", result.skippedSteps());
         json.put("rollbacks", result.rollbacks());
         json.put("estimator", "single-sample reparameterized ELBO, analytic KL (nats per example)");
+        String faults = result.skippedSteps() + result.rollbacks() == 0 ? ""
+                : String.format(" %d non-finite steps were skipped, %d rollbacks halved the learning rate.",
+                        result.skippedSteps(), result.rollbacks());
         String human = String.format(
-                "Trained %d epochs (%d steps) in %.1f s, %.0f samples/s.%n"
+                "Trained %d epochs (%d steps) in %.1f s, %.0f samples/s.%s%n"
                         + "ELBO %.2f nats (train), %.2f nats (validation; single-sample, analytic KL).%n"
                         + "Run directory: %s%nSamples: %s%nNext: elbo4j eval --run %s",
-                result.epochs(), result.steps(), result.seconds(), result.samplesPerS(),
+                result.epochs(), result.steps(), result.seconds(), result.samplesPerS(), faults,
                 result.elbo(), result.validElbo(), run.root(), samples, run.root());
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * resumed from any checkpoint continues exactly as the uninterrupted run would have.
  *
  * <p>Faults: a step whose ELBO or gradient is not finite is skipped and counted; after
- * {@link #MAX_CONSECUTIVE_BAD_STEPS} in a row the run rolls back to the last completed epoch with
- * half the learning rate, and after {@link #MAX_ROLLBACKS} rollbacks it stops with an error.
+ * {@link #MAX_CONSECUTIVE_BAD_STEPS} in a row, or an epoch without a finite step or with a
+ * non-finite validation ELBO, the run rolls back to the last completed epoch with half the
+ * learning rate, and after {@link #MAX_ROLLBACKS} rollbacks it stops with an error.
  * {@link #requestStop()} (e.g. from a signal handler) ends the run at the next step boundary with a
  * checkpoint of the exact position.
  */
@@ -115,7 +116,15 @@ public final class Trainer {
                     continue;
                 }
                 long validationStart = System.nanoTime();
-                lastValid = valid == null ? Double.NaN : validator.elbo(valid, config.seed()).elbo();
+                double validElbo = valid == null ? Double.NaN : validator.elbo(valid, config.seed()).elbo();
+                // An epoch with no finite step, or whose model no longer gives a finite validation
+                // ELBO, has diverged however few steps in a row were skipped.
+                if (state.epochExamples == 0 || (valid != null && !Double.isFinite(validElbo))) {
+                    state = rollBack(lastGood, model, adam, state);
+                    consecutiveBad = 0;
+                    continue;
+                }
+                lastValid = validElbo;
                 int examples = Math.max(1, state.epochExamples);
                 lastElbo = state.epochElbo / examples;
                 state.elapsedSeconds += state.epochSeconds + (System.nanoTime() - validationStart) / 1e9;
@@ -173,9 +182,9 @@ public final class Trainer {
         TrainingPosition p = lastGood.position();
         long failedAtStep = failed.step;
         if (failed.rollbacks >= MAX_ROLLBACKS) {
-            throw new IllegalStateException("training diverged: " + MAX_CONSECUTIVE_BAD_STEPS
-                    + " consecutive non-finite steps (at step " + failedAtStep + ") even after " + MAX_ROLLBACKS
-                    + " rollbacks that halved the learning rate to " + failed.learningRate
+            throw new IllegalStateException("training diverged: non-finite values at step " + failedAtStep
+                    + " even after " + MAX_ROLLBACKS + " rollbacks that halved the learning rate to "
+                    + failed.learningRate
                     + "; check the data for extreme values or lower --lr");
         }
         model.setParameterValues(lastGood.parameters());
