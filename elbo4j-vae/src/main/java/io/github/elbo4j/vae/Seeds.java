@@ -7,25 +7,32 @@ package io.github.elbo4j.vae;
  */
 public final class Seeds {
 
-    /** Purpose of a derived seed; separates the streams. */
+    /**
+     * Purpose of a derived seed; separates the streams. Each has a fixed id, so adding or removing a
+     * stream never changes the draws of the others (and of runs made before).
+     */
     public enum Stream {
         /** Parameter initialization. */
-        INIT,
-        /** Shuffling of the training set, indexed by epoch. */
-        SHUFFLE,
+        INIT(1),
         /** Reparameterization noise of training, indexed by step. */
-        TRAIN_NOISE,
-        /** Noise of validation and evaluation, indexed by chunk. */
-        EVAL_NOISE,
+        TRAIN_NOISE(3),
+        /** Noise of validation and evaluation, indexed by example. */
+        EVAL_NOISE(4),
         /** Prior samples for generation. */
-        SAMPLE
+        SAMPLE(5);
+
+        private final int id;
+
+        Stream(int id) {
+            this.id = id;
+        }
     }
 
     private Seeds() {}
 
     /** A seed for {@code stream} at {@code index}, mixed with SplitMix64's finalizer. */
     public static long derive(long seed, Stream stream, long index) {
-        long z = seed * 0x9E3779B97F4A7C15L + (stream.ordinal() + 1) * 0xBF58476D1CE4E5B9L + index;
+        long z = seed * 0x9E3779B97F4A7C15L + stream.id * 0xBF58476D1CE4E5B9L + index;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
