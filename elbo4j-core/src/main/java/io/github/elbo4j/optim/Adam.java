@@ -3,6 +3,7 @@ package io.github.elbo4j.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -39,6 +40,20 @@ public final class Adam implements AutoCloseable {
      * @param epsilon added to the denominator for stability, &gt; 0
      */
     public Adam(NDManager manager, long size, float beta1, float beta2, float epsilon) {
+        this(manager, size, DataType.FLOAT32, beta1, beta2, epsilon);
+    }
+
+    /**
+     * Creates Adam state whose moments have the parameters' floating-point type.
+     *
+     * @param manager owns the moment buffers (closed with this optimizer)
+     * @param size number of parameters
+     * @param dataType FLOAT32 or FLOAT64, the type of the parameters
+     * @param beta1 decay of the first moment, in [0, 1)
+     * @param beta2 decay of the second moment, in [0, 1)
+     * @param epsilon added to the denominator for stability, &gt; 0
+     */
+    public Adam(NDManager manager, long size, DataType dataType, float beta1, float beta2, float epsilon) {
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException(
                     "Adam betas must lie in [0, 1), got beta1=" + beta1 + ", beta2=" + beta2);
@@ -49,13 +64,18 @@ public final class Adam implements AutoCloseable {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
-        this.firstMoment = manager.zeros(new Shape(size));
-        this.secondMoment = manager.zeros(new Shape(size));
+        this.firstMoment = manager.zeros(new Shape(size), dataType);
+        this.secondMoment = manager.zeros(new Shape(size), dataType);
     }
 
     /** Adam with the customary defaults β1 = 0.9, β2 = 0.999, ε = 1e-8. */
     public static Adam withDefaults(NDManager manager, long size) {
-        return new Adam(manager, size, 0.9f, 0.999f, 1e-8f);
+        return withDefaults(manager, size, DataType.FLOAT32);
+    }
+
+    /** Adam with the customary defaults for parameters of the given floating-point type. */
+    public static Adam withDefaults(NDManager manager, long size, DataType dataType) {
+        return new Adam(manager, size, dataType, 0.9f, 0.999f, 1e-8f);
     }
 
     /**

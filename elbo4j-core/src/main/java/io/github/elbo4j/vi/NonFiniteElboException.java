@@ -1,0 +1,19 @@
+package io.github.elbo4j.vi;
+
+import java.util.List;
+
+/** A fit stopped because the ELBO or its gradient stayed non-finite; names the suspect blocks. */
+public final class NonFiniteElboException extends RuntimeException {
+
+    private final List<String> blocks;
+
+    NonFiniteElboException(String message, List<String> blocks) {
+        super(message);
+        this.blocks = List.copyOf(blocks);
+    }
+
+    /** The blocks whose values or gradients were not finite (all blocks if none could be singled out). */
+    public List<String> blocks() {
+        return blocks;
+    }
+}

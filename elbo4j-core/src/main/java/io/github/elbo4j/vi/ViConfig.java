@@ -1,0 +1,194 @@
+package io.github.elbo4j.vi;
+
+import java.util.Locale;
+
+/**
+ * The settings of a Gaussian variational fit.
+ *
+ * @param family the Gaussian family over the unconstrained space
+ * @param rank the number of factors of a {@link GuideFamily#LOW_RANK} guide
+ * @param numParticles S, the draws per gradient step (Stan's {@code grad_samples})
+ * @param maxIterations the iteration cap of the main phase
+ * @param relativeTolerance Stan's {@code tol_rel_obj}: the fit has converged at a step size when
+ *     the mean or the median relative ELBO change over the window falls below it
+ * @param evalInterval iterations between ELBO evaluations (Stan's {@code eval_elbo})
+ * @param elboDraws draws for each monitored ELBO (Stan's {@code elbo_samples}); fixed across the
+ *     fit (common random numbers)
+ * @param learningRate Adam's step size η; NaN to choose it by the step-size search
+ * @param adaptIterations iterations per candidate step size in the search (Stan's {@code
+ *     adapt_iter})
+ * @param numDraws draws returned and used for the importance-sampling diagnostics (Stan's {@code
+ *     output_samples})
+ * @param batchSize records per step for a {@link SubsampledModel}; 0 for all records
+ * @param initialScale the initial marginal standard deviation of q
+ * @param seed the seed of every random choice
+ */
+public record ViConfig(
+        GuideFamily family,
+        int rank,
+        int numParticles,
+        int maxIterations,
+        double relativeTolerance,
+        int evalInterval,
+        int elboDraws,
+        double learningRate,
+        int adaptIterations,
+        int numDraws,
+        int batchSize,
+        double initialScale,
+        long seed) {
+
+    /** Validates every setting with a message that says what to use instead. */
+    public ViConfig {
+        if (family == null) {
+            throw new IllegalArgumentException("family is required (mean-field, low-rank or full-rank)");
+        }
+        requirePositive(rank, "rank");
+        requirePositive(numParticles, "numParticles");
+        requirePositive(maxIterations, "maxIterations");
+        requirePositive(evalInterval, "evalInterval");
+        requirePositive(elboDraws, "elboDraws");
+        requirePositive(adaptIterations, "adaptIterations");
+        if (numDraws < 10) {
+            throw new IllegalArgumentException("numDraws must be at least 10 for the diagnostics, got " + numDraws);
+        }
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("batchSize must be 0 (all records) or positive, got " + batchSize);
+        }
+        if (!(relativeTolerance > 0 && relativeTolerance < 1)) {
+            throw new IllegalArgumentException("relativeTolerance must lie in (0, 1), got " + relativeTolerance
+                    + " (Stan's default is 0.01; smaller is stricter)");
+        }
+        if (!Double.isNaN(learningRate) && !(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw new IllegalArgumentException("learningRate must be positive, or NaN to search for one; got "
+                    + learningRate);
+        }
+        if (!(initialScale > 0 && Double.isFinite(initialScale))) {
+            throw new IllegalArgumentException("initialScale must be positive, got " + initialScale);
+        }
+    }
+
+    private static void requirePositive(int value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+        }
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether the step size is chosen by the search. */
+    public boolean searchesLearningRate() {
+        return Double.isNaN(learningRate);
+    }
+
+    /** A copy with another seed. */
+    public ViConfig withSeed(long newSeed) {
+        return new ViConfig(family, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
+                elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, newSeed);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT,
+                "%s%s, S=%d, max %d iterations, tol_rel_obj=%g, %s, seed %d", family,
+                family == GuideFamily.LOW_RANK ? " (rank " + rank + ")" : "", numParticles, maxIterations,
+                relativeTolerance, searchesLearningRate() ? "step size searched" : "eta=" + learningRate, seed);
+    }
+
+    /**
+     * Builds a {@link ViConfig}. Defaults: mean-field, rank 2, S = 20 particles, 20,000 iterations,
+     * tol_rel_obj 0.001, ELBO every 100 iterations from 200 draws, step size searched over 50
+     * iterations per candidate, 1,000 output draws, all records per step, initial scale 0.1, seed 0.
+     */
+    public static final class Builder {
+        private GuideFamily family = GuideFamily.MEAN_FIELD;
+        private int rank = 2;
+        private int numParticles = 20;
+        private int maxIterations = 20_000;
+        private double relativeTolerance = 0.001;
+        private int evalInterval = 100;
+        private int elboDraws = 200;
+        private double learningRate = Double.NaN;
+        private int adaptIterations = 50;
+        private int numDraws = 1000;
+        private int batchSize = 0;
+        private double initialScale = 0.1;
+        private long seed = 0;
+
+        private Builder() {}
+
+        public Builder family(GuideFamily value) {
+            family = value;
+            return this;
+        }
+
+        public Builder rank(int value) {
+            rank = value;
+            return this;
+        }
+
+        public Builder numParticles(int value) {
+            numParticles = value;
+            return this;
+        }
+
+        public Builder maxIterations(int value) {
+            maxIterations = value;
+            return this;
+        }
+
+        public Builder relativeTolerance(double value) {
+            relativeTolerance = value;
+            return this;
+        }
+
+        public Builder evalInterval(int value) {
+            evalInterval = value;
+            return this;
+        }
+
+        public Builder elboDraws(int value) {
+            elboDraws = value;
+            return this;
+        }
+
+        public Builder learningRate(double value) {
+            learningRate = value;
+            return this;
+        }
+
+        public Builder adaptIterations(int value) {
+            adaptIterations = value;
+            return this;
+        }
+
+        public Builder numDraws(int value) {
+            numDraws = value;
+            return this;
+        }
+
+        public Builder batchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        public Builder initialScale(double value) {
+            initialScale = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /** Validates and builds. */
+        public ViConfig build() {
+            return new ViConfig(family, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
+                    elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, seed);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * Gaussian variational inference for models users write (ADVI-style): parameter blocks with
+ * constraints mapped to an unconstrained space with the log-Jacobian, mean-field, low-rank and
+ * full-rank Gaussian guides, a reparameterized-gradient fitting loop with a step-size search and
+ * Stan's relative-ELBO convergence test, and a fitted posterior with draws, summaries, the
+ * importance-sampling estimate of log p(data) and the Pareto k̂ diagnostic.
+ *
+ * <p>Start with {@link io.github.elbo4j.vi.Model#builder()} and {@link
+ * io.github.elbo4j.vi.GaussianVi#fit(io.github.elbo4j.vi.Model, io.github.elbo4j.vi.ViConfig)}.
+ *
+ * <p>References: Kucukelbir, Tran, Ranganath, Gelman and Blei, "Automatic Differentiation
+ * Variational Inference", JMLR 18 (2017); Vehtari, Simpson, Gelman, Yao and Gabry, "Pareto
+ * Smoothed Importance Sampling", JMLR 25 (2024); Yao, Vehtari, Simpson and Gelman, "Yes, but did it
+ * work?: Evaluating variational inference", ICML 2018.
+ */
+package io.github.elbo4j.vi;
