@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvalCommand.class,
             SampleCommand.class,
+            ViCommand.class,
             ExportCommand.class,
             DatasetsCommand.class,
             BenchCommand.class,

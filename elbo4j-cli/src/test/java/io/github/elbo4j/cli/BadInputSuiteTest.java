@@ -77,6 +77,7 @@ class BadInputSuiteTest {
         all.addAll(evalCases());
         all.addAll(runDamageCases());
         all.addAll(sampleExportAndResumeCases());
+        all.addAll(viCases());
         return all.stream();
     }
 
@@ -671,6 +672,63 @@ class BadInputSuiteTest {
                     Files.write(checkpoint, Arrays.copyOf(Files.readAllBytes(checkpoint), (int) st.dataStart() + 16));
                     return new Invocation("train", "--resume", run.toString(), "--epochs", "2")
                             .names(checkpoint, "tensor 'parameters'", "lie outside");
+                }));
+    }
+
+    private static final String REGRESSION_CSV = "y,x1,x2\n1,0.5,-1.2\n0,1.5,0.3\n1,-0.2,0.8\n0,0.9,-0.4\n";
+
+    private static List<Case> viCases() {
+        return List.of(
+                new Case("vi: predictor column missing", dir -> {
+                    Path file = writeText(dir, "data.csv", REGRESSION_CSV);
+                    return new Invocation("vi", "linear", "--data", file.toString(), "--y", "y", "--x", "x1,x3")
+                            .names(file, "header", "no column named 'x3'", "columns are y, x1, x2");
+                }),
+                new Case("vi: non-numeric predictor cell", dir -> {
+                    Path file = writeText(dir, "data.csv", REGRESSION_CSV.replace("1.5,0.3", "1.5,abc"));
+                    return new Invocation("vi", "linear", "--data", file.toString(), "--y", "y", "--x", "x1,x2")
+                            .names(file, "line 3, column 3 (x2)", "'abc' is not a number");
+                }),
+                new Case("vi: logistic response not 0 or 1", dir -> {
+                    Path file = writeText(dir, "data.csv", REGRESSION_CSV.replace("\n0,0.9", "\n2,0.9"));
+                    return new Invocation("vi", "logistic", "--data", file.toString(), "--y", "y", "--x", "x1")
+                            .names(file, "line 5, column 1 (y)", "not 0 or 1");
+                }),
+                new Case("vi: Poisson response negative", dir -> {
+                    Path file = writeText(dir, "data.csv", REGRESSION_CSV.replace("\n0,1.5", "\n-3,1.5"));
+                    return new Invocation("vi", "poisson", "--data", file.toString(), "--y", "y", "--x", "x1")
+                            .names(file, "line 3, column 1 (y)", "not a non-negative whole count");
+                }),
+                new Case("vi: Poisson response not a whole number", dir -> {
+                    Path file = writeText(dir, "data.csv", REGRESSION_CSV.replace("\n0,1.5", "\n2.5,1.5"));
+                    return new Invocation("vi", "poisson", "--data", file.toString(), "--y", "y")
+                            .names(file, "line 3, column 1 (y)", "2.5", "whole count");
+                }),
+                new Case("vi: malformed prior", dir -> {
+                    Path file = writeText(dir, "data.csv", REGRESSION_CSV);
+                    return new Invocation("vi", "linear", "--data", file.toString(), "--y", "y", "--x", "x1",
+                            "--prior", "beta=normal(0)").names("--prior beta", "takes 2 arguments, got 1");
+                }),
+                new Case("vi: prior for an unknown parameter", dir -> {
+                    Path file = writeText(dir, "data.csv", REGRESSION_CSV);
+                    return new Invocation("vi", "logistic", "--data", file.toString(), "--y", "y", "--x", "x1",
+                            "--prior", "sigma=exponential(1)").names("unknown parameter 'sigma'", "intercept, x1");
+                }),
+                new Case("vi: unknown model", dir -> {
+                    Path file = writeText(dir, "data.csv", REGRESSION_CSV);
+                    return new Invocation("vi", "probit", "--data", file.toString(), "--y", "y")
+                            .names("unknown model 'probit'", "linear, logistic, poisson");
+                }),
+                new Case("vi: unknown guide family", dir -> {
+                    Path file = writeText(dir, "data.csv", REGRESSION_CSV);
+                    return new Invocation("vi", "linear", "--data", file.toString(), "--y", "y", "--family", "dense")
+                            .names("unknown guide family 'dense'", "mean-field");
+                }),
+                new Case("vi: draws file is a folder", dir -> {
+                    Path file = writeText(dir, "data.csv", REGRESSION_CSV);
+                    Path folder = Files.createDirectories(dir.resolve("draws"));
+                    return new Invocation("vi", "linear", "--data", file.toString(), "--y", "y",
+                            "--draws", folder.toString()).names(folder, "is a folder");
                 }));
     }
 

@@ -189,6 +189,17 @@ public final class CsvReader {
   }
 
   static float parseNumber(String text, Table table, int row, int column) {
+    double value = parseDecimal(text, table, row, column);
+    float f = (float) value;
+    if (!Float.isFinite(f)) {
+      throw new DataException(table.file(), table.location(row, column),
+          "'" + text + "' is outside the range of a 32-bit float");
+    }
+    return f;
+  }
+
+  /** Parses a plain finite decimal in double precision, naming the cell if it is not one. */
+  static double parseDecimal(String text, Table table, int row, int column) {
     String s = text.trim();
     if (s.isEmpty()) {
       throw new DataException(table.file(), table.location(row, column), "empty cell");
@@ -211,12 +222,11 @@ public final class CsvReader {
       throw new DataException(table.file(), table.location(row, column),
           "'" + text + "' is not a number");
     }
-    float f = (float) value;
-    if (!Float.isFinite(f)) {
+    if (!Double.isFinite(value)) {
       throw new DataException(table.file(), table.location(row, column),
-          "'" + text + "' is outside the range of a 32-bit float");
+          "'" + text + "' is outside the range of a 64-bit float");
     }
-    return f;
+    return value;
   }
 
   private static boolean isNonFinite(String s) {

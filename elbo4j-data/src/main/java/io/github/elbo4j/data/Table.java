@@ -76,6 +76,19 @@ public record Table(Path file, List<String> columns, List<String[]> rows, List<I
   }
 
   /**
+   * One cell as a finite 64-bit number.
+   *
+   * @param row 0-based data row
+   * @param column 0-based column
+   * @return its value
+   * @throws DataException naming line, column and text if it is empty, not a number, NaN or
+   *     infinite
+   */
+  public double decimal(int row, int column) {
+    return CsvReader.parseDecimal(cell(row, column), this, row, column);
+  }
+
+  /**
    * A whole column as numbers.
    *
    * @param name the column name

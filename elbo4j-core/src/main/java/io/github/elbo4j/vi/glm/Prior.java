@@ -218,8 +218,8 @@ public sealed interface Prior {
         }
     }
 
+    /** Four significant digits: priors derived from data print as e.g. normal(0, 5.638). */
     private static String format(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15
-                ? Long.toString((long) value) : Double.toString(value);
+        return new java.math.BigDecimal(value).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 }

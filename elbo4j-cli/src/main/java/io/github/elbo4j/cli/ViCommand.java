@@ -1,0 +1,265 @@
+package io.github.elbo4j.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.github.elbo4j.data.CsvReader;
+import io.github.elbo4j.data.DataException;
+import io.github.elbo4j.data.Table;
+import io.github.elbo4j.vae.AtomicFiles;
+import io.github.elbo4j.vi.GaussianVi;
+import io.github.elbo4j.vi.GuideFamily;
+import io.github.elbo4j.vi.ParameterBlock;
+import io.github.elbo4j.vi.ParameterSummary;
+import io.github.elbo4j.vi.TracePoint;
+import io.github.elbo4j.vi.VariationalPosterior;
+import io.github.elbo4j.vi.ViConfig;
+import io.github.elbo4j.vi.ViListener;
+import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
+import io.github.elbo4j.vi.glm.GlmFamily;
+import io.github.elbo4j.vi.glm.Prior;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code elbo4j vi}: Bayesian regression on a CSV file by Gaussian variational inference. */
+@Command(name = "vi", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Fit a Bayesian linear, logistic or Poisson regression to a CSV file by Gaussian variational",
+            "inference (ADVI) and print posterior summaries, the ELBO, the importance-sampling estimate of",
+            "log p(data) and the Pareto k-hat diagnostic of the fit."
+        })
+final class ViCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "linear (normal, unknown sigma), logistic or poisson.")
+    String modelName;
+
+    @Option(names = "--data", paramLabel = "FILE", required = true, description = "CSV file with a header row.")
+    Path data;
+
+    @Option(names = "--y", paramLabel = "COLUMN", required = true, description = "Response column.")
+    String response;
+
+    @Option(names = "--x", paramLabel = "COLUMNS", split = ",",
+            description = "Predictor columns, comma-separated (none: an intercept-only model).")
+    List<String> predictors = new ArrayList<>();
+
+    @Option(names = "--no-intercept", description = "Leave out the intercept.")
+    boolean noIntercept;
+
+    @Option(names = "--prior", paramLabel = "NAME=DIST",
+            description = {
+                "Prior for a parameter, repeatable: NAME is beta (every coefficient), intercept, sigma or a column;",
+                "DIST is normal(m,s), cauchy(m,s), student_t(nu,m,s) or exponential(rate).",
+                "Defaults: coefficient ~ normal(0, 2.5 sd(y)/sd(x)) (linear) or normal(0, 2.5/sd(x));",
+                "intercept ~ normal(mean(y), 10 sd(y)) (linear) or normal(0, 10); sigma ~ exponential(1/sd(y))."
+            })
+    List<String> priors = new ArrayList<>();
+
+    @Option(names = "--family", paramLabel = "FAMILY", defaultValue = "mean-field",
+            description = "mean-field, low-rank or full-rank. Default: ${DEFAULT-VALUE}.")
+    String family;
+
+    @Option(names = "--rank", paramLabel = "R", defaultValue = "2", description = "Factors of a low-rank guide. Default: ${DEFAULT-VALUE}.")
+    int rank;
+
+    @Option(names = "--particles", paramLabel = "S", defaultValue = "20", description = "Draws per gradient step. Default: ${DEFAULT-VALUE}.")
+    int particles;
+
+    @Option(names = "--max-iterations", paramLabel = "N", defaultValue = "20000", description = "Default: ${DEFAULT-VALUE}.")
+    int maxIterations;
+
+    @Option(names = "--tol-rel-obj", paramLabel = "TOL", defaultValue = "0.001",
+            description = "Relative ELBO change that counts as converged (Stan's tol_rel_obj). Default: ${DEFAULT-VALUE}.")
+    double tolerance;
+
+    @Option(names = "--lr", paramLabel = "ETA", description = "Adam step size (default: chosen by a step-size search).")
+    Double learningRate;
+
+    @Option(names = "--batch-size", paramLabel = "M", defaultValue = "0",
+            description = "Records per step, the likelihood scaled by n/M (0: all records). Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--num-draws", paramLabel = "N", defaultValue = "1000", description = "Posterior draws. Default: ${DEFAULT-VALUE}.")
+    int numDraws;
+
+    @Option(names = "--draws", paramLabel = "FILE", description = "Write the posterior draws to this CSV file.")
+    Path drawsFile;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Override
+    public Integer call() {
+        common.configureEngine();
+        GlmFamily glm = GlmFamily.fromName(modelName);
+        ViConfig config = ViConfig.builder()
+                .family(GuideFamily.fromName(family))
+                .rank(rank)
+                .numParticles(particles)
+                .maxIterations(maxIterations)
+                .relativeTolerance(tolerance)
+                .learningRate(learningRate == null ? Double.NaN : learningRate)
+                .batchSize(batchSize)
+                .numDraws(numDraws)
+                .seed(seed)
+                .build();
+        Map<String, Prior> priorOverrides = parsePriors(priors);
+        if (drawsFile != null) {
+            CommonOptions.checkOutputFile(drawsFile);
+        }
+        GeneralizedLinearModel model = readModel(glm, priorOverrides);
+
+        VariationalPosterior fit;
+        try (Progress progress = new Progress("vi " + glm, "it")) {
+            fit = GaussianVi.fit(model, config, new ViListener() {
+                @Override
+                public void onEvaluation(TracePoint point, int max) {
+                    progress.progress(point.iteration(), max);
+                    progress.message(String.format(Locale.ROOT, "ELBO %.3f", point.elbo()));
+                }
+            });
+        }
+        if (drawsFile != null) {
+            writeDraws(fit, drawsFile);
+        }
+        Output.print(spec.commandLine().getOut(), common.json, json(fit, model), table(fit, model));
+        return 0;
+    }
+
+    /** Parses repeated {@code NAME=DIST} options. */
+    static Map<String, Prior> parsePriors(List<String> options) {
+        Map<String, Prior> result = new LinkedHashMap<>();
+        for (String option : options) {
+            int equals = option.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("--prior '" + option + "': expected NAME=DIST, e.g. beta=normal(0,2.5)");
+            }
+            String name = option.substring(0, equals).trim();
+            try {
+                result.put(name, Prior.parse(option.substring(equals + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--prior " + name + ": " + e.getMessage(), e);
+            }
+        }
+        return result;
+    }
+
+    /** Reads the response and predictors, checking every cell with its line and column. */
+    private GeneralizedLinearModel readModel(GlmFamily glm, Map<String, Prior> priorOverrides) {
+        Table table = CsvReader.readTable(data);
+        int yColumn = table.column(response);
+        int[] xColumns = predictors.stream().mapToInt(table::column).toArray();
+        if (predictors.contains(response)) {
+            throw new DataException(data, "header", "column '" + response + "' is both the response and a predictor");
+        }
+        int n = table.rowCount();
+        double[] y = new double[n];
+        double[][] x = new double[n][xColumns.length];
+        for (int r = 0; r < n; r++) {
+            y[r] = table.decimal(r, yColumn);
+            String problem = glm.responseProblem(y[r]);
+            if (problem != null) {
+                throw new DataException(data, table.location(r, yColumn), problem);
+            }
+            for (int j = 0; j < xColumns.length; j++) {
+                x[r][j] = table.decimal(r, xColumns[j]);
+            }
+        }
+        return GeneralizedLinearModel.of(glm, predictors, x, y, !noIntercept, priorOverrides);
+    }
+
+    private static void writeDraws(VariationalPosterior fit, Path file) {
+        List<String> names = fit.blocks().stream().map(ParameterBlock::name).toList();
+        List<double[][]> columns = names.stream().map(fit::draws).toList();
+        StringBuilder csv = new StringBuilder(String.join(",", names)).append('\n');
+        int n = columns.get(0).length;
+        for (int s = 0; s < n; s++) {
+            for (int j = 0; j < names.size(); j++) {
+                csv.append(j == 0 ? "" : ",").append(columns.get(j)[s][0]);
+            }
+            csv.append('\n');
+        }
+        AtomicFiles.writeString(file, csv.toString());
+    }
+
+    private ObjectNode json(VariationalPosterior fit, GeneralizedLinearModel model) {
+        ObjectNode json = Output.object();
+        json.put("model", model.family().cliName());
+        json.put("family", fit.config().family().cliName());
+        json.put("n", model.dataSize());
+        ObjectNode parameters = json.putObject("parameters");
+        fit.summaries().forEach((name, summaries) -> {
+            ParameterSummary s = summaries.get(0);
+            ObjectNode node = parameters.putObject(name);
+            Output.putNumber(node, "mean", s.mean());
+            Output.putNumber(node, "sd", s.sd());
+            Output.putNumber(node, "q5", s.q5());
+            Output.putNumber(node, "q50", s.q50());
+            Output.putNumber(node, "q95", s.q95());
+            node.put("prior", model.priors().get(name).toString());
+        });
+        Output.putNumber(json, "elbo", fit.elbo());
+        Output.putNumber(json, "elbo_se", fit.elboStandardError());
+        Output.putNumber(json, "log_evidence", fit.logEvidence().logEvidence());
+        Output.putNumber(json, "log_evidence_se", fit.logEvidence().standardError());
+        Output.putNumber(json, "ess", fit.logEvidence().effectiveSampleSize());
+        Output.putNumber(json, "khat", fit.khat());
+        json.put("khat_reading", fit.khatReading().name().toLowerCase(Locale.ROOT));
+        json.put("num_draws", fit.config().numDraws());
+        json.put("iterations", fit.provenance().iterations());
+        json.put("converged", fit.provenance().converged());
+        Output.putNumber(json, "learning_rate", fit.provenance().learningRate());
+        json.put("seed", fit.config().seed());
+        Output.putNumber(json, "seconds", fit.provenance().seconds());
+        if (drawsFile != null) {
+            json.put("draws", drawsFile.toString());
+        }
+        return json;
+    }
+
+    private String table(VariationalPosterior fit, GeneralizedLinearModel model) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%s regression on %s: %d records, %s Gaussian guide%n",
+                model.family(), data, model.dataSize(), fit.config().family()));
+        out.append(String.format(Locale.ROOT, "%-16s %10s %10s %10s %10s %10s  %s%n",
+                "parameter", "mean", "sd", "5%", "50%", "95%", "prior"));
+        fit.summaries().forEach((name, summaries) -> {
+            ParameterSummary s = summaries.get(0);
+            out.append(String.format(Locale.ROOT, "%-16s %10.4f %10.4f %10.4f %10.4f %10.4f  %s%n",
+                    name, s.mean(), s.sd(), s.q5(), s.q50(), s.q95(), model.priors().get(name)));
+        });
+        int draws = fit.config().numDraws();
+        out.append(String.format(Locale.ROOT, "ELBO          %.3f ± %.3f (%d draws from q)%n",
+                fit.elbo(), fit.elboStandardError(), draws));
+        out.append(String.format(Locale.ROOT, "log p(data)   %.3f ± %.3f (importance sampling, %d draws, ESS %.0f)%n",
+                fit.logEvidence().logEvidence(), fit.logEvidence().standardError(), draws,
+                fit.logEvidence().effectiveSampleSize()));
+        out.append(String.format(Locale.ROOT, "Pareto k-hat  %.2f: %s%n", fit.khat(), fit.khatReading().explanation()));
+        VariationalPosterior.Provenance p = fit.provenance();
+        out.append(String.format(Locale.ROOT, "%d iterations, step size %s, %s, %.1f s, seed %d",
+                p.iterations(), p.learningRate() + (p.learningRateSearched() ? " (searched)" : ""),
+                p.converged() ? "converged" : "stopped at the iteration cap", p.seconds(), fit.config().seed()));
+        if (drawsFile != null) {
+            out.append(System.lineSeparator()).append("Draws written to ").append(drawsFile);
+        }
+        return out.toString();
+    }
+}
