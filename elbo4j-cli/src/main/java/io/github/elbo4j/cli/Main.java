@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             SampleCommand.class,
             ExportCommand.class,
+            ReportCommand.class,
             DatasetsCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

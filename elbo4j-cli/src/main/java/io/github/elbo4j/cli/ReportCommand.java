@@ -1,0 +1,88 @@
+package io.github.elbo4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.elbo4j.report.RunArtifacts;
+import io.github.elbo4j.vae.DataCompatibility;
+import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.VaeModel;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code elbo4j report}: redraws a run's plots and writes its self-contained HTML report. */
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Evaluate a trained run, draw its plots into RUN/plots/ and write RUN/report.html:",
+            "one self-contained page (images embedded) with the configuration, dataset fingerprints,",
+            "final and best metrics with their estimators, active units and all plots."
+        })
+final class ReportCommand implements Callable<Integer> {
+
+    /** Importance samples of the report's log-likelihood estimate. */
+    static final int DEFAULT_K = 100;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--run", paramLabel = "RUN", required = true, description = "Run directory written by train.")
+    Path run;
+
+    @Option(names = "--data", paramLabel = "DATA", description = "Data to evaluate on (default: the run's own dataset).")
+    String data;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where named datasets live.")
+    Path dataDir;
+
+    @Option(names = "--download", description = "Download a named dataset that is not found (checksums verified).")
+    boolean allowDownload;
+
+    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
+            description = "test, valid or train (test falls back to valid, then train). Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--k", paramLabel = "K", defaultValue = "" + DEFAULT_K,
+            description = "Importance samples of the log-likelihood estimate. Default: ${DEFAULT-VALUE}.")
+    int k;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Override
+    public Integer call() {
+        int workers = common.configureEngine();
+        RunArtifacts.Options options = new RunArtifacts.Options(k, seed, workers);
+        RunDirectory runDirectory = RunDirectory.open(run);
+        RunData.Selection selection = RunData.load(runDirectory, data, dataDir, split, allowDownload);
+        DataCompatibility.check(runDirectory.readModelConfig(), selection.dataset(), selection.source());
+        RunArtifacts.Written written;
+        try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
+            written = RunArtifacts.write(runDirectory, model, manager, selection.dataset(), selection.split(), options);
+        }
+        ObjectNode json = Output.object();
+        json.put("report", written.report().toString());
+        ArrayNode plots = json.putArray("plots");
+        written.plots().forEach(p -> plots.add(p.toString()));
+        json.put("split", written.evaluation().split());
+        json.put("n", written.evaluation().summary().n());
+        Output.putNumber(json, "elbo", written.evaluation().summary().elbo());
+        Output.putNumber(json, "loglik", written.evaluation().meanLoglik());
+        json.put("k", written.evaluation().k());
+        json.put("active_units", written.evaluation().summary().activeUnits());
+        json.put("seconds", written.evaluation().seconds());
+        String human = String.format("Wrote %s and %d plots in %s%nELBO %.2f, log p(x) %.2f (IWAE, K=%d) on the %s split; %d active units.",
+                written.report(), written.plots().size(), runDirectory.plotsDirectory(),
+                written.evaluation().summary().elbo(), written.evaluation().meanLoglik(), written.evaluation().k(),
+                written.evaluation().split(), written.evaluation().summary().activeUnits());
+        Output.print(spec.commandLine().getOut(), common.json, json, human);
+        return 0;
+    }
+}

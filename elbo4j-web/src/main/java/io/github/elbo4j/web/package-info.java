@@ -1,0 +1,2 @@
+/** The elbo4j dashboard. */
+package io.github.elbo4j.web;
