@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             SampleCommand.class,
             ExportCommand.class,
             ReportCommand.class,
+            DashboardCommand.class,
             DatasetsCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -63,7 +64,12 @@ public final class DashboardServer implements AutoCloseable {
             config.routes.error(404, ctx -> ctx.contentType("text/plain").result("Not found"));
         });
         hub.poll();
-        app.start(host, port);
+        try {
+            app.start(host, port);
+        } catch (JavalinBindException e) {
+            throw new IllegalArgumentException("--port " + port + ": cannot listen on " + host + ":" + port
+                    + " (in use?); pick another port with --port");
+        }
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "elbo4j-dashboard-poll");
             thread.setDaemon(true);
