@@ -33,25 +33,26 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--run", paramLabel = "RUN", required = true, description = "Run directory written by train.")
     Path run;
 
-    @Option(names = "--data", paramLabel = "DATA", description = "Data to evaluate on (default: the run's own dataset).")
-    String data;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where named datasets live.")
-    Path dataDir;
-
-    @Option(names = "--download", description = "Download a named dataset that is not found (checksums verified).")
-    boolean allowDownload;
-
-    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
-            description = "test, valid or train (test falls back to valid, then train). Default: ${DEFAULT-VALUE}.")
-    String split;
-
     @Option(names = "--k", paramLabel = "K", defaultValue = "" + DEFAULT_K,
             description = "Importance samples of the log-likelihood estimate. Default: ${DEFAULT-VALUE}.")
     int k;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
+    // The report describes the run's own data (its fingerprints are in the report), so unlike
+    // eval it takes no --data: only which split of it, and where it lives now if it moved.
+    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
+            description = "Split of the run's dataset: test, valid or train (test falls back to valid, then train)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0",
+            description = "Seed of the evaluation noise and the prior samples. Default: ${DEFAULT-VALUE}.")
     long seed;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the run's named dataset lives, if not where it was trained.")
+    Path dataDir;
+
+    @Option(names = "--download", description = "Download the run's named dataset if it is not found (checksums verified).")
+    boolean allowDownload;
 
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -61,7 +62,7 @@ final class ReportCommand implements Callable<Integer> {
         int workers = common.configureEngine();
         RunArtifacts.Options options = new RunArtifacts.Options(k, seed, workers);
         RunDirectory runDirectory = RunDirectory.open(run);
-        RunData.Selection selection = RunData.load(runDirectory, data, dataDir, split, allowDownload);
+        RunData.Selection selection = RunData.load(runDirectory, null, dataDir, split, allowDownload);
         DataCompatibility.check(runDirectory.readModelConfig(), selection.dataset(), selection.source());
         RunArtifacts.Written written;
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {

@@ -29,14 +29,17 @@ final class Charts {
                 .title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         style(chart.getStyler());
         chart.getStyler().setMarkerSize(4);
+        // Wide spacing keeps epoch labels (1..60 and beyond) readable.
+        chart.getStyler().setXAxisTickMarkSpacingHint(90);
         return chart;
     }
 
-    /** White background, legend inside, antialiased text. */
+    /** White background, legend below the plot (where it never hides a curve's end), antialiased text. */
     static void style(Styler styler) {
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setPlotBackgroundColor(Color.WHITE);
-        styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
         styler.setAntiAlias(true);
     }
 

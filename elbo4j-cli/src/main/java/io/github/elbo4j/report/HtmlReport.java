@@ -136,7 +136,8 @@ public final class HtmlReport {
         }
         html.append("</table>\n<p>").append(metrics.size()).append(" epochs recorded, ")
                 .append(format(metrics.last("seconds"))).append(" s of training, ")
-                .append(format(metrics.last("samples_per_s"))).append(" samples/s in the last epoch.</p>\n</section>\n");
+                .append(String.format(Locale.ROOT, "%.0f", metrics.last("samples_per_s")))
+                .append(" samples/s in the last epoch.</p>\n</section>\n");
     }
 
     private static void metricRow(StringBuilder html, String name, JsonNode row) {
@@ -190,10 +191,13 @@ public final class HtmlReport {
                 .append(" latent dimensions (Cov<sub>x</sub>(E<sub>q</sub>[z<sub>j</sub>|x]) &gt; ")
                 .append(ElboSummary.ACTIVE_UNIT_THRESHOLD).append(", Burda et al. 2015).</p>\n");
         if (e.collapseSuspected()) {
-            html.append("<p class=\"warning\" id=\"collapse-warning\">Warning: posterior collapse. Only ")
-                    .append(e.summary().activeUnits()).append(" of ").append(kl.length)
-                    .append(" latent dimensions are in use; the others carry (almost) no information about x. "
-                            + "A KL warm-up, free bits or a smaller latent space are the usual remedies.</p>\n");
+            int active = e.summary().activeUnits();
+            html.append("<p class=\"warning\" id=\"collapse-warning\">Warning: ").append(active == 0
+                    ? "posterior collapse. None of the " + kl.length + " latent dimensions is in use: the decoder ignores z."
+                    : "partial posterior collapse. Only " + active + " of " + kl.length + " latent dimensions are in use;"
+                            + " the others carry (almost) no information about x. That is harmless when the data needs"
+                            + " few dimensions.")
+                    .append(" A KL warm-up, free bits or a smaller latent space are the usual remedies.</p>\n");
         }
         html.append("<details><summary>KL per dimension (nats)</summary>\n<table>\n<tr><th>dimension</th><th>KL</th>"
                 + "<th>Cov<sub>x</sub>(E<sub>q</sub>[z|x])</th></tr>\n");

@@ -46,7 +46,8 @@ function redrawCurves() {
     elbo.push(dataset(prefix + 'train ELBO', train, colour, false));
     elbo.push(dataset(prefix + 'validation ELBO', series(rows, 'valid_elbo'), colour, true));
     terms.push(dataset(prefix + 'reconstruction', series(rows, 'recon'), colour, false));
-    terms.push(dataset(prefix + 'KL', series(rows, 'kl'), colour, true));
+    // One run: a second colour tells KL from reconstruction; several: the colour is the run's.
+    terms.push(dataset(prefix + 'KL', series(rows, 'kl'), several ? colour : COLOURS[1], true));
   });
   elboChart.data.datasets = elbo;
   termsChart.data.datasets = terms;
