@@ -141,7 +141,7 @@ public final class DashboardServer implements AutoCloseable {
     private static ObjectNode summary(ServedRun run) {
         ObjectNode summary = JSON.createObjectNode();
         try {
-            var config = JSON.readTree(run.configFile().toFile());
+            var config = JSON.readTree(run.directory().configFile().toFile());
             summary.set("model", config.path("model").deepCopy());
             summary.set("training", config.path("training").deepCopy());
             summary.put("data", config.path("data").path("spec").asText(""));

@@ -85,7 +85,7 @@ final class EventHub {
     private void pollMetrics(ServedRun run) {
         MetricsTail.Chunk chunk;
         try {
-            chunk = tails.computeIfAbsent(run.id(), id -> new MetricsTail(run.metricsFile())).poll();
+            chunk = tails.computeIfAbsent(run.id(), id -> new MetricsTail(run.directory().metricsFile())).poll();
         } catch (IOException e) {
             return; // unreadable for now (being replaced); the next poll tries again
         }
@@ -112,7 +112,7 @@ final class EventHub {
         ArrayNode current = JSON.createArrayNode();
         for (String name : catalog.plotNames(run)) {
             try {
-                Path file = run.plotsDirectory().resolve(name);
+                Path file = run.directory().plotsDirectory().resolve(name);
                 current.addObject().put("name", name).put("version", Files.getLastModifiedTime(file).toMillis());
             } catch (IOException e) {
                 // replaced between listing and reading; the next poll sees the new file

@@ -1,6 +1,7 @@
 package io.github.elbo4j.web;
 
 import io.github.elbo4j.data.DataException;
+import io.github.elbo4j.vae.RunDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -80,7 +81,8 @@ public final class RunCatalog {
         boolean added = false;
         for (Path dir : candidates) {
             if (known.add(dir)) {
-                runs.add(new ServedRun(uniqueId(dir.getFileName() == null ? "run" : dir.getFileName().toString()), dir));
+                String name = dir.getFileName() == null ? "run" : dir.getFileName().toString();
+                runs.add(new ServedRun(uniqueId(name), RunDirectory.open(dir)));
                 added = true;
             }
         }
@@ -119,13 +121,13 @@ public final class RunCatalog {
             return Optional.empty();
         }
         return byId(id).flatMap(run -> {
-            Path file = run.plotsDirectory().resolve(name);
+            Path file = run.directory().plotsDirectory().resolve(name);
             try {
                 if (!Files.isRegularFile(file)) {
                     return Optional.empty();
                 }
                 Path real = file.toRealPath();
-                return real.startsWith(run.plotsDirectory().toRealPath()) ? Optional.of(real) : Optional.empty();
+                return real.startsWith(run.directory().plotsDirectory().toRealPath()) ? Optional.of(real) : Optional.empty();
             } catch (IOException e) {
                 return Optional.empty();
             }
@@ -134,10 +136,10 @@ public final class RunCatalog {
 
     /** The PNG file names in a run's plots folder, sorted. */
     public List<String> plotNames(ServedRun run) {
-        if (!Files.isDirectory(run.plotsDirectory())) {
+        if (!Files.isDirectory(run.directory().plotsDirectory())) {
             return List.of();
         }
-        try (Stream<Path> files = Files.list(run.plotsDirectory())) {
+        try (Stream<Path> files = Files.list(run.directory().plotsDirectory())) {
             return files.map(p -> p.getFileName().toString()).filter(n -> PLOT_NAME.matcher(n).matches()).sorted().toList();
         } catch (IOException e) {
             return List.of();

@@ -1,27 +1,18 @@
 package io.github.elbo4j.web;
 
+import io.github.elbo4j.vae.RunDirectory;
 import java.nio.file.Path;
 
 /**
  * One run directory the dashboard shows.
  *
  * @param id the name used in URLs: the folder name, made unique among the served runs
- * @param root the run directory
+ * @param directory the run directory (its file layout is {@link RunDirectory}'s)
  */
-public record ServedRun(String id, Path root) {
+public record ServedRun(String id, RunDirectory directory) {
 
-    /** {@code RUN/metrics.jsonl}. */
-    public Path metricsFile() {
-        return root.resolve("metrics.jsonl");
-    }
-
-    /** {@code RUN/plots}. */
-    public Path plotsDirectory() {
-        return root.resolve("plots");
-    }
-
-    /** {@code RUN/config.json}. */
-    public Path configFile() {
-        return root.resolve("config.json");
+    /** The run directory's folder. */
+    public Path root() {
+        return directory.root();
     }
 }
