@@ -3,7 +3,17 @@ package io.github.elbo4j.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Shapes;
+import io.github.elbo4j.vae.EpochMetrics;
+import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.Trainer;
+import io.github.elbo4j.vae.TrainingConfig;
+import io.github.elbo4j.vae.TrainingListener;
+import io.github.elbo4j.vae.VaeConfig;
+import io.github.elbo4j.vae.VaeModel;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,7 +29,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dashboard in a real browser (headless Chromium): curves grow while metrics.jsonl grows, and
+ * The dashboard in a real browser (headless Chromium): curves grow while a training run (and a
+ * thread appending rows) grows metrics.jsonl, and
  * the ELBO explorer's numbers obey the closed forms and log p(x) = ELBO + KL(q ‖ p(z|x)).
  */
 class DashboardBrowserTest {
@@ -39,7 +50,11 @@ class DashboardBrowserTest {
         run.appendEpoch();
         server = DashboardServer.start(RunCatalog.open(run.root()), "127.0.0.1", 0, false);
         browser = Browser.start(1280, 1600);
-        browser.get("http://127.0.0.1:" + server.port() + "/");
+    }
+
+    /** Each test starts from a freshly loaded page of {@code dashboard}. */
+    private static void load(DashboardServer dashboard) {
+        browser.get("http://127.0.0.1:" + dashboard.port() + "/");
     }
 
     @AfterAll
@@ -61,12 +76,14 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void curvesGrowWhileTheRunAppendsToMetrics() throws Exception {
-        waiting().until(b -> curvePoints() == 2);
+    void curvesGrowWhileRowsAreAppendedAndThePlotsShow() throws Exception {
+        load(server);
+        waiting().until(b -> curvePoints() >= 2);
+        int before = curvePoints();
         // The chart itself (not only the counter) holds the points.
         Object inChart = ((JavascriptExecutor) browser).executeScript(
                 "return Chart.getChart('elbo-chart').data.datasets[0].data.length;");
-        assertThat(((Number) inChart).intValue()).isEqualTo(2);
+        assertThat(((Number) inChart).intValue()).isEqualTo(before);
         ScheduledExecutorService training = Executors.newSingleThreadScheduledExecutor();
         try {
             training.scheduleAtFixedRate(() -> {
@@ -76,7 +93,7 @@ class DashboardBrowserTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, 0, 150, TimeUnit.MILLISECONDS);
-            waiting().until(b -> curvePoints() >= 4);
+            waiting().until(b -> curvePoints() >= before + 2);
             int seen = curvePoints();
             waiting().until(b -> curvePoints() > seen);
         } finally {
@@ -89,6 +106,45 @@ class DashboardBrowserTest {
         Object loaded = ((JavascriptExecutor) browser).executeScript(
                 "const i = document.querySelector('#plots img.plot'); return i.complete && i.naturalWidth;");
         assertThat(((Number) loaded).intValue()).as("the samples image loads").isEqualTo(40);
+    }
+
+    @Test
+    void curvesGrowWhileATrainingRunTrains() throws Exception {
+        VaeConfig model = VaeConfig.builder().inputShape(28, 28).hidden(32).latent(2).build();
+        RunDirectory training = RunDirectory.create(dir.resolve("training"), RunDirectory.JSON.createObjectNode(), model);
+        // A tiny model trains an epoch in milliseconds; pausing after each one paces it like a real run.
+        TrainingListener paced = new TrainingListener() {
+            @Override
+            public void onEpoch(EpochMetrics metrics) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        Trainer trainer = new Trainer(new TrainingConfig(500, 50, 1e-3, 3), paced, 1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread trainingThread = new Thread(() -> {
+            try (NDManager manager = NDManager.newBaseManager();
+                    VaeModel vae = VaeModel.initialize(model, manager, 3)) {
+                trainer.train(vae, Shapes.generate(200, 1), Shapes.generate(50, 2), training, null);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "training");
+        try (DashboardServer dashboard = DashboardServer.start(RunCatalog.open(training.root()), "127.0.0.1", 0, false)) {
+            trainingThread.start();
+            load(dashboard);
+            waiting().until(b -> curvePoints() >= 2);
+            int seen = curvePoints();
+            waiting().until(b -> curvePoints() >= seen + 2);
+        } finally {
+            trainer.requestStop();
+            trainingThread.join(30_000);
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(training.readMetrics().size()).isGreaterThanOrEqualTo(4);
     }
 
     /** Moves a slider to {@code value} the way a user's drag ends: value set, input event fired. */
@@ -105,6 +161,7 @@ class DashboardBrowserTest {
 
     @Test
     void explorerShowsKlOfOneHalfAtMeanOneAndScaleOne() {
+        load(server);
         slide("mu", 1);
         slide("sigma", 1);
         assertThat(shown("kl")).isCloseTo(0.5, within(1e-12));
@@ -113,6 +170,7 @@ class DashboardBrowserTest {
 
     @Test
     void explorerKeepsElboPlusGapEqualToLogEvidence() {
+        load(server);
         double[][] settings = {
             {0, 1, 1.5, 0.5}, {1, 1, 0, 1}, {-2.5, 0.3, 2, 0.2}, {0.8, 0.45, 1, 1}, {2, 2.5, -3, 3}, {-1, 0.05, 0.5, 0.1}};
         for (double[] s : settings) {
@@ -137,6 +195,7 @@ class DashboardBrowserTest {
 
     @Test
     void explorerGapClosesAtTheExactPosterior() {
+        load(server);
         double x = 1.2;
         double sigmaX = 0.5;
         slide("x", x);
