@@ -44,9 +44,10 @@ final class ReportCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     String split;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0",
-            description = "Seed of the evaluation noise and the prior samples. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Option(names = "--seed", paramLabel = "SEED",
+            description = "Seed of the evaluation noise and the prior samples. Default: the run's training seed,"
+                    + " so the samples are the ones train drew.")
+    Long seed;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the run's named dataset lives, if not where it was trained.")
     Path dataDir;
@@ -60,8 +61,9 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int workers = common.configureEngine();
-        RunArtifacts.Options options = new RunArtifacts.Options(k, seed, workers);
         RunDirectory runDirectory = RunDirectory.open(run);
+        long chosenSeed = seed != null ? seed : runDirectory.readConfig().path("seed").asLong(0);
+        RunArtifacts.Options options = new RunArtifacts.Options(k, chosenSeed, workers);
         RunData.Selection selection = RunData.load(runDirectory, null, dataDir, split, allowDownload);
         DataCompatibility.check(runDirectory.readModelConfig(), selection.dataset(), selection.source());
         RunArtifacts.Written written;

@@ -199,9 +199,9 @@ final class TrainCommand implements Callable<Integer> {
         boolean images = vae.config().inputShape().length == 2;
         Path samples = SampleCommand.writeSamples(vae, manager, SAMPLE_GRID, training.seed(),
                 run.plotsDirectory().resolve(images ? "samples.png" : "samples.csv"));
-        RunArtifacts.Written artifacts = RunArtifacts.write(run, vae, manager, splits.evaluationSplit(),
+        Path report = RunArtifacts.writeAfterTraining(run, vae, manager, splits.evaluationSplit(),
                 RunData.splitName(splits, splits.evaluationSplit()),
-                new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers));
+                new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers), System.err);
         ObjectNode json = Output.object();
         json.put("run", run.root().toString());
         json.put("epochs", result.epochs());
@@ -213,7 +213,7 @@ final class TrainCommand implements Callable<Integer> {
         json.put("seconds", result.seconds());
         json.put("skipped_steps", result.skippedSteps());
         json.put("rollbacks", result.rollbacks());
-        json.put("report", artifacts.report().toString());
+        json.put("report", report == null ? null : report.toString());
         json.put("estimator", "single-sample reparameterized ELBO, analytic KL (nats per example)");
         String faults = result.skippedSteps() + result.rollbacks() == 0 ? ""
                 : String.format(" %d non-finite steps were skipped, %d rollbacks halved the learning rate.",
@@ -223,7 +223,7 @@ final class TrainCommand implements Callable<Integer> {
                         + "ELBO %.2f nats (train), %.2f nats (validation; single-sample, analytic KL).%n"
                         + "Run directory: %s%nSamples: %s%nReport: %s%nNext: elbo4j eval --run %s",
                 result.epochs(), result.steps(), result.seconds(), result.samplesPerS(), faults,
-                result.elbo(), result.validElbo(), run.root(), samples, artifacts.report(), run.root());
+                result.elbo(), result.validElbo(), run.root(), samples, report == null ? "not written" : report, run.root());
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
     }

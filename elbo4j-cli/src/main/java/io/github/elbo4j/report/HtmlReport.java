@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,8 +90,7 @@ public final class HtmlReport {
 
     private static void flatten(StringBuilder html, String prefix, JsonNode node) {
         if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
                 // The weight list belongs in model.json; a table of 20 shapes tells a reader little.
                 if (!e.getKey().equals("weights")) {
                     flatten(html, prefix + "." + e.getKey(), e.getValue());

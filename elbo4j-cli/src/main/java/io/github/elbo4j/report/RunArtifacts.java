@@ -5,6 +5,7 @@ import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.Generator;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.VaeModel;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,22 @@ public final class RunArtifacts {
                 options.workers());
         List<Path> plots = writePlots(run, model, manager, data, evaluation, options.seed());
         return new Written(HtmlReport.write(run, evaluation), plots, evaluation);
+    }
+
+    /**
+     * {@link #write} for the end of training: the weights are already saved, so a failure here
+     * (a damaged test split, an unwritable plots folder) must not turn a finished run into a failed
+     * one. It is reported on {@code warnings} with the command that retries it, and null is returned.
+     */
+    public static Path writeAfterTraining(RunDirectory run, VaeModel model, NDManager manager, Dataset data,
+            String split, Options options, PrintStream warnings) {
+        try {
+            return write(run, model, manager, data, split, options).report();
+        } catch (RuntimeException e) {
+            warnings.println("elbo4j: the model is saved, but the plots and report failed: " + e.getMessage()
+                    + "; retry with: elbo4j report --run " + run.root());
+            return null;
+        }
     }
 
     /** Writes the plots of a trained model; image grids only for image data (height × width). */
