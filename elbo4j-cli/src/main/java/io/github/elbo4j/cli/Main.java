@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             SampleCommand.class,
             ViCommand.class,
             ExportCommand.class,
+            ReportCommand.class,
+            DashboardCommand.class,
             DatasetsCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

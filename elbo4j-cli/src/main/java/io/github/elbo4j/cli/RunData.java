@@ -42,8 +42,12 @@ final class RunData {
             case "train" -> splits.train();
             default -> throw new IllegalArgumentException("--split must be test, valid or train, got '" + split + "'");
         };
-        String actual = chosen == splits.test() ? "test" : chosen == splits.valid() ? "valid" : "train";
-        return new Selection(Path.of(resolvedSpec), chosen, actual);
+        return new Selection(Path.of(resolvedSpec), chosen, splitName(splits, chosen));
+    }
+
+    /** The name of {@code chosen} among {@code splits}: test, valid or train. */
+    static String splitName(DatasetSplits splits, Dataset chosen) {
+        return chosen == splits.test() ? "test" : chosen == splits.valid() ? "valid" : "train";
     }
 
     private static Dataset require(Dataset split, String spec, String name) {

@@ -7,6 +7,8 @@ import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.DataSource;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.DatasetSplits;
+import io.github.elbo4j.report.CurveRefresh;
+import io.github.elbo4j.report.RunArtifacts;
 import io.github.elbo4j.vae.Checkpoint;
 import io.github.elbo4j.vae.DataCompatibility;
 import io.github.elbo4j.vae.RunDirectory;
@@ -34,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Train a variational autoencoder by maximizing the ELBO (single reparameterized sample,",
             "analytic KL, Adam) and write a run directory: config.json, metrics.jsonl,",
-            "model.safetensors, model.json, checkpoints/ and plots/samples.png."
+            "model.safetensors, model.json, checkpoints/, plots/*.png and report.html."
         })
 final class TrainCommand implements Callable<Integer> {
 
@@ -86,6 +88,8 @@ final class TrainCommand implements Callable<Integer> {
     private int workers;
     private static final int SAMPLE_GRID = 64;
     private static final int SIGNAL_GRACE_SECONDS = 60;
+    /** Epochs between redraws of plots/curves.png during training. */
+    private static final int CURVE_REFRESH_EPOCHS = 5;
 
     @Override
     public Integer call() {
@@ -161,7 +165,8 @@ final class TrainCommand implements Callable<Integer> {
         TrainingResult result;
         CountDownLatch finished = new CountDownLatch(1);
         try (TrainingProgress progress = new TrainingProgress()) {
-            Trainer trainer = new Trainer(training, progress, workers);
+            Trainer trainer = new Trainer(training,
+                    new CurveRefresh(progress, run, CURVE_REFRESH_EPOCHS, System.err), workers);
             // SIGINT/SIGTERM: stop at the next step boundary with a checkpoint, then let the JVM exit.
             Thread stopOnSignal = new Thread(() -> {
                 trainer.requestStop();
@@ -194,6 +199,9 @@ final class TrainCommand implements Callable<Integer> {
         boolean images = vae.config().inputShape().length == 2;
         Path samples = SampleCommand.writeSamples(vae, manager, SAMPLE_GRID, training.seed(),
                 run.plotsDirectory().resolve(images ? "samples.png" : "samples.csv"));
+        Path report = RunArtifacts.writeAfterTraining(run, vae, manager, splits.evaluationSplit(),
+                RunData.splitName(splits, splits.evaluationSplit()),
+                new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers), System.err);
         ObjectNode json = Output.object();
         json.put("run", run.root().toString());
         json.put("epochs", result.epochs());
@@ -205,6 +213,7 @@ final class TrainCommand implements Callable<Integer> {
         json.put("seconds", result.seconds());
         json.put("skipped_steps", result.skippedSteps());
         json.put("rollbacks", result.rollbacks());
+        json.put("report", report == null ? null : report.toString());
         json.put("estimator", "single-sample reparameterized ELBO, analytic KL (nats per example)");
         String faults = result.skippedSteps() + result.rollbacks() == 0 ? ""
                 : String.format(" %d non-finite steps were skipped, %d rollbacks halved the learning rate.",
@@ -212,9 +221,9 @@ final class TrainCommand implements Callable<Integer> {
         String human = String.format(
                 "Trained %d epochs (%d steps) in %.1f s, %.0f samples/s.%s%n"
                         + "ELBO %.2f nats (train), %.2f nats (validation; single-sample, analytic KL).%n"
-                        + "Run directory: %s%nSamples: %s%nNext: elbo4j eval --run %s",
+                        + "Run directory: %s%nSamples: %s%nReport: %s%nNext: elbo4j eval --run %s",
                 result.epochs(), result.steps(), result.seconds(), result.samplesPerS(), faults,
-                result.elbo(), result.validElbo(), run.root(), samples, run.root());
+                result.elbo(), result.validElbo(), run.root(), samples, report == null ? "not written" : report, run.root());
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
     }

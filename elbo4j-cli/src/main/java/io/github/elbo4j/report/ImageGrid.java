@@ -1,12 +1,7 @@
 package io.github.elbo4j.report;
 
-import io.github.elbo4j.vae.AtomicFiles;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /**
  * Tiles grayscale images (values in [0, 1], row-major {@code height × width}) into one PNG, each
@@ -21,6 +16,11 @@ public final class ImageGrid {
 
     /** Renders the images in rows of {@code columns} and writes the PNG atomically. */
     public static void write(float[][] images, int height, int width, int columns, int magnify, Path file) {
+        Png.write(render(images, height, width, columns, magnify), file);
+    }
+
+    /** Renders the images in rows of {@code columns}. */
+    public static BufferedImage render(float[][] images, int height, int width, int columns, int magnify) {
         if (images.length == 0) {
             throw new IllegalArgumentException("no images to draw");
         }
@@ -46,12 +46,6 @@ public final class ImageGrid {
                 }
             }
         }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(canvas, "png", png);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        AtomicFiles.write(file, png.toByteArray());
+        return canvas;
     }
 }

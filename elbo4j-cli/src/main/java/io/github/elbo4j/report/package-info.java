@@ -1,2 +1,6 @@
-/** Pictures of a run: image grids (ImageIO) and, later, charts and the HTML report. */
+/**
+ * Pictures of a run: training curves, latent scatter, per-dimension KL and anomaly-score charts
+ * (XChart), image grids of samples, reconstructions and interpolations (ImageIO), and the
+ * self-contained HTML report that embeds them all.
+ */
 package io.github.elbo4j.report;

@@ -1,0 +1,91 @@
+package io.github.elbo4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.elbo4j.report.RunArtifacts;
+import io.github.elbo4j.vae.DataCompatibility;
+import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.VaeModel;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code elbo4j report}: redraws a run's plots and writes its self-contained HTML report. */
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Evaluate a trained run, draw its plots into RUN/plots/ and write RUN/report.html:",
+            "one self-contained page (images embedded) with the configuration, dataset fingerprints,",
+            "final and best metrics with their estimators, active units and all plots."
+        })
+final class ReportCommand implements Callable<Integer> {
+
+    /** Importance samples of the report's log-likelihood estimate. */
+    static final int DEFAULT_K = 100;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--run", paramLabel = "RUN", required = true, description = "Run directory written by train.")
+    Path run;
+
+    @Option(names = "--k", paramLabel = "K", defaultValue = "" + DEFAULT_K,
+            description = "Importance samples of the log-likelihood estimate. Default: ${DEFAULT-VALUE}.")
+    int k;
+
+    // The report describes the run's own data (its fingerprints are in the report), so unlike
+    // eval it takes no --data: only which split of it, and where it lives now if it moved.
+    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
+            description = "Split of the run's dataset: test, valid or train (test falls back to valid, then train)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--seed", paramLabel = "SEED",
+            description = "Seed of the evaluation noise and the prior samples. Default: the run's training seed,"
+                    + " so the samples are the ones train drew.")
+    Long seed;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the run's named dataset lives, if not where it was trained.")
+    Path dataDir;
+
+    @Option(names = "--download", description = "Download the run's named dataset if it is not found (checksums verified).")
+    boolean allowDownload;
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Override
+    public Integer call() {
+        int workers = common.configureEngine();
+        RunDirectory runDirectory = RunDirectory.open(run);
+        long chosenSeed = seed != null ? seed : runDirectory.readConfig().path("seed").asLong(0);
+        RunArtifacts.Options options = new RunArtifacts.Options(k, chosenSeed, workers);
+        RunData.Selection selection = RunData.load(runDirectory, null, dataDir, split, allowDownload);
+        DataCompatibility.check(runDirectory.readModelConfig(), selection.dataset(), selection.source());
+        RunArtifacts.Written written;
+        try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
+            written = RunArtifacts.write(runDirectory, model, manager, selection.dataset(), selection.split(), options);
+        }
+        ObjectNode json = Output.object();
+        json.put("report", written.report().toString());
+        ArrayNode plots = json.putArray("plots");
+        written.plots().forEach(p -> plots.add(p.toString()));
+        json.put("split", written.evaluation().split());
+        json.put("n", written.evaluation().summary().n());
+        Output.putNumber(json, "elbo", written.evaluation().summary().elbo());
+        Output.putNumber(json, "loglik", written.evaluation().meanLoglik());
+        json.put("k", written.evaluation().k());
+        json.put("active_units", written.evaluation().summary().activeUnits());
+        json.put("seconds", written.evaluation().seconds());
+        String human = String.format("Wrote %s and %d plots in %s%nELBO %.2f, log p(x) %.2f (IWAE, K=%d) on the %s split; %d active units.",
+                written.report(), written.plots().size(), runDirectory.plotsDirectory(),
+                written.evaluation().summary().elbo(), written.evaluation().meanLoglik(), written.evaluation().k(),
+                written.evaluation().split(), written.evaluation().summary().activeUnits());
+        Output.print(spec.commandLine().getOut(), common.json, json, human);
+        return 0;
+    }
+}

@@ -1,0 +1,180 @@
+package io.github.elbo4j.report;
+
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.vae.Generator;
+import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.VaeModel;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes the pictures of a trained run into {@code RUN/plots/} and the self-contained
+ * {@code RUN/report.html}: what {@code train} does at its end and {@code report} does on demand.
+ */
+public final class RunArtifacts {
+
+    /** Input vs reconstruction grid. */
+    public static final String RECONSTRUCTIONS = "reconstructions.png";
+    /** Interpolation strips. */
+    public static final String INTERPOLATION = "interpolation.png";
+    /** Prior samples grid. */
+    public static final String SAMPLES = "samples.png";
+
+    private static final int SAMPLE_GRID = 64;
+    private static final int RECONSTRUCTION_COLUMNS = 8;
+    private static final int RECONSTRUCTION_PAIRS = 4;
+    private static final int INTERPOLATION_STEPS = 10;
+    private static final int INTERPOLATION_STRIPS = 4;
+    private static final int SCATTER_POINTS = 2000;
+    private static final int MAGNIFY = 2;
+    /** The anomaly threshold shown: the score exceeded by 1% of the evaluated examples. */
+    private static final double ANOMALY_QUANTILE = 0.99;
+
+    /**
+     * What the artifacts are made from.
+     *
+     * @param k importance samples of the log-likelihood estimate
+     * @param seed seed of the prior samples and of the evaluation noise
+     * @param workers evaluation threads
+     */
+    public record Options(int k, long seed, int workers) {
+
+        /** Validates the numbers. */
+        public Options {
+            if (k < 1) {
+                throw new IllegalArgumentException("--k must be at least 1, got " + k);
+            }
+            if (workers < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1, got " + workers);
+            }
+        }
+    }
+
+    /**
+     * What was written.
+     *
+     * @param report the HTML report
+     * @param plots the PNG files, in the order they were written
+     * @param evaluation the numbers behind them
+     */
+    public record Written(Path report, List<Path> plots, RunEvaluation evaluation) {}
+
+    private RunArtifacts() {}
+
+    /**
+     * Evaluates {@code model} on {@code data} (the {@code split} of the run's dataset), writes every
+     * plot and then the report.
+     */
+    public static Written write(RunDirectory run, VaeModel model, NDManager manager, Dataset data, String split,
+            Options options) {
+        RunEvaluation evaluation = RunEvaluation.compute(model, manager, data, split, options.k(), options.seed(),
+                options.workers());
+        List<Path> plots = writePlots(run, model, manager, data, evaluation, options.seed());
+        return new Written(HtmlReport.write(run, evaluation), plots, evaluation);
+    }
+
+    /**
+     * {@link #write} for the end of training: the weights are already saved, so a failure here
+     * (a damaged test split, an unwritable plots folder) must not turn a finished run into a failed
+     * one. It is reported on {@code warnings} with the command that retries it, and null is returned.
+     */
+    public static Path writeAfterTraining(RunDirectory run, VaeModel model, NDManager manager, Dataset data,
+            String split, Options options, PrintStream warnings) {
+        try {
+            return write(run, model, manager, data, split, options).report();
+        } catch (RuntimeException e) {
+            warnings.println("elbo4j: the model is saved, but the plots and report failed: " + e.getMessage()
+                    + "; retry with: elbo4j report --run " + run.root());
+            return null;
+        }
+    }
+
+    /** Writes the plots of a trained model; image grids only for image data (height × width). */
+    public static List<Path> writePlots(RunDirectory run, VaeModel model, NDManager manager, Dataset data,
+            RunEvaluation evaluation, long seed) {
+        Path dir = run.plotsDirectory();
+        List<Path> written = new ArrayList<>();
+        Path curves = writeCurves(run);
+        if (curves != null) {
+            written.add(curves);
+        }
+        ModelViews views = new ModelViews(model, manager);
+        int[] shape = model.config().inputShape();
+        if (shape.length == 2) {
+            float[][] samples = Generator.samplePrior(model, manager, SAMPLE_GRID, seed);
+            written.add(Png.write(ImageGrid.render(samples, shape[0], shape[1], 8, MAGNIFY), dir.resolve(SAMPLES)));
+            written.add(Png.write(reconstructionGrid(views, data, shape), dir.resolve(RECONSTRUCTIONS)));
+            written.add(Png.write(interpolationStrips(views, data, shape), dir.resolve(INTERPOLATION)));
+        }
+        Dataset spread = data.subset(spreadIndices(data.rows(), SCATTER_POINTS));
+        written.add(LatentScatter.write(views.latentMeans(spread, SCATTER_POINTS), spread.labels(),
+                evaluation.summary().klPerDimension(), dir.resolve(LatentScatter.FILE)));
+        written.add(KlBarChart.write(evaluation.summary().klPerDimension(), dir.resolve(KlBarChart.FILE)));
+        double[] scores = evaluation.anomalyScores();
+        written.add(AnomalyHistogram.write(scores, AnomalyHistogram.quantile(scores, ANOMALY_QUANTILE),
+                String.format("-log p(x), IWAE K=%d (nats)", evaluation.k()), dir.resolve(AnomalyHistogram.FILE)));
+        return written;
+    }
+
+    /** Redraws {@code RUN/plots/curves.png} from {@code metrics.jsonl}; null while it holds no epoch. */
+    public static Path writeCurves(RunDirectory run) {
+        MetricsTable metrics = new MetricsTable(run.readMetrics());
+        if (!metrics.has("epoch")) {
+            return null;
+        }
+        return TrainingCurves.write(metrics, run.plotsDirectory().resolve(TrainingCurves.FILE));
+    }
+
+    private static java.awt.image.BufferedImage reconstructionGrid(ModelViews views, Dataset data, int[] shape) {
+        int n = RECONSTRUCTION_COLUMNS * RECONSTRUCTION_PAIRS;
+        int[] picked = spreadIndices(data.rows(), n);
+        float[][] inputs = new float[picked.length][];
+        for (int i = 0; i < picked.length; i++) {
+            inputs[i] = data.row(picked[i]);
+        }
+        float[][] recon = views.reconstructions(inputs);
+        // Row pairs: a row of inputs, then the row of their reconstructions right below.
+        List<float[]> cells = new ArrayList<>();
+        for (int from = 0; from < inputs.length; from += RECONSTRUCTION_COLUMNS) {
+            int to = Math.min(inputs.length, from + RECONSTRUCTION_COLUMNS);
+            for (int i = from; i < from + RECONSTRUCTION_COLUMNS; i++) {
+                cells.add(i < to ? inputs[i] : new float[inputs[0].length]);
+            }
+            for (int i = from; i < from + RECONSTRUCTION_COLUMNS; i++) {
+                cells.add(i < to ? recon[i] : new float[inputs[0].length]);
+            }
+        }
+        return ImageGrid.render(cells.toArray(new float[0][]), shape[0], shape[1], RECONSTRUCTION_COLUMNS, MAGNIFY);
+    }
+
+    private static java.awt.image.BufferedImage interpolationStrips(ModelViews views, Dataset data, int[] shape) {
+        int[] ends = spreadIndices(data.rows(), 2 * INTERPOLATION_STRIPS);
+        List<float[]> cells = new ArrayList<>();
+        for (int s = 0; s + 1 < ends.length; s += 2) {
+            for (float[] image : views.interpolate(data.row(ends[s]), data.row(ends[s + 1]), INTERPOLATION_STEPS)) {
+                cells.add(image);
+            }
+        }
+        if (cells.isEmpty()) {
+            // A single example: its reconstruction stands still along a zero-length line.
+            cells.addAll(List.of(views.interpolate(data.row(0), data.row(0), INTERPOLATION_STEPS)));
+        }
+        return ImageGrid.render(cells.toArray(new float[0][]), shape[0], shape[1], INTERPOLATION_STEPS, MAGNIFY);
+    }
+
+    /**
+     * Up to {@code n} indices spread evenly over {@code [0, rows)}: test files are often ordered by
+     * class, so the first rows would show only one class.
+     */
+    static int[] spreadIndices(int rows, int n) {
+        int count = Math.min(rows, n);
+        int[] indices = new int[count];
+        for (int i = 0; i < count; i++) {
+            indices[i] = (int) ((long) i * rows / count + (rows / count) / 2);
+        }
+        return indices;
+    }
+}

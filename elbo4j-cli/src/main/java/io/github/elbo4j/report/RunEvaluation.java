@@ -1,0 +1,81 @@
+package io.github.elbo4j.report;
+
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.vae.ElboSummary;
+import io.github.elbo4j.vae.Evaluator;
+import io.github.elbo4j.vae.ProgressListener;
+import io.github.elbo4j.vae.VaeModel;
+import io.github.elbo4j.vae.Workers;
+
+/**
+ * The numbers a report shows of a trained model on one split, each with its estimator: the
+ * single-sample analytic-KL ELBO and its terms (K = 1), encoder statistics (per-dimension KL,
+ * active units), and the per-example importance-weighted estimate of log p(x) with K samples
+ * (Burda et al. 2015), which is also the anomaly score (its negation).
+ *
+ * @param split which split: test, valid or train
+ * @param summary ELBO, terms and encoder statistics
+ * @param loglik per-example IWAE-K estimates of log p(x), in dataset order
+ * @param k importance samples per example
+ * @param seed noise seed of both estimates
+ * @param seconds wall time of the evaluation
+ */
+public record RunEvaluation(String split, ElboSummary summary, double[] loglik, int k, long seed, double seconds) {
+
+    /** Evaluates {@code model} on {@code data} with {@code workers} threads. */
+    public static RunEvaluation compute(VaeModel model, NDManager manager, Dataset data, String split,
+            int k, long seed, int workers) {
+        if (data.rows() == 0) {
+            throw new IllegalArgumentException(data.name() + ": the " + split + " split is empty; nothing to evaluate");
+        }
+        long start = System.nanoTime();
+        try (Workers pool = new Workers(workers)) {
+            Evaluator evaluator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, pool);
+            ElboSummary summary = evaluator.elbo(data, seed);
+            double[] loglik = evaluator.importanceWeightedLogLikelihood(data, k, seed, ProgressListener.NONE);
+            return new RunEvaluation(split, summary, loglik, k, seed, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The mean of the per-example log-likelihood estimates (nats per example). */
+    public double meanLoglik() {
+        double sum = 0;
+        for (double v : loglik) {
+            sum += v;
+        }
+        return sum / loglik.length;
+    }
+
+    /** Standard error of {@link #meanLoglik()} over examples; NaN with a single example. */
+    public double loglikStandardError() {
+        if (loglik.length < 2) {
+            return Double.NaN;
+        }
+        double mean = meanLoglik();
+        double squares = 0;
+        for (double v : loglik) {
+            squares += (v - mean) * (v - mean);
+        }
+        return Math.sqrt(squares / (loglik.length - 1) / loglik.length);
+    }
+
+    /** Anomaly scores: −log p(x) per example (nats), higher is more anomalous. */
+    public double[] anomalyScores() {
+        double[] scores = new double[loglik.length];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = -loglik[i];
+        }
+        return scores;
+    }
+
+    /**
+     * True when so few latent units are active that the model has (partly) collapsed onto the
+     * prior: none at all, or fewer than a tenth of the latent dimensions.
+     */
+    public boolean collapseSuspected() {
+        int latent = summary.klPerDimension().length;
+        int active = summary.activeUnits();
+        return active == 0 || active * 10 < latent;
+    }
+}

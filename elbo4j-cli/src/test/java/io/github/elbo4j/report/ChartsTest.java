@@ -1,0 +1,126 @@
+package io.github.elbo4j.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The charts, drawn from known numbers. */
+class ChartsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static List<JsonNode> rows(boolean withBetaAndLr) throws Exception {
+        List<JsonNode> rows = new ArrayList<>();
+        for (int epoch = 1; epoch <= 6; epoch++) {
+            String valid = epoch % 2 == 0 ? String.valueOf(-150.0 + 5 * epoch) : "null";
+            String extra = withBetaAndLr ? ",\"beta\":" + Math.min(1.0, epoch / 4.0) + ",\"lr\":0.001" : "";
+            rows.add(JSON.readTree("{\"epoch\":" + epoch + ",\"elbo\":" + (-160.0 + 6 * epoch)
+                    + ",\"recon\":" + (-140.0 + 6 * epoch) + ",\"kl\":" + (20.0 - epoch)
+                    + ",\"valid_elbo\":" + valid + extra + "}"));
+        }
+        return rows;
+    }
+
+    @Test
+    void curvesLeaveOutTheBetaPanelWhenTheRunDoesNotRecordBeta() throws Exception {
+        MetricsTable old = new MetricsTable(rows(false));
+        assertThat(old.has("beta")).isFalse();
+        assertThat(old.has("valid_elbo")).isTrue();
+        BufferedImage three = TrainingCurves.render(old);
+        BufferedImage five = TrainingCurves.render(new MetricsTable(rows(true)));
+        assertThat(three.getHeight()).as("ELBO, recon, KL: one row of panels").isEqualTo(Charts.HEIGHT);
+        assertThat(five.getHeight()).as("plus beta and lr: two rows").isEqualTo(2 * Charts.HEIGHT);
+        PngAssertions.assertNotBlank(TrainingCurves.write(old, dir.resolve("curves.png")));
+        PngAssertions.assertNotBlank("curves with beta", five);
+    }
+
+    @Test
+    void curvesRefuseAnEmptyTable() {
+        assertThatThrownBy(() -> TrainingCurves.render(new MetricsTable(List.of())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no epochs");
+    }
+
+    @Test
+    void metricsTableReadsMissingAndNullAsNaN() throws Exception {
+        MetricsTable table = new MetricsTable(rows(false));
+        assertThat(table.column("valid_elbo")[0]).isNaN();
+        assertThat(table.last("valid_elbo")).isEqualTo(-120.0);
+        assertThat(table.argMax("valid_elbo")).isEqualTo(5);
+        assertThat(table.argMax("beta")).isEqualTo(-1);
+    }
+
+    @Test
+    void anomalyHistogramDrawsTheThresholdInRed() {
+        SplittableRandom random = new SplittableRandom(7);
+        double[] scores = new double[500];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = 100 + 10 * (random.nextDouble() + random.nextDouble() + random.nextDouble());
+        }
+        double threshold = AnomalyHistogram.quantile(scores, 0.99);
+        BufferedImage image = AnomalyHistogram.render(scores, threshold, "-log p(x) (nats)");
+        PngAssertions.assertNotBlank("histogram", image);
+        assertThat(PngAssertions.redPixels(image)).as("threshold line").isGreaterThan(100);
+        // A threshold beyond every score is still inside the drawn range.
+        assertThat(PngAssertions.redPixels(AnomalyHistogram.render(scores, 200, "score"))).isGreaterThan(100);
+    }
+
+    @Test
+    void anomalyHistogramRejectsNonFiniteInput() {
+        assertThatThrownBy(() -> AnomalyHistogram.render(new double[] {1, Double.NaN}, 0, "s"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
+        assertThatThrownBy(() -> AnomalyHistogram.render(new double[0], 0, "s"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void quantileInterpolatesBetweenOrderStatistics() {
+        double[] scores = {4, 1, 3, 2, 5};
+        assertThat(AnomalyHistogram.quantile(scores, 0)).isEqualTo(1);
+        assertThat(AnomalyHistogram.quantile(scores, 0.5)).isEqualTo(3);
+        assertThat(AnomalyHistogram.quantile(scores, 0.99)).isEqualTo(4.96, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(AnomalyHistogram.quantile(scores, 1)).isEqualTo(5);
+    }
+
+    @Test
+    void latentScatterUsesTheTwoDimensionsWithMostKl() {
+        assertThat(LatentScatter.topTwoDimensions(new double[] {0.1, 3.0, 0.0, 5.0})).containsExactly(3, 1);
+        assertThat(LatentScatter.topTwoDimensions(new double[] {2.0, 1.0})).containsExactly(0, 1);
+        assertThat(LatentScatter.topTwoDimensions(new double[] {1.0})).containsExactly(0, 0);
+        float[][] means = new float[300][];
+        int[] labels = new int[300];
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < means.length; i++) {
+            labels[i] = i % 3;
+            means[i] = new float[] {(float) random.nextGaussian(), labels[i] + (float) random.nextGaussian() * 0.2f,
+                0, labels[i] - 1 + (float) random.nextGaussian() * 0.2f};
+        }
+        BufferedImage image = LatentScatter.render(means, labels, new double[] {0.1, 3.0, 0.0, 5.0});
+        PngAssertions.assertNotBlank("scatter", image);
+        assertThatThrownBy(() -> LatentScatter.render(means, new int[2], new double[4]))
+                .hasMessageContaining("2 labels for 300 points");
+    }
+
+    @Test
+    void klBarChartShowsEveryDimension() {
+        PngAssertions.assertNotBlank(KlBarChart.write(new double[] {4.0, 0.01, 2.5, 0.0, 1.2},
+                dir.resolve("kl.png")));
+    }
+
+    @Test
+    void spreadIndicesCoverTheWholeDataset() {
+        assertThat(RunArtifacts.spreadIndices(100, 4)).containsExactly(12, 37, 62, 87);
+        assertThat(RunArtifacts.spreadIndices(3, 10)).containsExactly(0, 1, 2);
+    }
+}
