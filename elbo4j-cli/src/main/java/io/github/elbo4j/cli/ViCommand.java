@@ -229,6 +229,7 @@ final class ViCommand implements Callable<Integer> {
         Output.putNumber(json, "learning_rate", fit.provenance().learningRate());
         json.put("seed", fit.config().seed());
         Output.putNumber(json, "seconds", fit.provenance().seconds());
+        json.put("engine", fit.provenance().engine());
         if (drawsFile != null) {
             json.put("draws", drawsFile.toString());
         }

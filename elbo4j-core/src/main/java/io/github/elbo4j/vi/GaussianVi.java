@@ -172,11 +172,13 @@ public final class GaussianVi {
                     }
                 }
             }
-            averaged = scaled(stageSum, 1.0 / stageIterations);
+            // A step-size change on the very last iteration leaves an empty stage: use the iterate.
+            averaged = stageIterations > 0 ? scaled(stageSum, 1.0 / stageIterations) : phi.toDoubleArray();
         }
         return summarise(averaged, trace, drawRandom, new VariationalPosterior.Provenance(eta,
                 config.searchesLearningRate(), iterations, adaptationIterations, converged, skipped,
-                (System.nanoTime() - start) / 1e9));
+                (System.nanoTime() - start) / 1e9, Engine.getInstance().getEngineName() + " "
+                + Engine.getInstance().getVersion()));
     }
 
     /** Stan's adapt_eta with Adam: see the class documentation. */

@@ -43,10 +43,11 @@ public final class VariationalPosterior {
      * @param adaptationIterations iterations spent by the step-size search
      * @param converged whether the convergence test ended the fit (otherwise the iteration cap did)
      * @param skippedSteps steps skipped because the ELBO or its gradient was not finite
-     * @param seconds wall time of the whole fit
+     * @param seconds wall time of the step-size search and the optimization (not the final draws)
+     * @param engine the tensor engine and its version, e.g. {@code PyTorch 2.7.1}
      */
     public record Provenance(double learningRate, boolean learningRateSearched, int iterations,
-            int adaptationIterations, boolean converged, int skippedSteps, double seconds) {}
+            int adaptationIterations, boolean converged, int skippedSteps, double seconds, String engine) {}
 
     VariationalPosterior(ViConfig config, List<ParameterBlock> blocks, FittedGaussian gaussian,
             Map<String, double[][]> draws, Map<String, double[][]> resampled, double elbo,
