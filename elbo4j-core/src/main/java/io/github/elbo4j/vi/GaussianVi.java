@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import io.github.elbo4j.elbo.ImportanceSampling;
 import io.github.elbo4j.elbo.LogEvidenceEstimate;
 import io.github.elbo4j.math.ArrayScope;
+import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.optim.Adam;
 
 import java.util.ArrayList;
@@ -261,8 +262,7 @@ public final class GaussianVi {
             }
             NDArray prior = subsampled.logPrior(values);
             NDArray likelihood = subsampled.logLikelihood(values, prior.getManager().create(rows));
-            result = prior.add(likelihood.mul(io.github.elbo4j.math.SpecialFunctions.scalar(
-                    likelihood, (double) n / rows.length)));
+            result = prior.add(likelihood.mul(SpecialFunctions.scalar(likelihood, (double) n / rows.length)));
         } else {
             result = model.logJoint(values);
         }
@@ -475,15 +475,25 @@ public final class GaussianVi {
     }
 
     private NDArray upload(double[] values) {
-        return manager.create(values);
+        return engineOwned(manager, values, new Shape(values.length));
     }
 
     private static Map<String, NDArray> upload(Model model, NDManager manager) {
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         for (DataArray array : model.data()) {
-            arrays.put(array.name(), manager.create(array.values(), new Shape(array.shape())));
+            arrays.put(array.name(), engineOwned(manager, array.values(), new Shape(array.shape())));
         }
         return arrays;
+    }
+
+    /**
+     * A copy in memory the engine owns: {@code create(double[])} wraps JVM memory, which is not
+     * what long-lived arrays updated in place or read by every step should live in.
+     */
+    private static NDArray engineOwned(NDManager manager, double[] values, Shape shape) {
+        try (NDArray jvmBacked = manager.create(values, shape)) {
+            return jvmBacked.duplicate();
+        }
     }
 
     private static void checkNames(Model model) {
