@@ -84,12 +84,17 @@ public final class Evaluator {
 
     /** Dataset means of the single-sample analytic-KL ELBO, its terms, and encoder statistics. */
     public ElboSummary elbo(Dataset data, long seed) {
+        return elbo(data, seed, ProgressListener.NONE);
+    }
+
+    /** As {@link #elbo(Dataset, long)}, reporting examples done to {@code progress}. */
+    public ElboSummary elbo(Dataset data, long seed, ProgressListener progress) {
         int latent = model.config().latent();
         AnalyticKlElbo estimator = new AnalyticKlElbo(1);
         int chunks = (data.rows() + ELBO_BATCH - 1) / ELBO_BATCH;
         // Per-chunk partial sums, reduced in chunk order so the result does not depend on workers.
         double[][] partial = new double[chunks][];
-        forEachChunk(data, ELBO_BATCH, ProgressListener.NONE, (scope, network, x, upload, from, to) -> {
+        forEachChunk(data, ELBO_BATCH, progress, (scope, network, x, upload, from, to) -> {
             DiagonalNormal posterior = network.encode(x);
             NDArray noise = upload.upload(scope, GaussianNoise.perExample(1, from, to, latent, seed),
                     new Shape(1, to - from, latent));
@@ -144,6 +149,39 @@ public final class Evaluator {
                     .elbo().toFloatArray();
             for (int i = 0; i < bounds.length; i++) {
                 result[from + i] = bounds[i];
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Per-example terms from K samples z_k ~ q(z|x), in dataset order (the same noise as
+     * {@link #importanceWeightedLogLikelihood}): {@code [0]} the IWAE-K bound
+     * log (1/K) Σ_k p(x, z_k)/q(z_k|x), {@code [1]} the reconstruction log-probability
+     * (1/K) Σ_k log p(x|z_k), {@code [2]} the analytic KL(q(z|x) ‖ p(z)); so
+     * ELBO = [1] − [2] (a K-sample estimate of E_q[log p(x|z)] with exact KL).
+     */
+    public double[][] perExampleTerms(Dataset data, int k, long seed, ProgressListener progress) {
+        if (k < 1) {
+            throw new IllegalArgumentException("--k must be at least 1, got " + k);
+        }
+        int latent = model.config().latent();
+        ImportanceWeightedElbo estimator = new ImportanceWeightedElbo(k);
+        double[][] result = new double[3][data.rows()];
+        forEachChunk(data, Math.max(1, maxParticleRows / k), progress, (scope, network, x, upload, from, to) -> {
+            NDArray noise = upload.upload(scope, GaussianNoise.perExample(k, from, to, latent, seed),
+                    new Shape(k, to - from, latent));
+            DiagonalNormal posterior = network.encode(x);
+            ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
+            float[][] columns = {
+                terms.elbo().toFloatArray(),
+                terms.reconstruction().toFloatArray(),
+                KlDivergence.kl(posterior, network.prior()).toFloatArray()
+            };
+            for (int c = 0; c < columns.length; c++) {
+                for (int i = 0; i < columns[c].length; i++) {
+                    result[c][from + i] = columns[c][i];
+                }
             }
         });
         return result;

@@ -38,8 +38,10 @@ class ObjectivesTest {
         ElboSummary plain = trainAndSummarize(new TrainingConfig(20, 50, 3e-3, 7));
         ElboSummary floored = trainAndSummarize(
                 new TrainingConfig(20, 50, 3e-3, 7, TrainingObjective.ELBO.withFreeBits(lambda)));
-                + Arrays.toString(floored.klPerDimension()));
+        // Without free bits some dimension falls below λ, so the assertion below can fail.
         assertThat(Arrays.stream(plain.klPerDimension()).min().orElseThrow()).as("without free bits").isLessThan(lambda);
+        // The floor stops the KL gradient below λ rather than clamping the KL itself, so a
+        // dimension hovers around λ with the step noise; measured minimum 0.487 for λ = 0.5.
         for (double kl : floored.klPerDimension()) {
             assertThat(kl).isGreaterThan(lambda * 0.9);
         }
