@@ -92,7 +92,7 @@ final class InterpolateCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = loaded.run().loadModel(manager)) {
             Latents latents = new Latents(model, manager);
             for (int m = 0; m < spherical.size(); m++) {
-                Latents.Path path = latents.interpolate(
+                Latents.Interpolation path = latents.interpolate(
                         loaded.records().row(from), loaded.records().row(to), steps, spherical.get(m));
                 System.arraycopy(path.decoded(), 0, decoded, m * steps * features, steps * features);
             }

@@ -80,7 +80,7 @@ public final class Latents {
      * @param decoded E[x | z] at each point, row-major [steps, inputSize]
      * @param steps points on the path
      */
-    public record Path(float[] latents, float[] decoded, int steps) {}
+    public record Interpolation(float[] latents, float[] decoded, int steps) {}
 
     /**
      * Interpolates between the codes of records {@code a} and {@code b}: linearly,
@@ -88,7 +88,7 @@ public final class Latents {
      * Networks"), z(t) = [sin((1 − t)Ω) z_a + sin(tΩ) z_b] / sin Ω with cos Ω = z_a·z_b / (|z_a||z_b|),
      * which keeps the norm typical of N(0, I) samples; t = 0, 1/(steps − 1), …, 1.
      */
-    public Path interpolate(float[] a, float[] b, int steps, boolean spherical) {
+    public Interpolation interpolate(float[] a, float[] b, int steps, boolean spherical) {
         if (steps < 2) {
             throw new IllegalArgumentException("--steps must be at least 2 (the two endpoints), got " + steps);
         }
@@ -106,7 +106,7 @@ public final class Latents {
             float[] codes = network.encode(upload.upload(scope, pair, new Shape(2, features))).loc().toFloatArray();
             float[] path = path(codes, latent, steps, spherical);
             float[] decoded = network.decodeMean(upload.upload(scope, path, new Shape(steps, latent))).toFloatArray();
-            return new Path(path, decoded, steps);
+            return new Interpolation(path, decoded, steps);
         }
     }
 
