@@ -57,7 +57,7 @@ final class ReconstructCommand implements Callable<Integer> {
         if (columns < 1) {
             throw new IllegalArgumentException("--columns must be at least 1, got " + columns);
         }
-        RunInput.Loaded loaded = input.load(n, seed);
+        RunInput.Loaded loaded = input.load(n, seed, "--n");
         int[] shape = loaded.config().inputShape();
         boolean image = shape.length == 2;
         Path target = out != null ? out : loaded.run().root().resolve("reconstructions.csv");

@@ -42,16 +42,17 @@ final class RunInput {
 
     /** Opens the run and loads the split, all of it. */
     Loaded load() {
-        return load(Integer.MAX_VALUE, 0);
+        return load(Integer.MAX_VALUE, 0, "--n");
     }
 
     /**
-     * Opens the run and loads at most {@code limit} records of the split: all of them when it has
-     * no more, else a random subset drawn from {@code seed} (some splits are ordered by class).
+     * Opens the run and loads at most {@code limit} records of the split (the value of
+     * {@code option}): all of them when it has no more, else a random subset drawn from
+     * {@code seed}, in the order drawn (some splits are ordered by class, so never the first N).
      */
-    Loaded load(int limit, long seed) {
+    Loaded load(int limit, long seed, String option) {
         if (limit < 1) {
-            throw new IllegalArgumentException("--n must be at least 1, got " + limit);
+            throw new IllegalArgumentException(option + " must be at least 1, got " + limit);
         }
         RunDirectory runDirectory = RunDirectory.open(run);
         VaeConfig config = runDirectory.readModelConfig();
@@ -64,7 +65,6 @@ final class RunInput {
             Arrays.setAll(indices, i -> i);
         } else {
             indices = Arrays.copyOf(Batching.permutation(all.rows(), seed, 0), limit);
-            Arrays.sort(indices);
         }
         Dataset records = indices.length == all.rows() ? all : all.subset(indices);
         return new Loaded(runDirectory, config, selection, records, indices);
