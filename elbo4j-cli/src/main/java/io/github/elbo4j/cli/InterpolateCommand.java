@@ -92,8 +92,11 @@ final class InterpolateCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = loaded.run().loadModel(manager)) {
             Latents latents = new Latents(model, manager);
             for (int m = 0; m < spherical.size(); m++) {
-                Latents.Interpolation path = latents.interpolate(
-                        loaded.records().row(from), loaded.records().row(to), steps, spherical.get(m));
+                // A conditional model encodes each record given its label and decodes along both paths.
+                int[] labels = loaded.config().conditional() ? loaded.records().labels() : null;
+                Latents.Interpolation path = latents.interpolate(loaded.records().row(from),
+                        labels == null ? -1 : labels[from], loaded.records().row(to), labels == null ? -1 : labels[to],
+                        steps, spherical.get(m));
                 System.arraycopy(path.decoded(), 0, decoded, m * steps * features, steps * features);
             }
         }

@@ -101,7 +101,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingConfig training = new TrainingConfig(
                 epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, objective.toObjective());
         DatasetSplits splits = DataSource.load(data, dataDir, allowDownload);
-        VaeConfig config = model.toConfig(splits.train().exampleShape());
+        VaeConfig config = model.toConfig(splits.train(), Path.of(data));
         check(config, splits, data);
         RunDirectory run = RunDirectory.create(out, describeRun(config, training, splits), config);
         try (NDManager manager = NDManager.newBaseManager();

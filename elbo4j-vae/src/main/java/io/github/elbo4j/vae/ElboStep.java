@@ -44,8 +44,9 @@ final class ElboStep {
      * @param noise standard normal noise, row-major [particles, batch, latent]
      * @param batch number of examples B
      * @param klWeight w = β·a(t), the weight of the KL term at this step
+     * @param condition one-hot conditions [batch, C] of a conditional model, else null
      */
-    Result compute(float[] x, float[] noise, int batch, double klWeight, NDManager scope) {
+    Result compute(float[] x, float[] noise, int batch, double klWeight, float[] condition, NDManager scope) {
         NDArray replica = model.parameters().stopGradient();
         replica.attach(scope);
         replica.setRequiresGradient(true);
@@ -57,6 +58,10 @@ final class ElboStep {
             NDArray xs = upload.upload(forward, x, new Shape(batch, model.config().inputSize()));
             NDArray eps = upload.upload(forward, noise, new Shape(objective.particles(), batch, latent));
             VaeNetwork network = model.bind(forward, replica);
+            if (condition != null) {
+                network = network.conditioned(upload.upload(forward, condition,
+                        new Shape(batch, model.config().conditions())));
+            }
             DiagonalNormal posterior = network.encode(xs);
             NDArray z = posterior.rsample(eps);
             NDArray logLik = network.likelihood(z).logProb(xs); // [K, B]

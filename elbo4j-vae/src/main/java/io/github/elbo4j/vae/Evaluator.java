@@ -206,7 +206,7 @@ public final class Evaluator {
                 try (NDManager scope = manager.newSubManager()) {
                     NDArray x = upload.upload(scope, data.values(), from * features, (to - from) * features,
                             new Shape(to - from, features));
-                    task.run(scope, model.bind(scope), x, upload, from, to);
+                    task.run(scope, Conditions.bind(model, scope, data, from, to, upload), x, upload, from, to);
                 }
                 long finished = done.addAndGet(to - from);
                 synchronized (progress) {

@@ -6,14 +6,37 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Generates data from a trained VAE: z ~ p(z) = N(0, I), then the mean of p(x|z) (Bernoulli
- * probabilities or the Gaussian mean), which is what image grids show.
+ * probabilities or the Gaussian mean), which is what image grids show. A conditional model decodes
+ * p(x|z, c) for a requested class c.
  */
 public final class Generator {
 
     private Generator() {}
 
-    /** {@code n} decoded prior samples, one row of {@code inputSize} values each. */
+    /**
+     * {@code n} decoded prior samples, one row of {@code inputSize} values each; a conditional
+     * model's samples cycle through its classes (sample i has class i mod C).
+     */
     public static float[][] samplePrior(VaeModel model, NDManager manager, int n, long seed) {
+        int[] labels = null;
+        if (model.config().conditional()) {
+            labels = new int[Math.max(0, n)];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = i % model.config().conditions();
+            }
+        }
+        return sample(model, manager, n, labels, seed);
+    }
+
+    /** One decoded prior sample of a conditional model per entry of {@code labels}, of that class. */
+    public static float[][] sampleConditional(VaeModel model, NDManager manager, int[] labels, long seed) {
+        if (!model.config().conditional()) {
+            throw new IllegalArgumentException("the model is not conditional; sample without --label");
+        }
+        return sample(model, manager, labels.length, labels, seed);
+    }
+
+    private static float[][] sample(VaeModel model, NDManager manager, int n, int[] labels, long seed) {
         if (n < 1) {
             throw new IllegalArgumentException("--n must be at least 1, got " + n);
         }
@@ -22,7 +45,13 @@ public final class Generator {
             int latent = model.config().latent();
             NDArray z = new TensorUpload().upload(scope,
                     GaussianNoise.standardNormal(n * latent, Seeds.derive(seed, Seeds.Stream.SAMPLE, 0)), new Shape(n, latent));
-            float[] flat = model.bind(scope).decodeMean(z).toFloatArray();
+            VaeNetwork network = model.bind(scope);
+            if (labels != null) {
+                int classes = model.config().conditions();
+                network = network.conditioned(new TensorUpload().upload(scope,
+                        Conditions.oneHot(labels, null, 0, n, classes), new Shape(n, classes)));
+            }
+            float[] flat = network.decodeMean(z).toFloatArray();
             float[][] rows = new float[n][features];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(flat, i * features, rows[i], 0, features);

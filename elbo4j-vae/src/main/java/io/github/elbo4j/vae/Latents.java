@@ -48,7 +48,7 @@ public final class Latents {
         for (int from = 0; from < data.rows(); from += BATCH) {
             int to = Math.min(data.rows(), from + BATCH);
             try (NDManager scope = manager.newSubManager()) {
-                DiagonalNormal q = model.bind(scope).encode(upload(scope, data, from, to));
+                DiagonalNormal q = Conditions.bind(model, scope, data, from, to, upload).encode(upload(scope, data, from, to));
                 System.arraycopy(q.loc().toFloatArray(), 0, mean, from * latent, (to - from) * latent);
                 System.arraycopy(q.logVariance().toFloatArray(), 0, logVariance, from * latent, (to - from) * latent);
             }
@@ -64,7 +64,7 @@ public final class Latents {
         for (int from = 0; from < data.rows(); from += BATCH) {
             int to = Math.min(data.rows(), from + BATCH);
             try (NDManager scope = manager.newSubManager()) {
-                VaeNetwork network = model.bind(scope);
+                VaeNetwork network = Conditions.bind(model, scope, data, from, to, upload);
                 float[] decoded = network.decodeMean(network.encode(upload(scope, data, from, to)).loc()).toFloatArray();
                 System.arraycopy(decoded, 0, out, from * features, decoded.length);
             }
@@ -89,6 +89,16 @@ public final class Latents {
      * which keeps the norm typical of N(0, I) samples; t = 0, 1/(steps − 1), …, 1.
      */
     public Interpolation interpolate(float[] a, float[] b, int steps, boolean spherical) {
+        return interpolate(a, -1, b, -1, steps, spherical);
+    }
+
+    /**
+     * As {@link #interpolate(float[], float[], int, boolean)} for a conditional model, with the
+     * records' labels: a is encoded given its label, b given its, and point t is decoded given the
+     * interpolated condition (1 − t) e_{label a} + t e_{label b}. Labels are ignored (pass −1) for an
+     * unconditional model.
+     */
+    public Interpolation interpolate(float[] a, int labelA, float[] b, int labelB, int steps, boolean spherical) {
         if (steps < 2) {
             throw new IllegalArgumentException("--steps must be at least 2 (the two endpoints), got " + steps);
         }
@@ -103,9 +113,19 @@ public final class Latents {
             System.arraycopy(a, 0, pair, 0, features);
             System.arraycopy(b, 0, pair, features, features);
             VaeNetwork network = model.bind(scope);
-            float[] codes = network.encode(upload.upload(scope, pair, new Shape(2, features))).loc().toFloatArray();
+            VaeNetwork encoder = network;
+            VaeNetwork decoder = network;
+            int classes = model.config().conditions();
+            if (model.config().conditional()) {
+                float[] ends = Conditions.oneHot(new int[] {labelA, labelB}, null, 0, 2, classes);
+                encoder = network.conditioned(upload.upload(scope, ends, new Shape(2, classes)));
+                // The condition's path is linear whatever the latent path: it is a point on the simplex.
+                float[] along = path(ends, classes, steps, false);
+                decoder = network.conditioned(upload.upload(scope, along, new Shape(steps, classes)));
+            }
+            float[] codes = encoder.encode(upload.upload(scope, pair, new Shape(2, features))).loc().toFloatArray();
             float[] path = path(codes, latent, steps, spherical);
-            float[] decoded = network.decodeMean(upload.upload(scope, path, new Shape(steps, latent))).toFloatArray();
+            float[] decoded = decoder.decodeMean(upload.upload(scope, path, new Shape(steps, latent))).toFloatArray();
             return new Interpolation(path, decoded, steps);
         }
     }

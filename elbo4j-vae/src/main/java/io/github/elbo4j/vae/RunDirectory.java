@@ -159,6 +159,11 @@ public final class RunDirectory {
             node.put("gaussian_scale", config.gaussianScale());
         }
         node.put("prior", "standard_normal");
+        if (config.conditional()) {
+            node.put("conditions", config.conditions());
+            node.put("condition_input", "one-hot label appended to the encoder input (after x) and to the"
+                    + " decoder input (after z)");
+        }
         node.put("encoder_scale_output", "log_var");
         node.put("decoder_output", config.likelihood() == Likelihood.BERNOULLI ? "logits" : "mean");
         node.put("weight_layout", "[out, in], y = x W^T + b (PyTorch Linear)");
@@ -188,6 +193,9 @@ public final class RunDirectory {
                     .latent(node.path("latent").asInt(0))
                     .activation(Activation.parse(node.path("activation").asText("")))
                     .likelihood(Likelihood.parse(node.path("likelihood").asText("")));
+            if (node.has("conditions")) {
+                b.conditions(node.path("conditions").asInt(-1));
+            }
             if (node.has("gaussian_scale")) {
                 b.gaussianScale(node.path("gaussian_scale").asDouble());
             }

@@ -111,7 +111,10 @@ public final class Trainer {
                     long start = System.nanoTime();
                     int from = state.batchesIntoEpoch * config.batchSize();
                     int to = Math.min(train.rows(), from + config.batchSize());
-                    double batchElbo = step(elbo, adam, model, state, Batching.gather(train, order, from, to), to - from);
+                    float[] condition = model.config().conditional()
+                            ? Conditions.oneHot(train.labels(), order, from, to, model.config().conditions()) : null;
+                    double batchElbo = step(elbo, adam, model, state, Batching.gather(train, order, from, to), condition,
+                            to - from);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     state.epochSeconds += seconds;
                     trainingSeconds += seconds;
@@ -167,14 +170,15 @@ public final class Trainer {
     }
 
     /** One optimizer step; returns the batch's summed ELBO (non-finite when the step was skipped). */
-    private double step(ElboStep elbo, Adam adam, VaeModel model, RunState state, float[] batch, int rows) {
+    private double step(ElboStep elbo, Adam adam, VaeModel model, RunState state, float[] batch, float[] condition,
+            int rows) {
         float[] noise = GaussianNoise.standardNormal(config.objective().particles() * rows * model.config().latent(),
                 Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, state.step));
         double klWeight = config.objective().klWeight(state.step, stepsPerEpoch);
         state.step++;
         state.batchesIntoEpoch++;
         try (NDManager scope = model.parameters().getManager().newSubManager()) {
-            ElboStep.Result result = elbo.compute(batch, noise, rows, klWeight, scope);
+            ElboStep.Result result = elbo.compute(batch, noise, rows, klWeight, condition, scope);
             NDArray gradient = result.gradient();
             if (!Double.isFinite(result.elbo()) || !Float.isFinite(gradient.sum().getFloat())) {
                 state.skippedSteps++;

@@ -12,6 +12,10 @@ import java.util.Arrays;
  * @param activation hidden nonlinearity
  * @param likelihood observation model
  * @param gaussianScale σ of the fixed-scale Gaussian likelihood (ignored for Bernoulli)
+ * @param conditions number of condition classes C of a conditional VAE (Sohn et al. 2015,
+ *     "Learning Structured Output Representation using Deep Conditional Generative Models"): a
+ *     one-hot class vector c is appended to the encoder's input, q(z|x, c), and to the decoder's,
+ *     p(x|z, c), with the prior N(0, I); 0 for an unconditional VAE
  */
 public record VaeConfig(
         int[] inputShape,
@@ -19,7 +23,8 @@ public record VaeConfig(
         int latent,
         Activation activation,
         Likelihood likelihood,
-        double gaussianScale) {
+        double gaussianScale,
+        int conditions) {
 
     /** Validates and defensively copies. */
     public VaeConfig {
@@ -34,6 +39,11 @@ public record VaeConfig(
             n *= d;
         }
         return n;
+    }
+
+    /** Whether the model is conditioned on a class ({@link #conditions()} &gt; 0). */
+    public boolean conditional() {
+        return conditions > 0;
     }
 
     @Override
@@ -54,19 +64,21 @@ public record VaeConfig(
                 && latent == c.latent
                 && activation == c.activation
                 && likelihood == c.likelihood
-                && Double.compare(gaussianScale, c.gaussianScale) == 0;
+                && Double.compare(gaussianScale, c.gaussianScale) == 0
+                && conditions == c.conditions;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(inputShape) * 31 + Arrays.hashCode(hidden) * 17 + latent;
+        return Arrays.hashCode(inputShape) * 31 + Arrays.hashCode(hidden) * 17 + latent * 7 + conditions;
     }
 
     @Override
     public String toString() {
         return "VaeConfig[input=" + Arrays.toString(inputShape) + ", hidden="
                 + Arrays.toString(hidden) + ", latent=" + latent + ", activation="
-                + activation.id() + ", likelihood=" + likelihood.id() + "]";
+                + activation.id() + ", likelihood=" + likelihood.id()
+                + (conditions > 0 ? ", conditions=" + conditions : "") + "]";
     }
 
     /** A builder with the defaults of the standard model (200-200 tanh, 50 latents, Bernoulli). */
@@ -82,6 +94,7 @@ public record VaeConfig(
         private Activation activation = Activation.TANH;
         private Likelihood likelihood = Likelihood.BERNOULLI;
         private double gaussianScale = 0.1;
+        private int conditions;
 
         public Builder inputShape(int... shape) {
             this.inputShape = shape.clone();
@@ -113,6 +126,12 @@ public record VaeConfig(
             return this;
         }
 
+        /** Number of condition classes of a conditional VAE (0: unconditional). */
+        public Builder conditions(int classes) {
+            this.conditions = classes;
+            return this;
+        }
+
         /** Validates every field with a message that says what to pass instead. */
         public VaeConfig build() {
             if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
@@ -135,7 +154,11 @@ public record VaeConfig(
                 throw new IllegalArgumentException(
                         "--gaussian-scale must be a positive number, got " + gaussianScale);
             }
-            return new VaeConfig(inputShape, hidden, latent, activation, likelihood, gaussianScale);
+            if (conditions < 0) {
+                throw new IllegalArgumentException("the number of condition classes must be ≥ 0 (0: unconditional), got "
+                        + conditions);
+            }
+            return new VaeConfig(inputShape, hidden, latent, activation, likelihood, gaussianScale, conditions);
         }
     }
 }

@@ -35,14 +35,15 @@ public final class VaeModel implements AutoCloseable {
     public static ParameterLayout layoutOf(VaeConfig config) {
         ParameterLayout.Builder b = ParameterLayout.builder();
         int[] hidden = config.hidden();
-        int in = config.inputSize();
+        // A conditional model reads the one-hot condition after x in the encoder and after z in the decoder.
+        int in = config.inputSize() + config.conditions();
         for (int i = 0; i < hidden.length; i++) {
             b.add("encoder.hidden." + i + ".weight", hidden[i], in).add("encoder.hidden." + i + ".bias", hidden[i]);
             in = hidden[i];
         }
         b.add("encoder.loc.weight", config.latent(), in).add("encoder.loc.bias", config.latent());
         b.add("encoder.log_var.weight", config.latent(), in).add("encoder.log_var.bias", config.latent());
-        in = config.latent();
+        in = config.latent() + config.conditions();
         for (int i = 0; i < hidden.length; i++) {
             int out = hidden[hidden.length - 1 - i];
             b.add("decoder.hidden." + i + ".weight", out, in).add("decoder.hidden." + i + ".bias", out);

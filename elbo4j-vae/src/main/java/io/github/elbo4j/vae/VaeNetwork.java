@@ -1,7 +1,10 @@
 package io.github.elbo4j.vae;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import io.github.elbo4j.distributions.Bernoulli;
 import io.github.elbo4j.distributions.DiagonalNormal;
@@ -11,7 +14,9 @@ import io.github.elbo4j.elbo.LikelihoodModel;
 
 /**
  * The encoder q(z|x), the decoder p(x|z) and the prior p(z) of a {@link VaeModel}, evaluated with
- * weights bound to one computation scope (see {@link VaeModel#bind}).
+ * weights bound to one computation scope (see {@link VaeModel#bind}). A conditional model's network
+ * is first given the batch's one-hot conditions c ({@link #conditioned}); it then evaluates
+ * q(z|x, c) and p(x|z, c), with c appended to the encoder's and the decoder's input.
  */
 public final class VaeNetwork implements LikelihoodModel {
 
@@ -19,12 +24,33 @@ public final class VaeNetwork implements LikelihoodModel {
     private final NDArray[] weights;
     private final NDManager scope;
     private final int hiddenLayers;
+    private final NDArray condition;
 
     VaeNetwork(VaeConfig config, NDArray[] weights, NDManager scope) {
+        this(config, weights, scope, null);
+    }
+
+    private VaeNetwork(VaeConfig config, NDArray[] weights, NDManager scope, NDArray condition) {
         this.config = config;
         this.weights = weights;
         this.scope = scope;
         this.hiddenLayers = config.hidden().length;
+        this.condition = condition;
+    }
+
+    /**
+     * This network given one-hot conditions of shape [B, C] for the B examples of the batch
+     * (rows of {@link Conditions#oneHot}); required before any use of a conditional model.
+     */
+    public VaeNetwork conditioned(NDArray oneHot) {
+        if (!config.conditional()) {
+            throw new IllegalArgumentException("the model is not conditional; it takes no condition");
+        }
+        if (oneHot.getShape().dimension() != 2 || oneHot.getShape().get(1) != config.conditions()) {
+            throw new IllegalArgumentException("conditions must have shape [B, " + config.conditions() + "], got "
+                    + oneHot.getShape());
+        }
+        return new VaeNetwork(config, weights, scope, oneHot);
     }
 
     /**
@@ -32,7 +58,7 @@ public final class VaeNetwork implements LikelihoodModel {
      * [B, inputSize]; the encoder's second head is log σ².
      */
     public DiagonalNormal encode(NDArray x) {
-        NDArray h = x;
+        NDArray h = withCondition(x);
         int w = 0;
         for (int i = 0; i < hiddenLayers; i++, w += 2) {
             h = config.activation().apply(linear(h, w));
@@ -47,7 +73,7 @@ public final class VaeNetwork implements LikelihoodModel {
      * Gaussian mean, shape [..., inputSize].
      */
     public NDArray decode(NDArray z) {
-        NDArray h = z;
+        NDArray h = withCondition(z);
         int w = 2 * hiddenLayers + 4; // after the encoder layers and its two heads
         for (int i = 0; i < hiddenLayers; i++, w += 2) {
             h = config.activation().apply(linear(h, w));
@@ -74,6 +100,24 @@ public final class VaeNetwork implements LikelihoodModel {
     /** The prior p(z) = N(0, I). */
     public StandardNormal prior() {
         return new StandardNormal(scope, config.latent());
+    }
+
+    /** {@code input} of shape [..., B, F] with the conditions appended: [..., B, F + C]. */
+    private NDArray withCondition(NDArray input) {
+        if (!config.conditional()) {
+            return input;
+        }
+        if (condition == null) {
+            throw new IllegalStateException("a conditional model needs conditions: use network.conditioned(oneHot)");
+        }
+        Shape shape = input.getShape();
+        NDArray c = condition;
+        if (shape.dimension() > 2) {
+            // Particles [K, B, F]: every particle of an example shares its condition.
+            Shape target = shape.slice(0, shape.dimension() - 1).add(config.conditions());
+            c = condition.broadcast(target);
+        }
+        return NDArrays.concat(new NDList(input, c), -1);
     }
 
     private NDArray linear(NDArray input, int weightIndex) {
