@@ -702,6 +702,12 @@ class BadInputSuiteTest {
                         .names("--iwae-k needs --objective iwae")),
                 new Case("train: --objective iwae with --free-bits", dir -> train(goodData, dir, "--objective", "iwae", "--free-bits", "1")
                         .names("--free-bits applies to the analytic KL", "--objective elbo")),
+                new Case("train: --condition on a CSV column (unsupported)", dir -> train(goodData, dir, "--condition", "colour")
+                        .names("--condition takes 'labels'", "'colour'")),
+                new Case("train: --condition labels on data without labels", dir -> train(goodData, dir, "--condition", "labels")
+                        .names(goodData, "has no labels", "--condition labels needs them")),
+                new Case("sample: --label on a run that is not conditional", dir -> workflow("sample", dir, "--label", "1")
+                        .names("--label 1", "not a conditional model", "--condition labels")),
                 new Case("train --resume: --beta changes the objective", dir -> {
                     Path run = copyRun(dir);
                     return new Invocation("train", "--resume", run.toString(), "--epochs", "2", "--beta", "2")
