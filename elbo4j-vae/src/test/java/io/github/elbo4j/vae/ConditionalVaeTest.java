@@ -22,7 +22,9 @@ class ConditionalVaeTest {
 
     /**
      * Acceptance 3 of issue 4, opt-in because it trains the standard model on all of {@code shapes}
-     * (about two minutes on 2 cores): run with {@code -Delbo4j.acceptance=true}.
+     * (about 80 s on 2 cores): run with {@code -Delbo4j.acceptance=true}. Not met yet: measured
+     * agreement 0.501 (β = 4: 0.304) with a classifier that is 98.8% accurate on real shapes — the
+     * decoded prior samples are too blurry for the requested type to show reliably.
      */
     @Test
     @EnabledIfSystemProperty(named = "elbo4j.acceptance", matches = "true")
