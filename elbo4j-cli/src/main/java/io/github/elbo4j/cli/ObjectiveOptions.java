@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.vae.KlSchedule;
 import io.github.elbo4j.vae.TrainingObjective;
+import io.github.elbo4j.vae.TrainingObjective.GradientEstimator;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -21,6 +22,10 @@ final class ObjectiveOptions {
 
     @Option(names = "--iwae-k", paramLabel = "K", description = "Samples K of --objective iwae. Default: 5.")
     Integer iwaeK;
+
+    @Option(names = "--iwae-gradient", paramLabel = "G",
+            description = "Gradient of --objective iwae: standard or dreg (doubly reparameterized, Tucker et al. 2018). Default: standard.")
+    String iwaeGradient;
 
     @Option(names = "--beta", paramLabel = "B",
             description = "Weight β of the KL term (β-VAE; 1 is the plain ELBO). Default: 1.")
@@ -43,13 +48,15 @@ final class ObjectiveOptions {
         int k = kind == TrainingObjective.Kind.IWAE ? (iwaeK == null ? DEFAULT_IWAE_K : iwaeK) : (iwaeK == null ? 1 : iwaeK);
         return new TrainingObjective(kind, k, beta == null ? 1.0 : beta,
                 klSchedule == null ? KlSchedule.CONSTANT : KlSchedule.parse(klSchedule),
-                freeBits == null ? 0.0 : freeBits);
+                freeBits == null ? 0.0 : freeBits,
+                iwaeGradient == null ? GradientEstimator.REPARAMETERIZED : GradientEstimator.parse(iwaeGradient));
     }
 
     /** Refuses objective options on {@code --resume}: a run keeps the objective it started with. */
     void requireUnsetForResume() {
-        if (objective != null || iwaeK != null || beta != null || klSchedule != null || freeBits != null) {
-            throw new IllegalArgumentException("--objective, --iwae-k, --beta, --kl-schedule and --free-bits cannot"
+        if (objective != null || iwaeK != null || iwaeGradient != null || beta != null || klSchedule != null
+                || freeBits != null) {
+            throw new IllegalArgumentException("--objective, --iwae-k, --iwae-gradient, --beta, --kl-schedule and --free-bits cannot"
                     + " change on --resume: a run continues with the objective recorded in its config.json");
         }
     }
@@ -59,12 +66,15 @@ final class ObjectiveOptions {
         training.put("objective", o.kind().id());
         if (o.kind() == TrainingObjective.Kind.IWAE) {
             training.put("iwae_k", o.iwaeK());
+            training.put("iwae_gradient", o.gradient().id());
         }
         training.put("beta", o.beta());
         training.put("kl_schedule", o.schedule().toString());
         training.put("free_bits", o.freeBits());
         training.put("estimator", o.kind() == TrainingObjective.Kind.IWAE
-                ? "IWAE bound log mean_k p(x|z_k) (p(z_k)/q(z_k|x))^w, K=" + o.iwaeK() + ", w = beta * schedule(t)"
+                ? "IWAE bound log mean_k p(x|z_k) (p(z_k)/q(z_k|x))^w, K=" + o.iwaeK() + ", w = beta * schedule(t), "
+                        + (o.gradient() == GradientEstimator.DOUBLY_REPARAMETERIZED
+                                ? "doubly-reparameterized gradient" : "reparameterized gradient")
                 : "single-sample reparameterized ELBO, analytic KL weighted by w = beta * schedule(t)"
                         + (o.freeBits() > 0 ? ", free bits " + o.freeBits() + " nats per dimension" : ""));
         training.put("reported_elbo", "plain ELBO (beta = 1, no free bits), single sample, analytic KL");
@@ -76,7 +86,8 @@ final class ObjectiveOptions {
             TrainingObjective.Kind k = TrainingObjective.Kind.parse(training.path("objective").asText("elbo"));
             return new TrainingObjective(k, training.path("iwae_k").asInt(1), training.path("beta").asDouble(1.0),
                     KlSchedule.parse(training.path("kl_schedule").asText("constant")),
-                    training.path("free_bits").asDouble(0.0));
+                    training.path("free_bits").asDouble(0.0),
+                    GradientEstimator.parse(training.path("iwae_gradient").asText("standard")));
         } catch (IllegalArgumentException e) {
             throw new DataException(file, "training", "bad recorded objective: " + e.getMessage());
         }

@@ -702,6 +702,12 @@ class BadInputSuiteTest {
                         .names("--iwae-k needs --objective iwae")),
                 new Case("train: --objective iwae with --free-bits", dir -> train(goodData, dir, "--objective", "iwae", "--free-bits", "1")
                         .names("--free-bits applies to the analytic KL", "--objective elbo")),
+                new Case("train: --iwae-gradient dreg without --objective iwae", dir -> train(goodData, dir,
+                        "--iwae-gradient", "dreg").names("--iwae-gradient dreg needs --objective iwae")),
+                new Case("train: --iwae-gradient nope", dir -> train(goodData, dir, "--objective", "iwae",
+                        "--iwae-gradient", "nope").names("--iwae-gradient must be standard or dreg", "'nope'")),
+                new Case("train: --iwae-gradient dreg with --beta 2", dir -> train(goodData, dir, "--objective", "iwae",
+                        "--iwae-gradient", "dreg", "--beta", "2").names("drop --beta and --kl-schedule")),
                 new Case("train: --condition on a CSV column (unsupported)", dir -> train(goodData, dir, "--condition", "colour")
                         .names("--condition takes 'labels'", "'colour'")),
                 new Case("train: --condition labels on data without labels", dir -> train(goodData, dir, "--condition", "labels")

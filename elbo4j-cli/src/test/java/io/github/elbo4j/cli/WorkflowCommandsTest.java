@@ -89,12 +89,14 @@ class WorkflowCommandsTest {
     void iwaeObjectiveTrainsAndIsRecorded() throws IOException {
         Path run = dir.resolve("iwae");
         CliRunner.Result r = CliRunner.run("train", "--data", data.toString(), "--out", run.toString(), "--epochs", "1",
-                "--hidden", "16", "--latent", "2", "--objective", "iwae", "--iwae-k", "3", "--json");
+                "--hidden", "16", "--latent", "2", "--objective", "iwae", "--iwae-k", "3", "--iwae-gradient", "dreg", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.json().path("elbo").asDouble()).isNegative();
         JsonNode training = JSON.readTree(run.resolve("config.json").toFile()).path("training");
         assertThat(training.path("objective").asText()).isEqualTo("iwae");
         assertThat(training.path("iwae_k").asInt()).isEqualTo(3);
+        assertThat(training.path("iwae_gradient").asText()).isEqualTo("dreg");
+        assertThat(r.json().path("objective").asText()).startsWith("iwae k=3 gradient=dreg");
     }
 
     @Test
@@ -225,6 +227,7 @@ class WorkflowCommandsTest {
             assertThat(r.out()).contains("Usage: elbo4j " + command).contains("--json");
         }
         assertThat(CliRunner.run("train", "--help").out()).contains("--beta").contains("--kl-schedule")
-                .contains("--free-bits").contains("--objective").contains("--iwae-k");
+                .contains("--free-bits").contains("--objective").contains("--iwae-k").contains("--iwae-gradient")
+                .contains("--condition");
     }
 }

@@ -71,11 +71,9 @@ final class ElboStep {
             NDArray elbo = reconstruction.sub(kl);
             NDArray objectiveSum = switch (objective.kind()) {
                 case ELBO -> elboObjective(reconstruction, kl, klPerDimension, batch, klWeight);
-                case IWAE -> {
-                    NDArray logRatio = network.prior().logProb(z).sub(posterior.logProb(z));
-                    NDArray logWeights = logLik.add(logRatio.mul(SpecialFunctions.scalar(logRatio, klWeight)));
-                    yield LogSumExp.logMeanExp(logWeights, 0).sum();
-                }
+                case IWAE -> objective.gradient() == TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED
+                        ? doublyReparameterizedSurrogate(network, detached(forward, replica, network), posterior, eps, xs)
+                        : iwaeObjective(network, posterior, z, logLik, klWeight);
             };
             sums = NDArrays.stack(new NDList(elbo.sum(), reconstruction.sum(), kl.sum())).toFloatArray();
             collector.backward(objectiveSum.div(SpecialFunctions.scalar(objectiveSum, -batch)));
@@ -83,6 +81,44 @@ final class ElboStep {
         NDArray gradient = replica.getGradient();
         gradient.attach(scope);
         return new Result(sums[0], sums[1], sums[2], gradient);
+    }
+
+    /** Σ_b log (1/K) Σ_k p(x|z_k) (p(z_k)/q(z_k|x))^w, differentiated as it stands. */
+    private static NDArray iwaeObjective(VaeNetwork network, DiagonalNormal posterior, NDArray z, NDArray logLik,
+            double w) {
+        NDArray logRatio = network.prior().logProb(z).sub(posterior.logProb(z));
+        NDArray logWeights = logLik.add(logRatio.mul(SpecialFunctions.scalar(logRatio, w)));
+        return LogSumExp.logMeanExp(logWeights, 0).sum();
+    }
+
+    /**
+     * A surrogate whose gradient is the doubly-reparameterized IWAE gradient (Tucker et al. 2018):
+     * Σ_b Σ_k [sg(w̃_k) log w_k(θ; sg(z_k)) + sg(w̃_k²) log w_k(sg(θ); z_k(φ))], where q's density in
+     * log w is evaluated with its parameters held fixed and sg stops gradients. The first term gives
+     * the decoder's gradient, the second the encoder's through the path z_k = μ + σ ⊙ ε_k only. Its
+     * value is not the bound; the reported numbers come from the plain ELBO.
+     *
+     * @param detached the network bound to an alias of the parameters without gradient
+     */
+    private static NDArray doublyReparameterizedSurrogate(VaeNetwork network, VaeNetwork detached,
+            DiagonalNormal posterior, NDArray eps, NDArray xs) {
+        DiagonalNormal fixedQ = DiagonalNormal.fromLogVariance(
+                posterior.loc().stopGradient(), posterior.logVariance().stopGradient());
+        NDArray z = posterior.rsample(eps);
+        NDArray zFixed = z.stopGradient();
+        NDArray logWeightsDecoder = network.likelihood(zFixed).logProb(xs)
+                .add(network.prior().logProb(zFixed)).sub(fixedQ.logProb(zFixed));
+        NDArray logWeightsEncoder = detached.likelihood(z).logProb(xs)
+                .add(detached.prior().logProb(z)).sub(fixedQ.logProb(z));
+        NDArray normalized = logWeightsDecoder.stopGradient().softmax(0); // w̃_k over the K particles
+        return normalized.mul(logWeightsDecoder).sum()
+                .add(normalized.square().mul(logWeightsEncoder).sum());
+    }
+
+    /** {@code network} bound to an alias of the parameters that carries no gradient, same condition. */
+    private VaeNetwork detached(NDManager scope, NDArray replica, VaeNetwork network) {
+        VaeNetwork d = model.bind(scope, replica.stopGradient());
+        return network.condition() == null ? d : d.conditioned(network.condition());
     }
 
     /** Σ_b [recon_b − w·KL_b], or with free bits λ: Σ_b recon_b − w·B·Σ_j max(λ, mean_b KL_bj). */

@@ -103,6 +103,11 @@ public final class VaeNetwork implements LikelihoodModel {
     }
 
     /** {@code input} of shape [..., B, F] with the conditions appended: [..., B, F + C]. */
+    /** The one-hot conditions this network was given, or null. */
+    NDArray condition() {
+        return condition;
+    }
+
     private NDArray withCondition(NDArray input) {
         if (!config.conditional()) {
             return input;
