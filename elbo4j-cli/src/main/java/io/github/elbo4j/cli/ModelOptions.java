@@ -24,11 +24,12 @@ final class ModelOptions {
     String activation;
 
     @Option(names = "--likelihood", paramLabel = "NAME", defaultValue = "bernoulli",
-            description = "Observation model: bernoulli (data in [0, 1]) or gaussian (fixed scale). Default: ${DEFAULT-VALUE}.")
+            description = "Observation model: bernoulli (data in [0, 1]), gaussian (fixed σ), gaussian-learned (one learned σ)"
+                    + " or gaussian-per-feature (a learned σ per feature). Default: ${DEFAULT-VALUE}.")
     String likelihood;
 
     @Option(names = "--gaussian-scale", paramLabel = "SIGMA", defaultValue = "0.1",
-            description = "σ of the gaussian likelihood. Default: ${DEFAULT-VALUE}.")
+            description = "σ of the gaussian likelihood (the initial σ of the learned ones). Default: ${DEFAULT-VALUE}.")
     double gaussianScale;
 
     @Option(names = "--condition", paramLabel = "SOURCE",

@@ -100,6 +100,22 @@ class WorkflowCommandsTest {
     }
 
     @Test
+    void aLearnedPerFeatureScaleIsSavedLoadedAndEvaluated() throws IOException {
+        Path run = dir.resolve("learned-scale");
+        CliRunner.Result r = CliRunner.run("train", "--data", data.toString(), "--out", run.toString(), "--epochs", "1",
+                "--hidden", "16", "--latent", "2", "--likelihood", "gaussian-per-feature", "--gaussian-scale", "0.5");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode model = JSON.readTree(run.resolve("model.json").toFile());
+        assertThat(model.path("likelihood").asText()).isEqualTo("gaussian-per-feature");
+        JsonNode last = model.path("weights").get(model.path("weights").size() - 1);
+        assertThat(last.path("name").asText()).isEqualTo("decoder.log_scale");
+        assertThat(last.path("shape").get(0).asInt()).isEqualTo(784);
+        CliRunner.Result eval = CliRunner.run("eval", "--run", run.toString(), "--k", "5", "--json");
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(eval.json().path("loglik").asDouble()).isGreaterThan(eval.json().path("elbo").asDouble());
+    }
+
+    @Test
     void diagnoseReportsCollapseOnlyForTheCollapsedRun() {
         CliRunner.Result bad = CliRunner.run("diagnose", "--run", collapsed.toString(), "--json");
         assertThat(bad.exitCode()).as(bad.err()).isZero();

@@ -155,8 +155,15 @@ public final class RunDirectory {
         node.put("latent", config.latent());
         node.put("activation", config.activation().id());
         node.put("likelihood", config.likelihood().id());
-        if (config.likelihood() == Likelihood.GAUSSIAN) {
+        if (config.likelihood().gaussian()) {
             node.put("gaussian_scale", config.gaussianScale());
+            node.put("gaussian_scale_mode", switch (config.likelihood()) {
+                case GAUSSIAN_LEARNED -> "learned global sigma: decoder.log_scale [1] holds log sigma (floor "
+                        + Likelihood.MIN_LEARNED_SCALE + "), gaussian_scale is its initial value";
+                case GAUSSIAN_PER_FEATURE -> "learned sigma per feature: decoder.log_scale [features] holds log sigma"
+                        + " (floor " + Likelihood.MIN_LEARNED_SCALE + "), gaussian_scale is its initial value";
+                default -> "fixed";
+            });
         }
         node.put("prior", "standard_normal");
         if (config.conditional()) {

@@ -13,11 +13,14 @@ import java.util.SplittableRandom;
  * <p>Weight names and layouts follow DESIGN §4 ({@code [out, in]} like PyTorch {@code Linear}):
  * {@code encoder.hidden.{i}.weight|bias}, {@code encoder.loc.weight|bias},
  * {@code encoder.log_var.weight|bias} (the encoder outputs log σ²),
- * {@code decoder.hidden.{i}.weight|bias}, {@code decoder.out.weight|bias}.
+ * {@code decoder.hidden.{i}.weight|bias}, {@code decoder.out.weight|bias}, and for a learned
+ * Gaussian scale {@code decoder.log_scale} (log σ, shape [1] or [features]).
  */
 public final class VaeModel implements AutoCloseable {
 
     private static final NDIndex EVERYTHING = new NDIndex(":");
+    /** Name of the learned log σ of a Gaussian decoder. */
+    static final String LOG_SCALE = "decoder.log_scale";
 
     private final VaeConfig config;
     private final ParameterLayout layout;
@@ -50,6 +53,10 @@ public final class VaeModel implements AutoCloseable {
             in = out;
         }
         b.add("decoder.out.weight", config.inputSize(), in).add("decoder.out.bias", config.inputSize());
+        int scales = config.likelihood().learnedScales(config.inputSize());
+        if (scales > 0) {
+            b.add(LOG_SCALE, scales);
+        }
         return b.build();
     }
 
@@ -68,7 +75,10 @@ public final class VaeModel implements AutoCloseable {
             }
             double bound = 1.0 / Math.sqrt(fanIn);
             for (long i = e.offset(); i < e.offset() + e.size(); i++) {
-                values[(int) i] = (float) random.nextDouble(-bound, bound);
+                // A learned scale starts at the configured σ (and draws nothing, so the other
+                // weights stay those of the fixed-σ model with the same seed).
+                values[(int) i] = e.name().equals(LOG_SCALE)
+                        ? (float) Math.log(config.gaussianScale()) : (float) random.nextDouble(-bound, bound);
             }
         }
         return new VaeModel(config, parent, values);

@@ -11,6 +11,7 @@ import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.distributions.StandardNormal;
 import io.github.elbo4j.elbo.LikelihoodModel;
+import io.github.elbo4j.math.SpecialFunctions;
 
 /**
  * The encoder q(z|x), the decoder p(x|z) and the prior p(z) of a {@link VaeModel}, evaluated with
@@ -94,6 +95,12 @@ public final class VaeNetwork implements LikelihoodModel {
             case BERNOULLI -> new Bernoulli(out);
             case GAUSSIAN -> DiagonalNormal.fromLogScale(
                     out, out.zerosLike().addi((float) Math.log(config.gaussianScale())));
+            case GAUSSIAN_LEARNED, GAUSSIAN_PER_FEATURE -> {
+                // The last weight is log σ ([1] or [features]); broadcast to the mean's shape.
+                NDArray logScale = weights[weights.length - 1]
+                        .maximum(SpecialFunctions.scalar(out, Math.log(Likelihood.MIN_LEARNED_SCALE)));
+                yield DiagonalNormal.fromLogScale(out, logScale.broadcast(out.getShape()));
+            }
         };
     }
 
