@@ -58,7 +58,12 @@ final class DiagnoseCommand implements Callable<Integer> {
         ArrayNode kl = json.putArray("kl_per_dim");
         ArrayNode variance = json.putArray("posterior_mean_variance");
         for (int j = 0; j < d.latent(); j++) {
-            kl.add(d.klPerDimension()[j]);
+            // Under a VampPrior the KL does not split over dimensions: null (JSON has no NaN).
+            if (Double.isFinite(d.klPerDimension()[j])) {
+                kl.add(d.klPerDimension()[j]);
+            } else {
+                kl.addNull();
+            }
             variance.add(d.posteriorMeanVariance()[j]);
         }
         json.put("active_units", d.activeUnits());
@@ -73,8 +78,10 @@ final class DiagnoseCommand implements Callable<Integer> {
                 loaded.selection().split(), d.n()));
         for (int j = 0; j < d.latent(); j++) {
             boolean active = d.posteriorMeanVariance()[j] > ElboSummary.ACTIVE_UNIT_THRESHOLD;
-            human.append(String.format("  %3d  %12.4f  %13.4f  %s%n", j, d.klPerDimension()[j],
-                    d.posteriorMeanVariance()[j], active ? "active" : "inactive"));
+            double klj = d.klPerDimension()[j];
+            human.append(String.format("  %3d  %12s  %13.4f  %s%n", j,
+                    Double.isFinite(klj) ? String.format("%.4f", klj) : "n/a", d.posteriorMeanVariance()[j],
+                    active ? "active" : "inactive"));
         }
         human.append(String.format("  total KL %.2f nats, active units %d of %d%n%s",
                 d.kl(), d.activeUnits(), d.latent(), d.message()));

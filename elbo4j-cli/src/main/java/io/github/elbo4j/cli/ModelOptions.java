@@ -2,6 +2,7 @@ package io.github.elbo4j.cli;
 
 import io.github.elbo4j.vae.Activation;
 import io.github.elbo4j.vae.Likelihood;
+import io.github.elbo4j.vae.Prior;
 import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.Dataset;
@@ -31,6 +32,14 @@ final class ModelOptions {
     @Option(names = "--gaussian-scale", paramLabel = "SIGMA", defaultValue = "0.1",
             description = "σ of the gaussian likelihood (the initial σ of the learned ones). Default: ${DEFAULT-VALUE}.")
     double gaussianScale;
+
+    @Option(names = "--prior", paramLabel = "NAME", defaultValue = "normal",
+            description = "Prior p(z): normal (N(0, I)) or vamp (VampPrior, Tomczak & Welling 2018). Default: ${DEFAULT-VALUE}.")
+    String prior;
+
+    @Option(names = "--pseudo-inputs", paramLabel = "N", defaultValue = "500",
+            description = "Learned pseudo-inputs of --prior vamp. Default: ${DEFAULT-VALUE}.")
+    int pseudoInputs;
 
     @Option(names = "--condition", paramLabel = "SOURCE",
             description = "Train a conditional VAE on the dataset's labels: --condition labels (one-hot label fed to encoder and decoder).")
@@ -68,6 +77,7 @@ final class ModelOptions {
     VaeConfig toConfig(int[] inputShape, int conditions) {
         return VaeConfig.builder()
                 .conditions(conditions)
+                .prior(Prior.parse(prior), pseudoInputs)
                 .inputShape(inputShape)
                 .hidden(hidden)
                 .latent(latent)

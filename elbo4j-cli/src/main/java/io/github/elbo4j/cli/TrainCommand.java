@@ -103,6 +103,7 @@ final class TrainCommand implements Callable<Integer> {
         DatasetSplits splits = DataSource.load(data, dataDir, allowDownload);
         VaeConfig config = model.toConfig(splits.train(), Path.of(data));
         check(config, splits, data);
+        Trainer.requireCompatible(config, training);
         RunDirectory run = RunDirectory.create(out, describeRun(config, training, splits), config);
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel vae = VaeModel.initialize(config, manager, Seeds.derive(seed, Seeds.Stream.INIT, 0))) {

@@ -708,6 +708,12 @@ class BadInputSuiteTest {
                         "--iwae-gradient", "nope").names("--iwae-gradient must be standard or dreg", "'nope'")),
                 new Case("train: --iwae-gradient dreg with --beta 2", dir -> train(goodData, dir, "--objective", "iwae",
                         "--iwae-gradient", "dreg", "--beta", "2").names("drop --beta and --kl-schedule")),
+                new Case("train: --prior nope", dir -> train(goodData, dir, "--prior", "nope")
+                        .names("--prior must be one of [normal, vamp]", "'nope'")),
+                new Case("train: --prior vamp --pseudo-inputs 0", dir -> train(goodData, dir, "--prior", "vamp",
+                        "--pseudo-inputs", "0").names("--pseudo-inputs must be at least 1", "got 0")),
+                new Case("train: --prior vamp with --free-bits", dir -> train(goodData, dir, "--prior", "vamp",
+                        "--pseudo-inputs", "4", "--free-bits", "0.5").names("--free-bits", "needs --prior normal")),
                 new Case("train: --condition on a CSV column (unsupported)", dir -> train(goodData, dir, "--condition", "colour")
                         .names("--condition takes 'labels'", "'colour'")),
                 new Case("train: --condition labels on data without labels", dir -> train(goodData, dir, "--condition", "labels")

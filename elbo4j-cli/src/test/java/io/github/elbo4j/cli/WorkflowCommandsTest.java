@@ -100,6 +100,26 @@ class WorkflowCommandsTest {
     }
 
     @Test
+    void aVampPriorRunIsSavedLoadedEvaluatedDiagnosedAndSampled() throws IOException {
+        Path run = dir.resolve("vamp");
+        CliRunner.Result r = CliRunner.run("train", "--data", data.toString(), "--out", run.toString(), "--epochs", "2",
+                "--hidden", "16", "--latent", "2", "--prior", "vamp", "--pseudo-inputs", "10");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode model = JSON.readTree(run.resolve("model.json").toFile());
+        assertThat(model.path("prior").asText()).isEqualTo("vamp");
+        assertThat(model.path("pseudo_inputs").asInt()).isEqualTo(10);
+        CliRunner.Result eval = CliRunner.run("eval", "--run", run.toString(), "--k", "20", "--json");
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(eval.json().path("loglik").asDouble()).isGreaterThan(eval.json().path("elbo").asDouble());
+        CliRunner.Result diagnose = CliRunner.run("diagnose", "--run", run.toString(), "--json");
+        assertThat(diagnose.exitCode()).as(diagnose.err()).isZero();
+        assertThat(diagnose.json().path("kl_per_dim").get(0).isNull()).isTrue();
+        assertThat(diagnose.json().path("kl").asDouble()).isPositive();
+        assertThat(CliRunner.run("sample", "--run", run.toString(), "--n", "4").exitCode()).isZero();
+        assertThat(CliRunner.run("score", "--run", run.toString(), "--k", "5").exitCode()).isZero();
+    }
+
+    @Test
     void aLearnedPerFeatureScaleIsSavedLoadedAndEvaluated() throws IOException {
         Path run = dir.resolve("learned-scale");
         CliRunner.Result r = CliRunner.run("train", "--data", data.toString(), "--out", run.toString(), "--epochs", "1",

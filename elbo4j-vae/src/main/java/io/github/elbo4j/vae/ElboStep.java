@@ -66,8 +66,15 @@ final class ElboStep {
             NDArray z = posterior.rsample(eps);
             NDArray logLik = network.likelihood(z).logProb(xs); // [K, B]
             NDArray reconstruction = logLik.mean(new int[] {0});
-            NDArray klPerDimension = klPerDimension(posterior); // [B, D]
-            NDArray kl = klPerDimension.sum(new int[] {-1});
+            NDArray klPerDimension = null;
+            NDArray kl;
+            if (model.config().prior() == Prior.NORMAL) {
+                klPerDimension = klPerDimension(posterior); // [B, D]
+                kl = klPerDimension.sum(new int[] {-1});
+            } else {
+                // No closed form against a mixture: (1/K) Σ_k [log q(z_k|x) − log p(z_k)].
+                kl = posterior.logProb(z).sub(network.prior().logProb(z)).mean(new int[] {0});
+            }
             NDArray elbo = reconstruction.sub(kl);
             NDArray objectiveSum = switch (objective.kind()) {
                 case ELBO -> elboObjective(reconstruction, kl, klPerDimension, batch, klWeight);

@@ -9,6 +9,9 @@ import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.Normal;
 import io.github.elbo4j.elbo.AnalyticKlElbo;
+import io.github.elbo4j.elbo.ElboEstimator;
+import io.github.elbo4j.elbo.MonteCarloElbo;
+import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.elbo.ElboTerms;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
 import io.github.elbo4j.kl.KlDivergence;
@@ -90,7 +93,9 @@ public final class Evaluator {
     /** As {@link #elbo(Dataset, long)}, reporting examples done to {@code progress}. */
     public ElboSummary elbo(Dataset data, long seed, ProgressListener progress) {
         int latent = model.config().latent();
-        AnalyticKlElbo estimator = new AnalyticKlElbo(1);
+        // Against a VampPrior the KL has no closed form: one-sample Monte Carlo, and no per-dimension KL.
+        boolean normalPrior = model.config().prior() == Prior.NORMAL;
+        ElboEstimator estimator = normalPrior ? new AnalyticKlElbo(1) : new MonteCarloElbo(1);
         int chunks = (data.rows() + ELBO_BATCH - 1) / ELBO_BATCH;
         // Per-chunk partial sums, reduced in chunk order so the result does not depend on workers.
         double[][] partial = new double[chunks][];
@@ -99,9 +104,10 @@ public final class Evaluator {
             NDArray noise = upload.upload(scope, GaussianNoise.perExample(1, from, to, latent, seed),
                     new Shape(1, to - from, latent));
             ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
-            NDArray perDimension = KlDivergence.kl(
-                    new Normal(posterior.loc(), posterior.scale()),
-                    new Normal(posterior.loc().zerosLike(), posterior.loc().onesLike()));
+            NDArray perDimension = normalPrior
+                    ? KlDivergence.kl(new Normal(posterior.loc(), posterior.scale()),
+                            new Normal(posterior.loc().zerosLike(), posterior.loc().onesLike()))
+                    : posterior.loc().zerosLike().add(SpecialFunctions.scalar(posterior.loc(), Double.NaN));
             float[] sums = NDArrays.concat(new NDList(
                     NDArrays.stack(new NDList(terms.elbo().sum(), terms.reconstruction().sum(), terms.kl().sum())),
                     perDimension.sum(new int[] {0}))).toFloatArray();
@@ -176,7 +182,9 @@ public final class Evaluator {
             float[][] columns = {
                 terms.elbo().toFloatArray(),
                 terms.reconstruction().toFloatArray(),
-                KlDivergence.kl(posterior, network.prior()).toFloatArray()
+                model.config().prior() == Prior.NORMAL
+                        ? KlDivergence.kl(posterior, network.prior()).toFloatArray()
+                        : terms.kl().toFloatArray()
             };
             for (int c = 0; c < columns.length; c++) {
                 for (int i = 0; i < columns[c].length; i++) {

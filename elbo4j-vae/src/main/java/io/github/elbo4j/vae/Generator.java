@@ -6,7 +6,8 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Generates data from a trained VAE: z ~ p(z) = N(0, I), then the mean of p(x|z) (Bernoulli
- * probabilities or the Gaussian mean), which is what image grids show. A conditional model decodes
+ * probabilities or the Gaussian mean), which is what image grids show (under a VampPrior, z comes
+ * from a uniformly chosen component q(z|u_n)). A conditional model decodes
  * p(x|z, c) for a requested class c.
  */
 public final class Generator {
@@ -36,6 +37,23 @@ public final class Generator {
         return sample(model, manager, labels.length, labels, seed);
     }
 
+    /** z_i = μ_{c_i} + σ_{c_i} ε_i with components c_i uniform on the pseudo-inputs, drawn from the seed. */
+    private static float[] vampDraws(VaeNetwork network, float[] noise, int n, int latent, long seed) {
+        VampPrior prior = (VampPrior) network.prior();
+        float[] loc = prior.components().loc().toFloatArray();
+        float[] scale = prior.components().scale().toFloatArray();
+        int components = loc.length / latent;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(Seeds.derive(seed, Seeds.Stream.SAMPLE, 1));
+        float[] z = new float[n * latent];
+        for (int i = 0; i < n; i++) {
+            int c = random.nextInt(components);
+            for (int j = 0; j < latent; j++) {
+                z[i * latent + j] = loc[c * latent + j] + scale[c * latent + j] * noise[i * latent + j];
+            }
+        }
+        return z;
+    }
+
     private static float[][] sample(VaeModel model, NDManager manager, int n, int[] labels, long seed) {
         if (n < 1) {
             throw new IllegalArgumentException("--n must be at least 1, got " + n);
@@ -43,9 +61,12 @@ public final class Generator {
         int features = model.config().inputSize();
         try (NDManager scope = manager.newSubManager()) {
             int latent = model.config().latent();
-            NDArray z = new TensorUpload().upload(scope,
-                    GaussianNoise.standardNormal(n * latent, Seeds.derive(seed, Seeds.Stream.SAMPLE, 0)), new Shape(n, latent));
+            float[] draws = GaussianNoise.standardNormal(n * latent, Seeds.derive(seed, Seeds.Stream.SAMPLE, 0));
             VaeNetwork network = model.bind(scope);
+            if (model.config().prior() == Prior.VAMP) {
+                draws = vampDraws(network, draws, n, latent, seed);
+            }
+            NDArray z = new TensorUpload().upload(scope, draws, new Shape(n, latent));
             if (labels != null) {
                 int classes = model.config().conditions();
                 network = network.conditioned(new TensorUpload().upload(scope,

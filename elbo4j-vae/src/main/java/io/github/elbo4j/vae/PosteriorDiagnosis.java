@@ -15,7 +15,8 @@ import java.util.List;
  * decoder almost nothing about x (too strong a decoder, or too large a β; Bowman et al. 2016).
  *
  * @param n examples the statistics were computed on
- * @param klPerDimension average KL per latent dimension (nats)
+ * @param klPerDimension average KL per latent dimension (nats); NaN under a VampPrior, whose KL does
+ *     not split over dimensions
  * @param posteriorMeanVariance Cov_x(E_q[z_j|x]) per latent dimension
  * @param activeUnits dimensions with Cov_x(E_q[z_j|x]) &gt; 0.01
  * @param collapsedDimensions indices of collapsed dimensions (0-based)
@@ -39,9 +40,13 @@ public record PosteriorDiagnosis(
         double total = 0;
         for (int j = 0; j < kl.length; j++) {
             total += kl[j];
-            if (variance[j] <= ElboSummary.ACTIVE_UNIT_THRESHOLD && kl[j] < COLLAPSED_DIMENSION_KL) {
+            // Without a per-dimension KL (VampPrior: NaN) a dimension is judged by its activity alone.
+            if (variance[j] <= ElboSummary.ACTIVE_UNIT_THRESHOLD && !(kl[j] >= COLLAPSED_DIMENSION_KL)) {
                 collapsed.add(j);
             }
+        }
+        if (Double.isNaN(total)) {
+            total = summary.kl();
         }
         int active = summary.activeUnits();
         return new PosteriorDiagnosis(summary.n(), kl, variance, active,

@@ -165,7 +165,12 @@ public final class RunDirectory {
                 default -> "fixed";
             });
         }
-        node.put("prior", "standard_normal");
+        node.put("prior", config.prior() == Prior.VAMP ? "vamp" : "standard_normal");
+        if (config.prior() == Prior.VAMP) {
+            node.put("pseudo_inputs", config.pseudoInputs());
+            node.put("prior_description", "uniform mixture of the encoder's posteriors at prior.pseudo_inputs"
+                    + " (clamped to [0, 1]); KL by Monte Carlo");
+        }
         if (config.conditional()) {
             node.put("conditions", config.conditions());
             node.put("condition_input", "one-hot label appended to the encoder input (after x) and to the"
@@ -200,6 +205,8 @@ public final class RunDirectory {
                     .latent(node.path("latent").asInt(0))
                     .activation(Activation.parse(node.path("activation").asText("")))
                     .likelihood(Likelihood.parse(node.path("likelihood").asText("")));
+            String prior = node.path("prior").asText("standard_normal");
+            b.prior(prior.equals("standard_normal") ? Prior.NORMAL : Prior.parse(prior), node.path("pseudo_inputs").asInt(0));
             if (node.has("conditions")) {
                 b.conditions(node.path("conditions").asInt(-1));
             }

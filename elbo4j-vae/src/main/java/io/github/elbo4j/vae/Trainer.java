@@ -54,6 +54,17 @@ public final class Trainer {
         this(config, listener, 1);
     }
 
+    /**
+     * Refuses a training configuration the model cannot take (free bits need the per-dimension KL
+     * of the normal prior), before anything is created.
+     */
+    public static void requireCompatible(VaeConfig model, TrainingConfig training) {
+        if (training.objective().freeBits() > 0 && model.prior() != Prior.NORMAL) {
+            throw new IllegalArgumentException("--free-bits floors the per-dimension KL against N(0, I);"
+                    + " it needs --prior normal");
+        }
+    }
+
     /** Asks a running {@link #train} to stop at the next step boundary (thread-safe). */
     public void requestStop() {
         stopRequested.set(true);
@@ -71,6 +82,7 @@ public final class Trainer {
             throw new IllegalArgumentException("the checkpoint was trained with the objective '" + resume.objective()
                     + "' but this run asks for '" + objective.describe() + "'; resume with the run's own objective");
         }
+        requireCompatible(model.config(), config);
         if (resume != null) {
             model.setParameterValues(resume.parameters());
         }

@@ -16,6 +16,8 @@ import java.util.Arrays;
  *     "Learning Structured Output Representation using Deep Conditional Generative Models"): a
  *     one-hot class vector c is appended to the encoder's input, q(z|x, c), and to the decoder's,
  *     p(x|z, c), with the prior N(0, I); 0 for an unconditional VAE
+ * @param prior p(z): N(0, I) or the VampPrior
+ * @param pseudoInputs number N of VampPrior pseudo-inputs (0 for the normal prior)
  */
 public record VaeConfig(
         int[] inputShape,
@@ -24,7 +26,9 @@ public record VaeConfig(
         Activation activation,
         Likelihood likelihood,
         double gaussianScale,
-        int conditions) {
+        int conditions,
+        Prior prior,
+        int pseudoInputs) {
 
     /** Validates and defensively copies. */
     public VaeConfig {
@@ -65,7 +69,9 @@ public record VaeConfig(
                 && activation == c.activation
                 && likelihood == c.likelihood
                 && Double.compare(gaussianScale, c.gaussianScale) == 0
-                && conditions == c.conditions;
+                && conditions == c.conditions
+                && prior == c.prior
+                && pseudoInputs == c.pseudoInputs;
     }
 
     @Override
@@ -78,7 +84,8 @@ public record VaeConfig(
         return "VaeConfig[input=" + Arrays.toString(inputShape) + ", hidden="
                 + Arrays.toString(hidden) + ", latent=" + latent + ", activation="
                 + activation.id() + ", likelihood=" + likelihood.id()
-                + (conditions > 0 ? ", conditions=" + conditions : "") + "]";
+                + (conditions > 0 ? ", conditions=" + conditions : "")
+                + (prior == Prior.VAMP ? ", prior=vamp(" + pseudoInputs + ")" : "") + "]";
     }
 
     /** A builder with the defaults of the standard model (200-200 tanh, 50 latents, Bernoulli). */
@@ -95,6 +102,8 @@ public record VaeConfig(
         private Likelihood likelihood = Likelihood.BERNOULLI;
         private double gaussianScale = 0.1;
         private int conditions;
+        private Prior prior = Prior.NORMAL;
+        private int pseudoInputs;
 
         public Builder inputShape(int... shape) {
             this.inputShape = shape.clone();
@@ -132,6 +141,20 @@ public record VaeConfig(
             return this;
         }
 
+        /** The VampPrior with {@code n} pseudo-inputs. */
+        public Builder vampPrior(int n) {
+            this.prior = Prior.VAMP;
+            this.pseudoInputs = n;
+            return this;
+        }
+
+        /** The prior, with {@code n} pseudo-inputs for the VampPrior (ignored for the normal prior). */
+        public Builder prior(Prior p, int n) {
+            this.prior = p;
+            this.pseudoInputs = p == Prior.VAMP ? n : 0;
+            return this;
+        }
+
         /** Validates every field with a message that says what to pass instead. */
         public VaeConfig build() {
             if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
@@ -158,7 +181,18 @@ public record VaeConfig(
                 throw new IllegalArgumentException("the number of condition classes must be ≥ 0 (0: unconditional), got "
                         + conditions);
             }
-            return new VaeConfig(inputShape, hidden, latent, activation, likelihood, gaussianScale, conditions);
+            if (prior == null) {
+                throw new IllegalArgumentException("a prior is required (--prior normal or vamp)");
+            }
+            if (prior == Prior.VAMP && pseudoInputs < 1) {
+                throw new IllegalArgumentException("--pseudo-inputs must be at least 1 for --prior vamp, got " + pseudoInputs);
+            }
+            if (prior == Prior.VAMP && conditions > 0) {
+                throw new IllegalArgumentException("--prior vamp cannot be combined with --condition: the pseudo-inputs"
+                        + " would need conditions too; use --prior normal for a conditional VAE");
+            }
+            return new VaeConfig(inputShape, hidden, latent, activation, likelihood, gaussianScale, conditions,
+                    prior, prior == Prior.VAMP ? pseudoInputs : 0);
         }
     }
 }

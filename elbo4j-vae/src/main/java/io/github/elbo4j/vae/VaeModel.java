@@ -14,13 +14,16 @@ import java.util.SplittableRandom;
  * {@code encoder.hidden.{i}.weight|bias}, {@code encoder.loc.weight|bias},
  * {@code encoder.log_var.weight|bias} (the encoder outputs log σ²),
  * {@code decoder.hidden.{i}.weight|bias}, {@code decoder.out.weight|bias}, and for a learned
- * Gaussian scale {@code decoder.log_scale} (log σ, shape [1] or [features]).
+ * Gaussian scale {@code decoder.log_scale} (log σ, shape [1] or [features]), for the VampPrior
+ * {@code prior.pseudo_inputs} ([N, features]).
  */
 public final class VaeModel implements AutoCloseable {
 
     private static final NDIndex EVERYTHING = new NDIndex(":");
     /** Name of the learned log σ of a Gaussian decoder. */
     static final String LOG_SCALE = "decoder.log_scale";
+    /** Name of the VampPrior's pseudo-inputs. */
+    static final String PSEUDO_INPUTS = "prior.pseudo_inputs";
 
     private final VaeConfig config;
     private final ParameterLayout layout;
@@ -57,6 +60,9 @@ public final class VaeModel implements AutoCloseable {
         if (scales > 0) {
             b.add(LOG_SCALE, scales);
         }
+        if (config.prior() == Prior.VAMP) {
+            b.add(PSEUDO_INPUTS, config.pseudoInputs(), config.inputSize());
+        }
         return b.build();
     }
 
@@ -77,8 +83,12 @@ public final class VaeModel implements AutoCloseable {
             for (long i = e.offset(); i < e.offset() + e.size(); i++) {
                 // A learned scale starts at the configured σ (and draws nothing, so the other
                 // weights stay those of the fixed-σ model with the same seed).
-                values[(int) i] = e.name().equals(LOG_SCALE)
-                        ? (float) Math.log(config.gaussianScale()) : (float) random.nextDouble(-bound, bound);
+                values[(int) i] = switch (e.name()) {
+                    case LOG_SCALE -> (float) Math.log(config.gaussianScale());
+                    // Pseudo-inputs start as uniform noise in [0, 1], the range they are clamped to.
+                    case PSEUDO_INPUTS -> (float) random.nextDouble();
+                    default -> (float) random.nextDouble(-bound, bound);
+                };
             }
         }
         return new VaeModel(config, parent, values);

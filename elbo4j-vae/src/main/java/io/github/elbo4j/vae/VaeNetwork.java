@@ -26,6 +26,8 @@ public final class VaeNetwork implements LikelihoodModel {
     private final NDManager scope;
     private final int hiddenLayers;
     private final NDArray condition;
+    /** The VampPrior, built on first use (its components cost an encoder pass). */
+    private VampPrior vampPrior;
 
     VaeNetwork(VaeConfig config, NDArray[] weights, NDManager scope) {
         this(config, weights, scope, null);
@@ -97,16 +99,28 @@ public final class VaeNetwork implements LikelihoodModel {
                     out, out.zerosLike().addi((float) Math.log(config.gaussianScale())));
             case GAUSSIAN_LEARNED, GAUSSIAN_PER_FEATURE -> {
                 // The last weight is log σ ([1] or [features]); broadcast to the mean's shape.
-                NDArray logScale = weights[weights.length - 1]
+                NDArray logScale = weights[weights.length - (config.prior() == Prior.VAMP ? 2 : 1)]
                         .maximum(SpecialFunctions.scalar(out, Math.log(Likelihood.MIN_LEARNED_SCALE)));
                 yield DiagonalNormal.fromLogScale(out, logScale.broadcast(out.getShape()));
             }
         };
     }
 
-    /** The prior p(z) = N(0, I). */
-    public StandardNormal prior() {
-        return new StandardNormal(scope, config.latent());
+    /**
+     * The prior p(z): N(0, I), or the {@link VampPrior} whose components are this network's
+     * encoder at the pseudo-inputs clamped to [0, 1] (computed once per network).
+     */
+    public Distribution prior() {
+        if (config.prior() == Prior.NORMAL) {
+            return new StandardNormal(scope, config.latent());
+        }
+        if (vampPrior == null) {
+            NDArray raw = weights[weights.length - 1];
+            NDArray pseudoInputs = raw.maximum(SpecialFunctions.scalar(raw, 0.0))
+                    .minimum(SpecialFunctions.scalar(raw, 1.0));
+            vampPrior = new VampPrior(encode(pseudoInputs));
+        }
+        return vampPrior;
     }
 
     /** {@code input} of shape [..., B, F] with the conditions appended: [..., B, F + C]. */
