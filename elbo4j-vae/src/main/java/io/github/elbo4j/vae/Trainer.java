@@ -83,6 +83,10 @@ public final class Trainer {
                     + "' but this run asks for '" + objective.describe() + "'; resume with the run's own objective");
         }
         requireCompatible(model.config(), config);
+        if (resume == null && model.config().prior() == Prior.VAMP) {
+            // A fresh run's pseudo-inputs start at training records (see initializePseudoInputs).
+            model.initializePseudoInputs(train, Seeds.derive(config.seed(), Seeds.Stream.INIT, 1));
+        }
         if (resume != null) {
             model.setParameterValues(resume.parameters());
         }
