@@ -84,7 +84,7 @@ public final class Trainer {
         }
         requireCompatible(model.config(), config);
         if (resume == null && model.config().prior() == Prior.VAMP) {
-            // A fresh run's pseudo-inputs start at training records (see initializePseudoInputs).
+            // A fresh run's pseudo-inputs start at training records, where the data posteriors are.
             model.initializePseudoInputs(train, Seeds.derive(config.seed(), Seeds.Stream.INIT, 1));
         }
         if (resume != null) {
