@@ -143,7 +143,16 @@ public final class RunDirectory {
         ObjectNode node = JSON.createObjectNode();
         node.put("format", "elbo4j-vae");
         node.put("format_version", 1);
-        node.put("architecture", "mlp");
+        node.put("architecture", config.architecture().id());
+        if (config.architecture() == Architecture.CONV) {
+            ArrayNode channels = node.putArray("channels");
+            for (int c : config.channels()) {
+                channels.add(c);
+            }
+            node.put("conv", "Conv2d kernel " + Architecture.KERNEL + ", stride " + Architecture.STRIDE + ", padding "
+                    + Architecture.PADDING + " per layer, then the hidden layers; the decoder mirrors it with"
+                    + " ConvTranspose2d (output padding restores odd sizes); images channel-last [H, W, C]");
+        }
         ArrayNode input = node.putArray("input_shape");
         for (int d : config.inputShape()) {
             input.add(d);
@@ -205,6 +214,9 @@ public final class RunDirectory {
                     .latent(node.path("latent").asInt(0))
                     .activation(Activation.parse(node.path("activation").asText("")))
                     .likelihood(Likelihood.parse(node.path("likelihood").asText("")));
+            if (node.path("architecture").asText("mlp").equals("conv")) {
+                b.conv(ints(file, node, "channels"));
+            }
             String prior = node.path("prior").asText("standard_normal");
             b.prior(prior.equals("standard_normal") ? Prior.NORMAL : Prior.parse(prior), node.path("pseudo_inputs").asInt(0));
             if (node.has("conditions")) {

@@ -18,6 +18,8 @@ import java.util.Arrays;
  *     p(x|z, c), with the prior N(0, I); 0 for an unconditional VAE
  * @param prior p(z): N(0, I) or the VampPrior
  * @param pseudoInputs number N of VampPrior pseudo-inputs (0 for the normal prior)
+ * @param architecture MLP or convolutional encoder and decoder
+ * @param channels channels of the convolutional layers, first to last (empty for the MLP)
  */
 public record VaeConfig(
         int[] inputShape,
@@ -28,12 +30,15 @@ public record VaeConfig(
         double gaussianScale,
         int conditions,
         Prior prior,
-        int pseudoInputs) {
+        int pseudoInputs,
+        Architecture architecture,
+        int[] channels) {
 
     /** Validates and defensively copies. */
     public VaeConfig {
         inputShape = inputShape.clone();
         hidden = hidden.clone();
+        channels = channels.clone();
     }
 
     /** Number of input features (product of {@link #inputShape()}). */
@@ -48,6 +53,36 @@ public record VaeConfig(
     /** Whether the model is conditioned on a class ({@link #conditions()} &gt; 0). */
     public boolean conditional() {
         return conditions > 0;
+    }
+
+    @Override
+    public int[] channels() {
+        return channels.clone();
+    }
+
+    /** Image channels C of a convolutional model: the third dimension of [H, W, C], else 1. */
+    public int imageChannels() {
+        return inputShape.length == 3 ? inputShape[2] : 1;
+    }
+
+    /** The spatial size [H_L, W_L] after the last convolution of a convolutional model. */
+    public int[] convolvedSize() {
+        int h = inputShape[0];
+        int w = inputShape[1];
+        for (int i = 0; i < channels.length; i++) {
+            h = Architecture.convolved(h);
+            w = Architecture.convolved(w);
+        }
+        return new int[] {h, w};
+    }
+
+    /** Features entering the fully connected part: the input size (MLP) or C_L·H_L·W_L (conv). */
+    public int denseInputSize() {
+        if (architecture == Architecture.MLP) {
+            return inputSize();
+        }
+        int[] size = convolvedSize();
+        return channels[channels.length - 1] * size[0] * size[1];
     }
 
     @Override
@@ -71,7 +106,9 @@ public record VaeConfig(
                 && Double.compare(gaussianScale, c.gaussianScale) == 0
                 && conditions == c.conditions
                 && prior == c.prior
-                && pseudoInputs == c.pseudoInputs;
+                && pseudoInputs == c.pseudoInputs
+                && architecture == c.architecture
+                && Arrays.equals(channels, c.channels);
     }
 
     @Override
@@ -85,7 +122,8 @@ public record VaeConfig(
                 + Arrays.toString(hidden) + ", latent=" + latent + ", activation="
                 + activation.id() + ", likelihood=" + likelihood.id()
                 + (conditions > 0 ? ", conditions=" + conditions : "")
-                + (prior == Prior.VAMP ? ", prior=vamp(" + pseudoInputs + ")" : "") + "]";
+                + (prior == Prior.VAMP ? ", prior=vamp(" + pseudoInputs + ")" : "")
+                + (architecture == Architecture.CONV ? ", conv=" + Arrays.toString(channels) : "") + "]";
     }
 
     /** A builder with the defaults of the standard model (200-200 tanh, 50 latents, Bernoulli). */
@@ -104,6 +142,8 @@ public record VaeConfig(
         private int conditions;
         private Prior prior = Prior.NORMAL;
         private int pseudoInputs;
+        private Architecture architecture = Architecture.MLP;
+        private int[] channels = {};
 
         public Builder inputShape(int... shape) {
             this.inputShape = shape.clone();
@@ -138,6 +178,20 @@ public record VaeConfig(
         /** Number of condition classes of a conditional VAE (0: unconditional). */
         public Builder conditions(int classes) {
             this.conditions = classes;
+            return this;
+        }
+
+        /** A convolutional encoder and decoder with these channels per convolution, e.g. 32, 64. */
+        public Builder conv(int... channelsPerLayer) {
+            this.architecture = Architecture.CONV;
+            this.channels = channelsPerLayer.clone();
+            return this;
+        }
+
+        /** The architecture; {@code channelsPerLayer} applies to {@link Architecture#CONV} only. */
+        public Builder architecture(Architecture a, int... channelsPerLayer) {
+            this.architecture = a;
+            this.channels = a == Architecture.CONV ? channelsPerLayer.clone() : new int[0];
             return this;
         }
 
@@ -191,8 +245,41 @@ public record VaeConfig(
                 throw new IllegalArgumentException("--prior vamp cannot be combined with --condition: the pseudo-inputs"
                         + " would need conditions too; use --prior normal for a conditional VAE");
             }
+            if (architecture == null) {
+                throw new IllegalArgumentException("an architecture is required (--architecture mlp or conv)");
+            }
+            if (architecture == Architecture.CONV) {
+                checkConv();
+            }
             return new VaeConfig(inputShape, hidden, latent, activation, likelihood, gaussianScale, conditions,
-                    prior, prior == Prior.VAMP ? pseudoInputs : 0);
+                    prior, prior == Prior.VAMP ? pseudoInputs : 0, architecture,
+                    architecture == Architecture.CONV ? channels : new int[0]);
+        }
+
+        private void checkConv() {
+            if (channels.length == 0 || Arrays.stream(channels).anyMatch(c -> c < 1)) {
+                throw new IllegalArgumentException("--channels must be positive integers such as 32,64 for"
+                        + " --architecture conv, got " + Arrays.toString(channels));
+            }
+            if (inputShape.length != 2 && inputShape.length != 3) {
+                throw new IllegalArgumentException("--architecture conv needs images of shape [H, W] or [H, W, C], got "
+                        + Arrays.toString(inputShape) + "; use --architecture mlp for other data");
+            }
+            int h = inputShape[0];
+            int w = inputShape[1];
+            for (int i = 0; i < channels.length; i++) {
+                h = Architecture.convolved(h);
+                w = Architecture.convolved(w);
+                if (h < 1 || w < 1) {
+                    throw new IllegalArgumentException("--channels " + Arrays.toString(channels) + ": " + channels.length
+                            + " stride-2 convolutions shrink " + inputShape[0] + "×" + inputShape[1]
+                            + " images below 1 pixel; use fewer convolution layers");
+                }
+            }
+            if (conditions > 0) {
+                throw new IllegalArgumentException("--architecture conv cannot be combined with --condition yet;"
+                        + " use --architecture mlp for a conditional VAE");
+            }
         }
     }
 }

@@ -41,8 +41,16 @@ public final class VaeModel implements AutoCloseable {
     public static ParameterLayout layoutOf(VaeConfig config) {
         ParameterLayout.Builder b = ParameterLayout.builder();
         int[] hidden = config.hidden();
+        boolean conv = config.architecture() == Architecture.CONV;
+        int[] channels = config.channels();
+        int k = Architecture.KERNEL;
+        int previous = config.imageChannels();
+        for (int i = 0; i < channels.length; i++) {
+            b.add("encoder.conv." + i + ".weight", channels[i], previous, k, k).add("encoder.conv." + i + ".bias", channels[i]);
+            previous = channels[i];
+        }
         // A conditional model reads the one-hot condition after x in the encoder and after z in the decoder.
-        int in = config.inputSize() + config.conditions();
+        int in = config.denseInputSize() + config.conditions();
         for (int i = 0; i < hidden.length; i++) {
             b.add("encoder.hidden." + i + ".weight", hidden[i], in).add("encoder.hidden." + i + ".bias", hidden[i]);
             in = hidden[i];
@@ -55,7 +63,18 @@ public final class VaeModel implements AutoCloseable {
             b.add("decoder.hidden." + i + ".weight", out, in).add("decoder.hidden." + i + ".bias", out);
             in = out;
         }
-        b.add("decoder.out.weight", config.inputSize(), in).add("decoder.out.bias", config.inputSize());
+        if (conv) {
+            int projected = config.denseInputSize();
+            b.add("decoder.project.weight", projected, in).add("decoder.project.bias", projected);
+            for (int i = channels.length - 1, j = 0; i > 0; i--, j++) {
+                b.add("decoder.deconv." + j + ".weight", channels[i], channels[i - 1], k, k)
+                        .add("decoder.deconv." + j + ".bias", channels[i - 1]);
+            }
+            b.add("decoder.out.weight", channels[0], config.imageChannels(), k, k)
+                    .add("decoder.out.bias", config.imageChannels());
+        } else {
+            b.add("decoder.out.weight", config.inputSize(), in).add("decoder.out.bias", config.inputSize());
+        }
         int scales = config.likelihood().learnedScales(config.inputSize());
         if (scales > 0) {
             b.add(LOG_SCALE, scales);
@@ -76,8 +95,13 @@ public final class VaeModel implements AutoCloseable {
         SplittableRandom random = new SplittableRandom(seed);
         long fanIn = 0;
         for (ParameterLayout.Entry e : layout.entries()) {
-            if (e.shape().length == 2) {
-                fanIn = e.shape()[1];
+            if (e.shape().length >= 2) {
+                // PyTorch's fan-in: all but the first dimension ([out, in] and [out, in, kh, kw]; for
+                // ConvTranspose2d's [in, out, kh, kw] that is out·kh·kw, as PyTorch computes it too).
+                fanIn = 1;
+                for (int d = 1; d < e.shape().length; d++) {
+                    fanIn *= e.shape()[d];
+                }
             }
             double bound = 1.0 / Math.sqrt(fanIn);
             for (long i = e.offset(); i < e.offset() + e.size(); i++) {
