@@ -1,6 +1,7 @@
 package io.github.elbo4j.cli;
 
 import io.github.elbo4j.vae.Activation;
+import io.github.elbo4j.vae.Architecture;
 import io.github.elbo4j.vae.Likelihood;
 import io.github.elbo4j.vae.Prior;
 import io.github.elbo4j.vae.VaeConfig;
@@ -32,6 +33,14 @@ final class ModelOptions {
     @Option(names = "--gaussian-scale", paramLabel = "SIGMA", defaultValue = "0.1",
             description = "σ of the gaussian likelihood (the initial σ of the learned ones). Default: ${DEFAULT-VALUE}.")
     double gaussianScale;
+
+    @Option(names = "--architecture", paramLabel = "NAME", defaultValue = "mlp",
+            description = "mlp, or conv for images [H, W] or [H, W, C] (stride-2 convolutions, then --hidden). Default: ${DEFAULT-VALUE}.")
+    String architecture;
+
+    @Option(names = "--channels", split = ",", paramLabel = "C[,C...]", defaultValue = "32,64",
+            description = "Channels of the convolutions of --architecture conv. Default: ${DEFAULT-VALUE}.")
+    int[] channels;
 
     @Option(names = "--prior", paramLabel = "NAME", defaultValue = "normal",
             description = "Prior p(z): normal (N(0, I)) or vamp (VampPrior, Tomczak & Welling 2018). Default: ${DEFAULT-VALUE}.")
@@ -78,6 +87,7 @@ final class ModelOptions {
         return VaeConfig.builder()
                 .conditions(conditions)
                 .prior(Prior.parse(prior), pseudoInputs)
+                .architecture(Architecture.parse(architecture), channels)
                 .inputShape(inputShape)
                 .hidden(hidden)
                 .latent(latent)

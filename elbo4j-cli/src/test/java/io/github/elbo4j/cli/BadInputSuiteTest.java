@@ -708,6 +708,16 @@ class BadInputSuiteTest {
                         "--iwae-gradient", "nope").names("--iwae-gradient must be standard or dreg", "'nope'")),
                 new Case("train: --iwae-gradient dreg with --beta 2", dir -> train(goodData, dir, "--objective", "iwae",
                         "--iwae-gradient", "dreg", "--beta", "2").names("drop --beta and --kl-schedule")),
+                new Case("train: --architecture nope", dir -> train(goodData, dir, "--architecture", "nope")
+                        .names("--architecture must be one of [mlp, conv]", "'nope'")),
+                new Case("train: --architecture conv --channels 8,0", dir -> train(goodData, dir, "--architecture", "conv",
+                        "--channels", "8,0").names("--channels must be positive integers", "[8, 0]")),
+                new Case("train: --architecture conv on CSV records", dir -> {
+                    Path file = writeText(dir, "train.csv", "a,b,c\n0,1,0\n1,0,1\n");
+                    return train(file, dir, "--architecture", "conv").names("needs images of shape [H, W] or [H, W, C]", "[3]");
+                }),
+                new Case("train: --architecture conv with too many layers for 28x28", dir -> train(goodData, dir,
+                        "--architecture", "conv", "--channels", "2,2,2,2,2,2").names("below 1 pixel", "fewer convolution layers")),
                 new Case("train: --prior nope", dir -> train(goodData, dir, "--prior", "nope")
                         .names("--prior must be one of [normal, vamp]", "'nope'")),
                 new Case("train: --prior vamp --pseudo-inputs 0", dir -> train(goodData, dir, "--prior", "vamp",

@@ -114,6 +114,16 @@ class WorkflowCommandsTest {
     }
 
     @Test
+    void aConvolutionalRunIsSavedLoadedEvaluatedAndSampled() throws IOException {
+        Path run = trainTinyAndEvaluate("conv", "--architecture", "conv", "--channels", "4,8");
+        JsonNode model = JSON.readTree(run.resolve("model.json").toFile());
+        assertThat(model.path("architecture").asText()).isEqualTo("conv");
+        assertThat(model.path("weights").get(0).path("name").asText()).isEqualTo("encoder.conv.0.weight");
+        assertThat(run.resolve("plots/samples.png")).isRegularFile();
+        assertThat(CliRunner.run("reconstruct", "--run", run.toString(), "--n", "4").exitCode()).isZero();
+    }
+
+    @Test
     void aLearnedPerFeatureScaleIsSavedLoadedAndEvaluated() throws IOException {
         Path run = trainTinyAndEvaluate("learned-scale", "--likelihood", "gaussian-per-feature", "--gaussian-scale", "0.5");
         JsonNode model = JSON.readTree(run.resolve("model.json").toFile());
