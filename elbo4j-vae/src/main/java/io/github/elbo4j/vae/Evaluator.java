@@ -41,7 +41,8 @@ public final class Evaluator {
 
     /**
      * An evaluator whose temporaries live in sub-scopes of {@code manager}; chunks of examples are
-     * spread over {@code workers}, each decoding at most {@code maxParticleRows} rows at once.
+     * spread over {@code workers}, each decoding at most {@code maxParticleRows} rows at once (MLP
+     * rows; a convolutional model decodes proportionally fewer, see {@link VaeConfig#decoderRowCost}).
      */
     public Evaluator(VaeModel model, NDManager manager, int maxParticleRows, Workers workers) {
         if (maxParticleRows < 1) {
@@ -49,7 +50,8 @@ public final class Evaluator {
         }
         this.model = model;
         this.manager = manager;
-        this.maxParticleRows = maxParticleRows;
+        // A convolutional decoder row holds far more activations than an MLP row: scale the budget.
+        this.maxParticleRows = Math.max(1, maxParticleRows / model.config().decoderRowCost());
         this.workers = workers;
         this.uploads = new TensorUpload[workers.count()];
         for (int w = 0; w < uploads.length; w++) {
@@ -96,10 +98,11 @@ public final class Evaluator {
         // Against a VampPrior the KL has no closed form: one-sample Monte Carlo, and no per-dimension KL.
         boolean normalPrior = model.config().prior() == Prior.NORMAL;
         ElboEstimator estimator = normalPrior ? new AnalyticKlElbo(1) : new MonteCarloElbo(1);
-        int chunks = (data.rows() + ELBO_BATCH - 1) / ELBO_BATCH;
+        int batch = Math.min(ELBO_BATCH, maxParticleRows);
+        int chunks = (data.rows() + batch - 1) / batch;
         // Per-chunk partial sums, reduced in chunk order so the result does not depend on workers.
         double[][] partial = new double[chunks][];
-        forEachChunk(data, ELBO_BATCH, progress, (scope, network, x, upload, from, to) -> {
+        forEachChunk(data, batch, progress, (scope, network, x, upload, from, to) -> {
             DiagonalNormal posterior = network.encode(x);
             NDArray noise = upload.upload(scope, GaussianNoise.perExample(1, from, to, latent, seed),
                     new Shape(1, to - from, latent));
@@ -120,7 +123,7 @@ public final class Evaluator {
                 chunk[3 + latent + i % latent] += means[i];
                 chunk[3 + 2 * latent + i % latent] += (double) means[i] * means[i];
             }
-            partial[from / ELBO_BATCH] = chunk;
+            partial[from / batch] = chunk;
         });
         double[] total = new double[3 + 3 * latent];
         for (double[] chunk : partial) {

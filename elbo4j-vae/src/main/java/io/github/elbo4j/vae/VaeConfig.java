@@ -76,6 +76,27 @@ public record VaeConfig(
         return new int[] {h, w};
     }
 
+    /**
+     * The activation memory of one decoded row relative to an MLP row, for the evaluator's memory
+     * budget: 1 for the MLP; for the convolutional decoder, the floats its transposed convolutions
+     * hold per row (about four copies of each zero-upsampled, padded input) over 2,000.
+     */
+    public int decoderRowCost() {
+        if (architecture == Architecture.MLP) {
+            return 1;
+        }
+        int[][] sizes = new int[channels.length + 1][];
+        sizes[0] = new int[] {inputShape[0], inputShape[1]};
+        for (int i = 0; i < channels.length; i++) {
+            sizes[i + 1] = new int[] {Architecture.convolved(sizes[i][0]), Architecture.convolved(sizes[i][1])};
+        }
+        long floats = 0;
+        for (int i = 0; i < channels.length; i++) {
+            floats += 4L * channels[i] * (2L * sizes[i + 1][0] + 3) * (2L * sizes[i + 1][1] + 3);
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (floats + 1999) / 2000));
+    }
+
     /** Features entering the fully connected part: the input size (MLP) or C_L·H_L·W_L (conv). */
     public int denseInputSize() {
         if (architecture == Architecture.MLP) {
