@@ -82,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--steps and --repeats must be at least 1");
         }
         Dataset train = DataSource.load(data, dataDir, false).train();
-        VaeConfig config = model.toConfig(train.exampleShape());
+        VaeConfig config = model.toConfig(train, Path.of(data));
         DataCompatibility.check(config, train, Path.of(data));
         int rows = Math.min(train.rows(), steps * batchSize);
         Dataset subset = train.subset(Arrays.copyOf(Batching.permutation(train.rows(), 0, 0), rows));

@@ -2,16 +2,11 @@ package io.github.elbo4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
-import io.github.elbo4j.vae.DataCompatibility;
 import io.github.elbo4j.vae.EvaluationResult;
 import io.github.elbo4j.vae.Evaluator;
-import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.VaeModel;
 import io.github.elbo4j.vae.Workers;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,18 +26,8 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "RUN", required = true, description = "Run directory written by train.")
-    Path run;
-
-    @Option(names = "--data", paramLabel = "DATA", description = "Dataset to evaluate on (default: the run's own).")
-    String data;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where named datasets live.")
-    Path dataDir;
-
-    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
-            description = "test, valid or train (test falls back to valid, then train). Default: ${DEFAULT-VALUE}.")
-    String split;
+    @Mixin
+    RunInput input = new RunInput();
 
     @Option(names = "--k", paramLabel = "K", defaultValue = "5000",
             description = "Importance samples per example for log p(x). Default: ${DEFAULT-VALUE}.")
@@ -68,19 +53,19 @@ final class EvalCommand implements Callable<Integer> {
         if (k < 1) {
             throw new IllegalArgumentException("--k must be at least 1, got " + k);
         }
-        RunDirectory runDirectory = RunDirectory.open(run);
-        RunData.Selection selection = RunData.load(runDirectory, data, dataDir, split, false);
-        Dataset dataset = subset(selection.dataset());
-        DataCompatibility.check(runDirectory.readModelConfig(), dataset, selection.source());
+        // A seeded random subset for --limit: some splits (binarized MNIST's test set) are ordered by class.
+        RunInput.Loaded loaded = input.load(limit == null ? Integer.MAX_VALUE : limit, seed, "--limit");
+        RunData.Selection selection = loaded.selection();
+        Dataset dataset = loaded.records();
         EvaluationResult r;
         try (NDManager manager = NDManager.newBaseManager();
-                VaeModel model = runDirectory.loadModel(manager);
+                VaeModel model = loaded.run().loadModel(manager);
                 Workers workers = new Workers(threads);
                 Progress progress = new Progress("eval IWAE-" + k, "examples")) {
             r = new Evaluator(model, manager, maxRows, workers).evaluate(dataset, k, seed, progress);
         }
         ObjectNode json = Output.object();
-        json.put("run", run.toString());
+        json.put("run", input.run.toString());
         json.put("split", selection.split());
         json.put("n", r.n());
         json.put("elbo", r.elbo());
@@ -103,17 +88,5 @@ final class EvalCommand implements Callable<Integer> {
                 r.elbo(), r.recon(), r.kl(), r.activeUnits(), r.klPerDimension().length);
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
-    }
-
-    private Dataset subset(Dataset full) {
-        if (limit == null || limit >= full.rows()) {
-            return full;
-        }
-        if (limit < 1) {
-            throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
-        }
-        // A seeded random subset: some splits (binarized MNIST's test set) are ordered by class.
-        int[] order = Batching.permutation(full.rows(), seed, 0);
-        return full.subset(Arrays.copyOf(order, limit));
     }
 }

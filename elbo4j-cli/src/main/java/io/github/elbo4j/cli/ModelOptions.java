@@ -1,8 +1,13 @@
 package io.github.elbo4j.cli;
 
 import io.github.elbo4j.vae.Activation;
+import io.github.elbo4j.vae.Architecture;
 import io.github.elbo4j.vae.Likelihood;
+import io.github.elbo4j.vae.Prior;
 import io.github.elbo4j.vae.VaeConfig;
+import io.github.elbo4j.data.DataException;
+import io.github.elbo4j.data.Dataset;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Architecture options of {@code train}; defaults are the standard model of Burda et al. 2015. */
@@ -21,16 +26,68 @@ final class ModelOptions {
     String activation;
 
     @Option(names = "--likelihood", paramLabel = "NAME", defaultValue = "bernoulli",
-            description = "Observation model: bernoulli (data in [0, 1]) or gaussian (fixed scale). Default: ${DEFAULT-VALUE}.")
+            description = "Observation model: bernoulli (data in [0, 1]), gaussian (fixed σ), gaussian-learned (one learned σ)"
+                    + " or gaussian-per-feature (a learned σ per feature). Default: ${DEFAULT-VALUE}.")
     String likelihood;
 
     @Option(names = "--gaussian-scale", paramLabel = "SIGMA", defaultValue = "0.1",
-            description = "σ of the gaussian likelihood. Default: ${DEFAULT-VALUE}.")
+            description = "σ of the gaussian likelihood (the initial σ of the learned ones). Default: ${DEFAULT-VALUE}.")
     double gaussianScale;
 
+    @Option(names = "--architecture", paramLabel = "NAME", defaultValue = "mlp",
+            description = "mlp, or conv for images [H, W] or [H, W, C] (stride-2 convolutions, then --hidden). Default: ${DEFAULT-VALUE}.")
+    String architecture;
+
+    @Option(names = "--channels", split = ",", paramLabel = "C[,C...]", defaultValue = "32,64",
+            description = "Channels of the convolutions of --architecture conv. Default: ${DEFAULT-VALUE}.")
+    int[] channels;
+
+    @Option(names = "--prior", paramLabel = "NAME", defaultValue = "normal",
+            description = "Prior p(z): normal (N(0, I)) or vamp (VampPrior, Tomczak & Welling 2018). Default: ${DEFAULT-VALUE}.")
+    String prior;
+
+    @Option(names = "--pseudo-inputs", paramLabel = "N", defaultValue = "500",
+            description = "Learned pseudo-inputs of --prior vamp. Default: ${DEFAULT-VALUE}.")
+    int pseudoInputs;
+
+    @Option(names = "--condition", paramLabel = "SOURCE",
+            description = "Train a conditional VAE on the dataset's labels: --condition labels (one-hot label fed to encoder and decoder).")
+    String condition;
+
+    /** The validated configuration for the training data {@code train} read from {@code source}. */
+    VaeConfig toConfig(Dataset train, Path source) {
+        return toConfig(train.exampleShape(), conditionClasses(train, source));
+    }
+
+    /** The number of condition classes: 0 without --condition, else 1 + the largest training label. */
+    private int conditionClasses(Dataset train, Path source) {
+        if (condition == null) {
+            return 0;
+        }
+        if (!condition.equals("labels")) {
+            throw new IllegalArgumentException("--condition takes 'labels' (the dataset's labels), got '" + condition
+                    + "'; conditioning on a CSV column is not supported yet");
+        }
+        if (!train.hasLabels()) {
+            throw new DataException(source, null, "has no labels, but --condition labels needs them"
+                    + " (a folder with train-labels files, or a named dataset with labels such as shapes)");
+        }
+        int max = -1;
+        for (int label : train.labels()) {
+            if (label < 0) {
+                throw new DataException(source, null, "label " + label + " is negative; labels must be class indices 0, 1, ...");
+            }
+            max = Math.max(max, label);
+        }
+        return max + 1;
+    }
+
     /** The validated configuration for examples of the given shape. */
-    VaeConfig toConfig(int[] inputShape) {
+    VaeConfig toConfig(int[] inputShape, int conditions) {
         return VaeConfig.builder()
+                .conditions(conditions)
+                .prior(Prior.parse(prior), pseudoInputs)
+                .architecture(Architecture.parse(architecture), channels)
                 .inputShape(inputShape)
                 .hidden(hidden)
                 .latent(latent)

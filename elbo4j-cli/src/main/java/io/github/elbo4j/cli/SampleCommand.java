@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j sample}: decodes draws from the prior into an image grid (or a CSV). */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Generate from a trained VAE: z ~ N(0, I), then the mean of p(x|z).",
+            "Generate from a trained VAE: z ~ N(0, I), then the mean of p(x|z) — for a conditional",
+            "model p(x|z, c), with c the --label (default: cycling through the classes).",
             "Image data gives a PNG grid; other data a CSV with one sample per row."
         })
 final class SampleCommand implements Callable<Integer> {
@@ -39,6 +40,10 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--label", paramLabel = "CLASS",
+            description = "Conditional models: generate samples of this class (0 to C-1).")
+    Integer label;
+
     @Mixin
     CommonOptions common = new CommonOptions();
 
@@ -52,20 +57,49 @@ final class SampleCommand implements Callable<Integer> {
             Path target = out != null ? out
                     : runDirectory.plotsDirectory().resolve(image ? "samples.png" : "samples.csv");
             CommonOptions.checkOutputFile(target);
-            written = writeSamples(model, manager, n, seed, target);
+            if (label == null) {
+                written = writeSamples(model, manager, n, seed, target);
+            } else {
+                checkLabel(model.config().conditions());
+                if (n < 1) {
+                    throw new IllegalArgumentException("--n must be at least 1, got " + n);
+                }
+                int[] labels = new int[n];
+                java.util.Arrays.fill(labels, label);
+                written = writeRows(Generator.sampleConditional(model, manager, labels, seed),
+                        model.config().inputShape(), target);
+            }
         }
         ObjectNode json = Output.object();
         json.put("out", written.toString());
         json.put("n", n);
         json.put("seed", seed);
+        if (label != null) {
+            json.put("label", label);
+        }
         Output.print(spec.commandLine().getOut(), common.json, json, "Wrote " + n + " samples to " + written);
         return 0;
     }
 
     /** Decodes {@code n} prior samples into {@code target}: a PNG grid for images, else a CSV. */
     static Path writeSamples(VaeModel model, NDManager manager, int n, long seed, Path target) {
-        float[][] samples = Generator.samplePrior(model, manager, n, seed);
-        int[] shape = model.config().inputShape();
+        return writeRows(Generator.samplePrior(model, manager, n, seed), model.config().inputShape(), target);
+    }
+
+    private void checkLabel(int classes) {
+        if (classes == 0) {
+            throw new IllegalArgumentException("--label " + label + ": the run is not a conditional model"
+                    + " (train with --condition labels); drop --label");
+        }
+        if (label < 0 || label >= classes) {
+            throw new IllegalArgumentException("--label " + label + ": unknown category; the model has " + classes
+                    + " classes (0 to " + (classes - 1) + ")");
+        }
+    }
+
+    /** Writes decoded rows into {@code target}: a PNG grid for images, else a CSV. */
+    static Path writeRows(float[][] samples, int[] shape, Path target) {
+        int n = samples.length;
         if (target.toString().endsWith(".png")) {
             if (shape.length != 2) {
                 throw new IllegalArgumentException(target + ": PNG output needs image data (height × width); use a .csv file");

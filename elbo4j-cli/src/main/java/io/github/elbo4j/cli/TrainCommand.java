@@ -35,8 +35,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Train a variational autoencoder by maximizing the ELBO (single reparameterized sample,",
-            "analytic KL, Adam) and write a run directory: config.json, metrics.jsonl,",
-            "model.safetensors, model.json, checkpoints/, plots/*.png and report.html."
+            "analytic KL, Adam) — or a β-weighted, annealed, free-bits or IWAE objective — and write",
+            "a run directory: config.json, metrics.jsonl, model.safetensors, model.json, checkpoints/,",
+            "plots/*.png and report.html."
         })
 final class TrainCommand implements Callable<Integer> {
 
@@ -67,6 +68,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions model = new ModelOptions();
+
+    @Mixin
+    ObjectiveOptions objective = new ObjectiveOptions();
 
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set. Default: 60.")
     Integer epochs;
@@ -99,10 +103,11 @@ final class TrainCommand implements Callable<Integer> {
 
     private int trainNew(Path out) {
         TrainingConfig training = new TrainingConfig(
-                epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed);
+                epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, objective.toObjective());
         DatasetSplits splits = DataSource.load(data, dataDir, allowDownload);
-        VaeConfig config = model.toConfig(splits.train().exampleShape());
+        VaeConfig config = model.toConfig(splits.train(), Path.of(data));
         check(config, splits, data);
+        Trainer.requireCompatible(config, training);
         RunDirectory run = RunDirectory.create(out, describeRun(config, training, splits), config);
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel vae = VaeModel.initialize(config, manager, Seeds.derive(seed, Seeds.Stream.INIT, 0))) {
@@ -111,6 +116,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int resume(Path runPath) {
+        objective.requireUnsetForResume();
         RunDirectory run = RunDirectory.open(runPath);
         JsonNode saved = run.readConfig();
         JsonNode savedTraining = saved.path("training");
@@ -118,7 +124,8 @@ final class TrainCommand implements Callable<Integer> {
                 epochs != null ? epochs : savedTraining.path("epochs").asInt(),
                 savedTraining.path("batch_size").asInt(),
                 savedTraining.path("learning_rate").asDouble(),
-                savedTraining.path("seed").asLong());
+                savedTraining.path("seed").asLong(),
+                ObjectiveOptions.fromConfig(savedTraining, run.configFile()));
         JsonNode savedData = saved.path("data");
         String dataDirText = savedData.path("data_dir").asText("");
         String savedSpec = savedData.path("spec").asText();
@@ -214,6 +221,7 @@ final class TrainCommand implements Callable<Integer> {
         json.put("skipped_steps", result.skippedSteps());
         json.put("rollbacks", result.rollbacks());
         json.put("report", report == null ? null : report.toString());
+        json.put("objective", training.objective().describe());
         json.put("estimator", "single-sample reparameterized ELBO, analytic KL (nats per example)");
         String faults = result.skippedSteps() + result.rollbacks() == 0 ? ""
                 : String.format(" %d non-finite steps were skipped, %d rollbacks halved the learning rate.",
@@ -241,8 +249,7 @@ final class TrainCommand implements Callable<Integer> {
         t.put("batch_size", training.batchSize());
         t.put("learning_rate", training.learningRate());
         t.put("seed", training.seed());
-        t.put("objective", "elbo");
-        t.put("estimator", "single-sample reparameterized ELBO, analytic KL");
+        ObjectiveOptions.describe(t, training.objective());
         t.put("optimizer", "adam(beta1=0.9, beta2=0.999, eps=1e-8)");
         ObjectNode d = root.putObject("data");
         Path asPath = Path.of(data);

@@ -78,6 +78,8 @@ class BadInputSuiteTest {
         all.addAll(runDamageCases());
         all.addAll(sampleExportAndResumeCases());
         all.addAll(viCases());
+        all.addAll(objectiveCases());
+        all.addAll(workflowCases());
         return all.stream();
     }
 
@@ -730,6 +732,153 @@ class BadInputSuiteTest {
                     return new Invocation("vi", "linear", "--data", file.toString(), "--y", "y",
                             "--draws", folder.toString()).names(folder, "is a folder");
                 }));
+    }
+
+    private static List<Case> objectiveCases() {
+        return List.of(
+                new Case("train: --kl-schedule foo:3", dir -> train(goodData, dir, "--kl-schedule", "foo:3")
+                        .names("--kl-schedule must be constant, linear:N or cyclical:N", "'foo:3'")),
+                new Case("train: --kl-schedule linear:0", dir -> train(goodData, dir, "--kl-schedule", "linear:0")
+                        .names("--kl-schedule linear:N needs N ≥ 1 epochs", "got 0")),
+                new Case("train: --kl-schedule cyclical (no length)", dir -> train(goodData, dir, "--kl-schedule", "cyclical")
+                        .names("--kl-schedule cyclical needs a length in epochs", "cyclical:10")),
+                new Case("train: --kl-schedule linear:x", dir -> train(goodData, dir, "--kl-schedule", "linear:x")
+                        .names("needs a whole number of epochs", "'linear:x'")),
+                new Case("train: --beta -1", dir -> train(goodData, dir, "--beta", "-1")
+                        .names("--beta must be a finite number ≥ 0", "-1")),
+                new Case("train: --beta NaN", dir -> train(goodData, dir, "--beta", "NaN")
+                        .names("--beta must be a finite number ≥ 0", "NaN")),
+                new Case("train: --beta abc (usage error)", dir -> train(goodData, dir, "--beta", "abc")
+                        .usage().names("--beta", "'abc'")),
+                new Case("train: --free-bits -0.5", dir -> train(goodData, dir, "--free-bits", "-0.5")
+                        .names("--free-bits must be a finite number of nats ≥ 0", "-0.5")),
+                new Case("train: --objective nope", dir -> train(goodData, dir, "--objective", "nope")
+                        .names("--objective must be elbo or iwae", "'nope'")),
+                new Case("train: --objective iwae --iwae-k 0", dir -> train(goodData, dir, "--objective", "iwae", "--iwae-k", "0")
+                        .names("--iwae-k must be between 1 and 5000", "got 0")),
+                new Case("train: --iwae-k without --objective iwae", dir -> train(goodData, dir, "--iwae-k", "5")
+                        .names("--iwae-k needs --objective iwae")),
+                new Case("train: --objective iwae with --free-bits", dir -> train(goodData, dir, "--objective", "iwae", "--free-bits", "1")
+                        .names("--free-bits applies to the analytic KL", "--objective elbo")),
+                new Case("train: --iwae-gradient dreg without --objective iwae", dir -> train(goodData, dir,
+                        "--iwae-gradient", "dreg").names("--iwae-gradient dreg needs --objective iwae")),
+                new Case("train: --iwae-gradient nope", dir -> train(goodData, dir, "--objective", "iwae",
+                        "--iwae-gradient", "nope").names("--iwae-gradient must be standard or dreg", "'nope'")),
+                new Case("train: --iwae-gradient dreg with --beta 2", dir -> train(goodData, dir, "--objective", "iwae",
+                        "--iwae-gradient", "dreg", "--beta", "2").names("drop --beta and --kl-schedule")),
+                new Case("train: --architecture nope", dir -> train(goodData, dir, "--architecture", "nope")
+                        .names("--architecture must be one of [mlp, conv]", "'nope'")),
+                new Case("train: --architecture conv --channels 8,0", dir -> train(goodData, dir, "--architecture", "conv",
+                        "--channels", "8,0").names("--channels must be positive integers", "[8, 0]")),
+                new Case("train: --architecture conv on CSV records", dir -> {
+                    Path file = writeText(dir, "train.csv", "a,b,c\n0,1,0\n1,0,1\n");
+                    return train(file, dir, "--architecture", "conv").names("needs images of shape [H, W] or [H, W, C]", "[3]");
+                }),
+                new Case("train: --architecture conv with too many layers for 28x28", dir -> train(goodData, dir,
+                        "--architecture", "conv", "--channels", "2,2,2,2,2,2").names("below 1 pixel", "fewer convolution layers")),
+                new Case("train: --prior nope", dir -> train(goodData, dir, "--prior", "nope")
+                        .names("--prior must be one of [normal, vamp]", "'nope'")),
+                new Case("train: --prior vamp --pseudo-inputs 0", dir -> train(goodData, dir, "--prior", "vamp",
+                        "--pseudo-inputs", "0").names("--pseudo-inputs must be at least 1", "got 0")),
+                new Case("train: --prior vamp with --free-bits", dir -> train(goodData, dir, "--prior", "vamp",
+                        "--pseudo-inputs", "4", "--free-bits", "0.5").names("--free-bits", "needs --prior normal")),
+                new Case("train: --condition on a CSV column (unsupported)", dir -> train(goodData, dir, "--condition", "colour")
+                        .names("--condition takes 'labels'", "'colour'")),
+                new Case("train: --condition labels on data without labels", dir -> train(goodData, dir, "--condition", "labels")
+                        .names(goodData, "has no labels", "--condition labels needs them")),
+                new Case("sample: --label on a run that is not conditional", dir -> workflow("sample", dir, "--label", "1")
+                        .names("--label 1", "not a conditional model", "--condition labels")),
+                new Case("train --resume: --beta changes the objective", dir -> {
+                    Path run = copyRun(dir);
+                    return new Invocation("train", "--resume", run.toString(), "--epochs", "2", "--beta", "2")
+                            .names("cannot change on --resume", "config.json");
+                }),
+                new Case("train --resume: config.json records an unknown KL schedule", dir -> {
+                    Path run = copyRun(dir);
+                    Path config = run.resolve("config.json");
+                    ObjectNode node = (ObjectNode) JSON.readTree(config.toFile());
+                    ((ObjectNode) node.path("training")).put("kl_schedule", "wobbly:2");
+                    Files.writeString(config, JSON.writeValueAsString(node));
+                    return new Invocation("train", "--resume", run.toString(), "--epochs", "2")
+                            .names(config, "training", "bad recorded objective", "'wobbly:2'");
+                }));
+    }
+
+    private static List<Case> workflowCases() {
+        List<Case> cases = new ArrayList<>();
+        for (String command : List.of("diagnose", "score", "reconstruct", "encode", "interpolate")) {
+            cases.add(new Case(command + ": --run that does not exist", dir -> {
+                Path run = dir.resolve("no-run");
+                return new Invocation(command, "--run", run.toString()).names(run, "run directory not found");
+            }));
+            cases.add(new Case(command + ": --data of 14x14 images (wrong image size)", dir -> {
+                Path file = write(dir, "small-images-idx3-ubyte.gz", gzip(idx(0x08, new int[] {4, 14, 14}, new byte[4 * 196])));
+                return new Invocation(command, "--run", copyRun(dir).toString(), "--data", file.toString())
+                        .names(file, "196 features", "784");
+            }));
+            cases.add(new Case(command + ": --split nope", dir -> new Invocation(command, "--run", copyRun(dir).toString(),
+                    "--split", "nope").names("--split must be test, valid or train", "'nope'")));
+            cases.add(new Case(command + ": missing --run (usage error)", dir -> new Invocation(command)
+                    .usage().names("Missing required option", "--run")));
+        }
+        cases.addAll(List.of(
+                new Case("score: --quantile 1.5", dir -> workflow("score", dir, "--quantile", "1.5")
+                        .names("--quantile must be between 0 and 1", "1.5")),
+                new Case("score: --quantile 0", dir -> workflow("score", dir, "--quantile", "0")
+                        .names("--quantile must be between 0 and 1")),
+                new Case("score: --k 0", dir -> workflow("score", dir, "--k", "0").names("--k must be at least 1", "got 0")),
+                new Case("score: --by nope", dir -> workflow("score", dir, "--by", "nope")
+                        .names("--by must be neg_elbo, nll or recon_logprob", "'nope'")),
+                new Case("score: --fit-limit 0", dir -> workflow("score", dir, "--fit-limit", "0")
+                        .names("--fit-limit must be at least 1")),
+                new Case("score: --out with another extension", dir -> {
+                    Path out = dir.resolve("scores.txt");
+                    return workflow("score", dir, "--out", out.toString()).names(out, "must end in .csv");
+                }),
+                new Case("score: --out an existing folder", dir -> {
+                    Path out = Files.createDirectories(dir.resolve("scores.csv"));
+                    return workflow("score", dir, "--out", out.toString()).names(out, "is a folder");
+                }),
+                new Case("reconstruct: --n 0", dir -> workflow("reconstruct", dir, "--n", "0").names("--n must be at least 1")),
+                new Case("reconstruct: --columns 0", dir -> workflow("reconstruct", dir, "--columns", "0")
+                        .names("--columns must be at least 1")),
+                new Case("reconstruct: --out with another extension", dir -> {
+                    Path out = dir.resolve("rec.json");
+                    return workflow("reconstruct", dir, "--out", out.toString()).names(out, "must end in .csv, .npy");
+                }),
+                new Case("reconstruct: --png under a regular file", dir -> {
+                    Path file = writeText(dir, "notes.txt", "a file, not a folder\n");
+                    Path png = file.resolve("rec.png");
+                    return workflow("reconstruct", dir, "--png", png.toString()).names(png, "not a folder");
+                }),
+                new Case("encode: --out with another extension", dir -> {
+                    Path out = dir.resolve("codes.parquet");
+                    return workflow("encode", dir, "--out", out.toString()).names(out, "must end in .csv, .npz, .npy");
+                }),
+                new Case("encode: --data NPY truncated", dir -> {
+                    Path file = write(dir, "test.npy", npy("|u1", false, "(2, 784)", new byte[784]));
+                    return workflow("encode", dir, "--data", file.toString()).names(file, "truncated", "expected 1568 bytes");
+                }),
+                new Case("interpolate: --from outside the split", dir -> workflow("interpolate", dir, "--from", "1000")
+                        .names("--from/--to 1000 is not a record of the test split", "20 records (0 to 19)")),
+                new Case("interpolate: --to -1", dir -> workflow("interpolate", dir, "--to", "-1")
+                        .names("--from/--to -1 is not a record")),
+                new Case("interpolate: --steps 1", dir -> workflow("interpolate", dir, "--steps", "1")
+                        .names("--steps must be at least 2", "got 1")),
+                new Case("interpolate: --method nope", dir -> workflow("interpolate", dir, "--method", "nope")
+                        .names("--method must be linear, spherical or both", "'nope'")),
+                new Case("interpolate: --out a PNG", dir -> {
+                    Path out = dir.resolve("path.png");
+                    return workflow("interpolate", dir, "--out", out.toString()).names(out, "must end in .npy");
+                })));
+        return cases;
+    }
+
+    /** A workflow command on a copy of the trained run. */
+    private static Invocation workflow(String command, Path dir, String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of(command, "--run", copyRun(dir).toString()));
+        args.addAll(List.of(options));
+        return new Invocation(args.toArray(String[]::new));
     }
 
     // ---- running and judging one case ---------------------------------------------------------

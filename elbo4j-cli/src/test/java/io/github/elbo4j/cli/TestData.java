@@ -32,6 +32,34 @@ final class TestData {
         return bytes.toByteArray();
     }
 
+    /** Gzipped IDX bytes (type ubyte, 1 dimension) of class labels. */
+    static byte[] labelsIdx(int[] labels) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(bytes))) {
+            out.writeInt(0x00000801);
+            out.writeInt(labels.length);
+            for (int label : labels) {
+                out.writeByte(label);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A folder with train/valid/test IDX image and label files of procedural shapes. */
+    static Path labelledShapesFolder(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        String[] splits = {"train", "valid", "test"};
+        int[] sizes = {400, 100, 100};
+        for (int s = 0; s < splits.length; s++) {
+            Dataset shapes = Shapes.generate(sizes[s], s + 1);
+            Files.write(dir.resolve(splits[s] + "-images-idx3-ubyte.gz"), idx(shapes));
+            Files.write(dir.resolve(splits[s] + "-labels-idx1-ubyte.gz"), labelsIdx(shapes.labels()));
+        }
+        return dir;
+    }
+
     /** A folder with train/valid/test IDX files of procedural shapes. */
     static Path shapesFolder(Path dir) throws IOException {
         Files.createDirectories(dir);

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Everything needed to continue training exactly: parameters, Adam moments and step count, and
- * the {@link TrainingPosition}. Random draws need no saved state because they are pure functions
+ * Everything needed to continue training exactly: parameters, Adam moments and step count, the
+ * {@link TrainingPosition}, and the objective with its KL schedule position. Random draws need no saved state because they are pure functions
  * of the seed and the position (see {@link Seeds}). Stored as safetensors with the position in
  * its metadata (doubles as decimal strings, which round-trip exactly), and written atomically.
  *
@@ -16,9 +16,15 @@ import java.util.Map;
  * @param adamFirstMoment Adam m
  * @param adamSecondMoment Adam v
  * @param adamStep Adam t
+ * @param objective {@link TrainingObjective#describe()} of the run's objective, so that a resume
+ *     under another objective is refused (checkpoints from before objectives existed read as the
+ *     plain ELBO)
+ * @param klWeight the KL weight w = β·a(t) of the last step taken: the schedule's position (it is
+ *     a pure function of the step, recorded so that the checkpoint can be inspected on its own)
  */
 public record Checkpoint(
-        TrainingPosition position, float[] parameters, float[] adamFirstMoment, float[] adamSecondMoment, long adamStep) {
+        TrainingPosition position, float[] parameters, float[] adamFirstMoment, float[] adamSecondMoment, long adamStep,
+        String objective, double klWeight) {
 
     /** Atomically writes the checkpoint; refuses non-finite parameters so none reach the disk. */
     public void write(Path file) {
@@ -48,6 +54,8 @@ public record Checkpoint(
         metadata.put("skipped_steps", Long.toString(p.skippedSteps()));
         metadata.put("rollbacks", Integer.toString(p.rollbacks()));
         metadata.put("adam_step", Long.toString(adamStep));
+        metadata.put("objective", objective);
+        metadata.put("kl_weight", Double.toString(klWeight));
         Safetensors.write(file, tensors, metadata);
     }
 
@@ -79,7 +87,9 @@ public record Checkpoint(
                     Double.parseDouble(meta.get("epoch_seconds")),
                     Long.parseLong(meta.get("skipped_steps")),
                     Integer.parseInt(meta.get("rollbacks")));
-            return new Checkpoint(position, parameters, m, v, Long.parseLong(meta.get("adam_step")));
+            return new Checkpoint(position, parameters, m, v, Long.parseLong(meta.get("adam_step")),
+                    meta.getOrDefault("objective", TrainingObjective.ELBO.describe()),
+                    Double.parseDouble(meta.getOrDefault("kl_weight", "1.0")));
         } catch (NumberFormatException | NullPointerException e) {
             throw new DataException(file, "__metadata__", "missing or malformed training position");
         }

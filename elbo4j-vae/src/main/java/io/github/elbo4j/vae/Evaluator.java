@@ -9,6 +9,9 @@ import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.Normal;
 import io.github.elbo4j.elbo.AnalyticKlElbo;
+import io.github.elbo4j.elbo.ElboEstimator;
+import io.github.elbo4j.elbo.MonteCarloElbo;
+import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.elbo.ElboTerms;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
 import io.github.elbo4j.kl.KlDivergence;
@@ -38,7 +41,8 @@ public final class Evaluator {
 
     /**
      * An evaluator whose temporaries live in sub-scopes of {@code manager}; chunks of examples are
-     * spread over {@code workers}, each decoding at most {@code maxParticleRows} rows at once.
+     * spread over {@code workers}, each decoding at most {@code maxParticleRows} rows at once (MLP
+     * rows; a convolutional model decodes proportionally fewer, see {@link VaeConfig#decoderRowCost}).
      */
     public Evaluator(VaeModel model, NDManager manager, int maxParticleRows, Workers workers) {
         if (maxParticleRows < 1) {
@@ -46,7 +50,8 @@ public final class Evaluator {
         }
         this.model = model;
         this.manager = manager;
-        this.maxParticleRows = maxParticleRows;
+        // A convolutional decoder row holds far more activations than an MLP row: scale the budget.
+        this.maxParticleRows = Math.max(1, maxParticleRows / model.config().decoderRowCost());
         this.workers = workers;
         this.uploads = new TensorUpload[workers.count()];
         for (int w = 0; w < uploads.length; w++) {
@@ -84,19 +89,28 @@ public final class Evaluator {
 
     /** Dataset means of the single-sample analytic-KL ELBO, its terms, and encoder statistics. */
     public ElboSummary elbo(Dataset data, long seed) {
+        return elbo(data, seed, ProgressListener.NONE);
+    }
+
+    /** As {@link #elbo(Dataset, long)}, reporting examples done to {@code progress}. */
+    public ElboSummary elbo(Dataset data, long seed, ProgressListener progress) {
         int latent = model.config().latent();
-        AnalyticKlElbo estimator = new AnalyticKlElbo(1);
-        int chunks = (data.rows() + ELBO_BATCH - 1) / ELBO_BATCH;
+        // Against a VampPrior the KL has no closed form: one-sample Monte Carlo, and no per-dimension KL.
+        boolean normalPrior = model.config().prior() == Prior.NORMAL;
+        ElboEstimator estimator = normalPrior ? new AnalyticKlElbo(1) : new MonteCarloElbo(1);
+        int batch = Math.min(ELBO_BATCH, maxParticleRows);
+        int chunks = (data.rows() + batch - 1) / batch;
         // Per-chunk partial sums, reduced in chunk order so the result does not depend on workers.
         double[][] partial = new double[chunks][];
-        forEachChunk(data, ELBO_BATCH, ProgressListener.NONE, (scope, network, x, upload, from, to) -> {
+        forEachChunk(data, batch, progress, (scope, network, x, upload, from, to) -> {
             DiagonalNormal posterior = network.encode(x);
             NDArray noise = upload.upload(scope, GaussianNoise.perExample(1, from, to, latent, seed),
                     new Shape(1, to - from, latent));
             ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
-            NDArray perDimension = KlDivergence.kl(
-                    new Normal(posterior.loc(), posterior.scale()),
-                    new Normal(posterior.loc().zerosLike(), posterior.loc().onesLike()));
+            NDArray perDimension = normalPrior
+                    ? KlDivergence.kl(new Normal(posterior.loc(), posterior.scale()),
+                            new Normal(posterior.loc().zerosLike(), posterior.loc().onesLike()))
+                    : posterior.loc().zerosLike().add(SpecialFunctions.scalar(posterior.loc(), Double.NaN));
             float[] sums = NDArrays.concat(new NDList(
                     NDArrays.stack(new NDList(terms.elbo().sum(), terms.reconstruction().sum(), terms.kl().sum())),
                     perDimension.sum(new int[] {0}))).toFloatArray();
@@ -109,7 +123,7 @@ public final class Evaluator {
                 chunk[3 + latent + i % latent] += means[i];
                 chunk[3 + 2 * latent + i % latent] += (double) means[i] * means[i];
             }
-            partial[from / ELBO_BATCH] = chunk;
+            partial[from / batch] = chunk;
         });
         double[] total = new double[3 + 3 * latent];
         for (double[] chunk : partial) {
@@ -149,6 +163,41 @@ public final class Evaluator {
         return result;
     }
 
+    /**
+     * Per-example terms from K samples z_k ~ q(z|x), in dataset order (the same noise as
+     * {@link #importanceWeightedLogLikelihood}): {@code [0]} the IWAE-K bound
+     * log (1/K) Σ_k p(x, z_k)/q(z_k|x), {@code [1]} the reconstruction log-probability
+     * (1/K) Σ_k log p(x|z_k), {@code [2]} the analytic KL(q(z|x) ‖ p(z)); so
+     * ELBO = [1] − [2] (a K-sample estimate of E_q[log p(x|z)] with exact KL).
+     */
+    public double[][] perExampleTerms(Dataset data, int k, long seed, ProgressListener progress) {
+        if (k < 1) {
+            throw new IllegalArgumentException("--k must be at least 1, got " + k);
+        }
+        int latent = model.config().latent();
+        ImportanceWeightedElbo estimator = new ImportanceWeightedElbo(k);
+        double[][] result = new double[3][data.rows()];
+        forEachChunk(data, Math.max(1, maxParticleRows / k), progress, (scope, network, x, upload, from, to) -> {
+            NDArray noise = upload.upload(scope, GaussianNoise.perExample(k, from, to, latent, seed),
+                    new Shape(k, to - from, latent));
+            DiagonalNormal posterior = network.encode(x);
+            ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
+            float[][] columns = {
+                terms.elbo().toFloatArray(),
+                terms.reconstruction().toFloatArray(),
+                model.config().prior() == Prior.NORMAL
+                        ? KlDivergence.kl(posterior, network.prior()).toFloatArray()
+                        : terms.kl().toFloatArray()
+            };
+            for (int c = 0; c < columns.length; c++) {
+                for (int i = 0; i < columns[c].length; i++) {
+                    result[c][from + i] = columns[c][i];
+                }
+            }
+        });
+        return result;
+    }
+
     /** Work on one chunk of examples {@code [from, to)}, uploaded as {@code x}. */
     @FunctionalInterface
     private interface ChunkTask {
@@ -168,7 +217,7 @@ public final class Evaluator {
                 try (NDManager scope = manager.newSubManager()) {
                     NDArray x = upload.upload(scope, data.values(), from * features, (to - from) * features,
                             new Shape(to - from, features));
-                    task.run(scope, model.bind(scope), x, upload, from, to);
+                    task.run(scope, Conditions.bind(model, scope, data, from, to, upload), x, upload, from, to);
                 }
                 long finished = done.addAndGet(to - from);
                 synchronized (progress) {

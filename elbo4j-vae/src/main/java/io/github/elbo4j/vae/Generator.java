@@ -6,23 +6,73 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Generates data from a trained VAE: z ~ p(z) = N(0, I), then the mean of p(x|z) (Bernoulli
- * probabilities or the Gaussian mean), which is what image grids show.
+ * probabilities or the Gaussian mean), which is what image grids show (under a VampPrior, z comes
+ * from a uniformly chosen component q(z|u_n)). A conditional model decodes
+ * p(x|z, c) for a requested class c.
  */
 public final class Generator {
 
     private Generator() {}
 
-    /** {@code n} decoded prior samples, one row of {@code inputSize} values each. */
+    /**
+     * {@code n} decoded prior samples, one row of {@code inputSize} values each; a conditional
+     * model's samples cycle through its classes (sample i has class i mod C).
+     */
     public static float[][] samplePrior(VaeModel model, NDManager manager, int n, long seed) {
+        int[] labels = null;
+        if (model.config().conditional()) {
+            labels = new int[Math.max(0, n)];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = i % model.config().conditions();
+            }
+        }
+        return sample(model, manager, n, labels, seed);
+    }
+
+    /** One decoded prior sample of a conditional model per entry of {@code labels}, of that class. */
+    public static float[][] sampleConditional(VaeModel model, NDManager manager, int[] labels, long seed) {
+        if (!model.config().conditional()) {
+            throw new IllegalArgumentException("the model is not conditional; sample without --label");
+        }
+        return sample(model, manager, labels.length, labels, seed);
+    }
+
+    /** z_i = μ_{c_i} + σ_{c_i} ε_i with components c_i uniform on the pseudo-inputs, drawn from the seed. */
+    private static float[] vampDraws(VaeNetwork network, float[] noise, int n, int latent, long seed) {
+        VampPrior prior = (VampPrior) network.prior();
+        float[] loc = prior.components().loc().toFloatArray();
+        float[] scale = prior.components().scale().toFloatArray();
+        int components = loc.length / latent;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(Seeds.derive(seed, Seeds.Stream.SAMPLE, 1));
+        float[] z = new float[n * latent];
+        for (int i = 0; i < n; i++) {
+            int c = random.nextInt(components);
+            for (int j = 0; j < latent; j++) {
+                z[i * latent + j] = loc[c * latent + j] + scale[c * latent + j] * noise[i * latent + j];
+            }
+        }
+        return z;
+    }
+
+    private static float[][] sample(VaeModel model, NDManager manager, int n, int[] labels, long seed) {
         if (n < 1) {
             throw new IllegalArgumentException("--n must be at least 1, got " + n);
         }
         int features = model.config().inputSize();
         try (NDManager scope = manager.newSubManager()) {
             int latent = model.config().latent();
-            NDArray z = new TensorUpload().upload(scope,
-                    GaussianNoise.standardNormal(n * latent, Seeds.derive(seed, Seeds.Stream.SAMPLE, 0)), new Shape(n, latent));
-            float[] flat = model.bind(scope).decodeMean(z).toFloatArray();
+            float[] draws = GaussianNoise.standardNormal(n * latent, Seeds.derive(seed, Seeds.Stream.SAMPLE, 0));
+            VaeNetwork network = model.bind(scope);
+            if (model.config().prior() == Prior.VAMP) {
+                draws = vampDraws(network, draws, n, latent, seed);
+            }
+            NDArray z = new TensorUpload().upload(scope, draws, new Shape(n, latent));
+            if (labels != null) {
+                int classes = model.config().conditions();
+                network = network.conditioned(new TensorUpload().upload(scope,
+                        Conditions.oneHot(labels, null, 0, n, classes), new Shape(n, classes)));
+            }
+            float[] flat = network.decodeMean(z).toFloatArray();
             float[][] rows = new float[n][features];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(flat, i * features, rows[i], 0, features);

@@ -8,14 +8,44 @@ public enum Likelihood {
     /** Independent Bernoulli per feature; the decoder outputs logits. Data must lie in [0, 1]. */
     BERNOULLI,
     /** Independent Gaussian per feature with a fixed, configured σ; the decoder outputs the mean. */
-    GAUSSIAN;
+    GAUSSIAN,
+    /**
+     * Independent Gaussian per feature with one learned σ shared by all features (weight
+     * {@code decoder.log_scale} of shape [1], log σ, starting at the configured σ).
+     */
+    GAUSSIAN_LEARNED,
+    /**
+     * Independent Gaussian per feature with a learned σ_j per feature (weight
+     * {@code decoder.log_scale} of shape [features], log σ_j, starting at the configured σ).
+     */
+    GAUSSIAN_PER_FEATURE;
 
-    /** The lower-case name used on the command line and in {@code model.json}. */
+    /**
+     * Smallest learned σ: log σ is floored at log(0.001) so that a feature that never varies (an
+     * always-black pixel) cannot drive its density to infinity.
+     */
+    public static final double MIN_LEARNED_SCALE = 1e-3;
+
+    /** The lower-case name used on the command line and in {@code model.json}, e.g. {@code gaussian-learned}. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** Parses {@code bernoulli} or {@code gaussian} (case-insensitive). */
+    /** Whether p(x|z) is Gaussian (the decoder outputs the mean). */
+    public boolean gaussian() {
+        return this != BERNOULLI;
+    }
+
+    /** Number of learned log σ values: 0 (fixed σ or Bernoulli), 1 (global) or {@code features}. */
+    public int learnedScales(int features) {
+        return switch (this) {
+            case GAUSSIAN_LEARNED -> 1;
+            case GAUSSIAN_PER_FEATURE -> features;
+            default -> 0;
+        };
+    }
+
+    /** Parses {@code bernoulli}, {@code gaussian}, {@code gaussian-learned} or {@code gaussian-per-feature}. */
     public static Likelihood parse(String text) {
         for (Likelihood l : values()) {
             if (l.id().equalsIgnoreCase(text.trim())) {

@@ -13,7 +13,7 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Writes NumPy {@code .npz} archives: a zip with one {@code NAME.npy} (format 1.0, little-endian
- * {@code <f4}, C order) per tensor, readable by {@code numpy.load}.
+ * {@code <f4}, C order) per tensor, readable by {@code numpy.load}; and single {@code .npy} files.
  */
 public final class NpzWriter {
 
@@ -35,7 +35,7 @@ public final class NpzWriter {
     }
 
     /** One tensor as {@code .npy} bytes. */
-    static byte[] npy(Tensor tensor) {
+    public static byte[] npy(Tensor tensor) {
         StringJoiner shape = new StringJoiner(", ", "(", tensor.shape().length == 1 ? ",)" : ")");
         for (long d : tensor.shape()) {
             shape.add(Long.toString(d));

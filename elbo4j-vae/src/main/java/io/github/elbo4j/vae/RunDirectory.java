@@ -143,7 +143,16 @@ public final class RunDirectory {
         ObjectNode node = JSON.createObjectNode();
         node.put("format", "elbo4j-vae");
         node.put("format_version", 1);
-        node.put("architecture", "mlp");
+        node.put("architecture", config.architecture().id());
+        if (config.architecture() == Architecture.CONV) {
+            ArrayNode channels = node.putArray("channels");
+            for (int c : config.channels()) {
+                channels.add(c);
+            }
+            node.put("conv", "Conv2d kernel " + Architecture.KERNEL + ", stride " + Architecture.STRIDE + ", padding "
+                    + Architecture.PADDING + " per layer, then the hidden layers; the decoder mirrors it with"
+                    + " ConvTranspose2d (output padding restores odd sizes); images channel-last [H, W, C]");
+        }
         ArrayNode input = node.putArray("input_shape");
         for (int d : config.inputShape()) {
             input.add(d);
@@ -155,10 +164,27 @@ public final class RunDirectory {
         node.put("latent", config.latent());
         node.put("activation", config.activation().id());
         node.put("likelihood", config.likelihood().id());
-        if (config.likelihood() == Likelihood.GAUSSIAN) {
+        if (config.likelihood().gaussian()) {
             node.put("gaussian_scale", config.gaussianScale());
+            node.put("gaussian_scale_mode", switch (config.likelihood()) {
+                case GAUSSIAN_LEARNED -> "learned global sigma: decoder.log_scale [1] holds log sigma (floor "
+                        + Likelihood.MIN_LEARNED_SCALE + "), gaussian_scale is its initial value";
+                case GAUSSIAN_PER_FEATURE -> "learned sigma per feature: decoder.log_scale [features] holds log sigma"
+                        + " (floor " + Likelihood.MIN_LEARNED_SCALE + "), gaussian_scale is its initial value";
+                default -> "fixed";
+            });
         }
-        node.put("prior", "standard_normal");
+        node.put("prior", config.prior() == Prior.VAMP ? "vamp" : "standard_normal");
+        if (config.prior() == Prior.VAMP) {
+            node.put("pseudo_inputs", config.pseudoInputs());
+            node.put("prior_description", "uniform mixture of the encoder's posteriors at prior.pseudo_inputs"
+                    + " (clamped to [0, 1]); KL by Monte Carlo");
+        }
+        if (config.conditional()) {
+            node.put("conditions", config.conditions());
+            node.put("condition_input", "one-hot label appended to the encoder input (after x) and to the"
+                    + " decoder input (after z)");
+        }
         node.put("encoder_scale_output", "log_var");
         node.put("decoder_output", config.likelihood() == Likelihood.BERNOULLI ? "logits" : "mean");
         node.put("weight_layout", "[out, in], y = x W^T + b (PyTorch Linear)");
@@ -188,6 +214,14 @@ public final class RunDirectory {
                     .latent(node.path("latent").asInt(0))
                     .activation(Activation.parse(node.path("activation").asText("")))
                     .likelihood(Likelihood.parse(node.path("likelihood").asText("")));
+            if (node.path("architecture").asText("mlp").equals("conv")) {
+                b.conv(ints(file, node, "channels"));
+            }
+            String prior = node.path("prior").asText("standard_normal");
+            b.prior(prior.equals("standard_normal") ? Prior.NORMAL : Prior.parse(prior), node.path("pseudo_inputs").asInt(0));
+            if (node.has("conditions")) {
+                b.conditions(node.path("conditions").asInt(-1));
+            }
             if (node.has("gaussian_scale")) {
                 b.gaussianScale(node.path("gaussian_scale").asDouble());
             }

@@ -4,13 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
-import io.github.elbo4j.elbo.AnalyticKlElbo;
 import io.github.elbo4j.optim.Adam;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Trains a VAE by maximizing the reparameterized single-sample ELBO with analytic KL,
- * ELBO(x) = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)), with Adam on minibatches (loss = −mean ELBO).
+ * Trains a VAE by maximizing a {@link TrainingObjective} — by default the reparameterized
+ * single-sample ELBO with analytic KL, ELBO(x) = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)); optionally
+ * with a KL weight β·a(t) (β-VAE, KL annealing), free bits, or the IWAE bound — with Adam on
+ * minibatches (loss = −mean objective). The {@code elbo}, {@code recon} and {@code kl} columns of
+ * the metrics are always the plain ELBO's terms (β = 1, no free bits); {@code beta} is the KL
+ * weight β·a(t) of the epoch's last step.
  *
  * <p>Steps run on the calling thread (see {@link ElboStep}); the validation pass is spread over
  * {@code validationWorkers} threads. Every epoch ends with a validation ELBO, a
@@ -36,6 +39,8 @@ public final class Trainer {
     private final TrainingListener listener;
     private final int validationWorkers;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    /** Steps per epoch of the run in progress (the KL schedule's time unit). */
+    private int stepsPerEpoch = 1;
 
     /** A trainer whose validation pass runs on {@code validationWorkers} threads. */
     public Trainer(TrainingConfig config, TrainingListener listener, int validationWorkers) {
@@ -47,6 +52,17 @@ public final class Trainer {
     /** A single-threaded trainer. */
     public Trainer(TrainingConfig config, TrainingListener listener) {
         this(config, listener, 1);
+    }
+
+    /**
+     * Refuses a training configuration the model cannot take (free bits need the per-dimension KL
+     * of the normal prior), before anything is created.
+     */
+    public static void requireCompatible(VaeConfig model, TrainingConfig training) {
+        if (training.objective().freeBits() > 0 && model.prior() != Prior.NORMAL) {
+            throw new IllegalArgumentException("--free-bits floors the per-dimension KL against N(0, I);"
+                    + " it needs --prior normal");
+        }
     }
 
     /** Asks a running {@link #train} to stop at the next step boundary (thread-safe). */
@@ -61,6 +77,16 @@ public final class Trainer {
      */
     public TrainingResult train(VaeModel model, Dataset train, Dataset valid, RunDirectory run, Checkpoint resume) {
         RunState state = new RunState(resume == null ? TrainingPosition.start(config.learningRate()) : resume.position());
+        TrainingObjective objective = config.objective();
+        if (resume != null && !resume.objective().equals(objective.describe())) {
+            throw new IllegalArgumentException("the checkpoint was trained with the objective '" + resume.objective()
+                    + "' but this run asks for '" + objective.describe() + "'; resume with the run's own objective");
+        }
+        requireCompatible(model.config(), config);
+        if (resume == null && model.config().prior() == Prior.VAMP) {
+            // A fresh run's pseudo-inputs start at training records, where the data posteriors are.
+            model.initializePseudoInputs(train, Seeds.derive(config.seed(), Seeds.Stream.INIT, 1));
+        }
         if (resume != null) {
             model.setParameterValues(resume.parameters());
         }
@@ -70,10 +96,11 @@ public final class Trainer {
             if (resume != null) {
                 adam.restore(resume.adamFirstMoment(), resume.adamSecondMoment(), resume.adamStep());
             }
-            ElboStep elbo = new ElboStep(model, new AnalyticKlElbo(1));
+            ElboStep elbo = new ElboStep(model, objective);
             Evaluator validator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, workers);
             int stepsPerEpoch = (train.rows() + config.batchSize() - 1) / config.batchSize();
             listener.onStart((long) stepsPerEpoch * config.epochs(), state.step);
+            this.stepsPerEpoch = stepsPerEpoch;
             Checkpoint lastGood = snapshot(state, model, adam);
             double lastElbo = Double.NaN;
             double lastValid = Double.NaN;
@@ -100,7 +127,10 @@ public final class Trainer {
                     long start = System.nanoTime();
                     int from = state.batchesIntoEpoch * config.batchSize();
                     int to = Math.min(train.rows(), from + config.batchSize());
-                    double batchElbo = step(elbo, adam, model, state, Batching.gather(train, order, from, to), to - from);
+                    float[] condition = model.config().conditional()
+                            ? Conditions.oneHot(train.labels(), order, from, to, model.config().conditions()) : null;
+                    double batchElbo = step(elbo, adam, model, state, Batching.gather(train, order, from, to), condition,
+                            to - from);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     state.epochSeconds += seconds;
                     trainingSeconds += seconds;
@@ -133,7 +163,7 @@ public final class Trainer {
                     state.bestValidElbo = lastValid;
                 }
                 EpochMetrics metrics = new EpochMetrics(epoch, state.step, lastElbo, state.epochRecon / examples,
-                        state.epochKl / examples, 1.0, state.learningRate, lastValid, state.elapsedSeconds,
+                        state.epochKl / examples, klWeightBefore(state.step), state.learningRate, lastValid, state.elapsedSeconds,
                         train.rows() / state.epochSeconds, ResidentMemory.megabytes());
                 state.completeEpoch();
                 lastGood = snapshot(state, model, adam);
@@ -156,13 +186,15 @@ public final class Trainer {
     }
 
     /** One optimizer step; returns the batch's summed ELBO (non-finite when the step was skipped). */
-    private double step(ElboStep elbo, Adam adam, VaeModel model, RunState state, float[] batch, int rows) {
-        float[] noise = GaussianNoise.standardNormal(
-                rows * model.config().latent(), Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, state.step));
+    private double step(ElboStep elbo, Adam adam, VaeModel model, RunState state, float[] batch, float[] condition,
+            int rows) {
+        float[] noise = GaussianNoise.standardNormal(config.objective().particles() * rows * model.config().latent(),
+                Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, state.step));
+        double klWeight = config.objective().klWeight(state.step, stepsPerEpoch);
         state.step++;
         state.batchesIntoEpoch++;
         try (NDManager scope = model.parameters().getManager().newSubManager()) {
-            ElboStep.Result result = elbo.compute(batch, noise, rows, scope);
+            ElboStep.Result result = elbo.compute(batch, noise, rows, klWeight, condition, scope);
             NDArray gradient = result.gradient();
             if (!Double.isFinite(result.elbo()) || !Float.isFinite(gradient.sum().getFloat())) {
                 state.skippedSteps++;
@@ -198,9 +230,15 @@ public final class Trainer {
         return state;
     }
 
-    private static Checkpoint snapshot(RunState state, VaeModel model, Adam adam) {
+    private Checkpoint snapshot(RunState state, VaeModel model, Adam adam) {
         return new Checkpoint(state.position(), model.parameterValues(),
-                adam.firstMoment().toFloatArray(), adam.secondMoment().toFloatArray(), adam.step());
+                adam.firstMoment().toFloatArray(), adam.secondMoment().toFloatArray(), adam.step(),
+                config.objective().describe(), klWeightBefore(state.step));
+    }
+
+    /** The KL weight of the last step taken before {@code step} (of the first step when none was). */
+    private double klWeightBefore(long step) {
+        return config.objective().klWeight(Math.max(0, step - 1), stepsPerEpoch);
     }
 
     /** The mutable counterpart of {@link TrainingPosition} while a run is in progress. */

@@ -12,6 +12,14 @@ import java.util.Arrays;
  * @param activation hidden nonlinearity
  * @param likelihood observation model
  * @param gaussianScale σ of the fixed-scale Gaussian likelihood (ignored for Bernoulli)
+ * @param conditions number of condition classes C of a conditional VAE (Sohn et al. 2015,
+ *     "Learning Structured Output Representation using Deep Conditional Generative Models"): a
+ *     one-hot class vector c is appended to the encoder's input, q(z|x, c), and to the decoder's,
+ *     p(x|z, c), with the prior N(0, I); 0 for an unconditional VAE
+ * @param prior p(z): N(0, I) or the VampPrior
+ * @param pseudoInputs number N of VampPrior pseudo-inputs (0 for the normal prior)
+ * @param architecture MLP or convolutional encoder and decoder
+ * @param channels channels of the convolutional layers, first to last (empty for the MLP)
  */
 public record VaeConfig(
         int[] inputShape,
@@ -19,12 +27,18 @@ public record VaeConfig(
         int latent,
         Activation activation,
         Likelihood likelihood,
-        double gaussianScale) {
+        double gaussianScale,
+        int conditions,
+        Prior prior,
+        int pseudoInputs,
+        Architecture architecture,
+        int[] channels) {
 
     /** Validates and defensively copies. */
     public VaeConfig {
         inputShape = inputShape.clone();
         hidden = hidden.clone();
+        channels = channels.clone();
     }
 
     /** Number of input features (product of {@link #inputShape()}). */
@@ -34,6 +48,62 @@ public record VaeConfig(
             n *= d;
         }
         return n;
+    }
+
+    /** Whether the model is conditioned on a class ({@link #conditions()} &gt; 0). */
+    public boolean conditional() {
+        return conditions > 0;
+    }
+
+    @Override
+    public int[] channels() {
+        return channels.clone();
+    }
+
+    /** Image channels C of a convolutional model: the third dimension of [H, W, C], else 1. */
+    public int imageChannels() {
+        return inputShape.length == 3 ? inputShape[2] : 1;
+    }
+
+    /** The spatial size [H_L, W_L] after the last convolution of a convolutional model. */
+    public int[] convolvedSize() {
+        int h = inputShape[0];
+        int w = inputShape[1];
+        for (int i = 0; i < channels.length; i++) {
+            h = Architecture.convolved(h);
+            w = Architecture.convolved(w);
+        }
+        return new int[] {h, w};
+    }
+
+    /**
+     * The activation memory of one decoded row relative to an MLP row, for the evaluator's memory
+     * budget: 1 for the MLP; for the convolutional decoder, the floats its transposed convolutions
+     * hold per row (about four copies of each zero-upsampled, padded input) over 2,000.
+     */
+    public int decoderRowCost() {
+        if (architecture == Architecture.MLP) {
+            return 1;
+        }
+        int[][] sizes = new int[channels.length + 1][];
+        sizes[0] = new int[] {inputShape[0], inputShape[1]};
+        for (int i = 0; i < channels.length; i++) {
+            sizes[i + 1] = new int[] {Architecture.convolved(sizes[i][0]), Architecture.convolved(sizes[i][1])};
+        }
+        long floats = 0;
+        for (int i = 0; i < channels.length; i++) {
+            floats += 4L * channels[i] * (2L * sizes[i + 1][0] + 3) * (2L * sizes[i + 1][1] + 3);
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (floats + 1999) / 2000));
+    }
+
+    /** Features entering the fully connected part: the input size (MLP) or C_L·H_L·W_L (conv). */
+    public int denseInputSize() {
+        if (architecture == Architecture.MLP) {
+            return inputSize();
+        }
+        int[] size = convolvedSize();
+        return channels[channels.length - 1] * size[0] * size[1];
     }
 
     @Override
@@ -54,19 +124,27 @@ public record VaeConfig(
                 && latent == c.latent
                 && activation == c.activation
                 && likelihood == c.likelihood
-                && Double.compare(gaussianScale, c.gaussianScale) == 0;
+                && Double.compare(gaussianScale, c.gaussianScale) == 0
+                && conditions == c.conditions
+                && prior == c.prior
+                && pseudoInputs == c.pseudoInputs
+                && architecture == c.architecture
+                && Arrays.equals(channels, c.channels);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(inputShape) * 31 + Arrays.hashCode(hidden) * 17 + latent;
+        return Arrays.hashCode(inputShape) * 31 + Arrays.hashCode(hidden) * 17 + latent * 7 + conditions;
     }
 
     @Override
     public String toString() {
         return "VaeConfig[input=" + Arrays.toString(inputShape) + ", hidden="
                 + Arrays.toString(hidden) + ", latent=" + latent + ", activation="
-                + activation.id() + ", likelihood=" + likelihood.id() + "]";
+                + activation.id() + ", likelihood=" + likelihood.id()
+                + (conditions > 0 ? ", conditions=" + conditions : "")
+                + (prior == Prior.VAMP ? ", prior=vamp(" + pseudoInputs + ")" : "")
+                + (architecture == Architecture.CONV ? ", conv=" + Arrays.toString(channels) : "") + "]";
     }
 
     /** A builder with the defaults of the standard model (200-200 tanh, 50 latents, Bernoulli). */
@@ -82,6 +160,11 @@ public record VaeConfig(
         private Activation activation = Activation.TANH;
         private Likelihood likelihood = Likelihood.BERNOULLI;
         private double gaussianScale = 0.1;
+        private int conditions;
+        private Prior prior = Prior.NORMAL;
+        private int pseudoInputs;
+        private Architecture architecture = Architecture.MLP;
+        private int[] channels = {};
 
         public Builder inputShape(int... shape) {
             this.inputShape = shape.clone();
@@ -113,6 +196,40 @@ public record VaeConfig(
             return this;
         }
 
+        /** Number of condition classes of a conditional VAE (0: unconditional). */
+        public Builder conditions(int classes) {
+            this.conditions = classes;
+            return this;
+        }
+
+        /** A convolutional encoder and decoder with these channels per convolution, e.g. 32, 64. */
+        public Builder conv(int... channelsPerLayer) {
+            this.architecture = Architecture.CONV;
+            this.channels = channelsPerLayer.clone();
+            return this;
+        }
+
+        /** The architecture; {@code channelsPerLayer} applies to {@link Architecture#CONV} only. */
+        public Builder architecture(Architecture a, int... channelsPerLayer) {
+            this.architecture = a;
+            this.channels = a == Architecture.CONV ? channelsPerLayer.clone() : new int[0];
+            return this;
+        }
+
+        /** The VampPrior with {@code n} pseudo-inputs. */
+        public Builder vampPrior(int n) {
+            this.prior = Prior.VAMP;
+            this.pseudoInputs = n;
+            return this;
+        }
+
+        /** The prior, with {@code n} pseudo-inputs for the VampPrior (ignored for the normal prior). */
+        public Builder prior(Prior p, int n) {
+            this.prior = p;
+            this.pseudoInputs = p == Prior.VAMP ? n : 0;
+            return this;
+        }
+
         /** Validates every field with a message that says what to pass instead. */
         public VaeConfig build() {
             if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
@@ -135,7 +252,55 @@ public record VaeConfig(
                 throw new IllegalArgumentException(
                         "--gaussian-scale must be a positive number, got " + gaussianScale);
             }
-            return new VaeConfig(inputShape, hidden, latent, activation, likelihood, gaussianScale);
+            if (conditions < 0) {
+                throw new IllegalArgumentException("the number of condition classes must be ≥ 0 (0: unconditional), got "
+                        + conditions);
+            }
+            if (prior == null) {
+                throw new IllegalArgumentException("a prior is required (--prior normal or vamp)");
+            }
+            if (prior == Prior.VAMP && pseudoInputs < 1) {
+                throw new IllegalArgumentException("--pseudo-inputs must be at least 1 for --prior vamp, got " + pseudoInputs);
+            }
+            if (prior == Prior.VAMP && conditions > 0) {
+                throw new IllegalArgumentException("--prior vamp cannot be combined with --condition: the pseudo-inputs"
+                        + " would need conditions too; use --prior normal for a conditional VAE");
+            }
+            if (architecture == null) {
+                throw new IllegalArgumentException("an architecture is required (--architecture mlp or conv)");
+            }
+            if (architecture == Architecture.CONV) {
+                checkConv();
+            }
+            return new VaeConfig(inputShape, hidden, latent, activation, likelihood, gaussianScale, conditions,
+                    prior, prior == Prior.VAMP ? pseudoInputs : 0, architecture,
+                    architecture == Architecture.CONV ? channels : new int[0]);
+        }
+
+        private void checkConv() {
+            if (channels.length == 0 || Arrays.stream(channels).anyMatch(c -> c < 1)) {
+                throw new IllegalArgumentException("--channels must be positive integers such as 32,64 for"
+                        + " --architecture conv, got " + Arrays.toString(channels));
+            }
+            if (inputShape.length != 2 && inputShape.length != 3) {
+                throw new IllegalArgumentException("--architecture conv needs images of shape [H, W] or [H, W, C], got "
+                        + Arrays.toString(inputShape) + "; use --architecture mlp for other data");
+            }
+            int h = inputShape[0];
+            int w = inputShape[1];
+            for (int i = 0; i < channels.length; i++) {
+                h = Architecture.convolved(h);
+                w = Architecture.convolved(w);
+                if (h < 1 || w < 1) {
+                    throw new IllegalArgumentException("--channels " + Arrays.toString(channels) + ": " + channels.length
+                            + " stride-2 convolutions shrink " + inputShape[0] + "×" + inputShape[1]
+                            + " images below 1 pixel; use fewer convolution layers");
+                }
+            }
+            if (conditions > 0) {
+                throw new IllegalArgumentException("--architecture conv cannot be combined with --condition yet;"
+                        + " use --architecture mlp for a conditional VAE");
+            }
         }
     }
 }

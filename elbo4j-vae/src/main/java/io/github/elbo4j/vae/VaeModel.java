@@ -13,11 +13,17 @@ import java.util.SplittableRandom;
  * <p>Weight names and layouts follow DESIGN §4 ({@code [out, in]} like PyTorch {@code Linear}):
  * {@code encoder.hidden.{i}.weight|bias}, {@code encoder.loc.weight|bias},
  * {@code encoder.log_var.weight|bias} (the encoder outputs log σ²),
- * {@code decoder.hidden.{i}.weight|bias}, {@code decoder.out.weight|bias}.
+ * {@code decoder.hidden.{i}.weight|bias}, {@code decoder.out.weight|bias}, and for a learned
+ * Gaussian scale {@code decoder.log_scale} (log σ, shape [1] or [features]), for the VampPrior
+ * {@code prior.pseudo_inputs} ([N, features]).
  */
 public final class VaeModel implements AutoCloseable {
 
     private static final NDIndex EVERYTHING = new NDIndex(":");
+    /** Name of the learned log σ of a Gaussian decoder. */
+    static final String LOG_SCALE = "decoder.log_scale";
+    /** Name of the VampPrior's pseudo-inputs. */
+    static final String PSEUDO_INPUTS = "prior.pseudo_inputs";
 
     private final VaeConfig config;
     private final ParameterLayout layout;
@@ -35,20 +41,47 @@ public final class VaeModel implements AutoCloseable {
     public static ParameterLayout layoutOf(VaeConfig config) {
         ParameterLayout.Builder b = ParameterLayout.builder();
         int[] hidden = config.hidden();
-        int in = config.inputSize();
+        boolean conv = config.architecture() == Architecture.CONV;
+        int[] channels = config.channels();
+        int k = Architecture.KERNEL;
+        int previous = config.imageChannels();
+        for (int i = 0; i < channels.length; i++) {
+            b.add("encoder.conv." + i + ".weight", channels[i], previous, k, k).add("encoder.conv." + i + ".bias", channels[i]);
+            previous = channels[i];
+        }
+        // A conditional model reads the one-hot condition after x in the encoder and after z in the decoder.
+        int in = config.denseInputSize() + config.conditions();
         for (int i = 0; i < hidden.length; i++) {
             b.add("encoder.hidden." + i + ".weight", hidden[i], in).add("encoder.hidden." + i + ".bias", hidden[i]);
             in = hidden[i];
         }
         b.add("encoder.loc.weight", config.latent(), in).add("encoder.loc.bias", config.latent());
         b.add("encoder.log_var.weight", config.latent(), in).add("encoder.log_var.bias", config.latent());
-        in = config.latent();
+        in = config.latent() + config.conditions();
         for (int i = 0; i < hidden.length; i++) {
             int out = hidden[hidden.length - 1 - i];
             b.add("decoder.hidden." + i + ".weight", out, in).add("decoder.hidden." + i + ".bias", out);
             in = out;
         }
-        b.add("decoder.out.weight", config.inputSize(), in).add("decoder.out.bias", config.inputSize());
+        if (conv) {
+            int projected = config.denseInputSize();
+            b.add("decoder.project.weight", projected, in).add("decoder.project.bias", projected);
+            for (int i = channels.length - 1, j = 0; i > 0; i--, j++) {
+                b.add("decoder.deconv." + j + ".weight", channels[i], channels[i - 1], k, k)
+                        .add("decoder.deconv." + j + ".bias", channels[i - 1]);
+            }
+            b.add("decoder.out.weight", channels[0], config.imageChannels(), k, k)
+                    .add("decoder.out.bias", config.imageChannels());
+        } else {
+            b.add("decoder.out.weight", config.inputSize(), in).add("decoder.out.bias", config.inputSize());
+        }
+        int scales = config.likelihood().learnedScales(config.inputSize());
+        if (scales > 0) {
+            b.add(LOG_SCALE, scales);
+        }
+        if (config.prior() == Prior.VAMP) {
+            b.add(PSEUDO_INPUTS, config.pseudoInputs(), config.inputSize());
+        }
         return b.build();
     }
 
@@ -62,12 +95,24 @@ public final class VaeModel implements AutoCloseable {
         SplittableRandom random = new SplittableRandom(seed);
         long fanIn = 0;
         for (ParameterLayout.Entry e : layout.entries()) {
-            if (e.shape().length == 2) {
-                fanIn = e.shape()[1];
+            if (e.shape().length >= 2) {
+                // PyTorch's fan-in: all but the first dimension ([out, in] and [out, in, kh, kw]; for
+                // ConvTranspose2d's [in, out, kh, kw] that is out·kh·kw, as PyTorch computes it too).
+                fanIn = 1;
+                for (int d = 1; d < e.shape().length; d++) {
+                    fanIn *= e.shape()[d];
+                }
             }
             double bound = 1.0 / Math.sqrt(fanIn);
             for (long i = e.offset(); i < e.offset() + e.size(); i++) {
-                values[(int) i] = (float) random.nextDouble(-bound, bound);
+                // A learned scale starts at the configured σ (and draws nothing, so the other
+                // weights stay those of the fixed-σ model with the same seed).
+                values[(int) i] = switch (e.name()) {
+                    case LOG_SCALE -> (float) Math.log(config.gaussianScale());
+                    // Pseudo-inputs start as uniform noise in [0, 1], the range they are clamped to.
+                    case PSEUDO_INPUTS -> (float) random.nextDouble();
+                    default -> (float) random.nextDouble(-bound, bound);
+                };
             }
         }
         return new VaeModel(config, parent, values);
@@ -86,6 +131,32 @@ public final class VaeModel implements AutoCloseable {
                     "expected " + layoutOf(config).totalSize() + " parameters, got " + values.length);
         }
         return new VaeModel(config, parent, values);
+    }
+
+    /**
+     * Sets the VampPrior's pseudo-inputs to records of {@code data} drawn without replacement
+     * (with replacement when it has fewer records than pseudo-inputs) from {@code seed}, so that the
+     * mixture components start where the data posteriors are (the data initialization of Tomczak &amp;
+     * Welling's reference code). Note: on binarized MNIST the standard MLP still collapsed onto the
+     * VampPrior within the first two epochs, from noise and from data (see BENCHMARKS.md).
+     */
+    public void initializePseudoInputs(io.github.elbo4j.data.Dataset data, long seed) {
+        if (config.prior() != Prior.VAMP) {
+            throw new IllegalArgumentException("the model has no pseudo-inputs (--prior normal)");
+        }
+        if (data.features() != config.inputSize() || data.rows() == 0) {
+            throw new IllegalArgumentException("pseudo-inputs need records of " + config.inputSize() + " features");
+        }
+        ParameterLayout.Entry entry = layout.entries().stream()
+                .filter(e -> e.name().equals(PSEUDO_INPUTS)).findFirst().orElseThrow();
+        float[] values = parameterValues();
+        int features = config.inputSize();
+        int[] order = io.github.elbo4j.data.Batching.permutation(data.rows(), seed, 0);
+        for (int n = 0; n < config.pseudoInputs(); n++) {
+            int row = order[n % order.length];
+            System.arraycopy(data.values(), row * features, values, (int) entry.offset() + n * features, features);
+        }
+        setParameterValues(values);
     }
 
     /** The architecture. */

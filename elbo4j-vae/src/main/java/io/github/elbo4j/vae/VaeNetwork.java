@@ -1,17 +1,24 @@
 package io.github.elbo4j.vae;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import io.github.elbo4j.distributions.Bernoulli;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.distributions.StandardNormal;
 import io.github.elbo4j.elbo.LikelihoodModel;
+import io.github.elbo4j.math.SpecialFunctions;
 
 /**
  * The encoder q(z|x), the decoder p(x|z) and the prior p(z) of a {@link VaeModel}, evaluated with
- * weights bound to one computation scope (see {@link VaeModel#bind}).
+ * weights bound to one computation scope (see {@link VaeModel#bind}). A conditional model's network
+ * is first given the batch's one-hot conditions c ({@link #conditioned}); it then evaluates
+ * q(z|x, c) and p(x|z, c), with c appended to the encoder's and the decoder's input.
  */
 public final class VaeNetwork implements LikelihoodModel {
 
@@ -19,12 +26,42 @@ public final class VaeNetwork implements LikelihoodModel {
     private final NDArray[] weights;
     private final NDManager scope;
     private final int hiddenLayers;
+    private final int convLayers;
+    private static final Shape STRIDE = new Shape(Architecture.STRIDE, Architecture.STRIDE);
+    private static final Shape PADDING = new Shape(Architecture.PADDING, Architecture.PADDING);
+    private static final Shape DILATION = new Shape(1, 1);
+    private static final Shape UNIT = new Shape(1, 1);
+    private static final Shape NO_PADDING = new Shape(0, 0);
+    private final NDArray condition;
+    /** The VampPrior, built on first use (its components cost an encoder pass). */
+    private VampPrior vampPrior;
 
     VaeNetwork(VaeConfig config, NDArray[] weights, NDManager scope) {
+        this(config, weights, scope, null);
+    }
+
+    private VaeNetwork(VaeConfig config, NDArray[] weights, NDManager scope, NDArray condition) {
         this.config = config;
         this.weights = weights;
         this.scope = scope;
         this.hiddenLayers = config.hidden().length;
+        this.convLayers = config.channels().length;
+        this.condition = condition;
+    }
+
+    /**
+     * This network given one-hot conditions of shape [B, C] for the B examples of the batch
+     * (rows of {@link Conditions#oneHot}); required before any use of a conditional model.
+     */
+    public VaeNetwork conditioned(NDArray oneHot) {
+        if (!config.conditional()) {
+            throw new IllegalArgumentException("the model is not conditional; it takes no condition");
+        }
+        if (oneHot.getShape().dimension() != 2 || oneHot.getShape().get(1) != config.conditions()) {
+            throw new IllegalArgumentException("conditions must have shape [B, " + config.conditions() + "], got "
+                    + oneHot.getShape());
+        }
+        return new VaeNetwork(config, weights, scope, oneHot);
     }
 
     /**
@@ -32,8 +69,19 @@ public final class VaeNetwork implements LikelihoodModel {
      * [B, inputSize]; the encoder's second head is log σ².
      */
     public DiagonalNormal encode(NDArray x) {
-        NDArray h = x;
+        NDArray h = withCondition(x);
         int w = 0;
+        if (convLayers > 0) {
+            long batch = x.getShape().get(0);
+            int[] shape = config.inputShape();
+            // Channel-last records [H, W, C] become the engine's [B, C, H, W].
+            h = x.reshape(batch, shape[0], shape[1], config.imageChannels()).transpose(0, 3, 1, 2);
+            for (int i = 0; i < convLayers; i++, w += 2) {
+                h = config.activation().apply(Conv2d.conv2d(h, weights[w], weights[w + 1], STRIDE, PADDING, DILATION, 1)
+                        .singletonOrThrow());
+            }
+            h = h.reshape(batch, -1);
+        }
         for (int i = 0; i < hiddenLayers; i++, w += 2) {
             h = config.activation().apply(linear(h, w));
         }
@@ -47,12 +95,70 @@ public final class VaeNetwork implements LikelihoodModel {
      * Gaussian mean, shape [..., inputSize].
      */
     public NDArray decode(NDArray z) {
-        NDArray h = z;
-        int w = 2 * hiddenLayers + 4; // after the encoder layers and its two heads
+        NDArray h = withCondition(z);
+        int w = 2 * convLayers + 2 * hiddenLayers + 4; // after the encoder's layers and its two heads
         for (int i = 0; i < hiddenLayers; i++, w += 2) {
             h = config.activation().apply(linear(h, w));
         }
-        return linear(h, w);
+        if (convLayers == 0) {
+            return linear(h, w);
+        }
+        Shape outer = z.getShape().slice(0, z.getShape().dimension() - 1);
+        NDArray rows = h.reshape(-1, h.getShape().get(h.getShape().dimension() - 1));
+        long count = rows.getShape().get(0);
+        int[] channels = config.channels();
+        int[][] sizes = spatialSizes();
+        NDArray image = config.activation().apply(linear(rows, w))
+                .reshape(count, channels[convLayers - 1], sizes[convLayers][0], sizes[convLayers][1]);
+        w += 2;
+        for (int i = convLayers - 1; i >= 0; i--, w += 2) {
+            // Transposed convolution i maps size s_{i+1} back to s_i = 2 s_{i+1} + output padding.
+            Shape outPadding = new Shape(sizes[i][0] - 2L * sizes[i + 1][0], sizes[i][1] - 2L * sizes[i + 1][1]);
+            image = transposedConvolution(image, weights[w], weights[w + 1], outPadding.get(0), outPadding.get(1));
+            if (i > 0) {
+                image = config.activation().apply(image);
+            }
+        }
+        // [R, C, H, W] back to channel-last records, then to the particles' shape.
+        return image.transpose(0, 2, 3, 1).reshape(outer.add(config.inputSize()));
+    }
+
+    /**
+     * PyTorch's {@code ConvTranspose2d} with stride 2, padding 1, a 4×4 kernel of layout
+     * [in, out, kh, kw] and output padding (oh, ow), computed as the ordinary convolution it equals
+     * (DJL's PyTorch engine has no transposed convolution): insert a zero after every input row and
+     * column, pad by k − 1 − p = 2 at the top and left and by 2 + output padding at the bottom and
+     * right, and convolve with the spatially flipped kernel, its channel axes swapped. The output is
+     * [R, out, 2h + oh, 2w + ow].
+     */
+    static NDArray transposedConvolution(NDArray x, NDArray weight, NDArray bias, long oh, long ow) {
+        Shape s = x.getShape();
+        long r = s.get(0);
+        long c = s.get(1);
+        long h = s.get(2);
+        long w = s.get(3);
+        NDArray columns = NDArrays.stack(new NDList(x, x.zerosLike()), 4).reshape(r, c, h, 2 * w);
+        NDArray upsampled = NDArrays.stack(new NDList(columns, columns.zerosLike()), 3).reshape(r, c, 2 * h, 2 * w);
+        // The zero after the last row and column already counts as one row/column of bottom/right padding.
+        NDManager m = x.getManager();
+        NDArray rows = NDArrays.concat(new NDList(m.zeros(new Shape(r, c, 2, 2 * w), x.getDataType()), upsampled,
+                m.zeros(new Shape(r, c, 1 + oh, 2 * w), x.getDataType())), 2);
+        long height = 2 * h + 3 + oh;
+        NDArray padded = NDArrays.concat(new NDList(m.zeros(new Shape(r, c, height, 2), x.getDataType()), rows,
+                m.zeros(new Shape(r, c, height, 1 + ow), x.getDataType())), 3);
+        NDArray kernel = weight.flip(2, 3).transpose(1, 0, 2, 3);
+        return Conv2d.conv2d(padded, kernel, bias, UNIT, NO_PADDING, DILATION, 1).singletonOrThrow();
+    }
+
+    /** s_0 = [H, W] and s_{i+1} = the size after convolution i, for i up to the last layer. */
+    private int[][] spatialSizes() {
+        int[][] sizes = new int[convLayers + 1][];
+        int[] shape = config.inputShape();
+        sizes[0] = new int[] {shape[0], shape[1]};
+        for (int i = 0; i < convLayers; i++) {
+            sizes[i + 1] = new int[] {Architecture.convolved(sizes[i][0]), Architecture.convolved(sizes[i][1])};
+        }
+        return sizes;
     }
 
     /** The mean of p(x|z): Bernoulli probabilities or the Gaussian mean. */
@@ -68,12 +174,53 @@ public final class VaeNetwork implements LikelihoodModel {
             case BERNOULLI -> new Bernoulli(out);
             case GAUSSIAN -> DiagonalNormal.fromLogScale(
                     out, out.zerosLike().addi((float) Math.log(config.gaussianScale())));
+            case GAUSSIAN_LEARNED, GAUSSIAN_PER_FEATURE -> {
+                // The last weight is log σ ([1] or [features]); broadcast to the mean's shape.
+                NDArray logScale = weights[weights.length - (config.prior() == Prior.VAMP ? 2 : 1)]
+                        .maximum(SpecialFunctions.scalar(out, Math.log(Likelihood.MIN_LEARNED_SCALE)));
+                yield DiagonalNormal.fromLogScale(out, logScale.broadcast(out.getShape()));
+            }
         };
     }
 
-    /** The prior p(z) = N(0, I). */
-    public StandardNormal prior() {
-        return new StandardNormal(scope, config.latent());
+    /**
+     * The prior p(z): N(0, I), or the {@link VampPrior} whose components are this network's
+     * encoder at the pseudo-inputs clamped to [0, 1] (computed once per network).
+     */
+    public Distribution prior() {
+        if (config.prior() == Prior.NORMAL) {
+            return new StandardNormal(scope, config.latent());
+        }
+        if (vampPrior == null) {
+            NDArray raw = weights[weights.length - 1];
+            NDArray pseudoInputs = raw.maximum(SpecialFunctions.scalar(raw, 0.0))
+                    .minimum(SpecialFunctions.scalar(raw, 1.0));
+            vampPrior = new VampPrior(encode(pseudoInputs));
+        }
+        return vampPrior;
+    }
+
+    /** {@code input} of shape [..., B, F] with the conditions appended: [..., B, F + C]. */
+    /** The one-hot conditions this network was given, or null. */
+    NDArray condition() {
+        return condition;
+    }
+
+    private NDArray withCondition(NDArray input) {
+        if (!config.conditional()) {
+            return input;
+        }
+        if (condition == null) {
+            throw new IllegalStateException("a conditional model needs conditions: use network.conditioned(oneHot)");
+        }
+        Shape shape = input.getShape();
+        NDArray c = condition;
+        if (shape.dimension() > 2) {
+            // Particles [K, B, F]: every particle of an example shares its condition.
+            Shape target = shape.slice(0, shape.dimension() - 1).add(config.conditions());
+            c = condition.broadcast(target);
+        }
+        return NDArrays.concat(new NDList(input, c), -1);
     }
 
     private NDArray linear(NDArray input, int weightIndex) {

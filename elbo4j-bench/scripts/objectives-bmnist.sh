@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Issue 4, criterion 2: the standard model (784-200-200-50 tanh, Bernoulli, batch 100, Adam 1e-3)
+# trained on statically binarized MNIST for the same number of epochs with the plain ELBO, the
+# IWAE objective (K = 5) and the VampPrior (500 pseudo-inputs), each evaluated with IWAE-K on a
+# seeded random subset of the test split (the test file is ordered by class).
+#
+#   elbo4j-bench/scripts/objectives-bmnist.sh DATA_ROOT [OUT]
+#
+# DATA_ROOT holds binarized-mnist/. EPOCHS (10), K (5000), LIMIT (1000 test images; 10000 for the
+# whole split) and SEED (1) can be set in the environment. Prints one line per variant.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+data_root=${1:?usage: objectives-bmnist.sh DATA_ROOT [OUT]}
+out=${2:-runs/objectives}
+epochs=${EPOCHS:-10}
+k=${K:-5000}
+limit=${LIMIT:-1000}
+seed=${SEED:-1}
+mkdir -p "$out"
+for variant in elbo iwae vamp; do
+  case $variant in
+    elbo) extra=() ;;
+    iwae) extra=(--objective iwae --iwae-k 5) ;;
+    vamp) extra=(--prior vamp --pseudo-inputs 500) ;;
+  esac
+  rm -rf "${out:?}/$variant"
+  ./elbo4j train --data binarized-mnist --data-dir "$data_root" --hidden 200,200 --latent 50 \
+      --activation tanh --batch-size 100 --lr 1e-3 --epochs "$epochs" --seed "$seed" \
+      --out "$out/$variant" --json "${extra[@]}" > "$out/$variant-train.json" 2> "$out/$variant-train.log"
+  ./elbo4j eval --run "$out/$variant" --k "$k" --limit "$limit" --seed 3 --json \
+      > "$out/$variant-eval.json" 2> "$out/$variant-eval.log"
+  echo "$variant: $(cat "$out/$variant-eval.json")"
+done

@@ -1,0 +1,55 @@
+package io.github.elbo4j.cli;
+
+import io.github.elbo4j.vae.AtomicFiles;
+import io.github.elbo4j.vae.NpzWriter;
+import io.github.elbo4j.vae.Tensor;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes the row-major float arrays the workflow commands produce as CSV, NPY or NPZ, atomically. */
+final class ArrayFiles {
+
+    private ArrayFiles() {}
+
+    /** The file's format from its extension, checked against {@code allowed} before any work is done. */
+    static String format(Path file, String option, String... allowed) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        for (String extension : allowed) {
+            if (name.endsWith("." + extension)) {
+                CommonOptions.checkOutputFile(file);
+                return extension;
+            }
+        }
+        throw new IllegalArgumentException(option + " " + file + ": the file name must end in ." + String.join(", .", allowed)
+                + " (the format follows the extension)");
+    }
+
+    /** A CSV with a header row: columns {@code header}, one row per {@code rows} entry. */
+    static void writeCsv(Path file, List<String> header, List<double[]> rows) {
+        StringBuilder csv = new StringBuilder(String.join(",", header)).append('\n');
+        for (double[] row : rows) {
+            for (int j = 0; j < row.length; j++) {
+                if (j > 0) {
+                    csv.append(',');
+                }
+                double v = row[j];
+                // Integral columns (index, flags) print without a decimal point.
+                csv.append(v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v));
+            }
+            csv.append('\n');
+        }
+        AtomicFiles.writeString(file, csv.toString());
+    }
+
+    /** A single-array {@code .npy} file (float32, C order). */
+    static void writeNpy(Path file, long[] shape, float[] values) {
+        AtomicFiles.write(file, NpzWriter.npy(new Tensor(shape, values)));
+    }
+
+    /** An {@code .npz} archive of named float32 arrays. */
+    static void writeNpz(Path file, Map<String, Tensor> arrays) {
+        AtomicFiles.write(file, NpzWriter.encode(arrays));
+    }
+}

@@ -1,0 +1,95 @@
+package io.github.elbo4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.elbo4j.data.DataException;
+import io.github.elbo4j.vae.KlSchedule;
+import io.github.elbo4j.vae.TrainingObjective;
+import io.github.elbo4j.vae.TrainingObjective.GradientEstimator;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The objective options of {@code train} ({@code --beta}, {@code --kl-schedule},
+ * {@code --free-bits}, {@code --objective}, {@code --iwae-k}) and their record in config.json.
+ * Unset options are null, so that {@code --resume} can refuse a change of objective.
+ */
+final class ObjectiveOptions {
+
+    @Option(names = "--objective", paramLabel = "NAME",
+            description = "elbo (single sample, analytic KL) or iwae (importance-weighted bound, Burda et al. 2015). Default: elbo.")
+    String objective;
+
+    @Option(names = "--iwae-k", paramLabel = "K", description = "Samples K of --objective iwae. Default: 5.")
+    Integer iwaeK;
+
+    @Option(names = "--iwae-gradient", paramLabel = "G",
+            description = "Gradient of --objective iwae: standard or dreg (doubly reparameterized, Tucker et al. 2018). Default: standard.")
+    String iwaeGradient;
+
+    @Option(names = "--beta", paramLabel = "B",
+            description = "Weight β of the KL term (β-VAE; 1 is the plain ELBO). Default: 1.")
+    Double beta;
+
+    @Option(names = "--kl-schedule", paramLabel = "SPEC",
+            description = "KL annealing factor a(t) on β, per step: constant, linear:N (warm-up over N epochs) or "
+                    + "cyclical:N (cycles of N epochs: ramp over the first half, then 1; Fu et al. 2019). Default: constant.")
+    String klSchedule;
+
+    @Option(names = "--free-bits", paramLabel = "L",
+            description = "Free bits: per-dimension KL floor λ in nats (Kingma et al. 2016); 0 turns it off. Default: 0.")
+    Double freeBits;
+
+    private static final int DEFAULT_IWAE_K = 5;
+
+    /** The validated objective of a new run. */
+    TrainingObjective toObjective() {
+        TrainingObjective.Kind kind = objective == null ? TrainingObjective.Kind.ELBO : TrainingObjective.Kind.parse(objective);
+        int k = kind == TrainingObjective.Kind.IWAE ? (iwaeK == null ? DEFAULT_IWAE_K : iwaeK) : (iwaeK == null ? 1 : iwaeK);
+        return new TrainingObjective(kind, k, beta == null ? 1.0 : beta,
+                klSchedule == null ? KlSchedule.CONSTANT : KlSchedule.parse(klSchedule),
+                freeBits == null ? 0.0 : freeBits,
+                iwaeGradient == null ? GradientEstimator.REPARAMETERIZED : GradientEstimator.parse(iwaeGradient));
+    }
+
+    /** Refuses objective options on {@code --resume}: a run keeps the objective it started with. */
+    void requireUnsetForResume() {
+        if (objective != null || iwaeK != null || iwaeGradient != null || beta != null || klSchedule != null
+                || freeBits != null) {
+            throw new IllegalArgumentException("--objective, --iwae-k, --iwae-gradient, --beta, --kl-schedule and --free-bits cannot"
+                    + " change on --resume: a run continues with the objective recorded in its config.json");
+        }
+    }
+
+    /** Records the objective under {@code training} in config.json. */
+    static void describe(ObjectNode training, TrainingObjective o) {
+        training.put("objective", o.kind().id());
+        if (o.kind() == TrainingObjective.Kind.IWAE) {
+            training.put("iwae_k", o.iwaeK());
+            training.put("iwae_gradient", o.gradient().id());
+        }
+        training.put("beta", o.beta());
+        training.put("kl_schedule", o.schedule().toString());
+        training.put("free_bits", o.freeBits());
+        training.put("estimator", o.kind() == TrainingObjective.Kind.IWAE
+                ? "IWAE bound log mean_k p(x|z_k) (p(z_k)/q(z_k|x))^w, K=" + o.iwaeK() + ", w = beta * schedule(t), "
+                        + (o.gradient() == GradientEstimator.DOUBLY_REPARAMETERIZED
+                                ? "doubly-reparameterized gradient" : "reparameterized gradient")
+                : "single-sample reparameterized ELBO, analytic KL weighted by w = beta * schedule(t)"
+                        + (o.freeBits() > 0 ? ", free bits " + o.freeBits() + " nats per dimension" : ""));
+        training.put("reported_elbo", "plain ELBO (beta = 1, no free bits), single sample, analytic KL");
+    }
+
+    /** The objective recorded in config.json (runs from before objectives existed: the plain ELBO). */
+    static TrainingObjective fromConfig(JsonNode training, Path file) {
+        try {
+            TrainingObjective.Kind k = TrainingObjective.Kind.parse(training.path("objective").asText("elbo"));
+            return new TrainingObjective(k, training.path("iwae_k").asInt(1), training.path("beta").asDouble(1.0),
+                    KlSchedule.parse(training.path("kl_schedule").asText("constant")),
+                    training.path("free_bits").asDouble(0.0),
+                    GradientEstimator.parse(training.path("iwae_gradient").asText("standard")));
+        } catch (IllegalArgumentException e) {
+            throw new DataException(file, "training", "bad recorded objective: " + e.getMessage());
+        }
+    }
+}
