@@ -61,7 +61,8 @@ final class DistributedVaeTrainer {
 
     /** How to train. */
     record Settings(VaeSpec spec, int epochs, int batchSize, double learningRate, long seed, int syncEvery,
-            int checkpointInterval, String runDirectory, boolean resume, int treeDepth) {}
+            int checkpointInterval, String runDirectory, boolean resume, int treeDepth)
+            implements java.io.Serializable {}
 
     /** The trained parameters and how the run went. */
     record Outcome(float[] parameters, int epochs, long steps, long skippedSteps, double lastEpochElbo,
@@ -69,6 +70,8 @@ final class DistributedVaeTrainer {
 
     /** Test hook: when ≥ 0, the first attempt of the task of partition 0 in that round throws. */
     static volatile long failFirstAttemptOfRound = -1;
+    /** Test hook: failures injected so far in this JVM. */
+    static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Settings settings;
     private final VaeConfig config;
@@ -152,13 +155,13 @@ final class DistributedVaeTrainer {
             if (sums == null) {
                 skipped += to - from;
             } else {
+                adamStep += to - from;
                 epochElbo += sums[0] * roundRows;
                 epochRecon += sums[1] * roundRows;
                 epochKl += sums[2] * roundRows;
                 epochExamples += (int) roundRows;
                 skipped += (long) sums[3];
             }
-            adamStep += to - from;
             step += to - from;
             batchesIntoEpoch = to;
             round++;
@@ -323,6 +326,7 @@ final class DistributedVaeTrainer {
     private static void maybeFail(long round, int partition) {
         TaskContext context = TaskContext.get();
         if (failFirstAttemptOfRound == round && partition == 0 && context != null && context.attemptNumber() == 0) {
+            INJECTED_FAILURES.incrementAndGet();
             throw new IllegalStateException("injected failure in the first attempt of round " + round);
         }
     }
