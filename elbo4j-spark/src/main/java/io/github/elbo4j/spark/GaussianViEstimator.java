@@ -65,6 +65,7 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
     private final DoubleParam learningRate;
     private final IntParam numDraws;
     private final LongParam seed;
+    private final IntParam batchSize;
 
     /** An estimator with a random uid. */
     public GaussianViEstimator() {
@@ -94,6 +95,10 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
         numDraws = new IntParam(this, "numDraws", "draws from q for summaries and diagnostics",
                 ParamValidators.gtEq(10));
         seed = new LongParam(this, "seed", "seeds every random draw of the fit");
+        batchSize = new IntParam(this, "batchSize",
+                "records per step (drawn with replacement, likelihood scaled by n/m); 0: every record every step",
+                ParamValidators.gtEq(0));
+        setDefault(batchSize, 0);
         setDefault(featuresCol, "features");
         setDefault(labelCol, "label");
         setDefault(family, "linear");
@@ -169,6 +174,15 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
 
     public LongParam seed() {
         return seed;
+    }
+
+    public IntParam batchSize() {
+        return batchSize;
+    }
+
+    public GaussianViEstimator setBatchSize(int value) {
+        set(batchSize, value);
+        return this;
     }
 
     public GaussianViEstimator setFeaturesCol(String value) {
@@ -256,6 +270,7 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
                 .learningRate(lr == 0 ? Double.NaN : lr)
                 .numDraws((Integer) getOrDefault(numDraws))
                 .seed((Long) getOrDefault(seed))
+                .batchSize((Integer) getOrDefault(batchSize))
                 .build();
     }
 
@@ -295,7 +310,11 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
             DataMoments moments = DataMoments.of(shards, p);
             boolean intercept = (Boolean) getOrDefault(fitIntercept);
             Map<String, Prior> resolved = moments.defaultPriors(glmFamily, names, intercept, overrides);
-            DistributedGlm model = new DistributedGlm(glmFamily, names, intercept, resolved, shards, 2, config.numParticles());
+            int batch = (Integer) getOrDefault(batchSize);
+            DistributedGlm model = batch > 0
+                    ? new DistributedGlm.Subsampled(glmFamily, names, intercept, resolved, shards, 2,
+                            config.numParticles(), moments.count())
+                    : new DistributedGlm(glmFamily, names, intercept, resolved, shards, 2, config.numParticles());
             VariationalPosterior posterior = GaussianVi.fit(model, config);
             GaussianViModel result = new GaussianViModel(uid, posterior, glmFamily, names, intercept, resolved,
                     moments.count(), model.jobs());

@@ -68,6 +68,16 @@ record GlmShard(int partition, int rows, int predictors, double[] x, double[] y,
      */
     double[] logLikelihood(GlmFamily family, double[] theta, int particles, int q, int interceptIndex,
             int firstCoefficient, int sigmaIndex, boolean gradient) {
+        return logLikelihood(family, theta, particles, q, interceptIndex, firstCoefficient, sigmaIndex, gradient, null);
+    }
+
+    /**
+     * As {@link #logLikelihood(GlmFamily, double[], int, int, int, int, int, boolean)}, over the
+     * local records {@code subset} (with repetitions) instead of all of them when not null.
+     */
+    double[] logLikelihood(GlmFamily family, double[] theta, int particles, int q, int interceptIndex,
+            int firstCoefficient, int sigmaIndex, boolean gradient, int[] subset) {
+        int count = subset == null ? rows : subset.length;
         double[] result = new double[particles * (gradient ? q + 1 : 1)];
         int p = predictors;
         for (int s = 0; s < particles; s++) {
@@ -79,7 +89,8 @@ record GlmShard(int partition, int rows, int predictors, double[] x, double[] y,
             double dAlpha = 0;
             double dSigma = 0;
             double[] dBeta = gradient ? new double[p] : null;
-            for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < count; k++) {
+                int i = subset == null ? k : subset[k];
                 double eta = alpha;
                 int r = i * p;
                 for (int j = 0; j < p; j++) {
@@ -95,8 +106,11 @@ record GlmShard(int partition, int rows, int predictors, double[] x, double[] y,
                         dSigma += (z * z - 1) / sigma;
                     }
                     case LOGISTIC -> {
-                        total += yi * eta - SpecialFunctions.softplus(eta);
-                        dEta = yi - 1 / (1 + Math.exp(-eta));
+                        // One exponential serves both: softplus(η) = max(η, 0) + log(1 + e^−|η|) and
+                        // the logistic function (the derivative of softplus).
+                        double e = Math.exp(-Math.abs(eta));
+                        total += yi * eta - (Math.max(eta, 0) + Math.log1p(e));
+                        dEta = yi - (eta >= 0 ? 1 / (1 + e) : e / (1 + e));
                     }
                     default -> {
                         double rate = Math.exp(eta);

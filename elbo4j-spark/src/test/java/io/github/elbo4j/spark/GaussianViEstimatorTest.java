@@ -85,6 +85,23 @@ class GaussianViEstimatorTest {
     }
 
     @Test
+    void subsampledPoissonRegressionMatchesTheSingleMachineFitOnTheSameRecordDraws() {
+        Data data = generate(GlmFamily.POISSON, 2000, 8, 2);
+        GaussianViEstimator estimator = new GaussianViEstimator().setFamily("poisson").setLearningRate(0.1)
+                .setMaxIterations(300).setNumDraws(100).setBatchSize(100).setSeed(4);
+        GaussianViModel spark = estimator.fit(data.frame());
+        VariationalPosterior local = GaussianVi.fit(
+                GeneralizedLinearModel.of(GlmFamily.POISSON, List.of("x1", "x2"), data.x(), data.y(), true, Map.of()),
+                estimator.viConfig());
+        for (String name : List.of("intercept", "x1", "x2")) {
+            ParameterSummary expected = local.summary(name).get(0);
+            ParameterSummary actual = spark.posterior().summary(name).get(0);
+            assertThat(actual.mean()).as(name).isCloseTo(expected.mean(), within(0.05 * expected.sd()));
+        }
+        assertThat(spark.mean("x1")).isCloseTo(0.36, within(0.1));
+    }
+
+    @Test
     void defaultPriorsAreThoseOfTheSingleMachineModel() {
         Data data = generate(GlmFamily.LINEAR, 500, 9, 3);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
