@@ -335,7 +335,7 @@ public final class VaeEstimator extends Estimator<VaeTransformerModel> implement
         JavaRDD<Shard> shards = input.javaRDD()
                 .mapPartitionsWithIndex((Integer p, Iterator<Row> rows) ->
                         List.of(Shard.pack(p, rows, index, column, features)).iterator(), true)
-                .persist(StorageLevel.MEMORY_ONLY());
+                .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             DistributedVaeTrainer.Settings settings = new DistributedVaeTrainer.Settings(spec, intValue(epochs),
                     intValue(batchSize), (Double) getOrDefault(learningRate), (Long) getOrDefault(seed),

@@ -47,6 +47,31 @@ final class BenchSupport {
                 .getOrCreate();
     }
 
+    /**
+     * Writes {@code df} to a temporary Parquet folder and reads it back, so that later jobs read
+     * file splits as a real job would (a DataFrame made with {@code parallelize} ships its rows
+     * inside every task, cached or not).
+     */
+    static Dataset<Row> throughParquet(SparkSession spark, Dataset<Row> df) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("elbo4j-bench");
+            String path = dir.resolve("data.parquet").toString();
+            df.write().parquet(path);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
+            return spark.read().parquet(path);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(java.nio.file.Path dir) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // temporary benchmark data
+        }
+    }
+
     /** A DataFrame {@code id, features} of {@code rows} rows of {@code values}, in {@code partitions}. */
     static Dataset<Row> vectors(SparkSession spark, float[] values, int rows, int features, int partitions) {
         List<Row> list = new ArrayList<>(rows);
@@ -58,7 +83,7 @@ final class BenchSupport {
             list.add(RowFactory.create((long) i, Vectors.dense(row)));
         }
         StructType schema = new StructType().add("id", "long").add("features", SQLDataTypes.VectorType());
-        return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(list,
-                partitions), schema);
+        return throughParquet(spark, spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(list, partitions), schema));
     }
 }

@@ -52,12 +52,17 @@ public final class GlmBenchmark {
             }
             double eta = 0.5 + 1.2 * x[i][0] - 0.8 * x[i][1] + 0.3 * x[i][2];
             y[i] = random.nextDouble() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
-            list.add(RowFactory.create(Vectors.dense(x[i]), y[i]));
+            list.add(RowFactory.create((long) i, Vectors.dense(x[i]), y[i]));
         }
         SparkSession spark = BenchSupport.session(master);
-        StructType schema = new StructType().add("features", SQLDataTypes.VectorType()).add("label", "double");
-        Dataset<Row> df = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .parallelize(list, partitions), schema);
+        StructType schema = new StructType().add("id", "long").add("features", SQLDataTypes.VectorType())
+                .add("label", "double");
+        Dataset<Row> df = BenchSupport.throughParquet(spark, spark.createDataFrame(
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(list, partitions), schema))
+                // Partition p holds the p-th range of ids, in order: the global record order of the
+                // subsampled fit is then the generation order, as in the single-machine fit.
+                .repartitionByRange(partitions, org.apache.spark.sql.functions.col("id"))
+                .sortWithinPartitions("id");
         list = null;
         GaussianViEstimator estimator = new GaussianViEstimator().setFamily("logistic").setLearningRate(lr)
                 .setMaxIterations(iterations).setBatchSize(batch).setSeed(seed);
