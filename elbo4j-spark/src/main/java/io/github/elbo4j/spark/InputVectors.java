@@ -7,7 +7,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -128,10 +127,5 @@ public final class InputVectors {
             result[i] = ((Number) list.get(i)).doubleValue();
         }
         return result;
-    }
-
-    /** The element type used for output arrays. */
-    static DataType floatArray() {
-        return DataTypes.createArrayType(DataTypes.FloatType, false);
     }
 }

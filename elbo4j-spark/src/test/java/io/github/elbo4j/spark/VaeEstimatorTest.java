@@ -193,6 +193,19 @@ class VaeEstimatorTest {
     }
 
     @Test
+    void estimatorParamsSurviveSaveAndLoad() throws Exception {
+        VaeEstimator estimator = small().setSyncEvery(4).setInputShape(28, 28);
+        String path = temp.resolve("estimator").toString();
+        estimator.write().save(path);
+        VaeEstimator loaded = VaeEstimator.load(path);
+        assertThat(loaded.uid()).isEqualTo(estimator.uid());
+        assertThat(loaded.getOrDefault(loaded.hidden())).containsExactly(32);
+        assertThat(loaded.getOrDefault(loaded.inputShape())).containsExactly(28, 28);
+        assertThat((Integer) loaded.getOrDefault(loaded.syncEvery())).isEqualTo(4);
+        assertThat((Double) loaded.getOrDefault(loaded.learningRate())).isEqualTo(3e-3);
+    }
+
+    @Test
     void badInputGivesOneLineMessages() {
         assertThatThrownBy(() -> model.setInputCol("pixels").transform(test))
                 .isInstanceOf(IllegalArgumentException.class)
