@@ -1,0 +1,356 @@
+package io.github.elbo4j.spark;
+
+import io.github.elbo4j.vi.GaussianVi;
+import io.github.elbo4j.vi.GuideFamily;
+import io.github.elbo4j.vi.VariationalPosterior;
+import io.github.elbo4j.vi.ViConfig;
+import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
+import io.github.elbo4j.vi.glm.GlmFamily;
+import io.github.elbo4j.vi.glm.Prior;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Bayesian linear, logistic or Poisson regression on a DataFrame (a features vector column and a
+ * numeric label column) by Gaussian variational inference (ADVI), with the likelihood summed over
+ * the partitions in every iteration and the guide on the driver (see {@link DistributedGlm}).
+ *
+ * <p>The model, the default priors (weakly informative and scaled to the data, computed with one
+ * pass over the data) and the fitting algorithm are those of {@link GeneralizedLinearModel} and
+ * {@link GaussianVi} (step-size search, Stan's convergence test, iterate averaging, PSIS k̂); the
+ * result is the same {@link VariationalPosterior} a single-machine fit returns. Cost: one Spark job
+ * of S × n × p multiply-adds per iteration (S = {@code numParticles}), plus one per
+ * {@code evalInterval} iterations for the convergence monitor.
+ *
+ * <pre>{@code
+ * GaussianViModel fit = new GaussianViEstimator().setFamily("logistic")
+ *         .setFeatureNames("age", "dose").fit(df);
+ * fit.posterior().summary("dose");
+ * }</pre>
+ */
+public final class GaussianViEstimator extends Estimator<GaussianViModel> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final Param<String> featuresCol;
+    private final Param<String> labelCol;
+    private final Param<String> family;
+    private final BooleanParam fitIntercept;
+    private final StringArrayParam featureNames;
+    private final StringArrayParam priors;
+    private final Param<String> guideFamily;
+    private final IntParam rank;
+    private final IntParam numParticles;
+    private final IntParam maxIterations;
+    private final DoubleParam tolRelObj;
+    private final DoubleParam learningRate;
+    private final IntParam numDraws;
+    private final LongParam seed;
+    private final IntParam batchSize;
+
+    /** An estimator with a random uid. */
+    public GaussianViEstimator() {
+        this(Identifiable.randomUID("gaussianVi"));
+    }
+
+    /** An estimator with the given uid. */
+    public GaussianViEstimator(String uid) {
+        this.uid = uid;
+        featuresCol = new Param<>(this, "featuresCol", "predictors: a vector or numeric array column");
+        labelCol = new Param<>(this, "labelCol", "response column (0/1 for logistic, counts for poisson)");
+        family = new Param<>(this, "family", "linear, logistic or poisson",
+                ParamValidators.inArray(new String[] {"linear", "logistic", "poisson"}));
+        fitIntercept = new BooleanParam(this, "fitIntercept", "whether to include an intercept");
+        featureNames = new StringArrayParam(this, "featureNames",
+                "one name per predictor (default x1, x2, ...); names the posterior blocks");
+        priors = new StringArrayParam(this, "priors",
+                "prior overrides NAME=DIST, e.g. beta=normal(0,1), sigma=exponential(1), intercept=student_t(3,0,10)");
+        guideFamily = new Param<>(this, "guideFamily", "mean-field, low-rank or full-rank",
+                ParamValidators.inArray(new String[] {"mean-field", "low-rank", "full-rank"}));
+        rank = new IntParam(this, "rank", "rank of the low-rank guide", ParamValidators.gtEq(1));
+        numParticles = new IntParam(this, "numParticles", "particles S per iteration", ParamValidators.gtEq(1));
+        maxIterations = new IntParam(this, "maxIterations", "iteration budget", ParamValidators.gtEq(1));
+        tolRelObj = new DoubleParam(this, "tolRelObj", "Stan's relative ELBO tolerance", ParamValidators.inRange(0, 1,
+                false, false));
+        learningRate = new DoubleParam(this, "learningRate", "Adam step size; 0 searches one as Stan's adapt_eta");
+        numDraws = new IntParam(this, "numDraws", "draws from q for summaries and diagnostics",
+                ParamValidators.gtEq(10));
+        seed = new LongParam(this, "seed", "seeds every random draw of the fit");
+        batchSize = new IntParam(this, "batchSize",
+                "records per step (drawn with replacement, likelihood scaled by n/m); 0: every record every step",
+                ParamValidators.gtEq(0));
+        setDefault(batchSize, 0);
+        setDefault(featuresCol, "features");
+        setDefault(labelCol, "label");
+        setDefault(family, "linear");
+        setDefault(fitIntercept, true);
+        setDefault(featureNames, new String[0]);
+        setDefault(priors, new String[0]);
+        setDefault(guideFamily, "mean-field");
+        setDefault(rank, 2);
+        setDefault(numParticles, 20);
+        setDefault(maxIterations, 20_000);
+        setDefault(tolRelObj, 0.001);
+        setDefault(learningRate, 0.0);
+        setDefault(numDraws, 1000);
+        setDefault(seed, 0L);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    public Param<String> featuresCol() {
+        return featuresCol;
+    }
+
+    public Param<String> labelCol() {
+        return labelCol;
+    }
+
+    public Param<String> family() {
+        return family;
+    }
+
+    public BooleanParam fitIntercept() {
+        return fitIntercept;
+    }
+
+    public StringArrayParam featureNames() {
+        return featureNames;
+    }
+
+    public StringArrayParam priors() {
+        return priors;
+    }
+
+    public Param<String> guideFamily() {
+        return guideFamily;
+    }
+
+    public IntParam rank() {
+        return rank;
+    }
+
+    public IntParam numParticles() {
+        return numParticles;
+    }
+
+    public IntParam maxIterations() {
+        return maxIterations;
+    }
+
+    public DoubleParam tolRelObj() {
+        return tolRelObj;
+    }
+
+    public DoubleParam learningRate() {
+        return learningRate;
+    }
+
+    public IntParam numDraws() {
+        return numDraws;
+    }
+
+    public LongParam seed() {
+        return seed;
+    }
+
+    public IntParam batchSize() {
+        return batchSize;
+    }
+
+    public GaussianViEstimator setBatchSize(int value) {
+        set(batchSize, value);
+        return this;
+    }
+
+    public GaussianViEstimator setFeaturesCol(String value) {
+        set(featuresCol, value);
+        return this;
+    }
+
+    public GaussianViEstimator setLabelCol(String value) {
+        set(labelCol, value);
+        return this;
+    }
+
+    public GaussianViEstimator setFamily(String value) {
+        set(family, value);
+        return this;
+    }
+
+    public GaussianViEstimator setFitIntercept(boolean value) {
+        set(fitIntercept, value);
+        return this;
+    }
+
+    public GaussianViEstimator setFeatureNames(String... value) {
+        set(featureNames, value.clone());
+        return this;
+    }
+
+    public GaussianViEstimator setPriors(String... value) {
+        set(priors, value.clone());
+        return this;
+    }
+
+    public GaussianViEstimator setGuideFamily(String value) {
+        set(guideFamily, value);
+        return this;
+    }
+
+    public GaussianViEstimator setRank(int value) {
+        set(rank, value);
+        return this;
+    }
+
+    public GaussianViEstimator setNumParticles(int value) {
+        set(numParticles, value);
+        return this;
+    }
+
+    public GaussianViEstimator setMaxIterations(int value) {
+        set(maxIterations, value);
+        return this;
+    }
+
+    public GaussianViEstimator setTolRelObj(double value) {
+        set(tolRelObj, value);
+        return this;
+    }
+
+    public GaussianViEstimator setLearningRate(double value) {
+        set(learningRate, value);
+        return this;
+    }
+
+    public GaussianViEstimator setNumDraws(int value) {
+        set(numDraws, value);
+        return this;
+    }
+
+    public GaussianViEstimator setSeed(long value) {
+        set(seed, value);
+        return this;
+    }
+
+    /** The fitting settings these params describe (the same object a single-machine fit takes). */
+    public ViConfig viConfig() {
+        double lr = (Double) getOrDefault(learningRate);
+        if (lr < 0 || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("learningRate must be positive, or 0 to search one; got " + lr);
+        }
+        return ViConfig.builder()
+                .family(GuideFamily.fromName(getOrDefault(guideFamily)))
+                .rank((Integer) getOrDefault(rank))
+                .numParticles((Integer) getOrDefault(numParticles))
+                .maxIterations((Integer) getOrDefault(maxIterations))
+                .relativeTolerance((Double) getOrDefault(tolRelObj))
+                .learningRate(lr == 0 ? Double.NaN : lr)
+                .numDraws((Integer) getOrDefault(numDraws))
+                .seed((Long) getOrDefault(seed))
+                .batchSize((Integer) getOrDefault(batchSize))
+                .build();
+    }
+
+    /** The prior overrides given by {@link #setPriors}, parsed. */
+    public Map<String, Prior> priorOverrides() {
+        Map<String, Prior> result = new LinkedHashMap<>();
+        for (String option : getOrDefault(priors)) {
+            int equals = option.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("prior '" + option + "' must look like NAME=DIST, e.g. beta=normal(0,1)");
+            }
+            result.put(option.substring(0, equals).trim(), Prior.parse(option.substring(equals + 1)));
+        }
+        return result;
+    }
+
+    @Override
+    public GaussianViModel fit(Dataset<?> dataset) {
+        transformSchema(dataset.schema(), true);
+        String x = getOrDefault(featuresCol);
+        String y = getOrDefault(labelCol);
+        GlmFamily glmFamily = GlmFamily.fromName(getOrDefault(family));
+        Dataset<Row> input = dataset.toDF().select(x, y);
+        List<Row> first = input.limit(1).collectAsList();
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException("the DataFrame has no rows");
+        }
+        int p = InputVectors.readDoubles(first.get(0), 0, x, -1).length;
+        List<String> names = columnNames(p);
+        ViConfig config = viConfig();
+        Map<String, Prior> overrides = priorOverrides();
+        JavaRDD<GlmShard> shards = input.javaRDD()
+                .mapPartitionsWithIndex((Integer index, Iterator<Row> rows) ->
+                        List.of(GlmShard.pack(index, rows, x, y, p, glmFamily)).iterator(), true)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            DataMoments moments = DataMoments.of(shards, p);
+            boolean intercept = (Boolean) getOrDefault(fitIntercept);
+            Map<String, Prior> resolved = moments.defaultPriors(glmFamily, names, intercept, overrides);
+            int batch = (Integer) getOrDefault(batchSize);
+            DistributedGlm model = batch > 0
+                    ? new DistributedGlm.Subsampled(glmFamily, names, intercept, resolved, shards, 2,
+                            config.numParticles(), moments.count())
+                    : new DistributedGlm(glmFamily, names, intercept, resolved, shards, 2, config.numParticles());
+            VariationalPosterior posterior = GaussianVi.fit(model, config);
+            GaussianViModel result = new GaussianViModel(uid, posterior, glmFamily, names, intercept, resolved,
+                    moments.count(), model.jobs());
+            copyValues(result, ParamMap.empty());
+            result.setParent(this);
+            return result;
+        } finally {
+            shards.unpersist(false);
+        }
+    }
+
+    private List<String> columnNames(int p) {
+        String[] given = getOrDefault(featureNames);
+        if (given.length == 0) {
+            List<String> names = new ArrayList<>();
+            for (int j = 1; j <= p; j++) {
+                names.add("x" + j);
+            }
+            return names;
+        }
+        if (given.length != p) {
+            throw new IllegalArgumentException("featureNames has " + given.length + " names but the rows of '"
+                    + getOrDefault(featuresCol) + "' have " + p + " predictors");
+        }
+        return List.of(given);
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        InputVectors.check(schema, getOrDefault(featuresCol));
+        InputVectors.checkNumeric(schema, getOrDefault(labelCol));
+        return GaussianViModel.outputSchema(schema);
+    }
+
+    @Override
+    public GaussianViEstimator copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+}

@@ -1,0 +1,69 @@
+package io.github.elbo4j.spark;
+
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code spark-submit --class io.github.elbo4j.spark.SparkVi APP.jar linear|logistic|poisson --data
+ * table.parquet --y label [--x c1,c2,...] [--prior NAME=DIST ...] [--family mean-field|low-rank|
+ * full-rank] [--rank 2] [--particles 20] [--max-iterations 20000] [--tol-rel-obj 0.001] [--lr
+ * (searched)] [--num-draws 1000] [--seed 0] [--no-intercept true] [--partitions N] [--master
+ * local[*]]}: fits a Bayesian regression with {@link GaussianViEstimator} and prints the posterior
+ * summary as JSON (the keys of {@code elbo4j vi --json}).
+ */
+public final class SparkVi {
+
+    private static final Set<String> OPTIONS = Set.of("data", "format", "x", "y", "prior", "family", "rank",
+            "particles", "max-iterations", "tol-rel-obj", "lr", "num-draws", "seed", "no-intercept", "partitions",
+            "master");
+
+    private SparkVi() {}
+
+    public static void main(String[] args) {
+        SparkArgs.run("spark-vi", () -> {
+            String[] options = args.length > 0 && !args[0].startsWith("--")
+                    ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
+            SparkSession spark = SparkArgs.parse("spark-vi", options, OPTIONS).session();
+            try {
+                System.out.println(execute(spark, args));
+            } finally {
+                spark.stop();
+            }
+        });
+    }
+
+    /** Runs the command on an existing session and returns its JSON output. */
+    public static String execute(SparkSession spark, String[] args) throws java.io.IOException {
+        if (args.length == 0 || args[0].startsWith("--")) {
+            throw new IllegalArgumentException("the first argument must be the model: linear, logistic or poisson");
+        }
+        String model = args[0];
+        SparkArgs a = SparkArgs.parse("spark-vi", java.util.Arrays.copyOfRange(args, 1, args.length), OPTIONS);
+        String y = a.require("y");
+        Dataset<Row> raw = a.read(spark);
+        String x = a.get("x", null);
+        SparkArgs features = x == null ? a : SparkArgs.parse("spark-vi", new String[] {"--features", x},
+                Set.of("features"));
+        List<String> names = features.featureNames(raw, y);
+        Dataset<Row> data = features.withFeatures(raw, y);
+        GaussianViEstimator estimator = new GaussianViEstimator()
+                .setFamily(model)
+                .setLabelCol(y)
+                .setFeatureNames(names.toArray(String[]::new))
+                .setFitIntercept(!Boolean.parseBoolean(a.get("no-intercept", "false")))
+                .setPriors(a.all("prior").toArray(String[]::new))
+                .setGuideFamily(a.get("family", "mean-field"))
+                .setRank(a.integer("rank", 2))
+                .setNumParticles(a.integer("particles", 20))
+                .setMaxIterations(a.integer("max-iterations", 20_000))
+                .setTolRelObj(a.number("tol-rel-obj", 0.001))
+                .setLearningRate(a.number("lr", 0))
+                .setNumDraws(a.integer("num-draws", 1000))
+                .setSeed(a.integer("seed", 0));
+        GaussianViModel fit = estimator.fit(data);
+        return fit.summaryJson();
+    }
+}

@@ -1,0 +1,154 @@
+package io.github.elbo4j.spark;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.github.elbo4j.distributions.DiagonalNormal;
+import io.github.elbo4j.elbo.AnalyticKlElbo;
+import io.github.elbo4j.elbo.ElboTerms;
+import io.github.elbo4j.elbo.ImportanceWeightedElbo;
+import io.github.elbo4j.math.SpecialFunctions;
+import io.github.elbo4j.vae.Seeds;
+import io.github.elbo4j.vae.TensorUpload;
+import io.github.elbo4j.vae.VaeConfig;
+import io.github.elbo4j.vae.VaeModel;
+import io.github.elbo4j.vae.VaeNetwork;
+import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The engine work that runs inside Spark tasks: ELBO gradients of a minibatch and per-row scores.
+ *
+ * <p>One engine base manager per JVM. DJL's {@link GradientCollector} is process-global (a second
+ * one open at the same time throws), and in local mode every executor thread shares one JVM, so
+ * gradient computations take {@link #GRADIENT_LOCK}. Scoring needs no gradient and runs
+ * concurrently.
+ */
+final class VaeCompute {
+
+    /** Serializes gradient computations within one JVM (see the class documentation). */
+    static final ReentrantLock GRADIENT_LOCK = new ReentrantLock();
+
+    private static volatile NDManager base;
+
+    private VaeCompute() {}
+
+    /** The JVM's engine manager, created on first use and kept for the life of the JVM. */
+    static NDManager base() {
+        NDManager m = base;
+        if (m == null) {
+            synchronized (VaeCompute.class) {
+                if (base == null) {
+                    base = NDManager.newBaseManager();
+                }
+                m = base;
+            }
+        }
+        return m;
+    }
+
+    /**
+     * The gradient of {@code weight · (−Σ_i ELBO(x_i))} over a minibatch and the batch's summed
+     * ELBO, reconstruction and KL terms (single-sample reparameterized ELBO, analytic KL).
+     */
+    record Gradient(float[] gradient, double elbo, double reconstruction, double kl) {
+        boolean isFinite() {
+            if (!Double.isFinite(elbo)) {
+                return false;
+            }
+            for (float g : gradient) {
+                if (!Float.isFinite(g)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Computes the gradient at {@code parameters} for {@code rows} examples {@code x} (row-major)
+     * with standard normal noise {@code noise} ([1, rows, latent]).
+     */
+    static Gradient gradient(VaeConfig config, float[] parameters, float[] x, int rows, float[] noise,
+            double weight) {
+        GRADIENT_LOCK.lock();
+        try (NDManager scope = base().newSubManager();
+                VaeModel model = VaeModel.fromParameters(config, parameters, scope)) {
+            NDArray leaf = model.parameters();
+            leaf.setRequiresGradient(true);
+            TensorUpload upload = new TensorUpload();
+            float[] sums;
+            try (NDManager forward = scope.newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray xs = upload.upload(forward, x, 0, rows * config.inputSize(),
+                        new Shape(rows, config.inputSize()));
+                NDArray eps = upload.upload(forward, noise, new Shape(1, rows, config.latent()));
+                VaeNetwork network = model.bind(forward);
+                ElboTerms terms = new AnalyticKlElbo(1).estimate(network.encode(xs), network.prior(), network, xs, eps);
+                NDArray elbo = terms.elbo().sum();
+                sums = NDArrays.stack(new NDList(elbo, terms.reconstruction().sum(), terms.kl().sum()))
+                        .toFloatArray();
+                collector.backward(elbo.mul(SpecialFunctions.scalar(elbo, -weight)));
+            }
+            float[] gradient = leaf.getGradient().toFloatArray();
+            return new Gradient(gradient, sums[0], sums[1], sums[2]);
+        } finally {
+            GRADIENT_LOCK.unlock();
+        }
+    }
+
+    /** Scores of a chunk of rows; see {@link VaeTransformerModel} for the definitions. */
+    record Scores(float[] elbo, float[] loglik, float[] latentMean, float[] reconError) {}
+
+    /**
+     * Scores {@code rows} examples: the single-sample analytic-KL ELBO, the IWAE-{@code k} bound,
+     * the encoder mean and the squared reconstruction error of the decoder mean at z = μ(x). Each
+     * row's noise comes from its own seed ({@code rowSeeds}), so a row's scores do not depend on
+     * the partitioning, the chunking or the task attempt.
+     */
+    static Scores score(VaeModel model, float[] x, int rows, int k, long[] rowSeeds, TensorUpload upload) {
+        VaeConfig config = model.config();
+        int d = config.latent();
+        int features = config.inputSize();
+        float[] elboNoise = new float[rows * d];
+        float[] iwaeNoise = new float[k * rows * d];
+        for (int i = 0; i < rows; i++) {
+            SplittableRandom random = new SplittableRandom(rowSeeds[i]);
+            for (int j = 0; j < d; j++) {
+                elboNoise[i * d + j] = (float) random.nextGaussian();
+            }
+            for (int p = 0; p < k; p++) {
+                int offset = (p * rows + i) * d;
+                for (int j = 0; j < d; j++) {
+                    iwaeNoise[offset + j] = (float) random.nextGaussian();
+                }
+            }
+        }
+        try (NDManager scope = base().newSubManager()) {
+            NDArray xs = upload.upload(scope, x, 0, rows * features, new Shape(rows, features));
+            VaeNetwork network = model.bind(scope);
+            DiagonalNormal q = network.encode(xs);
+            NDArray noise1 = upload.upload(scope, elboNoise, new Shape(1, rows, d));
+            float[] elbo = new AnalyticKlElbo(1).estimate(q, network.prior(), network, xs, noise1).elbo().toFloatArray();
+            NDArray noiseK = upload.upload(scope, iwaeNoise, new Shape(k, rows, d));
+            float[] loglik = new ImportanceWeightedElbo(k).estimate(q, network.prior(), network, xs, noiseK)
+                    .elbo().toFloatArray();
+            float[] mean = q.loc().toFloatArray();
+            float[] recon = network.decodeMean(q.loc()).sub(xs).square().sum(new int[] {1}).toFloatArray();
+            return new Scores(elbo, loglik, mean, recon);
+        }
+    }
+
+    /** A 64-bit seed for one row: a hash of its values mixed with the scoring seed. */
+    static long rowSeed(long seed, float[] values) {
+        long h = 0x9E3779B97F4A7C15L;
+        for (float v : values) {
+            h = (h ^ Float.floatToIntBits(v)) * 0x100000001B3L;
+        }
+        return Seeds.derive(seed, Seeds.Stream.EVAL_NOISE, h);
+    }
+}

@@ -1,0 +1,382 @@
+package io.github.elbo4j.spark;
+
+import io.github.elbo4j.vae.Activation;
+import io.github.elbo4j.vae.Likelihood;
+import io.github.elbo4j.vae.VaeConfig;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Spark ML estimator that trains an MLP VAE data-parallel on a column of vectors or numeric arrays
+ * and returns a {@link VaeTransformerModel}.
+ *
+ * <p>The objective is the single-sample reparameterized ELBO with analytic KL, maximized with Adam
+ * (loss = −mean ELBO), exactly as {@code elbo4j train}; the architecture parameters mirror
+ * {@link VaeConfig} and the command line ({@code hidden}, {@code latent}, {@code activation},
+ * {@code likelihood}, {@code gaussianScale}). How partitions cooperate is set by
+ * {@code syncEvery}: 1 aggregates the gradient of every step over all partitions with
+ * {@code treeAggregate} (synchronous minibatch SGD), N &gt; 1 averages parameters after N local
+ * steps (see {@link DistributedVaeTrainer} for the trade-off). The result is reproducible for a
+ * fixed seed and partitioning. With {@code runDirectory} set, the driver writes a CLI-compatible
+ * run directory with per-epoch metrics and checkpoints, and {@code resume} continues from its
+ * latest checkpoint.
+ *
+ * <pre>{@code
+ * VaeTransformerModel model = new VaeEstimator().setInputCol("features")
+ *         .setHidden(200, 200).setLatent(50).setEpochs(10).fit(train);
+ * model.transform(test).select("elbo", "loglik", "anomaly").show();
+ * }</pre>
+ */
+public final class VaeEstimator extends Estimator<VaeTransformerModel> implements DefaultParamsWritable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final Param<String> inputCol;
+    private final IntArrayParam inputShape;
+    private final IntArrayParam hidden;
+    private final IntParam latent;
+    private final Param<String> activation;
+    private final Param<String> likelihood;
+    private final DoubleParam gaussianScale;
+    private final IntParam epochs;
+    private final IntParam batchSize;
+    private final DoubleParam learningRate;
+    private final LongParam seed;
+    private final IntParam k;
+    private final IntParam syncEvery;
+    private final DoubleParam anomalyQuantile;
+    private final Param<String> runDirectory;
+    private final BooleanParam resume;
+    private final IntParam checkpointInterval;
+    private final IntParam maxParticleRows;
+
+    /** An estimator with a random uid and the defaults of the standard model. */
+    public VaeEstimator() {
+        this(Identifiable.randomUID("vae"));
+    }
+
+    /** An estimator with the given uid (Spark ML creates copies through this constructor). */
+    public VaeEstimator(String uid) {
+        // Params are created here, after the uid is set: Params reads the parent's uid.
+        this.uid = uid;
+        inputCol = new Param<>(this, "inputCol", "column of vectors or numeric arrays to model");
+        inputShape = new IntArrayParam(this, "inputShape",
+                "shape of one example, e.g. [28, 28] (empty: one dimension, the length of the input rows)");
+        hidden = new IntArrayParam(this, "hidden", "encoder hidden-layer widths; the decoder mirrors them");
+        latent = new IntParam(this, "latent", "latent dimension", ParamValidators.gtEq(1));
+        activation = new Param<>(this, "activation", "hidden nonlinearity: tanh, relu or softplus",
+                ParamValidators.inArray(new String[] {"tanh", "relu", "softplus"}));
+        likelihood = new Param<>(this, "likelihood", "observation model: bernoulli (data in [0, 1]) or gaussian",
+                ParamValidators.inArray(new String[] {"bernoulli", "gaussian"}));
+        gaussianScale = new DoubleParam(this, "gaussianScale", "sigma of the fixed-scale Gaussian likelihood",
+                ParamValidators.gt(0));
+        epochs = new IntParam(this, "epochs", "passes over the training data", ParamValidators.gtEq(1));
+        batchSize = new IntParam(this, "batchSize", "examples per step over all partitions", ParamValidators.gtEq(1));
+        learningRate = new DoubleParam(this, "learningRate", "Adam step size", ParamValidators.gt(0));
+        seed = new LongParam(this, "seed", "seeds initialization, shuffling and noise");
+        k = new IntParam(this, "k", "importance samples K of the loglik column (IWAE-K)", ParamValidators.gtEq(1));
+        syncEvery = new IntParam(this, "syncEvery",
+                "1: aggregate gradients every step; N > 1: average parameters after N local steps",
+                ParamValidators.gtEq(1));
+        anomalyQuantile = new DoubleParam(this, "anomalyQuantile",
+                "quantile of the training scores -ELBO above which a row is flagged anomalous",
+                ParamValidators.inRange(0, 1));
+        runDirectory = new Param<>(this, "runDirectory",
+                "driver-local folder for a CLI-compatible run directory with metrics and checkpoints (empty: none)");
+        resume = new BooleanParam(this, "resume", "continue from the latest checkpoint in runDirectory");
+        checkpointInterval = new IntParam(this, "checkpointInterval",
+                "also checkpoint every this many rounds (0: at epoch ends only)", ParamValidators.gtEq(0));
+        maxParticleRows = new IntParam(this, "maxParticleRows",
+                "memory budget of scoring: (sample, example) rows decoded at once per task", ParamValidators.gtEq(1));
+        setDefault(inputCol, "features");
+        setDefault(inputShape, new int[0]);
+        setDefault(hidden, new int[] {200, 200});
+        setDefault(latent, 50);
+        setDefault(activation, "tanh");
+        setDefault(likelihood, "bernoulli");
+        setDefault(gaussianScale, 0.1);
+        setDefault(epochs, 10);
+        setDefault(batchSize, 100);
+        setDefault(learningRate, 1e-3);
+        setDefault(seed, 0L);
+        setDefault(k, 50);
+        setDefault(syncEvery, 1);
+        setDefault(anomalyQuantile, 0.99);
+        setDefault(runDirectory, "");
+        setDefault(resume, false);
+        setDefault(checkpointInterval, 0);
+        setDefault(maxParticleRows, 20_000);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    public Param<String> inputCol() {
+        return inputCol;
+    }
+
+    public IntArrayParam inputShape() {
+        return inputShape;
+    }
+
+    public IntArrayParam hidden() {
+        return hidden;
+    }
+
+    public IntParam latent() {
+        return latent;
+    }
+
+    public Param<String> activation() {
+        return activation;
+    }
+
+    public Param<String> likelihood() {
+        return likelihood;
+    }
+
+    public DoubleParam gaussianScale() {
+        return gaussianScale;
+    }
+
+    public IntParam epochs() {
+        return epochs;
+    }
+
+    public IntParam batchSize() {
+        return batchSize;
+    }
+
+    public DoubleParam learningRate() {
+        return learningRate;
+    }
+
+    public LongParam seed() {
+        return seed;
+    }
+
+    public IntParam k() {
+        return k;
+    }
+
+    public IntParam syncEvery() {
+        return syncEvery;
+    }
+
+    public DoubleParam anomalyQuantile() {
+        return anomalyQuantile;
+    }
+
+    public Param<String> runDirectory() {
+        return runDirectory;
+    }
+
+    public BooleanParam resume() {
+        return resume;
+    }
+
+    public IntParam checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    public IntParam maxParticleRows() {
+        return maxParticleRows;
+    }
+
+    public VaeEstimator setInputCol(String value) {
+        set(inputCol, value);
+        return this;
+    }
+
+    public VaeEstimator setInputShape(int... value) {
+        set(inputShape, value.clone());
+        return this;
+    }
+
+    public VaeEstimator setHidden(int... value) {
+        set(hidden, value.clone());
+        return this;
+    }
+
+    public VaeEstimator setLatent(int value) {
+        set(latent, value);
+        return this;
+    }
+
+    public VaeEstimator setActivation(String value) {
+        set(activation, value);
+        return this;
+    }
+
+    public VaeEstimator setLikelihood(String value) {
+        set(likelihood, value);
+        return this;
+    }
+
+    public VaeEstimator setGaussianScale(double value) {
+        set(gaussianScale, value);
+        return this;
+    }
+
+    public VaeEstimator setEpochs(int value) {
+        set(epochs, value);
+        return this;
+    }
+
+    public VaeEstimator setBatchSize(int value) {
+        set(batchSize, value);
+        return this;
+    }
+
+    public VaeEstimator setLearningRate(double value) {
+        set(learningRate, value);
+        return this;
+    }
+
+    public VaeEstimator setSeed(long value) {
+        set(seed, value);
+        return this;
+    }
+
+    public VaeEstimator setK(int value) {
+        set(k, value);
+        return this;
+    }
+
+    public VaeEstimator setSyncEvery(int value) {
+        set(syncEvery, value);
+        return this;
+    }
+
+    public VaeEstimator setAnomalyQuantile(double value) {
+        set(anomalyQuantile, value);
+        return this;
+    }
+
+    public VaeEstimator setRunDirectory(String value) {
+        set(runDirectory, value);
+        return this;
+    }
+
+    public VaeEstimator setResume(boolean value) {
+        set(resume, value);
+        return this;
+    }
+
+    public VaeEstimator setCheckpointInterval(int value) {
+        set(checkpointInterval, value);
+        return this;
+    }
+
+    public VaeEstimator setMaxParticleRows(int value) {
+        set(maxParticleRows, value);
+        return this;
+    }
+
+    private int intValue(IntParam p) {
+        return (Integer) getOrDefault(p);
+    }
+
+    /** The architecture for inputs of {@code features} values. */
+    VaeConfig architecture(int features) {
+        int[] shape = getOrDefault(inputShape);
+        if (shape.length == 0) {
+            shape = new int[] {features};
+        }
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(shape)
+                .hidden(getOrDefault(hidden))
+                .latent(intValue(latent))
+                .activation(Activation.parse(getOrDefault(activation)))
+                .likelihood(Likelihood.parse(getOrDefault(likelihood)))
+                .gaussianScale((Double) getOrDefault(gaussianScale))
+                .build();
+        if (config.inputSize() != features) {
+            throw new IllegalArgumentException("inputShape " + java.util.Arrays.toString(shape) + " has "
+                    + config.inputSize() + " values but the rows of '" + getOrDefault(inputCol) + "' have " + features);
+        }
+        return config;
+    }
+
+    @Override
+    public VaeTransformerModel fit(Dataset<?> dataset) {
+        transformSchema(dataset.schema(), true);
+        String column = getOrDefault(inputCol);
+        Dataset<Row> input = dataset.toDF().select(column);
+        int index = 0;
+        List<Row> first = input.limit(1).collectAsList();
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException("the training DataFrame has no rows");
+        }
+        int features = InputVectors.read(first.get(0), index, column, -1).length;
+        VaeConfig config = architecture(features);
+        VaeSpec spec = VaeSpec.of(config);
+        JavaRDD<Shard> shards = input.javaRDD()
+                .mapPartitionsWithIndex((Integer p, Iterator<Row> rows) ->
+                        List.of(Shard.pack(p, rows, index, column, features)).iterator(), true)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            DistributedVaeTrainer.Settings settings = new DistributedVaeTrainer.Settings(spec, intValue(epochs),
+                    intValue(batchSize), (Double) getOrDefault(learningRate), (Long) getOrDefault(seed),
+                    intValue(syncEvery), intValue(checkpointInterval), getOrDefault(runDirectory),
+                    (Boolean) getOrDefault(resume), 2);
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+            DistributedVaeTrainer.Outcome outcome = new DistributedVaeTrainer(settings).train(sc, shards);
+            VaeTransformerModel model = new VaeTransformerModel(uid, spec, outcome.parameters(), Double.NaN,
+                    outcome);
+            copyValues(model, ParamMap.empty());
+            double threshold = AnomalyThreshold.quantile(sc, shards, spec, outcome.parameters(),
+                    model.scoringSeed(), (Double) getOrDefault(anomalyQuantile));
+            model.setAnomalyThresholdInternal(threshold);
+            if (!getOrDefault(runDirectory).isEmpty()) {
+                model.writeSparkState(java.nio.file.Path.of(getOrDefault(runDirectory)));
+            }
+            model.setParent(this);
+            return model;
+        } finally {
+            shards.unpersist(false);
+        }
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        InputVectors.check(schema, getOrDefault(inputCol));
+        return VaeTransformerModel.outputSchema(schema);
+    }
+
+    @Override
+    public VaeEstimator copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    /** Reads an estimator saved with {@code write().save(path)}. */
+    public static MLReader<VaeEstimator> read() {
+        return new org.apache.spark.ml.util.DefaultParamsReader<>();
+    }
+
+    /** Loads an estimator saved with {@code save(path)}. */
+    public static VaeEstimator load(String path) {
+        return read().load(path);
+    }
+}

@@ -1,0 +1,51 @@
+package io.github.elbo4j.spark;
+
+import io.github.elbo4j.vae.Activation;
+import io.github.elbo4j.vae.Likelihood;
+import io.github.elbo4j.vae.VaeConfig;
+import java.io.Serializable;
+
+/**
+ * A serializable copy of a {@link VaeConfig}, so that the architecture can travel to executors in
+ * a task closure ({@code VaeConfig} itself is not {@link Serializable}).
+ *
+ * @param inputShape shape of one example
+ * @param hidden encoder widths (the decoder mirrors them)
+ * @param latent latent dimension
+ * @param activation activation id ({@code tanh}, {@code relu}, {@code softplus})
+ * @param likelihood likelihood id ({@code bernoulli}, {@code gaussian})
+ * @param gaussianScale σ of the Gaussian likelihood
+ */
+public record VaeSpec(
+        int[] inputShape, int[] hidden, int latent, String activation, String likelihood, double gaussianScale)
+        implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The spec of a configuration. */
+    public static VaeSpec of(VaeConfig config) {
+        return new VaeSpec(config.inputShape(), config.hidden(), config.latent(), config.activation().id(),
+                config.likelihood().id(), config.gaussianScale());
+    }
+
+    /** The validated configuration. */
+    public VaeConfig toConfig() {
+        return VaeConfig.builder()
+                .inputShape(inputShape)
+                .hidden(hidden)
+                .latent(latent)
+                .activation(Activation.parse(activation))
+                .likelihood(Likelihood.parse(likelihood))
+                .gaussianScale(gaussianScale)
+                .build();
+    }
+
+    /** Number of input features. */
+    public int inputSize() {
+        int n = 1;
+        for (int d : inputShape) {
+            n *= d;
+        }
+        return n;
+    }
+}

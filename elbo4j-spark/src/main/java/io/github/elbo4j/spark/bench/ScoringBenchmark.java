@@ -1,0 +1,105 @@
+package io.github.elbo4j.spark.bench;
+
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.data.Shapes;
+import io.github.elbo4j.spark.VaeTransformerModel;
+import io.github.elbo4j.vae.VaeConfig;
+import io.github.elbo4j.vae.VaeModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * Scoring throughput of {@link VaeTransformerModel} in {@code local[1]} and {@code local[2]}:
+ * {@code --rows 10000 --k 50 --partitions 8 --repeat 3 --hidden 200,200 --latent 50}. Scores
+ * {@code shapes} images (784 features) with the standard model (throughput does not depend on the
+ * weights), after one warm-up pass per session; prints rows/s, the median of the timed passes, the
+ * mean executor run time per task and per row, the fixed cost of a job of empty tasks, and the
+ * local[2] / local[1] speed-up.
+ */
+public final class ScoringBenchmark {
+
+    private ScoringBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        BenchSupport.singleThreadedEngine();
+        Map<String, String> o = BenchSupport.options(args);
+        int rows = Integer.parseInt(o.getOrDefault("rows", "10000"));
+        int k = Integer.parseInt(o.getOrDefault("k", "50"));
+        int partitions = Integer.parseInt(o.getOrDefault("partitions", "8"));
+        int repeat = Integer.parseInt(o.getOrDefault("repeat", "3"));
+        int[] hidden = Arrays.stream(o.getOrDefault("hidden", "200,200").split(",")).mapToInt(Integer::parseInt)
+                .toArray();
+        int latent = Integer.parseInt(o.getOrDefault("latent", "50"));
+        String[] masters = o.getOrDefault("masters", "local[1],local[2]").split(",(?=local)");
+        Dataset data = Shapes.generate(rows, 1);
+        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(hidden).latent(latent).build();
+        VaeTransformerModel model;
+        try (NDManager manager = NDManager.newBaseManager();
+                VaeModel vae = VaeModel.initialize(config, manager, 1)) {
+            model = VaeTransformerModel.of(vae).setK(k);
+        }
+        double[] seconds = new double[masters.length];
+        for (int m = 0; m < masters.length; m++) {
+            SparkSession spark = BenchSupport.session(masters[m]);
+            List<long[]> tasks = new ArrayList<>();
+            spark.sparkContext().addSparkListener(new SparkListener() {
+                @Override
+                public void onTaskEnd(SparkListenerTaskEnd end) {
+                    synchronized (tasks) {
+                        tasks.add(new long[] {end.taskMetrics().executorRunTime(), end.taskMetrics().executorCpuTime()});
+                    }
+                }
+            });
+            org.apache.spark.sql.Dataset<Row> df = BenchSupport.vectors(spark, data.values(), rows, data.features(),
+                    partitions).cache();
+            df.count();
+            long emptyStart = System.nanoTime();
+            df.limit(0).count();
+            double jobOverhead = (System.nanoTime() - emptyStart) / 1e9;
+            run(model, df); // warm-up: loads the model in this JVM, compiles hot paths
+            double[] times = new double[repeat];
+            synchronized (tasks) {
+                tasks.clear();
+            }
+            for (int r = 0; r < repeat; r++) {
+                times[r] = run(model, df);
+            }
+            Arrays.sort(times);
+            seconds[m] = times[repeat / 2];
+            double taskMs;
+            double cpuMsPerRow;
+            synchronized (tasks) {
+                taskMs = tasks.stream().mapToLong(t -> t[0]).average().orElse(Double.NaN);
+                cpuMsPerRow = tasks.stream().mapToLong(t -> t[1]).sum() / 1e6 / rows / repeat;
+            }
+            System.out.printf(Locale.ROOT,
+                    "%s: %d rows, K=%d, %d partitions: median %.2f s (%s), %.0f rows/s; mean task run time %.0f ms"
+                            + " (%.3f ms per row per core); executor CPU %.3f ms per row; empty job %.0f ms%n",
+                    masters[m], rows, k, partitions, seconds[m], Arrays.toString(times), rows / seconds[m], taskMs,
+                    taskMs * partitions / rows, cpuMsPerRow, jobOverhead * 1000);
+            spark.stop();
+        }
+        if (masters.length == 2) {
+            System.out.printf(Locale.ROOT, "speed-up %s / %s: %.2fx%n", masters[1], masters[0], seconds[0] / seconds[1]);
+        }
+    }
+
+    private static double run(VaeTransformerModel model, org.apache.spark.sql.Dataset<Row> df) {
+        long start = System.nanoTime();
+        Row r = model.transform(df).agg(functions.avg("loglik"), functions.count("loglik")).first();
+        double s = (System.nanoTime() - start) / 1e9;
+        if (r.getLong(1) != df.count()) {
+            throw new IllegalStateException("scored " + r.getLong(1) + " rows");
+        }
+        return s;
+    }
+}
