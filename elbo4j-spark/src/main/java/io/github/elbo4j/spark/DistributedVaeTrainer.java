@@ -9,6 +9,7 @@ import io.github.elbo4j.vae.ResidentMemory;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.Safetensors;
 import io.github.elbo4j.vae.Seeds;
+import io.github.elbo4j.vae.TrainingObjective;
 import io.github.elbo4j.vae.TrainingPosition;
 import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.vae.VaeModel;
@@ -195,7 +196,9 @@ final class DistributedVaeTrainer {
                 TrainingPosition here = new TrainingPosition(epoch, batchesIntoEpoch, step, settings.learningRate(),
                         Double.NEGATIVE_INFINITY, elapsed, epochElbo, epochRecon, epochKl, epochExamples, epochSeconds,
                         skipped, 0);
-                new Checkpoint(here, theta, m, v, adamStep).write(run.latestCheckpoint());
+                // Distributed training optimizes the plain ELBO (β = 1, no schedule, no free bits).
+                new Checkpoint(here, theta, m, v, adamStep, TrainingObjective.ELBO.describe(), 1.0)
+                        .write(run.latestCheckpoint());
             }
         }
         if (run != null) {

@@ -2,6 +2,8 @@ package io.github.elbo4j.spark;
 
 import io.github.elbo4j.vae.Activation;
 import io.github.elbo4j.vae.Likelihood;
+import io.github.elbo4j.vae.Architecture;
+import io.github.elbo4j.vae.Prior;
 import io.github.elbo4j.vae.VaeConfig;
 import java.io.Serializable;
 
@@ -22,8 +24,18 @@ public record VaeSpec(
 
     private static final long serialVersionUID = 1L;
 
-    /** The spec of a configuration. */
+    /**
+     * The spec of a configuration.
+     *
+     * @throws IllegalArgumentException for what the Spark module does not train or score yet: a
+     *     convolutional, conditional or VampPrior model, or a learned Gaussian scale
+     */
     public static VaeSpec of(VaeConfig config) {
+        if (config.architecture() != Architecture.MLP || config.conditional() || config.prior() != Prior.NORMAL
+                || (config.likelihood() != Likelihood.BERNOULLI && config.likelihood() != Likelihood.GAUSSIAN)) {
+            throw new IllegalArgumentException("elbo4j-spark handles MLP VAEs with a N(0, I) prior, no condition and a"
+                    + " Bernoulli or fixed-scale Gaussian likelihood; this model is " + config);
+        }
         return new VaeSpec(config.inputShape(), config.hidden(), config.latent(), config.activation().id(),
                 config.likelihood().id(), config.gaussianScale());
     }
