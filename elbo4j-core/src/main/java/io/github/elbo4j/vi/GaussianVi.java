@@ -141,10 +141,9 @@ public final class GaussianVi {
                 if (Double.isNaN(step(phi, adam, lr, stepRandom))) {
                     skipped++;
                     if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-                        throw new NonFiniteElboException("the ELBO or its gradient was not finite in "
-                                + MAX_CONSECUTIVE_SKIPS + " consecutive steps (up to iteration " + iterations + ")"
-                                + blame(phi.toDoubleArray()) + "; check their log density terms, priors and"
-                                + " constraints, or set a smaller learning rate", suspects(phi.toDoubleArray()));
+                        throw nonFinite("the ELBO or its gradient was not finite in " + MAX_CONSECUTIVE_SKIPS
+                                + " consecutive steps (up to iteration " + iterations + ")", phi.toDoubleArray(),
+                                "check their log density terms, priors and constraints, or set a smaller learning rate");
                     }
                 } else {
                     consecutiveSkips = 0;
@@ -213,9 +212,8 @@ public final class GaussianVi {
             }
         }
         if (Double.isNaN(bestEta)) {
-            throw new NonFiniteElboException("the step-size search found no step size with a finite ELBO"
-                    + blame(initial) + "; check the log density near the initial values (every unconstrained"
-                    + " coordinate 0)", suspects(initial));
+            throw nonFinite("the step-size search found no step size with a finite ELBO", initial,
+                    "check the log density near the initial values (every unconstrained coordinate 0)");
         }
         return bestEta;
     }
@@ -459,11 +457,13 @@ public final class GaussianVi {
         return count;
     }
 
-    private String blame(double[] phi) {
+    /** A failure naming the suspect blocks near {@code phi} (computed once: it costs model evaluations). */
+    private NonFiniteElboException nonFinite(String what, double[] phi, String advice) {
         List<String> names = suspects(phi);
-        return names.isEmpty()
+        String blame = names.isEmpty()
                 ? "; no single parameter block could be singled out"
                 : "; the non-finite values come from block(s) " + String.join(", ", names);
+        return new NonFiniteElboException(what + blame + "; " + advice, names);
     }
 
     private List<String> blockNames() {

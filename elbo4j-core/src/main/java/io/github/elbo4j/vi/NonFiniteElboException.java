@@ -12,7 +12,7 @@ public final class NonFiniteElboException extends RuntimeException {
         this.blocks = List.copyOf(blocks);
     }
 
-    /** The blocks whose values or gradients were not finite (all blocks if none could be singled out). */
+    /** The blocks to blame for the non-finite values; empty when no single block could be singled out. */
     public List<String> blocks() {
         return blocks;
     }

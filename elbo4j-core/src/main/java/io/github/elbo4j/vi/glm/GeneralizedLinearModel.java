@@ -243,8 +243,21 @@ public final class GeneralizedLinearModel implements SubsampledModel {
 
     @Override
     public NDArray logLikelihood(ParameterValues values, NDArray records) {
-        NDArray x = values.data(PREDICTORS).get(records);
-        NDArray y = values.data(RESPONSE).get(records);
+        NDArray logFactorial = family == GlmFamily.POISSON ? values.data(LOG_FACTORIAL).get(records) : null;
+        return logLikelihood(values, values.data(PREDICTORS).get(records), values.data(RESPONSE).get(records),
+                logFactorial);
+    }
+
+    /** The full-data log joint, reading the data in place rather than gathering every record. */
+    @Override
+    public NDArray logJoint(ParameterValues values) {
+        NDArray logFactorial = family == GlmFamily.POISSON ? values.data(LOG_FACTORIAL) : null;
+        return logPrior(values).add(
+                logLikelihood(values, values.data(PREDICTORS), values.data(RESPONSE), logFactorial));
+    }
+
+    /** Σ over the given records' rows {@code x}, responses {@code y} (and log y! for Poisson). */
+    private NDArray logLikelihood(ParameterValues values, NDArray x, NDArray y, NDArray logFactorial) {
         NDArray eta = linearPredictor(values, x);
         NDArray perRecord = switch (family) {
             case LINEAR -> {
@@ -254,7 +267,7 @@ public final class GeneralizedLinearModel implements SubsampledModel {
                         .sub(SpecialFunctions.scalar(z, SpecialFunctions.HALF_LOG_2PI));
             }
             case LOGISTIC -> eta.mul(y).sub(SpecialFunctions.softplus(eta));
-            case POISSON -> eta.mul(y).sub(eta.exp()).sub(values.data(LOG_FACTORIAL).get(records));
+            case POISSON -> eta.mul(y).sub(eta.exp()).sub(logFactorial);
         };
         return perRecord.sum(new int[] {1});
     }
