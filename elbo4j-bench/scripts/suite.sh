@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The benchmark suite of issue 8 in one go: every peer side by side on this machine, ratios printed.
+#   1. training throughput, 1 thread each: the standard model (784-200-200-50 tanh, batch 100) and
+#      the PyTorch-example model (784-400-20 relu, batch 128); elbo4j, the PyTorch reference and
+#      Deeplearning4j's VariationalAutoencoder layer (skipped unless elbo4j-bench/dl4j is built);
+#   2. how the step time grows with batch size and hidden width (elbo4j and PyTorch), as GFLOP/s of
+#      the matrix products against one core's peak;
+#   3. IWAE evaluation time for K = 50, 500, 5000 on the same trained weights (1 thread; K = 5000 also
+#      with 2 threads), elbo4j against the reference's own evaluator (log-weights of up to 50,000
+#      (image, particle) pairs per decoder pass, log-sum-exp in float64);
+#   4. Gaussian VI against Stan's ADVI (vi-vs-stan.sh; skipped unless Rscript with rstan is present).
+# Needs a built tree (./mvnw -q -DskipTests package) and binarized-mnist under $ELBO4J_DATA (or
+# ~/.cache/elbo4j). Once, for DL4J: ./mvnw -q -f elbo4j-bench/dl4j/pom.xml package
+# Usage: elbo4j-bench/scripts/suite.sh [OUT]        (about 20 minutes with the defaults)
+# Environment: STEPS (300), REPEATS (3), EVAL_LIMIT (100 test images), SKIP_VI=1, PEAK_GFLOPS
+# (default: FLOP_PER_CYCLE (32, a Zen 4 core: two 256-bit FP32 FMA pipes) x the CPU's maximum clock).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out="${1:-runs/bench-suite}"
+steps="${STEPS:-300}"
+repeats="${REPEATS:-3}"
+limit="${EVAL_LIMIT:-100}"
+data_root="${ELBO4J_DATA:-$HOME/.cache/elbo4j}"
+reference=elbo4j-bench/python/reference_vae.py
+rm -rf "$out"
+mkdir -p "$out"
+
+echo "== 1-2. training throughput" >&2
+# name hidden latent activation batch
+configs=(
+  "standard 200,200 50 tanh 100"
+  "pytorch-example 400 20 relu 128"
+  "batch-50 200,200 50 tanh 50"
+  "batch-200 200,200 50 tanh 200"
+  "batch-400 200,200 50 tanh 400"
+  "width-100 100,100 50 tanh 100"
+  "width-400 400,400 50 tanh 100"
+)
+for c in "${configs[@]}"; do
+  read -r name hidden latent activation batch <<<"$c"
+  echo "   $name" >&2
+  ./elbo4j bench --hidden "$hidden" --latent "$latent" --activation "$activation" --batch-size "$batch" \
+    --steps "$steps" --repeats "$repeats" --threads 1 --pytorch "$reference" --json >"$out/train-$name.json"
+  if [[ -f elbo4j-bench/dl4j/target/classpath.txt && ($name == standard || $name == pytorch-example) ]]; then
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 java -Xmx4g \
+      -cp "elbo4j-bench/dl4j/target/classes:$(cat elbo4j-bench/dl4j/target/classpath.txt)" \
+      io.github.elbo4j.bench.dl4j.Dl4jVaeBenchmark "$data_root/binarized-mnist/train-images-idx3-ubyte.gz" \
+      "$steps" "$repeats" "$hidden" "$latent" "$activation" "$batch" 2>/dev/null \
+      | sed -n 's/^dl4j samples_per_s \([0-9.]*\).*/\1/p' >"$out/dl4j-$name.txt"
+  fi
+done
+
+echo "== 3. IWAE evaluation" >&2
+./elbo4j train --data binarized-mnist --epochs 1 --seed 1 --out "$out/eval-run" --json >/dev/null
+for spec in "50 1" "500 1" "5000 1" "5000 2"; do
+  read -r k threads <<<"$spec"
+  echo "   K=$k, $threads thread(s)" >&2
+  ./elbo4j eval --run "$out/eval-run" --k "$k" --limit "$limit" --threads "$threads" --json >"$out/eval-elbo4j-$k-$threads.json"
+  /usr/bin/python3 "$reference" bench-eval --data "$data_root/binarized-mnist" --weights "$out/eval-run/model.safetensors" \
+    --k "$k" --limit "$limit" --threads "$threads" --json >"$out/eval-pytorch-$k-$threads.json"
+done
+
+if [[ -z "${SKIP_VI:-}" ]] && command -v Rscript >/dev/null && Rscript -e 'library(rstan)' >/dev/null 2>&1; then
+  echo "== 4. Gaussian VI against Stan's ADVI" >&2
+  elbo4j-bench/scripts/vi-vs-stan.sh "$out/vi" >"$out/vi.txt"
+fi
+
+peak="${PEAK_GFLOPS:-$(python3 -c "
+import re, subprocess
+mhz = float(re.search(r'CPU max MHz:\s*([0-9.]+)', subprocess.run(['lscpu'], capture_output=True, text=True).stdout + 'CPU max MHz: 0').group(1))
+if mhz == 0:
+    mhz = max(float(m) for m in re.findall(r'cpu MHz\s*:\s*([0-9.]+)', open('/proc/cpuinfo').read()))
+print(${FLOP_PER_CYCLE:-32} * mhz / 1000)")}"
+
+python3 - "$out" "$peak" <<'PY'
+import json, os, sys
+out, peak = sys.argv[1], float(sys.argv[2])
+
+def read(name):
+    path = os.path.join(out, name)
+    return json.load(open(path)) if os.path.exists(path) else None
+
+def flop_per_example(hidden, latent, inputs=784):
+    """Matrix-product FLOP of one training example: forward, weight gradients, and input gradients
+    of every layer but the first."""
+    layers = [inputs] + hidden
+    shapes = list(zip(layers, layers[1:])) + [(hidden[-1], latent)] * 2
+    dec = [latent] + hidden[::-1] + [inputs]
+    shapes += list(zip(dec, dec[1:]))
+    forward = sum(a * b for a, b in shapes)
+    return 2 * (3 * forward - inputs * hidden[0])
+
+print(f"one core's peak: {peak:.1f} GFLOP/s (FP32)\n")
+print("training throughput, 1 thread each (samples/s; GFLOP/s of the matrix products, % of peak)")
+print(f"{'model':<17}{'elbo4j':>9}{'PyTorch':>9}{'ratio':>7}{'DL4J':>8}{'ratio':>7}"
+      f"{'elbo4j GFLOP/s':>17}{'PyTorch GFLOP/s':>18}")
+for name, hidden, latent in [("standard", [200, 200], 50), ("pytorch-example", [400], 20),
+                             ("batch-50", [200, 200], 50), ("batch-200", [200, 200], 50),
+                             ("batch-400", [200, 200], 50), ("width-100", [100, 100], 50),
+                             ("width-400", [400, 400], 50)]:
+    r = read(f"train-{name}.json")
+    if r is None:
+        continue
+    e, t = r["elbo4j_samples_per_s"], r["pytorch_samples_per_s"]
+    dl4j_file = os.path.join(out, f"dl4j-{name}.txt")
+    d = float(open(dl4j_file).read()) if os.path.exists(dl4j_file) and open(dl4j_file).read().strip() else None
+    f = flop_per_example(hidden, latent) / 1e9
+    dl4j_cols = f"{d:8.0f}{e / d:6.2f}x" if d else f"{'-':>8}{'-':>7}"
+    print(f"{name + ' b' + str(r['batch_size']):<17}{e:9.0f}{t:9.0f}{e / t:6.2f}x{dl4j_cols}"
+          f"{e * f:9.1f} ({100 * e * f / peak:3.0f}%){t * f:10.1f} ({100 * t * f / peak:3.0f}%)")
+
+print("\nIWAE evaluation of the same weights (test images, each side its own seeded subset; seconds)")
+print(f"{'K':>6}{'threads':>9}{'images':>8}{'elbo4j s':>10}{'PyTorch s':>11}{'elbo4j speed-up':>17}")
+for k, threads in [(50, 1), (500, 1), (5000, 1), (5000, 2)]:
+    e, t = read(f"eval-elbo4j-{k}-{threads}.json"), read(f"eval-pytorch-{k}-{threads}.json")
+    if e and t:
+        print(f"{k:6d}{threads:9d}{e['n']:8d}{e['seconds']:10.2f}{t['seconds']:11.2f}"
+              f"{t['seconds'] / e['seconds']:16.2f}x")
+
+vi = os.path.join(out, "vi.txt")
+if os.path.exists(vi):
+    print("\nGaussian VI against Stan's ADVI")
+    print(open(vi).read())
+PY
