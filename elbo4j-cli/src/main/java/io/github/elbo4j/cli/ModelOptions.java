@@ -95,9 +95,14 @@ final class ModelOptions {
         return max + 1;
     }
 
-    /** The parsed --likelihood. */
+    /** The parsed --likelihood, checked against --schema (which only a tabular likelihood reads). */
     Likelihood likelihood() {
-        return Likelihood.parse(likelihood);
+        Likelihood parsed = Likelihood.parse(likelihood);
+        if (schema != null && !parsed.tabular()) {
+            throw new IllegalArgumentException("--schema applies to --likelihood tabular or categorical only; drop it or"
+                    + " pass --likelihood tabular");
+        }
+        return parsed;
     }
 
     /** The validated configuration for examples of the given shape. */
@@ -108,10 +113,6 @@ final class ModelOptions {
     /** The validated configuration for examples of the given shape, with a table's column groups. */
     VaeConfig toConfig(int[] inputShape, int conditions, TabularLayout columns) {
         Likelihood parsed = likelihood();
-        if (schema != null && !parsed.tabular()) {
-            throw new IllegalArgumentException("--schema applies to --likelihood tabular or categorical only; drop it or"
-                    + " pass --likelihood tabular");
-        }
         return VaeConfig.builder()
                 .tabular(columns)
                 .conditions(conditions)

@@ -45,7 +45,8 @@ public record TableSplits(Table train, Table valid, Table test) {
       return new TableSplits(CsvReader.readTable(path), null, null);
     }
     if (!Files.isDirectory(path)) {
-      throw new DataException(path, null, "no such file or folder");
+      throw new DataException(path, null, "no such file or folder; a table is a .csv file or a folder of"
+          + " train/valid/test .csv files");
     }
     Map<Split, Path> files = new EnumMap<>(Split.class);
     List<Path> listing;
