@@ -235,6 +235,9 @@ final class TrainCommand implements Callable<Integer> {
         json.put("skipped_steps", result.skippedSteps());
         json.put("rollbacks", result.rollbacks());
         json.put("report", report == null ? null : report.toString());
+        if (schema != null) {
+            json.put("schema", run.schemaFile().toString());
+        }
         json.put("objective", training.objective().describe());
         json.put("estimator", "single-sample reparameterized ELBO, analytic KL (nats per example)");
         String faults = result.skippedSteps() + result.rollbacks() == 0 ? ""
@@ -269,6 +272,9 @@ final class TrainCommand implements Callable<Integer> {
         Path asPath = Path.of(data);
         d.put("spec", Files.exists(asPath) ? asPath.toAbsolutePath().toString() : data);
         d.put("data_dir", dataDir == null ? "" : dataDir.toAbsolutePath().toString());
+        if (model.schema != null) {
+            d.put("schema_overrides", model.schema.toAbsolutePath().toString());
+        }
         describeSplit(d, "train", splits.train());
         describeSplit(d, "valid", splits.valid());
         describeSplit(d, "test", splits.test());

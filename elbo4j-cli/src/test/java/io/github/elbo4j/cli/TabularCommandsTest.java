@@ -41,6 +41,7 @@ class TabularCommandsTest {
                 "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.json().path("elbo").asDouble()).isFinite();
+        assertThat(r.json().path("schema").asText()).isEqualTo(run.resolve("schema.json").toString());
     }
 
     @Test

@@ -102,6 +102,24 @@ class TabularLikelihoodTest {
     }
 
     @Test
+    void samplesHaveTheLayoutOfARecord() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(3);
+            NDArray out = m.create(OUT[0][0], new Shape(1, 8));
+            float[] draws = new TabularLikelihood(out, m.create(LOG_SCALE), LAYOUT).sample(m, 50).toFloatArray();
+            assertThat(draws).hasSize(50 * 8);
+            for (int n = 0; n < 50; n++) {
+                int o = n * 8;
+                assertThat(draws[o + 2]).as("binary draw").isIn(0f, 1f);
+                assertThat(draws[o + 3] + draws[o + 4] + draws[o + 5]).as("one-hot group of 3").isEqualTo(1f);
+                assertThat(draws[o + 6] + draws[o + 7]).as("one-hot group of 2").isEqualTo(1f);
+                // logits 4 and −4: the first category has probability 0.9997.
+                assertThat(draws[o + 6]).isEqualTo(1f);
+            }
+        }
+    }
+
+    @Test
     void aCategoricalOnlyLayoutNeedsNoScales() {
         TabularLayout groups = new TabularLayout(0, 0, new int[] {2, 3});
         try (NDManager m = NDManager.newBaseManager()) {
