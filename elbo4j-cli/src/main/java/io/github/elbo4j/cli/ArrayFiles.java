@@ -43,6 +43,29 @@ final class ArrayFiles {
         AtomicFiles.writeString(file, csv.toString());
     }
 
+    /** A CSV of text cells with a header row; cells holding a comma, quote or line break are quoted. */
+    static void writeTextCsv(Path file, List<String> header, List<String[]> rows) {
+        StringBuilder csv = new StringBuilder();
+        appendTextRow(csv, header.toArray(String[]::new));
+        for (String[] row : rows) {
+            appendTextRow(csv, row);
+        }
+        AtomicFiles.writeString(file, csv.toString());
+    }
+
+    private static void appendTextRow(StringBuilder csv, String[] cells) {
+        for (int j = 0; j < cells.length; j++) {
+            if (j > 0) {
+                csv.append(',');
+            }
+            String cell = cells[j];
+            boolean quote = cell.indexOf(',') >= 0 || cell.indexOf('"') >= 0 || cell.indexOf('\n') >= 0
+                    || cell.indexOf('\r') >= 0 || !cell.equals(cell.strip());
+            csv.append(quote ? '"' + cell.replace("\"", "\"\"") + '"' : cell);
+        }
+        csv.append('\n');
+    }
+
     /** A single-array {@code .npy} file (float32, C order). */
     static void writeNpy(Path file, long[] shape, float[] values) {
         AtomicFiles.write(file, NpzWriter.npy(new Tensor(shape, values)));

@@ -4,6 +4,7 @@ import io.github.elbo4j.vae.Activation;
 import io.github.elbo4j.vae.Architecture;
 import io.github.elbo4j.vae.Likelihood;
 import io.github.elbo4j.vae.Prior;
+import io.github.elbo4j.vae.TabularLayout;
 import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.Dataset;
@@ -26,13 +27,20 @@ final class ModelOptions {
     String activation;
 
     @Option(names = "--likelihood", paramLabel = "NAME", defaultValue = "bernoulli",
-            description = "Observation model: bernoulli (data in [0, 1]), gaussian (fixed σ), gaussian-learned (one learned σ)"
-                    + " or gaussian-per-feature (a learned σ per feature). Default: ${DEFAULT-VALUE}.")
+            description = "Observation model: bernoulli (data in [0, 1]), gaussian (fixed σ), gaussian-learned (one learned σ),"
+                    + " gaussian-per-feature (a learned σ per feature), tabular (a mixed-type CSV: Gaussian, Bernoulli or"
+                    + " categorical per column) or categorical (a CSV of categorical columns). Default: ${DEFAULT-VALUE}.")
     String likelihood;
 
-    @Option(names = "--gaussian-scale", paramLabel = "SIGMA", defaultValue = "0.1",
-            description = "σ of the gaussian likelihood (the initial σ of the learned ones). Default: ${DEFAULT-VALUE}.")
-    double gaussianScale;
+    @Option(names = "--gaussian-scale", paramLabel = "SIGMA",
+            description = "σ of the gaussian likelihood (the initial σ of the learned ones). Default: 0.1; 1 for tabular"
+                    + " (numeric columns are standardized).")
+    Double gaussianScale;
+
+    @Option(names = "--schema", paramLabel = "FILE",
+            description = "Tabular data: JSON column types overriding the inferred ones,"
+                    + " {\"columns\": {\"age\": \"numeric\", \"id\": \"ignore\"}} (numeric, binary, categorical, ignore).")
+    Path schema;
 
     @Option(names = "--architecture", paramLabel = "NAME", defaultValue = "mlp",
             description = "mlp, or conv for images [H, W] or [H, W, C] (stride-2 convolutions, then --hidden). Default: ${DEFAULT-VALUE}.")
@@ -56,7 +64,12 @@ final class ModelOptions {
 
     /** The validated configuration for the training data {@code train} read from {@code source}. */
     VaeConfig toConfig(Dataset train, Path source) {
-        return toConfig(train.exampleShape(), conditionClasses(train, source));
+        return toConfig(train, source, null);
+    }
+
+    /** As {@link #toConfig(Dataset, Path)} for a table whose records have the given column groups (or null). */
+    VaeConfig toConfig(Dataset train, Path source, TabularLayout columns) {
+        return toConfig(train.exampleShape(), conditionClasses(train, source), columns);
     }
 
     /** The number of condition classes: 0 without --condition, else 1 + the largest training label. */
@@ -82,9 +95,26 @@ final class ModelOptions {
         return max + 1;
     }
 
+    /** The parsed --likelihood, checked against --schema (which only a tabular likelihood reads). */
+    Likelihood likelihood() {
+        Likelihood parsed = Likelihood.parse(likelihood);
+        if (schema != null && !parsed.tabular()) {
+            throw new IllegalArgumentException("--schema applies to --likelihood tabular or categorical only; drop it or"
+                    + " pass --likelihood tabular");
+        }
+        return parsed;
+    }
+
     /** The validated configuration for examples of the given shape. */
     VaeConfig toConfig(int[] inputShape, int conditions) {
+        return toConfig(inputShape, conditions, null);
+    }
+
+    /** The validated configuration for examples of the given shape, with a table's column groups. */
+    VaeConfig toConfig(int[] inputShape, int conditions, TabularLayout columns) {
+        Likelihood parsed = likelihood();
         return VaeConfig.builder()
+                .tabular(columns)
                 .conditions(conditions)
                 .prior(Prior.parse(prior), pseudoInputs)
                 .architecture(Architecture.parse(architecture), channels)
@@ -92,8 +122,8 @@ final class ModelOptions {
                 .hidden(hidden)
                 .latent(latent)
                 .activation(Activation.parse(activation))
-                .likelihood(Likelihood.parse(likelihood))
-                .gaussianScale(gaussianScale)
+                .likelihood(parsed)
+                .gaussianScale(gaussianScale != null ? gaussianScale : parsed.tabular() ? 1.0 : 0.1)
                 .build();
     }
 }

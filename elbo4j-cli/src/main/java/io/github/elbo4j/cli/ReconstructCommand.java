@@ -2,6 +2,7 @@ package io.github.elbo4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.report.ImageGrid;
 import io.github.elbo4j.vae.Latents;
 import io.github.elbo4j.vae.VaeModel;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Reconstruct records through a trained VAE: x → μ(x), the mean of q(z|x) → the mean of",
             "p(x|z = μ(x)). Writes the reconstructions (CSV or NPY, one row per record, with the record's",
-            "index in the split) and, for image data, a PNG grid of input rows over reconstruction rows."
+            "index in the split) and, for image data, a PNG grid of input rows over reconstruction rows.",
+            "A tabular run's CSV has its columns in the original units and labels (the most probable",
+            "category); its NPY holds the encoded means (standardized numbers, probabilities)."
         })
 final class ReconstructCommand implements Callable<Integer> {
 
@@ -78,7 +81,10 @@ final class ReconstructCommand implements Callable<Integer> {
                 Progress progress = new Progress("reconstruct", "records")) {
             reconstructions = new Latents(model, manager).reconstruct(loaded.records(), progress);
         }
-        if (format.equals("npy")) {
+        TabularSchema schema = loaded.run().readSchema();
+        if (schema != null && format.equals("csv")) {
+            TabularInput.writeDecoded(target, schema, reconstructions, rows, loaded.indices());
+        } else if (format.equals("npy")) {
             ArrayFiles.writeNpy(target, new long[] {rows, features}, reconstructions);
         } else {
             List<String> header = new ArrayList<>(List.of("index"));

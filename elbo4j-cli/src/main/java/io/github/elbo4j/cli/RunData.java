@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.elbo4j.data.DataSource;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.DatasetSplits;
+import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.vae.RunDirectory;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -18,7 +19,9 @@ final class RunData {
 
     /**
      * Loads {@code spec} (or, when null, the dataset the run was trained on) and picks
-     * {@code split}: test, valid or train; "test" falls back to valid, then train, when absent.
+     * {@code split}: test, valid or train; "test" falls back to valid, then train, when absent. The
+     * CSV tables of a tabular run are encoded with its {@code schema.json} (an unseen category is
+     * bad input).
      */
     static Selection load(RunDirectory run, String spec, Path dataDir, String split, boolean allowDownload) {
         String resolvedSpec = spec;
@@ -34,7 +37,10 @@ final class RunData {
                 resolvedDir = Path.of(savedDir);
             }
         }
-        DatasetSplits splits = DataSource.load(resolvedSpec, resolvedDir, allowDownload);
+        // A tabular run encodes its CSV tables with the schema fitted at training time.
+        TabularSchema schema = run.readSchema();
+        DatasetSplits splits = schema != null ? TabularInput.load(resolvedSpec, schema)
+                : DataSource.load(resolvedSpec, resolvedDir, allowDownload);
         String wanted = split.toLowerCase(Locale.ROOT);
         Dataset chosen = switch (wanted) {
             case "test" -> splits.evaluationSplit();

@@ -2,6 +2,7 @@ package io.github.elbo4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.report.ImageGrid;
 import io.github.elbo4j.vae.AtomicFiles;
 import io.github.elbo4j.vae.Generator;
@@ -52,13 +53,14 @@ final class SampleCommand implements Callable<Integer> {
         common.configureEngine();
         RunDirectory runDirectory = RunDirectory.open(run);
         Path written;
+        TabularSchema schema = runDirectory.readSchema();
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
             boolean image = model.config().inputShape().length == 2;
             Path target = out != null ? out
                     : runDirectory.plotsDirectory().resolve(image ? "samples.png" : "samples.csv");
             CommonOptions.checkOutputFile(target);
             if (label == null) {
-                written = writeSamples(model, manager, n, seed, target);
+                written = writeSamples(model, manager, n, seed, target, schema);
             } else {
                 checkLabel(model.config().conditions());
                 if (n < 1) {
@@ -67,7 +69,7 @@ final class SampleCommand implements Callable<Integer> {
                 int[] labels = new int[n];
                 java.util.Arrays.fill(labels, label);
                 written = writeRows(Generator.sampleConditional(model, manager, labels, seed),
-                        model.config().inputShape(), target);
+                        model.config().inputShape(), target, schema);
             }
         }
         ObjectNode json = Output.object();
@@ -81,9 +83,13 @@ final class SampleCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Decodes {@code n} prior samples into {@code target}: a PNG grid for images, else a CSV. */
-    static Path writeSamples(VaeModel model, NDManager manager, int n, long seed, Path target) {
-        return writeRows(Generator.samplePrior(model, manager, n, seed), model.config().inputShape(), target);
+    /**
+     * Decodes {@code n} prior samples into {@code target}: a PNG grid for images, else a CSV — for a
+     * tabular run ({@code schema} not null) with the column names, numbers in the original units
+     * and the most probable labels.
+     */
+    static Path writeSamples(VaeModel model, NDManager manager, int n, long seed, Path target, TabularSchema schema) {
+        return writeRows(Generator.samplePrior(model, manager, n, seed), model.config().inputShape(), target, schema);
     }
 
     private void checkLabel(int classes) {
@@ -97,9 +103,17 @@ final class SampleCommand implements Callable<Integer> {
         }
     }
 
-    /** Writes decoded rows into {@code target}: a PNG grid for images, else a CSV. */
-    static Path writeRows(float[][] samples, int[] shape, Path target) {
+    /** Writes decoded rows into {@code target}: a PNG grid for images, else a CSV (decoded by a tabular schema). */
+    static Path writeRows(float[][] samples, int[] shape, Path target, TabularSchema schema) {
         int n = samples.length;
+        if (schema != null && !target.toString().endsWith(".png")) {
+            float[] flat = new float[n * schema.features()];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(samples[i], 0, flat, i * schema.features(), schema.features());
+            }
+            TabularInput.writeDecoded(target, schema, flat, n, null);
+            return target;
+        }
         if (target.toString().endsWith(".png")) {
             if (shape.length != 2) {
                 throw new IllegalArgumentException(target + ": PNG output needs image data (height × width); use a .csv file");

@@ -7,11 +7,13 @@ import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.DataSource;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.DatasetSplits;
+import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.report.CurveRefresh;
 import io.github.elbo4j.report.RunArtifacts;
 import io.github.elbo4j.vae.Checkpoint;
 import io.github.elbo4j.vae.DataCompatibility;
 import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.TabularLayout;
 import io.github.elbo4j.vae.Seeds;
 import io.github.elbo4j.vae.Trainer;
 import io.github.elbo4j.vae.TrainingConfig;
@@ -90,6 +92,8 @@ final class TrainCommand implements Callable<Integer> {
     private static final int DEFAULT_EPOCHS = 60;
 
     private int workers;
+    /** The column schema of a tabular or categorical run, else null. */
+    private TabularSchema schema;
     private static final int SAMPLE_GRID = 64;
     private static final int SIGNAL_GRACE_SECONDS = 60;
     /** Epochs between redraws of plots/curves.png during training. */
@@ -104,11 +108,20 @@ final class TrainCommand implements Callable<Integer> {
     private int trainNew(Path out) {
         TrainingConfig training = new TrainingConfig(
                 epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, objective.toObjective());
-        DatasetSplits splits = DataSource.load(data, dataDir, allowDownload);
-        VaeConfig config = model.toConfig(splits.train(), Path.of(data));
+        DatasetSplits splits;
+        VaeConfig config;
+        if (model.likelihood().tabular()) {
+            TabularInput.Prepared prepared = TabularInput.fit(data, model.schema, model.likelihood());
+            schema = prepared.schema();
+            splits = prepared.splits();
+            config = model.toConfig(splits.train(), Path.of(data), TabularLayout.of(schema));
+        } else {
+            splits = DataSource.load(data, dataDir, allowDownload);
+            config = model.toConfig(splits.train(), Path.of(data), null);
+        }
         check(config, splits, data);
         Trainer.requireCompatible(config, training);
-        RunDirectory run = RunDirectory.create(out, describeRun(config, training, splits), config);
+        RunDirectory run = RunDirectory.create(out, describeRun(config, training, splits), config, schema);
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel vae = VaeModel.initialize(config, manager, Seeds.derive(seed, Seeds.Stream.INIT, 0))) {
             return finish(run, vae, manager, training, splits, null);
@@ -129,9 +142,10 @@ final class TrainCommand implements Callable<Integer> {
         JsonNode savedData = saved.path("data");
         String dataDirText = savedData.path("data_dir").asText("");
         String savedSpec = savedData.path("spec").asText();
-        DatasetSplits splits = DataSource.load(savedSpec,
-                dataDirText.isEmpty() ? dataDir : Path.of(dataDirText), allowDownload);
         VaeConfig config = run.readModelConfig();
+        schema = run.readSchema();
+        DatasetSplits splits = schema != null ? TabularInput.load(savedSpec, schema)
+                : DataSource.load(savedSpec, dataDirText.isEmpty() ? dataDir : Path.of(dataDirText), allowDownload);
         check(config, splits, savedSpec);
         Checkpoint checkpoint = Files.isRegularFile(run.latestCheckpoint()) ? Checkpoint.read(run.latestCheckpoint()) : null;
         long expected = VaeModel.layoutOf(config).totalSize();
@@ -205,7 +219,7 @@ final class TrainCommand implements Callable<Integer> {
         run.writeModel(vae);
         boolean images = vae.config().inputShape().length == 2;
         Path samples = SampleCommand.writeSamples(vae, manager, SAMPLE_GRID, training.seed(),
-                run.plotsDirectory().resolve(images ? "samples.png" : "samples.csv"));
+                run.plotsDirectory().resolve(images ? "samples.png" : "samples.csv"), schema);
         Path report = RunArtifacts.writeAfterTraining(run, vae, manager, splits.evaluationSplit(),
                 RunData.splitName(splits, splits.evaluationSplit()),
                 new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers), System.err);
@@ -221,6 +235,9 @@ final class TrainCommand implements Callable<Integer> {
         json.put("skipped_steps", result.skippedSteps());
         json.put("rollbacks", result.rollbacks());
         json.put("report", report == null ? null : report.toString());
+        if (schema != null) {
+            json.put("schema", run.schemaFile().toString());
+        }
         json.put("objective", training.objective().describe());
         json.put("estimator", "single-sample reparameterized ELBO, analytic KL (nats per example)");
         String faults = result.skippedSteps() + result.rollbacks() == 0 ? ""
@@ -255,6 +272,9 @@ final class TrainCommand implements Callable<Integer> {
         Path asPath = Path.of(data);
         d.put("spec", Files.exists(asPath) ? asPath.toAbsolutePath().toString() : data);
         d.put("data_dir", dataDir == null ? "" : dataDir.toAbsolutePath().toString());
+        if (model.schema != null) {
+            d.put("schema_overrides", model.schema.toAbsolutePath().toString());
+        }
         describeSplit(d, "train", splits.train());
         describeSplit(d, "valid", splits.valid());
         describeSplit(d, "test", splits.test());

@@ -80,6 +80,7 @@ class BadInputSuiteTest {
         all.addAll(viCases());
         all.addAll(objectiveCases());
         all.addAll(workflowCases());
+        all.addAll(TabularBadInputCases.cases());
         return all.stream();
     }
 
@@ -1012,10 +1013,15 @@ class BadInputSuiteTest {
 
     /** A copy of the trained run in the case's folder. */
     private static Path copyRun(Path dir) throws IOException {
+        return copyRun(trainedRun, dir);
+    }
+
+    /** A copy of {@code run} in the case's folder. */
+    static Path copyRun(Path run, Path dir) throws IOException {
         Path target = dir.resolve("run");
-        try (Stream<Path> files = Files.walk(trainedRun)) {
+        try (Stream<Path> files = Files.walk(run)) {
             for (Path source : files.toList()) {
-                Path copy = target.resolve(trainedRun.relativize(source).toString());
+                Path copy = target.resolve(run.relativize(source).toString());
                 if (Files.isDirectory(source)) {
                     Files.createDirectories(copy);
                 } else {

@@ -24,13 +24,22 @@ public record VaeSpec(
 
     private static final long serialVersionUID = 1L;
 
+    /** Why the tabular and categorical likelihoods are refused. */
+    static final String TABULAR_UNSUPPORTED = "elbo4j-spark does not carry the tabular or categorical likelihood yet:"
+            + " it needs the run's column schema (standardization and category vocabularies); train and score"
+            + " tabular models with the elbo4j CLI, or use bernoulli or gaussian";
+
     /**
      * The spec of a configuration.
      *
      * @throws IllegalArgumentException for what the Spark module does not train or score yet: a
-     *     convolutional, conditional or VampPrior model, or a learned Gaussian scale
+     *     convolutional, conditional or VampPrior model, a learned Gaussian scale, or the tabular or
+     *     categorical likelihood (whose column schema it does not carry)
      */
     public static VaeSpec of(VaeConfig config) {
+        if (config.likelihood().tabular()) {
+            throw new IllegalArgumentException(TABULAR_UNSUPPORTED + "; this model is " + config);
+        }
         if (config.architecture() != Architecture.MLP || config.conditional() || config.prior() != Prior.NORMAL
                 || (config.likelihood() != Likelihood.BERNOULLI && config.likelihood() != Likelihood.GAUSSIAN)) {
             throw new IllegalArgumentException("elbo4j-spark handles MLP VAEs with a N(0, I) prior, no condition and a"

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
+import io.github.elbo4j.data.TabularSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,14 @@ public final class RunDirectory {
      * not at all, even when the process is killed.
      */
     public static RunDirectory create(Path root, JsonNode config, VaeConfig model) {
+        return create(root, config, model, null);
+    }
+
+    /**
+     * As {@link #create(Path, JsonNode, VaeConfig)}, with the {@code schema.json} of a tabular model
+     * (see {@link TabularSchemaJson}) written into the folder before it appears.
+     */
+    public static RunDirectory create(Path root, JsonNode config, VaeConfig model, TabularSchema schema) {
         Path target = root.toAbsolutePath();
         Path staging = target.resolveSibling("." + target.getFileName() + ".creating-" + UUID.randomUUID());
         try {
@@ -57,6 +66,9 @@ public final class RunDirectory {
             RunDirectory building = new RunDirectory(staging);
             building.writeConfig(config);
             building.writeModelDescription(model);
+            if (schema != null) {
+                writeJson(building.schemaFile(), TabularSchemaJson.toJson(schema));
+            }
             Files.deleteIfExists(target);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             return new RunDirectory(root);
@@ -109,6 +121,32 @@ public final class RunDirectory {
 
     public Path modelDescriptionFile() {
         return root.resolve("model.json");
+    }
+
+    /** The column schema of a tabular or categorical run (see {@link TabularSchemaJson}). */
+    public Path schemaFile() {
+        return root.resolve("schema.json");
+    }
+
+    /**
+     * The column schema of a tabular or categorical run, or null for a run of another likelihood.
+     *
+     * @throws DataException if the run is tabular and {@code schema.json} is missing or malformed
+     */
+    public TabularSchema readSchema() {
+        VaeConfig config = readModelConfig();
+        if (!config.likelihood().tabular()) {
+            return null;
+        }
+        if (!Files.isRegularFile(schemaFile())) {
+            throw new DataException(schemaFile(), null, "no such file: a tabular run needs its column schema");
+        }
+        TabularSchema schema = TabularSchemaJson.read(schemaFile());
+        if (!TabularLayout.of(schema).equals(config.tabular())) {
+            throw new DataException(schemaFile(), "columns", "encode to [" + TabularLayout.of(schema)
+                    + "] but model.json describes [" + config.tabular() + "]");
+        }
+        return schema;
     }
 
     public Path latestCheckpoint() {
@@ -174,6 +212,9 @@ public final class RunDirectory {
                 default -> "fixed";
             });
         }
+        if (config.likelihood().tabular()) {
+            describeColumns(node, config);
+        }
         node.put("prior", config.prior() == Prior.VAMP ? "vamp" : "standard_normal");
         if (config.prior() == Prior.VAMP) {
             node.put("pseudo_inputs", config.pseudoInputs());
@@ -186,7 +227,13 @@ public final class RunDirectory {
                     + " decoder input (after z)");
         }
         node.put("encoder_scale_output", "log_var");
-        node.put("decoder_output", config.likelihood() == Likelihood.BERNOULLI ? "logits" : "mean");
+        node.put("decoder_output", switch (config.likelihood()) {
+            case BERNOULLI -> "logits";
+            case CATEGORICAL -> "logits of each one-hot group (log-softmax within the group)";
+            case TABULAR -> "means of the standardized numeric columns, then Bernoulli logits of the binary columns,"
+                    + " then logits of each one-hot group (log-softmax within the group)";
+            default -> "mean";
+        });
         node.put("weight_layout", "[out, in], y = x W^T + b (PyTorch Linear)");
         ArrayNode weights = node.putArray("weights");
         for (ParameterLayout.Entry e : VaeModel.layoutOf(config).entries()) {
@@ -198,6 +245,34 @@ public final class RunDirectory {
             }
         }
         return node;
+    }
+
+    /** The column groups of a tabular or categorical model, under {@code "columns"}. */
+    private static void describeColumns(ObjectNode node, VaeConfig config) {
+        TabularLayout layout = config.tabular();
+        ObjectNode columns = node.putObject("columns");
+        columns.put("numeric", layout.numeric());
+        columns.put("binary", layout.binary());
+        ArrayNode categories = columns.putArray("categories");
+        for (int k : layout.categories()) {
+            categories.add(k);
+        }
+        columns.put("order", "features are [numeric | binary | one-hot group 1 | group 2 | ...];"
+                + " schema.json names the columns, their statistics and categories");
+        if (layout.numeric() > 0) {
+            node.put("gaussian_scale", config.gaussianScale());
+            node.put("gaussian_scale_mode", "learned sigma per numeric column: decoder.log_scale [numeric] holds log sigma"
+                    + " (floor " + Likelihood.MIN_LEARNED_SCALE + "), gaussian_scale is its initial value");
+        }
+    }
+
+    private static TabularLayout readColumns(Path file, JsonNode node) {
+        JsonNode columns = node.path("columns");
+        if (!columns.isObject()) {
+            throw new DataException(file, "columns", "missing: a tabular model needs its column layout");
+        }
+        return new TabularLayout(columns.path("numeric").asInt(-1), columns.path("binary").asInt(-1),
+                ints(file, columns, "categories"));
     }
 
     /** Reads the architecture from {@code model.json}, validating every field. */
@@ -221,6 +296,9 @@ public final class RunDirectory {
             b.prior(prior.equals("standard_normal") ? Prior.NORMAL : Prior.parse(prior), node.path("pseudo_inputs").asInt(0));
             if (node.has("conditions")) {
                 b.conditions(node.path("conditions").asInt(-1));
+            }
+            if (Likelihood.parse(node.path("likelihood").asText("")).tabular()) {
+                b.tabular(readColumns(file, node));
             }
             if (node.has("gaussian_scale")) {
                 b.gaussianScale(node.path("gaussian_scale").asDouble());
@@ -359,7 +437,7 @@ public final class RunDirectory {
         }
     }
 
-    private static JsonNode readJson(Path file) {
+    static JsonNode readJson(Path file) {
         try {
             return JSON.readTree(file.toFile());
         } catch (JsonProcessingException e) {

@@ -20,6 +20,8 @@ import java.util.Arrays;
  * @param pseudoInputs number N of VampPrior pseudo-inputs (0 for the normal prior)
  * @param architecture MLP or convolutional encoder and decoder
  * @param channels channels of the convolutional layers, first to last (empty for the MLP)
+ * @param tabular the column groups of a {@link Likelihood#TABULAR} or {@link Likelihood#CATEGORICAL}
+ *     model (null for every other likelihood)
  */
 public record VaeConfig(
         int[] inputShape,
@@ -32,7 +34,8 @@ public record VaeConfig(
         Prior prior,
         int pseudoInputs,
         Architecture architecture,
-        int[] channels) {
+        int[] channels,
+        TabularLayout tabular) {
 
     /** Validates and defensively copies. */
     public VaeConfig {
@@ -48,6 +51,14 @@ public record VaeConfig(
             n *= d;
         }
         return n;
+    }
+
+    /**
+     * Number of learned log σ values ({@code decoder.log_scale}): 1 or the features for the learned
+     * Gaussians, the numeric columns for the tabular likelihood, else 0.
+     */
+    public int learnedScales() {
+        return likelihood == Likelihood.TABULAR ? tabular.numeric() : likelihood.learnedScales(inputSize());
     }
 
     /** Whether the model is conditioned on a class ({@link #conditions()} &gt; 0). */
@@ -129,7 +140,8 @@ public record VaeConfig(
                 && prior == c.prior
                 && pseudoInputs == c.pseudoInputs
                 && architecture == c.architecture
-                && Arrays.equals(channels, c.channels);
+                && Arrays.equals(channels, c.channels)
+                && java.util.Objects.equals(tabular, c.tabular);
     }
 
     @Override
@@ -144,7 +156,8 @@ public record VaeConfig(
                 + activation.id() + ", likelihood=" + likelihood.id()
                 + (conditions > 0 ? ", conditions=" + conditions : "")
                 + (prior == Prior.VAMP ? ", prior=vamp(" + pseudoInputs + ")" : "")
-                + (architecture == Architecture.CONV ? ", conv=" + Arrays.toString(channels) : "") + "]";
+                + (architecture == Architecture.CONV ? ", conv=" + Arrays.toString(channels) : "")
+                + (tabular != null ? ", columns=[" + tabular + "]" : "") + "]";
     }
 
     /** A builder with the defaults of the standard model (200-200 tanh, 50 latents, Bernoulli). */
@@ -165,6 +178,7 @@ public record VaeConfig(
         private int pseudoInputs;
         private Architecture architecture = Architecture.MLP;
         private int[] channels = {};
+        private TabularLayout tabular;
 
         public Builder inputShape(int... shape) {
             this.inputShape = shape.clone();
@@ -230,6 +244,12 @@ public record VaeConfig(
             return this;
         }
 
+        /** The column groups of a tabular or categorical likelihood. */
+        public Builder tabular(TabularLayout layout) {
+            this.tabular = layout;
+            return this;
+        }
+
         /** Validates every field with a message that says what to pass instead. */
         public VaeConfig build() {
             if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
@@ -272,9 +292,35 @@ public record VaeConfig(
             if (architecture == Architecture.CONV) {
                 checkConv();
             }
+            checkTabular();
             return new VaeConfig(inputShape, hidden, latent, activation, likelihood, gaussianScale, conditions,
                     prior, prior == Prior.VAMP ? pseudoInputs : 0, architecture,
-                    architecture == Architecture.CONV ? channels : new int[0]);
+                    architecture == Architecture.CONV ? channels : new int[0], likelihood.tabular() ? tabular : null);
+        }
+
+        private void checkTabular() {
+            if (!likelihood.tabular()) {
+                return;
+            }
+            String name = "--likelihood " + likelihood.id();
+            if (tabular == null) {
+                throw new IllegalArgumentException(name + " needs the column layout of a table (train it on a CSV file)");
+            }
+            if (likelihood == Likelihood.CATEGORICAL && tabular.numeric() + tabular.binary() > 0) {
+                throw new IllegalArgumentException(name + " needs every column categorical, got " + tabular
+                        + "; use --likelihood tabular for numeric and binary columns");
+            }
+            if (inputShape.length != 1 || inputShape[0] != tabular.features()) {
+                throw new IllegalArgumentException(name + ": the column layout (" + tabular + ") has "
+                        + tabular.features() + " features but the records have shape " + Arrays.toString(inputShape));
+            }
+            if (architecture != Architecture.MLP) {
+                throw new IllegalArgumentException(name + " works with --architecture mlp only");
+            }
+            if (prior == Prior.VAMP) {
+                throw new IllegalArgumentException(name + " cannot be combined with --prior vamp (its pseudo-inputs are"
+                        + " clamped to [0, 1], standardized columns are not); use --prior normal");
+            }
         }
 
         private void checkConv() {

@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  * {@code encoder.hidden.{i}.weight|bias}, {@code encoder.loc.weight|bias},
  * {@code encoder.log_var.weight|bias} (the encoder outputs log σ²),
  * {@code decoder.hidden.{i}.weight|bias}, {@code decoder.out.weight|bias}, and for a learned
- * Gaussian scale {@code decoder.log_scale} (log σ, shape [1] or [features]), for the VampPrior
+ * Gaussian scale {@code decoder.log_scale} (log σ, shape [1] or [features]; [numeric columns] for the
+ * tabular likelihood), for the VampPrior
  * {@code prior.pseudo_inputs} ([N, features]).
  */
 public final class VaeModel implements AutoCloseable {
@@ -75,7 +76,7 @@ public final class VaeModel implements AutoCloseable {
         } else {
             b.add("decoder.out.weight", config.inputSize(), in).add("decoder.out.bias", config.inputSize());
         }
-        int scales = config.likelihood().learnedScales(config.inputSize());
+        int scales = config.learnedScales();
         if (scales > 0) {
             b.add(LOG_SCALE, scales);
         }

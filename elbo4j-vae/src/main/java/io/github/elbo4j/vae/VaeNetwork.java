@@ -161,8 +161,14 @@ public final class VaeNetwork implements LikelihoodModel {
         return sizes;
     }
 
-    /** The mean of p(x|z): Bernoulli probabilities or the Gaussian mean. */
+    /**
+     * The mean of p(x|z): Bernoulli probabilities, the Gaussian mean, or for a tabular record the
+     * numeric means, binary probabilities and each one-hot group's class probabilities.
+     */
     public NDArray decodeMean(NDArray z) {
+        if (config.likelihood().tabular()) {
+            return likelihood(z).mean();
+        }
         NDArray out = decode(z);
         return config.likelihood() == Likelihood.BERNOULLI ? out.getNDArrayInternal().sigmoid() : out;
     }
@@ -174,13 +180,18 @@ public final class VaeNetwork implements LikelihoodModel {
             case BERNOULLI -> new Bernoulli(out);
             case GAUSSIAN -> DiagonalNormal.fromLogScale(
                     out, out.zerosLike().addi((float) Math.log(config.gaussianScale())));
-            case GAUSSIAN_LEARNED, GAUSSIAN_PER_FEATURE -> {
-                // The last weight is log σ ([1] or [features]); broadcast to the mean's shape.
-                NDArray logScale = weights[weights.length - (config.prior() == Prior.VAMP ? 2 : 1)]
-                        .maximum(SpecialFunctions.scalar(out, Math.log(Likelihood.MIN_LEARNED_SCALE)));
-                yield DiagonalNormal.fromLogScale(out, logScale.broadcast(out.getShape()));
-            }
+            case GAUSSIAN_LEARNED, GAUSSIAN_PER_FEATURE ->
+                DiagonalNormal.fromLogScale(out, learnedLogScale(out).broadcast(out.getShape()));
+            case CATEGORICAL, TABULAR ->
+                new TabularLikelihood(out, config.learnedScales() > 0 ? learnedLogScale(out) : null, config.tabular());
         };
+    }
+
+    /** The learned log σ ([1], [features] or [numeric columns]), floored at log {@link Likelihood#MIN_LEARNED_SCALE}. */
+    private NDArray learnedLogScale(NDArray like) {
+        // The last weight, before the VampPrior's pseudo-inputs when there are any.
+        return weights[weights.length - (config.prior() == Prior.VAMP ? 2 : 1)]
+                .maximum(SpecialFunctions.scalar(like, Math.log(Likelihood.MIN_LEARNED_SCALE)));
     }
 
     /**
