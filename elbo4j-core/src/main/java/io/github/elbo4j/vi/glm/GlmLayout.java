@@ -1,5 +1,7 @@
 package io.github.elbo4j.vi.glm;
 
+import java.io.Serializable;
+
 /**
  * Where each parameter of a {@link GeneralizedLinearModel} sits in a particle's parameter vector
  * θ, which follows the model's block order: intercept α (if any), the coefficients β, then σ (the
@@ -10,7 +12,9 @@ package io.github.elbo4j.vi.glm;
  * @param firstCoefficient the index of β_1
  * @param sigmaIndex the index of σ, or −1 for families without one
  */
-public record GlmLayout(int parameters, int interceptIndex, int firstCoefficient, int sigmaIndex) {
+// Serializable: Spark ships it to the executors with each likelihood job.
+public record GlmLayout(int parameters, int interceptIndex, int firstCoefficient, int sigmaIndex)
+        implements Serializable {
 
     /**
      * The layout of a regression.
