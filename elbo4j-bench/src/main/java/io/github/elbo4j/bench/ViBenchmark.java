@@ -27,6 +27,9 @@ import java.util.Map;
  * gradient in plain doubles (methods {@code elbo4j-meanfield}, {@code elbo4j-fullrank}) and written
  * with DJL operations, differentiated by autograd ({@code …-djl}). Seconds are the in-process fit
  * time, after one warm-up fit of each model.
+ *
+ * <p>Optional arguments after OUT: {@code particles=S} and {@code elbo-draws=N} override those
+ * settings of {@link ViConfig} (defaults otherwise), {@code skip-djl} leaves out the DJL rows.
  */
 public final class ViBenchmark {
 
@@ -40,18 +43,38 @@ public final class ViBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param args the output folder written by {@code vi-vs-stan.R prepare}
+     * @param args the output folder written by {@code vi-vs-stan.R prepare}, then the optional
+     *     settings of the class documentation
      * @throws IOException if the results cannot be written
      */
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args[0]);
-        List<Entry> entries = List.of(
+        ViConfig.Builder settings = ViConfig.builder();
+        boolean skipDjl = false;
+        for (String arg : List.of(args).subList(1, args.length)) {
+            if (arg.startsWith("particles=")) {
+                settings.numParticles(Integer.parseInt(arg.substring("particles=".length())));
+            } else if (arg.startsWith("elbo-draws=")) {
+                settings.elboDraws(Integer.parseInt(arg.substring("elbo-draws=".length())));
+            } else if (arg.equals("skip-djl")) {
+                skipDjl = true;
+            } else {
+                throw new IllegalArgumentException("unknown argument '" + arg
+                        + "'; expected particles=S, elbo-draws=N or skip-djl");
+            }
+        }
+        List<Entry> entries = new ArrayList<>(List.of(
                 new Entry("linear", "", regression(GlmFamily.LINEAR, out.resolve("linear.csv"))),
                 new Entry("logistic", "", regression(GlmFamily.LOGISTIC, out.resolve("logistic.csv"))),
-                new Entry("eight_schools", "", EightSchools.closedForm()),
-                new Entry("eight_schools", "-djl", EightSchools.tensorModel()));
+                new Entry("eight_schools", "", EightSchools.closedForm())));
+        if (!skipDjl) {
+            entries.add(new Entry("eight_schools", "-djl", EightSchools.tensorModel()));
+        }
+        ViConfig defaults = settings.build();
+        System.out.printf(Locale.ROOT, "particles S = %d, ELBO draws %d%n", defaults.numParticles(),
+                defaults.elboDraws());
         for (Entry entry : entries) {
-            GaussianVi.fit(entry.fitted(), ViConfig.builder().seed(0).build());
+            GaussianVi.fit(entry.fitted(), settings.seed(0).build());
         }
         List<String> rows = new ArrayList<>();
         rows.add("model,method,seed,seconds,parameter,mean,sd");
@@ -61,7 +84,7 @@ public final class ViBenchmark {
                         + entry.suffix();
                 for (long seed : SEEDS) {
                     VariationalPosterior fit = GaussianVi.fit(entry.fitted(),
-                            ViConfig.builder().family(family).seed(seed).build());
+                            settings.family(family).seed(seed).build());
                     double seconds = fit.provenance().seconds();
                     int steps = fit.provenance().iterations() + fit.provenance().adaptationIterations();
                     System.out.printf(Locale.ROOT, "%s %s seed %d: %.3f s, %d iterations (+%d adaptation),"

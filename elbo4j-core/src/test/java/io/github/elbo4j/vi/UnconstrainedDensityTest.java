@@ -136,4 +136,35 @@ class UnconstrainedDensityTest {
             }
         }
     }
+
+    @Test
+    void linearSufficientStatisticsKeepPrecisionForAResponseWithALargeMean() {
+        // Near the truth the residual sum of squares is about n while Σ y² is about n · 10¹²: the
+        // raw-moment formula would lose ~12 digits; the centred one must match a direct sum.
+        SplittableRandom random = new SplittableRandom(8);
+        int n = 60;
+        double[][] x = new double[n][1];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i][0] = random.nextGaussian();
+            y[i] = 1e6 + 0.5 * x[i][0] + random.nextGaussian();
+        }
+        GeneralizedLinearModel model = GeneralizedLinearModel.of(GlmFamily.LINEAR, List.of("x1"), x, y, true,
+                Map.of("intercept", new Prior.Normal(0, 1e7)));
+        double[] z = {1e6 + 0.01, 0.45, 0.05};
+        double[] expected = new double[1];
+        double[] expectedGradient = new double[3];
+        double[] actual = new double[1];
+        double[] actualGradient = new double[3];
+        try (UnconstrainedDensity closedForm = model.unconstrainedDensity();
+                UnconstrainedDensity tensor = new DjlDensity(model)) {
+            tensor.evaluate(z, 1, null, expected, expectedGradient);
+            closedForm.evaluate(z, 1, null, actual, actualGradient);
+        }
+        assertThat(actual[0]).isCloseTo(expected[0], within(1e-9 * Math.abs(expected[0])));
+        for (int k = 0; k < 3; k++) {
+            assertThat(actualGradient[k]).as("gradient %d", k)
+                    .isCloseTo(expectedGradient[k], within(1e-7 * (1 + Math.abs(expectedGradient[k]))));
+        }
+    }
 }

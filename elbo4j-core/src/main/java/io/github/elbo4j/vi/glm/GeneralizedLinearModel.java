@@ -62,6 +62,8 @@ public final class GeneralizedLinearModel implements SubsampledModel {
     private final double[] predictorValues;
     private final double[] responses;
     private final double[] logFactorials;
+    /** For the linear model with an intercept: the full-data likelihood in O(p²); else null. */
+    private final LinearSufficientStatistics sufficientStatistics;
 
     private GeneralizedLinearModel(GlmFamily family, List<String> columns, double[][] x, double[] y,
             boolean intercept, Map<String, Prior> overrides) {
@@ -104,6 +106,8 @@ public final class GeneralizedLinearModel implements SubsampledModel {
         this.predictorValues = flat;
         this.responses = y.clone();
         this.logFactorials = logFactorials;
+        this.sufficientStatistics = family == GlmFamily.LINEAR && intercept
+                ? new LinearSufficientStatistics(layout, flat, y) : null;
         this.blocks = blocks(family, this.columns, intercept);
         this.priors = resolvePriors(x, y, overrides);
         this.data = family == GlmFamily.POISSON
@@ -241,13 +245,19 @@ public final class GeneralizedLinearModel implements SubsampledModel {
 
     /**
      * The closed-form density of {@link GlmDensity} over this model's records: a fit of a regression
-     * runs in plain doubles, without a tensor engine.
+     * runs in plain doubles, without a tensor engine. The full-data likelihood of the linear model
+     * with an intercept comes from its sufficient statistics ({@link LinearSufficientStatistics}).
      */
     @Override
     public UnconstrainedDensity unconstrainedDensity() {
-        return new GlmDensity(layout, List.copyOf(priors.values()), rows,
-                (theta, particles, records, values, gradient) -> GlmLikelihood.accumulate(family, layout,
-                        predictorValues, responses, logFactorials, theta, particles, records, values, gradient));
+        return new GlmDensity(layout, List.copyOf(priors.values()), rows, (theta, particles, records, values, gradient) -> {
+            if (records == null && sufficientStatistics != null) {
+                sufficientStatistics.accumulate(theta, particles, values, gradient);
+            } else {
+                GlmLikelihood.accumulate(family, layout, predictorValues, responses, logFactorials, theta, particles,
+                        records, values, gradient);
+            }
+        });
     }
 
     @Override
