@@ -28,8 +28,9 @@ import java.util.Map;
  * with DJL operations, differentiated by autograd ({@code …-djl}). Seconds are the in-process fit
  * time, after one warm-up fit of each model.
  *
- * <p>Optional arguments after OUT: {@code particles=S} and {@code elbo-draws=N} override those
- * settings of {@link ViConfig} (defaults otherwise), {@code skip-djl} leaves out the DJL rows.
+ * <p>Optional arguments after OUT: {@code particles=S}, {@code elbo-draws=N} and {@code
+ * max-iterations=N} override those settings of {@link ViConfig} (defaults otherwise); {@code
+ * skip-djl} leaves out the DJL rows.
  */
 public final class ViBenchmark {
 
@@ -56,11 +57,13 @@ public final class ViBenchmark {
                 settings.numParticles(Integer.parseInt(arg.substring("particles=".length())));
             } else if (arg.startsWith("elbo-draws=")) {
                 settings.elboDraws(Integer.parseInt(arg.substring("elbo-draws=".length())));
+            } else if (arg.startsWith("max-iterations=")) {
+                settings.maxIterations(Integer.parseInt(arg.substring("max-iterations=".length())));
             } else if (arg.equals("skip-djl")) {
                 skipDjl = true;
             } else {
                 throw new IllegalArgumentException("unknown argument '" + arg
-                        + "'; expected particles=S, elbo-draws=N or skip-djl");
+                        + "'; expected particles=S, elbo-draws=N, max-iterations=N or skip-djl");
             }
         }
         List<Entry> entries = new ArrayList<>(List.of(
@@ -71,8 +74,8 @@ public final class ViBenchmark {
             entries.add(new Entry("eight_schools", "-djl", EightSchools.tensorModel()));
         }
         ViConfig defaults = settings.build();
-        System.out.printf(Locale.ROOT, "particles S = %d, ELBO draws %d%n", defaults.numParticles(),
-                defaults.elboDraws());
+        System.out.printf(Locale.ROOT, "particles S = %d, ELBO draws %d, max iterations %d%n",
+                defaults.numParticles(), defaults.elboDraws(), defaults.maxIterations());
         for (Entry entry : entries) {
             GaussianVi.fit(entry.fitted(), settings.seed(0).build());
         }
