@@ -70,6 +70,11 @@ class DistributedGlm implements Model {
         return prior.blocks();
     }
 
+    /** The number of records n. */
+    int records() {
+        return Math.toIntExact(records);
+    }
+
     /** Spark jobs run so far (one per likelihood evaluation). */
     long jobs() {
         return jobs.get();
@@ -79,7 +84,7 @@ class DistributedGlm implements Model {
     public UnconstrainedDensity unconstrainedDensity() {
         Map<String, Prior> priors = prior.priors();
         List<Prior> ordered = prior.blocks().stream().map(b -> priors.get(b.name())).toList();
-        return new GlmDensity(layout, ordered, Math.toIntExact(records), (theta, particles, subset, values, gradient) -> {
+        return new GlmDensity(layout, ordered, records(), (theta, particles, subset, values, gradient) -> {
             double[] sums = evaluate(theta, particles, gradient != null, subset == null ? null : globalIndices(subset));
             for (int s = 0; s < particles; s++) {
                 values[s] += sums[s];
@@ -190,17 +195,14 @@ class DistributedGlm implements Model {
     /** The subsampled variant (see the class documentation). */
     static final class Subsampled extends DistributedGlm implements SubsampledModel {
 
-        private final int records;
-
         Subsampled(GlmFamily family, List<String> columns, boolean intercept, Map<String, Prior> priors,
                 JavaRDD<GlmShard> shards, int treeDepth, long records) {
             super(family, columns, intercept, priors, shards, treeDepth, records);
-            this.records = Math.toIntExact(records);
         }
 
         @Override
         public int dataSize() {
-            return records;
+            return records();
         }
 
         @Override
