@@ -1,11 +1,7 @@
 package io.github.elbo4j.bench;
 
-import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.data.CsvReader;
 import io.github.elbo4j.data.Table;
-import io.github.elbo4j.math.SpecialFunctions;
-import io.github.elbo4j.vi.DataArray;
 import io.github.elbo4j.vi.GaussianVi;
 import io.github.elbo4j.vi.GuideFamily;
 import io.github.elbo4j.vi.Model;
@@ -25,9 +21,16 @@ import java.util.Map;
 
 /**
  * The elbo4j half of {@code scripts/vi-vs-stan.sh}: fits the benchmark's linear and logistic
- * regressions (default priors, as the Stan programs) and the non-centered eight schools with
- * mean-field and full-rank guides over three seeds, and writes {@code OUT/elbo4j.csv} with the
- * parameter names Stan uses. Seconds are the in-process fit time, after one warm-up fit.
+ * regressions (default priors, as the Stan programs; closed-form gradients) and the non-centered
+ * eight schools with mean-field and full-rank guides over three seeds, and writes {@code
+ * OUT/elbo4j.csv} with the parameter names Stan uses. Eight schools runs twice: written with its
+ * gradient in plain doubles (methods {@code elbo4j-meanfield}, {@code elbo4j-fullrank}) and written
+ * with DJL operations, differentiated by autograd ({@code …-djl}). Seconds are the in-process fit
+ * time, after one warm-up fit of each model.
+ *
+ * <p>Optional arguments after OUT: {@code particles=S}, {@code elbo-draws=N} and {@code
+ * max-iterations=N} override those settings of {@link ViConfig} (defaults otherwise); {@code
+ * skip-djl} leaves out the DJL rows.
  */
 public final class ViBenchmark {
 
@@ -35,35 +38,67 @@ public final class ViBenchmark {
 
     private ViBenchmark() {}
 
+    /** A model under a method-name suffix. */
+    private record Entry(String model, String suffix, Model fitted) {}
+
     /**
      * Runs the benchmark.
      *
-     * @param args the output folder written by {@code vi-vs-stan.R prepare}
+     * @param args the output folder written by {@code vi-vs-stan.R prepare}, then the optional
+     *     settings of the class documentation
      * @throws IOException if the results cannot be written
      */
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args[0]);
-        Map<String, Model> models = Map.of(
-                "linear", regression(GlmFamily.LINEAR, out.resolve("linear.csv")),
-                "logistic", regression(GlmFamily.LOGISTIC, out.resolve("logistic.csv")),
-                "eight_schools", eightSchools());
-        GaussianVi.fit(models.get("eight_schools"), ViConfig.builder().seed(0).build());
+        ViConfig.Builder settings = ViConfig.builder();
+        boolean skipDjl = false;
+        for (String arg : List.of(args).subList(1, args.length)) {
+            if (arg.startsWith("particles=")) {
+                settings.numParticles(Integer.parseInt(arg.substring("particles=".length())));
+            } else if (arg.startsWith("elbo-draws=")) {
+                settings.elboDraws(Integer.parseInt(arg.substring("elbo-draws=".length())));
+            } else if (arg.startsWith("max-iterations=")) {
+                settings.maxIterations(Integer.parseInt(arg.substring("max-iterations=".length())));
+            } else if (arg.equals("skip-djl")) {
+                skipDjl = true;
+            } else {
+                throw new IllegalArgumentException("unknown argument '" + arg
+                        + "'; expected particles=S, elbo-draws=N, max-iterations=N or skip-djl");
+            }
+        }
+        List<Entry> entries = new ArrayList<>(List.of(
+                new Entry("linear", "", regression(GlmFamily.LINEAR, out.resolve("linear.csv"))),
+                new Entry("logistic", "", regression(GlmFamily.LOGISTIC, out.resolve("logistic.csv"))),
+                new Entry("eight_schools", "", EightSchools.closedForm())));
+        if (!skipDjl) {
+            entries.add(new Entry("eight_schools", "-djl", EightSchools.tensorModel()));
+        }
+        ViConfig defaults = settings.build();
+        System.out.printf(Locale.ROOT, "particles S = %d, ELBO draws %d, max iterations %d%n",
+                defaults.numParticles(), defaults.elboDraws(), defaults.maxIterations());
+        for (Entry entry : entries) {
+            GaussianVi.fit(entry.fitted(), settings.seed(0).build());
+        }
         List<String> rows = new ArrayList<>();
         rows.add("model,method,seed,seconds,parameter,mean,sd");
-        for (String name : List.of("linear", "logistic", "eight_schools")) {
+        for (Entry entry : entries) {
             for (GuideFamily family : List.of(GuideFamily.MEAN_FIELD, GuideFamily.FULL_RANK)) {
-                String method = "elbo4j-" + (family == GuideFamily.MEAN_FIELD ? "meanfield" : "fullrank");
+                String method = "elbo4j-" + (family == GuideFamily.MEAN_FIELD ? "meanfield" : "fullrank")
+                        + entry.suffix();
                 for (long seed : SEEDS) {
-                    VariationalPosterior fit = GaussianVi.fit(models.get(name),
-                            ViConfig.builder().family(family).seed(seed).build());
+                    VariationalPosterior fit = GaussianVi.fit(entry.fitted(),
+                            settings.family(family).seed(seed).build());
                     double seconds = fit.provenance().seconds();
-                    System.out.printf(Locale.ROOT, "%s %s seed %d: %.2f s, %d iterations, k-hat %.2f%n",
-                            name, method, seed, seconds, fit.provenance().iterations(), fit.khat());
+                    int steps = fit.provenance().iterations() + fit.provenance().adaptationIterations();
+                    System.out.printf(Locale.ROOT, "%s %s seed %d: %.3f s, %d iterations (+%d adaptation),"
+                            + " %.1f us per step, k-hat %.2f%n", entry.model(), method, seed, seconds,
+                            fit.provenance().iterations(), fit.provenance().adaptationIterations(),
+                            1e6 * seconds / steps, fit.khat());
                     fit.summaries().forEach((block, summaries) -> {
                         for (int i = 0; i < summaries.size(); i++) {
                             ParameterSummary s = summaries.get(i);
-                            rows.add(String.format(Locale.ROOT, "%s,%s,%d,%.4f,%s,%.10g,%.10g", name, method, seed,
-                                    seconds, stanName(block, i, summaries.size()), s.mean(), s.sd()));
+                            rows.add(String.format(Locale.ROOT, "%s,%s,%d,%.4f,%s,%.10g,%.10g", entry.model(), method,
+                                    seed, seconds, stanName(block, i, summaries.size()), s.mean(), s.sd()));
                         }
                     });
                 }
@@ -93,31 +128,5 @@ public final class ViBenchmark {
             }
         }
         return GeneralizedLinearModel.of(family, columns, x, y, true, Map.of());
-    }
-
-    /** The README's non-centered eight schools. */
-    static Model eightSchools() {
-        return Model.builder()
-                .real("mu")
-                .positive("tau")
-                .real("theta_raw", 8)
-                .data(DataArray.vector("y", 28, 8, -3, 7, -1, 1, 18, 12))
-                .data(DataArray.vector("sigma", 15, 10, 16, 11, 9, 11, 10, 18))
-                .logJoint(p -> {
-                    NDArray mu = p.get("mu");
-                    NDArray tau = p.get("tau");
-                    NDArray thetaRaw = p.get("theta_raw");
-                    NDArray theta = thetaRaw.mul(tau).add(mu);
-                    NDArray z = theta.sub(p.data("y")).div(p.data("sigma"));
-                    NDArray muPrior = standardNormal(mu.div(SpecialFunctions.scalar(mu, 5)));
-                    NDArray tauPrior = tau.div(SpecialFunctions.scalar(tau, 5)).square()
-                            .add(SpecialFunctions.scalar(tau, 1)).log().neg().sum(new int[] {1});
-                    return standardNormal(z).add(standardNormal(thetaRaw)).add(muPrior).add(tauPrior);
-                })
-                .build();
-    }
-
-    private static NDArray standardNormal(NDArray x) {
-        return x.square().sum(new int[] {1}).mul(SpecialFunctions.scalar(x, -0.5));
     }
 }

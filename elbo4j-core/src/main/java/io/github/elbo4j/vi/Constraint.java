@@ -51,6 +51,14 @@ public sealed interface Constraint {
     NDArray toConstrained(NDArray u);
 
     /**
+     * {@link #toConstrained(NDArray)} for one point in plain doubles, for draws after the fit.
+     *
+     * @param u the block's unconstrained values
+     * @return {@code x = T(u)}
+     */
+    double[] toConstrained(double[] u);
+
+    /**
      * The log absolute determinant of the Jacobian of {@link #toConstrained}, summed over the block.
      *
      * @param u shape {@code [S, unconstrainedSize]}
@@ -130,6 +138,11 @@ public sealed interface Constraint {
         }
 
         @Override
+        public double[] toConstrained(double[] u) {
+            return u.clone();
+        }
+
+        @Override
         public double[] toUnconstrained(double[] x) {
             return x.clone();
         }
@@ -161,6 +174,15 @@ public sealed interface Constraint {
         @Override
         public NDArray logAbsDetJacobian(NDArray u) {
             return u.sum(new int[] {1});
+        }
+
+        @Override
+        public double[] toConstrained(double[] u) {
+            double[] x = new double[u.length];
+            for (int i = 0; i < u.length; i++) {
+                x[i] = lower + Math.exp(u[i]);
+            }
+            return x;
         }
 
         @Override
@@ -202,6 +224,15 @@ public sealed interface Constraint {
         @Override
         public NDArray logAbsDetJacobian(NDArray u) {
             return u.sum(new int[] {1});
+        }
+
+        @Override
+        public double[] toConstrained(double[] u) {
+            double[] x = new double[u.length];
+            for (int i = 0; i < u.length; i++) {
+                x[i] = upper - Math.exp(u[i]);
+            }
+            return x;
         }
 
         @Override
@@ -252,6 +283,15 @@ public sealed interface Constraint {
         public NDArray logAbsDetJacobian(NDArray u) {
             NDArray both = SpecialFunctions.softplus(u).add(SpecialFunctions.softplus(u.neg()));
             return both.neg().add(SpecialFunctions.scalar(both, Math.log(upper - lower))).sum(new int[] {1});
+        }
+
+        @Override
+        public double[] toConstrained(double[] u) {
+            double[] x = new double[u.length];
+            for (int i = 0; i < u.length; i++) {
+                x[i] = lower + (upper - lower) * sigmoid(u[i]);
+            }
+            return x;
         }
 
         @Override
@@ -319,6 +359,19 @@ public sealed interface Constraint {
         }
 
         @Override
+        public double[] toConstrained(double[] u) {
+            int k = u.length + 1;
+            double[] x = new double[k];
+            double remaining = 1.0;
+            for (int i = 0; i < k - 1; i++) {
+                x[i] = remaining * sigmoid(u[i] - Math.log(k - 1 - i));
+                remaining -= x[i];
+            }
+            x[k - 1] = remaining;
+            return x;
+        }
+
+        @Override
         public double[] toUnconstrained(double[] x) {
             int k = x.length;
             unconstrainedSize(k);
@@ -373,6 +426,15 @@ public sealed interface Constraint {
         }
 
         @Override
+        public double[] toConstrained(double[] u) {
+            double[] x = new double[u.length];
+            for (int i = 0; i < u.length; i++) {
+                x[i] = i == 0 ? u[0] : x[i - 1] + Math.exp(u[i]);
+            }
+            return x;
+        }
+
+        @Override
         public double[] toUnconstrained(double[] x) {
             double[] u = new double[x.length];
             for (int i = 0; i < x.length; i++) {
@@ -392,6 +454,11 @@ public sealed interface Constraint {
         public String toString() {
             return "ordered";
         }
+    }
+
+    /** The logistic function, written so that neither branch overflows. */
+    private static double sigmoid(double u) {
+        return u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
     }
 
     private static void requireFinite(double value, String what) {

@@ -36,4 +36,37 @@ final class DenseCholesky {
         }
         return l;
     }
+
+    /**
+     * {@code A⁻¹ = L⁻ᵀ L⁻¹} from the factor of A, by inverting the triangle column by column.
+     *
+     * @param l the lower-triangular factor returned by {@link #factor}
+     * @return the symmetric inverse of {@code A = L Lᵀ}
+     */
+    static double[][] inverseFromFactor(double[][] l) {
+        int n = l.length;
+        double[][] inverseL = new double[n][n];
+        for (int j = 0; j < n; j++) {
+            inverseL[j][j] = 1.0 / l[j][j];
+            for (int i = j + 1; i < n; i++) {
+                double sum = 0;
+                for (int k = j; k < i; k++) {
+                    sum += l[i][k] * inverseL[k][j];
+                }
+                inverseL[i][j] = -sum / l[i][i];
+            }
+        }
+        double[][] inverse = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double sum = 0;
+                for (int k = i; k < n; k++) {
+                    sum += inverseL[k][i] * inverseL[k][j];
+                }
+                inverse[i][j] = sum;
+                inverse[j][i] = sum;
+            }
+        }
+        return inverse;
+    }
 }

@@ -1,19 +1,16 @@
 package io.github.elbo4j.vi;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
-
-import io.github.elbo4j.math.LinearAlgebra;
-import io.github.elbo4j.math.SpecialFunctions;
-
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * φ = [μ (D), M (D×D, row-major)] with the Cholesky factor {@code L = strictly-lower(M) + diag(exp
- * diag M)}: every M gives a valid factor. z = μ + L ε; H = Σ_i M_ii + (D/2)(1 + log 2π). The entries
- * of M above the diagonal are unused (their gradient is zero); keeping the full square makes the
- * map from φ to L two elementwise operations instead of a scatter.
+ * φ = [μ (D), M (the lower triangle, packed row by row: D(D+1)/2)] with the Cholesky factor
+ * {@code L_ij = M_ij} below the diagonal and {@code L_ii = exp(M_ii)}: every M gives a valid factor.
+ *
+ * <pre>
+ *   z_i = μ_i + Σ_{j&lt;i} M_ij ε_j + exp(M_ii) ε_i,   H = Σ_i M_ii + (D/2)(1 + log 2π)
+ *   ∂z_i/∂M_ij = ε_j (j &lt; i),   ∂z_i/∂M_ii = L_ii ε_i,   ∂H/∂M_ii = 1
+ * </pre>
  */
 final class FullRankGuide implements GaussianGuide {
 
@@ -30,7 +27,7 @@ final class FullRankGuide implements GaussianGuide {
 
     @Override
     public int numParameters() {
-        return dimension + dimension * dimension;
+        return dimension + dimension * (dimension + 1) / 2;
     }
 
     @Override
@@ -38,34 +35,76 @@ final class FullRankGuide implements GaussianGuide {
         return dimension;
     }
 
+    /** The index in φ of M_ij, j ≤ i. */
+    private int index(int i, int j) {
+        return dimension + i * (i + 1) / 2 + j;
+    }
+
     @Override
     public double[] initialParameters(double initialScale, SplittableRandom random) {
         double[] phi = new double[numParameters()];
         for (int i = 0; i < dimension; i++) {
-            phi[dimension + i * dimension + i] = Math.log(initialScale);
+            phi[index(i, i)] = Math.log(initialScale);
         }
         return phi;
     }
 
     @Override
-    public NDArray rsample(NDArray phi, NDArray noise) {
-        NDArray loc = phi.get("0:{}", dimension);
-        return noise.matMul(LinearAlgebra.transposeLastTwo(scaleTril(phi))).add(loc);
-    }
-
-    private NDArray scaleTril(NDArray phi) {
-        NDArray m = phi.get("{}:", dimension).reshape(new Shape(dimension, dimension));
-        NDArray identity = m.getManager().eye(dimension).toType(m.getDataType(), false);
-        NDArray strictlyLower = LinearAlgebra.lowerTriangle(m).sub(m.mul(identity));
-        // I ⊙ exp(diag M) broadcasts the diagonal along rows and keeps only i = j.
-        return strictlyLower.add(identity.mul(LinearAlgebra.diagonal(m).exp()));
+    public void sample(double[] phi, double[] noise, int count, double[] z) {
+        double[] diagonal = diagonal(phi);
+        for (int s = 0; s < count; s++) {
+            int row = s * dimension;
+            for (int i = 0; i < dimension; i++) {
+                int m = index(i, 0);
+                double value = phi[i] + diagonal[i] * noise[row + i];
+                for (int j = 0; j < i; j++) {
+                    value += phi[m + j] * noise[row + j];
+                }
+                z[row + i] = value;
+            }
+        }
     }
 
     @Override
-    public NDArray entropy(NDArray phi) {
-        NDArray m = phi.get("{}:", dimension).reshape(new Shape(dimension, dimension));
-        NDArray logDiagonalSum = LinearAlgebra.diagonal(m).sum();
-        return logDiagonalSum.add(SpecialFunctions.scalar(logDiagonalSum, GaussianGuide.standardEntropy(dimension)));
+    public void addPullback(double[] phi, double[] noise, double[] zGradient, int count, double[] phiGradient) {
+        double[] diagonal = diagonal(phi);
+        for (int s = 0; s < count; s++) {
+            int row = s * dimension;
+            for (int i = 0; i < dimension; i++) {
+                double g = zGradient[row + i];
+                int m = index(i, 0);
+                phiGradient[i] += g;
+                for (int j = 0; j < i; j++) {
+                    phiGradient[m + j] += g * noise[row + j];
+                }
+                phiGradient[m + i] += g * diagonal[i] * noise[row + i];
+            }
+        }
+    }
+
+    /** L_ii = exp(M_ii). */
+    private double[] diagonal(double[] phi) {
+        double[] diagonal = new double[dimension];
+        for (int i = 0; i < dimension; i++) {
+            diagonal[i] = Math.exp(phi[index(i, i)]);
+        }
+        return diagonal;
+    }
+
+    @Override
+    public double entropy(double[] phi) {
+        double sum = GaussianGuide.standardEntropy(dimension);
+        for (int i = 0; i < dimension; i++) {
+            sum += phi[index(i, i)];
+        }
+        return sum;
+    }
+
+    @Override
+    public void addEntropyGradient(double[] phi, double[] phiGradient) {
+        for (int i = 0; i < dimension; i++) {
+            phiGradient[index(i, i)] += 1.0;
+        }
     }
 
     @Override
@@ -73,9 +112,9 @@ final class FullRankGuide implements GaussianGuide {
         double[][] tril = new double[dimension][dimension];
         for (int i = 0; i < dimension; i++) {
             for (int j = 0; j < i; j++) {
-                tril[i][j] = phi[dimension + i * dimension + j];
+                tril[i][j] = phi[index(i, j)];
             }
-            tril[i][i] = Math.exp(phi[dimension + i * dimension + i]);
+            tril[i][i] = Math.exp(phi[index(i, i)]);
         }
         return new FittedGaussian(Arrays.copyOf(phi, dimension), tril);
     }

@@ -1,17 +1,7 @@
 package io.github.elbo4j.vi;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-
 import io.github.elbo4j.elbo.ImportanceSampling;
 import io.github.elbo4j.elbo.LogEvidenceEstimate;
-import io.github.elbo4j.math.ArrayScope;
-import io.github.elbo4j.math.SpecialFunctions;
-import io.github.elbo4j.optim.Adam;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,6 +38,12 @@ import java.util.SplittableRandom;
  * step leaves. A step size that has not converged after a third of {@code maxIterations} gives way
  * to the next, so that the schedule always reaches its smallest step.
  *
+ * <p><b>Arithmetic.</b> The guide, its entropy, the reparameterization gradients and Adam are plain
+ * Java doubles; the model is reached only through its {@link UnconstrainedDensity}, once per step
+ * for all S particles. A model with a closed-form gradient (a {@link
+ * io.github.elbo4j.vi.glm.GeneralizedLinearModel}) thus fits without a tensor engine, and a DJL
+ * model costs one batched forward and backward pass per step.
+ *
  * <p><b>Faults.</b> A step whose ELBO or gradient is not finite is skipped and counted; 50 in a row
  * end the fit with a {@link NonFiniteElboException} naming the blocks whose values or gradients were
  * not finite. A fixed seed gives the same result run after run on the same machine.
@@ -58,25 +54,33 @@ public final class GaussianVi {
     private static final int REFINEMENTS = 2;
     private static final double REFINEMENT_FACTOR = 0.1;
     private static final int MAX_CONSECUTIVE_SKIPS = 50;
-    /** Bounds the elements of one batched evaluation: particles × records. */
-    private static final long MAX_CHUNK_ELEMENTS = 4_000_000;
 
     private final Model model;
     private final ViConfig config;
     private final ParameterSpace space;
     private final GaussianGuide guide;
-    private final NDManager manager;
-    private final Map<String, NDArray> data;
+    private final UnconstrainedDensity density;
     private final ViListener listener;
+    /** Work arrays of one step, reused: the step allocates nothing. */
+    private final double[] noise;
+    private final double[] points;
+    private final double[] logDensities;
+    private final double[] pointGradients;
+    private final double[] phiGradient;
 
-    private GaussianVi(Model model, ViConfig config, NDManager manager, ViListener listener) {
+    private GaussianVi(Model model, ViConfig config, UnconstrainedDensity density, ViListener listener) {
         this.model = model;
         this.config = config;
         this.space = new ParameterSpace(model.blocks());
         this.guide = config.family().create(space.dimension(), config.rank());
-        this.manager = manager;
+        this.density = density;
         this.listener = listener;
-        this.data = upload(model, manager);
+        int particles = config.numParticles();
+        this.noise = new double[particles * guide.noiseDimension()];
+        this.points = new double[particles * space.dimension()];
+        this.logDensities = new double[particles];
+        this.pointGradients = new double[particles * space.dimension()];
+        this.phiGradient = new double[guide.numParameters()];
     }
 
     /** Fits with no progress reporting. */
@@ -98,8 +102,8 @@ public final class GaussianVi {
     public static VariationalPosterior fit(Model model, ViConfig config, ViListener listener) {
         long start = System.nanoTime();
         checkNames(model);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            return new GaussianVi(model, config, manager, listener).run(start);
+        try (UnconstrainedDensity density = model.unconstrainedDensity()) {
+            return new GaussianVi(model, config, density, listener).run(start);
         }
     }
 
@@ -123,7 +127,8 @@ public final class GaussianVi {
         List<TracePoint> trace = new ArrayList<>();
         ConvergenceWindow window = new ConvergenceWindow(
                 (int) Math.max(0.1 * config.maxIterations() / config.evalInterval(), 2), config.relativeTolerance());
-        double[] averaged = initial;
+        double[] phi = initial.clone();
+        AdamAscent adam = new AdamAscent(phi.length);
         double[] intervalSum = new double[initial.length];
         double[] stageSum = new double[initial.length];
         int stageIterations = 0;
@@ -131,54 +136,49 @@ public final class GaussianVi {
         int skipped = 0;
         int iterations = 0;
         boolean converged = false;
-        try (NDArray phi = upload(initial);
-                Adam adam = adam()) {
-            double lr = eta;
-            int refinementsLeft = REFINEMENTS;
-            int consecutiveSkips = 0;
-            while (iterations < config.maxIterations() && !converged) {
-                iterations++;
-                if (Double.isNaN(step(phi, adam, lr, stepRandom))) {
-                    skipped++;
-                    if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-                        throw nonFinite("the ELBO or its gradient was not finite in " + MAX_CONSECUTIVE_SKIPS
-                                + " consecutive steps (up to iteration " + iterations + ")", phi.toDoubleArray(),
-                                "check their log density terms, priors and constraints, or set a smaller learning rate");
-                    }
-                } else {
-                    consecutiveSkips = 0;
+        double lr = eta;
+        int refinementsLeft = REFINEMENTS;
+        int consecutiveSkips = 0;
+        while (iterations < config.maxIterations() && !converged) {
+            iterations++;
+            if (Double.isNaN(step(phi, adam, lr, stepRandom))) {
+                skipped++;
+                if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+                    throw nonFinite("the ELBO or its gradient was not finite in " + MAX_CONSECUTIVE_SKIPS
+                            + " consecutive steps (up to iteration " + iterations + ")", phi,
+                            "check their log density terms, priors and constraints, or set a smaller learning rate");
                 }
-                double[] current = phi.toDoubleArray();
-                addInto(intervalSum, current);
-                addInto(stageSum, current);
-                stageIterations++;
-                if (iterations % config.evalInterval() == 0) {
-                    double[] intervalAverage = scaled(intervalSum, 1.0 / config.evalInterval());
-                    Arrays.fill(intervalSum, 0.0);
-                    TracePoint point = new TracePoint(iterations, monitorElbo(intervalAverage, monitorNoise), lr);
-                    trace.add(point);
-                    listener.onEvaluation(point, config.maxIterations());
-                    boolean stable = Double.isFinite(point.elbo()) && window.add(point.elbo());
-                    if (refinementsLeft == 0) {
-                        // At the final step size the whole window must fill: it is also the
-                        // averaging window, and its length sets the accuracy of the result.
-                        converged = stable && window.isFull();
-                    } else if (stable || stageIterations >= stageBudget) {
-                        refinementsLeft--;
-                        lr *= REFINEMENT_FACTOR;
-                        window.reset();
-                        Arrays.fill(stageSum, 0.0);
-                        stageIterations = 0;
-                    }
+            } else {
+                consecutiveSkips = 0;
+            }
+            addInto(intervalSum, phi);
+            addInto(stageSum, phi);
+            stageIterations++;
+            if (iterations % config.evalInterval() == 0) {
+                double[] intervalAverage = scaled(intervalSum, 1.0 / config.evalInterval());
+                Arrays.fill(intervalSum, 0.0);
+                TracePoint point = new TracePoint(iterations, monitorElbo(intervalAverage, monitorNoise), lr);
+                trace.add(point);
+                listener.onEvaluation(point, config.maxIterations());
+                boolean stable = Double.isFinite(point.elbo()) && window.add(point.elbo());
+                if (refinementsLeft == 0) {
+                    // At the final step size the whole window must fill: it is also the
+                    // averaging window, and its length sets the accuracy of the result.
+                    converged = stable && window.isFull();
+                } else if (stable || stageIterations >= stageBudget) {
+                    refinementsLeft--;
+                    lr *= REFINEMENT_FACTOR;
+                    window.reset();
+                    Arrays.fill(stageSum, 0.0);
+                    stageIterations = 0;
                 }
             }
-            // A step-size change on the very last iteration leaves an empty stage: use the iterate.
-            averaged = stageIterations > 0 ? scaled(stageSum, 1.0 / stageIterations) : phi.toDoubleArray();
         }
+        // A step-size change on the very last iteration leaves an empty stage: use the iterate.
+        double[] averaged = stageIterations > 0 ? scaled(stageSum, 1.0 / stageIterations) : phi;
         return summarise(averaged, trace, drawRandom, new VariationalPosterior.Provenance(eta,
                 config.searchesLearningRate(), iterations, adaptationIterations, converged, skipped,
-                (System.nanoTime() - start) / 1e9, Engine.getInstance().getEngineName() + " "
-                + Engine.getInstance().getVersion()));
+                (System.nanoTime() - start) / 1e9, density.engine()));
     }
 
     /** Stan's adapt_eta with Adam: see the class documentation. */
@@ -187,16 +187,20 @@ public final class GaussianVi {
         double bestEta = Double.NaN;
         for (double candidate : STEP_SIZE_CANDIDATES) {
             double elbo = Double.NEGATIVE_INFINITY;
-            try (NDArray phi = upload(initial);
-                    Adam adam = adam()) {
+            double[] phi = initial.clone();
+            AdamAscent adam = new AdamAscent(phi.length);
+            try {
                 int consecutiveSkips = 0;
                 for (int i = 0; i < config.adaptIterations() && consecutiveSkips < MAX_CONSECUTIVE_SKIPS; i++) {
                     consecutiveSkips = Double.isNaN(step(phi, adam, candidate, random)) ? consecutiveSkips + 1 : 0;
                 }
                 if (consecutiveSkips < MAX_CONSECUTIVE_SKIPS) {
-                    elbo = monitorElbo(phi.toDoubleArray(), monitorNoise);
+                    elbo = monitorElbo(phi, monitorNoise);
                 }
             } catch (IllegalArgumentException e) {
+                if (e.getMessage() == null || !e.getMessage().startsWith("matrix is not positive definite")) {
+                    throw e;
+                }
                 // q's covariance degenerated at this step size (a Cholesky pivot lost positivity).
                 elbo = Double.NEGATIVE_INFINITY;
             }
@@ -218,116 +222,72 @@ public final class GaussianVi {
         return bestEta;
     }
 
-    /** One Adam step; returns the particle ELBO estimate, or NaN if the step was skipped. */
-    private double step(NDArray phi, Adam adam, double lr, SplittableRandom random) {
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray leaf = phi.duplicate();
-            leaf.attach(scope);
-            leaf.setRequiresGradient(true);
-            NDArray noise = scope.create(gaussianMatrixFlat(config.numParticles(), guide.noiseDimension(), random),
-                    new Shape(config.numParticles(), guide.noiseDimension()));
-            double objective;
-            try (ArrayScope borrowed = ArrayScope.open(scope, data.values().toArray(NDArray[]::new));
-                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray z = guide.rsample(leaf, noise);
-                ParameterSpace.Constrained constrained = space.constrain(z);
-                NDArray logJoint = stochasticLogJoint(values(constrained, config.numParticles()), random);
-                NDArray elbo = logJoint.add(constrained.logJacobian()).mean().add(guide.entropy(leaf));
-                objective = elbo.getDouble();
-                if (!Double.isFinite(objective)) {
-                    return Double.NaN;
-                }
-                collector.backward(elbo.neg());
-            }
-            NDArray gradient = leaf.getGradient();
-            if (!allFinite(gradient.toDoubleArray())) {
-                return Double.NaN;
-            }
-            adam.update(phi, gradient, (float) lr, scope);
-            return objective;
+    /**
+     * One Adam step on the S-particle estimate {@code (1/S) Σ_s f(z_s) + H(q_φ)}, whose gradient is
+     * {@code (1/S) Σ_s (∂z_s/∂φ)ᵀ ∇f(z_s) + ∇H}; returns the estimate, or NaN if the step was
+     * skipped.
+     */
+    private double step(double[] phi, AdamAscent adam, double lr, SplittableRandom random) {
+        int particles = config.numParticles();
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = random.nextGaussian();
         }
+        guide.sample(phi, noise, particles, points);
+        density.evaluate(points, particles, minibatch(random), logDensities, pointGradients);
+        double objective = 0;
+        for (double v : logDensities) {
+            objective += v;
+        }
+        objective = objective / particles + guide.entropy(phi);
+        if (!Double.isFinite(objective)) {
+            return Double.NaN;
+        }
+        Arrays.fill(phiGradient, 0.0);
+        guide.addPullback(phi, noise, pointGradients, particles, phiGradient);
+        for (int i = 0; i < phiGradient.length; i++) {
+            phiGradient[i] /= particles;
+        }
+        guide.addEntropyGradient(phi, phiGradient);
+        if (!allFinite(phiGradient)) {
+            return Double.NaN;
+        }
+        adam.ascend(phi, phiGradient, lr);
+        return objective;
     }
 
-    /** The full log joint, or for a subsampled model the prior plus the scaled minibatch likelihood. */
-    private NDArray stochasticLogJoint(ParameterValues values, SplittableRandom random) {
-        NDArray result;
-        if (model instanceof SubsampledModel subsampled && config.batchSize() > 0
-                && config.batchSize() < subsampled.dataSize()) {
-            int n = subsampled.dataSize();
-            long[] rows = new long[config.batchSize()];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = random.nextInt(n);
-            }
-            NDArray prior = subsampled.logPrior(values);
-            NDArray likelihood = subsampled.logLikelihood(values, prior.getManager().create(rows));
-            result = prior.add(likelihood.mul(SpecialFunctions.scalar(likelihood, (double) n / rows.length)));
-        } else {
-            result = model.logJoint(values);
+    /** The records of one step's minibatch (uniform, with replacement), or null for all records. */
+    private int[] minibatch(SplittableRandom random) {
+        if (!(model instanceof SubsampledModel subsampled) || config.batchSize() <= 0
+                || config.batchSize() >= subsampled.dataSize()) {
+            return null;
         }
-        checkShape(result, values.numParticles());
-        return result;
+        int[] rows = new int[config.batchSize()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = random.nextInt(subsampled.dataSize());
+        }
+        return rows;
     }
 
-    private void checkShape(NDArray logJoint, int particles) {
-        if (!logJoint.getShape().equals(new Shape(particles))) {
-            throw new IllegalArgumentException("the log joint must return one value per particle, shape ["
-                    + particles + "], but returned " + logJoint.getShape()
-                    + "; sum over data and parameter axes, e.g. .sum(new int[] {1})");
-        }
-    }
-
-    /** ELBO of q_φ with fixed noise: mean log p̃(T(z)) + log|J| over the draws, plus H(q). */
+    /** ELBO of q_φ with fixed noise: mean f(z) over the draws, plus H(q). */
     private double monitorElbo(double[] phi, double[][] noise) {
         FittedGaussian q = guide.toGaussian(phi);
-        double[] logJoint = logJointAt(q.pointsFrom(noise), null);
+        double[] logDensity = logDensityAt(q.pointsFrom(noise));
         double mean = 0;
-        for (double v : logJoint) {
+        for (double v : logDensity) {
             mean += v;
         }
-        return mean / logJoint.length + q.entropy();
+        return mean / logDensity.length + q.entropy();
     }
 
-    /**
-     * {@code log p(data, T(z)) + log|J(z)|} for each point, in chunks bounded by {@link
-     * #MAX_CHUNK_ELEMENTS}, optionally collecting the constrained values of every block.
-     */
-    private double[] logJointAt(double[][] points, Map<String, double[][]> constrainedOut) {
-        int n = points.length;
+    /** f at each point, with the full data. */
+    private double[] logDensityAt(double[][] at) {
         int d = space.dimension();
-        long records = model instanceof SubsampledModel s ? Math.max(s.dataSize(), 1) : 1;
-        int chunk = (int) Math.max(1, Math.min(n, MAX_CHUNK_ELEMENTS / records));
-        double[] result = new double[n];
-        if (constrainedOut != null) {
-            for (ParameterBlock block : space.blocks()) {
-                constrainedOut.put(block.name(), new double[n][]);
-            }
+        double[] flat = new double[at.length * d];
+        for (int s = 0; s < at.length; s++) {
+            System.arraycopy(at[s], 0, flat, s * d, d);
         }
-        for (int from = 0; from < n; from += chunk) {
-            int count = Math.min(chunk, n - from);
-            double[] flat = new double[count * d];
-            for (int s = 0; s < count; s++) {
-                System.arraycopy(points[from + s], 0, flat, s * d, d);
-            }
-            try (NDManager scope = manager.newSubManager();
-                    ArrayScope borrowed = ArrayScope.open(scope, data.values().toArray(NDArray[]::new))) {
-                NDArray z = scope.create(flat, new Shape(count, d));
-                ParameterSpace.Constrained constrained = space.constrain(z);
-                NDArray logJoint = model.logJoint(values(constrained, count));
-                checkShape(logJoint, count);
-                double[] values = logJoint.add(constrained.logJacobian()).toDoubleArray();
-                System.arraycopy(values, 0, result, from, count);
-                if (constrainedOut != null) {
-                    for (ParameterBlock block : space.blocks()) {
-                        double[] x = constrained.values().get(block.name()).toDoubleArray();
-                        int size = block.size();
-                        double[][] target = constrainedOut.get(block.name());
-                        for (int s = 0; s < count; s++) {
-                            target[from + s] = Arrays.copyOfRange(x, s * size, (s + 1) * size);
-                        }
-                    }
-                }
-            }
-        }
+        double[] result = new double[at.length];
+        density.evaluate(flat, at.length, null, result, null);
         return result;
     }
 
@@ -335,8 +295,9 @@ public final class GaussianVi {
             VariationalPosterior.Provenance provenance) {
         FittedGaussian q = guide.toGaussian(phi);
         double[][] noise = gaussianMatrix(config.numDraws(), space.dimension(), random);
-        Map<String, double[][]> draws = new LinkedHashMap<>();
-        double[] logJoint = logJointAt(q.pointsFrom(noise), draws);
+        double[][] at = q.pointsFrom(noise);
+        double[] logJoint = logDensityAt(at);
+        Map<String, double[][]> draws = space.constrainedDraws(at);
         double[] logQ = q.logDensityFromNoise(noise);
         double[] logRatios = new double[logJoint.length];
         double mean = 0;
@@ -389,14 +350,10 @@ public final class GaussianVi {
         return result;
     }
 
-    private ParameterValues values(ParameterSpace.Constrained constrained, int particles) {
-        return new ParameterValues(constrained.values(), data, particles);
-    }
-
     /**
      * The blocks to blame for a non-finite log density near q_φ: those whose μ is not finite, else,
-     * in S draws from q, those for which taking the block's value from a draw with a finite log
-     * density makes fewer log densities non-finite. Empty when no block can be singled out.
+     * in S draws from q, those for which taking the block's coordinates from a draw with a finite
+     * log density makes fewer log densities non-finite. Empty when no block can be singled out.
      */
     private List<String> suspects(double[] phi) {
         List<ParameterBlock> blocks = space.blocks();
@@ -411,45 +368,40 @@ public final class GaussianVi {
             return names;
         }
         int particles = config.numParticles();
-        int d = space.dimension();
-        double[] flat = new double[particles * d];
+        double[][] drawn;
         try {
-            double[][] points = guide.toGaussian(phi)
-                    .pointsFrom(gaussianMatrix(particles, d, new SplittableRandom(config.seed())));
-            for (int s = 0; s < particles; s++) {
-                System.arraycopy(points[s], 0, flat, s * d, d);
-            }
+            drawn = guide.toGaussian(phi)
+                    .pointsFrom(gaussianMatrix(particles, space.dimension(), new SplittableRandom(config.seed())));
         } catch (IllegalArgumentException e) {
             return names;
         }
-        try (NDManager scope = manager.newSubManager();
-                ArrayScope borrowed = ArrayScope.open(scope, data.values().toArray(NDArray[]::new))) {
-            Map<String, NDArray> drawn = space.constrain(scope.create(flat, new Shape(particles, d))).values();
-            double[] logJoint = model.logJoint(new ParameterValues(drawn, data, particles)).toDoubleArray();
-            int good = 0;
-            while (good < particles && !Double.isFinite(logJoint[good])) {
-                good++;
+        double[] logDensity = logDensityAt(drawn);
+        int good = 0;
+        while (good < particles && !Double.isFinite(logDensity[good])) {
+            good++;
+        }
+        if (good == particles) {
+            return names;
+        }
+        int baseline = countNonFinite(logDensity);
+        for (int b = 0; b < blocks.size(); b++) {
+            int from = space.offset(b);
+            int to = from + blocks.get(b).unconstrainedSize();
+            double[][] substituted = new double[particles][];
+            for (int s = 0; s < particles; s++) {
+                substituted[s] = drawn[s].clone();
+                System.arraycopy(drawn[good], from, substituted[s], from, to - from);
             }
-            if (good == particles) {
-                return names;
-            }
-            int baseline = particles - (int) Arrays.stream(logJoint).filter(Double::isFinite).count();
-            for (ParameterBlock block : blocks) {
-                Map<String, NDArray> substituted = new LinkedHashMap<>(drawn);
-                NDArray values = drawn.get(block.name());
-                NDArray goodRow = values.get(good).expandDims(0);
-                substituted.put(block.name(), goodRow.repeat(0, particles));
-                if (countNonFinite(model.logJoint(new ParameterValues(substituted, data, particles))) < baseline) {
-                    names.add(block.name());
-                }
+            if (countNonFinite(logDensityAt(substituted)) < baseline) {
+                names.add(blocks.get(b).name());
             }
         }
         return names;
     }
 
-    private static int countNonFinite(NDArray values) {
+    private static int countNonFinite(double[] values) {
         int count = 0;
-        for (double v : values.toDoubleArray()) {
+        for (double v : values) {
             if (!Double.isFinite(v)) {
                 count++;
             }
@@ -468,32 +420,6 @@ public final class GaussianVi {
 
     private List<String> blockNames() {
         return space.blocks().stream().map(ParameterBlock::name).toList();
-    }
-
-    private Adam adam() {
-        return Adam.withDefaults(manager, guide.numParameters(), DataType.FLOAT64);
-    }
-
-    private NDArray upload(double[] values) {
-        return engineOwned(manager, values, new Shape(values.length));
-    }
-
-    private static Map<String, NDArray> upload(Model model, NDManager manager) {
-        Map<String, NDArray> arrays = new LinkedHashMap<>();
-        for (DataArray array : model.data()) {
-            arrays.put(array.name(), engineOwned(manager, array.values(), new Shape(array.shape())));
-        }
-        return arrays;
-    }
-
-    /**
-     * A copy in memory the engine owns: {@code create(double[])} wraps JVM memory, which is not
-     * what long-lived arrays updated in place or read by every step should live in.
-     */
-    private static NDArray engineOwned(NDManager manager, double[] values, Shape shape) {
-        try (NDArray jvmBacked = manager.create(values, shape)) {
-            return jvmBacked.duplicate();
-        }
     }
 
     private static void checkNames(Model model) {
@@ -519,14 +445,6 @@ public final class GaussianVi {
             for (int j = 0; j < columns; j++) {
                 row[j] = random.nextGaussian();
             }
-        }
-        return result;
-    }
-
-    private static double[] gaussianMatrixFlat(int rows, int columns, SplittableRandom random) {
-        double[] result = new double[rows * columns];
-        for (int i = 0; i < result.length; i++) {
-            result[i] = random.nextGaussian();
         }
         return result;
     }

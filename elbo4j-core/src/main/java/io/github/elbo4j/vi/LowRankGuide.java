@@ -1,26 +1,21 @@
 package io.github.elbo4j.vi;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-
-import io.github.elbo4j.math.LinearAlgebra;
-import io.github.elbo4j.math.SpecialFunctions;
-
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * φ = [μ (D), W (D×r, row-major), log d (D)] with covariance {@code Σ = W Wᵀ + diag d²}.
+ * φ = [μ (D), F (D×r, row-major), log δ (D)] with covariance {@code Σ = F Fᵀ + diag δ²}.
  *
  * <pre>
- *   z = μ + W ε₁ + d ⊙ ε₂,   ε₁ ~ N(0, I_r), ε₂ ~ N(0, I_D)
- *   H = Σ_i log d_i + ½ log det(I_r + Wᵀ diag(d⁻²) W) + (D/2)(1 + log 2π)
+ *   z = μ + F ε₁ + δ ⊙ ε₂,   ε₁ ~ N(0, I_r), ε₂ ~ N(0, I_D)
+ *   H = Σ_i log δ_i + ½ log det C + (D/2)(1 + log 2π),   C = I_r + Fᵀ diag(δ⁻²) F
+ *   ∂H/∂F = diag(δ⁻²) F C⁻¹,   ∂H/∂log δ_i = 1 − δ_i⁻² (F C⁻¹ Fᵀ)_ii
  * </pre>
  *
- * <p>The determinant uses the matrix determinant lemma, so the entropy costs an r×r Cholesky
- * factorisation instead of a D×D one (Ong, Nott and Smith, JCGS 27, 2018, §3). W starts at small
- * random values because W = 0 is a stationary point of the expected gradient.
+ * <p>The determinant uses the matrix determinant lemma and the gradient the Woodbury identity
+ * ({@code ∂H/∂F = Σ⁻¹ F}, {@code ∂H/∂log δ_i = δ_i² (Σ⁻¹)_ii}), so both cost an r×r Cholesky
+ * factorisation instead of a D×D one (Ong, Nott and Smith, JCGS 27, 2018, §3). F starts at small
+ * random values because F = 0 is a stationary point of the expected gradient.
  */
 final class LowRankGuide implements GaussianGuide {
 
@@ -52,69 +47,118 @@ final class LowRankGuide implements GaussianGuide {
         return rank + dimension;
     }
 
+    private int logDiagonalOffset() {
+        return dimension + dimension * rank;
+    }
+
     @Override
     public double[] initialParameters(double initialScale, SplittableRandom random) {
         double[] phi = new double[numParameters()];
-        for (int i = dimension; i < dimension + dimension * rank; i++) {
+        for (int i = dimension; i < logDiagonalOffset(); i++) {
             phi[i] = INITIAL_FACTOR_SCALE * initialScale * random.nextGaussian();
         }
-        Arrays.fill(phi, dimension + dimension * rank, phi.length, Math.log(initialScale));
+        Arrays.fill(phi, logDiagonalOffset(), phi.length, Math.log(initialScale));
         return phi;
     }
 
-    private NDArray factor(NDArray phi) {
-        return phi.get("{}:{}", dimension, dimension + dimension * rank).reshape(new Shape(dimension, rank));
-    }
-
-    private NDArray logDiagonal(NDArray phi) {
-        return phi.get("{}:", dimension + dimension * rank);
-    }
-
     @Override
-    public NDArray rsample(NDArray phi, NDArray noise) {
-        NDArray loc = phi.get("0:{}", dimension);
-        NDArray factorNoise = noise.get(":, 0:{}", rank);
-        NDArray diagonalNoise = noise.get(":, {}:", rank);
-        return factorNoise.matMul(LinearAlgebra.transposeLastTwo(factor(phi)))
-                .add(diagonalNoise.mul(logDiagonal(phi).exp()))
-                .add(loc);
-    }
-
-    @Override
-    public NDArray entropy(NDArray phi) {
-        NDArray w = factor(phi);
-        NDArray logD = logDiagonal(phi);
-        NDArray inverseVariance = logD.mul(SpecialFunctions.scalar(logD, -2.0)).exp().expandDims(1);
-        NDArray identity = w.getManager().eye(rank).toType(w.getDataType(), false);
-        NDArray capacitance = LinearAlgebra.transposeLastTwo(w.mul(inverseVariance)).matMul(w).add(identity);
-        NDArray halfLogDet = logDetPositiveDefinite(capacitance).mul(SpecialFunctions.scalar(w, 0.5));
-        return logD.sum().add(halfLogDet)
-                .add(SpecialFunctions.scalar(w, GaussianGuide.standardEntropy(dimension)));
-    }
-
-    /**
-     * {@code log det A = 2 Σ log L_jj} by a column-by-column Cholesky factorisation written with
-     * differentiable operations (Golub and Van Loan, Algorithm 4.2.1); meant for small r.
-     */
-    static NDArray logDetPositiveDefinite(NDArray a) {
-        int r = (int) a.getShape().get(0);
-        NDArray identity = a.getManager().eye(r).toType(a.getDataType(), false);
-        NDList columns = new NDList(r);
-        NDArray logDet = null;
-        for (int j = 0; j < r; j++) {
-            NDArray column = a.get(":, {}", j);
-            for (int k = 0; k < j; k++) {
-                NDArray previous = columns.get(k);
-                column = column.sub(previous.mul(previous.get(j)));
+    public void sample(double[] phi, double[] noise, int count, double[] z) {
+        double[] delta = diagonal(phi);
+        int width = noiseDimension();
+        for (int s = 0; s < count; s++) {
+            int e = s * width;
+            for (int i = 0; i < dimension; i++) {
+                int f = dimension + i * rank;
+                double value = phi[i] + delta[i] * noise[e + rank + i];
+                for (int k = 0; k < rank; k++) {
+                    value += phi[f + k] * noise[e + k];
+                }
+                z[s * dimension + i] = value;
             }
-            NDArray pivot = column.get(j).sqrt();
-            // Rows above j are zero in column j of L.
-            NDArray below = identity.get(":, {}:", j).sum(new int[] {1});
-            columns.add(column.div(pivot).mul(below));
-            NDArray logPivot = pivot.log();
-            logDet = logDet == null ? logPivot : logDet.add(logPivot);
         }
-        return logDet.mul(SpecialFunctions.scalar(logDet, 2.0));
+    }
+
+    @Override
+    public void addPullback(double[] phi, double[] noise, double[] zGradient, int count, double[] phiGradient) {
+        double[] delta = diagonal(phi);
+        int width = noiseDimension();
+        int logD = logDiagonalOffset();
+        for (int s = 0; s < count; s++) {
+            int e = s * width;
+            for (int i = 0; i < dimension; i++) {
+                double g = zGradient[s * dimension + i];
+                int f = dimension + i * rank;
+                phiGradient[i] += g;
+                for (int k = 0; k < rank; k++) {
+                    phiGradient[f + k] += g * noise[e + k];
+                }
+                phiGradient[logD + i] += g * delta[i] * noise[e + rank + i];
+            }
+        }
+    }
+
+    private double[] diagonal(double[] phi) {
+        double[] delta = new double[dimension];
+        for (int i = 0; i < dimension; i++) {
+            delta[i] = Math.exp(phi[logDiagonalOffset() + i]);
+        }
+        return delta;
+    }
+
+    /** The Cholesky factor of the capacitance {@code C = I_r + Fᵀ diag(δ⁻²) F}. */
+    private double[][] capacitanceFactor(double[] phi) {
+        double[][] c = new double[rank][rank];
+        for (int i = 0; i < dimension; i++) {
+            double inverseVariance = Math.exp(-2 * phi[logDiagonalOffset() + i]);
+            int f = dimension + i * rank;
+            for (int a = 0; a < rank; a++) {
+                for (int b = 0; b <= a; b++) {
+                    c[a][b] += phi[f + a] * phi[f + b] * inverseVariance;
+                }
+            }
+        }
+        for (int a = 0; a < rank; a++) {
+            c[a][a] += 1.0;
+        }
+        return DenseCholesky.factor(c);
+    }
+
+    @Override
+    public double entropy(double[] phi) {
+        double sum = GaussianGuide.standardEntropy(dimension);
+        for (int i = 0; i < dimension; i++) {
+            sum += phi[logDiagonalOffset() + i];
+        }
+        double[][] l = capacitanceFactor(phi);
+        for (int a = 0; a < rank; a++) {
+            sum += Math.log(l[a][a]);
+        }
+        return sum;
+    }
+
+    @Override
+    public void addEntropyGradient(double[] phi, double[] phiGradient) {
+        double[][] inverse = DenseCholesky.inverseFromFactor(capacitanceFactor(phi));
+        int logD = logDiagonalOffset();
+        double[] row = new double[rank];
+        for (int i = 0; i < dimension; i++) {
+            double inverseVariance = Math.exp(-2 * phi[logD + i]);
+            int f = dimension + i * rank;
+            // row = F_i C⁻¹, so (F C⁻¹ Fᵀ)_ii = row · F_i.
+            double quadratic = 0;
+            for (int a = 0; a < rank; a++) {
+                double sum = 0;
+                for (int b = 0; b < rank; b++) {
+                    sum += phi[f + b] * inverse[b][a];
+                }
+                row[a] = sum;
+                quadratic += sum * phi[f + a];
+            }
+            for (int a = 0; a < rank; a++) {
+                phiGradient[f + a] += inverseVariance * row[a];
+            }
+            phiGradient[logD + i] += 1.0 - inverseVariance * quadratic;
+        }
     }
 
     @Override
@@ -129,7 +173,7 @@ final class LowRankGuide implements GaussianGuide {
                 covariance[i][j] = sum;
                 covariance[j][i] = sum;
             }
-            covariance[i][i] += Math.exp(2 * phi[dimension + dimension * rank + i]);
+            covariance[i][i] += Math.exp(2 * phi[logDiagonalOffset() + i]);
         }
         return new FittedGaussian(Arrays.copyOf(phi, dimension), DenseCholesky.factor(covariance));
     }

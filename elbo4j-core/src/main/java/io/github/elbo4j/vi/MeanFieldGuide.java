@@ -1,13 +1,15 @@
 package io.github.elbo4j.vi;
 
-import ai.djl.ndarray.NDArray;
-
-import io.github.elbo4j.math.SpecialFunctions;
-
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** φ = [μ (D), log σ (D)]; z = μ + σ ⊙ ε; H = Σ log σ + (D/2)(1 + log 2π). */
+/**
+ * φ = [μ (D), ω = log σ (D)]; z = μ + σ ⊙ ε; H = Σ ω + (D/2)(1 + log 2π).
+ *
+ * <pre>
+ *   ∂z_i/∂μ_i = 1,   ∂z_i/∂ω_i = σ_i ε_i,   ∂H/∂ω_i = 1
+ * </pre>
+ */
 final class MeanFieldGuide implements GaussianGuide {
 
     private final int dimension;
@@ -39,16 +41,51 @@ final class MeanFieldGuide implements GaussianGuide {
     }
 
     @Override
-    public NDArray rsample(NDArray phi, NDArray noise) {
-        NDArray loc = phi.get("0:{}", dimension);
-        NDArray scale = phi.get("{}:", dimension).exp();
-        return noise.mul(scale).add(loc);
+    public void sample(double[] phi, double[] noise, int count, double[] z) {
+        double[] scale = scale(phi);
+        for (int s = 0; s < count; s++) {
+            int row = s * dimension;
+            for (int i = 0; i < dimension; i++) {
+                z[row + i] = phi[i] + scale[i] * noise[row + i];
+            }
+        }
     }
 
     @Override
-    public NDArray entropy(NDArray phi) {
-        NDArray logScaleSum = phi.get("{}:", dimension).sum();
-        return logScaleSum.add(SpecialFunctions.scalar(logScaleSum, GaussianGuide.standardEntropy(dimension)));
+    public void addPullback(double[] phi, double[] noise, double[] zGradient, int count, double[] phiGradient) {
+        double[] scale = scale(phi);
+        for (int s = 0; s < count; s++) {
+            int row = s * dimension;
+            for (int i = 0; i < dimension; i++) {
+                double g = zGradient[row + i];
+                phiGradient[i] += g;
+                phiGradient[dimension + i] += g * scale[i] * noise[row + i];
+            }
+        }
+    }
+
+    private double[] scale(double[] phi) {
+        double[] scale = new double[dimension];
+        for (int i = 0; i < dimension; i++) {
+            scale[i] = Math.exp(phi[dimension + i]);
+        }
+        return scale;
+    }
+
+    @Override
+    public double entropy(double[] phi) {
+        double sum = GaussianGuide.standardEntropy(dimension);
+        for (int i = 0; i < dimension; i++) {
+            sum += phi[dimension + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void addEntropyGradient(double[] phi, double[] phiGradient) {
+        for (int i = 0; i < dimension; i++) {
+            phiGradient[dimension + i] += 1.0;
+        }
     }
 
     @Override

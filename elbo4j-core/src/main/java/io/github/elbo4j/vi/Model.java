@@ -38,6 +38,18 @@ public interface Model {
      */
     NDArray logJoint(ParameterValues values);
 
+    /**
+     * The log density the fit maximises, over the unconstrained space, with its gradient ({@link
+     * UnconstrainedDensity}). The default evaluates {@link #logJoint} with DJL and differentiates it
+     * by autograd, one batched pass per call; override it with a closed-form gradient in plain
+     * doubles when one is available, which removes the tensor engine from the fit altogether.
+     *
+     * @return a new density; the caller closes it
+     */
+    default UnconstrainedDensity unconstrainedDensity() {
+        return new DjlDensity(this);
+    }
+
     /** Starts a model written as a lambda. */
     static ModelBuilder builder() {
         return new ModelBuilder();

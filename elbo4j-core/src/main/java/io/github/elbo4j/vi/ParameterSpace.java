@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,27 @@ final class ParameterSpace {
     /** The first unconstrained coordinate of block {@code b}. */
     int offset(int b) {
         return b == 0 ? 0 : (int) splitPoints[b - 1];
+    }
+
+    /**
+     * The constrained values of every block at each point, in plain doubles.
+     *
+     * @param points unconstrained points {@code [n][D]}
+     * @return for each block, {@code [n][size]}
+     */
+    Map<String, double[][]> constrainedDraws(double[][] points) {
+        Map<String, double[][]> draws = new LinkedHashMap<>();
+        for (int b = 0; b < blocks.size(); b++) {
+            ParameterBlock block = blocks.get(b);
+            int from = offset(b);
+            double[][] values = new double[points.length][];
+            for (int s = 0; s < points.length; s++) {
+                values[s] = block.constraint().toConstrained(
+                        Arrays.copyOfRange(points[s], from, from + block.unconstrainedSize()));
+            }
+            draws.put(block.name(), values);
+        }
+        return draws;
     }
 
     /** Constrained values of a batch of unconstrained points, and the log-Jacobian. */

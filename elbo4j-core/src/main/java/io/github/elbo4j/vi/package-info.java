@@ -5,6 +5,11 @@
  * Stan's relative-ELBO convergence test, and a fitted posterior with draws, summaries, the
  * importance-sampling estimate of log p(data) and the Pareto k̂ diagnostic.
  *
+ * <p>The fitting loop, the guides (with analytic reparameterization and entropy gradients) and Adam
+ * work in plain Java doubles; a model is reached through its {@link
+ * io.github.elbo4j.vi.UnconstrainedDensity}: one batched DJL forward and backward pass per step for
+ * a model written with DJL operations, or a closed-form gradient with no tensor engine at all.
+ *
  * <p>Start with {@link io.github.elbo4j.vi.Model#builder()} and {@link
  * io.github.elbo4j.vi.GaussianVi#fit(io.github.elbo4j.vi.Model, io.github.elbo4j.vi.ViConfig)}.
  *

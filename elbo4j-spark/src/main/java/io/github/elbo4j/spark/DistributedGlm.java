@@ -3,14 +3,16 @@ package io.github.elbo4j.spark;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.vi.Model;
 import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.ParameterValues;
 import io.github.elbo4j.vi.SubsampledModel;
+import io.github.elbo4j.vi.UnconstrainedDensity;
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
+import io.github.elbo4j.vi.glm.GlmDensity;
 import io.github.elbo4j.vi.glm.GlmFamily;
+import io.github.elbo4j.vi.glm.GlmLayout;
+import io.github.elbo4j.vi.glm.GlmLikelihood;
 import io.github.elbo4j.vi.glm.Prior;
 import java.util.Arrays;
 import java.util.List;
@@ -23,54 +25,44 @@ import org.apache.spark.api.java.JavaRDD;
  * for {@link io.github.elbo4j.vi.GaussianVi}: the guide, the optimizer and every diagnostic stay on
  * the driver, and each evaluation of the log joint runs one Spark job.
  *
- * <p>The driver sends the S particles' constrained parameters θ_s to the executors; each partition
- * returns Σ_i log p(y_i | θ_s) and, when the fit needs a gradient, its closed-form derivative
- * g_s = ∂/∂θ_s Σ_i log p(y_i | θ_s); {@code treeAggregate} gathers them. Back on the driver the
- * likelihood enters the autodiff graph as the surrogate
- *
- * <pre>
- *   L_s + (θ_s − stop_gradient(θ_s)) · g_s
- * </pre>
- *
- * whose value is L_s and whose gradient with respect to θ_s is g_s, so the chain rule through the
- * constraint transforms and the guide's reparameterization is unchanged and the fit is the same
- * algorithm as a single-machine {@code GaussianVi.fit} on a {@link GeneralizedLinearModel}. The
- * prior comes from a {@link GeneralizedLinearModel} with the same blocks and priors.
+ * <p>The fit reaches the model through {@link #unconstrainedDensity()}, a {@link GlmDensity} whose
+ * likelihood is a Spark job: the driver sends the S particles' constrained parameters θ_s to the
+ * executors; each partition returns Σ_i log p(y_i | θ_s) and, when the fit needs a gradient, its
+ * closed-form derivative ∂/∂θ_s (the {@link GlmLikelihood} kernel a single-machine fit runs);
+ * {@code treeAggregate} sums them. The prior, the transform of σ and the chain rule are applied on
+ * the driver by the same code as a single-machine {@code GaussianVi.fit} on a {@link
+ * GeneralizedLinearModel}, so the fit is the same algorithm. The prior comes from a {@link
+ * GeneralizedLinearModel} with the same blocks and priors.
  *
  * <p>{@link Subsampled} is the {@link SubsampledModel} variant: with {@code ViConfig.batchSize} = m
  * each step evaluates the m records the fit draws (global indices, uniform with replacement) and
- * the fit scales their likelihood by n/m, an unbiased estimate; the convergence monitor and the
- * final draws still use all records.
+ * the density scales their likelihood by n/m, an unbiased estimate; the convergence monitor and the
+ * final draws still use all records. The tensor methods of {@link Model} ({@link #logJoint}) give
+ * values only, for callers outside the fit.
  */
 class DistributedGlm implements Model {
 
     private final GeneralizedLinearModel prior;
     private final GlmFamily family;
     private final JavaRDD<GlmShard> shards;
-    private final int q;
-    private final int interceptIndex;
-    private final int firstCoefficient;
-    private final int sigmaIndex;
+    private final GlmLayout layout;
     private final int treeDepth;
-    private final int gradientParticles;
+    private final long records;
     private final AtomicLong jobs = new AtomicLong();
 
     DistributedGlm(GlmFamily family, List<String> columns, boolean intercept, Map<String, Prior> priors,
-            JavaRDD<GlmShard> shards, int treeDepth, int gradientParticles) {
+            JavaRDD<GlmShard> shards, int treeDepth, long records) {
         this.family = family;
         this.shards = shards;
         this.treeDepth = treeDepth;
-        this.gradientParticles = gradientParticles;
+        this.records = records;
         // The prior's blocks and densities come from the single-machine model, built on two dummy
         // records with every prior given explicitly (so the dummy data never shapes a default).
         int p = columns.size();
         double[][] x = {new double[p], new double[p]};
         Arrays.fill(x[1], 1.0);
         this.prior = GeneralizedLinearModel.of(family, columns, x, new double[] {0, 1}, intercept, priors);
-        this.q = prior.blocks().size();
-        this.interceptIndex = intercept ? 0 : -1;
-        this.firstCoefficient = intercept ? 1 : 0;
-        this.sigmaIndex = family == GlmFamily.LINEAR ? q - 1 : -1;
+        this.layout = GlmLayout.of(family, p, intercept);
     }
 
     @Override
@@ -78,9 +70,39 @@ class DistributedGlm implements Model {
         return prior.blocks();
     }
 
+    /** The number of records n. */
+    int records() {
+        return Math.toIntExact(records);
+    }
+
     /** Spark jobs run so far (one per likelihood evaluation). */
     long jobs() {
         return jobs.get();
+    }
+
+    @Override
+    public UnconstrainedDensity unconstrainedDensity() {
+        Map<String, Prior> priors = prior.priors();
+        List<Prior> ordered = prior.blocks().stream().map(b -> priors.get(b.name())).toList();
+        return new GlmDensity(layout, ordered, records(), (theta, particles, subset, values, gradient) -> {
+            double[] sums = evaluate(theta, particles, gradient != null, subset == null ? null : globalIndices(subset));
+            for (int s = 0; s < particles; s++) {
+                values[s] += sums[s];
+            }
+            if (gradient != null) {
+                for (int k = 0; k < gradient.length; k++) {
+                    gradient[k] += sums[particles + k];
+                }
+            }
+        });
+    }
+
+    private static long[] globalIndices(int[] subset) {
+        long[] result = new long[subset.length];
+        for (int i = 0; i < subset.length; i++) {
+            result[i] = subset[i];
+        }
+        return result;
     }
 
     @Override
@@ -93,30 +115,15 @@ class DistributedGlm implements Model {
         return prior.logPrior(values);
     }
 
-    /**
-     * The log likelihood of the records {@code records} (global indices, with repetitions; null:
-     * all), shape [S], differentiable through the surrogate of the class documentation.
-     */
+    /** The log likelihood of the records {@code records} (global indices, with repetitions; null: all), shape [S]. */
     NDArray likelihood(ParameterValues values, long[] records) {
-        NDList columns = new NDList(q);
+        NDList columns = new NDList(layout.parameters());
         for (ParameterBlock block : prior.blocks()) {
             columns.add(values.get(block.name()));
         }
-        NDArray theta = q == 1 ? columns.get(0) : NDArrays.concat(columns, 1);
+        NDArray theta = columns.size() == 1 ? columns.get(0) : NDArrays.concat(columns, 1);
         int particles = values.numParticles();
-        // Only the fitting steps differentiate, and they always evaluate numParticles particles;
-        // the convergence monitor and the final draws (other counts) need values only. NDArray's
-        // hasGradient() cannot tell: it is false for every array derived from the leaf.
-        boolean gradient = particles == gradientParticles;
-        double[] likelihood = evaluate(theta.toDoubleArray(), particles, gradient, records);
-        NDManager manager = theta.getManager();
-        NDArray value = manager.create(Arrays.copyOf(likelihood, particles));
-        if (gradient) {
-            NDArray g = manager.create(Arrays.copyOfRange(likelihood, particles, likelihood.length),
-                    new Shape(particles, q));
-            value = value.add(theta.sub(theta.stopGradient()).mul(g).sum(new int[] {1}));
-        }
-        return value;
+        return theta.getManager().create(evaluate(theta.toDoubleArray(), particles, false, records));
     }
 
     /**
@@ -126,10 +133,7 @@ class DistributedGlm implements Model {
     double[] evaluate(double[] theta, int particles, boolean gradient, long[] records) {
         jobs.incrementAndGet();
         GlmFamily f = family;
-        int qq = q;
-        int a = interceptIndex;
-        int b = firstCoefficient;
-        int c = sigmaIndex;
+        GlmLayout l = layout;
         long[] sorted = records == null ? null : records.clone();
         if (sorted != null) {
             Arrays.sort(sorted);
@@ -140,9 +144,9 @@ class DistributedGlm implements Model {
             if (subset != null && subset.length == 0) {
                 return acc;
             }
-            return acc.put(shard.partition(), shard.logLikelihood(f, theta, particles, qq, a, b, c, gradient, subset));
+            return acc.put(shard.partition(), shard.logLikelihood(f, l, theta, particles, gradient, subset));
         }, PartialSums::merge, treeDepth);
-        return sums.total(particles * (gradient ? q + 1 : 1));
+        return sums.total(particles * (gradient ? layout.parameters() + 1 : 1));
     }
 
     private long[] offsetCache;
@@ -191,17 +195,14 @@ class DistributedGlm implements Model {
     /** The subsampled variant (see the class documentation). */
     static final class Subsampled extends DistributedGlm implements SubsampledModel {
 
-        private final int records;
-
         Subsampled(GlmFamily family, List<String> columns, boolean intercept, Map<String, Prior> priors,
-                JavaRDD<GlmShard> shards, int treeDepth, int gradientParticles, long records) {
-            super(family, columns, intercept, priors, shards, treeDepth, gradientParticles);
-            this.records = Math.toIntExact(records);
+                JavaRDD<GlmShard> shards, int treeDepth, long records) {
+            super(family, columns, intercept, priors, shards, treeDepth, records);
         }
 
         @Override
         public int dataSize() {
-            return records;
+            return records();
         }
 
         @Override

@@ -312,9 +312,8 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
             Map<String, Prior> resolved = moments.defaultPriors(glmFamily, names, intercept, overrides);
             int batch = (Integer) getOrDefault(batchSize);
             DistributedGlm model = batch > 0
-                    ? new DistributedGlm.Subsampled(glmFamily, names, intercept, resolved, shards, 2,
-                            config.numParticles(), moments.count())
-                    : new DistributedGlm(glmFamily, names, intercept, resolved, shards, 2, config.numParticles());
+                    ? new DistributedGlm.Subsampled(glmFamily, names, intercept, resolved, shards, 2, moments.count())
+                    : new DistributedGlm(glmFamily, names, intercept, resolved, shards, 2, moments.count());
             VariationalPosterior posterior = GaussianVi.fit(model, config);
             GaussianViModel result = new GaussianViModel(uid, posterior, glmFamily, names, intercept, resolved,
                     moments.count(), model.jobs());

@@ -2,8 +2,11 @@ package io.github.elbo4j.spark;
 
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vi.glm.GlmFamily;
+import io.github.elbo4j.vi.glm.GlmLayout;
+import io.github.elbo4j.vi.glm.GlmLikelihood;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -60,85 +63,22 @@ record GlmShard(int partition, int rows, int predictors, double[] x, double[] y,
 
     /**
      * The log likelihood of this shard's records at S parameter vectors, and optionally its
-     * gradient. {@code theta} is {@code [S][q]} row-major in the model's block order: intercept
-     * (if {@code interceptIndex ≥ 0}), coefficients from {@code firstCoefficient}, σ (if
-     * {@code sigmaIndex ≥ 0}).
+     * gradient, by the single-machine kernel {@link GlmLikelihood}. {@code theta} is {@code [S][q]}
+     * row-major in the model's block order ({@code layout}).
      *
+     * @param subset local record indices to sum over (with repetitions), or null for all
      * @return {@code [S]} values followed, when {@code gradient}, by {@code [S][q]} derivatives
      */
-    double[] logLikelihood(GlmFamily family, double[] theta, int particles, int q, int interceptIndex,
-            int firstCoefficient, int sigmaIndex, boolean gradient) {
-        return logLikelihood(family, theta, particles, q, interceptIndex, firstCoefficient, sigmaIndex, gradient, null);
-    }
-
-    /**
-     * As {@link #logLikelihood(GlmFamily, double[], int, int, int, int, int, boolean)}, over the
-     * local records {@code subset} (with repetitions) instead of all of them when not null.
-     */
-    double[] logLikelihood(GlmFamily family, double[] theta, int particles, int q, int interceptIndex,
-            int firstCoefficient, int sigmaIndex, boolean gradient, int[] subset) {
-        int count = subset == null ? rows : subset.length;
-        double[] result = new double[particles * (gradient ? q + 1 : 1)];
-        int p = predictors;
-        for (int s = 0; s < particles; s++) {
-            int t = s * q;
-            double alpha = interceptIndex >= 0 ? theta[t + interceptIndex] : 0;
-            double sigma = sigmaIndex >= 0 ? theta[t + sigmaIndex] : 1;
-            double logSigma = Math.log(sigma);
-            double total = 0;
-            double dAlpha = 0;
-            double dSigma = 0;
-            double[] dBeta = gradient ? new double[p] : null;
-            for (int k = 0; k < count; k++) {
-                int i = subset == null ? k : subset[k];
-                double eta = alpha;
-                int r = i * p;
-                for (int j = 0; j < p; j++) {
-                    eta += theta[t + firstCoefficient + j] * x[r + j];
-                }
-                double yi = y[i];
-                double dEta;
-                switch (family) {
-                    case LINEAR -> {
-                        double z = (yi - eta) / sigma;
-                        total += -0.5 * z * z - logSigma - SpecialFunctions.HALF_LOG_2PI;
-                        dEta = z / sigma;
-                        dSigma += (z * z - 1) / sigma;
-                    }
-                    case LOGISTIC -> {
-                        // One exponential serves both: softplus(η) = max(η, 0) + log(1 + e^−|η|) and
-                        // the logistic function (the derivative of softplus).
-                        double e = Math.exp(-Math.abs(eta));
-                        total += yi * eta - (Math.max(eta, 0) + Math.log1p(e));
-                        dEta = yi - (eta >= 0 ? 1 / (1 + e) : e / (1 + e));
-                    }
-                    default -> {
-                        double rate = Math.exp(eta);
-                        total += yi * eta - rate - logFactorial[i];
-                        dEta = yi - rate;
-                    }
-                }
-                if (gradient) {
-                    dAlpha += dEta;
-                    for (int j = 0; j < p; j++) {
-                        dBeta[j] += dEta * x[r + j];
-                    }
-                }
-            }
-            result[s] = total;
-            if (gradient) {
-                int g = particles + t;
-                if (interceptIndex >= 0) {
-                    result[g + interceptIndex] = dAlpha;
-                }
-                for (int j = 0; j < p; j++) {
-                    result[g + firstCoefficient + j] = dBeta[j];
-                }
-                if (sigmaIndex >= 0) {
-                    result[g + sigmaIndex] = dSigma;
-                }
-            }
+    double[] logLikelihood(GlmFamily family, GlmLayout layout, double[] theta, int particles, boolean gradient,
+            int[] subset) {
+        double[] values = new double[particles];
+        double[] derivatives = gradient ? new double[particles * layout.parameters()] : null;
+        GlmLikelihood.accumulate(family, layout, x, y, logFactorial, theta, particles, subset, values, derivatives);
+        if (!gradient) {
+            return values;
         }
+        double[] result = Arrays.copyOf(values, particles + derivatives.length);
+        System.arraycopy(derivatives, 0, result, particles, derivatives.length);
         return result;
     }
 }

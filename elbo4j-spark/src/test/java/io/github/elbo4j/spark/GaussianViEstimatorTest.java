@@ -9,6 +9,7 @@ import io.github.elbo4j.vi.ParameterSummary;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
+import io.github.elbo4j.vi.glm.GlmLayout;
 import io.github.elbo4j.vi.glm.Prior;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,16 +128,16 @@ class GaussianViEstimatorTest {
             GlmShard s = family == GlmFamily.LINEAR ? shard : new GlmShard(0, shard.rows(), 2, shard.x(),
                     roundedResponses(shard.y(), family), family == GlmFamily.POISSON ? logFactorials(shard.y()) : null);
             double[] theta = {0.3, 0.9, -0.4, 1.1};
-            int q = family == GlmFamily.LINEAR ? 4 : 3;
-            double[] result = s.logLikelihood(family, theta, 1, q, 0, 1, family == GlmFamily.LINEAR ? 3 : -1, true);
+            GlmLayout layout = GlmLayout.of(family, 2, true);
+            int q = layout.parameters();
+            double[] result = s.logLikelihood(family, layout, theta, 1, true, null);
             for (int k = 0; k < q; k++) {
                 double[] plus = theta.clone();
                 double[] minus = theta.clone();
                 plus[k] += 1e-6;
                 minus[k] -= 1e-6;
-                double numeric = (s.logLikelihood(family, plus, 1, q, 0, 1, family == GlmFamily.LINEAR ? 3 : -1, false)[0]
-                        - s.logLikelihood(family, minus, 1, q, 0, 1, family == GlmFamily.LINEAR ? 3 : -1, false)[0])
-                        / 2e-6;
+                double numeric = (s.logLikelihood(family, layout, plus, 1, false, null)[0]
+                        - s.logLikelihood(family, layout, minus, 1, false, null)[0]) / 2e-6;
                 assertThat(result[1 + k]).as(family + " d/dθ" + k).isCloseTo(numeric, within(1e-4 * (1 + Math.abs(numeric))));
             }
         }

@@ -11,6 +11,7 @@ import io.github.elbo4j.vi.DataArray;
 import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.ParameterValues;
 import io.github.elbo4j.vi.SubsampledModel;
+import io.github.elbo4j.vi.UnconstrainedDensity;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +57,13 @@ public final class GeneralizedLinearModel implements SubsampledModel {
     private final Map<String, Prior> priors;
     private final List<ParameterBlock> blocks;
     private final List<DataArray> data;
+    private final GlmLayout layout;
+    /** The data again in plain doubles, for the closed-form gradient. */
+    private final double[] predictorValues;
+    private final double[] responses;
+    private final double[] logFactorials;
+    /** For the linear model with an intercept: the full-data likelihood in O(p²); else null. */
+    private final LinearSufficientStatistics sufficientStatistics;
 
     private GeneralizedLinearModel(GlmFamily family, List<String> columns, double[][] x, double[] y,
             boolean intercept, Map<String, Prior> overrides) {
@@ -94,6 +102,12 @@ public final class GeneralizedLinearModel implements SubsampledModel {
                 logFactorials[i] = SpecialFunctions.logGamma(y[i] + 1);
             }
         }
+        this.layout = GlmLayout.of(family, columns.size(), intercept);
+        this.predictorValues = flat;
+        this.responses = y.clone();
+        this.logFactorials = logFactorials;
+        this.sufficientStatistics = family == GlmFamily.LINEAR && intercept
+                ? new LinearSufficientStatistics(layout, flat, y) : null;
         this.blocks = blocks(family, this.columns, intercept);
         this.priors = resolvePriors(x, y, overrides);
         this.data = family == GlmFamily.POISSON
@@ -227,6 +241,23 @@ public final class GeneralizedLinearModel implements SubsampledModel {
     @Override
     public int dataSize() {
         return rows;
+    }
+
+    /**
+     * The closed-form density of {@link GlmDensity} over this model's records: a fit of a regression
+     * runs in plain doubles, without a tensor engine. The full-data likelihood of the linear model
+     * with an intercept comes from its sufficient statistics ({@link LinearSufficientStatistics}).
+     */
+    @Override
+    public UnconstrainedDensity unconstrainedDensity() {
+        return new GlmDensity(layout, List.copyOf(priors.values()), rows, (theta, particles, records, values, gradient) -> {
+            if (records == null && sufficientStatistics != null) {
+                sufficientStatistics.accumulate(theta, particles, values, gradient);
+            } else {
+                GlmLikelihood.accumulate(family, layout, predictorValues, responses, logFactorials, theta, particles,
+                        records, values, gradient);
+            }
+        });
     }
 
     @Override

@@ -29,6 +29,24 @@ public sealed interface Prior {
     NDArray logDensity(NDArray x, boolean positive);
 
     /**
+     * The log density of one value, in plain doubles.
+     *
+     * @param x the value
+     * @param positive whether the parameter is restricted to (0, ∞) (then the half density)
+     * @return {@code log p(x)}
+     */
+    double logDensity(double x, boolean positive);
+
+    /**
+     * The derivative {@code d log p(x) / dx} (the same for the half density, which differs by a
+     * constant).
+     *
+     * @param x the value
+     * @return the derivative
+     */
+    double logDensityDerivative(double x);
+
+    /**
      * Checks that this prior suits a parameter.
      *
      * @param parameter the parameter name, for the message
@@ -49,6 +67,17 @@ public sealed interface Prior {
             NDArray z = standardise(x, location, scale);
             return z.square().mul(SpecialFunctions.scalar(z, -0.5)).add(SpecialFunctions.scalar(z,
                     -Math.log(scale) - SpecialFunctions.HALF_LOG_2PI + halfCorrection(positive)));
+        }
+
+        @Override
+        public double logDensity(double x, boolean positive) {
+            double z = (x - location) / scale;
+            return -0.5 * z * z - Math.log(scale) - SpecialFunctions.HALF_LOG_2PI + halfCorrection(positive);
+        }
+
+        @Override
+        public double logDensityDerivative(double x) {
+            return -(x - location) / (scale * scale);
         }
 
         @Override
@@ -75,6 +104,18 @@ public sealed interface Prior {
             NDArray log1pSquare = z.square().add(SpecialFunctions.scalar(z, 1.0)).log();
             return log1pSquare.neg().add(SpecialFunctions.scalar(z,
                     -Math.log(Math.PI) - Math.log(scale) + halfCorrection(positive)));
+        }
+
+        @Override
+        public double logDensity(double x, boolean positive) {
+            double z = (x - location) / scale;
+            return -Math.log1p(z * z) - Math.log(Math.PI) - Math.log(scale) + halfCorrection(positive);
+        }
+
+        @Override
+        public double logDensityDerivative(double x) {
+            double z = (x - location) / scale;
+            return -2 * z / (scale * (1 + z * z));
         }
 
         @Override
@@ -110,6 +151,21 @@ public sealed interface Prior {
         }
 
         @Override
+        public double logDensity(double x, boolean positive) {
+            double nu = degreesOfFreedom;
+            double z = (x - location) / scale;
+            return -(nu + 1) / 2 * Math.log1p(z * z / nu) + SpecialFunctions.logGamma((nu + 1) / 2)
+                    - SpecialFunctions.logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) - Math.log(scale)
+                    + halfCorrection(positive);
+        }
+
+        @Override
+        public double logDensityDerivative(double x) {
+            double z = (x - location) / scale;
+            return -(degreesOfFreedom + 1) * z / (scale * (degreesOfFreedom + z * z));
+        }
+
+        @Override
         public void checkSupport(String parameter, boolean positive) {
             requireCentredIfPositive(this, parameter, positive, location);
         }
@@ -132,6 +188,16 @@ public sealed interface Prior {
         @Override
         public NDArray logDensity(NDArray x, boolean positive) {
             return x.mul(SpecialFunctions.scalar(x, -rate)).add(SpecialFunctions.scalar(x, Math.log(rate)));
+        }
+
+        @Override
+        public double logDensity(double x, boolean positive) {
+            return -rate * x + Math.log(rate);
+        }
+
+        @Override
+        public double logDensityDerivative(double x) {
+            return -rate;
         }
 
         @Override

@@ -1,5 +1,7 @@
 /**
  * Bayesian generalized linear models (linear, logistic, Poisson regression) with command-line style
- * priors, ready for {@link io.github.elbo4j.vi.GaussianVi}; the models behind {@code elbo4j vi}.
+ * priors, ready for {@link io.github.elbo4j.vi.GaussianVi}; the models behind {@code elbo4j vi}. Their
+ * log densities and gradients are closed-form Java ({@link io.github.elbo4j.vi.glm.GlmDensity},
+ * {@link io.github.elbo4j.vi.glm.GlmLikelihood}), shared with the Spark module's partitions.
  */
 package io.github.elbo4j.vi.glm;

@@ -1,0 +1,92 @@
+package io.github.elbo4j.vi.glm;
+
+import io.github.elbo4j.vi.UnconstrainedDensity;
+
+import java.util.List;
+
+/**
+ * The {@link UnconstrainedDensity} of a regression with a closed-form gradient, wherever its
+ * likelihood is computed (in memory for {@link GeneralizedLinearModel}, by a Spark job in the Spark
+ * module). Every block is a scalar; σ, the only constrained one, is {@code exp(u)}:
+ *
+ * <pre>
+ *   f(u) = log p(θ) + s · Σ_i log p(y_i | θ) + u_σ,   θ = u except σ = exp(u_σ)
+ *   ∂f/∂u_j = ∂/∂θ_j [log p(θ) + s Σ_i log p(y_i | θ)],   ∂f/∂u_σ = σ · ∂/∂σ[…] + 1
+ * </pre>
+ *
+ * with s = 1 for the full data and s = n/m for a minibatch of m records.
+ */
+public final class GlmDensity implements UnconstrainedDensity {
+
+    /** Adds the log likelihood (and its gradient in θ) of the given records; see {@link GlmLikelihood}. */
+    @FunctionalInterface
+    public interface Likelihood {
+        /**
+         * Adds each particle's log likelihood.
+         *
+         * @param theta constrained parameters {@code [particles][q]}
+         * @param particles S
+         * @param records the records to sum over (with repetitions), or null for all
+         * @param values accumulates {@code [particles]}
+         * @param gradient accumulates {@code [particles][q]}, or null
+         */
+        void accumulate(double[] theta, int particles, int[] records, double[] values, double[] gradient);
+    }
+
+    private final GlmLayout layout;
+    private final Prior[] priors;
+    private final int records;
+    private final Likelihood likelihood;
+
+    /**
+     * Creates the density.
+     *
+     * @param layout where α, β and σ sit
+     * @param priors the prior of each parameter, in θ's order
+     * @param records n, the number of records (the minibatch scale is n/m)
+     * @param likelihood computes the likelihood and its gradient
+     */
+    public GlmDensity(GlmLayout layout, List<Prior> priors, int records, Likelihood likelihood) {
+        if (priors.size() != layout.parameters()) {
+            throw new IllegalArgumentException(priors.size() + " priors for " + layout.parameters() + " parameters");
+        }
+        this.layout = layout;
+        this.priors = priors.toArray(Prior[]::new);
+        this.records = records;
+        this.likelihood = likelihood;
+    }
+
+    @Override
+    public void evaluate(double[] z, int count, int[] subset, double[] logDensity, double[] gradient) {
+        int q = layout.parameters();
+        int sigma = layout.sigmaIndex();
+        double[] theta = new double[count * q];
+        System.arraycopy(z, 0, theta, 0, count * q);
+        if (sigma >= 0) {
+            for (int s = 0; s < count; s++) {
+                theta[s * q + sigma] = Math.exp(z[s * q + sigma]);
+            }
+        }
+        double[] values = new double[count];
+        double[] thetaGradient = gradient == null ? null : new double[count * q];
+        likelihood.accumulate(theta, count, subset, values, thetaGradient);
+        double scale = subset == null ? 1.0 : (double) records / subset.length;
+        for (int s = 0; s < count; s++) {
+            double f = scale * values[s];
+            for (int j = 0; j < q; j++) {
+                double value = theta[s * q + j];
+                f += priors[j].logDensity(value, j == sigma);
+                if (gradient != null) {
+                    gradient[s * q + j] = scale * thetaGradient[s * q + j] + priors[j].logDensityDerivative(value);
+                }
+            }
+            if (sigma >= 0) {
+                f += z[s * q + sigma];
+                if (gradient != null) {
+                    gradient[s * q + sigma] = gradient[s * q + sigma] * theta[s * q + sigma] + 1.0;
+                }
+            }
+            logDensity[s] = f;
+        }
+    }
+}
