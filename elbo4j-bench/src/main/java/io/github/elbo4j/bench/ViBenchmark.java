@@ -28,9 +28,9 @@ import java.util.Map;
  * with DJL operations, differentiated by autograd ({@code …-djl}). Seconds are the in-process fit
  * time, after one warm-up fit of each model.
  *
- * <p>Optional arguments after OUT: {@code particles=S}, {@code elbo-draws=N} and {@code
- * max-iterations=N} override those settings of {@link ViConfig} (defaults otherwise); {@code
- * skip-djl} leaves out the DJL rows.
+ * <p>Optional arguments after OUT: {@code particles=S}, {@code elbo-draws=N}, {@code
+ * max-iterations=N} and {@code tol-rel-obj=T} override those settings of {@link ViConfig}
+ * (defaults otherwise); {@code skip-djl} leaves out the DJL rows.
  */
 public final class ViBenchmark {
 
@@ -59,11 +59,13 @@ public final class ViBenchmark {
                 settings.elboDraws(Integer.parseInt(arg.substring("elbo-draws=".length())));
             } else if (arg.startsWith("max-iterations=")) {
                 settings.maxIterations(Integer.parseInt(arg.substring("max-iterations=".length())));
+            } else if (arg.startsWith("tol-rel-obj=")) {
+                settings.relativeTolerance(Double.parseDouble(arg.substring("tol-rel-obj=".length())));
             } else if (arg.equals("skip-djl")) {
                 skipDjl = true;
             } else {
                 throw new IllegalArgumentException("unknown argument '" + arg
-                        + "'; expected particles=S, elbo-draws=N, max-iterations=N or skip-djl");
+                        + "'; expected particles=S, elbo-draws=N, max-iterations=N, tol-rel-obj=T or skip-djl");
             }
         }
         List<Entry> entries = new ArrayList<>(List.of(
