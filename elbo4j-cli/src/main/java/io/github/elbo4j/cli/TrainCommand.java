@@ -81,6 +81,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
     double learningRate;
 
+    @Option(names = "--prior-warmup", paramLabel = "N",
+            description = "With --prior vamp: the first N epochs take the training KL against N(0, I), then the"
+                    + " VampPrior's (the reported ELBO is always the VampPrior's). Without it the standard MLP's"
+                    + " posterior collapses onto the VampPrior. Default: "
+                    + TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS + ".")
+    Integer priorWarmup;
+
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of initialization, shuffling and noise. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -103,7 +110,8 @@ final class TrainCommand implements Callable<Integer> {
 
     private int trainNew(Path out) {
         TrainingConfig training = new TrainingConfig(
-                epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, objective.toObjective());
+                epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, objective.toObjective(),
+                priorWarmup == null ? TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS : priorWarmup);
         DatasetSplits splits = DataSource.load(data, dataDir, allowDownload);
         VaeConfig config = model.toConfig(splits.train(), Path.of(data));
         check(config, splits, data);
@@ -125,7 +133,9 @@ final class TrainCommand implements Callable<Integer> {
                 savedTraining.path("batch_size").asInt(),
                 savedTraining.path("learning_rate").asDouble(),
                 savedTraining.path("seed").asLong(),
-                ObjectiveOptions.fromConfig(savedTraining, run.configFile()));
+                ObjectiveOptions.fromConfig(savedTraining, run.configFile()),
+                // Runs written before the option existed trained without a prior warm-up.
+                priorWarmup != null ? priorWarmup : savedTraining.path("prior_warmup_epochs").asInt(0));
         JsonNode savedData = saved.path("data");
         String dataDirText = savedData.path("data_dir").asText("");
         String savedSpec = savedData.path("spec").asText();
@@ -250,6 +260,7 @@ final class TrainCommand implements Callable<Integer> {
         t.put("learning_rate", training.learningRate());
         t.put("seed", training.seed());
         ObjectiveOptions.describe(t, training.objective());
+        t.put("prior_warmup_epochs", training.priorWarmupEpochs());
         t.put("optimizer", "adam(beta1=0.9, beta2=0.999, eps=1e-8)");
         ObjectNode d = root.putObject("data");
         Path asPath = Path.of(data);
