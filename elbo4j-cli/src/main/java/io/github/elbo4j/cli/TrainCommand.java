@@ -11,6 +11,7 @@ import io.github.elbo4j.report.CurveRefresh;
 import io.github.elbo4j.report.RunArtifacts;
 import io.github.elbo4j.vae.Checkpoint;
 import io.github.elbo4j.vae.DataCompatibility;
+import io.github.elbo4j.vae.Prior;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.Seeds;
 import io.github.elbo4j.vae.Trainer;
@@ -232,16 +233,18 @@ final class TrainCommand implements Callable<Integer> {
         json.put("rollbacks", result.rollbacks());
         json.put("report", report == null ? null : report.toString());
         json.put("objective", training.objective().describe());
-        json.put("estimator", "single-sample reparameterized ELBO, analytic KL (nats per example)");
+        boolean vamp = vae.config().prior() == Prior.VAMP;
+        String kl = vamp ? "Monte Carlo KL against the VampPrior" : "analytic KL";
+        json.put("estimator", "single-sample reparameterized ELBO, " + kl + " (nats per example)");
         String faults = result.skippedSteps() + result.rollbacks() == 0 ? ""
                 : String.format(" %d non-finite steps were skipped, %d rollbacks halved the learning rate.",
                         result.skippedSteps(), result.rollbacks());
         String human = String.format(
                 "Trained %d epochs (%d steps) in %.1f s, %.0f samples/s.%s%n"
-                        + "ELBO %.2f nats (train), %.2f nats (validation; single-sample, analytic KL).%n"
+                        + "ELBO %.2f nats (train), %.2f nats (validation; single-sample, %s).%n"
                         + "Run directory: %s%nSamples: %s%nReport: %s%nNext: elbo4j eval --run %s",
                 result.epochs(), result.steps(), result.seconds(), result.samplesPerS(), faults,
-                result.elbo(), result.validElbo(), run.root(), samples, report == null ? "not written" : report, run.root());
+                result.elbo(), result.validElbo(), kl, run.root(), samples, report == null ? "not written" : report, run.root());
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
     }
