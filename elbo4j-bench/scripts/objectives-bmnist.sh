@@ -7,7 +7,8 @@
 #   elbo4j-bench/scripts/objectives-bmnist.sh DATA_ROOT [OUT]
 #
 # DATA_ROOT holds binarized-mnist/. EPOCHS (10), K (5000), LIMIT (1000 test images; 10000 for the
-# whole split) and SEED (1) can be set in the environment. Prints one line per variant.
+# whole split), SEED (1) and VARIANTS ("elbo iwae vamp") can be set in the environment. Prints one
+# line per variant.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data_root=${1:?usage: objectives-bmnist.sh DATA_ROOT [OUT]}
@@ -16,8 +17,9 @@ epochs=${EPOCHS:-10}
 k=${K:-5000}
 limit=${LIMIT:-1000}
 seed=${SEED:-1}
+variants=${VARIANTS:-elbo iwae vamp}
 mkdir -p "$out"
-for variant in elbo iwae vamp; do
+for variant in $variants; do
   case $variant in
     elbo) extra=() ;;
     iwae) extra=(--objective iwae --iwae-k 5) ;;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.EvaluationResult;
 import io.github.elbo4j.vae.Evaluator;
+import io.github.elbo4j.vae.Prior;
 import io.github.elbo4j.vae.VaeModel;
 import io.github.elbo4j.vae.Workers;
 import java.util.concurrent.Callable;
@@ -77,15 +78,17 @@ final class EvalCommand implements Callable<Integer> {
         json.put("k", r.k());
         json.put("active_units", r.activeUnits());
         json.put("seconds", r.seconds());
-        json.put("elbo_estimator", "single-sample reparameterized ELBO, analytic KL");
+        String kl = loaded.config().prior() == Prior.VAMP
+                ? "Monte Carlo KL against the VampPrior" : "analytic KL";
+        json.put("elbo_estimator", "single-sample reparameterized ELBO, " + kl);
         json.put("loglik_estimator", "IWAE bound log mean_k p(x,z_k)/q(z_k|x), K=" + r.k());
         String human = String.format(
                 "%s split, %d examples (%.1f s)%n"
                         + "  log p(x) ≈ %.2f ± %.2f nats  (IWAE, K=%d; NLL %.2f)%n"
-                        + "  ELBO      %.2f nats  (1 sample, analytic KL) = recon %.2f − KL %.2f%n"
+                        + "  ELBO      %.2f nats  (1 sample, %s) = recon %.2f − KL %.2f%n"
                         + "  active units: %d of %d",
                 selection.split(), r.n(), r.seconds(), r.loglik(), r.loglikStandardError(), r.k(), -r.loglik(),
-                r.elbo(), r.recon(), r.kl(), r.activeUnits(), r.klPerDimension().length);
+                r.elbo(), kl, r.recon(), r.kl(), r.activeUnits(), r.klPerDimension().length);
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
     }

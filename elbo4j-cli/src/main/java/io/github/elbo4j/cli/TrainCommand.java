@@ -12,6 +12,7 @@ import io.github.elbo4j.report.CurveRefresh;
 import io.github.elbo4j.report.RunArtifacts;
 import io.github.elbo4j.vae.Checkpoint;
 import io.github.elbo4j.vae.DataCompatibility;
+import io.github.elbo4j.vae.Prior;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.TabularLayout;
 import io.github.elbo4j.vae.Seeds;
@@ -83,6 +84,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
     double learningRate;
 
+    @Option(names = "--prior-warmup", paramLabel = "N",
+            description = "With --prior vamp: the first N epochs take the training KL against N(0, I), then the"
+                    + " VampPrior's (the reported ELBO is always the VampPrior's). Without it the standard MLP's"
+                    + " posterior collapses onto the VampPrior. Default: "
+                    + TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS + ".")
+    Integer priorWarmup;
+
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of initialization, shuffling and noise. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -107,7 +115,8 @@ final class TrainCommand implements Callable<Integer> {
 
     private int trainNew(Path out) {
         TrainingConfig training = new TrainingConfig(
-                epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, objective.toObjective());
+                epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, objective.toObjective(),
+                priorWarmup == null ? TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS : priorWarmup);
         DatasetSplits splits;
         VaeConfig config;
         if (model.likelihood().tabular()) {
@@ -138,7 +147,9 @@ final class TrainCommand implements Callable<Integer> {
                 savedTraining.path("batch_size").asInt(),
                 savedTraining.path("learning_rate").asDouble(),
                 savedTraining.path("seed").asLong(),
-                ObjectiveOptions.fromConfig(savedTraining, run.configFile()));
+                ObjectiveOptions.fromConfig(savedTraining, run.configFile()),
+                // Runs written before the option existed trained without a prior warm-up.
+                priorWarmup != null ? priorWarmup : savedTraining.path("prior_warmup_epochs").asInt(0));
         JsonNode savedData = saved.path("data");
         String dataDirText = savedData.path("data_dir").asText("");
         String savedSpec = savedData.path("spec").asText();
@@ -239,16 +250,18 @@ final class TrainCommand implements Callable<Integer> {
             json.put("schema", run.schemaFile().toString());
         }
         json.put("objective", training.objective().describe());
-        json.put("estimator", "single-sample reparameterized ELBO, analytic KL (nats per example)");
+        boolean vamp = vae.config().prior() == Prior.VAMP;
+        String kl = vamp ? "Monte Carlo KL against the VampPrior" : "analytic KL";
+        json.put("estimator", "single-sample reparameterized ELBO, " + kl + " (nats per example)");
         String faults = result.skippedSteps() + result.rollbacks() == 0 ? ""
                 : String.format(" %d non-finite steps were skipped, %d rollbacks halved the learning rate.",
                         result.skippedSteps(), result.rollbacks());
         String human = String.format(
                 "Trained %d epochs (%d steps) in %.1f s, %.0f samples/s.%s%n"
-                        + "ELBO %.2f nats (train), %.2f nats (validation; single-sample, analytic KL).%n"
+                        + "ELBO %.2f nats (train), %.2f nats (validation; single-sample, %s).%n"
                         + "Run directory: %s%nSamples: %s%nReport: %s%nNext: elbo4j eval --run %s",
                 result.epochs(), result.steps(), result.seconds(), result.samplesPerS(), faults,
-                result.elbo(), result.validElbo(), run.root(), samples, report == null ? "not written" : report, run.root());
+                result.elbo(), result.validElbo(), kl, run.root(), samples, report == null ? "not written" : report, run.root());
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
     }
@@ -267,6 +280,7 @@ final class TrainCommand implements Callable<Integer> {
         t.put("learning_rate", training.learningRate());
         t.put("seed", training.seed());
         ObjectiveOptions.describe(t, training.objective());
+        t.put("prior_warmup_epochs", training.priorWarmupEpochs());
         t.put("optimizer", "adam(beta1=0.9, beta2=0.999, eps=1e-8)");
         ObjectNode d = root.putObject("data");
         Path asPath = Path.of(data);

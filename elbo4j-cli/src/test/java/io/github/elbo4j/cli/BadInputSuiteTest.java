@@ -781,6 +781,8 @@ class BadInputSuiteTest {
                         .names("--prior must be one of [normal, vamp]", "'nope'")),
                 new Case("train: --prior vamp --pseudo-inputs 0", dir -> train(goodData, dir, "--prior", "vamp",
                         "--pseudo-inputs", "0").names("--pseudo-inputs must be at least 1", "got 0")),
+                new Case("train: --prior vamp --prior-warmup -1", dir -> train(goodData, dir, "--prior", "vamp",
+                        "--pseudo-inputs", "4", "--prior-warmup", "-1").names("--prior-warmup must be", "got -1")),
                 new Case("train: --prior vamp with --free-bits", dir -> train(goodData, dir, "--prior", "vamp",
                         "--pseudo-inputs", "4", "--free-bits", "0.5").names("--free-bits", "needs --prior normal")),
                 new Case("train: --condition on a CSV column (unsupported)", dir -> train(goodData, dir, "--condition", "colour")

@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.elbo4j.distributions.DiagonalNormal;
+import io.github.elbo4j.distributions.Distribution;
+import io.github.elbo4j.distributions.StandardNormal;
 import io.github.elbo4j.math.LogSumExp;
 import io.github.elbo4j.math.SpecialFunctions;
 
@@ -47,6 +49,18 @@ final class ElboStep {
      * @param condition one-hot conditions [batch, C] of a conditional model, else null
      */
     Result compute(float[] x, float[] noise, int batch, double klWeight, float[] condition, NDManager scope) {
+        return compute(x, noise, batch, klWeight, condition, false, scope);
+    }
+
+    /**
+     * As {@link #compute(float[], float[], int, double, float[], NDManager)}; with
+     * {@code normalPriorWarmup} a VampPrior model's objective takes its KL against N(0, I) instead
+     * of the VampPrior (analytic for the ELBO, the standard normal density in the IWAE weights),
+     * while the reported ELBO and KL stay those against the VampPrior. See
+     * {@link TrainingConfig#priorWarmupEpochs()}.
+     */
+    Result compute(float[] x, float[] noise, int batch, double klWeight, float[] condition, boolean normalPriorWarmup,
+            NDManager scope) {
         NDArray replica = model.parameters().stopGradient();
         replica.attach(scope);
         replica.setRequiresGradient(true);
@@ -66,21 +80,27 @@ final class ElboStep {
             NDArray z = posterior.rsample(eps);
             NDArray logLik = network.likelihood(z).logProb(xs); // [K, B]
             NDArray reconstruction = logLik.mean(new int[] {0});
-            NDArray klPerDimension = null;
+            boolean vamp = model.config().prior() == Prior.VAMP;
+            boolean normalKl = !vamp || normalPriorWarmup;
+            NDArray klPerDimension = normalKl ? klPerDimension(posterior) : null; // [B, D]
             NDArray kl;
-            if (model.config().prior() == Prior.NORMAL) {
-                klPerDimension = klPerDimension(posterior); // [B, D]
+            if (!vamp) {
                 kl = klPerDimension.sum(new int[] {-1});
             } else {
                 // No closed form against a mixture: (1/K) Σ_k [log q(z_k|x) − log p(z_k)].
                 kl = posterior.logProb(z).sub(network.prior().logProb(z)).mean(new int[] {0});
             }
+            NDArray trainingKl = vamp && normalKl ? klPerDimension.sum(new int[] {-1}) : kl;
+            VaeNetwork detached = objective.gradient() == TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED
+                    ? detached(forward, replica, network) : null;
+            Distribution prior = vamp && normalKl ? new StandardNormal(forward, latent) : network.prior();
             NDArray elbo = reconstruction.sub(kl);
             NDArray objectiveSum = switch (objective.kind()) {
-                case ELBO -> elboObjective(reconstruction, kl, klPerDimension, batch, klWeight);
-                case IWAE -> objective.gradient() == TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED
-                        ? doublyReparameterizedSurrogate(network, detached(forward, replica, network), posterior, eps, xs)
-                        : iwaeObjective(network, posterior, z, logLik, klWeight);
+                case ELBO -> elboObjective(reconstruction, trainingKl, klPerDimension, batch, klWeight);
+                case IWAE -> detached != null
+                        ? doublyReparameterizedSurrogate(network, detached, prior,
+                                vamp && normalKl ? prior : detached.prior(), posterior, eps, xs)
+                        : iwaeObjective(network, prior, posterior, z, logLik, klWeight);
             };
             sums = NDArrays.stack(new NDList(elbo.sum(), reconstruction.sum(), kl.sum())).toFloatArray();
             collector.backward(objectiveSum.div(SpecialFunctions.scalar(objectiveSum, -batch)));
@@ -91,9 +111,9 @@ final class ElboStep {
     }
 
     /** Σ_b log (1/K) Σ_k p(x|z_k) (p(z_k)/q(z_k|x))^w, differentiated as it stands. */
-    private static NDArray iwaeObjective(VaeNetwork network, DiagonalNormal posterior, NDArray z, NDArray logLik,
-            double w) {
-        NDArray logRatio = network.prior().logProb(z).sub(posterior.logProb(z));
+    private static NDArray iwaeObjective(VaeNetwork network, Distribution prior, DiagonalNormal posterior, NDArray z,
+            NDArray logLik, double w) {
+        NDArray logRatio = prior.logProb(z).sub(posterior.logProb(z));
         NDArray logWeights = logLik.add(logRatio.mul(SpecialFunctions.scalar(logRatio, w)));
         return LogSumExp.logMeanExp(logWeights, 0).sum();
     }
@@ -106,17 +126,18 @@ final class ElboStep {
      * value is not the bound; the reported numbers come from the plain ELBO.
      *
      * @param detached the network bound to an alias of the parameters without gradient
+     * @param prior p(z) of {@code network}; {@code detachedPrior} that of {@code detached}
      */
-    private static NDArray doublyReparameterizedSurrogate(VaeNetwork network, VaeNetwork detached,
-            DiagonalNormal posterior, NDArray eps, NDArray xs) {
+    private static NDArray doublyReparameterizedSurrogate(VaeNetwork network, VaeNetwork detached, Distribution prior,
+            Distribution detachedPrior, DiagonalNormal posterior, NDArray eps, NDArray xs) {
         DiagonalNormal fixedQ = DiagonalNormal.fromLogVariance(
                 posterior.loc().stopGradient(), posterior.logVariance().stopGradient());
         NDArray z = posterior.rsample(eps);
         NDArray zFixed = z.stopGradient();
         NDArray logWeightsDecoder = network.likelihood(zFixed).logProb(xs)
-                .add(network.prior().logProb(zFixed)).sub(fixedQ.logProb(zFixed));
+                .add(prior.logProb(zFixed)).sub(fixedQ.logProb(zFixed));
         NDArray logWeightsEncoder = detached.likelihood(z).logProb(xs)
-                .add(detached.prior().logProb(z)).sub(fixedQ.logProb(z));
+                .add(detachedPrior.logProb(z)).sub(fixedQ.logProb(z));
         NDArray normalized = logWeightsDecoder.stopGradient().softmax(0); // w̃_k over the K particles
         return normalized.mul(logWeightsDecoder).sum()
                 .add(normalized.square().mul(logWeightsEncoder).sum());

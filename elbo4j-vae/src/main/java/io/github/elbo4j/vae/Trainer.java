@@ -194,7 +194,9 @@ public final class Trainer {
         state.step++;
         state.batchesIntoEpoch++;
         try (NDManager scope = model.parameters().getManager().newSubManager()) {
-            ElboStep.Result result = elbo.compute(batch, noise, rows, klWeight, condition, scope);
+            // state.epoch counts completed epochs: epochs 1..W of the run are the prior warm-up.
+            boolean warmup = state.epoch < config.priorWarmupEpochs();
+            ElboStep.Result result = elbo.compute(batch, noise, rows, klWeight, condition, warmup, scope);
             NDArray gradient = result.gradient();
             if (!Double.isFinite(result.elbo()) || !Float.isFinite(gradient.sum().getFloat())) {
                 state.skippedSteps++;

@@ -9,8 +9,19 @@ package io.github.elbo4j.vae;
  * @param learningRate Adam step size α
  * @param seed seeds initialization, shuffling and noise (see {@link Seeds})
  * @param objective what each step maximizes (β, KL schedule, free bits, ELBO or IWAE)
+ * @param priorWarmupEpochs for a VampPrior model, the first epochs whose training objective takes
+ *     its KL against N(0, I) instead of the VampPrior (the reported ELBO is always the VampPrior's);
+ *     ignored under the normal prior. The standard MLP starts on a plateau where the decoder models
+ *     only the mean image; N(0, I) holds the encoder's scale while the model leaves it, whereas the
+ *     VampPrior, a mixture of the encoder's own posteriors, lets every posterior variance shrink
+ *     together and then pulls the means together with a force ∝ 1/σ², and the posterior collapses
+ *     (BENCHMARKS.md, "VampPrior"). Default {@link #DEFAULT_PRIOR_WARMUP_EPOCHS}.
  */
-public record TrainingConfig(int epochs, int batchSize, double learningRate, long seed, TrainingObjective objective) {
+public record TrainingConfig(
+        int epochs, int batchSize, double learningRate, long seed, TrainingObjective objective, int priorWarmupEpochs) {
+
+    /** Epochs of N(0, I) KL before the VampPrior takes over (see {@link #priorWarmupEpochs()}). */
+    public static final int DEFAULT_PRIOR_WARMUP_EPOCHS = 1;
 
     /** Validates with messages that name the command-line option to change. */
     public TrainingConfig {
@@ -26,6 +37,14 @@ public record TrainingConfig(int epochs, int batchSize, double learningRate, lon
         if (objective == null) {
             throw new IllegalArgumentException("a training objective is required (TrainingObjective.ELBO for the plain ELBO)");
         }
+        if (priorWarmupEpochs < 0) {
+            throw new IllegalArgumentException("--prior-warmup must be a number of epochs ≥ 0, got " + priorWarmupEpochs);
+        }
+    }
+
+    /** Training with the default prior warm-up ({@link #DEFAULT_PRIOR_WARMUP_EPOCHS}). */
+    public TrainingConfig(int epochs, int batchSize, double learningRate, long seed, TrainingObjective objective) {
+        this(epochs, batchSize, learningRate, seed, objective, DEFAULT_PRIOR_WARMUP_EPOCHS);
     }
 
     /** Training on the plain ELBO ({@link TrainingObjective#ELBO}). */

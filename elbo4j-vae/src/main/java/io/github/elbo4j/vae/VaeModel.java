@@ -138,8 +138,8 @@ public final class VaeModel implements AutoCloseable {
      * Sets the VampPrior's pseudo-inputs to records of {@code data} drawn without replacement
      * (with replacement when it has fewer records than pseudo-inputs) from {@code seed}, so that the
      * mixture components start where the data posteriors are (the data initialization of Tomczak &amp;
-     * Welling's reference code). Note: on binarized MNIST the standard MLP still collapsed onto the
-     * VampPrior within the first two epochs, from noise and from data (see BENCHMARKS.md).
+     * Welling's reference code). This alone does not keep the standard MLP from collapsing onto
+     * the VampPrior; the trainer's N(0, I) warm-up does ({@link TrainingConfig#priorWarmupEpochs()}).
      */
     public void initializePseudoInputs(io.github.elbo4j.data.Dataset data, long seed) {
         if (config.prior() != Prior.VAMP) {

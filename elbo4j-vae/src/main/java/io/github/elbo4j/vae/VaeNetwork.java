@@ -204,8 +204,9 @@ public final class VaeNetwork implements LikelihoodModel {
         }
         if (vampPrior == null) {
             NDArray raw = weights[weights.length - 1];
-            NDArray pseudoInputs = raw.maximum(SpecialFunctions.scalar(raw, 0.0))
-                    .minimum(SpecialFunctions.scalar(raw, 1.0));
+            // clip is torch.clamp: the gradient passes at 0 and 1 themselves, where data-initialized
+            // pseudo-inputs start (maximum/minimum would halve it there).
+            NDArray pseudoInputs = raw.clip(0.0, 1.0);
             vampPrior = new VampPrior(encode(pseudoInputs));
         }
         return vampPrior;
