@@ -108,6 +108,42 @@ class ConditionalVaeTest {
         return best;
     }
 
+    /**
+     * A conv encoder reads the one-hot condition with its flattened feature maps, the decoder with
+     * z: both then depend on it, and the model trains.
+     */
+    @Test
+    void aConvConditionalModelReadsTheConditionAfterItsConvolutions() {
+        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(16).latent(2).conv(4, 8).conditions(TYPES)
+                .build();
+        ParameterLayout layout = VaeModel.layoutOf(config);
+        java.util.Map<String, long[]> shapesByName = new java.util.HashMap<>();
+        layout.entries().forEach(e -> shapesByName.put(e.name(), e.shape()));
+        assertThat(shapesByName.get("encoder.hidden.0.weight")).containsExactly(16, 8 * 7 * 7 + TYPES);
+        assertThat(shapesByName.get("decoder.hidden.0.weight")).containsExactly(16, 2 + TYPES);
+        Dataset shapes = Shapes.generate(100, 66);
+        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 7)) {
+            float[][] loc = new float[2][];
+            float[][] mean = new float[2][];
+            for (int c = 0; c < 2; c++) {
+                try (NDManager scope = m.newSubManager()) {
+                    int[] labels = new int[2];
+                    java.util.Arrays.fill(labels, c);
+                    VaeNetwork network = model.bind(scope).conditioned(scope.create(
+                            Conditions.oneHot(labels, null, 0, 2, TYPES), new ai.djl.ndarray.types.Shape(2, TYPES)));
+                    loc[c] = network.encode(scope.create(java.util.Arrays.copyOf(shapes.values(), 2 * 784),
+                            new ai.djl.ndarray.types.Shape(2, 784))).loc().toFloatArray();
+                    mean[c] = network.decodeMean(scope.zeros(new ai.djl.ndarray.types.Shape(2, 2))).toFloatArray();
+                }
+            }
+            assertThat(loc[0]).isNotEqualTo(loc[1]);
+            assertThat(mean[0]).isNotEqualTo(mean[1]);
+            TrainingResult result = new Trainer(new TrainingConfig(1, 50, 1e-3, 7), TrainingListener.NONE)
+                    .train(model, shapes, null, null, null);
+            assertThat(result.elbo()).isFinite();
+        }
+    }
+
     @Test
     void dataWithoutLabelsOrWithUnknownCategoriesIsRejected() {
         VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).conditions(3).build();
