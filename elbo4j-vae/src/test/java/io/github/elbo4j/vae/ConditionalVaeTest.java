@@ -22,7 +22,8 @@ class ConditionalVaeTest {
 
     /**
      * Acceptance 3 of issue 4, opt-in because it trains a conditional VAE (hidden 200, 200, latent 5)
-     * for 150 epochs on all 20,000 training {@code shapes} (403 s on the shared 2-core machine): run
+     * for 150 epochs on all 20,000 training {@code shapes} (403 s on the shared 2-core machine, 601 s
+     * beside the full test suite): run
      * with {@code -Delbo4j.acceptance=true}. The judge is a {@link MomentShapeClassifier} fitted to
      * 2,000 real labelled shapes; the test requires it to be at least 98% accurate on 1,000 held-out
      * real shapes (measured: 100%), and prints how it classifies the model's reconstructions of those
