@@ -14,8 +14,9 @@ import java.util.Arrays;
  * @param gaussianScale σ of the fixed-scale Gaussian likelihood (ignored for Bernoulli)
  * @param conditions number of condition classes C of a conditional VAE (Sohn et al. 2015,
  *     "Learning Structured Output Representation using Deep Conditional Generative Models"): a
- *     one-hot class vector c is appended to the encoder's input, q(z|x, c), and to the decoder's,
- *     p(x|z, c), with the prior N(0, I); 0 for an unconditional VAE
+ *     one-hot class vector c is appended to the encoder's input (for the conv architecture, to
+ *     its flattened feature maps), q(z|x, c), and to the decoder's, p(x|z, c), with the prior
+ *     N(0, I); 0 for an unconditional VAE
  * @param prior p(z): N(0, I) or the VampPrior
  * @param pseudoInputs number N of VampPrior pseudo-inputs (0 for the normal prior)
  * @param architecture MLP or convolutional encoder and decoder
@@ -342,10 +343,6 @@ public record VaeConfig(
                             + " stride-2 convolutions shrink " + inputShape[0] + "×" + inputShape[1]
                             + " images below 1 pixel; use fewer convolution layers");
                 }
-            }
-            if (conditions > 0) {
-                throw new IllegalArgumentException("--architecture conv cannot be combined with --condition yet;"
-                        + " use --architecture mlp for a conditional VAE");
             }
         }
     }

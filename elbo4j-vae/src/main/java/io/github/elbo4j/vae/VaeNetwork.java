@@ -69,7 +69,7 @@ public final class VaeNetwork implements LikelihoodModel {
      * [B, inputSize]; the encoder's second head is log σ².
      */
     public DiagonalNormal encode(NDArray x) {
-        NDArray h = withCondition(x);
+        NDArray h = x;
         int w = 0;
         if (convLayers > 0) {
             long batch = x.getShape().get(0);
@@ -82,6 +82,8 @@ public final class VaeNetwork implements LikelihoodModel {
             }
             h = h.reshape(batch, -1);
         }
+        // A conv encoder reads the condition with the flattened feature maps, an MLP with x.
+        h = withCondition(h);
         for (int i = 0; i < hiddenLayers; i++, w += 2) {
             h = config.activation().apply(linear(h, w));
         }
@@ -212,12 +214,12 @@ public final class VaeNetwork implements LikelihoodModel {
         return vampPrior;
     }
 
-    /** {@code input} of shape [..., B, F] with the conditions appended: [..., B, F + C]. */
     /** The one-hot conditions this network was given, or null. */
     NDArray condition() {
         return condition;
     }
 
+    /** {@code input} of shape [..., B, F] with the conditions appended: [..., B, F + C]. */
     private NDArray withCondition(NDArray input) {
         if (!config.conditional()) {
             return input;

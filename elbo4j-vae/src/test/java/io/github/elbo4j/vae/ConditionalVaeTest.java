@@ -21,25 +21,68 @@ class ConditionalVaeTest {
     private static final int TYPES = 4;
 
     /**
-     * Acceptance 3 of issue 4, opt-in because it trains the standard model on all of {@code shapes}
-     * (about 80 s on 2 cores): run with {@code -Delbo4j.acceptance=true}. Not met yet: measured
-     * agreement 0.501 (β = 4: 0.304) with a classifier that is 98.8% accurate on real shapes — the
-     * decoded prior samples are too blurry for the requested type to show reliably.
+     * Acceptance 3 of issue 4, opt-in because it trains a conditional VAE (hidden 200, 200, latent 5)
+     * for 150 epochs on all 20,000 training {@code shapes} (403 s on the shared 2-core machine, 601 s
+     * beside the full test suite): run
+     * with {@code -Delbo4j.acceptance=true}. The judge is a {@link MomentShapeClassifier} fitted to
+     * 2,000 real labelled shapes; the test requires it to be at least 98% accurate on 1,000 held-out
+     * real shapes (measured: 100%), and prints how it classifies the model's reconstructions of those
+     * shapes (decoder means given the true label) and the confusion matrix of the 1,000 conditional
+     * samples (decoder means, what {@code elbo4j sample --label} draws). Measured agreement: 0.939.
+     * {@code -Delbo4j.cvae.hidden=512,512 -Delbo4j.cvae.latent=16 -Delbo4j.cvae.epochs=60} train
+     * other models under the same protocol (BENCHMARKS.md, "Conditional VAE on shapes").
      */
     @Test
     @EnabledIfSystemProperty(named = "elbo4j.acceptance", matches = "true")
     void conditionalSamplesHaveTheRequestedShapeType() {
         Dataset train = Shapes.generate(Shapes.TRAIN_SIZE, 61);
-        ShapeClassifier classifier = ShapeClassifier.fit(Shapes.generate(2000, 62));
-        double realAccuracy = classifier.accuracy(Shapes.generate(1000, 63));
-        assertThat(realAccuracy).as("classifier accuracy on real shapes").isGreaterThanOrEqualTo(0.95);
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(200, 200).latent(16).conditions(TYPES).build();
+        MomentShapeClassifier classifier = MomentShapeClassifier.fit(Shapes.generate(2000, 62), TYPES);
+        Dataset heldOut = Shapes.generate(1000, 63);
+        double realAccuracy = classifier.accuracy(heldOut);
+        assertThat(realAccuracy).as("classifier accuracy on held-out real shapes").isGreaterThanOrEqualTo(0.98);
+        int[] hidden = java.util.Arrays.stream(System.getProperty("elbo4j.cvae.hidden", "200,200").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        int latent = Integer.getInteger("elbo4j.cvae.latent", 5);
+        int epochs = Integer.getInteger("elbo4j.cvae.epochs", 150);
+        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(hidden).latent(latent).conditions(TYPES).build();
         try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 7)) {
-            new Trainer(new TrainingConfig(60, 100, 1e-3, 7), TrainingListener.NONE).train(model, train, null, null, null);
-            double agreement = agreement(model, m, classifier::predict, 250);
-            System.out.printf("conditional VAE on shapes: classifier accuracy on real shapes %.3f, agreement with"
-                    + " the requested type %.3f%n", realAccuracy, agreement);
-            assertThat(agreement).isGreaterThanOrEqualTo(0.90);
+            long start = System.nanoTime();
+            TrainingResult result = new Trainer(new TrainingConfig(epochs, 100, 1e-3, 7), TrainingListener.NONE)
+                    .train(model, train, null, null, null);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double reconstructed = reconstructionAccuracy(model, m, classifier, heldOut);
+            int perType = 250;
+            int[][] confusion = confusion(model, m, classifier::predict, perType);
+            int agree = 0;
+            for (int type = 0; type < TYPES; type++) {
+                agree += confusion[type][type];
+            }
+            double agreement = agree / (double) (TYPES * perType);
+            System.out.printf("conditional VAE on shapes (hidden %s, latent %d, %d epochs, %.0f s, train ELBO %.2f):"
+                    + " classifier accuracy on held-out real shapes %.3f, on their reconstructions %.3f;"
+                    + " agreement of %d conditional samples with the requested type %.3f; confusion (rows: requested"
+                    + " square, disk, triangle, cross) %s%n", java.util.Arrays.toString(hidden), latent, epochs,
+                    seconds, result.elbo(), realAccuracy, reconstructed, TYPES * perType, agreement,
+                    java.util.Arrays.deepToString(confusion));
+            assertThat(agreement).as("agreement with the requested type").isGreaterThanOrEqualTo(0.90);
+        }
+    }
+
+    /** The fraction of {@code real} shapes whose decoded posterior mean, given the true label, keeps its type. */
+    private static double reconstructionAccuracy(VaeModel model, NDManager m, MomentShapeClassifier classifier,
+            Dataset real) {
+        int n = real.rows();
+        try (NDManager scope = m.newSubManager()) {
+            VaeNetwork network = model.bind(scope).conditioned(scope.create(
+                    Conditions.oneHot(real.labels(), null, 0, n, TYPES), new ai.djl.ndarray.types.Shape(n, TYPES)));
+            float[] decoded = network.decodeMean(network.encode(
+                    scope.create(real.values(), new ai.djl.ndarray.types.Shape(n, 784))).loc()).toFloatArray();
+            int right = 0;
+            for (int i = 0; i < n; i++) {
+                float[] row = java.util.Arrays.copyOfRange(decoded, i * 784, (i + 1) * 784);
+                right += classifier.predict(row) == real.labels()[i] ? 1 : 0;
+            }
+            return right / (double) n;
         }
     }
 
@@ -78,6 +121,20 @@ class ConditionalVaeTest {
         }
     }
 
+    /** counts[requested][predicted] over {@code perType} conditional samples (decoder means) of each type. */
+    private static int[][] confusion(VaeModel model, NDManager m, java.util.function.ToIntFunction<float[]> classify,
+            int perType) {
+        int[][] counts = new int[TYPES][TYPES];
+        for (int type = 0; type < TYPES; type++) {
+            int[] labels = new int[perType];
+            java.util.Arrays.fill(labels, type);
+            for (float[] sample : Generator.sampleConditional(model, m, labels, 100 + type)) {
+                counts[type][classify.applyAsInt(sample)]++;
+            }
+        }
+        return counts;
+    }
+
     /** The fraction of {@code perType} conditional samples of each type that {@code classify} assigns to it. */
     private static double agreement(VaeModel model, NDManager m, java.util.function.ToIntFunction<float[]> classify,
             int perType) {
@@ -108,6 +165,42 @@ class ConditionalVaeTest {
         return best;
     }
 
+    /**
+     * A conv encoder reads the one-hot condition with its flattened feature maps, the decoder with
+     * z: both then depend on it, and the model trains.
+     */
+    @Test
+    void aConvConditionalModelReadsTheConditionAfterItsConvolutions() {
+        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(16).latent(2).conv(4, 8).conditions(TYPES)
+                .build();
+        ParameterLayout layout = VaeModel.layoutOf(config);
+        java.util.Map<String, long[]> shapesByName = new java.util.HashMap<>();
+        layout.entries().forEach(e -> shapesByName.put(e.name(), e.shape()));
+        assertThat(shapesByName.get("encoder.hidden.0.weight")).containsExactly(16, 8 * 7 * 7 + TYPES);
+        assertThat(shapesByName.get("decoder.hidden.0.weight")).containsExactly(16, 2 + TYPES);
+        Dataset shapes = Shapes.generate(100, 66);
+        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 7)) {
+            float[][] loc = new float[2][];
+            float[][] mean = new float[2][];
+            for (int c = 0; c < 2; c++) {
+                try (NDManager scope = m.newSubManager()) {
+                    int[] labels = new int[2];
+                    java.util.Arrays.fill(labels, c);
+                    VaeNetwork network = model.bind(scope).conditioned(scope.create(
+                            Conditions.oneHot(labels, null, 0, 2, TYPES), new ai.djl.ndarray.types.Shape(2, TYPES)));
+                    loc[c] = network.encode(scope.create(java.util.Arrays.copyOf(shapes.values(), 2 * 784),
+                            new ai.djl.ndarray.types.Shape(2, 784))).loc().toFloatArray();
+                    mean[c] = network.decodeMean(scope.zeros(new ai.djl.ndarray.types.Shape(2, 2))).toFloatArray();
+                }
+            }
+            assertThat(loc[0]).isNotEqualTo(loc[1]);
+            assertThat(mean[0]).isNotEqualTo(mean[1]);
+            TrainingResult result = new Trainer(new TrainingConfig(1, 50, 1e-3, 7), TrainingListener.NONE)
+                    .train(model, shapes, null, null, null);
+            assertThat(result.elbo()).isFinite();
+        }
+    }
+
     @Test
     void dataWithoutLabelsOrWithUnknownCategoriesIsRejected() {
         VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).conditions(3).build();
@@ -119,109 +212,5 @@ class ConditionalVaeTest {
         labels[4] = 3;
         assertThatThrownBy(() -> DataCompatibility.check(config, shapes.withLabels(labels), Path.of("x.npy")))
                 .hasMessageContaining("record 5").hasMessageContaining("unknown category: label 3");
-    }
-
-    /**
-     * Nearest-centroid classification on rotation- and translation-invariant features of the
-     * binarized image: area over squared radius, and the radial histogram of on-pixels (fraction of
-     * pixels at distance r/R in each of 4 rings from the centroid, R the largest distance).
-     */
-    static final class ShapeClassifier {
-        private static final int FEATURES = 6;
-        private final double[][] centroids;
-        private final double[] scale;
-
-        private ShapeClassifier(double[][] centroids, double[] scale) {
-            this.centroids = centroids;
-            this.scale = scale;
-        }
-
-        static ShapeClassifier fit(Dataset real) {
-            double[][] sums = new double[TYPES][FEATURES];
-            int[] counts = new int[TYPES];
-            double[] mean = new double[FEATURES];
-            double[] squares = new double[FEATURES];
-            for (int i = 0; i < real.rows(); i++) {
-                double[] f = features(real.row(i));
-                int y = real.labels()[i];
-                counts[y]++;
-                for (int j = 0; j < FEATURES; j++) {
-                    sums[y][j] += f[j];
-                    mean[j] += f[j] / real.rows();
-                    squares[j] += f[j] * f[j] / real.rows();
-                }
-            }
-            double[] scale = new double[FEATURES];
-            for (int j = 0; j < FEATURES; j++) {
-                scale[j] = Math.sqrt(Math.max(1e-12, squares[j] - mean[j] * mean[j]));
-                for (int y = 0; y < TYPES; y++) {
-                    sums[y][j] /= counts[y];
-                }
-            }
-            return new ShapeClassifier(sums, scale);
-        }
-
-        int predict(float[] image) {
-            double[] f = features(image);
-            int best = -1;
-            double bestDistance = Double.POSITIVE_INFINITY;
-            for (int y = 0; y < TYPES; y++) {
-                double d = 0;
-                for (int j = 0; j < FEATURES; j++) {
-                    double z = (f[j] - centroids[y][j]) / scale[j];
-                    d += z * z;
-                }
-                if (d < bestDistance) {
-                    bestDistance = d;
-                    best = y;
-                }
-            }
-            return best;
-        }
-
-        double accuracy(Dataset real) {
-            int right = 0;
-            for (int i = 0; i < real.rows(); i++) {
-                right += predict(real.row(i)) == real.labels()[i] ? 1 : 0;
-            }
-            return right / (double) real.rows();
-        }
-
-        static double[] features(float[] image) {
-            double cx = 0;
-            double cy = 0;
-            int area = 0;
-            for (int p = 0; p < image.length; p++) {
-                if (image[p] > 0.5f) {
-                    cx += p % 28;
-                    cy += p / 28;
-                    area++;
-                }
-            }
-            double[] f = new double[FEATURES];
-            if (area == 0) {
-                return f;
-            }
-            cx /= area;
-            cy /= area;
-            double radius = 0;
-            for (int p = 0; p < image.length; p++) {
-                if (image[p] > 0.5f) {
-                    radius = Math.max(radius, Math.hypot(p % 28 - cx, p / 28 - cy));
-                }
-            }
-            radius += 0.5; // a pixel reaches half a pixel beyond its centre
-            double meanR = 0;
-            for (int p = 0; p < image.length; p++) {
-                if (image[p] > 0.5f) {
-                    double r = Math.hypot(p % 28 - cx, p / 28 - cy) / radius;
-                    f[1 + Math.min(3, (int) (r * 4))] += 1.0 / area;
-                    meanR += r / area;
-                }
-            }
-            f[0] = area / (radius * radius);
-            f[5] = meanR;
-            return f;
-        }
     }
 }
