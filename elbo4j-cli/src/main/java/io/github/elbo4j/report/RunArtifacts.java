@@ -3,11 +3,14 @@ package io.github.elbo4j.report;
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.Generator;
+import io.github.elbo4j.vae.Latents;
+import io.github.elbo4j.vae.ProgressListener;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.VaeModel;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -101,7 +104,7 @@ public final class RunArtifacts {
         if (curves != null) {
             written.add(curves);
         }
-        ModelViews views = new ModelViews(model, manager);
+        Latents views = new Latents(model, manager);
         int[] shape = model.config().inputShape();
         if (shape.length == 2) {
             float[][] samples = Generator.samplePrior(model, manager, SAMPLE_GRID, seed);
@@ -110,7 +113,8 @@ public final class RunArtifacts {
             written.add(Png.write(interpolationStrips(views, data, shape), dir.resolve(INTERPOLATION)));
         }
         Dataset spread = data.subset(spreadIndices(data.rows(), SCATTER_POINTS));
-        written.add(LatentScatter.write(views.latentMeans(spread, SCATTER_POINTS), spread.labels(),
+        written.add(LatentScatter.write(rows(views.encode(spread, ProgressListener.NONE).mean(), spread.rows()),
+                spread.labels(),
                 evaluation.summary().klPerDimension(), dir.resolve(LatentScatter.FILE)));
         written.add(KlBarChart.write(evaluation.summary().klPerDimension(), dir.resolve(KlBarChart.FILE)));
         double[] scores = evaluation.anomalyScores();
@@ -128,14 +132,11 @@ public final class RunArtifacts {
         return TrainingCurves.write(metrics, run.plotsDirectory().resolve(TrainingCurves.FILE));
     }
 
-    private static java.awt.image.BufferedImage reconstructionGrid(ModelViews views, Dataset data, int[] shape) {
+    private static java.awt.image.BufferedImage reconstructionGrid(Latents views, Dataset data, int[] shape) {
         int n = RECONSTRUCTION_COLUMNS * RECONSTRUCTION_PAIRS;
-        int[] picked = spreadIndices(data.rows(), n);
-        float[][] inputs = new float[picked.length][];
-        for (int i = 0; i < picked.length; i++) {
-            inputs[i] = data.row(picked[i]);
-        }
-        float[][] recon = views.reconstructions(inputs);
+        Dataset picked = data.subset(spreadIndices(data.rows(), n));
+        float[][] inputs = rows(picked.values(), picked.rows());
+        float[][] recon = rows(views.reconstruct(picked, ProgressListener.NONE), picked.rows());
         // Row pairs: a row of inputs, then the row of their reconstructions right below.
         List<float[]> cells = new ArrayList<>();
         for (int from = 0; from < inputs.length; from += RECONSTRUCTION_COLUMNS) {
@@ -150,19 +151,33 @@ public final class RunArtifacts {
         return ImageGrid.render(cells.toArray(new float[0][]), shape[0], shape[1], RECONSTRUCTION_COLUMNS, MAGNIFY);
     }
 
-    private static java.awt.image.BufferedImage interpolationStrips(ModelViews views, Dataset data, int[] shape) {
+    private static java.awt.image.BufferedImage interpolationStrips(Latents views, Dataset data, int[] shape) {
         int[] ends = spreadIndices(data.rows(), 2 * INTERPOLATION_STRIPS);
+        if (ends.length < 2) {
+            // A single example: its reconstruction stands still along a zero-length line.
+            ends = new int[] {0, 0};
+        }
         List<float[]> cells = new ArrayList<>();
         for (int s = 0; s + 1 < ends.length; s += 2) {
-            for (float[] image : views.interpolate(data.row(ends[s]), data.row(ends[s + 1]), INTERPOLATION_STEPS)) {
-                cells.add(image);
-            }
-        }
-        if (cells.isEmpty()) {
-            // A single example: its reconstruction stands still along a zero-length line.
-            cells.addAll(List.of(views.interpolate(data.row(0), data.row(0), INTERPOLATION_STEPS)));
+            cells.addAll(List.of(rows(views.interpolate(data.row(ends[s]), label(data, ends[s]), data.row(ends[s + 1]),
+                    label(data, ends[s + 1]), INTERPOLATION_STEPS, false).decoded(), INTERPOLATION_STEPS)));
         }
         return ImageGrid.render(cells.toArray(new float[0][]), shape[0], shape[1], INTERPOLATION_STEPS, MAGNIFY);
+    }
+
+    /** The label of record {@code i}, or −1 for unlabelled data (what an unconditional model takes). */
+    private static int label(Dataset data, int i) {
+        return data.labels() == null ? -1 : data.labels()[i];
+    }
+
+    /** Row-major values split into {@code n} rows. */
+    private static float[][] rows(float[] flat, int n) {
+        int width = flat.length / n;
+        float[][] rows = new float[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+        }
+        return rows;
     }
 
     /**

@@ -50,6 +50,16 @@ class ConditionalCommandsTest {
     }
 
     @Test
+    void trainingWritesTheReportAndEveryPlotWithTheLabels() {
+        // The reconstructions, interpolations and latent scatter encode each record given its label.
+        for (String plot : new String[] {"samples.png", "reconstructions.png", "interpolation.png", "latent.png",
+            "kl-per-dimension.png", "anomaly-scores.png"}) {
+            assertThat(run.resolve("plots").resolve(plot)).as(plot).isRegularFile();
+        }
+        assertThat(run.resolve("report.html")).isRegularFile();
+    }
+
+    @Test
     void theRunRecordsItsConditionsAndEveryCommandUsesTheLabels() throws IOException {
         JsonNode model = new ObjectMapper().readTree(run.resolve("model.json").toFile());
         assertThat(model.path("conditions").asInt()).isEqualTo(4);
