@@ -59,8 +59,15 @@ final class ModelOptions {
     int pseudoInputs;
 
     @Option(names = "--condition", paramLabel = "SOURCE",
-            description = "Train a conditional VAE on the dataset's labels: --condition labels (one-hot label fed to encoder and decoder).")
+            description = {"Train a conditional VAE (one-hot condition fed to encoder and decoder): --condition labels",
+                "for the dataset's labels, or --condition COLUMN for a column of a CSV table read with --likelihood",
+                "tabular or categorical (its values are the classes, in sorted order, and it is not modelled)."})
     String condition;
+
+    /** The CSV column named by --condition, or null (no condition, or the dataset's labels). */
+    String conditionColumn() {
+        return condition == null || condition.equals("labels") ? null : condition;
+    }
 
     /** The validated configuration for the training data {@code train} read from {@code source}. */
     VaeConfig toConfig(Dataset train, Path source) {
@@ -77,9 +84,9 @@ final class ModelOptions {
         if (condition == null) {
             return 0;
         }
-        if (!condition.equals("labels")) {
-            throw new IllegalArgumentException("--condition takes 'labels' (the dataset's labels), got '" + condition
-                    + "'; conditioning on a CSV column is not supported yet");
+        if (conditionColumn() != null && !likelihood().tabular()) {
+            throw new IllegalArgumentException("--condition " + condition + " names a column of a CSV table, which needs"
+                    + " --likelihood tabular or categorical; for a dataset's own labels use --condition labels");
         }
         if (!train.hasLabels()) {
             throw new DataException(source, null, "has no labels, but --condition labels needs them"

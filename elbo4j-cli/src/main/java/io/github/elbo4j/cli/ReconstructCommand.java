@@ -83,7 +83,7 @@ final class ReconstructCommand implements Callable<Integer> {
         }
         TabularSchema schema = loaded.run().readSchema();
         if (schema != null && format.equals("csv")) {
-            TabularInput.writeDecoded(target, schema, reconstructions, rows, loaded.indices());
+            TabularInput.writeDecoded(target, schema, reconstructions, rows, loaded.indices(), loaded.records().labels());
         } else if (format.equals("npy")) {
             ArrayFiles.writeNpy(target, new long[] {rows, features}, reconstructions);
         } else {

@@ -68,7 +68,7 @@ final class SampleCommand implements Callable<Integer> {
                 }
                 int[] labels = new int[n];
                 java.util.Arrays.fill(labels, label);
-                written = writeRows(Generator.sampleConditional(model, manager, labels, seed),
+                written = writeRows(Generator.sampleConditional(model, manager, labels, seed), labels,
                         model.config().inputShape(), target, schema);
             }
         }
@@ -89,13 +89,14 @@ final class SampleCommand implements Callable<Integer> {
      * and the most probable labels.
      */
     static Path writeSamples(VaeModel model, NDManager manager, int n, long seed, Path target, TabularSchema schema) {
-        return writeRows(Generator.samplePrior(model, manager, n, seed), model.config().inputShape(), target, schema);
+        return writeRows(Generator.samplePrior(model, manager, n, seed), Generator.priorLabels(model.config(), n),
+                model.config().inputShape(), target, schema);
     }
 
     private void checkLabel(int classes) {
         if (classes == 0) {
             throw new IllegalArgumentException("--label " + label + ": the run is not a conditional model"
-                    + " (train with --condition labels); drop --label");
+                    + " (train with --condition labels or --condition COLUMN); drop --label");
         }
         if (label < 0 || label >= classes) {
             throw new IllegalArgumentException("--label " + label + ": unknown category; the model has " + classes
@@ -103,15 +104,18 @@ final class SampleCommand implements Callable<Integer> {
         }
     }
 
-    /** Writes decoded rows into {@code target}: a PNG grid for images, else a CSV (decoded by a tabular schema). */
-    static Path writeRows(float[][] samples, int[] shape, Path target, TabularSchema schema) {
+    /**
+     * Writes decoded rows into {@code target}: a PNG grid for images, else a CSV (decoded by a tabular
+     * schema, with each row's class in the condition column when {@code labels} is given).
+     */
+    static Path writeRows(float[][] samples, int[] labels, int[] shape, Path target, TabularSchema schema) {
         int n = samples.length;
         if (schema != null && !target.toString().endsWith(".png")) {
             float[] flat = new float[n * schema.features()];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(samples[i], 0, flat, i * schema.features(), schema.features());
             }
-            TabularInput.writeDecoded(target, schema, flat, n, null);
+            TabularInput.writeDecoded(target, schema, flat, n, null, labels);
             return target;
         }
         if (target.toString().endsWith(".png")) {

@@ -1,6 +1,7 @@
 package io.github.elbo4j.cli;
 
 import io.github.elbo4j.data.ColumnType;
+import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.DatasetSplits;
 import io.github.elbo4j.data.TableSplits;
 import io.github.elbo4j.data.TabularSchema;
@@ -8,6 +9,7 @@ import io.github.elbo4j.vae.Likelihood;
 import io.github.elbo4j.vae.TabularSchemaJson;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,10 +26,31 @@ final class TabularInput {
     /** A fitted schema and the splits it encoded. */
     record Prepared(TabularSchema schema, DatasetSplits splits) {}
 
-    /** Reads {@code spec}, infers and fits the schema on its training rows, and encodes every split. */
-    static Prepared fit(String spec, Path overrides, Likelihood likelihood) {
+    /**
+     * Reads {@code spec}, infers and fits the schema on its training rows, and encodes every split;
+     * {@code condition} names the column whose values become the records' labels (or null).
+     */
+    static Prepared fit(String spec, Path overrides, Likelihood likelihood, String condition) {
         TableSplits tables = TableSplits.load(Path.of(spec));
-        Map<String, ColumnType> types = overrides == null ? Map.of() : TabularSchemaJson.readOverrides(overrides);
+        Map<String, ColumnType> types = new LinkedHashMap<>(
+                overrides == null ? Map.of() : TabularSchemaJson.readOverrides(overrides));
+        types.forEach((column, type) -> {
+            if (type == ColumnType.CONDITION && !column.equals(condition)) {
+                throw new IllegalArgumentException("--schema " + overrides + " makes column " + column
+                        + " the condition; train with --condition " + column);
+            }
+        });
+        if (condition != null) {
+            if (!tables.train().columns().contains(condition)) {
+                throw new DataException(tables.train().file(), "header", "--condition " + condition
+                        + ": no column of that name; columns are " + String.join(", ", tables.train().columns()));
+            }
+            ColumnType given = types.put(condition, ColumnType.CONDITION);
+            if (given != null && given != ColumnType.CONDITION) {
+                throw new IllegalArgumentException("--condition " + condition + " conflicts with --schema " + overrides
+                        + ", which makes that column " + given.id());
+            }
+        }
         TabularSchema schema = TabularSchema.infer(tables.train(), types, likelihood == Likelihood.CATEGORICAL, overrides);
         return new Prepared(schema, tables.encode(schema));
     }
@@ -39,25 +62,31 @@ final class TabularInput {
 
     /**
      * Writes decoded rows (numbers in the original units, category labels) as a CSV with the schema's
-     * column names, preceded by an {@code index} column when {@code indices} is given.
+     * column names, preceded by an {@code index} column when {@code indices} is given and followed by
+     * the condition column when the schema has one and {@code labels} gives each row's class.
      */
-    static void writeDecoded(Path target, TabularSchema schema, float[] encoded, int rows, int[] indices) {
+    static void writeDecoded(Path target, TabularSchema schema, float[] encoded, int rows, int[] indices, int[] labels) {
+        TabularSchema.Column condition = labels == null ? null : schema.condition().orElse(null);
         List<String> header = new ArrayList<>();
         if (indices != null) {
             header.add("index");
         }
         header.addAll(schema.outputColumns());
+        if (condition != null) {
+            header.add(condition.name());
+        }
         List<String[]> decoded = schema.decode(encoded, rows);
         List<String[]> lines = new ArrayList<>(rows);
         for (int i = 0; i < rows; i++) {
-            String[] cells = decoded.get(i);
+            List<String> cells = new ArrayList<>(header.size());
             if (indices != null) {
-                String[] withIndex = new String[cells.length + 1];
-                withIndex[0] = Integer.toString(indices[i]);
-                System.arraycopy(cells, 0, withIndex, 1, cells.length);
-                cells = withIndex;
+                cells.add(Integer.toString(indices[i]));
             }
-            lines.add(cells);
+            cells.addAll(List.of(decoded.get(i)));
+            if (condition != null) {
+                cells.add(condition.categories().get(labels[i]));
+            }
+            lines.add(cells.toArray(new String[0]));
         }
         ArrayFiles.writeTextCsv(target, header, lines);
     }

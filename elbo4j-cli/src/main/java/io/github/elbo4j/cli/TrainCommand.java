@@ -120,7 +120,8 @@ final class TrainCommand implements Callable<Integer> {
         DatasetSplits splits;
         VaeConfig config;
         if (model.likelihood().tabular()) {
-            TabularInput.Prepared prepared = TabularInput.fit(data, model.schema, model.likelihood());
+            TabularInput.Prepared prepared = TabularInput.fit(data, model.schema, model.likelihood(),
+                    model.conditionColumn());
             schema = prepared.schema();
             splits = prepared.splits();
             config = model.toConfig(splits.train(), Path.of(data), TabularLayout.of(schema));

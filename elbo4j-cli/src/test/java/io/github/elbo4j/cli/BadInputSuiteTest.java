@@ -785,8 +785,8 @@ class BadInputSuiteTest {
                         "--pseudo-inputs", "4", "--prior-warmup", "-1").names("--prior-warmup must be", "got -1")),
                 new Case("train: --prior vamp with --free-bits", dir -> train(goodData, dir, "--prior", "vamp",
                         "--pseudo-inputs", "4", "--free-bits", "0.5").names("--free-bits", "needs --prior normal")),
-                new Case("train: --condition on a CSV column (unsupported)", dir -> train(goodData, dir, "--condition", "colour")
-                        .names("--condition takes 'labels'", "'colour'")),
+                new Case("train: --condition COLUMN on data that is not read as a table", dir -> train(goodData, dir,
+                        "--condition", "colour").names("--condition colour", "--likelihood tabular or categorical")),
                 new Case("train: --condition labels on data without labels", dir -> train(goodData, dir, "--condition", "labels")
                         .names(goodData, "has no labels", "--condition labels needs them")),
                 new Case("sample: --label on a run that is not conditional", dir -> workflow("sample", dir, "--label", "1")

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 final class TabularBadInputCases {
 
     private static Path tabularRun;
+    private static Path conditionalRun;
 
     private TabularBadInputCases() {}
 
@@ -73,6 +74,29 @@ final class TabularBadInputCases {
         return new Invocation(args.toArray(String[]::new)).absent(out);
     }
 
+    /** One small tabular run conditioned on its region column, trained on first use. */
+    static synchronized Path conditionalRun() throws IOException {
+        if (conditionalRun == null) {
+            Path root = Files.createTempDirectory("elbo4j-conditional-tabular-bad-input");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
+            Path data = root.resolve("mixed.csv");
+            MixedTable.write(data, 200, 0, 3);
+            Path run = root.resolve("run");
+            CliRunner.Result r = CliRunner.run("train", "--data", data.toString(), "--likelihood", "tabular", "--condition",
+                    "region", "--out", run.toString(), "--epochs", "1", "--hidden", "8", "--latent", "2");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            conditionalRun = run;
+        }
+        return conditionalRun;
+    }
+
+    private static Invocation onConditionalRun(String command, Path dir, String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of(command, "--run",
+                BadInputSuiteTest.copyRun(conditionalRun(), dir).toString()));
+        args.addAll(List.of(options));
+        return new Invocation(args.toArray(String[]::new));
+    }
+
     private static Invocation onRun(String command, Path dir, String... options) throws IOException {
         List<String> args = new ArrayList<>(List.of(command, "--run", BadInputSuiteTest.copyRun(run(), dir).toString()));
         args.addAll(List.of(options));
@@ -103,6 +127,15 @@ final class TabularBadInputCases {
                     Path file = write(dir, "new.csv", "age,income,visits,smoker\n44.0,61.00,10.00,no\n");
                     return onRun("encode", dir, "--data", file.toString()).names(file, "header", "no column named 'region'");
                 }),
+                new Case("train: --condition names no column of the table", dir -> train(dir, "--condition", "zip")
+                        .names(dir.resolve("train.csv"), "header", "--condition zip", "no column of that name")),
+                new Case("score: conditional tabular run, --data without the condition column", dir -> {
+                    Path file = write(dir, "new.csv", "age,income,visits,smoker\n44.0,61.00,10.00,no\n");
+                    return onConditionalRun("score", dir, "--data", file.toString())
+                            .names(file, "header", "no column named 'region'");
+                }),
+                new Case("sample: conditional tabular run, --label out of range", dir ->
+                        onConditionalRun("sample", dir, "--label", "3").names("--label 3", "3 classes")),
                 new Case("score: tabular run without schema.json", dir -> {
                     Invocation i = onRun("score", dir);
                     Path schema = dir.resolve("run").resolve("schema.json");

@@ -190,4 +190,34 @@ class TabularCommandsTest {
         assertThat(samples.strings("grade")).isSubsetOf("1", "2", "3", "4");
         assertThat(samples.strings("size")).isSubsetOf("S", "L");
     }
+
+    @Test
+    void aConditionColumnTrainsAConditionalModelAndSamplesOfTheRequestedClass() throws IOException {
+        Path out = dir.resolve("conditional");
+        CliRunner.Result r = CliRunner.run("train", "--data", data.toString(), "--likelihood", "tabular", "--condition",
+                "region", "--out", out.toString(), "--epochs", "3", "--hidden", "16", "--latent", "2");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode model = JSON.readTree(out.resolve("model.json").toFile());
+        assertThat(model.path("conditions").asInt()).as("center, north, south").isEqualTo(3);
+        assertThat(model.path("columns").path("categories").toString()).as("region is the condition, not modelled")
+                .isEqualTo("[]");
+        JsonNode region = StreamSupport.stream(JSON.readTree(out.resolve("schema.json").toFile()).path("columns")
+                .spliterator(), false).filter(c -> c.path("name").asText().equals("region")).findFirst().orElseThrow();
+        assertThat(region.path("type").asText()).isEqualTo("condition");
+
+        // The training samples cycle through the classes; --label 1 asks for the second, north.
+        Table cycled = CsvReader.readTable(out.resolve("plots").resolve("samples.csv"));
+        assertThat(cycled.strings("region").subList(0, 3)).containsExactly("center", "north", "south");
+        Path north = dir.resolve("north.csv");
+        r = CliRunner.run("sample", "--run", out.toString(), "--n", "5", "--label", "1", "--out", north.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Table samples = CsvReader.readTable(north);
+        assertThat(samples.columns()).containsExactly("age", "income", "visits", "smoker", "region");
+        assertThat(samples.strings("region")).containsOnly("north").hasSize(5);
+
+        // Scoring reads each record's region again through the run's schema.
+        r = CliRunner.run("score", "--run", out.toString(), "--data", data.toString(), "--k", "5",
+                "--out", dir.resolve("conditional-scores.csv").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+    }
 }

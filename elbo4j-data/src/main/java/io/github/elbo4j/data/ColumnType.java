@@ -11,6 +11,11 @@ public enum ColumnType {
   BINARY,
   /** One of a fixed vocabulary of labels, encoded one-hot; modelled as categorical. */
   CATEGORICAL,
+  /**
+   * The class of a conditional model ({@code --condition COLUMN}): one of a fixed vocabulary, whose
+   * index becomes the record's label (the condition fed to encoder and decoder), not a feature.
+   */
+  CONDITION,
   /** Not used: left out of the encoded records. */
   IGNORE;
 
@@ -22,7 +27,7 @@ public enum ColumnType {
   /**
    * Parses a type name.
    *
-   * @param text {@code numeric}, {@code binary}, {@code categorical} or {@code ignore}
+   * @param text {@code numeric}, {@code binary}, {@code categorical}, {@code condition} or {@code ignore}
    * @return the type
    * @throws IllegalArgumentException naming the choices
    */

@@ -56,20 +56,20 @@ public record TabularSchema(List<Column> columns) {
       if (type == ColumnType.BINARY && categories.size() != 2) {
         throw new IllegalArgumentException("binary column '" + name + "' needs exactly two values, got " + categories);
       }
-      if (type == ColumnType.CATEGORICAL && categories.isEmpty()) {
-        throw new IllegalArgumentException("categorical column '" + name + "' needs at least one category");
+      if ((type == ColumnType.CATEGORICAL || type == ColumnType.CONDITION) && categories.isEmpty()) {
+        throw new IllegalArgumentException(type.id() + " column '" + name + "' needs at least one category");
       }
       if (new HashSet<>(categories).size() != categories.size()) {
         throw new IllegalArgumentException("column '" + name + "' lists a category twice: " + categories);
       }
     }
 
-    /** Features this column encodes to: 1, 1, the categories, or 0 when ignored. */
+    /** Features this column encodes to: 1, 1, the categories, or 0 for the condition and when ignored. */
     public int width() {
       return switch (type) {
         case NUMERIC, BINARY -> 1;
         case CATEGORICAL -> categories.size();
-        case IGNORE -> 0;
+        case CONDITION, IGNORE -> 0;
       };
     }
   }
@@ -83,8 +83,11 @@ public record TabularSchema(List<Column> columns) {
         throw new IllegalArgumentException("column '" + c.name() + "' appears twice");
       }
     }
-    if (columns.stream().allMatch(c -> c.type() == ColumnType.IGNORE)) {
-      throw new IllegalArgumentException("every column is ignored: nothing to model");
+    if (columns.stream().allMatch(c -> c.width() == 0)) {
+      throw new IllegalArgumentException("no column is left to model (every column is ignored or the condition)");
+    }
+    if (columns.stream().filter(c -> c.type() == ColumnType.CONDITION).count() > 1) {
+      throw new IllegalArgumentException("only one column can be the condition");
     }
   }
 
@@ -157,7 +160,7 @@ public record TabularSchema(List<Column> columns) {
         }
         yield new Column(name, type, 0, 1, sorted(firstRow.keySet()));
       }
-      case CATEGORICAL -> {
+      case CATEGORICAL, CONDITION -> {
         if (firstRow.size() > MAX_CATEGORIES) {
           throw new DataException(train.file(), "column " + (c + 1) + " (" + name + ")", "has " + firstRow.size()
               + " distinct values, more than " + MAX_CATEGORIES + " categories; mark it numeric or \"ignore\" in --schema");
@@ -265,9 +268,19 @@ public record TabularSchema(List<Column> columns) {
     return names;
   }
 
-  /** The names of the used (not ignored) columns, in table order: the header of decoded tables. */
+  /** The names of the modelled columns, in table order: the header of decoded tables. */
   public List<String> outputColumns() {
-    return columns.stream().filter(c -> c.type() != ColumnType.IGNORE).map(Column::name).toList();
+    return modelled().stream().map(Column::name).toList();
+  }
+
+  /** The columns that encode to features (neither ignored nor the condition), in table order. */
+  private List<Column> modelled() {
+    return columns.stream().filter(c -> c.width() > 0).toList();
+  }
+
+  /** The condition column ({@code --condition COLUMN}), if any: its categories are the classes. */
+  public java.util.Optional<Column> condition() {
+    return columns.stream().filter(c -> c.type() == ColumnType.CONDITION).findFirst();
   }
 
   // ---- encoding and decoding ------------------------------------------------------------------
@@ -302,7 +315,19 @@ public record TabularSchema(List<Column> columns) {
           + " encoded features are more values than fit in one Java array");
     }
     float[] values = new float[rows * features];
+    Column condition = condition().orElse(null);
+    int[] labels = condition == null ? null : new int[rows];
+    int conditionSource = condition == null ? -1 : table.column(condition.name());
+    Map<String, Integer> classes = new HashMap<>();
+    if (condition != null) {
+      for (int k = 0; k < condition.categories().size(); k++) {
+        classes.put(condition.categories().get(k), k);
+      }
+    }
     for (int r = 0; r < rows; r++) {
+      if (labels != null) {
+        labels[r] = category(table, r, conditionSource, condition, classes);
+      }
       int offset = r * features;
       for (int i = 0; i < order.size(); i++) {
         Column c = order.get(i);
@@ -313,12 +338,12 @@ public record TabularSchema(List<Column> columns) {
             values[offset + category(table, r, source[i], c, indices.get(i))] = 1f;
             offset += c.width();
           }
-          case IGNORE -> throw new IllegalStateException("ignored columns are not encoded");
+          case CONDITION, IGNORE -> throw new IllegalStateException(c.type().id() + " columns are not features");
         }
       }
     }
     String name = table.file().getFileName().toString().replaceFirst("(?i)\\.csv$", "");
-    return new Dataset(name, values, rows, new int[] {features}, null, featureNames());
+    return new Dataset(name, values, rows, new int[] {features}, labels, featureNames());
   }
 
   private static int category(Table table, int r, int column, Column c, Map<String, Integer> index) {
@@ -352,7 +377,7 @@ public record TabularSchema(List<Column> columns) {
       throw new IllegalArgumentException(encoded.length + " values are not " + rows + " rows of " + features + " features");
     }
     List<Column> order = encodedOrder();
-    List<Column> used = columns.stream().filter(c -> c.type() != ColumnType.IGNORE).toList();
+    List<Column> used = modelled();
     Map<String, Integer> position = new HashMap<>();
     for (int i = 0; i < used.size(); i++) {
       position.put(used.get(i).name(), i);
@@ -366,7 +391,7 @@ public record TabularSchema(List<Column> columns) {
           case NUMERIC -> Float.toString((float) (encoded[offset] * c.scale() + c.mean()));
           case BINARY -> c.categories().get(encoded[offset] >= 0.5f ? 1 : 0);
           case CATEGORICAL -> c.categories().get(argmax(encoded, offset, c.width()));
-          case IGNORE -> throw new IllegalStateException("ignored columns are not decoded");
+          case CONDITION, IGNORE -> throw new IllegalStateException(c.type().id() + " columns are not decoded");
         };
         offset += c.width();
       }

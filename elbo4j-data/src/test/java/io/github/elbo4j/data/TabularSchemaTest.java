@@ -64,6 +64,26 @@ class TabularSchemaTest {
     }
 
     @Test
+    void aConditionColumnBecomesTheLabelsAndIsNotModelled(@TempDir Path dir) throws IOException {
+        Table train = table(dir, "train.csv", TRAIN);
+        TabularSchema schema = TabularSchema.infer(train, Map.of("city", ColumnType.CONDITION), false, null);
+        assertThat(schema.condition()).get().extracting(TabularSchema.Column::categories)
+                .isEqualTo(List.of("Lyon", "Nice", "Paris"));
+        assertThat(schema.categorySizes()).isEmpty();
+        assertThat(schema.outputColumns()).containsExactly("age", "smoker", "flag", "grade");
+        Dataset encoded = schema.encode(train);
+        assertThat(encoded.exampleShape()).containsExactly(4);
+        assertThat(encoded.labels()).containsExactly(2, 0, 1, 2);
+        assertThat(schema.decode(encoded.values(), encoded.rows()).get(1)).containsExactly("40.0", "no", "1", "2.0");
+        assertThatThrownBy(() -> schema.encode(table(dir, "rome.csv", "age,smoker,flag,city,grade\n35,no,1,Rome,2\n")))
+                .isInstanceOf(DataException.class).hasMessageContaining("line 2, column 4 (city)")
+                .hasMessageContaining("unknown category 'Rome'");
+        assertThatThrownBy(() -> TabularSchema.infer(train, Map.of("city", ColumnType.CONDITION,
+                "smoker", ColumnType.CONDITION), false, null)).isInstanceOf(DataException.class)
+                .hasMessageContaining("only one column can be the condition");
+    }
+
+    @Test
     void anUnseenCategoryNamesTheFileLineAndColumn(@TempDir Path dir) throws IOException {
         TabularSchema schema = TabularSchema.infer(table(dir, "train.csv", TRAIN), Map.of(), false, null);
         Table test = table(dir, "test.csv", "city,age,smoker,flag,grade,extra\nNice,33,no,1,2,x\nRome,35,no,1,2,y\n");

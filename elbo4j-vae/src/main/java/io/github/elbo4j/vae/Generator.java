@@ -19,14 +19,19 @@ public final class Generator {
      * model's samples cycle through its classes (sample i has class i mod C).
      */
     public static float[][] samplePrior(VaeModel model, NDManager manager, int n, long seed) {
-        int[] labels = null;
-        if (model.config().conditional()) {
-            labels = new int[Math.max(0, n)];
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = i % model.config().conditions();
-            }
+        return sample(model, manager, n, priorLabels(model.config(), n), seed);
+    }
+
+    /** The classes of {@link #samplePrior}'s samples: i mod C for a conditional model, else null. */
+    public static int[] priorLabels(VaeConfig config, int n) {
+        if (!config.conditional()) {
+            return null;
         }
-        return sample(model, manager, n, labels, seed);
+        int[] labels = new int[Math.max(0, n)];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i % config.conditions();
+        }
+        return labels;
     }
 
     /** One decoded prior sample of a conditional model per entry of {@code labels}, of that class. */
