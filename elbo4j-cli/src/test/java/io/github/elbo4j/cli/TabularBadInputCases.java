@@ -27,17 +27,31 @@ final class TabularBadInputCases {
     /** One small tabular run, trained on first use and deleted when the JVM exits. */
     static synchronized Path run() throws IOException {
         if (tabularRun == null) {
-            Path root = Files.createTempDirectory("elbo4j-tabular-bad-input");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
-            Path data = root.resolve("mixed.csv");
-            MixedTable.write(data, 200, 0, 3);
-            Path run = root.resolve("run");
-            CliRunner.Result r = CliRunner.run("train", "--data", data.toString(), "--likelihood", "tabular", "--out",
-                    run.toString(), "--epochs", "1", "--hidden", "8", "--latent", "2", "--batch-size", "50");
-            assertThat(r.exitCode()).as(r.err()).isZero();
-            tabularRun = run;
+            tabularRun = trainSmallRun("elbo4j-tabular-bad-input");
         }
         return tabularRun;
+    }
+
+    /** One small tabular run conditioned on its region column, trained on first use. */
+    static synchronized Path conditionalRun() throws IOException {
+        if (conditionalRun == null) {
+            conditionalRun = trainSmallRun("elbo4j-conditional-tabular-bad-input", "--condition", "region");
+        }
+        return conditionalRun;
+    }
+
+    private static Path trainSmallRun(String prefix, String... options) throws IOException {
+        Path root = Files.createTempDirectory(prefix);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
+        Path data = root.resolve("mixed.csv");
+        MixedTable.write(data, 200, 0, 3);
+        Path run = root.resolve("run");
+        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--likelihood", "tabular", "--out",
+                run.toString(), "--epochs", "1", "--hidden", "8", "--latent", "2", "--batch-size", "50"));
+        args.addAll(List.of(options));
+        CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return run;
     }
 
     private static void delete(Path root) {
@@ -72,22 +86,6 @@ final class TabularBadInputCases {
         }
         args.addAll(List.of(options));
         return new Invocation(args.toArray(String[]::new)).absent(out);
-    }
-
-    /** One small tabular run conditioned on its region column, trained on first use. */
-    static synchronized Path conditionalRun() throws IOException {
-        if (conditionalRun == null) {
-            Path root = Files.createTempDirectory("elbo4j-conditional-tabular-bad-input");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
-            Path data = root.resolve("mixed.csv");
-            MixedTable.write(data, 200, 0, 3);
-            Path run = root.resolve("run");
-            CliRunner.Result r = CliRunner.run("train", "--data", data.toString(), "--likelihood", "tabular", "--condition",
-                    "region", "--out", run.toString(), "--epochs", "1", "--hidden", "8", "--latent", "2");
-            assertThat(r.exitCode()).as(r.err()).isZero();
-            conditionalRun = run;
-        }
-        return conditionalRun;
     }
 
     private static Invocation onConditionalRun(String command, Path dir, String... options) throws IOException {
