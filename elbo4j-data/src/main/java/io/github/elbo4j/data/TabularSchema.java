@@ -300,14 +300,7 @@ public record TabularSchema(List<Column> columns) {
     for (int i = 0; i < source.length; i++) {
       source[i] = table.column(order.get(i).name());
     }
-    List<Map<String, Integer>> indices = new ArrayList<>();
-    for (Column c : order) {
-      Map<String, Integer> index = new HashMap<>();
-      for (int k = 0; k < c.categories().size(); k++) {
-        index.put(c.categories().get(k), k);
-      }
-      indices.add(index);
-    }
+    List<Map<String, Integer>> indices = order.stream().map(TabularSchema::categoryIndex).toList();
     int features = features();
     int rows = table.rowCount();
     if ((long) rows * features > Bytes.MAX_ARRAY) {
@@ -318,12 +311,7 @@ public record TabularSchema(List<Column> columns) {
     Column condition = condition().orElse(null);
     int[] labels = condition == null ? null : new int[rows];
     int conditionSource = condition == null ? -1 : table.column(condition.name());
-    Map<String, Integer> classes = new HashMap<>();
-    if (condition != null) {
-      for (int k = 0; k < condition.categories().size(); k++) {
-        classes.put(condition.categories().get(k), k);
-      }
-    }
+    Map<String, Integer> classes = condition == null ? Map.of() : categoryIndex(condition);
     for (int r = 0; r < rows; r++) {
       if (labels != null) {
         labels[r] = category(table, r, conditionSource, condition, classes);
@@ -344,6 +332,15 @@ public record TabularSchema(List<Column> columns) {
     }
     String name = table.file().getFileName().toString().replaceFirst("(?i)\\.csv$", "");
     return new Dataset(name, values, rows, new int[] {features}, labels, featureNames());
+  }
+
+  /** Each category of {@code c} mapped to its position, the value it encodes to. */
+  private static Map<String, Integer> categoryIndex(Column c) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int k = 0; k < c.categories().size(); k++) {
+      index.put(c.categories().get(k), k);
+    }
+    return index;
   }
 
   private static int category(Table table, int r, int column, Column c, Map<String, Integer> index) {

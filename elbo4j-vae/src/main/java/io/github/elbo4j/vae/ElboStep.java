@@ -81,26 +81,25 @@ final class ElboStep {
             NDArray logLik = network.likelihood(z).logProb(xs); // [K, B]
             NDArray reconstruction = logLik.mean(new int[] {0});
             boolean vamp = model.config().prior() == Prior.VAMP;
-            boolean normalKl = !vamp || normalPriorWarmup;
-            NDArray klPerDimension = normalKl ? klPerDimension(posterior) : null; // [B, D]
-            NDArray kl;
-            if (!vamp) {
-                kl = klPerDimension.sum(new int[] {-1});
-            } else {
-                // No closed form against a mixture: (1/K) Σ_k [log q(z_k|x) − log p(z_k)].
-                kl = posterior.logProb(z).sub(network.prior().logProb(z)).mean(new int[] {0});
-            }
-            NDArray trainingKl = vamp && normalKl ? klPerDimension.sum(new int[] {-1}) : kl;
-            VaeNetwork detached = objective.gradient() == TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED
-                    ? detached(forward, replica, network) : null;
-            Distribution prior = vamp && normalKl ? new StandardNormal(forward, latent) : network.prior();
+            // During the warm-up a VampPrior model trains against N(0, I) but reports its own KL.
+            boolean warmingUp = vamp && normalPriorWarmup;
+            NDArray klPerDimension = vamp && !warmingUp ? null : klPerDimension(posterior); // [B, D]
+            // No closed form against a mixture: (1/K) Σ_k [log q(z_k|x) − log p(z_k)].
+            NDArray kl = vamp ? posterior.logProb(z).sub(network.prior().logProb(z)).mean(new int[] {0})
+                    : klPerDimension.sum(new int[] {-1});
+            NDArray trainingKl = warmingUp ? klPerDimension.sum(new int[] {-1}) : kl;
+            Distribution trainingPrior = warmingUp ? new StandardNormal(forward, latent) : network.prior();
             NDArray elbo = reconstruction.sub(kl);
             NDArray objectiveSum = switch (objective.kind()) {
                 case ELBO -> elboObjective(reconstruction, trainingKl, klPerDimension, batch, klWeight);
-                case IWAE -> detached != null
-                        ? doublyReparameterizedSurrogate(network, detached, prior,
-                                vamp && normalKl ? prior : detached.prior(), posterior, eps, xs)
-                        : iwaeObjective(network, prior, posterior, z, logLik, klWeight);
+                case IWAE -> {
+                    if (objective.gradient() != TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED) {
+                        yield iwaeObjective(trainingPrior, posterior, z, logLik, klWeight);
+                    }
+                    VaeNetwork detached = detached(forward, replica, network);
+                    yield doublyReparameterizedSurrogate(network, detached, trainingPrior,
+                            warmingUp ? trainingPrior : detached.prior(), posterior, eps, xs);
+                }
             };
             sums = NDArrays.stack(new NDList(elbo.sum(), reconstruction.sum(), kl.sum())).toFloatArray();
             collector.backward(objectiveSum.div(SpecialFunctions.scalar(objectiveSum, -batch)));
@@ -111,8 +110,8 @@ final class ElboStep {
     }
 
     /** Σ_b log (1/K) Σ_k p(x|z_k) (p(z_k)/q(z_k|x))^w, differentiated as it stands. */
-    private static NDArray iwaeObjective(VaeNetwork network, Distribution prior, DiagonalNormal posterior, NDArray z,
-            NDArray logLik, double w) {
+    private static NDArray iwaeObjective(Distribution prior, DiagonalNormal posterior, NDArray z, NDArray logLik,
+            double w) {
         NDArray logRatio = prior.logProb(z).sub(posterior.logProb(z));
         NDArray logWeights = logLik.add(logRatio.mul(SpecialFunctions.scalar(logRatio, w)));
         return LogSumExp.logMeanExp(logWeights, 0).sum();
