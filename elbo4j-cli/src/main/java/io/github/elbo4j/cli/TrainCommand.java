@@ -91,6 +91,12 @@ final class TrainCommand implements Callable<Integer> {
                     + TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS + ".")
     Integer priorWarmup;
 
+    @Option(names = "--patience", paramLabel = "N",
+            description = "Early stopping: end training once the validation ELBO has not improved for N epochs, and"
+                    + " keep the best epoch's weights as the run's model (checkpoints/latest keeps the last state"
+                    + " for --resume). Default: 0 (off: every epoch, the last weights).")
+    Integer patience;
+
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of initialization, shuffling and noise. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -116,7 +122,8 @@ final class TrainCommand implements Callable<Integer> {
     private int trainNew(Path out) {
         TrainingConfig training = new TrainingConfig(
                 epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, objective.toObjective(),
-                priorWarmup == null ? TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS : priorWarmup);
+                priorWarmup == null ? TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS : priorWarmup,
+                patience == null ? 0 : patience);
         DatasetSplits splits;
         VaeConfig config;
         if (model.likelihood().tabular()) {
@@ -150,7 +157,8 @@ final class TrainCommand implements Callable<Integer> {
                 savedTraining.path("seed").asLong(),
                 ObjectiveOptions.fromConfig(savedTraining, run.configFile()),
                 // Runs written before the option existed trained without a prior warm-up.
-                priorWarmup != null ? priorWarmup : savedTraining.path("prior_warmup_epochs").asInt(0));
+                priorWarmup != null ? priorWarmup : savedTraining.path("prior_warmup_epochs").asInt(0),
+                patience != null ? patience : savedTraining.path("patience").asInt(0));
         JsonNode savedData = saved.path("data");
         String dataDirText = savedData.path("data_dir").asText("");
         String savedSpec = savedData.path("spec").asText();
@@ -172,7 +180,14 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(run.root() + ": already trained for " + completed
                     + " epochs; pass --epochs with a larger number to continue");
         }
+        if (checkpoint != null && training.stopsEarly() && Files.isRegularFile(run.modelFile())
+                && completed - checkpoint.position().bestEpoch() >= training.patience()) {
+            throw new IllegalArgumentException(run.root() + ": stopped early after epoch " + completed
+                    + " (no validation improvement since epoch " + checkpoint.position().bestEpoch()
+                    + "); pass a larger --patience, or --patience 0, to continue");
+        }
         ((ObjectNode) saved.path("training")).put("epochs", training.epochs());
+        ((ObjectNode) saved.path("training")).put("patience", training.patience());
         run.writeConfig(saved);
         run.truncateMetricsAfter(completed);
         try (NDManager manager = NDManager.newBaseManager();
@@ -242,6 +257,9 @@ final class TrainCommand implements Callable<Integer> {
         Output.putNumber(json, "elbo", result.elbo());
         Output.putNumber(json, "valid_elbo", result.validElbo());
         Output.putNumber(json, "best_valid_elbo", result.bestValidElbo());
+        json.put("best_epoch", result.bestEpoch());
+        json.put("stopped_early", result.stoppedEarly());
+        json.put("model_epoch", training.stopsEarly() ? result.bestEpoch() : result.epochs());
         Output.putNumber(json, "samples_per_s", result.samplesPerS());
         json.put("seconds", result.seconds());
         json.put("skipped_steps", result.skippedSteps());
@@ -257,11 +275,16 @@ final class TrainCommand implements Callable<Integer> {
         String faults = result.skippedSteps() + result.rollbacks() == 0 ? ""
                 : String.format(" %d non-finite steps were skipped, %d rollbacks halved the learning rate.",
                         result.skippedSteps(), result.rollbacks());
+        String early = !training.stopsEarly() ? ""
+                : String.format("%s The model holds epoch %d's weights (best validation ELBO %.2f).",
+                        result.stoppedEarly() ? String.format(" Stopped early: no validation improvement for %d epochs.",
+                                training.patience()) : "",
+                        result.bestEpoch(), result.bestValidElbo());
         String human = String.format(
-                "Trained %d epochs (%d steps) in %.1f s, %.0f samples/s.%s%n"
+                "Trained %d epochs (%d steps) in %.1f s, %.0f samples/s.%s%s%n"
                         + "ELBO %.2f nats (train), %.2f nats (validation; single-sample, %s).%n"
                         + "Run directory: %s%nSamples: %s%nReport: %s%nNext: elbo4j eval --run %s",
-                result.epochs(), result.steps(), result.seconds(), result.samplesPerS(), faults,
+                result.epochs(), result.steps(), result.seconds(), result.samplesPerS(), faults, early,
                 result.elbo(), result.validElbo(), kl, run.root(), samples, report == null ? "not written" : report, run.root());
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
@@ -282,6 +305,7 @@ final class TrainCommand implements Callable<Integer> {
         t.put("seed", training.seed());
         ObjectiveOptions.describe(t, training.objective());
         t.put("prior_warmup_epochs", training.priorWarmupEpochs());
+        t.put("patience", training.patience());
         t.put("optimizer", "adam(beta1=0.9, beta2=0.999, eps=1e-8)");
         ObjectNode d = root.putObject("data");
         Path asPath = Path.of(data);

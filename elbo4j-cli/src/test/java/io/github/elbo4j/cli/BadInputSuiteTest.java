@@ -783,6 +783,8 @@ class BadInputSuiteTest {
                         "--pseudo-inputs", "0").names("--pseudo-inputs must be at least 1", "got 0")),
                 new Case("train: --prior vamp --prior-warmup -1", dir -> train(goodData, dir, "--prior", "vamp",
                         "--pseudo-inputs", "4", "--prior-warmup", "-1").names("--prior-warmup must be", "got -1")),
+                new Case("train: --patience -1", dir -> train(goodData, dir, "--patience", "-1")
+                        .names("--patience must be", "got -1")),
                 new Case("train: --prior vamp with --free-bits", dir -> train(goodData, dir, "--prior", "vamp",
                         "--pseudo-inputs", "4", "--free-bits", "0.5").names("--free-bits", "needs --prior normal")),
                 new Case("train: --condition COLUMN on data that is not read as a table", dir -> train(goodData, dir,

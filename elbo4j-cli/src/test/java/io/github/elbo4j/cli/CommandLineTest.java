@@ -3,9 +3,14 @@ package io.github.elbo4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.NpyReader;
+import io.github.elbo4j.data.Shapes;
+import io.github.elbo4j.vae.Checkpoint;
+import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.Safetensors;
+import io.github.elbo4j.vae.VaeModel;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -127,6 +132,35 @@ class CommandLineTest {
         List<String> rows = Files.readAllLines(resumed.resolve("metrics.jsonl"));
         assertThat(rows).hasSize(2);
         assertThat(rows.get(1)).contains("\"epoch\":2");
+    }
+
+    @Test
+    void patienceStopsEarlyKeepsTheBestEpochAsTheModelAndRefusesAPlainResume() throws IOException {
+        // Validation images are inverted shapes: the model learns dark backgrounds, so their ELBO peaks early.
+        Path folder = TestData.shapesFolder(dir.resolve("inverted-valid"));
+        Dataset valid = Shapes.generate(100, 2);
+        float[] inverted = valid.values().clone();
+        for (int i = 0; i < inverted.length; i++) {
+            inverted[i] = 1 - inverted[i];
+        }
+        Files.write(folder.resolve("valid-images-idx3-ubyte.gz"), TestData.idx(new Dataset("inverted", inverted, 100, 28, 28)));
+        Path early = dir.resolve("early");
+        CliRunner.Result r = CliRunner.run("train", "--data", folder.toString(), "--out", early.toString(), "--epochs", "30",
+                "--hidden", "32", "--latent", "4", "--batch-size", "50", "--lr", "3e-3", "--patience", "2", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = r.json();
+        int best = json.path("best_epoch").asInt();
+        assertThat(json.path("stopped_early").asBoolean()).isTrue();
+        assertThat(json.path("epochs").asInt()).isEqualTo(best + 2).isLessThan(30);
+        assertThat(json.path("model_epoch").asInt()).isEqualTo(best);
+        RunDirectory run = RunDirectory.open(early);
+        try (NDManager manager = NDManager.newBaseManager(); VaeModel model = run.loadModel(manager)) {
+            assertThat(model.parameterValues()).isEqualTo(Checkpoint.read(run.bestCheckpoint()).parameters());
+        }
+
+        CliRunner.Result again = CliRunner.run("train", "--resume", early.toString(), "--epochs", "40");
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("stopped early after epoch " + (best + 2), "--patience");
     }
 
     @Test

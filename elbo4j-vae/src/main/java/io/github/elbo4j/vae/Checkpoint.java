@@ -45,6 +45,7 @@ public record Checkpoint(
         metadata.put("step", Long.toString(p.step()));
         metadata.put("learning_rate", Double.toString(p.learningRate()));
         metadata.put("best_valid_elbo", Double.toString(p.bestValidElbo()));
+        metadata.put("best_epoch", Integer.toString(p.bestEpoch()));
         metadata.put("elapsed_seconds", Double.toString(p.elapsedSeconds()));
         metadata.put("epoch_elbo", Double.toString(p.epochElbo()));
         metadata.put("epoch_recon", Double.toString(p.epochRecon()));
@@ -73,12 +74,15 @@ public record Checkpoint(
             throw new DataException(file, "adam", "optimizer state does not match the parameter count");
         }
         try {
+            int epoch = Integer.parseInt(meta.get("epoch"));
             TrainingPosition position = new TrainingPosition(
-                    Integer.parseInt(meta.get("epoch")),
+                    epoch,
                     Integer.parseInt(meta.get("batches_into_epoch")),
                     Long.parseLong(meta.get("step")),
                     Double.parseDouble(meta.get("learning_rate")),
                     Double.parseDouble(meta.get("best_valid_elbo")),
+                    // Checkpoints written before early stopping existed: patience counts from here.
+                    Integer.parseInt(meta.getOrDefault("best_epoch", Integer.toString(epoch))),
                     Double.parseDouble(meta.get("elapsed_seconds")),
                     Double.parseDouble(meta.get("epoch_elbo")),
                     Double.parseDouble(meta.get("epoch_recon")),

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.optim.Adam;
+import java.nio.file.Files;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -18,7 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Steps run on the calling thread (see {@link ElboStep}); the validation pass is spread over
  * {@code validationWorkers} threads. Every epoch ends with a validation ELBO, a
  * {@code metrics.jsonl} row, and an atomic {@code latest} checkpoint ({@code best} too when
- * validation improved). Shuffling and noise are pure functions of (seed, epoch, step), so a run
+ * validation improved). With {@link TrainingConfig#patience()} the run ends once the validation ELBO
+ * has not improved for that many epochs, and the model is left with its best epoch's weights, the
+ * usual remedy for a model that overfits a static training set. Shuffling and noise are pure functions of (seed, epoch, step), so a run
  * resumed from any checkpoint continues exactly as the uninterrupted run would have.
  *
  * <p>Faults: a step whose ELBO or gradient is not finite is skipped and counted; after
@@ -83,6 +86,9 @@ public final class Trainer {
                     + "' but this run asks for '" + objective.describe() + "'; resume with the run's own objective");
         }
         requireCompatible(model.config(), config);
+        if (config.stopsEarly() && valid == null) {
+            throw new IllegalArgumentException("--patience stops on the validation ELBO, but the data has no validation split");
+        }
         if (resume == null && model.config().prior() == Prior.VAMP) {
             // A fresh run's pseudo-inputs start at training records, where the data posteriors are.
             model.initializePseudoInputs(train, Seeds.derive(config.seed(), Seeds.Stream.INIT, 1));
@@ -102,6 +108,7 @@ public final class Trainer {
             listener.onStart((long) stepsPerEpoch * config.epochs(), state.step);
             this.stepsPerEpoch = stepsPerEpoch;
             Checkpoint lastGood = snapshot(state, model, adam);
+            float[] bestParameters = config.stopsEarly() ? bestParameters(run, lastGood) : null;
             double lastElbo = Double.NaN;
             double lastValid = Double.NaN;
             long trainedSamples = 0;
@@ -110,7 +117,8 @@ public final class Trainer {
             int[] order = null;
             int orderEpoch = -1;
             boolean stopped = false;
-            while (state.epoch < config.epochs()) {
+            boolean stoppedEarly = false;
+            while (state.epoch < config.epochs() && !stoppedEarly) {
                 int epoch = state.epoch + 1;
                 if (orderEpoch != epoch) {
                     order = Batching.permutation(train.rows(), config.seed(), epoch);
@@ -161,6 +169,7 @@ public final class Trainer {
                 boolean improved = lastValid > state.bestValidElbo;
                 if (improved) {
                     state.bestValidElbo = lastValid;
+                    state.bestEpoch = epoch;
                 }
                 EpochMetrics metrics = new EpochMetrics(epoch, state.step, lastElbo, state.epochRecon / examples,
                         state.epochKl / examples, klWeightBefore(state.step), state.learningRate, lastValid, state.elapsedSeconds,
@@ -176,13 +185,31 @@ public final class Trainer {
                         lastGood.write(run.bestCheckpoint());
                     }
                 }
+                if (improved && bestParameters != null) {
+                    bestParameters = lastGood.parameters();
+                }
                 listener.onEpoch(metrics);
+                stoppedEarly = config.stopsEarly() && state.epoch - state.bestEpoch >= config.patience();
+            }
+            if (!stopped && bestParameters != null) {
+                model.setParameterValues(bestParameters);
             }
             return new TrainingResult(state.epoch, state.step, lastElbo, lastValid,
-                    valid == null ? Double.NaN : state.bestValidElbo,
+                    valid == null ? Double.NaN : state.bestValidElbo, state.bestEpoch,
                     trainingSeconds > 0 ? trainedSamples / trainingSeconds : Double.NaN, state.elapsedSeconds,
-                    state.skippedSteps, state.rollbacks, stopped);
+                    state.skippedSteps, state.rollbacks, stopped, stoppedEarly);
         }
+    }
+
+    /**
+     * The weights of the best epoch so far: those of a resumed run's {@code best} checkpoint, else
+     * (a fresh run, or one without that file) the starting weights.
+     */
+    private static float[] bestParameters(RunDirectory run, Checkpoint start) {
+        if (run != null && start.position().epoch() > 0 && Files.isRegularFile(run.bestCheckpoint())) {
+            return Checkpoint.read(run.bestCheckpoint()).parameters();
+        }
+        return start.parameters();
     }
 
     /** One optimizer step; returns the batch's summed ELBO (non-finite when the step was skipped). */
@@ -250,6 +277,7 @@ public final class Trainer {
         long step;
         double learningRate;
         double bestValidElbo;
+        int bestEpoch;
         double elapsedSeconds;
         double epochElbo;
         double epochRecon;
@@ -265,6 +293,7 @@ public final class Trainer {
             step = p.step();
             learningRate = p.learningRate();
             bestValidElbo = p.bestValidElbo();
+            bestEpoch = p.bestEpoch();
             elapsedSeconds = p.elapsedSeconds();
             epochElbo = p.epochElbo();
             epochRecon = p.epochRecon();
@@ -276,7 +305,7 @@ public final class Trainer {
         }
 
         TrainingPosition position() {
-            return new TrainingPosition(epoch, batchesIntoEpoch, step, learningRate, bestValidElbo, elapsedSeconds,
+            return new TrainingPosition(epoch, batchesIntoEpoch, step, learningRate, bestValidElbo, bestEpoch, elapsedSeconds,
                     epochElbo, epochRecon, epochKl, epochExamples, epochSeconds, skippedSteps, rollbacks);
         }
 

@@ -16,9 +16,13 @@ package io.github.elbo4j.vae;
  *     VampPrior, a mixture of the encoder's own posteriors, lets every posterior variance shrink
  *     together and then pulls the means together with a force ∝ 1/σ², and the posterior collapses
  *     (BENCHMARKS.md, "VampPrior"). Default {@link #DEFAULT_PRIOR_WARMUP_EPOCHS}.
+ * @param patience early stopping: training ends once the validation ELBO has not improved for this
+ *     many epochs, and the model keeps the weights of its best epoch; 0 trains every epoch and keeps
+ *     the last. Needs a validation split.
  */
 public record TrainingConfig(
-        int epochs, int batchSize, double learningRate, long seed, TrainingObjective objective, int priorWarmupEpochs) {
+        int epochs, int batchSize, double learningRate, long seed, TrainingObjective objective, int priorWarmupEpochs,
+        int patience) {
 
     /** Epochs of N(0, I) KL before the VampPrior takes over (see {@link #priorWarmupEpochs()}). */
     public static final int DEFAULT_PRIOR_WARMUP_EPOCHS = 1;
@@ -40,6 +44,21 @@ public record TrainingConfig(
         if (priorWarmupEpochs < 0) {
             throw new IllegalArgumentException("--prior-warmup must be a number of epochs ≥ 0, got " + priorWarmupEpochs);
         }
+        if (patience < 0) {
+            throw new IllegalArgumentException("--patience must be a number of epochs ≥ 0 (0 turns early stopping off), got "
+                    + patience);
+        }
+    }
+
+    /** Training without early stopping. */
+    public TrainingConfig(int epochs, int batchSize, double learningRate, long seed, TrainingObjective objective,
+            int priorWarmupEpochs) {
+        this(epochs, batchSize, learningRate, seed, objective, priorWarmupEpochs, 0);
+    }
+
+    /** Whether training stops early on the validation ELBO ({@link #patience()} > 0). */
+    public boolean stopsEarly() {
+        return patience > 0;
     }
 
     /** Training with the default prior warm-up ({@link #DEFAULT_PRIOR_WARMUP_EPOCHS}). */

@@ -10,6 +10,8 @@ package io.github.elbo4j.vae;
  * @param step optimizer steps taken (including skipped ones)
  * @param learningRate current learning rate (halved by each rollback)
  * @param bestValidElbo best validation ELBO so far (−∞ when none)
+ * @param bestEpoch the epoch that reached {@code bestValidElbo} (0 when none): where early stopping
+ *     counts its patience from
  * @param elapsedSeconds wall time of completed epochs
  * @param epochElbo sum of batch ELBOs in the epoch in progress
  * @param epochRecon sum of reconstruction terms in the epoch in progress
@@ -25,6 +27,7 @@ public record TrainingPosition(
         long step,
         double learningRate,
         double bestValidElbo,
+        int bestEpoch,
         double elapsedSeconds,
         double epochElbo,
         double epochRecon,
@@ -36,6 +39,6 @@ public record TrainingPosition(
 
     /** The position of a run that has not started. */
     public static TrainingPosition start(double learningRate) {
-        return new TrainingPosition(0, 0, 0, learningRate, Double.NEGATIVE_INFINITY, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new TrainingPosition(0, 0, 0, learningRate, Double.NEGATIVE_INFINITY, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 }

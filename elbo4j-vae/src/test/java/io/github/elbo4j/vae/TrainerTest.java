@@ -160,4 +160,47 @@ class TrainerTest {
         assertThat(rss[5]).isPositive();
         assertThat(rss[20] - rss[5]).isLessThan(16);
     }
+
+    @Test
+    void earlyStoppingEndsAfterThePatienceAndKeepsTheBestEpochsWeights() {
+        // The model learns dark backgrounds; on inverted shapes its validation ELBO peaks early.
+        float[] values = new float[VALID.rows() * VALID.features()];
+        for (int i = 0; i < VALID.rows(); i++) {
+            float[] row = VALID.row(i);
+            for (int p = 0; p < row.length; p++) {
+                values[i * row.length + p] = 1 - row[p];
+            }
+        }
+        Dataset inverted = new Dataset("inverted", values, VALID.rows(), 28, 28);
+        RunDirectory run = newRun(dir.resolve("early"));
+        TrainingConfig config = new TrainingConfig(30, 50, 3e-3, 4, TrainingObjective.ELBO, 0, 2);
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, config.seed())) {
+            TrainingResult result = new Trainer(config, TrainingListener.NONE).train(model, TRAIN, inverted, run, null);
+
+            assertThat(result.stoppedEarly()).isTrue();
+            assertThat(result.epochs()).isEqualTo(result.bestEpoch() + 2).isLessThan(30);
+            List<JsonNode> rows = run.readMetrics();
+            assertThat(rows).hasSize(result.epochs());
+            double best = rows.stream().mapToDouble(r -> r.path("valid_elbo").asDouble()).max().orElseThrow();
+            assertThat(rows.get(result.bestEpoch() - 1).path("valid_elbo").asDouble()).isEqualTo(best);
+            assertThat(model.parameterValues()).isEqualTo(Checkpoint.read(run.bestCheckpoint()).parameters())
+                    .isNotEqualTo(Checkpoint.read(run.latestCheckpoint()).parameters());
+            try (NDManager scope = m.newSubManager()) {
+                double kept = new Evaluator(model, scope).elbo(inverted, config.seed()).elbo();
+                assertThat(kept).isCloseTo(best, org.assertj.core.api.Assertions.within(1e-3));
+            }
+        }
+    }
+
+    @Test
+    void earlyStoppingNeedsAValidationSplit() {
+        TrainingConfig config = new TrainingConfig(3, 50, 1e-3, 4, TrainingObjective.ELBO, 0, 2);
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, config.seed())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> new Trainer(config, TrainingListener.NONE).train(model, TRAIN, null, null, null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--patience");
+        }
+    }
 }
