@@ -18,6 +18,7 @@ import io.github.elbo4j.vae.TabularLayout;
 import io.github.elbo4j.vae.Seeds;
 import io.github.elbo4j.vae.Trainer;
 import io.github.elbo4j.vae.TrainingConfig;
+import io.github.elbo4j.vae.TrainingObjective;
 import io.github.elbo4j.vae.TrainingResult;
 import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.vae.VaeModel;
@@ -92,7 +93,8 @@ final class TrainCommand implements Callable<Integer> {
     Integer priorWarmup;
 
     @Option(names = "--patience", paramLabel = "N",
-            description = "Early stopping: end training once the validation ELBO has not improved for N epochs, and"
+            description = "Early stopping: end training once the validation ELBO (with --objective iwae, the validation"
+                    + " IWAE-K bound) has not improved for N epochs, and"
                     + " keep the best epoch's weights as the run's model (checkpoints/latest keeps the last state"
                     + " for --resume). Default: 0 (off: every epoch, the last weights).")
     Integer patience;
@@ -256,7 +258,8 @@ final class TrainCommand implements Callable<Integer> {
         json.put("steps", result.steps());
         Output.putNumber(json, "elbo", result.elbo());
         Output.putNumber(json, "valid_elbo", result.validElbo());
-        Output.putNumber(json, "best_valid_elbo", result.bestValidElbo());
+        json.put("validation", validationScore(training));
+        Output.putNumber(json, "best_validation", result.bestValidation());
         json.put("best_epoch", result.bestEpoch());
         json.put("stopped_early", result.stoppedEarly());
         json.put("model_epoch", training.stopsEarly() ? result.bestEpoch() : result.epochs());
@@ -276,10 +279,10 @@ final class TrainCommand implements Callable<Integer> {
                 : String.format(" %d non-finite steps were skipped, %d rollbacks halved the learning rate.",
                         result.skippedSteps(), result.rollbacks());
         String early = !training.stopsEarly() ? ""
-                : String.format("%s The model holds epoch %d's weights (best validation ELBO %.2f).",
+                : String.format("%s The model holds epoch %d's weights (best validation %s %.2f).",
                         result.stoppedEarly() ? String.format(" Stopped early: no validation improvement for %d epochs.",
                                 training.patience()) : "",
-                        result.bestEpoch(), result.bestValidElbo());
+                        result.bestEpoch(), validationScore(training), result.bestValidation());
         String human = String.format(
                 "Trained %d epochs (%d steps) in %.1f s, %.0f samples/s.%s%s%n"
                         + "ELBO %.2f nats (train), %.2f nats (validation; single-sample, %s).%n"
@@ -288,6 +291,12 @@ final class TrainCommand implements Callable<Integer> {
                 result.elbo(), result.validElbo(), kl, run.root(), samples, report == null ? "not written" : report, run.root());
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
+    }
+
+    /** What the run is judged and early-stopped on: the plain ELBO, or the IWAE objective's own bound. */
+    private static String validationScore(TrainingConfig training) {
+        TrainingObjective objective = training.objective();
+        return objective.kind() == TrainingObjective.Kind.IWAE ? "IWAE-" + objective.iwaeK() + " bound" : "ELBO";
     }
 
     private ObjectNode describeRun(VaeConfig config, TrainingConfig training, DatasetSplits splits) {

@@ -24,7 +24,7 @@ class CurveRefreshTest {
     Path dir;
 
     private static EpochMetrics epoch(int n) {
-        return new EpochMetrics(n, 10L * n, -200 + 10 * n, -180 + 10 * n, 20, 1, 1e-3, -205 + 10 * n, n, 1000, Double.NaN);
+        return new EpochMetrics(n, 10L * n, -200 + 10 * n, -180 + 10 * n, 20, 1, 1e-3, -205 + 10 * n, Double.NaN, n, 1000, Double.NaN);
     }
 
     @Test

@@ -175,7 +175,7 @@ final class DistributedVaeTrainer {
                 lastElbo = epochExamples == 0 ? Double.NaN : epochElbo / examples;
                 elapsed += epochSeconds;
                 EpochMetrics row = new EpochMetrics(e, step, lastElbo, epochRecon / examples, epochKl / examples, 1.0,
-                        settings.learningRate(), Double.NaN, elapsed, n / epochSeconds, ResidentMemory.megabytes());
+                        settings.learningRate(), Double.NaN, Double.NaN, elapsed, n / epochSeconds, ResidentMemory.megabytes());
                 metrics.add(row);
                 LOG.info("epoch {}/{}: train ELBO {} nats, {} samples/s", e, settings.epochs(), lastElbo,
                         Math.round(n / epochSeconds));

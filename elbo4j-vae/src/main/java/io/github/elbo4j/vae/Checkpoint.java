@@ -44,7 +44,7 @@ public record Checkpoint(
         metadata.put("batches_into_epoch", Integer.toString(p.batchesIntoEpoch()));
         metadata.put("step", Long.toString(p.step()));
         metadata.put("learning_rate", Double.toString(p.learningRate()));
-        metadata.put("best_valid_elbo", Double.toString(p.bestValidElbo()));
+        metadata.put("best_validation", Double.toString(p.bestValidation()));
         metadata.put("best_epoch", Integer.toString(p.bestEpoch()));
         metadata.put("elapsed_seconds", Double.toString(p.elapsedSeconds()));
         metadata.put("epoch_elbo", Double.toString(p.epochElbo()));
@@ -80,7 +80,8 @@ public record Checkpoint(
                     Integer.parseInt(meta.get("batches_into_epoch")),
                     Long.parseLong(meta.get("step")),
                     Double.parseDouble(meta.get("learning_rate")),
-                    Double.parseDouble(meta.get("best_valid_elbo")),
+                    // Checkpoints written before IWAE runs validated on their own bound called it the ELBO.
+                    Double.parseDouble(meta.getOrDefault("best_validation", meta.get("best_valid_elbo"))),
                     // Checkpoints written before early stopping existed: patience counts from here.
                     Integer.parseInt(meta.getOrDefault("best_epoch", Integer.toString(epoch))),
                     Double.parseDouble(meta.get("elapsed_seconds")),

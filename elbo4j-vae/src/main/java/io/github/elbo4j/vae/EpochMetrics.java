@@ -12,6 +12,8 @@ package io.github.elbo4j.vae;
  * @param beta weight of the KL term (1 for the plain ELBO)
  * @param lr learning rate
  * @param validElbo validation ELBO at the end of the epoch, NaN when there is no validation split
+ * @param validIwae the IWAE-K bound on the validation split for an IWAE objective (K of the
+ *     objective), else NaN: what such a run is judged and early-stopped on
  * @param seconds training wall time so far, including validation
  * @param samplesPerS training throughput of this epoch (excluding validation)
  * @param residentMegabytes resident memory of the process at the end of the epoch (MiB; NaN
@@ -26,6 +28,7 @@ public record EpochMetrics(
         double beta,
         double lr,
         double validElbo,
+        double validIwae,
         double seconds,
         double samplesPerS,
         double residentMegabytes) {}

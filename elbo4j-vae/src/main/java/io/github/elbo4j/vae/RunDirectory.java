@@ -421,6 +421,9 @@ public final class RunDirectory {
         } else {
             row.put("valid_elbo", m.validElbo());
         }
+        if (!Double.isNaN(m.validIwae())) {
+            row.put("valid_iwae", m.validIwae());
+        }
         row.put("seconds", m.seconds());
         row.put("samples_per_s", m.samplesPerS());
         if (Double.isFinite(m.residentMegabytes())) {

@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Steps run on the calling thread (see {@link ElboStep}); the validation pass is spread over
  * {@code validationWorkers} threads. Every epoch ends with a validation ELBO, a
  * {@code metrics.jsonl} row, and an atomic {@code latest} checkpoint ({@code best} too when
- * validation improved). With {@link TrainingConfig#patience()} the run ends once the validation ELBO
- * has not improved for that many epochs, and the model is left with its best epoch's weights, the
+ * validation improved). Validation is judged on the plain ELBO, or for an IWAE objective on its own
+ * IWAE-K bound (also written as {@code valid_iwae}), which IWAE training improves while it loosens
+ * the ELBO. With {@link TrainingConfig#patience()} the run ends once that score has not improved for
+ * that many epochs, and the model is left with its best epoch's weights, the
  * usual remedy for a model that overfits a static training set. Shuffling and noise are pure functions of (seed, epoch, step), so a run
  * resumed from any checkpoint continues exactly as the uninterrupted run would have.
  *
@@ -155,24 +157,30 @@ public final class Trainer {
                 }
                 long validationStart = System.nanoTime();
                 double validElbo = valid == null ? Double.NaN : validator.elbo(valid, config.seed()).elbo();
+                double validIwae = valid == null || objective.kind() != TrainingObjective.Kind.IWAE ? Double.NaN
+                        : mean(validator.importanceWeightedLogLikelihood(valid, objective.iwaeK(), config.seed(),
+                                ProgressListener.NONE));
                 // An epoch with no finite step, or whose model no longer gives a finite validation
                 // ELBO, has diverged however few steps in a row were skipped.
-                if (state.epochExamples == 0 || (valid != null && !Double.isFinite(validElbo))) {
+                if (state.epochExamples == 0 || (valid != null && !Double.isFinite(validElbo))
+                        || Double.isInfinite(validIwae)) {
                     state = rollBack(lastGood, model, adam, state);
                     consecutiveBad = 0;
                     continue;
                 }
                 lastValid = validElbo;
+                // An IWAE objective is judged on its own bound, which its training loosens the ELBO for.
+                double validation = Double.isNaN(validIwae) ? validElbo : validIwae;
                 int examples = Math.max(1, state.epochExamples);
                 lastElbo = state.epochElbo / examples;
                 state.elapsedSeconds += state.epochSeconds + (System.nanoTime() - validationStart) / 1e9;
-                boolean improved = lastValid > state.bestValidElbo;
+                boolean improved = validation > state.bestValidation;
                 if (improved) {
-                    state.bestValidElbo = lastValid;
+                    state.bestValidation = validation;
                     state.bestEpoch = epoch;
                 }
                 EpochMetrics metrics = new EpochMetrics(epoch, state.step, lastElbo, state.epochRecon / examples,
-                        state.epochKl / examples, klWeightBefore(state.step), state.learningRate, lastValid, state.elapsedSeconds,
+                        state.epochKl / examples, klWeightBefore(state.step), state.learningRate, lastValid, validIwae, state.elapsedSeconds,
                         train.rows() / state.epochSeconds, ResidentMemory.megabytes());
                 state.completeEpoch();
                 lastGood = snapshot(state, model, adam);
@@ -195,7 +203,7 @@ public final class Trainer {
                 model.setParameterValues(bestParameters);
             }
             return new TrainingResult(state.epoch, state.step, lastElbo, lastValid,
-                    valid == null ? Double.NaN : state.bestValidElbo, state.bestEpoch,
+                    valid == null ? Double.NaN : state.bestValidation, state.bestEpoch,
                     trainingSeconds > 0 ? trainedSamples / trainingSeconds : Double.NaN, state.elapsedSeconds,
                     state.skippedSteps, state.rollbacks, stopped, stoppedEarly);
         }
@@ -265,6 +273,14 @@ public final class Trainer {
                 config.objective().describe(), klWeightBefore(state.step));
     }
 
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+
     /** The KL weight of the last step taken before {@code step} (of the first step when none was). */
     private double klWeightBefore(long step) {
         return config.objective().klWeight(Math.max(0, step - 1), stepsPerEpoch);
@@ -276,7 +292,7 @@ public final class Trainer {
         int batchesIntoEpoch;
         long step;
         double learningRate;
-        double bestValidElbo;
+        double bestValidation;
         int bestEpoch;
         double elapsedSeconds;
         double epochElbo;
@@ -292,7 +308,7 @@ public final class Trainer {
             batchesIntoEpoch = p.batchesIntoEpoch();
             step = p.step();
             learningRate = p.learningRate();
-            bestValidElbo = p.bestValidElbo();
+            bestValidation = p.bestValidation();
             bestEpoch = p.bestEpoch();
             elapsedSeconds = p.elapsedSeconds();
             epochElbo = p.epochElbo();
@@ -305,7 +321,7 @@ public final class Trainer {
         }
 
         TrainingPosition position() {
-            return new TrainingPosition(epoch, batchesIntoEpoch, step, learningRate, bestValidElbo, bestEpoch, elapsedSeconds,
+            return new TrainingPosition(epoch, batchesIntoEpoch, step, learningRate, bestValidation, bestEpoch, elapsedSeconds,
                     epochElbo, epochRecon, epochKl, epochExamples, epochSeconds, skippedSteps, rollbacks);
         }
 

@@ -16,8 +16,8 @@ package io.github.elbo4j.vae;
  *     VampPrior, a mixture of the encoder's own posteriors, lets every posterior variance shrink
  *     together and then pulls the means together with a force ∝ 1/σ², and the posterior collapses
  *     (BENCHMARKS.md, "VampPrior"). Default {@link #DEFAULT_PRIOR_WARMUP_EPOCHS}.
- * @param patience early stopping: training ends once the validation ELBO has not improved for this
- *     many epochs, and the model keeps the weights of its best epoch; 0 trains every epoch and keeps
+ * @param patience early stopping: training ends once the validation score (the ELBO, or the IWAE-K
+ *     bound of an IWAE objective) has not improved for this many epochs, and the model keeps the weights of its best epoch; 0 trains every epoch and keeps
  *     the last. Needs a validation split.
  */
 public record TrainingConfig(

@@ -9,8 +9,9 @@ package io.github.elbo4j.vae;
  * @param batchesIntoEpoch batches of the next epoch already done
  * @param step optimizer steps taken (including skipped ones)
  * @param learningRate current learning rate (halved by each rollback)
- * @param bestValidElbo best validation ELBO so far (−∞ when none)
- * @param bestEpoch the epoch that reached {@code bestValidElbo} (0 when none): where early stopping
+ * @param bestValidation best validation score so far (−∞ when none): the plain ELBO, or the IWAE-K
+ *     bound for an IWAE objective (see {@link Trainer})
+ * @param bestEpoch the epoch that reached {@code bestValidation} (0 when none): where early stopping
  *     counts its patience from
  * @param elapsedSeconds wall time of completed epochs
  * @param epochElbo sum of batch ELBOs in the epoch in progress
@@ -26,7 +27,7 @@ public record TrainingPosition(
         int batchesIntoEpoch,
         long step,
         double learningRate,
-        double bestValidElbo,
+        double bestValidation,
         int bestEpoch,
         double elapsedSeconds,
         double epochElbo,

@@ -7,8 +7,9 @@ package io.github.elbo4j.vae;
  * @param steps optimizer steps completed
  * @param elbo training ELBO of the last epoch (nats per example)
  * @param validElbo validation ELBO after the last epoch (NaN without a validation split)
- * @param bestValidElbo best validation ELBO of the run (NaN without a validation split)
- * @param bestEpoch the epoch of {@code bestValidElbo} (0 without a validation split)
+ * @param bestValidation best validation score of the run, the plain ELBO or the IWAE-K bound of an
+ *     IWAE objective (NaN without a validation split)
+ * @param bestEpoch the epoch of {@code bestValidation} (0 without a validation split)
  * @param samplesPerS mean training throughput of this invocation, validation excluded
  * @param seconds training wall time, including earlier invocations of a resumed run
  * @param skippedSteps steps skipped because the loss or gradient was not finite
@@ -21,7 +22,7 @@ public record TrainingResult(
         long steps,
         double elbo,
         double validElbo,
-        double bestValidElbo,
+        double bestValidation,
         int bestEpoch,
         double samplesPerS,
         double seconds,

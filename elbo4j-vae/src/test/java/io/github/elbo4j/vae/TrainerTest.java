@@ -203,4 +203,27 @@ class TrainerTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--patience");
         }
     }
+
+    @Test
+    void anIwaeRunIsJudgedOnItsValidationBound() {
+        RunDirectory run = newRun(dir.resolve("iwae"));
+        TrainingConfig config = new TrainingConfig(4, 50, 3e-3, 6, TrainingObjective.iwae(5), 0, 3);
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, config.seed())) {
+            TrainingResult result = new Trainer(config, TrainingListener.NONE).train(model, TRAIN, VALID, run, null);
+
+            List<JsonNode> rows = run.readMetrics();
+            double[] bound = rows.stream().mapToDouble(r -> r.path("valid_iwae").asDouble(Double.NaN)).toArray();
+            for (int e = 0; e < rows.size(); e++) {
+                assertThat(bound[e]).as("epoch %d", e + 1).isFinite().isGreaterThan(rows.get(e).path("valid_elbo").asDouble());
+            }
+            int best = 0;
+            for (int e = 1; e < bound.length; e++) {
+                best = bound[e] > bound[best] ? e : best;
+            }
+            assertThat(result.bestEpoch()).isEqualTo(best + 1);
+            assertThat(result.bestValidation()).isEqualTo(bound[best]);
+            assertThat(Checkpoint.read(run.bestCheckpoint()).position().epoch()).isEqualTo(best + 1);
+        }
+    }
 }
