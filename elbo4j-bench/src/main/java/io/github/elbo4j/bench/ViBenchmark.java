@@ -21,7 +21,8 @@ import java.util.Map;
 
 /**
  * The elbo4j half of {@code scripts/vi-vs-stan.sh}: fits the benchmark's linear and logistic
- * regressions (default priors, as the Stan programs; closed-form gradients) and the non-centered
+ * regressions (default priors, as the Stan programs; closed-form gradients; the logistic one by
+ * {@link GaussianVi}'s deterministic path, exact ELBO and L-BFGS) and the non-centered
  * eight schools with mean-field and full-rank guides over three seeds, and writes {@code
  * OUT/elbo4j.csv} with the parameter names Stan uses. Eight schools runs twice: written with its
  * gradient in plain doubles (methods {@code elbo4j-meanfield}, {@code elbo4j-fullrank}) and written
@@ -93,9 +94,9 @@ public final class ViBenchmark {
                     double seconds = fit.provenance().seconds();
                     int steps = fit.provenance().iterations() + fit.provenance().adaptationIterations();
                     System.out.printf(Locale.ROOT, "%s %s seed %d: %.3f s, %d iterations (+%d adaptation),"
-                            + " %.1f us per step, k-hat %.2f%n", entry.model(), method, seed, seconds,
+                            + " %.1f us per iteration, k-hat %.2f, %s%n", entry.model(), method, seed, seconds,
                             fit.provenance().iterations(), fit.provenance().adaptationIterations(),
-                            1e6 * seconds / steps, fit.khat());
+                            1e6 * seconds / steps, fit.khat(), fit.provenance().method());
                     fit.summaries().forEach((block, summaries) -> {
                         for (int i = 0; i < summaries.size(); i++) {
                             ParameterSummary s = summaries.get(i);
