@@ -38,7 +38,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Fit a Bayesian linear, logistic or Poisson regression to a CSV file by Gaussian variational",
             "inference (ADVI) and print posterior summaries, the ELBO, the importance-sampling estimate of",
-            "log p(data) and the Pareto k-hat diagnostic of the fit."
+            "log p(data) and the Pareto k-hat diagnostic of the fit. Logistic and Poisson regressions with a",
+            "mean-field or full-rank guide and all records are fitted deterministically (exact ELBO by",
+            "quadrature, L-BFGS), where --particles, --lr and --tol-rel-obj do not apply."
         })
 final class ViCommand implements Callable<Integer> {
 
