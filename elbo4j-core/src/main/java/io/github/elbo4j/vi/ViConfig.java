@@ -91,15 +91,17 @@ public record ViConfig(
     /** A copy with another seed. */
     public ViConfig withSeed(long newSeed) {
         return new ViConfig(family, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
-                elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, allowDeterministic, newSeed);
+                elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, allowDeterministic,
+                newSeed);
     }
 
     @Override
     public String toString() {
         return String.format(Locale.ROOT,
-                "%s%s, S=%d, max %d iterations, tol_rel_obj=%g, %s, seed %d", family,
+                "%s%s, S=%d, max %d iterations, tol_rel_obj=%g, %s%s, seed %d", family,
                 family == GuideFamily.LOW_RANK ? " (rank " + rank + ")" : "", numParticles, maxIterations,
-                relativeTolerance, searchesLearningRate() ? "step size searched" : "eta=" + learningRate, seed);
+                relativeTolerance, searchesLearningRate() ? "step size searched" : "eta=" + learningRate,
+                allowDeterministic ? "" : ", stochastic only", seed);
     }
 
     /**

@@ -36,7 +36,8 @@ class GaussHermiteTest {
                 scale += Math.abs(term);
             }
             // Odd moments cancel to rounding of the largest term; even ones agree relatively.
-            assertThat(sum).as("G = %d, degree %d", g, k).isCloseTo(normalMoment(k), within(1e-12 * Math.max(1, scale)));
+            assertThat(sum).as("G = %d, degree %d", g, k)
+                    .isCloseTo(normalMoment(k), within(1e-12 * Math.max(1, scale)));
         }
     }
 

@@ -27,7 +27,8 @@ class LbfgsTest {
         Lbfgs.Objective f = (x, gradient) -> {
             double value = 0;
             for (int i = 0; i < n; i++) {
-                double ax = (i + 1.0) * (i + 1.0) * x[i] + (i > 0 ? 0.5 * x[i - 1] : 0) + (i + 1 < n ? 0.5 * x[i + 1] : 0);
+                double ax = (i + 1.0) * (i + 1.0) * x[i] + (i > 0 ? 0.5 * x[i - 1] : 0)
+                        + (i + 1 < n ? 0.5 * x[i + 1] : 0);
                 gradient[i] = ax - b[i];
                 value += 0.5 * x[i] * ax - b[i] * x[i];
             }
@@ -127,7 +128,8 @@ class LbfgsTest {
 
     @Test
     void aNonFiniteStartIsRejected() {
-        assertThatThrownBy(() -> new Lbfgs(5, 10, 1e-6, 0).minimize((x, gradient) -> Double.NaN, new double[1], QUIET))
+        Lbfgs lbfgs = new Lbfgs(5, 10, 1e-6, 0);
+        assertThatThrownBy(() -> lbfgs.minimize((x, gradient) -> Double.NaN, new double[1], QUIET))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("starting point");
     }

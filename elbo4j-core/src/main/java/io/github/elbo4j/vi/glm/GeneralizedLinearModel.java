@@ -273,8 +273,8 @@ public final class GeneralizedLinearModel implements SubsampledModel {
         if (family == GlmFamily.LINEAR) {
             return Optional.empty();
         }
-        return Optional.of(new GlmGaussianExpectation(family, layout, List.copyOf(priors.values()), predictorValues,
-                responses, logFactorials));
+        return Optional.of(new GlmGaussianExpectation(family, layout, List.copyOf(priors.values()),
+                predictorValues, responses, logFactorials));
     }
 
     @Override
