@@ -27,9 +27,9 @@ import java.util.List;
 final class ExactElboFit {
 
     /** Largest gradient component in φ at which the fit has converged. */
-    static final double GRADIENT_TOLERANCE = 1e-6;
+    private static final double GRADIENT_TOLERANCE = 1e-6;
     /** Relative ELBO improvement of one iteration below which the fit has converged. */
-    static final double RELATIVE_TOLERANCE = 1e-12;
+    private static final double RELATIVE_TOLERANCE = 1e-12;
     private static final int MEMORY = 10;
 
     /**

@@ -35,7 +35,7 @@ import java.util.List;
  */
 final class GlmGaussianExpectation implements GaussianExpectation {
 
-    static final int NODES = 16;
+    private static final int NODES = 16;
 
     private final GlmFamily family;
     private final GlmLayout layout;
