@@ -38,7 +38,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Fit a Bayesian linear, logistic or Poisson regression to a CSV file by Gaussian variational",
             "inference (ADVI) and print posterior summaries, the ELBO, the importance-sampling estimate of",
-            "log p(data) and the Pareto k-hat diagnostic of the fit."
+            "log p(data) and the Pareto k-hat diagnostic of the fit. Logistic and Poisson regressions with a",
+            "mean-field or full-rank guide and all records are fitted deterministically (exact ELBO by",
+            "quadrature, L-BFGS), where --particles, --lr and --tol-rel-obj do not apply."
         })
 final class ViCommand implements Callable<Integer> {
 
@@ -230,6 +232,7 @@ final class ViCommand implements Callable<Integer> {
         json.put("seed", fit.config().seed());
         Output.putNumber(json, "seconds", fit.provenance().seconds());
         json.put("engine", fit.provenance().engine());
+        json.put("method", fit.provenance().method());
         if (drawsFile != null) {
             json.put("draws", drawsFile.toString());
         }
@@ -255,9 +258,12 @@ final class ViCommand implements Callable<Integer> {
                 fit.logEvidence().effectiveSampleSize()));
         out.append(String.format(Locale.ROOT, "Pareto k-hat  %.2f: %s%n", fit.khat(), fit.khatReading().explanation()));
         VariationalPosterior.Provenance p = fit.provenance();
-        out.append(String.format(Locale.ROOT, "%d iterations, step size %s, %s, %.1f s, seed %d",
-                p.iterations(), p.learningRate() + (p.learningRateSearched() ? " (searched)" : ""),
-                p.converged() ? "converged" : "stopped at the iteration cap", p.seconds(), fit.config().seed()));
+        // A deterministic fit has no step size (its learning rate is NaN).
+        String stepSize = Double.isNaN(p.learningRate()) ? ""
+                : ", step size " + p.learningRate() + (p.learningRateSearched() ? " (searched)" : "");
+        out.append(String.format(Locale.ROOT, "%s: %d iterations%s, %s, %.1f s, seed %d", p.method(),
+                p.iterations(), stepSize, p.converged() ? "converged" : "stopped at the iteration cap", p.seconds(),
+                fit.config().seed()));
         if (drawsFile != null) {
             out.append(System.lineSeparator()).append("Draws written to ").append(drawsFile);
         }

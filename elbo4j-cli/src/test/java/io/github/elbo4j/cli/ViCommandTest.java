@@ -64,6 +64,7 @@ class ViCommandTest {
             assertThat(node.path("q95").asDouble()).isGreaterThan(node.path("q50").asDouble());
         }
         assertThat(json.path("elbo").asDouble()).isEqualTo(library.elbo());
+        assertThat(json.path("method").asText()).isEqualTo("stochastic (Adam, 20 particles)");
         assertThat(json.path("log_evidence").asDouble()).isGreaterThanOrEqualTo(json.path("elbo").asDouble());
         assertThat(json.path("parameters").path("x1").path("mean").asDouble()).isCloseTo(1.5, within(0.1));
         assertThat(json.path("parameters").path("sigma").path("mean").asDouble()).isCloseTo(0.3, within(0.05));
@@ -81,6 +82,8 @@ class ViCommandTest {
                 "--family", "full-rank", "--prior", "beta=normal(0,1)");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("poisson regression on").contains("intercept").contains("dose")
-                .contains("normal(0, 1)").contains("log p(data)").contains("Pareto k-hat").contains("full-rank");
+                .contains("normal(0, 1)").contains("log p(data)").contains("Pareto k-hat").contains("full-rank")
+                .contains("deterministic (closed-form likelihood, Gauss-Hermite 16 nodes for the priors, L-BFGS): ")
+                .doesNotContain("step size");
     }
 }

@@ -11,8 +11,10 @@ import java.util.SplittableRandom;
  *   z_i = μ_i + Σ_{j&lt;i} M_ij ε_j + exp(M_ii) ε_i,   H = Σ_i M_ii + (D/2)(1 + log 2π)
  *   ∂z_i/∂M_ij = ε_j (j &lt; i),   ∂z_i/∂M_ii = L_ii ε_i,   ∂H/∂M_ii = 1
  * </pre>
+ *
+ * <p>As a {@link CholeskyGuide}: ∂L_ij/∂M_ij = 1 below the diagonal and L_ii on it.
  */
-final class FullRankGuide implements GaussianGuide {
+final class FullRankGuide implements CholeskyGuide {
 
     private final int dimension;
 
@@ -104,6 +106,27 @@ final class FullRankGuide implements GaussianGuide {
     public void addEntropyGradient(double[] phi, double[] phiGradient) {
         for (int i = 0; i < dimension; i++) {
             phiGradient[index(i, i)] += 1.0;
+        }
+    }
+
+    @Override
+    public void scaleTril(double[] phi, double[] scaleTril) {
+        Arrays.fill(scaleTril, 0.0);
+        for (int i = 0; i < dimension; i++) {
+            for (int j = 0; j < i; j++) {
+                scaleTril[i * dimension + j] = phi[index(i, j)];
+            }
+            scaleTril[i * dimension + i] = Math.exp(phi[index(i, i)]);
+        }
+    }
+
+    @Override
+    public void addScaleTrilPullback(double[] phi, double[] scaleTrilGradient, double[] phiGradient) {
+        for (int i = 0; i < dimension; i++) {
+            for (int j = 0; j < i; j++) {
+                phiGradient[index(i, j)] += scaleTrilGradient[i * dimension + j];
+            }
+            phiGradient[index(i, i)] += scaleTrilGradient[i * dimension + i] * Math.exp(phi[index(i, i)]);
         }
     }
 

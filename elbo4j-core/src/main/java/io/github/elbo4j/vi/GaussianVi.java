@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -43,6 +44,13 @@ import java.util.SplittableRandom;
  * for all S particles. A model with a closed-form gradient (a {@link
  * io.github.elbo4j.vi.glm.GeneralizedLinearModel}) thus fits without a tensor engine, and a DJL
  * model costs one batched forward and backward pass per step.
+ *
+ * <p><b>Deterministic path.</b> When the model offers a {@link GaussianExpectation} (a logistic or
+ * Poisson {@link io.github.elbo4j.vi.glm.GeneralizedLinearModel}), the family is mean-field or
+ * full-rank, all records are used and {@link ViConfig#allowDeterministic()} holds, the ELBO is a
+ * computed function rather than an estimate and L-BFGS maximises it ({@link ExactElboFit}): no
+ * particles, step sizes or convergence window. The result is the same kind of q, with the same
+ * draws and diagnostics; {@link VariationalPosterior.Provenance#method()} says which path ran.
  *
  * <p><b>Faults.</b> A step whose ELBO or gradient is not finite is skipped and counted; 50 in a row
  * end the fit with a {@link NonFiniteElboException} naming the blocks whose values or gradients were
@@ -115,6 +123,10 @@ public final class GaussianVi {
         SplittableRandom monitorRandom = root.split();
         SplittableRandom drawRandom = root.split();
         double[] initial = guide.initialParameters(config.initialScale(), initRandom);
+        Optional<GaussianExpectation> expectation = exactExpectation();
+        if (expectation.isPresent()) {
+            return runExact((CholeskyGuide) guide, expectation.get(), initial, drawRandom, start);
+        }
         double[][] monitorNoise = gaussianMatrix(config.elboDraws(), space.dimension(), monitorRandom);
 
         double eta = config.learningRate();
@@ -178,7 +190,34 @@ public final class GaussianVi {
         double[] averaged = stageIterations > 0 ? scaled(stageSum, 1.0 / stageIterations) : phi;
         return summarise(averaged, trace, drawRandom, new VariationalPosterior.Provenance(eta,
                 config.searchesLearningRate(), iterations, adaptationIterations, converged, skipped,
-                (System.nanoTime() - start) / 1e9, density.engine()));
+                (System.nanoTime() - start) / 1e9, density.engine(),
+                "stochastic (Adam, " + config.numParticles() + " particles)"));
+    }
+
+    /**
+     * The model's exact expectation, when the deterministic path applies: allowed by the config, a
+     * guide with a Cholesky factor (low-rank stays stochastic), and all records per step (a
+     * minibatch size asks for stochastic steps, which cost less than exact ones for very large n).
+     */
+    private Optional<GaussianExpectation> exactExpectation() {
+        if (!config.allowDeterministic() || !(guide instanceof CholeskyGuide) || subsamples()) {
+            return Optional.empty();
+        }
+        return model.gaussianExpectation();
+    }
+
+    /** The deterministic path: L-BFGS on the exact ELBO ({@link ExactElboFit}). */
+    private VariationalPosterior runExact(CholeskyGuide cholesky, GaussianExpectation expectation, double[] initial,
+            SplittableRandom drawRandom, long start) {
+        ExactElboFit exact = new ExactElboFit(cholesky, expectation);
+        if (!Double.isFinite(exact.elbo(initial, null))) {
+            throw nonFinite("the exact ELBO is not finite at the initial q", initial,
+                    "check the log density near the initial values (every unconstrained coordinate 0)");
+        }
+        ExactElboFit.Result result = exact.maximise(initial, config.maxIterations(), listener);
+        return summarise(result.phi(), result.trace(), drawRandom, new VariationalPosterior.Provenance(Double.NaN,
+                false, result.iterations(), 0, result.converged(), 0, (System.nanoTime() - start) / 1e9,
+                density.engine(), "deterministic (" + expectation.method() + ", L-BFGS)"));
     }
 
     /** Stan's adapt_eta with Adam: see the class documentation. */
@@ -257,15 +296,21 @@ public final class GaussianVi {
 
     /** The records of one step's minibatch (uniform, with replacement), or null for all records. */
     private int[] minibatch(SplittableRandom random) {
-        if (!(model instanceof SubsampledModel subsampled) || config.batchSize() <= 0
-                || config.batchSize() >= subsampled.dataSize()) {
+        if (!subsamples()) {
             return null;
         }
+        int records = ((SubsampledModel) model).dataSize();
         int[] rows = new int[config.batchSize()];
         for (int i = 0; i < rows.length; i++) {
-            rows[i] = random.nextInt(subsampled.dataSize());
+            rows[i] = random.nextInt(records);
         }
         return rows;
+    }
+
+    /** Whether each step sees a minibatch of records rather than all of them. */
+    private boolean subsamples() {
+        return model instanceof SubsampledModel subsampled && config.batchSize() > 0
+                && config.batchSize() < subsampled.dataSize();
     }
 
     /** ELBO of q_φ with fixed noise: mean f(z) over the draws, plus H(q). */

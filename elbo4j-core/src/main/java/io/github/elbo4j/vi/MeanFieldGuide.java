@@ -9,8 +9,10 @@ import java.util.SplittableRandom;
  * <pre>
  *   ∂z_i/∂μ_i = 1,   ∂z_i/∂ω_i = σ_i ε_i,   ∂H/∂ω_i = 1
  * </pre>
+ *
+ * <p>As a {@link CholeskyGuide}, L = diag σ and ∂L_ii/∂ω_i = σ_i.
  */
-final class MeanFieldGuide implements GaussianGuide {
+final class MeanFieldGuide implements CholeskyGuide {
 
     private final int dimension;
 
@@ -85,6 +87,21 @@ final class MeanFieldGuide implements GaussianGuide {
     public void addEntropyGradient(double[] phi, double[] phiGradient) {
         for (int i = 0; i < dimension; i++) {
             phiGradient[dimension + i] += 1.0;
+        }
+    }
+
+    @Override
+    public void scaleTril(double[] phi, double[] scaleTril) {
+        Arrays.fill(scaleTril, 0.0);
+        for (int i = 0; i < dimension; i++) {
+            scaleTril[i * dimension + i] = Math.exp(phi[dimension + i]);
+        }
+    }
+
+    @Override
+    public void addScaleTrilPullback(double[] phi, double[] scaleTrilGradient, double[] phiGradient) {
+        for (int i = 0; i < dimension; i++) {
+            phiGradient[dimension + i] += scaleTrilGradient[i * dimension + i] * Math.exp(phi[dimension + i]);
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.elbo4j.vi;
 import ai.djl.ndarray.NDArray;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A probabilistic model as Gaussian variational inference sees it: named parameter blocks with
@@ -48,6 +49,17 @@ public interface Model {
      */
     default UnconstrainedDensity unconstrainedDensity() {
         return new DjlDensity(this);
+    }
+
+    /**
+     * The expected log density under a Gaussian guide, computed without sampling, if this model can
+     * offer it; {@link GaussianVi} then maximises the exact ELBO with L-BFGS (see {@link
+     * GaussianExpectation}). Empty by default: the fit estimates the ELBO stochastically.
+     *
+     * @return the expectation of {@link #unconstrainedDensity()}'s f, or empty
+     */
+    default Optional<GaussianExpectation> gaussianExpectation() {
+        return Optional.empty();
     }
 
     /** Starts a model written as a lambda. */

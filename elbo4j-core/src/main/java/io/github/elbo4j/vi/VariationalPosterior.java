@@ -37,17 +37,20 @@ public final class VariationalPosterior {
     /**
      * How the fit ran.
      *
-     * @param learningRate the step size η the main phase started with
+     * @param learningRate the step size η the main phase started with; NaN for a deterministic fit
      * @param learningRateSearched whether η came from the step-size search
-     * @param iterations iterations of the main phase
+     * @param iterations iterations of the main phase (Adam steps, or L-BFGS iterations)
      * @param adaptationIterations iterations spent by the step-size search
      * @param converged whether the convergence test ended the fit (otherwise the iteration cap did)
      * @param skippedSteps steps skipped because the ELBO or its gradient was not finite
      * @param seconds wall time of the step-size search and the optimization (not the final draws)
      * @param engine the tensor engine and its version, e.g. {@code PyTorch 2.7.1}
+     * @param method how the ELBO was maximised, e.g. {@code stochastic (Adam, 5 particles)} or {@code
+     *     deterministic (Gauss-Hermite, 16 nodes, L-BFGS)}
      */
     public record Provenance(double learningRate, boolean learningRateSearched, int iterations,
-            int adaptationIterations, boolean converged, int skippedSteps, double seconds, String engine) {}
+            int adaptationIterations, boolean converged, int skippedSteps, double seconds, String engine,
+            String method) {}
 
     VariationalPosterior(ViConfig config, List<ParameterBlock> blocks, FittedGaussian gaussian,
             Map<String, double[][]> draws, Map<String, double[][]> resampled, double elbo,

@@ -21,6 +21,9 @@ import java.util.Locale;
  *     output_samples})
  * @param batchSize records per step for a {@link SubsampledModel}; 0 for all records
  * @param initialScale the initial marginal standard deviation of q
+ * @param allowDeterministic whether a mean-field or full-rank fit of all records takes the
+ *     deterministic path (exact ELBO, L-BFGS) when the model offers a {@link GaussianExpectation};
+ *     false always fits by stochastic gradients
  * @param seed the seed of every random choice
  */
 public record ViConfig(
@@ -36,6 +39,7 @@ public record ViConfig(
         int numDraws,
         int batchSize,
         double initialScale,
+        boolean allowDeterministic,
         long seed) {
 
     /** Validates every setting with a message that says what to use instead. */
@@ -87,21 +91,24 @@ public record ViConfig(
     /** A copy with another seed. */
     public ViConfig withSeed(long newSeed) {
         return new ViConfig(family, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
-                elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, newSeed);
+                elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, allowDeterministic,
+                newSeed);
     }
 
     @Override
     public String toString() {
         return String.format(Locale.ROOT,
-                "%s%s, S=%d, max %d iterations, tol_rel_obj=%g, %s, seed %d", family,
+                "%s%s, S=%d, max %d iterations, tol_rel_obj=%g, %s%s, seed %d", family,
                 family == GuideFamily.LOW_RANK ? " (rank " + rank + ")" : "", numParticles, maxIterations,
-                relativeTolerance, searchesLearningRate() ? "step size searched" : "eta=" + learningRate, seed);
+                relativeTolerance, searchesLearningRate() ? "step size searched" : "eta=" + learningRate,
+                allowDeterministic ? "" : ", stochastic only", seed);
     }
 
     /**
      * Builds a {@link ViConfig}. Defaults: mean-field, rank 2, S = 20 particles, 20,000 iterations,
      * tol_rel_obj 0.001, ELBO every 100 iterations from 200 draws, step size searched over 50
-     * iterations per candidate, 1,000 output draws, all records per step, initial scale 0.1, seed 0.
+     * iterations per candidate, 1,000 output draws, all records per step, initial scale 0.1,
+     * deterministic path allowed, seed 0.
      */
     public static final class Builder {
         private GuideFamily family = GuideFamily.MEAN_FIELD;
@@ -116,6 +123,7 @@ public record ViConfig(
         private int numDraws = 1000;
         private int batchSize = 0;
         private double initialScale = 0.1;
+        private boolean allowDeterministic = true;
         private long seed = 0;
 
         private Builder() {}
@@ -180,6 +188,11 @@ public record ViConfig(
             return this;
         }
 
+        public Builder allowDeterministic(boolean value) {
+            allowDeterministic = value;
+            return this;
+        }
+
         public Builder seed(long value) {
             seed = value;
             return this;
@@ -188,7 +201,8 @@ public record ViConfig(
         /** Validates and builds. */
         public ViConfig build() {
             return new ViConfig(family, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
-                    elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, seed);
+                    elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, allowDeterministic,
+                    seed);
         }
     }
 }

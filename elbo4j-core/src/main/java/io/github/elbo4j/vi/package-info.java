@@ -8,7 +8,10 @@
  * <p>The fitting loop, the guides (with analytic reparameterization and entropy gradients) and Adam
  * work in plain Java doubles; a model is reached through its {@link
  * io.github.elbo4j.vi.UnconstrainedDensity}: one batched DJL forward and backward pass per step for
- * a model written with DJL operations, or a closed-form gradient with no tensor engine at all.
+ * a model written with DJL operations, or a closed-form gradient with no tensor engine at all. A
+ * model that can compute its expected log density under a Gaussian ({@link
+ * io.github.elbo4j.vi.GaussianExpectation}, as logistic and Poisson regressions do by quadrature)
+ * is fitted deterministically instead: L-BFGS on the exact ELBO.
  *
  * <p>Start with {@link io.github.elbo4j.vi.Model#builder()} and {@link
  * io.github.elbo4j.vi.GaussianVi#fit(io.github.elbo4j.vi.Model, io.github.elbo4j.vi.ViConfig)}.
@@ -16,6 +19,7 @@
  * <p>References: Kucukelbir, Tran, Ranganath, Gelman and Blei, "Automatic Differentiation
  * Variational Inference", JMLR 18 (2017); Vehtari, Simpson, Gelman, Yao and Gabry, "Pareto
  * Smoothed Importance Sampling", JMLR 25 (2024); Yao, Vehtari, Simpson and Gelman, "Yes, but did it
- * work?: Evaluating variational inference", ICML 2018.
+ * work?: Evaluating variational inference", ICML 2018; Challis and Barber, "Gaussian
+ * Kullback-Leibler approximate inference", JMLR 14 (2013).
  */
 package io.github.elbo4j.vi;

@@ -56,7 +56,10 @@ class LogisticRegressionTest {
             assertThat(Math.abs(vi.mean() - mean)).as(names.get(j)).isLessThan(0.1 * sd);
             assertThat(vi.sd()).as(names.get(j)).isBetween(0.85 * sd, 1.15 * sd);
         }
-        assertThat(fit.khat()).isLessThan(0.5);
+        // k̂ of 1,000 draws scatters around 0.45 for this posterior: over seeds 1–8 it read 0.30–0.59
+        // for the deterministic fit and 0.31–0.48 for the stochastic one (2026-11-21). Below 0.7 the
+        // importance weights are usable.
+        assertThat(fit.khat()).isLessThan(0.7);
     }
 
     /** Log posterior of (α, β) with the same normal(0, 5) priors. */

@@ -255,7 +255,12 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
         return this;
     }
 
-    /** The fitting settings these params describe (the same object a single-machine fit takes). */
+    /**
+     * The fitting settings these params describe (the same object a single-machine fit takes). The
+     * distributed likelihood offers no exact Gaussian expectation, so the fit is stochastic; the
+     * settings say so ({@code allowDeterministic(false)}), so that a single-machine fit with them
+     * runs the same algorithm.
+     */
     public ViConfig viConfig() {
         double lr = (Double) getOrDefault(learningRate);
         if (lr < 0 || !Double.isFinite(lr)) {
@@ -271,6 +276,7 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
                 .numDraws((Integer) getOrDefault(numDraws))
                 .seed((Long) getOrDefault(seed))
                 .batchSize((Integer) getOrDefault(batchSize))
+                .allowDeterministic(false)
                 .build();
     }
 

@@ -8,6 +8,7 @@ import io.github.elbo4j.math.LinearAlgebra;
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vi.Constraint;
 import io.github.elbo4j.vi.DataArray;
+import io.github.elbo4j.vi.GaussianExpectation;
 import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.ParameterValues;
 import io.github.elbo4j.vi.SubsampledModel;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Bayesian linear, logistic and Poisson regression with a linear predictor {@code η = α + Σ_j β_j
@@ -258,6 +260,21 @@ public final class GeneralizedLinearModel implements SubsampledModel {
                         records, values, gradient);
             }
         });
+    }
+
+    /**
+     * For logistic and Poisson regression, the expected log joint under a Gaussian guide by
+     * quadrature and closed forms ({@link GlmGaussianExpectation}), so that {@code GaussianVi} fits
+     * them deterministically with L-BFGS. Empty for the linear model: its σ is not a linear-predictor
+     * parameter, and its stochastic fit is already cheap through the sufficient statistics.
+     */
+    @Override
+    public Optional<GaussianExpectation> gaussianExpectation() {
+        if (family == GlmFamily.LINEAR) {
+            return Optional.empty();
+        }
+        return Optional.of(new GlmGaussianExpectation(family, layout, List.copyOf(priors.values()),
+                predictorValues, responses, logFactorials));
     }
 
     @Override
