@@ -63,7 +63,7 @@ public final class HtmlReport {
                 .append(escape(config.path("engine").asText("?"))).append(").</p>\n");
         configuration(html, config);
         data(html, config.path("data"));
-        training(html, metrics);
+        training(html, metrics, config.path("training").path("patience").asInt(0));
         evaluation(html, evaluation);
         diagnostics(html, evaluation);
         plots(html, run.plotsDirectory());
@@ -116,21 +116,31 @@ public final class HtmlReport {
         html.append("</table>\n</section>\n");
     }
 
-    private static void training(StringBuilder html, MetricsTable metrics) {
+    private static void training(StringBuilder html, MetricsTable metrics, int patience) {
         open(html, "training", "Training metrics");
         if (metrics.size() == 0) {
             html.append("<p>metrics.jsonl holds no rows yet.</p>\n</section>\n");
             return;
         }
         int lastRow = metrics.size() - 1;
-        int bestRow = metrics.argMax("valid_elbo");
+        // An IWAE run is judged (and its best checkpoint chosen) on its validation IWAE bound.
+        boolean iwae = metrics.has("valid_iwae");
+        List<String> columns = iwae ? List.of("elbo", "recon", "kl", "valid_elbo", "valid_iwae")
+                : List.of("elbo", "recon", "kl", "valid_elbo");
+        int bestRow = metrics.argMax(iwae ? "valid_iwae" : "valid_elbo");
         html.append("<p>Estimator: ").append(TRAIN_ESTIMATOR)
-                .append("; the validation ELBO uses the same estimator on the whole validation split.</p>\n")
+                .append("; the validation ELBO uses the same estimator on the whole validation split")
+                .append(iwae ? ", and the validation IWAE bound the training objective's K.</p>\n" : ".</p>\n")
                 .append("<table>\n<tr><th></th><th>epoch</th><th>step</th><th>ELBO (train)</th><th>recon</th><th>KL</th>")
-                .append("<th>ELBO (validation)</th></tr>\n");
-        metricRow(html, "final", metrics.row(lastRow));
+                .append("<th>ELBO (validation)</th>").append(iwae ? "<th>IWAE bound (validation)</th>" : "")
+                .append("</tr>\n");
+        metricRow(html, "final", metrics.row(lastRow), columns);
         if (bestRow >= 0) {
-            metricRow(html, "best validation", metrics.row(bestRow));
+            metricRow(html, "best validation", metrics.row(bestRow), columns);
+        }
+        if (patience > 0 && bestRow >= 0) {
+            html.append("<p>Early stopping (patience ").append(patience).append(" epochs): the model holds the weights of epoch ")
+                    .append(metrics.row(bestRow).path("epoch").asText()).append(", the best validation epoch.</p>\n");
         }
         html.append("</table>\n<p>").append(metrics.size()).append(" epochs recorded, ")
                 .append(format(metrics.last("seconds"))).append(" s of training, ")
@@ -138,12 +148,12 @@ public final class HtmlReport {
                 .append(" samples/s in the last epoch.</p>\n</section>\n");
     }
 
-    private static void metricRow(StringBuilder html, String name, JsonNode row) {
+    private static void metricRow(StringBuilder html, String name, JsonNode row, List<String> columns) {
         html.append("<tr><td>").append(name).append("</td>");
         for (String column : List.of("epoch", "step")) {
             html.append("<td>").append(row.path(column).asText("")).append("</td>");
         }
-        for (String column : List.of("elbo", "recon", "kl", "valid_elbo")) {
+        for (String column : columns) {
             JsonNode v = row.get(column);
             html.append("<td>").append(v != null && v.isNumber() ? format(v.asDouble()) : "n/a").append("</td>");
         }

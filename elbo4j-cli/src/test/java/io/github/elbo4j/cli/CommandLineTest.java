@@ -157,6 +157,8 @@ class CommandLineTest {
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = run.loadModel(manager)) {
             assertThat(model.parameterValues()).isEqualTo(Checkpoint.read(run.bestCheckpoint()).parameters());
         }
+        assertThat(Files.readString(early.resolve("report.html")))
+                .contains("Early stopping (patience 2 epochs): the model holds the weights of epoch " + best + ",");
 
         CliRunner.Result again = CliRunner.run("train", "--resume", early.toString(), "--epochs", "40");
         assertThat(again.exitCode()).isEqualTo(2);

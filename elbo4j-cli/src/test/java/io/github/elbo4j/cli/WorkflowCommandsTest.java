@@ -97,6 +97,12 @@ class WorkflowCommandsTest {
         assertThat(training.path("iwae_k").asInt()).isEqualTo(3);
         assertThat(training.path("iwae_gradient").asText()).isEqualTo("dreg");
         assertThat(r.json().path("objective").asText()).startsWith("iwae k=3 gradient=dreg");
+        // Judged on its own validation bound: the IWAE-3 bound, recorded per epoch and in the report.
+        assertThat(r.json().path("validation").asText()).isEqualTo("IWAE-3 bound");
+        JsonNode row = JSON.readTree(Files.readAllLines(run.resolve("metrics.jsonl")).get(0));
+        assertThat(row.path("valid_iwae").asDouble()).isEqualTo(r.json().path("best_validation").asDouble())
+                .isGreaterThan(row.path("valid_elbo").asDouble());
+        assertThat(Files.readString(run.resolve("report.html"))).contains("IWAE bound (validation)");
     }
 
     @Test
