@@ -7,9 +7,11 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
+import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.testing.Samples;
 
 import org.hipparchus.distribution.discrete.BinomialDistribution;
@@ -155,6 +157,33 @@ class BernoulliTest {
             assertThatThrownBy(() -> likelihood.logProb(m.ones(new Shape(3, 5))))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("Bernoulli.logProb");
+        }
+    }
+
+    @Test
+    void particleLogProbEqualsTheElementwiseSumForEveryParticleAndExample() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(5);
+            for (Shape batch : new Shape[] {new Shape(3), new Shape(2, 3)}) {
+                NDArray logits = m.randomNormal(0, 3, new Shape(7).addAll(batch).add(6), DataType.FLOAT32);
+                NDArray x = m.randomUniform(0, 1, batch.add(6)).lt(0.4f).toType(DataType.FLOAT32, false);
+                double[] got = Samples.toDoubles(new Bernoulli(logits).logProb(x));
+                double[] l = Samples.toDoubles(logits);
+                double[] xs = Samples.toDoubles(x);
+                int examples = (int) batch.size();
+                assertThat(got).hasSize(7 * examples);
+                for (int k = 0; k < 7; k++) {
+                    for (int b = 0; b < examples; b++) {
+                        double expected = 0;
+                        for (int j = 0; j < 6; j++) {
+                            double lj = l[(k * examples + b) * 6 + j];
+                            expected += xs[b * 6 + j] * lj - SpecialFunctions.softplus(lj);
+                        }
+                        assertThat(got[k * examples + b]).as("particle %d, example %d", k, b)
+                                .isCloseTo(expected, within(1e-5));
+                    }
+                }
+            }
         }
     }
 }
