@@ -71,7 +71,8 @@ public final class GlmLikelihood {
                         // likelihoods needs), and Math.log is a fast intrinsic where log1p is not.
                         double e = Math.exp(-Math.abs(eta));
                         total += yi * eta - (Math.max(eta, 0) + Math.log(1 + e));
-                        dEta = yi - (eta >= 0 ? 1 / (1 + e) : e / (1 + e));
+                        // Values alone (a fit's 1,000 output draws and k-hat) skip the division.
+                        dEta = gradient == null ? 0 : yi - (eta >= 0 ? 1 / (1 + e) : e / (1 + e));
                     }
                     default -> {
                         double rate = Math.exp(eta);
