@@ -93,10 +93,10 @@ final class TrainCommand implements Callable<Integer> {
     Integer priorWarmup;
 
     @Option(names = "--patience", paramLabel = "N",
-            description = "Early stopping: end training once the validation ELBO (with --objective iwae, the validation"
-                    + " IWAE-K bound) has not improved for N epochs, and"
-                    + " keep the best epoch's weights as the run's model (checkpoints/latest keeps the last state"
-                    + " for --resume). Default: 0 (off: every epoch, the last weights).")
+            description = "Early stopping: end training once the validation ELBO (with --objective iwae, the"
+                    + " validation IWAE-K bound) has not improved for N epochs, and keep the best epoch's weights as"
+                    + " the run's model (checkpoints/latest keeps the last state for --resume)."
+                    + " Default: 0 (off: every epoch, the last weights).")
     Integer patience;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of initialization, shuffling and noise. Default: ${DEFAULT-VALUE}.")

@@ -6,6 +6,7 @@ import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.optim.Adam;
 import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -22,9 +23,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * validation improved). Validation is judged on the plain ELBO, or for an IWAE objective on its own
  * IWAE-K bound (also written as {@code valid_iwae}), which IWAE training improves while it loosens
  * the ELBO. With {@link TrainingConfig#patience()} the run ends once that score has not improved for
- * that many epochs, and the model is left with its best epoch's weights, the
- * usual remedy for a model that overfits a static training set. Shuffling and noise are pure functions of (seed, epoch, step), so a run
- * resumed from any checkpoint continues exactly as the uninterrupted run would have.
+ * that many epochs, and the model is left with its best epoch's weights, the usual remedy for a
+ * model that overfits a static training set. Shuffling and noise are pure functions of (seed,
+ * epoch, step), so a run resumed from any checkpoint continues exactly as the uninterrupted run
+ * would have.
  *
  * <p>Faults: a step whose ELBO or gradient is not finite is skipped and counted; after
  * {@link #MAX_CONSECUTIVE_BAD_STEPS} in a row, or an epoch without a finite step or with a
@@ -89,7 +91,7 @@ public final class Trainer {
         }
         requireCompatible(model.config(), config);
         if (config.stopsEarly() && valid == null) {
-            throw new IllegalArgumentException("--patience stops on the validation ELBO, but the data has no validation split");
+            throw new IllegalArgumentException("--patience stops on the validation score, but the data has no validation split");
         }
         if (resume == null && model.config().prior() == Prior.VAMP) {
             // A fresh run's pseudo-inputs start at training records, where the data posteriors are.
@@ -158,8 +160,8 @@ public final class Trainer {
                 long validationStart = System.nanoTime();
                 double validElbo = valid == null ? Double.NaN : validator.elbo(valid, config.seed()).elbo();
                 double validIwae = valid == null || objective.kind() != TrainingObjective.Kind.IWAE ? Double.NaN
-                        : mean(validator.importanceWeightedLogLikelihood(valid, objective.iwaeK(), config.seed(),
-                                ProgressListener.NONE));
+                        : Arrays.stream(validator.importanceWeightedLogLikelihood(valid, objective.iwaeK(),
+                                config.seed(), ProgressListener.NONE)).average().orElseThrow();
                 // An epoch with no finite step, or whose model no longer gives a finite validation
                 // ELBO, has diverged however few steps in a row were skipped.
                 if (state.epochExamples == 0 || (valid != null && !Double.isFinite(validElbo))
@@ -180,8 +182,8 @@ public final class Trainer {
                     state.bestEpoch = epoch;
                 }
                 EpochMetrics metrics = new EpochMetrics(epoch, state.step, lastElbo, state.epochRecon / examples,
-                        state.epochKl / examples, klWeightBefore(state.step), state.learningRate, lastValid, validIwae, state.elapsedSeconds,
-                        train.rows() / state.epochSeconds, ResidentMemory.megabytes());
+                        state.epochKl / examples, klWeightBefore(state.step), state.learningRate, lastValid, validIwae,
+                        state.elapsedSeconds, train.rows() / state.epochSeconds, ResidentMemory.megabytes());
                 state.completeEpoch();
                 lastGood = snapshot(state, model, adam);
                 if (run != null) {
@@ -271,14 +273,6 @@ public final class Trainer {
         return new Checkpoint(state.position(), model.parameterValues(),
                 adam.firstMoment().toFloatArray(), adam.secondMoment().toFloatArray(), adam.step(),
                 config.objective().describe(), klWeightBefore(state.step));
-    }
-
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double v : values) {
-            sum += v;
-        }
-        return sum / values.length;
     }
 
     /** The KL weight of the last step taken before {@code step} (of the first step when none was). */
