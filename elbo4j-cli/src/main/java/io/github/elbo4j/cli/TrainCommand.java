@@ -12,6 +12,7 @@ import io.github.elbo4j.report.CurveRefresh;
 import io.github.elbo4j.report.RunArtifacts;
 import io.github.elbo4j.vae.Checkpoint;
 import io.github.elbo4j.vae.DataCompatibility;
+import io.github.elbo4j.vae.LearningRateSchedule;
 import io.github.elbo4j.vae.Prior;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.TabularLayout;
@@ -85,6 +86,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
     double learningRate;
 
+    @Option(names = "--lr-schedule", paramLabel = "SPEC",
+            description = "Learning rate over the run: constant, or plateau:N[:F], which multiplies it by F (default "
+                    + LearningRateSchedule.DEFAULT_FACTOR + ") once the validation score (as for --patience) has not"
+                    + " improved for N epochs since the best epoch or the last reduction. Default: constant.")
+    String learningRateSchedule;
+
     @Option(names = "--prior-warmup", paramLabel = "N",
             description = "With --prior vamp: the first N epochs take the training KL against N(0, I), then the"
                     + " VampPrior's (the reported ELBO is always the VampPrior's). Without it the standard MLP's"
@@ -125,7 +132,8 @@ final class TrainCommand implements Callable<Integer> {
         TrainingConfig training = new TrainingConfig(
                 epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, objective.toObjective(),
                 priorWarmup == null ? TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS : priorWarmup,
-                patience == null ? 0 : patience);
+                patience == null ? 0 : patience,
+                learningRateSchedule == null ? LearningRateSchedule.CONSTANT : LearningRateSchedule.parse(learningRateSchedule));
         DatasetSplits splits;
         VaeConfig config;
         if (model.likelihood().tabular()) {
@@ -160,7 +168,9 @@ final class TrainCommand implements Callable<Integer> {
                 ObjectiveOptions.fromConfig(savedTraining, run.configFile()),
                 // Runs written before the option existed trained without a prior warm-up.
                 priorWarmup != null ? priorWarmup : savedTraining.path("prior_warmup_epochs").asInt(0),
-                patience != null ? patience : savedTraining.path("patience").asInt(0));
+                patience != null ? patience : savedTraining.path("patience").asInt(0),
+                LearningRateSchedule.parse(learningRateSchedule != null ? learningRateSchedule
+                        : savedTraining.path("lr_schedule").asText("constant")));
         JsonNode savedData = saved.path("data");
         String dataDirText = savedData.path("data_dir").asText("");
         String savedSpec = savedData.path("spec").asText();
@@ -190,6 +200,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         ((ObjectNode) saved.path("training")).put("epochs", training.epochs());
         ((ObjectNode) saved.path("training")).put("patience", training.patience());
+        ((ObjectNode) saved.path("training")).put("lr_schedule", training.learningRateSchedule().toString());
         run.writeConfig(saved);
         run.truncateMetricsAfter(completed);
         try (NDManager manager = NDManager.newBaseManager();
@@ -214,7 +225,7 @@ final class TrainCommand implements Callable<Integer> {
             DatasetSplits splits, Checkpoint checkpoint) {
         TrainingResult result;
         CountDownLatch finished = new CountDownLatch(1);
-        try (TrainingProgress progress = new TrainingProgress()) {
+        try (TrainingProgress progress = new TrainingProgress(spec.commandLine().getErr())) {
             Trainer trainer = new Trainer(training,
                     new CurveRefresh(progress, run, CURVE_REFRESH_EPOCHS, System.err), workers);
             // SIGINT/SIGTERM: stop at the next step boundary with a checkpoint, then let the JVM exit.
@@ -315,6 +326,7 @@ final class TrainCommand implements Callable<Integer> {
         ObjectiveOptions.describe(t, training.objective());
         t.put("prior_warmup_epochs", training.priorWarmupEpochs());
         t.put("patience", training.patience());
+        t.put("lr_schedule", training.learningRateSchedule().toString());
         t.put("optimizer", "adam(beta1=0.9, beta2=0.999, eps=1e-8)");
         ObjectNode d = root.putObject("data");
         Path asPath = Path.of(data);

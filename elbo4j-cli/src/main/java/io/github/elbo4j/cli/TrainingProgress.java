@@ -2,14 +2,18 @@ package io.github.elbo4j.cli;
 
 import io.github.elbo4j.vae.EpochMetrics;
 import io.github.elbo4j.vae.TrainingListener;
+import java.io.PrintWriter;
 
 /** Draws training progress: steps, throughput, ETA, the batch ELBO, and each epoch's summary. */
 final class TrainingProgress extends Progress implements TrainingListener {
 
+    private final PrintWriter notices;
     private long totalSteps;
 
-    TrainingProgress() {
+    /** Rollbacks and learning-rate reductions are announced on {@code notices} (standard error). */
+    TrainingProgress(PrintWriter notices) {
         super("train", "steps");
+        this.notices = notices;
     }
 
     @Override
@@ -26,8 +30,14 @@ final class TrainingProgress extends Progress implements TrainingListener {
 
     @Override
     public void onRollback(long failedAtStep, long resumedAtStep, double learningRate) {
-        System.err.printf("elbo4j: non-finite steps at step %d; rolled back to step %d with learning rate %.3g%n",
+        notices.printf("elbo4j: non-finite steps at step %d; rolled back to step %d with learning rate %.3g%n",
                 failedAtStep, resumedAtStep, learningRate);
+    }
+
+    @Override
+    public void onLearningRateReduced(int epoch, double learningRate) {
+        notices.printf("elbo4j: no validation improvement by epoch %d; learning rate lowered to %.3g%n", epoch,
+                learningRate);
     }
 
     @Override

@@ -56,4 +56,9 @@ public final class CurveRefresh implements TrainingListener {
     public void onRollback(long failedAtStep, long resumedAtStep, double learningRate) {
         delegate.onRollback(failedAtStep, resumedAtStep, learningRate);
     }
+
+    @Override
+    public void onLearningRateReduced(int epoch, double learningRate) {
+        delegate.onLearningRateReduced(epoch, learningRate);
+    }
 }

@@ -138,14 +138,34 @@ public final class HtmlReport {
         if (bestRow >= 0) {
             metricRow(html, "best validation", metrics.row(bestRow), columns);
         }
+        html.append("</table>\n");
         if (patience > 0 && bestRow >= 0) {
             html.append("<p>Early stopping (patience ").append(patience).append(" epochs): the model holds the weights of epoch ")
                     .append(metrics.row(bestRow).path("epoch").asText()).append(", the best validation epoch.</p>\n");
         }
-        html.append("</table>\n<p>").append(metrics.size()).append(" epochs recorded, ")
+        learningRates(html, metrics);
+        html.append("<p>").append(metrics.size()).append(" epochs recorded, ")
                 .append(format(metrics.last("seconds"))).append(" s of training, ")
                 .append(String.format(Locale.ROOT, "%.0f", metrics.last("samples_per_s")))
                 .append(" samples/s in the last epoch.</p>\n</section>\n");
+    }
+
+    /** The learning rate of each stretch of epochs, when it changed (a plateau schedule or a rollback). */
+    private static void learningRates(StringBuilder html, MetricsTable metrics) {
+        StringBuilder stretches = new StringBuilder();
+        double rate = metrics.row(0).path("lr").asDouble();
+        for (int i = 1; i < metrics.size(); i++) {
+            double next = metrics.row(i).path("lr").asDouble();
+            if (next != rate) {
+                stretches.append(String.format(Locale.ROOT, "%.3g", rate)).append(" to epoch ").append(metrics.row(i - 1).path("epoch").asText())
+                        .append(", then ");
+                rate = next;
+            }
+        }
+        if (stretches.length() > 0) {
+            html.append("<p>Learning rate: ").append(stretches).append(String.format(Locale.ROOT, "%.3g", rate))
+                    .append(".</p>\n");
+        }
     }
 
     private static void metricRow(StringBuilder html, String name, JsonNode row, List<String> columns) {

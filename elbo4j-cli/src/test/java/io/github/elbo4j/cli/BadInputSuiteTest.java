@@ -785,6 +785,10 @@ class BadInputSuiteTest {
                         "--pseudo-inputs", "4", "--prior-warmup", "-1").names("--prior-warmup must be", "got -1")),
                 new Case("train: --patience -1", dir -> train(goodData, dir, "--patience", "-1")
                         .names("--patience must be", "got -1")),
+                new Case("train: --lr-schedule step:3", dir -> train(goodData, dir, "--lr-schedule", "step:3")
+                        .names("--lr-schedule must be constant, plateau:N or plateau:N:F", "got 'step:3'")),
+                new Case("train: --lr-schedule plateau:5 --patience 5", dir -> train(goodData, dir, "--lr-schedule",
+                        "plateau:5", "--patience", "5").names("--patience 5 would stop training", "larger than 5")),
                 new Case("train: --prior vamp with --free-bits", dir -> train(goodData, dir, "--prior", "vamp",
                         "--pseudo-inputs", "4", "--free-bits", "0.5").names("--free-bits", "needs --prior normal")),
                 new Case("train: --condition COLUMN on data that is not read as a table", dir -> train(goodData, dir,

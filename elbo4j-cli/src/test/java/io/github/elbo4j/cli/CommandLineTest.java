@@ -136,14 +136,7 @@ class CommandLineTest {
 
     @Test
     void patienceStopsEarlyKeepsTheBestEpochAsTheModelAndRefusesAPlainResume() throws IOException {
-        // Validation images are inverted shapes: the model learns dark backgrounds, so their ELBO peaks early.
-        Path folder = TestData.shapesFolder(dir.resolve("inverted-valid"));
-        Dataset valid = Shapes.generate(100, 2);
-        float[] inverted = valid.values().clone();
-        for (int i = 0; i < inverted.length; i++) {
-            inverted[i] = 1 - inverted[i];
-        }
-        Files.write(folder.resolve("valid-images-idx3-ubyte.gz"), TestData.idx(new Dataset("inverted", inverted, 100, 28, 28)));
+        Path folder = invertedValidationFolder();
         Path early = dir.resolve("early");
         CliRunner.Result r = CliRunner.run("train", "--data", folder.toString(), "--out", early.toString(), "--epochs", "30",
                 "--hidden", "32", "--latent", "4", "--batch-size", "50", "--lr", "3e-3", "--patience", "2", "--json");
@@ -163,6 +156,40 @@ class CommandLineTest {
         CliRunner.Result again = CliRunner.run("train", "--resume", early.toString(), "--epochs", "40");
         assertThat(again.exitCode()).isEqualTo(2);
         assertThat(again.err()).contains("stopped early after epoch " + (best + 2), "--patience");
+    }
+
+    /** Shapes whose validation images are inverted: the model learns dark backgrounds, so their ELBO peaks early. */
+    private Path invertedValidationFolder() throws IOException {
+        Path folder = TestData.shapesFolder(dir.resolve("inverted-valid"));
+        Dataset valid = Shapes.generate(100, 2);
+        float[] inverted = valid.values().clone();
+        for (int i = 0; i < inverted.length; i++) {
+            inverted[i] = 1 - inverted[i];
+        }
+        Files.write(folder.resolve("valid-images-idx3-ubyte.gz"), TestData.idx(new Dataset("inverted", inverted, 100, 28, 28)));
+        return folder;
+    }
+
+    @Test
+    void aPlateauScheduleLowersTheRateSaysSoInTheReportAndKeepsItOnResume() throws IOException {
+        Path folder = invertedValidationFolder();
+        Path out = dir.resolve("plateau");
+        CliRunner.Result r = CliRunner.run("train", "--data", folder.toString(), "--out", out.toString(), "--epochs", "6",
+                "--hidden", "32", "--latent", "4", "--batch-size", "50", "--lr", "3e-3", "--lr-schedule", "plateau:1:0.5");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        RunDirectory run = RunDirectory.open(out);
+        assertThat(run.readConfig().path("training").path("lr_schedule").asText()).isEqualTo("plateau:1:0.5");
+        List<Double> rates = run.readMetrics().stream().map(row -> row.path("lr").asDouble()).toList();
+        int firstLower = rates.indexOf(1.5e-3);
+        assertThat(firstLower).as("the rate halves after an epoch without improvement: %s", rates).isPositive();
+        assertThat(r.err()).contains("no validation improvement by epoch " + firstLower + "; learning rate lowered to 0.00150");
+        assertThat(Files.readString(out.resolve("report.html")))
+                .contains("<p>Learning rate: 0.00300 to epoch " + firstLower + ", then 0.00150");
+
+        CliRunner.Result resumed = CliRunner.run("train", "--resume", out.toString(), "--epochs", "8");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(run.readConfig().path("training").path("lr_schedule").asText()).isEqualTo("plateau:1:0.5");
+        assertThat(run.readMetrics()).hasSize(8);
     }
 
     @Test

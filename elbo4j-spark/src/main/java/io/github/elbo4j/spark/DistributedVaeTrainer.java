@@ -194,7 +194,7 @@ final class DistributedVaeTrainer {
                     || (settings.checkpointInterval() > 0 && round % settings.checkpointInterval() == 0);
             if (run != null && checkpointNow) {
                 TrainingPosition here = new TrainingPosition(epoch, batchesIntoEpoch, step, settings.learningRate(),
-                        Double.NEGATIVE_INFINITY, 0, elapsed, epochElbo, epochRecon, epochKl, epochExamples, epochSeconds,
+                        Double.NEGATIVE_INFINITY, 0, 0, elapsed, epochElbo, epochRecon, epochKl, epochExamples, epochSeconds,
                         skipped, 0);
                 // Distributed training optimizes the plain ELBO (β = 1, no schedule, no free bits).
                 new Checkpoint(here, theta, m, v, adamStep, TrainingObjective.ELBO.describe(), 1.0)

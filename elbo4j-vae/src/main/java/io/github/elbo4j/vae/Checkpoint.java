@@ -46,6 +46,7 @@ public record Checkpoint(
         metadata.put("learning_rate", Double.toString(p.learningRate()));
         metadata.put("best_validation", Double.toString(p.bestValidation()));
         metadata.put("best_epoch", Integer.toString(p.bestEpoch()));
+        metadata.put("lr_reduced_epoch", Integer.toString(p.learningRateReducedEpoch()));
         metadata.put("elapsed_seconds", Double.toString(p.elapsedSeconds()));
         metadata.put("epoch_elbo", Double.toString(p.epochElbo()));
         metadata.put("epoch_recon", Double.toString(p.epochRecon()));
@@ -84,6 +85,8 @@ public record Checkpoint(
                     Double.parseDouble(meta.getOrDefault("best_validation", meta.get("best_valid_elbo"))),
                     // Checkpoints written before early stopping existed: patience counts from here.
                     Integer.parseInt(meta.getOrDefault("best_epoch", Integer.toString(epoch))),
+                    // Checkpoints written before learning-rate schedules existed never lowered the rate.
+                    Integer.parseInt(meta.getOrDefault("lr_reduced_epoch", "0")),
                     Double.parseDouble(meta.get("elapsed_seconds")),
                     Double.parseDouble(meta.get("epoch_elbo")),
                     Double.parseDouble(meta.get("epoch_recon")),

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * IWAE-K bound (also written as {@code valid_iwae}), which IWAE training improves while it loosens
  * the ELBO. With {@link TrainingConfig#patience()} the run ends once that score has not improved for
  * that many epochs, and the model is left with its best epoch's weights, the usual remedy for a
- * model that overfits a static training set. Shuffling and noise are pure functions of (seed,
+ * model that overfits a static training set. A plateau {@link LearningRateSchedule} lowers the
+ * learning rate on the same score. Shuffling and noise are pure functions of (seed,
  * epoch, step), so a run resumed from any checkpoint continues exactly as the uninterrupted run
  * would have.
  *
@@ -92,6 +93,10 @@ public final class Trainer {
         requireCompatible(model.config(), config);
         if (config.stopsEarly() && valid == null) {
             throw new IllegalArgumentException("--patience stops on the validation score, but the data has no validation split");
+        }
+        if (config.learningRateSchedule().reducesOnPlateau() && valid == null) {
+            throw new IllegalArgumentException("--lr-schedule " + config.learningRateSchedule()
+                    + " lowers the learning rate on the validation score, but the data has no validation split");
         }
         if (resume == null && model.config().prior() == Prior.VAMP) {
             // A fresh run's pseudo-inputs start at training records, where the data posteriors are.
@@ -185,6 +190,12 @@ public final class Trainer {
                         state.epochKl / examples, klWeightBefore(state.step), state.learningRate, lastValid, validIwae,
                         state.elapsedSeconds, train.rows() / state.epochSeconds, ResidentMemory.megabytes());
                 state.completeEpoch();
+                LearningRateSchedule schedule = config.learningRateSchedule();
+                if (!improved && schedule.reducesAfter(epoch - Math.max(state.bestEpoch, state.learningRateReducedEpoch))) {
+                    state.learningRate *= schedule.factor();
+                    state.learningRateReducedEpoch = epoch;
+                    listener.onLearningRateReduced(epoch, state.learningRate);
+                }
                 lastGood = snapshot(state, model, adam);
                 if (run != null) {
                     // The row goes first: a crash between the two leaves a row that the resumed run
@@ -288,6 +299,7 @@ public final class Trainer {
         double learningRate;
         double bestValidation;
         int bestEpoch;
+        int learningRateReducedEpoch;
         double elapsedSeconds;
         double epochElbo;
         double epochRecon;
@@ -304,6 +316,7 @@ public final class Trainer {
             learningRate = p.learningRate();
             bestValidation = p.bestValidation();
             bestEpoch = p.bestEpoch();
+            learningRateReducedEpoch = p.learningRateReducedEpoch();
             elapsedSeconds = p.elapsedSeconds();
             epochElbo = p.epochElbo();
             epochRecon = p.epochRecon();
@@ -315,8 +328,9 @@ public final class Trainer {
         }
 
         TrainingPosition position() {
-            return new TrainingPosition(epoch, batchesIntoEpoch, step, learningRate, bestValidation, bestEpoch, elapsedSeconds,
-                    epochElbo, epochRecon, epochKl, epochExamples, epochSeconds, skippedSteps, rollbacks);
+            return new TrainingPosition(epoch, batchesIntoEpoch, step, learningRate, bestValidation, bestEpoch,
+                    learningRateReducedEpoch, elapsedSeconds, epochElbo, epochRecon, epochKl, epochExamples, epochSeconds,
+                    skippedSteps, rollbacks);
         }
 
         void completeEpoch() {

@@ -19,10 +19,12 @@ package io.github.elbo4j.vae;
  * @param patience early stopping: training ends once the validation score (the ELBO, or the IWAE-K
  *     bound of an IWAE objective) has not improved for this many epochs, and the model keeps the weights of its best epoch; 0 trains every epoch and keeps
  *     the last. Needs a validation split.
+ * @param learningRateSchedule how the learning rate changes: {@link LearningRateSchedule#CONSTANT},
+ *     or reduced on a plateau of the validation score (needs a validation split)
  */
 public record TrainingConfig(
         int epochs, int batchSize, double learningRate, long seed, TrainingObjective objective, int priorWarmupEpochs,
-        int patience) {
+        int patience, LearningRateSchedule learningRateSchedule) {
 
     /** Epochs of N(0, I) KL before the VampPrior takes over (see {@link #priorWarmupEpochs()}). */
     public static final int DEFAULT_PRIOR_WARMUP_EPOCHS = 1;
@@ -48,6 +50,20 @@ public record TrainingConfig(
             throw new IllegalArgumentException("--patience must be a number of epochs ≥ 0 (0 turns early stopping off), got "
                     + patience);
         }
+        if (learningRateSchedule == null) {
+            throw new IllegalArgumentException("a learning-rate schedule is required (LearningRateSchedule.CONSTANT)");
+        }
+        if (patience > 0 && learningRateSchedule.reducesOnPlateau() && patience <= learningRateSchedule.epochs()) {
+            throw new IllegalArgumentException("--patience " + patience + " would stop training before --lr-schedule "
+                    + learningRateSchedule + " ever lowers the learning rate; make --patience larger than "
+                    + learningRateSchedule.epochs());
+        }
+    }
+
+    /** Training at a constant learning rate. */
+    public TrainingConfig(int epochs, int batchSize, double learningRate, long seed, TrainingObjective objective,
+            int priorWarmupEpochs, int patience) {
+        this(epochs, batchSize, learningRate, seed, objective, priorWarmupEpochs, patience, LearningRateSchedule.CONSTANT);
     }
 
     /** Training without early stopping. */

@@ -20,4 +20,10 @@ public interface TrainingListener {
      * (the last completed epoch) with the learning rate halved to {@code learningRate}.
      */
     default void onRollback(long failedAtStep, long resumedAtStep, double learningRate) {}
+
+    /**
+     * A plateau schedule lowered the learning rate to {@code learningRate} after epoch
+     * {@code epoch}, whose validation score had not improved for the schedule's epochs.
+     */
+    default void onLearningRateReduced(int epoch, double learningRate) {}
 }

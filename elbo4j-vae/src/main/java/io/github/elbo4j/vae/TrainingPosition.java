@@ -13,6 +13,8 @@ package io.github.elbo4j.vae;
  *     bound for an IWAE objective (see {@link Trainer})
  * @param bestEpoch the epoch that reached {@code bestValidation} (0 when none): where early stopping
  *     counts its patience from
+ * @param learningRateReducedEpoch the epoch after which a plateau schedule last lowered the learning
+ *     rate (0 when never): with {@code bestEpoch}, where the schedule counts its epochs from
  * @param elapsedSeconds wall time of completed epochs
  * @param epochElbo sum of batch ELBOs in the epoch in progress
  * @param epochRecon sum of reconstruction terms in the epoch in progress
@@ -29,6 +31,7 @@ public record TrainingPosition(
         double learningRate,
         double bestValidation,
         int bestEpoch,
+        int learningRateReducedEpoch,
         double elapsedSeconds,
         double epochElbo,
         double epochRecon,
@@ -40,6 +43,6 @@ public record TrainingPosition(
 
     /** The position of a run that has not started. */
     public static TrainingPosition start(double learningRate) {
-        return new TrainingPosition(0, 0, 0, learningRate, Double.NEGATIVE_INFINITY, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new TrainingPosition(0, 0, 0, learningRate, Double.NEGATIVE_INFINITY, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 }

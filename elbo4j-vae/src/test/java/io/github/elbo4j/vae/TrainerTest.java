@@ -161,9 +161,8 @@ class TrainerTest {
         assertThat(rss[20] - rss[5]).isLessThan(16);
     }
 
-    @Test
-    void earlyStoppingEndsAfterThePatienceAndKeepsTheBestEpochsWeights() {
-        // The model learns dark backgrounds; on inverted shapes its validation ELBO peaks early.
+    /** The validation shapes inverted: the model learns dark backgrounds, so its validation ELBO peaks early. */
+    private static Dataset invertedValidation() {
         float[] values = new float[VALID.rows() * VALID.features()];
         for (int i = 0; i < VALID.rows(); i++) {
             float[] row = VALID.row(i);
@@ -171,7 +170,12 @@ class TrainerTest {
                 values[i * row.length + p] = 1 - row[p];
             }
         }
-        Dataset inverted = new Dataset("inverted", values, VALID.rows(), 28, 28);
+        return new Dataset("inverted", values, VALID.rows(), 28, 28);
+    }
+
+    @Test
+    void earlyStoppingEndsAfterThePatienceAndKeepsTheBestEpochsWeights() {
+        Dataset inverted = invertedValidation();
         RunDirectory run = newRun(dir.resolve("early"));
         TrainingConfig config = new TrainingConfig(30, 50, 3e-3, 4, TrainingObjective.ELBO, 0, 2);
         try (NDManager m = NDManager.newBaseManager();
@@ -202,6 +206,89 @@ class TrainerTest {
                     () -> new Trainer(config, TrainingListener.NONE).train(model, TRAIN, null, null, null))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--patience");
         }
+    }
+
+    @Test
+    void aPlateauScheduleLowersTheRateOnceTheValidationElboStallsForItsEpochs() {
+        Dataset inverted = invertedValidation();
+        LearningRateSchedule schedule = LearningRateSchedule.parse("plateau:2:0.5");
+        TrainingConfig config = new TrainingConfig(14, 50, 3e-3, 4, TrainingObjective.ELBO, 0, 0, schedule);
+        RunDirectory run = newRun(dir.resolve("plateau"));
+        List<Integer> announced = new java.util.ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, config.seed())) {
+            new Trainer(config, new TrainingListener() {
+                @Override
+                public void onLearningRateReduced(int epoch, double learningRate) {
+                    announced.add(epoch);
+                }
+            }).train(model, TRAIN, inverted, run, null);
+        }
+
+        // Replays the rule on the recorded validation ELBOs: each row's lr is the rate its epoch trained at.
+        List<JsonNode> rows = run.readMetrics();
+        double rate = 3e-3;
+        double best = Double.NEGATIVE_INFINITY;
+        int bestEpoch = 0;
+        int reducedEpoch = 0;
+        List<Integer> expected = new java.util.ArrayList<>();
+        for (JsonNode row : rows) {
+            int epoch = row.path("epoch").asInt();
+            assertThat(row.path("lr").asDouble()).as("epoch %d", epoch).isEqualTo(rate);
+            if (row.path("valid_elbo").asDouble() > best) {
+                best = row.path("valid_elbo").asDouble();
+                bestEpoch = epoch;
+            } else if (epoch - Math.max(bestEpoch, reducedEpoch) >= 2) {
+                rate *= 0.5;
+                reducedEpoch = epoch;
+                expected.add(epoch);
+            }
+        }
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(announced).isEqualTo(expected);
+        TrainingPosition end = Checkpoint.read(run.latestCheckpoint()).position();
+        assertThat(end.learningRate()).isEqualTo(rate);
+        assertThat(end.learningRateReducedEpoch()).isEqualTo(expected.get(expected.size() - 1));
+    }
+
+    @Test
+    void aRunResumedAcrossLearningRateReductionsEndsWhereTheUninterruptedRunEnds() {
+        Dataset inverted = invertedValidation();
+        LearningRateSchedule schedule = LearningRateSchedule.parse("plateau:1:0.5");
+        TrainingConfig whole = new TrainingConfig(10, 50, 3e-3, 9, TrainingObjective.ELBO, 0, 0, schedule);
+        float[] uninterrupted;
+        float[] resumed;
+        RunDirectory run = newRun(dir.resolve("resumed"));
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel straight = VaeModel.initialize(SmallData.smallModel(), m, whole.seed());
+                VaeModel interrupted = VaeModel.initialize(SmallData.smallModel(), m, whole.seed())) {
+            new Trainer(whole, TrainingListener.NONE).train(straight, TRAIN, inverted, null, null);
+            uninterrupted = straight.parameterValues();
+            TrainingConfig part = new TrainingConfig(6, 50, 3e-3, 9, TrainingObjective.ELBO, 0, 0, schedule);
+            new Trainer(part, TrainingListener.NONE).train(interrupted, TRAIN, inverted, run, null);
+            Checkpoint checkpoint = Checkpoint.read(run.latestCheckpoint());
+            assertThat(checkpoint.position().learningRateReducedEpoch()).as("a reduction before the interruption")
+                    .isPositive();
+            new Trainer(whole, TrainingListener.NONE).train(interrupted, TRAIN, inverted, run, checkpoint);
+            resumed = interrupted.parameterValues();
+        }
+        assertThat(Arrays.equals(resumed, uninterrupted)).as("resumed parameters equal the uninterrupted ones").isTrue();
+    }
+
+    @Test
+    void aPlateauScheduleNeedsAValidationSplitAndAPatienceBeyondItsEpochs() {
+        LearningRateSchedule schedule = LearningRateSchedule.parse("plateau:3");
+        TrainingConfig config = new TrainingConfig(3, 50, 1e-3, 4, TrainingObjective.ELBO, 0, 0, schedule);
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, config.seed())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> new Trainer(config, TrainingListener.NONE).train(model, TRAIN, null, null, null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--lr-schedule plateau:3:0.1")
+                    .hasMessageContaining("no validation split");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> new TrainingConfig(3, 50, 1e-3, 4, TrainingObjective.ELBO, 0, 3, schedule))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("larger than 3");
     }
 
     @Test
