@@ -36,7 +36,8 @@ class AdamTest {
         double[] theta = {0.5, -1.0, 2.0, 1e-3};
         double[][] gradients = {{0.1, -0.2, 3.0, 1e-6}, {0.05, 0.4, -1.0, 1e-6}, {-0.3, 0.0, 0.5, 2e-6}};
         double[] expected = referenceAdam(theta, gradients, 0.01);
-        try (NDManager m = NDManager.newBaseManager(); Adam adam = Adam.withDefaults(m, theta.length)) {
+        Adam adam = Adam.withDefaults(theta.length);
+        try (NDManager m = NDManager.newBaseManager()) {
             NDArray parameters = m.create(toFloats(theta));
             for (double[] g : gradients) {
                 NDArray gradient = m.create(toFloats(g));
@@ -54,15 +55,15 @@ class AdamTest {
 
     @Test
     void restoredStateContinuesExactlyLikeTheOriginal() {
-        try (NDManager m = NDManager.newBaseManager();
-                Adam first = Adam.withDefaults(m, 3);
-                Adam second = Adam.withDefaults(m, 3)) {
+        Adam first = Adam.withDefaults(3);
+        Adam second = Adam.withDefaults(3);
+        try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = m.create(new float[] {1, 2, 3});
             for (int i = 0; i < 4; i++) {
                 first.update(a, m.create(new float[] {0.1f * i, -0.2f, 0.3f}), 1e-2f, m);
             }
             NDArray b = a.duplicate();
-            second.restore(first.firstMoment().toFloatArray(), first.secondMoment().toFloatArray(), first.step());
+            second.restore(first.firstMoment(), first.secondMoment(), first.step());
             first.update(a, m.create(new float[] {0.7f, 0.1f, -0.4f}), 1e-2f, m);
             second.update(b, m.create(new float[] {0.7f, 0.1f, -0.4f}), 1e-2f, m);
             assertThat(b.toFloatArray()).containsExactly(a.toFloatArray());
@@ -70,11 +71,39 @@ class AdamTest {
     }
 
     @Test
-    void rejectsInvalidHyperparameters() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            assertThatThrownBy(() -> new Adam(m, 2, 1.0f, 0.999f, 1e-8f)).hasMessageContaining("betas");
-            assertThatThrownBy(() -> new Adam(m, 2, 0.9f, 0.999f, 0f)).hasMessageContaining("epsilon");
+    void theArrayFormTakesExactlyTheStepsOfTheTensorForm() {
+        float[][] gradients = {{0.1f, -0.2f, 3.0f, 1e-6f}, {0.05f, 0.4f, -1.0f, 1e-6f}, {-0.3f, 0.0f, 0.5f, 2e-6f}};
+        float[] theta = {0.5f, -1.0f, 2.0f, 1e-3f};
+        float[] m = new float[4];
+        float[] v = new float[4];
+        Adam adam = Adam.withDefaults(4);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray parameters = manager.create(theta.clone());
+            for (int t = 0; t < gradients.length; t++) {
+                float[] g = gradients[t].clone();
+                adam.update(parameters, manager.create(g), 0.01f, manager);
+                Adam.update(theta, m, v, g, 0.01f, t + 1);
+                assertThat(g).as("the gradient is left as it was").containsExactly(gradients[t]);
+            }
+            assertThat(parameters.toFloatArray()).containsExactly(theta);
+            assertThat(adam.firstMoment()).containsExactly(m);
+            assertThat(adam.secondMoment()).containsExactly(v);
         }
+    }
+
+    @Test
+    void refusesAGradientOfAnotherSize() {
+        Adam adam = Adam.withDefaults(3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertThatThrownBy(() -> adam.update(m.create(new float[3]), m.create(new float[2]), 1e-3f, m))
+                    .hasMessageContaining("gradient has 2 entries, Adam was made for 3");
+        }
+    }
+
+    @Test
+    void rejectsInvalidHyperparameters() {
+        assertThatThrownBy(() -> new Adam(2, 1.0f, 0.999f, 1e-8f)).hasMessageContaining("betas");
+        assertThatThrownBy(() -> new Adam(2, 0.9f, 0.999f, 0f)).hasMessageContaining("epsilon");
     }
 
     private static float[] toFloats(double[] values) {

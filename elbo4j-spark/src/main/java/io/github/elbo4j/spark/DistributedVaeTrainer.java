@@ -2,6 +2,7 @@ package io.github.elbo4j.spark;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.Batching;
+import io.github.elbo4j.optim.Adam;
 import io.github.elbo4j.vae.Checkpoint;
 import io.github.elbo4j.vae.EpochMetrics;
 import io.github.elbo4j.vae.GaussianNoise;
@@ -250,7 +251,7 @@ final class DistributedVaeTrainer {
             if (!total.isFinite() || stepRows == 0) {
                 return null;
             }
-            FlatAdam.update(theta, m, v, total.floats(0, size), settings.learningRate(), adamStep);
+            Adam.update(theta, m, v, total.floats(0, size), settings.learningRate(), adamStep);
             return new double[] {total.get(size), total.get(size + 1), total.get(size + 2), 0};
         } finally {
             parameters.destroy();
@@ -299,7 +300,7 @@ final class DistributedVaeTrainer {
                         skippedLocal++;
                         continue;
                     }
-                    FlatAdam.update(p, lm, lv, g.gradient(), s.learningRate(), adamStep + 1 + (t - from));
+                    Adam.update(p, lm, lv, g.gradient(), s.learningRate(), adamStep + 1 + (t - from));
                     elbo += g.elbo();
                     recon += g.reconstruction();
                     kl += g.kl();

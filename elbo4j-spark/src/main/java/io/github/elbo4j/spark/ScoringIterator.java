@@ -1,6 +1,6 @@
 package io.github.elbo4j.spark;
 
-import io.github.elbo4j.vae.TensorUpload;
+import io.github.elbo4j.math.TensorUpload;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

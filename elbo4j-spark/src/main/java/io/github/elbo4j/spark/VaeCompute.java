@@ -13,7 +13,7 @@ import io.github.elbo4j.elbo.ElboTerms;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vae.Seeds;
-import io.github.elbo4j.vae.TensorUpload;
+import io.github.elbo4j.math.TensorUpload;
 import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.vae.VaeModel;
 import io.github.elbo4j.vae.VaeNetwork;

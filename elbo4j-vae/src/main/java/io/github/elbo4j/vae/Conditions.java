@@ -3,6 +3,7 @@ package io.github.elbo4j.vae;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.math.TensorUpload;
 
 /**
  * One-hot condition vectors for a conditional VAE: label y ∈ {0, …, C−1} becomes e_y ∈ {0, 1}^C.

@@ -12,6 +12,7 @@ import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.distributions.StandardNormal;
 import io.github.elbo4j.math.LogSumExp;
 import io.github.elbo4j.math.SpecialFunctions;
+import io.github.elbo4j.math.TensorUpload;
 
 /**
  * One training step of a {@link TrainingObjective} on a minibatch: the objective's gradient with

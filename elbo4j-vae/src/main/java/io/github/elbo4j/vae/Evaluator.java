@@ -15,6 +15,7 @@ import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.elbo.ElboTerms;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
 import io.github.elbo4j.kl.KlDivergence;
+import io.github.elbo4j.math.TensorUpload;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**

@@ -3,6 +3,7 @@ package io.github.elbo4j.vae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.elbo4j.math.TensorUpload;
 
 /**
  * Generates data from a trained VAE: z ~ p(z) = N(0, I), then the mean of p(x|z) (Bernoulli

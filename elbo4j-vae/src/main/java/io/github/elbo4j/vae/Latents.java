@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.distributions.DiagonalNormal;
+import io.github.elbo4j.math.TensorUpload;
 
 /**
  * Deterministic workflows through a VAE's latent space: encoding records, reconstructing them, and

@@ -105,9 +105,8 @@ public final class Trainer {
         if (resume != null) {
             model.setParameterValues(resume.parameters());
         }
-        try (NDManager manager = NDManager.newBaseManager();
-                Adam adam = Adam.withDefaults(manager, model.layout().totalSize());
-                Workers workers = new Workers(validationWorkers)) {
+        Adam adam = Adam.withDefaults(Math.toIntExact(model.layout().totalSize()));
+        try (NDManager manager = NDManager.newBaseManager(); Workers workers = new Workers(validationWorkers)) {
             if (resume != null) {
                 adam.restore(resume.adamFirstMoment(), resume.adamSecondMoment(), resume.adamStep());
             }
@@ -282,7 +281,7 @@ public final class Trainer {
 
     private Checkpoint snapshot(RunState state, VaeModel model, Adam adam) {
         return new Checkpoint(state.position(), model.parameterValues(),
-                adam.firstMoment().toFloatArray(), adam.secondMoment().toFloatArray(), adam.step(),
+                adam.firstMoment(), adam.secondMoment(), adam.step(),
                 config.objective().describe(), klWeightBefore(state.step));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.math.TensorUpload;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.distributions.DiagonalNormal;
+import io.github.elbo4j.math.TensorUpload;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.github.elbo4j.vae;
+package io.github.elbo4j.math;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
