@@ -2,8 +2,10 @@ package io.github.elbo4j.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.math.TensorUpload;
+import java.nio.ByteOrder;
 
 /**
  * Adam (Kingma &amp; Ba 2015) over one flat parameter vector, updated in place.
@@ -36,6 +38,8 @@ public final class Adam {
     private final float[] firstMoment;
     private final float[] secondMoment;
     private final TensorUpload upload = new TensorUpload();
+    /** The gradient, then the step, of the update in progress. */
+    private final float[] delta;
     private long step;
 
     /**
@@ -59,6 +63,7 @@ public final class Adam {
         this.epsilon = epsilon;
         this.firstMoment = new float[size];
         this.secondMoment = new float[size];
+        this.delta = new float[size];
     }
 
     /** Adam with the customary defaults β1 = 0.9, β2 = 0.999, ε = 1e-8. */
@@ -75,8 +80,13 @@ public final class Adam {
      * @param scope manager that owns the temporaries of this step
      */
     public void update(NDArray parameters, NDArray gradient, float learningRate, NDManager scope) {
-        float[] delta = gradient.toFloatArray();
-        requireSize(delta.length);
+        if (gradient.size() != delta.length || gradient.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException("gradient has " + gradient.size() + " " + gradient.getDataType()
+                    + " entries, Adam was made for " + delta.length + " float32 ones");
+        }
+        // Read through a view of the engine's memory where it offers one: toFloatArray() would
+        // stage the vector in a fresh direct buffer every step.
+        gradient.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(delta);
         step++;
         toDeltas(delta, firstMoment, secondMoment, learningRate, step, beta1, beta2, epsilon);
         parameters.subi(upload.upload(scope, delta, new Shape(delta.length)));
@@ -141,12 +151,5 @@ public final class Adam {
         System.arraycopy(m, 0, firstMoment, 0, m.length);
         System.arraycopy(v, 0, secondMoment, 0, v.length);
         step = stepCount;
-    }
-
-    private void requireSize(int length) {
-        if (length != firstMoment.length) {
-            throw new IllegalArgumentException("gradient has " + length + " entries, Adam was made for "
-                    + firstMoment.length);
-        }
     }
 }

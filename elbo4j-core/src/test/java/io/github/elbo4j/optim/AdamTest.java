@@ -96,7 +96,7 @@ class AdamTest {
         Adam adam = Adam.withDefaults(3);
         try (NDManager m = NDManager.newBaseManager()) {
             assertThatThrownBy(() -> adam.update(m.create(new float[3]), m.create(new float[2]), 1e-3f, m))
-                    .hasMessageContaining("gradient has 2 entries, Adam was made for 3");
+                    .hasMessageContaining("gradient has 2 float32 entries, Adam was made for 3 float32 ones");
         }
     }
 
