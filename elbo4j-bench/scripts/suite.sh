@@ -17,6 +17,9 @@
 # 256-bit FP32 FMA pipes) x the reported clock if that is higher).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The launcher's malloc settings (see ./elbo4j), exported here so that every peer runs under them.
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-8388608}"
+export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-134217728}"
 out="${1:-runs/bench-suite}"
 steps="${STEPS:-300}"
 repeats="${REPEATS:-3}"

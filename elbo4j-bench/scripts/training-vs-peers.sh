@@ -7,6 +7,9 @@
 # Usage: elbo4j-bench/scripts/training-vs-peers.sh [STEPS] [REPEATS]     (~2 min with the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The launcher's malloc settings (see ./elbo4j), exported here so that every peer runs under them.
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-8388608}"
+export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-134217728}"
 steps="${1:-500}"
 repeats="${2:-3}"
 data="${ELBO4J_DATA:-$HOME/.cache/elbo4j}/binarized-mnist/train-images-idx3-ubyte.gz"
