@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.elbo4j.vae.AtomicFiles;
 import io.github.elbo4j.vae.ElboSummary;
 import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -127,7 +128,7 @@ public final class HtmlReport {
         boolean iwae = metrics.has("valid_iwae");
         List<String> columns = iwae ? List.of("elbo", "recon", "kl", "valid_elbo", "valid_iwae")
                 : List.of("elbo", "recon", "kl", "valid_elbo");
-        int bestRow = metrics.argMax(iwae ? "valid_iwae" : "valid_elbo");
+        int bestRow = metrics.bestRow(iwae ? "valid_iwae" : "valid_elbo", Trainer.MIN_IMPROVEMENT);
         html.append("<p>Estimator: ").append(TRAIN_ESTIMATOR)
                 .append("; the validation ELBO uses the same estimator on the whole validation split")
                 .append(iwae ? ", and the validation IWAE bound the training objective's K.</p>\n" : ".</p>\n")

@@ -48,12 +48,16 @@ public final class MetricsTable {
         return Double.NaN;
     }
 
-    /** The index of the row with the largest finite value of {@code column}, or -1. */
-    public int argMax(String column) {
+    /**
+     * The row a trainer keeps as its best: the first whose finite {@code column} value beats every
+     * earlier best by more than {@code minImprovement} (see {@code Trainer.MIN_IMPROVEMENT}); −1
+     * when the column has no finite value.
+     */
+    public int bestRow(String column, double minImprovement) {
         double[] values = column(column);
         int best = -1;
         for (int i = 0; i < values.length; i++) {
-            if (Double.isFinite(values[i]) && (best < 0 || values[i] > values[best])) {
+            if (Double.isFinite(values[i]) && (best < 0 || values[i] > values[best] + minImprovement)) {
                 best = i;
             }
         }

@@ -57,8 +57,20 @@ class ChartsTest {
         MetricsTable table = new MetricsTable(rows(false));
         assertThat(table.column("valid_elbo")[0]).isNaN();
         assertThat(table.last("valid_elbo")).isEqualTo(-120.0);
-        assertThat(table.argMax("valid_elbo")).isEqualTo(5);
-        assertThat(table.argMax("beta")).isEqualTo(-1);
+        assertThat(table.bestRow("valid_elbo", 0)).isEqualTo(5);
+        assertThat(table.bestRow("beta", 0)).isEqualTo(-1);
+    }
+
+    @Test
+    void theBestRowMustBeatTheEarlierBestByTheMinimumImprovement() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> rows = new ArrayList<>();
+        for (double v : new double[] {-100, -99.995, -99.5, -99.495, -99.6}) {
+            rows.add(json.readTree("{\"valid_elbo\": " + v + "}"));
+        }
+        MetricsTable table = new MetricsTable(rows);
+        assertThat(table.bestRow("valid_elbo", 0.01)).isEqualTo(2);
+        assertThat(table.bestRow("valid_elbo", 0)).isEqualTo(3);
     }
 
     @Test

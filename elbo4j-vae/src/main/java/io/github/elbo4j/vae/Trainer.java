@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * IWAE-K bound (also written as {@code valid_iwae}), which IWAE training improves while it loosens
  * the ELBO. With {@link TrainingConfig#patience()} the run ends once that score has not improved for
  * that many epochs, and the model is left with its best epoch's weights, the usual remedy for a
- * model that overfits a static training set. A plateau {@link LearningRateSchedule} lowers the
+ * model that overfits a static training set; an improvement must exceed {@link #MIN_IMPROVEMENT}.
+ * A plateau {@link LearningRateSchedule} lowers the
  * learning rate on the same score. Shuffling and noise are pure functions of (seed,
  * epoch, step), so a run resumed from any checkpoint continues exactly as the uninterrupted run
  * would have.
@@ -42,6 +43,13 @@ public final class Trainer {
     public static final int MAX_CONSECUTIVE_BAD_STEPS = 10;
     /** Rollbacks after which training stops with an error. */
     public static final int MAX_ROLLBACKS = 5;
+    /**
+     * Nats per example by which an epoch's validation score must beat the best so far to count as
+     * an improvement (for the best checkpoint, early stopping and the plateau schedule). Without
+     * it a run at a tiny learning rate creeps on for hundreds of epochs, each a thousandth of a
+     * nat better, which the metrics (two decimals) do not even show.
+     */
+    public static final double MIN_IMPROVEMENT = 0.01;
 
     private final TrainingConfig config;
     private final TrainingListener listener;
@@ -180,7 +188,7 @@ public final class Trainer {
                 int examples = Math.max(1, state.epochExamples);
                 lastElbo = state.epochElbo / examples;
                 state.elapsedSeconds += state.epochSeconds + (System.nanoTime() - validationStart) / 1e9;
-                boolean improved = validation > state.bestValidation;
+                boolean improved = validation > state.bestValidation + MIN_IMPROVEMENT;
                 if (improved) {
                     state.bestValidation = validation;
                     state.bestEpoch = epoch;
