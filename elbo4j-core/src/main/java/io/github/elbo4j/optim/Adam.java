@@ -21,8 +21,8 @@ import java.nio.ByteOrder;
  * restore it exactly.
  *
  * <p>The moments live in JVM arrays and the update is one loop that the JIT vectorizes: on the
- * standard model's 425,000 parameters it takes a fifth of the time of the same update written as
- * a dozen engine operations, each a pass over the vector with its own temporary. The engine sees
+ * standard model's 425,000 parameters it took 0.2 ms against 1.5 ms for the same update written as
+ * a dozen engine operations, each a pass over the vector with its own temporary (BENCHMARKS.md). The engine sees
  * one upload of the step and one in-place subtraction. Not thread-safe: one instance per run.
  */
 public final class Adam {

@@ -5,8 +5,9 @@ import java.util.Locale;
 /**
  * How Adam's learning rate changes over a run: {@code constant}, or {@code plateau:N[:F]}, which
  * multiplies the rate by F (default {@link #DEFAULT_FACTOR}) once the validation score has not
- * improved for N epochs, counted from the best epoch or from the last reduction, whichever is later
- * (PyTorch's {@code ReduceLROnPlateau} with {@code cooldown=0}).
+ * improved (by more than {@link Trainer#MIN_IMPROVEMENT}) for N epochs, counted from the best epoch
+ * or from the last reduction, whichever is later (PyTorch's {@code ReduceLROnPlateau} with
+ * {@code cooldown=0} and an absolute threshold).
  *
  * <p>Why it matters: at a constant α = 1e-3 Adam keeps the weights jittering around the optimum,
  * and a single reduction to 1e-4 at that point raised the standard model's validation ELBO on
