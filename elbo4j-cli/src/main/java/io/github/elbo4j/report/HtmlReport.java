@@ -158,8 +158,8 @@ public final class HtmlReport {
         for (int i = 1; i < metrics.size(); i++) {
             double next = metrics.row(i).path("lr").asDouble();
             if (next != rate) {
-                stretches.append(String.format(Locale.ROOT, "%.3g", rate)).append(" to epoch ").append(metrics.row(i - 1).path("epoch").asText())
-                        .append(", then ");
+                stretches.append(String.format(Locale.ROOT, "%.3g", rate)).append(" to epoch ")
+                        .append(metrics.row(i - 1).path("epoch").asText()).append(", then ");
                 rate = next;
             }
         }

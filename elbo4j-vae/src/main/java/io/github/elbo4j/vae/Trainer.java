@@ -25,10 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the ELBO. With {@link TrainingConfig#patience()} the run ends once that score has not improved for
  * that many epochs, and the model is left with its best epoch's weights, the usual remedy for a
  * model that overfits a static training set; an improvement must exceed {@link #MIN_IMPROVEMENT}.
- * A plateau {@link LearningRateSchedule} lowers the
- * learning rate on the same score. Shuffling and noise are pure functions of (seed,
- * epoch, step), so a run resumed from any checkpoint continues exactly as the uninterrupted run
- * would have.
+ * A plateau {@link LearningRateSchedule} lowers the learning rate on the same score. Shuffling and
+ * noise are pure functions of (seed, epoch, step), so a run resumed from any checkpoint continues
+ * exactly as the uninterrupted run would have.
  *
  * <p>Faults: a step whose ELBO or gradient is not finite is skipped and counted; after
  * {@link #MAX_CONSECUTIVE_BAD_STEPS} in a row, or an epoch without a finite step or with a
