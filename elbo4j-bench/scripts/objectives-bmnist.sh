@@ -9,7 +9,7 @@
 # DATA_ROOT holds binarized-mnist/. EPOCHS (10), PATIENCE (0: off; with N > 0 training stops once
 # the validation ELBO has not improved for N epochs and keeps the best epoch's weights),
 # LR_SCHEDULE (constant; plateau:N lowers the learning rate tenfold after N epochs without
-# improvement), K (5000),
+# improvement), KL_SCHEDULE (constant; linear:N warms the KL weight up over N epochs), K (5000),
 # LIMIT (1000 test images; 10000 for the whole split), SEED (1) and VARIANTS ("elbo iwae vamp") can
 # be set in the environment. Prints one line per variant.
 #
@@ -24,6 +24,7 @@ limit=${LIMIT:-1000}
 seed=${SEED:-1}
 patience=${PATIENCE:-0}
 lr_schedule=${LR_SCHEDULE:-constant}
+kl_schedule=${KL_SCHEDULE:-constant}
 variants=${VARIANTS:-elbo iwae vamp}
 mkdir -p "$out"
 for variant in $variants; do
@@ -34,8 +35,8 @@ for variant in $variants; do
   esac
   rm -rf "${out:?}/$variant"
   ./elbo4j train --data binarized-mnist --data-dir "$data_root" --hidden 200,200 --latent 50 \
-      --activation tanh --batch-size 100 --lr 1e-3 --epochs "$epochs" --patience "$patience" --lr-schedule "$lr_schedule" \
-      --seed "$seed" \
+      --activation tanh --batch-size 100 --lr 1e-3 --epochs "$epochs" --patience "$patience" \
+      --lr-schedule "$lr_schedule" --kl-schedule "$kl_schedule" --seed "$seed" \
       --out "$out/$variant" --json "${extra[@]}" > "$out/$variant-train.json" 2> "$out/$variant-train.log"
   ./elbo4j eval --run "$out/$variant" --k "$k" --limit "$limit" --seed 3 --json \
       > "$out/$variant-eval.json" 2> "$out/$variant-eval.log"
