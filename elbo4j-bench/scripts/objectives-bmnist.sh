@@ -13,7 +13,8 @@
 # LIMIT (1000 test images; 10000 for the whole split), SEED (1) and VARIANTS ("elbo iwae vamp") can
 # be set in the environment. Prints one line per variant.
 #
-# The quality run (BENCHMARKS.md): EPOCHS=600 PATIENCE=30 LR_SCHEDULE=plateau:10 LIMIT=10000 VARIANTS="elbo iwae".
+# Quality runs (BENCHMARKS.md): EPOCHS=600 PATIENCE=30 LR_SCHEDULE=plateau:10 LIMIT=10000 VARIANTS="elbo iwae";
+# the best plain-ELBO recipe there is two train commands (warm-up, then a schedule changed on resume).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data_root=${1:?usage: objectives-bmnist.sh DATA_ROOT [OUT]}
