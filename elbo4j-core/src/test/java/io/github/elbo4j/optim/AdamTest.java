@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 
 class AdamTest {
@@ -37,67 +35,55 @@ class AdamTest {
         double[][] gradients = {{0.1, -0.2, 3.0, 1e-6}, {0.05, 0.4, -1.0, 1e-6}, {-0.3, 0.0, 0.5, 2e-6}};
         double[] expected = referenceAdam(theta, gradients, 0.01);
         Adam adam = Adam.withDefaults(theta.length);
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray parameters = m.create(toFloats(theta));
-            for (double[] g : gradients) {
-                NDArray gradient = m.create(toFloats(g));
-                try (NDManager scope = m.newSubManager()) {
-                    adam.update(parameters, gradient, 0.01f, scope);
-                }
-            }
-            float[] actual = parameters.toFloatArray();
-            for (int i = 0; i < theta.length; i++) {
-                assertThat((double) actual[i]).isCloseTo(expected[i], within(1e-6));
-            }
-            assertThat(adam.step()).isEqualTo(3);
+        float[] parameters = toFloats(theta);
+        for (double[] g : gradients) {
+            adam.update(parameters, toFloats(g), 0.01f);
         }
+        for (int i = 0; i < theta.length; i++) {
+            assertThat((double) parameters[i]).isCloseTo(expected[i], within(1e-6));
+        }
+        assertThat(adam.step()).isEqualTo(3);
     }
 
     @Test
     void restoredStateContinuesExactlyLikeTheOriginal() {
         Adam first = Adam.withDefaults(3);
         Adam second = Adam.withDefaults(3);
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray a = m.create(new float[] {1, 2, 3});
-            for (int i = 0; i < 4; i++) {
-                first.update(a, m.create(new float[] {0.1f * i, -0.2f, 0.3f}), 1e-2f, m);
-            }
-            NDArray b = a.duplicate();
-            second.restore(first.firstMoment(), first.secondMoment(), first.step());
-            first.update(a, m.create(new float[] {0.7f, 0.1f, -0.4f}), 1e-2f, m);
-            second.update(b, m.create(new float[] {0.7f, 0.1f, -0.4f}), 1e-2f, m);
-            assertThat(b.toFloatArray()).containsExactly(a.toFloatArray());
+        float[] a = {1, 2, 3};
+        for (int i = 0; i < 4; i++) {
+            first.update(a, new float[] {0.1f * i, -0.2f, 0.3f}, 1e-2f);
         }
+        float[] b = a.clone();
+        second.restore(first.firstMoment(), first.secondMoment(), first.step());
+        first.update(a, new float[] {0.7f, 0.1f, -0.4f}, 1e-2f);
+        second.update(b, new float[] {0.7f, 0.1f, -0.4f}, 1e-2f);
+        assertThat(b).containsExactly(a);
     }
 
     @Test
-    void theArrayFormTakesExactlyTheStepsOfTheTensorForm() {
+    void theStaticFormTakesExactlyTheStepsOfAnInstance() {
         float[][] gradients = {{0.1f, -0.2f, 3.0f, 1e-6f}, {0.05f, 0.4f, -1.0f, 1e-6f}, {-0.3f, 0.0f, 0.5f, 2e-6f}};
         float[] theta = {0.5f, -1.0f, 2.0f, 1e-3f};
+        float[] parameters = theta.clone();
         float[] m = new float[4];
         float[] v = new float[4];
         Adam adam = Adam.withDefaults(4);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray parameters = manager.create(theta.clone());
-            for (int t = 0; t < gradients.length; t++) {
-                float[] g = gradients[t].clone();
-                adam.update(parameters, manager.create(g), 0.01f, manager);
-                Adam.update(theta, m, v, g, 0.01f, t + 1);
-                assertThat(g).as("the gradient is left as it was").containsExactly(gradients[t]);
-            }
-            assertThat(parameters.toFloatArray()).containsExactly(theta);
-            assertThat(adam.firstMoment()).containsExactly(m);
-            assertThat(adam.secondMoment()).containsExactly(v);
+        for (int t = 0; t < gradients.length; t++) {
+            float[] g = gradients[t].clone();
+            adam.update(parameters, g, 0.01f);
+            Adam.update(theta, m, v, g, 0.01f, t + 1);
+            assertThat(g).as("the gradient is left as it was").containsExactly(gradients[t]);
         }
+        assertThat(parameters).containsExactly(theta);
+        assertThat(adam.firstMoment()).containsExactly(m);
+        assertThat(adam.secondMoment()).containsExactly(v);
     }
 
     @Test
     void refusesAGradientOfAnotherSize() {
         Adam adam = Adam.withDefaults(3);
-        try (NDManager m = NDManager.newBaseManager()) {
-            assertThatThrownBy(() -> adam.update(m.create(new float[3]), m.create(new float[2]), 1e-3f, m))
-                    .hasMessageContaining("gradient has 2 float32 entries, Adam was made for 3 float32 ones");
-        }
+        assertThatThrownBy(() -> adam.update(new float[3], new float[2], 1e-3f))
+                .hasMessageContaining("parameters and gradient have 3 and 2 entries, Adam was made for 3");
     }
 
     @Test

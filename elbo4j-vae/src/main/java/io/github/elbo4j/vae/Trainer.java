@@ -1,10 +1,10 @@
 package io.github.elbo4j.vae;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.optim.Adam;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -118,6 +118,9 @@ public final class Trainer {
                 adam.restore(resume.adamFirstMoment(), resume.adamSecondMoment(), resume.adamStep());
             }
             ElboStep elbo = new ElboStep(model, objective);
+            FusedElboStep fused = fusedStepAvailable() && FusedElboStep.supports(model.config(), objective)
+                    ? new FusedElboStep(model.config(), objective, config.batchSize()) : null;
+            float[] gradient = new float[Math.toIntExact(model.layout().totalSize())];
             Evaluator validator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, workers);
             int stepsPerEpoch = (train.rows() + config.batchSize() - 1) / config.batchSize();
             listener.onStart((long) stepsPerEpoch * config.epochs(), state.step);
@@ -152,8 +155,8 @@ public final class Trainer {
                     int to = Math.min(train.rows(), from + config.batchSize());
                     float[] condition = model.config().conditional()
                             ? Conditions.oneHot(train.labels(), order, from, to, model.config().conditions()) : null;
-                    double batchElbo = step(elbo, adam, model, state, Batching.gather(train, order, from, to), condition,
-                            to - from);
+                    double batchElbo = step(elbo, fused, adam, model, state, Batching.gather(train, order, from, to),
+                            condition, to - from, gradient);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     state.epochSeconds += seconds;
                     trainingSeconds += seconds;
@@ -240,29 +243,54 @@ public final class Trainer {
     }
 
     /** One optimizer step; returns the batch's summed ELBO (non-finite when the step was skipped). */
-    private double step(ElboStep elbo, Adam adam, VaeModel model, RunState state, float[] batch, float[] condition,
-            int rows) {
+    private double step(ElboStep elbo, FusedElboStep fused, Adam adam, VaeModel model, RunState state, float[] batch,
+            float[] condition, int rows, float[] gradient) {
         float[] noise = GaussianNoise.standardNormal(config.objective().particles() * rows * model.config().latent(),
                 Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, state.step));
         double klWeight = config.objective().klWeight(state.step, stepsPerEpoch);
+        // state.epoch counts completed epochs: epochs 1..W of the run are the prior warm-up.
+        boolean warmup = state.epoch < config.priorWarmupEpochs();
         state.step++;
         state.batchesIntoEpoch++;
-        try (NDManager scope = model.parameters().getManager().newSubManager()) {
-            // state.epoch counts completed epochs: epochs 1..W of the run are the prior warm-up.
-            boolean warmup = state.epoch < config.priorWarmupEpochs();
-            ElboStep.Result result = elbo.compute(batch, noise, rows, klWeight, condition, warmup, scope);
-            NDArray gradient = result.gradient();
-            if (!Double.isFinite(result.elbo()) || !Float.isFinite(gradient.sum().getFloat())) {
-                state.skippedSteps++;
-                return Double.NaN;
-            }
-            adam.update(model.parameters(), gradient, (float) state.learningRate, scope);
-            state.epochElbo += result.elbo();
-            state.epochRecon += result.reconstruction();
-            state.epochKl += result.kl();
-            state.epochExamples += rows;
-            return result.elbo();
+        BatchElbo sums = fused != null ? fused.compute(model.liveValues(), batch, noise, rows, klWeight, gradient)
+                : engineStep(elbo, model, batch, noise, rows, klWeight, condition, warmup, gradient);
+        if (!Double.isFinite(sums.elbo())) {
+            state.skippedSteps++;
+            return Double.NaN;
         }
+        adam.update(model.liveValues(), gradient, (float) state.learningRate);
+        model.valuesChanged();
+        state.epochElbo += sums.elbo();
+        state.epochRecon += sums.reconstruction();
+        state.epochKl += sums.kl();
+        state.epochExamples += rows;
+        return sums.elbo();
+    }
+
+    /**
+     * The step through the engine's autograd, for every model and objective; the gradient is copied
+     * out, and a non-finite one makes the returned ELBO NaN.
+     */
+    private static BatchElbo engineStep(ElboStep elbo, VaeModel model, float[] batch, float[] noise, int rows,
+            double klWeight, float[] condition, boolean warmup, float[] gradient) {
+        try (NDManager scope = model.parameters().getManager().newSubManager()) {
+            ElboStep.Result result = elbo.compute(batch, noise, rows, klWeight, condition, warmup, scope);
+            // A view of the engine's memory where it offers one: toFloatArray() would stage the
+            // vector in a fresh direct buffer every step.
+            result.gradient().toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(gradient);
+            double elboSum = Float.isFinite(result.gradient().sum().getFloat()) ? result.elbo() : Double.NaN;
+            return new BatchElbo(elboSum, result.reconstruction(), result.kl());
+        }
+    }
+
+    /**
+     * Whether steps may take {@link FusedElboStep}: it needs the Vector API module at run time
+     * ({@code --add-modules jdk.incubator.vector}, which the launcher adds), and
+     * {@code -Delbo4j.fusedStep=false} turns it off, e.g. to time the engine's step.
+     */
+    static boolean fusedStepAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && !"false".equals(System.getProperty("elbo4j.fusedStep"));
     }
 
     /** Restores the last completed epoch with half the learning rate. */

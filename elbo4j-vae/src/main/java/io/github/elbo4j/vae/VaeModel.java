@@ -30,13 +30,21 @@ public final class VaeModel implements AutoCloseable {
     private final VaeConfig config;
     private final ParameterLayout layout;
     private final NDManager manager;
+    /**
+     * The parameter values; the trainer's optimizer updates them in place. {@link #parameters}
+     * holds a copy in the engine, refreshed on first use after a change.
+     */
+    private final float[] values;
     private final NDArray parameters;
+    private boolean uploaded;
 
     private VaeModel(VaeConfig config, NDManager parent, float[] values) {
         this.config = config;
         this.layout = layoutOf(config);
         this.manager = parent.newSubManager();
+        this.values = values.clone();
         this.parameters = new TensorUpload().upload(manager, values, new Shape(values.length));
+        this.uploaded = true;
     }
 
     /** The packing order and shapes of a configuration's weights. */
@@ -171,28 +179,46 @@ public final class VaeModel implements AutoCloseable {
         return layout;
     }
 
-    /** The live flat parameter vector (updated in place by the trainer's optimizer). */
-    public NDArray parameters() {
+    /**
+     * The flat parameter vector in the engine; the same tensor for the model's whole life, so
+     * views and aliases of it see every later change.
+     */
+    public synchronized NDArray parameters() {
+        if (!uploaded) {
+            try (NDManager scope = manager.newSubManager()) {
+                parameters.set(EVERYTHING, new TensorUpload().upload(scope, values, parameters.getShape()));
+            }
+            uploaded = true;
+        }
         return parameters;
     }
 
     /** A copy of the flat parameter values. */
-    public float[] parameterValues() {
-        return parameters.toFloatArray();
+    public synchronized float[] parameterValues() {
+        return values.clone();
+    }
+
+    /** Overwrites the parameter values, e.g. when restoring a checkpoint. */
+    public synchronized void setParameterValues(float[] newValues) {
+        if (newValues.length != layout.totalSize()) {
+            throw new IllegalArgumentException(
+                    "expected " + layout.totalSize() + " parameters, got " + newValues.length);
+        }
+        System.arraycopy(newValues, 0, values, 0, values.length);
+        uploaded = false;
     }
 
     /**
-     * Overwrites the parameter values in place (the storage, and so every alias of it, stays the
-     * same), e.g. when restoring a checkpoint.
+     * The live parameter values, for an optimizer that updates them in place; it must call
+     * {@link #valuesChanged()} after each update.
      */
-    public void setParameterValues(float[] values) {
-        if (values.length != layout.totalSize()) {
-            throw new IllegalArgumentException(
-                    "expected " + layout.totalSize() + " parameters, got " + values.length);
-        }
-        try (NDManager scope = manager.newSubManager()) {
-            parameters.set(EVERYTHING, new TensorUpload().upload(scope, values, parameters.getShape()));
-        }
+    float[] liveValues() {
+        return values;
+    }
+
+    /** Marks the live values as changed, so that the engine's copy is refreshed on next use. */
+    synchronized void valuesChanged() {
+        uploaded = false;
     }
 
     /** The weights by name, in layout order. */
@@ -202,7 +228,7 @@ public final class VaeModel implements AutoCloseable {
 
     /** Binds the weights to a computation scope; the network's temporaries belong to it. */
     public VaeNetwork bind(NDManager scope) {
-        return bind(scope, parameters);
+        return bind(scope, parameters());
     }
 
     /**

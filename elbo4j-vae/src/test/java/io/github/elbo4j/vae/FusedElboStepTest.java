@@ -1,0 +1,109 @@
+package io.github.elbo4j.vae;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Batching;
+import io.github.elbo4j.data.Dataset;
+import java.util.Arrays;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hand-written step against the engine's autograd on the same weights, batch and noise: the
+ * same ELBO sums and the same gradient, for every activation, both likelihoods it supports, a KL
+ * weight, free bits, and batches that do not fill a vector.
+ */
+class FusedElboStepTest {
+
+    @ParameterizedTest(name = "{0} {1} hidden={2} batch={3} w={4} freeBits={5}")
+    @CsvSource({
+        "tanh, bernoulli, '24,16', 37, 1.0, 0.0",
+        "relu, bernoulli, '24,16', 40, 0.3, 0.0",
+        "softplus, bernoulli, '19', 9, 1.0, 0.0",
+        "tanh, gaussian, '24,16', 23, 0.7, 0.0",
+        "tanh, bernoulli, '24,16', 37, 1.0, 0.05",
+        "relu, bernoulli, '', 11, 2.0, 0.0",
+    })
+    void agreesWithAutograd(String activation, String likelihood, String hidden, int batch, double klWeight,
+            double freeBits) {
+        Dataset data = SmallData.shapes(64, 5);
+        int[] widths = hidden.isEmpty() ? new int[0] : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
+        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(widths).latent(5)
+                .activation(Activation.parse(activation)).likelihood(Likelihood.parse(likelihood)).gaussianScale(0.3)
+                .build();
+        TrainingObjective objective = TrainingObjective.ELBO.withFreeBits(freeBits);
+        int[] order = new int[batch];
+        Arrays.setAll(order, i -> 3 * i % data.rows());
+        float[] x = Batching.gather(data, order, 0, batch);
+        float[] noise = GaussianNoise.standardNormal(batch * config.latent(), 17);
+        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 3)) {
+            float[] expected;
+            ElboStep.Result reference;
+            try (NDManager scope = model.parameters().getManager().newSubManager()) {
+                reference = new ElboStep(model, objective).compute(x, noise, batch, klWeight, null, scope);
+                expected = reference.gradient().toFloatArray();
+            }
+            float[] gradient = new float[expected.length];
+            FusedElboStep fused = new FusedElboStep(config, objective, 48);
+            BatchElbo sums = fused.compute(model.parameterValues(), x, noise, batch, klWeight, gradient);
+
+            assertThat(sums.elbo()).isCloseTo(reference.elbo(), org.assertj.core.data.Offset.offset(1e-4 * Math.abs(reference.elbo())));
+            assertThat(sums.reconstruction()).isCloseTo(reference.reconstruction(),
+                    org.assertj.core.data.Offset.offset(1e-4 * Math.abs(reference.reconstruction())));
+            assertThat(sums.kl()).isCloseTo(reference.kl(), org.assertj.core.data.Offset.offset(1e-4 * Math.abs(reference.kl()) + 1e-5));
+            double scale = Arrays.stream(toDouble(expected)).map(Math::abs).max().orElseThrow();
+            for (ParameterLayout.Entry e : model.layout().entries()) {
+                for (long i = e.offset(); i < e.offset() + e.size(); i++) {
+                    assertThat((double) gradient[(int) i]).as("%s[%d]", e.name(), i - e.offset())
+                            .isCloseTo(expected[(int) i], org.assertj.core.data.Offset.offset(2e-5 * scale));
+                }
+            }
+        }
+    }
+
+    @Test
+    void refusesWhatItDoesNotCompute() {
+        VaeConfig mlp = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).build();
+        assertThat(FusedElboStep.supports(mlp, TrainingObjective.ELBO)).isTrue();
+        assertThat(FusedElboStep.supports(mlp, TrainingObjective.iwae(5))).isFalse();
+        VaeConfig learned = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2)
+                .likelihood(Likelihood.GAUSSIAN_LEARNED).build();
+        assertThat(FusedElboStep.supports(learned, TrainingObjective.ELBO)).isFalse();
+        assertThatThrownBy(() -> new FusedElboStep(learned, TrainingObjective.ELBO, 10))
+                .isInstanceOf(IllegalArgumentException.class);
+        FusedElboStep step = new FusedElboStep(mlp, TrainingObjective.ELBO, 10);
+        float[] p = new float[(int) VaeModel.layoutOf(mlp).totalSize()];
+        assertThatThrownBy(() -> step.compute(p, new float[11 * 784], new float[22], 11, 1, new float[p.length]))
+                .hasMessageContaining("1 to 10");
+    }
+
+    @Test
+    void aNonFiniteGradientMakesTheElboNaN() {
+        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).build();
+        float[] p;
+        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 1)) {
+            p = model.parameterValues();
+        }
+        float[] x = Batching.gather(SmallData.shapes(4, 1), new int[] {0, 1, 2, 3}, 0, 4);
+        float[] noise = GaussianNoise.standardNormal(8, 2);
+        float[] gradient = new float[p.length];
+        FusedElboStep step = new FusedElboStep(config, TrainingObjective.ELBO, 4);
+        assertThat(step.compute(p, x, noise, 4, 1, gradient).elbo()).isFinite();
+        // An infinite weight makes its logits, and so the gradient, non-finite.
+        int out = (int) VaeModel.layoutOf(config).entries().stream().filter(e -> e.name().equals("decoder.out.weight"))
+                .findFirst().orElseThrow().offset();
+        p[out] = Float.POSITIVE_INFINITY;
+        assertThat(step.compute(p, x, noise, 4, 1, gradient).elbo()).isNaN();
+    }
+
+    private static double[] toDouble(float[] values) {
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = values[i];
+        }
+        return d;
+    }
+}
