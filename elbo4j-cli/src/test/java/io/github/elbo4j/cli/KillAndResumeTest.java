@@ -38,6 +38,7 @@ class KillAndResumeTest {
     private Process start(Path stderr, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
+                "--add-modules", "jdk.incubator.vector", // as the launcher does: the fused training step
                 "-cp", System.getProperty("java.class.path"), "-Xmx512m", Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
