@@ -71,6 +71,8 @@ final class FusedElboStep {
     private final float[] latentRows;
     /** log p(x_b|z_b) per column. */
     private final float[] logLikelihood;
+    /** Σ_b KL_bj per latent dimension j. */
+    private final double[] klPerDimension;
     /** ∂loss/∂KL_bj per dimension j: w/B, or 0 where free bits hold the dimension's KL at its floor. */
     private final float[] klGradientWeight;
 
@@ -140,6 +142,7 @@ final class FusedElboStep {
         latentGradT = new float[latent * ld];
         latentRows = new float[maxBatch * latent];
         logLikelihood = new float[ld];
+        klPerDimension = new double[latent];
         klGradientWeight = new float[latent];
     }
 
@@ -220,10 +223,8 @@ final class FusedElboStep {
         likelihood(decoderT[layers], encoderT[0], outputGrad, ld, 1f / batch);
 
         // KL per example and dimension, the reported sums, and the KL's weight in the loss.
-        double elbo = 0;
         double reconstruction = 0;
         double kl = 0;
-        double[] klPerDimension = new double[latent];
         for (int b = 0; b < batch; b++) {
             reconstruction += logLikelihood[b];
         }
@@ -237,7 +238,7 @@ final class FusedElboStep {
             klPerDimension[r] = sum;
             kl += sum;
         }
-        elbo = reconstruction - kl;
+        double elbo = reconstruction - kl;
         for (int r = 0; r < latent; r++) {
             boolean floored = freeBits > 0 && klPerDimension[r] / batch <= freeBits;
             klGradientWeight[r] = floored ? 0f : (float) (klWeight / batch);

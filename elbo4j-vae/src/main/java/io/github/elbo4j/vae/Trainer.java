@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the metrics are always the plain ELBO's terms (β = 1, no free bits); {@code beta} is the KL
  * weight β·a(t) of the epoch's last step.
  *
- * <p>Steps run on the calling thread (see {@link ElboStep}); the validation pass is spread over
- * {@code validationWorkers} threads. Every epoch ends with a validation ELBO, a
- * {@code metrics.jsonl} row, and an atomic {@code latest} checkpoint ({@code best} too when
+ * <p>Steps run on the calling thread ({@link FusedElboStep} where it applies, else
+ * {@link ElboStep}); the validation pass is spread over {@code validationWorkers} threads. Every
+ * epoch ends with a validation ELBO, a {@code metrics.jsonl} row, and an atomic {@code latest}
+ * checkpoint ({@code best} too when
  * validation improved). Validation is judged on the plain ELBO, or for an IWAE objective on its own
  * IWAE-K bound (also written as {@code valid_iwae}), which IWAE training improves while it loosens
  * the ELBO. With {@link TrainingConfig#patience()} the run ends once that score has not improved for
