@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * element through two strides, so A or Aᵀ of a row-major array are both just strides. The kernel
  * keeps a 4 × 3-vector block of C in registers, broadcasts one element of each of A's four rows
  * and multiplies it into three vectors of B's row: 12 fused multiply-adds per 3 loads and 4
- * broadcasts. On the training machine this ran at 78–82 GFLOP/s on one core for the standard
- * model's 100 × 784 × 200 product, as fast as the engine's own GEMM (BENCHMARKS.md). The columns
+ * broadcasts. The standard model's products run at 56–76 GFLOP/s on one core of the training
+ * machine (BENCHMARKS.md, "The fused step"). The columns
  * left over after whole blocks use one vector at a time, and fewer than a vector's width plain
  * loops (Java 17 runs masked vector operations lane by lane); the rows left over after groups of
  * four go one row at a time.

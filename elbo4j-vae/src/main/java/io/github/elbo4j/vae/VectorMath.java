@@ -31,28 +31,26 @@ final class VectorMath {
     /** Below this |x| tanh is its odd Taylor polynomial; above, (1 − e^{−2|x|}) / (1 + e^{−2|x|}). */
     private static final float TANH_SERIES_LIMIT = 0.25f;
 
-    // Polynomial coefficients as vectors, highest degree first within each polynomial.
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    // Polynomial coefficients as vectors, named by the power they multiply.
     private static final FloatVector EXP_7 = FloatVector.broadcast(S, 1f / 5040);
-    private static final FloatVector TANH_11 = FloatVector.broadcast(S, -1382f / 155925);
-    private static final FloatVector LOG1P_15 = FloatVector.broadcast(S, 1f / 15);
     private static final FloatVector EXP_6 = FloatVector.broadcast(S, 1f / 720);
     private static final FloatVector EXP_5 = FloatVector.broadcast(S, 1f / 120);
     private static final FloatVector EXP_4 = FloatVector.broadcast(S, 1f / 24);
     private static final FloatVector EXP_3 = FloatVector.broadcast(S, 1f / 6);
     private static final FloatVector EXP_2 = FloatVector.broadcast(S, 0.5f);
-    private static final FloatVector EXP_1 = FloatVector.broadcast(S, 1f);
-    private static final FloatVector EXP_0 = FloatVector.broadcast(S, 1f);
+    private static final FloatVector TANH_11 = FloatVector.broadcast(S, -1382f / 155925);
     private static final FloatVector TANH_9 = FloatVector.broadcast(S, 62f / 2835);
     private static final FloatVector TANH_7 = FloatVector.broadcast(S, -17f / 315);
     private static final FloatVector TANH_5 = FloatVector.broadcast(S, 2f / 15);
     private static final FloatVector TANH_3 = FloatVector.broadcast(S, -1f / 3);
+    private static final FloatVector LOG1P_15 = FloatVector.broadcast(S, 1f / 15);
     private static final FloatVector LOG1P_13 = FloatVector.broadcast(S, 1f / 13);
     private static final FloatVector LOG1P_11 = FloatVector.broadcast(S, 1f / 11);
     private static final FloatVector LOG1P_9 = FloatVector.broadcast(S, 1f / 9);
     private static final FloatVector LOG1P_7 = FloatVector.broadcast(S, 1f / 7);
     private static final FloatVector LOG1P_5 = FloatVector.broadcast(S, 1f / 5);
     private static final FloatVector LOG1P_3 = FloatVector.broadcast(S, 1f / 3);
-    private static final FloatVector LOG1P_1 = FloatVector.broadcast(S, 1f);
 
     private VectorMath() {}
 
@@ -74,8 +72,8 @@ final class VectorMath {
         p = p.fma(r, EXP_4);
         p = p.fma(r, EXP_3);
         p = p.fma(r, EXP_2);
-        p = p.fma(r, EXP_1);
-        p = p.fma(r, EXP_0);
+        p = p.fma(r, ONE);
+        p = p.fma(r, ONE);
         // 2ⁿ has the exponent bits n + 127; Java 17 converts float to int lane by lane, so n comes from t's bits.
         IntVector exponent = t.reinterpretAsInts().sub(ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23);
         return p.mul(exponent.reinterpretAsFloats());
@@ -88,7 +86,7 @@ final class VectorMath {
     static FloatVector tanh(FloatVector x) {
         FloatVector a = x.abs();
         FloatVector e = exp(a.mul(-2f));
-        FloatVector large = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
+        FloatVector large = ONE.sub(e).div(e.add(1f));
         FloatVector a2 = a.mul(a);
         FloatVector p = TANH_11;
         p = p.fma(a2, TANH_9);
@@ -116,7 +114,7 @@ final class VectorMath {
         p = p.fma(s2, LOG1P_7);
         p = p.fma(s2, LOG1P_5);
         p = p.fma(s2, LOG1P_3);
-        p = p.fma(s2, LOG1P_1);
+        p = p.fma(s2, ONE);
         return p.mul(s).mul(2f);
     }
 
@@ -127,9 +125,7 @@ final class VectorMath {
 
     /** The logistic function σ(l) = 1/(1 + e^{−l}), given t = e^{−|l|}: 1/(1 + t) or t/(1 + t). */
     static FloatVector sigmoid(FloatVector l, FloatVector t) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector denominator = t.add(1f);
         VectorMask<Float> negative = l.compare(VectorOperators.LT, 0f);
-        return one.blend(t, negative).div(denominator);
+        return ONE.blend(t, negative).div(t.add(1f));
     }
 }
