@@ -7,7 +7,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Every path of the kernel (row groups and single rows, three-vector, one-vector and scalar columns) against double-precision sums. */
+/**
+ * Every path of the kernel against double-precision sums: groups of eight rows and single rows;
+ * three-vector, one-vector and overlapping last-vector columns; plain loops for a sum into C.
+ */
 class GemmTest {
 
     @ParameterizedTest(name = "{0}x{1}x{2} transposedA={3} accumulate={4}")
@@ -19,6 +22,10 @@ class GemmTest {
         "1, 5, 3, false, false",
         "3, 200, 37, true, false",
         "50, 100, 200, false, false",
+        "16, 9, 50, false, false",
+        "21, 30, 13, true, false",
+        "12, 10, 13, false, true",
+        "8, 10, 5, false, true",
     })
     void matchesThePlainProduct(int m, int k, int n, boolean transposedA, boolean accumulate) {
         SplittableRandom random = new SplittableRandom(m * 1000L + k * 10L + n);
