@@ -317,16 +317,32 @@ final class FusedElboStep {
     }
 
     // Each likelihood and activation has a loop of its own: a vector assigned in two branches of
-    // one loop is boxed by Java 17's compiler, one allocation per element group.
+    // one loop is boxed by Java 17's compiler, one allocation per element group. The Bernoulli
+    // gradient and log-likelihood are two methods, each computing e^{−|l|}: in one method the
+    // compiler reaches its node limit, stops inlining VectorMath and boxes every vector (3.5 ns an
+    // element against 1.0 for the two passes).
     private void bernoulli(float[] logitsT, float[] xT, float[] gradT, int ld, float scale) {
+        bernoulliGradient(logitsT, xT, gradT, ld, scale);
+        bernoulliLogLikelihood(logitsT, xT, ld);
+    }
+
+    /** gradT = scale·(σ(l) − x). */
+    private void bernoulliGradient(float[] logitsT, float[] xT, float[] gradT, int ld, float scale) {
+        for (int i = 0, end = inputSize * ld; i < end; i += V) {
+            FloatVector l = FloatVector.fromArray(S, logitsT, i);
+            FloatVector t = VectorMath.exp(l.abs().neg());
+            VectorMath.sigmoid(l, t).sub(FloatVector.fromArray(S, xT, i)).mul(scale).intoArray(gradT, i);
+        }
+    }
+
+    /** logLikelihood[c] += Σ_r x·l − softplus(l) over the rows r of column c. */
+    private void bernoulliLogLikelihood(float[] logitsT, float[] xT, int ld) {
         for (int r = 0; r < inputSize; r++) {
             for (int c = 0, i = r * ld; c < ld; c += V, i += V) {
                 FloatVector l = FloatVector.fromArray(S, logitsT, i);
-                FloatVector x = FloatVector.fromArray(S, xT, i);
                 FloatVector t = VectorMath.exp(l.abs().neg());
-                FloatVector term = x.mul(l).sub(VectorMath.softplus(l, t));
+                FloatVector term = FloatVector.fromArray(S, xT, i).mul(l).sub(VectorMath.softplus(l, t));
                 FloatVector.fromArray(S, logLikelihood, c).add(term).intoArray(logLikelihood, c);
-                VectorMath.sigmoid(l, t).sub(x).mul(scale).intoArray(gradT, i);
             }
         }
     }

@@ -95,9 +95,9 @@ final class VectorMath {
         p = p.fma(a2, TANH_3);
         FloatVector small = p.mul(a2).fma(a, a);
         FloatVector magnitude = large.blend(small, a.compare(VectorOperators.LT, TANH_SERIES_LIMIT));
-        // Copy x's sign bit onto the non-negative result.
-        IntVector sign = x.reinterpretAsInts().and(Integer.MIN_VALUE);
-        return magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats();
+        // x's sign by a blend: copying the sign bit through int lanes makes Java 17's compiler give
+        // up the int-to-float reinterpretation in some callers, and tanh then boxes every vector.
+        return magnitude.blend(magnitude.neg(), x.compare(VectorOperators.LT, 0f));
     }
 
     /**
