@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 import java.util.Arrays;
 
 /**
- * The ELBO training step of an MLP VAE written out by hand on JVM arrays: the same loss and
- * gradient as {@link ElboStep} for the models it {@linkplain #supports supports}, with no engine
+ * The training step of an MLP VAE written out by hand on JVM arrays: the same loss and gradient as
+ * {@link ElboStep} for the models and objectives it {@linkplain #supports supports}, with no engine
  * call at all.
  *
  * <p>A step through the engine spends more than half its time outside the matrix products:
@@ -21,9 +21,16 @@ import java.util.Arrays;
  * layout; a batch-major copy of each layer's input serves the weight gradient dW = dPreᵀ·H. Padding
  * columns hold finite leftovers that no reduction reads.
  *
+ * <p>The IWAE objective's K particles are K blocks of decoder columns, particle k of example b in
+ * column k·ld + b. Every decoder column carries its weight in the loss (1/B for the ELBO, w̃_kb/B
+ * for IWAE with w̃ the normalized importance weights, 0 for padding), so one backward pass serves
+ * both objectives; with K &gt; 1 the decoder's weight gradients also sum over the padding columns,
+ * whose gradient is exactly 0.
+ *
  * <p>Supports Bernoulli and fixed-σ Gaussian likelihoods, any {@link Activation}, the N(0, I)
- * prior, the ELBO objective with any KL weight and free bits, without conditions or convolutions.
- * Not thread-safe: one instance per run.
+ * prior, the ELBO objective with any KL weight and free bits, and the IWAE objective with any K,
+ * KL weight and either gradient estimator, without conditions or convolutions. Not thread-safe: one
+ * instance per run.
  */
 final class FusedElboStep {
 
@@ -38,6 +45,10 @@ final class FusedElboStep {
     private final boolean bernoulli;
     private final float gaussianScale;
     private final double freeBits;
+    /** K, the IWAE objective's particles per example; 1 for the ELBO. */
+    private final int particles;
+    private final boolean iwae;
+    private final boolean doublyReparameterized;
     /** Layer widths: the encoder's input and hidden layers, then the decoder's hidden layers and output. */
     private final int[] encoderWidths;
     private final int[] decoderWidths;
@@ -51,35 +62,43 @@ final class FusedElboStep {
     private final int logVarWeight;
     private final int logVarBias;
 
-    /** Feature-major activations [width, ld] of every layer, and their gradients. */
+    /** Feature-major activations of every layer ([width, ld] encoder, [width, K·ld] decoder) and their gradients. */
     private final float[][] encoderT;
     private final float[][] encoderGradT;
     private final float[][] decoderT;
     private final float[][] decoderGradT;
-    /** Batch-major copies [batch, width] of the hidden layers and of z, inputs of the weight gradients. */
+    /** Batch-major copies [columns, width] of the hidden layers and of z, inputs of the weight gradients. */
     private final float[][] encoderRows;
     private final float[][] decoderRows;
     private final float[] locT;
     private final float[] logVarT;
     private final float[] sigmaT;
-    private final float[] noiseT;
     private final float[] locGradT;
     private final float[] logVarGradT;
-    /** z = μ + σ ε feature-major, its gradient, and z batch-major. */
+    /** ε, z = μ + σ ε and its gradient, feature-major [latent, K·ld]; z batch-major. */
+    private final float[] noiseT;
     private final float[] latentT;
     private final float[] latentGradT;
     private final float[] latentRows;
-    /** log p(x_b|z_b) per column. */
+    /** x repeated for each particle [inputSize, K·ld] when K &gt; 1. */
+    private final float[] particleX;
+    /** log p(x_b|z_kb) per decoder column. */
     private final float[] logLikelihood;
+    /** The loss's weight of each decoder column: 1/B, w̃_kb/B, or 0 for padding. */
+    private final float[] columnWeight;
+    /** Σ_j ½(ε² − z²) per decoder column: log p(z) − log q(z|x) less ½ Σ_j log σ²_j. */
+    private final float[] logDensityRatio;
+    /** log w_kb of one example's particles. */
+    private final double[] particleLogWeight;
     /** Σ_b KL_bj per latent dimension j. */
     private final double[] klPerDimension;
     /** ∂loss/∂KL_bj per dimension j: w/B, or 0 where free bits hold the dimension's KL at its floor. */
     private final float[] klGradientWeight;
 
-    /** The step for {@code config}'s model and batches of at most {@code maxBatch} rows. */
+    /** The step for {@code config}'s model, {@code objective} and batches of at most {@code maxBatch} rows. */
     FusedElboStep(VaeConfig config, TrainingObjective objective, int maxBatch) {
-        if (!supports(config, objective)) {
-            throw new IllegalArgumentException("the fused step does not support this model or objective");
+        if (!supports(config, objective, maxBatch)) {
+            throw new IllegalArgumentException("the fused step does not support this model, objective or batch size");
         }
         this.inputSize = config.inputSize();
         this.latent = config.latent();
@@ -88,6 +107,9 @@ final class FusedElboStep {
         this.bernoulli = config.likelihood() == Likelihood.BERNOULLI;
         this.gaussianScale = (float) config.gaussianScale();
         this.freeBits = objective.freeBits();
+        this.particles = objective.particles();
+        this.iwae = objective.kind() == TrainingObjective.Kind.IWAE;
+        this.doublyReparameterized = objective.gradient() == TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED;
         int[] hidden = config.hidden();
         int layers = hidden.length;
         encoderWidths = new int[layers + 1];
@@ -117,6 +139,7 @@ final class FusedElboStep {
         logVarBias = offset(layout, "encoder.log_var.bias");
 
         int ld = padded(maxBatch);
+        int columns = particles * ld;
         encoderT = new float[layers + 1][];
         encoderGradT = new float[layers + 1][];
         encoderRows = new float[layers + 1][];
@@ -128,41 +151,52 @@ final class FusedElboStep {
             // The input layer needs no gradient.
             encoderGradT[i] = i == 0 ? null : new float[encoderWidths[i] * ld];
             encoderRows[i] = i == 0 ? null : new float[maxBatch * encoderWidths[i]];
-            decoderT[i] = new float[decoderWidths[i] * ld];
-            decoderGradT[i] = new float[decoderWidths[i] * ld];
-            decoderRows[i] = i == layers ? null : new float[maxBatch * decoderWidths[i]];
+            decoderT[i] = new float[decoderWidths[i] * columns];
+            decoderGradT[i] = new float[decoderWidths[i] * columns];
+            decoderRows[i] = i == layers ? null : new float[columns * decoderWidths[i]];
         }
         locT = new float[latent * ld];
         logVarT = new float[latent * ld];
         sigmaT = new float[latent * ld];
-        noiseT = new float[latent * ld];
         locGradT = new float[latent * ld];
         logVarGradT = new float[latent * ld];
-        latentT = new float[latent * ld];
-        latentGradT = new float[latent * ld];
-        latentRows = new float[maxBatch * latent];
-        logLikelihood = new float[ld];
+        noiseT = new float[latent * columns];
+        latentT = new float[latent * columns];
+        latentGradT = new float[latent * columns];
+        latentRows = new float[columns * latent];
+        particleX = particles > 1 ? new float[inputSize * columns] : null;
+        logLikelihood = new float[columns];
+        columnWeight = new float[columns];
+        logDensityRatio = new float[columns];
+        particleLogWeight = new double[particles];
         klPerDimension = new double[latent];
         klGradientWeight = new float[latent];
     }
 
-    /** Whether this step computes {@code objective} for {@code config}'s model. */
-    static boolean supports(VaeConfig config, TrainingObjective objective) {
-        return objective.kind() == TrainingObjective.Kind.ELBO
-                && config.architecture() == Architecture.MLP
+    /**
+     * Whether this step computes {@code objective} for {@code config}'s model in batches of up to
+     * {@code maxBatch} rows: an MLP without conditions, the N(0, I) prior, a Bernoulli or fixed-σ
+     * Gaussian likelihood, and every buffer within a Java array's size.
+     */
+    static boolean supports(VaeConfig config, TrainingObjective objective, int maxBatch) {
+        long columns = (long) objective.particles() * padded(maxBatch);
+        long widest = Math.max(config.inputSize(), Arrays.stream(config.hidden()).max().orElse(0));
+        return config.architecture() == Architecture.MLP
                 && !config.conditional()
                 && config.prior() == Prior.NORMAL
-                && (config.likelihood() == Likelihood.BERNOULLI || config.likelihood() == Likelihood.GAUSSIAN);
+                && (config.likelihood() == Likelihood.BERNOULLI || config.likelihood() == Likelihood.GAUSSIAN)
+                && maxBatch >= 1 && widest * columns <= Integer.MAX_VALUE - V;
     }
 
     /**
-     * One step: writes the gradient of the loss −(1/B) Σ_b [recon_b − w·KL_b] (with free bits as
-     * in {@link ElboStep}) with respect to {@code parameters} into {@code gradient}, and returns the
-     * batch's plain ELBO sums, with a NaN ELBO when some gradient entry is not finite.
+     * One step: writes the gradient of the loss −(1/B) Σ_b L(x_b) of the objective (with free bits
+     * as in {@link ElboStep}) with respect to {@code parameters} into {@code gradient}, and returns
+     * the batch's plain ELBO sums as {@link ElboStep} reports them, with a NaN ELBO when some
+     * gradient entry is not finite.
      *
      * @param parameters the flat parameters, in {@link VaeModel#layoutOf} order
      * @param x the batch, row-major [batch, inputSize]
-     * @param noise standard normal noise, row-major [batch, latent]
+     * @param noise standard normal noise, row-major [K, batch, latent]
      * @param batch number of examples B, at most the constructor's {@code maxBatch}
      * @param klWeight w = β·a(t)
      * @param gradient receives the gradient, same layout as {@code parameters}
@@ -172,11 +206,77 @@ final class FusedElboStep {
             throw new IllegalArgumentException("batch of " + batch + " rows; this step takes 1 to " + maxBatch);
         }
         int ld = padded(batch);
-        int layers = encoderWeight.length;
+        int columns = particles * ld;
+        // With one particle the weight gradients sum over the batch's columns; with more, over all
+        // columns, the padding's weight being 0.
+        int summed = particles == 1 ? batch : columns;
         float[] p = parameters;
 
-        // Encoder: Hᵀ_{i+1} = act(W_i Hᵀ_i + b_i).
-        transpose(x, batch, inputSize, encoderT[0], ld);
+        encode(p, x, batch, ld);
+        sample(noise, batch, ld);
+        transposeBack(latentT, latent, columns, summed, latentRows);
+        decode(p, columns, summed);
+        float[] xT = particles == 1 ? encoderT[0] : repeatForParticles(encoderT[0], ld);
+        float[] outputT = decoderT[decoderWidths.length - 1];
+        if (bernoulli) {
+            bernoulliLogLikelihood(outputT, xT, columns);
+        } else {
+            gaussianLogLikelihood(outputT, xT, columns);
+        }
+
+        // The reported sums: log p(x|z) averaged over the particles, the analytic KL.
+        double reconstruction = 0;
+        for (int k = 0; k < particles; k++) {
+            for (int b = 0, c = k * ld; b < batch; b++, c++) {
+                reconstruction += logLikelihood[c];
+            }
+        }
+        reconstruction /= particles;
+        double kl = 0;
+        for (int r = 0; r < latent; r++) {
+            double sum = 0;
+            for (int b = 0, c = r * ld; b < batch; b++, c++) {
+                float mu = locT[c];
+                float variance = sigmaT[c] * sigmaT[c];
+                sum += 0.5f * (mu * mu + variance - logVarT[c] - 1f);
+            }
+            klPerDimension[r] = sum;
+            kl += sum;
+        }
+        double elbo = reconstruction - kl;
+
+        if (iwae) {
+            importanceWeights(batch, ld, doublyReparameterized ? 1.0 : klWeight);
+        } else {
+            Arrays.fill(columnWeight, 0, ld, 0f);
+            Arrays.fill(columnWeight, 0, batch, 1f / batch);
+            for (int r = 0; r < latent; r++) {
+                boolean floored = freeBits > 0 && klPerDimension[r] / batch <= freeBits;
+                klGradientWeight[r] = floored ? 0f : (float) (klWeight / batch);
+            }
+        }
+        float[] outputGradT = decoderGradT[decoderWidths.length - 1];
+        if (bernoulli) {
+            bernoulliGradient(outputT, xT, outputGradT, columns);
+        } else {
+            gaussianGradient(outputT, xT, outputGradT, columns);
+        }
+        decoderBackward(p, columns, summed, gradient);
+        if (!iwae) {
+            elboLatentGradient(ld);
+        } else if (doublyReparameterized) {
+            doublyReparameterizedLatentGradient(batch, ld);
+        } else {
+            iwaeLatentGradient(batch, ld, (float) klWeight);
+        }
+        encoderBackward(p, x, batch, ld, gradient);
+        return new BatchElbo(allFinite(gradient) ? elbo : Double.NaN, reconstruction, kl);
+    }
+
+    /** The encoder's forward pass: x transposed, the hidden layers, μ and log σ² [latent, ld]. */
+    private void encode(float[] p, float[] x, int batch, int ld) {
+        int layers = encoderWeight.length;
+        transpose(x, 0, batch, inputSize, encoderT[0], 0, ld);
         for (int i = 0; i < layers; i++) {
             int in = encoderWidths[i];
             int out = encoderWidths[i + 1];
@@ -190,76 +290,120 @@ final class FusedElboStep {
         addBias(locT, p, locBias, latent, ld);
         Gemm.multiply(p, logVarWeight, topWidth, 1, top, 0, ld, logVarT, 0, ld, latent, topWidth, ld, false);
         addBias(logVarT, p, logVarBias, latent, ld);
+    }
 
-        // z = μ + σ ε, σ = exp(½ log σ²), feature-major and batch-major.
-        transpose(noise, batch, latent, noiseT, ld);
+    /** σ = exp(½ log σ²) [latent, ld], and ε and z = μ + σ ε [latent, K·ld], particle k in columns k·ld + b. */
+    private void sample(float[] noise, int batch, int ld) {
+        int columns = particles * ld;
+        for (int k = 0; k < particles; k++) {
+            transpose(noise, k * batch * latent, batch, latent, noiseT, k * ld, columns);
+        }
         for (int r = 0; r < latent; r++) {
             for (int c = r * ld, end = c + ld; c < end; c += V) {
-                FloatVector sigma = VectorMath.exp(FloatVector.fromArray(S, logVarT, c).mul(0.5f));
-                sigma.intoArray(sigmaT, c);
-                sigma.fma(FloatVector.fromArray(S, noiseT, c), FloatVector.fromArray(S, locT, c)).intoArray(latentT, c);
+                VectorMath.exp(FloatVector.fromArray(S, logVarT, c).mul(0.5f)).intoArray(sigmaT, c);
+            }
+            for (int k = 0; k < particles; k++) {
+                for (int b = 0; b < ld; b += V) {
+                    int c = r * columns + k * ld + b;
+                    FloatVector sigma = FloatVector.fromArray(S, sigmaT, r * ld + b);
+                    FloatVector mu = FloatVector.fromArray(S, locT, r * ld + b);
+                    sigma.fma(FloatVector.fromArray(S, noiseT, c), mu).intoArray(latentT, c);
+                }
             }
         }
-        transposeBack(latentT, latent, ld, batch, latentRows);
+    }
 
-        // Decoder: Hᵀ_{i+1} = act(W_i Hᵀ_i + b_i), then the output layer without activation.
+    /** The decoder's forward pass over {@code columns} columns, ending in the output layer's logits or means. */
+    private void decode(float[] p, int columns, int summed) {
+        int layers = encoderWeight.length;
         float[] input = latentT;
         int inWidth = latent;
         for (int i = 0; i <= layers; i++) {
             int out = decoderWidths[i];
-            Gemm.multiply(p, decoderWeight[i], inWidth, 1, input, 0, ld, decoderT[i], 0, ld, out, inWidth, ld, false);
+            Gemm.multiply(p, decoderWeight[i], inWidth, 1, input, 0, columns, decoderT[i], 0, columns, out, inWidth,
+                    columns, false);
             if (i < layers) {
-                activate(decoderT[i], p, decoderBias[i], out, ld);
-                transposeBack(decoderT[i], out, ld, batch, decoderRows[i]);
+                activate(decoderT[i], p, decoderBias[i], out, columns);
+                transposeBack(decoderT[i], out, columns, summed, decoderRows[i]);
             } else {
-                addBias(decoderT[i], p, decoderBias[i], out, ld);
+                addBias(decoderT[i], p, decoderBias[i], out, columns);
             }
             input = decoderT[i];
             inWidth = out;
         }
+    }
 
-        // log p(x|z) per example and its gradient at the decoder's output, −(1/B) ∂recon.
-        float[] outputGrad = decoderGradT[layers];
-        likelihood(decoderT[layers], encoderT[0], outputGrad, ld, 1f / batch);
-
-        // KL per example and dimension, the reported sums, and the KL's weight in the loss.
-        double reconstruction = 0;
-        double kl = 0;
-        for (int b = 0; b < batch; b++) {
-            reconstruction += logLikelihood[b];
-        }
-        for (int r = 0; r < latent; r++) {
-            double sum = 0;
-            for (int b = 0, c = r * ld; b < batch; b++, c++) {
-                float mu = locT[c];
-                float variance = sigmaT[c] * sigmaT[c];
-                sum += 0.5f * (mu * mu + variance - logVarT[c] - 1f);
+    /** x's feature-major columns [inputSize, ld] copied into each particle's block of {@link #particleX}. */
+    private float[] repeatForParticles(float[] xT, int ld) {
+        int columns = particles * ld;
+        for (int r = 0; r < inputSize; r++) {
+            for (int k = 0; k < particles; k++) {
+                System.arraycopy(xT, r * ld, particleX, r * columns + k * ld, ld);
             }
-            klPerDimension[r] = sum;
-            kl += sum;
         }
-        double elbo = reconstruction - kl;
-        for (int r = 0; r < latent; r++) {
-            boolean floored = freeBits > 0 && klPerDimension[r] / batch <= freeBits;
-            klGradientWeight[r] = floored ? 0f : (float) (klWeight / batch);
-        }
+        return particleX;
+    }
 
-        // Backward through the decoder: dPre = dH ⊙ act'(H), dW = dPreᵀ·H_in, db = Σ dPre, dH_in = Wᵀ dPre.
+    /**
+     * The IWAE weights: log w_kb = log p(x_b|z_kb) + w·[log p(z_kb) − log q(z_kb|x_b)], and each
+     * column's weight in the loss w̃_kb/B with w̃_kb = softmax_k(log w_kb).
+     */
+    private void importanceWeights(int batch, int ld, double w) {
+        int columns = particles * ld;
+        Arrays.fill(logDensityRatio, 0, columns, 0f);
+        for (int r = 0; r < latent; r++) {
+            for (int c = 0; c < columns; c += V) {
+                FloatVector eps = FloatVector.fromArray(S, noiseT, r * columns + c);
+                FloatVector z = FloatVector.fromArray(S, latentT, r * columns + c);
+                FloatVector term = eps.mul(eps).sub(z.mul(z)).mul(0.5f);
+                FloatVector.fromArray(S, logDensityRatio, c).add(term).intoArray(logDensityRatio, c);
+            }
+        }
+        Arrays.fill(columnWeight, 0, columns, 0f);
+        for (int b = 0; b < batch; b++) {
+            // log p(z) − log q(z|x) = Σ_j ½(ε² − z²) + ½ Σ_j log σ²_j; the log 2π terms cancel.
+            double halfLogVariance = 0;
+            for (int r = 0; r < latent; r++) {
+                halfLogVariance += 0.5 * logVarT[r * ld + b];
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < particles; k++) {
+                int c = k * ld + b;
+                particleLogWeight[k] = logLikelihood[c] + w * (logDensityRatio[c] + halfLogVariance);
+                max = Math.max(max, particleLogWeight[k]);
+            }
+            double total = 0;
+            for (int k = 0; k < particles; k++) {
+                total += Math.exp(particleLogWeight[k] - max);
+            }
+            for (int k = 0; k < particles; k++) {
+                columnWeight[k * ld + b] = (float) (Math.exp(particleLogWeight[k] - max) / total / batch);
+            }
+        }
+    }
+
+    /** The decoder's backward pass: weight and bias gradients, and the gradient at z. */
+    private void decoderBackward(float[] p, int columns, int summed, float[] gradient) {
+        int layers = encoderWeight.length;
         for (int i = layers; i >= 0; i--) {
             int out = decoderWidths[i];
             int in = i == 0 ? latent : decoderWidths[i - 1];
             float[] preGrad = decoderGradT[i];
             if (i < layers) {
-                activationGradient(preGrad, decoderT[i], out, ld);
+                activationGradient(preGrad, decoderT[i], out, columns);
             }
             float[] inputRows = i == 0 ? latentRows : decoderRows[i - 1];
-            Gemm.multiply(preGrad, 0, ld, 1, inputRows, 0, in, gradient, decoderWeight[i], in, out, batch, in, false);
-            rowSums(preGrad, out, ld, batch, gradient, decoderBias[i]);
+            Gemm.multiply(preGrad, 0, columns, 1, inputRows, 0, in, gradient, decoderWeight[i], in, out, summed, in,
+                    false);
+            rowSums(preGrad, out, columns, summed, gradient, decoderBias[i]);
             float[] inputGrad = i == 0 ? latentGradT : decoderGradT[i - 1];
-            Gemm.multiply(p, decoderWeight[i], 1, in, preGrad, 0, ld, inputGrad, 0, ld, in, out, ld, false);
+            Gemm.multiply(p, decoderWeight[i], 1, in, preGrad, 0, columns, inputGrad, 0, columns, in, out, columns,
+                    false);
         }
+    }
 
-        // Through z = μ + σ ε and the KL: dμ = dz + w μ, d log σ² = ½ σ ε dz + w ½ (σ² − 1).
+    /** ELBO, through z = μ + σ ε and the analytic KL: dμ = dz + w μ, d log σ² = ½ σ ε dz + w ½ (σ² − 1). */
+    private void elboLatentGradient(int ld) {
         for (int r = 0; r < latent; r++) {
             FloatVector weight = FloatVector.broadcast(S, klGradientWeight[r]);
             for (int c = r * ld, end = c + ld; c < end; c += V) {
@@ -273,6 +417,67 @@ final class FusedElboStep {
                 path.add(klPart).mul(0.5f).intoArray(logVarGradT, c);
             }
         }
+    }
+
+    /**
+     * IWAE, standard gradient: with a_kb = w̃_kb/B, dz_k = (the decoder's dz_k) + a_k w z_k from
+     * log p(z); log q(z(ε)|x) depends on μ not at all and on log σ² by −½ a dimension, so
+     * dμ = Σ_k dz_k and d log σ² = ½ σ Σ_k ε_k dz_k − w/(2B).
+     */
+    private void iwaeLatentGradient(int batch, int ld, float w) {
+        int columns = particles * ld;
+        FloatVector densityPart = FloatVector.broadcast(S, -0.5f * w / batch);
+        for (int r = 0; r < latent; r++) {
+            for (int b = 0; b < ld; b += V) {
+                FloatVector sum = FloatVector.zero(S);
+                FloatVector sumEps = FloatVector.zero(S);
+                for (int k = 0; k < particles; k++) {
+                    int c = r * columns + k * ld + b;
+                    FloatVector weight = FloatVector.fromArray(S, columnWeight, k * ld + b).mul(w);
+                    FloatVector dz = FloatVector.fromArray(S, latentT, c).fma(weight, FloatVector.fromArray(S, latentGradT, c));
+                    sum = sum.add(dz);
+                    sumEps = dz.fma(FloatVector.fromArray(S, noiseT, c), sumEps);
+                }
+                int e = r * ld + b;
+                sum.intoArray(locGradT, e);
+                sumEps.mul(FloatVector.fromArray(S, sigmaT, e)).mul(0.5f).add(densityPart).intoArray(logVarGradT, e);
+            }
+        }
+    }
+
+    /**
+     * IWAE, doubly-reparameterized gradient: the encoder sees w̃_k² ∂log w_k/∂z_k through the path
+     * z = μ + σ ε only, with ∂log w/∂z = ∂log p(x|z)/∂z − z + ε/σ. With a_k = w̃_k/B the decoder's dz_k
+     * is −a_k ∂log p(x|z_k)/∂z_k, so dz_k = w̃_k·(decoder's dz_k) + w̃_k a_k (z_k − ε_k/σ).
+     */
+    private void doublyReparameterizedLatentGradient(int batch, int ld) {
+        int columns = particles * ld;
+        for (int r = 0; r < latent; r++) {
+            for (int b = 0; b < ld; b += V) {
+                int e = r * ld + b;
+                FloatVector sigma = FloatVector.fromArray(S, sigmaT, e);
+                FloatVector sum = FloatVector.zero(S);
+                FloatVector sumEps = FloatVector.zero(S);
+                for (int k = 0; k < particles; k++) {
+                    int c = r * columns + k * ld + b;
+                    FloatVector a = FloatVector.fromArray(S, columnWeight, k * ld + b);
+                    FloatVector normalized = a.mul(batch);
+                    FloatVector eps = FloatVector.fromArray(S, noiseT, c);
+                    FloatVector score = FloatVector.fromArray(S, latentT, c).sub(eps.div(sigma));
+                    FloatVector dz = FloatVector.fromArray(S, latentGradT, c).add(score.mul(a)).mul(normalized);
+                    sum = sum.add(dz);
+                    sumEps = dz.fma(eps, sumEps);
+                }
+                sum.intoArray(locGradT, e);
+                sumEps.mul(sigma).mul(0.5f).intoArray(logVarGradT, e);
+            }
+        }
+    }
+
+    /** The encoder's backward pass from dμ and d log σ²; the input layer needs no gradient of its own. */
+    private void encoderBackward(float[] p, float[] x, int batch, int ld, float[] gradient) {
+        int layers = encoderWeight.length;
+        int topWidth = encoderWidths[layers];
         float[] topRows = layers == 0 ? x : encoderRows[layers];
         Gemm.multiply(locGradT, 0, ld, 1, topRows, 0, topWidth, gradient, locWeight, topWidth, latent, batch, topWidth,
                 false);
@@ -285,8 +490,6 @@ final class FusedElboStep {
             Gemm.multiply(p, locWeight, 1, topWidth, locGradT, 0, ld, topGrad, 0, ld, topWidth, latent, ld, false);
             Gemm.multiply(p, logVarWeight, 1, topWidth, logVarGradT, 0, ld, topGrad, 0, ld, topWidth, latent, ld, true);
         }
-
-        // Backward through the encoder; the input layer needs no gradient of its own.
         for (int i = layers - 1; i >= 0; i--) {
             int in = encoderWidths[i];
             int out = encoderWidths[i + 1];
@@ -299,21 +502,6 @@ final class FusedElboStep {
                 Gemm.multiply(p, encoderWeight[i], 1, in, preGrad, 0, ld, encoderGradT[i], 0, ld, in, out, ld, false);
             }
         }
-        return new BatchElbo(allFinite(gradient) ? elbo : Double.NaN, reconstruction, kl);
-    }
-
-    /**
-     * Fills {@link #logLikelihood} with log p(x_b|z_b) and {@code gradT} with the loss's gradient
-     * at the decoder output, scale·(σ(l) − x) for Bernoulli logits l and scale·(m − x)/σ² for a
-     * Gaussian mean m.
-     */
-    private void likelihood(float[] outputT, float[] xT, float[] gradT, int ld, float scale) {
-        Arrays.fill(logLikelihood, 0, ld, 0f);
-        if (bernoulli) {
-            bernoulli(outputT, xT, gradT, ld, scale);
-        } else {
-            gaussian(outputT, xT, gradT, ld, scale);
-        }
     }
 
     // Each likelihood and activation has a loop of its own: a vector assigned in two branches of
@@ -321,24 +509,12 @@ final class FusedElboStep {
     // gradient and log-likelihood are two methods, each computing e^{−|l|}: in one method the
     // compiler reaches its node limit, stops inlining VectorMath and boxes every vector (3.5 ns an
     // element against 1.0 for the two passes).
-    private void bernoulli(float[] logitsT, float[] xT, float[] gradT, int ld, float scale) {
-        bernoulliGradient(logitsT, xT, gradT, ld, scale);
-        bernoulliLogLikelihood(logitsT, xT, ld);
-    }
 
-    /** gradT = scale·(σ(l) − x). */
-    private void bernoulliGradient(float[] logitsT, float[] xT, float[] gradT, int ld, float scale) {
-        for (int i = 0, end = inputSize * ld; i < end; i += V) {
-            FloatVector l = FloatVector.fromArray(S, logitsT, i);
-            FloatVector t = VectorMath.exp(l.abs().neg());
-            VectorMath.sigmoid(l, t).sub(FloatVector.fromArray(S, xT, i)).mul(scale).intoArray(gradT, i);
-        }
-    }
-
-    /** logLikelihood[c] += Σ_r x·l − softplus(l) over the rows r of column c. */
-    private void bernoulliLogLikelihood(float[] logitsT, float[] xT, int ld) {
+    /** {@link #logLikelihood}[c] = Σ_r x·l − softplus(l) over the rows r of column c. */
+    private void bernoulliLogLikelihood(float[] logitsT, float[] xT, int columns) {
+        Arrays.fill(logLikelihood, 0, columns, 0f);
         for (int r = 0; r < inputSize; r++) {
-            for (int c = 0, i = r * ld; c < ld; c += V, i += V) {
+            for (int c = 0, i = r * columns; c < columns; c += V, i += V) {
                 FloatVector l = FloatVector.fromArray(S, logitsT, i);
                 FloatVector t = VectorMath.exp(l.abs().neg());
                 FloatVector term = FloatVector.fromArray(S, xT, i).mul(l).sub(VectorMath.softplus(l, t));
@@ -347,19 +523,40 @@ final class FusedElboStep {
         }
     }
 
-    private void gaussian(float[] meanT, float[] xT, float[] gradT, int ld, float scale) {
-        float precision = 1f / (gaussianScale * gaussianScale);
+    /** gradT = a_c·(σ(l) − x) with a_c the column's weight in the loss. */
+    private void bernoulliGradient(float[] logitsT, float[] xT, float[] gradT, int columns) {
         for (int r = 0; r < inputSize; r++) {
-            for (int c = 0, i = r * ld; c < ld; c += V, i += V) {
-                FloatVector residual = FloatVector.fromArray(S, meanT, i).sub(FloatVector.fromArray(S, xT, i));
-                FloatVector term = residual.mul(residual).mul(-0.5f * precision);
-                FloatVector.fromArray(S, logLikelihood, c).add(term).intoArray(logLikelihood, c);
-                residual.mul(precision * scale).intoArray(gradT, i);
+            for (int c = 0, i = r * columns; c < columns; c += V, i += V) {
+                FloatVector l = FloatVector.fromArray(S, logitsT, i);
+                FloatVector t = VectorMath.exp(l.abs().neg());
+                FloatVector residual = VectorMath.sigmoid(l, t).sub(FloatVector.fromArray(S, xT, i));
+                residual.mul(FloatVector.fromArray(S, columnWeight, c)).intoArray(gradT, i);
             }
         }
+    }
+
+    /** {@link #logLikelihood}[c] = log N(x | m, σ²I) for the means m of column c. */
+    private void gaussianLogLikelihood(float[] meanT, float[] xT, int columns) {
         float constant = (float) (-inputSize * (Math.log(gaussianScale) + HALF_LOG_TWO_PI));
-        for (int c = 0; c < ld; c++) {
-            logLikelihood[c] += constant;
+        Arrays.fill(logLikelihood, 0, columns, constant);
+        float halfPrecision = -0.5f / (gaussianScale * gaussianScale);
+        for (int r = 0; r < inputSize; r++) {
+            for (int c = 0, i = r * columns; c < columns; c += V, i += V) {
+                FloatVector residual = FloatVector.fromArray(S, meanT, i).sub(FloatVector.fromArray(S, xT, i));
+                FloatVector term = residual.mul(residual).mul(halfPrecision);
+                FloatVector.fromArray(S, logLikelihood, c).add(term).intoArray(logLikelihood, c);
+            }
+        }
+    }
+
+    /** gradT = a_c·(m − x)/σ² with a_c the column's weight in the loss. */
+    private void gaussianGradient(float[] meanT, float[] xT, float[] gradT, int columns) {
+        float precision = 1f / (gaussianScale * gaussianScale);
+        for (int r = 0; r < inputSize; r++) {
+            for (int c = 0, i = r * columns; c < columns; c += V, i += V) {
+                FloatVector residual = FloatVector.fromArray(S, meanT, i).sub(FloatVector.fromArray(S, xT, i));
+                residual.mul(precision).mul(FloatVector.fromArray(S, columnWeight, c)).intoArray(gradT, i);
+            }
         }
     }
 
@@ -462,18 +659,21 @@ final class FusedElboStep {
         return total == 0;
     }
 
-    /** dstT[c, r] = src[r, c] for a row-major src of rows × cols; dstT has row stride ld. */
-    private static void transpose(float[] src, int rows, int cols, float[] dstT, int ld) {
+    /**
+     * dstT[c, dstOff + r] = src[srcOff + r·cols + c] for a row-major src block of rows × cols; dstT
+     * has row stride ld.
+     */
+    private static void transpose(float[] src, int srcOff, int rows, int cols, float[] dstT, int dstOff, int ld) {
         int[] column = strided(cols);
         int whole = rows - rows % V;
         for (int r = 0; r < whole; r += V) {
             for (int c = 0; c < cols; c++) {
-                FloatVector.fromArray(S, src, r * cols + c, column, 0).intoArray(dstT, c * ld + r);
+                FloatVector.fromArray(S, src, srcOff + r * cols + c, column, 0).intoArray(dstT, dstOff + c * ld + r);
             }
         }
         for (int r = whole; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
-                dstT[c * ld + r] = src[r * cols + c];
+                dstT[dstOff + c * ld + r] = src[srcOff + r * cols + c];
             }
         }
     }

@@ -14,31 +14,38 @@ import org.junit.jupiter.api.Test;
 /**
  * The hand-written step against the engine's autograd on the same weights, batch and noise: the
  * same ELBO sums and the same gradient, for every activation, both likelihoods it supports, a KL
- * weight, free bits, and batches that do not fill a vector.
+ * weight, free bits, the IWAE objective with either gradient estimator and 1 to 5 particles, and
+ * batches that do not fill a vector.
  */
 class FusedElboStepTest {
 
-    @ParameterizedTest(name = "{0} {1} hidden={2} batch={3} w={4} freeBits={5}")
+    @ParameterizedTest(name = "{0} {1} hidden={2} batch={3} w={4} freeBits={5} objective={6}")
     @CsvSource({
-        "tanh, bernoulli, '24,16', 37, 1.0, 0.0",
-        "relu, bernoulli, '24,16', 40, 0.3, 0.0",
-        "softplus, bernoulli, '19', 9, 1.0, 0.0",
-        "tanh, gaussian, '24,16', 23, 0.7, 0.0",
-        "tanh, bernoulli, '24,16', 37, 1.0, 0.05",
-        "relu, bernoulli, '', 11, 2.0, 0.0",
+        "tanh, bernoulli, '24,16', 37, 1.0, 0.0, elbo",
+        "relu, bernoulli, '24,16', 40, 0.3, 0.0, elbo",
+        "softplus, bernoulli, '19', 9, 1.0, 0.0, elbo",
+        "tanh, gaussian, '24,16', 23, 0.7, 0.0, elbo",
+        "tanh, bernoulli, '24,16', 37, 1.0, 0.05, elbo",
+        "relu, bernoulli, '', 11, 2.0, 0.0, elbo",
+        "tanh, bernoulli, '24,16', 37, 1.0, 0.0, iwae:5",
+        "relu, bernoulli, '19', 16, 0.4, 0.0, iwae:3",
+        "tanh, gaussian, '24,16', 13, 1.0, 0.0, iwae:4",
+        "softplus, bernoulli, '24,16', 21, 0.0, 0.0, iwae:1",
+        "tanh, bernoulli, '24,16', 37, 1.0, 0.0, dreg:5",
+        "relu, gaussian, '', 10, 1.0, 0.0, dreg:2",
     })
     void agreesWithAutograd(String activation, String likelihood, String hidden, int batch, double klWeight,
-            double freeBits) {
+            double freeBits, String objectiveSpec) {
         Dataset data = SmallData.shapes(64, 5);
         int[] widths = hidden.isEmpty() ? new int[0] : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
         VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(widths).latent(5)
                 .activation(Activation.parse(activation)).likelihood(Likelihood.parse(likelihood)).gaussianScale(0.3)
                 .build();
-        TrainingObjective objective = TrainingObjective.ELBO.withFreeBits(freeBits);
+        TrainingObjective objective = objective(objectiveSpec).withFreeBits(freeBits);
         int[] order = new int[batch];
         Arrays.setAll(order, i -> 3 * i % data.rows());
         float[] x = Batching.gather(data, order, 0, batch);
-        float[] noise = GaussianNoise.standardNormal(batch * config.latent(), 17);
+        float[] noise = GaussianNoise.standardNormal(objective.particles() * batch * config.latent(), 17);
         try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 3)) {
             float[] expected;
             ElboStep.Result reference;
@@ -54,30 +61,72 @@ class FusedElboStepTest {
             assertThat(sums.reconstruction()).isCloseTo(reference.reconstruction(),
                     org.assertj.core.data.Offset.offset(1e-4 * Math.abs(reference.reconstruction())));
             assertThat(sums.kl()).isCloseTo(reference.kl(), org.assertj.core.data.Offset.offset(1e-4 * Math.abs(reference.kl()) + 1e-5));
-            double scale = Arrays.stream(toDouble(expected)).map(Math::abs).max().orElseThrow();
+            // IWAE weights are a softmax of log-weights of several hundred nats, each a single-precision
+            // sum over 784 pixels in both implementations: they agree to about 1e-4, not 1e-5.
+            double tolerance = (objective.kind() == TrainingObjective.Kind.IWAE ? 1e-4 : 2e-5)
+                    * Arrays.stream(toDouble(expected)).map(Math::abs).max().orElseThrow();
             for (ParameterLayout.Entry e : model.layout().entries()) {
                 for (long i = e.offset(); i < e.offset() + e.size(); i++) {
                     assertThat((double) gradient[(int) i]).as("%s[%d]", e.name(), i - e.offset())
-                            .isCloseTo(expected[(int) i], org.assertj.core.data.Offset.offset(2e-5 * scale));
+                            .isCloseTo(expected[(int) i], org.assertj.core.data.Offset.offset(tolerance));
                 }
             }
         }
     }
 
+    /** {@code elbo}, {@code iwae:K} (standard gradient) or {@code dreg:K}. */
+    private static TrainingObjective objective(String spec) {
+        if (spec.equals("elbo")) {
+            return TrainingObjective.ELBO;
+        }
+        String[] parts = spec.split(":");
+        TrainingObjective iwae = TrainingObjective.iwae(Integer.parseInt(parts[1]));
+        return parts[0].equals("dreg") ? iwae.withGradient(TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED) : iwae;
+    }
+
     @Test
     void refusesWhatItDoesNotCompute() {
         VaeConfig mlp = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).build();
-        assertThat(FusedElboStep.supports(mlp, TrainingObjective.ELBO)).isTrue();
-        assertThat(FusedElboStep.supports(mlp, TrainingObjective.iwae(5))).isFalse();
+        assertThat(FusedElboStep.supports(mlp, TrainingObjective.ELBO, 10)).isTrue();
+        assertThat(FusedElboStep.supports(mlp, TrainingObjective.iwae(5), 10)).isTrue();
+        // 5000 particles of 1000 rows: decoder buffers of 784 × 5,000,000 floats, beyond a Java array.
+        assertThat(FusedElboStep.supports(mlp, TrainingObjective.iwae(5000), 1000)).isFalse();
         VaeConfig learned = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2)
                 .likelihood(Likelihood.GAUSSIAN_LEARNED).build();
-        assertThat(FusedElboStep.supports(learned, TrainingObjective.ELBO)).isFalse();
+        assertThat(FusedElboStep.supports(learned, TrainingObjective.ELBO, 10)).isFalse();
         assertThatThrownBy(() -> new FusedElboStep(learned, TrainingObjective.ELBO, 10))
                 .isInstanceOf(IllegalArgumentException.class);
         FusedElboStep step = new FusedElboStep(mlp, TrainingObjective.ELBO, 10);
         float[] p = new float[(int) VaeModel.layoutOf(mlp).totalSize()];
         assertThatThrownBy(() -> step.compute(p, new float[11 * 784], new float[22], 11, 1, new float[p.length]))
                 .hasMessageContaining("1 to 10");
+    }
+
+    /** A smaller batch after a larger one (an epoch's last batch) leaves stale values in padding that must not count. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"elbo", "iwae:3", "dreg:2"})
+    void earlierLargerBatchesLeaveNoTrace(String objectiveSpec) {
+        Dataset data = SmallData.shapes(64, 7);
+        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(16).latent(3).build();
+        TrainingObjective objective = objective(objectiveSpec);
+        float[] p;
+        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 4)) {
+            p = model.parameterValues();
+        }
+        int[] order = new int[40];
+        Arrays.setAll(order, i -> i);
+        float[] large = Batching.gather(data, order, 0, 40);
+        float[] small = Batching.gather(data, order, 20, 33);
+        float[] largeNoise = GaussianNoise.standardNormal(objective.particles() * 40 * 3, 5);
+        float[] smallNoise = GaussianNoise.standardNormal(objective.particles() * 13 * 3, 6);
+        float[] afterLarge = new float[p.length];
+        float[] fresh = new float[p.length];
+        FusedElboStep reused = new FusedElboStep(config, objective, 40);
+        reused.compute(p, large, largeNoise, 40, 1, afterLarge);
+        BatchElbo first = reused.compute(p, small, smallNoise, 13, 1, afterLarge);
+        BatchElbo second = new FusedElboStep(config, objective, 40).compute(p, small, smallNoise, 13, 1, fresh);
+        assertThat(first).isEqualTo(second);
+        assertThat(afterLarge).containsExactly(fresh);
     }
 
     @Test
