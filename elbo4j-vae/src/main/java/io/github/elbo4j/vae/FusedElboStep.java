@@ -62,6 +62,10 @@ final class FusedElboStep {
     private final int logVarWeight;
     private final int logVarBias;
 
+    /** The first hidden layer's products with a mostly-zero input; null without hidden layers. */
+    private final SparseInputLayer sparseInput;
+    /** Whether the current batch takes {@link #sparseInput}'s path. */
+    private boolean sparseBatch;
     /** Feature-major activations of every layer ([width, ld] encoder, [width, K·ld] decoder) and their gradients. */
     private final float[][] encoderT;
     private final float[][] encoderGradT;
@@ -138,6 +142,7 @@ final class FusedElboStep {
         logVarWeight = offset(layout, "encoder.log_var.weight");
         logVarBias = offset(layout, "encoder.log_var.bias");
 
+        sparseInput = layers > 0 ? new SparseInputLayer(inputSize, hidden[0], maxBatch) : null;
         int ld = padded(maxBatch);
         int columns = particles * ld;
         encoderT = new float[layers + 1][];
@@ -214,7 +219,7 @@ final class FusedElboStep {
 
         encode(p, x, batch, ld);
         sample(noise, batch, ld);
-        transposeBack(latentT, latent, columns, summed, latentRows);
+        Transpose.copy(latentT, 0, columns, latent, summed, latentRows, 0, latent);
         decode(p, columns, summed);
         float[] xT = particles == 1 ? encoderT[0] : repeatForParticles(encoderT[0], ld);
         float[] outputT = decoderT[decoderWidths.length - 1];
@@ -276,13 +281,20 @@ final class FusedElboStep {
     /** The encoder's forward pass: x transposed, the hidden layers, μ and log σ² [latent, ld]. */
     private void encode(float[] p, float[] x, int batch, int ld) {
         int layers = encoderWeight.length;
-        transpose(x, 0, batch, inputSize, encoderT[0], 0, ld);
+        Transpose.copy(x, 0, inputSize, batch, inputSize, encoderT[0], 0, ld);
+        sparseBatch = sparseInput != null && sparseInput.index(x, batch);
         for (int i = 0; i < layers; i++) {
             int in = encoderWidths[i];
             int out = encoderWidths[i + 1];
-            Gemm.multiply(p, encoderWeight[i], in, 1, encoderT[i], 0, ld, encoderT[i + 1], 0, ld, out, in, ld, false);
+            if (i == 0 && sparseBatch) {
+                sparseInput.preActivations(p, encoderWeight[0], x, batch, encoderRows[1]);
+                Transpose.copy(encoderRows[1], 0, out, batch, out, encoderT[1], 0, ld);
+            } else {
+                Gemm.multiply(p, encoderWeight[i], in, 1, encoderT[i], 0, ld, encoderT[i + 1], 0, ld, out, in, ld,
+                        false);
+            }
             activate(encoderT[i + 1], p, encoderBias[i], out, ld);
-            transposeBack(encoderT[i + 1], out, ld, batch, encoderRows[i + 1]);
+            Transpose.copy(encoderT[i + 1], 0, ld, out, batch, encoderRows[i + 1], 0, out);
         }
         float[] top = encoderT[layers];
         int topWidth = encoderWidths[layers];
@@ -296,7 +308,7 @@ final class FusedElboStep {
     private void sample(float[] noise, int batch, int ld) {
         int columns = particles * ld;
         for (int k = 0; k < particles; k++) {
-            transpose(noise, k * batch * latent, batch, latent, noiseT, k * ld, columns);
+            Transpose.copy(noise, k * batch * latent, latent, batch, latent, noiseT, k * ld, columns);
         }
         for (int r = 0; r < latent; r++) {
             for (int c = r * ld, end = c + ld; c < end; c += V) {
@@ -324,7 +336,7 @@ final class FusedElboStep {
                     columns, false);
             if (i < layers) {
                 activate(decoderT[i], p, decoderBias[i], out, columns);
-                transposeBack(decoderT[i], out, columns, summed, decoderRows[i]);
+                Transpose.copy(decoderT[i], 0, columns, out, summed, decoderRows[i], 0, out);
             } else {
                 addBias(decoderT[i], p, decoderBias[i], out, columns);
             }
@@ -495,8 +507,15 @@ final class FusedElboStep {
             int out = encoderWidths[i + 1];
             float[] preGrad = encoderGradT[i + 1];
             activationGradient(preGrad, encoderT[i + 1], out, ld);
-            float[] inputRows = i == 0 ? x : encoderRows[i];
-            Gemm.multiply(preGrad, 0, ld, 1, inputRows, 0, in, gradient, encoderWeight[i], in, out, batch, in, false);
+            if (i == 0 && sparseBatch) {
+                // The first layer's rows are no longer needed: they take the gradient batch-major.
+                Transpose.copy(preGrad, 0, ld, out, batch, encoderRows[1], 0, out);
+                sparseInput.weightGradient(x, encoderRows[1], gradient, encoderWeight[0]);
+            } else {
+                float[] inputRows = i == 0 ? x : encoderRows[i];
+                Gemm.multiply(preGrad, 0, ld, 1, inputRows, 0, in, gradient, encoderWeight[i], in, out, batch, in,
+                        false);
+            }
             rowSums(preGrad, out, ld, batch, gradient, encoderBias[i]);
             if (i > 0) {
                 Gemm.multiply(p, encoderWeight[i], 1, in, preGrad, 0, ld, encoderGradT[i], 0, ld, in, out, ld, false);
@@ -657,53 +676,6 @@ final class FusedElboStep {
             total += values[i] - values[i];
         }
         return total == 0;
-    }
-
-    /**
-     * dstT[c, dstOff + r] = src[srcOff + r·cols + c] for a row-major src block of rows × cols; dstT
-     * has row stride ld.
-     */
-    private static void transpose(float[] src, int srcOff, int rows, int cols, float[] dstT, int dstOff, int ld) {
-        int[] column = strided(cols);
-        int whole = rows - rows % V;
-        for (int r = 0; r < whole; r += V) {
-            for (int c = 0; c < cols; c++) {
-                FloatVector.fromArray(S, src, srcOff + r * cols + c, column, 0).intoArray(dstT, dstOff + c * ld + r);
-            }
-        }
-        for (int r = whole; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                dstT[dstOff + c * ld + r] = src[srcOff + r * cols + c];
-            }
-        }
-    }
-
-    /** dst[c, r] = srcT[r, c] for the first {@code columns} columns of srcT (rows × ld). */
-    private static void transposeBack(float[] srcT, int rows, int ld, int columns, float[] dst) {
-        int[] column = strided(ld);
-        int whole = rows - rows % V;
-        for (int r = 0; r < whole; r += V) {
-            for (int c = 0; c < columns; c++) {
-                FloatVector.fromArray(S, srcT, r * ld + c, column, 0).intoArray(dst, c * rows + r);
-            }
-        }
-        for (int r = whole; r < rows; r++) {
-            for (int c = 0; c < columns; c++) {
-                dst[c * rows + r] = srcT[r * ld + c];
-            }
-        }
-    }
-
-    /**
-     * The offsets 0, stride, 2·stride, … of one vector's gather: a gathered column of eight rows
-     * transposes at twice the speed of element-by-element copies.
-     */
-    private static int[] strided(int stride) {
-        int[] offsets = new int[V];
-        for (int i = 0; i < V; i++) {
-            offsets[i] = i * stride;
-        }
-        return offsets;
     }
 
     private static int padded(int columns) {
