@@ -62,10 +62,6 @@ final class FusedElboStep {
     private final int logVarWeight;
     private final int logVarBias;
 
-    /** The first hidden layer's products with a mostly-zero input; null without hidden layers. */
-    private final SparseInputLayer sparseInput;
-    /** Whether the current batch takes {@link #sparseInput}'s path. */
-    private boolean sparseBatch;
     /** Feature-major activations of every layer ([width, ld] encoder, [width, K·ld] decoder) and their gradients. */
     private final float[][] encoderT;
     private final float[][] encoderGradT;
@@ -142,7 +138,6 @@ final class FusedElboStep {
         logVarWeight = offset(layout, "encoder.log_var.weight");
         logVarBias = offset(layout, "encoder.log_var.bias");
 
-        sparseInput = layers > 0 ? new SparseInputLayer(inputSize, hidden[0], maxBatch) : null;
         int ld = padded(maxBatch);
         int columns = particles * ld;
         encoderT = new float[layers + 1][];
@@ -282,17 +277,10 @@ final class FusedElboStep {
     private void encode(float[] p, float[] x, int batch, int ld) {
         int layers = encoderWeight.length;
         Transpose.copy(x, 0, inputSize, batch, inputSize, encoderT[0], 0, ld);
-        sparseBatch = sparseInput != null && sparseInput.index(x, batch);
         for (int i = 0; i < layers; i++) {
             int in = encoderWidths[i];
             int out = encoderWidths[i + 1];
-            if (i == 0 && sparseBatch) {
-                sparseInput.preActivations(p, encoderWeight[0], x, batch, encoderRows[1]);
-                Transpose.copy(encoderRows[1], 0, out, batch, out, encoderT[1], 0, ld);
-            } else {
-                Gemm.multiply(p, encoderWeight[i], in, 1, encoderT[i], 0, ld, encoderT[i + 1], 0, ld, out, in, ld,
-                        false);
-            }
+            Gemm.multiply(p, encoderWeight[i], in, 1, encoderT[i], 0, ld, encoderT[i + 1], 0, ld, out, in, ld, false);
             activate(encoderT[i + 1], p, encoderBias[i], out, ld);
             Transpose.copy(encoderT[i + 1], 0, ld, out, batch, encoderRows[i + 1], 0, out);
         }
@@ -507,15 +495,8 @@ final class FusedElboStep {
             int out = encoderWidths[i + 1];
             float[] preGrad = encoderGradT[i + 1];
             activationGradient(preGrad, encoderT[i + 1], out, ld);
-            if (i == 0 && sparseBatch) {
-                // The first layer's rows are no longer needed: they take the gradient batch-major.
-                Transpose.copy(preGrad, 0, ld, out, batch, encoderRows[1], 0, out);
-                sparseInput.weightGradient(x, encoderRows[1], gradient, encoderWeight[0]);
-            } else {
-                float[] inputRows = i == 0 ? x : encoderRows[i];
-                Gemm.multiply(preGrad, 0, ld, 1, inputRows, 0, in, gradient, encoderWeight[i], in, out, batch, in,
-                        false);
-            }
+            float[] inputRows = i == 0 ? x : encoderRows[i];
+            Gemm.multiply(preGrad, 0, ld, 1, inputRows, 0, in, gradient, encoderWeight[i], in, out, batch, in, false);
             rowSums(preGrad, out, ld, batch, gradient, encoderBias[i]);
             if (i > 0) {
                 Gemm.multiply(p, encoderWeight[i], 1, in, preGrad, 0, ld, encoderGradT[i], 0, ld, in, out, ld, false);
