@@ -1,9 +1,10 @@
 package io.github.elbo4j.vae;
 
+import io.github.elbo4j.math.LogSumExp;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import java.util.Arrays;
 
 /**
  * The training step of an MLP VAE written out by hand on JVM arrays: the same loss and gradient as
@@ -366,18 +367,13 @@ final class FusedElboStep {
             for (int r = 0; r < latent; r++) {
                 halfLogVariance += 0.5 * logVarT[r * ld + b];
             }
-            double max = Double.NEGATIVE_INFINITY;
             for (int k = 0; k < particles; k++) {
                 int c = k * ld + b;
                 particleLogWeight[k] = logLikelihood[c] + w * (logDensityRatio[c] + halfLogVariance);
-                max = Math.max(max, particleLogWeight[k]);
             }
-            double total = 0;
+            double logTotal = LogSumExp.logSumExp(particleLogWeight);
             for (int k = 0; k < particles; k++) {
-                total += Math.exp(particleLogWeight[k] - max);
-            }
-            for (int k = 0; k < particles; k++) {
-                columnWeight[k * ld + b] = (float) (Math.exp(particleLogWeight[k] - max) / total / batch);
+                columnWeight[k * ld + b] = (float) (Math.exp(particleLogWeight[k] - logTotal) / batch);
             }
         }
     }
@@ -434,7 +430,8 @@ final class FusedElboStep {
                 for (int k = 0; k < particles; k++) {
                     int c = r * columns + k * ld + b;
                     FloatVector weight = FloatVector.fromArray(S, columnWeight, k * ld + b).mul(w);
-                    FloatVector dz = FloatVector.fromArray(S, latentT, c).fma(weight, FloatVector.fromArray(S, latentGradT, c));
+                    FloatVector dz = FloatVector.fromArray(S, latentT, c)
+                            .fma(weight, FloatVector.fromArray(S, latentGradT, c));
                     sum = sum.add(dz);
                     sumEps = dz.fma(FloatVector.fromArray(S, noiseT, c), sumEps);
                 }
@@ -507,8 +504,8 @@ final class FusedElboStep {
     // Each likelihood and activation has a loop of its own: a vector assigned in two branches of
     // one loop is boxed by Java 17's compiler, one allocation per element group. The Bernoulli
     // gradient and log-likelihood are two methods, each computing e^{−|l|}: in one method the
-    // compiler reaches its node limit, stops inlining VectorMath and boxes every vector (3.5 ns an
-    // element against 1.0 for the two passes).
+    // compiler reaches its node limit, stops inlining VectorMath and boxes every vector (3.3 ns an
+    // element inside the step, against 2.4 for the two passes).
 
     /** {@link #logLikelihood}[c] = Σ_r x·l − softplus(l) over the rows r of column c. */
     private void bernoulliLogLikelihood(float[] logitsT, float[] xT, int columns) {

@@ -119,7 +119,8 @@ public final class Trainer {
                 adam.restore(resume.adamFirstMoment(), resume.adamSecondMoment(), resume.adamStep());
             }
             ElboStep elbo = new ElboStep(model, objective);
-            boolean fusable = fusedStepAvailable() && FusedElboStep.supports(model.config(), objective, config.batchSize());
+            boolean fusable = fusedStepAvailable()
+                    && FusedElboStep.supports(model.config(), objective, config.batchSize());
             FusedElboStep fused = fusable ? new FusedElboStep(model.config(), objective, config.batchSize()) : null;
             float[] gradient = new float[Math.toIntExact(model.layout().totalSize())];
             Evaluator validator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, workers);
