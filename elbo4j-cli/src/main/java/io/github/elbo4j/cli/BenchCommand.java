@@ -96,19 +96,21 @@ final class BenchCommand implements Callable<Integer> {
             }
         };
         try (NDManager manager = NDManager.newBaseManager(); VaeModel vae = VaeModel.initialize(config, manager, 0)) {
-            new Trainer(new TrainingConfig(1 + repeats, batchSize, 1e-3, 0), recorder).train(vae, subset, null, null, null);
+            new Trainer(new TrainingConfig(1 + repeats, batchSize, 1e-3, 0), recorder, threads)
+                    .train(vae, subset, null, null, null);
         }
         double elbo4j = median(rates);
         ObjectNode json = Output.object();
         json.put("model", config.toString());
         json.put("batch_size", batchSize);
-        json.put("elbo4j_threads", 1);
+        json.put("elbo4j_threads", threads);
         json.put("pytorch_threads", threads);
         json.put("steps", rows / batchSize);
         json.put("elbo4j_samples_per_s", elbo4j);
         json.put("engine", Versions.engine());
         StringBuilder human = new StringBuilder(String.format(
-                "%s, batch %d%n  elbo4j   %10.0f samples/s (median of %d, 1 thread)", config, batchSize, elbo4j, repeats));
+                "%s, batch %d%n  elbo4j   %10.0f samples/s (median of %d, %d threads)", config, batchSize, elbo4j, repeats,
+                threads));
         if (pytorchScript != null) {
             JsonNode reference = runReference(threads, config);
             double torch = reference.path("samples_per_s").asDouble();

@@ -62,6 +62,8 @@ final class FusedElboStep {
     private final int locBias;
     private final int logVarWeight;
     private final int logVarBias;
+    /** Computes the matrix products, on one thread or shared by rows. */
+    private final ProductTeam products;
 
     /** Feature-major activations of every layer ([width, ld] encoder, [width, K·ld] decoder) and their gradients. */
     private final float[][] encoderT;
@@ -96,8 +98,14 @@ final class FusedElboStep {
     /** ∂loss/∂KL_bj per dimension j: w/B, or 0 where free bits hold the dimension's KL at its floor. */
     private final float[] klGradientWeight;
 
-    /** The step for {@code config}'s model, {@code objective} and batches of at most {@code maxBatch} rows. */
+    /** The step for {@code config}'s model, {@code objective} and batches of at most {@code maxBatch} rows, on one thread. */
     FusedElboStep(VaeConfig config, TrainingObjective objective, int maxBatch) {
+        this(config, objective, maxBatch, new ProductTeam(1));
+    }
+
+    /** As {@link #FusedElboStep(VaeConfig, TrainingObjective, int)}, the products shared by {@code products}. */
+    FusedElboStep(VaeConfig config, TrainingObjective objective, int maxBatch, ProductTeam products) {
+        this.products = products;
         if (!supports(config, objective, maxBatch)) {
             throw new IllegalArgumentException("the fused step does not support this model, objective or batch size");
         }
@@ -281,15 +289,15 @@ final class FusedElboStep {
         for (int i = 0; i < layers; i++) {
             int in = encoderWidths[i];
             int out = encoderWidths[i + 1];
-            Gemm.multiply(p, encoderWeight[i], in, 1, encoderT[i], 0, ld, encoderT[i + 1], 0, ld, out, in, ld, false);
+            products.multiply(p, encoderWeight[i], in, 1, encoderT[i], 0, ld, encoderT[i + 1], 0, ld, out, in, ld, false);
             activate(encoderT[i + 1], p, encoderBias[i], out, ld);
             Transpose.copy(encoderT[i + 1], 0, ld, out, batch, encoderRows[i + 1], 0, out);
         }
         float[] top = encoderT[layers];
         int topWidth = encoderWidths[layers];
-        Gemm.multiply(p, locWeight, topWidth, 1, top, 0, ld, locT, 0, ld, latent, topWidth, ld, false);
+        products.multiply(p, locWeight, topWidth, 1, top, 0, ld, locT, 0, ld, latent, topWidth, ld, false);
         addBias(locT, p, locBias, latent, ld);
-        Gemm.multiply(p, logVarWeight, topWidth, 1, top, 0, ld, logVarT, 0, ld, latent, topWidth, ld, false);
+        products.multiply(p, logVarWeight, topWidth, 1, top, 0, ld, logVarT, 0, ld, latent, topWidth, ld, false);
         addBias(logVarT, p, logVarBias, latent, ld);
     }
 
@@ -321,7 +329,7 @@ final class FusedElboStep {
         int inWidth = latent;
         for (int i = 0; i <= layers; i++) {
             int out = decoderWidths[i];
-            Gemm.multiply(p, decoderWeight[i], inWidth, 1, input, 0, columns, decoderT[i], 0, columns, out, inWidth,
+            products.multiply(p, decoderWeight[i], inWidth, 1, input, 0, columns, decoderT[i], 0, columns, out, inWidth,
                     columns, false);
             if (i < layers) {
                 activate(decoderT[i], p, decoderBias[i], out, columns);
@@ -389,11 +397,11 @@ final class FusedElboStep {
                 activationGradient(preGrad, decoderT[i], out, columns);
             }
             float[] inputRows = i == 0 ? latentRows : decoderRows[i - 1];
-            Gemm.multiply(preGrad, 0, columns, 1, inputRows, 0, in, gradient, decoderWeight[i], in, out, summed, in,
+            products.multiply(preGrad, 0, columns, 1, inputRows, 0, in, gradient, decoderWeight[i], in, out, summed, in,
                     false);
             rowSums(preGrad, out, columns, summed, gradient, decoderBias[i]);
             float[] inputGrad = i == 0 ? latentGradT : decoderGradT[i - 1];
-            Gemm.multiply(p, decoderWeight[i], 1, in, preGrad, 0, columns, inputGrad, 0, columns, in, out, columns,
+            products.multiply(p, decoderWeight[i], 1, in, preGrad, 0, columns, inputGrad, 0, columns, in, out, columns,
                     false);
         }
     }
@@ -476,16 +484,16 @@ final class FusedElboStep {
         int layers = encoderWeight.length;
         int topWidth = encoderWidths[layers];
         float[] topRows = layers == 0 ? x : encoderRows[layers];
-        Gemm.multiply(locGradT, 0, ld, 1, topRows, 0, topWidth, gradient, locWeight, topWidth, latent, batch, topWidth,
+        products.multiply(locGradT, 0, ld, 1, topRows, 0, topWidth, gradient, locWeight, topWidth, latent, batch, topWidth,
                 false);
         rowSums(locGradT, latent, ld, batch, gradient, locBias);
-        Gemm.multiply(logVarGradT, 0, ld, 1, topRows, 0, topWidth, gradient, logVarWeight, topWidth, latent, batch,
+        products.multiply(logVarGradT, 0, ld, 1, topRows, 0, topWidth, gradient, logVarWeight, topWidth, latent, batch,
                 topWidth, false);
         rowSums(logVarGradT, latent, ld, batch, gradient, logVarBias);
         if (layers > 0) {
             float[] topGrad = encoderGradT[layers];
-            Gemm.multiply(p, locWeight, 1, topWidth, locGradT, 0, ld, topGrad, 0, ld, topWidth, latent, ld, false);
-            Gemm.multiply(p, logVarWeight, 1, topWidth, logVarGradT, 0, ld, topGrad, 0, ld, topWidth, latent, ld, true);
+            products.multiply(p, locWeight, 1, topWidth, locGradT, 0, ld, topGrad, 0, ld, topWidth, latent, ld, false);
+            products.multiply(p, logVarWeight, 1, topWidth, logVarGradT, 0, ld, topGrad, 0, ld, topWidth, latent, ld, true);
         }
         for (int i = layers - 1; i >= 0; i--) {
             int in = encoderWidths[i];
@@ -493,10 +501,10 @@ final class FusedElboStep {
             float[] preGrad = encoderGradT[i + 1];
             activationGradient(preGrad, encoderT[i + 1], out, ld);
             float[] inputRows = i == 0 ? x : encoderRows[i];
-            Gemm.multiply(preGrad, 0, ld, 1, inputRows, 0, in, gradient, encoderWeight[i], in, out, batch, in, false);
+            products.multiply(preGrad, 0, ld, 1, inputRows, 0, in, gradient, encoderWeight[i], in, out, batch, in, false);
             rowSums(preGrad, out, ld, batch, gradient, encoderBias[i]);
             if (i > 0) {
-                Gemm.multiply(p, encoderWeight[i], 1, in, preGrad, 0, ld, encoderGradT[i], 0, ld, in, out, ld, false);
+                products.multiply(p, encoderWeight[i], 1, in, preGrad, 0, ld, encoderGradT[i], 0, ld, in, out, ld, false);
             }
         }
     }

@@ -114,14 +114,15 @@ public final class Trainer {
             model.setParameterValues(resume.parameters());
         }
         Adam adam = Adam.withDefaults(Math.toIntExact(model.layout().totalSize()));
-        try (NDManager manager = NDManager.newBaseManager(); Workers workers = new Workers(validationWorkers)) {
+        boolean fusable = fusedStepAvailable() && FusedElboStep.supports(model.config(), objective, config.batchSize());
+        try (NDManager manager = NDManager.newBaseManager(); Workers workers = new Workers(validationWorkers);
+                ProductTeam products = new ProductTeam(fusable ? validationWorkers : 1)) {
             if (resume != null) {
                 adam.restore(resume.adamFirstMoment(), resume.adamSecondMoment(), resume.adamStep());
             }
             ElboStep elbo = new ElboStep(model, objective);
-            boolean fusable = fusedStepAvailable()
-                    && FusedElboStep.supports(model.config(), objective, config.batchSize());
-            FusedElboStep fused = fusable ? new FusedElboStep(model.config(), objective, config.batchSize()) : null;
+            FusedElboStep fused = fusable
+                    ? new FusedElboStep(model.config(), objective, config.batchSize(), products) : null;
             float[] gradient = new float[Math.toIntExact(model.layout().totalSize())];
             Evaluator validator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, workers);
             int stepsPerEpoch = (train.rows() + config.batchSize() - 1) / config.batchSize();

@@ -129,6 +129,31 @@ class FusedElboStepTest {
         assertThat(afterLarge).containsExactly(fresh);
     }
 
+    /** Products shared among threads give the one-thread step's floats, for both objectives. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"elbo", "iwae:3"})
+    void theThreadCountDoesNotChangeAFloat(String objectiveSpec) {
+        Dataset data = SmallData.shapes(64, 9);
+        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(48, 40).latent(5).build();
+        TrainingObjective objective = objective(objectiveSpec);
+        float[] p;
+        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 6)) {
+            p = model.parameterValues();
+        }
+        int[] order = new int[37];
+        Arrays.setAll(order, i -> i);
+        float[] x = Batching.gather(data, order, 0, 37);
+        float[] noise = GaussianNoise.standardNormal(objective.particles() * 37 * 5, 8);
+        float[] alone = new float[p.length];
+        float[] shared = new float[p.length];
+        BatchElbo one = new FusedElboStep(config, objective, 37).compute(p, x, noise, 37, 1, alone);
+        try (ProductTeam team = new ProductTeam(3)) {
+            BatchElbo three = new FusedElboStep(config, objective, 37, team).compute(p, x, noise, 37, 1, shared);
+            assertThat(three).isEqualTo(one);
+        }
+        assertThat(shared).containsExactly(alone);
+    }
+
     @Test
     void aNonFiniteGradientMakesTheElboNaN() {
         VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).build();

@@ -61,6 +61,21 @@ class TrainerTest {
     }
 
     @Test
+    void theThreadCountDoesNotChangeTheRun() {
+        TrainingConfig config = new TrainingConfig(2, 50, 1e-3, 13);
+        float[][] parameters = new float[2][];
+        int[] threads = {1, 2};
+        for (int i = 0; i < 2; i++) {
+            try (NDManager m = NDManager.newBaseManager();
+                    VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, config.seed())) {
+                new Trainer(config, TrainingListener.NONE, threads[i]).train(model, TRAIN, VALID, null, null);
+                parameters[i] = model.parameterValues();
+            }
+        }
+        assertThat(parameters[1]).containsExactly(parameters[0]);
+    }
+
+    @Test
     void aResumedRunEndsBitForBitWhereTheUninterruptedRunEnds() {
         float[] uninterrupted = train(new TrainingConfig(4, 50, 1e-3, 3), null, null);
 
