@@ -224,6 +224,10 @@ final class TrainCommand implements Callable<Integer> {
     private int finish(RunDirectory run, VaeModel vae, NDManager manager, TrainingConfig training,
             DatasetSplits splits, Checkpoint checkpoint) {
         TrainingResult result;
+        // Reading and decoding the data leaves about a gigabyte of garbage, and the heap the JVM grew
+        // for it stayed committed until the first concurrent cycle, several epochs in: one full
+        // collection here returns it before training starts.
+        System.gc();
         CountDownLatch finished = new CountDownLatch(1);
         try (TrainingProgress progress = new TrainingProgress(spec.commandLine().getErr())) {
             Trainer trainer = new Trainer(training,
