@@ -109,14 +109,9 @@ class FusedElboStepTest {
         Dataset data = SmallData.shapes(64, 7);
         VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(16).latent(3).build();
         TrainingObjective objective = objective(objectiveSpec);
-        float[] p;
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 4)) {
-            p = model.parameterValues();
-        }
-        int[] order = new int[40];
-        Arrays.setAll(order, i -> i);
-        float[] large = Batching.gather(data, order, 0, 40);
-        float[] small = Batching.gather(data, order, 20, 33);
+        float[] p = initialParameters(config, 4);
+        float[] large = firstRows(data, 40);
+        float[] small = Arrays.copyOfRange(large, 20 * 784, 33 * 784);
         float[] largeNoise = GaussianNoise.standardNormal(objective.particles() * 40 * 3, 5);
         float[] smallNoise = GaussianNoise.standardNormal(objective.particles() * 13 * 3, 6);
         float[] afterLarge = new float[p.length];
@@ -136,13 +131,8 @@ class FusedElboStepTest {
         Dataset data = SmallData.shapes(64, 9);
         VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(48, 40).latent(5).build();
         TrainingObjective objective = objective(objectiveSpec);
-        float[] p;
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 6)) {
-            p = model.parameterValues();
-        }
-        int[] order = new int[37];
-        Arrays.setAll(order, i -> i);
-        float[] x = Batching.gather(data, order, 0, 37);
+        float[] p = initialParameters(config, 6);
+        float[] x = firstRows(data, 37);
         float[] noise = GaussianNoise.standardNormal(objective.particles() * 37 * 5, 8);
         float[] alone = new float[p.length];
         float[] shared = new float[p.length];
@@ -157,11 +147,8 @@ class FusedElboStepTest {
     @Test
     void aNonFiniteGradientMakesTheElboNaN() {
         VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).build();
-        float[] p;
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 1)) {
-            p = model.parameterValues();
-        }
-        float[] x = Batching.gather(SmallData.shapes(4, 1), new int[] {0, 1, 2, 3}, 0, 4);
+        float[] p = initialParameters(config, 1);
+        float[] x = firstRows(SmallData.shapes(4, 1), 4);
         float[] noise = GaussianNoise.standardNormal(8, 2);
         float[] gradient = new float[p.length];
         FusedElboStep step = new FusedElboStep(config, TrainingObjective.ELBO, 4);
@@ -171,6 +158,19 @@ class FusedElboStepTest {
                 .findFirst().orElseThrow().offset();
         p[out] = Float.POSITIVE_INFINITY;
         assertThat(step.compute(p, x, noise, 4, 1, gradient).elbo()).isNaN();
+    }
+
+    private static float[] initialParameters(VaeConfig config, long seed) {
+        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, seed)) {
+            return model.parameterValues();
+        }
+    }
+
+    /** The first {@code rows} examples of {@code data}, row-major. */
+    private static float[] firstRows(Dataset data, int rows) {
+        int[] order = new int[rows];
+        Arrays.setAll(order, i -> i);
+        return Batching.gather(data, order, 0, rows);
     }
 
     private static double[] toDouble(float[] values) {
