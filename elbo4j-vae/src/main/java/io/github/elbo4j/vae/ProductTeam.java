@@ -17,7 +17,6 @@ final class ProductTeam implements AutoCloseable {
 
     /** How long a helper spins for the next product before it parks: longer than a step's gaps. */
     static final long SPIN_NANOS = 500_000;
-    private static final int ROWS = 8;
 
     private final int size;
     private final Thread[] helpers;
@@ -59,7 +58,7 @@ final class ProductTeam implements AutoCloseable {
     /** {@link Gemm#multiply} with the same arguments, its rows shared among the team. */
     void multiply(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
             int m, int k, int n, boolean accumulate) {
-        if (size == 1 || m < 2 * ROWS * size) {
+        if (size == 1 || m < 2 * Gemm.ROWS * size) {
             Gemm.multiply(a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, m, k, n, accumulate);
             return;
         }
@@ -104,7 +103,8 @@ final class ProductTeam implements AutoCloseable {
 
     /** Rows [index·chunk, (index + 1)·chunk) of the current product, chunks whole groups of eight rows. */
     private void share(int index) {
-        int chunk = (m + ROWS * size - 1) / (ROWS * size) * ROWS;
+        // Whole register blocks per thread, so each share runs the same kernels as one thread would.
+        int chunk = (m + Gemm.ROWS * size - 1) / (Gemm.ROWS * size) * Gemm.ROWS;
         int from = Math.min(m, index * chunk);
         int rows = Math.min(m, from + chunk) - from;
         if (rows > 0) {
