@@ -149,9 +149,20 @@ public final class Evaluator {
      * budget that decides the chunking nor on the number of workers.
      */
     public double[] importanceWeightedLogLikelihood(Dataset data, int k, long seed, ProgressListener progress) {
+        double[] result = new double[data.rows()];
+        if (FusedElboStep.enabled() && FusedImportanceSampler.supports(model.config())) {
+            float[] parameters = model.parameterValues();
+            FusedImportanceSampler[] samplers = new FusedImportanceSampler[workers.count()];
+            forEachRange(data.rows(), Math.max(1, FusedImportanceSampler.COLUMNS / k), progress, (w, from, to) -> {
+                if (samplers[w] == null) {
+                    samplers[w] = new FusedImportanceSampler(model.config(), k, maxParticleRows);
+                }
+                samplers[w].estimate(parameters, data.values(), from, to, seed, result);
+            });
+            return result;
+        }
         int latent = model.config().latent();
         ImportanceWeightedElbo estimator = new ImportanceWeightedElbo(k);
-        double[] result = new double[data.rows()];
         forEachChunk(data, Math.max(1, maxParticleRows / k), progress, (scope, network, x, upload, from, to) -> {
             NDArray noise = upload.upload(scope, GaussianNoise.perExample(k, from, to, latent, seed),
                     new Shape(k, to - from, latent));
@@ -208,21 +219,37 @@ public final class Evaluator {
     /** Runs {@code task} on consecutive chunks of {@code chunkSize} examples, spread over the workers. */
     private void forEachChunk(Dataset data, int chunkSize, ProgressListener progress, ChunkTask task) {
         int features = data.features();
-        int chunks = (data.rows() + chunkSize - 1) / chunkSize;
+        forEachRange(data.rows(), chunkSize, progress, (w, from, to) -> {
+            TensorUpload upload = uploads[w];
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray x = upload.upload(scope, data.values(), from * features, (to - from) * features,
+                        new Shape(to - from, features));
+                task.run(scope, Conditions.bind(model, scope, data, from, to, upload), x, upload, from, to);
+            }
+        });
+    }
+
+    /** Work on examples {@code [from, to)} by worker {@code w}. */
+    @FunctionalInterface
+    private interface RangeTask {
+        void run(int w, int from, int to);
+    }
+
+    /**
+     * Runs {@code task} on consecutive ranges of {@code chunkSize} of the {@code rows} examples,
+     * worker w taking ranges w, w + workers, …, and reports the examples done to {@code progress}.
+     */
+    private void forEachRange(int rows, int chunkSize, ProgressListener progress, RangeTask task) {
+        int chunks = (rows + chunkSize - 1) / chunkSize;
         AtomicLong done = new AtomicLong();
         workers.run(w -> {
-            TensorUpload upload = uploads[w];
             for (int c = w; c < chunks; c += workers.count()) {
                 int from = c * chunkSize;
-                int to = Math.min(data.rows(), from + chunkSize);
-                try (NDManager scope = manager.newSubManager()) {
-                    NDArray x = upload.upload(scope, data.values(), from * features, (to - from) * features,
-                            new Shape(to - from, features));
-                    task.run(scope, Conditions.bind(model, scope, data, from, to, upload), x, upload, from, to);
-                }
+                int to = Math.min(rows, from + chunkSize);
+                task.run(w, from, to);
                 long finished = done.addAndGet(to - from);
                 synchronized (progress) {
-                    progress.progress(finished, data.rows());
+                    progress.progress(finished, rows);
                 }
             }
             return null;

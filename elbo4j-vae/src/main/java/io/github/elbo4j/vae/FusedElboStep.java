@@ -37,7 +37,6 @@ final class FusedElboStep {
 
     private static final VectorSpecies<Float> S = VectorMath.S;
     private static final int V = S.length();
-    private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
     private final int inputSize;
     private final int latent;
@@ -119,35 +118,20 @@ final class FusedElboStep {
         this.particles = objective.particles();
         this.iwae = objective.kind() == TrainingObjective.Kind.IWAE;
         this.doublyReparameterized = objective.gradient() == TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED;
-        int[] hidden = config.hidden();
-        int layers = hidden.length;
-        encoderWidths = new int[layers + 1];
-        decoderWidths = new int[layers + 1];
-        encoderWidths[0] = inputSize;
-        for (int i = 0; i < layers; i++) {
-            encoderWidths[i + 1] = hidden[i];
-            decoderWidths[i] = hidden[layers - 1 - i];
-        }
-        decoderWidths[layers] = inputSize;
-        ParameterLayout layout = VaeModel.layoutOf(config);
-        encoderWeight = new int[layers];
-        encoderBias = new int[layers];
-        decoderWeight = new int[layers + 1];
-        decoderBias = new int[layers + 1];
-        for (int i = 0; i < layers; i++) {
-            encoderWeight[i] = offset(layout, "encoder.hidden." + i + ".weight");
-            encoderBias[i] = offset(layout, "encoder.hidden." + i + ".bias");
-            decoderWeight[i] = offset(layout, "decoder.hidden." + i + ".weight");
-            decoderBias[i] = offset(layout, "decoder.hidden." + i + ".bias");
-        }
-        decoderWeight[layers] = offset(layout, "decoder.out.weight");
-        decoderBias[layers] = offset(layout, "decoder.out.bias");
-        locWeight = offset(layout, "encoder.loc.weight");
-        locBias = offset(layout, "encoder.loc.bias");
-        logVarWeight = offset(layout, "encoder.log_var.weight");
-        logVarBias = offset(layout, "encoder.log_var.bias");
+        MlpLayout mlp = MlpLayout.of(config);
+        encoderWidths = mlp.encoderWidths();
+        decoderWidths = mlp.decoderWidths();
+        encoderWeight = mlp.encoderWeight();
+        encoderBias = mlp.encoderBias();
+        decoderWeight = mlp.decoderWeight();
+        decoderBias = mlp.decoderBias();
+        locWeight = mlp.locWeight();
+        locBias = mlp.locBias();
+        logVarWeight = mlp.logVarWeight();
+        logVarBias = mlp.logVarBias();
+        int layers = mlp.hiddenLayers();
 
-        int ld = padded(maxBatch);
+        int ld = ColumnKernels.padded(maxBatch);
         int columns = particles * ld;
         encoderT = new float[layers + 1][];
         encoderGradT = new float[layers + 1][];
@@ -183,18 +167,40 @@ final class FusedElboStep {
     }
 
     /**
+     * Whether the fused code may run: training's {@link FusedElboStep} and evaluation's
+     * {@link FusedImportanceSampler}. It needs the Vector API module at run time
+     * ({@code --add-modules jdk.incubator.vector}, which the launcher adds), and
+     * {@code -Delbo4j.fused=false} turns it off, e.g. to time the engine's path.
+     */
+    static boolean enabled() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && !"false".equals(System.getProperty("elbo4j.fused"));
+    }
+
+    /**
      * Whether this step computes {@code objective} for {@code config}'s model in batches of up to
-     * {@code maxBatch} rows: an MLP without conditions, the N(0, I) prior, a Bernoulli or fixed-σ
-     * Gaussian likelihood, and every buffer within a Java array's size.
+     * {@code maxBatch} rows: a {@linkplain #supportsModel supported model} and every buffer within a
+     * Java array's size.
      */
     static boolean supports(VaeConfig config, TrainingObjective objective, int maxBatch) {
-        long columns = (long) objective.particles() * padded(maxBatch);
-        long widest = Math.max(config.inputSize(), Arrays.stream(config.hidden()).max().orElse(0));
+        long columns = (long) objective.particles() * ColumnKernels.padded(maxBatch);
+        return supportsModel(config) && maxBatch >= 1 && widest(config) * columns <= Integer.MAX_VALUE - V;
+    }
+
+    /**
+     * Whether the fused code computes {@code config}'s model: an MLP without conditions, the N(0, I)
+     * prior, and a Bernoulli or fixed-σ Gaussian likelihood.
+     */
+    static boolean supportsModel(VaeConfig config) {
         return config.architecture() == Architecture.MLP
                 && !config.conditional()
                 && config.prior() == Prior.NORMAL
-                && (config.likelihood() == Likelihood.BERNOULLI || config.likelihood() == Likelihood.GAUSSIAN)
-                && maxBatch >= 1 && widest * columns <= Integer.MAX_VALUE - V;
+                && (config.likelihood() == Likelihood.BERNOULLI || config.likelihood() == Likelihood.GAUSSIAN);
+    }
+
+    /** The widest layer of {@code config}'s MLP, the input included. */
+    static long widest(VaeConfig config) {
+        return Math.max(config.inputSize(), Arrays.stream(config.hidden()).max().orElse(0));
     }
 
     /**
@@ -214,7 +220,7 @@ final class FusedElboStep {
         if (batch < 1 || batch > maxBatch) {
             throw new IllegalArgumentException("batch of " + batch + " rows; this step takes 1 to " + maxBatch);
         }
-        int ld = padded(batch);
+        int ld = ColumnKernels.padded(batch);
         int columns = particles * ld;
         // With one particle the weight gradients sum over the batch's columns; with more, over all
         // columns, the padding's weight being 0.
@@ -227,10 +233,11 @@ final class FusedElboStep {
         decode(p, columns, summed);
         float[] xT = particles == 1 ? encoderT[0] : repeatForParticles(encoderT[0], ld);
         float[] outputT = decoderT[decoderWidths.length - 1];
+        Arrays.fill(logLikelihood, 0, columns, 0f);
         if (bernoulli) {
-            bernoulliLogLikelihood(outputT, xT, columns);
+            ColumnKernels.bernoulliLogLikelihood(outputT, 0, xT, 0, inputSize, columns, logLikelihood);
         } else {
-            gaussianLogLikelihood(outputT, xT, columns);
+            ColumnKernels.gaussianLogLikelihood(outputT, 0, xT, 0, inputSize, columns, gaussianScale, logLikelihood);
         }
 
         // The reported sums: log p(x|z) averaged over the particles, the analytic KL.
@@ -290,15 +297,15 @@ final class FusedElboStep {
             int in = encoderWidths[i];
             int out = encoderWidths[i + 1];
             products.multiply(p, encoderWeight[i], in, 1, encoderT[i], 0, ld, encoderT[i + 1], 0, ld, out, in, ld, false);
-            activate(encoderT[i + 1], p, encoderBias[i], out, ld);
+            ColumnKernels.activate(activation, encoderT[i + 1], p, encoderBias[i], out, ld);
             Transpose.copy(encoderT[i + 1], 0, ld, out, batch, encoderRows[i + 1], 0, out);
         }
         float[] top = encoderT[layers];
         int topWidth = encoderWidths[layers];
         products.multiply(p, locWeight, topWidth, 1, top, 0, ld, locT, 0, ld, latent, topWidth, ld, false);
-        addBias(locT, p, locBias, latent, ld);
+        ColumnKernels.addBias(locT, p, locBias, latent, ld);
         products.multiply(p, logVarWeight, topWidth, 1, top, 0, ld, logVarT, 0, ld, latent, topWidth, ld, false);
-        addBias(logVarT, p, logVarBias, latent, ld);
+        ColumnKernels.addBias(logVarT, p, logVarBias, latent, ld);
     }
 
     /** σ = exp(½ log σ²) [latent, ld], and ε and z = μ + σ ε [latent, K·ld], particle k in columns k·ld + b. */
@@ -332,10 +339,10 @@ final class FusedElboStep {
             products.multiply(p, decoderWeight[i], inWidth, 1, input, 0, columns, decoderT[i], 0, columns, out, inWidth,
                     columns, false);
             if (i < layers) {
-                activate(decoderT[i], p, decoderBias[i], out, columns);
+                ColumnKernels.activate(activation, decoderT[i], p, decoderBias[i], out, columns);
                 Transpose.copy(decoderT[i], 0, columns, out, summed, decoderRows[i], 0, out);
             } else {
-                addBias(decoderT[i], p, decoderBias[i], out, columns);
+                ColumnKernels.addBias(decoderT[i], p, decoderBias[i], out, columns);
             }
             input = decoderT[i];
             inWidth = out;
@@ -509,24 +516,9 @@ final class FusedElboStep {
         }
     }
 
-    // Each likelihood and activation has a loop of its own: a vector assigned in two branches of
-    // one loop is boxed by Java 17's compiler, one allocation per element group. The Bernoulli
-    // gradient and log-likelihood are two methods, each computing e^{−|l|}: in one method the
-    // compiler reaches its node limit, stops inlining VectorMath and boxes every vector (3.3 ns an
-    // element inside the step, against 2.4 for the two passes).
-
-    /** {@link #logLikelihood}[c] = Σ_r x·l − softplus(l) over the rows r of column c. */
-    private void bernoulliLogLikelihood(float[] logitsT, float[] xT, int columns) {
-        Arrays.fill(logLikelihood, 0, columns, 0f);
-        for (int r = 0; r < inputSize; r++) {
-            for (int c = 0, i = r * columns; c < columns; c += V, i += V) {
-                FloatVector l = FloatVector.fromArray(S, logitsT, i);
-                FloatVector t = VectorMath.exp(l.abs().neg());
-                FloatVector term = FloatVector.fromArray(S, xT, i).mul(l).sub(VectorMath.softplus(l, t));
-                FloatVector.fromArray(S, logLikelihood, c).add(term).intoArray(logLikelihood, c);
-            }
-        }
-    }
+    // The Bernoulli gradient is a method of its own, apart from the log-likelihood, each computing
+    // e^{−|l|}: in one method the compiler reaches its node limit, stops inlining VectorMath and
+    // boxes every vector (3.3 ns an element inside the step, against 2.4 for the two passes).
 
     /** gradT = a_c·(σ(l) − x) with a_c the column's weight in the loss. */
     private void bernoulliGradient(float[] logitsT, float[] xT, float[] gradT, int columns) {
@@ -540,20 +532,6 @@ final class FusedElboStep {
         }
     }
 
-    /** {@link #logLikelihood}[c] = log N(x | m, σ²I) for the means m of column c. */
-    private void gaussianLogLikelihood(float[] meanT, float[] xT, int columns) {
-        float constant = (float) (-inputSize * (Math.log(gaussianScale) + HALF_LOG_TWO_PI));
-        Arrays.fill(logLikelihood, 0, columns, constant);
-        float halfPrecision = -0.5f / (gaussianScale * gaussianScale);
-        for (int r = 0; r < inputSize; r++) {
-            for (int c = 0, i = r * columns; c < columns; c += V, i += V) {
-                FloatVector residual = FloatVector.fromArray(S, meanT, i).sub(FloatVector.fromArray(S, xT, i));
-                FloatVector term = residual.mul(residual).mul(halfPrecision);
-                FloatVector.fromArray(S, logLikelihood, c).add(term).intoArray(logLikelihood, c);
-            }
-        }
-    }
-
     /** gradT = a_c·(m − x)/σ² with a_c the column's weight in the loss. */
     private void gaussianGradient(float[] meanT, float[] xT, float[] gradT, int columns) {
         float precision = 1f / (gaussianScale * gaussianScale);
@@ -561,33 +539,6 @@ final class FusedElboStep {
             for (int c = 0, i = r * columns; c < columns; c += V, i += V) {
                 FloatVector residual = FloatVector.fromArray(S, meanT, i).sub(FloatVector.fromArray(S, xT, i));
                 residual.mul(precision).mul(FloatVector.fromArray(S, columnWeight, c)).intoArray(gradT, i);
-            }
-        }
-    }
-
-    /** rowsT[r, ·] = act(rowsT[r, ·] + bias[r]) over whole padded rows. */
-    private void activate(float[] rowsT, float[] p, int bias, int rows, int ld) {
-        for (int r = 0; r < rows; r++) {
-            FloatVector b = FloatVector.broadcast(S, p[bias + r]);
-            int from = r * ld;
-            int to = from + ld;
-            switch (activation) {
-                case TANH -> {
-                    for (int c = from; c < to; c += V) {
-                        VectorMath.tanh(FloatVector.fromArray(S, rowsT, c).add(b)).intoArray(rowsT, c);
-                    }
-                }
-                case RELU -> {
-                    for (int c = from; c < to; c += V) {
-                        FloatVector.fromArray(S, rowsT, c).add(b).max(0f).intoArray(rowsT, c);
-                    }
-                }
-                case SOFTPLUS -> {
-                    for (int c = from; c < to; c += V) {
-                        FloatVector pre = FloatVector.fromArray(S, rowsT, c).add(b);
-                        VectorMath.softplus(pre, VectorMath.exp(pre.abs().neg())).intoArray(rowsT, c);
-                    }
-                }
             }
         }
     }
@@ -623,15 +574,6 @@ final class FusedElboStep {
         }
     }
 
-    private static void addBias(float[] rowsT, float[] p, int bias, int rows, int ld) {
-        for (int r = 0; r < rows; r++) {
-            FloatVector b = FloatVector.broadcast(S, p[bias + r]);
-            for (int c = r * ld, end = c + ld; c < end; c += V) {
-                FloatVector.fromArray(S, rowsT, c).add(b).intoArray(rowsT, c);
-            }
-        }
-    }
-
     /** target[offset + r] = Σ_{c &lt; columns} rowsT[r, c]: the bias gradients. */
     private static void rowSums(float[] rowsT, int rows, int ld, int columns, float[] target, int offset) {
         int whole = columns - columns % V;
@@ -662,15 +604,5 @@ final class FusedElboStep {
             total += values[i] - values[i];
         }
         return total == 0;
-    }
-
-    private static int padded(int columns) {
-        return (columns + V - 1) / V * V;
-    }
-
-    private static int offset(ParameterLayout layout, String name) {
-        return layout.entries().stream().filter(e -> e.name().equals(name)).findFirst()
-                .map(e -> Math.toIntExact(e.offset()))
-                .orElseThrow(() -> new IllegalStateException("no weight " + name + " in the layout"));
     }
 }

@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Gemm {
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S = VectorMath.S;
     private static final int V = S.length();
     /** Rows of C per register block: 8 rows × 3 vectors is 24 of AVX-512's 32 vector registers. */
     static final int ROWS = 8;

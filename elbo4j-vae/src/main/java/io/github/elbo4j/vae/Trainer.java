@@ -114,7 +114,7 @@ public final class Trainer {
             model.setParameterValues(resume.parameters());
         }
         Adam adam = Adam.withDefaults(Math.toIntExact(model.layout().totalSize()));
-        boolean fusable = fusedStepAvailable() && FusedElboStep.supports(model.config(), objective, config.batchSize());
+        boolean fusable = FusedElboStep.enabled() && FusedElboStep.supports(model.config(), objective, config.batchSize());
         try (NDManager manager = NDManager.newBaseManager(); Workers workers = new Workers(validationWorkers);
                 ProductTeam products = new ProductTeam(fusable ? validationWorkers : 1)) {
             if (resume != null) {
@@ -284,16 +284,6 @@ public final class Trainer {
             double elboSum = Float.isFinite(result.gradient().sum().getFloat()) ? result.elbo() : Double.NaN;
             return new BatchElbo(elboSum, result.reconstruction(), result.kl());
         }
-    }
-
-    /**
-     * Whether steps may take {@link FusedElboStep}: it needs the Vector API module at run time
-     * ({@code --add-modules jdk.incubator.vector}, which the launcher adds), and
-     * {@code -Delbo4j.fusedStep=false} turns it off, e.g. to time the engine's step.
-     */
-    static boolean fusedStepAvailable() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                && !"false".equals(System.getProperty("elbo4j.fusedStep"));
     }
 
     /** Restores the last completed epoch with half the learning rate. */

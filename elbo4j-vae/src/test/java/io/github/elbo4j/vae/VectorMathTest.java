@@ -7,7 +7,7 @@ import java.util.function.UnaryOperator;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
-/** The vector exp, tanh, softplus and logistic function against {@link Math} in double precision, over wide grids. */
+/** The vector exp, log, tanh, softplus and logistic function against {@link Math} in double precision, over wide grids. */
 class VectorMathTest {
 
     private static final int V = VectorMath.S.length();
@@ -15,6 +15,16 @@ class VectorMathTest {
     @Test
     void expIsAccurateToAFewUlps() {
         assertThat(maxRelativeError(VectorMath::exp, Math::exp, -87, 88)).isLessThan(3e-7);
+    }
+
+    @Test
+    void logIsAccurateToAFewUlpsAboveOneAndAbsolutelyBelow() {
+        assertThat(maxRelativeError(VectorMath::log, Math::log, 1, 1.9)).isLessThan(3e-7);
+        assertThat(maxRelativeError(VectorMath::log, Math::log, 1, 1.8e19)).isLessThan(3e-7);
+        // Below 1 the exponent's −ln 2 and the mantissa's log cancel: accurate to a few ulps of ln 2.
+        assertThat(maxRelativeError(x -> VectorMath.log(x).add(1f), x -> Math.log(x) + 1, 0.6, 1)).isLessThan(3e-7);
+        assertThat(maxRelativeError(VectorMath::log, Math::log, 1e-30, 1e-3)).isLessThan(3e-7);
+        assertThat(apply(VectorMath::log, 1f)).isEqualTo(0f);
     }
 
     @Test

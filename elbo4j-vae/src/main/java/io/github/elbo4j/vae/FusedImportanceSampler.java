@@ -1,0 +1,254 @@
+package io.github.elbo4j.vae;
+
+import io.github.elbo4j.math.LogSumExp;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The importance-sampling estimate of log p(x) per example,
+ * log (1/K) Σ_k p(x, z_k)/q(z_k|x) with z_k ~ q(z|x), written out on JVM arrays for the models
+ * {@link FusedElboStep#supportsModel} accepts: the same estimate as
+ * {@link Evaluator#importanceWeightedLogLikelihood}'s engine path, from the same noise.
+ *
+ * <p>At K = 5000 nearly all the work is decoding 5000 latent samples per example, and the engine
+ * runs each elementwise stage of that (the likelihood alone is four) as a separate pass over
+ * logits far larger than the cache. Here the samples go through the decoder in passes of at most
+ * {@link #COLUMNS} columns whose activations stay in the core's cache: every product a {@link Gemm}
+ * call, every elementwise stage one pass.
+ *
+ * <p>A pass holds the particles of one example (K larger than a pass: its K particles in equal
+ * slices) or all K particles of several examples, feature-major ([rows, ld], one column per
+ * particle). Example i's noise comes from the stream {@link GaussianNoise#perExample} uses, read in
+ * the same order, so the estimate does not depend on the pass size and agrees with the engine's to
+ * float rounding. Not thread-safe: one instance per thread.
+ */
+final class FusedImportanceSampler {
+
+    /**
+     * Most decoder columns per pass. With the standard model a column holds about 1,300 floats of
+     * activations, so a pass of 1,024 fits the 1 MiB L2 cache of the machine it was tuned on.
+     */
+    static final int COLUMNS = 1024;
+
+    /** Output rows per block: a multiple of Gemm's block height and of the likelihood's product groups. */
+    static final int OUTPUT_ROWS = ColumnKernels.PRODUCT_ROWS;
+
+    private static final VectorSpecies<Float> S = VectorMath.S;
+
+    private final MlpLayout mlp;
+    private final int inputSize;
+    private final int latent;
+    private final Activation activation;
+    private final boolean bernoulli;
+    private final float gaussianScale;
+    /** K, the particles per example. */
+    private final int particles;
+    /** Examples per pass, and each example's particles per pass: group × slice ≤ the column budget. */
+    private final int group;
+    private final int slice;
+
+    /** Encoder activations [width, ld] of one group of examples, x first; μ, log σ² and σ [latent, ld]. */
+    private final float[][] encoderT;
+    private final float[] locT;
+    private final float[] logVarT;
+    private final float[] sigmaT;
+    /**
+     * z [latent, ld], the decoder's hidden activations [width, ld] and one block of its output
+     * [OUTPUT_ROWS, ld] for one pass; x repeated per particle [inputSize, ld].
+     */
+    private final float[] latentT;
+    private final float[][] hiddenT;
+    private final float[] outputT;
+    private final float[] particleX;
+    /** Per column: log p(x|z), and Σ_j ½(ε² − z²), which is log p(z) − log q(z|x) less ½ Σ_j log σ²_j. */
+    private final float[] logLikelihood;
+    private final float[] logDensityRatio;
+    /** Per example of the group: its noise stream, ½ Σ_j log σ²_j, and its K log-weights. */
+    private final SplittableRandom[] noise;
+    private final double[] halfLogVariance;
+    private final double[][] logWeight;
+
+    /**
+     * A sampler for {@code config}'s model with {@code particles} particles per example, decoding
+     * at most {@code maxColumns} (particle, example) pairs at once.
+     */
+    FusedImportanceSampler(VaeConfig config, int particles, int maxColumns) {
+        if (!FusedElboStep.supportsModel(config)) {
+            throw new IllegalArgumentException("the fused sampler does not support this model");
+        }
+        if (particles < 1 || maxColumns < 1) {
+            throw new IllegalArgumentException("need K ≥ 1 and a budget of at least one column, got K = " + particles
+                    + " and " + maxColumns);
+        }
+        this.mlp = MlpLayout.of(config);
+        this.inputSize = config.inputSize();
+        this.latent = config.latent();
+        this.activation = config.activation();
+        this.bernoulli = config.likelihood() == Likelihood.BERNOULLI;
+        this.gaussianScale = (float) config.gaussianScale();
+        this.particles = particles;
+        int budget = Math.min(maxColumns, COLUMNS);
+        this.group = Math.max(1, budget / particles);
+        int passes = (particles + budget - 1) / budget;
+        this.slice = (particles + passes - 1) / passes;
+
+        int groupLd = ColumnKernels.padded(group);
+        int[] encoderWidths = mlp.encoderWidths();
+        encoderT = new float[encoderWidths.length][];
+        for (int i = 0; i < encoderWidths.length; i++) {
+            encoderT[i] = new float[encoderWidths[i] * groupLd];
+        }
+        locT = new float[latent * groupLd];
+        logVarT = new float[latent * groupLd];
+        sigmaT = new float[latent * groupLd];
+        int ld = ColumnKernels.padded(group * slice);
+        latentT = new float[latent * ld];
+        int[] decoderWidths = mlp.decoderWidths();
+        hiddenT = new float[mlp.hiddenLayers()][];
+        for (int i = 0; i < hiddenT.length; i++) {
+            hiddenT[i] = new float[decoderWidths[i] * ld];
+        }
+        outputT = new float[OUTPUT_ROWS * ld];
+        particleX = new float[inputSize * ld];
+        logLikelihood = new float[ld];
+        logDensityRatio = new float[ld];
+        noise = new SplittableRandom[group];
+        halfLogVariance = new double[group];
+        logWeight = new double[group][particles];
+    }
+
+    /** Whether {@code config}'s model can be evaluated here, with every buffer a Java array. */
+    static boolean supports(VaeConfig config) {
+        return FusedElboStep.supportsModel(config)
+                && FusedElboStep.widest(config) * ColumnKernels.padded(COLUMNS) <= Integer.MAX_VALUE;
+    }
+
+    /**
+     * Writes the IWAE-K estimate of log p(x_e) into {@code result[e]} for examples
+     * {@code from ≤ e < to} of {@code data} (row-major, {@code inputSize} values each).
+     *
+     * @param parameters the flat parameters, in {@link VaeModel#layoutOf} order
+     * @param seed the seed example e's noise stream is derived from, with e
+     */
+    void estimate(float[] parameters, float[] data, int from, int to, long seed, double[] result) {
+        for (int first = from; first < to; first += group) {
+            int examples = Math.min(group, to - first);
+            encode(parameters, data, first, examples);
+            for (int i = 0; i < examples; i++) {
+                noise[i] = new SplittableRandom(Seeds.derive(seed, Seeds.Stream.EVAL_NOISE, first + i));
+            }
+            int layoutLd = -1;
+            for (int done = 0; done < particles; done += slice) {
+                int count = Math.min(slice, particles - done);
+                int ld = ColumnKernels.padded(examples * count);
+                if (ld != layoutLd) {
+                    repeatForParticles(data, first, examples, count, ld);
+                    layoutLd = ld;
+                }
+                sample(examples, count, ld);
+                decode(parameters, ld);
+                for (int i = 0; i < examples; i++) {
+                    for (int q = 0, c = i * count; q < count; q++, c++) {
+                        logWeight[i][done + q] = logLikelihood[c] + logDensityRatio[c] + halfLogVariance[i];
+                    }
+                }
+            }
+            for (int i = 0; i < examples; i++) {
+                result[first + i] = LogSumExp.logMeanExp(logWeight[i]);
+            }
+        }
+    }
+
+    /** The encoder's forward pass for examples {@code first..first+examples−1}: μ, log σ², σ and ½ Σ log σ². */
+    private void encode(float[] p, float[] data, int first, int examples) {
+        int ld = ColumnKernels.padded(examples);
+        int[] widths = mlp.encoderWidths();
+        Transpose.copy(data, first * inputSize, inputSize, examples, inputSize, encoderT[0], 0, ld);
+        for (int i = 0; i < mlp.hiddenLayers(); i++) {
+            Gemm.multiply(p, mlp.encoderWeight()[i], widths[i], 1, encoderT[i], 0, ld, encoderT[i + 1], 0, ld,
+                    widths[i + 1], widths[i], ld, false);
+            ColumnKernels.activate(activation, encoderT[i + 1], p, mlp.encoderBias()[i], widths[i + 1], ld);
+        }
+        float[] top = encoderT[mlp.hiddenLayers()];
+        int topWidth = widths[mlp.hiddenLayers()];
+        Gemm.multiply(p, mlp.locWeight(), topWidth, 1, top, 0, ld, locT, 0, ld, latent, topWidth, ld, false);
+        ColumnKernels.addBias(locT, p, mlp.locBias(), latent, ld);
+        Gemm.multiply(p, mlp.logVarWeight(), topWidth, 1, top, 0, ld, logVarT, 0, ld, latent, topWidth, ld, false);
+        ColumnKernels.addBias(logVarT, p, mlp.logVarBias(), latent, ld);
+        for (int c = 0; c < latent * ld; c += S.length()) {
+            VectorMath.exp(FloatVector.fromArray(S, logVarT, c).mul(0.5f)).intoArray(sigmaT, c);
+        }
+        for (int i = 0; i < examples; i++) {
+            double sum = 0;
+            for (int r = 0; r < latent; r++) {
+                sum += 0.5 * logVarT[r * ld + i];
+            }
+            halfLogVariance[i] = sum;
+        }
+    }
+
+    /**
+     * The next {@code count} particles of each example: ε from its stream in (particle, dimension)
+     * order, z = μ + σ ε in column i·count + q, and Σ_j ½(ε² − z²) per column.
+     */
+    private void sample(int examples, int count, int ld) {
+        int encoderLd = ColumnKernels.padded(examples);
+        for (int i = 0; i < examples; i++) {
+            SplittableRandom random = noise[i];
+            for (int q = 0, c = i * count; q < count; q++, c++) {
+                float ratio = 0f;
+                for (int r = 0; r < latent; r++) {
+                    float eps = (float) random.nextGaussian();
+                    float z = locT[r * encoderLd + i] + sigmaT[r * encoderLd + i] * eps;
+                    latentT[r * ld + c] = z;
+                    ratio += 0.5f * (eps * eps - z * z);
+                }
+                logDensityRatio[c] = ratio;
+            }
+        }
+    }
+
+    /**
+     * The decoder's forward pass over {@code ld} columns and the log-likelihood of each. The output
+     * layer goes {@link #OUTPUT_ROWS} rows at a time, each block's logits (or means) consumed by the
+     * likelihood while they are still in cache.
+     */
+    private void decode(float[] p, int ld) {
+        int[] widths = mlp.decoderWidths();
+        float[] input = latentT;
+        int inWidth = latent;
+        for (int i = 0; i < mlp.hiddenLayers(); i++) {
+            Gemm.multiply(p, mlp.decoderWeight()[i], inWidth, 1, input, 0, ld, hiddenT[i], 0, ld, widths[i], inWidth, ld,
+                    false);
+            ColumnKernels.activate(activation, hiddenT[i], p, mlp.decoderBias()[i], widths[i], ld);
+            input = hiddenT[i];
+            inWidth = widths[i];
+        }
+        int weight = mlp.decoderWeight()[mlp.hiddenLayers()];
+        int bias = mlp.decoderBias()[mlp.hiddenLayers()];
+        Arrays.fill(logLikelihood, 0, ld, 0f);
+        for (int row = 0; row < inputSize; row += OUTPUT_ROWS) {
+            int rows = Math.min(OUTPUT_ROWS, inputSize - row);
+            Gemm.multiply(p, weight + row * inWidth, inWidth, 1, input, 0, ld, outputT, 0, ld, rows, inWidth, ld, false);
+            ColumnKernels.addBias(outputT, p, bias + row, rows, ld);
+            if (bernoulli) {
+                ColumnKernels.bernoulliLogLikelihood(outputT, 0, particleX, row * ld, rows, ld, logLikelihood);
+            } else {
+                ColumnKernels.gaussianLogLikelihood(outputT, 0, particleX, row * ld, rows, ld, gaussianScale,
+                        logLikelihood);
+            }
+        }
+    }
+
+    /** x of each example in its {@code count} columns, [inputSize, ld]. */
+    private void repeatForParticles(float[] data, int first, int examples, int count, int ld) {
+        for (int r = 0; r < inputSize; r++) {
+            for (int i = 0; i < examples; i++) {
+                int start = r * ld + i * count;
+                Arrays.fill(particleX, start, start + count, data[(first + i) * inputSize + r]);
+            }
+        }
+    }
+}
