@@ -3,6 +3,8 @@
 #   1. training throughput, 1 thread each: the standard model (784-200-200-50 tanh, batch 100) and
 #      the PyTorch-example model (784-400-20 relu, batch 128); elbo4j, the PyTorch reference and
 #      Deeplearning4j's VariationalAutoencoder layer (skipped unless elbo4j-bench/dl4j is built);
+#      the standard model also with 2 threads each for elbo4j and PyTorch (DL4J's 1-thread figure
+#      is its best: it runs slower with 2 OpenMP threads);
 #   2. how the step time grows with batch size and hidden width (elbo4j and PyTorch), as GFLOP/s of
 #      the matrix products against one core's peak;
 #   3. IWAE evaluation time for K = 50, 500, 5000 on the same trained weights (1 thread; K = 5000 also
@@ -12,7 +14,7 @@
 # Needs a built tree (./mvnw -q -DskipTests package) and binarized-mnist under $ELBO4J_DATA (or
 # ~/.cache/elbo4j). Once, for DL4J: ./mvnw -q -f elbo4j-bench/dl4j/pom.xml package
 # Usage: elbo4j-bench/scripts/suite.sh [OUT]   (7 minutes on a quiet machine, 20 on a loaded one)
-# Environment: STEPS (300), REPEATS (3), EVAL_LIMIT (100 test images), SKIP_VI=1, PEAK_GFLOPS
+# Environment: STEPS (300), REPEATS (3), EVAL_LIMIT (500 test images), SKIP_VI=1, PEAK_GFLOPS
 # (default: the best measured one-thread GEMM rate, or FLOP_PER_CYCLE (32, a Zen 4 core: two
 # 256-bit FP32 FMA pipes) x the reported clock if that is higher).
 set -euo pipefail
@@ -23,28 +25,29 @@ export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-134217728}"
 out="${1:-runs/bench-suite}"
 steps="${STEPS:-300}"
 repeats="${REPEATS:-3}"
-limit="${EVAL_LIMIT:-100}"
+limit="${EVAL_LIMIT:-500}"
 data_root="${ELBO4J_DATA:-$HOME/.cache/elbo4j}"
 reference=elbo4j-bench/python/reference_vae.py
 rm -rf "$out"
 mkdir -p "$out"
 
 echo "== 1-2. training throughput" >&2
-# name hidden latent activation batch
+# name hidden latent activation batch threads
 configs=(
-  "standard 200,200 50 tanh 100"
-  "pytorch-example 400 20 relu 128"
-  "batch-50 200,200 50 tanh 50"
-  "batch-200 200,200 50 tanh 200"
-  "batch-400 200,200 50 tanh 400"
-  "width-100 100,100 50 tanh 100"
-  "width-400 400,400 50 tanh 100"
+  "standard 200,200 50 tanh 100 1"
+  "standard-2-threads 200,200 50 tanh 100 2"
+  "pytorch-example 400 20 relu 128 1"
+  "batch-50 200,200 50 tanh 50 1"
+  "batch-200 200,200 50 tanh 200 1"
+  "batch-400 200,200 50 tanh 400 1"
+  "width-100 100,100 50 tanh 100 1"
+  "width-400 400,400 50 tanh 100 1"
 )
 for c in "${configs[@]}"; do
-  read -r name hidden latent activation batch <<<"$c"
+  read -r name hidden latent activation batch threads <<<"$c"
   echo "   $name" >&2
   ./elbo4j bench --hidden "$hidden" --latent "$latent" --activation "$activation" --batch-size "$batch" \
-    --steps "$steps" --repeats "$repeats" --threads 1 --pytorch "$reference" --json >"$out/train-$name.json"
+    --steps "$steps" --repeats "$repeats" --threads "$threads" --pytorch "$reference" --json >"$out/train-$name.json"
   if [[ -f elbo4j-bench/dl4j/target/classpath.txt && ($name == standard || $name == pytorch-example) ]]; then
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 java -Xmx4g \
       -cp "elbo4j-bench/dl4j/target/classes:$(cat elbo4j-bench/dl4j/target/classpath.txt)" \
@@ -108,23 +111,25 @@ def flop_per_example(hidden, latent, inputs=784):
     return 2 * (3 * forward - inputs * hidden[0])
 
 print(f"one core's peak: {peak:.1f} GFLOP/s (FP32, best measured GEMM)\n")
-print("training throughput, 1 thread each (samples/s; GFLOP/s of the matrix products, % of peak)")
-print(f"{'model':<17}{'elbo4j':>9}{'PyTorch':>9}{'ratio':>7}{'DL4J':>8}{'ratio':>7}"
+print("training throughput, the same threads each (samples/s; GFLOP/s of the matrix products, % of the")
+print("peak of as many cores); DL4J runs with 1 thread, its fastest")
+print(f"{'model':<22}{'threads':>8}{'elbo4j':>9}{'PyTorch':>9}{'ratio':>7}{'DL4J':>8}{'ratio':>7}"
       f"{'elbo4j GFLOP/s':>17}{'PyTorch GFLOP/s':>18}")
-for name, hidden, latent in [("standard", [200, 200], 50), ("pytorch-example", [400], 20),
-                             ("batch-50", [200, 200], 50), ("batch-200", [200, 200], 50),
-                             ("batch-400", [200, 200], 50), ("width-100", [100, 100], 50),
-                             ("width-400", [400, 400], 50)]:
+for name, hidden, latent in [("standard", [200, 200], 50), ("standard-2-threads", [200, 200], 50),
+                             ("pytorch-example", [400], 20), ("batch-50", [200, 200], 50),
+                             ("batch-200", [200, 200], 50), ("batch-400", [200, 200], 50),
+                             ("width-100", [100, 100], 50), ("width-400", [400, 400], 50)]:
     r = read(f"train-{name}.json")
     if r is None:
         continue
-    e, t = r["elbo4j_samples_per_s"], r["pytorch_samples_per_s"]
-    dl4j_file = os.path.join(out, f"dl4j-{name}.txt")
+    e, t, threads = r["elbo4j_samples_per_s"], r["pytorch_samples_per_s"], r["elbo4j_threads"]
+    dl4j_file = os.path.join(out, f"dl4j-{name.removesuffix('-2-threads')}.txt")
     d = float(open(dl4j_file).read()) if os.path.exists(dl4j_file) and open(dl4j_file).read().strip() else None
     f = flop_per_example(hidden, latent) / 1e9
+    cores_peak = threads * peak
     dl4j_cols = f"{d:8.0f}{e / d:6.2f}x" if d else f"{'-':>8}{'-':>7}"
-    print(f"{name + ' b' + str(r['batch_size']):<17}{e:9.0f}{t:9.0f}{e / t:6.2f}x{dl4j_cols}"
-          f"{e * f:9.1f} ({100 * e * f / peak:3.0f}%){t * f:10.1f} ({100 * t * f / peak:3.0f}%)")
+    print(f"{name + ' b' + str(r['batch_size']):<22}{threads:8d}{e:9.0f}{t:9.0f}{e / t:6.2f}x{dl4j_cols}"
+          f"{e * f:9.1f} ({100 * e * f / cores_peak:3.0f}%){t * f:10.1f} ({100 * t * f / cores_peak:3.0f}%)")
 
 print("\nIWAE evaluation of the same weights (test images, each side its own seeded subset; seconds)")
 print(f"{'K':>6}{'threads':>9}{'images':>8}{'elbo4j s':>10}{'PyTorch s':>11}{'elbo4j speed-up':>17}")
