@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The IWAE estimate is batched over the K particles and chunked over examples so that at most
  * {@code maxParticleRows} decoder rows are alive at once: memory is bounded by that budget, not
- * by K or the dataset size (K = 5000 with the default budget needs a few hundred MB).
+ * by K or the dataset size (K = 5000 with the default budget needs a few hundred MB). For the
+ * models {@link FusedImportanceSampler} computes, it does so on JVM arrays from the same noise,
+ * each worker with its own sampler; the others go through the engine.
  */
 public final class Evaluator {
 

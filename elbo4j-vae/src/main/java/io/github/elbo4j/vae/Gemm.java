@@ -11,9 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * element through two strides, so A or Aᵀ of a row-major array are both just strides. The kernel
  * keeps an 8 × 3-vector block of C in registers, broadcasts one element of each of A's eight rows
  * and multiplies it into three vectors of B's row: 24 fused multiply-adds per 3 loads and 8
- * broadcasts. On one core of the training machine the standard model's larger products run at
- * 90–108 GFLOP/s, against the 104.8 of its measured peak; the 4 × 3 block it replaced ran them at
- * 74–92 (BENCHMARKS.md, "The fused step"). The columns left over after whole blocks use one vector
+ * broadcasts. Vectors have {@link VectorMath#S}'s width: with 256-bit vectors the standard model's
+ * larger products ran at 90–108 GFLOP/s on one core of the training machine, against the 104.8 of
+ * its measured peak (the 4 × 3 block this replaced: 74–92; BENCHMARKS.md, "The fused step"); with
+ * its preferred 512-bit vectors the decoder's products run at 105–109. The columns left over after whole blocks use one vector
  * at a time, the rows left over after groups of eight one row at a time.
  */
 final class Gemm {

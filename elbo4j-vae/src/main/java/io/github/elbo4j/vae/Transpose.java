@@ -13,7 +13,8 @@ final class Transpose {
 
     /**
      * dst[dstOff + c·dstStride + r] = src[srcOff + r·srcStride + c] for r &lt; rows, c &lt; cols. A
-     * vector gathers one column of eight rows: twice the speed of element-by-element copies.
+     * vector gathers one column of as many rows as it has lanes: twice the speed of element-by-element
+     * copies.
      */
     static void copy(float[] src, int srcOff, int srcStride, int rows, int cols, float[] dst, int dstOff,
             int dstStride) {
