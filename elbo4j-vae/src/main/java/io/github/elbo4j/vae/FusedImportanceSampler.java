@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>At K = 5000 nearly all the work is decoding 5000 latent samples per example, and the engine
  * runs each elementwise stage of that (the likelihood alone is four) as a separate pass over
  * logits far larger than the cache. Here the samples go through the decoder in passes of at most
- * {@link #COLUMNS} columns whose activations stay in the core's cache: every product a {@link Gemm}
- * call, every elementwise stage one pass.
+ * {@link #COLUMNS} columns, every product a {@link Gemm} call and every elementwise stage one pass,
+ * and the output layer in blocks of rows whose logits the likelihood reads while they are in cache.
  *
  * <p>A pass holds the particles of one example (K larger than a pass: its K particles in equal
  * slices) or all K particles of several examples, feature-major ([rows, ld], one column per
@@ -27,8 +27,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class FusedImportanceSampler {
 
     /**
-     * Most decoder columns per pass. With the standard model a column holds about 1,300 floats of
-     * activations, so a pass of 1,024 fits the 1 MiB L2 cache of the machine it was tuned on.
+     * Most decoder columns per pass. Passes of 128 to 1,024 columns ran equally fast on the standard
+     * model (BENCHMARKS.md, "IWAE-5000 evaluation time"); the largest keeps the per-pass overheads
+     * (encoding a group, the products' edge blocks) smallest.
      */
     static final int COLUMNS = 1024;
 
