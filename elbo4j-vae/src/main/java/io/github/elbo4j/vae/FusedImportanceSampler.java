@@ -138,7 +138,7 @@ final class FusedImportanceSampler {
             int examples = Math.min(group, to - first);
             encode(parameters, data, first, examples);
             for (int i = 0; i < examples; i++) {
-                noise[i] = new SplittableRandom(Seeds.derive(seed, Seeds.Stream.EVAL_NOISE, first + i));
+                noise[i] = GaussianNoise.exampleStream(seed, first + i);
             }
             int layoutLd = -1;
             for (int done = 0; done < particles; done += slice) {

@@ -30,7 +30,7 @@ public final class GaussianNoise {
         int examples = to - from;
         float[] values = new float[Math.multiplyExact(Math.multiplyExact(particles, examples), dimension)];
         for (int i = 0; i < examples; i++) {
-            SplittableRandom random = new SplittableRandom(Seeds.derive(seed, Seeds.Stream.EVAL_NOISE, from + i));
+            SplittableRandom random = exampleStream(seed, from + i);
             for (int p = 0; p < particles; p++) {
                 int offset = (p * examples + i) * dimension;
                 for (int d = 0; d < dimension; d++) {
@@ -39,5 +39,13 @@ public final class GaussianNoise {
             }
         }
         return values;
+    }
+
+    /**
+     * The stream example {@code example}'s particles are drawn from, particle after particle and
+     * dimension after dimension, by {@link #perExample} and by the fused evaluation alike.
+     */
+    static SplittableRandom exampleStream(long seed, long example) {
+        return new SplittableRandom(Seeds.derive(seed, Seeds.Stream.EVAL_NOISE, example));
     }
 }
