@@ -93,6 +93,27 @@ final class ColumnKernels {
     }
 
     /**
+     * out[c] −= Σ_r softplus(l[r, c] + bias[r]) over {@code rows} rows of column c: the part of a
+     * Bernoulli decoder's log p(x|z) that does not depend on x, for logits without their bias
+     * (the products' output). Summed as in {@link #bernoulliLogLikelihood}.
+     */
+    static void subtractSoftplusSums(float[] logitsT, float[] p, int bias, int rows, int ld, float[] out) {
+        for (int group = 0; group < rows; group += PRODUCT_ROWS) {
+            int groupRows = Math.min(PRODUCT_ROWS, rows - group);
+            for (int c = 0; c < ld; c += V) {
+                FloatVector sum = FloatVector.zero(S);
+                FloatVector product = FloatVector.broadcast(S, 1f);
+                for (int r = group, l0 = group * ld + c; r < group + groupRows; r++, l0 += ld) {
+                    FloatVector l = FloatVector.fromArray(S, logitsT, l0).add(p[bias + r]);
+                    product = product.fma(VectorMath.exp(l.abs().neg()), product);
+                    sum = sum.add(l.max(0f));
+                }
+                FloatVector.fromArray(S, out, c).sub(sum.add(VectorMath.log(product))).intoArray(out, c);
+            }
+        }
+    }
+
+    /**
      * out[c] += Σ_r log N(x | m, σ²) over {@code rows} rows of column c, means m from
      * {@code meanOff} and data x from {@code xOff} (both with row stride {@code ld}): log p(x|z) of
      * a fixed-σ Gaussian decoder, or its share from these rows.

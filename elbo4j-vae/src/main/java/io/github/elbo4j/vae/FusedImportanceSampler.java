@@ -2,7 +2,6 @@ package io.github.elbo4j.vae;
 
 import io.github.elbo4j.math.LogSumExp;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -20,8 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A pass holds the particles of one example (K larger than a pass: its K particles in equal
  * slices) or all K particles of several examples, feature-major ([rows, ld], one column per
- * particle). Example i's noise comes from the stream {@link GaussianNoise#perExample} uses, read in
- * the same order, so the estimate does not depend on the pass size and agrees with the engine's to
+ * particle). Example i's noise is {@link GaussianNoise#perExample}'s, computed a slice of particles
+ * at a time, so the estimate does not depend on the pass size and agrees with the engine's to
  * float rounding. Not thread-safe: one instance per thread.
  */
 final class FusedImportanceSampler {
@@ -57,17 +56,20 @@ final class FusedImportanceSampler {
     private final float[] sigmaT;
     /**
      * z [latent, ld], the decoder's hidden activations [width, ld] and one block of its output
-     * [OUTPUT_ROWS, ld] for one pass; x repeated per particle [inputSize, ld].
+     * [OUTPUT_ROWS, ld] for one pass; for a Gaussian likelihood, x repeated per particle
+     * [inputSize, ld].
      */
     private final float[] latentT;
     private final float[][] hiddenT;
     private final float[] outputT;
     private final float[] particleX;
+    /** For a Bernoulli likelihood, per example of the group: Wᵀx [group, width] and b·x, W and b the output layer's. */
+    private final float[] dataWeight;
+    private final float[] dataBias;
     /** Per column: log p(x|z), and Σ_j ½(ε² − z²), which is log p(z) − log q(z|x) less ½ Σ_j log σ²_j. */
     private final float[] logLikelihood;
     private final float[] logDensityRatio;
-    /** Per example of the group: its noise stream, ½ Σ_j log σ²_j, and its K log-weights. */
-    private final SplittableRandom[] noise;
+    /** Per example of the group: ½ Σ_j log σ²_j and its K log-weights. */
     private final double[] halfLogVariance;
     private final double[][] logWeight;
 
@@ -112,10 +114,11 @@ final class FusedImportanceSampler {
             hiddenT[i] = new float[decoderWidths[i] * ld];
         }
         outputT = new float[OUTPUT_ROWS * ld];
-        particleX = new float[inputSize * ld];
+        particleX = bernoulli ? null : new float[inputSize * ld];
+        dataWeight = bernoulli ? new float[group * outputInputWidth()] : null;
+        dataBias = bernoulli ? new float[group] : null;
         logLikelihood = new float[ld];
         logDensityRatio = new float[ld];
-        noise = new SplittableRandom[group];
         halfLogVariance = new double[group];
         logWeight = new double[group][particles];
     }
@@ -131,25 +134,25 @@ final class FusedImportanceSampler {
      * {@code from ≤ e < to} of {@code data} (row-major, {@code inputSize} values each).
      *
      * @param parameters the flat parameters, in {@link VaeModel#layoutOf} order
-     * @param seed the seed example e's noise stream is derived from, with e
+     * @param seed the seed example e's noise is derived from, with e
      */
     void estimate(float[] parameters, float[] data, int from, int to, long seed, double[] result) {
         for (int first = from; first < to; first += group) {
             int examples = Math.min(group, to - first);
             encode(parameters, data, first, examples);
-            for (int i = 0; i < examples; i++) {
-                noise[i] = GaussianNoise.exampleStream(seed, first + i);
+            if (bernoulli) {
+                projectData(parameters, data, first, examples);
             }
             int layoutLd = -1;
             for (int done = 0; done < particles; done += slice) {
                 int count = Math.min(slice, particles - done);
                 int ld = ColumnKernels.padded(examples * count);
-                if (ld != layoutLd) {
+                if (!bernoulli && ld != layoutLd) {
                     repeatForParticles(data, first, examples, count, ld);
                     layoutLd = ld;
                 }
-                sample(examples, count, ld);
-                decode(parameters, ld);
+                sample(seed, first, examples, done, count, ld);
+                decode(parameters, examples, count, ld);
                 for (int i = 0; i < examples; i++) {
                     for (int q = 0, c = i * count; q < count; q++, c++) {
                         logWeight[i][done + q] = logLikelihood[c] + logDensityRatio[c] + halfLogVariance[i];
@@ -191,32 +194,34 @@ final class FusedImportanceSampler {
     }
 
     /**
-     * The next {@code count} particles of each example: ε from its stream in (particle, dimension)
-     * order, z = μ + σ ε in column i·count + q, and Σ_j ½(ε² − z²) per column.
+     * Particles {@code done..done+count−1} of each example: ε from {@link GaussianNoise#fillExample},
+     * z = μ + σ ε in columns i·count.. of example i, and Σ_j ½(ε² − z²) per column.
      */
-    private void sample(int examples, int count, int ld) {
+    private void sample(long seed, int first, int examples, int done, int count, int ld) {
         int encoderLd = ColumnKernels.padded(examples);
+        Arrays.fill(logDensityRatio, 0, ld, 0f);
         for (int i = 0; i < examples; i++) {
-            SplittableRandom random = noise[i];
-            for (int q = 0, c = i * count; q < count; q++, c++) {
-                float ratio = 0f;
-                for (int r = 0; r < latent; r++) {
-                    float eps = (float) random.nextGaussian();
-                    float z = locT[r * encoderLd + i] + sigmaT[r * encoderLd + i] * eps;
-                    latentT[r * ld + c] = z;
-                    ratio += 0.5f * (eps * eps - z * z);
+            int from = i * count;
+            GaussianNoise.fillExample(seed, first + i, done, count, latent, latentT, from, ld);
+            for (int r = 0; r < latent; r++) {
+                float loc = locT[r * encoderLd + i];
+                float sigma = sigmaT[r * encoderLd + i];
+                for (int c = from, e = r * ld + from; c < from + count; c++, e++) {
+                    float eps = latentT[e];
+                    float z = loc + sigma * eps;
+                    latentT[e] = z;
+                    logDensityRatio[c] += 0.5f * (eps * eps - z * z);
                 }
-                logDensityRatio[c] = ratio;
             }
         }
     }
 
     /**
-     * The decoder's forward pass over {@code ld} columns and the log-likelihood of each. The output
-     * layer goes {@link #OUTPUT_ROWS} rows at a time, each block's logits (or means) consumed by the
-     * likelihood while they are still in cache.
+     * The decoder's forward pass over {@code count} columns of each example and the
+     * log-likelihood of each column. The output layer goes {@link #OUTPUT_ROWS} rows at a time,
+     * each block's logits (or means) consumed by the likelihood while they are still in cache.
      */
-    private void decode(float[] p, int ld) {
+    private void decode(float[] p, int examples, int count, int ld) {
         int[] widths = mlp.decoderWidths();
         float[] input = latentT;
         int inWidth = latent;
@@ -229,18 +234,51 @@ final class FusedImportanceSampler {
         }
         int weight = mlp.decoderWeight()[mlp.hiddenLayers()];
         int bias = mlp.decoderBias()[mlp.hiddenLayers()];
-        Arrays.fill(logLikelihood, 0, ld, 0f);
+        if (bernoulli) {
+            // x·l = (Wᵀx)·h + b·x per column: a product with one row instead of x read for every logit.
+            for (int i = 0; i < examples; i++) {
+                int from = i * count;
+                Gemm.multiply(dataWeight, i * inWidth, 0, 1, input, from, ld, logLikelihood, from, ld, 1, inWidth, count,
+                        false);
+                for (int c = from; c < from + count; c++) {
+                    logLikelihood[c] += dataBias[i];
+                }
+            }
+        } else {
+            Arrays.fill(logLikelihood, 0, ld, 0f);
+        }
         for (int row = 0; row < inputSize; row += OUTPUT_ROWS) {
             int rows = Math.min(OUTPUT_ROWS, inputSize - row);
             Gemm.multiply(p, weight + row * inWidth, inWidth, 1, input, 0, ld, outputT, 0, ld, rows, inWidth, ld, false);
-            ColumnKernels.addBias(outputT, p, bias + row, rows, ld);
             if (bernoulli) {
-                ColumnKernels.bernoulliLogLikelihood(outputT, 0, particleX, row * ld, rows, ld, logLikelihood);
+                ColumnKernels.subtractSoftplusSums(outputT, p, bias + row, rows, ld, logLikelihood);
             } else {
+                ColumnKernels.addBias(outputT, p, bias + row, rows, ld);
                 ColumnKernels.gaussianLogLikelihood(outputT, 0, particleX, row * ld, rows, ld, gaussianScale,
                         logLikelihood);
             }
         }
+    }
+
+    /** Wᵀx and b·x of examples {@code first..first+examples−1}, W and b the output layer's. */
+    private void projectData(float[] p, float[] data, int first, int examples) {
+        int width = outputInputWidth();
+        int weight = mlp.decoderWeight()[mlp.hiddenLayers()];
+        int bias = mlp.decoderBias()[mlp.hiddenLayers()];
+        Gemm.multiply(data, first * inputSize, inputSize, 1, p, weight, width, dataWeight, 0, width, examples, inputSize,
+                width, false);
+        for (int i = 0; i < examples; i++) {
+            float sum = 0f;
+            for (int r = 0; r < inputSize; r++) {
+                sum += p[bias + r] * data[(first + i) * inputSize + r];
+            }
+            dataBias[i] = sum;
+        }
+    }
+
+    /** The width of the decoder output layer's input: the last hidden layer's, or the latent's. */
+    private int outputInputWidth() {
+        return mlp.hiddenLayers() == 0 ? latent : mlp.decoderWidths()[mlp.hiddenLayers() - 1];
     }
 
     /** x of each example in its {@code count} columns, [inputSize, ld]. */
