@@ -84,7 +84,7 @@ final class ColumnKernels {
                 for (int r = group, l0 = logitsOff + group * ld + c, x0 = xOff + group * ld + c;
                         r < group + groupRows; r++, l0 += ld, x0 += ld) {
                     FloatVector l = FloatVector.fromArray(S, logitsT, l0);
-                    product = product.fma(VectorMath.exp(l.abs().neg()), product);
+                    product = product.fma(VectorMath.expOfMinus(l.abs()), product);
                     sum = FloatVector.fromArray(S, xT, x0).fma(l, sum).sub(l.max(0f));
                 }
                 FloatVector.fromArray(S, out, c).add(sum.sub(VectorMath.log(product))).intoArray(out, c);
@@ -105,7 +105,7 @@ final class ColumnKernels {
                 FloatVector product = FloatVector.broadcast(S, 1f);
                 for (int r = group, l0 = group * ld + c; r < group + groupRows; r++, l0 += ld) {
                     FloatVector l = FloatVector.fromArray(S, logitsT, l0).add(p[bias + r]);
-                    product = product.fma(VectorMath.exp(l.abs().neg()), product);
+                    product = product.fma(VectorMath.expOfMinus(l.abs()), product);
                     sum = sum.add(l.max(0f));
                 }
                 FloatVector.fromArray(S, out, c).sub(sum.add(VectorMath.log(product))).intoArray(out, c);
