@@ -206,9 +206,20 @@ final class FusedImportanceSampler {
             for (int r = 0; r < latent; r++) {
                 float loc = locT[r * encoderLd + i];
                 float sigma = sigmaT[r * encoderLd + i];
-                for (int c = from, e = r * ld + from; c < from + count; c++, e++) {
+                FloatVector locs = FloatVector.broadcast(S, loc);
+                FloatVector sigmas = FloatVector.broadcast(S, sigma);
+                FloatVector half = FloatVector.broadcast(S, 0.5f);
+                int c = from;
+                for (int e = r * ld + c; c + S.length() <= from + count; c += S.length(), e += S.length()) {
+                    FloatVector eps = FloatVector.fromArray(S, latentT, e);
+                    FloatVector z = eps.fma(sigmas, locs);
+                    z.intoArray(latentT, e);
+                    eps.mul(eps).sub(z.mul(z)).fma(half, FloatVector.fromArray(S, logDensityRatio, c))
+                            .intoArray(logDensityRatio, c);
+                }
+                for (int e = r * ld + c; c < from + count; c++, e++) {
                     float eps = latentT[e];
-                    float z = loc + sigma * eps;
+                    float z = Math.fma(eps, sigma, loc);
                     latentT[e] = z;
                     logDensityRatio[c] += 0.5f * (eps * eps - z * z);
                 }
