@@ -13,7 +13,7 @@
 #   4. Gaussian VI against Stan's ADVI (vi-vs-stan.sh; skipped unless Rscript with rstan is present).
 # Needs a built tree (./mvnw -q -DskipTests package) and binarized-mnist under $ELBO4J_DATA (or
 # ~/.cache/elbo4j). Once, for DL4J: ./mvnw -q -f elbo4j-bench/dl4j/pom.xml package
-# Usage: elbo4j-bench/scripts/suite.sh [OUT]   (9 minutes on a quiet machine, 5 with SKIP_VI=1)
+# Usage: elbo4j-bench/scripts/suite.sh [OUT]   (10 minutes on a quiet machine, 6 with SKIP_VI=1)
 # Environment: STEPS (300), REPEATS (3), EVAL_LIMIT (500 test images), SKIP_VI=1, PEAK_GFLOPS
 # (default: the best measured one-thread GEMM rate, or FLOP_PER_CYCLE (32, a Zen 4 core: two
 # 256-bit FP32 FMA pipes) x the reported clock if that is higher).
