@@ -63,7 +63,10 @@ final class FusedImportanceSampler {
     private final float[][] hiddenT;
     private final float[] outputT;
     private final float[] particleX;
-    /** For a Bernoulli likelihood, per example of the group: Wᵀx [group, width] and b·x, W and b the output layer's. */
+    /**
+     * For a Bernoulli likelihood, per example of the group: Wᵀx [group, width] and b·x, W and b
+     * the output layer's.
+     */
     private final float[] dataWeight;
     private final float[] dataBias;
     /** Per column: log p(x|z), and Σ_j ½(ε² − z²), which is log p(z) − log q(z|x) less ½ Σ_j log σ²_j. */
@@ -199,6 +202,7 @@ final class FusedImportanceSampler {
      */
     private void sample(long seed, int first, int examples, int done, int count, int ld) {
         int encoderLd = ColumnKernels.padded(examples);
+        FloatVector half = FloatVector.broadcast(S, 0.5f);
         Arrays.fill(logDensityRatio, 0, ld, 0f);
         for (int i = 0; i < examples; i++) {
             int from = i * count;
@@ -208,7 +212,6 @@ final class FusedImportanceSampler {
                 float sigma = sigmaT[r * encoderLd + i];
                 FloatVector locs = FloatVector.broadcast(S, loc);
                 FloatVector sigmas = FloatVector.broadcast(S, sigma);
-                FloatVector half = FloatVector.broadcast(S, 0.5f);
                 int c = from;
                 for (int e = r * ld + c; c + S.length() <= from + count; c += S.length(), e += S.length()) {
                     FloatVector eps = FloatVector.fromArray(S, latentT, e);
@@ -249,8 +252,8 @@ final class FusedImportanceSampler {
             // x·l = (Wᵀx)·h + b·x per column: a product with one row instead of x read for every logit.
             for (int i = 0; i < examples; i++) {
                 int from = i * count;
-                Gemm.multiply(dataWeight, i * inWidth, 0, 1, input, from, ld, logLikelihood, from, ld, 1, inWidth, count,
-                        false);
+                Gemm.multiply(dataWeight, i * inWidth, 0, 1, input, from, ld, logLikelihood, from, ld, 1, inWidth,
+                        count, false);
                 for (int c = from; c < from + count; c++) {
                     logLikelihood[c] += dataBias[i];
                 }
@@ -276,8 +279,8 @@ final class FusedImportanceSampler {
         int width = outputInputWidth();
         int weight = mlp.decoderWeight()[mlp.hiddenLayers()];
         int bias = mlp.decoderBias()[mlp.hiddenLayers()];
-        Gemm.multiply(data, first * inputSize, inputSize, 1, p, weight, width, dataWeight, 0, width, examples, inputSize,
-                width, false);
+        Gemm.multiply(data, first * inputSize, inputSize, 1, p, weight, width, dataWeight, 0, width, examples,
+                inputSize, width, false);
         for (int i = 0; i < examples; i++) {
             float sum = 0f;
             for (int r = 0; r < inputSize; r++) {

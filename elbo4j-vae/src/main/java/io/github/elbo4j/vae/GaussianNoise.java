@@ -11,14 +11,15 @@ import jdk.incubator.vector.VectorSpecies;
  * from an explicit seed. Drawing here rather than with the engine's global generator makes the
  * noise independent of the engine, the device and the thread, and a pure function of the seed.
  *
- * <p>Evaluation noise is counter-based: ε for (example, particle, dimension) is a fixed function
+ * <p>Training noise ({@link #standardNormal}) comes from a sequential generator. Evaluation noise
+ * ({@link #perExample}) is counter-based: ε for (example, particle, dimension) is a fixed function
  * of the seed and those three indices, computed a vector of particles at a time. Its bits come
  * from Threefry-2x32 with 20 rounds (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3",
  * 2011; the generator JAX uses), keyed by (seed, example), with counter (particle, dimension / 2);
  * its two 32-bit outputs give dimensions 2h and 2h + 1. Each 32-bit word becomes a normal through
  * the quantile function: the top bit is the sign, the other 31 bits a probability p in (0, ½)
- * with steps of 2⁻³², so draws reach 6.2σ. At K = 5000 this takes about a tenth of the time of
- * drawing the same values one at a time from a sequential generator.
+ * with steps of 2⁻³², so draws reach 6.2σ. A draw takes about 2.3 ns here, against 4–5 ns for
+ * {@link SplittableRandom#nextGaussian()}, and the particles of one dimension come out as a vector.
  */
 public final class GaussianNoise {
 
@@ -28,6 +29,7 @@ public final class GaussianNoise {
     /** Threefry-2x32's key-schedule parity constant and its rotation amounts, round by round. */
     private static final int PARITY = 0x1BD11BDA;
     private static final int[] ROTATIONS = {13, 15, 26, 6, 17, 29, 16, 24};
+
     private GaussianNoise() {}
 
     /** {@code count} independent N(0, 1) draws from {@code seed}. */
@@ -97,6 +99,7 @@ public final class GaussianNoise {
                 for (int round = 0; round < 4; round++) {
                     x0 = x0.add(x1);
                     int bits = ROTATIONS[rotations + round];
+                    // The rotation as two shifts: Java 17 evaluates lanewise(ROL) one lane at a time.
                     x1 = x1.lanewise(VectorOperators.LSHL, bits).or(x1.lanewise(VectorOperators.LSHR, 32 - bits))
                             .lanewise(VectorOperators.XOR, x0);
                 }

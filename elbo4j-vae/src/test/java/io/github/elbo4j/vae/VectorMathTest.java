@@ -24,7 +24,8 @@ class VectorMathTest {
     void expOfMinusIsAccurateToAFewUlpsWhereItIsNotSmall() {
         assertThat(maxRelativeError(VectorMath::expOfMinus, a -> Math.exp(-a), 0, 4)).isLessThan(3e-7);
         assertThat(maxRelativeError(VectorMath::expOfMinus, a -> Math.exp(-a), 0, 0.01)).isLessThan(3e-7);
-        // Farther out the float product a·log₂e carries the error, relative 7e-8 per unit of a, on values below e⁻⁴.
+        // Farther out the float product a·log₂e carries the error, 7e-8 relative per unit of a,
+        // on values below e⁻⁴.
         assertThat(maxRelativeError(VectorMath::expOfMinus, a -> Math.exp(-a), 0, 87)).isLessThan(6e-6);
         assertThat(apply(VectorMath::expOfMinus, 0f)).isEqualTo(1f);
         assertThat(apply(VectorMath::expOfMinus, 200f)).isEqualTo(0x1p-126f);
