@@ -9,52 +9,15 @@ import io.github.elbo4j.vi.autodiff.Value;
 import org.hipparchus.special.Gamma;
 
 /**
- * The densities of positive outcomes (lognormal, exponential, gamma, inverse gamma, Weibull), each
- * one loop that sums the log density and fills the partials of the non-constant arguments. The
- * public entry point is {@link Densities}.
+ * The densities of positive outcomes (exponential, gamma, inverse gamma, Weibull; the lognormal is
+ * a {@link LocationScale}), each one loop that sums the log density and fills the partials of the
+ * non-constant arguments. The public entry point is {@link Densities}.
  */
 final class PositiveDensities {
 
-    private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
     private static final String POSITIVE = "(0, ∞)";
 
     private PositiveDensities() {}
-
-    static Value lognormal(Value y, Value mu, Value sigma) {
-        int n = Arguments.size("lognormal", "y, mu, sigma", y, mu, sigma);
-        if (!Arguments.inSupport("lognormal", y, PositiveDensities::positive, POSITIVE)
-                || !Arguments.finite(mu) || !Arguments.positiveFinite(sigma)) {
-            return Partials.impossible(y, mu, sigma);
-        }
-        double[] yv = y.values();
-        double[] mv = mu.values();
-        double[] sv = sigma.values();
-        int sy = stride(y, n);
-        int sm = stride(mu, n);
-        int ss = stride(sigma, n);
-        Partials partials = new Partials(y, mu, sigma);
-        double[] dy = partials.of(0);
-        double[] dm = partials.of(1);
-        double[] ds = partials.of(2);
-        double total = -sumLog(sv, ss, n) - n * HALF_LOG_TWO_PI;
-        for (int i = 0; i < n; i++) {
-            double inverse = 1.0 / sv[i * ss];
-            double logY = Math.log(yv[i * sy]);
-            double z = (logY - mv[i * sm]) * inverse;
-            total -= 0.5 * z * z + logY;
-            double dz = z * inverse;
-            if (dy != null) {
-                dy[i * sy] -= (dz + 1.0) / yv[i * sy];
-            }
-            if (dm != null) {
-                dm[i * sm] += dz;
-            }
-            if (ds != null) {
-                ds[i * ss] += (z * z - 1.0) * inverse;
-            }
-        }
-        return partials.result(total);
-    }
 
     static Value exponential(Value y, Value beta) {
         int n = Arguments.size("exponential", "y, beta", y, beta);
