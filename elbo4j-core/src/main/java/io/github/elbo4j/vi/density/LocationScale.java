@@ -14,6 +14,10 @@ import org.hipparchus.special.Gamma;
  * {@code d log f / dz}, from which every partial follows (∂/∂y = f′/σ, ∂/∂μ = −f′/σ, ∂/∂σ = −(1 +
  * z f′)/σ). Student's t, whose shape ν is a further argument, has its own loop. The public entry
  * point is {@link Densities}.
+ *
+ * <p>The shared loop costs little: with {@code DensityTiming}, the normal's forward and backward
+ * pass took 7.1 CPU ns per element in a loop of its own and 7.3 in the shared one when a program
+ * uses one family; 9–10 when it uses all four, whose calls the JIT then no longer inlines.
  */
 enum LocationScale {
 
@@ -79,7 +83,7 @@ enum LocationScale {
         this.logNormalizer = logNormalizer;
     }
 
-    /** {@code log f(z)} of the standard density, less its constant {@code logNormalizer}. */
+    /** {@code log f(z) − logNormalizer}: the standard density's log without its constant term. */
     abstract double logStandard(double z);
 
     /** {@code d log f / dz}. */
