@@ -133,6 +133,16 @@ public final class VariationalPosterior {
     }
 
     /**
+     * Draws of one block from the linear-response Gaussian, on the constrained scale.
+     *
+     * @param name the block
+     * @return {@code [numDraws][block size]} (a copy), when {@link #linearResponse()} is present
+     */
+    public Optional<double[][]> linearResponseDraws(String name) {
+        return linearResponseDraws == null ? Optional.empty() : Optional.of(copy(lookup(linearResponseDraws, name)));
+    }
+
+    /**
      * Marginal summaries of one block under the linear-response Gaussian.
      *
      * @param name the block
