@@ -255,6 +255,32 @@ public final class VariationalPosterior {
     }
 
     /**
+     * Saves the fit to a folder: {@code fit.json} (configuration, blocks, q, diagnostics, verdict,
+     * provenance) and {@code draws.csv} (plus {@code resampled-draws.csv} and {@code
+     * linear-response-draws.csv} when present). Never overwrites: a folder that already holds a fit is
+     * refused.
+     *
+     * @param directory the folder, created if absent
+     * @throws IllegalArgumentException if the folder already holds a fit
+     * @throws java.io.UncheckedIOException if a file cannot be written
+     */
+    public void save(java.nio.file.Path directory) {
+        FitFiles.save(this, directory);
+    }
+
+    /**
+     * Loads a fit saved by {@link #save}.
+     *
+     * @param directory the folder
+     * @return the fit, equal in every number to the one saved
+     * @throws IllegalArgumentException naming the file and field if the files are malformed
+     * @throws java.io.UncheckedIOException if a file cannot be read
+     */
+    public static VariationalPosterior load(java.nio.file.Path directory) {
+        return FitFiles.load(directory);
+    }
+
+    /**
      * The verdict first when the fit is unreliable, then one row per scalar parameter: mean, sd and
      * the 5%, 50% and 95% quantiles of the q draws on the constrained scale, then the method, ELBO
      * and k̂.
