@@ -237,11 +237,12 @@ public final class GaussianVi {
                 result.iterations(), 0, result.converged(), 0, (System.nanoTime() - start) / 1e9, density.engine(),
                 "Pathfinder (" + PATHFINDER_PATHS + " paths, PSIS resampling)");
         CovarianceComparison comparison = compare(q, mode);
+        LogEvidenceEstimate evidence = ImportanceSampling.logEvidence(finiteOrMinusInfinity(logRatios));
         Reliability verdict = new ReliabilityCheck(result.converged(), elboValue, result.bestElbo(), standardError,
-                result.khat(), countNonFinite(logRatios), q.mean(), q.covariance(), comparison, mode.found(), false,
+                result.khat(), evidence.effectiveSampleSize() / logRatios.length, countNonFinite(logRatios), q.mean(), q.covariance(), comparison, mode.found(), false,
                 this::coordinateName).verdict();
         return new VariationalPosterior(config, space.blocks(), q, draws, null, elboValue, standardError,
-                ImportanceSampling.logEvidence(finiteOrMinusInfinity(logRatios)), result.khat(), List.of(),
+                evidence, result.khat(), List.of(),
                 provenance, new VariationalPosterior.Checks(verdict, comparison, null, null));
     }
 
@@ -513,7 +514,8 @@ public final class GaussianVi {
                 ? null : resample(draws, psis.logWeights(), logRatios.length, random);
         CovarianceComparison comparison = compare(q, mode);
         Reliability verdict = new ReliabilityCheck(provenance.converged(), mean,
-                Double.isNaN(bestElbo) ? mean : Math.max(bestElbo, mean), elboStandardError, psis.khat(), nonFinite,
+                Double.isNaN(bestElbo) ? mean : Math.max(bestElbo, mean), elboStandardError, psis.khat(),
+                evidence.effectiveSampleSize() / logRatios.length, nonFinite,
                 q.mean(), q.covariance(), comparison, mode.found(), config.family() == GuideFamily.MEAN_FIELD,
                 this::coordinateName).verdict();
         Map<String, double[][]> responseDraws = linearResponse == null ? null
