@@ -42,8 +42,8 @@ import java.util.SplittableRandom;
  * linear-response covariance. <b>ADVI</b> (for {@link ViConfig#batchSize()} &gt; 0): Adam on
  * reparameterized stochastic gradients, S particles a step, η from Stan's {@code adapt_eta} search,
  * Stan's relative-ELBO window at η, η/10 and η/100 with Polyak–Ruppert averaging; converged only if
- * the window's test held at the smallest step and the final monitored ELBO is no worse than the
- * best. <b>Pathfinder</b> ({@link Pathfinder}): Gaussians along L-BFGS paths, pooled by PSIS
+ * the window's test held at the smallest step together with a small gradient averaged over that
+ * stage, and the final monitored ELBO is no worse than the best. <b>Pathfinder</b> ({@link Pathfinder}): Gaussians along L-BFGS paths, pooled by PSIS
  * resampling. <b>Laplace</b>: N(mode, H⁻¹).
  *
  * <p><b>Exact path.</b> When the model offers a {@link GaussianExpectation} (a logistic or Poisson
@@ -68,6 +68,8 @@ public final class GaussianVi {
     private static final int REFINEMENTS = 2;
     private static final double REFINEMENT_FACTOR = 0.1;
     private static final int MAX_CONSECUTIVE_SKIPS = 50;
+    /** The largest component of ADVI's final-stage averaged gradient at which it has converged. */
+    private static final double ADVI_GRADIENT_TOLERANCE = 0.1;
     /** Paths of a Pathfinder fit. */
     private static final int PATHFINDER_PATHS = 4;
 
@@ -266,6 +268,8 @@ public final class GaussianVi {
         AdamAscent adam = new AdamAscent(phi.length);
         double[] intervalSum = new double[initial.length];
         double[] stageSum = new double[initial.length];
+        double[] stageGradientSum = new double[initial.length];
+        int stageGradients = 0;
         int stageIterations = 0;
         int stageBudget = config.maxIterations() / (REFINEMENTS + 1);
         int skipped = 0;
@@ -285,6 +289,8 @@ public final class GaussianVi {
                 }
             } else {
                 consecutiveSkips = 0;
+                addInto(stageGradientSum, phiGradient);
+                stageGradients++;
             }
             addInto(intervalSum, phi);
             addInto(stageSum, phi);
@@ -298,13 +304,19 @@ public final class GaussianVi {
                 boolean stable = Double.isFinite(point.elbo()) && window.add(point.elbo());
                 if (refinementsLeft == 0) {
                     // At the final step size the whole window must fill: it is also the
-                    // averaging window, and its length sets the accuracy of the result.
-                    converged = stable && window.isFull();
+                    // averaging window, and its length sets the accuracy of the result. The
+                    // gradient averaged over the stage must vanish too: in the preconditioned
+                    // units its μ components are the distance of the mean from the optimum in
+                    // posterior sds, and averaging longer shrinks its noise.
+                    converged = stable && window.isFull() && stageGradients > 0
+                            && maxAbs(scaled(stageGradientSum, 1.0 / stageGradients)) <= ADVI_GRADIENT_TOLERANCE;
                 } else if (stable || stageIterations >= stageBudget) {
                     refinementsLeft--;
                     lr *= REFINEMENT_FACTOR;
                     window.reset();
                     Arrays.fill(stageSum, 0.0);
+                    Arrays.fill(stageGradientSum, 0.0);
+                    stageGradients = 0;
                     stageIterations = 0;
                 }
             }
@@ -684,6 +696,14 @@ public final class GaussianVi {
             }
         }
         return result;
+    }
+
+    private static double maxAbs(double[] values) {
+        double max = 0;
+        for (double v : values) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
     }
 
     private static boolean allFinite(double[] values) {
