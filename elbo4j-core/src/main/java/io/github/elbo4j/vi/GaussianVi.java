@@ -180,29 +180,21 @@ public final class GaussianVi {
      */
     private FittedGaussian linearResponse(FixedDrawElbo objective, double[] phi) {
         int d = space.dimension();
-        double[][] inverse = invert(objective.negativeHessian(phi));
-        if (inverse == null) {
+        int offset = guide.locOffset();
+        double[][] curvature = DenseCholesky.tryFactor(objective.negativeHessian(phi));
+        if (curvature == null) {
             return null;
         }
+        double[][] inverse = DenseCholesky.inverseFromFactor(curvature);
         double[][] block = new double[d][d];
         for (int i = 0; i < d; i++) {
-            System.arraycopy(inverse[i], guide.locOffset(), block[i], 0, d);
+            System.arraycopy(inverse[offset + i], offset, block[i], 0, d);
         }
-        double[][] factor;
-        try {
-            factor = DenseCholesky.factor(block);
-        } catch (IllegalArgumentException e) {
+        double[][] factor = DenseCholesky.tryFactor(block);
+        if (factor == null) {
             return null;
         }
-        return toZ(new FittedGaussian(Arrays.copyOfRange(phi, guide.locOffset(), guide.locOffset() + d), factor));
-    }
-
-    private static double[][] invert(double[][] matrix) {
-        try {
-            return DenseCholesky.inverseFromFactor(DenseCholesky.factor(matrix));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return toZ(new FittedGaussian(Arrays.copyOfRange(phi, offset, offset + d), factor));
     }
 
     /** The Laplace approximation N(mode, H⁻¹) (a diagonal stand-in when H is not positive definite). */
