@@ -3,6 +3,7 @@ package io.github.elbo4j.vi;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
@@ -184,8 +185,11 @@ public final class AffineMap {
 
     /**
      * The fit over z that a fit over u amounts to: q pushed forward, every draw mapped (through the
-     * blocks' constraints: unconstrain, map, constrain), and the ELBO, evidence, k̂, trace and
-     * provenance carried over unchanged, as they are invariant (see the class documentation).
+     * blocks' constraints: unconstrain, map, constrain), the linear-response Gaussian (if any) pushed
+     * forward with fresh draws, and the ELBO, evidence, k̂, trace, provenance and reliability verdict
+     * carried over unchanged, as they are invariant (see the class documentation). The comparison
+     * with the Laplace covariance stays that of the coordinates the fit ran in (its KL divergence is
+     * invariant; its per-coordinate sd ratios are those of u).
      *
      * @param fitOverU a fit of the pulled-back density, whose blocks are those of the model over z
      * @return the same fit over z
@@ -197,15 +201,32 @@ public final class AffineMap {
             throw new IllegalArgumentException("the fit has " + space.dimension() + " unconstrained coordinates,"
                     + " the map " + dimension());
         }
-        FittedGaussian q = fitOverU.gaussian();
-        FittedGaussian pushed = new FittedGaussian(apply(q.mean()), DenseCholesky.factor(congruence(q.covariance())));
-        Map<String, double[][]> draws = mapDraws(space, name -> fitOverU.draws(name));
-        Map<String, double[][]> resampled = fitOverU.resampledDraws(fitOverU.blocks().get(0).name()).isPresent()
+        String first = fitOverU.blocks().get(0).name();
+        Map<String, double[][]> draws = mapDraws(space, fitOverU::draws);
+        Map<String, double[][]> resampled = fitOverU.resampledDraws(first).isPresent()
                 ? mapDraws(space, name -> fitOverU.resampledDraws(name).orElseThrow())
                 : null;
-        return new VariationalPosterior(fitOverU.config(), fitOverU.blocks(), pushed, draws, resampled,
-                fitOverU.elbo(), fitOverU.elboStandardError(), fitOverU.logEvidence(), fitOverU.khat(),
-                fitOverU.trace(), fitOverU.provenance());
+        FittedGaussian linearResponse = fitOverU.linearResponse().map(this::pushForward).orElse(null);
+        Map<String, double[][]> linearResponseDraws = null;
+        if (linearResponse != null) {
+            SplittableRandom random = new SplittableRandom(fitOverU.config().seed());
+            double[][] noise = new double[fitOverU.draws(first).length][dimension()];
+            for (double[] row : noise) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = random.nextGaussian();
+                }
+            }
+            linearResponseDraws = space.constrainedDraws(linearResponse.pointsFrom(noise));
+        }
+        return new VariationalPosterior(fitOverU.config(), fitOverU.blocks(), pushForward(fitOverU.gaussian()), draws,
+                resampled, fitOverU.elbo(), fitOverU.elboStandardError(), fitOverU.logEvidence(), fitOverU.khat(),
+                fitOverU.trace(), fitOverU.provenance(), new VariationalPosterior.Checks(fitOverU.reliability(),
+                        fitOverU.laplaceComparison().orElse(null), linearResponse, linearResponseDraws));
+    }
+
+    /** N(shift + A μ, A Σ Aᵀ). */
+    private FittedGaussian pushForward(FittedGaussian q) {
+        return new FittedGaussian(apply(q.mean()), DenseCholesky.factor(congruence(q.covariance())));
     }
 
     /** A Σ Aᵀ. */

@@ -21,6 +21,7 @@ import java.util.List;
  *   E_i = y_i μ_i − E[softplus(μ_i + r_i t)]            (logistic, G-node Gauss-Hermite)
  *   E_i = y_i μ_i − exp(μ_i + r_i²/2) − log y_i!       (Poisson, closed form)
  *   E_j = E[log p_j(μ_j + r_j t)]                       (priors, Gauss-Hermite; exact for a normal)
+ *   E   = Σ_i E_i + Σ_j E_j + log |det A|
  *   ∂E/∂μ = E[ℓ′],   ∂E/∂r = E[ℓ′ t]
  *   ∂/∂m = Σ ∂E/∂μ v,   ∂/∂L = tril( Σ (∂E/∂r / r) v vᵀ L )
  * </pre>
@@ -48,6 +49,8 @@ final class GlmGaussianExpectation implements GaussianExpectation {
     /** The priors' functionals: row j of A and b_j. */
     private final double[][] priorRows;
     private final double[] priorShifts;
+    /** log |det A|: the density over u is the model's at b + A u plus it ({@link io.github.elbo4j.vi.AffineMap}). */
+    private final double logAbsDeterminant;
     private final double[] y;
     private final double[] logFactorials;
     private final GaussHermite rule = GaussHermite.of(NODES);
@@ -80,6 +83,7 @@ final class GlmGaussianExpectation implements GaussianExpectation {
         this.offset = preconditioner.offset();
         this.priorRows = preconditioner.map().matrix();
         this.priorShifts = preconditioner.map().shift();
+        this.logAbsDeterminant = preconditioner.map().logAbsDeterminant();
         this.y = y;
         this.logFactorials = logFactorials;
     }
@@ -99,7 +103,7 @@ final class GlmGaussianExpectation implements GaussianExpectation {
         double[] outer = new double[d * d];
         double[] vector = new double[d];
         double[] moments = new double[3];
-        double total = 0;
+        double total = logAbsDeterminant;
         for (int i = 0; i < y.length; i++) {
             System.arraycopy(design, i * d, vector, 0, d);
             double r = radius(vector, covariance, d);
