@@ -1,6 +1,7 @@
 package io.github.elbo4j.vi.glm;
 
 import io.github.elbo4j.vi.AffineMap;
+import io.github.elbo4j.vi.DenseCholesky;
 
 import java.util.Arrays;
 
@@ -159,40 +160,32 @@ final class GlmPreconditioner {
     /**
      * R̃⁻¹ for the correlation matrix C = R̃ᵀR̃ of the scaled predictors, or null when C is not
      * safely positive definite (collinear or constant predictors): then only standardization applies.
-     * R̃ = Lᵀ with L the Cholesky factor of C (Golub and Van Loan, Algorithm 4.2.1); R̃⁻¹ = (L⁻¹)ᵀ.
+     * R̃ = Lᵀ with L the Cholesky factor of C, so row j of R̃⁻¹ = (L⁻¹)ᵀ is L⁻¹ e_j.
      */
     private static double[][] inverseCholeskyTranspose(double[][] cross, double[] spread, double denominator) {
         int p = spread.length;
-        double[][] l = new double[p][p];
+        double[][] correlation = new double[p][p];
         for (int j = 0; j < p; j++) {
-            for (int i = j; i < p; i++) {
-                double sum = cross[i][j] / (denominator * spread[i] * spread[j]);
-                for (int k = 0; k < j; k++) {
-                    sum -= l[i][k] * l[j][k];
-                }
-                if (i == j) {
-                    // A pivot this small means a predictor nearly a combination of the others: R̃⁻¹
-                    // would be huge and the map ill-conditioned, which it is meant to cure.
-                    if (!(sum > 1e-8)) {
-                        return null;
-                    }
-                    l[j][j] = Math.sqrt(sum);
-                } else {
-                    l[i][j] = sum / l[j][j];
-                }
+            for (int k = 0; k <= j; k++) {
+                correlation[j][k] = cross[j][k] / (denominator * spread[j] * spread[k]);
             }
         }
-        double[][] inverseTranspose = new double[p][p];
+        double[][] l = DenseCholesky.tryFactor(correlation);
+        if (l == null) {
+            return null;
+        }
         for (int j = 0; j < p; j++) {
-            // Column j of L⁻¹ by forward substitution, stored as row j of R̃⁻¹ = (L⁻¹)ᵀ.
-            inverseTranspose[j][j] = 1.0 / l[j][j];
-            for (int i = j + 1; i < p; i++) {
-                double sum = 0;
-                for (int k = j; k < i; k++) {
-                    sum += l[i][k] * inverseTranspose[j][k];
-                }
-                inverseTranspose[j][i] = -sum / l[i][i];
+            // A pivot this small means a predictor nearly a combination of the others: R̃⁻¹ would
+            // be huge and the map ill-conditioned, which is what it is meant to cure.
+            if (!(l[j][j] * l[j][j] > 1e-8)) {
+                return null;
             }
+        }
+        double[][] inverseTranspose = new double[p][];
+        for (int j = 0; j < p; j++) {
+            double[] unit = new double[p];
+            unit[j] = 1.0;
+            inverseTranspose[j] = DenseCholesky.solveLower(l, unit);
         }
         return inverseTranspose;
     }
