@@ -53,6 +53,10 @@ import picocli.CommandLine.Spec;
         })
 final class ViCommand implements Callable<Integer> {
 
+    private static final String FAILED = "FIT FAILED: do not use these numbers.";
+    private static final String ADVICE = "  Things to try: --family full-rank, --method pathfinder or laplace to "
+            + "compare, more --max-iterations, priors that rule out implausible values, or rescaling the data.";
+
     @Spec
     CommandSpec spec;
 
@@ -166,15 +170,13 @@ final class ViCommand implements Callable<Integer> {
                 }
             });
         } catch (NonFiniteElboException e) {
-            return failed(model, config, applied, e.getMessage());
+            return reportNonFinite(model, config, applied, e.getMessage());
         }
-        boolean failed = failed(fit);
-        if (!fit.reliable()) {
-            // In JSON mode stdout is the JSON object; the warning still reaches the reader first.
-            if (common.json) {
-                spec.commandLine().getErr().println(warning(fit, failed));
-                spec.commandLine().getErr().flush();
-            }
+        boolean failed = hasFailed(fit);
+        if (!fit.reliable() && common.json) {
+            // stdout is the JSON object; the warning still reaches the reader first.
+            spec.commandLine().getErr().println(warning(fit, failed));
+            spec.commandLine().getErr().flush();
         }
         if (drawsFile != null && !failed) {
             writeDraws(fit, drawsFile);
@@ -186,7 +188,7 @@ final class ViCommand implements Callable<Integer> {
     }
 
     /** A fit that failed outright: its optimizer did not converge, or its ELBO or q is not finite. */
-    private static boolean failed(VariationalPosterior fit) {
+    private static boolean hasFailed(VariationalPosterior fit) {
         if (!fit.provenance().converged() || !Double.isFinite(fit.elbo())) {
             return true;
         }
@@ -207,15 +209,12 @@ final class ViCommand implements Callable<Integer> {
 
     /** The warning an unreliable fit prints before anything else: what is wrong and what to try. */
     private String warning(VariationalPosterior fit, boolean failed) {
-        StringBuilder text = new StringBuilder(failed
-                ? "FIT FAILED: do not use these numbers."
+        StringBuilder text = new StringBuilder(failed ? FAILED
                 : "WARNING: this fit is not reliable; its numbers may be wrong.");
         for (String reason : fit.reliabilityReasons()) {
             text.append(System.lineSeparator()).append("  - ").append(reason);
         }
-        text.append(System.lineSeparator()).append("  Things to try: --family full-rank, --method pathfinder or "
-                + "laplace to compare, more --max-iterations, priors that rule out implausible values, or "
-                + "rescaling the data.");
+        text.append(System.lineSeparator()).append(ADVICE);
         if (failed && drawsFile != null) {
             text.append(System.lineSeparator()).append("  No draws were written to ").append(drawsFile).append('.');
         }
@@ -223,7 +222,7 @@ final class ViCommand implements Callable<Integer> {
     }
 
     /** A fit that stopped with non-finite values: the reason, in JSON or words, and exit code 1. */
-    private int failed(GeneralizedLinearModel model, ViConfig config, Preconditioning applied, String reason) {
+    private int reportNonFinite(GeneralizedLinearModel model, ViConfig config, Preconditioning applied, String reason) {
         ObjectNode json = Output.object();
         json.put("reliable", false);
         json.putArray("reasons").add(reason);
@@ -234,9 +233,7 @@ final class ViCommand implements Callable<Integer> {
         json.put("preconditioning", applied.cliName());
         json.put("n", model.dataSize());
         json.put("seed", config.seed());
-        String human = "FIT FAILED: do not use these numbers." + System.lineSeparator() + "  - " + reason
-                + System.lineSeparator() + "  Things to try: --family full-rank, --method pathfinder or laplace, "
-                + "priors that rule out implausible values, or rescaling the data.";
+        String human = FAILED + System.lineSeparator() + "  - " + reason + System.lineSeparator() + ADVICE;
         if (common.json) {
             spec.commandLine().getErr().println(human);
             spec.commandLine().getErr().flush();

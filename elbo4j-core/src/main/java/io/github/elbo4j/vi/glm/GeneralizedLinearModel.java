@@ -43,7 +43,15 @@ import java.util.function.Function;
  * and normal(0, 2.5 / s_j) otherwise, where s_j is the sample standard deviation of column j and
  * s_y that of y; intercept ~ normal(ȳ, 10 s_y) for the linear model and normal(0, 10) otherwise;
  * sigma ~ exponential(1 / s_y). Override any of them by name: {@code beta} (every coefficient), a
- * column name, {@code intercept} or {@code sigma}.
+ * column name, {@code intercept} or {@code sigma}. Every prior applies to the coefficients on the
+ * original scale; the intercept's is on the raw intercept (the value at x = 0), which is informative
+ * when the predictors sit far from zero relative to their spread (docs/vi-regressions.md).
+ *
+ * <p>Fit it with {@link #fit(ViConfig, Preconditioning, ViListener)}, which runs {@link GaussianVi}
+ * over centred, scaled and decorrelated coordinates ({@link Preconditioning}) and reports the same
+ * posterior on the original scale. {@code GaussianVi.fit(model, config)} fits the raw coefficients,
+ * where a mean-field guide cannot represent their correlations and badly scaled predictors slow the
+ * optimizer.
  */
 public final class GeneralizedLinearModel implements SubsampledModel {
 
