@@ -9,10 +9,14 @@ import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vi.Constraint;
 import io.github.elbo4j.vi.DataArray;
 import io.github.elbo4j.vi.GaussianExpectation;
+import io.github.elbo4j.vi.GaussianVi;
 import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.ParameterValues;
 import io.github.elbo4j.vi.SubsampledModel;
 import io.github.elbo4j.vi.UnconstrainedDensity;
+import io.github.elbo4j.vi.VariationalPosterior;
+import io.github.elbo4j.vi.ViConfig;
+import io.github.elbo4j.vi.ViListener;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Bayesian linear, logistic and Poisson regression with a linear predictor {@code η = α + Σ_j β_j
@@ -38,7 +43,15 @@ import java.util.Optional;
  * and normal(0, 2.5 / s_j) otherwise, where s_j is the sample standard deviation of column j and
  * s_y that of y; intercept ~ normal(ȳ, 10 s_y) for the linear model and normal(0, 10) otherwise;
  * sigma ~ exponential(1 / s_y). Override any of them by name: {@code beta} (every coefficient), a
- * column name, {@code intercept} or {@code sigma}.
+ * column name, {@code intercept} or {@code sigma}. Every prior applies to the coefficients on the
+ * original scale; the intercept's is on the raw intercept (the value at x = 0), which is informative
+ * when the predictors sit far from zero relative to their spread (docs/vi-regressions.md).
+ *
+ * <p>Fit it with {@link #fit(ViConfig, Preconditioning, ViListener)}, which runs {@link GaussianVi}
+ * over centred, scaled and decorrelated coordinates ({@link Preconditioning}) and reports the same
+ * posterior on the original scale. {@code GaussianVi.fit(model, config)} fits the raw coefficients,
+ * where a mean-field guide cannot represent their correlations and badly scaled predictors slow the
+ * optimizer.
  */
 public final class GeneralizedLinearModel implements SubsampledModel {
 
@@ -270,19 +283,69 @@ public final class GeneralizedLinearModel implements SubsampledModel {
      */
     @Override
     public Optional<GaussianExpectation> gaussianExpectation() {
+        return gaussianExpectation(preconditioner(Preconditioning.NONE));
+    }
+
+    /** {@link #gaussianExpectation()} for a guide over the preconditioner's coordinates. */
+    Optional<GaussianExpectation> gaussianExpectation(GlmPreconditioner preconditioner) {
         if (family == GlmFamily.LINEAR) {
             return Optional.empty();
         }
-        return Optional.of(new GlmGaussianExpectation(family, layout, List.copyOf(priors.values()),
+        return Optional.of(new GlmGaussianExpectation(family, layout, List.copyOf(priors.values()), preconditioner,
                 predictorValues, responses, logFactorials));
+    }
+
+    /**
+     * Fits the posterior by {@link GaussianVi} over preconditioned coordinates (see {@link
+     * Preconditioning}; the default is {@link Preconditioning#QR}), reported on the original scale:
+     * the same posterior as {@code GaussianVi.fit(this, config)}, a better-conditioned problem for
+     * the optimizer, and for a mean-field guide a correlated Gaussian over the original coefficients
+     * rather than an independent one. The guide family in {@code config} applies to the
+     * preconditioned coordinates.
+     *
+     * @param config the settings
+     * @param preconditioning the reparameterization
+     * @param listener receives progress
+     * @return the fit, every draw, summary and q on the original scale
+     */
+    public VariationalPosterior fit(ViConfig config, Preconditioning preconditioning, ViListener listener) {
+        if (preconditioning == Preconditioning.NONE) {
+            return GaussianVi.fit(this, config, listener);
+        }
+        GlmPreconditioner preconditioner = preconditioner(preconditioning);
+        VariationalPosterior preconditioned = GaussianVi.fit(new PreconditionedGlm(this, preconditioner), config,
+                listener);
+        return preconditioner.map().pushForward(preconditioned);
+    }
+
+    /** {@link #fit(ViConfig, Preconditioning, ViListener)} with QR preconditioning and no progress. */
+    public VariationalPosterior fit(ViConfig config) {
+        return fit(config, Preconditioning.QR, ViListener.NONE);
+    }
+
+    /**
+     * The preconditioning a fit with {@code requested} applies: the same, except that QR falls back
+     * to standardization when the predictors are collinear or constant.
+     */
+    public Preconditioning preconditioningInEffect(Preconditioning requested) {
+        return preconditioner(requested).kind();
+    }
+
+    GlmPreconditioner preconditioner(Preconditioning kind) {
+        return GlmPreconditioner.of(kind, family, layout, predictorValues, responses);
     }
 
     @Override
     public NDArray logPrior(ParameterValues values) {
+        return logPrior(values::get);
+    }
+
+    /** The log prior of each particle, reading each block's values {@code [S, 1]} by name. */
+    NDArray logPrior(Function<String, NDArray> parameters) {
         NDArray total = null;
         for (ParameterBlock block : blocks) {
             NDArray term = priors.get(block.name())
-                    .logDensity(values.get(block.name()), block.name().equals(SIGMA))
+                    .logDensity(parameters.apply(block.name()), block.name().equals(SIGMA))
                     .sum(new int[] {1});
             total = total == null ? term : total.add(term);
         }
@@ -291,25 +354,32 @@ public final class GeneralizedLinearModel implements SubsampledModel {
 
     @Override
     public NDArray logLikelihood(ParameterValues values, NDArray records) {
+        return logLikelihood(values::get, values, records);
+    }
+
+    /** The log likelihood of the given records (null: all), reading the parameters by name. */
+    NDArray logLikelihood(Function<String, NDArray> parameters, ParameterValues values, NDArray records) {
+        if (records == null) {
+            NDArray logFactorial = family == GlmFamily.POISSON ? values.data(LOG_FACTORIAL) : null;
+            return logLikelihood(parameters, values.data(PREDICTORS), values.data(RESPONSE), logFactorial);
+        }
         NDArray logFactorial = family == GlmFamily.POISSON ? values.data(LOG_FACTORIAL).get(records) : null;
-        return logLikelihood(values, values.data(PREDICTORS).get(records), values.data(RESPONSE).get(records),
+        return logLikelihood(parameters, values.data(PREDICTORS).get(records), values.data(RESPONSE).get(records),
                 logFactorial);
     }
 
     /** The full-data log joint, reading the data in place rather than gathering every record. */
     @Override
     public NDArray logJoint(ParameterValues values) {
-        NDArray logFactorial = family == GlmFamily.POISSON ? values.data(LOG_FACTORIAL) : null;
-        return logPrior(values).add(
-                logLikelihood(values, values.data(PREDICTORS), values.data(RESPONSE), logFactorial));
+        return logPrior(values).add(logLikelihood(values::get, values, null));
     }
 
     /** Σ over the given records' rows {@code x}, responses {@code y} (and log y! for Poisson). */
-    private NDArray logLikelihood(ParameterValues values, NDArray x, NDArray y, NDArray logFactorial) {
-        NDArray eta = linearPredictor(values, x);
+    private NDArray logLikelihood(Function<String, NDArray> parameters, NDArray x, NDArray y, NDArray logFactorial) {
+        NDArray eta = linearPredictor(parameters, x);
         NDArray perRecord = switch (family) {
             case LINEAR -> {
-                NDArray sigma = values.get(SIGMA);
+                NDArray sigma = parameters.apply(SIGMA);
                 NDArray z = eta.sub(y).div(sigma);
                 yield z.square().mul(SpecialFunctions.scalar(z, -0.5)).sub(sigma.log())
                         .sub(SpecialFunctions.scalar(z, SpecialFunctions.HALF_LOG_2PI));
@@ -321,18 +391,18 @@ public final class GeneralizedLinearModel implements SubsampledModel {
     }
 
     /** η = α + B xᵀ for each particle: {@code [S, m]}. */
-    private NDArray linearPredictor(ParameterValues values, NDArray x) {
+    private NDArray linearPredictor(Function<String, NDArray> parameters, NDArray x) {
         NDArray eta = null;
         if (!columns.isEmpty()) {
             NDList coefficients = new NDList(columns.size());
             for (String column : columns) {
-                coefficients.add(values.get(column));
+                coefficients.add(parameters.apply(column));
             }
             NDArray beta = columns.size() == 1 ? coefficients.get(0) : NDArrays.concat(coefficients, 1);
             eta = beta.matMul(LinearAlgebra.transposeLastTwo(x));
         }
         if (intercept) {
-            NDArray alpha = values.get(INTERCEPT);
+            NDArray alpha = parameters.apply(INTERCEPT);
             eta = eta == null ? alpha.repeat(1, x.getShape().get(0)) : eta.add(alpha);
         }
         return eta;

@@ -6,25 +6,28 @@ import io.github.elbo4j.vi.GaussianExpectation;
 import java.util.List;
 
 /**
- * The expected log joint of a logistic or Poisson regression under θ ~ N(m, L Lᵀ), with its
- * gradient, in plain doubles: the {@link GaussianExpectation} of {@link GeneralizedLinearModel}
- * for the families without a scale parameter, whose blocks are all unconstrained (θ = z).
+ * The expected log joint of a logistic or Poisson regression under a Gaussian q over the
+ * coordinates u of a {@link GlmPreconditioner} (the model's own coefficients when it is the
+ * identity), with its gradient, in plain doubles: the {@link GaussianExpectation} of {@link
+ * GeneralizedLinearModel} for the families without a scale parameter.
  *
- * <p>Each record depends on θ only through its linear predictor η_i = x̃_i·θ, x̃_i = (1, x_i) with
- * an intercept, which is Gaussian under q: {@code η_i ~ N(μ_i, r_i²)}, μ_i = x̃_i·m, r_i = ‖Lᵀ x̃_i‖.
- * So the expected log likelihood is a sum of one-dimensional integrals over t ~ N(0, 1):
+ * <p>Every term of the log joint depends on u only through a linear functional {@code v·u + o}:
+ * record i through its linear predictor η_i ({@link GlmPreconditioner#record}), the prior of
+ * parameter j through θ_j = (b + A u)_j. Under u ~ N(m, L Lᵀ) each functional is Gaussian, {@code
+ * N(v·m + o, r²)} with r = ‖Lᵀ v‖, so the expected log joint is a sum of one-dimensional integrals
+ * over t ~ N(0, 1):
  *
  * <pre>
  *   E_i = y_i μ_i − E[softplus(μ_i + r_i t)]            (logistic, G-node Gauss-Hermite)
  *   E_i = y_i μ_i − exp(μ_i + r_i²/2) − log y_i!       (Poisson, closed form)
- *   ∂E_i/∂μ_i = E[ℓ′(η)],   ∂E_i/∂r_i = E[ℓ′(η) t]     (ℓ′ = y − logistic(η), y − exp(η))
- *   ∂/∂m = Σ_i ∂E_i/∂μ_i x̃_i,   ∂/∂L = tril( Σ_i (∂E_i/∂r_i / r_i) x̃_i x̃_iᵀ L )
+ *   E_j = E[log p_j(μ_j + r_j t)]                       (priors, Gauss-Hermite; exact for a normal)
+ *   E   = Σ_i E_i + Σ_j E_j + log |det A|
+ *   ∂E/∂μ = E[ℓ′],   ∂E/∂r = E[ℓ′ t]
+ *   ∂/∂m = Σ ∂E/∂μ v,   ∂/∂L = tril( Σ (∂E/∂r / r) v vᵀ L )
  * </pre>
  *
- * <p>The gradient is that of the quadrature sum itself (the nodes move with μ_i and r_i), so the
- * value and gradient L-BFGS sees are exactly consistent. The priors are univariate: θ_j ~ N(m_j,
- * s_j²), s_j = ‖row j of L‖, integrated with the same rule from {@link Prior#logDensity} and its
- * derivative (exact for a normal prior).
+ * <p>The gradient is that of the quadrature sum itself (the nodes move with μ and r), so the value
+ * and gradient L-BFGS sees are exactly consistent.
  *
  * <p>Sixteen nodes. Their relative error on E[softplus(μ + r t)], measured against a fine
  * trapezoid rule (GaussHermiteTest), is at rounding level (1e-13) for r ≤ 0.3, where the posterior
@@ -38,9 +41,16 @@ final class GlmGaussianExpectation implements GaussianExpectation {
     private static final int NODES = 16;
 
     private final GlmFamily family;
-    private final GlmLayout layout;
     private final Prior[] priors;
-    private final double[] x;
+    private final int dimension;
+    /** The records' vectors v_i, row-major {@code [n][q]}, and their common offset. */
+    private final double[] design;
+    private final double offset;
+    /** The priors' functionals: row j of A and b_j. */
+    private final double[][] priorRows;
+    private final double[] priorShifts;
+    /** log |det A|: the density over u is the model's at b + A u plus it ({@link io.github.elbo4j.vi.AffineMap}). */
+    private final double logAbsDeterminant;
     private final double[] y;
     private final double[] logFactorials;
     private final GaussHermite rule = GaussHermite.of(NODES);
@@ -51,19 +61,29 @@ final class GlmGaussianExpectation implements GaussianExpectation {
      * @param family logistic or Poisson
      * @param layout where α and β sit (no σ)
      * @param priors the prior of each parameter, in θ's order
+     * @param preconditioner the coordinates q lives in
      * @param x predictors, row-major {@code [rows][predictors]}
      * @param y responses
      * @param logFactorials log y! for Poisson (else unused)
      */
-    GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<Prior> priors, double[] x, double[] y,
-            double[] logFactorials) {
+    GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<Prior> priors, GlmPreconditioner preconditioner,
+            double[] x, double[] y, double[] logFactorials) {
         if (family == GlmFamily.LINEAR || layout.sigmaIndex() >= 0) {
             throw new IllegalArgumentException("the Gaussian expectation is for regressions without a scale parameter");
         }
         this.family = family;
-        this.layout = layout;
         this.priors = priors.toArray(Prior[]::new);
-        this.x = x;
+        this.dimension = layout.parameters();
+        this.design = new double[y.length * dimension];
+        double[] row = new double[dimension];
+        for (int i = 0; i < y.length; i++) {
+            preconditioner.record(x, i, row);
+            System.arraycopy(row, 0, design, i * dimension, dimension);
+        }
+        this.offset = preconditioner.offset();
+        this.priorRows = preconditioner.map().matrix();
+        this.priorShifts = preconditioner.map().shift();
+        this.logAbsDeterminant = preconditioner.map().logAbsDeterminant();
         this.y = y;
         this.logFactorials = logFactorials;
     }
@@ -77,40 +97,23 @@ final class GlmGaussianExpectation implements GaussianExpectation {
 
     @Override
     public double evaluate(double[] mean, double[] scaleTril, double[] meanGradient, double[] scaleTrilGradient) {
-        int d = layout.parameters();
+        int d = dimension;
         double[] covariance = covariance(scaleTril, d);
-        // Σ_i (∂E_i/∂r_i / r_i) x̃_i x̃_iᵀ, lower triangle; ∂E/∂L is its product with L.
+        // Σ (∂E/∂r / r) v vᵀ over records and priors, lower triangle; ∂E/∂L is its product with L.
         double[] outer = new double[d * d];
-        double[] record = new double[d];
+        double[] vector = new double[d];
         double[] moments = new double[3];
-        int p = d - layout.firstCoefficient();
-        double total = 0;
+        double total = logAbsDeterminant;
         for (int i = 0; i < y.length; i++) {
-            if (layout.interceptIndex() >= 0) {
-                record[layout.interceptIndex()] = 1.0;
-            }
-            System.arraycopy(x, i * p, record, layout.firstCoefficient(), p);
-            double mu = 0;
-            double variance = 0;
-            for (int j = 0; j < d; j++) {
-                mu += record[j] * mean[j];
-                double row = 0;
-                for (int k = 0; k < j; k++) {
-                    row += covariance[j * d + k] * record[k];
-                }
-                variance += record[j] * (2 * row + covariance[j * d + j] * record[j]);
-            }
-            double r = Math.sqrt(Math.max(variance, 0));
-            expectedLogLikelihood(i, mu, r, moments);
-            total += moments[0];
-            double perRadius = r > 0 ? moments[2] / r : 0;
-            for (int j = 0; j < d; j++) {
-                meanGradient[j] += moments[1] * record[j];
-                double scaled = perRadius * record[j];
-                for (int k = 0; k <= j; k++) {
-                    outer[j * d + k] += scaled * record[k];
-                }
-            }
+            System.arraycopy(design, i * d, vector, 0, d);
+            double r = radius(vector, covariance, d);
+            expectedLogLikelihood(i, offset + dot(vector, mean), r, moments);
+            total += accumulate(vector, r, moments, meanGradient, outer, d);
+        }
+        for (int j = 0; j < d; j++) {
+            double r = radius(priorRows[j], covariance, d);
+            expectedLogPrior(j, priorShifts[j] + dot(priorRows[j], mean), r, moments);
+            total += accumulate(priorRows[j], r, moments, meanGradient, outer, d);
         }
         for (int j = 0; j < d; j++) {
             for (int k = 0; k <= j; k++) {
@@ -122,7 +125,42 @@ final class GlmGaussianExpectation implements GaussianExpectation {
                 scaleTrilGradient[j * d + k] += sum;
             }
         }
-        return total + expectedLogPrior(mean, scaleTril, meanGradient, scaleTrilGradient);
+        return total;
+    }
+
+    /** Adds one functional's gradient contributions; returns its expectation. */
+    private static double accumulate(double[] vector, double r, double[] moments, double[] meanGradient,
+            double[] outer, int d) {
+        double perRadius = r > 0 ? moments[2] / r : 0;
+        for (int j = 0; j < d; j++) {
+            meanGradient[j] += moments[1] * vector[j];
+            double scaled = perRadius * vector[j];
+            for (int k = 0; k <= j; k++) {
+                outer[j * d + k] += scaled * vector[k];
+            }
+        }
+        return moments[0];
+    }
+
+    /** ‖Lᵀ v‖ = √(vᵀ Σ v) from Σ's lower triangle. */
+    private static double radius(double[] v, double[] covariance, int d) {
+        double variance = 0;
+        for (int j = 0; j < d; j++) {
+            double row = 0;
+            for (int k = 0; k < j; k++) {
+                row += covariance[j * d + k] * v[k];
+            }
+            variance += v[j] * (2 * row + covariance[j * d + j] * v[j]);
+        }
+        return Math.sqrt(Math.max(variance, 0));
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double sum = 0;
+        for (int j = 0; j < a.length; j++) {
+            sum += a[j] * b[j];
+        }
+        return sum;
     }
 
     /** Writes {E_i, ∂E_i/∂μ_i, ∂E_i/∂r_i} of record i into {@code out}. */
@@ -154,36 +192,23 @@ final class GlmGaussianExpectation implements GaussianExpectation {
         out[2] = -logisticT;
     }
 
-    /** Σ_j E[log p_j(θ_j)], θ_j ~ N(m_j, s_j²), adding its gradient. */
-    private double expectedLogPrior(double[] mean, double[] scaleTril, double[] meanGradient,
-            double[] scaleTrilGradient) {
-        int d = layout.parameters();
-        double total = 0;
-        for (int j = 0; j < d; j++) {
-            double squares = 0;
-            for (int k = 0; k <= j; k++) {
-                squares += scaleTril[j * d + k] * scaleTril[j * d + k];
-            }
-            double sd = Math.sqrt(squares);
-            double dMean = 0;
-            double dSd = 0;
-            for (int k = 0; k < NODES; k++) {
-                double t = rule.node(k);
-                double w = rule.weight(k);
-                double theta = mean[j] + sd * t;
-                double slope = priors[j].logDensityDerivative(theta);
-                total += w * priors[j].logDensity(theta, false);
-                dMean += w * slope;
-                dSd += w * slope * t;
-            }
-            meanGradient[j] += dMean;
-            if (sd > 0) {
-                for (int k = 0; k <= j; k++) {
-                    scaleTrilGradient[j * d + k] += dSd * scaleTril[j * d + k] / sd;
-                }
-            }
+    /** Writes {E_j, ∂E_j/∂μ, ∂E_j/∂r} of parameter j's log prior, θ_j ~ N(μ, r²), into {@code out}. */
+    private void expectedLogPrior(int j, double mu, double r, double[] out) {
+        double value = 0;
+        double dMean = 0;
+        double dRadius = 0;
+        for (int k = 0; k < NODES; k++) {
+            double t = rule.node(k);
+            double w = rule.weight(k);
+            double theta = mu + r * t;
+            double slope = priors[j].logDensityDerivative(theta);
+            value += w * priors[j].logDensity(theta, false);
+            dMean += w * slope;
+            dRadius += w * slope * t;
         }
-        return total;
+        out[0] = value;
+        out[1] = dMean;
+        out[2] = dRadius;
     }
 
     /** L Lᵀ, lower triangle (row-major {@code [d][d]}). */

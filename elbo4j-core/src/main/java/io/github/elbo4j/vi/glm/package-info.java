@@ -5,5 +5,8 @@
  * {@link io.github.elbo4j.vi.glm.GlmLikelihood}), shared with the Spark module's partitions. For
  * logistic and Poisson regression the expected log joint under a Gaussian guide is also computed
  * exactly (Gauss-Hermite quadrature, closed forms), so that their fits are deterministic.
+ * {@link io.github.elbo4j.vi.glm.GeneralizedLinearModel#fit} preconditions the fit affinely
+ * ({@link io.github.elbo4j.vi.glm.Preconditioning}: centre, scale, QR, as rstanarm and brms do)
+ * and reports the posterior on the original scale.
  */
 package io.github.elbo4j.vi.glm;

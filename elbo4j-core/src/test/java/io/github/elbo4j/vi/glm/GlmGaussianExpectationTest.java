@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.elbo4j.vi.GaussianExpectation;
+import io.github.elbo4j.vi.SubsampledModel;
 import io.github.elbo4j.vi.UnconstrainedDensity;
 
 import java.util.List;
@@ -18,7 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The regression's expected log joint under N(m, L Lᵀ): its gradient in m and L against central
  * finite differences of its value, and its value against a Monte Carlo average of the density the
  * stochastic fit uses ({@link GeneralizedLinearModel#unconstrainedDensity()}), for a diagonal L (the
- * mean-field guide) and a full one, with and without an intercept, and non-normal priors.
+ * mean-field guide) and a full one, with and without an intercept, and non-normal priors; and the
+ * same over the coordinates of each {@link Preconditioning} ({@link PreconditionedGlm}), whose
+ * expectation must be that of its pulled-back density, the constant log|det A| included.
  */
 class GlmGaussianExpectationTest {
 
@@ -54,11 +57,20 @@ class GlmGaussianExpectationTest {
         return new double[][] {mean, tril};
     }
 
+    /** The model over the coordinates of a preconditioning (the model itself for NONE). */
+    private static SubsampledModel over(GeneralizedLinearModel model, Preconditioning preconditioning) {
+        return preconditioning == Preconditioning.NONE ? model
+                : new PreconditionedGlm(model, model.preconditioner(preconditioning));
+    }
+
     @ParameterizedTest
-    @CsvSource({"LOGISTIC, true, true", "LOGISTIC, true, false", "LOGISTIC, false, false",
-        "POISSON, true, true", "POISSON, true, false"})
-    void gradientMatchesFiniteDifferences(GlmFamily family, boolean intercept, boolean diagonal) {
-        GaussianExpectation expectation = model(family, intercept, 40, 3).gaussianExpectation().orElseThrow();
+    @CsvSource({"LOGISTIC, true, true, NONE", "LOGISTIC, true, false, NONE", "LOGISTIC, false, false, NONE",
+        "POISSON, true, true, NONE", "POISSON, true, false, NONE", "LOGISTIC, true, false, QR",
+        "LOGISTIC, false, true, STANDARDIZE", "POISSON, true, false, QR", "POISSON, true, true, STANDARDIZE"})
+    void gradientMatchesFiniteDifferences(GlmFamily family, boolean intercept, boolean diagonal,
+            Preconditioning preconditioning) {
+        GaussianExpectation expectation = over(model(family, intercept, 40, 3), preconditioning)
+                .gaussianExpectation().orElseThrow();
         int d = intercept ? 3 : 2;
         double[][] at = meanAndScale(d, diagonal, 0.6, new SplittableRandom(11));
         double[] mean = at[0];
@@ -103,9 +115,11 @@ class GlmGaussianExpectationTest {
 
     /** E against the average of f over 200,000 draws z = m + L ε: within 4 standard errors. */
     @ParameterizedTest
-    @CsvSource({"LOGISTIC, true", "LOGISTIC, false", "POISSON, false"})
-    void valueIsTheExpectationOfTheStochasticFitsDensity(GlmFamily family, boolean diagonal) {
-        GeneralizedLinearModel model = model(family, true, 40, 5);
+    @CsvSource({"LOGISTIC, true, NONE", "LOGISTIC, false, NONE", "POISSON, false, NONE", "LOGISTIC, false, QR",
+        "POISSON, true, QR", "POISSON, false, STANDARDIZE"})
+    void valueIsTheExpectationOfTheStochasticFitsDensity(GlmFamily family, boolean diagonal,
+            Preconditioning preconditioning) {
+        SubsampledModel model = over(model(family, true, 40, 5), preconditioning);
         int d = 3;
         double[][] at = meanAndScale(d, diagonal, 0.3, new SplittableRandom(13));
         double exact = model.gaussianExpectation().orElseThrow()
@@ -141,7 +155,8 @@ class GlmGaussianExpectationTest {
         double average = sum / count;
         double standardError = Math.sqrt((squares / count - average * average) / count);
         assertThat(exact).isCloseTo(average, within(4 * standardError));
-        assertThat(standardError).as("a test with power").isLessThan(0.05);
+        // Power: a forgotten constant such as log|det A| (0.7 nats or more for these data) shows.
+        assertThat(standardError).as("a test with power").isLessThan(0.1);
     }
 
     @Test
