@@ -52,6 +52,22 @@ class GaussianNoiseTest {
     }
 
     @Test
+    void theScalarDrawsWithoutTheVectorApiHaveTheVectorDrawsBits() {
+        int ld = 64;
+        int dimension = 7;
+        for (long example = 0; example < 200; example++) {
+            float[] vector = new float[dimension * ld];
+            float[] scalar = new float[dimension * ld];
+            VectorNoise.fillExample(SEED, example, 5, 61, dimension, vector, 0, ld);
+            GaussianNoise.fillExampleScalar(SEED, example, 5, 61, dimension, scalar, 0, ld);
+            for (int i = 0; i < vector.length; i++) {
+                assertThat(Float.floatToRawIntBits(scalar[i])).as("example %d, element %d", example, i)
+                        .isEqualTo(Float.floatToRawIntBits(vector[i]));
+            }
+        }
+    }
+
+    @Test
     void aSliceOfParticlesIsTheSameSliceOfTheWholeAndWritesNothingElse() {
         int ld = 48;
         float[] whole = new float[3 * ld];
