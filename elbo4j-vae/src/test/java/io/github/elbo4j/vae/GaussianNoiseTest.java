@@ -124,7 +124,7 @@ class GaussianNoiseTest {
     }
 
     /** N(0, 1) from one 32-bit word: the sign from the top bit, the quantile of (m + ½)·2⁻³² from the rest. */
-    private static double normal(int word) {
+    static double normal(int word) {
         double p = ((word & 0x7FFFFFFF) + 0.5) * 0x1p-32;
         double x = quantile(p);
         return word < 0 ? -x : x;
@@ -144,7 +144,7 @@ class GaussianNoiseTest {
     }
 
     /** Threefry-2x32 with 20 rounds, as specified by Salmon et al. (2011). */
-    private static int[] threefry(int c0, int c1, int k0, int k1) {
+    static int[] threefry(int c0, int c1, int k0, int k1) {
         int[] rotations = {13, 15, 26, 6, 17, 29, 16, 24};
         int[] keys = {k0, k1, 0x1BD11BDA ^ k0 ^ k1};
         int x0 = c0 + k0;
