@@ -209,7 +209,7 @@ public final class Vae implements AutoCloseable {
             return this;
         }
 
-        /** What is maximized: {@link TrainingObjective.ELBO} (default), β-VAE, IWAE. */
+        /** What is maximized: {@link TrainingObjective#ELBO} (default), β-VAE, IWAE. */
         public Training objective(TrainingObjective value) {
             objective = Objects.requireNonNull(value, "objective");
             return this;
