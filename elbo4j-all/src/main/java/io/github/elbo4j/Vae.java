@@ -1,9 +1,6 @@
 package io.github.elbo4j;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.DatasetSplits;
 import io.github.elbo4j.report.RunArtifacts;
@@ -12,6 +9,7 @@ import io.github.elbo4j.vae.Evaluator;
 import io.github.elbo4j.vae.Generator;
 import io.github.elbo4j.vae.Latents;
 import io.github.elbo4j.vae.ProgressListener;
+import io.github.elbo4j.vae.RunDescription;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.Seeds;
 import io.github.elbo4j.vae.Trainer;
@@ -21,9 +19,7 @@ import io.github.elbo4j.vae.TrainingObjective;
 import io.github.elbo4j.vae.TrainingResult;
 import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.vae.VaeModel;
-import io.github.elbo4j.vae.Version;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -256,7 +252,9 @@ public final class Vae implements AutoCloseable {
             TrainingConfig training = new TrainingConfig(epochs, batchSize, learningRate, seed, objective);
             Trainer.requireCompatible(config, training);
             RunDirectory run = runDirectory == null ? null
-                    : RunDirectory.create(runDirectory, describe(config, training, train, valid), config);
+                    : RunDirectory.create(runDirectory,
+                            RunDescription.describe(config, training, train.name(), new DatasetSplits(train, valid, null)),
+                            config);
             NDManager manager = NDManager.newBaseManager();
             VaeModel vae = null;
             try {
@@ -275,41 +273,6 @@ public final class Vae implements AutoCloseable {
                 }
                 manager.close();
                 throw e;
-            }
-        }
-
-        /** The run's {@code config.json}, with the fields {@code elbo4j train} writes for these settings. */
-        private ObjectNode describe(VaeConfig config, TrainingConfig training, Dataset train, Dataset valid) {
-            ObjectNode root = JsonNodeFactory.instance.objectNode();
-            root.put("elbo4j_version", Version.elbo4j());
-            root.put("djl_version", Engine.getDjlVersion());
-            Engine engine = Engine.getInstance();
-            root.put("engine", engine.getEngineName() + " " + engine.getVersion());
-            root.put("created", Instant.now().toString());
-            root.put("seed", seed);
-            root.set("model", RunDirectory.describe(config));
-            ObjectNode t = root.putObject("training");
-            t.put("epochs", training.epochs());
-            t.put("batch_size", training.batchSize());
-            t.put("learning_rate", training.learningRate());
-            t.put("seed", training.seed());
-            t.put("objective", training.objective().describe());
-            t.put("patience", training.patience());
-            t.put("lr_schedule", training.learningRateSchedule().toString());
-            t.put("optimizer", "adam(beta1=0.9, beta2=0.999, eps=1e-8)");
-            ObjectNode d = root.putObject("data");
-            d.put("spec", train.name());
-            describeSplit(d, "train", train);
-            describeSplit(d, "valid", valid);
-            return root;
-        }
-
-        private static void describeSplit(ObjectNode parent, String name, Dataset split) {
-            if (split != null) {
-                ObjectNode s = parent.putObject(name);
-                s.put("rows", split.rows());
-                s.put("features", split.features());
-                s.put("fingerprint", split.fingerprint());
             }
         }
     }
