@@ -20,6 +20,7 @@ import io.github.elbo4j.vae.TrainingResult;
 import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.vae.VaeModel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -105,7 +106,7 @@ public final class Vae implements AutoCloseable {
         int features = model.config().inputSize();
         float[][] rows = new float[data.rows()][];
         for (int i = 0; i < rows.length; i++) {
-            rows[i] = java.util.Arrays.copyOfRange(flat, i * features, (i + 1) * features);
+            rows[i] = Arrays.copyOfRange(flat, i * features, (i + 1) * features);
         }
         return rows;
     }
