@@ -1,7 +1,6 @@
 package io.github.elbo4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.vae.KlSchedule;
 import io.github.elbo4j.vae.TrainingObjective;
@@ -59,25 +58,6 @@ final class ObjectiveOptions {
             throw new IllegalArgumentException("--objective, --iwae-k, --iwae-gradient, --beta, --kl-schedule and --free-bits cannot"
                     + " change on --resume: a run continues with the objective recorded in its config.json");
         }
-    }
-
-    /** Records the objective under {@code training} in config.json. */
-    static void describe(ObjectNode training, TrainingObjective o) {
-        training.put("objective", o.kind().id());
-        if (o.kind() == TrainingObjective.Kind.IWAE) {
-            training.put("iwae_k", o.iwaeK());
-            training.put("iwae_gradient", o.gradient().id());
-        }
-        training.put("beta", o.beta());
-        training.put("kl_schedule", o.schedule().toString());
-        training.put("free_bits", o.freeBits());
-        training.put("estimator", o.kind() == TrainingObjective.Kind.IWAE
-                ? "IWAE bound log mean_k p(x|z_k) (p(z_k)/q(z_k|x))^w, K=" + o.iwaeK() + ", w = beta * schedule(t), "
-                        + (o.gradient() == GradientEstimator.DOUBLY_REPARAMETERIZED
-                                ? "doubly-reparameterized gradient" : "reparameterized gradient")
-                : "single-sample reparameterized ELBO, analytic KL weighted by w = beta * schedule(t)"
-                        + (o.freeBits() > 0 ? ", free bits " + o.freeBits() + " nats per dimension" : ""));
-        training.put("reported_elbo", "plain ELBO (beta = 1, no free bits), single sample, analytic KL");
     }
 
     /** The objective recorded in config.json (runs from before objectives existed: the plain ELBO). */

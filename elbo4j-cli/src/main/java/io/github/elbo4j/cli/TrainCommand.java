@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.DataSource;
-import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.DatasetSplits;
 import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.report.CurveRefresh;
@@ -14,6 +13,7 @@ import io.github.elbo4j.vae.Checkpoint;
 import io.github.elbo4j.vae.DataCompatibility;
 import io.github.elbo4j.vae.LearningRateSchedule;
 import io.github.elbo4j.vae.Prior;
+import io.github.elbo4j.vae.RunDescription;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.TabularLayout;
 import io.github.elbo4j.vae.Seeds;
@@ -25,7 +25,6 @@ import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.vae.VaeModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -315,42 +314,14 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private ObjectNode describeRun(VaeConfig config, TrainingConfig training, DatasetSplits splits) {
-        ObjectNode root = Output.object();
-        root.put("elbo4j_version", Versions.elbo4j());
-        root.put("djl_version", Versions.djl());
-        root.put("engine", Versions.engine());
-        root.put("created", Instant.now().toString());
-        root.put("seed", training.seed());
-        root.set("model", RunDirectory.describe(config));
-        ObjectNode t = root.putObject("training");
-        t.put("epochs", training.epochs());
-        t.put("batch_size", training.batchSize());
-        t.put("learning_rate", training.learningRate());
-        t.put("seed", training.seed());
-        ObjectiveOptions.describe(t, training.objective());
-        t.put("prior_warmup_epochs", training.priorWarmupEpochs());
-        t.put("patience", training.patience());
-        t.put("lr_schedule", training.learningRateSchedule().toString());
-        t.put("optimizer", "adam(beta1=0.9, beta2=0.999, eps=1e-8)");
-        ObjectNode d = root.putObject("data");
         Path asPath = Path.of(data);
-        d.put("spec", Files.exists(asPath) ? asPath.toAbsolutePath().toString() : data);
+        ObjectNode root = RunDescription.describe(config, training,
+                Files.exists(asPath) ? asPath.toAbsolutePath().toString() : data, splits);
+        ObjectNode d = (ObjectNode) root.path("data");
         d.put("data_dir", dataDir == null ? "" : dataDir.toAbsolutePath().toString());
         if (model.schema != null) {
             d.put("schema_overrides", model.schema.toAbsolutePath().toString());
         }
-        describeSplit(d, "train", splits.train());
-        describeSplit(d, "valid", splits.valid());
-        describeSplit(d, "test", splits.test());
         return root;
-    }
-
-    private static void describeSplit(ObjectNode parent, String name, Dataset split) {
-        if (split != null) {
-            ObjectNode s = parent.putObject(name);
-            s.put("rows", split.rows());
-            s.put("features", split.features());
-            s.put("fingerprint", split.fingerprint());
-        }
     }
 }

@@ -1,15 +1,15 @@
 package io.github.elbo4j.cli;
 
 import ai.djl.engine.Engine;
+import io.github.elbo4j.vae.Version;
 import picocli.CommandLine;
 
 /** Versions of elbo4j, DJL and its engine, for {@code --version} and {@code config.json}. */
 public final class Versions implements CommandLine.IVersionProvider {
 
-    /** This build's version (from the jar manifest; "dev" when run from classes). */
+    /** This build's version. */
     public static String elbo4j() {
-        String v = Versions.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return Version.elbo4j();
     }
 
     /** The DJL version. */

@@ -59,6 +59,18 @@ public final class DataSource {
   }
 
   /**
+   * Loads a dataset with the built-in catalog, searching {@code $ELBO4J_DATA} and {@code
+   * ~/.cache/elbo4j}, without downloading: what a program needs for a named dataset or a file.
+   *
+   * @param spec a dataset name (e.g. {@code shapes}, generated on the spot), file or folder
+   * @return the splits
+   * @throws DataException if the data cannot be found or is malformed
+   */
+  public static DatasetSplits load(String spec) {
+    return load(spec, null, false);
+  }
+
+  /**
    * Loads a dataset with the built-in catalog, searching {@code dataDir}, {@code $ELBO4J_DATA} and
    * {@code ~/.cache/elbo4j}.
    *

@@ -152,7 +152,7 @@ public final class Evaluator {
      */
     public double[] importanceWeightedLogLikelihood(Dataset data, int k, long seed, ProgressListener progress) {
         double[] result = new double[data.rows()];
-        if (FusedElboStep.enabled() && FusedImportanceSampler.supports(model.config())) {
+        if (VectorSupport.fused() && FusedImportanceSampler.supports(model.config())) {
             float[] parameters = model.parameterValues();
             FusedImportanceSampler[] samplers = new FusedImportanceSampler[workers.count()];
             forEachRange(data.rows(), Math.max(1, FusedImportanceSampler.COLUMNS / k), progress, (w, from, to) -> {

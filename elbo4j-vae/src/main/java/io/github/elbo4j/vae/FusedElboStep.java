@@ -167,17 +167,6 @@ final class FusedElboStep {
     }
 
     /**
-     * Whether the fused code may run: training's {@link FusedElboStep} and evaluation's
-     * {@link FusedImportanceSampler}. It needs the Vector API module at run time
-     * ({@code --add-modules jdk.incubator.vector}, which the launcher adds), and
-     * {@code -Delbo4j.fused=false} turns it off, e.g. to time the engine's path.
-     */
-    static boolean enabled() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                && !"false".equals(System.getProperty("elbo4j.fused"));
-    }
-
-    /**
      * Whether this step computes {@code objective} for {@code config}'s model in batches of up to
      * {@code maxBatch} rows: a {@linkplain #supportsModel supported model} and every buffer within a
      * Java array's size.

@@ -197,7 +197,7 @@ final class FusedImportanceSampler {
     }
 
     /**
-     * Particles {@code done..done+count−1} of each example: ε from {@link GaussianNoise#fillExample},
+     * Particles {@code done..done+count−1} of each example: ε from {@link VectorNoise#fillExample},
      * z = μ + σ ε in columns i·count.. of example i, and Σ_j ½(ε² − z²) per column.
      */
     private void sample(long seed, int first, int examples, int done, int count, int ld) {
@@ -206,7 +206,7 @@ final class FusedImportanceSampler {
         Arrays.fill(logDensityRatio, 0, ld, 0f);
         for (int i = 0; i < examples; i++) {
             int from = i * count;
-            GaussianNoise.fillExample(seed, first + i, done, count, latent, latentT, from, ld);
+            VectorNoise.fillExample(seed, first + i, done, count, latent, latentT, from, ld);
             for (int r = 0; r < latent; r++) {
                 float loc = locT[r * encoderLd + i];
                 float sigma = sigmaT[r * encoderLd + i];

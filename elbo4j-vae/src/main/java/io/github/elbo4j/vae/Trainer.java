@@ -114,7 +114,7 @@ public final class Trainer {
             model.setParameterValues(resume.parameters());
         }
         Adam adam = Adam.withDefaults(Math.toIntExact(model.layout().totalSize()));
-        boolean fusable = FusedElboStep.enabled() && FusedElboStep.supports(model.config(), objective, config.batchSize());
+        boolean fusable = VectorSupport.fused() && FusedElboStep.supports(model.config(), objective, config.batchSize());
         try (NDManager manager = NDManager.newBaseManager(); Workers workers = new Workers(validationWorkers);
                 ProductTeam products = new ProductTeam(fusable ? validationWorkers : 1)) {
             if (resume != null) {

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * exp, log, tanh, softplus, the logistic function and the normal quantile on float vectors, for
- * {@link FusedElboStep}, {@link FusedImportanceSampler} and {@link GaussianNoise}.
+ * {@link FusedElboStep}, {@link FusedImportanceSampler} and {@link VectorNoise}.
  *
  * <p>Java 17's Vector API evaluates {@code lanewise(EXP)} and {@code lanewise(TANH)} one lane at a
  * time (12 and 35 ns an element here), slower than the rest of a training step put together, so

@@ -52,6 +52,22 @@ class GaussianNoiseTest {
     }
 
     @Test
+    void theScalarDrawsWithoutTheVectorApiHaveTheVectorDrawsBits() {
+        int ld = 64;
+        int dimension = 7;
+        for (long example = 0; example < 200; example++) {
+            float[] vector = new float[dimension * ld];
+            float[] scalar = new float[dimension * ld];
+            VectorNoise.fillExample(SEED, example, 5, 61, dimension, vector, 0, ld);
+            GaussianNoise.fillExampleScalar(SEED, example, 5, 61, dimension, scalar, 0, ld);
+            for (int i = 0; i < vector.length; i++) {
+                assertThat(Float.floatToRawIntBits(scalar[i])).as("example %d, element %d", example, i)
+                        .isEqualTo(Float.floatToRawIntBits(vector[i]));
+            }
+        }
+    }
+
+    @Test
     void aSliceOfParticlesIsTheSameSliceOfTheWholeAndWritesNothingElse() {
         int ld = 48;
         float[] whole = new float[3 * ld];
@@ -108,7 +124,7 @@ class GaussianNoiseTest {
     }
 
     /** N(0, 1) from one 32-bit word: the sign from the top bit, the quantile of (m + ½)·2⁻³² from the rest. */
-    private static double normal(int word) {
+    static double normal(int word) {
         double p = ((word & 0x7FFFFFFF) + 0.5) * 0x1p-32;
         double x = quantile(p);
         return word < 0 ? -x : x;
@@ -128,7 +144,7 @@ class GaussianNoiseTest {
     }
 
     /** Threefry-2x32 with 20 rounds, as specified by Salmon et al. (2011). */
-    private static int[] threefry(int c0, int c1, int k0, int k1) {
+    static int[] threefry(int c0, int c1, int k0, int k1) {
         int[] rotations = {13, 15, 26, 6, 17, 29, 16, 24};
         int[] keys = {k0, k1, 0x1BD11BDA ^ k0 ^ k1};
         int x0 = c0 + k0;
