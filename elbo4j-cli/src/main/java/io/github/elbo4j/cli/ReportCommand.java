@@ -67,8 +67,11 @@ final class ReportCommand implements Callable<Integer> {
         RunData.Selection selection = RunData.load(runDirectory, null, dataDir, split, allowDownload);
         DataCompatibility.check(runDirectory.readModelConfig(), selection.dataset(), selection.source());
         RunArtifacts.Written written;
-        try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
-            written = RunArtifacts.write(runDirectory, model, manager, selection.dataset(), selection.split(), options);
+        try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager);
+                Progress progress = new Progress("report: IWAE-" + k + " on the " + selection.split() + " split",
+                        "samples")) {
+            written = RunArtifacts.write(runDirectory, model, manager, selection.dataset(), selection.split(), options,
+                    progress);
         }
         ObjectNode json = Output.object();
         json.put("report", written.report().toString());

@@ -57,7 +57,7 @@ final class TrainCommand implements Callable<Integer> {
         Path out;
 
         @Option(names = "--resume", paramLabel = "RUN", required = true,
-                description = "Continue an interrupted run from its latest checkpoint (--epochs may extend it).")
+                description = "Continue a run from its latest checkpoint: an interrupted one, or a finished one given a larger --epochs.")
         Path resume;
     }
 
@@ -77,7 +77,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ObjectiveOptions objective = new ObjectiveOptions();
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set. Default: 60.")
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Passes over the training set in all: with --resume, the total including the epochs already"
+                    + " trained (--epochs 100 after 60 trains 40 more). Default: 60.")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
@@ -189,8 +191,8 @@ final class TrainCommand implements Callable<Integer> {
         int completed = checkpoint == null ? 0 : checkpoint.position().epoch();
         // A run killed after its last checkpoint but before its final files still gets them.
         if (completed >= training.epochs() && Files.isRegularFile(run.modelFile())) {
-            throw new IllegalArgumentException(run.root() + ": already trained for " + completed
-                    + " epochs; pass --epochs with a larger number to continue");
+            throw new IllegalArgumentException(run.root() + ": already trained for " + completed + " epochs, and --epochs"
+                    + " is the total, not the number to add; to train 20 more, pass --epochs " + (completed + 20));
         }
         if (checkpoint != null && training.stopsEarly() && Files.isRegularFile(run.modelFile())
                 && completed - checkpoint.position().bestEpoch() >= training.patience()) {
@@ -229,7 +231,8 @@ final class TrainCommand implements Callable<Integer> {
         // collection here returns it before training starts.
         System.gc();
         CountDownLatch finished = new CountDownLatch(1);
-        try (TrainingProgress progress = new TrainingProgress(spec.commandLine().getErr())) {
+        long commandStart = System.nanoTime();
+        try (TrainingProgress progress = new TrainingProgress(training.epochs())) {
             Trainer trainer = new Trainer(training,
                     new CurveRefresh(progress, run, CURVE_REFRESH_EPOCHS, System.err), workers);
             // SIGINT/SIGTERM: stop at the next step boundary with a checkpoint, then let the JVM exit.
@@ -254,7 +257,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (result.stopped()) {
             spec.commandLine().getErr().printf("elbo4j: stopped at step %d; the checkpoint holds this position. "
-                    + "Continue with: elbo4j train --resume %s%n", result.steps(), run.root());
+                    + "Continue with: %s train --resume %s%n", result.steps(), Launcher.command(), run.root());
             spec.commandLine().getErr().flush();
             finished.countDown();
             return Main.RUNTIME_FAILURE;
@@ -264,9 +267,14 @@ final class TrainCommand implements Callable<Integer> {
         boolean images = vae.config().inputShape().length == 2;
         Path samples = SampleCommand.writeSamples(vae, manager, SAMPLE_GRID, training.seed(),
                 run.plotsDirectory().resolve(images ? "samples.png" : "samples.csv"), schema);
-        Path report = RunArtifacts.writeAfterTraining(run, vae, manager, splits.evaluationSplit(),
-                RunData.splitName(splits, splits.evaluationSplit()),
-                new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers), System.err);
+        String split = RunData.splitName(splits, splits.evaluationSplit());
+        Path report;
+        try (Progress progress = new Progress("report: IWAE-" + ReportCommand.DEFAULT_K + " on the " + split
+                + " split", "samples")) {
+            report = RunArtifacts.writeAfterTraining(run, vae, manager, splits.evaluationSplit(), split,
+                    new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers), progress, System.err);
+        }
+        double seconds = (System.nanoTime() - commandStart) / 1e9;
         ObjectNode json = Output.object();
         json.put("run", run.root().toString());
         json.put("epochs", result.epochs());
@@ -279,7 +287,8 @@ final class TrainCommand implements Callable<Integer> {
         json.put("stopped_early", result.stoppedEarly());
         json.put("model_epoch", training.stopsEarly() ? result.bestEpoch() : result.epochs());
         Output.putNumber(json, "samples_per_s", result.samplesPerS());
-        json.put("seconds", result.seconds());
+        json.put("seconds", seconds);
+        json.put("training_seconds", result.seconds());
         json.put("skipped_steps", result.skippedSteps());
         json.put("rollbacks", result.rollbacks());
         json.put("report", report == null ? null : report.toString());
@@ -298,12 +307,18 @@ final class TrainCommand implements Callable<Integer> {
                         result.stoppedEarly() ? String.format(" Stopped early: no validation improvement for %d epochs.",
                                 training.patience()) : "",
                         result.bestEpoch(), validationScore(training), result.bestValidation());
+        int startEpoch = checkpoint == null ? 0 : checkpoint.position().epoch();
+        long startStep = checkpoint == null ? 0 : checkpoint.position().step();
+        String trained = startEpoch == 0 ? String.format("Trained %d epochs (%d steps)", result.epochs(), result.steps())
+                : String.format("Resumed after epoch %d and trained to epoch %d (%d steps)", startEpoch,
+                        result.epochs(), result.steps() - startStep);
         String human = String.format(
-                "Trained %d epochs (%d steps) in %.1f s, %.0f samples/s.%s%s%n"
-                        + "ELBO %.2f nats (train), %.2f nats (validation; single-sample, %s).%n"
-                        + "Run directory: %s%nSamples: %s%nReport: %s%nNext: elbo4j eval --run %s",
-                result.epochs(), result.steps(), result.seconds(), result.samplesPerS(), faults, early,
-                result.elbo(), result.validElbo(), kl, run.root(), samples, report == null ? "not written" : report, run.root());
+                "%s in %.1f s with the report, %.0f samples/s.%s%s%n"
+                        + "ELBO %s nats (train), %s nats (validation; single-sample, %s).%n"
+                        + "Run directory: %s%nSamples: %s%nReport: %s%nNext: %s eval --run %s",
+                trained, seconds, result.samplesPerS(), faults, early, Output.human(result.elbo()),
+                Output.human(result.validElbo()), kl, run.root(), samples, report == null ? "not written" : report,
+                Launcher.command(), run.root());
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
     }

@@ -69,12 +69,12 @@ public final class RunArtifacts {
 
     /**
      * Evaluates {@code model} on {@code data} (the {@code split} of the run's dataset), writes every
-     * plot and then the report.
+     * plot and then the report, reporting the evaluation's progress (see {@link RunEvaluation#compute}).
      */
     public static Written write(RunDirectory run, VaeModel model, NDManager manager, Dataset data, String split,
-            Options options) {
+            Options options, ProgressListener progress) {
         RunEvaluation evaluation = RunEvaluation.compute(model, manager, data, split, options.k(), options.seed(),
-                options.workers());
+                options.workers(), progress);
         List<Path> plots = writePlots(run, model, manager, data, evaluation, options.seed());
         return new Written(HtmlReport.write(run, evaluation), plots, evaluation);
     }
@@ -85,9 +85,9 @@ public final class RunArtifacts {
      * one. It is reported on {@code warnings} with the command that retries it, and null is returned.
      */
     public static Path writeAfterTraining(RunDirectory run, VaeModel model, NDManager manager, Dataset data,
-            String split, Options options, PrintStream warnings) {
+            String split, Options options, ProgressListener progress, PrintStream warnings) {
         try {
-            return write(run, model, manager, data, split, options).report();
+            return write(run, model, manager, data, split, options, progress).report();
         } catch (RuntimeException e) {
             warnings.println("elbo4j: the model is saved, but the plots and report failed: " + e.getMessage()
                     + "; retry with: elbo4j report --run " + run.root());

@@ -23,17 +23,24 @@ import io.github.elbo4j.vae.Workers;
  */
 public record RunEvaluation(String split, ElboSummary summary, double[] loglik, int k, long seed, double seconds) {
 
-    /** Evaluates {@code model} on {@code data} with {@code workers} threads. */
+    /**
+     * Evaluates {@code model} on {@code data} with {@code workers} threads, reporting to
+     * {@code progress} the latent samples drawn: one per example for the ELBO, then K per example
+     * for the IWAE estimate, so that the two passes share one honest bar.
+     */
     public static RunEvaluation compute(VaeModel model, NDManager manager, Dataset data, String split,
-            int k, long seed, int workers) {
+            int k, long seed, int workers, ProgressListener progress) {
         if (data.rows() == 0) {
             throw new IllegalArgumentException(data.name() + ": the " + split + " split is empty; nothing to evaluate");
         }
         long start = System.nanoTime();
         try (Workers pool = new Workers(workers)) {
             Evaluator evaluator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, pool);
-            ElboSummary summary = evaluator.elbo(data, seed);
-            double[] loglik = evaluator.importanceWeightedLogLikelihood(data, k, seed, ProgressListener.NONE);
+            long n = data.rows();
+            long total = n * (1L + k);
+            ElboSummary summary = evaluator.elbo(data, seed, (done, all) -> progress.progress(done, total));
+            double[] loglik = evaluator.importanceWeightedLogLikelihood(data, k, seed,
+                    (done, all) -> progress.progress(n + done * k, total));
             return new RunEvaluation(split, summary, loglik, k, seed, (System.nanoTime() - start) / 1e9);
         }
     }
