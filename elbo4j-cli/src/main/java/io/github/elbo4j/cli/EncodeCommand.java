@@ -20,10 +20,11 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j encode}: the posterior mean and log-variance of every record. */
 @Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Encode records with a trained VAE: the mean μ(x) and log-variance log σ²(x) of",
-            "q(z|x) = N(μ, diag σ²) per record. CSV: index, mu_0..mu_{D-1}, log_var_0..log_var_{D-1};",
-            "NPZ: arrays mean and log_var of shape [N, D] and index; NPY: one array [N, 2, D]",
-            "([:, 0] the mean, [:, 1] the log-variance)."
+            "Encode records into the parameters of q(z|x).",
+            "Encode records with a trained VAE: the mean μ(x) and log-variance log σ²(x) of q(z|x) = N(μ, "
+                    + "diag σ²) per record. CSV: index, mu_0..mu_{D-1}, log_var_0..log_var_{D-1}; NPZ: arrays mean and "
+                    + "log_var of shape [N, D] and index; NPY: one array [N, 2, D] ([:, 0] the mean, [:, 1] the "
+                    + "log-variance)."
         })
 final class EncodeCommand implements Callable<Integer> {
 

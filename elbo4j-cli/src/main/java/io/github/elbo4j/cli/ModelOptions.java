@@ -39,7 +39,8 @@ final class ModelOptions {
 
     @Option(names = "--schema", paramLabel = "FILE",
             description = "Tabular data: JSON column types overriding the inferred ones,"
-                    + " {\"columns\": {\"age\": \"numeric\", \"id\": \"ignore\"}} (numeric, binary, categorical, ignore).")
+                    + " {\"columns\": {\"age\": \"numeric\", \"id\": \"ignore\"}} (numeric, binary, categorical, ignore,"
+                    + " or condition: the column a conditional model is conditioned on, as --condition COLUMN).")
     Path schema;
 
     @Option(names = "--architecture", paramLabel = "NAME", defaultValue = "mlp",
@@ -59,9 +60,9 @@ final class ModelOptions {
     int pseudoInputs;
 
     @Option(names = "--condition", paramLabel = "SOURCE",
-            description = {"Train a conditional VAE (one-hot condition fed to encoder and decoder): --condition labels",
-                "for the dataset's labels, or --condition COLUMN for a column of a CSV table read with --likelihood",
-                "tabular or categorical (its values are the classes, in sorted order, and it is not modelled)."})
+            description = "Train a conditional VAE (one-hot condition fed to encoder and decoder): --condition labels"
+                    + " for the dataset's labels, or --condition COLUMN for a column of a CSV table read with --likelihood"
+                    + " tabular or categorical (its values are the classes, in sorted order, and it is not modelled).")
     String condition;
 
     /** The CSV column named by --condition, or null (no condition, or the dataset's labels). */

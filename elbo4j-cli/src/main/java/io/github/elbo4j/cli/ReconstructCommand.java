@@ -19,11 +19,12 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j reconstruct}: records next to their reconstructions. */
 @Command(name = "reconstruct", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Reconstruct records through a trained VAE: x → μ(x), the mean of q(z|x) → the mean of",
-            "p(x|z = μ(x)). Writes the reconstructions (CSV or NPY, one row per record, with the record's",
-            "index in the split) and, for image data, a PNG grid of input rows over reconstruction rows.",
-            "A tabular run's CSV has its columns in the original units and labels (the most probable",
-            "category); its NPY holds the encoded means (standardized numbers, probabilities)."
+            "Reconstruct records through a trained VAE.",
+            "Reconstruct records through a trained VAE: x → μ(x), the mean of q(z|x) → the mean of p(x|z = "
+                    + "μ(x)). Writes the reconstructions (CSV or NPY, one row per record, with the record's index in "
+                    + "the split) and, for image data, a PNG grid of input rows over reconstruction rows. A tabular "
+                    + "run's CSV has its columns in the original units and labels (the most probable category); its "
+                    + "NPY holds the encoded means (standardized numbers, probabilities)."
         })
 final class ReconstructCommand implements Callable<Integer> {
 

@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j report}: redraws a run's plots and writes its self-contained HTML report. */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Evaluate a trained run, draw its plots into RUN/plots/ and write RUN/report.html:",
-            "one self-contained page (images embedded) with the configuration, dataset fingerprints,",
-            "final and best metrics with their estimators, active units and all plots."
+            "Evaluate a run and write its plots and HTML report.",
+            "Evaluate a trained run, draw its plots into RUN/plots/ and write RUN/report.html: one "
+                    + "self-contained page (images embedded) with the configuration, dataset fingerprints, final and "
+                    + "best metrics with their estimators, active units and all plots."
         })
 final class ReportCommand implements Callable<Integer> {
 
@@ -56,11 +57,15 @@ final class ReportCommand implements Callable<Integer> {
     boolean allowDownload;
 
     @Mixin
+    ThreadOptions parallel = new ThreadOptions();
+
+    @Mixin
     CommonOptions common = new CommonOptions();
 
     @Override
     public Integer call() {
-        int workers = common.configureEngine();
+        common.configureEngine();
+        int workers = parallel.count();
         RunDirectory runDirectory = RunDirectory.open(run);
         long chosenSeed = seed != null ? seed : runDirectory.readConfig().path("seed").asLong(0);
         RunArtifacts.Options options = new RunArtifacts.Options(k, chosenSeed, workers);

@@ -3,12 +3,14 @@ package io.github.elbo4j.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.TabularSchema;
+import io.github.elbo4j.report.ClassNames;
 import io.github.elbo4j.report.ImageGrid;
 import io.github.elbo4j.vae.AtomicFiles;
 import io.github.elbo4j.vae.Generator;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.VaeModel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,9 +21,10 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j sample}: decodes draws from the prior into an image grid (or a CSV). */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Generate from a trained VAE: z ~ N(0, I), then the mean of p(x|z) — for a conditional",
-            "model p(x|z, c), with c the --label (default: cycling through the classes).",
-            "Image data gives a PNG grid; other data a CSV with one sample per row."
+            "Generate new records from a trained VAE.",
+            "Generate from a trained VAE: z ~ N(0, I), then the mean of p(x|z) — for a conditional model "
+                    + "p(x|z, c), with c the --label (default: cycling through the classes). Image data gives a PNG "
+                    + "grid; other data a CSV with one sample per row."
         })
 final class SampleCommand implements Callable<Integer> {
 
@@ -42,8 +45,8 @@ final class SampleCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--label", paramLabel = "CLASS",
-            description = "Conditional models: generate samples of this class (0 to C-1).")
-    Integer label;
+            description = "Conditional models: generate samples of this class, by name (e.g. north, triangle) or number (0 to C-1).")
+    String label;
 
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -53,6 +56,7 @@ final class SampleCommand implements Callable<Integer> {
         common.configureEngine();
         RunDirectory runDirectory = RunDirectory.open(run);
         Path written;
+        int chosen = -1;
         TabularSchema schema = runDirectory.readSchema();
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
             boolean image = model.config().inputShape().length == 2;
@@ -62,12 +66,12 @@ final class SampleCommand implements Callable<Integer> {
             if (label == null) {
                 written = writeSamples(model, manager, n, seed, target, schema);
             } else {
-                checkLabel(model.config().conditions());
+                chosen = parseLabel(model.config().conditions(), ClassNames.of(runDirectory));
                 if (n < 1) {
                     throw new IllegalArgumentException("--n must be at least 1, got " + n);
                 }
                 int[] labels = new int[n];
-                java.util.Arrays.fill(labels, label);
+                java.util.Arrays.fill(labels, chosen);
                 written = writeRows(Generator.sampleConditional(model, manager, labels, seed), labels,
                         model.config().inputShape(), target, schema);
             }
@@ -77,7 +81,7 @@ final class SampleCommand implements Callable<Integer> {
         json.put("n", n);
         json.put("seed", seed);
         if (label != null) {
-            json.put("label", label);
+            json.put("label", chosen);
         }
         Output.print(spec.commandLine().getOut(), common.json, json, "Wrote " + n + " samples to " + written);
         return 0;
@@ -93,15 +97,26 @@ final class SampleCommand implements Callable<Integer> {
                 model.config().inputShape(), target, schema);
     }
 
-    private void checkLabel(int classes) {
+    /** The class --label names, by its name or its number. */
+    private int parseLabel(int classes, List<String> names) {
         if (classes == 0) {
             throw new IllegalArgumentException("--label " + label + ": the run is not a conditional model"
                     + " (train with --condition labels or --condition COLUMN); drop --label");
         }
-        if (label < 0 || label >= classes) {
-            throw new IllegalArgumentException("--label " + label + ": unknown category; the model has " + classes
-                    + " classes (0 to " + (classes - 1) + ")");
+        int byName = names.indexOf(label);
+        if (byName >= 0 && byName < classes) {
+            return byName;
         }
+        if (label.matches("-?[0-9]{1,9}")) {
+            int number = Integer.parseInt(label);
+            if (number >= 0 && number < classes) {
+                return number;
+            }
+        }
+        String known = names.size() == classes ? String.join(", ", names) + ", or 0 to " + (classes - 1)
+                : "0 to " + (classes - 1);
+        throw new IllegalArgumentException("--label " + label + ": unknown class; the model has " + classes
+                + " classes: " + known);
     }
 
     /**

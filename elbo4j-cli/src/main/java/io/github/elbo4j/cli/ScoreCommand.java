@@ -22,10 +22,11 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j score}: per-record anomaly scores and flags against a threshold from training data. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Score records for anomalies with a trained VAE and write a CSV with the columns index,",
-            "neg_elbo (negative ELBO), nll (IWAE-K estimate of −log p(x)), recon_logprob",
-            "(E_q[log p(x|z)] over K samples) and anomaly (1 when the --by score exceeds the --quantile",
-            "quantile of the same score over the run's training records). Scores are nats per record."
+            "Score records for anomalies and flag the unusual ones.",
+            "Score records for anomalies with a trained VAE and write a CSV with the columns index, neg_elbo "
+                    + "(negative ELBO), nll (IWAE-K estimate of −log p(x)), recon_logprob (E_q[log p(x|z)] over K "
+                    + "samples) and anomaly (1 when the --by score exceeds the --quantile quantile of the same score "
+                    + "over the run's training records). Scores are nats per record."
         })
 final class ScoreCommand implements Callable<Integer> {
 
@@ -58,11 +59,15 @@ final class ScoreCommand implements Callable<Integer> {
     long seed;
 
     @Mixin
+    ThreadOptions parallel = new ThreadOptions();
+
+    @Mixin
     CommonOptions common = new CommonOptions();
 
     @Override
     public Integer call() {
-        int threads = common.configureEngine();
+        common.configureEngine();
+        int threads = parallel.count();
         AnomalyScorer.Score score = AnomalyScorer.Score.parse(by);
         AnomalyScorer.quantile(new double[] {0}, quantile); // validates --quantile before any work
         if (k < 1) {
@@ -124,9 +129,9 @@ final class ScoreCommand implements Callable<Integer> {
         json.put("out", target.toString());
         json.put("seconds", seconds);
         json.put("nll_estimator", "IWAE bound log mean_k p(x,z_k)/q(z_k|x), K=" + k);
-        String human = String.format("Scored %d %s records (K=%d) in %.1f s: %d flagged (%.1f%%) by %s, threshold %.2f"
+        String human = String.format("Scored %s (K=%d) in %.1f s: %d flagged (%.1f%%) by %s, threshold %.2f"
                         + " from the %.3g quantile of %d training records.%nScores: %s",
-                scores.size(), loaded.selection().split(), k, seconds, anomalies, 100.0 * anomalies / scores.size(),
+                RunData.describe(loaded.selection(), scores.size()), k, seconds, anomalies, 100.0 * anomalies / scores.size(),
                 rule, columnThreshold, quantile, threshold.fitted(), target);
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;

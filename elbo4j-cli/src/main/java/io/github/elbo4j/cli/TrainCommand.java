@@ -39,10 +39,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code elbo4j train}: trains a VAE and writes a run directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Train a variational autoencoder by maximizing the ELBO (single reparameterized sample,",
-            "analytic KL, Adam) — or a β-weighted, annealed, free-bits or IWAE objective — and write",
-            "a run directory: config.json, metrics.jsonl, model.safetensors, model.json, checkpoints/,",
-            "plots/*.png and report.html."
+            "Train a variational autoencoder and write a run directory.",
+            "Train a variational autoencoder by maximizing the ELBO (single reparameterized sample, analytic "
+                    + "KL, Adam) — or a β-weighted, annealed, free-bits or IWAE objective — and write a run directory: "
+                    + "config.json, metrics.jsonl, model.safetensors, model.json, checkpoints/, plots/*.png and "
+                    + "report.html."
         })
 final class TrainCommand implements Callable<Integer> {
 
@@ -112,6 +113,9 @@ final class TrainCommand implements Callable<Integer> {
     long seed;
 
     @Mixin
+    ThreadOptions parallel = new ThreadOptions();
+
+    @Mixin
     CommonOptions common = new CommonOptions();
 
     private static final int DEFAULT_EPOCHS = 60;
@@ -126,7 +130,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        workers = common.configureEngine();
+        common.configureEngine();
+        workers = parallel.count();
         return target.resume != null ? resume(target.resume) : trainNew(target.out);
     }
 

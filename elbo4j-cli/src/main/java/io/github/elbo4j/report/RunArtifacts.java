@@ -2,6 +2,7 @@ package io.github.elbo4j.report;
 
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.vae.ElboSummary;
 import io.github.elbo4j.vae.Generator;
 import io.github.elbo4j.vae.Latents;
 import io.github.elbo4j.vae.ProgressListener;
@@ -113,10 +114,12 @@ public final class RunArtifacts {
             written.add(Png.write(interpolationStrips(views, data, shape), dir.resolve(INTERPOLATION)));
         }
         Dataset spread = data.subset(spreadIndices(data.rows(), SCATTER_POINTS));
+        ElboSummary summary = evaluation.summary();
         written.add(LatentScatter.write(rows(views.encode(spread, ProgressListener.NONE).mean(), spread.rows()),
-                spread.labels(),
-                evaluation.summary().klPerDimension(), dir.resolve(LatentScatter.FILE)));
-        written.add(KlBarChart.write(evaluation.summary().klPerDimension(), dir.resolve(KlBarChart.FILE)));
+                spread.labels(), ClassNames.of(run), summary.klPerDimension(), summary.posteriorMeanVariance(),
+                dir.resolve(LatentScatter.FILE)));
+        written.add(KlBarChart.write(summary.klPerDimension(), summary.posteriorMeanVariance(),
+                dir.resolve(KlBarChart.FILE)));
         double[] scores = evaluation.anomalyScores();
         written.add(AnomalyHistogram.write(scores, AnomalyHistogram.quantile(scores, ANOMALY_QUANTILE),
                 String.format("-log p(x), IWAE K=%d (nats)", evaluation.k()), dir.resolve(AnomalyHistogram.FILE)));

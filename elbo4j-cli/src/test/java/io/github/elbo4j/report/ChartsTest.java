@@ -118,16 +118,50 @@ class ChartsTest {
             means[i] = new float[] {(float) random.nextGaussian(), labels[i] + (float) random.nextGaussian() * 0.2f,
                 0, labels[i] - 1 + (float) random.nextGaussian() * 0.2f};
         }
-        BufferedImage image = LatentScatter.render(means, labels, new double[] {0.1, 3.0, 0.0, 5.0});
+        double[] variance = {1, 0.5, 0, 0.7};
+        BufferedImage image = LatentScatter.render(means, labels, List.of("square", "disk", "triangle"),
+                new double[] {0.1, 3.0, 0.0, 5.0}, variance);
         PngAssertions.assertNotBlank("scatter", image);
-        assertThatThrownBy(() -> LatentScatter.render(means, new int[2], new double[4]))
+        assertThatThrownBy(() -> LatentScatter.render(means, new int[2], List.of(), new double[4], variance))
                 .hasMessageContaining("2 labels for 300 points");
+    }
+
+    @Test
+    void aVampPriorScatterChoosesItsAxesByHowMuchTheMeansVary() {
+        float[][] means = {{0, 1, 2}, {0, -1, 3}, {0, 2, 2.5f}};
+        double[] nan = {Double.NaN, Double.NaN, Double.NaN};
+        PngAssertions.assertNotBlank("vamp scatter", LatentScatter.render(means, null, List.of(), nan,
+                new double[] {0, 1.6, 0.2}));
     }
 
     @Test
     void klBarChartShowsEveryDimension() {
         PngAssertions.assertNotBlank(KlBarChart.write(new double[] {4.0, 0.01, 2.5, 0.0, 1.2},
-                dir.resolve("kl.png")));
+                new double[] {1, 0, 1, 0, 1}, dir.resolve("kl.png")));
+    }
+
+    @Test
+    void withoutAPerDimensionKlTheBarsShowActivityInstead() {
+        double[] nan = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        double[] variance = {0.9, 0.0, 0.6, 0.3};
+        BufferedImage empty = KlBarChart.render(nan, new double[4]);
+        BufferedImage bars = KlBarChart.render(nan, variance);
+        assertThat(inkPixels(bars)).as("bars drawn").isGreaterThan(inkPixels(empty) + 5000);
+    }
+
+    /** Pixels that are neither white nor the light grey of the plot area. */
+    private static int inkPixels(BufferedImage image) {
+        int ink = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y) & 0xffffff;
+                int r = rgb >> 16;
+                int g = (rgb >> 8) & 0xff;
+                int b = rgb & 0xff;
+                ink += Math.min(r, Math.min(g, b)) < 200 ? 1 : 0;
+            }
+        }
+        return ink;
     }
 
     @Test
