@@ -73,8 +73,7 @@ final class ReportCommand implements Callable<Integer> {
         DataCompatibility.check(runDirectory.readModelConfig(), selection.dataset(), selection.source());
         RunArtifacts.Written written;
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager);
-                Progress progress = new Progress("report: IWAE-" + k + " on the " + selection.split() + " split",
-                        "samples")) {
+                Progress progress = new Progress("report: IWAE-" + k, "samples")) {
             written = RunArtifacts.write(runDirectory, model, manager, selection.dataset(), selection.split(), options,
                     progress);
         }

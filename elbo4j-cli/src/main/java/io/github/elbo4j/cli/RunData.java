@@ -41,6 +41,12 @@ final class RunData {
         TabularSchema schema = run.readSchema();
         DatasetSplits splits = schema != null ? TabularInput.load(resolvedSpec, schema)
                 : DataSource.load(resolvedSpec, resolvedDir, allowDownload);
+        JsonNode saved = run.readConfig().path("data");
+        if (spec == null && saved.has(Holdout.CONFIG_KEY)) {
+            // The run's own data: its validation records are the ones train held out.
+            splits = Holdout.apply(splits, saved.path(Holdout.CONFIG_KEY).asDouble(),
+                    run.readConfig().path("training").path("seed").asLong(), resolvedSpec);
+        }
         String wanted = split.toLowerCase(Locale.ROOT);
         Dataset chosen = switch (wanted) {
             case "test" -> splits.evaluationSplit();

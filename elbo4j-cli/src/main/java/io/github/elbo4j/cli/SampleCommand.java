@@ -38,7 +38,8 @@ final class SampleCommand implements Callable<Integer> {
     int n;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = "Output file (default: RUN/plots/samples.png, or samples.csv for non-image data).")
+            description = "Output file (default: RUN/samples.png, or RUN/samples.csv for non-image data; RUN/plots/ holds"
+                    + " the report's own).")
     Path out;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
@@ -60,8 +61,8 @@ final class SampleCommand implements Callable<Integer> {
         TabularSchema schema = runDirectory.readSchema();
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
             boolean image = model.config().inputShape().length == 2;
-            Path target = out != null ? out
-                    : runDirectory.plotsDirectory().resolve(image ? "samples.png" : "samples.csv");
+            // Not RUN/plots/samples.*, which train and report draw with the run's seed: report would overwrite these.
+            Path target = out != null ? out : runDirectory.root().resolve(image ? "samples.png" : "samples.csv");
             CommonOptions.checkOutputFile(target);
             if (label == null) {
                 written = writeSamples(model, manager, n, seed, target, schema);
@@ -141,6 +142,10 @@ final class SampleCommand implements Callable<Integer> {
             ImageGrid.write(samples, shape[0], shape[1], columns, 2, target);
         } else {
             StringBuilder csv = new StringBuilder();
+            for (int j = 0; j < samples[0].length; j++) {
+                csv.append(j == 0 ? "" : ",").append('x').append(j);
+            }
+            csv.append('\n');
             for (float[] row : samples) {
                 for (int j = 0; j < row.length; j++) {
                     csv.append(j == 0 ? "" : ",").append(row[j]);

@@ -109,6 +109,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " Default: 0 (off: every epoch, the last weights).")
     Integer patience;
 
+    @Option(names = "--valid-fraction", paramLabel = "F",
+            description = "Data without a validation split (a single file): hold out this fraction of its records"
+                    + " (drawn with --seed) as one, for --patience, --lr-schedule plateau and the validation ELBO."
+                    + " Default: none.")
+    Double validFraction;
+
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of initialization, shuffling and noise. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -136,6 +142,9 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int trainNew(Path out) {
+        if (validFraction != null) {
+            Holdout.check(validFraction);
+        }
         TrainingConfig training = new TrainingConfig(
                 epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, objective.toObjective(),
                 priorWarmup == null ? TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS : priorWarmup,
@@ -153,8 +162,12 @@ final class TrainCommand implements Callable<Integer> {
             splits = DataSource.load(data, dataDir, allowDownload);
             config = model.toConfig(splits.train(), Path.of(data), null);
         }
+        if (validFraction != null) {
+            splits = Holdout.apply(splits, validFraction, seed, data);
+        }
         check(config, splits, data);
         Trainer.requireCompatible(config, training);
+        Trainer.requireValidationSplit(training, splits.valid());
         RunDirectory run = RunDirectory.create(out, describeRun(config, training, splits), config, schema);
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel vae = VaeModel.initialize(config, manager, Seeds.derive(seed, Seeds.Stream.INIT, 0))) {
@@ -164,6 +177,10 @@ final class TrainCommand implements Callable<Integer> {
 
     private int resume(Path runPath) {
         objective.requireUnsetForResume();
+        if (validFraction != null) {
+            throw new IllegalArgumentException("--valid-fraction: a resumed run keeps the validation split it was"
+                    + " trained with; drop --valid-fraction");
+        }
         RunDirectory run = RunDirectory.open(runPath);
         JsonNode saved = run.readConfig();
         JsonNode savedTraining = saved.path("training");
@@ -185,6 +202,9 @@ final class TrainCommand implements Callable<Integer> {
         schema = run.readSchema();
         DatasetSplits splits = schema != null ? TabularInput.load(savedSpec, schema)
                 : DataSource.load(savedSpec, dataDirText.isEmpty() ? dataDir : Path.of(dataDirText), allowDownload);
+        if (savedData.has(Holdout.CONFIG_KEY)) {
+            splits = Holdout.apply(splits, savedData.path(Holdout.CONFIG_KEY).asDouble(), training.seed(), savedSpec);
+        }
         check(config, splits, savedSpec);
         Checkpoint checkpoint = Files.isRegularFile(run.latestCheckpoint()) ? Checkpoint.read(run.latestCheckpoint()) : null;
         long expected = VaeModel.layoutOf(config).totalSize();
@@ -274,8 +294,7 @@ final class TrainCommand implements Callable<Integer> {
                 run.plotsDirectory().resolve(images ? "samples.png" : "samples.csv"), schema);
         String split = RunData.splitName(splits, splits.evaluationSplit());
         Path report;
-        try (Progress progress = new Progress("report: IWAE-" + ReportCommand.DEFAULT_K + " on the " + split
-                + " split", "samples")) {
+        try (Progress progress = new Progress("report: IWAE-" + ReportCommand.DEFAULT_K, "samples")) {
             report = RunArtifacts.writeAfterTraining(run, vae, manager, splits.evaluationSplit(), split,
                     new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers), progress, System.err);
         }
@@ -313,10 +332,11 @@ final class TrainCommand implements Callable<Integer> {
                                 training.patience()) : "",
                         result.bestEpoch(), validationScore(training), result.bestValidation());
         int startEpoch = checkpoint == null ? 0 : checkpoint.position().epoch();
+        // After a resume the time and the steps are this command's, not the run's since it began.
         long startStep = checkpoint == null ? 0 : checkpoint.position().step();
-        String trained = startEpoch == 0 ? String.format("Trained %d epochs (%d steps)", result.epochs(), result.steps())
-                : String.format("Resumed after epoch %d and trained to epoch %d (%d steps)", startEpoch,
-                        result.epochs(), result.steps() - startStep);
+        String trained = startStep == 0 ? String.format("Trained %d epochs (%d steps)", result.epochs(), result.steps())
+                : String.format("Resumed at step %d (epoch %d) and trained to epoch %d: %d steps", startStep,
+                        startEpoch + 1, result.epochs(), result.steps() - startStep);
         String human = String.format(
                 "%s in %.1f s with the report, %.0f samples/s.%s%s%n"
                         + "ELBO %s nats (train), %s nats (validation; single-sample, %s).%n"
@@ -356,6 +376,9 @@ final class TrainCommand implements Callable<Integer> {
         Path asPath = Path.of(data);
         d.put("spec", Files.exists(asPath) ? asPath.toAbsolutePath().toString() : data);
         d.put("data_dir", dataDir == null ? "" : dataDir.toAbsolutePath().toString());
+        if (validFraction != null) {
+            d.put(Holdout.CONFIG_KEY, validFraction);
+        }
         if (model.schema != null) {
             d.put("schema_overrides", model.schema.toAbsolutePath().toString());
         }
