@@ -2,6 +2,7 @@ package io.github.elbo4j.cli;
 
 import io.github.elbo4j.vae.ProgressListener;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,9 @@ class Progress implements ProgressListener, AutoCloseable {
     private final PrintStream out;
     private final boolean live;
     private final long startNanos = System.nanoTime();
-    private long firstDone = -1;
+    private boolean started;
+    /** Units done before this invocation (a resumed run's earlier steps), which the rate leaves out. */
+    private long base;
     private long done;
     private long total;
     private String message = "";
@@ -50,16 +53,21 @@ class Progress implements ProgressListener, AutoCloseable {
     }
 
     /**
-     * {@code done} of {@code total} units are finished. The rate counts only units done since the
-     * first call, so that a resumed run does not count the steps of an earlier invocation.
+     * Starts at {@code done} units that an earlier invocation finished: the rate and the ETA count
+     * only the units done from here on.
      */
+    synchronized void resumeAt(long done) {
+        base = done;
+    }
+
+    /** {@code done} of {@code total} units are finished. */
     @Override
     public synchronized void progress(long done, long total) {
         if (closed) {
             return;
         }
-        if (firstDone < 0) {
-            firstDone = done;
+        if (!started) {
+            started = true;
             start();
         }
         this.done = done;
@@ -83,6 +91,22 @@ class Progress implements ProgressListener, AutoCloseable {
         } else {
             out.println(line);
             out.flush();
+        }
+    }
+
+    /**
+     * Prints a line that stays on {@code stream} (the command's standard error, which tests capture),
+     * clearing the live bar first and redrawing it below.
+     */
+    synchronized void println(PrintWriter stream, String line) {
+        if (live && drawn) {
+            out.print(CLEAR_LINE);
+            out.flush();
+        }
+        stream.println(line);
+        stream.flush();
+        if (live && drawn && !closed) {
+            draw(false);
         }
     }
 
@@ -140,7 +164,7 @@ class Progress implements ProgressListener, AutoCloseable {
     /** Must hold the lock. */
     private void finish() {
         closed = true;
-        if (firstDone < 0) {
+        if (!started) {
             return;
         }
         if (live) {
@@ -167,7 +191,7 @@ class Progress implements ProgressListener, AutoCloseable {
 
     private ProgressLine line() {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        double rate = seconds > 0 && done > firstDone ? (done - firstDone) / seconds : Double.NaN;
+        double rate = seconds > 0 && done > base ? (done - base) / seconds : Double.NaN;
         return new ProgressLine(task, unit, done, total, rate, seconds, message);
     }
 }

@@ -3,6 +3,7 @@ package io.github.elbo4j.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.report.RunArtifacts;
 import io.github.elbo4j.vae.DataCompatibility;
 import io.github.elbo4j.vae.RunDirectory;
@@ -71,11 +72,14 @@ final class ReportCommand implements Callable<Integer> {
         RunArtifacts.Options options = new RunArtifacts.Options(k, chosenSeed, workers);
         RunData.Selection selection = RunData.load(runDirectory, null, dataDir, split, allowDownload);
         DataCompatibility.check(runDirectory.readModelConfig(), selection.dataset(), selection.source());
+        // The anomaly threshold is fitted on the training records, as score fits it.
+        Dataset train = selection.split().equals("train") ? selection.dataset()
+                : RunData.load(runDirectory, null, dataDir, "train", allowDownload).dataset();
         RunArtifacts.Written written;
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager);
                 Progress progress = new Progress("report: IWAE-" + k, "samples")) {
-            written = RunArtifacts.write(runDirectory, model, manager, selection.dataset(), selection.split(), options,
-                    progress);
+            written = RunArtifacts.write(runDirectory, model, manager, selection.dataset(), selection.split(), train,
+                    options, progress);
         }
         ObjectNode json = Output.object();
         json.put("report", written.report().toString());

@@ -2,7 +2,6 @@ package io.github.elbo4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.AnomalyScorer;
 import io.github.elbo4j.vae.Evaluator;
@@ -40,7 +39,7 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Samples per record for nll and recon_logprob. Default: ${DEFAULT-VALUE}.")
     int k;
 
-    @Option(names = "--quantile", paramLabel = "Q", defaultValue = "0.99",
+    @Option(names = "--quantile", paramLabel = "Q", defaultValue = "" + AnomalyScorer.DEFAULT_QUANTILE,
             description = "Threshold = this quantile of the training records' scores. Default: ${DEFAULT-VALUE}.")
     double quantile;
 
@@ -48,7 +47,7 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Score the threshold applies to: neg_elbo, nll or recon_logprob (low is anomalous). Default: ${DEFAULT-VALUE}.")
     String by;
 
-    @Option(names = "--fit-limit", paramLabel = "N", defaultValue = "5000",
+    @Option(names = "--fit-limit", paramLabel = "N", defaultValue = "" + AnomalyScorer.DEFAULT_FIT_LIMIT,
             description = "Training records the threshold is taken from (a seeded random subset). Default: ${DEFAULT-VALUE}.")
     int fitLimit;
 
@@ -73,16 +72,11 @@ final class ScoreCommand implements Callable<Integer> {
         if (k < 1) {
             throw new IllegalArgumentException("--k must be at least 1, got " + k);
         }
-        if (fitLimit < 1) {
-            throw new IllegalArgumentException("--fit-limit must be at least 1, got " + fitLimit);
-        }
         RunInput.Loaded loaded = input.load();
         Path target = out != null ? out : loaded.run().root().resolve("scores.csv");
         ArrayFiles.format(target, "--out", "csv");
-        Dataset train = RunData.load(loaded.run(), null, input.dataDir, "train", false).dataset();
-        if (train.rows() > fitLimit) {
-            train = train.subset(Arrays.copyOf(Batching.permutation(train.rows(), seed, 0), fitLimit));
-        }
+        Dataset train = AnomalyScorer.fitRecords(
+                RunData.load(loaded.run(), null, input.dataDir, "train", false).dataset(), fitLimit, seed);
         long start = System.nanoTime();
         AnomalyScorer.Threshold threshold;
         AnomalyScorer.Scores scores;

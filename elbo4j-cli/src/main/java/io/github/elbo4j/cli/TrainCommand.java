@@ -257,7 +257,7 @@ final class TrainCommand implements Callable<Integer> {
         System.gc();
         CountDownLatch finished = new CountDownLatch(1);
         long commandStart = System.nanoTime();
-        try (TrainingProgress progress = new TrainingProgress(training.epochs())) {
+        try (TrainingProgress progress = new TrainingProgress(training.epochs(), spec.commandLine().getErr())) {
             Trainer trainer = new Trainer(training,
                     new CurveRefresh(progress, run, CURVE_REFRESH_EPOCHS, System.err), workers);
             // SIGINT/SIGTERM: stop at the next step boundary with a checkpoint, then let the JVM exit.
@@ -295,7 +295,7 @@ final class TrainCommand implements Callable<Integer> {
         String split = RunData.splitName(splits, splits.evaluationSplit());
         Path report;
         try (Progress progress = new Progress("report: IWAE-" + ReportCommand.DEFAULT_K, "samples")) {
-            report = RunArtifacts.writeAfterTraining(run, vae, manager, splits.evaluationSplit(), split,
+            report = RunArtifacts.writeAfterTraining(run, vae, manager, splits.evaluationSplit(), split, splits.train(),
                     new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers), progress, System.err);
         }
         double seconds = (System.nanoTime() - commandStart) / 1e9;

@@ -2,6 +2,7 @@ package io.github.elbo4j.cli;
 
 import io.github.elbo4j.vae.EpochMetrics;
 import io.github.elbo4j.vae.TrainingListener;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -11,19 +12,22 @@ import java.util.Locale;
 final class TrainingProgress extends Progress implements TrainingListener {
 
     private final int epochs;
+    private final PrintWriter notices;
     private long totalSteps;
     private long epochStartNanos = System.nanoTime();
 
-    /** Progress of a run of {@code epochs} epochs in all. */
-    TrainingProgress(int epochs) {
+    /** Progress of a run of {@code epochs} epochs in all; rollbacks and learning-rate reductions go to {@code notices}. */
+    TrainingProgress(int epochs, PrintWriter notices) {
         super("train", "steps");
         this.epochs = epochs;
+        this.notices = notices;
     }
 
     @Override
     public void onStart(long total, long completedSteps) {
         totalSteps = total;
         epochStartNanos = System.nanoTime();
+        resumeAt(completedSteps);
         progress(completedSteps, total);
     }
 
@@ -35,13 +39,13 @@ final class TrainingProgress extends Progress implements TrainingListener {
 
     @Override
     public void onRollback(long failedAtStep, long resumedAtStep, double learningRate) {
-        println(String.format(Locale.ROOT, "elbo4j: non-finite steps at step %d; rolled back to step %d with learning rate %.3g",
+        println(notices, String.format(Locale.ROOT, "elbo4j: non-finite steps at step %d; rolled back to step %d with learning rate %.3g",
                 failedAtStep, resumedAtStep, learningRate));
     }
 
     @Override
     public void onLearningRateReduced(int epoch, double learningRate) {
-        println(String.format(Locale.ROOT, "elbo4j: no validation improvement by epoch %d; learning rate lowered to %.3g",
+        println(notices, String.format(Locale.ROOT, "elbo4j: no validation improvement by epoch %d; learning rate lowered to %.3g",
                 epoch, learningRate));
     }
 

@@ -41,9 +41,25 @@ class ChartsTest {
         BufferedImage three = TrainingCurves.render(old);
         BufferedImage five = TrainingCurves.render(new MetricsTable(rows(true)));
         assertThat(three.getHeight()).as("ELBO, recon, KL: one row of panels").isEqualTo(Charts.HEIGHT);
-        assertThat(five.getHeight()).as("plus beta and lr: two rows").isEqualTo(2 * Charts.HEIGHT);
+        assertThat(five.getHeight()).as("plus the annealed beta: two rows").isEqualTo(2 * Charts.HEIGHT);
         PngAssertions.assertNotBlank(TrainingCurves.write(old, dir.resolve("curves.png")));
         PngAssertions.assertNotBlank("curves with beta", five);
+    }
+
+    @Test
+    void constantBetaAndLearningRateGetNoPanelAndAnIwaeRunShowsItsBound() throws Exception {
+        List<JsonNode> rows = new ArrayList<>();
+        for (int epoch = 1; epoch <= 60; epoch++) {
+            rows.add(JSON.readTree("{\"epoch\":" + epoch + ",\"elbo\":" + (-160.0 + epoch) + ",\"recon\":-140,\"kl\":20"
+                    + ",\"valid_elbo\":" + (-150.0 + epoch) + ",\"valid_iwae\":" + (-145.0 + epoch)
+                    + ",\"beta\":1.0,\"lr\":0.001}"));
+        }
+        MetricsTable table = new MetricsTable(rows);
+        assertThat(TrainingCurves.varies(table, "beta")).isFalse();
+        assertThat(TrainingCurves.varies(table, "lr")).isFalse();
+        BufferedImage curves = TrainingCurves.render(table);
+        assertThat(curves.getHeight()).as("ELBO and IWAE, recon, KL: one row").isEqualTo(Charts.HEIGHT);
+        PngAssertions.assertNotBlank("IWAE curves", curves);
     }
 
     @Test
@@ -80,7 +96,7 @@ class ChartsTest {
         for (int i = 0; i < scores.length; i++) {
             scores[i] = 100 + 10 * (random.nextDouble() + random.nextDouble() + random.nextDouble());
         }
-        double threshold = AnomalyHistogram.quantile(scores, 0.99);
+        double threshold = io.github.elbo4j.vae.AnomalyScorer.quantile(scores, 0.99);
         BufferedImage image = AnomalyHistogram.render(scores, threshold, "-log p(x) (nats)");
         PngAssertions.assertNotBlank("histogram", image);
         assertThat(PngAssertions.redPixels(image)).as("threshold line").isGreaterThan(100);
@@ -94,15 +110,6 @@ class ChartsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
         assertThatThrownBy(() -> AnomalyHistogram.render(new double[0], 0, "s"))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void quantileInterpolatesBetweenOrderStatistics() {
-        double[] scores = {4, 1, 3, 2, 5};
-        assertThat(AnomalyHistogram.quantile(scores, 0)).isEqualTo(1);
-        assertThat(AnomalyHistogram.quantile(scores, 0.5)).isEqualTo(3);
-        assertThat(AnomalyHistogram.quantile(scores, 0.99)).isEqualTo(4.96, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(AnomalyHistogram.quantile(scores, 1)).isEqualTo(5);
     }
 
     @Test

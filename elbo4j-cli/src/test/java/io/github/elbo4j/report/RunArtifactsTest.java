@@ -29,7 +29,7 @@ class RunArtifactsTest {
     void writesEveryPlotAndTheReportForAnImageModel() {
         RunDirectory run = RunDirectory.create(dir.resolve("run"), RunDirectory.JSON.createObjectNode(), MODEL);
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(MODEL, manager, 1)) {
-            RunArtifacts.Written written = RunArtifacts.write(run, model, manager, Shapes.generate(50, 4), "test",
+            RunArtifacts.Written written = RunArtifacts.write(run, model, manager, Shapes.generate(50, 4), "test", Shapes.generate(30, 5),
                     new RunArtifacts.Options(5, 0, 1), ProgressListener.NONE);
             // No metrics rows yet: no curves, every other picture.
             assertThat(written.plots()).extracting(p -> p.getFileName().toString()).containsExactly(
@@ -48,7 +48,7 @@ class RunArtifactsTest {
         Files.writeString(run.plotsDirectory(), "in the way");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(MODEL, manager, 1)) {
-            Path report = RunArtifacts.writeAfterTraining(run, model, manager, Shapes.generate(20, 4), "test",
+            Path report = RunArtifacts.writeAfterTraining(run, model, manager, Shapes.generate(20, 4), "test", Shapes.generate(20, 5),
                     new RunArtifacts.Options(2, 0, 1), ProgressListener.NONE, new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(report).isNull();
         }
