@@ -124,6 +124,18 @@ class FirstHourCommandsTest {
     }
 
     @Test
+    void aGaussianRunsSamplesHaveAHeader() throws IOException {
+        Path run = dir.resolve("gaussian");
+        CliRunner.Result r = CliRunner.run("train", "--data", examples().resolve("regression.csv").toString(),
+                "--likelihood", "gaussian", "--epochs", "1", "--hidden", "8", "--latent", "2", "--threads", "1",
+                "--out", run.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> samples = Files.readAllLines(run.resolve("plots/samples.csv"));
+        assertThat(samples.get(0)).isEqualTo("x0,x1,x2");
+        assertThat(samples).hasSize(65);
+    }
+
+    @Test
     void theExampleTableAndItsGroundTruthAreTheGeneratorsOwn() throws IOException {
         Path examples = examples();
         MixedTable.Generated generated = MixedTable.generate(1000, 0.05, 2026);
