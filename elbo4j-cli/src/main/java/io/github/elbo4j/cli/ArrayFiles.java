@@ -6,6 +6,8 @@ import io.github.elbo4j.vae.Tensor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Writes the row-major float arrays the workflow commands produce as CSV, NPY or NPZ, atomically. */
@@ -71,8 +73,24 @@ final class ArrayFiles {
         AtomicFiles.write(file, NpzWriter.npy(new Tensor(shape, values)));
     }
 
-    /** An {@code .npz} archive of named float32 arrays. */
-    static void writeNpz(Path file, Map<String, Tensor> arrays) {
-        AtomicFiles.write(file, NpzWriter.encode(arrays));
+    /** An {@code .npz} archive of named float32 arrays and the int64 vector {@code index}. */
+    static void writeNpz(Path file, Map<String, Tensor> arrays, int[] index) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        arrays.forEach((name, tensor) -> files.put(name, NpzWriter.npy(tensor)));
+        files.put("index", NpzWriter.npy(Arrays.stream(index).asLongStream().toArray()));
+        AtomicFiles.write(file, NpzWriter.archive(files));
+    }
+
+    /**
+     * Rejects an {@code .npy} --out for records that are not the whole split in order: it holds one
+     * array, and would lose which records its rows are.
+     */
+    static void requireWholeSplit(Path file, int[] indices) {
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] != i) {
+                throw new IllegalArgumentException("--out " + file + ": an .npy holds one array and would lose which"
+                        + " records these are (a random subset); write .npz (with an index array) or .csv");
+            }
+        }
     }
 }

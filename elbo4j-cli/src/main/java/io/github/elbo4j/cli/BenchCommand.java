@@ -35,10 +35,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Measure training throughput (samples/s) of a VAE with the trainer's own step (one thread): Adam on the",
-            "single-sample ELBO. Defaults: the standard model (784-200-200-50 tanh, Bernoulli, batch 100,",
-            "Adam 1e-3) on binarized MNIST. With --pytorch, the reference script trains the same model",
-            "right after with --threads threads, and the ratio is printed."
+            "Measure training throughput in samples per second.",
+            "Measure training throughput (samples/s) of a VAE with the trainer's own step (one thread): Adam "
+                    + "on the single-sample ELBO. Defaults: the standard model (784-200-200-50 tanh, Bernoulli, batch "
+                    + "100, Adam 1e-3) on binarized MNIST. With --pytorch, the reference script trains the same model "
+                    + "right after with --threads threads, and the ratio is printed."
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -73,11 +74,15 @@ final class BenchCommand implements Callable<Integer> {
     String python;
 
     @Mixin
+    ThreadOptions parallel = new ThreadOptions();
+
+    @Mixin
     CommonOptions common = new CommonOptions();
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        int threads = common.configureEngine();
+        common.configureEngine();
+        int threads = parallel.count();
         if (steps < 1 || repeats < 1) {
             throw new IllegalArgumentException("--steps and --repeats must be at least 1");
         }

@@ -14,29 +14,20 @@ public final class CommonOptions {
     @Option(names = "--verbose", description = "Print stack traces of failures.")
     boolean verbose;
 
-    @Option(names = "--threads", paramLabel = "N",
-            description = "Worker threads for evaluation and validation, each with one engine thread (default: all cores); training steps run on one thread.")
-    Integer threads;
-
     /**
-     * Configures the engine and returns the number of worker threads. Each worker runs tensor
-     * operations with one intra-op thread: small operations split poorly across cores, and
-     * workers on separate shards do not. Must run before the engine is first used, because
-     * PyTorch fixes its thread pools when it loads.
+     * Configures the engine. Must run before the engine is first used, because PyTorch fixes its
+     * thread pools when it loads.
      */
-    int configureEngine() {
+    void configureEngine() {
         // The CPU natives ship in the jar: never reach for the network unless the user asks to
         // (a CUDA build fetches its natives once with -Dai.djl.offline=false).
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + n);
-        }
+        // Each worker (see ThreadOptions) runs tensor operations with one intra-op thread: small
+        // operations split poorly across cores, and workers on separate shards do not.
         System.setProperty("ai.djl.pytorch.num_threads", "1");
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        return n;
     }
 
     /**

@@ -17,9 +17,10 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j dashboard}: serves live curves, plots, run comparison and the ELBO explorer. */
 @Command(name = "dashboard", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Serve a local, read-only dashboard of one run or a folder of runs: live training curves",
-            "(updated as metrics.jsonl grows), the latest plots, a comparison of the runs, and the",
-            "ELBO explorer. Runs until interrupted (Ctrl-C)."
+            "Serve a local dashboard of runs, plots and the ELBO explorer.",
+            "Serve a local, read-only dashboard of one run or a folder of runs: live training curves "
+                    + "(updated as metrics.jsonl grows), the latest plots, a comparison of the runs, and the ELBO "
+                    + "explorer. Runs until interrupted (Ctrl-C)."
         })
 final class DashboardCommand implements Callable<Integer> {
 

@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j diagnose}: per-dimension KL, active units and a posterior-collapse verdict. */
 @Command(name = "diagnose", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Diagnose how a trained VAE uses its latent code: the average KL of each latent dimension,",
-            "active units (Burda et al.: Cov_x(E_q[z_j]) > 0.01), the dimensions that collapsed onto the",
-            "prior, and a plain-language posterior-collapse verdict with what to do about it."
+            "Diagnose how a trained VAE uses its latent code (posterior collapse).",
+            "Diagnose how a trained VAE uses its latent code: the average KL of each latent dimension, "
+                    + "active units (Burda et al.: Cov_x(E_q[z_j]) > 0.01), the dimensions that collapsed onto the "
+                    + "prior, and a plain-language posterior-collapse verdict with what to do about it."
         })
 final class DiagnoseCommand implements Callable<Integer> {
 
@@ -34,11 +35,15 @@ final class DiagnoseCommand implements Callable<Integer> {
     long seed;
 
     @Mixin
+    ThreadOptions parallel = new ThreadOptions();
+
+    @Mixin
     CommonOptions common = new CommonOptions();
 
     @Override
     public Integer call() {
-        int threads = common.configureEngine();
+        common.configureEngine();
+        int threads = parallel.count();
         RunInput.Loaded loaded = input.load();
         PosteriorDiagnosis d;
         try (NDManager manager = NDManager.newBaseManager();

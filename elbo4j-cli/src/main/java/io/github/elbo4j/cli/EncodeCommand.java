@@ -20,10 +20,11 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j encode}: the posterior mean and log-variance of every record. */
 @Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Encode records with a trained VAE: the mean μ(x) and log-variance log σ²(x) of",
-            "q(z|x) = N(μ, diag σ²) per record. CSV: index, mu_0..mu_{D-1}, log_var_0..log_var_{D-1};",
-            "NPZ: arrays mean and log_var of shape [N, D] and index; NPY: one array [N, 2, D]",
-            "([:, 0] the mean, [:, 1] the log-variance)."
+            "Encode records into the parameters of q(z|x).",
+            "Encode records with a trained VAE: the mean μ(x) and log-variance log σ²(x) of q(z|x) = N(μ, "
+                    + "diag σ²) per record. CSV: index, mu_0..mu_{D-1}, log_var_0..log_var_{D-1}; NPZ: arrays mean and "
+                    + "log_var of shape [N, D] and index (int64); NPY: one array [N, 2, D] ([:, 0] the mean, [:, 1] the "
+                    + "log-variance)."
         })
 final class EncodeCommand implements Callable<Integer> {
 
@@ -66,12 +67,7 @@ final class EncodeCommand implements Callable<Integer> {
                 Map<String, Tensor> arrays = new LinkedHashMap<>();
                 arrays.put("mean", new Tensor(new long[] {n, d}, e.mean()));
                 arrays.put("log_var", new Tensor(new long[] {n, d}, e.logVariance()));
-                float[] index = new float[n];
-                for (int i = 0; i < n; i++) {
-                    index[i] = loaded.indices()[i];
-                }
-                arrays.put("index", new Tensor(new long[] {n}, index));
-                ArrayFiles.writeNpz(target, arrays);
+                ArrayFiles.writeNpz(target, arrays, loaded.indices());
             }
             default -> {
                 List<String> header = new ArrayList<>(List.of("index"));

@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j eval}: test ELBO and importance-weighted log-likelihood of a trained run. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Evaluate a trained VAE: the single-sample ELBO with analytic KL, its reconstruction and KL",
-            "terms, active units, and the importance-weighted estimate of log p(x) with K samples",
-            "(IWAE-K, Burda et al. 2015). All figures are nats per example (higher is better)."
+            "Evaluate a trained VAE: ELBO, its terms and log p(x).",
+            "Evaluate a trained VAE: the single-sample ELBO with analytic KL, its reconstruction and KL "
+                    + "terms, active units, and the importance-weighted estimate of log p(x) with K samples (IWAE-K, "
+                    + "Burda et al. 2015). All figures are nats per example (higher is better)."
         })
 final class EvalCommand implements Callable<Integer> {
 
@@ -46,11 +47,15 @@ final class EvalCommand implements Callable<Integer> {
     long seed;
 
     @Mixin
+    ThreadOptions parallel = new ThreadOptions();
+
+    @Mixin
     CommonOptions common = new CommonOptions();
 
     @Override
     public Integer call() {
-        int threads = common.configureEngine();
+        common.configureEngine();
+        int threads = parallel.count();
         if (k < 1) {
             throw new IllegalArgumentException("--k must be at least 1, got " + k);
         }

@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j export}: writes a run's weights for NumPy or PyTorch. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Export a trained model's weights as safetensors or NumPy .npz, with the names of",
-            "model.json ([out, in] layout like torch.nn.Linear), e.g. numpy.load('model.npz')['encoder.loc.weight']."
+            "Export a trained model's weights (safetensors or NumPy).",
+            "Export a trained model's weights as safetensors or NumPy .npz, with the names of model.json "
+                    + "([out, in] layout like torch.nn.Linear), e.g. numpy.load('model.npz')['encoder.loc.weight']."
         })
 final class ExportCommand implements Callable<Integer> {
 

@@ -19,10 +19,11 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j interpolate}: decoded paths between the codes of two records. */
 @Command(name = "interpolate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Interpolate between two records in latent space: from z_a = μ(a) to z_b = μ(b) (posterior",
-            "means), linearly, (1 − t) z_a + t z_b, and spherically (slerp, which keeps the norm typical",
-            "of prior samples), decoding each point to the mean of p(x|z). Writes an NPY of the decoded",
-            "strips [methods, steps, features] and, for image data, a PNG with one strip per method."
+            "Decode a path through latent space between two records.",
+            "Interpolate between two records in latent space: from z_a = μ(a) to z_b = μ(b) (posterior "
+                    + "means), linearly, (1 − t) z_a + t z_b, and spherically (slerp, which keeps the norm typical of "
+                    + "prior samples), decoding each point to the mean of p(x|z). Writes an NPY of the decoded strips "
+                    + "[methods, steps, features] and, for image data, a PNG with one strip per method."
         })
 final class InterpolateCommand implements Callable<Integer> {
 

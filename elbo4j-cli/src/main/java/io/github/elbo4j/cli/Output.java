@@ -31,6 +31,14 @@ final class Output {
         out.flush();
     }
 
+    /**
+     * A number for people, to two decimals; {@code n/a} where the JSON output has null (no
+     * validation split, an estimate that could not be made).
+     */
+    static String human(double value) {
+        return Double.isFinite(value) ? String.format(java.util.Locale.ROOT, "%.2f", value) : "n/a";
+    }
+
     /** Puts a double, writing null for NaN (JSON has no NaN). */
     static void putNumber(ObjectNode node, String key, double value) {
         if (Double.isFinite(value)) {

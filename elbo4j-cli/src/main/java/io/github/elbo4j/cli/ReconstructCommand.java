@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.report.ImageGrid;
 import io.github.elbo4j.vae.Latents;
+import io.github.elbo4j.vae.Tensor;
 import io.github.elbo4j.vae.VaeModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,11 +21,12 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j reconstruct}: records next to their reconstructions. */
 @Command(name = "reconstruct", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Reconstruct records through a trained VAE: x → μ(x), the mean of q(z|x) → the mean of",
-            "p(x|z = μ(x)). Writes the reconstructions (CSV or NPY, one row per record, with the record's",
-            "index in the split) and, for image data, a PNG grid of input rows over reconstruction rows.",
-            "A tabular run's CSV has its columns in the original units and labels (the most probable",
-            "category); its NPY holds the encoded means (standardized numbers, probabilities)."
+            "Reconstruct records through a trained VAE.",
+            "Reconstruct records through a trained VAE: x → μ(x), the mean of q(z|x) → the mean of p(x|z = "
+                    + "μ(x)). Writes the reconstructions (CSV or NPY, one row per record, with the record's index in "
+                    + "the split) and, for image data, a PNG grid of input rows over reconstruction rows. A tabular "
+                    + "run's CSV has its columns in the original units and labels (the most probable category); its "
+                    + "NPY holds the encoded means (standardized numbers, probabilities)."
         })
 final class ReconstructCommand implements Callable<Integer> {
 
@@ -38,11 +41,13 @@ final class ReconstructCommand implements Callable<Integer> {
     int n;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = "Reconstructions, .csv or .npy (default: RUN/reconstructions.csv).")
+            description = "Reconstructions: .csv (with an index column), .npz (arrays reconstruction and index) or,"
+                    + " for the whole split in order, .npy. Default: RUN/reconstructions.csv.")
     Path out;
 
     @Option(names = "--png", paramLabel = "FILE",
-            description = "Grid of inputs over reconstructions, image data only (default: RUN/plots/reconstructions.png).")
+            description = "Grid of inputs over reconstructions, image data only (default: RUN/reconstructions.png;"
+                    + " RUN/plots/ holds the report's own).")
     Path png;
 
     @Option(names = "--columns", paramLabel = "C", defaultValue = "8", description = "Images per grid row. Default: ${DEFAULT-VALUE}.")
@@ -64,12 +69,16 @@ final class ReconstructCommand implements Callable<Integer> {
         int[] shape = loaded.config().inputShape();
         boolean image = shape.length == 2;
         Path target = out != null ? out : loaded.run().root().resolve("reconstructions.csv");
-        String format = ArrayFiles.format(target, "--out", "csv", "npy");
+        String format = ArrayFiles.format(target, "--out", "csv", "npz", "npy");
         if (png != null && !image) {
             throw new IllegalArgumentException("--png " + png + ": the run's records are not images (shape "
                     + java.util.Arrays.toString(shape) + "); drop --png");
         }
-        Path grid = png != null ? png : image ? loaded.run().plotsDirectory().resolve("reconstructions.png") : null;
+        if (format.equals("npy")) {
+            ArrayFiles.requireWholeSplit(target, loaded.indices());
+        }
+        // Not RUN/plots/reconstructions.png: report redraws that one, and would overwrite this grid.
+        Path grid = png != null ? png : image ? loaded.run().root().resolve("reconstructions.png") : null;
         if (grid != null) {
             ArrayFiles.format(grid, "--png", "png");
         }
@@ -86,6 +95,9 @@ final class ReconstructCommand implements Callable<Integer> {
             TabularInput.writeDecoded(target, schema, reconstructions, rows, loaded.indices(), loaded.records().labels());
         } else if (format.equals("npy")) {
             ArrayFiles.writeNpy(target, new long[] {rows, features}, reconstructions);
+        } else if (format.equals("npz")) {
+            ArrayFiles.writeNpz(target, Map.of("reconstruction", new Tensor(new long[] {rows, features}, reconstructions)),
+                    loaded.indices());
         } else {
             List<String> header = new ArrayList<>(List.of("index"));
             for (int j = 0; j < features; j++) {

@@ -3,6 +3,7 @@ package io.github.elbo4j.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.report.RunArtifacts;
 import io.github.elbo4j.vae.DataCompatibility;
 import io.github.elbo4j.vae.RunDirectory;
@@ -18,9 +19,10 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j report}: redraws a run's plots and writes its self-contained HTML report. */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Evaluate a trained run, draw its plots into RUN/plots/ and write RUN/report.html:",
-            "one self-contained page (images embedded) with the configuration, dataset fingerprints,",
-            "final and best metrics with their estimators, active units and all plots."
+            "Evaluate a run and write its plots and HTML report.",
+            "Evaluate a trained run, draw its plots into RUN/plots/ and write RUN/report.html: one "
+                    + "self-contained page (images embedded) with the configuration, dataset fingerprints, final and "
+                    + "best metrics with their estimators, active units and all plots."
         })
 final class ReportCommand implements Callable<Integer> {
 
@@ -56,19 +58,28 @@ final class ReportCommand implements Callable<Integer> {
     boolean allowDownload;
 
     @Mixin
+    ThreadOptions parallel = new ThreadOptions();
+
+    @Mixin
     CommonOptions common = new CommonOptions();
 
     @Override
     public Integer call() {
-        int workers = common.configureEngine();
+        common.configureEngine();
+        int workers = parallel.count();
         RunDirectory runDirectory = RunDirectory.open(run);
         long chosenSeed = seed != null ? seed : runDirectory.readConfig().path("seed").asLong(0);
         RunArtifacts.Options options = new RunArtifacts.Options(k, chosenSeed, workers);
         RunData.Selection selection = RunData.load(runDirectory, null, dataDir, split, allowDownload);
         DataCompatibility.check(runDirectory.readModelConfig(), selection.dataset(), selection.source());
+        // The anomaly threshold is fitted on the training records, as score fits it.
+        Dataset train = selection.split().equals("train") ? selection.dataset()
+                : RunData.load(runDirectory, null, dataDir, "train", allowDownload).dataset();
         RunArtifacts.Written written;
-        try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
-            written = RunArtifacts.write(runDirectory, model, manager, selection.dataset(), selection.split(), options);
+        try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager);
+                Progress progress = new Progress("report: IWAE-" + k, "samples")) {
+            written = RunArtifacts.write(runDirectory, model, manager, selection.dataset(), selection.split(), train,
+                    options, progress);
         }
         ObjectNode json = Output.object();
         json.put("report", written.report().toString());

@@ -14,7 +14,7 @@ final class RunData {
 
     private RunData() {}
 
-    /** Where the data came from, for messages, and the chosen split. */
+    /** Where the data came from, for messages, and the chosen split: test, valid, train, or all (unsplit --data). */
     record Selection(Path source, Dataset dataset, String split) {}
 
     /**
@@ -41,6 +41,12 @@ final class RunData {
         TabularSchema schema = run.readSchema();
         DatasetSplits splits = schema != null ? TabularInput.load(resolvedSpec, schema)
                 : DataSource.load(resolvedSpec, resolvedDir, allowDownload);
+        JsonNode saved = run.readConfig().path("data");
+        if (spec == null && saved.has(Holdout.CONFIG_KEY)) {
+            // The run's own data: its validation records are the ones train held out.
+            splits = Holdout.apply(splits, saved.path(Holdout.CONFIG_KEY).asDouble(),
+                    run.readConfig().path("training").path("seed").asLong(), resolvedSpec);
+        }
         String wanted = split.toLowerCase(Locale.ROOT);
         Dataset chosen = switch (wanted) {
             case "test" -> splits.evaluationSplit();
@@ -48,12 +54,20 @@ final class RunData {
             case "train" -> splits.train();
             default -> throw new IllegalArgumentException("--split must be test, valid or train, got '" + split + "'");
         };
-        return new Selection(Path.of(resolvedSpec), chosen, splitName(splits, chosen));
+        // Data given with --data that is not split (a single file) is no training split: "all" of it.
+        boolean unsplit = spec != null && splits.valid() == null && splits.test() == null;
+        return new Selection(Path.of(resolvedSpec), chosen, unsplit ? "all" : splitName(splits, chosen));
     }
 
     /** The name of {@code chosen} among {@code splits}: test, valid or train. */
     static String splitName(DatasetSplits splits, Dataset chosen) {
         return chosen == splits.test() ? "test" : chosen == splits.valid() ? "valid" : "train";
+    }
+
+    /** How a message names the records of {@code selection}: "test records", "all 120 records of x.csv". */
+    static String describe(Selection selection, int records) {
+        return selection.split().equals("all") ? "all " + records + " records of " + selection.source().getFileName()
+                : records + " " + selection.split() + " records";
     }
 
     private static Dataset require(Dataset split, String spec, String name) {

@@ -3,12 +3,14 @@ package io.github.elbo4j.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.TabularSchema;
+import io.github.elbo4j.report.ClassNames;
 import io.github.elbo4j.report.ImageGrid;
 import io.github.elbo4j.vae.AtomicFiles;
 import io.github.elbo4j.vae.Generator;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.VaeModel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,9 +21,10 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j sample}: decodes draws from the prior into an image grid (or a CSV). */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Generate from a trained VAE: z ~ N(0, I), then the mean of p(x|z) — for a conditional",
-            "model p(x|z, c), with c the --label (default: cycling through the classes).",
-            "Image data gives a PNG grid; other data a CSV with one sample per row."
+            "Generate new records from a trained VAE.",
+            "Generate from a trained VAE: z ~ N(0, I), then the mean of p(x|z) — for a conditional model "
+                    + "p(x|z, c), with c the --label (default: cycling through the classes). Image data gives a PNG "
+                    + "grid; other data a CSV with one sample per row."
         })
 final class SampleCommand implements Callable<Integer> {
 
@@ -35,15 +38,16 @@ final class SampleCommand implements Callable<Integer> {
     int n;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = "Output file (default: RUN/plots/samples.png, or samples.csv for non-image data).")
+            description = "Output file (default: RUN/samples.png, or RUN/samples.csv for non-image data; RUN/plots/ holds"
+                    + " the report's own).")
     Path out;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--label", paramLabel = "CLASS",
-            description = "Conditional models: generate samples of this class (0 to C-1).")
-    Integer label;
+            description = "Conditional models: generate samples of this class, by name (e.g. north, triangle) or number (0 to C-1).")
+    String label;
 
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -53,21 +57,22 @@ final class SampleCommand implements Callable<Integer> {
         common.configureEngine();
         RunDirectory runDirectory = RunDirectory.open(run);
         Path written;
+        int chosen = -1;
         TabularSchema schema = runDirectory.readSchema();
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
             boolean image = model.config().inputShape().length == 2;
-            Path target = out != null ? out
-                    : runDirectory.plotsDirectory().resolve(image ? "samples.png" : "samples.csv");
+            // Not RUN/plots/samples.*, which train and report draw with the run's seed: report would overwrite these.
+            Path target = out != null ? out : runDirectory.root().resolve(image ? "samples.png" : "samples.csv");
             CommonOptions.checkOutputFile(target);
             if (label == null) {
                 written = writeSamples(model, manager, n, seed, target, schema);
             } else {
-                checkLabel(model.config().conditions());
+                chosen = parseLabel(model.config().conditions(), ClassNames.of(runDirectory));
                 if (n < 1) {
                     throw new IllegalArgumentException("--n must be at least 1, got " + n);
                 }
                 int[] labels = new int[n];
-                java.util.Arrays.fill(labels, label);
+                java.util.Arrays.fill(labels, chosen);
                 written = writeRows(Generator.sampleConditional(model, manager, labels, seed), labels,
                         model.config().inputShape(), target, schema);
             }
@@ -77,7 +82,7 @@ final class SampleCommand implements Callable<Integer> {
         json.put("n", n);
         json.put("seed", seed);
         if (label != null) {
-            json.put("label", label);
+            json.put("label", chosen);
         }
         Output.print(spec.commandLine().getOut(), common.json, json, "Wrote " + n + " samples to " + written);
         return 0;
@@ -93,15 +98,26 @@ final class SampleCommand implements Callable<Integer> {
                 model.config().inputShape(), target, schema);
     }
 
-    private void checkLabel(int classes) {
+    /** The class --label names, by its name or its number. */
+    private int parseLabel(int classes, List<String> names) {
         if (classes == 0) {
             throw new IllegalArgumentException("--label " + label + ": the run is not a conditional model"
                     + " (train with --condition labels or --condition COLUMN); drop --label");
         }
-        if (label < 0 || label >= classes) {
-            throw new IllegalArgumentException("--label " + label + ": unknown category; the model has " + classes
-                    + " classes (0 to " + (classes - 1) + ")");
+        int byName = names.indexOf(label);
+        if (byName >= 0 && byName < classes) {
+            return byName;
         }
+        if (label.matches("-?[0-9]{1,9}")) {
+            int number = Integer.parseInt(label);
+            if (number >= 0 && number < classes) {
+                return number;
+            }
+        }
+        String known = names.size() == classes ? String.join(", ", names) + ", or 0 to " + (classes - 1)
+                : "0 to " + (classes - 1);
+        throw new IllegalArgumentException("--label " + label + ": unknown class; the model has " + classes
+                + " classes: " + known);
     }
 
     /**
@@ -126,6 +142,10 @@ final class SampleCommand implements Callable<Integer> {
             ImageGrid.write(samples, shape[0], shape[1], columns, 2, target);
         } else {
             StringBuilder csv = new StringBuilder();
+            for (int j = 0; j < samples[0].length; j++) {
+                csv.append(j == 0 ? "" : ",").append('x').append(j);
+            }
+            csv.append('\n');
             for (float[] row : samples) {
                 for (int j = 0; j < row.length; j++) {
                     csv.append(j == 0 ? "" : ",").append(row[j]);

@@ -2,7 +2,6 @@ package io.github.elbo4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.AnomalyScorer;
 import io.github.elbo4j.vae.Evaluator;
@@ -22,10 +21,11 @@ import picocli.CommandLine.Spec;
 /** {@code elbo4j score}: per-record anomaly scores and flags against a threshold from training data. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Score records for anomalies with a trained VAE and write a CSV with the columns index,",
-            "neg_elbo (negative ELBO), nll (IWAE-K estimate of −log p(x)), recon_logprob",
-            "(E_q[log p(x|z)] over K samples) and anomaly (1 when the --by score exceeds the --quantile",
-            "quantile of the same score over the run's training records). Scores are nats per record."
+            "Score records for anomalies and flag the unusual ones.",
+            "Score records for anomalies with a trained VAE and write a CSV with the columns index, neg_elbo "
+                    + "(negative ELBO), nll (IWAE-K estimate of −log p(x)), recon_logprob (E_q[log p(x|z)] over K "
+                    + "samples) and anomaly (1 when the --by score exceeds the --quantile quantile of the same score "
+                    + "over the run's training records). Scores are nats per record."
         })
 final class ScoreCommand implements Callable<Integer> {
 
@@ -39,7 +39,7 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Samples per record for nll and recon_logprob. Default: ${DEFAULT-VALUE}.")
     int k;
 
-    @Option(names = "--quantile", paramLabel = "Q", defaultValue = "0.99",
+    @Option(names = "--quantile", paramLabel = "Q", defaultValue = "" + AnomalyScorer.DEFAULT_QUANTILE,
             description = "Threshold = this quantile of the training records' scores. Default: ${DEFAULT-VALUE}.")
     double quantile;
 
@@ -47,7 +47,7 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Score the threshold applies to: neg_elbo, nll or recon_logprob (low is anomalous). Default: ${DEFAULT-VALUE}.")
     String by;
 
-    @Option(names = "--fit-limit", paramLabel = "N", defaultValue = "5000",
+    @Option(names = "--fit-limit", paramLabel = "N", defaultValue = "" + AnomalyScorer.DEFAULT_FIT_LIMIT,
             description = "Training records the threshold is taken from (a seeded random subset). Default: ${DEFAULT-VALUE}.")
     int fitLimit;
 
@@ -58,26 +58,25 @@ final class ScoreCommand implements Callable<Integer> {
     long seed;
 
     @Mixin
+    ThreadOptions parallel = new ThreadOptions();
+
+    @Mixin
     CommonOptions common = new CommonOptions();
 
     @Override
     public Integer call() {
-        int threads = common.configureEngine();
+        common.configureEngine();
+        int threads = parallel.count();
         AnomalyScorer.Score score = AnomalyScorer.Score.parse(by);
         AnomalyScorer.quantile(new double[] {0}, quantile); // validates --quantile before any work
         if (k < 1) {
             throw new IllegalArgumentException("--k must be at least 1, got " + k);
         }
-        if (fitLimit < 1) {
-            throw new IllegalArgumentException("--fit-limit must be at least 1, got " + fitLimit);
-        }
         RunInput.Loaded loaded = input.load();
         Path target = out != null ? out : loaded.run().root().resolve("scores.csv");
         ArrayFiles.format(target, "--out", "csv");
-        Dataset train = RunData.load(loaded.run(), null, input.dataDir, "train", false).dataset();
-        if (train.rows() > fitLimit) {
-            train = train.subset(Arrays.copyOf(Batching.permutation(train.rows(), seed, 0), fitLimit));
-        }
+        Dataset train = AnomalyScorer.fitRecords(
+                RunData.load(loaded.run(), null, input.dataDir, "train", false).dataset(), fitLimit, seed);
         long start = System.nanoTime();
         AnomalyScorer.Threshold threshold;
         AnomalyScorer.Scores scores;
@@ -124,9 +123,9 @@ final class ScoreCommand implements Callable<Integer> {
         json.put("out", target.toString());
         json.put("seconds", seconds);
         json.put("nll_estimator", "IWAE bound log mean_k p(x,z_k)/q(z_k|x), K=" + k);
-        String human = String.format("Scored %d %s records (K=%d) in %.1f s: %d flagged (%.1f%%) by %s, threshold %.2f"
+        String human = String.format("Scored %s (K=%d) in %.1f s: %d flagged (%.1f%%) by %s, threshold %.2f"
                         + " from the %.3g quantile of %d training records.%nScores: %s",
-                scores.size(), loaded.selection().split(), k, seconds, anomalies, 100.0 * anomalies / scores.size(),
+                RunData.describe(loaded.selection(), scores.size()), k, seconds, anomalies, 100.0 * anomalies / scores.size(),
                 rule, columnThreshold, quantile, threshold.fitted(), target);
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;

@@ -38,10 +38,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code elbo4j train}: trains a VAE and writes a run directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Train a variational autoencoder by maximizing the ELBO (single reparameterized sample,",
-            "analytic KL, Adam) — or a β-weighted, annealed, free-bits or IWAE objective — and write",
-            "a run directory: config.json, metrics.jsonl, model.safetensors, model.json, checkpoints/,",
-            "plots/*.png and report.html."
+            "Train a variational autoencoder and write a run directory.",
+            "Train a variational autoencoder by maximizing the ELBO (single reparameterized sample, analytic "
+                    + "KL, Adam) — or a β-weighted, annealed, free-bits or IWAE objective — and write a run directory: "
+                    + "config.json, metrics.jsonl, model.safetensors, model.json, checkpoints/, plots/*.png and "
+                    + "report.html."
         })
 final class TrainCommand implements Callable<Integer> {
 
@@ -56,7 +57,7 @@ final class TrainCommand implements Callable<Integer> {
         Path out;
 
         @Option(names = "--resume", paramLabel = "RUN", required = true,
-                description = "Continue an interrupted run from its latest checkpoint (--epochs may extend it).")
+                description = "Continue a run from its latest checkpoint: an interrupted one, or a finished one given a larger --epochs.")
         Path resume;
     }
 
@@ -76,7 +77,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ObjectiveOptions objective = new ObjectiveOptions();
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set. Default: 60.")
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Passes over the training set in all: with --resume, the total including the epochs already"
+                    + " trained (--epochs 100 after 60 trains 40 more). Default: 60.")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
@@ -105,8 +108,17 @@ final class TrainCommand implements Callable<Integer> {
                     + " Default: 0 (off: every epoch, the last weights).")
     Integer patience;
 
+    @Option(names = "--valid-fraction", paramLabel = "F",
+            description = "Data without a validation split (a single file): hold out this fraction of its records"
+                    + " (drawn with --seed) as one, for --patience, --lr-schedule plateau and the validation ELBO."
+                    + " Default: none.")
+    Double validFraction;
+
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of initialization, shuffling and noise. Default: ${DEFAULT-VALUE}.")
     long seed;
+
+    @Mixin
+    ThreadOptions parallel = new ThreadOptions();
 
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -123,11 +135,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        workers = common.configureEngine();
+        common.configureEngine();
+        workers = parallel.count();
         return target.resume != null ? resume(target.resume) : trainNew(target.out);
     }
 
     private int trainNew(Path out) {
+        if (validFraction != null) {
+            Holdout.check(validFraction);
+        }
         TrainingConfig training = new TrainingConfig(
                 epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, objective.toObjective(),
                 priorWarmup == null ? TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS : priorWarmup,
@@ -145,8 +161,12 @@ final class TrainCommand implements Callable<Integer> {
             splits = DataSource.load(data, dataDir, allowDownload);
             config = model.toConfig(splits.train(), Path.of(data), null);
         }
+        if (validFraction != null) {
+            splits = Holdout.apply(splits, validFraction, seed, data);
+        }
         check(config, splits, data);
         Trainer.requireCompatible(config, training);
+        Trainer.requireValidationSplit(training, splits.valid());
         RunDirectory run = RunDirectory.create(out, describeRun(config, training, splits), config, schema);
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel vae = VaeModel.initialize(config, manager, Seeds.derive(seed, Seeds.Stream.INIT, 0))) {
@@ -156,6 +176,10 @@ final class TrainCommand implements Callable<Integer> {
 
     private int resume(Path runPath) {
         objective.requireUnsetForResume();
+        if (validFraction != null) {
+            throw new IllegalArgumentException("--valid-fraction: a resumed run keeps the validation split it was"
+                    + " trained with; drop --valid-fraction");
+        }
         RunDirectory run = RunDirectory.open(runPath);
         JsonNode saved = run.readConfig();
         JsonNode savedTraining = saved.path("training");
@@ -177,6 +201,9 @@ final class TrainCommand implements Callable<Integer> {
         schema = run.readSchema();
         DatasetSplits splits = schema != null ? TabularInput.load(savedSpec, schema)
                 : DataSource.load(savedSpec, dataDirText.isEmpty() ? dataDir : Path.of(dataDirText), allowDownload);
+        if (savedData.has(Holdout.CONFIG_KEY)) {
+            splits = Holdout.apply(splits, savedData.path(Holdout.CONFIG_KEY).asDouble(), training.seed(), savedSpec);
+        }
         check(config, splits, savedSpec);
         Checkpoint checkpoint = Files.isRegularFile(run.latestCheckpoint()) ? Checkpoint.read(run.latestCheckpoint()) : null;
         long expected = VaeModel.layoutOf(config).totalSize();
@@ -188,8 +215,8 @@ final class TrainCommand implements Callable<Integer> {
         int completed = checkpoint == null ? 0 : checkpoint.position().epoch();
         // A run killed after its last checkpoint but before its final files still gets them.
         if (completed >= training.epochs() && Files.isRegularFile(run.modelFile())) {
-            throw new IllegalArgumentException(run.root() + ": already trained for " + completed
-                    + " epochs; pass --epochs with a larger number to continue");
+            throw new IllegalArgumentException(run.root() + ": already trained for " + completed + " epochs, and --epochs"
+                    + " is the total, not the number to add; to train 20 more, pass --epochs " + (completed + 20));
         }
         if (checkpoint != null && training.stopsEarly() && Files.isRegularFile(run.modelFile())
                 && completed - checkpoint.position().bestEpoch() >= training.patience()) {
@@ -228,7 +255,8 @@ final class TrainCommand implements Callable<Integer> {
         // collection here returns it before training starts.
         System.gc();
         CountDownLatch finished = new CountDownLatch(1);
-        try (TrainingProgress progress = new TrainingProgress(spec.commandLine().getErr())) {
+        long commandStart = System.nanoTime();
+        try (TrainingProgress progress = new TrainingProgress(training.epochs(), spec.commandLine().getErr())) {
             Trainer trainer = new Trainer(training,
                     new CurveRefresh(progress, run, CURVE_REFRESH_EPOCHS, System.err), workers);
             // SIGINT/SIGTERM: stop at the next step boundary with a checkpoint, then let the JVM exit.
@@ -253,7 +281,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (result.stopped()) {
             spec.commandLine().getErr().printf("elbo4j: stopped at step %d; the checkpoint holds this position. "
-                    + "Continue with: elbo4j train --resume %s%n", result.steps(), run.root());
+                    + "Continue with: %s train --resume %s%n", result.steps(), Launcher.command(), run.root());
             spec.commandLine().getErr().flush();
             finished.countDown();
             return Main.RUNTIME_FAILURE;
@@ -263,9 +291,13 @@ final class TrainCommand implements Callable<Integer> {
         boolean images = vae.config().inputShape().length == 2;
         Path samples = SampleCommand.writeSamples(vae, manager, SAMPLE_GRID, training.seed(),
                 run.plotsDirectory().resolve(images ? "samples.png" : "samples.csv"), schema);
-        Path report = RunArtifacts.writeAfterTraining(run, vae, manager, splits.evaluationSplit(),
-                RunData.splitName(splits, splits.evaluationSplit()),
-                new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers), System.err);
+        String split = RunData.splitName(splits, splits.evaluationSplit());
+        Path report;
+        try (Progress progress = new Progress("report: IWAE-" + ReportCommand.DEFAULT_K, "samples")) {
+            report = RunArtifacts.writeAfterTraining(run, vae, manager, splits.evaluationSplit(), split, splits.train(),
+                    new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers), progress, System.err);
+        }
+        double seconds = (System.nanoTime() - commandStart) / 1e9;
         ObjectNode json = Output.object();
         json.put("run", run.root().toString());
         json.put("epochs", result.epochs());
@@ -278,7 +310,8 @@ final class TrainCommand implements Callable<Integer> {
         json.put("stopped_early", result.stoppedEarly());
         json.put("model_epoch", training.stopsEarly() ? result.bestEpoch() : result.epochs());
         Output.putNumber(json, "samples_per_s", result.samplesPerS());
-        json.put("seconds", result.seconds());
+        json.put("seconds", seconds);
+        json.put("training_seconds", result.seconds());
         json.put("skipped_steps", result.skippedSteps());
         json.put("rollbacks", result.rollbacks());
         json.put("report", report == null ? null : report.toString());
@@ -297,12 +330,19 @@ final class TrainCommand implements Callable<Integer> {
                         result.stoppedEarly() ? String.format(" Stopped early: no validation improvement for %d epochs.",
                                 training.patience()) : "",
                         result.bestEpoch(), validationScore(training), result.bestValidation());
+        int startEpoch = checkpoint == null ? 0 : checkpoint.position().epoch();
+        // After a resume the time and the steps are this command's, not the run's since it began.
+        long startStep = checkpoint == null ? 0 : checkpoint.position().step();
+        String trained = startStep == 0 ? String.format("Trained %d epochs (%d steps)", result.epochs(), result.steps())
+                : String.format("Resumed at step %d (epoch %d) and trained to epoch %d: %d steps", startStep,
+                        startEpoch + 1, result.epochs(), result.steps() - startStep);
         String human = String.format(
-                "Trained %d epochs (%d steps) in %.1f s, %.0f samples/s.%s%s%n"
-                        + "ELBO %.2f nats (train), %.2f nats (validation; single-sample, %s).%n"
-                        + "Run directory: %s%nSamples: %s%nReport: %s%nNext: elbo4j eval --run %s",
-                result.epochs(), result.steps(), result.seconds(), result.samplesPerS(), faults, early,
-                result.elbo(), result.validElbo(), kl, run.root(), samples, report == null ? "not written" : report, run.root());
+                "%s in %.1f s with the report, %.0f samples/s.%s%s%n"
+                        + "ELBO %s nats (train), %s nats (validation; single-sample, %s).%n"
+                        + "Run directory: %s%nSamples: %s%nReport: %s%nNext: %s eval --run %s",
+                trained, seconds, result.samplesPerS(), faults, early, Output.human(result.elbo()),
+                Output.human(result.validElbo()), kl, run.root(), samples, report == null ? "not written" : report,
+                Launcher.command(), run.root());
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
     }
@@ -319,6 +359,9 @@ final class TrainCommand implements Callable<Integer> {
                 Files.exists(asPath) ? asPath.toAbsolutePath().toString() : data, splits);
         ObjectNode d = (ObjectNode) root.path("data");
         d.put("data_dir", dataDir == null ? "" : dataDir.toAbsolutePath().toString());
+        if (validFraction != null) {
+            d.put(Holdout.CONFIG_KEY, validFraction);
+        }
         if (model.schema != null) {
             d.put("schema_overrides", model.schema.toAbsolutePath().toString());
         }

@@ -617,18 +617,11 @@ class BadInputSuiteTest {
                     return new Invocation("sample", "--run", run.toString(), "--out", out.toString())
                             .names(out, "is a folder");
                 }),
-                new Case("sample: run whose plots folder is a file", dir -> {
+                new Case("sample: run whose default samples.png is a folder", dir -> {
+                    // sample writes beside the run, not into plots/, which report redraws.
                     Path run = copyRun(dir);
-                    Path plots = run.resolve("plots");
-                    try (Stream<Path> files = Files.list(plots)) {
-                        for (Path f : files.toList()) {
-                            Files.delete(f);
-                        }
-                    }
-                    Files.delete(plots);
-                    writeText(run, "plots", "not a folder\n");
-                    return new Invocation("sample", "--run", run.toString())
-                            .names(plots.resolve("samples.png"), plots + " is a file, not a folder");
+                    Path target = Files.createDirectories(run.resolve("samples.png"));
+                    return new Invocation("sample", "--run", run.toString()).names(target, "is a folder");
                 }),
                 new Case("export: --format nope", dir -> {
                     Path run = copyRun(dir);
@@ -853,7 +846,7 @@ class BadInputSuiteTest {
                         .names("--columns must be at least 1")),
                 new Case("reconstruct: --out with another extension", dir -> {
                     Path out = dir.resolve("rec.json");
-                    return workflow("reconstruct", dir, "--out", out.toString()).names(out, "must end in .csv, .npy");
+                    return workflow("reconstruct", dir, "--out", out.toString()).names(out, "must end in .csv, .npz, .npy");
                 }),
                 new Case("reconstruct: --png under a regular file", dir -> {
                     Path file = writeText(dir, "notes.txt", "a file, not a folder\n");

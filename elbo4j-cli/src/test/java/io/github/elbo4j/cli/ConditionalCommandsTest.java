@@ -35,7 +35,7 @@ class ConditionalCommandsTest {
                 TestData.idx(io.github.elbo4j.data.Shapes.generate(6, 9)));
         java.nio.file.Files.write(outOfRange.resolve("train-labels-idx1-ubyte.gz"), TestData.labelsIdx(new int[] {0, 1, 2, 3, 4, 5}));
         String[][] cases = {
-            {"sample --label 9", "unknown category", "sample", "--run", run.toString(), "--label", "9"},
+            {"sample --label 9", "unknown class; the model has 4 classes", "sample", "--run", run.toString(), "--label", "9"},
             {"eval on data without labels", "records have no labels", "eval", "--run", run.toString(), "--data",
                 unlabelled.toString(), "--k", "2"},
             {"encode on data with a fifth class", "unknown category: label 4", "encode", "--run", run.toString(), "--data",

@@ -214,6 +214,13 @@ class TabularCommandsTest {
         Table samples = CsvReader.readTable(north);
         assertThat(samples.columns()).containsExactly("age", "income", "visits", "smoker", "region");
         assertThat(samples.strings("region")).containsOnly("north").hasSize(5);
+        // The class may be named as well as numbered.
+        r = CliRunner.run("sample", "--run", out.toString(), "--n", "3", "--label", "south", "--out", north.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(CsvReader.readTable(north).strings("region")).containsOnly("south").hasSize(3);
+        r = CliRunner.run("sample", "--run", out.toString(), "--label", "west", "--out", north.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--label west: unknown class", "center, north, south, or 0 to 2");
 
         // Scoring reads each record's region again through the run's schema.
         r = CliRunner.run("score", "--run", out.toString(), "--data", data.toString(), "--k", "5",

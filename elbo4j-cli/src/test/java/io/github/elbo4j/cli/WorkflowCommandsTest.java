@@ -212,15 +212,30 @@ class WorkflowCommandsTest {
 
     @Test
     void reconstructWritesRecordsAndAGridOfInputsOverReconstructions() throws IOException {
-        Path npy = dir.resolve("rec.npy");
+        Path npz = dir.resolve("rec.npz");
         Path png = dir.resolve("rec.png");
-        CliRunner.Result r = CliRunner.run("reconstruct", "--run", healthy.toString(), "--n", "16", "--out", npy.toString(),
+        CliRunner.Result r = CliRunner.run("reconstruct", "--run", healthy.toString(), "--n", "16", "--out", npz.toString(),
                 "--png", png.toString(), "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.json().path("n").asInt()).isEqualTo(16);
-        Dataset reconstructions = NpyReader.readNpy(npy);
+        Map<String, Dataset> arrays = NpyReader.readNpz(npz);
+        Dataset reconstructions = arrays.get("reconstruction");
         assertThat(reconstructions.rows()).isEqualTo(16);
         assertThat(reconstructions.features()).isEqualTo(784);
+        // Which records of the test split these are: a random subset, kept as whole numbers.
+        float[] index = arrays.get("index").values();
+        java.util.Set<Float> distinct = new java.util.HashSet<>();
+        for (float i : index) {
+            assertThat(i).isBetween(0f, 99f).isEqualTo((float) Math.rint(i));
+            distinct.add(i);
+        }
+        assertThat(distinct).hasSize(16);
+        // An .npy holds one array: it would lose which records a subset is.
+        CliRunner.Result npy = CliRunner.run("reconstruct", "--run", healthy.toString(), "--n", "16", "--out",
+                dir.resolve("rec.npy").toString());
+        assertThat(npy.exitCode()).isEqualTo(2);
+        assertThat(npy.err()).contains("rec.npy: an .npy holds one array", "write .npz");
+        assertThat(dir.resolve("rec.npy")).doesNotExist();
         BufferedImage image = ImageIO.read(png.toFile());
         // 8 columns and 2 grid rows per 8 records (inputs over reconstructions), 56 px cells + 2 px gutters.
         assertThat(image.getWidth()).isEqualTo(8 * 58 + 2);
@@ -231,7 +246,8 @@ class WorkflowCommandsTest {
         List<String> lines = Files.readAllLines(healthy.resolve("reconstructions.csv"));
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).startsWith("index,x0,x1,");
-        assertThat(healthy.resolve("plots/reconstructions.png")).isRegularFile();
+        // Beside the run, not in plots/, where report would overwrite it with its own grid.
+        assertThat(healthy.resolve("reconstructions.png")).isRegularFile();
     }
 
     @Test
@@ -243,6 +259,11 @@ class WorkflowCommandsTest {
         assertThat(arrays.get("mean").rows()).isEqualTo(100);
         assertThat(arrays.get("mean").features()).isEqualTo(8);
         assertThat(arrays.get("log_var").features()).isEqualTo(8);
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(npz.toFile())) {
+            byte[] index = zip.getInputStream(zip.getEntry("index.npy")).readAllBytes();
+            assertThat(new String(index, 0, 64, java.nio.charset.StandardCharsets.US_ASCII))
+                    .as("the index is stored as int64").contains("'descr': '<i8'");
+        }
 
         Path csv = dir.resolve("codes.csv");
         assertThat(CliRunner.run("encode", "--run", healthy.toString(), "--split", "train", "--out", csv.toString())

@@ -41,9 +41,25 @@ class ChartsTest {
         BufferedImage three = TrainingCurves.render(old);
         BufferedImage five = TrainingCurves.render(new MetricsTable(rows(true)));
         assertThat(three.getHeight()).as("ELBO, recon, KL: one row of panels").isEqualTo(Charts.HEIGHT);
-        assertThat(five.getHeight()).as("plus beta and lr: two rows").isEqualTo(2 * Charts.HEIGHT);
+        assertThat(five.getHeight()).as("plus the annealed beta: two rows").isEqualTo(2 * Charts.HEIGHT);
         PngAssertions.assertNotBlank(TrainingCurves.write(old, dir.resolve("curves.png")));
         PngAssertions.assertNotBlank("curves with beta", five);
+    }
+
+    @Test
+    void constantBetaAndLearningRateGetNoPanelAndAnIwaeRunShowsItsBound() throws Exception {
+        List<JsonNode> rows = new ArrayList<>();
+        for (int epoch = 1; epoch <= 60; epoch++) {
+            rows.add(JSON.readTree("{\"epoch\":" + epoch + ",\"elbo\":" + (-160.0 + epoch) + ",\"recon\":-140,\"kl\":20"
+                    + ",\"valid_elbo\":" + (-150.0 + epoch) + ",\"valid_iwae\":" + (-145.0 + epoch)
+                    + ",\"beta\":1.0,\"lr\":0.001}"));
+        }
+        MetricsTable table = new MetricsTable(rows);
+        assertThat(TrainingCurves.varies(table, "beta")).isFalse();
+        assertThat(TrainingCurves.varies(table, "lr")).isFalse();
+        BufferedImage curves = TrainingCurves.render(table);
+        assertThat(curves.getHeight()).as("ELBO and IWAE, recon, KL: one row").isEqualTo(Charts.HEIGHT);
+        PngAssertions.assertNotBlank("IWAE curves", curves);
     }
 
     @Test
@@ -80,7 +96,7 @@ class ChartsTest {
         for (int i = 0; i < scores.length; i++) {
             scores[i] = 100 + 10 * (random.nextDouble() + random.nextDouble() + random.nextDouble());
         }
-        double threshold = AnomalyHistogram.quantile(scores, 0.99);
+        double threshold = io.github.elbo4j.vae.AnomalyScorer.quantile(scores, 0.99);
         BufferedImage image = AnomalyHistogram.render(scores, threshold, "-log p(x) (nats)");
         PngAssertions.assertNotBlank("histogram", image);
         assertThat(PngAssertions.redPixels(image)).as("threshold line").isGreaterThan(100);
@@ -97,15 +113,6 @@ class ChartsTest {
     }
 
     @Test
-    void quantileInterpolatesBetweenOrderStatistics() {
-        double[] scores = {4, 1, 3, 2, 5};
-        assertThat(AnomalyHistogram.quantile(scores, 0)).isEqualTo(1);
-        assertThat(AnomalyHistogram.quantile(scores, 0.5)).isEqualTo(3);
-        assertThat(AnomalyHistogram.quantile(scores, 0.99)).isEqualTo(4.96, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(AnomalyHistogram.quantile(scores, 1)).isEqualTo(5);
-    }
-
-    @Test
     void latentScatterUsesTheTwoDimensionsWithMostKl() {
         assertThat(LatentScatter.topTwoDimensions(new double[] {0.1, 3.0, 0.0, 5.0})).containsExactly(3, 1);
         assertThat(LatentScatter.topTwoDimensions(new double[] {2.0, 1.0})).containsExactly(0, 1);
@@ -118,16 +125,50 @@ class ChartsTest {
             means[i] = new float[] {(float) random.nextGaussian(), labels[i] + (float) random.nextGaussian() * 0.2f,
                 0, labels[i] - 1 + (float) random.nextGaussian() * 0.2f};
         }
-        BufferedImage image = LatentScatter.render(means, labels, new double[] {0.1, 3.0, 0.0, 5.0});
+        double[] variance = {1, 0.5, 0, 0.7};
+        BufferedImage image = LatentScatter.render(means, labels, List.of("square", "disk", "triangle"),
+                new double[] {0.1, 3.0, 0.0, 5.0}, variance);
         PngAssertions.assertNotBlank("scatter", image);
-        assertThatThrownBy(() -> LatentScatter.render(means, new int[2], new double[4]))
+        assertThatThrownBy(() -> LatentScatter.render(means, new int[2], List.of(), new double[4], variance))
                 .hasMessageContaining("2 labels for 300 points");
+    }
+
+    @Test
+    void aVampPriorScatterChoosesItsAxesByHowMuchTheMeansVary() {
+        float[][] means = {{0, 1, 2}, {0, -1, 3}, {0, 2, 2.5f}};
+        double[] nan = {Double.NaN, Double.NaN, Double.NaN};
+        PngAssertions.assertNotBlank("vamp scatter", LatentScatter.render(means, null, List.of(), nan,
+                new double[] {0, 1.6, 0.2}));
     }
 
     @Test
     void klBarChartShowsEveryDimension() {
         PngAssertions.assertNotBlank(KlBarChart.write(new double[] {4.0, 0.01, 2.5, 0.0, 1.2},
-                dir.resolve("kl.png")));
+                new double[] {1, 0, 1, 0, 1}, dir.resolve("kl.png")));
+    }
+
+    @Test
+    void withoutAPerDimensionKlTheBarsShowActivityInstead() {
+        double[] nan = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        double[] variance = {0.9, 0.0, 0.6, 0.3};
+        BufferedImage empty = KlBarChart.render(nan, new double[4]);
+        BufferedImage bars = KlBarChart.render(nan, variance);
+        assertThat(inkPixels(bars)).as("bars drawn").isGreaterThan(inkPixels(empty) + 5000);
+    }
+
+    /** Pixels that are neither white nor the light grey of the plot area. */
+    private static int inkPixels(BufferedImage image) {
+        int ink = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y) & 0xffffff;
+                int r = rgb >> 16;
+                int g = (rgb >> 8) & 0xff;
+                int b = rgb & 0xff;
+                ink += Math.min(r, Math.min(g, b)) < 200 ? 1 : 0;
+            }
+        }
+        return ink;
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Shapes;
+import io.github.elbo4j.vae.ProgressListener;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.vae.VaeModel;
@@ -28,8 +29,8 @@ class RunArtifactsTest {
     void writesEveryPlotAndTheReportForAnImageModel() {
         RunDirectory run = RunDirectory.create(dir.resolve("run"), RunDirectory.JSON.createObjectNode(), MODEL);
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(MODEL, manager, 1)) {
-            RunArtifacts.Written written = RunArtifacts.write(run, model, manager, Shapes.generate(50, 4), "test",
-                    new RunArtifacts.Options(5, 0, 1));
+            RunArtifacts.Written written = RunArtifacts.write(run, model, manager, Shapes.generate(50, 4), "test", Shapes.generate(30, 5),
+                    new RunArtifacts.Options(5, 0, 1), ProgressListener.NONE);
             // No metrics rows yet: no curves, every other picture.
             assertThat(written.plots()).extracting(p -> p.getFileName().toString()).containsExactly(
                     "samples.png", "reconstructions.png", "interpolation.png", "latent.png", "kl-per-dimension.png",
@@ -47,8 +48,8 @@ class RunArtifactsTest {
         Files.writeString(run.plotsDirectory(), "in the way");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(MODEL, manager, 1)) {
-            Path report = RunArtifacts.writeAfterTraining(run, model, manager, Shapes.generate(20, 4), "test",
-                    new RunArtifacts.Options(2, 0, 1), new PrintStream(err, true, StandardCharsets.UTF_8));
+            Path report = RunArtifacts.writeAfterTraining(run, model, manager, Shapes.generate(20, 4), "test", Shapes.generate(20, 5),
+                    new RunArtifacts.Options(2, 0, 1), ProgressListener.NONE, new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(report).isNull();
         }
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("the model is saved")

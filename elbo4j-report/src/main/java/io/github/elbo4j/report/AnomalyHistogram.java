@@ -78,19 +78,6 @@ public final class AnomalyHistogram {
         return Png.write(render(scores, threshold, scoreName), file);
     }
 
-    /** The value below which a fraction {@code q} of the scores lie (linear interpolation). */
-    public static double quantile(double[] scores, double q) {
-        if (scores.length == 0 || !(q >= 0 && q <= 1)) {
-            throw new IllegalArgumentException("need scores and 0 <= q <= 1");
-        }
-        double[] sorted = scores.clone();
-        Arrays.sort(sorted);
-        double position = q * (sorted.length - 1);
-        int below = (int) Math.floor(position);
-        int above = Math.min(sorted.length - 1, below + 1);
-        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
-    }
-
     /** Square-root rule, capped so that bars stay visible. */
     private static int bins(int n) {
         return Math.max(1, Math.min(MAX_BINS, (int) Math.ceil(Math.sqrt(n))));

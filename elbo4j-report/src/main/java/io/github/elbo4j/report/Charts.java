@@ -20,6 +20,8 @@ final class Charts {
 
     static final int WIDTH = 640;
     static final int HEIGHT = 420;
+    /** At most this many labels on an x axis, so that they never run together in a panel. */
+    private static final int MAX_X_LABELS = 8;
 
     private Charts() {}
 
@@ -29,8 +31,10 @@ final class Charts {
                 .title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         style(chart.getStyler());
         chart.getStyler().setMarkerSize(4);
-        // Wide spacing keeps epoch labels (1..60 and beyond) readable.
+        // Wide spacing keeps epoch labels (1..60 and beyond) readable: XChart labels every
+        // whole-number x of a short integer axis unless the count is capped.
         chart.getStyler().setXAxisTickMarkSpacingHint(90);
+        chart.getStyler().setXAxisMaxLabelCount(MAX_X_LABELS);
         return chart;
     }
 

@@ -44,7 +44,8 @@ public final class HtmlReport {
             LatentScatter.FILE, "Encoder means in the two latent dimensions with most KL",
             RunArtifacts.INTERPOLATION, "Decodes along straight lines between the encoder means of two inputs",
             KlBarChart.FILE, "Mean KL of each latent dimension",
-            AnomalyHistogram.FILE, "Anomaly scores -log p(x) with the 99th-percentile threshold");
+            AnomalyHistogram.FILE, "Anomaly scores -log p(x) with the threshold that elbo4j score --by nll fits:"
+                    + " the 0.99 quantile of the same score over the training records");
 
     private HtmlReport() {}
 

@@ -1,7 +1,13 @@
 package io.github.elbo4j.report;
 
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Tiles grayscale images (values in [0, 1], row-major {@code height × width}) into one PNG, each
@@ -11,6 +17,7 @@ public final class ImageGrid {
 
     private static final int GUTTER = 2;
     private static final int GUTTER_GRAY = 128;
+    private static final int LABEL_PADDING = 6;
 
     private ImageGrid() {}
 
@@ -47,5 +54,40 @@ public final class ImageGrid {
             }
         }
         return canvas;
+    }
+
+    /**
+     * {@code grid} with a white margin on the left naming each of its rows, e.g. "input" and
+     * "reconstruction": an unlabelled grid leaves the reader to guess which row is which.
+     *
+     * @param grid a grid from {@link #render}
+     * @param rowLabels one label per row of images, top to bottom
+     */
+    public static BufferedImage labelRows(BufferedImage grid, List<String> rowLabels) {
+        int rows = rowLabels.size();
+        if (rows == 0) {
+            throw new IllegalArgumentException("no row labels");
+        }
+        int cell = (grid.getHeight() - GUTTER) / rows;
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D measure = probe.createGraphics();
+        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(10, Math.min(14, cell / 3)));
+        FontMetrics metrics = measure.getFontMetrics(font);
+        int margin = rowLabels.stream().mapToInt(metrics::stringWidth).max().orElse(0) + 2 * LABEL_PADDING;
+        measure.dispose();
+        BufferedImage labelled = new BufferedImage(margin + grid.getWidth(), grid.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = labelled.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, labelled.getWidth(), labelled.getHeight());
+        g.drawImage(grid, margin, 0, null);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.BLACK);
+        g.setFont(font);
+        for (int r = 0; r < rows; r++) {
+            int baseline = GUTTER + r * cell + (cell + metrics.getAscent() - metrics.getDescent()) / 2;
+            g.drawString(rowLabels.get(r), LABEL_PADDING, baseline);
+        }
+        g.dispose();
+        return labelled;
     }
 }

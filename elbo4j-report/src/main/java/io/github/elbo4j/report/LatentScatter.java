@@ -3,15 +3,18 @@ package io.github.elbo4j.report;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 
 /**
  * A scatter plot of encoder means E_q[z|x] in the two latent dimensions that carry the most KL
- * (the two dimensions themselves for a 2-D latent), one colour per class label when the data has
- * labels. Dimensions with little KL are (nearly) the prior and show only noise, so the two with most
+ * (the two dimensions themselves for a 2-D latent), one colour per class when the data has
+ * labels. Against a VampPrior, whose KL has no closed form per dimension, the two dimensions whose
+ * means vary most across the data are shown instead. Dimensions with little KL are (nearly) the prior and show only noise, so the two with most
  * KL are where the structure is.
  */
 public final class LatentScatter {
@@ -50,19 +53,27 @@ public final class LatentScatter {
      *
      * @param means encoder means, one row of {@code latent} values per example
      * @param labels class label per example, or null
-     * @param klPerDimension mean KL per latent dimension, to choose the axes
+     * @param classNames the name of each label (empty: "label N")
+     * @param klPerDimension mean KL per latent dimension, to choose the axes; NaN where it has no
+     *     closed form (a VampPrior), and then {@code meanVariance} chooses them
+     * @param meanVariance Cov_x(E_q[z_j]) per dimension: how much each dimension's mean moves with x
      */
-    public static BufferedImage render(float[][] means, int[] labels, double[] klPerDimension) {
+    public static BufferedImage render(float[][] means, int[] labels, List<String> classNames,
+            double[] klPerDimension, double[] meanVariance) {
         if (means.length == 0) {
             throw new IllegalArgumentException("no latent means to plot");
         }
         if (labels != null && labels.length != means.length) {
             throw new IllegalArgumentException(labels.length + " labels for " + means.length + " points");
         }
-        int[] dims = topTwoDimensions(klPerDimension);
-        XYChart chart = Charts.xy("Latent means (dimensions with most KL)",
-                String.format("z%d (KL %.2f nats)", dims[0], klPerDimension[dims[0]]),
-                String.format("z%d (KL %.2f nats)", dims[1], klPerDimension[dims[1]]));
+        boolean byKl = Arrays.stream(klPerDimension).allMatch(Double::isFinite);
+        double[] ranking = byKl ? klPerDimension : meanVariance;
+        int[] dims = topTwoDimensions(ranking);
+        String format = byKl ? "z%d (KL %.2f nats)" : "z%d (Var E[z|x] %.2f)";
+        XYChart chart = Charts.xy(byKl ? "Latent means (dimensions with most KL)"
+                        : "Latent means (dimensions whose means vary most)",
+                String.format(Locale.ROOT, format, dims[0], ranking[dims[0]]),
+                String.format(Locale.ROOT, format, dims[1], ranking[dims[1]]));
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(3);
         TreeMap<Integer, List<float[]>> groups = new TreeMap<>();
@@ -77,13 +88,14 @@ public final class LatentScatter {
                 x[i] = points.get(i)[dims[0]];
                 y[i] = points.get(i)[dims[1]];
             }
-            chart.addSeries(group.getKey() < 0 ? "examples" : "label " + group.getKey(), x, y);
+            chart.addSeries(group.getKey() < 0 ? "examples" : ClassNames.name(classNames, group.getKey()), x, y);
         }
         return Charts.render(chart);
     }
 
     /** Renders the scatter and writes it atomically to {@code file}. */
-    public static Path write(float[][] means, int[] labels, double[] klPerDimension, Path file) {
-        return Png.write(render(means, labels, klPerDimension), file);
+    public static Path write(float[][] means, int[] labels, List<String> classNames, double[] klPerDimension,
+            double[] meanVariance, Path file) {
+        return Png.write(render(means, labels, classNames, klPerDimension, meanVariance), file);
     }
 }

@@ -2,6 +2,7 @@ package io.github.elbo4j.report;
 
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.vae.ElboSummary;
 import io.github.elbo4j.vae.Generator;
 import io.github.elbo4j.vae.Latents;
 import io.github.elbo4j.vae.ProgressListener;
@@ -33,8 +34,6 @@ public final class RunArtifacts {
     private static final int INTERPOLATION_STRIPS = 4;
     private static final int SCATTER_POINTS = 2000;
     private static final int MAGNIFY = 2;
-    /** The anomaly threshold shown: the score exceeded by 1% of the evaluated examples. */
-    private static final double ANOMALY_QUANTILE = 0.99;
 
     /**
      * What the artifacts are made from.
@@ -68,13 +67,13 @@ public final class RunArtifacts {
     private RunArtifacts() {}
 
     /**
-     * Evaluates {@code model} on {@code data} (the {@code split} of the run's dataset), writes every
-     * plot and then the report.
+     * Evaluates {@code model} on {@code data} (the {@code split} of the run's dataset; the anomaly
+     * threshold is fitted on {@code train}), writes every plot and then the report, reporting the evaluation's progress (see {@link RunEvaluation#compute}).
      */
     public static Written write(RunDirectory run, VaeModel model, NDManager manager, Dataset data, String split,
-            Options options) {
-        RunEvaluation evaluation = RunEvaluation.compute(model, manager, data, split, options.k(), options.seed(),
-                options.workers());
+            Dataset train, Options options, ProgressListener progress) {
+        RunEvaluation evaluation = RunEvaluation.compute(model, manager, data, split, train, options.k(),
+                options.seed(), options.workers(), progress);
         List<Path> plots = writePlots(run, model, manager, data, evaluation, options.seed());
         return new Written(HtmlReport.write(run, evaluation), plots, evaluation);
     }
@@ -85,9 +84,9 @@ public final class RunArtifacts {
      * one. It is reported on {@code warnings} with the command that retries it, and null is returned.
      */
     public static Path writeAfterTraining(RunDirectory run, VaeModel model, NDManager manager, Dataset data,
-            String split, Options options, PrintStream warnings) {
+            String split, Dataset train, Options options, ProgressListener progress, PrintStream warnings) {
         try {
-            return write(run, model, manager, data, split, options).report();
+            return write(run, model, manager, data, split, train, options, progress).report();
         } catch (RuntimeException e) {
             warnings.println("elbo4j: the model is saved, but the plots and report failed: " + e.getMessage()
                     + "; retry with: elbo4j report --run " + run.root());
@@ -113,12 +112,15 @@ public final class RunArtifacts {
             written.add(Png.write(interpolationStrips(views, data, shape), dir.resolve(INTERPOLATION)));
         }
         Dataset spread = data.subset(spreadIndices(data.rows(), SCATTER_POINTS));
+        ElboSummary summary = evaluation.summary();
         written.add(LatentScatter.write(rows(views.encode(spread, ProgressListener.NONE).mean(), spread.rows()),
-                spread.labels(),
-                evaluation.summary().klPerDimension(), dir.resolve(LatentScatter.FILE)));
-        written.add(KlBarChart.write(evaluation.summary().klPerDimension(), dir.resolve(KlBarChart.FILE)));
-        double[] scores = evaluation.anomalyScores();
-        written.add(AnomalyHistogram.write(scores, AnomalyHistogram.quantile(scores, ANOMALY_QUANTILE),
+                spread.labels(), ClassNames.of(run), summary.klPerDimension(), summary.posteriorMeanVariance(),
+                dir.resolve(LatentScatter.FILE)));
+        written.add(KlBarChart.write(summary.klPerDimension(), summary.posteriorMeanVariance(),
+                dir.resolve(KlBarChart.FILE)));
+        // The threshold is fitted on training records, as score fits it: the share of this split
+        // above it is an answer, not 1% by construction.
+        written.add(AnomalyHistogram.write(evaluation.anomalyScores(), evaluation.anomalyThreshold(),
                 String.format("-log p(x), IWAE K=%d (nats)", evaluation.k()), dir.resolve(AnomalyHistogram.FILE)));
         return written;
     }
@@ -148,7 +150,12 @@ public final class RunArtifacts {
                 cells.add(i < to ? recon[i] : new float[inputs[0].length]);
             }
         }
-        return ImageGrid.render(cells.toArray(new float[0][]), shape[0], shape[1], RECONSTRUCTION_COLUMNS, MAGNIFY);
+        List<String> labels = new ArrayList<>();
+        for (int row = 0; row < cells.size() / RECONSTRUCTION_COLUMNS; row++) {
+            labels.add(row % 2 == 0 ? "input" : "reconstruction");
+        }
+        return ImageGrid.labelRows(ImageGrid.render(cells.toArray(new float[0][]), shape[0], shape[1],
+                RECONSTRUCTION_COLUMNS, MAGNIFY), labels);
     }
 
     private static java.awt.image.BufferedImage interpolationStrips(Latents views, Dataset data, int[] shape) {
@@ -158,11 +165,15 @@ public final class RunArtifacts {
             ends = new int[] {0, 0};
         }
         List<float[]> cells = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
         for (int s = 0; s + 1 < ends.length; s += 2) {
             cells.addAll(List.of(rows(views.interpolate(data.row(ends[s]), label(data, ends[s]), data.row(ends[s + 1]),
                     label(data, ends[s + 1]), INTERPOLATION_STEPS, false).decoded(), INTERPOLATION_STEPS)));
+            // Which records each strip runs between (their row numbers in the evaluated split).
+            labels.add("#" + ends[s] + " to #" + ends[s + 1]);
         }
-        return ImageGrid.render(cells.toArray(new float[0][]), shape[0], shape[1], INTERPOLATION_STEPS, MAGNIFY);
+        return ImageGrid.labelRows(ImageGrid.render(cells.toArray(new float[0][]), shape[0], shape[1],
+                INTERPOLATION_STEPS, MAGNIFY), labels);
     }
 
     /** The label of record {@code i}, or −1 for unlabelled data (what an unconditional model takes). */

@@ -2,11 +2,13 @@ package io.github.elbo4j.report;
 
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.vae.AnomalyScorer;
 import io.github.elbo4j.vae.ElboSummary;
 import io.github.elbo4j.vae.Evaluator;
 import io.github.elbo4j.vae.ProgressListener;
 import io.github.elbo4j.vae.VaeModel;
 import io.github.elbo4j.vae.Workers;
+import java.util.Arrays;
 
 /**
  * The numbers a report shows of a trained model on one split, each with its estimator: the
@@ -19,22 +21,41 @@ import io.github.elbo4j.vae.Workers;
  * @param loglik per-example IWAE-K estimates of log p(x), in dataset order
  * @param k importance samples per example
  * @param seed noise seed of both estimates
+ * @param anomalyThreshold the anomaly threshold on −log p(x): the {@value AnomalyScorer#DEFAULT_QUANTILE}
+ *     quantile of the same IWAE-K estimate over the training records, exactly as
+ *     {@code elbo4j score --by nll --k K --seed SEED} fits it
+ * @param thresholdRecords how many training records the threshold was fitted on
  * @param seconds wall time of the evaluation
  */
-public record RunEvaluation(String split, ElboSummary summary, double[] loglik, int k, long seed, double seconds) {
+public record RunEvaluation(String split, ElboSummary summary, double[] loglik, int k, long seed,
+        double anomalyThreshold, int thresholdRecords, double seconds) {
 
-    /** Evaluates {@code model} on {@code data} with {@code workers} threads. */
-    public static RunEvaluation compute(VaeModel model, NDManager manager, Dataset data, String split,
-            int k, long seed, int workers) {
+    /**
+     * Evaluates {@code model} on {@code data} with {@code workers} threads, and fits the anomaly
+     * threshold on (up to {@value AnomalyScorer#DEFAULT_FIT_LIMIT} of) the {@code train} records,
+     * reporting to {@code progress} the latent samples drawn: one per example for the ELBO, then K
+     * per example for the IWAE estimates, so that the passes share one honest bar.
+     */
+    public static RunEvaluation compute(VaeModel model, NDManager manager, Dataset data, String split, Dataset train,
+            int k, long seed, int workers, ProgressListener progress) {
         if (data.rows() == 0) {
             throw new IllegalArgumentException(data.name() + ": the " + split + " split is empty; nothing to evaluate");
         }
         long start = System.nanoTime();
         try (Workers pool = new Workers(workers)) {
             Evaluator evaluator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, pool);
-            ElboSummary summary = evaluator.elbo(data, seed);
-            double[] loglik = evaluator.importanceWeightedLogLikelihood(data, k, seed, ProgressListener.NONE);
-            return new RunEvaluation(split, summary, loglik, k, seed, (System.nanoTime() - start) / 1e9);
+            Dataset fit = AnomalyScorer.fitRecords(train, AnomalyScorer.DEFAULT_FIT_LIMIT, seed);
+            long n = data.rows();
+            long evaluated = n * (1L + k);
+            long total = evaluated + (long) fit.rows() * k;
+            ElboSummary summary = evaluator.elbo(data, seed, (done, all) -> progress.progress(done, total));
+            double[] loglik = evaluator.importanceWeightedLogLikelihood(data, k, seed,
+                    (done, all) -> progress.progress(n + done * k, total));
+            double[] trainScores = Arrays.stream(evaluator.importanceWeightedLogLikelihood(fit, k, seed,
+                    (done, all) -> progress.progress(evaluated + done * k, total))).map(v -> -v).toArray();
+            double threshold = AnomalyScorer.quantile(trainScores, AnomalyScorer.DEFAULT_QUANTILE);
+            return new RunEvaluation(split, summary, loglik, k, seed, threshold, fit.rows(),
+                    (System.nanoTime() - start) / 1e9);
         }
     }
 

@@ -3,13 +3,14 @@ package io.github.elbo4j.report;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.knowm.xchart.XYChart;
 
 /**
- * Training curves against epoch, one panel each: the ELBO (train and validation), the
- * reconstruction term E_q[log p(x|z)], KL(q(z|x) ‖ p(z)), the KL weight β (only when the run
- * records it) and the learning rate. Values are the per-epoch means of {@code metrics.jsonl}, in
+ * Training curves against epoch, one panel each: the ELBO (train and validation, with the
+ * validation IWAE bound of an IWAE run), the reconstruction term E_q[log p(x|z)], KL(q(z|x) ‖ p(z)),
+ * and the KL weight β and the learning rate when they change during the run. Values are the per-epoch means of {@code metrics.jsonl}, in
  * nats per example (single-sample reparameterized ELBO, analytic KL).
  */
 public final class TrainingCurves {
@@ -28,17 +29,25 @@ public final class TrainingCurves {
         }
         double[] epoch = metrics.column("epoch");
         List<BufferedImage> panels = new ArrayList<>();
-        panels.add(panel("ELBO (nats per example)", "ELBO", epoch, metrics,
-                new String[] {"elbo", "valid_elbo"}, new String[] {"train", "validation"}));
+        if (hasFinite(metrics, "valid_iwae")) {
+            // An IWAE run is trained and judged on its bound, which sits above the ELBO it loosens.
+            panels.add(panel("ELBO and IWAE bound (nats per example)", "nats", epoch, metrics,
+                    new String[] {"elbo", "valid_elbo", "valid_iwae"},
+                    new String[] {"train ELBO", "validation ELBO", "validation IWAE bound"}));
+        } else {
+            panels.add(panel("ELBO (nats per example)", "ELBO", epoch, metrics,
+                    new String[] {"elbo", "valid_elbo"}, new String[] {"train", "validation"}));
+        }
         panels.add(panel("Reconstruction E_q[log p(x|z)]", "nats", epoch, metrics,
                 new String[] {"recon"}, new String[] {"train"}));
         panels.add(panel("KL(q(z|x) || p(z))", "nats", epoch, metrics,
                 new String[] {"kl"}, new String[] {"train"}));
-        if (metrics.has("beta")) {
+        // A constant β or learning rate says nothing an epoch axis could show: no panel.
+        if (varies(metrics, "beta")) {
             panels.add(panel("KL weight beta", "beta", epoch, metrics,
                     new String[] {"beta"}, new String[] {"beta"}));
         }
-        if (metrics.has("lr")) {
+        if (varies(metrics, "lr")) {
             panels.add(panel("Learning rate", "lr", epoch, metrics,
                     new String[] {"lr"}, new String[] {"Adam"}));
         }
@@ -66,6 +75,15 @@ public final class TrainingCurves {
             chart.addSeries("no data", new double[] {epoch[0]}, new double[] {0});
         }
         return Charts.render(chart);
+    }
+
+    private static boolean hasFinite(MetricsTable metrics, String column) {
+        return metrics.has(column) && Arrays.stream(metrics.column(column)).anyMatch(Double::isFinite);
+    }
+
+    /** Whether {@code column} is recorded and takes more than one finite value. */
+    static boolean varies(MetricsTable metrics, String column) {
+        return metrics.has(column) && Arrays.stream(metrics.column(column)).filter(Double::isFinite).distinct().count() > 1;
     }
 
     /** The (x, y) pairs where both are finite: rows without validation are left out, not zero. */

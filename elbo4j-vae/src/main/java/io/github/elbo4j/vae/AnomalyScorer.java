@@ -1,5 +1,6 @@
 package io.github.elbo4j.vae;
 
+import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
 import java.util.Arrays;
 import java.util.Locale;
@@ -93,6 +94,11 @@ public final class AnomalyScorer {
         }
     }
 
+    /** The default quantile q of the threshold: about 1% of records like the training data are flagged. */
+    public static final double DEFAULT_QUANTILE = 0.99;
+    /** The default number of training records a threshold is fitted on. */
+    public static final int DEFAULT_FIT_LIMIT = 5000;
+
     private final Evaluator evaluator;
     private final int k;
     private final long seed;
@@ -118,6 +124,18 @@ public final class AnomalyScorer {
             nll[i] = -terms[0][i];
         }
         return new Scores(negElbo, nll, terms[1], k);
+    }
+
+    /**
+     * The training records a threshold is fitted on: all of {@code train} when it has at most
+     * {@code limit}, else {@code limit} of them drawn by a permutation seeded with {@code seed}. The
+     * report's anomaly histogram and {@code elbo4j score} both fit on these, so that they agree.
+     */
+    public static Dataset fitRecords(Dataset train, int limit, long seed) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("--fit-limit must be at least 1, got " + limit);
+        }
+        return train.rows() <= limit ? train : train.subset(Arrays.copyOf(Batching.permutation(train.rows(), seed, 0), limit));
     }
 
     /** The threshold t = Q_q of {@code score} over the records of {@code train}. */

@@ -99,13 +99,7 @@ public final class Trainer {
                     + "' but this run asks for '" + objective.describe() + "'; resume with the run's own objective");
         }
         requireCompatible(model.config(), config);
-        if (config.stopsEarly() && valid == null) {
-            throw new IllegalArgumentException("--patience stops on the validation score, but the data has no validation split");
-        }
-        if (config.learningRateSchedule().reducesOnPlateau() && valid == null) {
-            throw new IllegalArgumentException("--lr-schedule " + config.learningRateSchedule()
-                    + " lowers the learning rate on the validation score, but the data has no validation split");
-        }
+        requireValidationSplit(config, valid);
         if (resume == null && model.config().prior() == Prior.VAMP) {
             // A fresh run's pseudo-inputs start at training records, where the data posteriors are.
             model.initializePseudoInputs(train, Seeds.derive(config.seed(), Seeds.Stream.INIT, 1));
@@ -243,6 +237,22 @@ public final class Trainer {
             return Checkpoint.read(run.bestCheckpoint()).parameters();
         }
         return start.parameters();
+    }
+
+    /**
+     * Rejects early stopping and a plateau schedule without a validation split, which both watch;
+     * callers that create files check this first, so that bad options leave nothing behind.
+     */
+    public static void requireValidationSplit(TrainingConfig config, Dataset valid) {
+        if (config.stopsEarly() && valid == null) {
+            throw new IllegalArgumentException("--patience stops on the validation score, but the data has no"
+                    + " validation split (a single file: hold some records out with --valid-fraction)");
+        }
+        if (config.learningRateSchedule().reducesOnPlateau() && valid == null) {
+            throw new IllegalArgumentException("--lr-schedule " + config.learningRateSchedule()
+                    + " lowers the learning rate on the validation score, but the data has no validation split"
+                    + " (a single file: hold some records out with --valid-fraction)");
+        }
     }
 
     /** One optimizer step; returns the batch's summed ELBO (non-finite when the step was skipped). */

@@ -6,13 +6,18 @@ const state = { runs: [], rows: {}, plots: {}, selected: null };
 let elboChart;
 let termsChart;
 
-function lineChart(canvas, yTitle) {
+// rightTitle: a second y axis on the right, for datasets with yAxisID 'right' (KL is a few nats
+// beside a reconstruction term of hundreds: on one axis it would be a flat line).
+function lineChart(canvas, yTitle, rightTitle) {
+  const scales = { x: { type: 'linear', title: { display: true, text: 'epoch' } },
+                   y: { title: { display: true, text: yTitle } } };
+  if (rightTitle) {
+    scales.right = { position: 'right', title: { display: true, text: rightTitle }, grid: { drawOnChartArea: false } };
+  }
   return new Chart(canvas, {
     type: 'line',
     data: { datasets: [] },
-    options: { animation: false, maintainAspectRatio: false, parsing: false,
-      scales: { x: { type: 'linear', title: { display: true, text: 'epoch' } },
-                y: { title: { display: true, text: yTitle } } } },
+    options: { animation: false, maintainAspectRatio: false, parsing: false, scales },
   });
 }
 
@@ -44,10 +49,13 @@ function redrawCurves() {
     const train = series(rows, 'elbo');
     points += train.length;
     elbo.push(dataset(prefix + 'train ELBO', train, colour, false));
-    elbo.push(dataset(prefix + 'validation ELBO', series(rows, 'valid_elbo'), colour, true));
-    terms.push(dataset(prefix + 'reconstruction', series(rows, 'recon'), colour, false));
-    // One run: a second colour tells KL from reconstruction; several: the colour is the run's.
-    terms.push(dataset(prefix + 'KL', series(rows, 'kl'), several ? colour : COLOURS[1], true));
+    // One run: a second colour tells validation from training (and KL from reconstruction);
+    // several: the colour is the run's, and the dashes tell the series apart.
+    elbo.push(dataset(prefix + 'validation ELBO', series(rows, 'valid_elbo'), several ? colour : COLOURS[1], true));
+    terms.push(dataset(prefix + 'reconstruction (left axis)', series(rows, 'recon'), colour, false));
+    const kl = dataset(prefix + 'KL (right axis)', series(rows, 'kl'), several ? colour : COLOURS[1], true);
+    kl.yAxisID = 'right';
+    terms.push(kl);
   });
   elboChart.data.datasets = elbo;
   termsChart.data.datasets = terms;
@@ -165,7 +173,8 @@ function connect() {
 document.addEventListener('DOMContentLoaded', async () => {
   setupExplorer();
   elboChart = lineChart(document.getElementById('elbo-chart'), 'ELBO (nats per example)');
-  termsChart = lineChart(document.getElementById('terms-chart'), 'nats per example');
+  termsChart = lineChart(document.getElementById('terms-chart'), 'reconstruction (nats per example)',
+    'KL (nats per example)');
   document.getElementById('run-select').addEventListener('change', e => {
     state.selected = e.target.value;
     redrawPlots();

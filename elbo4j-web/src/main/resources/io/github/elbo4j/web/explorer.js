@@ -71,8 +71,9 @@ function setupExplorer() {
     show('elbo', t.elbo);
     show('logpx', t.logpx);
     show('gap', t.gap);
+    // Written with its standard deviation, as the σ slider of q is: N(mean, sd²).
     document.getElementById('posterior').textContent =
-      'N(' + t.postMean.toFixed(3) + ', ' + t.postVar.toFixed(3) + ')';
+      'N(' + t.postMean.toFixed(3) + ', ' + Math.sqrt(t.postVar).toFixed(3) + '²)';
     chart.data.datasets[0].data = densityCurve(mu, sigma * sigma, -4, 4, 240);
     chart.data.datasets[1].data = densityCurve(0, 1, -4, 4, 240);
     chart.data.datasets[2].data = densityCurve(t.postMean, t.postVar, -4, 4, 240);

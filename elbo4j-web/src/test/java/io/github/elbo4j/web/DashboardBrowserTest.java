@@ -204,6 +204,7 @@ class DashboardBrowserTest {
         slide("mu", 0.96);
         slide("sigma", 0.45);
         assertThat(shown("gap")).isLessThan(1e-3);
-        assertThat(browser.findElement(By.id("posterior")).getText()).isEqualTo("N(0.960, 0.200)");
+        // Shown with its standard deviation, as the σ slider is: √0.2 = 0.447.
+        assertThat(browser.findElement(By.id("posterior")).getText()).isEqualTo("N(0.960, 0.447²)");
     }
 }
