@@ -114,17 +114,22 @@ public final class Vae implements AutoCloseable {
     /**
      * Evaluates the model on {@code data} with IWAE-{@code k} and writes the run's plots into
      * {@code RUN/plots/} and its self-contained {@code RUN/report.html}, as {@code elbo4j report}
-     * does.
+     * does. The anomaly threshold the report draws is fitted on {@code train}, as {@code elbo4j score}
+     * fits it, so the report and the scores flag the same records.
      *
+     * @param data the records the report evaluates, e.g. the test split
+     * @param train the training records the anomaly threshold is fitted on
+     * @param k the importance samples per record
      * @return the report's path
      * @throws IllegalStateException when the model was trained without a run directory
      */
-    public Path writeReport(Dataset data, int k) {
+    public Path writeReport(Dataset data, Dataset train, int k) {
         if (run == null) {
             throw new IllegalStateException("the report is written into a run directory; train with "
                     + "Vae.training().runDirectory(path) or load a run with Vae.load(path)");
         }
-        return RunArtifacts.write(run, model, manager, data, data.name(), new RunArtifacts.Options(k, seed, 1))
+        return RunArtifacts.write(run, model, manager, data, data.name(), train, new RunArtifacts.Options(k, seed, 1),
+                ProgressListener.NONE)
                 .report();
     }
 

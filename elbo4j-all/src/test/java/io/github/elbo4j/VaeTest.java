@@ -37,7 +37,7 @@ class VaeTest {
             trained = vae.evaluate(VALID, 10);
             samples = vae.sample(3);
             assertThat(vae.reconstruct(VALID.head(5))).hasDimensions(5, 28 * 28);
-            Path report = vae.writeReport(VALID, 10);
+            Path report = vae.writeReport(VALID, TRAIN, 10);
             assertThat(report).isRegularFile().hasFileName("report.html");
             assertThat(run.resolve("plots").resolve("samples.png")).isRegularFile();
         }
@@ -61,7 +61,7 @@ class VaeTest {
     void aModelTrainedInMemoryHasNoReportAndAnOccupiedFolderIsRefused() throws Exception {
         try (Vae vae = Vae.training().hidden(16).latent(2).epochs(1).train(TRAIN.head(100))) {
             assertThat(vae.runDirectory()).isNull();
-            assertThatThrownBy(() -> vae.writeReport(VALID, 5))
+            assertThatThrownBy(() -> vae.writeReport(VALID, TRAIN, 5))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("runDirectory(path)");
         }
