@@ -62,6 +62,14 @@ public final class Main implements Runnable {
             err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return BAD_INPUT;
         });
+        cli.setExecutionStrategy(parsed -> {
+            OutputGuard.recordInputs(parsed);
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } finally {
+                OutputGuard.clear();
+            }
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.subcommands().stream()
                     .anyMatch(p -> p.hasMatchedOption("--verbose"));
