@@ -50,6 +50,7 @@ final class ExportCommand implements Callable<Integer> {
         RunDirectory runDirectory = RunDirectory.open(run);
         // The default never lands on the run's own model.safetensors, which the run reads back.
         Path target = out != null ? out : runDirectory.root().resolve((format.equals("npz") ? "model." : "export.") + format);
+        CommonOptions.checkOutputFile(target);
         ArrayFiles.format(target, "--out", format);
         Map<String, Tensor> weights;
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {

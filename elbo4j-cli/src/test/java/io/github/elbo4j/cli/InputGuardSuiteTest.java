@@ -76,7 +76,8 @@ class InputGuardSuiteTest {
     @Test
     void exportOfTheWrongFormatOntoTheModelIsRefused() throws IOException {
         Path model = run.resolve("model.safetensors");
-        refusedAndUntouched(model, ".npz", "export", "--run", run.toString(), "--format", "npz", "--out", model.toString());
+        refusedAndUntouched(model, "run file model.safetensors", "export", "--run", run.toString(), "--format", "npz",
+                "--out", model.toString());
     }
 
     @Test
@@ -146,6 +147,40 @@ class InputGuardSuiteTest {
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
+    }
+
+    // ---- errors that name the right thing ----------------------------------------------------
+
+    @Test
+    void resumeOfAConfigWithoutItsBatchSizeNamesTheFileAndField(@TempDir Path dir) throws IOException {
+        Path copy = dir.resolve("run");
+        try (Stream<Path> files = Files.walk(run)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(run.relativize(file).toString()));
+            }
+        }
+        Path config = copy.resolve("config.json");
+        com.fasterxml.jackson.databind.node.ObjectNode json =
+                (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.path("training")).remove("batch_size");
+        Files.writeString(config, json.toString());
+        CliRunner.Result r = CliRunner.run("train", "--resume", copy.toString(), "--epochs", "2");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(Main.BAD_INPUT);
+        assertThat(r.err().strip()).isEqualTo("elbo4j: " + config + ": training.batch_size: missing; the run's config is"
+                + " incomplete or damaged");
+    }
+
+    @Test
+    void aFolderThatCannotBeWrittenIsBadInputForEveryCommand() {
+        // Running as root, permissions cannot be taken away here; what every command's failure
+        // carries when the run or output folder is read-only is checked instead.
+        Path file = Path.of("run", "metrics.jsonl");
+        assertThat(Main.isBadInput(new java.io.UncheckedIOException("cannot write " + file,
+                new java.nio.file.AccessDeniedException(file.toString())))).isTrue();
+        assertThat(Main.isBadInput(new java.io.UncheckedIOException("cannot write " + file,
+                new java.nio.file.FileSystemException(file.toString(), null, "Read-only file system")))).isTrue();
+        assertThat(Main.isBadInput(new java.io.UncheckedIOException("cannot write " + file,
+                new java.nio.file.FileSystemException(file.toString(), null, "No space left on device")))).isFalse();
     }
 
     // ---- inputs with hard limits -------------------------------------------------------------
