@@ -27,6 +27,10 @@ import java.util.function.IntFunction;
  * decimal number such as {@code 12}, {@code -0.5} or {@code 1.5e-3}; {@code NaN}, {@code Inf},
  * empty cells, hexadecimal and Java suffixes ({@code 1f}, {@code 2d}) are rejected with a message
  * that names the line, the column and the text.
+ *
+ * <p>Only regular files are read, one line at a time, and lines and rows are capped by {@link
+ * InputLimits}: a file without line breaks, a device or a pipe is refused in one line instead of
+ * exhausting memory or never ending.
  */
 public final class CsvReader {
 
