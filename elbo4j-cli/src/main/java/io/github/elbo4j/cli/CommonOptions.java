@@ -32,9 +32,12 @@ public final class CommonOptions {
 
     /**
      * Rejects an output file that cannot be written — an existing folder, a path below a regular
-     * file, or one in a folder that is not writable — before any work is done, as bad input.
+     * file, or one in a folder that is not writable — or must not be, because it is one of the
+     * command's inputs or a run's own file ({@link OutputGuard}), before any work is done, as bad
+     * input.
      */
     static void checkOutputFile(Path file) {
+        OutputGuard.check(file);
         if (Files.isDirectory(file)) {
             throw new DataException(file, null, "is a folder; give the name of a file to write");
         }

@@ -36,7 +36,7 @@ final class ExportCommand implements Callable<Integer> {
             description = "npz or safetensors. Default: ${DEFAULT-VALUE}.")
     String format;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Output file (default: RUN/model.<format>).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Output file, named .npz or .safetensors as --format (default: RUN/model.npz or RUN/export.safetensors).")
     Path out;
 
     @Mixin
@@ -49,8 +49,10 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format must be npz or safetensors, got '" + format + "'");
         }
         RunDirectory runDirectory = RunDirectory.open(run);
-        Path target = out != null ? out : runDirectory.root().resolve("model." + format);
+        // The default never lands on the run's own model.safetensors, which the run reads back.
+        Path target = out != null ? out : runDirectory.root().resolve((format.equals("npz") ? "model." : "export.") + format);
         CommonOptions.checkOutputFile(target);
+        ArrayFiles.format(target, "--out", format);
         Map<String, Tensor> weights;
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
             weights = model.namedWeights();

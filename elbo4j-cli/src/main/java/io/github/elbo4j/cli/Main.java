@@ -3,6 +3,9 @@ package io.github.elbo4j.cli;
 import io.github.elbo4j.data.DataException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.ReadOnlyFileSystemException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,6 +68,14 @@ public final class Main implements Callable<Integer> {
             err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return BAD_INPUT;
         });
+        cli.setExecutionStrategy(parsed -> {
+            OutputGuard.recordInputs(parsed);
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } finally {
+                OutputGuard.clear();
+            }
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.subcommands().stream()
                     .anyMatch(p -> p.hasMatchedOption("--verbose"));
@@ -78,8 +89,22 @@ public final class Main implements Callable<Integer> {
         return cli;
     }
 
-    private static boolean isBadInput(Exception e) {
-        return e instanceof DataException || e instanceof IllegalArgumentException;
+    /**
+     * Bad input is exit code 2: malformed data or options, and a run or output folder the user cannot
+     * write (permissions, a read-only file system), whichever command meets it first.
+     */
+    static boolean isBadInput(Throwable e) {
+        return e instanceof DataException || e instanceof IllegalArgumentException || isNotWritable(e);
+    }
+
+    private static boolean isNotWritable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AccessDeniedException || t instanceof ReadOnlyFileSystemException
+                    || t instanceof FileSystemException f && f.getReason() != null && f.getReason().contains("Read-only file system")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String oneLine(Exception e) {

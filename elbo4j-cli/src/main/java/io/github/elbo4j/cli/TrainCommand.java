@@ -184,10 +184,10 @@ final class TrainCommand implements Callable<Integer> {
         JsonNode saved = run.readConfig();
         JsonNode savedTraining = saved.path("training");
         TrainingConfig training = new TrainingConfig(
-                epochs != null ? epochs : savedTraining.path("epochs").asInt(),
-                savedTraining.path("batch_size").asInt(),
-                savedTraining.path("learning_rate").asDouble(),
-                savedTraining.path("seed").asLong(),
+                epochs != null ? epochs : ConfigFields.requiredInt(saved, "training", "epochs", run.configFile()),
+                ConfigFields.requiredInt(saved, "training", "batch_size", run.configFile()),
+                ConfigFields.requiredDouble(saved, "training", "learning_rate", run.configFile()),
+                ConfigFields.requiredLong(saved, "training", "seed", run.configFile()),
                 ObjectiveOptions.fromConfig(savedTraining, run.configFile()),
                 // Runs written before the option existed trained without a prior warm-up.
                 priorWarmup != null ? priorWarmup : savedTraining.path("prior_warmup_epochs").asInt(0),

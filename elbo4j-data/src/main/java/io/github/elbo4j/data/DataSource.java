@@ -173,6 +173,7 @@ public final class DataSource {
    * @return the splits
    */
   public static DatasetSplits loadPath(Path path) {
+    InputLimits.requireRegularFile(path);
     if (Files.isDirectory(path)) {
       return loadFolder(path);
     }

@@ -97,13 +97,16 @@ public final class IdxReader {
   record IdxArray(int type, int[] dims, byte[] data) {}
 
   static IdxArray readArray(Path file) {
+    InputLimits.requireRegularFile(file);
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
+      long size = Files.size(file);
       if (!Bytes.isGzip(raw)) {
-        return readArray(file, raw, Files.size(file));
+        return readArray(file, raw, size, size);
       }
-      try (InputStream in = new GZIPInputStream(raw, BUFFER)) {
+      long limit = InputLimits.inflatedLimit(size);
+      try (InputStream in = InputLimits.limited(new GZIPInputStream(raw, BUFFER), limit, file, null, size)) {
         try {
-          return readArray(file, in, -1);
+          return readArray(file, in, -1, size);
         } catch (DataException e) {
           // Damaged compressed data can inflate to garbage that fails the header checks before
           // the gzip checksum is reached; reading on reveals whether the stream itself is bad.
@@ -123,7 +126,12 @@ public final class IdxReader {
     }
   }
 
-  private static IdxArray readArray(Path file, InputStream in, long fileSize) throws IOException {
+  /**
+   * Reads the header and data from {@code in}: {@code fileSize} is the size of the uncompressed
+   * file, or -1 when {@code in} inflates {@code compressedSize} bytes of gzip data.
+   */
+  private static IdxArray readArray(Path file, InputStream in, long fileSize, long compressedSize)
+      throws IOException {
     Bytes.Read magic = Bytes.readUpTo(in, 4);
     if (magic.count() == 0) {
       throw new DataException(file, null, "empty file");
@@ -175,6 +183,9 @@ public final class IdxReader {
       if (found != expected) {
         throw new DataException(file, null, lengthProblem(expected, found));
       }
+    } else {
+      InputLimits.checkDeclared(expected, InputLimits.inflatedLimit(compressedSize), file, "header",
+          compressedSize);
     }
     Bytes.Read data = Bytes.readUpTo(in, (int) expected);
     if (data.count() < expected) {

@@ -54,8 +54,10 @@ public final class NpyReader {
    * @throws DataException if the file is malformed or uses an unsupported dtype or order
    */
   public static Dataset readNpy(Path file) {
+    InputLimits.requireRegularFile(file);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      return parse(in, Files.size(file), file, null, stem(file.getFileName().toString()));
+      long size = Files.size(file);
+      return parse(in, size, Long.MAX_VALUE, size, file, null, stem(file.getFileName().toString()));
     } catch (NoSuchFileException e) {
       throw new DataException(file, null, "no such file");
     } catch (IOException e) {
@@ -72,6 +74,7 @@ public final class NpyReader {
    * @throws DataException if the archive or one of its arrays is malformed, or it holds no array
    */
   public static Map<String, Dataset> readNpz(Path file) {
+    InputLimits.requireRegularFile(file);
     Map<String, Dataset> arrays = new LinkedHashMap<>();
     try (ZipFile zip = new ZipFile(file.toFile())) {
       for (ZipEntry entry : Collections.list(zip.entries())) {
@@ -79,8 +82,17 @@ public final class NpyReader {
           continue;
         }
         String key = entry.getName().substring(0, entry.getName().length() - ".npy".length());
-        try (InputStream in = new BufferedInputStream(zip.getInputStream(entry), 1 << 16)) {
-          arrays.put(key, parse(in, entry.getSize(), file, entry.getName(), key));
+        // A deflated entry is read through a limit on its inflated size: the sizes in the zip
+        // directory are the archive's word and a bomb can state anything there.
+        long compressed = entry.getCompressedSize();
+        boolean deflated = entry.getMethod() != ZipEntry.STORED;
+        long limit = deflated ? InputLimits.inflatedLimit(compressed) : Long.MAX_VALUE;
+        InputStream entryStream = zip.getInputStream(entry);
+        if (deflated) {
+          entryStream = InputLimits.limited(entryStream, limit, file, "entry " + entry.getName(), compressed);
+        }
+        try (InputStream in = new BufferedInputStream(entryStream, 1 << 16)) {
+          arrays.put(key, parse(in, entry.getSize(), limit, compressed, file, entry.getName(), key));
         } catch (ZipException e) {
           throw new DataException(file, "entry " + entry.getName(),
               "corrupt compressed data (" + e.getMessage() + ")", e);
@@ -106,8 +118,12 @@ public final class NpyReader {
     return arrays;
   }
 
-  private static Dataset parse(InputStream in, long size, Path file, String entry, String name)
-      throws IOException {
+  /**
+   * Parses one array from {@code in}, whose size is {@code size} (-1 if unknown); data that
+   * inflates from {@code compressed} bytes may declare at most {@code inflatedLimit} bytes.
+   */
+  private static Dataset parse(InputStream in, long size, long inflatedLimit, long compressed, Path file,
+      String entry, String name) throws IOException {
     Bytes.Read prefix = Bytes.readUpTo(in, MAGIC.length + 2);
     if (prefix.count() == 0) {
       throw error(file, entry, null, "empty file");
@@ -156,6 +172,8 @@ public final class NpyReader {
       throw error(file, entry, "header", "shape " + shapeText(parsed.shape())
           + " holds more values than fit in one Java array");
     }
+    InputLimits.checkDeclared(expected, inflatedLimit, file, entry == null ? "header" : "entry " + entry + ", header",
+        compressed);
     String what = "for shape " + shapeText(parsed.shape()) + " and dtype " + parsed.descr();
     long dataOffset = offset + headerLength;
     if (size >= 0 && size - dataOffset != expected) {

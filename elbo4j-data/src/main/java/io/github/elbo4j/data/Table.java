@@ -72,7 +72,7 @@ public record Table(Path file, List<String> columns, List<String[]> rows, List<I
    *     infinite or out of float range
    */
   public float number(int row, int column) {
-    return CsvReader.parseNumber(cell(row, column), this, row, column);
+    return CsvReader.parseNumber(cell(row, column), file, c -> location(row, c), column);
   }
 
   /**
@@ -85,7 +85,7 @@ public record Table(Path file, List<String> columns, List<String[]> rows, List<I
    *     infinite
    */
   public double decimal(int row, int column) {
-    return CsvReader.parseDecimal(cell(row, column), this, row, column);
+    return CsvReader.parseDecimal(cell(row, column), file, c -> location(row, c), column);
   }
 
   /**

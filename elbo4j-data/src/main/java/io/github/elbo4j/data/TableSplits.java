@@ -37,6 +37,7 @@ public record TableSplits(Table train, Table valid, Table test) {
    * @throws DataException if it is neither, or a file is malformed
    */
   public static TableSplits load(Path path) {
+    InputLimits.requireRegularFile(path);
     if (Files.isRegularFile(path)) {
       if (!path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
         throw new DataException(path, null, "a tabular dataset must be a .csv file or a folder of train/valid/test"

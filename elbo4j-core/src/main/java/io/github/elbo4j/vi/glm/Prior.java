@@ -183,6 +183,7 @@ public sealed interface Prior {
             if (!(rate > 0 && Double.isFinite(rate))) {
                 throw new IllegalArgumentException("exponential rate must be positive, got " + rate);
             }
+            requireRepresentable("exponential rate", rate);
         }
 
         @Override
@@ -274,6 +275,20 @@ public sealed interface Prior {
         if (!(scale > 0 && Double.isFinite(scale))) {
             throw new IllegalArgumentException(name + " scale must be positive, got " + scale);
         }
+        requireRepresentable(name + " scale", scale);
+    }
+
+    /**
+     * Refuses a scale or rate whose square or inverse square overflows: the standardised value or
+     * the density's gradient is then infinite for ordinary parameter values, and the fit would fail
+     * with a non-finite ELBO long after the prior was given.
+     */
+    private static void requireRepresentable(String what, double value) {
+        double square = value * value;
+        if (!(square > 0 && Double.isFinite(square) && Double.isFinite(1 / square))) {
+            throw new IllegalArgumentException(what + " " + format(value) + " makes the density non-finite (its square"
+                    + " or inverse square overflows); use a value between 1e-150 and 1e150");
+        }
     }
 
     private static void requireCentredIfPositive(Prior prior, String parameter, boolean positive, double location) {
@@ -284,8 +299,13 @@ public sealed interface Prior {
         }
     }
 
-    /** Four significant digits: priors derived from data print as e.g. normal(0, 5.638). */
+    /**
+     * Four significant digits: priors derived from data print as e.g. normal(0, 5.638); beyond 1e15
+     * or below 1e-6 in scientific notation (1E+300), never as hundreds of digits.
+     */
     private static String format(double value) {
-        return new java.math.BigDecimal(value).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+        java.math.BigDecimal rounded = new java.math.BigDecimal(value).round(new java.math.MathContext(4)).stripTrailingZeros();
+        double magnitude = Math.abs(value);
+        return magnitude != 0 && (magnitude >= 1e15 || magnitude < 1e-6) ? rounded.toString() : rounded.toPlainString();
     }
 }
