@@ -7,14 +7,21 @@ import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.jsoup.nodes.DataNode;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.DocumentType;
+import org.jsoup.nodes.Element;
 
 /**
  * {@code RUN/report.html}: one self-contained page (no external files; every image is embedded as
@@ -23,6 +30,10 @@ import java.util.stream.Stream;
  * a collapse warning) and every PNG of {@code RUN/plots}. Sections carry stable ids
  * ({@code configuration}, {@code data}, {@code training}, {@code evaluation}, {@code diagnostics},
  * {@code plots}) so that tools can find them.
+ *
+ * <p>A run directory may come from someone else, so every value read from it (configuration, metrics,
+ * data names, file names) enters the page as DOM text or an attribute value (jsoup escapes both), never
+ * as markup, and the page's Content-Security-Policy forbids scripts altogether.
  */
 public final class HtmlReport {
 
@@ -53,25 +64,31 @@ public final class HtmlReport {
     public static String render(RunDirectory run, RunEvaluation evaluation) {
         JsonNode config = run.readConfig();
         MetricsTable metrics = new MetricsTable(run.readMetrics());
-        StringBuilder html = new StringBuilder(1 << 16);
-        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<title>elbo4j report: ").append(escape(run.root().getFileName().toString())).append("</title>\n")
-                .append("<style>").append(STYLE).append("</style>\n</head>\n<body>\n")
-                .append("<h1>elbo4j report</h1>\n<p>Run directory <code>")
-                .append(escape(run.root().toAbsolutePath().normalize().toString())).append("</code>, created ")
-                .append(escape(config.path("created").asText("?"))).append(", elbo4j ")
-                .append(escape(config.path("elbo4j_version").asText("?"))).append(", DJL ")
-                .append(escape(config.path("djl_version").asText("?"))).append(" (")
-                .append(escape(config.path("engine").asText("?"))).append(").</p>\n");
-        configuration(html, config);
-        data(html, config.path("data"));
-        training(html, metrics, config.path("training").path("patience").asInt(0));
-        evaluation(html, evaluation);
-        diagnostics(html, evaluation);
-        plots(html, run.plotsDirectory());
-        html.append("<p class=\"note\">Conventions: nats per example, summed over data and latent dimensions;"
-                + " higher ELBO and log p(x) are better; a loss is -ELBO.</p>\n</body>\n</html>\n");
-        return html.toString();
+        Document page = Document.createShell("");
+        page.prependChild(new DocumentType("html", "", ""));
+        page.outputSettings().charset(StandardCharsets.UTF_8);
+        page.selectFirst("html").attr("lang", "en");
+        Element head = page.head();
+        head.appendElement("meta").attr("charset", "utf-8");
+        head.appendElement("meta").attr("http-equiv", "Content-Security-Policy").attr("content", CONTENT_SECURITY_POLICY);
+        head.appendElement("title").text("elbo4j report: " + run.root().getFileName());
+        head.appendElement("style").appendChild(new DataNode(STYLE));
+        Element body = page.body();
+        body.appendElement("h1").text("elbo4j report");
+        Element intro = body.appendElement("p").appendText("Run directory ");
+        intro.appendElement("code").text(run.root().toAbsolutePath().normalize().toString());
+        intro.appendText(", created " + config.path("created").asText("?") + ", elbo4j "
+                + config.path("elbo4j_version").asText("?") + ", DJL " + config.path("djl_version").asText("?")
+                + " (" + config.path("engine").asText("?") + ").");
+        configuration(body, config);
+        data(body, config.path("data"));
+        training(body, metrics, config.path("training").path("patience").asInt(0));
+        evaluation(body, evaluation);
+        diagnostics(body, evaluation);
+        plots(body, run.plotsDirectory());
+        body.appendElement("p").addClass("note").text("Conventions: nats per example, summed over data and latent"
+                + " dimensions; higher ELBO and log p(x) are better; a loss is -ELBO.");
+        return page.outerHtml() + "\n";
     }
 
     /** Renders the page and writes it atomically (temporary file, rename) to {@code RUN/report.html}. */
@@ -81,47 +98,44 @@ public final class HtmlReport {
         return file;
     }
 
-    private static void configuration(StringBuilder html, JsonNode config) {
-        open(html, "configuration", "Configuration");
-        html.append("<table>\n");
-        row(html, "seed", config.path("seed").asText());
-        flatten(html, "model", config.path("model"));
-        flatten(html, "training", config.path("training"));
-        html.append("</table>\n</section>\n");
+    private static void configuration(Element body, JsonNode config) {
+        Element table = section(body, "configuration", "Configuration").appendElement("table");
+        row(table, "seed", config.path("seed").asText());
+        flatten(table, "model", config.path("model"));
+        flatten(table, "training", config.path("training"));
     }
 
-    private static void flatten(StringBuilder html, String prefix, JsonNode node) {
+    private static void flatten(Element table, String prefix, JsonNode node) {
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 // The weight list belongs in model.json; a table of 20 shapes tells a reader little.
                 if (!e.getKey().equals("weights")) {
-                    flatten(html, prefix + "." + e.getKey(), e.getValue());
+                    flatten(table, prefix + "." + e.getKey(), e.getValue());
                 }
             }
         } else if (!node.isMissingNode()) {
-            row(html, prefix, node.isTextual() ? node.asText() : node.toString());
+            row(table, prefix, node.isTextual() ? node.asText() : node.toString());
         }
     }
 
-    private static void data(StringBuilder html, JsonNode data) {
-        open(html, "data", "Data");
-        html.append("<p>Source <code>").append(escape(data.path("spec").asText("?"))).append("</code></p>\n")
-                .append("<table>\n<tr><th>split</th><th>rows</th><th>features</th><th>fingerprint (SHA-256 of the values)</th></tr>\n");
+    private static void data(Element body, JsonNode data) {
+        Element section = section(body, "data", "Data");
+        section.appendElement("p").appendText("Source ").appendElement("code").text(data.path("spec").asText("?"));
+        Element table = section.appendElement("table");
+        cells(table.appendElement("tr"), "th", "split", "rows", "features", "fingerprint (SHA-256 of the values)");
         for (String split : List.of("train", "valid", "test")) {
             JsonNode s = data.path(split);
             if (!s.isMissingNode()) {
-                html.append("<tr><td>").append(split).append("</td><td>").append(s.path("rows").asText())
-                        .append("</td><td>").append(s.path("features").asText()).append("</td><td><code class=\"fingerprint\">")
-                        .append(escape(s.path("fingerprint").asText())).append("</code></td></tr>\n");
+                Element tr = cells(table.appendElement("tr"), "td", split, s.path("rows").asText(), s.path("features").asText());
+                tr.appendElement("td").appendElement("code").addClass("fingerprint").text(s.path("fingerprint").asText());
             }
         }
-        html.append("</table>\n</section>\n");
     }
 
-    private static void training(StringBuilder html, MetricsTable metrics, int patience) {
-        open(html, "training", "Training metrics");
+    private static void training(Element body, MetricsTable metrics, int patience) {
+        Element section = section(body, "training", "Training metrics");
         if (metrics.size() == 0) {
-            html.append("<p>metrics.jsonl holds no rows yet.</p>\n</section>\n");
+            section.appendElement("p").text("metrics.jsonl holds no rows yet.");
             return;
         }
         int lastRow = metrics.size() - 1;
@@ -130,30 +144,31 @@ public final class HtmlReport {
         List<String> columns = iwae ? List.of("elbo", "recon", "kl", "valid_elbo", "valid_iwae")
                 : List.of("elbo", "recon", "kl", "valid_elbo");
         int bestRow = metrics.bestRow(iwae ? "valid_iwae" : "valid_elbo", Trainer.MIN_IMPROVEMENT);
-        html.append("<p>Estimator: ").append(TRAIN_ESTIMATOR)
-                .append("; the validation ELBO uses the same estimator on the whole validation split")
-                .append(iwae ? ", and the validation IWAE bound the training objective's K.</p>\n" : ".</p>\n")
-                .append("<table>\n<tr><th></th><th>epoch</th><th>step</th><th>ELBO (train)</th><th>recon</th><th>KL</th>")
-                .append("<th>ELBO (validation)</th>").append(iwae ? "<th>IWAE bound (validation)</th>" : "")
-                .append("</tr>\n");
-        metricRow(html, "final", metrics.row(lastRow), columns);
+        section.appendElement("p").text("Estimator: " + TRAIN_ESTIMATOR
+                + "; the validation ELBO uses the same estimator on the whole validation split"
+                + (iwae ? ", and the validation IWAE bound the training objective's K." : "."));
+        Element table = section.appendElement("table");
+        Element header = cells(table.appendElement("tr"), "th", "", "epoch", "step", "ELBO (train)", "recon", "KL",
+                "ELBO (validation)");
+        if (iwae) {
+            header.appendElement("th").text("IWAE bound (validation)");
+        }
+        metricRow(table, "final", metrics.row(lastRow), columns);
         if (bestRow >= 0) {
-            metricRow(html, "best validation", metrics.row(bestRow), columns);
+            metricRow(table, "best validation", metrics.row(bestRow), columns);
         }
-        html.append("</table>\n");
         if (patience > 0 && bestRow >= 0) {
-            html.append("<p>Early stopping (patience ").append(patience).append(" epochs): the model holds the weights of epoch ")
-                    .append(metrics.row(bestRow).path("epoch").asText()).append(", the best validation epoch.</p>\n");
+            section.appendElement("p").text("Early stopping (patience " + patience + " epochs): the model holds the"
+                    + " weights of epoch " + metrics.row(bestRow).path("epoch").asText() + ", the best validation epoch.");
         }
-        learningRates(html, metrics);
-        html.append("<p>").append(metrics.size()).append(" epochs recorded, ")
-                .append(format(metrics.last("seconds"))).append(" s of training, ")
-                .append(String.format(Locale.ROOT, "%.0f", metrics.last("samples_per_s")))
-                .append(" samples/s in the last epoch.</p>\n</section>\n");
+        learningRates(section, metrics);
+        section.appendElement("p").text(metrics.size() + " epochs recorded, " + format(metrics.last("seconds"))
+                + " s of training, " + String.format(Locale.ROOT, "%.0f", metrics.last("samples_per_s"))
+                + " samples/s in the last epoch.");
     }
 
     /** The learning rate of each stretch of epochs, when it changed (a plateau schedule or a rollback). */
-    private static void learningRates(StringBuilder html, MetricsTable metrics) {
+    private static void learningRates(Element section, MetricsTable metrics) {
         StringBuilder stretches = new StringBuilder();
         double rate = metrics.row(0).path("lr").asDouble();
         for (int i = 1; i < metrics.size(); i++) {
@@ -165,85 +180,85 @@ public final class HtmlReport {
             }
         }
         if (stretches.length() > 0) {
-            html.append("<p>Learning rate: ").append(stretches).append(String.format(Locale.ROOT, "%.3g", rate))
-                    .append(".</p>\n");
+            section.appendElement("p").text("Learning rate: " + stretches + String.format(Locale.ROOT, "%.3g", rate) + ".");
         }
     }
 
-    private static void metricRow(StringBuilder html, String name, JsonNode row, List<String> columns) {
-        html.append("<tr><td>").append(name).append("</td>");
-        for (String column : List.of("epoch", "step")) {
-            html.append("<td>").append(row.path(column).asText("")).append("</td>");
-        }
+    private static void metricRow(Element table, String name, JsonNode row, List<String> columns) {
+        Element tr = cells(table.appendElement("tr"), "td", name, row.path("epoch").asText(""), row.path("step").asText(""));
         for (String column : columns) {
             JsonNode v = row.get(column);
-            html.append("<td>").append(v != null && v.isNumber() ? format(v.asDouble()) : "n/a").append("</td>");
+            tr.appendElement("td").text(v != null && v.isNumber() ? format(v.asDouble()) : "n/a");
         }
-        html.append("</tr>\n");
     }
 
-    private static void evaluation(StringBuilder html, RunEvaluation e) {
-        open(html, "evaluation", "Evaluation");
+    private static void evaluation(Element body, RunEvaluation e) {
+        Element section = section(body, "evaluation", "Evaluation");
         if (e == null) {
-            html.append("<p>Not evaluated.</p>\n</section>\n");
+            section.appendElement("p").text("Not evaluated.");
             return;
         }
         ElboSummary s = e.summary();
-        html.append("<p>On the ").append(escape(e.split())).append(" split (").append(s.n())
-                .append(" examples), noise seed ").append(e.seed()).append(", ")
-                .append(format(e.seconds())).append(" s.</p>\n<table>\n")
-                .append("<tr><th>quantity</th><th>value (nats per example)</th><th>estimator</th><th>K</th></tr>\n");
-        estimateRow(html, "ELBO", format(s.elbo()), "single-sample reparameterized ELBO, analytic KL", 1);
-        estimateRow(html, "reconstruction E_q[log p(x|z)]", format(s.recon()), "single reparameterized sample", 1);
-        estimateRow(html, "KL(q(z|x) || p(z))", format(s.kl()), "closed form", 0);
-        estimateRow(html, "log p(x)", format(e.meanLoglik()) + " &plusmn; " + format(e.loglikStandardError())
-                + " (s.e.)", "importance-weighted bound log (1/K) &Sigma;<sub>k</sub> p(x, z<sub>k</sub>)/q(z<sub>k</sub>|x)"
-                + " (IWAE, Burda et al. 2015)", e.k());
-        estimateRow(html, "NLL", format(-e.meanLoglik()), "negation of the IWAE log p(x)", e.k());
-        html.append("</table>\n</section>\n");
+        section.appendElement("p").text("On the " + e.split() + " split (" + s.n() + " examples), noise seed "
+                + e.seed() + ", " + format(e.seconds()) + " s.");
+        Element table = section.appendElement("table");
+        cells(table.appendElement("tr"), "th", "quantity", "value (nats per example)", "estimator", "K");
+        estimateRow(table, "ELBO", format(s.elbo()), "single-sample reparameterized ELBO, analytic KL", 1);
+        estimateRow(table, "reconstruction E_q[log p(x|z)]", format(s.recon()), "single reparameterized sample", 1);
+        estimateRow(table, "KL(q(z|x) || p(z))", format(s.kl()), "closed form", 0);
+        estimateRow(table, "log p(x)", format(e.meanLoglik()) + " \u00b1 " + format(e.loglikStandardError()) + " (s.e.)",
+                "importance-weighted bound log (1/K) &Sigma;<sub>k</sub> p(x, z<sub>k</sub>)/q(z<sub>k</sub>|x)"
+                        + " (IWAE, Burda et al. 2015)", e.k());
+        estimateRow(table, "NLL", format(-e.meanLoglik()), "negation of the IWAE log p(x)", e.k());
     }
 
-    private static void estimateRow(StringBuilder html, String name, String value, String estimator, int k) {
-        html.append("<tr><td>").append(escape(name)).append("</td><td class=\"num\">").append(value)
-                .append("</td><td>").append(estimator).append("</td><td>")
-                .append(k == 0 ? "exact" : Integer.toString(k)).append("</td></tr>\n");
+    /** A row of the evaluation table; {@code estimatorMarkup} is one of this class's constants, never run data. */
+    private static void estimateRow(Element table, String name, String value, String estimatorMarkup, int k) {
+        Element tr = table.appendElement("tr");
+        tr.appendElement("td").text(name);
+        tr.appendElement("td").addClass("num").text(value);
+        tr.appendElement("td").append(estimatorMarkup);
+        tr.appendElement("td").text(k == 0 ? "exact" : Integer.toString(k));
     }
 
-    private static void diagnostics(StringBuilder html, RunEvaluation e) {
-        open(html, "diagnostics", "Diagnostics");
+    private static void diagnostics(Element body, RunEvaluation e) {
+        Element section = section(body, "diagnostics", "Diagnostics");
         if (e == null) {
-            html.append("<p>Not evaluated.</p>\n</section>\n");
+            section.appendElement("p").text("Not evaluated.");
             return;
         }
         double[] kl = e.summary().klPerDimension();
-        html.append("<p>Active units: <strong id=\"active-units\">").append(e.summary().activeUnits())
-                .append("</strong> of ").append(kl.length)
-                .append(" latent dimensions (Cov<sub>x</sub>(E<sub>q</sub>[z<sub>j</sub>|x]) &gt; ")
-                .append(ElboSummary.ACTIVE_UNIT_THRESHOLD).append(", Burda et al. 2015).</p>\n");
+        Element units = section.appendElement("p").appendText("Active units: ");
+        units.appendElement("strong").id("active-units").text(Integer.toString(e.summary().activeUnits()));
+        units.appendText(" of " + kl.length + " latent dimensions (")
+                .append("Cov<sub>x</sub>(E<sub>q</sub>[z<sub>j</sub>|x])")
+                .appendText(" > " + ElboSummary.ACTIVE_UNIT_THRESHOLD + ", Burda et al. 2015).");
         if (e.collapseSuspected()) {
             int active = e.summary().activeUnits();
-            html.append("<p class=\"warning\" id=\"collapse-warning\">Warning: ").append(active == 0
+            section.appendElement("p").addClass("warning").id("collapse-warning").text("Warning: " + (active == 0
                     ? "posterior collapse. None of the " + kl.length + " latent dimensions is in use: the decoder ignores z."
                     : "partial posterior collapse. Only " + active + " of " + kl.length + " latent dimensions are in use;"
                             + " the others carry (almost) no information about x. That is harmless when the data needs"
                             + " few dimensions.")
-                    .append(" A KL warm-up, free bits or a smaller latent space are the usual remedies.</p>\n");
+                    + " A KL warm-up, free bits or a smaller latent space are the usual remedies.");
         }
-        html.append("<details><summary>KL per dimension (nats)</summary>\n<table>\n<tr><th>dimension</th><th>KL</th>"
-                + "<th>Cov<sub>x</sub>(E<sub>q</sub>[z|x])</th></tr>\n");
+        Element details = section.appendElement("details");
+        details.appendElement("summary").text("KL per dimension (nats)");
+        Element table = details.appendElement("table");
+        Element header = cells(table.appendElement("tr"), "th", "dimension", "KL");
+        header.appendElement("th").append("Cov<sub>x</sub>(E<sub>q</sub>[z|x])");
         for (int j = 0; j < kl.length; j++) {
-            html.append("<tr><td>").append(j).append("</td><td class=\"num\">").append(format(kl[j]))
-                    .append("</td><td class=\"num\">").append(format(e.summary().posteriorMeanVariance()[j]))
-                    .append("</td></tr>\n");
+            Element tr = cells(table.appendElement("tr"), "td", Integer.toString(j));
+            tr.appendElement("td").addClass("num").text(format(kl[j]));
+            tr.appendElement("td").addClass("num").text(format(e.summary().posteriorMeanVariance()[j]));
         }
-        html.append("</table>\n</details>\n</section>\n");
     }
 
-    private static void plots(StringBuilder html, Path plotsDirectory) {
-        open(html, "plots", "Plots");
+    private static void plots(Element body, Path plotsDirectory) {
+        Element section = section(body, "plots", "Plots");
         List<Path> pngs = listPngs(plotsDirectory);
         if (pngs.isEmpty()) {
-            html.append("<p>No plots.</p>\n");
+            section.appendElement("p").text("No plots.");
         }
         for (Path png : pngs) {
             String name = png.getFileName().toString();
@@ -253,12 +268,13 @@ public final class HtmlReport {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + png + ": " + e.getMessage(), e);
             }
-            html.append("<figure><img alt=\"").append(escape(name)).append("\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(bytes)).append("\"><figcaption>")
-                    .append(escape(CAPTIONS.getOrDefault(name, name))).append(" (<code>plots/")
-                    .append(escape(name)).append("</code>)</figcaption></figure>\n");
+            Element figure = section.appendElement("figure");
+            figure.appendElement("img").attr("alt", name)
+                    .attr("src", "data:image/png;base64," + Base64.getEncoder().encodeToString(bytes));
+            Element caption = figure.appendElement("figcaption").appendText(CAPTIONS.getOrDefault(name, name) + " (");
+            caption.appendElement("code").text("plots/" + name);
+            caption.appendText(")");
         }
-        html.append("</section>\n");
     }
 
     /** The PNGs of the plots folder, the standard ones in a fixed order, then the rest by name. */
@@ -285,32 +301,28 @@ public final class HtmlReport {
         return found;
     }
 
-    private static void open(StringBuilder html, String id, String title) {
-        html.append("<section id=\"").append(id).append("\">\n<h2>").append(title).append("</h2>\n");
+    private static Element section(Element body, String id, String title) {
+        Element section = body.appendElement("section").id(id);
+        section.appendElement("h2").text(title);
+        return section;
     }
 
-    private static void row(StringBuilder html, String key, String value) {
-        html.append("<tr><th>").append(escape(key)).append("</th><td>").append(escape(value)).append("</td></tr>\n");
+    private static void row(Element table, String key, String value) {
+        Element tr = table.appendElement("tr");
+        tr.appendElement("th").text(key);
+        tr.appendElement("td").text(value);
+    }
+
+    /** Appends one {@code tag} cell per text to {@code tr} and returns {@code tr}. */
+    private static Element cells(Element tr, String tag, String... texts) {
+        for (String text : texts) {
+            tr.appendElement(tag).text(text);
+        }
+        return tr;
     }
 
     private static String format(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4g", v) : "n/a";
-    }
-
-    /** Escapes text for HTML element content and double-quoted attributes. */
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     private static final String STYLE = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
@@ -318,4 +330,20 @@ public final class HtmlReport {
             + "td.num{text-align:right;font-variant-numeric:tabular-nums}code{font-size:90%}"
             + ".warning{background:#fff3cd;border:1px solid #e0b000;padding:.6em}"
             + "figure{margin:1.5em 0}img{max-width:100%;border:1px solid #ddd}.note{color:#666}";
+
+    /**
+     * The page loads nothing and runs nothing: no script at all, images only as data URIs, and the one
+     * style sheet above by its hash. A value that escaped the DOM builder still could not execute.
+     */
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'sha256-"
+            + sha256Base64(STYLE) + "'; base-uri 'none'; form-action 'none'";
+
+    private static String sha256Base64(String text) {
+        try {
+            return Base64.getEncoder().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
 }

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * scripts from the classpath (Chart.js from its WebJar, so no network is needed), a JSON list of the
  * runs, the PNGs of each run's {@code plots} folder, and a server-sent event stream fed by polling
  * the runs' {@code metrics.jsonl} (see {@link EventHub}). Every other path, and every path that
- * tries to leave those folders ({@code ../}, encoded forms, absolute paths), gets 404.
+ * tries to leave those folders ({@code ../}, encoded forms, absolute paths), gets 404. A request
+ * whose {@code Host} is not one of the server's own names gets 403 ({@link AllowedHosts}: no web
+ * page can read the runs through DNS rebinding), and every response carries {@link SecurityHeaders}.
  */
 public final class DashboardServer implements AutoCloseable {
 
@@ -46,14 +48,17 @@ public final class DashboardServer implements AutoCloseable {
     private DashboardServer(RunCatalog catalog, String host, int port) {
         this.catalog = catalog;
         this.hub = new EventHub(catalog);
+        AllowedHosts allowedHosts = new AllowedHosts(host);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.modifyServer(server -> server.setErrorHandler(new NotFoundForBadPaths()));
             config.routes.before(ctx -> {
-                ctx.header("X-Content-Type-Options", "nosniff");
-                ctx.header("Content-Security-Policy",
-                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'");
-                ctx.header("Cache-Control", "no-store");
+                SecurityHeaders.ALL.forEach(ctx::header);
+                if (!allowedHosts.accepts(ctx.header("Host"), ctx.req().getLocalPort())) {
+                    ctx.status(403).contentType("text/plain").result("Forbidden: this dashboard answers only to"
+                            + " localhost, 127.0.0.1, [::1] and the address it listens on");
+                    ctx.skipRemainingHandlers();
+                }
             });
             config.routes.get("/", ctx -> resource(ctx, PAGE_RESOURCES + "index.html", "text/html; charset=utf-8"));
             config.routes.get("/assets/chart.umd.min.js", ctx -> resource(ctx, CHART_JS, "text/javascript"));
@@ -104,6 +109,7 @@ public final class DashboardServer implements AutoCloseable {
     @Override
     public void close() {
         poller.shutdownNow();
+        hub.close();
         app.stop();
     }
 

@@ -26,63 +26,95 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@code plots}: {@code {"run": id, "plots": [{"name", "version"}]}}, when a PNG changed;</li>
  *   <li>{@code runs}: {@code {}}, when a new run appeared in a served folder.</li>
  * </ul>
- * A new page first gets the full state, then the changes, in order: both happen under one lock.
+ * A new page first gets the full state, then the changes, in order: its state is queued under the
+ * same lock as the changes. The hub never writes to a page itself: each page has a bounded queue and
+ * its own writer ({@link PageStream}), so a page that stops reading delays no other page and no
+ * poll; when its queue fills up it is disconnected.
  */
 final class EventHub {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Batches (one a poll with changes, or a keep-alive) a page may fall behind before it is dropped. */
+    static final int QUEUE_BATCHES = 64;
+    /** Pages served at once; each holds a thread while connected. */
+    static final int MAX_PAGES = 32;
 
     private final RunCatalog catalog;
     private final Map<String, MetricsTail> tails = new HashMap<>();
     private final Map<String, List<JsonNode>> rows = new HashMap<>();
+    /** Each run's serialized {@code reset} event, made once per change and shared by new pages. */
+    private final Map<String, PageStream.Event> resets = new HashMap<>();
     private final Map<String, ArrayNode> plots = new HashMap<>();
-    private final List<SseClient> clients = new CopyOnWriteArrayList<>();
+    private final List<PageStream> pages = new CopyOnWriteArrayList<>();
 
     EventHub(RunCatalog catalog) {
         this.catalog = catalog;
     }
 
-    /** Sends the full state to a new page and subscribes it to changes. */
-    synchronized void connect(SseClient client) {
-        client.keepAlive();
-        client.onClose(() -> clients.remove(client));
-        for (ServedRun run : catalog.runs()) {
-            send(client, "reset", rowsEvent(run.id(), rows.getOrDefault(run.id(), List.of())));
-            if (plots.containsKey(run.id())) {
-                send(client, "plots", plotsEvent(run.id(), plots.get(run.id())));
-            }
+    /**
+     * Serves one page: queues the full state, subscribes the page to changes and writes its events
+     * until it disconnects. Blocks the calling (request) thread for as long as the page is open.
+     */
+    void connect(SseClient client) {
+        PageStream page = subscribe(client);
+        if (page == null) {
+            client.sendComment("too many pages are open; retrying later");
+            return;
         }
-        clients.add(client);
+        try {
+            page.pump();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is stopping
+        } finally {
+            pages.remove(page);
+        }
     }
 
-    /** Reads what changed on disk and sends it to every page. */
+    private synchronized PageStream subscribe(SseClient client) {
+        if (pages.size() >= MAX_PAGES) {
+            return null;
+        }
+        List<PageStream.Event> state = new ArrayList<>();
+        for (ServedRun run : catalog.runs()) {
+            state.add(resets.computeIfAbsent(run.id(),
+                    id -> event("reset", rowsEvent(id, rows.getOrDefault(id, List.of())))));
+            if (plots.containsKey(run.id())) {
+                state.add(event("plots", plotsEvent(run.id(), plots.get(run.id()))));
+            }
+        }
+        PageStream page = new PageStream(client, QUEUE_BATCHES);
+        page.offer(state);
+        pages.add(page);
+        return page;
+    }
+
+    /** Reads what changed on disk and queues it for every page. */
     synchronized void poll() {
+        List<PageStream.Event> changes = new ArrayList<>();
         if (catalog.refresh()) {
-            broadcast("runs", JSON.createObjectNode());
+            changes.add(event("runs", JSON.createObjectNode()));
         }
         for (ServedRun run : catalog.runs()) {
-            pollMetrics(run);
-            pollPlots(run);
+            pollMetrics(run, changes);
+            pollPlots(run, changes);
+        }
+        if (!changes.isEmpty()) {
+            publish(changes); // one batch: a page is never left with half a poll
         }
     }
 
     /** A comment line that keeps proxies from closing idle streams and reveals closed pages. */
     synchronized void keepAlive() {
-        for (SseClient client : clients) {
-            if (client.terminated()) {
-                clients.remove(client);
-            } else {
-                client.sendComment("keep-alive");
-            }
-        }
+        publish(List.of(PageStream.Event.comment("keep-alive")));
     }
 
-    /** Number of pages connected. */
-    int clientCount() {
-        return clients.size();
+    /** Disconnects every page. */
+    synchronized void close() {
+        pages.forEach(PageStream::close);
+        pages.clear();
     }
 
-    private void pollMetrics(ServedRun run) {
+    private void pollMetrics(ServedRun run, List<PageStream.Event> changes) {
         MetricsTail.Chunk chunk;
         try {
             chunk = tails.computeIfAbsent(run.id(), id -> new MetricsTail(run.directory().metricsFile())).poll();
@@ -101,14 +133,17 @@ final class EventHub {
         if (chunk.reset()) {
             history.clear();
             history.addAll(parsed);
-            broadcast("reset", rowsEvent(run.id(), history));
+            PageStream.Event reset = event("reset", rowsEvent(run.id(), history));
+            resets.put(run.id(), reset);
+            changes.add(reset);
         } else if (!parsed.isEmpty()) {
             history.addAll(parsed);
-            broadcast("metrics", rowsEvent(run.id(), parsed));
+            resets.remove(run.id());
+            changes.add(event("metrics", rowsEvent(run.id(), parsed)));
         }
     }
 
-    private void pollPlots(ServedRun run) {
+    private void pollPlots(ServedRun run, List<PageStream.Event> changes) {
         ArrayNode current = JSON.createArrayNode();
         for (String name : catalog.plotNames(run)) {
             try {
@@ -120,7 +155,7 @@ final class EventHub {
         }
         if (!current.equals(plots.get(run.id()))) {
             plots.put(run.id(), current);
-            broadcast("plots", plotsEvent(run.id(), current));
+            changes.add(event("plots", plotsEvent(run.id(), current)));
         }
     }
 
@@ -138,17 +173,17 @@ final class EventHub {
         return event;
     }
 
-    private void broadcast(String event, ObjectNode data) {
-        for (SseClient client : clients) {
-            send(client, event, data);
-        }
+    private static PageStream.Event event(String name, ObjectNode data) {
+        return new PageStream.Event(name, data.toString());
     }
 
-    private void send(SseClient client, String event, ObjectNode data) {
-        if (client.terminated()) {
-            clients.remove(client);
-            return;
+    /** Queues {@code batch} for every page; a page too far behind to take it is disconnected. */
+    private void publish(List<PageStream.Event> batch) {
+        for (PageStream page : pages) {
+            if (!page.offer(batch)) {
+                page.close();
+                pages.remove(page);
+            }
         }
-        client.sendEvent(event, data.toString());
     }
 }

@@ -122,7 +122,7 @@ class DashboardServerTest {
     void isReadOnly() throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write(("DELETE /runs/alpha/plots/samples.png HTTP/1.1\r\nHost: x\r\n"
+            socket.getOutputStream().write(("DELETE /runs/alpha/plots/samples.png HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
                     .readLine();
