@@ -70,7 +70,7 @@ class HtmlReportEscapingTest {
                 plots.resolve("x" + ONERROR + ".png").toFile());
         RunEvaluation evaluation = new RunEvaluation(SCRIPT,
                 new ElboSummary(2, -100, -90, 10, new double[] {1, 0}, new double[] {0.5, 0}),
-                new double[] {-100, -101}, 5, 1, 0.5);
+                new double[] {-100, -101}, 5, 1, 150.0, 2, 0.5);
         html = HtmlReport.render(RunDirectory.open(root), evaluation);
         page = Jsoup.parse(html);
     }
