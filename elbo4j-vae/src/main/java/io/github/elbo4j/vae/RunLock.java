@@ -155,10 +155,14 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
-    /** Releases the lock (the lock file stays: removing it would let two writers lock two inodes). */
+    /**
+     * Empties the lock file (its text names a holder only while there is one), then releases the
+     * lock. The file stays: removing it would let two writers lock two different files.
+     */
     @Override
     public void close() {
         try {
+            channel.truncate(0);
             lock.release();
         } catch (IOException ignored) {
             // closing the channel below releases it too
