@@ -25,7 +25,9 @@ import java.util.Map;
 /**
  * The folder a training run writes and every other command reads (DESIGN §4):
  * {@code config.json}, {@code metrics.jsonl}, {@code model.safetensors}, {@code model.json},
- * {@code checkpoints/latest.safetensors}, {@code checkpoints/best.safetensors}, {@code plots/}.
+ * {@code checkpoints/latest.safetensors}, {@code checkpoints/best.safetensors}, {@code plots/}, and
+ * {@code .lock}, which a writer holds (see {@link RunLock}). The run's id ({@link #runId()}) ties its
+ * checkpoints and model to it; {@code metrics.jsonl} is read under the policy of {@link MetricsLog}.
  */
 public final class RunDirectory {
 
