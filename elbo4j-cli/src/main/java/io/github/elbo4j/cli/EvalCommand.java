@@ -62,6 +62,10 @@ final class EvalCommand implements Callable<Integer> {
         // A seeded random subset for --limit: some splits (binarized MNIST's test set) are ordered by class.
         RunInput.Loaded loaded = input.load(limit == null ? Integer.MAX_VALUE : limit, seed, "--limit");
         RunData.Selection selection = loaded.selection();
+        if (selection.changedData() != null) {
+            spec.commandLine().getErr().println(selection.changedData());
+            spec.commandLine().getErr().flush();
+        }
         Dataset dataset = loaded.records();
         EvaluationResult r;
         try (NDManager manager = NDManager.newBaseManager();

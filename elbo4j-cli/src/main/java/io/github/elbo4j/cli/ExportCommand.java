@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.vae.AtomicFiles;
 import io.github.elbo4j.vae.NpzWriter;
 import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.RunLock;
 import io.github.elbo4j.vae.Safetensors;
 import io.github.elbo4j.vae.Tensor;
 import io.github.elbo4j.vae.VaeModel;
@@ -54,13 +55,16 @@ final class ExportCommand implements Callable<Integer> {
         CommonOptions.checkOutputFile(target);
         ArrayFiles.format(target, "--out", format);
         Map<String, Tensor> weights;
-        try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
-            weights = model.namedWeights();
-        }
-        if (format.equals("npz")) {
-            AtomicFiles.write(target, NpzWriter.encode(weights));
-        } else {
-            Safetensors.write(target, weights, Map.of("format", "elbo4j-vae"));
+        // The default target lies inside the run: one writer at a time.
+        try (RunLock lock = RunLock.acquireIfInside(runDirectory.root(), "export", target)) {
+            try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
+                weights = model.namedWeights();
+            }
+            if (format.equals("npz")) {
+                AtomicFiles.write(target, NpzWriter.encode(weights));
+            } else {
+                Safetensors.write(target, weights, Map.of("format", "elbo4j-vae"));
+            }
         }
         ObjectNode json = Output.object();
         json.put("out", target.toString());

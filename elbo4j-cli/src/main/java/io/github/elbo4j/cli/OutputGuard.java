@@ -1,5 +1,7 @@
 package io.github.elbo4j.cli;
 
+import io.github.elbo4j.vae.RunLock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.vae.RunDirectory;
@@ -31,7 +33,8 @@ final class OutputGuard {
 
     /** The files of a run directory that commands read back: none may be replaced by an output. */
     private static final Set<String> RUN_FILES =
-            Set.of("config.json", "model.json", "model.safetensors", "metrics.jsonl", "schema.json", "checkpoints");
+            Set.of("config.json", "model.json", "model.safetensors", "metrics.jsonl", "schema.json", "checkpoints",
+                    RunLock.FILE_NAME);
 
     /** The inputs of the command running on this thread (commands run one per thread). */
     private static final ThreadLocal<List<Path>> INPUTS = ThreadLocal.withInitial(List::of);

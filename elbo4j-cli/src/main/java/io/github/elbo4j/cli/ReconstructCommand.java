@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.report.ImageGrid;
 import io.github.elbo4j.vae.Latents;
+import io.github.elbo4j.vae.RunLock;
 import io.github.elbo4j.vae.Tensor;
 import io.github.elbo4j.vae.VaeModel;
 import java.nio.file.Path;
@@ -90,33 +91,36 @@ final class ReconstructCommand implements Callable<Integer> {
                 Progress progress = new Progress("reconstruct", "records")) {
             reconstructions = new Latents(model, manager).reconstruct(loaded.records(), progress);
         }
-        TabularSchema schema = loaded.run().readSchema();
-        if (schema != null && format.equals("csv")) {
-            TabularInput.writeDecoded(target, schema, reconstructions, rows, loaded.indices(), loaded.records().labels());
-        } else if (format.equals("npy")) {
-            ArrayFiles.writeNpy(target, new long[] {rows, features}, reconstructions);
-        } else if (format.equals("npz")) {
-            ArrayFiles.writeNpz(target, Map.of("reconstruction", new Tensor(new long[] {rows, features}, reconstructions)),
-                    loaded.indices());
-        } else {
-            List<String> header = new ArrayList<>(List.of("index"));
-            for (int j = 0; j < features; j++) {
-                header.add("x" + j);
-            }
-            List<double[]> lines = new ArrayList<>(rows);
-            for (int i = 0; i < rows; i++) {
-                double[] line = new double[features + 1];
-                line[0] = loaded.indices()[i];
+        // Writing into the run (the defaults do): one writer at a time.
+        try (RunLock lock = RunLock.acquireIfInside(loaded.run().root(), "reconstruct", target, grid)) {
+            TabularSchema schema = loaded.run().readSchema();
+            if (schema != null && format.equals("csv")) {
+                TabularInput.writeDecoded(target, schema, reconstructions, rows, loaded.indices(), loaded.records().labels());
+            } else if (format.equals("npy")) {
+                ArrayFiles.writeNpy(target, new long[] {rows, features}, reconstructions);
+            } else if (format.equals("npz")) {
+                ArrayFiles.writeNpz(target, Map.of("reconstruction", new Tensor(new long[] {rows, features}, reconstructions)),
+                        loaded.indices());
+            } else {
+                List<String> header = new ArrayList<>(List.of("index"));
                 for (int j = 0; j < features; j++) {
-                    line[j + 1] = reconstructions[i * features + j];
+                    header.add("x" + j);
                 }
-                lines.add(line);
+                List<double[]> lines = new ArrayList<>(rows);
+                for (int i = 0; i < rows; i++) {
+                    double[] line = new double[features + 1];
+                    line[0] = loaded.indices()[i];
+                    for (int j = 0; j < features; j++) {
+                        line[j + 1] = reconstructions[i * features + j];
+                    }
+                    lines.add(line);
+                }
+                ArrayFiles.writeCsv(target, header, lines);
             }
-            ArrayFiles.writeCsv(target, header, lines);
-        }
-        if (grid != null) {
-            ImageGrid.write(interleave(loaded.records().values(), reconstructions, rows, features, columns),
-                    shape[0], shape[1], columns, 2, grid);
+            if (grid != null) {
+                ImageGrid.write(interleave(loaded.records().values(), reconstructions, rows, features, columns),
+                        shape[0], shape[1], columns, 2, grid);
+            }
         }
         ObjectNode json = Output.object();
         json.put("run", loaded.run().root().toString());

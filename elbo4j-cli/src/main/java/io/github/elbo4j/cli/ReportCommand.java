@@ -7,7 +7,9 @@ import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.report.RunArtifacts;
 import io.github.elbo4j.vae.DataCompatibility;
 import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.RunLock;
 import io.github.elbo4j.vae.VaeModel;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -68,9 +70,25 @@ final class ReportCommand implements Callable<Integer> {
         common.configureEngine();
         int workers = parallel.count();
         RunDirectory runDirectory = RunDirectory.open(run);
+        // A report written while a resume runs would pair the old model with new metrics: refuse.
+        try (RunLock lock = RunLock.acquire(runDirectory.root(), "report")) {
+            return report(runDirectory, workers);
+        }
+    }
+
+    private int report(RunDirectory runDirectory, int workers) {
         long chosenSeed = seed != null ? seed : runDirectory.readConfig().path("seed").asLong(0);
         RunArtifacts.Options options = new RunArtifacts.Options(k, chosenSeed, workers);
         RunData.Selection selection = RunData.load(runDirectory, null, dataDir, split, allowDownload);
+        PrintWriter err = spec.commandLine().getErr();
+        if (selection.changedData() != null) {
+            err.println(selection.changedData());
+        }
+        String metricsNotice = runDirectory.readMetricsLog().notice();
+        if (metricsNotice != null) {
+            err.println("elbo4j: " + metricsNotice);
+        }
+        err.flush();
         DataCompatibility.check(runDirectory.readModelConfig(), selection.dataset(), selection.source());
         // The anomaly threshold is fitted on the training records, as score fits it.
         Dataset train = selection.split().equals("train") ? selection.dataset()

@@ -7,15 +7,25 @@ import io.github.elbo4j.data.DatasetSplits;
 import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.vae.RunDirectory;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Resolves the data a command over an existing run reads: {@code --data} or the run's own. */
 final class RunData {
 
     private RunData() {}
 
-    /** Where the data came from, for messages, and the chosen split: test, valid, train, or all (unsplit --data). */
-    record Selection(Path source, Dataset dataset, String split) {}
+    /**
+     * Where the data came from, for messages, and the chosen split.
+     *
+     * @param split test, valid, train, or all (data given with --data that is not split)
+     * @param changedData a one-line warning when the run's own data no longer has the fingerprints
+     *     recorded in its {@code config.json}, else null
+     */
+    record Selection(Path source, Dataset dataset, String split, String changedData) {}
 
     /**
      * Loads {@code spec} (or, when null, the dataset the run was trained on) and picks
@@ -54,9 +64,31 @@ final class RunData {
             case "train" -> splits.train();
             default -> throw new IllegalArgumentException("--split must be test, valid or train, got '" + split + "'");
         };
+        List<String> changed = spec == null ? changedSplits(run.readConfig(), splits) : List.of();
+        String warning = changed.isEmpty() ? null : "elbo4j: warning: " + run.configFile() + ": the " + String.join(", ", changed)
+                + " split of " + resolvedSpec + " differs from the data the run was trained on (fingerprint changed)";
         // Data given with --data that is not split (a single file) is no training split: "all" of it.
         boolean unsplit = spec != null && splits.valid() == null && splits.test() == null;
-        return new Selection(Path.of(resolvedSpec), chosen, unsplit ? "all" : splitName(splits, chosen));
+        return new Selection(Path.of(resolvedSpec), chosen, unsplit ? "all" : splitName(splits, chosen), warning);
+    }
+
+    /**
+     * The splits (train, valid, test) whose fingerprint differs from the one recorded in the run's
+     * {@code config} (a split the run did not record, or data that lacks it, is not compared).
+     */
+    static List<String> changedSplits(JsonNode config, DatasetSplits splits) {
+        List<String> changed = new ArrayList<>();
+        Map<String, Dataset> byName = new LinkedHashMap<>();
+        byName.put("train", splits.train());
+        byName.put("valid", splits.valid());
+        byName.put("test", splits.test());
+        byName.forEach((name, split) -> {
+            JsonNode recorded = config.path("data").path(name).path("fingerprint");
+            if (split != null && recorded.isTextual() && !recorded.asText().equals(split.fingerprint())) {
+                changed.add(name);
+            }
+        });
+        return changed;
     }
 
     /** The name of {@code chosen} among {@code splits}: test, valid or train. */

@@ -8,6 +8,7 @@ import io.github.elbo4j.report.ImageGrid;
 import io.github.elbo4j.vae.AtomicFiles;
 import io.github.elbo4j.vae.Generator;
 import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.RunLock;
 import io.github.elbo4j.vae.VaeModel;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,7 +60,9 @@ final class SampleCommand implements Callable<Integer> {
         Path written;
         int chosen = -1;
         TabularSchema schema = runDirectory.readSchema();
-        try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
+        // Writing into the run (the default does): one writer at a time.
+        try (RunLock lock = RunLock.acquireIfInside(runDirectory.root(), "sample", out != null ? out : runDirectory.plotsDirectory());
+                NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
             boolean image = model.config().inputShape().length == 2;
             // Not RUN/plots/samples.*, which train and report draw with the run's seed: report would overwrite these.
             Path target = out != null ? out : runDirectory.root().resolve(image ? "samples.png" : "samples.csv");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.AnomalyScorer;
 import io.github.elbo4j.vae.Evaluator;
+import io.github.elbo4j.vae.RunLock;
 import io.github.elbo4j.vae.VaeModel;
 import io.github.elbo4j.vae.Workers;
 import java.nio.file.Path;
@@ -100,7 +101,10 @@ final class ScoreCommand implements Callable<Integer> {
             rows.add(new double[] {loaded.indices()[i], scores.negElbo()[i], scores.nll()[i], scores.reconLogprob()[i],
                 flags[i] ? 1 : 0});
         }
-        ArrayFiles.writeCsv(target, List.of("index", "neg_elbo", "nll", "recon_logprob", "anomaly"), rows);
+        // Writing into the run (the default does): one writer at a time.
+        try (RunLock lock = RunLock.acquireIfInside(loaded.run().root(), "score", target)) {
+            ArrayFiles.writeCsv(target, List.of("index", "neg_elbo", "nll", "recon_logprob", "anomaly"), rows);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         // The threshold in the units of its CSV column; recon_logprob is anomalous when low.
         boolean low = score == AnomalyScorer.Score.RECON_LOGPROB;

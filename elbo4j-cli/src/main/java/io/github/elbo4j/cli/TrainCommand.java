@@ -8,6 +8,7 @@ import io.github.elbo4j.data.DataSource;
 import io.github.elbo4j.data.DatasetSplits;
 import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.report.CurveRefresh;
+import io.github.elbo4j.report.HtmlReport;
 import io.github.elbo4j.report.RunArtifacts;
 import io.github.elbo4j.vae.Checkpoint;
 import io.github.elbo4j.vae.DataCompatibility;
@@ -15,6 +16,7 @@ import io.github.elbo4j.vae.LearningRateSchedule;
 import io.github.elbo4j.vae.Prior;
 import io.github.elbo4j.vae.RunDescription;
 import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.RunLock;
 import io.github.elbo4j.vae.TabularLayout;
 import io.github.elbo4j.vae.Seeds;
 import io.github.elbo4j.vae.Trainer;
@@ -23,8 +25,11 @@ import io.github.elbo4j.vae.TrainingObjective;
 import io.github.elbo4j.vae.TrainingResult;
 import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.vae.VaeModel;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +122,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of initialization, shuffling and noise. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--allow-changed-data",
+            description = "With --resume: continue even though the data's fingerprints differ from those in config.json.")
+    boolean allowChangedData;
+
     @Mixin
     ThreadOptions parallel = new ThreadOptions();
 
@@ -168,7 +177,8 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.requireCompatible(config, training);
         Trainer.requireValidationSplit(training, splits.valid());
         RunDirectory run = RunDirectory.create(out, describeRun(config, training, splits), config, schema);
-        try (NDManager manager = NDManager.newBaseManager();
+        try (RunLock lock = RunLock.acquire(run.root(), "train --out");
+                NDManager manager = NDManager.newBaseManager();
                 VaeModel vae = VaeModel.initialize(config, manager, Seeds.derive(seed, Seeds.Stream.INIT, 0))) {
             return finish(run, vae, manager, training, splits, null);
         }
@@ -181,6 +191,18 @@ final class TrainCommand implements Callable<Integer> {
                     + " trained with; drop --valid-fraction");
         }
         RunDirectory run = RunDirectory.open(runPath);
+        try (RunLock lock = RunLock.acquire(run.root(), "train --resume")) {
+            return resume(run);
+        }
+    }
+
+    private int resume(RunDirectory run) {
+        PrintWriter err = spec.commandLine().getErr();
+        String assigned = run.assignRunId();
+        if (assigned != null) {
+            err.println("elbo4j: " + run.configFile() + ": the run was created before elbo4j recorded run ids; it is now "
+                    + assigned + " (its existing checkpoints are accepted without the identity check)");
+        }
         JsonNode saved = run.readConfig();
         JsonNode savedTraining = saved.path("training");
         TrainingConfig training = new TrainingConfig(
@@ -205,20 +227,23 @@ final class TrainCommand implements Callable<Integer> {
             splits = Holdout.apply(splits, savedData.path(Holdout.CONFIG_KEY).asDouble(), training.seed(), savedSpec);
         }
         check(config, splits, savedSpec);
-        Checkpoint checkpoint = Files.isRegularFile(run.latestCheckpoint()) ? Checkpoint.read(run.latestCheckpoint()) : null;
-        long expected = VaeModel.layoutOf(config).totalSize();
-        if (checkpoint != null && checkpoint.parameters().length != expected) {
-            throw new DataException(run.latestCheckpoint(), "tensor 'parameters'", "holds "
-                    + checkpoint.parameters().length + " values but model.json describes " + expected
-                    + "; the checkpoint belongs to another model");
+        List<String> changed = RunData.changedSplits(saved, splits);
+        if (!changed.isEmpty() && !allowChangedData) {
+            throw new DataException(run.configFile(), "data", "the " + String.join(", ", changed)
+                    + " split's fingerprint differs from the data the run was trained on (" + savedSpec
+                    + "); pass --allow-changed-data to continue on the changed data");
         }
+        Checkpoint checkpoint = resumePoint(run, VaeModel.layoutOf(config).totalSize(),
+                (splits.train().rows() + training.batchSize() - 1) / training.batchSize(), err);
         int completed = checkpoint == null ? 0 : checkpoint.position().epoch();
-        // A run killed after its last checkpoint but before its final files still gets them.
-        if (completed >= training.epochs() && Files.isRegularFile(run.modelFile())) {
+        // A run killed after its last checkpoint but before its final files (model, report) still gets them.
+        if (completed >= training.epochs() && Files.isRegularFile(run.modelFile())
+                && Files.isRegularFile(run.root().resolve(HtmlReport.FILE))) {
             throw new IllegalArgumentException(run.root() + ": already trained for " + completed + " epochs, and --epochs"
                     + " is the total, not the number to add; to train 20 more, pass --epochs " + (completed + 20));
         }
         if (checkpoint != null && training.stopsEarly() && Files.isRegularFile(run.modelFile())
+                && Files.isRegularFile(run.root().resolve(HtmlReport.FILE))
                 && completed - checkpoint.position().bestEpoch() >= training.patience()) {
             throw new IllegalArgumentException(run.root() + ": stopped early after epoch " + completed
                     + " (no validation improvement since epoch " + checkpoint.position().bestEpoch()
@@ -228,7 +253,8 @@ final class TrainCommand implements Callable<Integer> {
         ((ObjectNode) saved.path("training")).put("patience", training.patience());
         ((ObjectNode) saved.path("training")).put("lr_schedule", training.learningRateSchedule().toString());
         run.writeConfig(saved);
-        run.truncateMetricsAfter(completed);
+        run.truncateMetricsAfter(completed).forEach(notice -> err.println("elbo4j: " + notice));
+        err.flush();
         try (NDManager manager = NDManager.newBaseManager();
                 // Without a checkpoint (stopped during the first epoch) the run starts over, from
                 // the same seed, so it still ends where an uninterrupted run would.
@@ -237,6 +263,53 @@ final class TrainCommand implements Callable<Integer> {
                         : VaeModel.fromParameters(config, checkpoint.parameters(), manager)) {
             return finish(run, vae, manager, training, splits, checkpoint);
         }
+    }
+
+    /**
+     * The checkpoint to resume from: {@code latest}, else (missing or failing verification)
+     * {@code best}, saying so; null only for a run stopped before its first checkpoint. A run whose
+     * metrics show completed epochs is never restarted from epoch 0.
+     */
+    private static Checkpoint resumePoint(RunDirectory run, long parameterCount, int stepsPerEpoch, PrintWriter err) {
+        List<String> problems = new ArrayList<>();
+        for (Path file : List.of(run.latestCheckpoint(), run.bestCheckpoint())) {
+            if (!Files.isRegularFile(file)) {
+                problems.add(file + ": missing");
+                continue;
+            }
+            try {
+                Checkpoint checkpoint = verified(run, file, parameterCount, stepsPerEpoch);
+                if (!file.equals(run.latestCheckpoint())) {
+                    err.println("elbo4j: " + problems.get(0) + "; resuming from " + file + " (epoch "
+                            + checkpoint.position().epoch() + ")");
+                }
+                return checkpoint;
+            } catch (DataException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        boolean checkpointsExist = Files.isRegularFile(run.latestCheckpoint()) || Files.isRegularFile(run.bestCheckpoint());
+        // The first epoch's row is written just before its checkpoint: a run killed between the
+        // two restarts from scratch (its row is dropped); any later row means a checkpoint was lost.
+        if (checkpointsExist || run.readMetricsLog().lastEpoch() > 1) {
+            throw new DataException(String.join("; ", problems) + "; no checkpoint to resume from (refusing to restart "
+                    + run.root() + " from epoch 0)");
+        }
+        return null;
+    }
+
+    /** A checkpoint of {@code run} that verifies and fits the model and the data. */
+    private static Checkpoint verified(RunDirectory run, Path file, long parameterCount, int stepsPerEpoch) {
+        Checkpoint checkpoint = run.readCheckpoint(file);
+        if (checkpoint.parameters().length != parameterCount) {
+            throw new DataException(file, "tensor 'parameters'", "holds " + checkpoint.parameters().length
+                    + " values but model.json describes " + parameterCount + "; the checkpoint belongs to another model");
+        }
+        if (checkpoint.position().batchesIntoEpoch() > stepsPerEpoch) {
+            throw new DataException(file, "__metadata__", "batches_into_epoch " + checkpoint.position().batchesIntoEpoch()
+                    + " lies beyond the " + stepsPerEpoch + " batches of an epoch");
+        }
+        return checkpoint;
     }
 
     private static void check(VaeConfig config, DatasetSplits splits, String spec) {

@@ -658,6 +658,8 @@ class BadInputSuiteTest {
                     Path run = copyRun(dir);
                     Path checkpoint = run.resolve("checkpoints").resolve("latest.safetensors");
                     Files.copy(run.resolve("model.safetensors"), checkpoint, StandardCopyOption.REPLACE_EXISTING);
+                    // with best intact, resume would fall back to it (see RunIntegrityTest)
+                    Files.delete(run.resolve("checkpoints").resolve("best.safetensors"));
                     return new Invocation("train", "--resume", run.toString(), "--epochs", "2")
                             .names(checkpoint, "__metadata__", "not an elbo4j checkpoint");
                 }),
@@ -666,6 +668,8 @@ class BadInputSuiteTest {
                     Path checkpoint = run.resolve("checkpoints").resolve("latest.safetensors");
                     SafetensorsFile st = SafetensorsFile.read(checkpoint);
                     Files.write(checkpoint, Arrays.copyOf(Files.readAllBytes(checkpoint), (int) st.dataStart() + 16));
+                    // with best intact, resume would fall back to it (see RunIntegrityTest)
+                    Files.delete(run.resolve("checkpoints").resolve("best.safetensors"));
                     return new Invocation("train", "--resume", run.toString(), "--epochs", "2")
                             .names(checkpoint, "tensor 'parameters'", "lie outside");
                 }));

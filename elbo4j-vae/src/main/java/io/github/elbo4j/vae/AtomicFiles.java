@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Writes files atomically: the bytes go to a temporary file beside the target, are forced to
- * disk, and the temporary file is renamed over the target. A crash leaves either the old file or
- * the new one, never a torn one.
+ * disk, the temporary file is renamed over the target, and the folder is forced to disk so that the
+ * rename itself survives a power loss. A crash leaves either the old file or the new one, never a
+ * torn one; a killed process may leave its {@code .NAME.UUID.tmp} behind, which the next writer of
+ * the run removes (see {@link RunLock}).
  */
 public final class AtomicFiles {
 
@@ -37,6 +40,7 @@ public final class AtomicFiles {
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temp = null;
+            forceDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         } finally {
@@ -49,6 +53,26 @@ public final class AtomicFiles {
             }
         }
     }
+
+    /**
+     * Forces a folder's entries (a rename into it) to disk. Where the platform cannot open a folder
+     * for this (Windows), the rename is as durable as the file system makes it on its own.
+     */
+    static void forceDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not supported for folders here; nothing more can be done portably
+        }
+    }
+
+    /** Whether {@code name} is a temporary file this class writes: {@code .NAME.UUID.tmp}. */
+    static boolean isTemporaryName(String name) {
+        return TEMPORARY_NAME.matcher(name).matches();
+    }
+
+    private static final Pattern TEMPORARY_NAME =
+            Pattern.compile("\\..+\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp");
 
     /** Atomically replaces {@code target} with UTF-8 {@code text}. */
     public static void writeString(Path target, String text) {

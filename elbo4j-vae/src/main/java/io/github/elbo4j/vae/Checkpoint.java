@@ -28,6 +28,14 @@ public record Checkpoint(
 
     /** Atomically writes the checkpoint; refuses non-finite parameters so none reach the disk. */
     public void write(Path file) {
+        write(file, null);
+    }
+
+    /**
+     * As {@link #write(Path)}, recording the id of the run it belongs to (see
+     * {@link RunDirectory#runId()}; null records none).
+     */
+    public void write(Path file, String runId) {
         for (float p : parameters) {
             if (!Float.isFinite(p)) {
                 throw new IllegalStateException("refusing to checkpoint non-finite parameters to " + file);
@@ -58,13 +66,30 @@ public record Checkpoint(
         metadata.put("adam_step", Long.toString(adamStep));
         metadata.put("objective", objective);
         metadata.put("kl_weight", Double.toString(klWeight));
+        if (runId != null) {
+            metadata.put(RunDirectory.RUN_ID, runId);
+        }
         Safetensors.write(file, tensors, metadata);
     }
 
     /** Reads and validates a checkpoint written by {@link #write}. */
     public static Checkpoint read(Path file) {
+        return read(file, null);
+    }
+
+    /**
+     * Reads a checkpoint and validates everything a resume relies on: the checksum of its data (see
+     * {@link Safetensors#read}), its run id against {@code expectedRunId} (when both are known), a
+     * position that can occur (epochs, batches and steps not negative, a finite positive learning
+     * rate) and finite parameters and optimizer moments. Whether the batch position lies inside an
+     * epoch depends on the data; {@link Trainer#train} checks that.
+     *
+     * @throws DataException naming the file and what is wrong
+     */
+    public static Checkpoint read(Path file, String expectedRunId) {
         Safetensors.Contents contents = Safetensors.read(file);
         Map<String, String> meta = contents.metadata();
+        RunDirectory.requireSameRun(file, meta.get(RunDirectory.RUN_ID), expectedRunId);
         if (!"elbo4j-checkpoint".equals(meta.get("format"))) {
             throw new DataException(file, "__metadata__", "not an elbo4j checkpoint");
         }
@@ -95,11 +120,41 @@ public record Checkpoint(
                     Double.parseDouble(meta.get("epoch_seconds")),
                     Long.parseLong(meta.get("skipped_steps")),
                     Integer.parseInt(meta.get("rollbacks")));
-            return new Checkpoint(position, parameters, m, v, Long.parseLong(meta.get("adam_step")),
+            long adamStep = Long.parseLong(meta.get("adam_step"));
+            validate(file, position, adamStep);
+            requireFinite(file, "parameters", parameters);
+            requireFinite(file, "adam.m", m);
+            requireFinite(file, "adam.v", v);
+            return new Checkpoint(position, parameters, m, v, adamStep,
                     meta.getOrDefault("objective", TrainingObjective.ELBO.describe()),
                     Double.parseDouble(meta.getOrDefault("kl_weight", "1.0")));
         } catch (NumberFormatException | NullPointerException e) {
             throw new DataException(file, "__metadata__", "missing or malformed training position");
+        }
+    }
+
+    private static void validate(Path file, TrainingPosition p, long adamStep) {
+        String problem = p.epoch() < 0 ? "epoch " + p.epoch() + " is negative"
+                : p.batchesIntoEpoch() < 0 ? "batches_into_epoch " + p.batchesIntoEpoch() + " is negative"
+                : p.step() < 0 ? "step " + p.step() + " is negative"
+                : adamStep < 0 ? "adam_step " + adamStep + " is negative"
+                : !(p.learningRate() > 0 && Double.isFinite(p.learningRate()))
+                        ? "learning_rate " + p.learningRate() + " is not a finite positive number"
+                : p.bestEpoch() < 0 || p.bestEpoch() > p.epoch() ? "best_epoch " + p.bestEpoch() + " is outside [0, epoch " + p.epoch() + "]"
+                : p.epochExamples() < 0 ? "epoch_examples " + p.epochExamples() + " is negative"
+                : p.skippedSteps() < 0 || p.rollbacks() < 0 ? "skipped_steps and rollbacks must not be negative"
+                : null;
+        if (problem != null) {
+            throw new DataException(file, "__metadata__", problem + "; the checkpoint is corrupt or forged");
+        }
+    }
+
+    private static void requireFinite(Path file, String name, float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new DataException(file, "tensor '" + name + "'", "value " + i + " is " + values[i]
+                        + "; a checkpoint holds finite numbers only");
+            }
         }
     }
 

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -26,13 +25,17 @@ import java.util.Map;
 /**
  * The folder a training run writes and every other command reads (DESIGN §4):
  * {@code config.json}, {@code metrics.jsonl}, {@code model.safetensors}, {@code model.json},
- * {@code checkpoints/latest.safetensors}, {@code checkpoints/best.safetensors}, {@code plots/}.
+ * {@code checkpoints/latest.safetensors}, {@code checkpoints/best.safetensors}, {@code plots/}, and
+ * {@code .lock}, which a writer holds (see {@link RunLock}). The run's id ({@link #runId()}) ties its
+ * checkpoints and model to it; {@code metrics.jsonl} is read under the policy of {@link MetricsLog}.
  */
 public final class RunDirectory {
 
     /** Shared JSON mapper (pretty output for the human-readable files). */
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper JSON_LINES = new ObjectMapper();
+    /** The field of {@code config.json} (and the safetensors metadata key) holding the run's identity. */
+    public static final String RUN_ID = "run_id";
 
     private final Path root;
 
@@ -56,6 +59,7 @@ public final class RunDirectory {
      */
     public static RunDirectory create(Path root, JsonNode config, VaeConfig model, TabularSchema schema) {
         Path target = root.toAbsolutePath();
+        RunLock.removeStaleStagingFolders(target.getParent());
         Path staging = target.resolveSibling("." + target.getFileName() + ".creating-" + UUID.randomUUID());
         try {
             if (Files.exists(target) && (!Files.isDirectory(target) || hasEntries(target))) {
@@ -63,26 +67,26 @@ public final class RunDirectory {
             }
             Files.createDirectories(staging.resolve("checkpoints"));
             Files.createDirectories(staging.resolve("plots"));
-            RunDirectory building = new RunDirectory(staging);
-            building.writeConfig(config);
-            building.writeModelDescription(model);
-            if (schema != null) {
-                writeJson(building.schemaFile(), TabularSchemaJson.toJson(schema));
+            // Locked while it is assembled, so that a later command can tell a killed creator's
+            // staging folder (removable) from one in progress.
+            try (RunLock creating = RunLock.tryAcquire(staging, "train")) {
+                RunDirectory building = new RunDirectory(staging);
+                if (config instanceof ObjectNode node && !node.has(RUN_ID)) {
+                    node.put(RUN_ID, UUID.randomUUID().toString());
+                }
+                building.writeConfig(config);
+                building.writeModelDescription(model);
+                if (schema != null) {
+                    writeJson(building.schemaFile(), TabularSchemaJson.toJson(schema));
+                }
+                Files.deleteIfExists(target);
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.forceDirectory(target.getParent());
             }
-            Files.deleteIfExists(target);
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             return new RunDirectory(root);
         } catch (IOException | UncheckedIOException e) {
-            deleteQuietly(staging);
+            RunLock.deleteTree(staging);
             throw new DataException(root, null, "cannot create the run directory: " + e.getMessage());
-        }
-    }
-
-    private static void deleteQuietly(Path folder) {
-        try (var paths = Files.walk(folder)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // nothing was created, or it is gone already
         }
     }
 
@@ -159,6 +163,47 @@ public final class RunDirectory {
 
     public Path plotsDirectory() {
         return root.resolve("plots");
+    }
+
+    /**
+     * The run's identity: a random id written into {@code config.json} when the run is created and
+     * recorded in each of its checkpoints and its {@code model.safetensors}, so that a file copied
+     * in from another run is refused. Null for a run created before elbo4j recorded ids (see
+     * {@link #assignRunId()}).
+     */
+    public String runId() {
+        JsonNode id = readConfig().path(RUN_ID);
+        return id.isTextual() ? id.asText() : null;
+    }
+
+    /**
+     * Gives a run created before elbo4j recorded run ids one (written into {@code config.json});
+     * its existing checkpoints carry none and are accepted without the identity check.
+     *
+     * @return the new id, or null when the run had one already
+     */
+    public String assignRunId() {
+        JsonNode config = readConfig();
+        if (config.path(RUN_ID).isTextual() || !(config instanceof ObjectNode node)) {
+            return null;
+        }
+        String id = UUID.randomUUID().toString();
+        node.put(RUN_ID, id);
+        writeConfig(node);
+        return id;
+    }
+
+    /** Writes a checkpoint of this run (recording its id). */
+    public void writeCheckpoint(Checkpoint checkpoint, Path file) {
+        checkpoint.write(file, runId());
+    }
+
+    /**
+     * Reads a checkpoint of this run: its checksum verified (by {@link Safetensors#read}), its
+     * metadata validated and its run id compared with this run's.
+     */
+    public Checkpoint readCheckpoint(Path file) {
+        return Checkpoint.read(file, runId());
     }
 
     /** Writes {@code config.json} atomically. */
@@ -325,6 +370,10 @@ public final class RunDirectory {
     public void writeModel(VaeModel model) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "elbo4j-vae");
+        String id = runId();
+        if (id != null) {
+            metadata.put(RUN_ID, id);
+        }
         Safetensors.write(modelFile(), model.namedWeights(), metadata);
     }
 
@@ -335,11 +384,24 @@ public final class RunDirectory {
         if (!Files.isRegularFile(weights)) {
             throw new DataException(weights, null, "no trained weights (did training finish?)");
         }
+        Safetensors.Contents contents = Safetensors.read(weights);
+        requireSameRun(weights, contents.metadata().get(RUN_ID), runId());
         try {
-            return VaeModel.fromWeights(config, Safetensors.read(weights).tensors(), manager,
+            return VaeModel.fromWeights(config, contents.tensors(), manager,
                     "does not match " + modelDescriptionFile().getFileName());
         } catch (IllegalArgumentException e) {
             throw new DataException(weights, null, e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses a file that records another run's id. A file without one was written before elbo4j
+     * recorded ids (or outside a run) and is accepted.
+     */
+    static void requireSameRun(Path file, String recorded, String expected) {
+        if (recorded != null && expected != null && !recorded.equals(expected)) {
+            throw new DataException(file, RUN_ID, "belongs to another run (" + recorded + "), not to this run ("
+                    + expected + "); it was copied in from elsewhere");
         }
     }
 
@@ -357,54 +419,41 @@ public final class RunDirectory {
     /**
      * Keeps only the metric rows of epochs up to {@code epoch} (rewritten atomically), so that a
      * resumed run continues the file with no duplicate and no gap. A torn last line, left by a
-     * process killed while appending, is dropped.
+     * process killed while appending, and the rows of epochs after the checkpoint's are dropped.
+     *
+     * @return what was dropped, one line each, for the user (empty when nothing was)
+     * @throws DataException if the file breaks the policy of {@link MetricsLog}
      */
-    public void truncateMetricsAfter(int epoch) {
+    public List<String> truncateMetricsAfter(int epoch) {
+        MetricsLog log = MetricsLog.read(metricsFile());
+        List<String> notices = new ArrayList<>();
+        if (log.notice() != null) {
+            notices.add(log.notice());
+        }
         List<String> kept = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(metricsFile(), StandardCharsets.UTF_8)) {
-                JsonNode row = parseRowOrNull(line);
-                if (row != null && row.path("epoch").asInt() <= epoch) {
-                    kept.add(line);
-                }
+        for (JsonNode row : log.rows()) {
+            if (row.path("epoch").asInt() <= epoch) {
+                kept.add(row.toString());
             }
-        } catch (NoSuchFileException e) {
-            return;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        AtomicFiles.writeString(metricsFile(), kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+        if (kept.size() < log.rows().size()) {
+            notices.add(metricsFile() + ": dropped the rows of epochs " + (epoch + 1) + " to " + log.lastEpoch()
+                    + ", after the checkpoint's epoch " + epoch);
+        }
+        if (Files.exists(metricsFile()) && !notices.isEmpty()) {
+            AtomicFiles.writeString(metricsFile(), kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+        }
+        return notices;
     }
 
-    private static JsonNode parseRowOrNull(String line) {
-        try {
-            return line.isBlank() ? null : JSON_LINES.readTree(line);
-        } catch (JsonProcessingException e) {
-            return null;
-        }
-    }
-
-    /** The rows of {@code metrics.jsonl}, oldest first (an absent file has none). */
+    /** The rows of {@code metrics.jsonl}, oldest first (an absent file has none), under the policy of {@link MetricsLog}. */
     public List<JsonNode> readMetrics() {
-        List<JsonNode> rows = new ArrayList<>();
-        try {
-            int lineNumber = 0;
-            for (String line : Files.readAllLines(metricsFile(), StandardCharsets.UTF_8)) {
-                lineNumber++;
-                if (!line.isBlank()) {
-                    try {
-                        rows.add(JSON_LINES.readTree(line));
-                    } catch (JsonProcessingException e) {
-                        throw new DataException(metricsFile(), "line " + lineNumber, "not valid JSON");
-                    }
-                }
-            }
-        } catch (NoSuchFileException e) {
-            return rows;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return rows;
+        return readMetricsLog().rows();
+    }
+
+    /** {@code metrics.jsonl} read under the policy of {@link MetricsLog}, with its notice. */
+    public MetricsLog readMetricsLog() {
+        return MetricsLog.read(metricsFile());
     }
 
     private static String metricsLine(EpochMetrics m) {

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 /**
  * Reads and writes the safetensors format (huggingface/safetensors): an 8-byte little-endian
@@ -26,11 +28,19 @@ import java.util.Map;
  * offset pair is checked, and every tensor must lie inside the file with a size matching its
  * shape — so a truncated or forged file gives a clean {@link DataException}, never an
  * out-of-memory error.
+ *
+ * <p>Files elbo4j writes carry a CRC32C checksum of their data bytes and their other metadata
+ * entries under the metadata key {@value #CHECKSUM}; reading verifies it, so a flipped bit or a
+ * zero-filled tail is refused rather than trained on. Files without the key (written by other
+ * tools, or by elbo4j before it recorded checksums) are read unverified.
  */
 public final class Safetensors {
 
     /** Largest header accepted (the format's own reference implementation uses 100 MB). */
     public static final long MAX_HEADER_BYTES = 100L << 20;
+
+    /** The metadata key of the checksum: CRC32C of the data bytes, then of the other metadata entries. */
+    public static final String CHECKSUM = "elbo4j_crc32c";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,13 +49,25 @@ public final class Safetensors {
 
     private Safetensors() {}
 
-    /** Serializes tensors (in map order) and metadata into safetensors bytes. */
+    /** Serializes tensors (in map order) and metadata, plus the {@value #CHECKSUM} entry, into safetensors bytes. */
     public static byte[] encode(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        ObjectNode header = JSON.createObjectNode();
-        if (!metadata.isEmpty()) {
-            ObjectNode meta = header.putObject("__metadata__");
-            metadata.forEach(meta::put);
+        long dataBytes = 0;
+        for (Tensor t : tensors.values()) {
+            dataBytes += 4L * t.data().length;
         }
+        ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(dataBytes)).order(ByteOrder.LITTLE_ENDIAN);
+        for (Tensor t : tensors.values()) {
+            data.asFloatBuffer().put(t.data());
+            data.position(data.position() + 4 * t.data().length);
+        }
+        Map<String, String> withChecksum = new LinkedHashMap<>(metadata);
+        withChecksum.remove(CHECKSUM);
+        CRC32C crc = new CRC32C();
+        crc.update(data.array());
+        withChecksum.put(CHECKSUM, checksum(crc, withChecksum));
+        ObjectNode header = JSON.createObjectNode();
+        ObjectNode meta = header.putObject("__metadata__");
+        withChecksum.forEach(meta::put);
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             ObjectNode t = header.putObject(e.getKey());
@@ -72,11 +94,21 @@ public final class Safetensors {
         for (int i = headerBytes.length; i < padded; i++) {
             buffer.put((byte) ' ');
         }
-        for (Tensor t : tensors.values()) {
-            buffer.asFloatBuffer().put(t.data());
-            buffer.position(buffer.position() + 4 * t.data().length);
-        }
+        buffer.put(data.array());
         return buffer.array();
+    }
+
+    /**
+     * Finishes {@code crc} (already fed the data bytes) with the metadata entries other than the
+     * checksum, in key order, so that the header's meaning is covered too.
+     */
+    private static String checksum(CRC32C crc, Map<String, String> metadata) {
+        new TreeMap<>(metadata).forEach((key, value) -> {
+            if (!key.equals(CHECKSUM)) {
+                crc.update((key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        return String.format("%08x", crc.getValue());
     }
 
     /** Atomically writes a safetensors file. */
@@ -116,11 +148,34 @@ public final class Safetensors {
                 }
                 tensors.put(field.getKey(), readTensor(file, channel, field.getKey(), field.getValue(), dataStart, dataSize));
             }
+            verifyChecksum(file, channel, dataStart, dataSize, metadata);
             return new Contents(tensors, metadata);
         } catch (NoSuchFileException e) {
             throw new DataException(file, null, "file not found");
         } catch (IOException e) {
             throw new DataException(file, null, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static void verifyChecksum(Path file, FileChannel channel, long dataStart, long dataSize,
+            Map<String, String> metadata) throws IOException {
+        String recorded = metadata.get(CHECKSUM);
+        if (recorded == null) {
+            return;
+        }
+        CRC32C crc = new CRC32C();
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+        for (long at = 0; at < dataSize; ) {
+            chunk.clear().limit((int) Math.min(chunk.capacity(), dataSize - at));
+            readFully(channel, chunk, dataStart + at);
+            chunk.flip();
+            at += chunk.remaining();
+            crc.update(chunk);
+        }
+        String actual = checksum(crc, metadata);
+        if (!actual.equals(recorded)) {
+            throw new DataException(file, CHECKSUM, "checksum mismatch (recorded " + recorded + ", the contents give "
+                    + actual + "): the file is corrupt");
         }
     }
 

@@ -142,7 +142,7 @@ public final class Trainer {
                 if (state.batchesIntoEpoch < stepsPerEpoch) {
                     if (stopRequested.get()) {
                         if (run != null) {
-                            snapshot(state, model, adam).write(run.latestCheckpoint());
+                            run.writeCheckpoint(snapshot(state, model, adam), run.latestCheckpoint());
                         }
                         stopped = true;
                         break;
@@ -207,9 +207,9 @@ public final class Trainer {
                     // The row goes first: a crash between the two leaves a row that the resumed run
                     // drops and writes again, never a checkpoint without its row.
                     run.appendMetrics(metrics);
-                    lastGood.write(run.latestCheckpoint());
+                    run.writeCheckpoint(lastGood, run.latestCheckpoint());
                     if (improved || valid == null) {
-                        lastGood.write(run.bestCheckpoint());
+                        run.writeCheckpoint(lastGood, run.bestCheckpoint());
                     }
                 }
                 if (improved && bestParameters != null) {
@@ -234,7 +234,7 @@ public final class Trainer {
      */
     private static float[] bestParameters(RunDirectory run, Checkpoint start) {
         if (run != null && start.position().epoch() > 0 && Files.isRegularFile(run.bestCheckpoint())) {
-            return Checkpoint.read(run.bestCheckpoint()).parameters();
+            return run.readCheckpoint(run.bestCheckpoint()).parameters();
         }
         return start.parameters();
     }
