@@ -1,10 +1,9 @@
 package io.github.elbo4j.cli;
 
-import io.github.elbo4j.vae.RunLock;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.RunLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
