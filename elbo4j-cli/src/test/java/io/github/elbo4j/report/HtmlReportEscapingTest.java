@@ -1,8 +1,10 @@
 package io.github.elbo4j.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.vae.ElboSummary;
 import io.github.elbo4j.vae.RunDirectory;
 import java.awt.image.BufferedImage;
@@ -54,12 +56,12 @@ class HtmlReportEscapingTest {
         data.putObject("train").put("rows", SCRIPT).put("features", ONERROR).put("fingerprint", CLOSE_TAGS);
         data.putObject("test").put("rows", ONERROR).put("features", CLOSE_TAGS).put("fingerprint", SCRIPT);
         Files.writeString(root.resolve("config.json"), config.toString());
-        List<String> epochs = List.of(SCRIPT, ONERROR, CLOSE_TAGS);
+        // Epochs must be integers (MetricsLog refuses anything else, see below); the payloads ride in other fields.
         StringBuilder metrics = new StringBuilder();
-        for (int i = 0; i < epochs.size(); i++) {
+        for (int i = 0; i < 3; i++) {
             ObjectNode row = RunDirectory.JSON.createObjectNode();
             // The learning rate changes, so the learning-rate sentence names an epoch too.
-            row.put("epoch", epochs.get(i)).put("step", epochs.get(epochs.size() - 1 - i)).put("elbo", -100.0 - i)
+            row.put("epoch", i + 1).put("step", 10 * (i + 1)).put("elbo", -100.0 - i)
                     .put("recon", ONERROR).put("kl", 10.0).put("lr", 0.001 / (i + 1)).put("valid_elbo", -90.0 + i)
                     .put("seconds", 1.0 + i).put("samples_per_s", 100.0);
             metrics.append(row).append('\n');
@@ -68,10 +70,7 @@ class HtmlReportEscapingTest {
         Path plots = Files.createDirectories(root.resolve("plots"));
         ImageIO.write(new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB), "png",
                 plots.resolve("x" + ONERROR + ".png").toFile());
-        RunEvaluation evaluation = new RunEvaluation(SCRIPT,
-                new ElboSummary(2, -100, -90, 10, new double[] {1, 0}, new double[] {0.5, 0}),
-                new double[] {-100, -101}, 5, 1, 150.0, 2, 0.5);
-        html = HtmlReport.render(RunDirectory.open(root), evaluation);
+        html = HtmlReport.render(RunDirectory.open(root), evaluation());
         page = Jsoup.parse(html);
     }
 
@@ -102,13 +101,22 @@ class HtmlReportEscapingTest {
         Element training = page.getElementById("training");
         // final row: the last epoch; best validation: the last one too (valid_elbo rises).
         assertThat(training.select("tr").get(1).select("td").eachText())
-                .startsWith("final", CLOSE_TAGS, SCRIPT).contains("n/a");
-        assertThat(training.text()).contains("epoch " + CLOSE_TAGS + ", the best validation epoch")
-                .contains("to epoch " + SCRIPT + ", then");
+                .startsWith("final", "3", "30").contains("n/a");
+        assertThat(training.text()).contains("epoch 3, the best validation epoch").contains("to epoch 1, then");
         assertThat(page.getElementById("evaluation").text()).contains("On the " + SCRIPT + " split");
         assertThat(page.select("#plots figcaption code").text()).isEqualTo("plots/x" + ONERROR + ".png");
         // The page's own markup survives: sub- and superscripts of the estimator column.
         assertThat(page.select("#evaluation td sub")).isNotEmpty();
+    }
+
+    @Test
+    void aMetricsRowWhoseEpochIsMarkupIsRefusedNamingTheLine() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("forged"));
+        Files.writeString(root.resolve("model.json"), "{}");
+        Files.writeString(root.resolve("config.json"), "{}");
+        Files.writeString(root.resolve("metrics.jsonl"), "{\"epoch\": \"" + SCRIPT.replace("\"", "\\\"") + "\"}\n");
+        assertThatThrownBy(() -> HtmlReport.render(RunDirectory.open(root), evaluation()))
+                .isInstanceOf(DataException.class).hasMessageContaining("metrics.jsonl: line 1");
     }
 
     @Test
@@ -126,5 +134,11 @@ class HtmlReportEscapingTest {
         assertThat(page.select("[style]")).as("inline style attributes the policy would block").isEmpty();
         assertThat(page.getAllElements().stream().flatMap(e -> e.attributes().asList().stream())
                 .map(Attribute::getValue)).noneMatch(v -> v.toLowerCase(Locale.ROOT).startsWith("javascript:"));
+    }
+
+    private static RunEvaluation evaluation() {
+        return new RunEvaluation(SCRIPT,
+                new ElboSummary(2, -100, -90, 10, new double[] {1, 0}, new double[] {0.5, 0}),
+                new double[] {-100, -101}, 5, 1, 150.0, 2, 0.5);
     }
 }
