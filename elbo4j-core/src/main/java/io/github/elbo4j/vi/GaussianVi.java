@@ -5,8 +5,6 @@ import io.github.elbo4j.elbo.LogEvidenceEstimate;
 import io.github.elbo4j.vi.diagnostics.CovarianceComparison;
 import io.github.elbo4j.vi.diagnostics.Reliability;
 import io.github.elbo4j.vi.diagnostics.ReliabilityCheck;
-import io.github.elbo4j.vi.fit.AffineDensity;
-import io.github.elbo4j.vi.fit.AffineExpectation;
 import io.github.elbo4j.vi.fit.Mode;
 import io.github.elbo4j.vi.fit.ModeFinder;
 import io.github.elbo4j.vi.fit.MomentMatchedNoise;
@@ -32,7 +30,7 @@ import java.util.SplittableRandom;
  *
  * <p><b>The mode first.</b> Every fit starts with L-BFGS on f ({@link ModeFinder}) and the Laplace
  * covariance H⁻¹ at the mode. The fit then works in the preconditioned coordinates u with z = mode +
- * A u ({@link AffineDensity}), A the Cholesky factor of H⁻¹ for full-rank guides and its diagonal
+ * A u ({@link AffineMap}), A the Cholesky factor of H⁻¹ for full-rank guides and its diagonal
  * for mean-field and low-rank ones, where the posterior looks like a standard normal: the guide
  * starts at q = N(0, I), the Laplace approximation, and every tolerance means the same for every
  * parameter. q is mapped back to z at the end.
@@ -81,7 +79,9 @@ public final class GaussianVi {
     private final UnconstrainedDensity density;
     private final ViListener listener;
     /** f over the preconditioned u, which the guide's φ describes; set once the mode is known. */
-    private AffineDensity target;
+    /** The whitening map z = mode + A u and the density over u that the fits run on. */
+    private AffineMap whitening;
+    private UnconstrainedDensity target;
     /** Work arrays of one ADVI step, reused: the step allocates nothing. */
     private final double[] noise;
     private final double[] points;
@@ -139,7 +139,8 @@ public final class GaussianVi {
         Mode mode = ModeFinder.find(density, space.dimension(), modeRandom);
         ViMethod method = config.method();
         boolean diagonal = config.family() != GuideFamily.FULL_RANK;
-        target = new AffineDensity(density, mode.point(), mode.scaleTril(diagonal));
+        whitening = new AffineMap(mode.point(), mode.scaleTril(diagonal));
+        target = whitening.pullBack(density);
         Optional<GaussianExpectation> expectation = exactExpectation();
         if (expectation.isPresent() && (method == ViMethod.DADVI || method == ViMethod.ADVI)) {
             return runExact((CholeskyGuide) guide, expectation.get(), mode, drawRandom, start);
@@ -212,15 +213,14 @@ public final class GaussianVi {
      */
     private VariationalPosterior runPathfinder(Mode mode, SplittableRandom pathRandom, SplittableRandom drawRandom,
             long start) {
-        AffineDensity whitened = new AffineDensity(density, mode.point(), mode.scaleTril(false));
-        Pathfinder.Result result = Pathfinder.fit(whitened, space.dimension(), PATHFINDER_PATHS, config.elboDraws(),
-                config.numDraws(), Math.min(config.maxIterations(), ModeFinder.MAX_ITERATIONS), pathRandom);
+        AffineMap whitened = new AffineMap(mode.point(), mode.scaleTril(false));
+        Pathfinder.Result result = Pathfinder.fit(whitened.pullBack(density), space.dimension(), PATHFINDER_PATHS,
+                config.elboDraws(), config.numDraws(), Math.min(config.maxIterations(), ModeFinder.MAX_ITERATIONS), pathRandom);
         Pathfinder.Approximation best = result.best();
-        FittedGaussian q = new FittedGaussian(best.mean(), best.scaleTril()).mapped(whitened.shift(),
-                whitened.scaleTril());
+        FittedGaussian q = whitened.pushForward(new FittedGaussian(best.mean(), best.scaleTril()));
         double[][] pooledPoints = result.draws();
         for (int s = 0; s < pooledPoints.length; s++) {
-            pooledPoints[s] = whitened.toZ(pooledPoints[s]);
+            pooledPoints[s] = whitened.apply(pooledPoints[s]);
         }
         Map<String, double[][]> draws = resample(space.constrainedDraws(pooledPoints), result.smoothedLogWeights(),
                 config.numDraws(), drawRandom);
@@ -347,7 +347,7 @@ public final class GaussianVi {
     private VariationalPosterior runExact(CholeskyGuide cholesky, GaussianExpectation expectation, Mode mode,
             SplittableRandom drawRandom, long start) {
         ExactElboFit exact = new ExactElboFit(cholesky,
-                new AffineExpectation(expectation, target.shift(), target.scaleTril()));
+                whitening.pullBack(expectation));
         double[] initial = guide.initialParameters(1.0, drawRandom);
         if (!Double.isFinite(exact.elbo(initial, null))) {
             throw nonFinite("the exact ELBO is not finite at the initial q (the Laplace approximation at the mode)",
@@ -363,7 +363,7 @@ public final class GaussianVi {
 
     /** q over u mapped to z. */
     private FittedGaussian toZ(FittedGaussian qu) {
-        return qu.mapped(target.shift(), target.scaleTril());
+        return whitening.pushForward(qu);
     }
 
     /** Stan's adapt_eta with Adam: see the class documentation. */
