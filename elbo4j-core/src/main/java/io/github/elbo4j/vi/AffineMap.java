@@ -1,5 +1,7 @@
 package io.github.elbo4j.vi;
 
+import io.github.elbo4j.vi.fit.MomentMatchedNoise;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -286,12 +288,7 @@ public final class AffineMap {
         Map<String, double[][]> linearResponseDraws = null;
         if (linearResponse != null) {
             SplittableRandom random = new SplittableRandom(fitOverU.config().seed());
-            double[][] noise = new double[fitOverU.draws(first).length][dimension()];
-            for (double[] row : noise) {
-                for (int j = 0; j < row.length; j++) {
-                    row[j] = random.nextGaussian();
-                }
-            }
+            double[][] noise = MomentMatchedNoise.independent(fitOverU.draws(first).length, dimension(), random);
             linearResponseDraws = space.constrainedDraws(linearResponse.pointsFrom(noise));
         }
         return new VariationalPosterior(fitOverU.config(), fitOverU.blocks(), pushForward(fitOverU.gaussian()), draws,

@@ -244,7 +244,7 @@ public final class GaussianVi {
     private VariationalPosterior runAdvi(Mode mode, SplittableRandom initRandom, SplittableRandom searchRandom,
             SplittableRandom stepRandom, SplittableRandom monitorRandom, SplittableRandom drawRandom, long start) {
         double[] initial = guide.initialParameters(config.initialScale(), initRandom);
-        double[][] monitorNoise = gaussianMatrix(config.elboDraws(), space.dimension(), monitorRandom);
+        double[][] monitorNoise = MomentMatchedNoise.independent(config.elboDraws(), space.dimension(), monitorRandom);
 
         double eta = config.learningRate();
         int adaptationIterations = 0;
@@ -491,7 +491,7 @@ public final class GaussianVi {
      */
     private VariationalPosterior summarise(FittedGaussian q, List<TracePoint> trace, double bestElbo, Mode mode,
             FittedGaussian linearResponse, SplittableRandom random, VariationalPosterior.Provenance provenance) {
-        double[][] noise = gaussianMatrix(config.numDraws(), space.dimension(), random);
+        double[][] noise = MomentMatchedNoise.independent(config.numDraws(), space.dimension(), random);
         double[][] at = q.pointsFrom(noise);
         double[] logJoint = logDensityAt(density, at);
         Map<String, double[][]> draws = space.constrainedDraws(at);
@@ -612,7 +612,7 @@ public final class GaussianVi {
         double[][] drawn;
         try {
             drawn = toZ(guide.toGaussian(phi))
-                    .pointsFrom(gaussianMatrix(particles, space.dimension(), new SplittableRandom(config.seed())));
+                    .pointsFrom(MomentMatchedNoise.independent(particles, space.dimension(), new SplittableRandom(config.seed())));
         } catch (IllegalArgumentException e) {
             return names;
         }
@@ -678,16 +678,6 @@ public final class GaussianVi {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("the model has no parameter blocks");
         }
-    }
-
-    private static double[][] gaussianMatrix(int rows, int columns, SplittableRandom random) {
-        double[][] result = new double[rows][columns];
-        for (double[] row : result) {
-            for (int j = 0; j < columns; j++) {
-                row[j] = random.nextGaussian();
-            }
-        }
-        return result;
     }
 
     private static double maxAbs(double[] values) {

@@ -79,7 +79,7 @@ public final class Pathfinder {
      */
     public static Result fit(UnconstrainedDensity density, int dimension, int paths, int elboDraws, int numDraws,
             int maxIterations, SplittableRandom random) {
-        double[][] elboNoise = gaussian(elboDraws, dimension, random);
+        double[][] elboNoise = MomentMatchedNoise.independent(elboDraws, dimension, random);
         List<Approximation> bests = new ArrayList<>();
         int iterations = 0;
         boolean converged = true;
@@ -127,7 +127,7 @@ public final class Pathfinder {
         double[] logRatios = new double[draws.length];
         for (int p = 0; p < bests.size(); p++) {
             Approximation a = bests.get(p);
-            double[][] noise = gaussian(numDraws, dimension, random);
+            double[][] noise = MomentMatchedNoise.independent(numDraws, dimension, random);
             double[][] points = points(a, noise);
             double[] f = values(density, points);
             double[] logQ = logQ(a, noise);
@@ -281,16 +281,6 @@ public final class Pathfinder {
         double[] value = new double[1];
         density.evaluate(x, 1, null, value, null);
         return value[0];
-    }
-
-    private static double[][] gaussian(int rows, int columns, SplittableRandom random) {
-        double[][] result = new double[rows][columns];
-        for (double[] row : result) {
-            for (int j = 0; j < columns; j++) {
-                row[j] = random.nextGaussian();
-            }
-        }
-        return result;
     }
 
     private static double dot(double[] a, double[] b) {
