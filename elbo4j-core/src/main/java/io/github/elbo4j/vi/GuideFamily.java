@@ -1,5 +1,8 @@
 package io.github.elbo4j.vi;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -23,6 +26,7 @@ public enum GuideFamily {
     }
 
     /** The kebab-case name used on the command line. */
+    @JsonValue
     public String cliName() {
         return cliName;
     }
@@ -35,6 +39,7 @@ public enum GuideFamily {
      * @return the family
      * @throws IllegalArgumentException listing the names if unknown
      */
+    @JsonCreator
     public static GuideFamily fromName(String name) {
         String normal = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
         for (GuideFamily family : values()) {
