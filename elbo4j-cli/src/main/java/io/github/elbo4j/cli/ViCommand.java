@@ -81,7 +81,9 @@ final class ViCommand implements Callable<Integer> {
                 "Prior for a parameter, repeatable: NAME is beta (every coefficient), intercept, sigma or a column;",
                 "DIST is normal(m,s), cauchy(m,s), student_t(nu,m,s) or exponential(rate).",
                 "Defaults: coefficient ~ normal(0, 2.5 sd(y)/sd(x)) (linear) or normal(0, 2.5/sd(x));",
-                "intercept ~ normal(mean(y), 10 sd(y)) (linear) or normal(0, 10); sigma ~ exponential(1/sd(y))."
+                "intercept ~ normal(mean(y), 10 sd(y)) (linear) or normal(0, 10); sigma ~ exponential(1/sd(y)).",
+                "The intercept's prior (default or given) is on the centred intercept, the linear predictor at",
+                "the predictors' means (as rstanarm); the reported intercept is the value at x = 0."
             })
     List<String> priors = new ArrayList<>();
 

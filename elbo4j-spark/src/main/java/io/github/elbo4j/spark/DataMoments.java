@@ -3,6 +3,7 @@ package io.github.elbo4j.spark;
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
 import io.github.elbo4j.vi.glm.Prior;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,11 @@ final class DataMoments {
 
     long count() {
         return n;
+    }
+
+    /** The predictors' means x̄, where the intercept's prior is centred. */
+    double[] predictorMeans() {
+        return Arrays.copyOfRange(mean, 1, mean.length);
     }
 
     /** Sample standard deviation of column c (0 = y), or 1 when constant or single, as the GLM does. */

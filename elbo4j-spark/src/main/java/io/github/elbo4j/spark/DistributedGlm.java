@@ -51,16 +51,16 @@ class DistributedGlm implements Model {
     private final AtomicLong jobs = new AtomicLong();
 
     DistributedGlm(GlmFamily family, List<String> columns, boolean intercept, Map<String, Prior> priors,
-            JavaRDD<GlmShard> shards, int treeDepth, long records) {
+            double[] predictorMeans, JavaRDD<GlmShard> shards, int treeDepth, long records) {
         this.family = family;
         this.shards = shards;
         this.treeDepth = treeDepth;
         this.records = records;
         // The prior's blocks and densities come from the single-machine model, built on two dummy
-        // records with every prior given explicitly (so the dummy data never shapes a default).
+        // records with every prior given explicitly (so the dummy data never shapes a default), both
+        // at the predictors' means, where the intercept's prior is centred.
         int p = columns.size();
-        double[][] x = {new double[p], new double[p]};
-        Arrays.fill(x[1], 1.0);
+        double[][] x = {predictorMeans.clone(), predictorMeans.clone()};
         this.prior = GeneralizedLinearModel.of(family, columns, x, new double[] {0, 1}, intercept, priors);
         this.layout = GlmLayout.of(family, p, intercept);
     }
@@ -84,7 +84,7 @@ class DistributedGlm implements Model {
     public UnconstrainedDensity unconstrainedDensity() {
         Map<String, Prior> priors = prior.priors();
         List<Prior> ordered = prior.blocks().stream().map(b -> priors.get(b.name())).toList();
-        return new GlmDensity(layout, ordered, records(), (theta, particles, subset, values, gradient) -> {
+        return new GlmDensity(layout, ordered, prior.interceptPriorCentre(), records(), (theta, particles, subset, values, gradient) -> {
             double[] sums = evaluate(theta, particles, gradient != null, subset == null ? null : globalIndices(subset));
             for (int s = 0; s < particles; s++) {
                 values[s] += sums[s];
@@ -196,8 +196,8 @@ class DistributedGlm implements Model {
     static final class Subsampled extends DistributedGlm implements SubsampledModel {
 
         Subsampled(GlmFamily family, List<String> columns, boolean intercept, Map<String, Prior> priors,
-                JavaRDD<GlmShard> shards, int treeDepth, long records) {
-            super(family, columns, intercept, priors, shards, treeDepth, records);
+                double[] predictorMeans, JavaRDD<GlmShard> shards, int treeDepth, long records) {
+            super(family, columns, intercept, priors, predictorMeans, shards, treeDepth, records);
         }
 
         @Override

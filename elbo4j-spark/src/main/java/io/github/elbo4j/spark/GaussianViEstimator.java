@@ -318,8 +318,10 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
             Map<String, Prior> resolved = moments.defaultPriors(glmFamily, names, intercept, overrides);
             int batch = (Integer) getOrDefault(batchSize);
             DistributedGlm model = batch > 0
-                    ? new DistributedGlm.Subsampled(glmFamily, names, intercept, resolved, shards, 2, moments.count())
-                    : new DistributedGlm(glmFamily, names, intercept, resolved, shards, 2, moments.count());
+                    ? new DistributedGlm.Subsampled(glmFamily, names, intercept, resolved,
+                            moments.predictorMeans(), shards, 2, moments.count())
+                    : new DistributedGlm(glmFamily, names, intercept, resolved,
+                            moments.predictorMeans(), shards, 2, moments.count());
             VariationalPosterior posterior = GaussianVi.fit(model, config);
             GaussianViModel result = new GaussianViModel(uid, posterior, glmFamily, names, intercept, resolved,
                     moments.count(), model.jobs());

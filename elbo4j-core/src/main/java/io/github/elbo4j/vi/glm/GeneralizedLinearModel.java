@@ -44,8 +44,11 @@ import java.util.function.Function;
  * s_y that of y; intercept ~ normal(ȳ, 10 s_y) for the linear model and normal(0, 10) otherwise;
  * sigma ~ exponential(1 / s_y). Override any of them by name: {@code beta} (every coefficient), a
  * column name, {@code intercept} or {@code sigma}. Every prior applies to the coefficients on the
- * original scale; the intercept's is on the raw intercept (the value at x = 0), which is informative
- * when the predictors sit far from zero relative to their spread (docs/vi-regressions.md).
+ * original scale, and the intercept's (the default or one given) to the centred intercept {@code α
+ * + Σ_j x̄_j β_j}, the expected linear predictor at the predictors' means, as rstanarm's {@code
+ * prior_intercept} does: a prior centred on ȳ is then right wherever the predictors sit, where on
+ * the raw intercept (the value at x = 0) it would pull the fit when x̄ is far from zero
+ * (docs/vi-regressions.md). The reported {@code intercept} stays the raw α.
  *
  * <p>Fit it with {@link #fit(ViConfig, Preconditioning, ViListener)}, which runs {@link GaussianVi}
  * over centred, scaled and decorrelated coordinates ({@link Preconditioning}) and reports the same
@@ -70,6 +73,8 @@ public final class GeneralizedLinearModel implements SubsampledModel {
     private final boolean intercept;
     private final int rows;
     private final Map<String, Prior> priors;
+    /** x̄: the intercept's prior applies to α + Σ_j x̄_j β_j. */
+    private final double[] interceptPriorCentre;
     private final List<ParameterBlock> blocks;
     private final List<DataArray> data;
     private final GlmLayout layout;
@@ -125,6 +130,12 @@ public final class GeneralizedLinearModel implements SubsampledModel {
                 ? new LinearSufficientStatistics(layout, flat, y) : null;
         this.blocks = blocks(family, this.columns, intercept);
         this.priors = resolvePriors(x, y, overrides);
+        this.interceptPriorCentre = new double[intercept ? columns.size() : 0];
+        for (int j = 0; j < interceptPriorCentre.length; j++) {
+            for (int i = 0; i < rows; i++) {
+                interceptPriorCentre[j] += x[i][j] / rows;
+            }
+        }
         this.data = family == GlmFamily.POISSON
                 ? List.of(predictors(flat), DataArray.vector(RESPONSE, y), DataArray.vector(LOG_FACTORIAL, logFactorials))
                 : List.of(predictors(flat), DataArray.vector(RESPONSE, y));
@@ -243,6 +254,14 @@ public final class GeneralizedLinearModel implements SubsampledModel {
         return Map.copyOf(priors);
     }
 
+    /**
+     * Where the intercept's prior is evaluated: it is the prior of {@code α + Σ_j c_j β_j} with c the
+     * returned predictors' means x̄ (empty without an intercept).
+     */
+    public double[] interceptPriorCentre() {
+        return interceptPriorCentre.clone();
+    }
+
     @Override
     public List<ParameterBlock> blocks() {
         return blocks;
@@ -265,7 +284,8 @@ public final class GeneralizedLinearModel implements SubsampledModel {
      */
     @Override
     public UnconstrainedDensity unconstrainedDensity() {
-        return new GlmDensity(layout, List.copyOf(priors.values()), rows, (theta, particles, records, values, gradient) -> {
+        return new GlmDensity(layout, List.copyOf(priors.values()), interceptPriorCentre, rows,
+                (theta, particles, records, values, gradient) -> {
             if (records == null && sufficientStatistics != null) {
                 sufficientStatistics.accumulate(theta, particles, values, gradient);
             } else {
@@ -291,8 +311,8 @@ public final class GeneralizedLinearModel implements SubsampledModel {
         if (family == GlmFamily.LINEAR) {
             return Optional.empty();
         }
-        return Optional.of(new GlmGaussianExpectation(family, layout, List.copyOf(priors.values()), preconditioner,
-                predictorValues, responses, logFactorials));
+        return Optional.of(new GlmGaussianExpectation(family, layout, List.copyOf(priors.values()),
+                interceptPriorCentre, preconditioner, predictorValues, responses, logFactorials));
     }
 
     /**
@@ -344,9 +364,13 @@ public final class GeneralizedLinearModel implements SubsampledModel {
     NDArray logPrior(Function<String, NDArray> parameters) {
         NDArray total = null;
         for (ParameterBlock block : blocks) {
-            NDArray term = priors.get(block.name())
-                    .logDensity(parameters.apply(block.name()), block.name().equals(SIGMA))
-                    .sum(new int[] {1});
+            NDArray value = parameters.apply(block.name());
+            if (block.name().equals(INTERCEPT)) {
+                for (int j = 0; j < columns.size(); j++) {
+                    value = value.add(parameters.apply(columns.get(j)).mul(interceptPriorCentre[j]));
+                }
+            }
+            NDArray term = priors.get(block.name()).logDensity(value, block.name().equals(SIGMA)).sum(new int[] {1});
             total = total == null ? term : total.add(term);
         }
         return total;
