@@ -92,8 +92,10 @@ final class ViCommand implements Callable<Integer> {
                 "Default: dadvi, or advi with --batch-size."})
     String method;
 
-    @Option(names = "--family", paramLabel = "FAMILY", defaultValue = "mean-field",
-            description = "mean-field, low-rank or full-rank, over the preconditioned coordinates. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--family", paramLabel = "FAMILY", defaultValue = "auto",
+            description = {"auto, mean-field, low-rank or full-rank, over the preconditioned coordinates.",
+                "auto: full-rank up to 200 unconstrained coordinates, else mean-field with linear-response",
+                "covariances. Default: ${DEFAULT-VALUE}."})
     String family;
 
     @Option(names = "--preconditioning", paramLabel = "KIND", defaultValue = "qr",

@@ -91,9 +91,9 @@ public final class GaussianVi {
 
     private GaussianVi(Model model, ViConfig config, UnconstrainedDensity density, ViListener listener) {
         this.model = model;
-        this.config = config;
         this.space = new ParameterSpace(model.blocks());
-        this.guide = config.family().create(space.dimension(), config.rank());
+        this.config = config.resolvedFor(space.dimension());
+        this.guide = this.config.family().create(space.dimension(), config.rank());
         this.density = density;
         this.listener = listener;
         int particles = config.numParticles();

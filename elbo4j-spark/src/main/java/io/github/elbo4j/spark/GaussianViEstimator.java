@@ -84,8 +84,9 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
                 "one name per predictor (default x1, x2, ...); names the posterior blocks");
         priors = new StringArrayParam(this, "priors",
                 "prior overrides NAME=DIST, e.g. beta=normal(0,1), sigma=exponential(1), intercept=student_t(3,0,10)");
-        guideFamily = new Param<>(this, "guideFamily", "mean-field, low-rank or full-rank",
-                ParamValidators.inArray(new String[] {"mean-field", "low-rank", "full-rank"}));
+        guideFamily = new Param<>(this, "guideFamily", "auto (full-rank up to 200 coordinates, else mean-field"
+                + " with linear response), mean-field, low-rank or full-rank",
+                ParamValidators.inArray(new String[] {"auto", "mean-field", "low-rank", "full-rank"}));
         rank = new IntParam(this, "rank", "rank of the low-rank guide", ParamValidators.gtEq(1));
         numParticles = new IntParam(this, "numParticles", "particles S per iteration", ParamValidators.gtEq(1));
         maxIterations = new IntParam(this, "maxIterations", "iteration budget", ParamValidators.gtEq(1));
@@ -105,7 +106,7 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
         setDefault(fitIntercept, true);
         setDefault(featureNames, new String[0]);
         setDefault(priors, new String[0]);
-        setDefault(guideFamily, "mean-field");
+        setDefault(guideFamily, "auto");
         setDefault(rank, 2);
         setDefault(numParticles, 20);
         setDefault(maxIterations, 20_000);
