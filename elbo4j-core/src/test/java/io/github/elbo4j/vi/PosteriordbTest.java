@@ -70,6 +70,7 @@ class PosteriordbTest {
         columns.put("beta[2]", fit -> fit.apply("beta2"));
         columns.put("sigma", fit -> fit.apply("sigma"));
         Map<String, Accuracy> results = fitAll("kidiq-kidscore_momiq", model, folder, columns);
+        assertThat(results.get("default (auto)").passes()).as(results.toString()).isTrue();
         assertThat(results.get("dadvi full-rank").passes()).as(results.toString()).isTrue();
         assertThat(verdicts.get("dadvi full-rank")).isTrue();
         assertThat(results.get("dadvi mean-field + LR").passes()).as(results.toString()).isTrue();
@@ -132,6 +133,7 @@ class PosteriordbTest {
         }
         columns.put("sigma", fit -> fit.apply("sigma"));
         Map<String, Accuracy> results = fitAll("sblri-blr", model, folder, columns);
+        assertThat(results.get("default (auto)").passes()).as(results.toString()).isTrue();
         assertThat(results.get("dadvi full-rank").passes()).as(results.toString()).isTrue();
         assertThat(verdicts.get("dadvi full-rank")).isTrue();
         assertThat(results.get("dadvi mean-field + LR").passes()).as(results.toString()).isTrue();
@@ -202,6 +204,7 @@ class PosteriordbTest {
             Map<String, Function<Function<String, double[][]>, double[][]>> columns) throws IOException {
         Map<String, double[]> reference = referenceMoments(folder);
         Map<String, ViConfig> configs = new LinkedHashMap<>();
+        configs.put("default (auto)", ViConfig.builder().numDraws(DRAWS).seed(1).build());
         configs.put("dadvi full-rank", ViConfig.builder().family(GuideFamily.FULL_RANK).numDraws(DRAWS).seed(1)
                 .build());
         configs.put("dadvi mean-field", ViConfig.builder().family(GuideFamily.MEAN_FIELD).linearResponse(true)
