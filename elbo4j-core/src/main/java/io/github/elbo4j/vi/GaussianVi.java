@@ -462,24 +462,12 @@ public final class GaussianVi {
     /** ELBO of q_φ with fixed noise: mean f(z) over the draws, plus H(q). */
     private double monitorElbo(double[] phi, double[][] noise) {
         FittedGaussian q = guide.toGaussian(phi);
-        double[] logDensity = logDensityAt(target, q.pointsFrom(noise));
+        double[] logDensity = target.logDensities(q.pointsFrom(noise));
         double mean = 0;
         for (double v : logDensity) {
             mean += v;
         }
         return mean / logDensity.length + q.entropy();
-    }
-
-    /** f at each point, with the full data. */
-    private static double[] logDensityAt(UnconstrainedDensity density, double[][] at) {
-        int d = at.length == 0 ? 0 : at[0].length;
-        double[] flat = new double[at.length * d];
-        for (int s = 0; s < at.length; s++) {
-            System.arraycopy(at[s], 0, flat, s * d, d);
-        }
-        double[] result = new double[at.length];
-        density.evaluate(flat, at.length, null, result, null);
-        return result;
     }
 
     /**
@@ -493,7 +481,7 @@ public final class GaussianVi {
             FittedGaussian linearResponse, SplittableRandom random, VariationalPosterior.Provenance provenance) {
         double[][] noise = MomentMatchedNoise.independent(config.numDraws(), space.dimension(), random);
         double[][] at = q.pointsFrom(noise);
-        double[] logJoint = logDensityAt(density, at);
+        double[] logJoint = density.logDensities(at);
         Map<String, double[][]> draws = space.constrainedDraws(at);
         double[] logQ = q.logDensityFromNoise(noise);
         double[] logRatios = new double[logJoint.length];
@@ -616,7 +604,7 @@ public final class GaussianVi {
         } catch (IllegalArgumentException e) {
             return names;
         }
-        double[] logDensity = logDensityAt(density, drawn);
+        double[] logDensity = density.logDensities(drawn);
         int good = 0;
         while (good < particles && !Double.isFinite(logDensity[good])) {
             good++;
@@ -633,7 +621,7 @@ public final class GaussianVi {
                 substituted[s] = drawn[s].clone();
                 System.arraycopy(drawn[good], from, substituted[s], from, to - from);
             }
-            if (countNonFinite(logDensityAt(density, substituted)) < baseline) {
+            if (countNonFinite(density.logDensities(substituted)) < baseline) {
                 names.add(blocks.get(b).name());
             }
         }

@@ -89,10 +89,11 @@ public final class Pathfinder {
             List<double[]> xs = new ArrayList<>();
             List<double[]> gs = new ArrayList<>();
             double[] startGradient = new double[dimension];
-            density.evaluate(start, 1, null, new double[1], startGradient);
+            double[] startValue = new double[1];
+            density.evaluate(start, 1, null, startValue, startGradient);
             xs.add(start.clone());
             gs.add(startGradient);
-            Lbfgs.Result path = new Lbfgs(MEMORY, maxIterations, 1e-8 * Math.max(1, Math.abs(valueAt(density, start))),
+            Lbfgs.Result path = new Lbfgs(MEMORY, maxIterations, 1e-8 * Math.max(1, Math.abs(startValue[0])),
                     1e-13).minimize(ModeFinder.negated(density), start, new Lbfgs.Listener() {
                         @Override
                         public void onIteration(int iteration, double value, double step) {}
@@ -130,7 +131,7 @@ public final class Pathfinder {
             Approximation a = bests.get(p);
             double[][] noise = MomentMatchedNoise.independent(numDraws, dimension, random);
             double[][] points = points(a, noise);
-            double[] f = values(density, points);
+            double[] f = density.logDensities(points);
             double[] logQ = logQ(a, noise);
             for (int s = 0; s < numDraws; s++) {
                 draws[p * numDraws + s] = points[s];
@@ -178,7 +179,7 @@ public final class Pathfinder {
                 mean[i] = sum;
             }
             Approximation candidate = new Approximation(mean, factor, Double.NaN, Double.NaN, l);
-            double[] f = values(density, points(candidate, noise));
+            double[] f = density.logDensities(points(candidate, noise));
             double[] logQ = logQ(candidate, noise);
             double sum = 0;
             double squares = 0;
@@ -303,23 +304,6 @@ public final class Pathfinder {
             result[s] = constant - 0.5 * dot(noise[s], noise[s]);
         }
         return result;
-    }
-
-    private static double[] values(UnconstrainedDensity density, double[][] at) {
-        int d = at[0].length;
-        double[] flat = new double[at.length * d];
-        for (int s = 0; s < at.length; s++) {
-            System.arraycopy(at[s], 0, flat, s * d, d);
-        }
-        double[] result = new double[at.length];
-        density.evaluate(flat, at.length, null, result, null);
-        return result;
-    }
-
-    private static double valueAt(UnconstrainedDensity density, double[] x) {
-        double[] value = new double[1];
-        density.evaluate(x, 1, null, value, null);
-        return value[0];
     }
 
     private static double dot(double[] a, double[] b) {
