@@ -12,7 +12,6 @@ import io.github.elbo4j.vi.GaussianExpectation;
 import io.github.elbo4j.vi.GaussianVi;
 import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.ParameterValues;
-import io.github.elbo4j.vi.SubsampledModel;
 import io.github.elbo4j.vi.UnconstrainedDensity;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.ViConfig;
@@ -56,7 +55,7 @@ import java.util.function.Function;
  * where a mean-field guide cannot represent their correlations and badly scaled predictors slow the
  * optimizer.
  */
-public final class GeneralizedLinearModel implements SubsampledModel {
+public final class GeneralizedLinearModel implements RegressionModel {
 
     /** The name of the intercept block. */
     public static final String INTERCEPT = "intercept";
@@ -307,7 +306,8 @@ public final class GeneralizedLinearModel implements SubsampledModel {
     }
 
     /** {@link #gaussianExpectation()} for a guide over the preconditioner's coordinates. */
-    Optional<GaussianExpectation> gaussianExpectation(GlmPreconditioner preconditioner) {
+    @Override
+    public Optional<GaussianExpectation> gaussianExpectation(GlmPreconditioner preconditioner) {
         if (family == GlmFamily.LINEAR) {
             return Optional.empty();
         }
@@ -332,10 +332,7 @@ public final class GeneralizedLinearModel implements SubsampledModel {
         if (preconditioning == Preconditioning.NONE) {
             return GaussianVi.fit(this, config, listener);
         }
-        GlmPreconditioner preconditioner = preconditioner(preconditioning);
-        VariationalPosterior preconditioned = GaussianVi.fit(new PreconditionedGlm(this, preconditioner), config,
-                listener);
-        return preconditioner.map().pushForward(preconditioned);
+        return preconditioner(preconditioning).fit(this, config, listener);
     }
 
     /** {@link #fit(ViConfig, Preconditioning, ViListener)} with QR preconditioning and no progress. */
@@ -361,7 +358,8 @@ public final class GeneralizedLinearModel implements SubsampledModel {
     }
 
     /** The log prior of each particle, reading each block's values {@code [S, 1]} by name. */
-    NDArray logPrior(Function<String, NDArray> parameters) {
+    @Override
+    public NDArray logPrior(Function<String, NDArray> parameters) {
         NDArray total = null;
         for (ParameterBlock block : blocks) {
             NDArray value = parameters.apply(block.name());
@@ -382,7 +380,8 @@ public final class GeneralizedLinearModel implements SubsampledModel {
     }
 
     /** The log likelihood of the given records (null: all), reading the parameters by name. */
-    NDArray logLikelihood(Function<String, NDArray> parameters, ParameterValues values, NDArray records) {
+    @Override
+    public NDArray logLikelihood(Function<String, NDArray> parameters, ParameterValues values, NDArray records) {
         if (records == null) {
             NDArray logFactorial = family == GlmFamily.POISSON ? values.data(LOG_FACTORIAL) : null;
             return logLikelihood(parameters, values.data(PREDICTORS), values.data(RESPONSE), logFactorial);
