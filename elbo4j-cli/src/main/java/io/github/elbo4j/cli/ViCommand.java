@@ -81,7 +81,9 @@ final class ViCommand implements Callable<Integer> {
                 "Prior for a parameter, repeatable: NAME is beta (every coefficient), intercept, sigma or a column;",
                 "DIST is normal(m,s), cauchy(m,s), student_t(nu,m,s) or exponential(rate).",
                 "Defaults: coefficient ~ normal(0, 2.5 sd(y)/sd(x)) (linear) or normal(0, 2.5/sd(x));",
-                "intercept ~ normal(mean(y), 10 sd(y)) (linear) or normal(0, 10); sigma ~ exponential(1/sd(y))."
+                "intercept ~ normal(mean(y), 10 sd(y)) (linear) or normal(0, 10); sigma ~ exponential(1/sd(y)).",
+                "The intercept's prior (default or given) is on the centred intercept, the linear predictor at",
+                "the predictors' means (as rstanarm); the reported intercept is the value at x = 0."
             })
     List<String> priors = new ArrayList<>();
 
@@ -90,8 +92,10 @@ final class ViCommand implements Callable<Integer> {
                 "Default: dadvi, or advi with --batch-size."})
     String method;
 
-    @Option(names = "--family", paramLabel = "FAMILY", defaultValue = "mean-field",
-            description = "mean-field, low-rank or full-rank, over the preconditioned coordinates. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--family", paramLabel = "FAMILY", defaultValue = "auto",
+            description = {"auto, mean-field, low-rank or full-rank, over the preconditioned coordinates.",
+                "auto: full-rank up to 200 unconstrained coordinates, else mean-field with linear-response",
+                "covariances. Default: ${DEFAULT-VALUE}."})
     String family;
 
     @Option(names = "--preconditioning", paramLabel = "KIND", defaultValue = "qr",

@@ -131,13 +131,13 @@ class ViCommandTest {
     void anUnreliableFitPrintsItsWarningFirst() throws IOException {
         Path data = Files.writeString(dir.resolve("data.csv"), kidiqLike(300, 7));
         CliRunner.Result r = CliRunner.run("vi", "linear", "--data", data.toString(), "--y", "score", "--x", "iq",
-                "--preconditioning", "none");
+                "--preconditioning", "none", "--family", "mean-field");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).startsWith("WARNING: this fit is not reliable").contains("Things to try")
                 .contains("Reliable: NO");
 
         CliRunner.Result json = CliRunner.run("vi", "linear", "--data", data.toString(), "--y", "score", "--x", "iq",
-                "--preconditioning", "none", "--json");
+                "--preconditioning", "none", "--family", "mean-field", "--json");
         assertThat(json.json().path("reliable").asBoolean(true)).isFalse();
         assertThat(json.json().path("reasons").size()).isPositive();
         assertThat(json.err()).contains("WARNING: this fit is not reliable");

@@ -39,6 +39,22 @@ public final class Lbfgs {
          * @return f(x); may be non-finite where f is undefined
          */
         double valueAndGradient(double[] x, double[] gradient);
+
+        /**
+         * −f, so that minimising it maximises f (an ELBO, a log density).
+         *
+         * @param f the function to maximise
+         * @return −f and −∇f
+         */
+        static Objective negated(Objective f) {
+            return (x, gradient) -> {
+                double value = -f.valueAndGradient(x, gradient);
+                for (int i = 0; i < gradient.length; i++) {
+                    gradient[i] = -gradient[i];
+                }
+                return value;
+            };
+        }
     }
 
     /** Receives each accepted iterate. */

@@ -1,5 +1,8 @@
 package io.github.elbo4j.vi;
 
+import io.github.elbo4j.vi.fit.MomentMatchedNoise;
+
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,12 @@ import java.util.function.Function;
  * family: a mean-field q over well-chosen u (centred and scaled regression coefficients, rstanarm's
  * and brms's device) is a correlated Gaussian over z, and the optimizer meets a well-conditioned
  * problem.
+ *
+ * <p>Two users: {@link io.github.elbo4j.vi.glm.GlmPreconditioner} (A upper triangular: centre and
+ * scale the predictors) and {@link GaussianVi}, which whitens every model with the mode and the
+ * Laplace covariance's Cholesky factor (A lower triangular), so that the posterior in u is close to
+ * a standard normal, one gradient tolerance means the same accuracy for every parameter, and an
+ * optimizer starting at q = N(0, I) starts at the Laplace approximation.
  */
 public final class AffineMap {
 
@@ -184,6 +193,75 @@ public final class AffineMap {
     }
 
     /**
+     * The exact expectation over u that {@link #pullBack(UnconstrainedDensity)} implies: a Gaussian
+     * {@code N(μ, L Lᵀ)} over u is {@code N(shift + A μ, (A L)(A L)ᵀ)} over z, so
+     *
+     * <pre>
+     *   E_u(μ, L) = E_z(shift + A μ, A L) + log|det A|,   ∂E_u/∂μ = Aᵀ ∂E_z/∂μ_z,   ∂E_u/∂L = Aᵀ ∂E_z/∂L_z
+     * </pre>
+     *
+     * (the last restricted to the lower triangle). A L is a Cholesky factor, as {@link
+     * GaussianExpectation} needs, only when A is lower triangular.
+     *
+     * @param expectation E_z
+     * @return E_u
+     * @throws IllegalStateException if A is not lower triangular
+     */
+    public GaussianExpectation pullBack(GaussianExpectation expectation) {
+        int d = shift.length;
+        for (int i = 0; i < d; i++) {
+            for (int j = i + 1; j < d; j++) {
+                if (matrix[i][j] != 0) {
+                    throw new IllegalStateException("an expectation pulls back only through a lower-triangular map;"
+                            + " entry (" + i + ", " + j + ") is " + matrix[i][j]);
+                }
+            }
+        }
+        return new GaussianExpectation() {
+            @Override
+            public String method() {
+                return expectation.method();
+            }
+
+            @Override
+            public double evaluate(double[] mean, double[] scaleTril, double[] meanGradient,
+                    double[] scaleTrilGradient) {
+                double[] zMean = apply(mean);
+                double[] zScaleTril = new double[d * d];
+                for (int i = 0; i < d; i++) {
+                    for (int j = 0; j <= i; j++) {
+                        double sum = 0;
+                        for (int k = j; k <= i; k++) {
+                            sum += matrix[i][k] * scaleTril[k * d + j];
+                        }
+                        zScaleTril[i * d + j] = sum;
+                    }
+                }
+                double[] zMeanGradient = new double[d];
+                double[] zScaleTrilGradient = new double[d * d];
+                double value = expectation.evaluate(zMean, zScaleTril, zMeanGradient, zScaleTrilGradient)
+                        + logAbsDeterminant;
+                Arrays.fill(scaleTrilGradient, 0, d * d, 0.0);
+                for (int k = 0; k < d; k++) {
+                    double sum = 0;
+                    for (int i = k; i < d; i++) {
+                        sum += matrix[i][k] * zMeanGradient[i];
+                    }
+                    meanGradient[k] = sum;
+                    for (int j = 0; j <= k; j++) {
+                        double g = 0;
+                        for (int i = k; i < d; i++) {
+                            g += matrix[i][k] * zScaleTrilGradient[i * d + j];
+                        }
+                        scaleTrilGradient[k * d + j] = g;
+                    }
+                }
+                return value;
+            }
+        };
+    }
+
+    /**
      * The fit over z that a fit over u amounts to: q pushed forward, every draw mapped (through the
      * blocks' constraints: unconstrain, map, constrain), the linear-response Gaussian (if any) pushed
      * forward with fresh draws, and the ELBO, evidence, k̂, trace, provenance and reliability verdict
@@ -210,12 +288,7 @@ public final class AffineMap {
         Map<String, double[][]> linearResponseDraws = null;
         if (linearResponse != null) {
             SplittableRandom random = new SplittableRandom(fitOverU.config().seed());
-            double[][] noise = new double[fitOverU.draws(first).length][dimension()];
-            for (double[] row : noise) {
-                for (int j = 0; j < row.length; j++) {
-                    row[j] = random.nextGaussian();
-                }
-            }
+            double[][] noise = MomentMatchedNoise.independent(fitOverU.draws(first).length, dimension(), random);
             linearResponseDraws = space.constrainedDraws(linearResponse.pointsFrom(noise));
         }
         return new VariationalPosterior(fitOverU.config(), fitOverU.blocks(), pushForward(fitOverU.gaussian()), draws,
@@ -224,9 +297,29 @@ public final class AffineMap {
                         fitOverU.laplaceComparison().orElse(null), linearResponse, linearResponseDraws));
     }
 
-    /** N(shift + A μ, A Σ Aᵀ). */
-    private FittedGaussian pushForward(FittedGaussian q) {
-        return new FittedGaussian(apply(q.mean()), DenseCholesky.factor(congruence(q.covariance())));
+    /**
+     * A Gaussian over u pushed forward: {@code N(shift + A μ, A Σ Aᵀ)}. Its scale factor is A L where
+     * that is lower triangular (A lower triangular), else the Cholesky factor of A Σ Aᵀ.
+     *
+     * @param q a Gaussian over u
+     * @return its image over z
+     */
+    public FittedGaussian pushForward(FittedGaussian q) {
+        int d = shift.length;
+        double[][] l = q.scaleTril();
+        double[][] product = new double[d][d];
+        boolean lower = true;
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                double sum = 0;
+                for (int k = 0; k < d; k++) {
+                    sum += matrix[i][k] * l[k][j];
+                }
+                product[i][j] = sum;
+                lower &= j <= i || sum == 0;
+            }
+        }
+        return new FittedGaussian(apply(q.mean()), lower ? product : DenseCholesky.factor(congruence(q.covariance())));
     }
 
     /** A Σ Aᵀ. */

@@ -94,14 +94,7 @@ final class ExactElboFit {
     Result maximise(double[] initial, int maxIterations, ViListener listener) {
         List<TracePoint> trace = new ArrayList<>();
         Lbfgs.Result result = new Lbfgs(MEMORY, maxIterations, GRADIENT_TOLERANCE, RELATIVE_TOLERANCE).minimize(
-                (phi, gradient) -> {
-                    double value = -elbo(phi, gradient);
-                    for (int i = 0; i < gradient.length; i++) {
-                        gradient[i] = -gradient[i];
-                    }
-                    return value;
-                },
-                initial,
+                Lbfgs.Objective.negated(this::elbo), initial,
                 (iteration, value, step) -> {
                     TracePoint point = new TracePoint(iteration, -value, step);
                     trace.add(point);

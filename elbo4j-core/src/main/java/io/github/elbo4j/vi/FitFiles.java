@@ -1,12 +1,14 @@
 package io.github.elbo4j.vi;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.elbo4j.elbo.LogEvidenceEstimate;
 import io.github.elbo4j.vi.diagnostics.CovarianceComparison;
@@ -22,11 +24,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Saves a {@link VariationalPosterior} to a folder and loads it back: {@value #FIT} holds the
- * configuration, the blocks, q, the diagnostics, the verdict and the provenance; {@value #DRAWS}
- * (and, when present, {@value #RESAMPLED} and {@value #LINEAR_RESPONSE}) the draws on the
+ * configuration, the blocks, q, the diagnostics, the verdict and the provenance (every field
+ * present; the parts a fit may lack, {@code laplaceComparison} and {@code linearResponse}, are
+ * {@code null} then; non-finite numbers are written {@code NaN} and {@code Infinity}); {@value
+ * #DRAWS} (and, when present, {@value #RESAMPLED} and {@value #LINEAR_RESPONSE}) the draws on the
  * constrained scale, one row per draw and one column per scalar, named as in the summary table.
  * Saving never overwrites: it refuses a folder that already holds a fit, and writes each file under
  * a temporary name first.
@@ -39,8 +46,35 @@ final class FitFiles {
     static final String LINEAR_RESPONSE = "linear-response-draws.csv";
     private static final String FORMAT = "elbo4j-vi-fit";
     private static final int VERSION = 1;
-    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting()
-            .create();
+    /** Strict reading (a missing field or a null number is an error), NaN and infinities as JSON tokens. */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+                    DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+    private static final Pattern MISSING = Pattern.compile("Missing (?:required )?creator property '([^']*)'");
+
+    /** The content of {@value #FIT}. */
+    private record FitFile(String format, int version, ViConfig config, List<BlockFile> blocks, GaussianFile gaussian,
+            double elbo, double elboStandardError, double khat, LogEvidenceEstimate logEvidence, List<double[]> trace,
+            VariationalPosterior.Provenance provenance, Reliability reliability,
+            CovarianceComparison laplaceComparison, GaussianFile linearResponse) {}
+
+    /** A block; the constraint is {@code {"type": ..., "lower": ..., "upper": ...}} with the bounds it has. */
+    private record BlockFile(String name, int[] shape, JsonNode constraint) {}
+
+    private record GaussianFile(double[] mean, double[][] scaleTril) {
+
+        static GaussianFile of(FittedGaussian q) {
+            return new GaussianFile(q.mean(), q.scaleTril());
+        }
+
+        FittedGaussian toGaussian() {
+            return new FittedGaussian(mean, scaleTril);
+        }
+    }
 
     private FitFiles() {}
 
@@ -53,6 +87,16 @@ final class FitFiles {
                             + " an empty folder");
                 }
             }
+            List<BlockFile> blocks = new ArrayList<>();
+            for (ParameterBlock block : fit.blocks()) {
+                blocks.add(new BlockFile(block.name(), block.shape(), constraint(block)));
+            }
+            String json = JSON.writeValueAsString(new FitFile(FORMAT, VERSION, fit.config(), blocks,
+                    GaussianFile.of(fit.gaussian()), fit.elbo(), fit.elboStandardError(), fit.khat(),
+                    fit.logEvidence(), fit.trace().stream()
+                            .map(p -> new double[] {p.iteration(), p.elbo(), p.learningRate()}).toList(),
+                    fit.provenance(), fit.reliability(), fit.laplaceComparison().orElse(null),
+                    fit.linearResponse().map(GaussianFile::of).orElse(null)));
             write(directory.resolve(DRAWS), csv(fit.blocks(), fit::draws));
             if (fit.resampledDraws(fit.blocks().get(0).name()).isPresent()) {
                 write(directory.resolve(RESAMPLED), csv(fit.blocks(), b -> fit.resampledDraws(b).orElseThrow()));
@@ -61,7 +105,7 @@ final class FitFiles {
                 write(directory.resolve(LINEAR_RESPONSE),
                         csv(fit.blocks(), b -> fit.linearResponseDraws(b).orElseThrow()));
             }
-            write(directory.resolve(FIT), GSON.toJson(json(fit)));
+            write(directory.resolve(FIT), json);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the fit to " + directory + ": " + e.getMessage(), e);
         }
@@ -69,133 +113,103 @@ final class FitFiles {
 
     static VariationalPosterior load(Path directory) {
         Path file = directory.resolve(FIT);
-        JsonObject root;
+        FitFile in;
         try {
-            root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            in = JSON.readValue(Files.readString(file), FitFile.class);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(file + ": " + describe(e), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new IllegalArgumentException(file + " is not a JSON object: " + e.getMessage(), e);
         }
-        Reader in = new Reader(file, root);
-        if (!FORMAT.equals(in.string(root, "format")) || in.integer(root, "version") != VERSION) {
+        if (!FORMAT.equals(in.format()) || in.version() != VERSION) {
             throw new IllegalArgumentException(file + " is not an elbo4j fit of format version " + VERSION);
         }
-        ViConfig config = in.config(in.object(root, "config"));
         List<ParameterBlock> blocks = new ArrayList<>();
-        for (JsonElement element : in.array(root, "blocks")) {
-            blocks.add(in.block(element.getAsJsonObject()));
+        for (BlockFile block : in.blocks()) {
+            blocks.add(new ParameterBlock(block.name(), block.shape(), constraint(file, block)));
         }
-        FittedGaussian gaussian = in.gaussian(in.object(root, "gaussian"));
-        JsonObject evidence = in.object(root, "logEvidence");
         List<TracePoint> trace = new ArrayList<>();
-        for (JsonElement element : in.array(root, "trace")) {
-            JsonArray point = element.getAsJsonArray();
-            trace.add(new TracePoint(point.get(0).getAsInt(), point.get(1).getAsDouble(), point.get(2).getAsDouble()));
+        for (double[] point : in.trace()) {
+            if (point.length != 3) {
+                throw new IllegalArgumentException(file + ": field 'trace' holds a point of " + point.length
+                        + " values, expected 3 (iteration, ELBO, learning rate)");
+            }
+            trace.add(new TracePoint((int) point[0], point[1], point[2]));
         }
-        JsonObject p = in.object(root, "provenance");
-        VariationalPosterior.Provenance provenance = new VariationalPosterior.Provenance(in.number(p, "learningRate"),
-                in.bool(p, "learningRateSearched"), in.integer(p, "iterations"), in.integer(p, "adaptationIterations"),
-                in.bool(p, "converged"), in.integer(p, "skippedSteps"), in.number(p, "seconds"), in.string(p, "engine"),
-                in.string(p, "method"));
-        JsonObject verdict = in.object(root, "reliability");
-        List<String> reasons = new ArrayList<>();
-        in.array(verdict, "reasons").forEach(reason -> reasons.add(reason.getAsString()));
-        JsonObject laplace = in.optionalObject(root, "laplaceComparison");
-        CovarianceComparison comparison = laplace == null ? null
-                : new CovarianceComparison(in.vector(laplace, "sdRatios"), in.number(laplace, "klToLaplace"));
-        JsonObject linear = in.optionalObject(root, "linearResponse");
-        FittedGaussian response = linear == null ? null : in.gaussian(linear);
+        FittedGaussian response = in.linearResponse() == null ? null : in.linearResponse().toGaussian();
         Map<String, double[][]> draws = readCsv(directory.resolve(DRAWS), blocks);
         Map<String, double[][]> resampled = Files.exists(directory.resolve(RESAMPLED))
                 ? readCsv(directory.resolve(RESAMPLED), blocks) : null;
         Map<String, double[][]> responseDraws = response == null ? null
                 : readCsv(directory.resolve(LINEAR_RESPONSE), blocks);
-        return new VariationalPosterior(config, blocks, gaussian, draws, resampled, in.number(root, "elbo"),
-                in.number(root, "elboStandardError"), new LogEvidenceEstimate(in.number(evidence, "logEvidence"),
-                        in.number(evidence, "standardError"), in.number(evidence, "effectiveSampleSize"),
-                        in.integer(evidence, "numSamples")),
-                in.number(root, "khat"), trace, provenance,
-                new VariationalPosterior.Checks(new Reliability(in.bool(verdict, "reliable"), reasons), comparison,
-                        response, responseDraws));
+        return new VariationalPosterior(in.config(), blocks, in.gaussian().toGaussian(), draws, resampled, in.elbo(),
+                in.elboStandardError(), in.logEvidence(), in.khat(), trace, in.provenance(),
+                new VariationalPosterior.Checks(in.reliability(), in.laplaceComparison(), response, responseDraws));
     }
 
-    private static JsonObject json(VariationalPosterior fit) {
-        JsonObject root = new JsonObject();
-        root.addProperty("format", FORMAT);
-        root.addProperty("version", VERSION);
-        ViConfig c = fit.config();
-        JsonObject config = new JsonObject();
-        config.addProperty("method", c.method().cliName());
-        config.addProperty("family", c.family().cliName());
-        config.addProperty("rank", c.rank());
-        config.addProperty("numParticles", c.numParticles());
-        config.addProperty("maxIterations", c.maxIterations());
-        config.addProperty("relativeTolerance", c.relativeTolerance());
-        config.addProperty("evalInterval", c.evalInterval());
-        config.addProperty("elboDraws", c.elboDraws());
-        config.addProperty("learningRate", c.learningRate());
-        config.addProperty("adaptIterations", c.adaptIterations());
-        config.addProperty("numDraws", c.numDraws());
-        config.addProperty("batchSize", c.batchSize());
-        config.addProperty("initialScale", c.initialScale());
-        config.addProperty("allowDeterministic", c.allowDeterministic());
-        config.addProperty("linearResponse", c.linearResponse());
-        config.addProperty("seed", c.seed());
-        root.add("config", config);
-        JsonArray blocks = new JsonArray();
-        for (ParameterBlock block : fit.blocks()) {
-            JsonObject b = new JsonObject();
-            b.addProperty("name", block.name());
-            b.add("shape", GSON.toJsonTree(block.shape()));
-            b.add("constraint", constraint(block));
-            blocks.add(b);
+    /** Jackson's complaint as "field 'x' is missing" or "field 'a.b': problem". */
+    private static String describe(JacksonException e) {
+        String path = e instanceof JsonMappingException mapping ? mapping.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[") : "";
+        String problem = e.getOriginalMessage();
+        Matcher missing = MISSING.matcher(problem);
+        if (missing.find()) {
+            // Jackson's path may or may not end with the missing property.
+            String field = path.equals(missing.group(1)) || path.endsWith("." + missing.group(1)) ? path
+                    : (path.isEmpty() ? "" : path + ".") + missing.group(1);
+            return "field '" + field + "' is missing";
         }
-        root.add("blocks", blocks);
-        root.add("gaussian", gaussian(fit.gaussian()));
-        root.addProperty("elbo", fit.elbo());
-        root.addProperty("elboStandardError", fit.elboStandardError());
-        root.addProperty("khat", fit.khat());
-        root.add("logEvidence", GSON.toJsonTree(fit.logEvidence()));
-        JsonArray trace = new JsonArray();
-        for (TracePoint point : fit.trace()) {
-            trace.add(GSON.toJsonTree(new double[] {point.iteration(), point.elbo(), point.learningRate()}));
+        Throwable cause = e.getCause();
+        if (cause instanceof IllegalArgumentException invalid) {
+            problem = invalid.getMessage();
         }
-        root.add("trace", trace);
-        root.add("provenance", GSON.toJsonTree(fit.provenance()));
-        root.add("reliability", GSON.toJsonTree(fit.reliability()));
-        root.add("laplaceComparison", fit.laplaceComparison().map(GSON::toJsonTree).orElse(null));
-        root.add("linearResponse", fit.linearResponse().map(FitFiles::gaussian).orElse(null));
-        return root;
+        return path.isEmpty() ? problem : "field '" + path + "': " + problem;
     }
 
-    private static JsonObject gaussian(FittedGaussian q) {
-        JsonObject result = new JsonObject();
-        result.add("mean", GSON.toJsonTree(q.mean()));
-        result.add("scaleTril", GSON.toJsonTree(q.scaleTril()));
-        return result;
-    }
-
-    private static JsonObject constraint(ParameterBlock block) {
-        JsonObject result = new JsonObject();
+    private static ObjectNode constraint(ParameterBlock block) {
+        ObjectNode result = JSON.createObjectNode();
         Constraint c = block.constraint();
         if (c instanceof Constraint.LowerBounded lower) {
-            result.addProperty("type", "lower");
-            result.addProperty("lower", lower.lower());
+            result.put("type", "lower").put("lower", lower.lower());
         } else if (c instanceof Constraint.UpperBounded upper) {
-            result.addProperty("type", "upper");
-            result.addProperty("upper", upper.upper());
+            result.put("type", "upper").put("upper", upper.upper());
         } else if (c instanceof Constraint.Interval interval) {
-            result.addProperty("type", "interval");
-            result.addProperty("lower", interval.lower());
-            result.addProperty("upper", interval.upper());
+            result.put("type", "interval").put("lower", interval.lower()).put("upper", interval.upper());
         } else if (c.equals(Constraint.real()) || c.equals(Constraint.simplex()) || c.equals(Constraint.ordered())) {
-            result.addProperty("type", c.toString());
+            result.put("type", c.toString());
         } else {
             throw new IllegalArgumentException("cannot save block '" + block.name() + "': its constraint " + c
                     + " has no saved form");
         }
         return result;
+    }
+
+    private static Constraint constraint(Path file, BlockFile block) {
+        JsonNode c = block.constraint();
+        String type = c == null ? null : c.path("type").asText(null);
+        if (type == null) {
+            throw new IllegalArgumentException(file + ": block '" + block.name() + "' has no constraint type");
+        }
+        return switch (type) {
+            case "real" -> Constraint.real();
+            case "lower" -> Constraint.lowerBounded(bound(file, block, "lower"));
+            case "upper" -> Constraint.upperBounded(bound(file, block, "upper"));
+            case "interval" -> Constraint.interval(bound(file, block, "lower"), bound(file, block, "upper"));
+            case "simplex" -> Constraint.simplex();
+            case "ordered" -> Constraint.ordered();
+            default -> throw new IllegalArgumentException(file + ": block '" + block.name()
+                    + "' has unknown constraint '" + type + "'");
+        };
+    }
+
+    private static double bound(Path file, BlockFile block, String field) {
+        JsonNode value = block.constraint().get(field);
+        if (value == null || !value.isNumber()) {
+            throw new IllegalArgumentException(file + ": block '" + block.name() + "': constraint field '" + field
+                    + "' is missing or not a number");
+        }
+        return value.doubleValue();
     }
 
     /** One header line of column names, then one line per draw. */
@@ -273,119 +287,6 @@ final class FitFiles {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temporary);
-        }
-    }
-
-    /** Field access that names the file and the field in every error. */
-    private record Reader(Path file, JsonObject root) {
-
-        JsonElement get(JsonObject object, String field) {
-            JsonElement value = object.get(field);
-            if (value == null || value.isJsonNull()) {
-                throw new IllegalArgumentException(file + ": field '" + field + "' is missing");
-            }
-            return value;
-        }
-
-        /** The object, or null when the field is absent (an optional part of the fit). */
-        JsonObject optionalObject(JsonObject object, String field) {
-            JsonElement value = object.get(field);
-            return value == null || value.isJsonNull() ? null : object(object, field);
-        }
-
-        JsonObject object(JsonObject object, String field) {
-            JsonElement value = get(object, field);
-            if (!value.isJsonObject()) {
-                throw new IllegalArgumentException(file + ": field '" + field + "' is not an object");
-            }
-            return value.getAsJsonObject();
-        }
-
-        JsonArray array(JsonObject object, String field) {
-            JsonElement value = get(object, field);
-            if (!value.isJsonArray()) {
-                throw new IllegalArgumentException(file + ": field '" + field + "' is not an array");
-            }
-            return value.getAsJsonArray();
-        }
-
-        double number(JsonObject object, String field) {
-            JsonElement value = get(object, field);
-            try {
-                return value.getAsDouble();
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(file + ": field '" + field + "' is not a number", e);
-            }
-        }
-
-        int integer(JsonObject object, String field) {
-            JsonElement value = get(object, field);
-            try {
-                return value.getAsInt();
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(file + ": field '" + field + "' is not an integer", e);
-            }
-        }
-
-        boolean bool(JsonObject object, String field) {
-            return get(object, field).getAsBoolean();
-        }
-
-        String string(JsonObject object, String field) {
-            return get(object, field).getAsString();
-        }
-
-        double[] vector(JsonObject object, String field) {
-            JsonArray array = array(object, field);
-            double[] result = new double[array.size()];
-            for (int i = 0; i < result.length; i++) {
-                result[i] = array.get(i).getAsDouble();
-            }
-            return result;
-        }
-
-        FittedGaussian gaussian(JsonObject object) {
-            JsonArray rows = array(object, "scaleTril");
-            double[][] tril = new double[rows.size()][];
-            for (int i = 0; i < tril.length; i++) {
-                JsonArray row = rows.get(i).getAsJsonArray();
-                tril[i] = new double[row.size()];
-                for (int j = 0; j < tril[i].length; j++) {
-                    tril[i][j] = row.get(j).getAsDouble();
-                }
-            }
-            return new FittedGaussian(vector(object, "mean"), tril);
-        }
-
-        ParameterBlock block(JsonObject object) {
-            String name = string(object, "name");
-            JsonArray shapeArray = array(object, "shape");
-            int[] shape = new int[shapeArray.size()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = shapeArray.get(i).getAsInt();
-            }
-            JsonObject c = object(object, "constraint");
-            String type = string(c, "type");
-            Constraint constraint = switch (type) {
-                case "real" -> Constraint.real();
-                case "lower" -> Constraint.lowerBounded(number(c, "lower"));
-                case "upper" -> Constraint.upperBounded(number(c, "upper"));
-                case "interval" -> Constraint.interval(number(c, "lower"), number(c, "upper"));
-                case "simplex" -> Constraint.simplex();
-                case "ordered" -> Constraint.ordered();
-                default -> throw new IllegalArgumentException(file + ": block '" + name + "' has unknown constraint '"
-                        + type + "'");
-            };
-            return new ParameterBlock(name, shape, constraint);
-        }
-
-        ViConfig config(JsonObject c) {
-            return new ViConfig(ViMethod.fromName(string(c, "method")), GuideFamily.fromName(string(c, "family")),
-                    integer(c, "rank"), integer(c, "numParticles"), integer(c, "maxIterations"),
-                    number(c, "relativeTolerance"), integer(c, "evalInterval"), integer(c, "elboDraws"),
-                    number(c, "learningRate"), integer(c, "adaptIterations"), integer(c, "numDraws"),
-                    integer(c, "batchSize"), number(c, "initialScale"), bool(c, "allowDeterministic"),
-                    bool(c, "linearResponse"), get(c, "seed").getAsLong());
         }
     }
 }

@@ -111,14 +111,7 @@ final class FixedDrawElbo {
         List<TracePoint> trace = new ArrayList<>();
         int cap = Math.min(maxIterations, MAX_ITERATIONS);
         Lbfgs.Result result = new Lbfgs(MEMORY, cap, GRADIENT_TARGET, 0).minimize(
-                (phi, gradient) -> {
-                    double value = -elbo(phi, gradient);
-                    for (int i = 0; i < gradient.length; i++) {
-                        gradient[i] = -gradient[i];
-                    }
-                    return value;
-                },
-                initial,
+                Lbfgs.Objective.negated(this::elbo), initial,
                 (iteration, value, step) -> {
                     TracePoint point = new TracePoint(iteration, -value, step);
                     trace.add(point);

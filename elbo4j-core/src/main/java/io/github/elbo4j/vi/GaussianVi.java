@@ -5,8 +5,6 @@ import io.github.elbo4j.elbo.LogEvidenceEstimate;
 import io.github.elbo4j.vi.diagnostics.CovarianceComparison;
 import io.github.elbo4j.vi.diagnostics.Reliability;
 import io.github.elbo4j.vi.diagnostics.ReliabilityCheck;
-import io.github.elbo4j.vi.fit.AffineDensity;
-import io.github.elbo4j.vi.fit.AffineExpectation;
 import io.github.elbo4j.vi.fit.Mode;
 import io.github.elbo4j.vi.fit.ModeFinder;
 import io.github.elbo4j.vi.fit.MomentMatchedNoise;
@@ -32,7 +30,7 @@ import java.util.SplittableRandom;
  *
  * <p><b>The mode first.</b> Every fit starts with L-BFGS on f ({@link ModeFinder}) and the Laplace
  * covariance H⁻¹ at the mode. The fit then works in the preconditioned coordinates u with z = mode +
- * A u ({@link AffineDensity}), A the Cholesky factor of H⁻¹ for full-rank guides and its diagonal
+ * A u ({@link AffineMap}), A the Cholesky factor of H⁻¹ for full-rank guides and its diagonal
  * for mean-field and low-rank ones, where the posterior looks like a standard normal: the guide
  * starts at q = N(0, I), the Laplace approximation, and every tolerance means the same for every
  * parameter. q is mapped back to z at the end.
@@ -81,7 +79,9 @@ public final class GaussianVi {
     private final UnconstrainedDensity density;
     private final ViListener listener;
     /** f over the preconditioned u, which the guide's φ describes; set once the mode is known. */
-    private AffineDensity target;
+    /** The whitening map z = mode + A u and the density over u that the fits run on. */
+    private AffineMap whitening;
+    private UnconstrainedDensity target;
     /** Work arrays of one ADVI step, reused: the step allocates nothing. */
     private final double[] noise;
     private final double[] points;
@@ -91,9 +91,9 @@ public final class GaussianVi {
 
     private GaussianVi(Model model, ViConfig config, UnconstrainedDensity density, ViListener listener) {
         this.model = model;
-        this.config = config;
         this.space = new ParameterSpace(model.blocks());
-        this.guide = config.family().create(space.dimension(), config.rank());
+        this.config = config.resolvedFor(space.dimension());
+        this.guide = this.config.family().create(space.dimension(), config.rank());
         this.density = density;
         this.listener = listener;
         int particles = config.numParticles();
@@ -139,7 +139,8 @@ public final class GaussianVi {
         Mode mode = ModeFinder.find(density, space.dimension(), modeRandom);
         ViMethod method = config.method();
         boolean diagonal = config.family() != GuideFamily.FULL_RANK;
-        target = new AffineDensity(density, mode.point(), mode.scaleTril(diagonal));
+        whitening = new AffineMap(mode.point(), mode.scaleTril(diagonal));
+        target = whitening.pullBack(density);
         Optional<GaussianExpectation> expectation = exactExpectation();
         if (expectation.isPresent() && (method == ViMethod.DADVI || method == ViMethod.ADVI)) {
             return runExact((CholeskyGuide) guide, expectation.get(), mode, drawRandom, start);
@@ -212,15 +213,14 @@ public final class GaussianVi {
      */
     private VariationalPosterior runPathfinder(Mode mode, SplittableRandom pathRandom, SplittableRandom drawRandom,
             long start) {
-        AffineDensity whitened = new AffineDensity(density, mode.point(), mode.scaleTril(false));
-        Pathfinder.Result result = Pathfinder.fit(whitened, space.dimension(), PATHFINDER_PATHS, config.elboDraws(),
-                config.numDraws(), Math.min(config.maxIterations(), ModeFinder.MAX_ITERATIONS), pathRandom);
+        AffineMap whitened = new AffineMap(mode.point(), mode.scaleTril(false));
+        Pathfinder.Result result = Pathfinder.fit(whitened.pullBack(density), space.dimension(), PATHFINDER_PATHS,
+                config.elboDraws(), config.numDraws(), Math.min(config.maxIterations(), ModeFinder.MAX_ITERATIONS), pathRandom);
         Pathfinder.Approximation best = result.best();
-        FittedGaussian q = new FittedGaussian(best.mean(), best.scaleTril()).mapped(whitened.shift(),
-                whitened.scaleTril());
+        FittedGaussian q = whitened.pushForward(new FittedGaussian(best.mean(), best.scaleTril()));
         double[][] pooledPoints = result.draws();
         for (int s = 0; s < pooledPoints.length; s++) {
-            pooledPoints[s] = whitened.toZ(pooledPoints[s]);
+            pooledPoints[s] = whitened.apply(pooledPoints[s]);
         }
         Map<String, double[][]> draws = resample(space.constrainedDraws(pooledPoints), result.smoothedLogWeights(),
                 config.numDraws(), drawRandom);
@@ -244,7 +244,7 @@ public final class GaussianVi {
     private VariationalPosterior runAdvi(Mode mode, SplittableRandom initRandom, SplittableRandom searchRandom,
             SplittableRandom stepRandom, SplittableRandom monitorRandom, SplittableRandom drawRandom, long start) {
         double[] initial = guide.initialParameters(config.initialScale(), initRandom);
-        double[][] monitorNoise = gaussianMatrix(config.elboDraws(), space.dimension(), monitorRandom);
+        double[][] monitorNoise = MomentMatchedNoise.independent(config.elboDraws(), space.dimension(), monitorRandom);
 
         double eta = config.learningRate();
         int adaptationIterations = 0;
@@ -347,7 +347,7 @@ public final class GaussianVi {
     private VariationalPosterior runExact(CholeskyGuide cholesky, GaussianExpectation expectation, Mode mode,
             SplittableRandom drawRandom, long start) {
         ExactElboFit exact = new ExactElboFit(cholesky,
-                new AffineExpectation(expectation, target.shift(), target.scaleTril()));
+                whitening.pullBack(expectation));
         double[] initial = guide.initialParameters(1.0, drawRandom);
         if (!Double.isFinite(exact.elbo(initial, null))) {
             throw nonFinite("the exact ELBO is not finite at the initial q (the Laplace approximation at the mode)",
@@ -363,7 +363,7 @@ public final class GaussianVi {
 
     /** q over u mapped to z. */
     private FittedGaussian toZ(FittedGaussian qu) {
-        return qu.mapped(target.shift(), target.scaleTril());
+        return whitening.pushForward(qu);
     }
 
     /** Stan's adapt_eta with Adam: see the class documentation. */
@@ -462,24 +462,12 @@ public final class GaussianVi {
     /** ELBO of q_φ with fixed noise: mean f(z) over the draws, plus H(q). */
     private double monitorElbo(double[] phi, double[][] noise) {
         FittedGaussian q = guide.toGaussian(phi);
-        double[] logDensity = logDensityAt(target, q.pointsFrom(noise));
+        double[] logDensity = target.logDensities(q.pointsFrom(noise));
         double mean = 0;
         for (double v : logDensity) {
             mean += v;
         }
         return mean / logDensity.length + q.entropy();
-    }
-
-    /** f at each point, with the full data. */
-    private static double[] logDensityAt(UnconstrainedDensity density, double[][] at) {
-        int d = at.length == 0 ? 0 : at[0].length;
-        double[] flat = new double[at.length * d];
-        for (int s = 0; s < at.length; s++) {
-            System.arraycopy(at[s], 0, flat, s * d, d);
-        }
-        double[] result = new double[at.length];
-        density.evaluate(flat, at.length, null, result, null);
-        return result;
     }
 
     /**
@@ -491,9 +479,9 @@ public final class GaussianVi {
      */
     private VariationalPosterior summarise(FittedGaussian q, List<TracePoint> trace, double bestElbo, Mode mode,
             FittedGaussian linearResponse, SplittableRandom random, VariationalPosterior.Provenance provenance) {
-        double[][] noise = gaussianMatrix(config.numDraws(), space.dimension(), random);
+        double[][] noise = MomentMatchedNoise.independent(config.numDraws(), space.dimension(), random);
         double[][] at = q.pointsFrom(noise);
-        double[] logJoint = logDensityAt(density, at);
+        double[] logJoint = density.logDensities(at);
         Map<String, double[][]> draws = space.constrainedDraws(at);
         double[] logQ = q.logDensityFromNoise(noise);
         double[] logRatios = new double[logJoint.length];
@@ -612,11 +600,11 @@ public final class GaussianVi {
         double[][] drawn;
         try {
             drawn = toZ(guide.toGaussian(phi))
-                    .pointsFrom(gaussianMatrix(particles, space.dimension(), new SplittableRandom(config.seed())));
+                    .pointsFrom(MomentMatchedNoise.independent(particles, space.dimension(), new SplittableRandom(config.seed())));
         } catch (IllegalArgumentException e) {
             return names;
         }
-        double[] logDensity = logDensityAt(density, drawn);
+        double[] logDensity = density.logDensities(drawn);
         int good = 0;
         while (good < particles && !Double.isFinite(logDensity[good])) {
             good++;
@@ -633,7 +621,7 @@ public final class GaussianVi {
                 substituted[s] = drawn[s].clone();
                 System.arraycopy(drawn[good], from, substituted[s], from, to - from);
             }
-            if (countNonFinite(logDensityAt(density, substituted)) < baseline) {
+            if (countNonFinite(density.logDensities(substituted)) < baseline) {
                 names.add(blocks.get(b).name());
             }
         }
@@ -678,16 +666,6 @@ public final class GaussianVi {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("the model has no parameter blocks");
         }
-    }
-
-    private static double[][] gaussianMatrix(int rows, int columns, SplittableRandom random) {
-        double[][] result = new double[rows][columns];
-        for (double[] row : result) {
-            for (int j = 0; j < columns; j++) {
-                row[j] = random.nextGaussian();
-            }
-        }
-        return result;
     }
 
     private static double maxAbs(double[] values) {

@@ -31,6 +31,23 @@ public interface UnconstrainedDensity extends AutoCloseable {
      */
     void evaluate(double[] z, int count, int[] records, double[] logDensity, double[] gradient);
 
+    /**
+     * f at each of the given points, with the full data and no gradient.
+     *
+     * @param points {@code [count][D]}
+     * @return {@code [count]}
+     */
+    default double[] logDensities(double[][] points) {
+        int d = points.length == 0 ? 0 : points[0].length;
+        double[] flat = new double[points.length * d];
+        for (int s = 0; s < points.length; s++) {
+            System.arraycopy(points[s], 0, flat, s * d, d);
+        }
+        double[] result = new double[points.length];
+        evaluate(flat, points.length, null, result, null);
+        return result;
+    }
+
     /** What computes f, for a fit's provenance, e.g. {@code PyTorch 2.7.1} or {@code Java}. */
     default String engine() {
         return "Java";

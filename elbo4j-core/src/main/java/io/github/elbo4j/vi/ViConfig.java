@@ -7,7 +7,8 @@ import java.util.Locale;
  *
  * @param method how q is fitted ({@link ViMethod}); the builder's default is {@link ViMethod#DADVI}
  *     for full data and {@link ViMethod#ADVI} when {@code batchSize} &gt; 0
- * @param family the Gaussian family over the unconstrained space
+ * @param family the Gaussian family over the unconstrained space; the builder's default, {@link
+ *     GuideFamily#AUTO}, is full-rank up to 200 coordinates and mean-field with linear response beyond
  * @param rank the number of factors of a {@link GuideFamily#LOW_RANK} guide
  * @param numParticles S, the draws per gradient step (Stan's {@code grad_samples})
  * @param maxIterations the iteration cap of the main phase
@@ -57,7 +58,7 @@ public record ViConfig(
             throw new IllegalArgumentException("method is required (dadvi, advi, pathfinder or laplace)");
         }
         if (family == null) {
-            throw new IllegalArgumentException("family is required (mean-field, low-rank or full-rank)");
+            throw new IllegalArgumentException("family is required (auto, mean-field, low-rank or full-rank)");
         }
         requirePositive(rank, "rank");
         requirePositive(numParticles, "numParticles");
@@ -104,6 +105,23 @@ public record ViConfig(
         return Double.isNaN(learningRate);
     }
 
+    /**
+     * The settings a fit of D unconstrained coordinates runs with: {@link GuideFamily#AUTO} replaced by
+     * the family it picks, with linear response when that is mean-field; other settings unchanged.
+     *
+     * @param dimension D
+     * @return this config, or its resolved copy
+     */
+    public ViConfig resolvedFor(int dimension) {
+        GuideFamily resolved = family.resolve(dimension);
+        if (resolved == family) {
+            return this;
+        }
+        return new ViConfig(method, resolved, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
+                elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, allowDeterministic,
+                linearResponse || resolved == GuideFamily.MEAN_FIELD, seed);
+    }
+
     /** A copy with another seed. */
     public ViConfig withSeed(long newSeed) {
         return new ViConfig(method, family, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
@@ -121,7 +139,7 @@ public record ViConfig(
     }
 
     /**
-     * Builds a {@link ViConfig}. Defaults: DADVI (ADVI when a batch size is set), mean-field, rank 2, S = 20 particles, 20,000 iterations,
+     * Builds a {@link ViConfig}. Defaults: DADVI (ADVI when a batch size is set), family auto, rank 2, S = 20 particles, 20,000 iterations,
      * tol_rel_obj 0.001, ELBO every 100 iterations from 200 draws, step size searched over 50
      * iterations per candidate, 1,000 output draws, all records per step, initial scale 1 (the Laplace
      * approximation),
@@ -129,7 +147,7 @@ public record ViConfig(
      */
     public static final class Builder {
         private ViMethod method;
-        private GuideFamily family = GuideFamily.MEAN_FIELD;
+        private GuideFamily family = GuideFamily.AUTO;
         private int rank = 2;
         private int numParticles = 20;
         private int maxIterations = 20_000;

@@ -1,5 +1,8 @@
 package io.github.elbo4j.vi;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -35,6 +38,7 @@ public enum ViMethod {
     }
 
     /** The lower-case name used on the command line. */
+    @JsonValue
     public String cliName() {
         return cliName;
     }
@@ -46,6 +50,7 @@ public enum ViMethod {
      * @return the method
      * @throws IllegalArgumentException listing the names if unknown
      */
+    @JsonCreator
     public static ViMethod fromName(String name) {
         for (ViMethod method : values()) {
             if (method.cliName.equalsIgnoreCase(name.trim())) {

@@ -64,5 +64,11 @@ class FitFilesTest {
         Files.writeString(folder.resolve("fit.json"), saved.replace("\"khat\"", "\"k\""));
         assertThatThrownBy(() -> VariationalPosterior.load(folder)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("fit.json: field 'khat' is missing");
+        Files.writeString(folder.resolve("fit.json"), saved.replace("\"engine\"", "\"e\""));
+        assertThatThrownBy(() -> VariationalPosterior.load(folder)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fit.json: field 'provenance.engine' is missing");
+        Files.writeString(folder.resolve("fit.json"), saved.replaceFirst("\"numDraws\" : [0-9]+", "\"numDraws\" : -1"));
+        assertThatThrownBy(() -> VariationalPosterior.load(folder)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fit.json: field 'config': numDraws");
     }
 }

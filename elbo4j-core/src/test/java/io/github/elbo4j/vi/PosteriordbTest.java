@@ -2,9 +2,8 @@ package io.github.elbo4j.vi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +39,7 @@ class PosteriordbTest {
     @Test
     void kidiqMomiq() throws IOException {
         Path folder = posterior("kidiq-kidscore_momiq");
-        JsonObject data = json(folder);
+        JsonNode data = json(folder);
         double[] y = vector(data, "kid_score");
         double[] x = vector(data, "mom_iq");
         int n = y.length;
@@ -70,6 +69,7 @@ class PosteriordbTest {
         columns.put("beta[2]", fit -> fit.apply("beta2"));
         columns.put("sigma", fit -> fit.apply("sigma"));
         Map<String, Accuracy> results = fitAll("kidiq-kidscore_momiq", model, folder, columns);
+        assertThat(results.get("default (auto)").passes()).as(results.toString()).isTrue();
         assertThat(results.get("dadvi full-rank").passes()).as(results.toString()).isTrue();
         assertThat(verdicts.get("dadvi full-rank")).isTrue();
         assertThat(results.get("dadvi mean-field + LR").passes()).as(results.toString()).isTrue();
@@ -80,15 +80,15 @@ class PosteriordbTest {
     @Test
     void sblriBlr() throws IOException {
         Path folder = posterior("sblri-blr");
-        JsonObject data = json(folder);
+        JsonNode data = json(folder);
         double[] y = vector(data, "y");
-        JsonArray rows = data.getAsJsonArray("X");
+        JsonNode rows = data.get("X");
         int n = y.length;
-        int d = rows.get(0).getAsJsonArray().size();
+        int d = rows.get(0).size();
         double[][] x = new double[n][d];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
-                x[i][j] = rows.get(i).getAsJsonArray().get(j).getAsDouble();
+                x[i][j] = rows.get(i).get(j).doubleValue();
             }
         }
         List<ParameterBlock> blocks = new ArrayList<>();
@@ -132,6 +132,7 @@ class PosteriordbTest {
         }
         columns.put("sigma", fit -> fit.apply("sigma"));
         Map<String, Accuracy> results = fitAll("sblri-blr", model, folder, columns);
+        assertThat(results.get("default (auto)").passes()).as(results.toString()).isTrue();
         assertThat(results.get("dadvi full-rank").passes()).as(results.toString()).isTrue();
         assertThat(verdicts.get("dadvi full-rank")).isTrue();
         assertThat(results.get("dadvi mean-field + LR").passes()).as(results.toString()).isTrue();
@@ -142,7 +143,7 @@ class PosteriordbTest {
     @Test
     void eightSchoolsNoncentered() throws IOException {
         Path folder = posterior("eight_schools-eight_schools_noncentered");
-        JsonObject data = json(folder);
+        JsonNode data = json(folder);
         double[] y = vector(data, "y");
         double[] sigma = vector(data, "sigma");
         int j = y.length;
@@ -202,6 +203,7 @@ class PosteriordbTest {
             Map<String, Function<Function<String, double[][]>, double[][]>> columns) throws IOException {
         Map<String, double[]> reference = referenceMoments(folder);
         Map<String, ViConfig> configs = new LinkedHashMap<>();
+        configs.put("default (auto)", ViConfig.builder().numDraws(DRAWS).seed(1).build());
         configs.put("dadvi full-rank", ViConfig.builder().family(GuideFamily.FULL_RANK).numDraws(DRAWS).seed(1)
                 .build());
         configs.put("dadvi mean-field", ViConfig.builder().family(GuideFamily.MEAN_FIELD).linearResponse(true)
@@ -285,15 +287,15 @@ class PosteriordbTest {
         return moments;
     }
 
-    private static JsonObject json(Path folder) throws IOException {
-        return JsonParser.parseString(Files.readString(folder.resolve("data.json"))).getAsJsonObject();
+    private static JsonNode json(Path folder) throws IOException {
+        return JsonMapper.builder().build().readTree(Files.readString(folder.resolve("data.json")));
     }
 
-    private static double[] vector(JsonObject data, String field) {
-        JsonArray array = data.getAsJsonArray(field);
+    private static double[] vector(JsonNode data, String field) {
+        JsonNode array = data.get(field);
         double[] result = new double[array.size()];
         for (int i = 0; i < result.length; i++) {
-            result[i] = array.get(i).getAsDouble();
+            result[i] = array.get(i).doubleValue();
         }
         return result;
     }

@@ -2,7 +2,11 @@ package io.github.elbo4j.spark;
 
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
+import io.github.elbo4j.vi.glm.GlmLayout;
+import io.github.elbo4j.vi.glm.GlmPreconditioner;
+import io.github.elbo4j.vi.glm.Preconditioning;
 import io.github.elbo4j.vi.glm.Prior;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,52 +21,91 @@ final class DataMoments {
 
     private final long n;
     private final double[] mean;
-    private final double[] m2;
+    /** Σ_i (v_i − mean)(v_i − mean)ᵀ over v = (y, x), lower triangle. */
+    private final double[][] comoment;
 
-    private DataMoments(long n, double[] mean, double[] m2) {
+    private DataMoments(long n, double[] mean, double[][] comoment) {
         this.n = n;
         this.mean = mean;
-        this.m2 = m2;
+        this.comoment = comoment;
     }
 
-    /** Moments of y (index 0) and x_j (index j + 1). */
+    /** Moments of y (index 0) and x_j (index j + 1): means and co-moments, merged exactly across partitions. */
     static DataMoments of(JavaRDD<GlmShard> shards, int p) {
         int size = p + 1;
         PartialSums parts = shards.treeAggregate(new PartialSums(), (acc, shard) -> {
-            double[] v = new double[1 + 2 * size];
+            // [count, means, co-moments (row-major size × size)], by Welford's update.
+            double[] v = new double[1 + size + size * size];
             v[0] = shard.rows();
+            double[] value = new double[size];
+            double[] before = new double[size];
             for (int i = 0; i < shard.rows(); i++) {
                 double count = i + 1;
                 for (int c = 0; c < size; c++) {
-                    double value = c == 0 ? shard.y()[i] : shard.x()[i * p + c - 1];
-                    double delta = value - v[1 + c];
-                    v[1 + c] += delta / count;
-                    v[1 + size + c] += delta * (value - v[1 + c]);
+                    value[c] = c == 0 ? shard.y()[i] : shard.x()[i * p + c - 1];
+                    before[c] = value[c] - v[1 + c];
+                    v[1 + c] += before[c] / count;
+                }
+                for (int a = 0; a < size; a++) {
+                    for (int b = 0; b <= a; b++) {
+                        v[1 + size + a * size + b] += before[a] * (value[b] - v[1 + b]);
+                    }
                 }
             }
             return acc.put(shard.partition(), v);
         }, PartialSums::merge, 2);
         long n = 0;
         double[] mean = new double[size];
-        double[] m2 = new double[size];
+        double[][] comoment = new double[size][size];
         for (double[] v : parts.parts()) {
             long nb = (long) v[0];
             if (nb == 0) {
                 continue;
             }
             long total = n + nb;
+            double[] delta = new double[size];
             for (int c = 0; c < size; c++) {
-                double delta = v[1 + c] - mean[c];
-                mean[c] += delta * nb / total;
-                m2[c] += v[1 + size + c] + delta * delta * n * nb / total;
+                delta[c] = v[1 + c] - mean[c];
+            }
+            for (int a = 0; a < size; a++) {
+                for (int b = 0; b <= a; b++) {
+                    comoment[a][b] += v[1 + size + a * size + b] + delta[a] * delta[b] * n * nb / total;
+                }
+            }
+            for (int c = 0; c < size; c++) {
+                mean[c] += delta[c] * nb / total;
             }
             n = total;
         }
-        return new DataMoments(n, mean, m2);
+        return new DataMoments(n, mean, comoment);
     }
 
     long count() {
         return n;
+    }
+
+    /** The predictors' means x̄, where the intercept's prior is centred. */
+    double[] predictorMeans() {
+        return Arrays.copyOfRange(mean, 1, mean.length);
+    }
+
+    /**
+     * The preconditioner a single-machine {@link GeneralizedLinearModel} of the same data would use
+     * ({@link GlmPreconditioner#fromMoments}): centred cross products with an intercept, uncentred
+     * ones (Σ x xᵀ = C + n x̄ x̄ᵀ) without.
+     */
+    GlmPreconditioner preconditioner(Preconditioning kind, GlmFamily family, GlmLayout layout) {
+        int p = mean.length - 1;
+        boolean intercept = layout.interceptIndex() >= 0;
+        double[] centre = intercept ? predictorMeans() : new double[p];
+        double[][] cross = new double[p][p];
+        for (int j = 0; j < p; j++) {
+            for (int k = 0; k <= j; k++) {
+                cross[j][k] = comoment[j + 1][k + 1] + (intercept ? 0.0 : n * mean[j + 1] * mean[k + 1]);
+            }
+        }
+        return GlmPreconditioner.fromMoments(kind, family, layout, n, centre, cross, mean[0],
+                family == GlmFamily.LINEAR ? positiveSd(0) : 1.0);
     }
 
     /** Sample standard deviation of column c (0 = y), or 1 when constant or single, as the GLM does. */
@@ -70,7 +113,7 @@ final class DataMoments {
         if (n < 2) {
             return 1.0;
         }
-        double sd = Math.sqrt(m2[c] / (n - 1));
+        double sd = Math.sqrt(comoment[c][c] / (n - 1));
         return sd > 0 ? sd : 1.0;
     }
 

@@ -13,11 +13,14 @@ import io.github.elbo4j.vi.glm.GlmDensity;
 import io.github.elbo4j.vi.glm.GlmFamily;
 import io.github.elbo4j.vi.glm.GlmLayout;
 import io.github.elbo4j.vi.glm.GlmLikelihood;
+import io.github.elbo4j.vi.glm.GlmPreconditioner;
 import io.github.elbo4j.vi.glm.Prior;
+import io.github.elbo4j.vi.glm.RegressionModel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
@@ -34,13 +37,15 @@ import org.apache.spark.api.java.JavaRDD;
  * GeneralizedLinearModel}, so the fit is the same algorithm. The prior comes from a {@link
  * GeneralizedLinearModel} with the same blocks and priors.
  *
- * <p>{@link Subsampled} is the {@link SubsampledModel} variant: with {@code ViConfig.batchSize} = m
- * each step evaluates the m records the fit draws (global indices, uniform with replacement) and
- * the density scales their likelihood by n/m, an unbiased estimate; the convergence monitor and the
- * final draws still use all records. The tensor methods of {@link Model} ({@link #logJoint}) give
- * values only, for callers outside the fit.
+ * <p>As a {@link RegressionModel} it is fitted over preconditioned coordinates ({@link
+ * GlmPreconditioner#fit}, the preconditioner from {@link DataMoments}), as a single-machine
+ * regression is. With {@code ViConfig.batchSize} = m ({@link SubsampledModel}) each step evaluates
+ * the m records the fit draws (global indices, uniform with replacement) and the density scales
+ * their likelihood by n/m, an unbiased estimate; the convergence monitor and the final draws still
+ * use all records. The tensor methods ({@link #logJoint}) give values only, for callers outside the
+ * fit.
  */
-class DistributedGlm implements Model {
+class DistributedGlm implements RegressionModel {
 
     private final GeneralizedLinearModel prior;
     private final GlmFamily family;
@@ -51,16 +56,16 @@ class DistributedGlm implements Model {
     private final AtomicLong jobs = new AtomicLong();
 
     DistributedGlm(GlmFamily family, List<String> columns, boolean intercept, Map<String, Prior> priors,
-            JavaRDD<GlmShard> shards, int treeDepth, long records) {
+            double[] predictorMeans, JavaRDD<GlmShard> shards, int treeDepth, long records) {
         this.family = family;
         this.shards = shards;
         this.treeDepth = treeDepth;
         this.records = records;
         // The prior's blocks and densities come from the single-machine model, built on two dummy
-        // records with every prior given explicitly (so the dummy data never shapes a default).
+        // records with every prior given explicitly (so the dummy data never shapes a default), both
+        // at the predictors' means, where the intercept's prior is centred.
         int p = columns.size();
-        double[][] x = {new double[p], new double[p]};
-        Arrays.fill(x[1], 1.0);
+        double[][] x = {predictorMeans.clone(), predictorMeans.clone()};
         this.prior = GeneralizedLinearModel.of(family, columns, x, new double[] {0, 1}, intercept, priors);
         this.layout = GlmLayout.of(family, p, intercept);
     }
@@ -84,7 +89,7 @@ class DistributedGlm implements Model {
     public UnconstrainedDensity unconstrainedDensity() {
         Map<String, Prior> priors = prior.priors();
         List<Prior> ordered = prior.blocks().stream().map(b -> priors.get(b.name())).toList();
-        return new GlmDensity(layout, ordered, records(), (theta, particles, subset, values, gradient) -> {
+        return new GlmDensity(layout, ordered, prior.interceptPriorCentre(), records(), (theta, particles, subset, values, gradient) -> {
             double[] sums = evaluate(theta, particles, gradient != null, subset == null ? null : globalIndices(subset));
             for (int s = 0; s < particles; s++) {
                 values[s] += sums[s];
@@ -106,24 +111,42 @@ class DistributedGlm implements Model {
     }
 
     @Override
-    public NDArray logJoint(ParameterValues values) {
-        return logPrior(values).add(likelihood(values, null));
+    public int dataSize() {
+        return records();
     }
 
-    /** The log prior density of each particle. */
+    @Override
+    public NDArray logJoint(ParameterValues values) {
+        // All records without materializing an index array of size n.
+        return logPrior(values).add(logLikelihood(values::get, values, null));
+    }
+
+    @Override
     public NDArray logPrior(ParameterValues values) {
         return prior.logPrior(values);
     }
 
-    /** The log likelihood of the records {@code records} (global indices, with repetitions; null: all), shape [S]. */
-    NDArray likelihood(ParameterValues values, long[] records) {
+    @Override
+    public NDArray logPrior(Function<String, NDArray> parameters) {
+        return prior.logPrior(parameters);
+    }
+
+    @Override
+    public NDArray logLikelihood(ParameterValues values, NDArray records) {
+        return logLikelihood(values::get, values, records);
+    }
+
+    /** The log likelihood of {@code records} (global indices, with repetitions; null: all), shape [S]. */
+    @Override
+    public NDArray logLikelihood(Function<String, NDArray> parameters, ParameterValues values, NDArray records) {
         NDList columns = new NDList(layout.parameters());
         for (ParameterBlock block : prior.blocks()) {
-            columns.add(values.get(block.name()));
+            columns.add(parameters.apply(block.name()));
         }
         NDArray theta = columns.size() == 1 ? columns.get(0) : NDArrays.concat(columns, 1);
         int particles = values.numParticles();
-        return theta.getManager().create(evaluate(theta.toDoubleArray(), particles, false, records));
+        return theta.getManager().create(evaluate(theta.toDoubleArray(), particles, false,
+                records == null ? null : records.toLongArray()));
     }
 
     /**
@@ -192,28 +215,4 @@ class DistributedGlm implements Model {
         return lo;
     }
 
-    /** The subsampled variant (see the class documentation). */
-    static final class Subsampled extends DistributedGlm implements SubsampledModel {
-
-        Subsampled(GlmFamily family, List<String> columns, boolean intercept, Map<String, Prior> priors,
-                JavaRDD<GlmShard> shards, int treeDepth, long records) {
-            super(family, columns, intercept, priors, shards, treeDepth, records);
-        }
-
-        @Override
-        public int dataSize() {
-            return records();
-        }
-
-        @Override
-        public NDArray logLikelihood(ParameterValues values, NDArray indices) {
-            return likelihood(values, indices.toLongArray());
-        }
-
-        @Override
-        public NDArray logJoint(ParameterValues values) {
-            // All records without materializing an index array of size n.
-            return logPrior(values).add(likelihood(values, null));
-        }
-    }
 }

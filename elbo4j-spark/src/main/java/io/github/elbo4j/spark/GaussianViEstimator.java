@@ -1,11 +1,13 @@
 package io.github.elbo4j.spark;
 
-import io.github.elbo4j.vi.GaussianVi;
 import io.github.elbo4j.vi.GuideFamily;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.ViConfig;
+import io.github.elbo4j.vi.ViListener;
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
+import io.github.elbo4j.vi.glm.GlmLayout;
+import io.github.elbo4j.vi.glm.Preconditioning;
 import io.github.elbo4j.vi.glm.Prior;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -34,9 +36,11 @@ import org.apache.spark.storage.StorageLevel;
  * the partitions in every iteration and the guide on the driver (see {@link DistributedGlm}).
  *
  * <p>The model, the default priors (weakly informative and scaled to the data, computed with one
- * pass over the data) and the fitting algorithm are those of {@link GeneralizedLinearModel} and
- * {@link GaussianVi} (step-size search, Stan's convergence test, iterate averaging, PSIS k̂); the
- * result is the same {@link VariationalPosterior} a single-machine fit returns. Cost: one Spark job
+ * pass over the data) and the fitting algorithm are those of {@link GeneralizedLinearModel#fit}:
+ * {@link io.github.elbo4j.vi.GaussianVi} over QR-preconditioned coordinates (the preconditioner from
+ * the same pass's means and cross products), the result reported on the original scale, with its
+ * reliability verdict; the result is the same {@link VariationalPosterior} a single-machine fit
+ * returns. Cost: one Spark job
  * of S × n × p multiply-adds per iteration (S = {@code numParticles}), plus one per
  * {@code evalInterval} iterations for the convergence monitor.
  *
@@ -84,8 +88,9 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
                 "one name per predictor (default x1, x2, ...); names the posterior blocks");
         priors = new StringArrayParam(this, "priors",
                 "prior overrides NAME=DIST, e.g. beta=normal(0,1), sigma=exponential(1), intercept=student_t(3,0,10)");
-        guideFamily = new Param<>(this, "guideFamily", "mean-field, low-rank or full-rank",
-                ParamValidators.inArray(new String[] {"mean-field", "low-rank", "full-rank"}));
+        guideFamily = new Param<>(this, "guideFamily", "auto (full-rank up to 200 coordinates, else mean-field"
+                + " with linear response), mean-field, low-rank or full-rank",
+                ParamValidators.inArray(new String[] {"auto", "mean-field", "low-rank", "full-rank"}));
         rank = new IntParam(this, "rank", "rank of the low-rank guide", ParamValidators.gtEq(1));
         numParticles = new IntParam(this, "numParticles", "particles S per iteration", ParamValidators.gtEq(1));
         maxIterations = new IntParam(this, "maxIterations", "iteration budget", ParamValidators.gtEq(1));
@@ -105,7 +110,7 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
         setDefault(fitIntercept, true);
         setDefault(featureNames, new String[0]);
         setDefault(priors, new String[0]);
-        setDefault(guideFamily, "mean-field");
+        setDefault(guideFamily, "auto");
         setDefault(rank, 2);
         setDefault(numParticles, 20);
         setDefault(maxIterations, 20_000);
@@ -316,11 +321,11 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
             DataMoments moments = DataMoments.of(shards, p);
             boolean intercept = (Boolean) getOrDefault(fitIntercept);
             Map<String, Prior> resolved = moments.defaultPriors(glmFamily, names, intercept, overrides);
-            int batch = (Integer) getOrDefault(batchSize);
-            DistributedGlm model = batch > 0
-                    ? new DistributedGlm.Subsampled(glmFamily, names, intercept, resolved, shards, 2, moments.count())
-                    : new DistributedGlm(glmFamily, names, intercept, resolved, shards, 2, moments.count());
-            VariationalPosterior posterior = GaussianVi.fit(model, config);
+            DistributedGlm model = new DistributedGlm(glmFamily, names, intercept, resolved, moments.predictorMeans(),
+                    shards, 2, moments.count());
+            // QR preconditioning from the moments, as GeneralizedLinearModel.fit does on one machine.
+            VariationalPosterior posterior = moments.preconditioner(Preconditioning.QR, glmFamily,
+                    GlmLayout.of(glmFamily, p, intercept)).fit(model, config, ViListener.NONE);
             GaussianViModel result = new GaussianViModel(uid, posterior, glmFamily, names, intercept, resolved,
                     moments.count(), model.jobs());
             copyValues(result, ParamMap.empty());

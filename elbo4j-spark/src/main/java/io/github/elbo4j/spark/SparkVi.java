@@ -8,7 +8,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code spark-submit --class io.github.elbo4j.spark.SparkVi APP.jar linear|logistic|poisson --data
- * table.parquet --y label [--x c1,c2,...] [--prior NAME=DIST ...] [--family mean-field|low-rank|
+ * table.parquet --y label [--x c1,c2,...] [--prior NAME=DIST ...] [--family auto|mean-field|low-rank|
  * full-rank] [--rank 2] [--particles 20] [--max-iterations 20000] [--tol-rel-obj 0.001] [--lr
  * (searched)] [--num-draws 1000] [--seed 0] [--no-intercept true] [--partitions N] [--master
  * local[*]]}: fits a Bayesian regression with {@link GaussianViEstimator} and prints the posterior
@@ -55,7 +55,7 @@ public final class SparkVi {
                 .setFeatureNames(names.toArray(String[]::new))
                 .setFitIntercept(!Boolean.parseBoolean(a.get("no-intercept", "false")))
                 .setPriors(a.all("prior").toArray(String[]::new))
-                .setGuideFamily(a.get("family", "mean-field"))
+                .setGuideFamily(a.get("family", "auto"))
                 .setRank(a.integer("rank", 2))
                 .setNumParticles(a.integer("particles", 20))
                 .setMaxIterations(a.integer("max-iterations", 20_000))

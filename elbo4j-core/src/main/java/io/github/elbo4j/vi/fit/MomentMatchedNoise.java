@@ -29,6 +29,25 @@ public final class MomentMatchedNoise {
     }
 
     /**
+     * Plain independent standard normal draws, without moment matching: for Monte Carlo estimates
+     * (the ELBO's monitor, k̂'s importance ratios) that need independent draws.
+     *
+     * @param count the number of draws
+     * @param width the dimension of one draw
+     * @param random the source
+     * @return {@code [count][width]}
+     */
+    public static double[][] independent(int count, int width, SplittableRandom random) {
+        double[][] noise = new double[count][width];
+        for (double[] row : noise) {
+            for (int j = 0; j < width; j++) {
+                row[j] = random.nextGaussian();
+            }
+        }
+        return noise;
+    }
+
+    /**
      * Draws the matrix.
      *
      * @param count n, even and at least {@code 2·width + 2}

@@ -6,6 +6,7 @@ import io.github.elbo4j.vi.ParetoSmoothing;
 import io.github.elbo4j.vi.UnconstrainedDensity;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -15,8 +16,9 @@ import java.util.SplittableRandom;
  *
  * <p><b>One path.</b> L-BFGS maximises f from a random point in (−2, 2)ᴰ. At each iterate x_l, the
  * inverse-Hessian estimate Σ_l is the dense BFGS matrix built from the last {@value #MEMORY} pairs
- * {@code s = x_{k+1} − x_k}, {@code y = ∇f(x_k) − ∇f(x_{k+1})} from the initial {@code (sᵀy / yᵀy) I}
- * (the matrix L-BFGS applies implicitly), and the Gaussian is {@code N(x_l + Σ_l ∇f(x_l), Σ_l)}:
+ * {@code s = x_{k+1} − x_k}, {@code y = ∇f(x_k) − ∇f(x_{k+1})} from the paper's diagonal initial
+ * estimate diag(α_l), updated with every accepted pair of the path so far by Gilbert and
+ * Lemaréchal's rule (Math. Programming 45, 1989, eq. 4.9), and the Gaussian is {@code N(x_l + Σ_l ∇f(x_l), Σ_l)}:
  * one Newton step from x_l. Each one's ELBO is estimated with the same draws (common random numbers,
  * so the comparison reflects the Gaussians, not the noise) and the path keeps the best.
  *
@@ -25,8 +27,7 @@ import java.util.SplittableRandom;
  * the caller resamples the pooled draws with the smoothed weights. k̂ of the pooled ratios says
  * whether the resampled draws can be trusted.
  *
- * <p>This follows the paper's algorithm with two simplifications: the inverse Hessian starts from a
- * scalar rather than a diagonal estimate, and resampling is with replacement.
+ * <p>This follows the paper's algorithm except that resampling is with replacement.
  */
 public final class Pathfinder {
 
@@ -79,7 +80,7 @@ public final class Pathfinder {
      */
     public static Result fit(UnconstrainedDensity density, int dimension, int paths, int elboDraws, int numDraws,
             int maxIterations, SplittableRandom random) {
-        double[][] elboNoise = gaussian(elboDraws, dimension, random);
+        double[][] elboNoise = MomentMatchedNoise.independent(elboDraws, dimension, random);
         List<Approximation> bests = new ArrayList<>();
         int iterations = 0;
         boolean converged = true;
@@ -88,10 +89,11 @@ public final class Pathfinder {
             List<double[]> xs = new ArrayList<>();
             List<double[]> gs = new ArrayList<>();
             double[] startGradient = new double[dimension];
-            density.evaluate(start, 1, null, new double[1], startGradient);
+            double[] startValue = new double[1];
+            density.evaluate(start, 1, null, startValue, startGradient);
             xs.add(start.clone());
             gs.add(startGradient);
-            Lbfgs.Result path = new Lbfgs(MEMORY, maxIterations, 1e-8 * Math.max(1, Math.abs(valueAt(density, start))),
+            Lbfgs.Result path = new Lbfgs(MEMORY, maxIterations, 1e-8 * Math.max(1, Math.abs(startValue[0])),
                     1e-13).minimize(ModeFinder.negated(density), start, new Lbfgs.Listener() {
                         @Override
                         public void onIteration(int iteration, double value, double step) {}
@@ -127,9 +129,9 @@ public final class Pathfinder {
         double[] logRatios = new double[draws.length];
         for (int p = 0; p < bests.size(); p++) {
             Approximation a = bests.get(p);
-            double[][] noise = gaussian(numDraws, dimension, random);
+            double[][] noise = MomentMatchedNoise.independent(numDraws, dimension, random);
             double[][] points = points(a, noise);
-            double[] f = values(density, points);
+            double[] f = density.logDensities(points);
             double[] logQ = logQ(a, noise);
             for (int s = 0; s < numDraws; s++) {
                 draws[p * numDraws + s] = points[s];
@@ -151,8 +153,14 @@ public final class Pathfinder {
             double[][] noise) {
         int d = xs.get(0).length;
         Approximation best = null;
+        double[] alpha = new double[d];
+        Arrays.fill(alpha, 1.0);
         for (int l = 1; l < xs.size(); l++) {
-            double[][] sigma = inverseHessian(xs, gs, l, d);
+            double[][] newest = pair(xs, gs, l, d);
+            if (newest != null) {
+                updateDiagonal(alpha, newest[0], newest[1]);
+            }
+            double[][] sigma = inverseHessian(xs, gs, l, d, alpha);
             if (sigma == null) {
                 continue;
             }
@@ -171,7 +179,7 @@ public final class Pathfinder {
                 mean[i] = sum;
             }
             Approximation candidate = new Approximation(mean, factor, Double.NaN, Double.NaN, l);
-            double[] f = values(density, points(candidate, noise));
+            double[] f = density.logDensities(points(candidate, noise));
             double[] logQ = logQ(candidate, noise);
             double sum = 0;
             double squares = 0;
@@ -194,30 +202,23 @@ public final class Pathfinder {
 
     /**
      * The dense BFGS inverse Hessian of −f at iterate l from the last {@link #MEMORY} pairs before it,
-     * {@code H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ}; null when no pair has positive curvature.
+     * {@code H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ}, from diag(α) ({@link #updateDiagonal}); null
+     * when no pair has positive curvature.
      */
-    private static double[][] inverseHessian(List<double[]> xs, List<double[]> gs, int l, int d) {
+    private static double[][] inverseHessian(List<double[]> xs, List<double[]> gs, int l, int d, double[] alpha) {
         List<double[][]> pairs = new ArrayList<>();
         for (int k = Math.max(1, l - MEMORY + 1); k <= l; k++) {
-            double[] s = new double[d];
-            double[] y = new double[d];
-            for (int i = 0; i < d; i++) {
-                s[i] = xs.get(k)[i] - xs.get(k - 1)[i];
-                // y is the change of ∇(−f): the previous ascent gradient minus the new one.
-                y[i] = gs.get(k - 1)[i] - gs.get(k)[i];
-            }
-            if (dot(s, y) > CURVATURE_FLOOR * dot(y, y)) {
-                pairs.add(new double[][] {s, y});
+            double[][] pair = pair(xs, gs, k, d);
+            if (pair != null) {
+                pairs.add(pair);
             }
         }
         if (pairs.isEmpty()) {
             return null;
         }
-        double[][] last = pairs.get(pairs.size() - 1);
-        double gamma = dot(last[0], last[1]) / dot(last[1], last[1]);
         double[][] h = new double[d][d];
         for (int i = 0; i < d; i++) {
-            h[i][i] = gamma;
+            h[i][i] = alpha[i];
         }
         for (double[][] pair : pairs) {
             double[] s = pair[0];
@@ -235,6 +236,45 @@ public final class Pathfinder {
             }
         }
         return h;
+    }
+
+    /** The pair (s, y) that ends at iterate k, or null when its curvature is not safely positive. */
+    private static double[][] pair(List<double[]> xs, List<double[]> gs, int k, int d) {
+        double[] s = new double[d];
+        double[] y = new double[d];
+        for (int i = 0; i < d; i++) {
+            s[i] = xs.get(k)[i] - xs.get(k - 1)[i];
+            // y is the change of ∇(−f): the previous ascent gradient minus the new one.
+            y[i] = gs.get(k - 1)[i] - gs.get(k)[i];
+        }
+        return dot(s, y) > CURVATURE_FLOOR * dot(y, y) ? new double[][] {s, y} : null;
+    }
+
+    /**
+     * Updates the diagonal initial inverse Hessian (α = 1 at the start of a path) with an accepted
+     * pair: {@code α_i ← b / (a/α_i + y_i² − (a/c)(s_i/α_i)²)} with {@code a = yᵀ diag(α) y}, {@code b
+     * = yᵀs}, {@code c = sᵀ diag(α)⁻¹ s}; an entry the rule would make non-positive or non-finite keeps
+     * its value.
+     */
+    private static void updateDiagonal(double[] alpha, double[] s, double[] y) {
+        int d = alpha.length;
+        double a = 0;
+        double c = 0;
+        for (int i = 0; i < d; i++) {
+            a += y[i] * alpha[i] * y[i];
+            c += s[i] * s[i] / alpha[i];
+        }
+        double b = dot(y, s);
+        double[] updated = new double[d];
+        for (int i = 0; i < d; i++) {
+            double ratio = s[i] / alpha[i];
+            updated[i] = b / (a / alpha[i] + y[i] * y[i] - a / c * ratio * ratio);
+        }
+        for (int i = 0; i < d; i++) {
+            if (updated[i] > 0 && Double.isFinite(updated[i])) {
+                alpha[i] = updated[i];
+            }
+        }
     }
 
     private static double[][] points(Approximation a, double[][] noise) {
@@ -262,33 +302,6 @@ public final class Pathfinder {
         double[] result = new double[noise.length];
         for (int s = 0; s < noise.length; s++) {
             result[s] = constant - 0.5 * dot(noise[s], noise[s]);
-        }
-        return result;
-    }
-
-    private static double[] values(UnconstrainedDensity density, double[][] at) {
-        int d = at[0].length;
-        double[] flat = new double[at.length * d];
-        for (int s = 0; s < at.length; s++) {
-            System.arraycopy(at[s], 0, flat, s * d, d);
-        }
-        double[] result = new double[at.length];
-        density.evaluate(flat, at.length, null, result, null);
-        return result;
-    }
-
-    private static double valueAt(UnconstrainedDensity density, double[] x) {
-        double[] value = new double[1];
-        density.evaluate(x, 1, null, value, null);
-        return value[0];
-    }
-
-    private static double[][] gaussian(int rows, int columns, SplittableRandom random) {
-        double[][] result = new double[rows][columns];
-        for (double[] row : result) {
-            for (int j = 0; j < columns; j++) {
-                row[j] = random.nextGaussian();
-            }
         }
         return result;
     }

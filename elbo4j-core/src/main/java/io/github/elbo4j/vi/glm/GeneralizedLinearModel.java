@@ -12,7 +12,6 @@ import io.github.elbo4j.vi.GaussianExpectation;
 import io.github.elbo4j.vi.GaussianVi;
 import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.ParameterValues;
-import io.github.elbo4j.vi.SubsampledModel;
 import io.github.elbo4j.vi.UnconstrainedDensity;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.ViConfig;
@@ -44,8 +43,11 @@ import java.util.function.Function;
  * s_y that of y; intercept ~ normal(ȳ, 10 s_y) for the linear model and normal(0, 10) otherwise;
  * sigma ~ exponential(1 / s_y). Override any of them by name: {@code beta} (every coefficient), a
  * column name, {@code intercept} or {@code sigma}. Every prior applies to the coefficients on the
- * original scale; the intercept's is on the raw intercept (the value at x = 0), which is informative
- * when the predictors sit far from zero relative to their spread (docs/vi-regressions.md).
+ * original scale, and the intercept's (the default or one given) to the centred intercept {@code α
+ * + Σ_j x̄_j β_j}, the expected linear predictor at the predictors' means, as rstanarm's {@code
+ * prior_intercept} does: a prior centred on ȳ is then right wherever the predictors sit, where on
+ * the raw intercept (the value at x = 0) it would pull the fit when x̄ is far from zero
+ * (docs/vi-regressions.md). The reported {@code intercept} stays the raw α.
  *
  * <p>Fit it with {@link #fit(ViConfig, Preconditioning, ViListener)}, which runs {@link GaussianVi}
  * over centred, scaled and decorrelated coordinates ({@link Preconditioning}) and reports the same
@@ -53,7 +55,7 @@ import java.util.function.Function;
  * where a mean-field guide cannot represent their correlations and badly scaled predictors slow the
  * optimizer.
  */
-public final class GeneralizedLinearModel implements SubsampledModel {
+public final class GeneralizedLinearModel implements RegressionModel {
 
     /** The name of the intercept block. */
     public static final String INTERCEPT = "intercept";
@@ -70,6 +72,8 @@ public final class GeneralizedLinearModel implements SubsampledModel {
     private final boolean intercept;
     private final int rows;
     private final Map<String, Prior> priors;
+    /** x̄: the intercept's prior applies to α + Σ_j x̄_j β_j. */
+    private final double[] interceptPriorCentre;
     private final List<ParameterBlock> blocks;
     private final List<DataArray> data;
     private final GlmLayout layout;
@@ -125,6 +129,12 @@ public final class GeneralizedLinearModel implements SubsampledModel {
                 ? new LinearSufficientStatistics(layout, flat, y) : null;
         this.blocks = blocks(family, this.columns, intercept);
         this.priors = resolvePriors(x, y, overrides);
+        this.interceptPriorCentre = new double[intercept ? columns.size() : 0];
+        for (int j = 0; j < interceptPriorCentre.length; j++) {
+            for (int i = 0; i < rows; i++) {
+                interceptPriorCentre[j] += x[i][j] / rows;
+            }
+        }
         this.data = family == GlmFamily.POISSON
                 ? List.of(predictors(flat), DataArray.vector(RESPONSE, y), DataArray.vector(LOG_FACTORIAL, logFactorials))
                 : List.of(predictors(flat), DataArray.vector(RESPONSE, y));
@@ -243,6 +253,14 @@ public final class GeneralizedLinearModel implements SubsampledModel {
         return Map.copyOf(priors);
     }
 
+    /**
+     * Where the intercept's prior is evaluated: it is the prior of {@code α + Σ_j c_j β_j} with c the
+     * returned predictors' means x̄ (empty without an intercept).
+     */
+    public double[] interceptPriorCentre() {
+        return interceptPriorCentre.clone();
+    }
+
     @Override
     public List<ParameterBlock> blocks() {
         return blocks;
@@ -265,7 +283,8 @@ public final class GeneralizedLinearModel implements SubsampledModel {
      */
     @Override
     public UnconstrainedDensity unconstrainedDensity() {
-        return new GlmDensity(layout, List.copyOf(priors.values()), rows, (theta, particles, records, values, gradient) -> {
+        return new GlmDensity(layout, List.copyOf(priors.values()), interceptPriorCentre, rows,
+                (theta, particles, records, values, gradient) -> {
             if (records == null && sufficientStatistics != null) {
                 sufficientStatistics.accumulate(theta, particles, values, gradient);
             } else {
@@ -287,12 +306,13 @@ public final class GeneralizedLinearModel implements SubsampledModel {
     }
 
     /** {@link #gaussianExpectation()} for a guide over the preconditioner's coordinates. */
-    Optional<GaussianExpectation> gaussianExpectation(GlmPreconditioner preconditioner) {
+    @Override
+    public Optional<GaussianExpectation> gaussianExpectation(GlmPreconditioner preconditioner) {
         if (family == GlmFamily.LINEAR) {
             return Optional.empty();
         }
-        return Optional.of(new GlmGaussianExpectation(family, layout, List.copyOf(priors.values()), preconditioner,
-                predictorValues, responses, logFactorials));
+        return Optional.of(new GlmGaussianExpectation(family, layout, List.copyOf(priors.values()),
+                interceptPriorCentre, preconditioner, predictorValues, responses, logFactorials));
     }
 
     /**
@@ -312,10 +332,7 @@ public final class GeneralizedLinearModel implements SubsampledModel {
         if (preconditioning == Preconditioning.NONE) {
             return GaussianVi.fit(this, config, listener);
         }
-        GlmPreconditioner preconditioner = preconditioner(preconditioning);
-        VariationalPosterior preconditioned = GaussianVi.fit(new PreconditionedGlm(this, preconditioner), config,
-                listener);
-        return preconditioner.map().pushForward(preconditioned);
+        return preconditioner(preconditioning).fit(this, config, listener);
     }
 
     /** {@link #fit(ViConfig, Preconditioning, ViListener)} with QR preconditioning and no progress. */
@@ -341,12 +358,17 @@ public final class GeneralizedLinearModel implements SubsampledModel {
     }
 
     /** The log prior of each particle, reading each block's values {@code [S, 1]} by name. */
-    NDArray logPrior(Function<String, NDArray> parameters) {
+    @Override
+    public NDArray logPrior(Function<String, NDArray> parameters) {
         NDArray total = null;
         for (ParameterBlock block : blocks) {
-            NDArray term = priors.get(block.name())
-                    .logDensity(parameters.apply(block.name()), block.name().equals(SIGMA))
-                    .sum(new int[] {1});
+            NDArray value = parameters.apply(block.name());
+            if (block.name().equals(INTERCEPT)) {
+                for (int j = 0; j < columns.size(); j++) {
+                    value = value.add(parameters.apply(columns.get(j)).mul(interceptPriorCentre[j]));
+                }
+            }
+            NDArray term = priors.get(block.name()).logDensity(value, block.name().equals(SIGMA)).sum(new int[] {1});
             total = total == null ? term : total.add(term);
         }
         return total;
@@ -358,7 +380,8 @@ public final class GeneralizedLinearModel implements SubsampledModel {
     }
 
     /** The log likelihood of the given records (null: all), reading the parameters by name. */
-    NDArray logLikelihood(Function<String, NDArray> parameters, ParameterValues values, NDArray records) {
+    @Override
+    public NDArray logLikelihood(Function<String, NDArray> parameters, ParameterValues values, NDArray records) {
         if (records == null) {
             NDArray logFactorial = family == GlmFamily.POISSON ? values.data(LOG_FACTORIAL) : null;
             return logLikelihood(parameters, values.data(PREDICTORS), values.data(RESPONSE), logFactorial);

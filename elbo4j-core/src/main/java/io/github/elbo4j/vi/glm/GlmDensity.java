@@ -14,7 +14,9 @@ import java.util.List;
  *   ∂f/∂u_j = ∂/∂θ_j [log p(θ) + s Σ_i log p(y_i | θ)],   ∂f/∂u_σ = σ · ∂/∂σ[…] + 1
  * </pre>
  *
- * with s = 1 for the full data and s = n/m for a minibatch of m records.
+ * with s = 1 for the full data and s = n/m for a minibatch of m records. The intercept's prior
+ * applies to the centred intercept {@code α + Σ_j x̄_j β_j} (see {@link
+ * GeneralizedLinearModel#interceptPriorCentre()}), every other prior to its own parameter.
  */
 public final class GlmDensity implements UnconstrainedDensity {
 
@@ -35,6 +37,7 @@ public final class GlmDensity implements UnconstrainedDensity {
 
     private final GlmLayout layout;
     private final Prior[] priors;
+    private final double[] interceptCentre;
     private final int records;
     private final Likelihood likelihood;
 
@@ -43,13 +46,17 @@ public final class GlmDensity implements UnconstrainedDensity {
      *
      * @param layout where α, β and σ sit
      * @param priors the prior of each parameter, in θ's order
+     * @param interceptCentre x̄, where the intercept's prior is evaluated at {@code α + Σ_j x̄_j β_j}
+     *     ({@code [p]}; zeros put it on the raw intercept, ignored without an intercept)
      * @param records n, the number of records (the minibatch scale is n/m)
      * @param likelihood computes the likelihood and its gradient
      */
-    public GlmDensity(GlmLayout layout, List<Prior> priors, int records, Likelihood likelihood) {
+    public GlmDensity(GlmLayout layout, List<Prior> priors, double[] interceptCentre, int records,
+            Likelihood likelihood) {
         if (priors.size() != layout.parameters()) {
             throw new IllegalArgumentException(priors.size() + " priors for " + layout.parameters() + " parameters");
         }
+        this.interceptCentre = layout.interceptIndex() >= 0 ? interceptCentre.clone() : new double[0];
         this.layout = layout;
         this.priors = priors.toArray(Prior[]::new);
         this.records = records;
@@ -71,13 +78,31 @@ public final class GlmDensity implements UnconstrainedDensity {
         double[] thetaGradient = gradient == null ? null : new double[count * q];
         likelihood.accumulate(theta, count, subset, values, thetaGradient);
         double scale = subset == null ? 1.0 : (double) records / subset.length;
+        int intercept = layout.interceptIndex();
+        int first = layout.firstCoefficient();
         for (int s = 0; s < count; s++) {
             double f = scale * values[s];
+            if (gradient != null) {
+                for (int j = 0; j < q; j++) {
+                    gradient[s * q + j] = scale * thetaGradient[s * q + j];
+                }
+            }
             for (int j = 0; j < q; j++) {
                 double value = theta[s * q + j];
+                if (j == intercept) {
+                    for (int k = 0; k < interceptCentre.length; k++) {
+                        value += interceptCentre[k] * theta[s * q + first + k];
+                    }
+                }
                 f += priors[j].logDensity(value, j == sigma);
                 if (gradient != null) {
-                    gradient[s * q + j] = scale * thetaGradient[s * q + j] + priors[j].logDensityDerivative(value);
+                    double slope = priors[j].logDensityDerivative(value);
+                    gradient[s * q + j] += slope;
+                    if (j == intercept) {
+                        for (int k = 0; k < interceptCentre.length; k++) {
+                            gradient[s * q + first + k] += interceptCentre[k] * slope;
+                        }
+                    }
                 }
             }
             if (sigma >= 0) {

@@ -13,7 +13,8 @@ import java.util.List;
  *
  * <p>Every term of the log joint depends on u only through a linear functional {@code v·u + o}:
  * record i through its linear predictor η_i ({@link GlmPreconditioner#record}), the prior of
- * parameter j through θ_j = (b + A u)_j. Under u ~ N(m, L Lᵀ) each functional is Gaussian, {@code
+ * parameter j through θ_j = (b + A u)_j (the intercept's through the centred intercept α + x̄·β,
+ * the sum of those rows). Under u ~ N(m, L Lᵀ) each functional is Gaussian, {@code
  * N(v·m + o, r²)} with r = ‖Lᵀ v‖, so the expected log joint is a sum of one-dimensional integrals
  * over t ~ N(0, 1):
  *
@@ -61,13 +62,14 @@ final class GlmGaussianExpectation implements GaussianExpectation {
      * @param family logistic or Poisson
      * @param layout where α and β sit (no σ)
      * @param priors the prior of each parameter, in θ's order
+     * @param interceptCentre x̄: the intercept's prior applies to α + Σ_j x̄_j β_j
      * @param preconditioner the coordinates q lives in
      * @param x predictors, row-major {@code [rows][predictors]}
      * @param y responses
      * @param logFactorials log y! for Poisson (else unused)
      */
-    GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<Prior> priors, GlmPreconditioner preconditioner,
-            double[] x, double[] y, double[] logFactorials) {
+    GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<Prior> priors, double[] interceptCentre,
+            GlmPreconditioner preconditioner, double[] x, double[] y, double[] logFactorials) {
         if (family == GlmFamily.LINEAR || layout.sigmaIndex() >= 0) {
             throw new IllegalArgumentException("the Gaussian expectation is for regressions without a scale parameter");
         }
@@ -83,6 +85,14 @@ final class GlmGaussianExpectation implements GaussianExpectation {
         this.offset = preconditioner.offset();
         this.priorRows = preconditioner.map().matrix();
         this.priorShifts = preconditioner.map().shift();
+        int a = layout.interceptIndex();
+        for (int j = 0; a >= 0 && j < interceptCentre.length; j++) {
+            int k = layout.firstCoefficient() + j;
+            priorShifts[a] += interceptCentre[j] * priorShifts[k];
+            for (int m = 0; m < dimension; m++) {
+                priorRows[a][m] += interceptCentre[j] * priorRows[k][m];
+            }
+        }
         this.logAbsDeterminant = preconditioner.map().logAbsDeterminant();
         this.y = y;
         this.logFactorials = logFactorials;

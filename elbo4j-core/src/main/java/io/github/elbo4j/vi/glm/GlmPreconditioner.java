@@ -2,6 +2,10 @@ package io.github.elbo4j.vi.glm;
 
 import io.github.elbo4j.vi.AffineMap;
 import io.github.elbo4j.vi.DenseCholesky;
+import io.github.elbo4j.vi.GaussianVi;
+import io.github.elbo4j.vi.VariationalPosterior;
+import io.github.elbo4j.vi.ViConfig;
+import io.github.elbo4j.vi.ViListener;
 
 import java.util.Arrays;
 
@@ -24,7 +28,7 @@ import java.util.Arrays;
  * the centred intercept is nearly independent of the slopes. The record vectors of the last line
  * ({@link #record}) are computed from the centred predictors, never as differences of large numbers.
  */
-final class GlmPreconditioner {
+public final class GlmPreconditioner {
 
     private final GlmLayout layout;
     private final Preconditioning kind;
@@ -85,12 +89,8 @@ final class GlmPreconditioner {
         int p = layout.parameters() - layout.firstCoefficient() - (layout.sigmaIndex() >= 0 ? 1 : 0);
         boolean intercept = layout.interceptIndex() >= 0;
         double[] centre = new double[p];
-        double[][] coefficients = new double[p][p];
         if (kind == Preconditioning.NONE) {
-            for (int j = 0; j < p; j++) {
-                coefficients[j][j] = 1.0;
-            }
-            return new GlmPreconditioner(layout, kind, centre, coefficients, 1.0, 0.0, 0.0);
+            return fromMoments(kind, family, layout, n, centre, new double[p][p], 0.0, 1.0);
         }
         if (intercept) {
             for (int i = 0; i < n; i++) {
@@ -115,12 +115,6 @@ final class GlmPreconditioner {
                 }
             }
         }
-        double denominator = intercept ? Math.max(n - 1, 1) : n;
-        double[] spread = new double[p];
-        for (int j = 0; j < p; j++) {
-            double sd = Math.sqrt(cross[j][j] / denominator);
-            spread[j] = sd > 0 && Double.isFinite(sd) ? sd : 1.0;
-        }
         double meanY = 0;
         for (double v : y) {
             meanY += v;
@@ -134,6 +128,40 @@ final class GlmPreconditioner {
             }
             double sd = Math.sqrt(squares / (n - 1));
             sdY = sd > 0 ? sd : 1.0;
+        }
+        return fromMoments(kind, family, layout, n, centre, cross, meanY, sdY);
+    }
+
+    /**
+     * The preconditioner from the data's moments, for data that is not in memory (the Spark module
+     * computes them in one pass).
+     *
+     * @param kind which map
+     * @param family the response distribution
+     * @param layout where α, β and σ sit
+     * @param n the number of records
+     * @param centre the predictors' means x̄ with an intercept, zeros without
+     * @param cross Σ_i (x_i − centre)(x_i − centre)ᵀ, {@code [p][p]} (the lower triangle is read)
+     * @param meanY ȳ
+     * @param sdY the sample sd of y for the linear model (1 where it is 0 or n = 1), else 1
+     * @return the preconditioner
+     */
+    public static GlmPreconditioner fromMoments(Preconditioning kind, GlmFamily family, GlmLayout layout, long n,
+            double[] centre, double[][] cross, double meanY, double sdY) {
+        int p = centre.length;
+        boolean intercept = layout.interceptIndex() >= 0;
+        double[][] coefficients = new double[p][p];
+        if (kind == Preconditioning.NONE) {
+            for (int j = 0; j < p; j++) {
+                coefficients[j][j] = 1.0;
+            }
+            return new GlmPreconditioner(layout, kind, new double[p], coefficients, 1.0, 0.0, 0.0);
+        }
+        double denominator = intercept ? Math.max(n - 1, 1) : n;
+        double[] spread = new double[p];
+        for (int j = 0; j < p; j++) {
+            double sd = Math.sqrt(cross[j][j] / denominator);
+            spread[j] = sd > 0 && Double.isFinite(sd) ? sd : 1.0;
         }
         double[][] whitening = kind == Preconditioning.QR ? inverseCholeskyTranspose(cross, spread, denominator) : null;
         boolean decorrelated = whitening != null;
@@ -190,13 +218,27 @@ final class GlmPreconditioner {
         return inverseTranspose;
     }
 
+    /**
+     * Fits {@code model} by {@link GaussianVi} over this preconditioner's coordinates and reports the
+     * fit over the model's ({@link AffineMap#pushForward}): the same posterior, a better-conditioned
+     * problem.
+     *
+     * @param model the regression
+     * @param config the settings
+     * @param listener receives progress
+     * @return the fit over the model's coordinates
+     */
+    public VariationalPosterior fit(RegressionModel model, ViConfig config, ViListener listener) {
+        return map.pushForward(GaussianVi.fit(new PreconditionedGlm(model, this), config, listener));
+    }
+
     /** The map from the preconditioned coordinates to the model's unconstrained ones. */
-    AffineMap map() {
+    public AffineMap map() {
         return map;
     }
 
     /** The preconditioning in effect ({@link Preconditioning#STANDARDIZE} where QR fell back). */
-    Preconditioning kind() {
+    public Preconditioning kind() {
         return kind;
     }
 

@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A {@link GeneralizedLinearModel} over the coordinates u of a {@link GlmPreconditioner}: the model
- * {@link io.github.elbo4j.vi.GaussianVi} fits when {@link GeneralizedLinearModel#fit} preconditions.
+ * A {@link RegressionModel} over the coordinates u of a {@link GlmPreconditioner}: the model
+ * {@link io.github.elbo4j.vi.GaussianVi} fits when {@link GlmPreconditioner#fit} preconditions.
  * Its blocks have the model's names and constraints, but a block's values are those of u (σ's is
  * exp(u_σ)); the log joint is the model's at {@code θ = T(b + A u)} plus the constant that makes the
  * unconstrained density {@code f(b + A u) + log|det A|} ({@link AffineMap}), so the fit's ELBO,
@@ -27,7 +27,7 @@ import java.util.function.Function;
  */
 final class PreconditionedGlm implements SubsampledModel {
 
-    private final GeneralizedLinearModel model;
+    private final RegressionModel model;
     private final GlmPreconditioner preconditioner;
     private final double[] shift;
     private final double[][] matrix;
@@ -35,7 +35,7 @@ final class PreconditionedGlm implements SubsampledModel {
     private final double constant;
     private final int sigmaIndex;
 
-    PreconditionedGlm(GeneralizedLinearModel model, GlmPreconditioner preconditioner) {
+    PreconditionedGlm(RegressionModel model, GlmPreconditioner preconditioner) {
         this.model = model;
         this.preconditioner = preconditioner;
         AffineMap map = preconditioner.map();

@@ -11,13 +11,15 @@ import org.hipparchus.linear.RealMatrix;
 import org.hipparchus.linear.RealVector;
 
 /**
- * The exact posterior moments of a linear regression with normal priors on the intercept and the
- * coefficients and any prior on σ, written independently of the fitting code. Given σ the
- * coefficients θ = (α, β) are conjugate, {@code θ | σ, y ~ N(m(σ), P(σ)⁻¹)} with
+ * The exact posterior moments of a linear regression with normal priors on the (centred) intercept
+ * and the coefficients and any prior on σ, written independently of the fitting code. Prior j is
+ * normal(m₀_j, s_j) on w_jᵀθ, where w_j is the unit vector of coefficient j and, for the intercept,
+ * (1, x̄): Λ = Σ_j w_j w_jᵀ / s_j², h = Σ_j w_j m₀_j / s_j². Given σ the coefficients θ = (α, β)
+ * are conjugate, {@code θ | σ, y ~ N(m(σ), P(σ)⁻¹)} with
  *
  * <pre>
- *   P = X̃ᵀX̃/σ² + D⁻¹,   m = P⁻¹ (X̃ᵀy/σ² + D⁻¹ m₀)
- *   log p(σ | y) = log p(σ) − n log σ − ½ [‖y − X̃m‖²/σ² + (m − m₀)ᵀD⁻¹(m − m₀) + log det P] + const
+ *   P = X̃ᵀX̃/σ² + Λ,   m = P⁻¹ (X̃ᵀy/σ² + h)
+ *   log p(σ | y) = log p(σ) − n log σ − ½ [‖y − X̃m‖²/σ² + Σ_j (w_jᵀm − m₀_j)²/s_j² + log det P] + const
  * </pre>
  *
  * and the one-dimensional marginal of log σ is integrated on a fine grid (trapezoid rule over ±12
@@ -37,9 +39,12 @@ final class ExactLinearPosterior {
      * @param y responses
      * @param priors normal priors for intercept and columns, any prior for sigma (e.g. a model's
      *     resolved {@link GeneralizedLinearModel#priors()})
+     * @param interceptCentre x̄, where the intercept's prior applies to α + x̄·β ({@link
+     *     GeneralizedLinearModel#interceptPriorCentre()})
      * @return name → {mean, sd}
      */
-    static Map<String, double[]> moments(List<String> columns, double[][] x, double[] y, Map<String, Prior> priors) {
+    static Map<String, double[]> moments(List<String> columns, double[][] x, double[] y, Map<String, Prior> priors,
+            double[] interceptCentre) {
         int n = y.length;
         int k = columns.size() + 1;
         List<String> names = new ArrayList<>();
@@ -47,10 +52,20 @@ final class ExactLinearPosterior {
         names.addAll(columns);
         double[] priorMean = new double[k];
         double[] priorPrecision = new double[k];
+        double[][] rows = new double[k][k];
         for (int j = 0; j < k; j++) {
             Prior.Normal normal = (Prior.Normal) priors.get(names.get(j));
             priorMean[j] = normal.location();
             priorPrecision[j] = 1 / (normal.scale() * normal.scale());
+            rows[j][j] = 1;
+        }
+        System.arraycopy(interceptCentre, 0, rows[0], 1, k - 1);
+        RealMatrix lambda = MatrixUtils.createRealMatrix(k, k);
+        RealVector h = MatrixUtils.createRealVector(new double[k]);
+        for (int j = 0; j < k; j++) {
+            RealVector wj = MatrixUtils.createRealVector(rows[j]);
+            lambda = lambda.add(wj.outerProduct(wj).scalarMultiply(priorPrecision[j]));
+            h = h.add(wj.mapMultiply(priorPrecision[j] * priorMean[j]));
         }
         Prior sigmaPrior = priors.get(GeneralizedLinearModel.SIGMA);
         double[][] design = new double[n][];
@@ -69,7 +84,8 @@ final class ExactLinearPosterior {
             }
         }
         // Centre the grid on the least-squares residual scale; sd(log σ) ≈ 1/√(2n).
-        Conditional ols = conditional(gram, xty, new double[k], new double[k], 1.0, design, y);
+        Conditional ols = conditional(gram, xty, MatrixUtils.createRealMatrix(k, k),
+                MatrixUtils.createRealVector(new double[k]), 1.0, design, y);
         double centre = Math.log(Math.sqrt(ols.rss / n));
         double halfWidth = 12 / Math.sqrt(2.0 * n) + 12.0 / n;
         double[] logWeight = new double[GRID];
@@ -80,10 +96,11 @@ final class ExactLinearPosterior {
             double logSigma = centre - halfWidth + 2 * halfWidth * g / (GRID - 1);
             double sigma = Math.exp(logSigma);
             sigmas[g] = sigma;
-            at[g] = conditional(gram, xty, priorMean, priorPrecision, sigma, design, y);
+            at[g] = conditional(gram, xty, lambda, h, sigma, design, y);
             double quadratic = at[g].rss / (sigma * sigma);
             for (int j = 0; j < k; j++) {
-                double d = at[g].mean[j] - priorMean[j];
+                double d = MatrixUtils.createRealVector(rows[j]).dotProduct(MatrixUtils.createRealVector(at[g].mean))
+                        - priorMean[j];
                 quadratic += d * d * priorPrecision[j];
             }
             // + log σ: the density of log σ, the grid's variable.
@@ -124,15 +141,11 @@ final class ExactLinearPosterior {
 
     private record Conditional(double[] mean, double[] variance, double logDetPrecision, double rss) {}
 
-    private static Conditional conditional(RealMatrix gram, RealVector xty, double[] priorMean, double[] priorPrecision,
+    private static Conditional conditional(RealMatrix gram, RealVector xty, RealMatrix lambda, RealVector h,
             double sigma, double[][] design, double[] y) {
-        int k = priorMean.length;
-        RealMatrix precision = gram.scalarMultiply(1 / (sigma * sigma));
-        RealVector rhs = xty.mapDivide(sigma * sigma);
-        for (int j = 0; j < k; j++) {
-            precision.addToEntry(j, j, priorPrecision[j]);
-            rhs.addToEntry(j, priorPrecision[j] * priorMean[j]);
-        }
+        int k = h.getDimension();
+        RealMatrix precision = gram.scalarMultiply(1 / (sigma * sigma)).add(lambda);
+        RealVector rhs = xty.mapDivide(sigma * sigma).add(h);
         CholeskyDecomposition cholesky = new CholeskyDecomposition(precision, 1e-14, 0);
         double[] mean = cholesky.getSolver().solve(rhs).toArray();
         RealMatrix covariance = cholesky.getSolver().getInverse();

@@ -63,7 +63,8 @@ class PosteriordbRegressionTest {
                 flat ? FLAT : Map.of());
         Map<String, double[]> reference = RegressionData.referenceMoments(
                 data.resolveSibling("posteriordb-set/kidiq-kidscore_momiq/reference-moments.csv"));
-        Map<String, double[]> exact = ExactLinearPosterior.moments(List.of("mom_iq"), x, y, model.priors());
+        Map<String, double[]> exact = ExactLinearPosterior.moments(List.of("mom_iq"), x, y, model.priors(),
+                model.interceptPriorCentre());
         Map<String, String> names = Map.of("beta[1]", "intercept", "beta[2]", "mom_iq", "sigma", "sigma");
         for (GuideFamily family : GuideFamily.values()) {
             VariationalPosterior fit = model.fit(ViConfig.builder().family(family).numDraws(4000).build());

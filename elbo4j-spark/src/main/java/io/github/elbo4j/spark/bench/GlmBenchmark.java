@@ -2,7 +2,6 @@ package io.github.elbo4j.spark.bench;
 
 import io.github.elbo4j.spark.GaussianViEstimator;
 import io.github.elbo4j.spark.GaussianViModel;
-import io.github.elbo4j.vi.GaussianVi;
 import io.github.elbo4j.vi.ParameterSummary;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
@@ -82,8 +81,8 @@ public final class GlmBenchmark {
             return;
         }
         start = System.nanoTime();
-        VariationalPosterior local = GaussianVi.fit(GeneralizedLinearModel.of(GlmFamily.LOGISTIC,
-                List.of("x1", "x2", "x3"), x, y, true, Map.of()), estimator.viConfig());
+        VariationalPosterior local = GeneralizedLinearModel.of(GlmFamily.LOGISTIC, List.of("x1", "x2", "x3"), x, y,
+                true, Map.of()).fit(estimator.viConfig());
         double localSeconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "single machine: %.1f s, %d iterations, converged %s%n", localSeconds,
                 local.provenance().iterations(), local.provenance().converged());
