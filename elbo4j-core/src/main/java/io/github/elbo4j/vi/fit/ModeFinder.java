@@ -14,11 +14,15 @@ import java.util.SplittableRandom;
  * and ∇f are finite at one; {@value #STARTS} points in all. If none is finite the model cannot be
  * fitted and an {@link IllegalArgumentException} says so.
  *
- * <p><b>Convergence.</b> L-BFGS's gradient-norm test, {@code max_i |∂f/∂z_i| ≤ 1e−8 · max(1, |f|)}
- * (relative, because f of n records scales with n), or a relative improvement of f below 1e−13; its
- * line search rejects steps to points where f is not finite. A run that ends otherwise (iteration
- * cap, failed line search) reports {@link Mode#found()} false, which is what an improper posterior
- * that diverges towards a boundary does.
+ * <p><b>Convergence.</b> L-BFGS runs to its gradient-norm test, {@code max_i |∂f/∂z_i| ≤ 1e−8 ·
+ * max(1, |f(start)|)}, or a relative improvement of f below 1e−13; its line search rejects steps to
+ * points where f is not finite. Newton steps with the finite-difference Hessian then polish the
+ * point (L-BFGS stops early on badly scaled problems, whose gradient says little about the distance
+ * to the mode) until the Newton decrement {@code ∇fᵀ H⁻¹ ∇f}, which measures that distance in
+ * posterior sds whatever the scales, is below {@value #NEWTON_DECREMENT}: then {@link Mode#found()}
+ * holds. Without a positive definite Hessian the point is a mode only if L-BFGS converged; an
+ * improper posterior that diverges towards a boundary ends at the iteration cap or a failed line
+ * search, and reports no mode.
  *
  * <p><b>Hessian.</b> Central finite differences of ∇f, {@code H_ij ≈ −(∂_j f(z + h_i e_i) − ∂_j f(z −
  * h_i e_i)) / 2h_i} with {@code h_i = 1e−5 · max(1, |z_i|)} (error O(h²), rounding O(ε/h)),
@@ -35,6 +39,10 @@ public final class ModeFinder {
     private static final double RELATIVE_TOLERANCE = 1e-13;
     private static final double STEP = 1e-5;
     private static final double INIT_RADIUS = 2.0;
+    /** The squared distance to the mode, in posterior sds, below which the polished point is the mode. */
+    private static final double NEWTON_DECREMENT = 1e-12;
+    private static final int NEWTON_STEPS = 10;
+    private static final int NEWTON_HALVINGS = 20;
 
     private ModeFinder() {}
 
@@ -55,9 +63,65 @@ public final class ModeFinder {
         double tolerance = GRADIENT_TOLERANCE * Math.max(1, Math.abs(value[0]));
         Lbfgs.Result result = new Lbfgs(MEMORY, MAX_ITERATIONS, tolerance, RELATIVE_TOLERANCE).minimize(
                 negated(density), start, (iteration, f, step) -> {});
-        double[][] hessian = negativeHessian(density, result.x());
-        return new Mode(result.x(), -result.value(), result.converged(), result.iterations(), hessian,
-                Mode.inverse(hessian));
+        double[] point = result.x();
+        double logDensity = -result.value();
+        double[][] hessian = negativeHessian(density, point);
+        double[][] covariance = Mode.inverse(hessian);
+        boolean found = result.converged();
+        for (int step = 0; step < NEWTON_STEPS && covariance != null; step++) {
+            density.evaluate(point, 1, null, value, gradient);
+            double[] newton = multiply(covariance, gradient);
+            double decrement = dot(gradient, newton);
+            if (decrement < NEWTON_DECREMENT) {
+                found = true;
+                break;
+            }
+            double[] trial = improve(density, point, logDensity, newton);
+            if (trial == null) {
+                // Rounding: f no longer changes along the Newton direction, so this is the mode.
+                found = decrement < Math.sqrt(NEWTON_DECREMENT);
+                break;
+            }
+            density.evaluate(trial, 1, null, value, null);
+            point = trial;
+            logDensity = value[0];
+            hessian = negativeHessian(density, point);
+            covariance = Mode.inverse(hessian);
+        }
+        return new Mode(point, logDensity, found, result.iterations(), hessian, found ? covariance : null);
+    }
+
+    /** The Newton step from z, halved until f increases; null if no halving does. */
+    private static double[] improve(UnconstrainedDensity density, double[] z, double logDensity, double[] step) {
+        double[] value = new double[1];
+        double[] trial = new double[z.length];
+        double length = 1;
+        for (int k = 0; k < NEWTON_HALVINGS; k++, length /= 2) {
+            for (int i = 0; i < z.length; i++) {
+                trial[i] = z[i] + length * step[i];
+            }
+            density.evaluate(trial, 1, null, value, null);
+            if (value[0] > logDensity && Double.isFinite(value[0])) {
+                return trial;
+            }
+        }
+        return null;
+    }
+
+    private static double[] multiply(double[][] matrix, double[] vector) {
+        double[] result = new double[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            result[i] = dot(matrix[i], vector);
+        }
+        return result;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
     }
 
     /** −f as an L-BFGS objective; NaN where f or ∇f is not finite. */
