@@ -342,7 +342,7 @@ public final class GaussianVi {
         double[][] noise = gaussianMatrix(config.numDraws(), space.dimension(), random);
         double[][] at = q.pointsFrom(noise);
         double[] logJoint = logDensityAt(at);
-        Map<String, double[][]> draws = space.constrainedDraws(at);
+        Map<String, double[][]> draws = space.constrainedDraws(model, at);
         double[] logQ = q.logDensityFromNoise(noise);
         double[] logRatios = new double[logJoint.length];
         double mean = 0;
@@ -474,7 +474,7 @@ public final class GaussianVi {
                 throw new IllegalArgumentException("duplicate parameter block name '" + block.name() + "'");
             }
         }
-        for (DataArray array : model.data()) {
+        for (DataArray array : model instanceof DjlModel djl ? djl.data() : List.<DataArray>of()) {
             if (!names.add(array.name())) {
                 throw new IllegalArgumentException("duplicate parameter or data name '" + array.name() + "'");
             }
