@@ -512,13 +512,19 @@ public final class Value {
         }, this);
     }
 
-    /** {@code log(1 + e^x)}: for large x the result is x plus a term below one ulp. */
-    static double log1pExp(double x) {
+    /**
+     * {@code log(1 + e^x)} of a plain double, without overflow: for large x the result is x plus a
+     * term below one ulp. For densities written with {@link #derive}.
+     */
+    public static double log1pExp(double x) {
         return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
     }
 
-    /** {@code 1 / (1 + e^−x)}, evaluated on the side where the exponential cannot overflow. */
-    static double inverseLogit(double x) {
+    /**
+     * {@code 1 / (1 + e^−x)} of a plain double, evaluated on the side where the exponential cannot
+     * overflow. For densities written with {@link #derive}.
+     */
+    public static double inverseLogit(double x) {
         if (x >= 0) {
             return 1.0 / (1.0 + Math.exp(-x));
         }
