@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vi.Constraint;
 import io.github.elbo4j.vi.DataArray;
+import io.github.elbo4j.vi.DjlModel;
 import io.github.elbo4j.vi.Model;
 import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.ParameterValues;
@@ -63,7 +64,7 @@ final class EightSchools {
 
     /** The same model with its gradient written out: u = (μ, log τ, θ̃). */
     static Model closedForm() {
-        return new Model() {
+        return new DjlModel() {
             @Override
             public List<ParameterBlock> blocks() {
                 return BLOCKS;

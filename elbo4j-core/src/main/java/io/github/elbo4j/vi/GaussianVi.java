@@ -218,7 +218,7 @@ public final class GaussianVi {
                 config.numDraws(), Math.min(config.maxIterations(), ModeFinder.MAX_ITERATIONS), pathRandom);
         Pathfinder.Approximation best = result.best();
         FittedGaussian q = new FittedGaussian(best.mean(), best.scaleTril());
-        Map<String, double[][]> pooled = space.constrainedDraws(result.draws());
+        Map<String, double[][]> pooled = space.constrainedDraws(model, result.draws());
         Map<String, double[][]> draws = resample(pooled, result.smoothedLogWeights(), config.numDraws(), drawRandom);
         double[] logRatios = result.logRatios();
         double elboValue = best.elbo();
@@ -480,7 +480,7 @@ public final class GaussianVi {
         double[][] noise = gaussianMatrix(config.numDraws(), space.dimension(), random);
         double[][] at = q.pointsFrom(noise);
         double[] logJoint = logDensityAt(density, at);
-        Map<String, double[][]> draws = space.constrainedDraws(at);
+        Map<String, double[][]> draws = space.constrainedDraws(model, at);
         double[] logQ = q.logDensityFromNoise(noise);
         double[] logRatios = new double[logJoint.length];
         for (int s = 0; s < logRatios.length; s++) {
@@ -508,7 +508,7 @@ public final class GaussianVi {
                 q.mean(), q.covariance(), comparison, mode.found(), config.family() == GuideFamily.MEAN_FIELD,
                 this::coordinateName).verdict();
         Map<String, double[][]> responseDraws = linearResponse == null ? null
-                : space.constrainedDraws(linearResponse.pointsFrom(noise));
+                : space.constrainedDraws(model, linearResponse.pointsFrom(noise));
         return new VariationalPosterior(config, space.blocks(), q, draws, resampled, mean, elboStandardError,
                 evidence, psis.khat(), trace, provenance,
                 new VariationalPosterior.Checks(verdict, comparison, linearResponse, responseDraws));
@@ -655,7 +655,7 @@ public final class GaussianVi {
                 throw new IllegalArgumentException("duplicate parameter block name '" + block.name() + "'");
             }
         }
-        for (DataArray array : model.data()) {
+        for (DataArray array : model instanceof DjlModel djl ? djl.data() : List.<DataArray>of()) {
             if (!names.add(array.name())) {
                 throw new IllegalArgumentException("duplicate parameter or data name '" + array.name() + "'");
             }

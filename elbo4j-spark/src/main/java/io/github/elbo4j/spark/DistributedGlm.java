@@ -3,6 +3,7 @@ package io.github.elbo4j.spark;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import io.github.elbo4j.vi.DjlModel;
 import io.github.elbo4j.vi.Model;
 import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.ParameterValues;
@@ -40,7 +41,7 @@ import org.apache.spark.api.java.JavaRDD;
  * final draws still use all records. The tensor methods of {@link Model} ({@link #logJoint}) give
  * values only, for callers outside the fit.
  */
-class DistributedGlm implements Model {
+class DistributedGlm implements DjlModel {
 
     private final GeneralizedLinearModel prior;
     private final GlmFamily family;
