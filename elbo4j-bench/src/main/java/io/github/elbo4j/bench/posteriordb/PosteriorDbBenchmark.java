@@ -57,13 +57,14 @@ public final class PosteriorDbBenchmark {
                 ? Optional.of(StanVbResults.read(stanFolder)) : Optional.empty();
         System.out.printf("posteriordb set: %s%nStan's ADVI: %s%n%n", set, stan.isPresent() ? stanFolder
                 : "no " + stanFolder.resolve("stan-vb.csv") + " (run elbo4j-bench/scripts/posteriordb-vs-stan.sh)");
-        System.out.printf(ROW, "posterior / method", "mean err", "sd ratio", "k̂", "pass", "conv", "reliable", "time");
+        System.out.printf(ROW, "posterior / method", "mean err", "sd ratio", "khat", "pass", "conv", "reliable", "time");
 
         List<FitReport> defaults = new ArrayList<>();
         List<FitReport> all = new ArrayList<>();
         int fasterThanStan = 0;
         int comparedWithStan = 0;
-        List<String> names = Posterior.names(set).stream().filter(name -> name.contains(only)).toList();
+        String filter = only;
+        List<String> names = Posterior.names(set).stream().filter(name -> name.contains(filter)).toList();
         for (String name : names) {
             Posterior posterior = Posterior.load(set, name);
             System.out.printf("%s (%d parameters)%n", name, posterior.reference().size());
@@ -134,14 +135,17 @@ public final class PosteriorDbBenchmark {
                 + " within 10%%); %d more are marked unreliable.%n", FitMethod.DEFAULT.label(),
                 defaults.stream().filter(FitReport::passes).count(), defaults.size(),
                 defaults.stream().filter(r -> !r.passes() && !r.reliable()).count());
-        defaults.stream().filter(r -> !r.rightOrFlagged()).forEach(r -> System.out.printf(
-                "  WRONG AND NOT FLAGGED: %s (mean error %s sd on %s)%n", r.posterior(),
-                number(r.accuracy().worstMeanError()), r.accuracy().worstMeanParameter()));
+        for (FitReport report : defaults) {
+            if (!report.rightOrFlagged()) {
+                System.out.printf("  WRONG AND NOT FLAGGED: %s (%s)%n", report.posterior(), worst(report.accuracy()));
+            } else if (!report.reliable()) {
+                System.out.printf("  %s: %s%n", report.posterior(), abbreviate(report.reasons().get(0)));
+            }
+        }
         List<FitReport> misleading = all.stream().filter(FitReport::misleading).toList();
         System.out.printf("Fits reporting converged and reliable with a mean more than 0.5 sd off: %d of %d%n",
                 misleading.size(), all.size());
-        misleading.forEach(r -> System.out.printf("  %s, %s: %s sd on %s%n", r.posterior(), r.method(),
-                number(r.accuracy().worstMeanError()), r.accuracy().worstMeanParameter()));
+        misleading.forEach(r -> System.out.printf("  %s, %s: %s%n", r.posterior(), r.method(), worst(r.accuracy())));
         if (comparedWithStan > 0) {
             System.out.printf("Default fit faster than Stan's mean-field vb() (median over seeds): %d of %d%n",
                     fasterThanStan, comparedWithStan);
@@ -183,9 +187,9 @@ public final class PosteriorDbBenchmark {
         VariationalPosterior fit = GaussianVi.fit(garch, FitMethod.DEFAULT.config());
         double seconds = (System.nanoTime() - start) * 1e-9;
         Map<String, Moments> moments = PosteriorFitter.moments(garch, fit, 0);
-        System.out.printf("GARCH(1,1), %d generated returns, default fit: %s, %s; posterior means%s"
+        System.out.printf("GARCH(1,1), %d generated returns, default fit: %s, %s%n  posterior means%s"
                 + " (generated with mu 0.1, alpha0 0.1, alpha1 0.2, beta1 0.7)%n", length, time(seconds),
-                fit.reliable() ? "reliable" : "unreliable",
+                fit.reliable() ? "reliable" : "unreliable: " + abbreviate(fit.reliabilityReasons().get(0)),
                 moments.entrySet().stream().map(e -> String.format(Locale.ROOT, " %s %.3f", e.getKey(),
                         e.getValue().mean())).reduce("", String::concat));
         System.out.println("HMM (bball_drive_event_0-hmm_drive_0), default fit: see its row above");
@@ -211,6 +215,15 @@ public final class PosteriorDbBenchmark {
         }
         return values.length % 2 == 1 ? values[values.length / 2]
                 : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+    }
+
+    private static String worst(Accuracy accuracy) {
+        return "mean error " + number(accuracy.worstMeanError()) + " sd on " + accuracy.worstMeanParameter()
+                + ", sd ratio " + number(accuracy.worstSdRatio()) + " on " + accuracy.worstSdParameter();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 119) + "…";
     }
 
     private static String number(double value) {

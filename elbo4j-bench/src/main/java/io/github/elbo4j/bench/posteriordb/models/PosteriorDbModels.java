@@ -2,10 +2,7 @@ package io.github.elbo4j.bench.posteriordb.models;
 
 import static io.github.elbo4j.vi.autodiff.Value.constant;
 import static io.github.elbo4j.vi.density.Densities.cauchy;
-import static io.github.elbo4j.vi.density.Densities.gamma;
-import static io.github.elbo4j.vi.density.Densities.multiNormalCholesky;
 import static io.github.elbo4j.vi.density.Densities.normal;
-import static io.github.elbo4j.vi.density.Functions.cholesky;
 
 import io.github.elbo4j.vi.autodiff.Value;
 import io.github.elbo4j.vi.data.StanData;
@@ -29,11 +26,9 @@ public final class PosteriorDbModels {
 
     private static final Map<String, Function<StanData, JavaModel>> MODELS = Map.ofEntries(
             Map.entry("arma-arma11", TimeSeries::arma11),
-            Map.entry("bball_drive_event_0-hmm_drive_0", TimeSeries::hmmDrive),
             Map.entry("earnings-earn_height", Regressions::earnHeight),
             Map.entry("earnings-logearn_interaction_z", Regressions::logearnInteractionZ),
             Map.entry("eight_schools-eight_schools_noncentered", PosteriorDbModels::eightSchoolsNoncentered),
-            Map.entry("gp_pois_regr-gp_regr", PosteriorDbModels::gpRegr),
             Map.entry("kidiq-kidscore_interaction", Regressions::kidscoreInteraction),
             Map.entry("kidiq-kidscore_momiq", Regressions::kidscoreMomiq),
             Map.entry("kidiq_with_mom_work-kidscore_interaction_c", Regressions::kidscoreInteractionCentred),
@@ -88,39 +83,6 @@ public final class PosteriorDbModels {
             m.add(normal(y, theta, sigma));
             m.add(normal(mu, 0, 5));
             m.add(cauchy(tau, 0, 5));
-        });
-    }
-
-    /**
-     * {@code gp_pois_regr-gp_regr}: a Gaussian process with the squared-exponential kernel, its
-     * marginal likelihood through the Cholesky factor. As in the Stan program, sigma (not sigma²) is
-     * added to the kernel's diagonal.
-     */
-    static JavaModel gpRegr(StanData data) {
-        int n = data.integer("N");
-        double[] x = data.vector("x", n);
-        Value y = constant(data.vector("y", n));
-        double[][] minusHalfSquaredDistance = new double[n][n];
-        double[][] identity = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            identity[i][i] = 1;
-            for (int j = 0; j < n; j++) {
-                minusHalfSquaredDistance[i][j] = -0.5 * (x[i] - x[j]) * (x[i] - x[j]);
-            }
-        }
-        Value distances = constant(minusHalfSquaredDistance);
-        Value diagonal = constant(identity);
-        Value zero = constant(new double[n]);
-        return JavaModel.of(m -> {
-            Value rho = m.positive("rho");
-            Value alpha = m.positive("alpha");
-            Value sigma = m.positive("sigma");
-            // gp_exp_quad_cov(x, alpha, rho) + diag_matrix(rep_vector(sigma, N))
-            Value cov = distances.div(rho.square()).exp().times(alpha.square()).plus(diagonal.times(sigma));
-            m.add(gamma(rho, 25, 4));
-            m.add(normal(alpha, 0, 2));
-            m.add(normal(sigma, 0, 1));
-            m.add(multiNormalCholesky(y, zero, cholesky(cov)));
         });
     }
 }
