@@ -1,7 +1,7 @@
 package io.github.elbo4j.vi.model;
 
-import static io.github.elbo4j.vi.model.TestDensities.cauchy;
-import static io.github.elbo4j.vi.model.TestDensities.normal;
+import static io.github.elbo4j.vi.density.Densities.cauchy;
+import static io.github.elbo4j.vi.density.Densities.normal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
