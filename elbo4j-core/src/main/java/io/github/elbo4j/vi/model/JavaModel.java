@@ -46,15 +46,17 @@ import java.util.SplittableRandom;
 public final class JavaModel implements Model {
 
     private final ModelCode code;
+    private final Layout layout;
     private final List<ParameterBlock> blocks;
     private final List<String> generatedNames;
     private final int dimension;
 
-    private JavaModel(ModelCode code, List<ParameterBlock> blocks, List<String> generatedNames) {
+    private JavaModel(ModelCode code, Layout layout, List<String> generatedNames) {
         this.code = code;
-        this.blocks = blocks;
+        this.layout = layout;
+        this.blocks = layout.blocks();
         this.generatedNames = generatedNames;
-        this.dimension = blocks.stream().mapToInt(ParameterBlock::unconstrainedSize).sum();
+        this.dimension = layout.dimension();
     }
 
     /**
@@ -73,7 +75,7 @@ public final class JavaModel implements Model {
             throw new IllegalArgumentException("the model declares no parameter; declare one with m.real(...),"
                     + " m.positive(...) or another declaration of ModelContext");
         }
-        return new JavaModel(code, List.copyOf(discovery.blocks()),
+        return new JavaModel(code, Layout.of(discovery.blocks()),
                 List.copyOf(discovery.generatedValues().keySet()));
     }
 
@@ -108,13 +110,13 @@ public final class JavaModel implements Model {
     public double logDensity(double[] z, double[] gradient) {
         checkDimension(z);
         if (gradient == null) {
-            ModelContext m = ModelContext.density(blocks, Value.constant(z));
+            ModelContext m = ModelContext.density(layout, Value.constant(z));
             run(code, m);
             return m.target().doubleValue();
         }
         Tape tape = new Tape();
         Value point = tape.variable(z);
-        ModelContext m = ModelContext.density(blocks, point);
+        ModelContext m = ModelContext.density(layout, point);
         run(code, m);
         Value target = m.target();
         if (target.isConstant()) {
@@ -137,7 +139,7 @@ public final class JavaModel implements Model {
     @Override
     public double[][] constrain(double[] z) {
         checkDimension(z);
-        ModelContext m = ModelContext.constrain(blocks, Value.constant(z));
+        ModelContext m = ModelContext.constrain(layout, Value.constant(z));
         run(code, m);
         return m.constrainedValues();
     }
@@ -152,7 +154,7 @@ public final class JavaModel implements Model {
     @Override
     public Optional<String> explainNonFinite(double[] z) {
         checkDimension(z);
-        ModelContext m = ModelContext.constrain(blocks, Value.constant(z));
+        ModelContext m = ModelContext.constrain(layout, Value.constant(z));
         run(code, m);
         double[][] values = m.constrainedValues();
         for (int b = 0; b < values.length; b++) {
@@ -199,7 +201,7 @@ public final class JavaModel implements Model {
             for (int b = 0; b < blocks.size(); b++) {
                 values[b] = draws[b][s];
             }
-            ModelContext m = ModelContext.generate(blocks, values, random.split());
+            ModelContext m = ModelContext.generate(layout, values, random.split());
             run(code, m);
             for (Map.Entry<String, double[]> quantity : m.generatedValues().entrySet()) {
                 double[][] target = result.get(quantity.getKey());

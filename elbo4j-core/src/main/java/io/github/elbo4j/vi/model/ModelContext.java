@@ -48,6 +48,8 @@ public final class ModelContext {
     private static final int[] SCALAR = {};
 
     private final Mode mode;
+    /** The blocks found when the model was built; null while discovering them. */
+    private final Layout layout;
     private final List<ParameterBlock> blocks;
     /** While discovering, the tape of the parameters' coordinates, so that values show what depends on them. */
     private final Tape discoveryTape;
@@ -65,9 +67,10 @@ public final class ModelContext {
     private int declared;
     private int offset;
 
-    private ModelContext(Mode mode, List<ParameterBlock> blocks, Value z, double[][] given, RandomGenerator random) {
+    private ModelContext(Mode mode, Layout layout, Value z, double[][] given, RandomGenerator random) {
         this.mode = mode;
-        this.blocks = blocks;
+        this.layout = layout;
+        this.blocks = layout == null ? new ArrayList<>() : layout.blocks();
         this.discoveryTape = mode == Mode.DISCOVER ? new Tape() : null;
         this.z = z;
         this.given = given;
@@ -79,19 +82,19 @@ public final class ModelContext {
     }
 
     static ModelContext discover() {
-        return new ModelContext(Mode.DISCOVER, new ArrayList<>(), null, null, null);
+        return new ModelContext(Mode.DISCOVER, null, null, null, null);
     }
 
-    static ModelContext density(List<ParameterBlock> blocks, Value z) {
-        return new ModelContext(Mode.DENSITY, blocks, z, null, null);
+    static ModelContext density(Layout layout, Value z) {
+        return new ModelContext(Mode.DENSITY, layout, z, null, null);
     }
 
-    static ModelContext constrain(List<ParameterBlock> blocks, Value z) {
-        return new ModelContext(Mode.CONSTRAIN, blocks, z, null, null);
+    static ModelContext constrain(Layout layout, Value z) {
+        return new ModelContext(Mode.CONSTRAIN, layout, z, null, null);
     }
 
-    static ModelContext generate(List<ParameterBlock> blocks, double[][] constrainedValues, RandomGenerator random) {
-        return new ModelContext(Mode.GENERATE, blocks, null, constrainedValues, random);
+    static ModelContext generate(Layout layout, double[][] constrainedValues, RandomGenerator random) {
+        return new ModelContext(Mode.GENERATE, layout, null, constrainedValues, random);
     }
 
     // ---------------------------------------------------------------- declarations: unconstrained
@@ -354,7 +357,7 @@ public final class ModelContext {
         if (mode == Mode.GENERATE) {
             return Value.constant(shape, given[index]);
         }
-        int n = block.unconstrainedSize();
+        int n = layout == null ? block.unconstrainedSize() : layout.unconstrainedSizes()[index];
         Value u = coordinates(n, constraint.isElementwise() ? shape : vector(n));
         Constrained x = constraint instanceof Constraint.VaryingBounds
                 ? transformWithBounds(u, lower, upper)
@@ -422,7 +425,7 @@ public final class ModelContext {
                     + " when the model was built; declarations must not change between runs");
         }
         ParameterBlock block = blocks.get(declared);
-        if (!block.name().equals(name) || !Arrays.equals(block.shape(), shape)
+        if (!block.name().equals(name) || !Arrays.equals(layout.shapes()[declared], shape)
                 || !block.constraint().equals(constraint)) {
             throw new IllegalArgumentException("declaration " + (declared + 1) + " is " + name
                     + Arrays.toString(shape) + " " + constraint + " in this run but was " + block

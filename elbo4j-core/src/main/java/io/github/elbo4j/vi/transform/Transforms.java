@@ -45,12 +45,12 @@ public final class Transforms {
     /** {@code x = lower + exp(u)}; {@code lower = 0} gives a positive parameter. */
     public static Constrained lowerBounded(Value u, Value lower) {
         Value e = u.exp();
-        return new Constrained(isZero(lower) ? e : lower.plus(e), u.sum());
+        return new Constrained(isZero(lower) ? e : lower.plus(e), total(u));
     }
 
     /** {@code x = upper − exp(u)}. */
     public static Constrained upperBounded(Value u, Value upper) {
-        return new Constrained(upper.minus(u.exp()), u.sum());
+        return new Constrained(upper.minus(u.exp()), total(u));
     }
 
     /** {@code x = lower + (upper − lower) σ(u)}, e.g. a probability with bounds 0 and 1. */
@@ -161,6 +161,11 @@ public final class Transforms {
                 target[i] += tail;
             }
         }, x);
+    }
+
+    /** The sum of the elements; a one-element value is its own sum, which saves a tape entry. */
+    private static Value total(Value v) {
+        return v.size() == 1 ? v : v.sum();
     }
 
     private static boolean isZero(Value v) {

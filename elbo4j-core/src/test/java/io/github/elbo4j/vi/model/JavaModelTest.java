@@ -1,7 +1,7 @@
 package io.github.elbo4j.vi.model;
 
-import static io.github.elbo4j.vi.model.TestDensities.cauchy;
-import static io.github.elbo4j.vi.model.TestDensities.normal;
+import static io.github.elbo4j.vi.density.Densities.cauchy;
+import static io.github.elbo4j.vi.density.Densities.normal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -172,7 +172,9 @@ class JavaModelTest {
         assertThatThrownBy(() -> JavaModel.of(m -> {
             m.real("mu");
             m.positive("mu");
-        })).hasMessageContaining("duplicate parameter name 'mu'").hasMessageNotContaining("\n");
+        })).hasMessageStartingWith("in the model at JavaModelTest.java:")
+                .hasMessageEndingWith("(after parameter 'mu'): duplicate parameter name 'mu'")
+                .hasMessageNotContaining("\n");
         assertThatThrownBy(() -> JavaModel.of(m -> m.add(Value.constant(1.0))))
                 .hasMessageContaining("declares no parameter");
         assertThatThrownBy(() -> JavaModel.of(m -> m.lowerBounded("x", 3, Value.constant(1.0, 2.0))))
