@@ -211,26 +211,35 @@ public final class GaussianVi {
                 density.engine(), "Laplace (L-BFGS mode, finite-difference Hessian)"));
     }
 
-    /** Pathfinder from {@value #PATHFINDER_PATHS} random starts; the draws are PSIS-resampled. */
+    /**
+     * Pathfinder from {@value #PATHFINDER_PATHS} random starts, in the coordinates that the Laplace
+     * factor whitens (so the starts lie within about two posterior sds of the mode in every
+     * direction, whatever the scales); the draws are PSIS-resampled.
+     */
     private VariationalPosterior runPathfinder(Mode mode, SplittableRandom pathRandom, SplittableRandom drawRandom,
             long start) {
-        Pathfinder.Result result = Pathfinder.fit(density, space.dimension(), PATHFINDER_PATHS, config.elboDraws(),
+        AffineDensity whitened = new AffineDensity(density, mode.point(), mode.scaleTril(false));
+        Pathfinder.Result result = Pathfinder.fit(whitened, space.dimension(), PATHFINDER_PATHS, config.elboDraws(),
                 config.numDraws(), Math.min(config.maxIterations(), ModeFinder.MAX_ITERATIONS), pathRandom);
         Pathfinder.Approximation best = result.best();
-        FittedGaussian q = new FittedGaussian(best.mean(), best.scaleTril());
-        Map<String, double[][]> pooled = space.constrainedDraws(model, result.draws());
-        Map<String, double[][]> draws = resample(pooled, result.smoothedLogWeights(), config.numDraws(), drawRandom);
+        FittedGaussian q = new FittedGaussian(best.mean(), best.scaleTril()).mapped(whitened.shift(),
+                whitened.scaleTril());
+        double[][] pooledPoints = result.draws();
+        for (int s = 0; s < pooledPoints.length; s++) {
+            pooledPoints[s] = whitened.toZ(pooledPoints[s]);
+        }
+        Map<String, double[][]> draws = resample(space.constrainedDraws(model, pooledPoints), result.smoothedLogWeights(),
+                config.numDraws(), drawRandom);
         double[] logRatios = result.logRatios();
         double elboValue = best.elbo();
         double standardError = best.elboStandardError();
         VariationalPosterior.Provenance provenance = new VariationalPosterior.Provenance(Double.NaN, false,
                 result.iterations(), 0, result.converged(), 0, (System.nanoTime() - start) / 1e9, density.engine(),
                 "Pathfinder (" + PATHFINDER_PATHS + " paths, PSIS resampling)");
-        int nonFinite = countNonFinite(logRatios);
         CovarianceComparison comparison = compare(q, mode);
         Reliability verdict = new ReliabilityCheck(result.converged(), elboValue, result.bestElbo(), standardError,
-                result.khat(), nonFinite, q.mean(), q.covariance(), comparison, mode.found(),
-                false, this::coordinateName).verdict();
+                result.khat(), countNonFinite(logRatios), q.mean(), q.covariance(), comparison, mode.found(), false,
+                this::coordinateName).verdict();
         return new VariationalPosterior(config, space.blocks(), q, draws, null, elboValue, standardError,
                 ImportanceSampling.logEvidence(finiteOrMinusInfinity(logRatios)), result.khat(), List.of(),
                 provenance, new VariationalPosterior.Checks(verdict, comparison, null, null));

@@ -133,6 +133,16 @@ public final class VariationalPosterior {
     }
 
     /**
+     * Draws of one block from the linear-response Gaussian, on the constrained scale.
+     *
+     * @param name the block
+     * @return {@code [numDraws][block size]} (a copy), when {@link #linearResponse()} is present
+     */
+    public Optional<double[][]> linearResponseDraws(String name) {
+        return linearResponseDraws == null ? Optional.empty() : Optional.of(copy(lookup(linearResponseDraws, name)));
+    }
+
+    /**
      * Marginal summaries of one block under the linear-response Gaussian.
      *
      * @param name the block
@@ -242,6 +252,32 @@ public final class VariationalPosterior {
             all.put(block.name(), summary(block.name()));
         }
         return all;
+    }
+
+    /**
+     * Saves the fit to a folder: {@code fit.json} (configuration, blocks, q, diagnostics, verdict,
+     * provenance) and {@code draws.csv} (plus {@code resampled-draws.csv} and {@code
+     * linear-response-draws.csv} when present). Never overwrites: a folder that already holds a fit is
+     * refused.
+     *
+     * @param directory the folder, created if absent
+     * @throws IllegalArgumentException if the folder already holds a fit
+     * @throws java.io.UncheckedIOException if a file cannot be written
+     */
+    public void save(java.nio.file.Path directory) {
+        FitFiles.save(this, directory);
+    }
+
+    /**
+     * Loads a fit saved by {@link #save}.
+     *
+     * @param directory the folder
+     * @return the fit, equal in every number to the one saved
+     * @throws IllegalArgumentException naming the file and field if the files are malformed
+     * @throws java.io.UncheckedIOException if a file cannot be read
+     */
+    public static VariationalPosterior load(java.nio.file.Path directory) {
+        return FitFiles.load(directory);
     }
 
     /**

@@ -101,6 +101,18 @@ class DadviTest {
         }
     }
 
+    @Test
+    void stochasticAdviStartsFromTheModeAndStopsNearTheOptimum() {
+        VariationalPosterior fit = GaussianVi.fit(badlyScaledGaussian(),
+                ViConfig.builder().method(ViMethod.ADVI).family(GuideFamily.FULL_RANK).maxIterations(3000).seed(6)
+                        .build());
+        assertThat(fit.provenance().method()).startsWith("stochastic");
+        for (int i = 0; i < 3; i++) {
+            assertThat((fit.gaussian().mean()[i] - MEAN[i]) / SDS[i]).as("mean %d in sds", i).isCloseTo(0, within(0.1));
+            assertThat(Math.sqrt(fit.gaussian().covariance()[i][i]) / SDS[i]).as("sd %d", i).isCloseTo(1, within(0.1));
+        }
+    }
+
     /**
      * y = 1 from N(μ, σ²) with the improper prior p(μ, σ) ∝ 1/σ: f(μ, log σ) = −(1 − μ)²/(2σ²) − log σ
      * grows without bound as σ → 0 at μ = 1. No Gaussian approximates it; the fit must say so.

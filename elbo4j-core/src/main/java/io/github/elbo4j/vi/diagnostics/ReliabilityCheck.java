@@ -80,14 +80,15 @@ public record ReliabilityCheck(boolean converged, double elbo, double bestElbo, 
             int narrow = comparison.narrowest();
             if (ratios[wide] > CovarianceComparison.TOO_WIDE) {
                 reasons.add(String.format(Locale.ROOT, "q is too wide: its sd of %s is %.3g times the Laplace sd"
-                        + " at the mode; the fit has not found the optimum, allow more iterations or try dadvi",
-                        coordinateName.apply(wide), ratios[wide]));
+                        + " at the mode, so the posterior is far from Gaussian there (skewed, heavy-tailed or"
+                        + " funnel-shaped) or the fit has not reached the optimum; reparameterize, or compare with"
+                        + " another method", coordinateName.apply(wide), ratios[wide]));
             }
             if (ratios[narrow] < CovarianceComparison.TOO_NARROW) {
                 reasons.add(String.format(Locale.ROOT, "q is too narrow: its sd of %s is %.2f times the Laplace sd"
                         + " at the mode; %s", coordinateName.apply(narrow), ratios[narrow], meanField
                         ? "mean-field cannot represent the posterior's correlations: use full-rank or linear response"
-                        : "the posterior may be multimodal or the fit stuck; try pathfinder"));
+                        : "the posterior is far from Gaussian there or the fit is stuck; compare with another method"));
             }
         }
         return Reliability.of(reasons);

@@ -1,7 +1,12 @@
 package io.github.elbo4j.bench.posteriordb.models;
 
+import static io.github.elbo4j.vi.autodiff.Functions.addDiag;
+import static io.github.elbo4j.vi.autodiff.Functions.cholesky;
+import static io.github.elbo4j.vi.autodiff.Functions.gpExpQuadCov;
 import static io.github.elbo4j.vi.autodiff.Value.constant;
 import static io.github.elbo4j.vi.density.Densities.cauchy;
+import static io.github.elbo4j.vi.density.Densities.gamma;
+import static io.github.elbo4j.vi.density.Densities.multiNormalCholesky;
 import static io.github.elbo4j.vi.density.Densities.normal;
 
 import io.github.elbo4j.vi.autodiff.Value;
@@ -26,9 +31,11 @@ public final class PosteriorDbModels {
 
     private static final Map<String, Function<StanData, JavaModel>> MODELS = Map.ofEntries(
             Map.entry("arma-arma11", TimeSeries::arma11),
+            Map.entry("bball_drive_event_0-hmm_drive_0", TimeSeries::hmmDrive),
             Map.entry("earnings-earn_height", Regressions::earnHeight),
             Map.entry("earnings-logearn_interaction_z", Regressions::logearnInteractionZ),
             Map.entry("eight_schools-eight_schools_noncentered", PosteriorDbModels::eightSchoolsNoncentered),
+            Map.entry("gp_pois_regr-gp_regr", PosteriorDbModels::gpRegr),
             Map.entry("kidiq-kidscore_interaction", Regressions::kidscoreInteraction),
             Map.entry("kidiq-kidscore_momiq", Regressions::kidscoreMomiq),
             Map.entry("kidiq_with_mom_work-kidscore_interaction_c", Regressions::kidscoreInteractionCentred),
@@ -83,6 +90,28 @@ public final class PosteriorDbModels {
             m.add(normal(y, theta, sigma));
             m.add(normal(mu, 0, 5));
             m.add(cauchy(tau, 0, 5));
+        });
+    }
+
+    /**
+     * {@code gp_pois_regr-gp_regr}: a Gaussian process with the squared-exponential kernel, its
+     * marginal likelihood through the Cholesky factor. As in the Stan program, sigma (not sigma²) is
+     * added to the kernel's diagonal.
+     */
+    static JavaModel gpRegr(StanData data) {
+        int n = data.integer("N");
+        double[] x = data.vector("x", n);
+        Value y = constant(data.vector("y", n));
+        Value zero = constant(new double[n]);
+        return JavaModel.of(m -> {
+            Value rho = m.positive("rho");
+            Value alpha = m.positive("alpha");
+            Value sigma = m.positive("sigma");
+            Value cov = addDiag(gpExpQuadCov(x, alpha, rho), sigma);
+            m.add(gamma(rho, 25, 4));
+            m.add(normal(alpha, 0, 2));
+            m.add(normal(sigma, 0, 1));
+            m.add(multiNormalCholesky(y, zero, cholesky(cov)));
         });
     }
 }

@@ -3,6 +3,8 @@ package io.github.elbo4j.bench.posteriordb.models;
 import static io.github.elbo4j.vi.autodiff.Value.concat;
 import static io.github.elbo4j.vi.autodiff.Value.constant;
 import static io.github.elbo4j.vi.density.Densities.cauchy;
+import static io.github.elbo4j.vi.density.Densities.dirichlet;
+import static io.github.elbo4j.vi.density.Densities.exponential;
 import static io.github.elbo4j.vi.density.Densities.normal;
 
 import io.github.elbo4j.vi.autodiff.Value;
@@ -38,6 +40,57 @@ final class TimeSeries {
             }
             m.add(normal(concat(err), constant(0), sigma));
         });
+    }
+
+    /**
+     * {@code bball_drive_event_0-hmm_drive_0}: a two-state hidden Markov model with exponential
+     * emissions, its likelihood by the forward algorithm. Stan's inner loop adds the emission to
+     * each term of the log-sum-exp; since it does not depend on the previous state, it is added once
+     * after it, which is the same number.
+     */
+    static JavaModel hmmDrive(StanData data) {
+        int k = data.integer("K");
+        if (k != 2) {
+            throw new IllegalArgumentException(data.source() + ": field 'K' is " + k
+                    + ", but hmm_drive_0 has two states (theta1, theta2)");
+        }
+        int n = data.integer("N");
+        double[] u = data.vector("u", n);
+        double[] v = data.vector("v", n);
+        double[][] alpha = data.matrix("alpha", k, k);
+        return JavaModel.of(m -> {
+            Value[] theta = {m.simplex("theta1", k), m.simplex("theta2", k)};
+            Value phi = m.positiveOrdered("phi", k);
+            Value lambda = m.positiveOrdered("lambda", k);
+            for (int i = 0; i < k; i++) {
+                m.add(dirichlet(theta[i], constant(alpha[i])));
+            }
+            m.add(normal(phi.get(0), 0, 1));
+            m.add(normal(phi.get(1), 3, 1));
+            m.add(normal(lambda.get(0), 0, 1));
+            m.add(normal(lambda.get(1), 3, 1));
+            // logTransition[j] = log(theta[i, j]) over the previous state i
+            Value[] logTransition = new Value[k];
+            for (int j = 0; j < k; j++) {
+                logTransition[j] = concat(theta[0].get(j), theta[1].get(j)).log();
+            }
+            Value[] gamma = new Value[k];
+            for (int j = 0; j < k; j++) {
+                gamma[j] = emission(u[0], v[0], phi.get(j), lambda.get(j));
+            }
+            for (int t = 1; t < n; t++) {
+                Value previous = concat(gamma);
+                for (int j = 0; j < k; j++) {
+                    gamma[j] = previous.plus(logTransition[j]).logSumExp()
+                            .plus(emission(u[t], v[t], phi.get(j), lambda.get(j)));
+                }
+            }
+            m.add(concat(gamma).logSumExp());
+        });
+    }
+
+    private static Value emission(double u, double v, Value phi, Value lambda) {
+        return exponential(constant(u), phi).plus(exponential(constant(v), lambda));
     }
 
     /**
