@@ -3,12 +3,14 @@ package io.github.elbo4j.bench.posteriordb;
 import io.github.elbo4j.bench.posteriordb.models.PosteriorDbModels;
 import io.github.elbo4j.vi.GaussianVi;
 import io.github.elbo4j.vi.VariationalPosterior;
+import io.github.elbo4j.vi.ViMethod;
 import io.github.elbo4j.vi.model.JavaModel;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +27,9 @@ import java.util.function.ToDoubleFunction;
  * method, so the just-in-time compiler does not time its own work. See {@code docs/posteriordb.md}.
  *
  * <p>Arguments, all optional: {@code stan=FOLDER} (default {@code runs/posteriordb-stan}; without
- * it the Stan rows are left out) and {@code only=TEXT} (only posteriors whose name contains TEXT).
+ * it the Stan rows are left out), {@code only=TEXT} (only posteriors whose name contains TEXT) and
+ * {@code methods=NAME,NAME} (only these of {@code dadvi}, {@code advi}, {@code pathfinder}, {@code
+ * laplace}; stochastic ADVI takes minutes on the HMM).
  */
 public final class PosteriorDbBenchmark {
 
@@ -42,13 +46,19 @@ public final class PosteriorDbBenchmark {
     public static void main(String[] args) throws IOException {
         Path stanFolder = Path.of("runs", "posteriordb-stan");
         String only = "";
+        List<FitMethod> methods = FitMethod.all();
         for (String arg : args) {
             if (arg.startsWith("stan=")) {
                 stanFolder = Path.of(arg.substring("stan=".length()));
             } else if (arg.startsWith("only=")) {
                 only = arg.substring("only=".length());
+            } else if (arg.startsWith("methods=")) {
+                List<ViMethod> chosen = Arrays.stream(arg.substring("methods=".length()).split(","))
+                        .map(ViMethod::fromName).toList();
+                methods = methods.stream().filter(method -> chosen.contains(method.config().method())).toList();
             } else {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'; expected stan=FOLDER or only=TEXT");
+                throw new IllegalArgumentException("unknown argument '" + arg
+                        + "'; expected stan=FOLDER, only=TEXT or methods=NAME,NAME");
             }
         }
         Path set = Posterior.locateSet().orElseThrow(() -> new IllegalStateException(
@@ -73,7 +83,7 @@ public final class PosteriorDbBenchmark {
                 System.out.println("  no elbo4j model written");
             }
             FitReport defaultFit = null;
-            for (FitMethod method : model.isPresent() ? FitMethod.all() : List.<FitMethod>of()) {
+            for (FitMethod method : model.isPresent() ? methods : List.<FitMethod>of()) {
                 PosteriorFitter.fit(posterior, model.get(), method);
                 FitReport report = PosteriorFitter.fit(posterior, model.get(), method);
                 print(report);

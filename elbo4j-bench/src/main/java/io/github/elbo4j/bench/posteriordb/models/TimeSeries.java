@@ -55,8 +55,8 @@ final class TimeSeries {
                     + ", but hmm_drive_0 has two states (theta1, theta2)");
         }
         int n = data.integer("N");
-        double[] u = data.vector("u", n);
-        double[] v = data.vector("v", n);
+        Value[] u = constants(data.vector("u", n));
+        Value[] v = constants(data.vector("v", n));
         double[][] alpha = data.matrix("alpha", k, k);
         return JavaModel.of(m -> {
             Value[] theta = {m.simplex("theta1", k), m.simplex("theta2", k)};
@@ -69,28 +69,37 @@ final class TimeSeries {
             m.add(normal(phi.get(1), 3, 1));
             m.add(normal(lambda.get(0), 0, 1));
             m.add(normal(lambda.get(1), 3, 1));
-            // logTransition[j] = log(theta[i, j]) over the previous state i
-            Value[] logTransition = new Value[k];
+            // each state's parameters and log transition probabilities from every previous state
+            Value[] phiOf = new Value[k];
+            Value[] lambdaOf = new Value[k];
+            Value[] logTransitionTo = new Value[k];
             for (int j = 0; j < k; j++) {
-                logTransition[j] = concat(theta[0].get(j), theta[1].get(j)).log();
+                phiOf[j] = phi.get(j);
+                lambdaOf[j] = lambda.get(j);
+                logTransitionTo[j] = concat(theta[0].get(j), theta[1].get(j)).log();
             }
             Value[] gamma = new Value[k];
             for (int j = 0; j < k; j++) {
-                gamma[j] = emission(u[0], v[0], phi.get(j), lambda.get(j));
+                gamma[j] = exponential(u[0], phiOf[j]).plus(exponential(v[0], lambdaOf[j]));
             }
             for (int t = 1; t < n; t++) {
                 Value previous = concat(gamma);
                 for (int j = 0; j < k; j++) {
-                    gamma[j] = previous.plus(logTransition[j]).logSumExp()
-                            .plus(emission(u[t], v[t], phi.get(j), lambda.get(j)));
+                    gamma[j] = previous.plus(logTransitionTo[j]).logSumExp()
+                            .plus(exponential(u[t], phiOf[j])).plus(exponential(v[t], lambdaOf[j]));
                 }
             }
             m.add(concat(gamma).logSumExp());
         });
     }
 
-    private static Value emission(double u, double v, Value phi, Value lambda) {
-        return exponential(constant(u), phi).plus(exponential(constant(v), lambda));
+    /** One scalar constant per element, made once outside the model code. */
+    private static Value[] constants(double[] values) {
+        Value[] constants = new Value[values.length];
+        for (int i = 0; i < values.length; i++) {
+            constants[i] = constant(values[i]);
+        }
+        return constants;
     }
 
     /**
