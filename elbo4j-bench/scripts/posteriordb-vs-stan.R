@@ -1,11 +1,12 @@
 # Stan's ADVI (rstan::vb, mean-field and full-rank, Stan's defaults) on every posterior of the
 # posteriordb set, judged against the set's reference moments (long NUTS runs).
-#   Rscript posteriordb-vs-stan.R SET OUT [SEEDS]
+#   Rscript posteriordb-vs-stan.R SET OUT [SEEDS | summarize]
 # SET: the posteriordb-set folder; OUT: the output folder; SEEDS: how many seeds (default 3).
 # Writes OUT/stan-vb.csv (one row per fitted parameter: posterior, method, seed, seconds, pareto_k,
 # status, parameter, mean, sd; a failed fit is one row with its status and no parameter) and
-# OUT/stan-compile.csv (posterior, compile_seconds, status). Compiled models are cached in
-# OUT/cache and each posterior's fits in OUT/fits, so an interrupted run resumes where it stopped.
+# OUT/stan-compile.csv (posterior, compile_seconds, status), rewritten after each posterior from the
+# per-posterior files in OUT/fits and OUT/compile; "summarize" only rewrites them. Compiled models
+# are cached in OUT/cache, so an interrupted run resumes where it stopped.
 # Called by posteriordb-vs-stan.sh, which finds the set and Boost's headers.
 suppressPackageStartupMessages({
   library(rstan)
@@ -17,9 +18,11 @@ options(mc.cores = 1)
 args <- commandArgs(trailingOnly = TRUE)
 set_dir <- args[1]
 out <- args[2]
-seeds <- seq_len(if (length(args) >= 3) as.integer(args[3]) else 3)
-dir.create(file.path(out, "cache"), showWarnings = FALSE, recursive = TRUE)
-dir.create(file.path(out, "fits"), showWarnings = FALSE, recursive = TRUE)
+summarize_only <- length(args) >= 3 && args[3] == "summarize"
+seeds <- seq_len(if (length(args) >= 3 && !summarize_only) as.integer(args[3]) else 3)
+for (folder in c("cache", "fits", "compile")) {
+  dir.create(file.path(out, folder), showWarnings = FALSE, recursive = TRUE)
+}
 
 # posteriordb writes Stan 2.33's syntax (array[N] real y); Debian's rstan is Stan 2.21, which reads
 # the older real y[N]. Rewrite the declarations, and drop generated quantities: only the
@@ -46,6 +49,22 @@ digest_of <- function(text) {
   file <- tempfile()
   writeLines(text, file)
   unname(tools::md5sum(file))
+}
+
+# Writes a CSV whole or not at all.
+write_atomically <- function(rows, file) {
+  write.csv(rows, paste0(file, ".part"), row.names = FALSE, quote = FALSE, na = "")
+  file.rename(paste0(file, ".part"), file)
+}
+
+write_summaries <- function() {
+  for (kind in c("fits", "compile")) {
+    files <- list.files(file.path(out, kind), pattern = "\\.csv$", full.names = TRUE)
+    if (length(files) > 0) {
+      write_atomically(do.call(rbind, lapply(files, read.csv)),
+                       file.path(out, if (kind == "fits") "stan-vb.csv" else "stan-compile.csv"))
+    }
+  }
 }
 
 one_line <- function(text) gsub("[,\"\r\n]+", " ", trimws(text))
@@ -85,7 +104,10 @@ fit_rows <- function(name, model, data, reference) {
   do.call(rbind, rows)
 }
 
-compile_rows <- list()
+if (summarize_only) {
+  write_summaries()
+  quit(save = "no")
+}
 for (name in sort(list.files(set_dir))) {
   folder <- file.path(set_dir, name)
   if (!file.exists(file.path(folder, "model.stan"))) next
@@ -96,24 +118,15 @@ for (name in sort(list.files(set_dir))) {
     compile_status <<- paste("error:", one_line(conditionMessage(e)))
     NULL
   })
-  compile_rows[[name]] <- data.frame(posterior = name,
-                                     compile_seconds = if (is.null(model)) NA else model$seconds,
-                                     status = compile_status)
+  write_atomically(data.frame(posterior = name, compile_seconds = if (is.null(model)) NA else model$seconds,
+                              status = compile_status), file.path(out, "compile", paste0(name, ".csv")))
   cat(sprintf("%s: compile %s%s\n", name, compile_status,
               if (is.null(model)) "" else sprintf(", %.1f s", model$seconds)))
   if (is.null(model) || file.exists(fits_file)) next
   data <- fromJSON(file.path(folder, "data.json"), simplifyVector = TRUE)
   reference <- read.csv(file.path(folder, "reference-moments.csv"))
-  rows <- fit_rows(name, model$model, data, reference)
-  write.csv(rows, paste0(fits_file, ".part"), row.names = FALSE, quote = FALSE, na = "")
-  file.rename(paste0(fits_file, ".part"), fits_file)
+  write_atomically(fit_rows(name, model$model, data, reference), fits_file)
+  write_summaries()
 }
-
-compile_file <- file.path(out, "stan-compile.csv")
-write.csv(do.call(rbind, compile_rows), paste0(compile_file, ".part"), row.names = FALSE, quote = FALSE,
-          na = "")
-file.rename(paste0(compile_file, ".part"), compile_file)
-fits <- do.call(rbind, lapply(list.files(file.path(out, "fits"), pattern = "\\.csv$", full.names = TRUE), read.csv))
-write.csv(fits, file.path(out, "stan-vb.csv.part"), row.names = FALSE, quote = FALSE, na = "")
-file.rename(file.path(out, "stan-vb.csv.part"), file.path(out, "stan-vb.csv"))
-cat("wrote", file.path(out, "stan-vb.csv"), "and", compile_file, "\n")
+write_summaries()
+cat("wrote", file.path(out, "stan-vb.csv"), "and", file.path(out, "stan-compile.csv"), "\n")
