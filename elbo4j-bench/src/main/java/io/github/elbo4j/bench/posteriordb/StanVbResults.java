@@ -64,18 +64,18 @@ public final class StanVbResults {
             if (fit == null || !fit.posterior().equals(posterior) || !fit.method().equals(method)
                     || fit.seed() != seed) {
                 fit = new Fit(posterior, method, seed, table.decimal(row, table.column("seconds")),
-                        optional(table, row, "pareto_k"), text(table, row, "status"), new LinkedHashMap<>());
+                        number(table, row, "pareto_k"), text(table, row, "status"), new LinkedHashMap<>());
                 fits.computeIfAbsent(posterior + " " + method, key -> new ArrayList<>()).add(fit);
             }
             if (!text(table, row, "parameter").isEmpty()) {
-                fit.moments().put(text(table, row, "parameter"), new Moments(
-                        table.decimal(row, table.column("mean")), table.decimal(row, table.column("sd"))));
+                fit.moments().put(text(table, row, "parameter"),
+                        new Moments(number(table, row, "mean"), number(table, row, "sd")));
             }
         }
         Table compile = CsvReader.readTable(folder.resolve("stan-compile.csv"));
         Map<String, Double> compileSeconds = new HashMap<>();
         for (int row = 0; row < compile.rowCount(); row++) {
-            double seconds = optional(compile, row, "compile_seconds");
+            double seconds = number(compile, row, "compile_seconds");
             if (!Double.isNaN(seconds)) {
                 compileSeconds.put(text(compile, row, "posterior"), seconds);
             }
@@ -105,8 +105,13 @@ public final class StanVbResults {
         return table.cell(row, table.column(column)).trim();
     }
 
-    private static double optional(Table table, int row, String column) {
-        String text = text(table, row, column);
-        return text.isEmpty() || text.equals("NA") ? Double.NaN : table.decimal(row, table.column(column));
+    /** A number as R writes it: {@code Inf}, {@code -Inf} and {@code NaN} too; NA or empty is NaN. */
+    private static double number(Table table, int row, String column) {
+        return switch (text(table, row, column)) {
+            case "", "NA", "NaN" -> Double.NaN;
+            case "Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> table.decimal(row, table.column(column));
+        };
     }
 }

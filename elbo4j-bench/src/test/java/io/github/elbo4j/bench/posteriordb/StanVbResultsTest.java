@@ -20,6 +20,7 @@ class StanVbResultsTest {
                 kidiq,stan-meanfield,2,0.5,NA,ok,beta[1],24.0,5.0
                 kidiq,stan-meanfield,2,0.5,NA,ok,sigma,18.0,0.7
                 kidiq,stan-fullrank,1,1.5,,error: all draws rejected,,,
+                kidiq,stan-fullrank,2,1.25,Inf,ok,beta[1],NaN,Inf
                 """);
         Files.writeString(dir.resolve("stan-compile.csv"), """
                 posterior,compile_seconds,status
@@ -36,10 +37,15 @@ class StanVbResultsTest {
             assertThat(fit.moments().get("sigma")).isEqualTo(new Moments(18.2, 0.6));
         });
         assertThat(results.fits("kidiq", "stan-meanfield").get(1).paretoK()).isNaN();
-        assertThat(results.fits("kidiq", "stan-fullrank")).singleElement().satisfies(fit -> {
+        assertThat(results.fits("kidiq", "stan-fullrank")).hasSize(2).first().satisfies(fit -> {
             assertThat(fit.succeeded()).isFalse();
             assertThat(fit.status()).isEqualTo("error: all draws rejected");
             assertThat(fit.moments()).isEmpty();
+        });
+        assertThat(results.fits("kidiq", "stan-fullrank").get(1)).satisfies(fit -> {
+            assertThat(fit.paretoK()).isInfinite();
+            assertThat(fit.moments().get("beta[1]").mean()).isNaN();
+            assertThat(fit.moments().get("beta[1]").sd()).isInfinite();
         });
         assertThat(results.fits("earnings", "stan-meanfield")).isEmpty();
         assertThat(results.compileSeconds("kidiq")).hasValue(61.5);
