@@ -7,20 +7,24 @@ import java.util.Arrays;
  * 7.5) for smooth deterministic objectives over a few hundred variables, in plain doubles.
  *
  * <p>The direction is the two-loop recursion over the last {@code memory} pairs (s, y) with the
- * initial inverse Hessian {@code (sᵀy / yᵀy) I}. The step satisfies the weak Wolfe conditions
+ * initial inverse Hessian {@code (sᵀy / yᵀy) I}. The step satisfies the strong Wolfe conditions
  *
  * <pre>
- *   f(x + a d) ≤ f(x) + c1 a ∇f(x)ᵀd,   ∇f(x + a d)ᵀd ≥ c2 ∇f(x)ᵀd,   c1 = 1e−4, c2 = 0.9
+ *   f(x + a d) ≤ f(x) + c1 a ∇f(x)ᵀd,   |∇f(x + a d)ᵀd| ≤ c2 |∇f(x)ᵀd|,   c1 = 1e−4, c2 = 0.9
  * </pre>
  *
- * found by bracketing and bisection (Lewis and Overton, Math. Program. 141, 2013): simpler than a
- * cubic-interpolating search and, since L-BFGS accepts the unit step almost always, no slower. The
- * curvature condition guarantees {@code sᵀy > 0}, so every stored pair keeps the inverse Hessian
- * positive definite. A non-finite value counts as a step too far.
+ * found by bracketing and bisection (after Lewis and Overton, Math. Program. 141, 2013): a step
+ * that fails the decrease condition or whose slope turns positive and steep bounds the bracket from
+ * above, one whose slope is still steeply negative from below. Simpler than a cubic-interpolating
+ * search and, since L-BFGS accepts the unit step almost always, no slower. The curvature condition
+ * guarantees {@code sᵀy > 0}, so every stored pair keeps the inverse Hessian positive definite.
+ * <b>A trial point where f or ∇f is not finite is rejected</b> and the step halved, so an objective
+ * that is undefined in part of the space (a log density outside its support) is never stepped into.
  *
- * <p>The run stops when the largest gradient component is at most {@code gradientTolerance}, or
- * when an iteration improves f by at most {@code relativeTolerance · max(1, |f|)}; otherwise at the
- * iteration cap or when no step along the direction decreases f (reported as not converged).
+ * <p>The run stops when the largest gradient component is at most {@code gradientTolerance} (the
+ * gradient-norm test), or when an iteration improves f by at most {@code relativeTolerance ·
+ * max(1, |f|)}; otherwise at the iteration cap or when no step along the direction decreases f. The
+ * {@link Result} says which ({@link Termination}); only the first two count as converged.
  */
 public final class Lbfgs {
 
@@ -40,6 +44,17 @@ public final class Lbfgs {
     /** Receives each accepted iterate. */
     @FunctionalInterface
     public interface Listener {
+
+        /**
+         * The iterate itself, after {@link #onIteration}; for methods that use the optimization path,
+         * such as Pathfinder. The arrays are reused: copy what you keep.
+         *
+         * @param x the new iterate
+         * @param gradient ∇f there
+         * @param value f there
+         */
+        default void onIterate(double[] x, double[] gradient, double value) {}
+
         /**
          * An iteration ended.
          *
@@ -50,16 +65,36 @@ public final class Lbfgs {
         void onIteration(int iteration, double value, double step);
     }
 
+    /** Why a run ended. */
+    public enum Termination {
+        /** The largest gradient component fell to the gradient tolerance. */
+        GRADIENT,
+        /** An iteration improved f by less than the relative tolerance. */
+        RELATIVE_DECREASE,
+        /** The iteration cap. */
+        ITERATION_CAP,
+        /** No step along the search direction decreased f (rounding near an optimum, or a bad objective). */
+        LINE_SEARCH_FAILED
+    }
+
     /**
      * The outcome.
      *
      * @param x the last iterate
      * @param value f there
+     * @param gradientMaxAbs the largest |∂f/∂x_i| there
      * @param iterations iterations made
      * @param evaluations calls of the objective, the start included
-     * @param converged whether a tolerance ended the run
+     * @param termination why the run ended
      */
-    public record Result(double[] x, double value, int iterations, int evaluations, boolean converged) {}
+    public record Result(double[] x, double value, double gradientMaxAbs, int iterations, int evaluations,
+            Termination termination) {
+
+        /** Whether a tolerance (gradient or relative decrease), not the cap or a failure, ended the run. */
+        public boolean converged() {
+            return termination == Termination.GRADIENT || termination == Termination.RELATIVE_DECREASE;
+        }
+    }
 
     private static final double ARMIJO = 1e-4;
     private static final double CURVATURE = 0.9;
@@ -116,7 +151,7 @@ public final class Lbfgs {
         double[] trialGradient = new double[n];
         for (int iteration = 1; iteration <= maxIterations; iteration++) {
             if (maxAbs(g) <= gradientTolerance) {
-                return new Result(x, value, iteration - 1, evaluations, true);
+                return new Result(x, value, maxAbs(g), iteration - 1, evaluations, Termination.GRADIENT);
             }
             twoLoop(g, s, y, rho, stored, newest, direction);
             double slope = dot(g, direction);
@@ -144,6 +179,8 @@ public final class Lbfgs {
                     high = step;
                 } else if (dot(trialGradient, direction) < CURVATURE * slope) {
                     low = step;
+                } else if (dot(trialGradient, direction) > -CURVATURE * slope) {
+                    high = step;
                 } else {
                     accepted = true;
                     break;
@@ -151,7 +188,7 @@ public final class Lbfgs {
                 step = Double.isInfinite(high) ? 2 * low : 0.5 * (low + high);
             }
             if (!accepted) {
-                return new Result(x, value, iteration - 1, evaluations, false);
+                return new Result(x, value, maxAbs(g), iteration - 1, evaluations, Termination.LINE_SEARCH_FAILED);
             }
             newest = (newest + 1) % memory;
             stored = Math.min(stored + 1, memory);
@@ -165,11 +202,15 @@ public final class Lbfgs {
             System.arraycopy(trialGradient, 0, g, 0, n);
             value = trialValue;
             listener.onIteration(iteration, value, step);
+            listener.onIterate(x, g, value);
+            if (maxAbs(g) <= gradientTolerance) {
+                return new Result(x, value, maxAbs(g), iteration, evaluations, Termination.GRADIENT);
+            }
             if (decrease <= relativeTolerance * Math.max(1.0, Math.abs(value))) {
-                return new Result(x, value, iteration, evaluations, true);
+                return new Result(x, value, maxAbs(g), iteration, evaluations, Termination.RELATIVE_DECREASE);
             }
         }
-        return new Result(x, value, maxIterations, evaluations, maxAbs(g) <= gradientTolerance);
+        return new Result(x, value, maxAbs(g), maxIterations, evaluations, Termination.ITERATION_CAP);
     }
 
     /** d = −H g by the two-loop recursion, newest pair first. */

@@ -1,7 +1,10 @@
 package io.github.elbo4j.vi;
 
-/** The Cholesky factorisation of a small dense symmetric positive-definite matrix, in doubles. */
-final class DenseCholesky {
+/**
+ * The Cholesky factorisation of a small dense symmetric positive-definite matrix, in doubles: the
+ * one implementation the fits, their diagnostics and their moment-matched draws share.
+ */
+public final class DenseCholesky {
 
     private DenseCholesky() {}
 
@@ -13,7 +16,7 @@ final class DenseCholesky {
      * @return the lower-triangular factor
      * @throws IllegalArgumentException if A is not positive definite
      */
-    static double[][] factor(double[][] a) {
+    public static double[][] factor(double[][] a) {
         int n = a.length;
         double[][] l = new double[n][n];
         for (int j = 0; j < n; j++) {
@@ -21,7 +24,7 @@ final class DenseCholesky {
             for (int k = 0; k < j; k++) {
                 diagonal -= l[j][k] * l[j][k];
             }
-            if (!(diagonal > 0)) {
+            if (!(diagonal > 0) || diagonal == Double.POSITIVE_INFINITY) {
                 throw new IllegalArgumentException("matrix is not positive definite (pivot " + j + " is "
                         + diagonal + ")");
             }
@@ -43,7 +46,7 @@ final class DenseCholesky {
      * @param l the lower-triangular factor returned by {@link #factor}
      * @return the symmetric inverse of {@code A = L Lᵀ}
      */
-    static double[][] inverseFromFactor(double[][] l) {
+    public static double[][] inverseFromFactor(double[][] l) {
         int n = l.length;
         double[][] inverseL = new double[n][n];
         for (int j = 0; j < n; j++) {
@@ -68,5 +71,54 @@ final class DenseCholesky {
             }
         }
         return inverse;
+    }
+
+    /**
+     * The factor, or null when A is not positive definite (or not finite).
+     *
+     * @param a symmetric; only the lower triangle is read
+     * @return L or null
+     */
+    public static double[][] tryFactor(double[][] a) {
+        for (double[] row : a) {
+            for (double v : row) {
+                if (Double.isNaN(v)) {
+                    return null;
+                }
+            }
+        }
+        try {
+            return factor(a);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Solves {@code L x = b} by forward substitution.
+     *
+     * @param l lower triangular with a non-zero diagonal
+     * @param b the right-hand side
+     * @return x
+     */
+    public static double[] solveLower(double[][] l, double[] b) {
+        double[] x = new double[b.length];
+        for (int i = 0; i < b.length; i++) {
+            double sum = b[i];
+            for (int k = 0; k < i; k++) {
+                sum -= l[i][k] * x[k];
+            }
+            x[i] = sum / l[i][i];
+        }
+        return x;
+    }
+
+    /** {@code log det(L Lᵀ) = 2 Σ log L_ii}. */
+    public static double logDeterminant(double[][] l) {
+        double sum = 0;
+        for (int i = 0; i < l.length; i++) {
+            sum += 2 * Math.log(l[i][i]);
+        }
+        return sum;
     }
 }

@@ -20,6 +20,33 @@ public final class FittedGaussian {
         }
     }
 
+    /**
+     * The image of this Gaussian under {@code z ↦ shift + A z}: {@code N(shift + A μ, (A L)(A L)ᵀ)}.
+     *
+     * @param shift the shift
+     * @param a A, lower triangular
+     */
+    FittedGaussian mapped(double[] shift, double[][] a) {
+        int d = mean.length;
+        double[] m = new double[d];
+        double[][] l = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            double value = shift[i];
+            for (int k = 0; k <= i; k++) {
+                value += a[i][k] * mean[k];
+            }
+            m[i] = value;
+            for (int j = 0; j <= i; j++) {
+                double sum = 0;
+                for (int k = j; k <= i; k++) {
+                    sum += a[i][k] * scaleTril[k][j];
+                }
+                l[i][j] = sum;
+            }
+        }
+        return new FittedGaussian(m, l);
+    }
+
     /** D. */
     public int dimension() {
         return mean.length;

@@ -2,6 +2,15 @@ package io.github.elbo4j.vi;
 
 import io.github.elbo4j.elbo.ImportanceSampling;
 import io.github.elbo4j.elbo.LogEvidenceEstimate;
+import io.github.elbo4j.vi.diagnostics.CovarianceComparison;
+import io.github.elbo4j.vi.diagnostics.Reliability;
+import io.github.elbo4j.vi.diagnostics.ReliabilityCheck;
+import io.github.elbo4j.vi.fit.AffineDensity;
+import io.github.elbo4j.vi.fit.AffineExpectation;
+import io.github.elbo4j.vi.fit.Mode;
+import io.github.elbo4j.vi.fit.ModeFinder;
+import io.github.elbo4j.vi.fit.MomentMatchedNoise;
+import io.github.elbo4j.vi.fit.Pathfinder;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,47 +23,44 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Gaussian variational inference for a {@link Model} (automatic differentiation variational
- * inference, Kucukelbir, Tran, Ranganath, Gelman and Blei, JMLR 18, 2017).
+ * Gaussian variational inference for a {@link Model}: a Gaussian q over the unconstrained vector z,
+ * with θ = T(z) (automatic differentiation variational inference, Kucukelbir, Tran, Ranganath,
+ * Gelman and Blei, JMLR 18, 2017), fitted by the {@link ViMethod} of the {@link ViConfig}. The model
+ * is reached only through its {@link UnconstrainedDensity}: f(z) = log p(data, T(z)) + log|det J|
+ * and ∇f, batched over points. The methods, their stopping rules and the meaning of {@link
+ * VariationalPosterior#reliable()} are documented in {@code docs/vi-fitting.md}.
  *
- * <p>The guide q_φ is a Gaussian over the unconstrained vector z; the parameters are θ = T(z). Each
- * step maximises the reparameterized estimate with S particles and the analytic entropy:
+ * <p><b>The mode first.</b> Every fit starts with L-BFGS on f ({@link ModeFinder}) and the Laplace
+ * covariance H⁻¹ at the mode. The fit then works in the preconditioned coordinates u with z = mode +
+ * A u ({@link AffineDensity}), A the Cholesky factor of H⁻¹ for full-rank guides and its diagonal
+ * for mean-field and low-rank ones, where the posterior looks like a standard normal: the guide
+ * starts at q = N(0, I), the Laplace approximation, and every tolerance means the same for every
+ * parameter. q is mapped back to z at the end.
  *
- * <pre>
- *   ELBO(φ) ≈ (1/S) Σ_s [ log p(data, T(z_s)) + log|det J_T(z_s)| ] + H(q_φ),   z_s = μ + A ε_s
- * </pre>
+ * <p><b>DADVI</b> (the default for full data): the ELBO with one fixed set of moment-matched draws,
+ * maximised by L-BFGS to a gradient-norm test ({@link FixedDrawElbo}); for mean-field, optionally the
+ * linear-response covariance. <b>ADVI</b> (for {@link ViConfig#batchSize()} &gt; 0): Adam on
+ * reparameterized stochastic gradients, S particles a step, η from Stan's {@code adapt_eta} search,
+ * Stan's relative-ELBO window at η, η/10 and η/100 with Polyak–Ruppert averaging; converged only if
+ * the window's test held at the smallest step and the final monitored ELBO is no worse than the
+ * best. <b>Pathfinder</b> ({@link Pathfinder}): Gaussians along L-BFGS paths, pooled by PSIS
+ * resampling. <b>Laplace</b>: N(mode, H⁻¹).
  *
- * <p><b>Step size.</b> Adam (Kingma and Ba 2015). Unless {@link ViConfig#learningRate()} is set, η
- * is chosen as Stan's {@code adapt_eta} does: starting from the initial q, each candidate η ∈ {0.3,
- * 0.1, 0.03, 0.01, 0.003, 0.001} runs {@code adaptIterations} steps; the search stops at the first
- * candidate that does worse than the previous one and keeps the best.
+ * <p><b>Exact path.</b> When the model offers a {@link GaussianExpectation} (a logistic or Poisson
+ * {@link io.github.elbo4j.vi.glm.GeneralizedLinearModel}), the family is mean-field or full-rank, all
+ * records are used and {@link ViConfig#allowDeterministic()} holds, DADVI and ADVI maximise the exact
+ * ELBO instead ({@link ExactElboFit}): no draws at all.
  *
- * <p><b>Convergence and schedule.</b> Every {@code evalInterval} iterations the ELBO of the iterates
- * averaged over those iterations is measured with a fixed set of {@code elboDraws} draws (common
- * random numbers, so changes reflect φ, not sampling noise); Stan's relative-change test ({@link
- * ConvergenceWindow}) then decides. When it first holds, η drops to η/10, then to η/100, and the
- * test at η/100, once Stan's whole window of {@code max(2, 0.1 · maxIterations / evalInterval)}
- * evaluations has filled, ends the fit. The result is the average of the iterates since the last
- * change of step size (Polyak–Ruppert averaging), which removes most of the jitter that a constant
- * step leaves. A step size that has not converged after a third of {@code maxIterations} gives way
- * to the next, so that the schedule always reaches its smallest step.
+ * <p><b>Diagnostics.</b> Every result carries k̂ from {@link ViConfig#numDraws()} draws, the
+ * comparison of q with the Laplace covariance, and the {@link
+ * io.github.elbo4j.vi.diagnostics.Reliability} verdict built from them ({@link ReliabilityCheck}).
  *
- * <p><b>Arithmetic.</b> The guide, its entropy, the reparameterization gradients and Adam are plain
- * Java doubles; the model is reached only through its {@link UnconstrainedDensity}, once per step
- * for all S particles. A model with a closed-form gradient (a {@link
- * io.github.elbo4j.vi.glm.GeneralizedLinearModel}) thus fits without a tensor engine, and a DJL
- * model costs one batched forward and backward pass per step.
- *
- * <p><b>Deterministic path.</b> When the model offers a {@link GaussianExpectation} (a logistic or
- * Poisson {@link io.github.elbo4j.vi.glm.GeneralizedLinearModel}), the family is mean-field or
- * full-rank, all records are used and {@link ViConfig#allowDeterministic()} holds, the ELBO is a
- * computed function rather than an estimate and L-BFGS maximises it ({@link ExactElboFit}): no
- * particles, step sizes or convergence window. The result is the same kind of q, with the same
- * draws and diagnostics; {@link VariationalPosterior.Provenance#method()} says which path ran.
- *
- * <p><b>Faults.</b> A step whose ELBO or gradient is not finite is skipped and counted; 50 in a row
- * end the fit with a {@link NonFiniteElboException} naming the blocks whose values or gradients were
- * not finite. A fixed seed gives the same result run after run on the same machine.
+ * <p><b>Faults.</b> A log density that is not finite at any starting point is an {@link
+ * IllegalArgumentException}; one that is not finite at the initial q a {@link
+ * NonFiniteElboException} naming the blocks to blame. An ADVI step whose ELBO or gradient is not
+ * finite is skipped; 50 in a row end the fit with a {@link NonFiniteElboException}. A fit that
+ * diverges (an improper posterior) returns, marked unreliable. A fixed seed gives the same result
+ * run after run on the same machine.
  */
 public final class GaussianVi {
 
@@ -62,14 +68,19 @@ public final class GaussianVi {
     private static final int REFINEMENTS = 2;
     private static final double REFINEMENT_FACTOR = 0.1;
     private static final int MAX_CONSECUTIVE_SKIPS = 50;
+    /** Paths of a Pathfinder fit. */
+    private static final int PATHFINDER_PATHS = 4;
 
     private final Model model;
     private final ViConfig config;
     private final ParameterSpace space;
     private final GaussianGuide guide;
+    /** f over z, as the model gives it. */
     private final UnconstrainedDensity density;
     private final ViListener listener;
-    /** Work arrays of one step, reused: the step allocates nothing. */
+    /** f over the preconditioned u, which the guide's φ describes; set once the mode is known. */
+    private AffineDensity target;
+    /** Work arrays of one ADVI step, reused: the step allocates nothing. */
     private final double[] noise;
     private final double[] points;
     private final double[] logDensities;
@@ -102,10 +113,10 @@ public final class GaussianVi {
      * @param model the model
      * @param config the settings
      * @param listener receives progress
-     * @return the fitted posterior
-     * @throws NonFiniteElboException if the ELBO stays non-finite
+     * @return the fitted posterior, with its reliability verdict
+     * @throws NonFiniteElboException if the ELBO is not finite at the initial q or stays non-finite
      * @throws IllegalArgumentException if the model is malformed (duplicate names, a log joint of the
-     *     wrong shape)
+     *     wrong shape) or its log density is not finite at any starting point
      */
     public static VariationalPosterior fit(Model model, ViConfig config, ViListener listener) {
         long start = System.nanoTime();
@@ -122,11 +133,122 @@ public final class GaussianVi {
         SplittableRandom stepRandom = root.split();
         SplittableRandom monitorRandom = root.split();
         SplittableRandom drawRandom = root.split();
-        double[] initial = guide.initialParameters(config.initialScale(), initRandom);
+        SplittableRandom modeRandom = root.split();
+        Mode mode = ModeFinder.find(density, space.dimension(), modeRandom);
+        ViMethod method = config.method();
+        boolean diagonal = config.family() != GuideFamily.FULL_RANK;
+        target = new AffineDensity(density, mode.point(), mode.scaleTril(diagonal));
         Optional<GaussianExpectation> expectation = exactExpectation();
-        if (expectation.isPresent()) {
-            return runExact((CholeskyGuide) guide, expectation.get(), initial, drawRandom, start);
+        if (expectation.isPresent() && (method == ViMethod.DADVI || method == ViMethod.ADVI)) {
+            return runExact((CholeskyGuide) guide, expectation.get(), mode, drawRandom, start);
         }
+        return switch (method) {
+            case DADVI -> runDadvi(mode, monitorRandom, drawRandom, start);
+            case ADVI -> runAdvi(mode, initRandom, searchRandom, stepRandom, monitorRandom, drawRandom, start);
+            case PATHFINDER -> runPathfinder(mode, monitorRandom, drawRandom, start);
+            case LAPLACE -> runLaplace(mode, drawRandom, start);
+        };
+    }
+
+    /** DADVI: see {@link FixedDrawElbo}; q starts at the Laplace approximation, φ_u = (0, I). */
+    private VariationalPosterior runDadvi(Mode mode, SplittableRandom fixedRandom, SplittableRandom drawRandom,
+            long start) {
+        int width = guide.noiseDimension();
+        double[][] fixed = MomentMatchedNoise.draw(MomentMatchedNoise.defaultCount(width), width, fixedRandom);
+        FixedDrawElbo objective = new FixedDrawElbo(guide, target, fixed);
+        double[] initial = guide.initialParameters(1.0, fixedRandom);
+        if (Double.isNaN(objective.elbo(initial, new double[initial.length]))) {
+            throw nonFinite("the ELBO is not finite at the initial q (the Laplace approximation at the mode)",
+                    initial, "check the log density near the mode and the model's support");
+        }
+        FixedDrawElbo.Result result = objective.maximise(initial, config.maxIterations(), listener);
+        FittedGaussian q = toZ(guide.toGaussian(result.phi()));
+        FittedGaussian linearResponse = config.linearResponse() && config.family() == GuideFamily.MEAN_FIELD
+                ? linearResponse(objective, result.phi()) : null;
+        return summarise(q, result.trace(), result.elbo(), mode, linearResponse, drawRandom,
+                new VariationalPosterior.Provenance(Double.NaN, false, result.iterations(), 0, result.converged(), 0,
+                        (System.nanoTime() - start) / 1e9, density.engine(),
+                        "DADVI (" + fixed.length + " moment-matched draws, L-BFGS)"));
+    }
+
+    /**
+     * The linear-response covariance of a mean-field fit: the μ block of the inverse Hessian of
+     * −ELBO_N in φ = (μ, log σ) (Giordano, Broderick and Jordan, JMLR 19, 2018, §2; Giordano, Ingram
+     * and Broderick 2024, §3), mapped from u to z. Null when that Hessian is not positive definite.
+     */
+    private FittedGaussian linearResponse(FixedDrawElbo objective, double[] phi) {
+        int d = space.dimension();
+        double[][] inverse = invert(objective.negativeHessian(phi));
+        if (inverse == null) {
+            return null;
+        }
+        double[][] block = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            System.arraycopy(inverse[i], guide.locOffset(), block[i], 0, d);
+        }
+        double[][] factor;
+        try {
+            factor = DenseCholesky.factor(block);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return toZ(new FittedGaussian(Arrays.copyOfRange(phi, guide.locOffset(), guide.locOffset() + d), factor));
+    }
+
+    private static double[][] invert(double[][] matrix) {
+        try {
+            return DenseCholesky.inverseFromFactor(DenseCholesky.factor(matrix));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The Laplace approximation N(mode, H⁻¹) (a diagonal stand-in when H is not positive definite). */
+    private VariationalPosterior runLaplace(Mode mode, SplittableRandom drawRandom, long start) {
+        FittedGaussian q = new FittedGaussian(mode.point(), mode.scaleTril(false));
+        return summarise(q, List.of(), Double.NaN, mode, null, drawRandom, new VariationalPosterior.Provenance(
+                Double.NaN, false, mode.iterations(), 0, mode.hasLaplace(), 0, (System.nanoTime() - start) / 1e9,
+                density.engine(), "Laplace (L-BFGS mode, finite-difference Hessian)"));
+    }
+
+    /**
+     * Pathfinder from {@value #PATHFINDER_PATHS} random starts, in the coordinates that the Laplace
+     * factor whitens (so the starts lie within about two posterior sds of the mode in every
+     * direction, whatever the scales); the draws are PSIS-resampled.
+     */
+    private VariationalPosterior runPathfinder(Mode mode, SplittableRandom pathRandom, SplittableRandom drawRandom,
+            long start) {
+        AffineDensity whitened = new AffineDensity(density, mode.point(), mode.scaleTril(false));
+        Pathfinder.Result result = Pathfinder.fit(whitened, space.dimension(), PATHFINDER_PATHS, config.elboDraws(),
+                config.numDraws(), Math.min(config.maxIterations(), ModeFinder.MAX_ITERATIONS), pathRandom);
+        Pathfinder.Approximation best = result.best();
+        FittedGaussian q = new FittedGaussian(best.mean(), best.scaleTril()).mapped(whitened.shift(),
+                whitened.scaleTril());
+        double[][] pooledPoints = result.draws();
+        for (int s = 0; s < pooledPoints.length; s++) {
+            pooledPoints[s] = whitened.toZ(pooledPoints[s]);
+        }
+        Map<String, double[][]> draws = resample(space.constrainedDraws(model, pooledPoints), result.smoothedLogWeights(),
+                config.numDraws(), drawRandom);
+        double[] logRatios = result.logRatios();
+        double elboValue = best.elbo();
+        double standardError = best.elboStandardError();
+        VariationalPosterior.Provenance provenance = new VariationalPosterior.Provenance(Double.NaN, false,
+                result.iterations(), 0, result.converged(), 0, (System.nanoTime() - start) / 1e9, density.engine(),
+                "Pathfinder (" + PATHFINDER_PATHS + " paths, PSIS resampling)");
+        CovarianceComparison comparison = compare(q, mode);
+        Reliability verdict = new ReliabilityCheck(result.converged(), elboValue, result.bestElbo(), standardError,
+                result.khat(), countNonFinite(logRatios), q.mean(), q.covariance(), comparison, mode.found(), false,
+                this::coordinateName).verdict();
+        return new VariationalPosterior(config, space.blocks(), q, draws, null, elboValue, standardError,
+                ImportanceSampling.logEvidence(finiteOrMinusInfinity(logRatios)), result.khat(), List.of(),
+                provenance, new VariationalPosterior.Checks(verdict, comparison, null, null));
+    }
+
+    /** Stochastic ADVI with Adam, from the Laplace approximation: see the class documentation. */
+    private VariationalPosterior runAdvi(Mode mode, SplittableRandom initRandom, SplittableRandom searchRandom,
+            SplittableRandom stepRandom, SplittableRandom monitorRandom, SplittableRandom drawRandom, long start) {
+        double[] initial = guide.initialParameters(config.initialScale(), initRandom);
         double[][] monitorNoise = gaussianMatrix(config.elboDraws(), space.dimension(), monitorRandom);
 
         double eta = config.learningRate();
@@ -188,7 +310,14 @@ public final class GaussianVi {
         }
         // A step-size change on the very last iteration leaves an empty stage: use the iterate.
         double[] averaged = stageIterations > 0 ? scaled(stageSum, 1.0 / stageIterations) : phi;
-        return summarise(averaged, trace, drawRandom, new VariationalPosterior.Provenance(eta,
+        double best = trace.stream().mapToDouble(TracePoint::elbo).filter(Double::isFinite).max()
+                .orElse(Double.NaN);
+        double last = trace.isEmpty() ? Double.NaN : trace.get(trace.size() - 1).elbo();
+        // The window's test alone can hold on a plateau far from the optimum: the monitored ELBO
+        // must also have ended at its best (within the window's own tolerance).
+        converged &= Double.isFinite(last) && best - last <= 10 * config.relativeTolerance() * Math.abs(best);
+        return summarise(toZ(guide.toGaussian(averaged)), trace, best, mode, null, drawRandom,
+                new VariationalPosterior.Provenance(eta,
                 config.searchesLearningRate(), iterations, adaptationIterations, converged, skipped,
                 (System.nanoTime() - start) / 1e9, density.engine(),
                 "stochastic (Adam, " + config.numParticles() + " particles)"));
@@ -196,7 +325,7 @@ public final class GaussianVi {
 
     /**
      * The model's exact expectation, when the deterministic path applies: allowed by the config, a
-     * guide with a Cholesky factor (low-rank stays stochastic), and all records per step (a
+     * guide with a Cholesky factor (low-rank uses fixed draws), and all records per step (a
      * minibatch size asks for stochastic steps, which cost less than exact ones for very large n).
      */
     private Optional<GaussianExpectation> exactExpectation() {
@@ -206,18 +335,30 @@ public final class GaussianVi {
         return model.gaussianExpectation();
     }
 
-    /** The deterministic path: L-BFGS on the exact ELBO ({@link ExactElboFit}). */
-    private VariationalPosterior runExact(CholeskyGuide cholesky, GaussianExpectation expectation, double[] initial,
+    /**
+     * The deterministic path: L-BFGS on the exact ELBO ({@link ExactElboFit}) in the preconditioned
+     * coordinates, from the Laplace approximation.
+     */
+    private VariationalPosterior runExact(CholeskyGuide cholesky, GaussianExpectation expectation, Mode mode,
             SplittableRandom drawRandom, long start) {
-        ExactElboFit exact = new ExactElboFit(cholesky, expectation);
+        ExactElboFit exact = new ExactElboFit(cholesky,
+                new AffineExpectation(expectation, target.shift(), target.scaleTril()));
+        double[] initial = guide.initialParameters(1.0, drawRandom);
         if (!Double.isFinite(exact.elbo(initial, null))) {
-            throw nonFinite("the exact ELBO is not finite at the initial q", initial,
-                    "check the log density near the initial values (every unconstrained coordinate 0)");
+            throw nonFinite("the exact ELBO is not finite at the initial q (the Laplace approximation at the mode)",
+                    initial, "check the log density near the mode and the model's support");
         }
         ExactElboFit.Result result = exact.maximise(initial, config.maxIterations(), listener);
-        return summarise(result.phi(), result.trace(), drawRandom, new VariationalPosterior.Provenance(Double.NaN,
-                false, result.iterations(), 0, result.converged(), 0, (System.nanoTime() - start) / 1e9,
-                density.engine(), "deterministic (" + expectation.method() + ", L-BFGS)"));
+        double last = result.trace().isEmpty() ? Double.NaN : result.trace().get(result.trace().size() - 1).elbo();
+        return summarise(toZ(guide.toGaussian(result.phi())), result.trace(), last, mode, null, drawRandom,
+                new VariationalPosterior.Provenance(Double.NaN, false, result.iterations(), 0, result.converged(), 0,
+                        (System.nanoTime() - start) / 1e9, density.engine(),
+                        "deterministic (" + expectation.method() + ", L-BFGS)"));
+    }
+
+    /** q over u mapped to z. */
+    private FittedGaussian toZ(FittedGaussian qu) {
+        return qu.mapped(target.shift(), target.scaleTril());
     }
 
     /** Stan's adapt_eta with Adam: see the class documentation. */
@@ -272,7 +413,7 @@ public final class GaussianVi {
             noise[i] = random.nextGaussian();
         }
         guide.sample(phi, noise, particles, points);
-        density.evaluate(points, particles, minibatch(random), logDensities, pointGradients);
+        target.evaluate(points, particles, minibatch(random), logDensities, pointGradients);
         double objective = 0;
         for (double v : logDensities) {
             objective += v;
@@ -316,7 +457,7 @@ public final class GaussianVi {
     /** ELBO of q_φ with fixed noise: mean f(z) over the draws, plus H(q). */
     private double monitorElbo(double[] phi, double[][] noise) {
         FittedGaussian q = guide.toGaussian(phi);
-        double[] logDensity = logDensityAt(q.pointsFrom(noise));
+        double[] logDensity = logDensityAt(target, q.pointsFrom(noise));
         double mean = 0;
         for (double v : logDensity) {
             mean += v;
@@ -325,8 +466,8 @@ public final class GaussianVi {
     }
 
     /** f at each point, with the full data. */
-    private double[] logDensityAt(double[][] at) {
-        int d = space.dimension();
+    private static double[] logDensityAt(UnconstrainedDensity density, double[][] at) {
+        int d = at.length == 0 ? 0 : at[0].length;
         double[] flat = new double[at.length * d];
         for (int s = 0; s < at.length; s++) {
             System.arraycopy(at[s], 0, flat, s * d, d);
@@ -336,23 +477,28 @@ public final class GaussianVi {
         return result;
     }
 
-    private VariationalPosterior summarise(double[] phi, List<TracePoint> trace, SplittableRandom random,
-            VariationalPosterior.Provenance provenance) {
-        FittedGaussian q = guide.toGaussian(phi);
+    /**
+     * The result for q over z: {@link ViConfig#numDraws()} draws, their log ratios, k̂, the ELBO, the
+     * comparison with the Laplace approximation and the verdict.
+     *
+     * @param bestElbo the best ELBO the optimizer saw (NaN if it kept none)
+     * @param linearResponse the linear-response Gaussian, or null
+     */
+    private VariationalPosterior summarise(FittedGaussian q, List<TracePoint> trace, double bestElbo, Mode mode,
+            FittedGaussian linearResponse, SplittableRandom random, VariationalPosterior.Provenance provenance) {
         double[][] noise = gaussianMatrix(config.numDraws(), space.dimension(), random);
         double[][] at = q.pointsFrom(noise);
-        double[] logJoint = logDensityAt(at);
+        double[] logJoint = logDensityAt(density, at);
         Map<String, double[][]> draws = space.constrainedDraws(model, at);
         double[] logQ = q.logDensityFromNoise(noise);
         double[] logRatios = new double[logJoint.length];
-        double mean = 0;
         for (int s = 0; s < logRatios.length; s++) {
             logRatios[s] = logJoint[s] - logQ[s];
-            if (Double.isNaN(logRatios[s]) || logRatios[s] == Double.POSITIVE_INFINITY) {
-                throw new NonFiniteElboException("the log density is " + logJoint[s] + " at a draw from the"
-                        + " fitted q; check the model's log density", blockNames());
-            }
-            mean += logRatios[s];
+        }
+        int nonFinite = countNonFinite(logRatios);
+        double mean = 0;
+        for (double v : logRatios) {
+            mean += v;
         }
         mean /= logRatios.length;
         double squares = 0;
@@ -360,16 +506,60 @@ public final class GaussianVi {
             squares += (v - mean) * (v - mean);
         }
         double elboStandardError = Math.sqrt(squares / (logRatios.length - 1) / logRatios.length);
-        LogEvidenceEstimate evidence = ImportanceSampling.logEvidence(logRatios);
-        ParetoSmoothing.Result psis = ParetoSmoothing.smooth(logRatios);
+        double[] usable = finiteOrMinusInfinity(logRatios);
+        LogEvidenceEstimate evidence = ImportanceSampling.logEvidence(usable);
+        ParetoSmoothing.Result psis = ParetoSmoothing.smooth(usable);
         Map<String, double[][]> resampled = psis.reading() == KhatReading.UNRELIABLE
-                ? null : resample(draws, psis.logWeights(), random);
+                ? null : resample(draws, psis.logWeights(), logRatios.length, random);
+        CovarianceComparison comparison = compare(q, mode);
+        Reliability verdict = new ReliabilityCheck(provenance.converged(), mean,
+                Double.isNaN(bestElbo) ? mean : Math.max(bestElbo, mean), elboStandardError, psis.khat(), nonFinite,
+                q.mean(), q.covariance(), comparison, mode.found(), config.family() == GuideFamily.MEAN_FIELD,
+                this::coordinateName).verdict();
+        Map<String, double[][]> responseDraws = linearResponse == null ? null
+                : space.constrainedDraws(model, linearResponse.pointsFrom(noise));
         return new VariationalPosterior(config, space.blocks(), q, draws, resampled, mean, elboStandardError,
-                evidence, psis.khat(), trace, provenance);
+                evidence, psis.khat(), trace, provenance,
+                new VariationalPosterior.Checks(verdict, comparison, linearResponse, responseDraws));
+    }
+
+    /** q against N(mode, H⁻¹), or null without a Laplace approximation or with a non-finite q. */
+    private static CovarianceComparison compare(FittedGaussian q, Mode mode) {
+        double[][] covariance = q.covariance();
+        for (double[] row : covariance) {
+            if (!allFinite(row)) {
+                return null;
+            }
+        }
+        return mode.hasLaplace() && allFinite(q.mean())
+                ? CovarianceComparison.of(q.mean(), covariance, mode.point(), mode.covariance()) : null;
+    }
+
+    /** The name of unconstrained coordinate i: the block, its element, and the transform. */
+    private String coordinateName(int i) {
+        List<ParameterBlock> blocks = space.blocks();
+        int b = 0;
+        while (b + 1 < blocks.size() && space.offset(b + 1) <= i) {
+            b++;
+        }
+        ParameterBlock block = blocks.get(b);
+        String name = block.unconstrainedSize() == 1 ? block.name() : block.name() + "[" + (i - space.offset(b)) + "]";
+        return block.constraint() instanceof Constraint.Real ? name : name + " (unconstrained)";
+    }
+
+    /** NaN (a draw where f is undefined) as −∞: zero weight, which PSIS and the evidence accept. */
+    private static double[] finiteOrMinusInfinity(double[] logRatios) {
+        double[] result = logRatios.clone();
+        for (int s = 0; s < result.length; s++) {
+            if (Double.isNaN(result[s]) || result[s] == Double.POSITIVE_INFINITY) {
+                result[s] = Double.NEGATIVE_INFINITY;
+            }
+        }
+        return result;
     }
 
     /** Multinomial resampling of the draws with probabilities proportional to the smoothed weights. */
-    private static Map<String, double[][]> resample(Map<String, double[][]> draws, double[] logWeights,
+    private static Map<String, double[][]> resample(Map<String, double[][]> draws, double[] logWeights, int count,
             SplittableRandom random) {
         int n = logWeights.length;
         double max = Arrays.stream(logWeights).max().orElseThrow();
@@ -379,15 +569,15 @@ public final class GaussianVi {
             total += Math.exp(logWeights[s] - max);
             cumulative[s] = total;
         }
-        int[] picks = new int[n];
-        for (int s = 0; s < n; s++) {
+        int[] picks = new int[count];
+        for (int s = 0; s < count; s++) {
             int index = Arrays.binarySearch(cumulative, random.nextDouble() * total);
             picks[s] = Math.min(index >= 0 ? index : -index - 1, n - 1);
         }
         Map<String, double[][]> result = new LinkedHashMap<>();
         draws.forEach((name, values) -> {
-            double[][] chosen = new double[n][];
-            for (int s = 0; s < n; s++) {
+            double[][] chosen = new double[count][];
+            for (int s = 0; s < count; s++) {
                 chosen[s] = values[picks[s]];
             }
             result.put(name, chosen);
@@ -415,12 +605,12 @@ public final class GaussianVi {
         int particles = config.numParticles();
         double[][] drawn;
         try {
-            drawn = guide.toGaussian(phi)
+            drawn = toZ(guide.toGaussian(phi))
                     .pointsFrom(gaussianMatrix(particles, space.dimension(), new SplittableRandom(config.seed())));
         } catch (IllegalArgumentException e) {
             return names;
         }
-        double[] logDensity = logDensityAt(drawn);
+        double[] logDensity = logDensityAt(density, drawn);
         int good = 0;
         while (good < particles && !Double.isFinite(logDensity[good])) {
             good++;
@@ -437,7 +627,7 @@ public final class GaussianVi {
                 substituted[s] = drawn[s].clone();
                 System.arraycopy(drawn[good], from, substituted[s], from, to - from);
             }
-            if (countNonFinite(logDensityAt(substituted)) < baseline) {
+            if (countNonFinite(logDensityAt(density, substituted)) < baseline) {
                 names.add(blocks.get(b).name());
             }
         }

@@ -3,7 +3,7 @@ package io.github.elbo4j.vi;
 import java.util.List;
 
 /** A fit stopped because the ELBO or its gradient stayed non-finite; names the suspect blocks. */
-public final class NonFiniteElboException extends RuntimeException {
+public final class NonFiniteElboException extends IllegalArgumentException {
 
     private final List<String> blocks;
 

@@ -1,9 +1,12 @@
 package io.github.elbo4j.vi;
 
 import io.github.elbo4j.elbo.LogEvidenceEstimate;
+import io.github.elbo4j.vi.diagnostics.CovarianceComparison;
+import io.github.elbo4j.vi.diagnostics.Reliability;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,6 +22,11 @@ import java.util.Optional;
  * #resampledDraws(String)} holds draws resampled with the smoothed weights, which correct q towards
  * the posterior (Yao, Vehtari, Simpson and Gelman, "Yes, but did it work?: Evaluating variational
  * inference", ICML 2018).
+ *
+ * <p>{@link #reliable()} is the fit's verdict on itself: false, with {@link #reliabilityReasons()}
+ * in plain words, whenever the optimizer did not converge, k̂ exceeds 0.7, a value is not finite,
+ * the ELBO ended far below the best seen, or q's covariance disagrees with the Laplace covariance at
+ * the mode ({@link #laplaceComparison()}). Read the numbers only when it is true.
  */
 public final class VariationalPosterior {
 
@@ -33,6 +41,10 @@ public final class VariationalPosterior {
     private final double khat;
     private final List<TracePoint> trace;
     private final Provenance provenance;
+    private final Reliability reliability;
+    private final CovarianceComparison laplaceComparison;
+    private final FittedGaussian linearResponse;
+    private final Map<String, double[][]> linearResponseDraws;
 
     /**
      * How the fit ran.
@@ -52,10 +64,21 @@ public final class VariationalPosterior {
             int adaptationIterations, boolean converged, int skippedSteps, double seconds, String engine,
             String method) {}
 
+    /**
+     * What the fit checked about itself.
+     *
+     * @param reliability the verdict
+     * @param laplaceComparison q against the Laplace approximation at the mode; null without a mode
+     * @param linearResponse the linear-response Gaussian of a mean-field fit; null unless requested
+     * @param linearResponseDraws its draws on the constrained scale; null with it
+     */
+    record Checks(Reliability reliability, CovarianceComparison laplaceComparison, FittedGaussian linearResponse,
+            Map<String, double[][]> linearResponseDraws) {}
+
     VariationalPosterior(ViConfig config, List<ParameterBlock> blocks, FittedGaussian gaussian,
             Map<String, double[][]> draws, Map<String, double[][]> resampled, double elbo,
             double elboStandardError, LogEvidenceEstimate logEvidence, double khat,
-            List<TracePoint> trace, Provenance provenance) {
+            List<TracePoint> trace, Provenance provenance, Checks checks) {
         this.config = config;
         this.blocks = List.copyOf(blocks);
         this.gaussian = gaussian;
@@ -67,6 +90,66 @@ public final class VariationalPosterior {
         this.khat = khat;
         this.trace = List.copyOf(trace);
         this.provenance = provenance;
+        this.reliability = checks.reliability();
+        this.laplaceComparison = checks.laplaceComparison();
+        this.linearResponse = checks.linearResponse();
+        this.linearResponseDraws = checks.linearResponseDraws() == null ? null : Map.copyOf(checks.linearResponseDraws());
+    }
+
+    /** The verdict with its reasons. */
+    public Reliability reliability() {
+        return reliability;
+    }
+
+    /** Whether every check passed: converged, finite, k̂ ≤ 0.7, ELBO at its best, q agreeing with the mode's curvature. */
+    public boolean reliable() {
+        return reliability.reliable();
+    }
+
+    /** Why the fit is not reliable, one plain sentence with advice per failed check; empty when reliable. */
+    public List<String> reliabilityReasons() {
+        return reliability.reasons();
+    }
+
+    /**
+     * q's covariance against the Laplace covariance at the mode of the log density (the check for q
+     * too wide or too narrow that k̂ cannot make).
+     *
+     * @return the comparison, or empty when L-BFGS found no mode with a negative-definite Hessian
+     */
+    public Optional<CovarianceComparison> laplaceComparison() {
+        return Optional.ofNullable(laplaceComparison);
+    }
+
+    /**
+     * The linear-response Gaussian of a mean-field fit: q's mean with the covariance the response of
+     * the mean to a perturbation implies (Giordano, Broderick and Jordan, JMLR 19, 2018), which
+     * recovers the marginal variances that mean-field underestimates.
+     *
+     * @return it, when {@link ViConfig#linearResponse()} asked for it on a mean-field DADVI fit
+     */
+    public Optional<FittedGaussian> linearResponse() {
+        return Optional.ofNullable(linearResponse);
+    }
+
+    /**
+     * Draws of one block from the linear-response Gaussian, on the constrained scale.
+     *
+     * @param name the block
+     * @return {@code [numDraws][block size]} (a copy), when {@link #linearResponse()} is present
+     */
+    public Optional<double[][]> linearResponseDraws(String name) {
+        return linearResponseDraws == null ? Optional.empty() : Optional.of(copy(lookup(linearResponseDraws, name)));
+    }
+
+    /**
+     * Marginal summaries of one block under the linear-response Gaussian.
+     *
+     * @param name the block
+     * @return one summary per element, when {@link #linearResponse()} is present
+     */
+    public Optional<List<ParameterSummary>> linearResponseSummary(String name) {
+        return linearResponseDraws == null ? Optional.empty() : Optional.of(summarise(lookup(linearResponseDraws, name)));
     }
 
     /** The configuration, seed included. */
@@ -146,7 +229,10 @@ public final class VariationalPosterior {
      * @return one summary per element
      */
     public List<ParameterSummary> summary(String name) {
-        double[][] values = lookup(draws, name);
+        return summarise(lookup(draws, name));
+    }
+
+    private static List<ParameterSummary> summarise(double[][] values) {
         int size = values[0].length;
         ParameterSummary[] result = new ParameterSummary[size];
         double[] column = new double[values.length];
@@ -166,6 +252,68 @@ public final class VariationalPosterior {
             all.put(block.name(), summary(block.name()));
         }
         return all;
+    }
+
+    /**
+     * Saves the fit to a folder: {@code fit.json} (configuration, blocks, q, diagnostics, verdict,
+     * provenance) and {@code draws.csv} (plus {@code resampled-draws.csv} and {@code
+     * linear-response-draws.csv} when present). Never overwrites: a folder that already holds a fit is
+     * refused.
+     *
+     * @param directory the folder, created if absent
+     * @throws IllegalArgumentException if the folder already holds a fit
+     * @throws java.io.UncheckedIOException if a file cannot be written
+     */
+    public void save(java.nio.file.Path directory) {
+        FitFiles.save(this, directory);
+    }
+
+    /**
+     * Loads a fit saved by {@link #save}.
+     *
+     * @param directory the folder
+     * @return the fit, equal in every number to the one saved
+     * @throws IllegalArgumentException naming the file and field if the files are malformed
+     * @throws java.io.UncheckedIOException if a file cannot be read
+     */
+    public static VariationalPosterior load(java.nio.file.Path directory) {
+        return FitFiles.load(directory);
+    }
+
+    /**
+     * The verdict first when the fit is unreliable, then one row per scalar parameter: mean, sd and
+     * the 5%, 50% and 95% quantiles of the q draws on the constrained scale, then the method, ELBO
+     * and k̂.
+     */
+    public String summaryTable() {
+        StringBuilder out = new StringBuilder();
+        if (!reliable()) {
+            out.append("UNRELIABLE FIT: do not use these numbers as the posterior.\n");
+            for (String reason : reliabilityReasons()) {
+                out.append("  - ").append(reason).append('\n');
+            }
+        }
+        out.append(String.format(Locale.ROOT, "%-16s %12s %12s %12s %12s %12s%n", "parameter", "mean", "sd", "5%",
+                "50%", "95%"));
+        for (ParameterBlock block : blocks) {
+            List<ParameterSummary> rows = summary(block.name());
+            for (int j = 0; j < rows.size(); j++) {
+                String label = block.shape().length == 0 ? block.name() : block.name() + "[" + j + "]";
+                ParameterSummary r = rows.get(j);
+                out.append(String.format(Locale.ROOT, "%-16s %12.4g %12.4g %12.4g %12.4g %12.4g%n", label, r.mean(),
+                        r.sd(), r.q5(), r.q50(), r.q95()));
+            }
+        }
+        out.append(String.format(Locale.ROOT, "%s, %s; ELBO %.6g; k̂ %.2f (%s); %s%n", provenance.method(),
+                config.family().cliName(), elbo, khat, khatReading().name().toLowerCase(Locale.ROOT),
+                provenance.converged() ? "converged" : "NOT converged"));
+        return out.toString();
+    }
+
+    /** {@link #summaryTable()}. */
+    @Override
+    public String toString() {
+        return summaryTable();
     }
 
     private double[][] lookup(Map<String, double[][]> source, String name) {

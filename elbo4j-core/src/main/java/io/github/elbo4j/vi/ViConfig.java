@@ -5,6 +5,8 @@ import java.util.Locale;
 /**
  * The settings of a Gaussian variational fit.
  *
+ * @param method how q is fitted ({@link ViMethod}); the builder's default is {@link ViMethod#DADVI}
+ *     for full data and {@link ViMethod#ADVI} when {@code batchSize} &gt; 0
  * @param family the Gaussian family over the unconstrained space
  * @param rank the number of factors of a {@link GuideFamily#LOW_RANK} guide
  * @param numParticles S, the draws per gradient step (Stan's {@code grad_samples})
@@ -20,13 +22,19 @@ import java.util.Locale;
  * @param numDraws draws returned and used for the importance-sampling diagnostics (Stan's {@code
  *     output_samples})
  * @param batchSize records per step for a {@link SubsampledModel}; 0 for all records
- * @param initialScale the initial marginal standard deviation of q
+ * @param initialScale the initial sd of an ADVI fit's q in every direction, as a multiple of the Laplace
+ *     sd at the mode (ADVI runs in the coordinates the Laplace covariance whitens; 1 starts it at the
+ *     Laplace approximation)
  * @param allowDeterministic whether a mean-field or full-rank fit of all records takes the
  *     deterministic path (exact ELBO, L-BFGS) when the model offers a {@link GaussianExpectation};
- *     false always fits by stochastic gradients
+ *     false fits by {@code method} even then
+ * @param linearResponse whether a mean-field fit also computes the linear-response covariance
+ *     (Giordano, Broderick and Jordan, JMLR 19, 2018), which corrects mean-field's underestimated
+ *     marginal variances; {@link ViMethod#DADVI} only
  * @param seed the seed of every random choice
  */
 public record ViConfig(
+        ViMethod method,
         GuideFamily family,
         int rank,
         int numParticles,
@@ -40,10 +48,14 @@ public record ViConfig(
         int batchSize,
         double initialScale,
         boolean allowDeterministic,
+        boolean linearResponse,
         long seed) {
 
     /** Validates every setting with a message that says what to use instead. */
     public ViConfig {
+        if (method == null) {
+            throw new IllegalArgumentException("method is required (dadvi, advi, pathfinder or laplace)");
+        }
         if (family == null) {
             throw new IllegalArgumentException("family is required (mean-field, low-rank or full-rank)");
         }
@@ -58,6 +70,10 @@ public record ViConfig(
         }
         if (batchSize < 0) {
             throw new IllegalArgumentException("batchSize must be 0 (all records) or positive, got " + batchSize);
+        }
+        if (batchSize > 0 && method != ViMethod.ADVI) {
+            throw new IllegalArgumentException("batchSize " + batchSize + " needs method advi (stochastic gradients);"
+                    + " " + method.cliName() + " uses all records at every step");
         }
         if (!(relativeTolerance > 0 && relativeTolerance < 1)) {
             throw new IllegalArgumentException("relativeTolerance must lie in (0, 1), got " + relativeTolerance
@@ -90,27 +106,29 @@ public record ViConfig(
 
     /** A copy with another seed. */
     public ViConfig withSeed(long newSeed) {
-        return new ViConfig(family, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
+        return new ViConfig(method, family, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
                 elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, allowDeterministic,
-                newSeed);
+                linearResponse, newSeed);
     }
 
     @Override
     public String toString() {
         return String.format(Locale.ROOT,
-                "%s%s, S=%d, max %d iterations, tol_rel_obj=%g, %s%s, seed %d", family,
+                "%s, %s%s, S=%d, max %d iterations, tol_rel_obj=%g, %s%s, seed %d", method, family,
                 family == GuideFamily.LOW_RANK ? " (rank " + rank + ")" : "", numParticles, maxIterations,
                 relativeTolerance, searchesLearningRate() ? "step size searched" : "eta=" + learningRate,
                 allowDeterministic ? "" : ", stochastic only", seed);
     }
 
     /**
-     * Builds a {@link ViConfig}. Defaults: mean-field, rank 2, S = 20 particles, 20,000 iterations,
+     * Builds a {@link ViConfig}. Defaults: DADVI (ADVI when a batch size is set), mean-field, rank 2, S = 20 particles, 20,000 iterations,
      * tol_rel_obj 0.001, ELBO every 100 iterations from 200 draws, step size searched over 50
-     * iterations per candidate, 1,000 output draws, all records per step, initial scale 0.1,
-     * deterministic path allowed, seed 0.
+     * iterations per candidate, 1,000 output draws, all records per step, initial scale 1 (the Laplace
+     * approximation),
+     * deterministic path allowed, no linear response, seed 0.
      */
     public static final class Builder {
+        private ViMethod method;
         private GuideFamily family = GuideFamily.MEAN_FIELD;
         private int rank = 2;
         private int numParticles = 20;
@@ -122,11 +140,23 @@ public record ViConfig(
         private int adaptIterations = 50;
         private int numDraws = 1000;
         private int batchSize = 0;
-        private double initialScale = 0.1;
+        private double initialScale = 1.0;
         private boolean allowDeterministic = true;
+        private boolean linearResponse = false;
         private long seed = 0;
 
         private Builder() {}
+
+        /** The method; unset, DADVI for full data and ADVI when a batch size is set. */
+        public Builder method(ViMethod value) {
+            method = value;
+            return this;
+        }
+
+        public Builder linearResponse(boolean value) {
+            linearResponse = value;
+            return this;
+        }
 
         public Builder family(GuideFamily value) {
             family = value;
@@ -200,9 +230,10 @@ public record ViConfig(
 
         /** Validates and builds. */
         public ViConfig build() {
-            return new ViConfig(family, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
+            ViMethod chosen = method != null ? method : batchSize > 0 ? ViMethod.ADVI : ViMethod.DADVI;
+            return new ViConfig(chosen, family, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
                     elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, allowDeterministic,
-                    seed);
+                    linearResponse, seed);
         }
     }
 }

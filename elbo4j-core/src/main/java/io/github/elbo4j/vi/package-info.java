@@ -1,9 +1,12 @@
 /**
- * Gaussian variational inference for models users write (ADVI-style): parameter blocks with
- * constraints mapped to an unconstrained space with the log-Jacobian, mean-field, low-rank and
- * full-rank Gaussian guides, a reparameterized-gradient fitting loop with a step-size search and
- * Stan's relative-ELBO convergence test, and a fitted posterior with draws, summaries, the
- * importance-sampling estimate of log p(data) and the Pareto k̂ diagnostic.
+ * Gaussian variational inference for models users write: parameter blocks with constraints mapped
+ * to an unconstrained space with the log-Jacobian, mean-field, low-rank and full-rank Gaussian
+ * guides, fitted from the mode of the log density ({@link io.github.elbo4j.vi.fit}) by DADVI (fixed
+ * draws, L-BFGS, the default), stochastic ADVI (for minibatches), Pathfinder or Laplace ({@link
+ * io.github.elbo4j.vi.ViMethod}), and a fitted posterior with draws, summaries, the
+ * importance-sampling estimate of log p(data), the Pareto k̂ diagnostic and a reliability verdict
+ * ({@link io.github.elbo4j.vi.diagnostics}). The methods and their stopping rules are documented in
+ * {@code docs/vi-fitting.md}.
  *
  * <p>The fitting loop, the guides (with analytic reparameterization and entropy gradients) and Adam
  * work in plain Java doubles; a model is reached through its {@link

@@ -91,20 +91,26 @@ class ExactElboFitTest {
     }
 
     @Test
-    void otherFitsStayStochastic() {
+    void otherFitsUseTheirMethod() {
         GeneralizedLinearModel model = logistic(200, 1);
         ViConfig quick = ViConfig.builder().maxIterations(300).learningRate(0.05).seed(2).build();
+        // Without the exact path the default method, DADVI, estimates the ELBO with fixed draws.
         assertThat(GaussianVi.fit(model, ViConfig.builder().maxIterations(300).learningRate(0.05)
                 .allowDeterministic(false).seed(2).build()).provenance().method())
-                .isEqualTo("stochastic (Adam, 20 particles)");
+                .isEqualTo("DADVI (32 moment-matched draws, L-BFGS)");
         assertThat(GaussianVi.fit(model, ViConfig.builder().maxIterations(300).learningRate(0.05)
-                .family(GuideFamily.LOW_RANK).seed(2).build()).provenance().method()).startsWith("stochastic");
+                .family(GuideFamily.LOW_RANK).seed(2).build()).provenance().method()).startsWith("DADVI");
+        assertThat(GaussianVi.fit(model, ViConfig.builder().maxIterations(300).learningRate(0.05)
+                .method(ViMethod.ADVI).seed(2).build()).provenance().method())
+                .isEqualTo("deterministic (Gauss-Hermite, 16 nodes, L-BFGS)");
         assertThat(GaussianVi.fit(model, ViConfig.builder().maxIterations(300).learningRate(0.05)
                 .batchSize(50).seed(2).build()).provenance().method()).startsWith("stochastic");
         double[][] x = {{0.1}, {0.5}, {-0.3}, {1.2}};
         GeneralizedLinearModel linear = GeneralizedLinearModel.of(GlmFamily.LINEAR, List.of("x"), x,
                 new double[] {0.2, 0.9, -0.1, 1.4}, true, Map.of());
-        assertThat(GaussianVi.fit(linear, quick).provenance().method()).startsWith("stochastic");
+        assertThat(GaussianVi.fit(linear, quick).provenance().method()).startsWith("DADVI");
+        assertThat(GaussianVi.fit(linear, ViConfig.builder().method(ViMethod.ADVI).maxIterations(300)
+                .learningRate(0.05).seed(2).build()).provenance().method()).startsWith("stochastic");
     }
 
     /**

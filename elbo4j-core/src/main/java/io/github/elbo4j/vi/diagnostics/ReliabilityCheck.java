@@ -1,0 +1,96 @@
+package io.github.elbo4j.vi.diagnostics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntFunction;
+
+/**
+ * Builds the {@link Reliability} verdict of a fit from what the fit measured. Each failed check adds
+ * one reason with advice; the thresholds are those stated in {@code docs/vi-fitting.md}.
+ *
+ * @param converged whether the optimizer's own test held at the end
+ * @param elbo the final ELBO, estimated from the output draws
+ * @param bestElbo the best ELBO seen during the fit (the final one for a deterministic fit)
+ * @param elboStandardError the Monte Carlo standard error of {@code elbo}
+ * @param khat Pareto k̂ of the importance ratios of the output draws
+ * @param nonFiniteDraws output draws at which the log density was not finite
+ * @param qMean μ of q over the unconstrained space
+ * @param qCovariance Σ of q
+ * @param comparison q against the Laplace approximation; null when the log density has no mode
+ *     with a negative-definite Hessian
+ * @param modeFound whether L-BFGS found a mode of the log density (its gradient test held)
+ * @param meanField whether q has a diagonal covariance
+ * @param coordinateName the name of each unconstrained coordinate, e.g. {@code log(tau)}
+ */
+public record ReliabilityCheck(boolean converged, double elbo, double bestElbo, double elboStandardError,
+        double khat, int nonFiniteDraws, double[] qMean, double[][] qCovariance, CovarianceComparison comparison,
+        boolean modeFound, boolean meanField, IntFunction<String> coordinateName) {
+
+    /** k̂ above this: the importance ratios have no usable tail (Vehtari et al., JMLR 25, 2024). */
+    public static final double KHAT_LIMIT = 0.7;
+    /** An unconstrained sd above this is a diverged fit, whatever the units. */
+    public static final double SD_LIMIT = 1e8;
+    /** ELBO more than this many nats (and standard errors) below the best seen: far from the optimum. */
+    private static final double ELBO_SLACK = 1.0;
+
+    /** Runs every check. */
+    public Reliability verdict() {
+        List<String> reasons = new ArrayList<>();
+        boolean finite = Double.isFinite(elbo);
+        double largestSd = 0;
+        for (int i = 0; i < qMean.length; i++) {
+            double sd = Math.sqrt(qCovariance[i][i]);
+            finite &= Double.isFinite(qMean[i]) && Double.isFinite(sd);
+            largestSd = Math.max(largestSd, sd);
+        }
+        if (!finite) {
+            reasons.add("the fit diverged: q's mean, sd or ELBO is not finite; reparameterize the model"
+                    + " or check its priors (an improper posterior has no Gaussian approximation)");
+        } else if (largestSd > SD_LIMIT) {
+            reasons.add(String.format(Locale.ROOT, "the fit diverged: q has an sd of %.3g on the"
+                    + " unconstrained scale; the posterior may be improper: add proper priors or reparameterize",
+                    largestSd));
+        }
+        if (!converged) {
+            reasons.add("the optimizer did not converge; allow more iterations or try another method"
+                    + " (dadvi, pathfinder)");
+        }
+        if (finite && Double.isFinite(bestElbo)
+                && elbo < bestElbo - ELBO_SLACK - 3 * elboStandardError) {
+            reasons.add(String.format(Locale.ROOT, "the final ELBO %.6g is far below the best seen %.6g:"
+                    + " the fit ended away from the optimum; allow more iterations", elbo, bestElbo));
+        }
+        if (nonFiniteDraws > 0) {
+            reasons.add(nonFiniteDraws + " draws from q fall where the log density is not finite;"
+                    + " check the model's support and constraints");
+        }
+        if (!(khat <= KHAT_LIMIT)) {
+            reasons.add(String.format(Locale.ROOT, "Pareto k̂ = %.2f > %.1f: q misses mass the posterior has;"
+                    + " try %s, or reparameterize (e.g. non-centered)", khat, KHAT_LIMIT,
+                    meanField ? "the full-rank family" : "pathfinder"));
+        }
+        if (!modeFound) {
+            reasons.add("L-BFGS found no mode of the log density, so q could not be checked against the curvature"
+                    + " there; the posterior may be improper or have its mass at a boundary");
+        }
+        if (comparison != null && finite) {
+            double[] ratios = comparison.sdRatios();
+            int wide = comparison.widest();
+            int narrow = comparison.narrowest();
+            if (ratios[wide] > CovarianceComparison.TOO_WIDE) {
+                reasons.add(String.format(Locale.ROOT, "q is too wide: its sd of %s is %.3g times the Laplace sd"
+                        + " at the mode, so the posterior is far from Gaussian there (skewed, heavy-tailed or"
+                        + " funnel-shaped) or the fit has not reached the optimum; reparameterize, or compare with"
+                        + " another method", coordinateName.apply(wide), ratios[wide]));
+            }
+            if (ratios[narrow] < CovarianceComparison.TOO_NARROW) {
+                reasons.add(String.format(Locale.ROOT, "q is too narrow: its sd of %s is %.2f times the Laplace sd"
+                        + " at the mode; %s", coordinateName.apply(narrow), ratios[narrow], meanField
+                        ? "mean-field cannot represent the posterior's correlations: use full-rank or linear response"
+                        : "the posterior is far from Gaussian there or the fit is stuck; compare with another method"));
+            }
+        }
+        return Reliability.of(reasons);
+    }
+}

@@ -1,0 +1,206 @@
+package io.github.elbo4j.vi.fit;
+
+import io.github.elbo4j.optim.Lbfgs;
+import io.github.elbo4j.vi.UnconstrainedDensity;
+
+import java.util.SplittableRandom;
+
+/**
+ * Finds a mode of a log density f over the unconstrained space by L-BFGS, and the Laplace
+ * approximation there.
+ *
+ * <p><b>Starting points.</b> As Stan does: the origin (every constrained parameter at its "centre":
+ * 0, 1 for a positive one, the midpoint of an interval), then points uniform in (−2, 2)ᴰ, until f
+ * and ∇f are finite at one; {@value #STARTS} points in all. If none is finite the model cannot be
+ * fitted and an {@link IllegalArgumentException} says so.
+ *
+ * <p><b>Convergence.</b> L-BFGS runs to its gradient-norm test, {@code max_i |∂f/∂z_i| ≤ 1e−8 ·
+ * max(1, |f(start)|)}, or a relative improvement of f below 1e−13; its line search rejects steps to
+ * points where f is not finite. Newton steps with the finite-difference Hessian then polish the
+ * point (L-BFGS stops early on badly scaled problems, whose gradient says little about the distance
+ * to the mode) until the Newton decrement {@code ∇fᵀ H⁻¹ ∇f}, which measures that distance in
+ * posterior sds whatever the scales, is below {@value #NEWTON_DECREMENT}: then {@link Mode#found()}
+ * holds. Without a positive definite Hessian the point is a mode only if L-BFGS converged; an
+ * improper posterior that diverges towards a boundary ends at the iteration cap or a failed line
+ * search, and reports no mode.
+ *
+ * <p><b>Hessian.</b> Central finite differences of ∇f, {@code H_ij ≈ −(∂_j f(z + h_i e_i) − ∂_j f(z −
+ * h_i e_i)) / 2h_i} with {@code h_i = 1e−5 · max(1, |z_i|)} (error O(h²), rounding O(ε/h)),
+ * symmetrised; 2D gradient evaluations in one batch.
+ */
+public final class ModeFinder {
+
+    /** The number of starting points tried before f is declared non-finite everywhere. */
+    public static final int STARTS = 20;
+    /** The L-BFGS iteration cap of one run. */
+    public static final int MAX_ITERATIONS = 2000;
+    private static final int MEMORY = 10;
+    private static final double GRADIENT_TOLERANCE = 1e-8;
+    private static final double RELATIVE_TOLERANCE = 1e-13;
+    private static final double STEP = 1e-5;
+    private static final double INIT_RADIUS = 2.0;
+    /** The squared distance to the mode, in posterior sds, below which the polished point is the mode. */
+    private static final double NEWTON_DECREMENT = 1e-12;
+    private static final int NEWTON_STEPS = 10;
+    private static final int NEWTON_HALVINGS = 20;
+
+    private ModeFinder() {}
+
+    /**
+     * Finds a mode.
+     *
+     * @param density f and ∇f
+     * @param dimension D
+     * @param random source of the random starting points
+     * @return the mode with its Hessian, whether or not L-BFGS converged
+     * @throws IllegalArgumentException if f or ∇f is not finite at any of the starting points
+     */
+    public static Mode find(UnconstrainedDensity density, int dimension, SplittableRandom random) {
+        double[] start = finiteStart(density, dimension, random, true);
+        double[] value = new double[1];
+        double[] gradient = new double[dimension];
+        density.evaluate(start, 1, null, value, gradient);
+        double tolerance = GRADIENT_TOLERANCE * Math.max(1, Math.abs(value[0]));
+        Lbfgs.Result result = new Lbfgs(MEMORY, MAX_ITERATIONS, tolerance, RELATIVE_TOLERANCE).minimize(
+                negated(density), start, (iteration, f, step) -> {});
+        double[] point = result.x();
+        double logDensity = -result.value();
+        double[][] hessian = negativeHessian(density, point);
+        double[][] covariance = Mode.inverse(hessian);
+        boolean found = result.converged();
+        for (int step = 0; step < NEWTON_STEPS && covariance != null; step++) {
+            density.evaluate(point, 1, null, value, gradient);
+            double[] newton = multiply(covariance, gradient);
+            double decrement = dot(gradient, newton);
+            if (decrement < NEWTON_DECREMENT) {
+                found = true;
+                break;
+            }
+            double[] trial = improve(density, point, logDensity, newton);
+            if (trial == null) {
+                // Rounding: f no longer changes along the Newton direction, so this is the mode.
+                found = decrement < Math.sqrt(NEWTON_DECREMENT);
+                break;
+            }
+            density.evaluate(trial, 1, null, value, null);
+            point = trial;
+            logDensity = value[0];
+            hessian = negativeHessian(density, point);
+            covariance = Mode.inverse(hessian);
+        }
+        return new Mode(point, logDensity, found, result.iterations(), hessian, found ? covariance : null);
+    }
+
+    /** The Newton step from z, halved until f increases; null if no halving does. */
+    private static double[] improve(UnconstrainedDensity density, double[] z, double logDensity, double[] step) {
+        double[] value = new double[1];
+        double[] trial = new double[z.length];
+        double length = 1;
+        for (int k = 0; k < NEWTON_HALVINGS; k++, length /= 2) {
+            for (int i = 0; i < z.length; i++) {
+                trial[i] = z[i] + length * step[i];
+            }
+            density.evaluate(trial, 1, null, value, null);
+            if (value[0] > logDensity && Double.isFinite(value[0])) {
+                return trial;
+            }
+        }
+        return null;
+    }
+
+    private static double[] multiply(double[][] matrix, double[] vector) {
+        double[] result = new double[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            result[i] = dot(matrix[i], vector);
+        }
+        return result;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    /** −f as an L-BFGS objective; NaN where f or ∇f is not finite. */
+    static Lbfgs.Objective negated(UnconstrainedDensity density) {
+        double[] value = new double[1];
+        return (x, gradient) -> {
+            density.evaluate(x, 1, null, value, gradient);
+            for (int i = 0; i < gradient.length; i++) {
+                gradient[i] = -gradient[i];
+            }
+            return -value[0];
+        };
+    }
+
+    /**
+     * The first point where f and ∇f are finite among the origin (if {@code originFirst}) and uniform
+     * points in (−2, 2)ᴰ, {@value #STARTS} tries in all.
+     *
+     * @throws IllegalArgumentException if there is none
+     */
+    public static double[] finiteStart(UnconstrainedDensity density, int dimension, SplittableRandom random,
+            boolean originFirst) {
+        double[] value = new double[1];
+        double[] gradient = new double[dimension];
+        double[] point = new double[dimension];
+        for (int attempt = 0; attempt < STARTS; attempt++) {
+            if (attempt > 0 || !originFirst) {
+                for (int i = 0; i < dimension; i++) {
+                    point[i] = random.nextDouble(-INIT_RADIUS, INIT_RADIUS);
+                }
+            }
+            density.evaluate(point, 1, null, value, gradient);
+            if (Double.isFinite(value[0]) && allFinite(gradient)) {
+                return point;
+            }
+        }
+        throw new IllegalArgumentException("the log density or its gradient is not finite at any of " + STARTS
+                + " initial points (the origin of the unconstrained space and random points in (-2, 2)); check"
+                + " the model's log density, priors and constraints");
+    }
+
+    /** H = −∇²f at z by central differences of ∇f, symmetrised. */
+    public static double[][] negativeHessian(UnconstrainedDensity density, double[] z) {
+        int d = z.length;
+        double[] points = new double[2 * d * d];
+        double[] steps = new double[d];
+        for (int i = 0; i < d; i++) {
+            steps[i] = STEP * Math.max(1, Math.abs(z[i]));
+            for (int sign = 0; sign < 2; sign++) {
+                int row = (2 * i + sign) * d;
+                System.arraycopy(z, 0, points, row, d);
+                points[row + i] += sign == 0 ? steps[i] : -steps[i];
+            }
+        }
+        double[] values = new double[2 * d];
+        double[] gradients = new double[2 * d * d];
+        density.evaluate(points, 2 * d, null, values, gradients);
+        double[][] h = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                h[i][j] = -(gradients[2 * i * d + j] - gradients[(2 * i + 1) * d + j]) / (2 * steps[i]);
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < i; j++) {
+                double mean = 0.5 * (h[i][j] + h[j][i]);
+                h[i][j] = mean;
+                h[j][i] = mean;
+            }
+        }
+        return h;
+    }
+
+    static boolean allFinite(double[] values) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
