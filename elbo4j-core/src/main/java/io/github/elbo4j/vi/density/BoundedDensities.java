@@ -3,6 +3,7 @@ package io.github.elbo4j.vi.density;
 import static io.github.elbo4j.vi.density.Arguments.map;
 import static io.github.elbo4j.vi.density.Arguments.stride;
 
+import io.github.elbo4j.vi.autodiff.Functions;
 import io.github.elbo4j.vi.autodiff.Value;
 import org.hipparchus.special.Beta;
 import org.hipparchus.special.Gamma;
@@ -30,9 +31,9 @@ final class BoundedDensities {
         double[] db = partials.of(2);
         boolean sharedParameters = sa == 0 && sb == 0;
         double sharedLogBeta = sharedParameters ? Beta.logBeta(av[0], bv[0]) : 0.0;
-        double[] digammaAlpha = da == null ? null : map(alpha, Gamma::digamma);
-        double[] digammaBeta = db == null ? null : map(beta, Gamma::digamma);
-        double sharedDigammaSum = sharedParameters ? Gamma.digamma(av[0] + bv[0]) : 0.0;
+        double[] digammaAlpha = da == null ? null : map(alpha, Functions::digamma);
+        double[] digammaBeta = db == null ? null : map(beta, Functions::digamma);
+        double sharedDigammaSum = sharedParameters ? Functions.digamma(av[0] + bv[0]) : 0.0;
         double total = 0.0;
         for (int i = 0; i < n; i++) {
             double a = av[i * sa];
@@ -46,7 +47,7 @@ final class BoundedDensities {
                 dy[i * sy] += (a - 1.0) / yi - (b - 1.0) / (1.0 - yi);
             }
             if (da != null || db != null) {
-                double digammaSum = sharedParameters ? sharedDigammaSum : Gamma.digamma(a + b);
+                double digammaSum = sharedParameters ? sharedDigammaSum : Functions.digamma(a + b);
                 if (da != null) {
                     da[i * sa] += logY - digammaAlpha[i * sa] + digammaSum;
                 }

@@ -321,4 +321,56 @@ public final class Densities {
     public static Value categoricalLogit(int y, Value beta) {
         return DiscreteDensities.categoricalLogit(new int[] {y}, beta);
     }
+
+    // ---------------------------------------------------------------- multivariate
+
+    /**
+     * The multivariate normal log density with mean {@code mu} and covariance {@code L Lᵀ}, given by
+     * its lower-triangular Cholesky factor {@code L} (only the lower triangle is read; its diagonal
+     * must be positive). Cheaper and more stable than a covariance: one triangular solve per row.
+     *
+     * @param y a vector of K, or an {@code [n, K]} matrix of n outcomes (one per row)
+     * @param mu a vector of K shared by every row, or an {@code [n, K]} matrix
+     * @param lower the {@code [K, K]} Cholesky factor, e.g. from {@link
+     *     io.github.elbo4j.vi.autodiff.Functions#cholesky}, or {@code diag(σ) L_Ω} of a correlation factor
+     * @return {@code multi_normal_cholesky_lpdf(y | mu, L)}, summed over rows
+     */
+    public static Value multiNormalCholesky(Value y, Value mu, Value lower) {
+        return MultivariateDensities.multiNormalCholesky(y, mu, lower);
+    }
+
+    /**
+     * The Dirichlet log density of a simplex {@code theta} with concentrations {@code alpha}.
+     *
+     * @param theta a simplex of K, or an {@code [n, K]} matrix with a simplex per row
+     * @param alpha K positive concentrations shared by every row, or an {@code [n, K]} matrix
+     * @return {@code dirichlet_lpdf(theta | alpha)}, summed over rows
+     */
+    public static Value dirichlet(Value theta, Value alpha) {
+        return MultivariateDensities.dirichlet(theta, alpha);
+    }
+
+    /** {@link #dirichlet(Value, Value)} with constant concentrations. */
+    public static Value dirichlet(Value theta, double... alpha) {
+        return MultivariateDensities.dirichlet(theta, constant(alpha));
+    }
+
+    /**
+     * The LKJ log density of the Cholesky factor {@code L} of a correlation matrix with shape {@code
+     * eta} (η = 1 is uniform over correlation matrices; larger η favours the identity), the density of
+     * {@code L Lᵀ} under LKJ(η) times the Jacobian of {@code L ↦ L Lᵀ}, normalizing constant included.
+     * Reads the diagonal of {@code L}.
+     *
+     * @param lower a {@code [K, K]} lower-triangular factor with rows of unit length
+     * @param eta the shape η &gt; 0, one value
+     * @return {@code lkj_corr_cholesky_lpdf(L | eta)}
+     */
+    public static Value lkjCorrCholesky(Value lower, Value eta) {
+        return MultivariateDensities.lkjCorrCholesky(lower, eta);
+    }
+
+    /** {@link #lkjCorrCholesky(Value, Value)} with a constant shape. */
+    public static Value lkjCorrCholesky(Value lower, double eta) {
+        return MultivariateDensities.lkjCorrCholesky(lower, constant(eta));
+    }
 }

@@ -5,6 +5,7 @@ import static io.github.elbo4j.vi.density.Arguments.stride;
 import static io.github.elbo4j.vi.autodiff.Value.inverseLogit;
 import static io.github.elbo4j.vi.autodiff.Value.log1pExp;
 
+import io.github.elbo4j.vi.autodiff.Functions;
 import io.github.elbo4j.vi.autodiff.Value;
 import org.hipparchus.special.Gamma;
 
@@ -138,7 +139,7 @@ final class DiscreteDensities {
         double[] dp = partials.of(1);
         double[] logPhi = map(phi, Math::log);
         double[] logGammaPhi = map(phi, Gamma::logGamma);
-        double[] digammaPhi = dp == null ? null : map(phi, Gamma::digamma);
+        double[] digammaPhi = dp == null ? null : map(phi, Functions::digamma);
         double total = 0.0;
         for (int i = 0; i < n; i++) {
             int count = y[i * sy];
@@ -155,7 +156,7 @@ final class DiscreteDensities {
                 de[i * se] += count - (count + p) * share;
             }
             if (dp != null) {
-                dp[i * sp] += Gamma.digamma(count + p) - digammaPhi[i * sp] + lp + 1.0 - logSum
+                dp[i * sp] += Functions.digamma(count + p) - digammaPhi[i * sp] + lp + 1.0 - logSum
                         - (count + p) * Math.exp(-logSum);
             }
         }

@@ -4,6 +4,7 @@ import static io.github.elbo4j.vi.density.Arguments.map;
 import static io.github.elbo4j.vi.density.Arguments.stride;
 import static io.github.elbo4j.vi.density.Arguments.sumLog;
 
+import io.github.elbo4j.vi.autodiff.Functions;
 import io.github.elbo4j.vi.autodiff.Value;
 import org.hipparchus.special.Gamma;
 
@@ -100,7 +101,7 @@ final class PositiveDensities {
         double[] db = partials.of(2);
         double[] logBeta = map(beta, Math::log);
         double[] logGammaAlpha = map(alpha, Gamma::logGamma);
-        double[] digammaAlpha = da == null ? null : map(alpha, Gamma::digamma);
+        double[] digammaAlpha = da == null ? null : map(alpha, Functions::digamma);
         double total = 0.0;
         for (int i = 0; i < n; i++) {
             double a = av[i * sa];
@@ -139,7 +140,7 @@ final class PositiveDensities {
         double[] db = partials.of(2);
         double[] logBeta = map(beta, Math::log);
         double[] logGammaAlpha = map(alpha, Gamma::logGamma);
-        double[] digammaAlpha = da == null ? null : map(alpha, Gamma::digamma);
+        double[] digammaAlpha = da == null ? null : map(alpha, Functions::digamma);
         double total = 0.0;
         for (int i = 0; i < n; i++) {
             double a = av[i * sa];

@@ -3,6 +3,7 @@ package io.github.elbo4j.vi.density;
 import static io.github.elbo4j.vi.density.Arguments.stride;
 import static io.github.elbo4j.vi.density.Arguments.sumLog;
 
+import io.github.elbo4j.vi.autodiff.Functions;
 import io.github.elbo4j.vi.autodiff.Value;
 import org.hipparchus.special.Gamma;
 
@@ -80,7 +81,7 @@ final class RealLineDensities {
             double v = nv[i];
             total += nuFactor * (Gamma.logGamma(0.5 * (v + 1.0)) - Gamma.logGamma(0.5 * v) - 0.5 * Math.log(v));
             if (dn != null) {
-                dn[i] += nuFactor * (0.5 * (Gamma.digamma(0.5 * (v + 1.0)) - Gamma.digamma(0.5 * v)) - 0.5 / v);
+                dn[i] += nuFactor * (0.5 * (Functions.digamma(0.5 * (v + 1.0)) - Functions.digamma(0.5 * v)) - 0.5 / v);
             }
         }
         for (int i = 0; i < n; i++) {
