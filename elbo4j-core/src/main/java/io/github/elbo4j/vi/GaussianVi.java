@@ -126,6 +126,22 @@ public final class GaussianVi {
         }
     }
 
+    /**
+     * The mode of f; when f is not finite at any starting point, the error adds what the model says
+     * is at fault at the origin, the first point tried ({@link Model#explainNonFinite}).
+     */
+    private Mode findMode(SplittableRandom random) {
+        try {
+            return ModeFinder.find(density, space.dimension(), random);
+        } catch (ModeFinder.NoFiniteStartException e) {
+            Optional<String> reason = model.explainNonFinite(new double[space.dimension()]);
+            if (reason.isEmpty()) {
+                throw e;
+            }
+            throw new IllegalArgumentException(e.getMessage() + "; at the origin, " + reason.get(), e);
+        }
+    }
+
     private VariationalPosterior run(long start) {
         SplittableRandom root = new SplittableRandom(config.seed());
         SplittableRandom initRandom = root.split();
@@ -134,7 +150,7 @@ public final class GaussianVi {
         SplittableRandom monitorRandom = root.split();
         SplittableRandom drawRandom = root.split();
         SplittableRandom modeRandom = root.split();
-        Mode mode = ModeFinder.find(density, space.dimension(), modeRandom);
+        Mode mode = findMode(modeRandom);
         ViMethod method = config.method();
         boolean diagonal = config.family() != GuideFamily.FULL_RANK;
         target = new AffineDensity(density, mode.point(), mode.scaleTril(diagonal));

@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.elbo4j.vi.Constraint;
+import io.github.elbo4j.vi.GaussianVi;
 import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.UnconstrainedDensity;
+import io.github.elbo4j.vi.ViConfig;
 import io.github.elbo4j.vi.autodiff.Value;
 
 import java.util.List;
@@ -211,6 +213,20 @@ class JavaModelTest {
         positive.set(true);
         assertThatThrownBy(() -> changing.logDensity(new double[1], null))
                 .hasMessageContaining("declaration 1 is s[] positive in this run but was s[] real");
+    }
+
+    @Test
+    void aFitOfADensityThatIsNeverFiniteSaysWhichTermIsAtFault() {
+        JavaModel model = JavaModel.of(m -> {
+            Value sigma = m.positive("sigma");
+            m.add(normal(sigma, 0, 1));
+            m.add(sigma.minus(1e9).log());
+        });
+        assertThatThrownBy(() -> GaussianVi.fit(model, ViConfig.builder().build()))
+                .hasMessageContaining("not finite at any of")
+                .hasMessageContaining("; at the origin, the term added at JavaModelTest.java:")
+                .hasMessageEndingWith("is NaN")
+                .hasMessageNotContaining("\n");
     }
 
     @Test
