@@ -222,7 +222,7 @@ public final class JavaModel implements Model {
         } catch (ModelException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw ModelException.inModel(e, m.lastDeclared());
+            throw ModelException.inModel(e, m.declaredBlocks());
         }
         m.finish();
     }

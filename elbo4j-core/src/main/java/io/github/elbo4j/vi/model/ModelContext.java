@@ -329,6 +329,11 @@ public final class ModelContext {
         return declared == 0 ? null : blocks.get(declared - 1).name();
     }
 
+    /** The blocks declared so far in this run, for error messages. */
+    List<ParameterBlock> declaredBlocks() {
+        return blocks.subList(0, Math.min(declared, blocks.size()));
+    }
+
     // ---------------------------------------------------------------- implementation
 
     private Value bounded(String name, int[] shape, Value lower, Value upper) {

@@ -192,6 +192,7 @@ class JavaModelTest {
                 .hasMessageContaining("JavaModelTest.java:")
                 .hasMessageContaining("after parameter 'theta'")
                 .hasMessageContaining("shapes [3] and [8]")
+                .hasMessageEndingWith("; parameter 'theta' has shape [8]")
                 .hasMessageNotContaining("\n");
     }
 
