@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A fit of a Java model with every structured support and a bound that depends on another
  * parameter: each draw lies in its support (the dependent bound draw by draw, which only a map of
- * whole points gives), and the fit saves and loads with its blocks.
+ * whole points gives) and in the generated quantities, and the fit saves and loads with its blocks.
  */
 class ConstrainedJavaModelFitTest {
 
@@ -35,6 +35,7 @@ class ConstrainedJavaModelFitTest {
             m.add(exponential(y.minus(mu), 1.0));
             m.add(normal(cut, 0, 1));
             m.add(exponential(rates, 1.0));
+            m.generated("gap", rng -> new double[] {y.doubleValue() - mu.doubleValue()});
         });
         VariationalPosterior fit = GaussianVi.fit(model, ViConfig.builder().seed(4).build());
         double[][] mu = fit.draws("mu");
@@ -54,6 +55,10 @@ class ConstrainedJavaModelFitTest {
             assertThat(l[s][2] * l[s][2] + l[s][3] * l[s][3]).isCloseTo(1.0, within(1e-12));
         }
         assertThat(fit.summary("mu").get(0).mean()).isCloseTo(0.0, within(0.2));
+        double[][] gap = model.generatedQuantities(fit, 1).get("gap");
+        for (int s = 0; s < mu.length; s++) {
+            assertThat(gap[s][0]).isPositive().isEqualTo(y[s][0] - mu[s][0]);
+        }
         fit.save(folder);
         VariationalPosterior loaded = VariationalPosterior.load(folder);
         assertThat(loaded.blocks()).isEqualTo(fit.blocks());
