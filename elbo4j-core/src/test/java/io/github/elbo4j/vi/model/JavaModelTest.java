@@ -13,6 +13,7 @@ import io.github.elbo4j.vi.UnconstrainedDensity;
 import io.github.elbo4j.vi.ViConfig;
 import io.github.elbo4j.vi.autodiff.Value;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -105,10 +106,10 @@ class JavaModelTest {
             assertThat(density.engine()).isEqualTo("Java");
         }
         for (int s = 0; s < count; s++) {
-            double[] point = java.util.Arrays.copyOfRange(z, s * 10, s * 10 + 10);
+            double[] point = Arrays.copyOfRange(z, s * 10, s * 10 + 10);
             double[] expectedGradient = new double[10];
             assertThat(values[s]).isEqualTo(model.logDensity(point, expectedGradient));
-            assertThat(java.util.Arrays.copyOfRange(gradient, s * 10, s * 10 + 10)).containsExactly(expectedGradient);
+            assertThat(Arrays.copyOfRange(gradient, s * 10, s * 10 + 10)).containsExactly(expectedGradient);
         }
     }
 
