@@ -11,6 +11,7 @@ import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vi.autodiff.Tape;
 import io.github.elbo4j.vi.autodiff.Value;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ final class DjlDensity implements UnconstrainedDensity {
             ParameterSpace.Point[] constrained = new ParameterSpace.Point[size];
             Tape[] tapes = gradient == null ? null : new Tape[size];
             for (int s = 0; s < size; s++) {
-                double[] point = java.util.Arrays.copyOfRange(z, (from + s) * d, (from + s + 1) * d);
+                double[] point = Arrays.copyOfRange(z, (from + s) * d, (from + s + 1) * d);
                 if (tapes != null) {
                     tapes[s] = new Tape();
                     points[s] = tapes[s].variable(point);
@@ -136,7 +137,7 @@ final class DjlDensity implements UnconstrainedDensity {
         for (int b = 0; b < blocks.size(); b++) {
             Value theta = constrained.values()[b];
             int n = theta.size();
-            double[] g = java.util.Arrays.copyOfRange(thetaGradients[b], s * n, (s + 1) * n);
+            double[] g = Arrays.copyOfRange(thetaGradients[b], s * n, (s + 1) * n);
             surrogate = surrogate.plus(theta.dot(Value.constant(g)));
         }
         if (surrogate.isConstant()) {

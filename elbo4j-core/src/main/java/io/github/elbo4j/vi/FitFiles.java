@@ -189,7 +189,12 @@ final class FitFiles {
             result.addProperty("type", "interval");
             result.addProperty("lower", interval.lower());
             result.addProperty("upper", interval.upper());
-        } else if (c.equals(Constraint.real()) || c.equals(Constraint.simplex()) || c.equals(Constraint.ordered())) {
+        } else if (c instanceof Constraint.VaryingBounds varying) {
+            result.addProperty("type", "varying");
+            result.addProperty("lower", varying.lower());
+            result.addProperty("upper", varying.upper());
+        } else if (c.equals(Constraint.real()) || c.equals(Constraint.simplex()) || c.equals(Constraint.ordered())
+                || c.equals(Constraint.positiveOrdered()) || c.equals(Constraint.choleskyFactorCorr())) {
             result.addProperty("type", c.toString());
         } else {
             throw new IllegalArgumentException("cannot save block '" + block.name() + "': its constraint " + c
@@ -373,6 +378,9 @@ final class FitFiles {
                 case "interval" -> Constraint.interval(number(c, "lower"), number(c, "upper"));
                 case "simplex" -> Constraint.simplex();
                 case "ordered" -> Constraint.ordered();
+                case "positive_ordered" -> Constraint.positiveOrdered();
+                case "cholesky_factor_corr" -> Constraint.choleskyFactorCorr();
+                case "varying" -> Constraint.varyingBounds(c.get("lower").getAsBoolean(), c.get("upper").getAsBoolean());
                 default -> throw new IllegalArgumentException(file + ": block '" + name + "' has unknown constraint '"
                         + type + "'");
             };

@@ -42,8 +42,8 @@ import java.util.SplittableRandom;
  * linear-response covariance. <b>ADVI</b> (for {@link ViConfig#batchSize()} &gt; 0): Adam on
  * reparameterized stochastic gradients, S particles a step, η from Stan's {@code adapt_eta} search,
  * Stan's relative-ELBO window at η, η/10 and η/100 with Polyak–Ruppert averaging; converged only if
- * the window's test held at the smallest step and the final monitored ELBO is no worse than the
- * best. <b>Pathfinder</b> ({@link Pathfinder}): Gaussians along L-BFGS paths, pooled by PSIS
+ * the window's test held at the smallest step together with a small gradient averaged over that
+ * stage, and the final monitored ELBO is no worse than the best. <b>Pathfinder</b> ({@link Pathfinder}): Gaussians along L-BFGS paths, pooled by PSIS
  * resampling. <b>Laplace</b>: N(mode, H⁻¹).
  *
  * <p><b>Exact path.</b> When the model offers a {@link GaussianExpectation} (a logistic or Poisson
@@ -68,6 +68,8 @@ public final class GaussianVi {
     private static final int REFINEMENTS = 2;
     private static final double REFINEMENT_FACTOR = 0.1;
     private static final int MAX_CONSECUTIVE_SKIPS = 50;
+    /** The largest component of ADVI's final-stage averaged gradient at which it has converged. */
+    private static final double ADVI_GRADIENT_TOLERANCE = 0.1;
     /** Paths of a Pathfinder fit. */
     private static final int PATHFINDER_PATHS = 4;
 
@@ -126,6 +128,22 @@ public final class GaussianVi {
         }
     }
 
+    /**
+     * The mode of f; when f is not finite at any starting point, the error adds what the model says
+     * is at fault at the origin, the first point tried ({@link Model#explainNonFinite}).
+     */
+    private Mode findMode(SplittableRandom random) {
+        try {
+            return ModeFinder.find(density, space.dimension(), random);
+        } catch (ModeFinder.NoFiniteStartException e) {
+            Optional<String> reason = model.explainNonFinite(new double[space.dimension()]);
+            if (reason.isEmpty()) {
+                throw e;
+            }
+            throw new IllegalArgumentException(e.getMessage() + "; at the origin, " + reason.get(), e);
+        }
+    }
+
     private VariationalPosterior run(long start) {
         SplittableRandom root = new SplittableRandom(config.seed());
         SplittableRandom initRandom = root.split();
@@ -134,7 +152,7 @@ public final class GaussianVi {
         SplittableRandom monitorRandom = root.split();
         SplittableRandom drawRandom = root.split();
         SplittableRandom modeRandom = root.split();
-        Mode mode = ModeFinder.find(density, space.dimension(), modeRandom);
+        Mode mode = findMode(modeRandom);
         ViMethod method = config.method();
         boolean diagonal = config.family() != GuideFamily.FULL_RANK;
         target = new AffineDensity(density, mode.point(), mode.scaleTril(diagonal));
@@ -178,29 +196,21 @@ public final class GaussianVi {
      */
     private FittedGaussian linearResponse(FixedDrawElbo objective, double[] phi) {
         int d = space.dimension();
-        double[][] inverse = invert(objective.negativeHessian(phi));
-        if (inverse == null) {
+        int offset = guide.locOffset();
+        double[][] curvature = DenseCholesky.tryFactor(objective.negativeHessian(phi));
+        if (curvature == null) {
             return null;
         }
+        double[][] inverse = DenseCholesky.inverseFromFactor(curvature);
         double[][] block = new double[d][d];
         for (int i = 0; i < d; i++) {
-            System.arraycopy(inverse[i], guide.locOffset(), block[i], 0, d);
+            System.arraycopy(inverse[offset + i], offset, block[i], 0, d);
         }
-        double[][] factor;
-        try {
-            factor = DenseCholesky.factor(block);
-        } catch (IllegalArgumentException e) {
+        double[][] factor = DenseCholesky.tryFactor(block);
+        if (factor == null) {
             return null;
         }
-        return toZ(new FittedGaussian(Arrays.copyOfRange(phi, guide.locOffset(), guide.locOffset() + d), factor));
-    }
-
-    private static double[][] invert(double[][] matrix) {
-        try {
-            return DenseCholesky.inverseFromFactor(DenseCholesky.factor(matrix));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return toZ(new FittedGaussian(Arrays.copyOfRange(phi, offset, offset + d), factor));
     }
 
     /** The Laplace approximation N(mode, H⁻¹) (a diagonal stand-in when H is not positive definite). */
@@ -237,11 +247,12 @@ public final class GaussianVi {
                 result.iterations(), 0, result.converged(), 0, (System.nanoTime() - start) / 1e9, density.engine(),
                 "Pathfinder (" + PATHFINDER_PATHS + " paths, PSIS resampling)");
         CovarianceComparison comparison = compare(q, mode);
+        LogEvidenceEstimate evidence = ImportanceSampling.logEvidence(finiteOrMinusInfinity(logRatios));
         Reliability verdict = new ReliabilityCheck(result.converged(), elboValue, result.bestElbo(), standardError,
-                result.khat(), countNonFinite(logRatios), q.mean(), q.covariance(), comparison, mode.found(), false,
+                result.khat(), evidence.effectiveSampleSize() / logRatios.length, countNonFinite(logRatios), q.mean(), q.covariance(), comparison, mode.found(), false,
                 this::coordinateName).verdict();
         return new VariationalPosterior(config, space.blocks(), q, draws, null, elboValue, standardError,
-                ImportanceSampling.logEvidence(finiteOrMinusInfinity(logRatios)), result.khat(), List.of(),
+                evidence, result.khat(), List.of(),
                 provenance, new VariationalPosterior.Checks(verdict, comparison, null, null));
     }
 
@@ -265,6 +276,8 @@ public final class GaussianVi {
         AdamAscent adam = new AdamAscent(phi.length);
         double[] intervalSum = new double[initial.length];
         double[] stageSum = new double[initial.length];
+        double[] stageGradientSum = new double[initial.length];
+        int stageGradients = 0;
         int stageIterations = 0;
         int stageBudget = config.maxIterations() / (REFINEMENTS + 1);
         int skipped = 0;
@@ -284,6 +297,8 @@ public final class GaussianVi {
                 }
             } else {
                 consecutiveSkips = 0;
+                addInto(stageGradientSum, phiGradient);
+                stageGradients++;
             }
             addInto(intervalSum, phi);
             addInto(stageSum, phi);
@@ -297,13 +312,19 @@ public final class GaussianVi {
                 boolean stable = Double.isFinite(point.elbo()) && window.add(point.elbo());
                 if (refinementsLeft == 0) {
                     // At the final step size the whole window must fill: it is also the
-                    // averaging window, and its length sets the accuracy of the result.
-                    converged = stable && window.isFull();
+                    // averaging window, and its length sets the accuracy of the result. The
+                    // gradient averaged over the stage must vanish too: in the preconditioned
+                    // units its μ components are the distance of the mean from the optimum in
+                    // posterior sds, and averaging longer shrinks its noise.
+                    converged = stable && window.isFull() && stageGradients > 0
+                            && maxAbs(scaled(stageGradientSum, 1.0 / stageGradients)) <= ADVI_GRADIENT_TOLERANCE;
                 } else if (stable || stageIterations >= stageBudget) {
                     refinementsLeft--;
                     lr *= REFINEMENT_FACTOR;
                     window.reset();
                     Arrays.fill(stageSum, 0.0);
+                    Arrays.fill(stageGradientSum, 0.0);
+                    stageGradients = 0;
                     stageIterations = 0;
                 }
             }
@@ -513,7 +534,8 @@ public final class GaussianVi {
                 ? null : resample(draws, psis.logWeights(), logRatios.length, random);
         CovarianceComparison comparison = compare(q, mode);
         Reliability verdict = new ReliabilityCheck(provenance.converged(), mean,
-                Double.isNaN(bestElbo) ? mean : Math.max(bestElbo, mean), elboStandardError, psis.khat(), nonFinite,
+                Double.isNaN(bestElbo) ? mean : Math.max(bestElbo, mean), elboStandardError, psis.khat(),
+                evidence.effectiveSampleSize() / logRatios.length, nonFinite,
                 q.mean(), q.covariance(), comparison, mode.found(), config.family() == GuideFamily.MEAN_FIELD,
                 this::coordinateName).verdict();
         Map<String, double[][]> responseDraws = linearResponse == null ? null
@@ -682,6 +704,14 @@ public final class GaussianVi {
             }
         }
         return result;
+    }
+
+    private static double maxAbs(double[] values) {
+        double max = 0;
+        for (double v : values) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
     }
 
     private static boolean allFinite(double[] values) {

@@ -1,5 +1,6 @@
 package io.github.elbo4j.vi;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,7 +48,7 @@ public interface Model {
         for (int b = 0; b < values.length; b++) {
             ParameterBlock block = blocks.get(b);
             int n = block.unconstrainedSize();
-            values[b] = block.constraint().toConstrained(java.util.Arrays.copyOfRange(z, offset, offset + n));
+            values[b] = block.constraint().toConstrained(Arrays.copyOfRange(z, offset, offset + n));
             offset += n;
         }
         return values;

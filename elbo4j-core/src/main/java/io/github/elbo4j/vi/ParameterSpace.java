@@ -1,6 +1,7 @@
 package io.github.elbo4j.vi;
 
 import io.github.elbo4j.vi.autodiff.Value;
+import io.github.elbo4j.vi.transform.Constrained;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +75,7 @@ final class ParameterSpace {
         Value logJacobian = Value.constant(0.0);
         for (int b = 0; b < blocks.size(); b++) {
             Value u = blocks.size() == 1 ? z : z.slice(offsets[b], offsets[b + 1]);
-            io.github.elbo4j.vi.transform.Constrained x = blocks.get(b).constraint().transform(u);
+            Constrained x = blocks.get(b).constraint().transform(u);
             values[b] = x.value();
             if (!(blocks.get(b).constraint() instanceof Constraint.Real)) {
                 logJacobian = logJacobian.plus(x.logJacobian());

@@ -22,7 +22,9 @@ import java.util.Locale;
  * @param numDraws draws returned and used for the importance-sampling diagnostics (Stan's {@code
  *     output_samples})
  * @param batchSize records per step for a {@link SubsampledModel}; 0 for all records
- * @param initialScale the initial marginal standard deviation of q
+ * @param initialScale the initial sd of an ADVI fit's q in every direction, as a multiple of the Laplace
+ *     sd at the mode (ADVI runs in the coordinates the Laplace covariance whitens; 1 starts it at the
+ *     Laplace approximation)
  * @param allowDeterministic whether a mean-field or full-rank fit of all records takes the
  *     deterministic path (exact ELBO, L-BFGS) when the model offers a {@link GaussianExpectation};
  *     false fits by {@code method} even then
@@ -121,7 +123,8 @@ public record ViConfig(
     /**
      * Builds a {@link ViConfig}. Defaults: DADVI (ADVI when a batch size is set), mean-field, rank 2, S = 20 particles, 20,000 iterations,
      * tol_rel_obj 0.001, ELBO every 100 iterations from 200 draws, step size searched over 50
-     * iterations per candidate, 1,000 output draws, all records per step, initial scale 0.1,
+     * iterations per candidate, 1,000 output draws, all records per step, initial scale 1 (the Laplace
+     * approximation),
      * deterministic path allowed, no linear response, seed 0.
      */
     public static final class Builder {
@@ -137,7 +140,7 @@ public record ViConfig(
         private int adaptIterations = 50;
         private int numDraws = 1000;
         private int batchSize = 0;
-        private double initialScale = 0.1;
+        private double initialScale = 1.0;
         private boolean allowDeterministic = true;
         private boolean linearResponse = false;
         private long seed = 0;

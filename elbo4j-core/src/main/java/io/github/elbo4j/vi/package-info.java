@@ -1,19 +1,25 @@
 /**
- * Gaussian variational inference for models users write (ADVI-style): parameter blocks with
- * constraints mapped to an unconstrained space with the log-Jacobian, mean-field, low-rank and
- * full-rank Gaussian guides, a reparameterized-gradient fitting loop with a step-size search and
- * Stan's relative-ELBO convergence test, and a fitted posterior with draws, summaries, the
- * importance-sampling estimate of log p(data) and the Pareto k̂ diagnostic.
+ * Gaussian variational inference for models users write: parameter blocks with constraints mapped
+ * to an unconstrained space with the log-Jacobian, mean-field, low-rank and full-rank Gaussian
+ * guides, fitted from the mode of the log density ({@link io.github.elbo4j.vi.fit}) by DADVI (fixed
+ * draws, L-BFGS, the default), stochastic ADVI (for minibatches), Pathfinder or Laplace ({@link
+ * io.github.elbo4j.vi.ViMethod}), and a fitted posterior with draws, summaries, the
+ * importance-sampling estimate of log p(data), the Pareto k̂ diagnostic and a reliability verdict
+ * ({@link io.github.elbo4j.vi.diagnostics}). The methods and their stopping rules are documented in
+ * {@code docs/vi-fitting.md}.
  *
  * <p>The fitting loop, the guides (with analytic reparameterization and entropy gradients) and Adam
  * work in plain Java doubles; a model is reached through its {@link
- * io.github.elbo4j.vi.UnconstrainedDensity}: one batched DJL forward and backward pass per step for
- * a model written with DJL operations, or a closed-form gradient with no tensor engine at all. A
+ * io.github.elbo4j.vi.UnconstrainedDensity}: reverse-mode autodiff on doubles for a {@link
+ * io.github.elbo4j.vi.model.JavaModel}, one batched DJL forward and backward pass per step for a
+ * model written with DJL operations, or a closed-form gradient with no tensor engine at all. A
  * model that can compute its expected log density under a Gaussian ({@link
  * io.github.elbo4j.vi.GaussianExpectation}, as logistic and Poisson regressions do by quadrature)
  * is fitted deterministically instead: L-BFGS on the exact ELBO.
  *
- * <p>Start with {@link io.github.elbo4j.vi.Model#builder()} and {@link
+ * <p>Start with {@link io.github.elbo4j.vi.model.JavaModel#of} (a model written in Java like a Stan
+ * program, differentiated on an autodiff tape; {@code docs/vi-models.md}), or {@link
+ * io.github.elbo4j.vi.Model#builder()} for a log joint written with DJL tensors, and {@link
  * io.github.elbo4j.vi.GaussianVi#fit(io.github.elbo4j.vi.Model, io.github.elbo4j.vi.ViConfig)}.
  *
  * <p>References: Kucukelbir, Tran, Ranganath, Gelman and Blei, "Automatic Differentiation

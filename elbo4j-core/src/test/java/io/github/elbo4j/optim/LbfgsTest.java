@@ -127,6 +127,39 @@ class LbfgsTest {
     }
 
     @Test
+    void reportsWhyItStoppedAndEveryIterate() {
+        List<double[]> iterates = new ArrayList<>();
+        Lbfgs.Listener recorder = new Lbfgs.Listener() {
+            @Override
+            public void onIteration(int iteration, double value, double step) {}
+
+            @Override
+            public void onIterate(double[] x, double[] gradient, double value) {
+                iterates.add(x.clone());
+            }
+        };
+        Lbfgs.Result capped = new Lbfgs(5, 3, 1e-12, 0).minimize(LbfgsTest::rosenbrock, new double[] {-1.2, 1}, recorder);
+        assertThat(capped.termination()).isEqualTo(Lbfgs.Termination.ITERATION_CAP);
+        assertThat(capped.converged()).isFalse();
+        assertThat(iterates).hasSize(3);
+        assertThat(iterates.get(2)).containsExactly(capped.x());
+
+        Lbfgs.Result done = new Lbfgs(5, 1000, 1e-10, 0).minimize(LbfgsTest::rosenbrock, new double[] {-1.2, 1}, QUIET);
+        assertThat(done.termination()).isEqualTo(Lbfgs.Termination.GRADIENT);
+        assertThat(done.gradientMaxAbs()).isLessThanOrEqualTo(1e-10);
+    }
+
+    /** f decreases without bound (an improper posterior's −log density): never reported as converged. */
+    @Test
+    void anUnboundedObjectiveIsNotConverged() {
+        Lbfgs.Result result = new Lbfgs(5, 200, 1e-8, 0).minimize((x, gradient) -> {
+            gradient[0] = -1;
+            return -x[0];
+        }, new double[] {0}, QUIET);
+        assertThat(result.converged()).isFalse();
+    }
+
+    @Test
     void aNonFiniteStartIsRejected() {
         Lbfgs lbfgs = new Lbfgs(5, 10, 1e-6, 0);
         assertThatThrownBy(() -> lbfgs.minimize((x, gradient) -> Double.NaN, new double[1], QUIET))

@@ -159,6 +159,8 @@ class ConstraintTest {
         double[] probability = Constraint.interval(0, 1).toConstrained(new double[] {-800, 800});
         assertThat(probability[0]).isGreaterThanOrEqualTo(0.0);
         assertThat(probability[1]).isLessThanOrEqualTo(1.0);
+        assertThat(Constraint.choleskyFactorCorr().transform(Value.constant(40.0)).logJacobian().doubleValue())
+                .as("log sech²(40), where 1 − tanh²(40) rounds to 0").isCloseTo(2 * Math.log(2) - 80, within(1e-9));
         double[] factor = Constraint.choleskyFactorCorr().toConstrained(new double[] {2.0, -1.0, 0.5});
         assertThat(factor).hasSize(9);
         for (int i = 0; i < 3; i++) {

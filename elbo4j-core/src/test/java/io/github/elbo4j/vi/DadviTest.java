@@ -107,6 +107,7 @@ class DadviTest {
                 ViConfig.builder().method(ViMethod.ADVI).family(GuideFamily.FULL_RANK).maxIterations(3000).seed(6)
                         .build());
         assertThat(fit.provenance().method()).startsWith("stochastic");
+        assertThat(fit.provenance().converged()).isTrue();
         for (int i = 0; i < 3; i++) {
             assertThat((fit.gaussian().mean()[i] - MEAN[i]) / SDS[i]).as("mean %d in sds", i).isCloseTo(0, within(0.1));
             assertThat(Math.sqrt(fit.gaussian().covariance()[i][i]) / SDS[i]).as("sd %d", i).isCloseTo(1, within(0.1));

@@ -81,5 +81,6 @@ class FitBehaviourTest {
             ParameterSummary b = minibatch.summary(name).get(0);
             assertThat(Math.abs(a.mean() - b.mean())).as(name).isLessThan(0.5 * a.sd());
         }
+        assertThat(minibatch.provenance().converged()).as(minibatch.reliabilityReasons().toString()).isTrue();
     }
 }

@@ -45,17 +45,17 @@ public final class Densities {
      * @return {@code normal_lpdf(y | mu, sigma)}, summed over elements
      */
     public static Value normal(Value y, Value mu, Value sigma) {
-        return RealLineDensities.normal(y, mu, sigma);
+        return LocationScale.NORMAL.logDensity(y, mu, sigma);
     }
 
     /** {@link #normal(Value, Value, Value)} with constant parameters. */
     public static Value normal(Value y, double mu, double sigma) {
-        return RealLineDensities.normal(y, constant(mu), constant(sigma));
+        return LocationScale.NORMAL.logDensity(y, constant(mu), constant(sigma));
     }
 
     /** {@link #normal(Value, Value, Value)} with a varying location and constant scale. */
     public static Value normal(Value y, Value mu, double sigma) {
-        return RealLineDensities.normal(y, mu, constant(sigma));
+        return LocationScale.NORMAL.logDensity(y, mu, constant(sigma));
     }
 
     /**
@@ -64,17 +64,17 @@ public final class Densities {
      * @return {@code student_t_lpdf(y | nu, mu, sigma)}, summed over elements
      */
     public static Value studentT(Value y, Value nu, Value mu, Value sigma) {
-        return RealLineDensities.studentT(y, nu, mu, sigma);
+        return LocationScale.studentT(y, nu, mu, sigma);
     }
 
     /** {@link #studentT(Value, Value, Value, Value)} with constant parameters. */
     public static Value studentT(Value y, double nu, double mu, double sigma) {
-        return RealLineDensities.studentT(y, constant(nu), constant(mu), constant(sigma));
+        return LocationScale.studentT(y, constant(nu), constant(mu), constant(sigma));
     }
 
     /** {@link #studentT(Value, Value, Value, Value)} with a varying location and constant other parameters. */
     public static Value studentT(Value y, double nu, Value mu, double sigma) {
-        return RealLineDensities.studentT(y, constant(nu), mu, constant(sigma));
+        return LocationScale.studentT(y, constant(nu), mu, constant(sigma));
     }
 
     /**
@@ -83,17 +83,17 @@ public final class Densities {
      * @return {@code cauchy_lpdf(y | mu, sigma)}, summed over elements
      */
     public static Value cauchy(Value y, Value mu, Value sigma) {
-        return RealLineDensities.cauchy(y, mu, sigma);
+        return LocationScale.CAUCHY.logDensity(y, mu, sigma);
     }
 
     /** {@link #cauchy(Value, Value, Value)} with constant parameters. */
     public static Value cauchy(Value y, double mu, double sigma) {
-        return RealLineDensities.cauchy(y, constant(mu), constant(sigma));
+        return LocationScale.CAUCHY.logDensity(y, constant(mu), constant(sigma));
     }
 
     /** {@link #cauchy(Value, Value, Value)} with a varying location and constant scale. */
     public static Value cauchy(Value y, Value mu, double sigma) {
-        return RealLineDensities.cauchy(y, mu, constant(sigma));
+        return LocationScale.CAUCHY.logDensity(y, mu, constant(sigma));
     }
 
     /**
@@ -102,17 +102,17 @@ public final class Densities {
      * @return {@code double_exponential_lpdf(y | mu, sigma)}, summed over elements
      */
     public static Value doubleExponential(Value y, Value mu, Value sigma) {
-        return RealLineDensities.doubleExponential(y, mu, sigma);
+        return LocationScale.DOUBLE_EXPONENTIAL.logDensity(y, mu, sigma);
     }
 
     /** {@link #doubleExponential(Value, Value, Value)} with constant parameters. */
     public static Value doubleExponential(Value y, double mu, double sigma) {
-        return RealLineDensities.doubleExponential(y, constant(mu), constant(sigma));
+        return LocationScale.DOUBLE_EXPONENTIAL.logDensity(y, constant(mu), constant(sigma));
     }
 
     /** {@link #doubleExponential(Value, Value, Value)} with a varying location and constant scale. */
     public static Value doubleExponential(Value y, Value mu, double sigma) {
-        return RealLineDensities.doubleExponential(y, mu, constant(sigma));
+        return LocationScale.DOUBLE_EXPONENTIAL.logDensity(y, mu, constant(sigma));
     }
 
     /**
@@ -121,17 +121,17 @@ public final class Densities {
      * @return {@code logistic_lpdf(y | mu, sigma)}, summed over elements
      */
     public static Value logistic(Value y, Value mu, Value sigma) {
-        return RealLineDensities.logistic(y, mu, sigma);
+        return LocationScale.LOGISTIC.logDensity(y, mu, sigma);
     }
 
     /** {@link #logistic(Value, Value, Value)} with constant parameters. */
     public static Value logistic(Value y, double mu, double sigma) {
-        return RealLineDensities.logistic(y, constant(mu), constant(sigma));
+        return LocationScale.LOGISTIC.logDensity(y, constant(mu), constant(sigma));
     }
 
     /** {@link #logistic(Value, Value, Value)} with a varying location and constant scale. */
     public static Value logistic(Value y, Value mu, double sigma) {
-        return RealLineDensities.logistic(y, mu, constant(sigma));
+        return LocationScale.LOGISTIC.logDensity(y, mu, constant(sigma));
     }
 
     // ---------------------------------------------------------------- positive outcomes
@@ -142,17 +142,17 @@ public final class Densities {
      * @return {@code lognormal_lpdf(y | mu, sigma)}, summed over elements
      */
     public static Value lognormal(Value y, Value mu, Value sigma) {
-        return PositiveDensities.lognormal(y, mu, sigma);
+        return LocationScale.lognormal(y, mu, sigma);
     }
 
     /** {@link #lognormal(Value, Value, Value)} with constant parameters. */
     public static Value lognormal(Value y, double mu, double sigma) {
-        return PositiveDensities.lognormal(y, constant(mu), constant(sigma));
+        return LocationScale.lognormal(y, constant(mu), constant(sigma));
     }
 
     /** {@link #lognormal(Value, Value, Value)} with a varying location and constant scale. */
     public static Value lognormal(Value y, Value mu, double sigma) {
-        return PositiveDensities.lognormal(y, mu, constant(sigma));
+        return LocationScale.lognormal(y, mu, constant(sigma));
     }
 
     /**

@@ -9,52 +9,15 @@ import io.github.elbo4j.vi.autodiff.Value;
 import org.hipparchus.special.Gamma;
 
 /**
- * The densities of positive outcomes (lognormal, exponential, gamma, inverse gamma, Weibull), each
- * one loop that sums the log density and fills the partials of the non-constant arguments. The
- * public entry point is {@link Densities}.
+ * The densities of positive outcomes (exponential, gamma, inverse gamma, Weibull; the lognormal is
+ * a {@link LocationScale}), each one loop that sums the log density and fills the partials of the
+ * non-constant arguments. The public entry point is {@link Densities}.
  */
 final class PositiveDensities {
 
-    private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
     private static final String POSITIVE = "(0, ∞)";
 
     private PositiveDensities() {}
-
-    static Value lognormal(Value y, Value mu, Value sigma) {
-        int n = Arguments.size("lognormal", "y, mu, sigma", y, mu, sigma);
-        if (!Arguments.inSupport("lognormal", y, PositiveDensities::positive, POSITIVE)
-                || !Arguments.finite(mu) || !Arguments.positiveFinite(sigma)) {
-            return Partials.impossible(y, mu, sigma);
-        }
-        double[] yv = y.values();
-        double[] mv = mu.values();
-        double[] sv = sigma.values();
-        int sy = stride(y, n);
-        int sm = stride(mu, n);
-        int ss = stride(sigma, n);
-        Partials partials = new Partials(y, mu, sigma);
-        double[] dy = partials.of(0);
-        double[] dm = partials.of(1);
-        double[] ds = partials.of(2);
-        double total = -sumLog(sv, ss, n) - n * HALF_LOG_TWO_PI;
-        for (int i = 0; i < n; i++) {
-            double inverse = 1.0 / sv[i * ss];
-            double logY = Math.log(yv[i * sy]);
-            double z = (logY - mv[i * sm]) * inverse;
-            total -= 0.5 * z * z + logY;
-            double dz = z * inverse;
-            if (dy != null) {
-                dy[i * sy] -= (dz + 1.0) / yv[i * sy];
-            }
-            if (dm != null) {
-                dm[i * sm] += dz;
-            }
-            if (ds != null) {
-                ds[i * ss] += (z * z - 1.0) * inverse;
-            }
-        }
-        return partials.result(total);
-    }
 
     static Value exponential(Value y, Value beta) {
         int n = Arguments.size("exponential", "y, beta", y, beta);
@@ -84,8 +47,20 @@ final class PositiveDensities {
     }
 
     static Value gamma(Value y, Value alpha, Value beta) {
-        int n = Arguments.size("gamma", "y, alpha, beta", y, alpha, beta);
-        if (!Arguments.inSupport("gamma", y, PositiveDensities::positive, POSITIVE)
+        return gammaOf("gamma", y, alpha, beta, false);
+    }
+
+    static Value invGamma(Value y, Value alpha, Value beta) {
+        return gammaOf("inv_gamma", y, alpha, beta, true);
+    }
+
+    /**
+     * The gamma log density of {@code x = y} or, for the inverse gamma, of {@code x = 1/y} with the
+     * Jacobian {@code −2 log y}: {@code α log β − log Γ(α) + (α − 1) log x − β x}.
+     */
+    private static Value gammaOf(String name, Value y, Value alpha, Value beta, boolean inverse) {
+        int n = Arguments.size(name, "y, alpha, beta", y, alpha, beta);
+        if (!Arguments.inSupport(name, y, PositiveDensities::positive, POSITIVE)
                 || !Arguments.positiveFinite(alpha) || !Arguments.positiveFinite(beta)) {
             return Partials.impossible(y, alpha, beta);
         }
@@ -107,55 +82,22 @@ final class PositiveDensities {
             double a = av[i * sa];
             double b = bv[i * sb];
             double yi = yv[i * sy];
-            double logY = Math.log(yi);
-            total += a * logBeta[i * sb] - logGammaAlpha[i * sa] + (a - 1.0) * logY - b * yi;
+            double x = inverse ? 1.0 / yi : yi;
+            double logX = Math.log(x);
+            total += a * logBeta[i * sb] - logGammaAlpha[i * sa] + (a - 1.0) * logX - b * x;
+            if (inverse) {
+                total += 2.0 * logX;
+            }
             if (dy != null) {
-                dy[i * sy] += (a - 1.0) / yi - b;
+                double byX = (a - 1.0) / x - b;
+                // For x = 1/y: dx/dy = −x², and the Jacobian term −2 log y adds −2/y = −2x.
+                dy[i * sy] += inverse ? -byX * x * x - 2.0 * x : byX;
             }
             if (da != null) {
-                da[i * sa] += logBeta[i * sb] - digammaAlpha[i * sa] + logY;
+                da[i * sa] += logBeta[i * sb] - digammaAlpha[i * sa] + logX;
             }
             if (db != null) {
-                db[i * sb] += a / b - yi;
-            }
-        }
-        return partials.result(total);
-    }
-
-    static Value invGamma(Value y, Value alpha, Value beta) {
-        int n = Arguments.size("inv_gamma", "y, alpha, beta", y, alpha, beta);
-        if (!Arguments.inSupport("inv_gamma", y, PositiveDensities::positive, POSITIVE)
-                || !Arguments.positiveFinite(alpha) || !Arguments.positiveFinite(beta)) {
-            return Partials.impossible(y, alpha, beta);
-        }
-        double[] yv = y.values();
-        double[] av = alpha.values();
-        double[] bv = beta.values();
-        int sy = stride(y, n);
-        int sa = stride(alpha, n);
-        int sb = stride(beta, n);
-        Partials partials = new Partials(y, alpha, beta);
-        double[] dy = partials.of(0);
-        double[] da = partials.of(1);
-        double[] db = partials.of(2);
-        double[] logBeta = map(beta, Math::log);
-        double[] logGammaAlpha = map(alpha, Gamma::logGamma);
-        double[] digammaAlpha = da == null ? null : map(alpha, Functions::digamma);
-        double total = 0.0;
-        for (int i = 0; i < n; i++) {
-            double a = av[i * sa];
-            double b = bv[i * sb];
-            double inverseY = 1.0 / yv[i * sy];
-            double logY = Math.log(yv[i * sy]);
-            total += a * logBeta[i * sb] - logGammaAlpha[i * sa] - (a + 1.0) * logY - b * inverseY;
-            if (dy != null) {
-                dy[i * sy] += (b * inverseY - (a + 1.0)) * inverseY;
-            }
-            if (da != null) {
-                da[i * sa] += logBeta[i * sb] - digammaAlpha[i * sa] - logY;
-            }
-            if (db != null) {
-                db[i * sb] += a / b - inverseY;
+                db[i * sb] += a / b - x;
             }
         }
         return partials.result(total);

@@ -7,6 +7,7 @@ import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.autodiff.Tape;
 import io.github.elbo4j.vi.autodiff.Value;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +122,7 @@ public final class JavaModel implements Model {
         Value target = m.target();
         if (target.isConstant()) {
             // The density does not depend on the parameters (possible only in degenerate models).
-            java.util.Arrays.fill(gradient, 0.0);
+            Arrays.fill(gradient, 0.0);
             return target.doubleValue();
         }
         tape.backward(target);
@@ -222,7 +223,7 @@ public final class JavaModel implements Model {
         } catch (ModelException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw ModelException.inModel(e, m.lastDeclared());
+            throw ModelException.inModel(e, m.declaredBlocks());
         }
         m.finish();
     }

@@ -329,24 +329,25 @@ public final class ModelContext {
         return declared == 0 ? null : blocks.get(declared - 1).name();
     }
 
+    /** The blocks declared so far in this run, for error messages. */
+    List<ParameterBlock> declaredBlocks() {
+        return blocks.subList(0, Math.min(declared, blocks.size()));
+    }
+
     // ---------------------------------------------------------------- implementation
 
     private Value bounded(String name, int[] shape, Value lower, Value upper) {
         int size = shape.length == 0 ? 1 : shape[0];
         checkBound(name, "lower", lower, size);
         checkBound(name, "upper", upper, size);
-        // Whether the bounds vary is fixed when the model is built, where parameters are tape
-        // variables; later runs (on constants, when drawing) keep that answer.
-        boolean fixed = mode == Mode.DISCOVER || declared >= blocks.size()
-                ? (lower == null || isFixed(lower)) && (upper == null || isFixed(upper))
-                : !(blocks.get(declared).constraint() instanceof Constraint.VaryingBounds);
         Constraint constraint;
-        if (fixed && (lower == null || isNumber(lower)) && (upper == null || isNumber(upper))) {
-            constraint = lower == null ? Constraint.upperBounded(upper.doubleValue())
-                    : upper == null ? Constraint.lowerBounded(lower.doubleValue())
-                    : Constraint.interval(lower.doubleValue(), upper.doubleValue());
-        } else {
+        if (boundsVary(lower, upper)) {
             constraint = Constraint.varyingBounds(lower != null, upper != null);
+        } else if (lower == null) {
+            constraint = Constraint.upperBounded(upper.doubleValue());
+        } else {
+            constraint = upper == null ? Constraint.lowerBounded(lower.doubleValue())
+                    : Constraint.interval(lower.doubleValue(), upper.doubleValue());
         }
         return declare(name, shape, constraint, lower, upper);
     }
@@ -441,13 +442,17 @@ public final class ModelContext {
         }
     }
 
-    /** A bound that is one constant number, which a {@link Constraint} can hold. */
-    private static boolean isFixed(Value bound) {
-        return bound.isConstant() && bound.size() == 1;
-    }
-
-    private static boolean isNumber(Value bound) {
-        return bound.size() == 1;
+    /**
+     * Whether bounds are values of the model (a vector, or a function of parameters) rather than
+     * numbers a {@link Constraint} can hold. That is decided when the model is built, where
+     * parameters are tape variables; later runs, on constants when drawing, keep the answer.
+     */
+    private boolean boundsVary(Value lower, Value upper) {
+        boolean numbers = (lower == null || lower.size() == 1) && (upper == null || upper.size() == 1);
+        if (mode != Mode.DISCOVER && declared < blocks.size()) {
+            return !numbers || blocks.get(declared).constraint() instanceof Constraint.VaryingBounds;
+        }
+        return !numbers || lower != null && !lower.isConstant() || upper != null && !upper.isConstant();
     }
 
     private void push(Value term) {

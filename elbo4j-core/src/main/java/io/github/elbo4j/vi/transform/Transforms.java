@@ -114,8 +114,11 @@ public final class Transforms {
                     + k * (k - 1) / 2 + " unconstrained values, got " + u.size());
         }
         Value z = u.tanh();
-        // d tanh(u)/du = 1 − z², for every free coordinate.
-        Value logJacobian = z.square().subtractedFrom(1.0).log().sum();
+        // d tanh(u)/du = 1 − tanh²u = sech²u, whose log is 2 log 2 − 2|u| − 2 log(1 + e^{−2|u|}):
+        // finite for any u, where log(1 − z²) is −∞ once tanh rounds to ±1 (|u| > 19).
+        Value minusTwiceAbs = u.abs().times(-2.0);
+        Value logJacobian = minusTwiceAbs.minus(minusTwiceAbs.log1pExp().times(2.0)).sum()
+                .plus(2 * Math.log(2) * u.size());
         Value[] entries = new Value[k * k];
         int next = 0;
         for (int i = 0; i < k; i++) {

@@ -25,6 +25,7 @@ import org.hipparchus.distribution.continuous.WeibullDistribution;
 import org.hipparchus.distribution.discrete.BinomialDistribution;
 import org.hipparchus.distribution.discrete.PascalDistribution;
 import org.hipparchus.distribution.discrete.PoissonDistribution;
+import org.hipparchus.special.Gamma;
 import org.junit.jupiter.api.Test;
 
 /** The univariate densities: values against Hipparchus's distributions, gradients against finite differences. */
@@ -218,6 +219,32 @@ class DensitiesTest {
         assertThatThrownBy(() -> normal(constant(REAL), constant(1.0, 2.0), constant(1.0)))
                 .hasMessage("normal: mu has shape [2] where [3] or a single value is needed");
         assertThatThrownBy(() -> poissonLog(new int[] {1, 2}, constant(REAL))).hasMessageContaining("2 outcomes");
+    }
+
+    @Test
+    void aDensityRecordsOneValueWhateverTheNumberOfElements() {
+        Tape tape = new Tape();
+        Value mu = tape.variable(new double[1000]);
+        Value sigma = tape.scalar(1.5);
+        int before = tape.size();
+        normal(constant(new double[1000]), mu, sigma);
+        poissonLog(new int[1000], mu);
+        assertThat(tape.size() - before).isEqualTo(2);
+    }
+
+    @Test
+    void logitDensitiesStayFiniteForExtremeLogits() {
+        assertThat(bernoulliLogit(new int[] {1, 0}, constant(800.0, -800.0)).doubleValue()).isZero();
+        assertClose(bernoulliLogit(new int[] {0, 1}, constant(800.0, -800.0)).doubleValue(), -1600.0);
+        assertClose(binomialLogit(new int[] {2}, 5, constant(-700.0)).doubleValue(),
+                Math.log(10.0) - 2 * 700.0);
+        assertClose(negBinomial2Log(new int[] {3}, constant(800.0), 2.0).doubleValue(),
+                negativeBinomialAtLargeMean(3, 800.0, 2.0));
+    }
+
+    /** The neg_binomial_2_log log probability for a log mean so large that e^η overflows: μ + φ ≈ μ. */
+    private static double negativeBinomialAtLargeMean(int y, double eta, double phi) {
+        return Gamma.logGamma(y + phi) - Gamma.logGamma(y + 1.0) - Gamma.logGamma(phi) + phi * Math.log(phi) - phi * eta;
     }
 
     @Test

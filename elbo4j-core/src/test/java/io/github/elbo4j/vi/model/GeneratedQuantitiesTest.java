@@ -1,5 +1,6 @@
 package io.github.elbo4j.vi.model;
 
+import static io.github.elbo4j.testing.Samples.mean;
 import static io.github.elbo4j.vi.density.Densities.normal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -96,14 +97,6 @@ class GeneratedQuantitiesTest {
             m.real("mu");
             m.generated("mu", rng -> new double[1]);
         })).hasMessageContaining("duplicate name 'mu'");
-    }
-
-    private static double mean(double[] values) {
-        double total = 0;
-        for (double v : values) {
-            total += v;
-        }
-        return total / values.length;
     }
 
     private static double variance(double[] values) {

@@ -7,10 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.elbo4j.vi.Constraint;
+import io.github.elbo4j.vi.GaussianVi;
 import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.UnconstrainedDensity;
+import io.github.elbo4j.vi.ViConfig;
 import io.github.elbo4j.vi.autodiff.Value;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -103,10 +106,10 @@ class JavaModelTest {
             assertThat(density.engine()).isEqualTo("Java");
         }
         for (int s = 0; s < count; s++) {
-            double[] point = java.util.Arrays.copyOfRange(z, s * 10, s * 10 + 10);
+            double[] point = Arrays.copyOfRange(z, s * 10, s * 10 + 10);
             double[] expectedGradient = new double[10];
             assertThat(values[s]).isEqualTo(model.logDensity(point, expectedGradient));
-            assertThat(java.util.Arrays.copyOfRange(gradient, s * 10, s * 10 + 10)).containsExactly(expectedGradient);
+            assertThat(Arrays.copyOfRange(gradient, s * 10, s * 10 + 10)).containsExactly(expectedGradient);
         }
     }
 
@@ -190,6 +193,7 @@ class JavaModelTest {
                 .hasMessageContaining("JavaModelTest.java:")
                 .hasMessageContaining("after parameter 'theta'")
                 .hasMessageContaining("shapes [3] and [8]")
+                .hasMessageEndingWith("; parameter 'theta' has shape [8]")
                 .hasMessageNotContaining("\n");
     }
 
@@ -211,6 +215,20 @@ class JavaModelTest {
         positive.set(true);
         assertThatThrownBy(() -> changing.logDensity(new double[1], null))
                 .hasMessageContaining("declaration 1 is s[] positive in this run but was s[] real");
+    }
+
+    @Test
+    void aFitOfADensityThatIsNeverFiniteSaysWhichTermIsAtFault() {
+        JavaModel model = JavaModel.of(m -> {
+            Value sigma = m.positive("sigma");
+            m.add(normal(sigma, 0, 1));
+            m.add(sigma.minus(1e9).log());
+        });
+        assertThatThrownBy(() -> GaussianVi.fit(model, ViConfig.builder().build()))
+                .hasMessageContaining("not finite at any of")
+                .hasMessageContaining("; at the origin, the term added at JavaModelTest.java:")
+                .hasMessageEndingWith("is NaN")
+                .hasMessageNotContaining("\n");
     }
 
     @Test
