@@ -9,14 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${1:-runs/vi-vs-stan}"
 mkdir -p "$out"
-# Debian's r-cran-bh ships no headers (they come from libboost-dev), but rstan looks for them in
-# BH's include folder: shadow BH with a copy whose include folder is /usr/include.
-if [ -z "$(Rscript -e 'cat(system.file("include", package = "BH"))')" ]; then
-  rm -rf "$out/rlib" && mkdir -p "$out/rlib"
-  cp -r "$(Rscript -e 'cat(find.package("BH"))')" "$out/rlib/BH"
-  ln -s /usr/include "$out/rlib/BH/include"
-  export R_LIBS_USER="$(cd "$out/rlib" && pwd)"
-fi
+. elbo4j-bench/scripts/rstan-env.sh
 Rscript elbo4j-bench/scripts/vi-vs-stan.R prepare "$out"
 java -Xmx2g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
   -cp "elbo4j-cli/target/elbo4j.jar:elbo4j-bench/target/classes" io.github.elbo4j.bench.ViBenchmark "$out" \

@@ -1,22 +1,29 @@
 package io.github.elbo4j.bench;
 
+import static io.github.elbo4j.vi.density.Densities.cauchy;
+import static io.github.elbo4j.vi.density.Densities.normal;
+
 import ai.djl.ndarray.NDArray;
 
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vi.Constraint;
 import io.github.elbo4j.vi.DataArray;
+import io.github.elbo4j.vi.DjlModel;
 import io.github.elbo4j.vi.Model;
 import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.ParameterValues;
 import io.github.elbo4j.vi.UnconstrainedDensity;
+import io.github.elbo4j.vi.autodiff.Value;
+import io.github.elbo4j.vi.model.JavaModel;
 
 import java.util.List;
 
 /**
- * The README's non-centered eight schools, in the two ways a user can write a model: {@link
+ * The README's non-centered eight schools, in the three ways a user can write a model: {@link
+ * #javaModel()} with the Java modelling API (reverse-mode autodiff on doubles), {@link
  * #tensorModel()} with DJL operations (the fit differentiates it by autograd) and {@link
- * #closedForm()} with its gradient written out in plain doubles (no tensor engine). Both drop the
- * same constants, so their log densities are equal.
+ * #closedForm()} with its gradient written out in plain doubles (no tensor engine). The last two
+ * drop the same constants, so their log densities are equal; the Java model keeps every constant.
  *
  * <pre>
  *   μ ~ N(0, 5²),  τ ~ half-Cauchy(0, 5),  θ̃_j ~ N(0, 1),  y_j ~ N(μ + τ θ̃_j, σ_j²)
@@ -32,6 +39,22 @@ final class EightSchools {
             new ParameterBlock("theta_raw", new int[] {8}, Constraint.real()));
 
     private EightSchools() {}
+
+    /** The model written with the Java modelling API. */
+    static JavaModel javaModel() {
+        Value y = Value.constant(Y);
+        Value sigma = Value.constant(SIGMA);
+        return JavaModel.of(m -> {
+            Value mu = m.real("mu");
+            Value tau = m.positive("tau");
+            Value thetaRaw = m.real("theta_raw", 8);
+            Value theta = thetaRaw.times(tau).plus(mu);
+            m.add(normal(thetaRaw, 0, 1));
+            m.add(normal(y, theta, sigma));
+            m.add(normal(mu, 0, 5));
+            m.add(cauchy(tau, 0, 5));
+        });
+    }
 
     /** The model written with DJL operations. */
     static Model tensorModel() {
@@ -63,7 +86,7 @@ final class EightSchools {
 
     /** The same model with its gradient written out: u = (μ, log τ, θ̃). */
     static Model closedForm() {
-        return new Model() {
+        return new DjlModel() {
             @Override
             public List<ParameterBlock> blocks() {
                 return BLOCKS;

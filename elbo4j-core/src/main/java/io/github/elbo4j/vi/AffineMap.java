@@ -270,26 +270,27 @@ public final class AffineMap {
      * invariant; its per-coordinate sd ratios are those of u).
      *
      * @param fitOverU a fit of the pulled-back density, whose blocks are those of the model over z
+     * @param model the model over z, which maps its unconstrained points to the blocks' values
      * @return the same fit over z
      * @throws IllegalArgumentException if the blocks' dimension is not D
      */
-    public VariationalPosterior pushForward(VariationalPosterior fitOverU) {
+    public VariationalPosterior pushForward(VariationalPosterior fitOverU, Model model) {
         ParameterSpace space = new ParameterSpace(fitOverU.blocks());
         if (space.dimension() != dimension()) {
             throw new IllegalArgumentException("the fit has " + space.dimension() + " unconstrained coordinates,"
                     + " the map " + dimension());
         }
         String first = fitOverU.blocks().get(0).name();
-        Map<String, double[][]> draws = mapDraws(space, fitOverU::draws);
+        Map<String, double[][]> draws = mapDraws(space, model, fitOverU::draws);
         Map<String, double[][]> resampled = fitOverU.resampledDraws(first).isPresent()
-                ? mapDraws(space, name -> fitOverU.resampledDraws(name).orElseThrow())
+                ? mapDraws(space, model, name -> fitOverU.resampledDraws(name).orElseThrow())
                 : null;
         FittedGaussian linearResponse = fitOverU.linearResponse().map(this::pushForward).orElse(null);
         Map<String, double[][]> linearResponseDraws = null;
         if (linearResponse != null) {
             SplittableRandom random = new SplittableRandom(fitOverU.config().seed());
             double[][] noise = MomentMatchedNoise.independent(fitOverU.draws(first).length, dimension(), random);
-            linearResponseDraws = space.constrainedDraws(linearResponse.pointsFrom(noise));
+            linearResponseDraws = space.constrainedDraws(model, linearResponse.pointsFrom(noise));
         }
         return new VariationalPosterior(fitOverU.config(), fitOverU.blocks(), pushForward(fitOverU.gaussian()), draws,
                 resampled, fitOverU.elbo(), fitOverU.elboStandardError(), fitOverU.logEvidence(), fitOverU.khat(),
@@ -349,7 +350,7 @@ public final class AffineMap {
         return result;
     }
 
-    private Map<String, double[][]> mapDraws(ParameterSpace space, Function<String, double[][]> source) {
+    private Map<String, double[][]> mapDraws(ParameterSpace space, Model model, Function<String, double[][]> source) {
         List<ParameterBlock> blocks = space.blocks();
         List<double[][]> byBlock = blocks.stream().map(b -> source.apply(b.name())).toList();
         int n = byBlock.get(0).length;
@@ -362,6 +363,6 @@ public final class AffineMap {
             }
             points[s] = apply(u);
         }
-        return new LinkedHashMap<>(space.constrainedDraws(points));
+        return new LinkedHashMap<>(space.constrainedDraws(model, points));
     }
 }

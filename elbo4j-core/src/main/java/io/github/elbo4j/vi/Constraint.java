@@ -1,33 +1,29 @@
 package io.github.elbo4j.vi;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-
-import io.github.elbo4j.math.SpecialFunctions;
+import io.github.elbo4j.vi.autodiff.Value;
+import io.github.elbo4j.vi.transform.Constrained;
+import io.github.elbo4j.vi.transform.Transforms;
 
 /**
  * The support of a parameter block and the smooth bijection {@code x = T(u)} from the unconstrained
- * space that Gaussian variational inference works in, with its log absolute Jacobian determinant.
+ * space that variational inference works in, with its log absolute Jacobian determinant.
  *
- * <p>The transforms are those of Stan (Stan Reference Manual, "Constraint transforms"; Kucukelbir
- * et al., "Automatic Differentiation Variational Inference", JMLR 18, 2017, §2.3):
+ * <p>The transforms themselves are those of {@link Transforms}, on autodiff {@link Value}s, for
+ * every kind of model: a {@link io.github.elbo4j.vi.model.JavaModel} applies them when it declares
+ * a parameter, a {@link DjlModel}'s density before it hands the constrained values to the tensor
+ * engine, and {@link #toConstrained(double[])} to draws. This interface names the support of a
+ * block ({@link ParameterBlock}) and adds the inverse map, for initial values and tests.
  *
  * <pre>
- *   real              x = u                               log|J| = 0
- *   positive          x = exp(u)                          log|J| = u
- *   lower bound a     x = a + exp(u)                      log|J| = u
- *   upper bound b     x = b − exp(u)                      log|J| = u
- *   interval (a, b)   x = a + (b − a) σ(u)                log|J| = log(b − a) + log σ(u) + log σ(−u)
- *   simplex (K)       stick breaking from K − 1 values    log|J| = Σ_k log z_k + log(1 − z_k) + log r_k
- *   ordered           x_1 = u_1, x_k = x_{k−1} + exp(u_k) log|J| = Σ_{k≥2} u_k
+ *   real                  x = u
+ *   positive, lower a     x = a + exp(u)
+ *   upper b               x = b − exp(u)
+ *   interval (a, b)       x = a + (b − a) σ(u)
+ *   simplex (K)           stick breaking from K − 1 values
+ *   ordered               x_1 = u_1, x_k = x_{k−1} + exp(u_k)
+ *   positive ordered      x_k = Σ_{j≤k} exp(u_j)
+ *   cholesky_factor_corr  a K × K factor from K(K − 1)/2 values
  * </pre>
- *
- * <p>For the simplex, {@code z_k = σ(u_k − log(K − k))} (1-based k, so that u = 0 maps to the
- * uniform point), {@code r_k = 1 − Σ_{j<k} x_j} is the stick left and {@code x_k = r_k z_k},
- * {@code x_K = r_K}. Tensor arguments have the particles on the first axis: {@code u} is {@code
- * [S, unconstrainedSize]}, results are {@code [S, size]} and {@code [S]}; results and
- * intermediates are attached to {@code u}'s manager, which the fitting loop closes after every step.
  */
 public sealed interface Constraint {
 
@@ -35,36 +31,39 @@ public sealed interface Constraint {
      * The number of unconstrained coordinates of a block of {@code size} constrained values.
      *
      * @param size the number of constrained values
-     * @return {@code size − 1} for a simplex, {@code size} otherwise
+     * @return {@code size − 1} for a simplex, {@code K(K − 1)/2} for a {@code K × K} Cholesky factor
+     *     of a correlation matrix, {@code size} otherwise
+     * @throws IllegalArgumentException if no block of that size has this support
      */
     default int unconstrainedSize(int size) {
         return size;
     }
 
     /**
-     * Maps unconstrained values to the support.
-     *
-     * @param u shape {@code [S, unconstrainedSize]}
-     * @return {@code x = T(u)}, shape {@code [S, size]}, attached to {@code u}'s manager ({@code u}
-     *     itself for the identity: a copy would cut the autograd graph)
+     * Whether T maps each element alone, so that u and x have the same shape (false for the
+     * structured supports: simplex, ordered, Cholesky factor).
      */
-    NDArray toConstrained(NDArray u);
+    default boolean isElementwise() {
+        return true;
+    }
 
     /**
-     * {@link #toConstrained(NDArray)} for one point in plain doubles, for draws after the fit.
+     * Maps unconstrained values to the support, on the autodiff tape when {@code u} is recorded.
+     *
+     * @param u the block's unconstrained values; an elementwise constraint keeps their shape
+     * @return x (a vector for a structured support) and {@code log|det ∂x/∂u|}
+     */
+    Constrained transform(Value u);
+
+    /**
+     * {@link #transform} for one point in plain doubles, for draws after the fit.
      *
      * @param u the block's unconstrained values
-     * @return {@code x = T(u)}
+     * @return {@code x = T(u)}, row-major for a matrix
      */
-    double[] toConstrained(double[] u);
-
-    /**
-     * The log absolute determinant of the Jacobian of {@link #toConstrained}, summed over the block.
-     *
-     * @param u shape {@code [S, unconstrainedSize]}
-     * @return {@code log |det ∂T/∂u|}, shape {@code [S]}
-     */
-    NDArray logAbsDetJacobian(NDArray u);
+    default double[] toConstrained(double[] u) {
+        return transform(Value.constant(u)).value().toArray();
+    }
 
     /**
      * The inverse map {@code u = T⁻¹(x)}, for initial values and tests.
@@ -123,18 +122,34 @@ public sealed interface Constraint {
         return Ordered.INSTANCE;
     }
 
+    /** Strictly increasing vectors of positive values. */
+    static Constraint positiveOrdered() {
+        return PositiveOrdered.INSTANCE;
+    }
+
+    /** Lower-triangular Cholesky factors of correlation matrices, blocks of shape {@code [K, K]}. */
+    static Constraint choleskyFactorCorr() {
+        return CholeskyFactorCorr.INSTANCE;
+    }
+
+    /**
+     * Bounds that are values of the model (a vector of bounds, or other parameters), which only the
+     * model can apply: see {@link VaryingBounds}.
+     *
+     * @param lower whether there is a lower bound
+     * @param upper whether there is an upper bound
+     */
+    static Constraint varyingBounds(boolean lower, boolean upper) {
+        return new VaryingBounds(lower, upper);
+    }
+
     /** The identity transform. */
     enum Real implements Constraint {
         INSTANCE;
 
         @Override
-        public NDArray toConstrained(NDArray u) {
-            return u;
-        }
-
-        @Override
-        public NDArray logAbsDetJacobian(NDArray u) {
-            return u.get(":, 0").zerosLike();
+        public Constrained transform(Value u) {
+            return Transforms.identity(u);
         }
 
         @Override
@@ -166,23 +181,8 @@ public sealed interface Constraint {
         }
 
         @Override
-        public NDArray toConstrained(NDArray u) {
-            NDArray e = u.exp();
-            return lower == 0.0 ? e : e.add(SpecialFunctions.scalar(e, lower));
-        }
-
-        @Override
-        public NDArray logAbsDetJacobian(NDArray u) {
-            return u.sum(new int[] {1});
-        }
-
-        @Override
-        public double[] toConstrained(double[] u) {
-            double[] x = new double[u.length];
-            for (int i = 0; i < u.length; i++) {
-                x[i] = lower + Math.exp(u[i]);
-            }
-            return x;
+        public Constrained transform(Value u) {
+            return Transforms.lowerBounded(u, Value.constant(lower));
         }
 
         @Override
@@ -216,23 +216,8 @@ public sealed interface Constraint {
         }
 
         @Override
-        public NDArray toConstrained(NDArray u) {
-            NDArray e = u.exp().neg();
-            return e.add(SpecialFunctions.scalar(e, upper));
-        }
-
-        @Override
-        public NDArray logAbsDetJacobian(NDArray u) {
-            return u.sum(new int[] {1});
-        }
-
-        @Override
-        public double[] toConstrained(double[] u) {
-            double[] x = new double[u.length];
-            for (int i = 0; i < u.length; i++) {
-                x[i] = upper - Math.exp(u[i]);
-            }
-            return x;
+        public Constrained transform(Value u) {
+            return Transforms.upperBounded(u, Value.constant(upper));
         }
 
         @Override
@@ -272,26 +257,8 @@ public sealed interface Constraint {
         }
 
         @Override
-        public NDArray toConstrained(NDArray u) {
-            // σ(u) = exp(−softplus(−u)): finite and accurate for any u.
-            NDArray sigmoid = SpecialFunctions.softplus(u.neg()).neg().exp();
-            return sigmoid.mul(SpecialFunctions.scalar(sigmoid, upper - lower))
-                    .add(SpecialFunctions.scalar(sigmoid, lower));
-        }
-
-        @Override
-        public NDArray logAbsDetJacobian(NDArray u) {
-            NDArray both = SpecialFunctions.softplus(u).add(SpecialFunctions.softplus(u.neg()));
-            return both.neg().add(SpecialFunctions.scalar(both, Math.log(upper - lower))).sum(new int[] {1});
-        }
-
-        @Override
-        public double[] toConstrained(double[] u) {
-            double[] x = new double[u.length];
-            for (int i = 0; i < u.length; i++) {
-                x[i] = lower + (upper - lower) * sigmoid(u[i]);
-            }
-            return x;
+        public Constrained transform(Value u) {
+            return Transforms.interval(u, Value.constant(lower), Value.constant(upper));
         }
 
         @Override
@@ -327,48 +294,13 @@ public sealed interface Constraint {
         }
 
         @Override
-        public NDArray toConstrained(NDArray u) {
-            return breakStick(u, false);
+        public boolean isElementwise() {
+            return false;
         }
 
         @Override
-        public NDArray logAbsDetJacobian(NDArray u) {
-            return breakStick(u, true);
-        }
-
-        /** Runs the stick-breaking recursion, returning either x or log|J|. */
-        private static NDArray breakStick(NDArray u, boolean jacobian) {
-            long k = u.getShape().get(1) + 1;
-            NDList parts = new NDList();
-            NDArray remaining = u.get(":, 0").onesLike();
-            NDArray logJacobian = remaining.zerosLike();
-            for (long i = 0; i < k - 1; i++) {
-                NDArray shifted = u.get(":, {}", i).sub(SpecialFunctions.scalar(u, Math.log(k - 1 - i)));
-                NDArray logZ = SpecialFunctions.softplus(shifted.neg()).neg();
-                NDArray logOneMinusZ = SpecialFunctions.softplus(shifted).neg();
-                NDArray piece = remaining.mul(logZ.exp());
-                logJacobian = logJacobian.add(logZ).add(logOneMinusZ).add(remaining.log());
-                remaining = remaining.sub(piece);
-                parts.add(piece);
-            }
-            parts.add(remaining);
-            if (jacobian) {
-                return logJacobian;
-            }
-            return NDArrays.stack(parts, 1);
-        }
-
-        @Override
-        public double[] toConstrained(double[] u) {
-            int k = u.length + 1;
-            double[] x = new double[k];
-            double remaining = 1.0;
-            for (int i = 0; i < k - 1; i++) {
-                x[i] = remaining * sigmoid(u[i] - Math.log(k - 1 - i));
-                remaining -= x[i];
-            }
-            x[k - 1] = remaining;
-            return x;
+        public Constrained transform(Value u) {
+            return Transforms.simplex(u);
         }
 
         @Override
@@ -406,46 +338,20 @@ public sealed interface Constraint {
         INSTANCE;
 
         @Override
-        public NDArray toConstrained(NDArray u) {
-            long k = u.getShape().get(1);
-            if (k == 1) {
-                return u;
-            }
-            NDArray gaps = u.get(":, 1:").exp();
-            NDArray increments = NDArrays.concat(new NDList(u.get(":, 0:1"), gaps), 1);
-            return increments.cumSum(1);
+        public boolean isElementwise() {
+            return false;
         }
 
         @Override
-        public NDArray logAbsDetJacobian(NDArray u) {
-            long k = u.getShape().get(1);
-            if (k == 1) {
-                return u.get(":, 0").zerosLike();
-            }
-            return u.get(":, 1:").sum(new int[] {1});
-        }
-
-        @Override
-        public double[] toConstrained(double[] u) {
-            double[] x = new double[u.length];
-            for (int i = 0; i < u.length; i++) {
-                x[i] = i == 0 ? u[0] : x[i - 1] + Math.exp(u[i]);
-            }
-            return x;
+        public Constrained transform(Value u) {
+            return Transforms.ordered(u);
         }
 
         @Override
         public double[] toUnconstrained(double[] x) {
             double[] u = new double[x.length];
             for (int i = 0; i < x.length; i++) {
-                if (i == 0) {
-                    u[i] = x[0];
-                } else if (x[i] > x[i - 1]) {
-                    u[i] = Math.log(x[i] - x[i - 1]);
-                } else {
-                    throw new IllegalArgumentException("ordered values must increase, got "
-                            + x[i - 1] + " then " + x[i]);
-                }
+                u[i] = i == 0 ? x[0] : logGap(x, i);
             }
             return u;
         }
@@ -456,9 +362,128 @@ public sealed interface Constraint {
         }
     }
 
-    /** The logistic function, written so that neither branch overflows. */
-    private static double sigmoid(double u) {
-        return u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
+    /** Increasing positive vectors: the logs of the first value and of the successive gaps. */
+    enum PositiveOrdered implements Constraint {
+        INSTANCE;
+
+        @Override
+        public boolean isElementwise() {
+            return false;
+        }
+
+        @Override
+        public Constrained transform(Value u) {
+            return Transforms.positiveOrdered(u);
+        }
+
+        @Override
+        public double[] toUnconstrained(double[] x) {
+            double[] u = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                if (i == 0 && !(x[0] > 0)) {
+                    throw new IllegalArgumentException("positive ordered values must be positive, got " + x[0]);
+                }
+                u[i] = i == 0 ? Math.log(x[0]) : logGap(x, i);
+            }
+            return u;
+        }
+
+        @Override
+        public String toString() {
+            return "positive_ordered";
+        }
+    }
+
+    /** Cholesky factors of correlation matrices, through canonical partial correlations. */
+    enum CholeskyFactorCorr implements Constraint {
+        INSTANCE;
+
+        @Override
+        public int unconstrainedSize(int size) {
+            int k = dimension(size);
+            return Transforms.choleskyFactorCorrSize(k);
+        }
+
+        @Override
+        public boolean isElementwise() {
+            return false;
+        }
+
+        @Override
+        public Constrained transform(Value u) {
+            int k = (int) Math.round((1 + Math.sqrt(1 + 8.0 * u.size())) / 2);
+            return Transforms.choleskyFactorCorr(u, k);
+        }
+
+        @Override
+        public double[] toUnconstrained(double[] x) {
+            int k = dimension(x.length);
+            double[] u = new double[Transforms.choleskyFactorCorrSize(k)];
+            int next = 0;
+            for (int i = 1; i < k; i++) {
+                double sumOfSquares = 0.0;
+                for (int j = 0; j < i; j++) {
+                    double entry = x[i * k + j];
+                    double partial = entry / Math.sqrt(1.0 - sumOfSquares);
+                    if (!(Math.abs(partial) < 1.0)) {
+                        throw new IllegalArgumentException("row " + i + " of a Cholesky factor of a correlation"
+                                + " matrix must have unit length and a positive diagonal");
+                    }
+                    u[next++] = 0.5 * Math.log((1 + partial) / (1 - partial));
+                    sumOfSquares += entry * entry;
+                }
+            }
+            return u;
+        }
+
+        private static int dimension(int size) {
+            int k = (int) Math.round(Math.sqrt(size));
+            if (k * k != size) {
+                throw new IllegalArgumentException("a Cholesky factor of a correlation matrix is square, got "
+                        + size + " values");
+            }
+            return k;
+        }
+
+        @Override
+        public String toString() {
+            return "cholesky_factor_corr";
+        }
+    }
+
+    /**
+     * Bounds that are values of the model rather than numbers: a vector of bounds, or parameters
+     * ({@code real<lower=mu> y}). The transform is that of {@link Transforms} with the bound values
+     * of the run, so only the whole model maps a point ({@link Model#constrain(double[])}); this
+     * block alone cannot.
+     *
+     * @param lower whether there is a lower bound
+     * @param upper whether there is an upper bound
+     */
+    record VaryingBounds(boolean lower, boolean upper) implements Constraint {
+
+        @Override
+        public Constrained transform(Value u) {
+            throw new IllegalStateException(this + ": the bounds are values of the model; map whole points with"
+                    + " Model.constrain(z)");
+        }
+
+        @Override
+        public double[] toUnconstrained(double[] x) {
+            throw new IllegalStateException(this + ": the bounds are values of the model, unknown to the block");
+        }
+
+        @Override
+        public String toString() {
+            return lower && upper ? "interval(varying)" : lower ? "lower=varying" : "upper=varying";
+        }
+    }
+
+    private static double logGap(double[] x, int i) {
+        if (!(x[i] > x[i - 1])) {
+            throw new IllegalArgumentException("ordered values must increase, got " + x[i - 1] + " then " + x[i]);
+        }
+        return Math.log(x[i] - x[i - 1]);
     }
 
     private static void requireFinite(double value, String what) {

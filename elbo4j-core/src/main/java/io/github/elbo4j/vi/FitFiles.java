@@ -176,7 +176,11 @@ final class FitFiles {
             result.put("type", "upper").put("upper", upper.upper());
         } else if (c instanceof Constraint.Interval interval) {
             result.put("type", "interval").put("lower", interval.lower()).put("upper", interval.upper());
-        } else if (c.equals(Constraint.real()) || c.equals(Constraint.simplex()) || c.equals(Constraint.ordered())) {
+        } else if (c instanceof Constraint.VaryingBounds varying) {
+            // Bounds that are functions of other parameters: the model recomputes them; only which exist is saved.
+            result.put("type", "varying").put("lower", varying.lower()).put("upper", varying.upper());
+        } else if (c.equals(Constraint.real()) || c.equals(Constraint.simplex()) || c.equals(Constraint.ordered())
+                || c.equals(Constraint.positiveOrdered()) || c.equals(Constraint.choleskyFactorCorr())) {
             result.put("type", c.toString());
         } else {
             throw new IllegalArgumentException("cannot save block '" + block.name() + "': its constraint " + c
@@ -198,6 +202,9 @@ final class FitFiles {
             case "interval" -> Constraint.interval(bound(file, block, "lower"), bound(file, block, "upper"));
             case "simplex" -> Constraint.simplex();
             case "ordered" -> Constraint.ordered();
+            case "positive_ordered" -> Constraint.positiveOrdered();
+            case "cholesky_factor_corr" -> Constraint.choleskyFactorCorr();
+            case "varying" -> Constraint.varyingBounds(c.path("lower").asBoolean(), c.path("upper").asBoolean());
             default -> throw new IllegalArgumentException(file + ": block '" + block.name()
                     + "' has unknown constraint '" + type + "'");
         };

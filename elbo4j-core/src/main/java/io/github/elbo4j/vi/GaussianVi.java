@@ -128,6 +128,22 @@ public final class GaussianVi {
         }
     }
 
+    /**
+     * The mode of f; when f is not finite at any starting point, the error adds what the model says
+     * is at fault at the origin, the first point tried ({@link Model#explainNonFinite}).
+     */
+    private Mode findMode(SplittableRandom random) {
+        try {
+            return ModeFinder.find(density, space.dimension(), random);
+        } catch (ModeFinder.NoFiniteStartException e) {
+            Optional<String> reason = model.explainNonFinite(new double[space.dimension()]);
+            if (reason.isEmpty()) {
+                throw e;
+            }
+            throw new IllegalArgumentException(e.getMessage() + "; at the origin, " + reason.get(), e);
+        }
+    }
+
     private VariationalPosterior run(long start) {
         SplittableRandom root = new SplittableRandom(config.seed());
         SplittableRandom initRandom = root.split();
@@ -136,7 +152,7 @@ public final class GaussianVi {
         SplittableRandom monitorRandom = root.split();
         SplittableRandom drawRandom = root.split();
         SplittableRandom modeRandom = root.split();
-        Mode mode = ModeFinder.find(density, space.dimension(), modeRandom);
+        Mode mode = findMode(modeRandom);
         ViMethod method = config.method();
         boolean diagonal = config.family() != GuideFamily.FULL_RANK;
         whitening = new AffineMap(mode.point(), mode.scaleTril(diagonal));
@@ -222,7 +238,7 @@ public final class GaussianVi {
         for (int s = 0; s < pooledPoints.length; s++) {
             pooledPoints[s] = whitened.apply(pooledPoints[s]);
         }
-        Map<String, double[][]> draws = resample(space.constrainedDraws(pooledPoints), result.smoothedLogWeights(),
+        Map<String, double[][]> draws = resample(space.constrainedDraws(model, pooledPoints), result.smoothedLogWeights(),
                 config.numDraws(), drawRandom);
         double[] logRatios = result.logRatios();
         double elboValue = best.elbo();
@@ -482,7 +498,7 @@ public final class GaussianVi {
         double[][] noise = MomentMatchedNoise.independent(config.numDraws(), space.dimension(), random);
         double[][] at = q.pointsFrom(noise);
         double[] logJoint = density.logDensities(at);
-        Map<String, double[][]> draws = space.constrainedDraws(at);
+        Map<String, double[][]> draws = space.constrainedDraws(model, at);
         double[] logQ = q.logDensityFromNoise(noise);
         double[] logRatios = new double[logJoint.length];
         for (int s = 0; s < logRatios.length; s++) {
@@ -511,7 +527,7 @@ public final class GaussianVi {
                 q.mean(), q.covariance(), comparison, mode.found(), config.family() == GuideFamily.MEAN_FIELD,
                 this::coordinateName).verdict();
         Map<String, double[][]> responseDraws = linearResponse == null ? null
-                : space.constrainedDraws(linearResponse.pointsFrom(noise));
+                : space.constrainedDraws(model, linearResponse.pointsFrom(noise));
         return new VariationalPosterior(config, space.blocks(), q, draws, resampled, mean, elboStandardError,
                 evidence, psis.khat(), trace, provenance,
                 new VariationalPosterior.Checks(verdict, comparison, linearResponse, responseDraws));
@@ -658,7 +674,7 @@ public final class GaussianVi {
                 throw new IllegalArgumentException("duplicate parameter block name '" + block.name() + "'");
             }
         }
-        for (DataArray array : model.data()) {
+        for (DataArray array : model instanceof DjlModel djl ? djl.data() : List.<DataArray>of()) {
             if (!names.add(array.name())) {
                 throw new IllegalArgumentException("duplicate parameter or data name '" + array.name() + "'");
             }

@@ -1,24 +1,23 @@
 package io.github.elbo4j.vi;
 
-import ai.djl.ndarray.NDArray;
-
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A probabilistic model as Gaussian variational inference sees it: named parameter blocks with
- * supports and the unnormalised log joint density {@code log p(data, θ)} on the constrained scale.
+ * A probabilistic model as variational inference sees it: named parameter blocks with supports,
+ * and the log density over the unconstrained space with its gradient ({@link
+ * UnconstrainedDensity}), which includes the log-Jacobian of the constraint transforms.
  *
- * <p>The log-Jacobian of the constraint transforms is added by the fitting loop, never by the
- * model. Write small models with {@link #builder()}:
+ * <p>Write a model in Java with {@link io.github.elbo4j.vi.model.JavaModel} (plain doubles,
+ * microseconds per gradient), or with DJL tensors through {@link #builder()} ({@link DjlModel}):
  *
  * <pre>{@code
- * Model model = Model.builder()
- *         .real("mu")
- *         .positive("tau")
- *         .data(DataArray.vector("y", 1.2, 0.4, 2.2))
- *         .logJoint(p -> ...)
- *         .build();
+ * Model model = JavaModel.of(m -> {
+ *     Value mu = m.real("mu");
+ *     Value tau = m.positive("tau");
+ *     m.add(normal(y, mu, tau));
+ * });
  * }</pre>
  */
 public interface Model {
@@ -26,29 +25,45 @@ public interface Model {
     /** The parameter blocks, in a fixed order (their order in the unconstrained vector). */
     List<ParameterBlock> blocks();
 
-    /** Observed data the log density reads through {@link ParameterValues#data(String)}. */
-    default List<DataArray> data() {
-        return List.of();
-    }
-
-    /**
-     * The log joint density {@code log p(data, θ)} of each particle.
-     *
-     * @param values the particles' parameters on the constrained scale, and the data
-     * @return shape {@code [S]}
-     */
-    NDArray logJoint(ParameterValues values);
-
     /**
      * The log density the fit maximises, over the unconstrained space, with its gradient ({@link
-     * UnconstrainedDensity}). The default evaluates {@link #logJoint} with DJL and differentiates it
-     * by autograd, one batched pass per call; override it with a closed-form gradient in plain
-     * doubles when one is available, which removes the tensor engine from the fit altogether.
+     * UnconstrainedDensity}).
      *
      * @return a new density; the caller closes it
      */
-    default UnconstrainedDensity unconstrainedDensity() {
-        return new DjlDensity(this);
+    UnconstrainedDensity unconstrainedDensity();
+
+    /**
+     * The constrained values of every block at one point of the unconstrained space, for draws. The
+     * default maps each block alone with its {@link Constraint}; a model whose bounds depend on
+     * other parameters ({@link Constraint.VaryingBounds}) overrides it.
+     *
+     * @param z the point, with the blocks' coordinates end to end
+     * @return each block's values in {@link #blocks()} order, row-major for a matrix
+     */
+    default double[][] constrain(double[] z) {
+        List<ParameterBlock> blocks = blocks();
+        double[][] values = new double[blocks.size()][];
+        int offset = 0;
+        for (int b = 0; b < values.length; b++) {
+            ParameterBlock block = blocks.get(b);
+            int n = block.unconstrainedSize();
+            values[b] = block.constraint().toConstrained(Arrays.copyOfRange(z, offset, offset + n));
+            offset += n;
+        }
+        return values;
+    }
+
+    /**
+     * Says which part of the model makes the log density non-finite at {@code z}, for the error a
+     * fit reports when it finds no finite starting point. Empty by default (nothing to add) and when
+     * the density is finite there.
+     *
+     * @param z the point
+     * @return e.g. the term or parameter at fault, in words
+     */
+    default Optional<String> explainNonFinite(double[] z) {
+        return Optional.empty();
     }
 
     /**
@@ -62,7 +77,7 @@ public interface Model {
         return Optional.empty();
     }
 
-    /** Starts a model written as a lambda. */
+    /** Starts a model whose log joint is written with DJL tensors ({@link DjlModel}). */
     static ModelBuilder builder() {
         return new ModelBuilder();
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-/** Builds a {@link Model} from parameter declarations, data and a log-joint lambda. */
+/** Builds a {@link DjlModel} from parameter declarations, data and a log-joint lambda written with DJL. */
 public final class ModelBuilder {
 
     private final List<ParameterBlock> blocks = new ArrayList<>();
@@ -94,7 +94,7 @@ public final class ModelBuilder {
     }
 
     private record LambdaModel(List<ParameterBlock> blocks, List<DataArray> data, LogDensity density)
-            implements Model {
+            implements DjlModel {
 
         @Override
         public NDArray logJoint(ParameterValues values) {

@@ -1,10 +1,8 @@
 package io.github.elbo4j.vi;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
+import io.github.elbo4j.vi.autodiff.Value;
+import io.github.elbo4j.vi.transform.Constrained;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,20 +14,16 @@ import java.util.Map;
 final class ParameterSpace {
 
     private final List<ParameterBlock> blocks;
-    private final long[] splitPoints;
+    private final int[] offsets;
     private final int dimension;
 
     ParameterSpace(List<ParameterBlock> blocks) {
         this.blocks = List.copyOf(blocks);
-        this.splitPoints = new long[blocks.size() - 1];
-        int offset = 0;
+        this.offsets = new int[blocks.size() + 1];
         for (int b = 0; b < blocks.size(); b++) {
-            offset += blocks.get(b).unconstrainedSize();
-            if (b < splitPoints.length) {
-                splitPoints[b] = offset;
-            }
+            offsets[b + 1] = offsets[b] + blocks.get(b).unconstrainedSize();
         }
-        this.dimension = offset;
+        this.dimension = offsets[blocks.size()];
     }
 
     /** The number of unconstrained coordinates D. */
@@ -43,64 +37,50 @@ final class ParameterSpace {
 
     /** The first unconstrained coordinate of block {@code b}. */
     int offset(int b) {
-        return b == 0 ? 0 : (int) splitPoints[b - 1];
+        return offsets[b];
     }
 
     /**
      * The constrained values of every block at each point, in plain doubles.
      *
+     * @param model the model, which maps whole points ({@link Model#constrain(double[])})
      * @param points unconstrained points {@code [n][D]}
      * @return for each block, {@code [n][size]}
      */
-    Map<String, double[][]> constrainedDraws(double[][] points) {
+    Map<String, double[][]> constrainedDraws(Model model, double[][] points) {
         Map<String, double[][]> draws = new LinkedHashMap<>();
-        for (int b = 0; b < blocks.size(); b++) {
-            ParameterBlock block = blocks.get(b);
-            int from = offset(b);
-            double[][] values = new double[points.length][];
-            for (int s = 0; s < points.length; s++) {
-                values[s] = block.constraint().toConstrained(
-                        Arrays.copyOfRange(points[s], from, from + block.unconstrainedSize()));
+        for (ParameterBlock block : blocks) {
+            draws.put(block.name(), new double[points.length][]);
+        }
+        for (int s = 0; s < points.length; s++) {
+            double[][] values = model.constrain(points[s]);
+            for (int b = 0; b < blocks.size(); b++) {
+                draws.get(blocks.get(b).name())[s] = values[b];
             }
-            draws.put(block.name(), values);
         }
         return draws;
     }
 
-    /** Constrained values of a batch of unconstrained points, and the log-Jacobian. */
-    record Constrained(Map<String, NDArray> values, NDArray logJacobian) {}
+    /** The constrained values of one point, block by block, and the summed log-Jacobian. */
+    record Point(Value[] values, Value logJacobian) {}
 
     /**
-     * Maps {@code z} to the constrained space.
+     * Maps one point to the constrained space with each block's {@link Constraint}.
      *
-     * @param z float64 {@code [S, D]}
-     * @return each block's values {@code [S, shape...]} and {@code Σ_blocks log|J|}, shape {@code [S]}
+     * @param z the point, D values, on a tape for gradients or a constant
+     * @return each block's values (vectors) and {@code Σ_blocks log|J|}, a scalar
      */
-    Constrained constrain(NDArray z) {
-        long particles = z.getShape().get(0);
-        NDList pieces = splitPoints.length == 0 ? new NDList(z) : z.split(splitPoints, 1);
-        Map<String, NDArray> values = new LinkedHashMap<>();
-        NDArray logJacobian = null;
+    Point constrain(Value z) {
+        Value[] values = new Value[blocks.size()];
+        Value logJacobian = Value.constant(0.0);
         for (int b = 0; b < blocks.size(); b++) {
-            ParameterBlock block = blocks.get(b);
-            NDArray u = pieces.get(b);
-            NDArray x = block.constraint().toConstrained(u);
-            int[] shape = block.shape();
-            long[] full = new long[Math.max(shape.length, 1) + 1];
-            full[0] = particles;
-            full[1] = 1;
-            for (int i = 0; i < shape.length; i++) {
-                full[i + 1] = shape[i];
-            }
-            values.put(block.name(), x.reshape(new Shape(full)));
-            if (!(block.constraint() instanceof Constraint.Real)) {
-                NDArray jacobian = block.constraint().logAbsDetJacobian(u);
-                logJacobian = logJacobian == null ? jacobian : logJacobian.add(jacobian);
+            Value u = blocks.size() == 1 ? z : z.slice(offsets[b], offsets[b + 1]);
+            Constrained x = blocks.get(b).constraint().transform(u);
+            values[b] = x.value();
+            if (!(blocks.get(b).constraint() instanceof Constraint.Real)) {
+                logJacobian = logJacobian.plus(x.logJacobian());
             }
         }
-        if (logJacobian == null) {
-            logJacobian = z.get(":, 0").zerosLike();
-        }
-        return new Constrained(values, logJacobian);
+        return new Point(values, logJacobian);
     }
 }

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.DataType;
  * it on a random minibatch of {@code m} records and scale it by {@code n/m}, an unbiased estimate
  * of the full-data log joint (Hoffman et al., "Stochastic Variational Inference", JMLR 14, 2013).
  */
-public interface SubsampledModel extends Model {
+public interface SubsampledModel extends DjlModel {
 
     /** The number of records n. */
     int dataSize();

@@ -10,13 +10,16 @@
  *
  * <p>The fitting loop, the guides (with analytic reparameterization and entropy gradients) and Adam
  * work in plain Java doubles; a model is reached through its {@link
- * io.github.elbo4j.vi.UnconstrainedDensity}: one batched DJL forward and backward pass per step for
- * a model written with DJL operations, or a closed-form gradient with no tensor engine at all. A
+ * io.github.elbo4j.vi.UnconstrainedDensity}: reverse-mode autodiff on doubles for a {@link
+ * io.github.elbo4j.vi.model.JavaModel}, one batched DJL forward and backward pass per step for a
+ * model written with DJL operations, or a closed-form gradient with no tensor engine at all. A
  * model that can compute its expected log density under a Gaussian ({@link
  * io.github.elbo4j.vi.GaussianExpectation}, as logistic and Poisson regressions do by quadrature)
  * is fitted deterministically instead: L-BFGS on the exact ELBO.
  *
- * <p>Start with {@link io.github.elbo4j.vi.Model#builder()} and {@link
+ * <p>Start with {@link io.github.elbo4j.vi.model.JavaModel#of} (a model written in Java like a Stan
+ * program, differentiated on an autodiff tape; {@code docs/vi-models.md}), or {@link
+ * io.github.elbo4j.vi.Model#builder()} for a log joint written with DJL tensors, and {@link
  * io.github.elbo4j.vi.GaussianVi#fit(io.github.elbo4j.vi.Model, io.github.elbo4j.vi.ViConfig)}.
  *
  * <p>References: Kucukelbir, Tran, Ranganath, Gelman and Blei, "Automatic Differentiation

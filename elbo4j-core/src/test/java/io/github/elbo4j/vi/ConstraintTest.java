@@ -4,32 +4,63 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import io.github.elbo4j.vi.autodiff.GradientCheck;
+import io.github.elbo4j.vi.autodiff.Value;
+import io.github.elbo4j.vi.transform.Constrained;
 
+import java.util.Arrays;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
+/**
+ * Every constraint transform against two oracles: its log-Jacobian against log|det J| of central
+ * finite differences of the transform (for the simplex and the Cholesky factor, of the map onto the
+ * free coordinates), and the gradient of the transform plus its log-Jacobian against finite
+ * differences ({@link GradientCheck}); then the inverse, the support and the errors.
+ */
 class ConstraintTest {
 
     static Stream<Arguments> transforms() {
         return Stream.of(
+                Arguments.of(Constraint.real(), new double[] {-1.3, 0.2}),
                 Arguments.of(Constraint.positive(), new double[] {-1.3, 0.2, 2.0}),
                 Arguments.of(Constraint.lowerBounded(-4), new double[] {0.5, -2.0}),
                 Arguments.of(Constraint.upperBounded(3), new double[] {0.5, -2.0}),
                 Arguments.of(Constraint.interval(0, 1), new double[] {-3.0, 0.1, 4.0}),
                 Arguments.of(Constraint.interval(-2, 5), new double[] {0.7, -1.1}),
                 Arguments.of(Constraint.simplex(), new double[] {0.3, -1.2, 0.8}),
-                Arguments.of(Constraint.ordered(), new double[] {-1.0, 0.3, -0.4, 1.2}));
+                Arguments.of(Constraint.simplex(), new double[] {2.5}),
+                Arguments.of(Constraint.ordered(), new double[] {-1.0, 0.3, -0.4, 1.2}),
+                Arguments.of(Constraint.positiveOrdered(), new double[] {-1.0, 0.3, -0.4}),
+                Arguments.of(Constraint.choleskyFactorCorr(), new double[] {0.4}),
+                Arguments.of(Constraint.choleskyFactorCorr(), new double[] {0.4, -0.9, 0.2, 1.1, -0.3, 0.6}));
     }
 
-    /** log|det J| by central finite differences of T, on the first dim(u) outputs for the simplex. */
-    private static double finiteDifferenceLogDet(Constraint constraint, double[] u, NDManager m) {
+    /** The coordinates that T determines freely: all but the simplex's last, the factor's strict lower triangle. */
+    static double[] freeCoordinates(Constraint constraint, double[] x) {
+        if (constraint == Constraint.simplex()) {
+            return Arrays.copyOf(x, x.length - 1);
+        }
+        if (constraint == Constraint.choleskyFactorCorr()) {
+            int k = (int) Math.round(Math.sqrt(x.length));
+            double[] lower = new double[k * (k - 1) / 2];
+            int next = 0;
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < i; j++) {
+                    lower[next++] = x[i * k + j];
+                }
+            }
+            return lower;
+        }
+        return x;
+    }
+
+    /** log|det ∂(free coordinates of x)/∂u| by central finite differences. */
+    private static double finiteDifferenceLogDet(Constraint constraint, double[] u) {
         int k = u.length;
         double h = 1e-6;
         double[][] jacobian = new double[k][k];
@@ -38,8 +69,8 @@ class ConstraintTest {
             double[] minus = u.clone();
             plus[j] += h;
             minus[j] -= h;
-            double[] up = forward(constraint, plus, m);
-            double[] down = forward(constraint, minus, m);
+            double[] up = freeCoordinates(constraint, constraint.toConstrained(plus));
+            double[] down = freeCoordinates(constraint, constraint.toConstrained(minus));
             for (int i = 0; i < k; i++) {
                 jacobian[i][j] = (up[i] - down[i]) / (2 * h);
             }
@@ -47,11 +78,7 @@ class ConstraintTest {
         return Math.log(Math.abs(determinant(jacobian)));
     }
 
-    private static double[] forward(Constraint constraint, double[] u, NDManager m) {
-        return constraint.toConstrained(m.create(u, new Shape(1, u.length))).toDoubleArray();
-    }
-
-    private static double determinant(double[][] a) {
+    static double determinant(double[][] a) {
         int n = a.length;
         double[][] lu = new double[n][];
         for (int i = 0; i < n; i++) {
@@ -85,42 +112,67 @@ class ConstraintTest {
     @ParameterizedTest
     @MethodSource("transforms")
     void logJacobianMatchesFiniteDifferences(Constraint constraint, double[] u) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray batch = m.create(u, new Shape(1, u.length));
-            double analytic = constraint.logAbsDetJacobian(batch).toDoubleArray()[0];
-            assertThat(analytic).isCloseTo(finiteDifferenceLogDet(constraint, u, m), within(1e-6));
+        double analytic = constraint.transform(Value.constant(u)).logJacobian().doubleValue();
+        assertThat(analytic).isCloseTo(finiteDifferenceLogDet(constraint, u), within(1e-6));
+    }
+
+    @ParameterizedTest
+    @MethodSource("transforms")
+    void transformAndLogJacobianHaveTheirGradients(Constraint constraint, double[] u) {
+        int size = constraint.toConstrained(u).length;
+        double[] weights = new double[size];
+        for (int i = 0; i < size; i++) {
+            weights[i] = 0.3 + 0.7 * Math.sin(i + 1.0);
         }
+        Value w = Value.constant(weights);
+        GradientCheck.check(v -> {
+            Constrained x = constraint.transform(v);
+            return x.value().dot(w).plus(x.logJacobian());
+        }, u);
     }
 
     @ParameterizedTest
     @MethodSource("transforms")
     void inverseRecoversUnconstrainedValues(Constraint constraint, double[] u) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            double[] x = forward(constraint, u, m);
-            double[] back = constraint.toUnconstrained(x);
-            for (int i = 0; i < u.length; i++) {
-                assertThat(back[i]).isCloseTo(u[i], within(1e-9));
-            }
+        double[] back = constraint.toUnconstrained(constraint.toConstrained(u));
+        assertThat(back).hasSize(u.length);
+        for (int i = 0; i < u.length; i++) {
+            assertThat(back[i]).isCloseTo(u[i], within(1e-9));
         }
     }
 
     @Test
     void constrainedValuesLieInTheSupport() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            double[] simplex = forward(Constraint.simplex(), new double[] {5.0, -7.0, 0.0}, m);
-            assertThat(simplex).hasSize(4);
-            assertThat(java.util.Arrays.stream(simplex).min().orElseThrow()).isPositive();
-            assertThat(simplex[0] + simplex[1] + simplex[2] + simplex[3]).isCloseTo(1.0, within(1e-12));
-            double[] atZero = forward(Constraint.simplex(), new double[] {0, 0, 0}, m);
-            for (double v : atZero) {
-                assertThat(v).isCloseTo(0.25, within(1e-15));
+        double[] simplex = Constraint.simplex().toConstrained(new double[] {5.0, -7.0, 0.0});
+        assertThat(simplex).hasSize(4);
+        assertThat(Arrays.stream(simplex).min().orElseThrow()).isPositive();
+        assertThat(simplex[0] + simplex[1] + simplex[2] + simplex[3]).isCloseTo(1.0, within(1e-12));
+        for (double v : Constraint.simplex().toConstrained(new double[] {0, 0, 0})) {
+            assertThat(v).isCloseTo(0.25, within(1e-15));
+        }
+        double[] ordered = Constraint.ordered().toConstrained(new double[] {1.0, -30.0, 2.0});
+        assertThat(ordered[1]).isGreaterThan(ordered[0]);
+        assertThat(ordered[2]).isGreaterThan(ordered[1]);
+        double[] positiveOrdered = Constraint.positiveOrdered().toConstrained(new double[] {-3.0, -30.0, 2.0});
+        assertThat(positiveOrdered[0]).isPositive();
+        assertThat(positiveOrdered[1]).isGreaterThan(positiveOrdered[0]);
+        double[] probability = Constraint.interval(0, 1).toConstrained(new double[] {-800, 800});
+        assertThat(probability[0]).isGreaterThanOrEqualTo(0.0);
+        assertThat(probability[1]).isLessThanOrEqualTo(1.0);
+        assertThat(Constraint.choleskyFactorCorr().transform(Value.constant(40.0)).logJacobian().doubleValue())
+                .as("log sech²(40), where 1 − tanh²(40) rounds to 0").isCloseTo(2 * Math.log(2) - 80, within(1e-9));
+        double[] factor = Constraint.choleskyFactorCorr().toConstrained(new double[] {2.0, -1.0, 0.5});
+        assertThat(factor).hasSize(9);
+        for (int i = 0; i < 3; i++) {
+            double rowLength = 0;
+            for (int j = 0; j < 3; j++) {
+                rowLength += factor[i * 3 + j] * factor[i * 3 + j];
+                if (j > i) {
+                    assertThat(factor[i * 3 + j]).isZero();
+                }
             }
-            double[] ordered = forward(Constraint.ordered(), new double[] {1.0, -30.0, 2.0}, m);
-            assertThat(ordered[1]).isGreaterThan(ordered[0]);
-            assertThat(ordered[2]).isGreaterThan(ordered[1]);
-            double[] probability = forward(Constraint.interval(0, 1), new double[] {-800, 800}, m);
-            assertThat(probability[0]).isGreaterThanOrEqualTo(0.0);
-            assertThat(probability[1]).isLessThanOrEqualTo(1.0);
+            assertThat(rowLength).as("row %d of L L^T's diagonal", i).isCloseTo(1.0, within(1e-12));
+            assertThat(factor[i * 3 + i]).isPositive();
         }
     }
 
@@ -135,5 +187,9 @@ class ConstraintTest {
                 .hasMessageContaining("at least 2 components");
         assertThatThrownBy(() -> Constraint.ordered().toUnconstrained(new double[] {1, 1}))
                 .hasMessageContaining("must increase");
+        assertThatThrownBy(() -> new ParameterBlock("L", new int[] {2, 3}, Constraint.choleskyFactorCorr()))
+                .hasMessageContaining("square");
+        assertThatThrownBy(() -> Constraint.varyingBounds(true, false).toConstrained(new double[] {1}))
+                .hasMessageContaining("Model.constrain");
     }
 }

@@ -1,7 +1,5 @@
 package io.github.elbo4j.vi;
 
-import ai.djl.ndarray.NDArray;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -56,11 +54,6 @@ public final class JavaModel implements Model {
     @Override
     public List<ParameterBlock> blocks() {
         return blocks;
-    }
-
-    @Override
-    public NDArray logJoint(ParameterValues values) {
-        throw new UnsupportedOperationException("a model written in Java is fitted through unconstrainedDensity()");
     }
 
     @Override

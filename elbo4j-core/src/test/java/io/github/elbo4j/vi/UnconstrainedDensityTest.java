@@ -67,12 +67,16 @@ class UnconstrainedDensityTest {
                 .bounded("p", 0, 1)
                 .block(new ParameterBlock("w", new int[] {3}, Constraint.simplex()))
                 .block(new ParameterBlock("cut", new int[] {3}, Constraint.ordered()))
+                .block(new ParameterBlock("rates", new int[] {2}, Constraint.positiveOrdered()))
+                .block(new ParameterBlock("L", new int[] {3, 3}, Constraint.choleskyFactorCorr()))
                 .logJoint(v -> {
                     NDArray a = v.get("a");
                     NDArray terms = a.square().neg().sum(new int[] {1})
                             .add(v.get("tau").log().mul(v.get("p")).sum(new int[] {1}))
                             .add(v.get("w").log().mul(a.get(":, 0:1")).sum(new int[] {1}))
-                            .add(v.get("cut").sin().sum(new int[] {1}));
+                            .add(v.get("cut").sin().sum(new int[] {1}))
+                            .add(v.get("rates").log().sum(new int[] {1}).neg())
+                            .add(v.get("L").get(":, 2, :").mul(v.get("cut")).sum(new int[] {1}));
                     return terms;
                 })
                 .build();

@@ -662,19 +662,22 @@ public final class Value {
      * element by element in a loop.
      */
     public static Value concat(Value... parts) {
+        // the backward rule runs later: keep our own array, as callers may reuse theirs (a
+        // recursion that overwrites each step's values in place)
+        Value[] operands = parts.clone();
         int n = 0;
-        for (Value part : parts) {
+        for (Value part : operands) {
             n += part.value.length;
         }
         double[] out = new double[n];
         int offset = 0;
-        for (Value part : parts) {
+        for (Value part : operands) {
             System.arraycopy(part.value, 0, out, offset, part.value.length);
             offset += part.value.length;
         }
         return derive(new int[] {n}, out, g -> {
             int start = 0;
-            for (Value part : parts) {
+            for (Value part : operands) {
                 double[] target = part.adjoint;
                 if (target != null) {
                     for (int i = 0; i < target.length; i++) {
@@ -683,7 +686,7 @@ public final class Value {
                 }
                 start += part.value.length;
             }
-        }, parts);
+        }, operands);
     }
 
     // ---------------------------------------------------------------- linear algebra

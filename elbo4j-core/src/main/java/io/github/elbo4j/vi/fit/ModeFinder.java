@@ -158,9 +158,19 @@ public final class ModeFinder {
                 return point;
             }
         }
-        throw new IllegalArgumentException("the log density or its gradient is not finite at any of " + STARTS
+        throw new NoFiniteStartException("the log density or its gradient is not finite at any of " + STARTS
                 + " initial points (the origin of the unconstrained space and random points in (-2, 2)); check"
                 + " the model's log density, priors and constraints");
+    }
+
+    /** The log density is not finite at any starting point: the model is at fault, not the fit. */
+    public static final class NoFiniteStartException extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        NoFiniteStartException(String message) {
+            super(message);
+        }
     }
 
     /** H = −∇²f at z by central differences of ∇f, symmetrised. */

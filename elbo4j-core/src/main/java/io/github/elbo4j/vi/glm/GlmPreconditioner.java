@@ -229,7 +229,7 @@ public final class GlmPreconditioner {
      * @return the fit over the model's coordinates
      */
     public VariationalPosterior fit(RegressionModel model, ViConfig config, ViListener listener) {
-        return map.pushForward(GaussianVi.fit(new PreconditionedGlm(model, this), config, listener));
+        return map.pushForward(GaussianVi.fit(new PreconditionedGlm(model, this), config, listener), model);
     }
 
     /** The map from the preconditioned coordinates to the model's unconstrained ones. */

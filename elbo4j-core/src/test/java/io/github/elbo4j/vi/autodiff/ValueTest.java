@@ -66,6 +66,21 @@ class ValueTest {
     }
 
     @Test
+    void concatKeepsItsPartsWhenTheCallerReusesTheArray() {
+        // a forward recursion (an HMM's) overwrites each step's values in the array it concatenated
+        GradientCheck.check(x -> {
+            Value[] state = {x.get(0), x.get(1)};
+            for (int step = 0; step < 3; step++) {
+                Value previous = Value.concat(state);
+                for (int j = 0; j < state.length; j++) {
+                    state[j] = previous.plus(x.get(2).times(j + 1)).logSumExp().plus(x.get(j).times(step));
+                }
+            }
+            return Value.concat(state).logSumExp();
+        }, POINT);
+    }
+
+    @Test
     void matrixProductsMatchFiniteDifferences() {
         Value a = Value.constant(new double[][] {{1.0, 2.0, -1.0}, {0.5, -0.3, 2.0}});
         GradientCheck.check(x -> a.multiply(x).square().sum(), POINT);

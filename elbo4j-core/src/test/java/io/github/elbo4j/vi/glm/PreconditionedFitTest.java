@@ -7,9 +7,9 @@ import ai.djl.ndarray.NDArray;
 
 import io.github.elbo4j.vi.AffineMap;
 import io.github.elbo4j.vi.DataArray;
+import io.github.elbo4j.vi.DjlModel;
 import io.github.elbo4j.vi.FittedGaussian;
 import io.github.elbo4j.vi.GuideFamily;
-import io.github.elbo4j.vi.Model;
 import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.ParameterValues;
 import io.github.elbo4j.vi.UnconstrainedDensity;
@@ -123,7 +123,7 @@ class PreconditionedFitTest {
 
     /** The same model with the default, DJL-autograd density, which reads its tensor log joint. */
     private static UnconstrainedDensity djlDensity(PreconditionedGlm model) {
-        return new Model() {
+        return new DjlModel() {
             @Override
             public List<ParameterBlock> blocks() {
                 return model.blocks();

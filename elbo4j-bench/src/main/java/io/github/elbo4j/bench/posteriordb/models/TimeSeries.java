@@ -1,0 +1,129 @@
+package io.github.elbo4j.bench.posteriordb.models;
+
+import static io.github.elbo4j.vi.autodiff.Value.concat;
+import static io.github.elbo4j.vi.autodiff.Value.constant;
+import static io.github.elbo4j.vi.density.Densities.cauchy;
+import static io.github.elbo4j.vi.density.Densities.dirichlet;
+import static io.github.elbo4j.vi.density.Densities.exponential;
+import static io.github.elbo4j.vi.density.Densities.normal;
+
+import io.github.elbo4j.vi.autodiff.Value;
+import io.github.elbo4j.vi.data.StanData;
+import io.github.elbo4j.vi.model.JavaModel;
+
+/**
+ * Sequential models: each time step's value depends on the previous one, written as a Java loop
+ * over the series as the Stan program loops over it.
+ */
+final class TimeSeries {
+
+    private TimeSeries() {}
+
+    /** {@code arma-arma11}: an ARMA(1, 1) model, the errors' recursion from err[0] = 0. */
+    static JavaModel arma11(StanData data) {
+        int length = data.integer("T");
+        double[] y = data.vector("y", length);
+        return JavaModel.of(m -> {
+            Value mu = m.real("mu");
+            Value phi = m.real("phi");
+            Value theta = m.real("theta");
+            Value sigma = m.positive("sigma");
+            m.add(normal(mu, 0, 10));
+            m.add(normal(phi, 0, 2));
+            m.add(normal(theta, 0, 2));
+            m.add(cauchy(sigma, 0, 2.5));
+            Value[] err = new Value[length];
+            err[0] = mu.plus(phi.times(mu)).subtractedFrom(y[0]);
+            for (int t = 1; t < length; t++) {
+                Value nu = mu.plus(phi.times(y[t - 1])).plus(theta.times(err[t - 1]));
+                err[t] = nu.subtractedFrom(y[t]);
+            }
+            m.add(normal(concat(err), constant(0), sigma));
+        });
+    }
+
+    /**
+     * {@code bball_drive_event_0-hmm_drive_0}: a two-state hidden Markov model with exponential
+     * emissions, its likelihood by the forward algorithm. Stan's inner loop adds the emission to
+     * each term of the log-sum-exp; since it does not depend on the previous state, it is added once
+     * after it, which is the same number.
+     */
+    static JavaModel hmmDrive(StanData data) {
+        int k = data.integer("K");
+        if (k != 2) {
+            throw new IllegalArgumentException(data.source() + ": field 'K' is " + k
+                    + ", but hmm_drive_0 has two states (theta1, theta2)");
+        }
+        int n = data.integer("N");
+        Value[] u = constants(data.vector("u", n));
+        Value[] v = constants(data.vector("v", n));
+        double[][] alpha = data.matrix("alpha", k, k);
+        return JavaModel.of(m -> {
+            Value[] theta = {m.simplex("theta1", k), m.simplex("theta2", k)};
+            Value phi = m.positiveOrdered("phi", k);
+            Value lambda = m.positiveOrdered("lambda", k);
+            for (int i = 0; i < k; i++) {
+                m.add(dirichlet(theta[i], constant(alpha[i])));
+            }
+            m.add(normal(phi.get(0), 0, 1));
+            m.add(normal(phi.get(1), 3, 1));
+            m.add(normal(lambda.get(0), 0, 1));
+            m.add(normal(lambda.get(1), 3, 1));
+            // each state's parameters and log transition probabilities from every previous state
+            Value[] phiOf = new Value[k];
+            Value[] lambdaOf = new Value[k];
+            Value[] logTransitionTo = new Value[k];
+            for (int j = 0; j < k; j++) {
+                phiOf[j] = phi.get(j);
+                lambdaOf[j] = lambda.get(j);
+                logTransitionTo[j] = concat(theta[0].get(j), theta[1].get(j)).log();
+            }
+            Value[] gamma = new Value[k];
+            for (int j = 0; j < k; j++) {
+                gamma[j] = exponential(u[0], phiOf[j]).plus(exponential(v[0], lambdaOf[j]));
+            }
+            for (int t = 1; t < n; t++) {
+                Value previous = concat(gamma);
+                for (int j = 0; j < k; j++) {
+                    gamma[j] = previous.plus(logTransitionTo[j]).logSumExp()
+                            .plus(exponential(u[t], phiOf[j])).plus(exponential(v[t], lambdaOf[j]));
+                }
+            }
+            m.add(concat(gamma).logSumExp());
+        });
+    }
+
+    /** One scalar constant per element, made once outside the model code. */
+    private static Value[] constants(double[] values) {
+        Value[] constants = new Value[values.length];
+        for (int i = 0; i < values.length; i++) {
+            constants[i] = constant(values[i]);
+        }
+        return constants;
+    }
+
+    /**
+     * A GARCH(1, 1) model of returns r (not in the posteriordb set; the Stan User's Guide's, with its
+     * flat priors): sigma[t]² = alpha0 + alpha1 (r[t−1] − mu)² + beta1 sigma[t−1]², with beta1 below
+     * 1 − alpha1, a bound that depends on a parameter.
+     *
+     * @param r the returns
+     * @param sigma1 the first period's volatility, data
+     * @return the model
+     */
+    static JavaModel garch11(double[] r, double sigma1) {
+        return JavaModel.of(m -> {
+            Value mu = m.real("mu");
+            Value alpha0 = m.positive("alpha0");
+            Value alpha1 = m.bounded("alpha1", 0, 1);
+            Value beta1 = m.bounded("beta1", constant(0), alpha1.subtractedFrom(1));
+            Value[] sigma = new Value[r.length];
+            sigma[0] = constant(sigma1);
+            for (int t = 1; t < r.length; t++) {
+                sigma[t] = alpha0.plus(alpha1.times(mu.subtractedFrom(r[t - 1]).square()))
+                        .plus(beta1.times(sigma[t - 1].square())).sqrt();
+            }
+            m.add(normal(constant(r), mu, concat(sigma)));
+        });
+    }
+}
