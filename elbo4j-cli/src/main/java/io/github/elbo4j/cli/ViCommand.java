@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.elbo4j.data.CsvReader;
 import io.github.elbo4j.data.DataException;
-import io.github.elbo4j.data.Table;
 import io.github.elbo4j.vae.AtomicFiles;
 import io.github.elbo4j.vi.GuideFamily;
 import io.github.elbo4j.vi.NonFiniteElboException;
@@ -22,6 +21,7 @@ import io.github.elbo4j.vi.glm.Prior;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -266,26 +266,47 @@ final class ViCommand implements Callable<Integer> {
 
     /** Reads the response and predictors, checking every cell with its line and column. */
     private GeneralizedLinearModel readModel(GlmFamily glm, Map<String, Prior> priorOverrides) {
-        Table table = CsvReader.readTable(data);
-        int yColumn = table.column(response);
-        int[] xColumns = predictors.stream().mapToInt(table::column).toArray();
-        if (predictors.contains(response)) {
-            throw new DataException(data, "header", "column '" + response + "' is both the response and a predictor");
-        }
-        int n = table.rowCount();
-        double[] y = new double[n];
-        double[][] x = new double[n][xColumns.length];
-        for (int r = 0; r < n; r++) {
-            y[r] = table.decimal(r, yColumn);
-            String problem = glm.responseProblem(y[r]);
-            if (problem != null) {
-                throw new DataException(data, table.location(r, yColumn), problem);
+        // Row by row, each cell checked as it arrives: a bad line 2 is reported without reading the rest.
+        try (CsvReader.Rows rows = CsvReader.open(data)) {
+            int yColumn = rows.column(response);
+            int[] xColumns = predictors.stream().mapToInt(rows::column).toArray();
+            if (predictors.contains(response)) {
+                throw new DataException(data, "header", "column '" + response + "' is both the response and a predictor");
             }
-            for (int j = 0; j < xColumns.length; j++) {
-                x[r][j] = table.decimal(r, xColumns[j]);
+            double[] y = new double[1024];
+            double[][] x = new double[1024][];
+            double[] sumOfSquares = new double[xColumns.length + 1];
+            int n = 0;
+            while (rows.next()) {
+                if (n == y.length) {
+                    y = Arrays.copyOf(y, 2 * n);
+                    x = Arrays.copyOf(x, 2 * n);
+                }
+                y[n] = rows.decimal(yColumn);
+                String problem = glm.responseProblem(y[n]);
+                if (problem != null) {
+                    throw new DataException(data, rows.location(yColumn), problem);
+                }
+                sumOfSquares[xColumns.length] += y[n] * y[n];
+                x[n] = new double[xColumns.length];
+                for (int j = 0; j < xColumns.length; j++) {
+                    x[n][j] = rows.decimal(xColumns[j]);
+                    sumOfSquares[j] += x[n][j] * x[n][j];
+                }
+                n++;
             }
+            // The fit's moments and sufficient statistics are sums of squares: values near 1e154 and
+            // beyond overflow them, so such a column is named here rather than failing inside the fit.
+            for (int j = 0; j <= xColumns.length; j++) {
+                if (!Double.isFinite(sumOfSquares[j])) {
+                    String column = j < xColumns.length ? predictors.get(j) : response;
+                    throw new DataException(data, "column '" + column + "'", "its values are too large: their"
+                            + " sum of squares overflows a double; rescale the column (e.g. to other units)");
+                }
+            }
+            return GeneralizedLinearModel.of(glm, predictors, Arrays.copyOf(x, n), Arrays.copyOf(y, n), !noIntercept,
+                    priorOverrides);
         }
-        return GeneralizedLinearModel.of(glm, predictors, x, y, !noIntercept, priorOverrides);
     }
 
     private static void writeDraws(VariationalPosterior fit, Path file) {

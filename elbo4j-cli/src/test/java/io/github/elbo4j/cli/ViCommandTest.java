@@ -30,6 +30,35 @@ class ViCommandTest {
     @TempDir
     Path dir;
 
+    /**
+     * The response is checked as each row is read: line 2's bad response is reported even though a
+     * later line is malformed too (reading the whole table first would report line 3).
+     */
+    @Test
+    void aBadResponseOnLine2IsReportedBeforeTheRestIsRead() throws IOException {
+        Path data = Files.writeString(dir.resolve("bad.csv"), "y,x\n3,0.5\n1,0.2,7\n0,0.1\n");
+
+        CliRunner.Result r = CliRunner.run("vi", "logistic", "--data", data.toString(), "--y", "y", "--x", "x");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("elbo4j: " + data + ": line 2, column 1 (y)").doesNotContain("\n");
+    }
+
+    @Test
+    void aColumnWhoseSquaresOverflowIsNamed() throws IOException {
+        StringBuilder csv = new StringBuilder("y,big\n");
+        for (int i = 0; i < 20; i++) {
+            csv.append(i % 3).append(',').append(i + 1).append("e200\n");
+        }
+        Path data = Files.writeString(dir.resolve("big.csv"), csv);
+
+        CliRunner.Result r = CliRunner.run("vi", "linear", "--data", data.toString(), "--y", "y", "--x", "big");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("elbo4j: " + data + ": column 'big': its values are too large: their"
+                + " sum of squares overflows a double; rescale the column (e.g. to other units)");
+    }
+
     @Test
     void linearRegressionMatchesTheLibraryCall() throws IOException {
         SplittableRandom random = new SplittableRandom(3);
