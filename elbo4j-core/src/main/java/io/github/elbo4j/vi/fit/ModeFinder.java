@@ -44,6 +44,8 @@ public final class ModeFinder {
      * small model's run takes microseconds to milliseconds.
      */
     public static final int RUNS = 8;
+    /** Log densities within this relative difference are equal: a later run must beat it to win. */
+    private static final double SAME_LOG_DENSITY = 1e-9;
     /** Two modes closer than this many Laplace sds in every coordinate are the same. */
     private static final double SAME_MODE_SDS = 0.5;
     /** A mode with less than this fraction of the best mode's Laplace mass is not counted. */
@@ -92,12 +94,16 @@ public final class ModeFinder {
         return best.withModes(distinctModes(best, runs));
     }
 
-    /** A found mode beats one not found; otherwise the higher f wins. */
+    /**
+     * A found mode beats one not found; otherwise the higher f wins, by more than rounding: runs that
+     * reach the same mode differ in f by about 1e−12 relative, and the earlier (the origin's) is
+     * kept, so that a unimodal posterior's mode does not depend on the seed.
+     */
     private static boolean better(Mode candidate, Mode best) {
         if (candidate.found() != best.found()) {
             return candidate.found();
         }
-        return candidate.logDensity() > best.logDensity();
+        return candidate.logDensity() > best.logDensity() + SAME_LOG_DENSITY * Math.max(1, Math.abs(best.logDensity()));
     }
 
     /**
