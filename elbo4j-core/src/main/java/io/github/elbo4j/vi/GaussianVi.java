@@ -4,6 +4,7 @@ import io.github.elbo4j.elbo.ImportanceSampling;
 import io.github.elbo4j.elbo.LogEvidenceEstimate;
 import io.github.elbo4j.vi.diagnostics.CovarianceComparison;
 import io.github.elbo4j.vi.diagnostics.Reliability;
+import io.github.elbo4j.vi.diagnostics.ImportanceShift;
 import io.github.elbo4j.vi.diagnostics.ReliabilityCheck;
 import io.github.elbo4j.vi.fit.Mode;
 import io.github.elbo4j.vi.fit.ModeFinder;
@@ -250,7 +251,7 @@ public final class GaussianVi {
         LogEvidenceEstimate evidence = ImportanceSampling.logEvidence(finiteOrMinusInfinity(logRatios));
         Reliability verdict = new ReliabilityCheck(result.converged(), elboValue, result.bestElbo(), standardError,
                 result.khat(), evidence.effectiveSampleSize() / logRatios.length, countNonFinite(logRatios), q.mean(), q.covariance(), comparison, mode.found(), false,
-                this::coordinateName).verdict();
+                mode.modes(), null, this::coordinateName).verdict();
         return new VariationalPosterior(config, space.blocks(), q, draws, null, elboValue, standardError,
                 evidence, result.khat(), List.of(),
                 provenance, new VariationalPosterior.Checks(verdict, comparison, null, null));
@@ -525,12 +526,22 @@ public final class GaussianVi {
                 Double.isNaN(bestElbo) ? mean : Math.max(bestElbo, mean), elboStandardError, psis.khat(),
                 evidence.effectiveSampleSize() / logRatios.length, nonFinite,
                 q.mean(), q.covariance(), comparison, mode.found(), config.family() == GuideFamily.MEAN_FIELD,
-                this::coordinateName).verdict();
+                mode.modes(), ImportanceShift.of(at, psis.logWeights(), sds(q)), this::coordinateName).verdict();
         Map<String, double[][]> responseDraws = linearResponse == null ? null
                 : space.constrainedDraws(model, linearResponse.pointsFrom(noise));
         return new VariationalPosterior(config, space.blocks(), q, draws, resampled, mean, elboStandardError,
                 evidence, psis.khat(), trace, provenance,
                 new VariationalPosterior.Checks(verdict, comparison, linearResponse, responseDraws));
+    }
+
+    /** q's sd of each unconstrained coordinate. */
+    private static double[] sds(FittedGaussian q) {
+        double[][] covariance = q.covariance();
+        double[] sds = new double[covariance.length];
+        for (int i = 0; i < sds.length; i++) {
+            sds[i] = Math.sqrt(covariance[i][i]);
+        }
+        return sds;
     }
 
     /** q against N(mode, H⁻¹), or null without a Laplace approximation or with a non-finite q. */

@@ -26,10 +26,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * while a mean is more than 0.5 sd off (acceptance 2). Skipped where the set is not beside the
  * repository.
  *
- * <p>A posterior in {@link #KNOWN_TO_FAIL} that fails its check aborts its test with the measured
- * report (JUnit counts it as skipped, with the reason) instead of failing the build: each entry is a
- * defect of the fitting methods, measured and reported, to be removed when it is fixed. It passes
- * like any other when it no longer fails.
+ * <p>A posterior in {@link #KNOWN_TO_FAIL} whose default fit is reliable yet not right (acceptance 1)
+ * aborts its test with the measured report (JUnit counts it as skipped, with the reason) instead of
+ * failing the build: each entry is a defect of the fitting methods, measured and reported, to be
+ * removed when it is fixed. Acceptance 2 is asserted first, for every posterior: no entry excuses a
+ * fit that says converged and reliable while a mean is more than 0.5 sd off. An entry passes like
+ * any other when it no longer fails.
  */
 class PosteriorDbTest {
 
@@ -44,19 +46,16 @@ class PosteriorDbTest {
             .filter(method -> method.config().method() != ViMethod.ADVI).toList();
 
     /**
-     * The HMM's gradient costs about 1 ms (some 4,000 values on the tape), so each fit takes seconds:
-     * only its default fit runs here; the benchmark runs the others.
+     * Measured defects of the current default fit, by posterior (see the class comment): reliable,
+     * within 0.5 sd, but not within issue 19's bar. Full-rank DADVI passes the first two at 5 of 5
+     * seeds; sblri-blr's error is that of the draws, not of q (see {@code docs/posteriordb.md}).
      */
-    private static final String SLOW = "bball_drive_event_0-hmm_drive_0";
-
-    /** Measured defects of the current fitting methods, by posterior (see the class comment). */
     private static final Map<String, String> KNOWN_TO_FAIL = Map.of(
             "arma-arma11", "the default (mean-field DADVI) fit's sds are up to 10.5% narrow and it says reliable",
             "kidiq_with_mom_work-kidscore_interaction_c",
             "the default (mean-field DADVI) fit's sds are up to 15% narrow and it says reliable",
-            "sblri-blr", "the default (mean-field DADVI) fit's mean is 0.1001 sd off and it says reliable",
-            "mesquite-logmesquite_logvash", "the Laplace fit's sigma mean is 0.70 sd off and it says reliable",
-            SLOW, "the default fit converges to a local mode (lambda[2] 294 sd off) and says reliable");
+            "sblri-blr", "the default (mean-field DADVI) fit's beta[3] mean over its 1,000 draws is 0.1001 sd off"
+                    + " and it says reliable (q's own means are within 0.014 sd: the Monte Carlo error of the draws)");
 
     static Stream<String> posteriors() throws IOException {
         Path set = Posterior.locateSet().orElse(null);
@@ -74,15 +73,15 @@ class PosteriorDbTest {
     void theDefaultFitIsRightOrSaysItIsUnreliableAndNoFitMisleads(String name) throws IOException {
         Posterior posterior = Posterior.load(Posterior.locateSet().orElseThrow(), name);
         JavaModel model = PosteriorDbModels.of(name, posterior.data()).orElseThrow();
-        List<FitReport> reports = (name.equals(SLOW) ? List.of(FitMethod.DEFAULT) : DETERMINISTIC).stream()
+        List<FitReport> reports = DETERMINISTIC.stream()
                 .map(method -> PosteriorFitter.fit(posterior, model, method)).toList();
         FitReport byDefault = reports.get(0);
         List<FitReport> misleading = reports.stream().filter(FitReport::misleading).toList();
-        if (KNOWN_TO_FAIL.containsKey(name) && (!byDefault.rightOrFlagged() || !misleading.isEmpty())) {
-            abort("known to fail: " + KNOWN_TO_FAIL.get(name) + "; measured " + byDefault + " " + misleading);
+        assertThat(misleading).as("%s: fits converged and reliable with a mean over 0.5 sd off", name).isEmpty();
+        if (KNOWN_TO_FAIL.containsKey(name) && !byDefault.rightOrFlagged()) {
+            abort("known to fail: " + KNOWN_TO_FAIL.get(name) + "; measured " + byDefault);
         }
         assertThat(byDefault.rightOrFlagged()).as("%s: default fit reliable but wrong: %s", name, byDefault).isTrue();
-        assertThat(misleading).as("%s: fits converged and reliable with a mean over 0.5 sd off", name).isEmpty();
     }
 
     @Test

@@ -7,8 +7,9 @@ import java.util.List;
  *
  * <p>A fit is reliable only when every check passes: the optimizer's own convergence test held at a
  * finite ELBO no worse than the best seen, every value of q is finite and of sane magnitude, Pareto
- * k̂ of the importance ratios is at most 0.7, and q's covariance agrees with the curvature of the
- * log density at its mode (see {@link CovarianceComparison}). Built by {@link ReliabilityCheck}.
+ * k̂ of the importance ratios is at most 0.7, the importance weights do not move q's means (see
+ * {@link ImportanceShift}), L-BFGS found one mode from several starting points, and q's covariance
+ * agrees with the curvature of the log density at its mode (see {@link CovarianceComparison}). Built by {@link ReliabilityCheck}.
  *
  * @param reliable true when no check failed
  * @param reasons one sentence per failed check, each with advice; empty when reliable

@@ -12,9 +12,16 @@ import io.github.elbo4j.vi.DenseCholesky;
  * @param iterations L-BFGS iterations of the successful start
  * @param negativeHessian H, symmetric, by central finite differences of ∇f
  * @param covariance H⁻¹, or null when H is not positive definite (no Laplace approximation)
+ * @param modes how many distinct modes carrying mass the L-BFGS runs from several starting points
+ *     found, this one included ({@link ModeFinder#find}); more than 1: the posterior is multimodal
  */
 public record Mode(double[] point, double logDensity, boolean found, int iterations, double[][] negativeHessian,
-        double[][] covariance) {
+        double[][] covariance, int modes) {
+
+    /** This mode with the count of distinct modes found beside it. */
+    Mode withModes(int count) {
+        return new Mode(point, logDensity, found, iterations, negativeHessian, covariance, count);
+    }
 
     /** Whether the Laplace approximation exists: a stationary point with a positive definite H. */
     public boolean hasLaplace() {

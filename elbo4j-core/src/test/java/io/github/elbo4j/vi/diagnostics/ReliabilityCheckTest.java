@@ -14,7 +14,7 @@ class ReliabilityCheckTest {
             double[] mean, double[][] covariance, boolean meanField) {
         CovarianceComparison comparison = CovarianceComparison.of(mean, covariance, MEAN, UNIT);
         return new ReliabilityCheck(converged, elbo, best, 0.01, khat, ess, 0, mean, covariance, comparison, true,
-                meanField, i -> "x" + i).verdict();
+                meanField, 1, null, i -> "x" + i).verdict();
     }
 
     @Test
@@ -55,6 +55,32 @@ class ReliabilityCheckTest {
         double[][] narrow = {{0.09, 0}, {0, 1}};
         Reliability verdict = verdict(true, -10, -10, 0.3, 0.9, MEAN, narrow, true);
         assertThat(String.join(" ", verdict.reasons())).contains("too narrow", "x0", "mean-field", "full-rank");
+    }
+
+    private static Reliability withModesAndShift(double khat, int modes, ImportanceShift shift) {
+        CovarianceComparison comparison = CovarianceComparison.of(MEAN, UNIT, MEAN, UNIT);
+        return new ReliabilityCheck(true, -10, -10, 0.01, khat, 0.9, 0, MEAN, UNIT, comparison, true, false, modes,
+                shift, i -> "x" + i).verdict();
+    }
+
+    @Test
+    void severalModesMakeTheFitUnreliable() {
+        assertThat(withModesAndShift(0.3, 1, null).reliable()).isTrue();
+        assertThat(String.join(" ", withModesAndShift(0.3, 2, null).reasons()))
+                .contains("2 distinct modes", "cannot represent");
+    }
+
+    @Test
+    void aMeanShiftBeyondTheLimitAndTheNoiseMarksQOffCentre() {
+        ImportanceShift offCentre = new ImportanceShift(new double[] {0.05, -0.6}, new double[] {0.01, 0.05});
+        assertThat(String.join(" ", withModesAndShift(0.3, 1, offCentre).reasons()))
+                .contains("move the mean of x1 by -0.60", "off-centre");
+        ImportanceShift small = new ImportanceShift(new double[] {0.15, 0}, new double[] {0.01, 0.01});
+        assertThat(withModesAndShift(0.3, 1, small).reliable()).as("below the limit").isTrue();
+        ImportanceShift noisy = new ImportanceShift(new double[] {0.5, 0}, new double[] {0.2, 0.01});
+        assertThat(withModesAndShift(0.3, 1, noisy).reliable()).as("within 3 standard errors").isTrue();
+        assertThat(withModesAndShift(0.9, 1, offCentre).reasons()).as("k̂ > 0.7: weights untrusted, k̂ says it")
+                .noneMatch(r -> r.contains("off-centre"));
     }
 
     @Test
