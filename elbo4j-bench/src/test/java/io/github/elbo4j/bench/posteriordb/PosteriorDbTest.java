@@ -51,11 +51,10 @@ class PosteriorDbTest {
      * seeds; sblri-blr's error is that of the draws, not of q (see {@code docs/posteriordb.md}).
      */
     private static final Map<String, String> KNOWN_TO_FAIL = Map.of(
-            "arma-arma11", "the default (mean-field DADVI) fit's sds are up to 10.5% narrow and it says reliable",
-            "kidiq_with_mom_work-kidscore_interaction_c",
-            "the default (mean-field DADVI) fit's sds are up to 15% narrow and it says reliable",
-            "sblri-blr", "the default (mean-field DADVI) fit's beta[3] mean over its 1,000 draws is 0.1001 sd off"
-                    + " and it says reliable (q's own means are within 0.014 sd: the Monte Carlo error of the draws)");
+            "mesquite-logmesquite_logvash", "the default (full-rank DADVI) fit's sigma sd is 10.6% narrow (46 records:"
+                    + " log sigma is a little skewed, and KL(q||p) narrows q) and it says reliable",
+            "sblri-blr", "the default (full-rank DADVI) fit's beta[3] mean over its 1,000 draws is 0.11 sd off and it"
+                    + " says reliable (q's own means are within 0.014 sd: the Monte Carlo error of the draws)");
 
     static Stream<String> posteriors() throws IOException {
         Path set = Posterior.locateSet().orElse(null);
