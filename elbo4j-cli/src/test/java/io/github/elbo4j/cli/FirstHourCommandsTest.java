@@ -153,13 +153,10 @@ class FirstHourCommandsTest {
     void aLogOfStandardErrorHoldsPlainCompleteLinesEachOnce() throws Exception {
         Path data = table();
         Path log = dir.resolve("stderr.log");
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"), "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), "-Xmx512m", Main.class.getName(),
-                "train", "--data", data.toString(), "--out", dir.resolve("logged").toString(), "--epochs", "3"));
-        command.addAll(List.of(SMALL));
-        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(log.toFile()).start();
+        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--out",
+                dir.resolve("logged").toString(), "--epochs", "3"));
+        args.addAll(List.of(SMALL));
+        Process process = CliRunner.start(log, args.toArray(String[]::new));
         assertThat(process.waitFor()).isZero();
         String text = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(text).doesNotContain("\r").doesNotContain("\u001b");

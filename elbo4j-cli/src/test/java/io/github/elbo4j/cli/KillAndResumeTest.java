@@ -35,20 +35,6 @@ class KillAndResumeTest {
         "--epochs", Integer.toString(KillAndResumeTest.EPOCHS), "--hidden", "16", "--latent", "2", "--batch-size", "20", "--seed", "3", "--threads", "1"
     };
 
-    private Process start(Path stderr, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "--add-modules", "jdk.incubator.vector", // as the launcher does: the fused training step
-                "-cp", System.getProperty("java.class.path"), "-Xmx512m", Main.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(stderr.toFile());
-        // As the ./elbo4j launcher does: one thread in every native pool from the moment they load.
-        builder.environment().put("OMP_NUM_THREADS", "1");
-        builder.environment().put("MKL_NUM_THREADS", "1");
-        return builder.start();
-    }
-
     @Test
     void killedAtRandomPointsAndResumedEndsLikeAnUninterruptedRun() throws Exception {
         Path data = TestData.shapesFolder(dir.resolve("data"));
@@ -67,7 +53,7 @@ class KillAndResumeTest {
         String[] next = trainKilled.toArray(String[]::new);
         for (int attempt = 0; attempt < 5; attempt++) {
             Path err = dir.resolve("attempt-" + attempt + ".err");
-            Process process = start(err, next);
+            Process process = CliRunner.start(err, next);
             // Wait until a randomly chosen epoch has been written, then a random part of an epoch more:
             // the kill lands inside training, within an epoch or between the row and the checkpoint.
             int target = Math.min(EPOCHS - 1, rows(killed) + 1 + random.nextInt(5));
@@ -93,7 +79,7 @@ class KillAndResumeTest {
             next = Files.isDirectory(killed) ? new String[] {"train", "--resume", killed.toString(), "--threads", "1"}
                     : trainKilled.toArray(String[]::new);
         }
-        Process last = start(dir.resolve("last.err"), next);
+        Process last = CliRunner.start(dir.resolve("last.err"), next);
         assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(last.exitValue()).as(Files.readString(dir.resolve("last.err"))).isZero();
 
@@ -118,7 +104,7 @@ class KillAndResumeTest {
         List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", run.toString()));
         args.addAll(List.of(MODEL));
         Path err = dir.resolve("terminated.err");
-        Process process = start(err, args.toArray(String[]::new));
+        Process process = CliRunner.start(err, args.toArray(String[]::new));
         Path metrics = run.resolve("metrics.jsonl");
         for (int i = 0; i < 600 && !(Files.exists(metrics) && Files.size(metrics) > 0); i++) {
             Thread.sleep(100);
@@ -132,7 +118,7 @@ class KillAndResumeTest {
         assertThat(checkpoint.position().step()).isPositive();
         assertThat(run.resolve("model.safetensors")).doesNotExist();
 
-        Process resumed = start(dir.resolve("resumed.err"), "train", "--resume", run.toString());
+        Process resumed = CliRunner.start(dir.resolve("resumed.err"), "train", "--resume", run.toString());
         assertThat(resumed.waitFor(180, TimeUnit.SECONDS)).isTrue();
         assertThat(resumed.exitValue()).as(Files.readString(dir.resolve("resumed.err"))).isZero();
         assertThat(metricRows(run)).hasSize(30);

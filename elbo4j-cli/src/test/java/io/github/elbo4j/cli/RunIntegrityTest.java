@@ -67,7 +67,7 @@ class RunIntegrityTest {
     @Test
     void secondWriterIsRefusedNamingTheHolderAndMetricsKeepOneRowPerEpoch() throws Exception {
         Path run = copyOfRun();
-        Process first = start(dir.resolve("first.err"), "train", "--resume", run.toString(), "--epochs", "400", "--threads", "1");
+        Process first = CliRunner.start(dir.resolve("first.err"), "train", "--resume", run.toString(), "--epochs", "400", "--threads", "1");
         try {
             Path lock = run.resolve(RunLock.FILE_NAME);
             String holder = "pid " + first.pid() + ")";
@@ -76,7 +76,7 @@ class RunIntegrityTest {
             }
             assertThat(Files.readString(lock)).as("the first resume holds the lock").contains("train --resume").contains(holder);
 
-            Process second = start(dir.resolve("second.err"), "train", "--resume", run.toString(), "--epochs", "400", "--threads", "1");
+            Process second = CliRunner.start(dir.resolve("second.err"), "train", "--resume", run.toString(), "--epochs", "400", "--threads", "1");
             assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
             // The JVM's own warning about the incubator module aside, the refusal is one line.
             List<String> lines = Files.readAllLines(dir.resolve("second.err")).stream()
@@ -98,19 +98,6 @@ class RunIntegrityTest {
         List<Integer> epochs = epochs(run);
         assertThat(epochs).as("one row per epoch, in order").doesNotHaveDuplicates().isSorted();
         assertThat(epochs.get(epochs.size() - 1)).isEqualTo(epochs.size());
-    }
-
-    private static Process start(Path stderr, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), "-Xmx512m", Main.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(stderr.toFile());
-        builder.environment().put("OMP_NUM_THREADS", "1");
-        builder.environment().put("MKL_NUM_THREADS", "1");
-        return builder.start();
     }
 
     // ---- checkpoints you can trust ----
