@@ -2,6 +2,7 @@
 # bit-identical.sh: proves that a change left VAE training bit-identical (issue 20, acceptance 1).
 #
 # Usage: elbo4j-bench/scripts/bit-identical.sh [--baseline REF] [--cache DIR] [--data-dir DIR]
+#                                              [--only NAME[,NAME...]]
 #
 # Trains a fixed set of small runs (2 epochs, --seed 11) with the command line of git ref REF and
 # with the current working tree, and compares their files:
@@ -13,8 +14,8 @@
 # 1 if any run differs or fails (a failed run's train.log is kept and named), 0 if all are identical.
 #
 # The runs: standard, iwae-dreg, beta-annealed, free-bits, conv, vamp, conditional,
-# gaussian-learned and early-stopping on a slice of binarized MNIST (1,000 training, 200
-# validation and 200 test images; the conditional run's labels are the record index mod 10, since
+# gaussian-learned and early-stopping on a slice of binarized MNIST (500 training, 100
+# validation and 100 test images; the conditional run's labels are the record index mod 10, since
 # the dataset has none), tabular on examples/tabular.csv and gaussian-per-feature on
 # examples/regression.csv (both as of REF), each with --threads 1 (NAME-t1) and 2 (NAME-t2).
 #
@@ -29,6 +30,7 @@
 #                   removed when all runs are identical.
 #   --data-dir DIR  the folder holding binarized-mnist/ (default: the nearest shared/data beside
 #                   the repository or one of its parents, then $ELBO4J_DATA, then ~/.cache/elbo4j).
+#   --only NAMES    train and compare only these runs (comma-separated, e.g. conv-t1,vamp-t2).
 #   -h, --help      print this help.
 #
 # The current tree's CLI (elbo4j-cli/target/elbo4j.jar, run through ./elbo4j) is built first if it
@@ -44,15 +46,17 @@ fail() { echo "bit-identical.sh: $*" >&2; exit 2; }
 baseline_ref=32bac44
 cache_root="$root/runs/bit-identical"
 data_dir=""
+only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
-    --baseline|--cache|--data-dir)
+    --baseline|--cache|--data-dir|--only)
       [ $# -ge 2 ] && [ -n "$2" ] || fail "$1 needs a value"
       case "$1" in
         --baseline) baseline_ref="$2" ;;
         --cache) cache_root="$(mkdir -p "$2" && cd "$2" && pwd)" ;;
         --data-dir) data_dir="$2" ;;
+        --only) only="$2" ;;
       esac
       shift 2 ;;
     *) fail "unknown argument '$1' (see --help)" ;;
@@ -62,20 +66,6 @@ done
 cd "$root"
 commit="$(git rev-parse --verify --quiet "$baseline_ref^{commit}")" || fail "--baseline: '$baseline_ref' is not a commit"
 cache="$cache_root/$(git rev-parse --short=7 "$commit")"
-
-# Where binarized-mnist lives: as the tests look for shared/data, then where named datasets live.
-if [ -z "$data_dir" ]; then
-  dir="$root"
-  while [ "$dir" != / ] && [ ! -d "$dir/shared/data/binarized-mnist" ]; do dir="$(dirname "$dir")"; done
-  for candidate in "$dir/shared/data" "${ELBO4J_DATA:-}" "$HOME/.cache/elbo4j"; do
-    if [ -n "$candidate" ] && [ -d "$candidate/binarized-mnist" ]; then data_dir="$candidate"; break; fi
-  done
-  [ -n "$data_dir" ] || fail "binarized-mnist not found (shared/data, \$ELBO4J_DATA, ~/.cache/elbo4j); pass --data-dir"
-fi
-mnist="$data_dir/binarized-mnist"
-for split in train valid; do
-  [ -f "$mnist/$split-images-idx3-ubyte.gz" ] || fail "--data-dir: $mnist/$split-images-idx3-ubyte.gz not found"
-done
 
 # NAME|ARGUMENTS: $DATA stands for the data folder, so that the recorded arguments do not depend on
 # where the cache is. Every run also gets --seed 11, --threads and, unless it sets them, --epochs 2.
@@ -92,6 +82,40 @@ runs=(
   'tabular|--data $DATA/tabular.csv --likelihood tabular --latent 4 --valid-fraction 0.2'
   'gaussian-per-feature|--data $DATA/regression.csv --likelihood gaussian-per-feature --gaussian-scale 0.5 --hidden 16 --latent 2'
 )
+
+names=()
+declare -A arguments
+for run in "${runs[@]}"; do
+  for threads in 1 2; do
+    name="${run%%|*}-t$threads"
+    [ -z "$only" ] || [[ ",$only," == *",$name,"* ]] || continue
+    names+=("$name")
+    args="${run#*|} --seed 11 --threads $threads"
+    [[ " $args " == *" --epochs "* ]] || args="--epochs 2 $args"
+    arguments[$name]="$args"
+  done
+done
+[ ${#names[@]} -gt 0 ] || fail "--only: no run named '$only' (see --help for the names)"
+
+# The folder holding binarized-mnist: --data-dir, else as the tests look for shared/data, else
+# where named datasets live.
+find_mnist() {
+  local dir="$root" candidate
+  if [ -n "$data_dir" ]; then
+    candidate="$data_dir"
+  else
+    while [ "$dir" != / ] && [ ! -d "$dir/shared/data/binarized-mnist" ]; do dir="$(dirname "$dir")"; done
+    for candidate in "$dir/shared/data" "${ELBO4J_DATA:-}" "$HOME/.cache/elbo4j" ""; do
+      if [ -n "$candidate" ] && [ -d "$candidate/binarized-mnist" ]; then break; fi
+    done
+    [ -n "$candidate" ] || fail "binarized-mnist not found (shared/data, \$ELBO4J_DATA, ~/.cache/elbo4j); pass --data-dir"
+  fi
+  for split in train valid; do
+    [ -f "$candidate/binarized-mnist/$split-images-idx3-ubyte.gz" ] \
+      || fail "$candidate/binarized-mnist/$split-images-idx3-ubyte.gz not found"
+  done
+  echo "$candidate/binarized-mnist"
+}
 
 # Big-endian 32-bit integer, as IDX headers hold them.
 be32() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)))"; }
@@ -111,32 +135,23 @@ idx_labels() {
     for ((i = 0; i < count; i++)); do printf "\\x$(printf %02x $((i % 10)))"; done; } >"$target"
 }
 
-# The runs' data, the same bytes on every call: written once into the cache, next to the baseline.
+# The runs' data, the same bytes on every call: written once into the cache, next to the baseline,
+# and recorded with each run's arguments, so that changing it here retrains the baseline.
 data="$cache/data"
-if [ ! -f "$data/complete" ]; then
+data_spec="digits: train 0-499 of train, valid 0-99 and test 100-199 of valid; labels: index mod 10"
+if [ "$(cat "$data/complete" 2>/dev/null)" != "$data_spec" ]; then
+  mnist="$(find_mnist)"
   rm -rf "$data" && mkdir -p "$data/digits"
-  idx_slice "$mnist/train-images-idx3-ubyte.gz" 0 1000 "$data/digits/train-images-idx3-ubyte"
-  idx_slice "$mnist/valid-images-idx3-ubyte.gz" 0 200 "$data/digits/valid-images-idx3-ubyte"
-  idx_slice "$mnist/valid-images-idx3-ubyte.gz" 200 200 "$data/digits/test-images-idx3-ubyte"
-  idx_labels 1000 "$data/digits/train-labels-idx1-ubyte"
-  idx_labels 200 "$data/digits/valid-labels-idx1-ubyte"
-  idx_labels 200 "$data/digits/test-labels-idx1-ubyte"
+  idx_slice "$mnist/train-images-idx3-ubyte.gz" 0 500 "$data/digits/train-images-idx3-ubyte"
+  idx_slice "$mnist/valid-images-idx3-ubyte.gz" 0 100 "$data/digits/valid-images-idx3-ubyte"
+  idx_slice "$mnist/valid-images-idx3-ubyte.gz" 100 100 "$data/digits/test-images-idx3-ubyte"
+  idx_labels 500 "$data/digits/train-labels-idx1-ubyte"
+  idx_labels 100 "$data/digits/valid-labels-idx1-ubyte"
+  idx_labels 100 "$data/digits/test-labels-idx1-ubyte"
   git show "$commit:examples/tabular.csv" >"$data/tabular.csv"
   git show "$commit:examples/regression.csv" >"$data/regression.csv"
-  touch "$data/complete"
+  printf '%s\n' "$data_spec" >"$data/complete"
 fi
-
-names=()
-declare -A arguments
-for run in "${runs[@]}"; do
-  for threads in 1 2; do
-    name="${run%%|*}-t$threads"
-    names+=("$name")
-    args="${run#*|} --seed 11 --threads $threads"
-    [[ " $args " == *" --epochs "* ]] || args="--epochs 2 $args"
-    arguments[$name]="$args"
-  done
-done
 
 # Trains run NAME with LAUNCHER into OUT/NAME/: model.safetensors, metrics.jsonl, the arguments
 # (with $DATA unexpanded) and train.log; the rest of the run directory is removed.
@@ -150,21 +165,23 @@ train() {
   fi
   mv "$out/$name/run/model.safetensors" "$out/$name/run/metrics.jsonl" "$out/$name/" || return 1
   rm -rf "${out:?}/$name/run"
-  printf '%s\n' "${arguments[$name]}" >"$out/$name/arguments"
+  printf '%s\n%s\n' "${arguments[$name]}" "$data_spec" >"$out/$name/arguments"
 }
 
 cached() {
   [ -f "$cache/$1/model.safetensors" ] && [ -f "$cache/$1/metrics.jsonl" ] \
-    && [ "$(cat "$cache/$1/arguments" 2>/dev/null)" = "${arguments[$1]}" ]
+    && [ "$(cat "$cache/$1/arguments" 2>/dev/null)" = "$(printf '%s\n%s' "${arguments[$1]}" "$data_spec")" ]
 }
 
 tmp="$(mktemp -d)"
 baseline_tree="$tmp/baseline"
+new=""
 cleanup() {
   if [ -d "$baseline_tree" ]; then git -C "$root" worktree remove --force "$baseline_tree" || true; fi
-  rm -rf "$tmp"
+  rm -rf "$tmp" ${new:+"$new"}
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 missing=()
 for name in "${names[@]}"; do cached "$name" || missing+=("$name"); done
@@ -175,7 +192,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   # Trained beside the cache and moved in whole, so that an interrupted call leaves no half run.
   new="$(mktemp -d "$cache/.new.XXXXXX")"
   for name in "${missing[@]}"; do
-    train "$baseline_tree/elbo4j" "$new" "$name" || fail "the baseline cannot be produced"
+    train "$baseline_tree/elbo4j" "$new" "$name" \
+      || { tail -n 20 "$new/$name/train.log" >&2; fail "the baseline cannot be produced"; }
     rm -rf "${cache:?}/$name" && mv "$new/$name" "$cache/$name"
   done
   rm -rf "$new"
