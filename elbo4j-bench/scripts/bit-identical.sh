@@ -2,7 +2,7 @@
 # bit-identical.sh: proves that a change left VAE training bit-identical (issue 20, acceptance 1).
 #
 # Usage: elbo4j-bench/scripts/bit-identical.sh [--baseline REF] [--cache DIR] [--data-dir DIR]
-#                                              [--only NAME[,NAME...]]
+#                                              [--only NAME[,NAME...]] [--tree DIR]
 #
 # Trains a fixed set of small runs (2 epochs, --seed 11) with the command line of git ref REF and
 # with the current working tree, and compares their files:
@@ -31,38 +31,42 @@
 #   --data-dir DIR  the folder holding binarized-mnist/ (default: the nearest shared/data beside
 #                   the repository or one of its parents, then $ELBO4J_DATA, then ~/.cache/elbo4j).
 #   --only NAMES    train and compare only these runs (comma-separated, e.g. conv-t1,vamp-t2).
+#   --tree DIR      the working tree to check (default: the one holding this script), e.g. another
+#                   git worktree that does not have the script yet.
 #   -h, --help      print this help.
 #
 # The current tree's CLI (elbo4j-cli/target/elbo4j.jar, run through ./elbo4j) is built first if it
 # is missing or older than a pom.xml or a file under a module's src/main. Environment:
 # ELBO4J_JAVA_OPTS is passed to both sides' launchers.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-script_dir="$root/elbo4j-bench/scripts"
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$script_dir/../.." && pwd)"
 
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
 fail() { echo "bit-identical.sh: $*" >&2; exit 2; }
 
 baseline_ref=32bac44
-cache_root="$root/runs/bit-identical"
+cache_root=""
 data_dir=""
 only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
-    --baseline|--cache|--data-dir|--only)
+    --baseline|--cache|--data-dir|--only|--tree)
       [ $# -ge 2 ] && [ -n "$2" ] || fail "$1 needs a value"
       case "$1" in
         --baseline) baseline_ref="$2" ;;
         --cache) cache_root="$(mkdir -p "$2" && cd "$2" && pwd)" ;;
         --data-dir) data_dir="$2" ;;
         --only) only="$2" ;;
+        --tree) root="$(cd "$2" && pwd)" || fail "--tree: $2 is not a folder" ;;
       esac
       shift 2 ;;
     *) fail "unknown argument '$1' (see --help)" ;;
   esac
 done
 
+cache_root="${cache_root:-$root/runs/bit-identical}"
 cd "$root"
 commit="$(git rev-parse --verify --quiet "$baseline_ref^{commit}")" || fail "--baseline: '$baseline_ref' is not a commit"
 cache="$cache_root/$(git rev-parse --short=7 "$commit")"
