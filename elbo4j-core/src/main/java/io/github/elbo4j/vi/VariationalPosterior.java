@@ -212,7 +212,9 @@ public final class VariationalPosterior {
     }
 
     /**
-     * Draws of one block from q, on the constrained scale.
+     * Draws of one block from q, on the constrained scale: q's draws, equally weighted; weigh them
+     * by {@link #importanceWeights()} (as the summaries do) for the posterior, or use {@link
+     * #resampledDraws(String)}.
      *
      * @param name the block
      * @return {@code [numDraws][block size]} (a copy), elements in row-major order of the block shape
