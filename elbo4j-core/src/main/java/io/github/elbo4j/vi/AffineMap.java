@@ -264,8 +264,8 @@ public final class AffineMap {
     /**
      * The fit over z that a fit over u amounts to: q pushed forward, every draw mapped (through the
      * blocks' constraints: unconstrain, map, constrain), the linear-response Gaussian (if any) pushed
-     * forward with fresh draws, and the ELBO, evidence, k̂, trace, provenance and reliability verdict
-     * carried over unchanged, as they are invariant (see the class documentation). The comparison
+     * forward with fresh draws, and the importance weights, ELBO, evidence, k̂, trace, provenance and
+     * reliability verdict carried over unchanged, as they are invariant (see the class documentation). The comparison
      * with the Laplace covariance stays that of the coordinates the fit ran in (its KL divergence is
      * invariant; its per-coordinate sd ratios are those of u).
      *
@@ -293,7 +293,7 @@ public final class AffineMap {
             linearResponseDraws = space.constrainedDraws(model, linearResponse.pointsFrom(noise));
         }
         return new VariationalPosterior(fitOverU.config(), fitOverU.blocks(), pushForward(fitOverU.gaussian()), draws,
-                resampled, fitOverU.elbo(), fitOverU.elboStandardError(), fitOverU.logEvidence(), fitOverU.khat(),
+                resampled, fitOverU.importanceWeights().orElse(null), fitOverU.elbo(), fitOverU.elboStandardError(), fitOverU.logEvidence(), fitOverU.khat(),
                 fitOverU.trace(), fitOverU.provenance(), new VariationalPosterior.Checks(fitOverU.reliability(),
                         fitOverU.laplaceComparison().orElse(null), linearResponse, linearResponseDraws));
     }

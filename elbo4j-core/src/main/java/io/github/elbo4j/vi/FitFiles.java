@@ -30,11 +30,12 @@ import java.util.stream.Collectors;
 
 /**
  * Saves a {@link VariationalPosterior} to a folder and loads it back: {@value #FIT} holds the
- * configuration, the blocks, q, the diagnostics, the verdict and the provenance (every field
- * present; the parts a fit may lack, {@code laplaceComparison} and {@code linearResponse}, are
- * {@code null} then; non-finite numbers are written {@code NaN} and {@code Infinity}); {@value
- * #DRAWS} (and, when present, {@value #RESAMPLED} and {@value #LINEAR_RESPONSE}) the draws on the
- * constrained scale, one row per draw and one column per scalar, named as in the summary table.
+ * configuration, the blocks, q, the diagnostics, the importance weights of the draws, the verdict
+ * and the provenance (every field present; the parts a fit may lack, {@code importanceWeights},
+ * {@code laplaceComparison} and {@code linearResponse}, are {@code null} then; non-finite numbers
+ * are written {@code NaN} and {@code Infinity}); {@value #DRAWS} (and, when present, {@value
+ * #RESAMPLED} and {@value #LINEAR_RESPONSE}) the draws on the constrained scale, one row per draw
+ * and one column per scalar, named as in the summary table.
  * Saving never overwrites: it refuses a folder that already holds a fit, and writes each file under
  * a temporary name first.
  */
@@ -45,7 +46,8 @@ final class FitFiles {
     static final String RESAMPLED = "resampled-draws.csv";
     static final String LINEAR_RESPONSE = "linear-response-draws.csv";
     private static final String FORMAT = "elbo4j-vi-fit";
-    private static final int VERSION = 1;
+    /** 2 added {@code importanceWeights}. */
+    private static final int VERSION = 2;
     /** Strict reading (a missing field or a null number is an error), NaN and infinities as JSON tokens. */
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -58,7 +60,8 @@ final class FitFiles {
 
     /** The content of {@value #FIT}. */
     private record FitFile(String format, int version, ViConfig config, List<BlockFile> blocks, GaussianFile gaussian,
-            double elbo, double elboStandardError, double khat, LogEvidenceEstimate logEvidence, List<double[]> trace,
+            double elbo, double elboStandardError, double khat, double[] importanceWeights, LogEvidenceEstimate logEvidence,
+            List<double[]> trace,
             VariationalPosterior.Provenance provenance, Reliability reliability,
             CovarianceComparison laplaceComparison, GaussianFile linearResponse) {}
 
@@ -93,7 +96,7 @@ final class FitFiles {
             }
             String json = JSON.writeValueAsString(new FitFile(FORMAT, VERSION, fit.config(), blocks,
                     GaussianFile.of(fit.gaussian()), fit.elbo(), fit.elboStandardError(), fit.khat(),
-                    fit.logEvidence(), fit.trace().stream()
+                    fit.importanceWeights().orElse(null), fit.logEvidence(), fit.trace().stream()
                             .map(p -> new double[] {p.iteration(), p.elbo(), p.learningRate()}).toList(),
                     fit.provenance(), fit.reliability(), fit.laplaceComparison().orElse(null),
                     fit.linearResponse().map(GaussianFile::of).orElse(null)));
@@ -142,7 +145,14 @@ final class FitFiles {
                 ? readCsv(directory.resolve(RESAMPLED), blocks) : null;
         Map<String, double[][]> responseDraws = response == null ? null
                 : readCsv(directory.resolve(LINEAR_RESPONSE), blocks);
-        return new VariationalPosterior(in.config(), blocks, in.gaussian().toGaussian(), draws, resampled, in.elbo(),
+        double[] weights = in.importanceWeights();
+        int count = draws.values().iterator().next().length;
+        if (weights != null && weights.length != count) {
+            throw new IllegalArgumentException(file + ": field 'importanceWeights' holds " + weights.length
+                    + " weights for " + count + " draws");
+        }
+        return new VariationalPosterior(in.config(), blocks, in.gaussian().toGaussian(), draws, resampled, weights,
+                in.elbo(),
                 in.elboStandardError(), in.logEvidence(), in.khat(), trace, in.provenance(),
                 new VariationalPosterior.Checks(in.reliability(), in.laplaceComparison(), response, responseDraws));
     }

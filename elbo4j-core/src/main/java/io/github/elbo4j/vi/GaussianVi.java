@@ -252,7 +252,7 @@ public final class GaussianVi {
         Reliability verdict = new ReliabilityCheck(result.converged(), elboValue, result.bestElbo(), standardError,
                 result.khat(), evidence.effectiveSampleSize() / logRatios.length, countNonFinite(logRatios), q.mean(), q.covariance(), comparison, mode.found(), false,
                 mode.modes(), null, this::coordinateName).verdict();
-        return new VariationalPosterior(config, space.blocks(), q, draws, null, elboValue, standardError,
+        return new VariationalPosterior(config, space.blocks(), q, draws, null, null, elboValue, standardError,
                 evidence, result.khat(), List.of(),
                 provenance, new VariationalPosterior.Checks(verdict, comparison, null, null));
     }
@@ -496,7 +496,7 @@ public final class GaussianVi {
      */
     private VariationalPosterior summarise(FittedGaussian q, List<TracePoint> trace, double bestElbo, Mode mode,
             FittedGaussian linearResponse, SplittableRandom random, VariationalPosterior.Provenance provenance) {
-        double[][] noise = MomentMatchedNoise.independent(config.numDraws(), space.dimension(), random);
+        double[][] noise = MomentMatchedNoise.centred(config.numDraws(), space.dimension(), random);
         double[][] at = q.pointsFrom(noise);
         double[] logJoint = density.logDensities(at);
         Map<String, double[][]> draws = space.constrainedDraws(model, at);
@@ -519,8 +519,8 @@ public final class GaussianVi {
         double[] usable = finiteOrMinusInfinity(logRatios);
         LogEvidenceEstimate evidence = ImportanceSampling.logEvidence(usable);
         ParetoSmoothing.Result psis = ParetoSmoothing.smooth(usable);
-        Map<String, double[][]> resampled = psis.reading() == KhatReading.UNRELIABLE
-                ? null : resample(draws, psis.logWeights(), logRatios.length, random);
+        boolean corrects = psis.reading() != KhatReading.UNRELIABLE;
+        Map<String, double[][]> resampled = corrects ? resample(draws, psis.logWeights(), logRatios.length, random) : null;
         CovarianceComparison comparison = compare(q, mode);
         Reliability verdict = new ReliabilityCheck(provenance.converged(), mean,
                 Double.isNaN(bestElbo) ? mean : Math.max(bestElbo, mean), elboStandardError, psis.khat(),
@@ -529,8 +529,9 @@ public final class GaussianVi {
                 mode.modes(), ImportanceShift.of(at, psis.logWeights(), sds(q)), this::coordinateName).verdict();
         Map<String, double[][]> responseDraws = linearResponse == null ? null
                 : space.constrainedDraws(model, linearResponse.pointsFrom(noise));
-        return new VariationalPosterior(config, space.blocks(), q, draws, resampled, mean, elboStandardError,
-                evidence, psis.khat(), trace, provenance,
+        return new VariationalPosterior(config, space.blocks(), q, draws, resampled,
+                corrects ? psis.normalisedWeights() : null, mean, elboStandardError, evidence, psis.khat(), trace,
+                provenance,
                 new VariationalPosterior.Checks(verdict, comparison, linearResponse, responseDraws));
     }
 

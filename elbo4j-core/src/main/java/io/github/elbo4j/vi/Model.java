@@ -1,6 +1,5 @@
 package io.github.elbo4j.vi;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,23 +34,15 @@ public interface Model {
 
     /**
      * The constrained values of every block at one point of the unconstrained space, for draws. The
-     * default maps each block alone with its {@link Constraint}; a model whose bounds depend on
-     * other parameters ({@link Constraint.VaryingBounds}) overrides it.
+     * default maps each block alone with its {@link Constraint}, and so do the fits for their draws
+     * unless a block's bounds depend on other parameters ({@link Constraint.VaryingBounds}): a model
+     * with such blocks overrides this method, which the fits then call once per draw.
      *
      * @param z the point, with the blocks' coordinates end to end
      * @return each block's values in {@link #blocks()} order, row-major for a matrix
      */
     default double[][] constrain(double[] z) {
-        List<ParameterBlock> blocks = blocks();
-        double[][] values = new double[blocks.size()][];
-        int offset = 0;
-        for (int b = 0; b < values.length; b++) {
-            ParameterBlock block = blocks.get(b);
-            int n = block.unconstrainedSize();
-            values[b] = block.constraint().toConstrained(Arrays.copyOfRange(z, offset, offset + n));
-            offset += n;
-        }
-        return values;
+        return new ParameterSpace(blocks()).constrainByBlock(z);
     }
 
     /**

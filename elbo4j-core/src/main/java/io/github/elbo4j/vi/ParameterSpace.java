@@ -3,6 +3,7 @@ package io.github.elbo4j.vi;
 import io.github.elbo4j.vi.autodiff.Value;
 import io.github.elbo4j.vi.transform.Constrained;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,24 +42,43 @@ final class ParameterSpace {
     }
 
     /**
-     * The constrained values of every block at each point, in plain doubles.
+     * The constrained values of every block at each point, in plain doubles: each block mapped alone
+     * by its {@link Constraint}, or, when a block's bounds are values of the model ({@link
+     * Constraint.VaryingBounds}), whole points mapped by the model ({@link Model#constrain(double[])},
+     * which may run the model's code once per point: as long as the log density itself).
      *
-     * @param model the model, which maps whole points ({@link Model#constrain(double[])})
+     * @param model the model
      * @param points unconstrained points {@code [n][D]}
      * @return for each block, {@code [n][size]}
      */
     Map<String, double[][]> constrainedDraws(Model model, double[][] points) {
+        boolean byBlock = blocks.stream().noneMatch(block -> block.constraint() instanceof Constraint.VaryingBounds);
         Map<String, double[][]> draws = new LinkedHashMap<>();
         for (ParameterBlock block : blocks) {
             draws.put(block.name(), new double[points.length][]);
         }
         for (int s = 0; s < points.length; s++) {
-            double[][] values = model.constrain(points[s]);
+            double[][] values = byBlock ? constrainByBlock(points[s]) : model.constrain(points[s]);
             for (int b = 0; b < blocks.size(); b++) {
                 draws.get(blocks.get(b).name())[s] = values[b];
             }
         }
         return draws;
+    }
+
+    /**
+     * Maps one point block by block, each with its {@link Constraint} alone (which a block whose
+     * bounds vary cannot do).
+     *
+     * @param z the point, D values
+     * @return each block's values, in block order
+     */
+    double[][] constrainByBlock(double[] z) {
+        double[][] values = new double[blocks.size()][];
+        for (int b = 0; b < values.length; b++) {
+            values[b] = blocks.get(b).constraint().toConstrained(Arrays.copyOfRange(z, offsets[b], offsets[b + 1]));
+        }
+        return values;
     }
 
     /** The constrained values of one point, block by block, and the summed log-Jacobian. */

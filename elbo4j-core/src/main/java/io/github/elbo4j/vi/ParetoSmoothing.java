@@ -33,6 +33,26 @@ public final class ParetoSmoothing {
         public KhatReading reading() {
             return KhatReading.of(khat);
         }
+
+        /**
+         * The smoothed weights normalised to sum to 1: the self-normalised importance-sampling weights
+         * of the draws.
+         *
+         * @return one weight per ratio, in the input's order
+         */
+        public double[] normalisedWeights() {
+            double max = Arrays.stream(logWeights).max().orElseThrow();
+            double[] weights = new double[logWeights.length];
+            double total = 0;
+            for (int s = 0; s < weights.length; s++) {
+                weights[s] = Math.exp(logWeights[s] - max);
+                total += weights[s];
+            }
+            for (int s = 0; s < weights.length; s++) {
+                weights[s] /= total;
+            }
+            return weights;
+        }
     }
 
     /**

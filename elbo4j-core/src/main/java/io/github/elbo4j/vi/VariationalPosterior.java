@@ -18,10 +18,15 @@ import java.util.Optional;
  * <p>With n draws {@code z_s ~ q} and log ratios {@code log w_s = log p(data, T(z_s)) + log|J(z_s)|
  * − log q(z_s)}: {@link #elbo()} is their mean, {@link #logEvidence()} the importance-sampling
  * estimate {@code log (1/n) Σ w_s} with Kong's effective sample size, and {@link #khat()} the Pareto
- * k̂ of the ratios' tail (see {@link ParetoSmoothing}, {@link KhatReading}). When k̂ ≤ 0.7, {@link
- * #resampledDraws(String)} holds draws resampled with the smoothed weights, which correct q towards
- * the posterior (Yao, Vehtari, Simpson and Gelman, "Yes, but did it work?: Evaluating variational
- * inference", ICML 2018).
+ * k̂ of the ratios' tail (see {@link ParetoSmoothing}, {@link KhatReading}). When k̂ ≤ 0.7 the
+ * smoothed weights correct q towards the posterior (Yao, Vehtari, Simpson and Gelman, "Yes, but did
+ * it work?: Evaluating variational inference", ICML 2018): {@link #importanceWeights()} holds them,
+ * the {@link #summary(String) summaries} are the importance-weighted estimates of the posterior's
+ * moments and quantiles rather than q's (a Gaussian fitted by minimising KL(q‖p) is narrower than a
+ * skewed posterior; the weights undo that), and {@link #resampledDraws(String)} holds draws resampled
+ * with the weights. The draws' noise is centred ({@code Σ ε_s = 0}), so that the weighted mean of an
+ * unconstrained coordinate is q's mean exactly plus what the weights move it by, without the Monte
+ * Carlo error of where q's draws fell.
  *
  * <p>{@link #reliable()} is the fit's verdict on itself: false, with {@link #reliabilityReasons()}
  * in plain words, whenever the optimizer did not converge, k̂ exceeds 0.7, a value is not finite,
@@ -35,6 +40,8 @@ public final class VariationalPosterior {
     private final FittedGaussian gaussian;
     private final Map<String, double[][]> draws;
     private final Map<String, double[][]> resampled;
+    /** The normalised PSIS weights of the draws, or null when the summaries are q's own. */
+    private final double[] weights;
     private final double elbo;
     private final double elboStandardError;
     private final LogEvidenceEstimate logEvidence;
@@ -76,7 +83,7 @@ public final class VariationalPosterior {
             Map<String, double[][]> linearResponseDraws) {}
 
     VariationalPosterior(ViConfig config, List<ParameterBlock> blocks, FittedGaussian gaussian,
-            Map<String, double[][]> draws, Map<String, double[][]> resampled, double elbo,
+            Map<String, double[][]> draws, Map<String, double[][]> resampled, double[] weights, double elbo,
             double elboStandardError, LogEvidenceEstimate logEvidence, double khat,
             List<TracePoint> trace, Provenance provenance, Checks checks) {
         this.config = config;
@@ -84,6 +91,7 @@ public final class VariationalPosterior {
         this.gaussian = gaussian;
         this.draws = Map.copyOf(draws);
         this.resampled = resampled == null ? null : Map.copyOf(resampled);
+        this.weights = weights == null ? null : weights.clone();
         this.elbo = elbo;
         this.elboStandardError = elboStandardError;
         this.logEvidence = logEvidence;
@@ -149,7 +157,8 @@ public final class VariationalPosterior {
      * @return one summary per element, when {@link #linearResponse()} is present
      */
     public Optional<List<ParameterSummary>> linearResponseSummary(String name) {
-        return linearResponseDraws == null ? Optional.empty() : Optional.of(summarise(lookup(linearResponseDraws, name)));
+        return linearResponseDraws == null ? Optional.empty()
+                : Optional.of(summarise(lookup(linearResponseDraws, name), null));
     }
 
     /** The configuration, seed included. */
@@ -203,7 +212,9 @@ public final class VariationalPosterior {
     }
 
     /**
-     * Draws of one block from q, on the constrained scale.
+     * Draws of one block from q, on the constrained scale: q's draws, equally weighted; weigh them
+     * by {@link #importanceWeights()} (as the summaries do) for the posterior, or use {@link
+     * #resampledDraws(String)}.
      *
      * @param name the block
      * @return {@code [numDraws][block size]} (a copy), elements in row-major order of the block shape
@@ -223,16 +234,29 @@ public final class VariationalPosterior {
     }
 
     /**
-     * Marginal summaries of every element of a block, from the q draws.
+     * The normalised Pareto-smoothed importance weights of the draws ({@link #draws(String)}, in the
+     * same order), which the summaries use.
+     *
+     * @return the weights (a copy, summing to 1), or empty when k̂ &gt; 0.7 says they cannot be
+     *     trusted (the summaries are then q's own) or the draws are already resampled (Pathfinder)
+     */
+    public Optional<double[]> importanceWeights() {
+        return Optional.ofNullable(weights).map(double[]::clone);
+    }
+
+    /**
+     * Marginal summaries of every element of a block: of the draws weighted by {@link
+     * #importanceWeights()} when present, else of q's draws.
      *
      * @param name the block
      * @return one summary per element
      */
     public List<ParameterSummary> summary(String name) {
-        return summarise(lookup(draws, name));
+        return summarise(lookup(draws, name), weights);
     }
 
-    private static List<ParameterSummary> summarise(double[][] values) {
+    /** Summaries of each column of the values, with the weights, or equally weighted when null. */
+    private static List<ParameterSummary> summarise(double[][] values, double[] weights) {
         int size = values[0].length;
         ParameterSummary[] result = new ParameterSummary[size];
         double[] column = new double[values.length];
@@ -240,7 +264,7 @@ public final class VariationalPosterior {
             for (int s = 0; s < values.length; s++) {
                 column[s] = values[s][j];
             }
-            result[j] = ParameterSummary.of(column);
+            result[j] = weights == null ? ParameterSummary.of(column) : ParameterSummary.of(column, weights);
         }
         return List.of(result);
     }
@@ -282,8 +306,8 @@ public final class VariationalPosterior {
 
     /**
      * The verdict first when the fit is unreliable, then one row per scalar parameter: mean, sd and
-     * the 5%, 50% and 95% quantiles of the q draws on the constrained scale, then the method, ELBO
-     * and k̂.
+     * the 5%, 50% and 95% quantiles on the constrained scale ({@link #summary(String)}), then the
+     * method, ELBO and k̂.
      */
     public String summaryTable() {
         StringBuilder out = new StringBuilder();

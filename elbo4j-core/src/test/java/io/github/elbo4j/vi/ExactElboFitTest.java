@@ -53,7 +53,7 @@ class ExactElboFitTest {
         // The exact ELBO at the end against the Monte Carlo one of the output draws.
         double last = fit.trace().get(fit.trace().size() - 1).elbo();
         assertThat(fit.elbo()).isCloseTo(last, within(4 * fit.elboStandardError()));
-        assertThat(fit.draws("x1")).hasNumberOfRows(1000);
+        assertThat(fit.draws("x1")).hasNumberOfRows(fit.config().numDraws());
         assertThat(fit.khat()).isLessThan(0.7);
     }
 

@@ -35,6 +35,7 @@ class FitFilesTest {
         assertThat(loaded.gaussian().mean()).containsExactly(fit.gaussian().mean());
         assertThat(loaded.gaussian().scaleTril()).isDeepEqualTo(fit.gaussian().scaleTril());
         assertThat(loaded.draws("scale")).isDeepEqualTo(fit.draws("scale"));
+        assertThat(loaded.importanceWeights().orElseThrow()).containsExactly(fit.importanceWeights().orElseThrow());
         assertThat(loaded.resampledDraws("mu").orElseThrow()).isDeepEqualTo(fit.resampledDraws("mu").orElseThrow());
         assertThat(loaded.linearResponseDraws("mu").orElseThrow())
                 .isDeepEqualTo(fit.linearResponseDraws("mu").orElseThrow());

@@ -1,5 +1,7 @@
 package io.github.elbo4j.bench.posteriordb;
 
+import io.github.elbo4j.vi.ParameterSummary;
+
 /**
  * The mean and standard deviation of one scalar parameter: what the posteriordb reference gives
  * per parameter, and what a fit is judged by.
@@ -8,6 +10,16 @@ package io.github.elbo4j.bench.posteriordb;
  * @param sd the standard deviation
  */
 public record Moments(double mean, double sd) {
+
+    /**
+     * The mean and standard deviation of a summary.
+     *
+     * @param summary a parameter's summary
+     * @return its moments
+     */
+    public static Moments of(ParameterSummary summary) {
+        return new Moments(summary.mean(), summary.sd());
+    }
 
     /**
      * The sample moments of draws (standard deviation with the n − 1 denominator, as the reference's).

@@ -2,10 +2,12 @@ package io.github.elbo4j.bench.posteriordb;
 
 import io.github.elbo4j.vi.GaussianVi;
 import io.github.elbo4j.vi.ParameterBlock;
+import io.github.elbo4j.vi.ParameterSummary;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.model.JavaModel;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Fits a posterior's model by one method and judges the fit against the reference. */
@@ -37,8 +39,10 @@ public final class PosteriorFitter {
 
     /**
      * The moments of every scalar a fit gives, under Stan's names: each parameter block's elements
-     * ({@code beta[2]}, row-major {@code L[1,2]} for a matrix) and each generated quantity's (a
-     * one-value quantity is named without an index).
+     * ({@code beta[2]}, row-major {@code L[1,2]} for a matrix) as its {@link
+     * VariationalPosterior#summary(String) summary} gives them, and each generated quantity's (a
+     * one-value quantity is named without an index) weighted by the fit's importance weights as the
+     * summaries are.
      *
      * @param model the model
      * @param fit its fit
@@ -49,19 +53,22 @@ public final class PosteriorFitter {
         Map<String, Moments> moments = new LinkedHashMap<>();
         for (ParameterBlock block : model.blocks()) {
             int[] shape = block.shape();
-            double[][] draws = fit.draws(block.name());
+            List<ParameterSummary> summaries = fit.summary(block.name());
             for (int i = 0; i < block.size(); i++) {
                 String index = shape.length == 0 ? ""
                         : shape.length == 1 ? "[" + (i + 1) + "]"
                         : "[" + (i / shape[1] + 1) + "," + (i % shape[1] + 1) + "]";
-                moments.put(block.name() + index, Moments.of(column(draws, i)));
+                moments.put(block.name() + index, Moments.of(summaries.get(i)));
             }
         }
+        double[] weights = fit.importanceWeights().orElse(null);
         for (Map.Entry<String, double[][]> quantity : model.generatedQuantities(fit, seed).entrySet()) {
             double[][] draws = quantity.getValue();
             int size = draws[0].length;
             for (int i = 0; i < size; i++) {
-                moments.put(quantity.getKey() + (size == 1 ? "" : "[" + (i + 1) + "]"), Moments.of(column(draws, i)));
+                double[] column = column(draws, i);
+                moments.put(quantity.getKey() + (size == 1 ? "" : "[" + (i + 1) + "]"), Moments.of(weights == null
+                        ? ParameterSummary.of(column) : ParameterSummary.of(column, weights)));
             }
         }
         return moments;

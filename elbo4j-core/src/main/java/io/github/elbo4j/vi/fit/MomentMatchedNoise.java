@@ -48,6 +48,34 @@ public final class MomentMatchedNoise {
     }
 
     /**
+     * Independent standard normal draws less their sample mean, so that the mean of {@code μ + L ε}
+     * over them is μ exactly, while each draw is still (to O(1/n)) an independent standard normal,
+     * as importance weights and k̂ need: the output draws of a fit, whose summaries then carry no
+     * Monte Carlo error from where q's draws happened to fall, only from the importance weights.
+     * (Antithetic pairs would centre them too, but the pairs' log ratios share their even part,
+     * which comes in near-equal pairs that inflate k̂.)
+     *
+     * @param count the number of draws, at least 2
+     * @param width the dimension of one draw
+     * @param random the source
+     * @return {@code [count][width]}
+     */
+    public static double[][] centred(int count, int width, SplittableRandom random) {
+        double[][] noise = independent(count, width, random);
+        for (int j = 0; j < width; j++) {
+            double mean = 0;
+            for (double[] row : noise) {
+                mean += row[j];
+            }
+            mean /= count;
+            for (double[] row : noise) {
+                row[j] -= mean;
+            }
+        }
+        return noise;
+    }
+
+    /**
      * Draws the matrix.
      *
      * @param count n, even and at least {@code 2·width + 2}
