@@ -636,6 +636,24 @@ public final class Value {
         return slice(row * shape[1], (row + 1) * shape[1]);
     }
 
+    /** Column {@code col} of a matrix (0-based) as a vector (Stan's {@code col}). */
+    public Value column(int col) {
+        requireMatrix("column");
+        checkIndex(col, shape[1], "column");
+        int rows = shape[0];
+        int cols = shape[1];
+        double[] out = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            out[r] = value[r * cols + col];
+        }
+        Value a = this;
+        return derive(new int[] {rows}, out, g -> {
+            for (int r = 0; r < rows; r++) {
+                a.adjoint[r * cols + col] += g[r];
+            }
+        }, this);
+    }
+
     /** The transpose of a matrix. */
     public Value transpose() {
         requireMatrix("transpose");
