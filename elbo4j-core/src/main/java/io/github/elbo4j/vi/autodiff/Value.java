@@ -149,6 +149,14 @@ public final class Value {
         return shape.clone();
     }
 
+    /**
+     * Whether this value has the same shape as {@code other}, without copying either shape: for the
+     * argument checks of densities, which run on every evaluation.
+     */
+    public boolean hasShapeOf(Value other) {
+        return Shape.equal(shape, other.shape);
+    }
+
     /** The number of elements. */
     public int size() {
         return value.length;

@@ -46,9 +46,10 @@ final class TimeSeries {
 
     /**
      * {@code bball_drive_event_0-hmm_drive_0}: a two-state hidden Markov model with exponential
-     * emissions, its likelihood by the forward algorithm ({@code hmmMarginal}). The Stan program
-     * starts the recursion from the first emissions with no initial distribution: initial weights
-     * of one.
+     * emissions, its likelihood by the forward algorithm ({@code hmmMarginal}). Each state's
+     * emission at step t is {@code exponential_lpdf({u[t], v[t]} | {phi[k], lambda[k]})}, Stan's two
+     * terms in one vectorized call. The Stan program starts the recursion from the first emissions
+     * with no initial distribution: initial weights of one.
      */
     static JavaModel hmmDrive(StanData data) {
         int k = data.integer("K");
@@ -57,8 +58,13 @@ final class TimeSeries {
                     + ", but hmm_drive_0 has two states (theta1, theta2)");
         }
         int n = data.integer("N");
-        Value[] u = constants(data.vector("u", n));
-        Value[] v = constants(data.vector("v", n));
+        double[] u = data.vector("u", n);
+        double[] v = data.vector("v", n);
+        // each step's two observations, so that one exponential density call covers both
+        Value[] uv = new Value[n];
+        for (int t = 0; t < n; t++) {
+            uv[t] = constant(u[t], v[t]);
+        }
         double[][] alpha = data.matrix("alpha", k, k);
         Value initial = constant(1.0, 1.0);
         return JavaModel.of(m -> {
@@ -74,25 +80,15 @@ final class TimeSeries {
             m.add(normal(lambda.get(1), 3, 1));
             Value[] logOmega = new Value[k];
             for (int j = 0; j < k; j++) {
+                Value rates = concat(phi.get(j), lambda.get(j));
                 Value[] emission = new Value[n];
-                Value phiJ = phi.get(j);
-                Value lambdaJ = lambda.get(j);
                 for (int t = 0; t < n; t++) {
-                    emission[t] = exponential(u[t], phiJ).plus(exponential(v[t], lambdaJ));
+                    emission[t] = exponential(uv[t], rates);
                 }
                 logOmega[j] = concat(emission);
             }
             m.add(hmmMarginal(stackRows(logOmega), stackRows(theta), initial));
         });
-    }
-
-    /** One scalar constant per element, made once outside the model code. */
-    private static Value[] constants(double[] values) {
-        Value[] constants = new Value[values.length];
-        for (int i = 0; i < values.length; i++) {
-            constants[i] = constant(values[i]);
-        }
-        return constants;
     }
 
     /**
