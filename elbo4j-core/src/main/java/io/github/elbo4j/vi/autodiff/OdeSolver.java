@@ -42,14 +42,15 @@ final class OdeSolver {
         checkTimes(t0, times);
         int n = y0.size();
         int p = theta.size();
-        // sensitivity columns: each element of theta, then of y0 when it is a function of parameters
-        int columns = p + (y0.isConstant() ? 0 : n);
-        Augmented ode = new Augmented(system, n, p, columns, theta.value.clone());
+        // sensitivity columns: each element of theta, then of y0, for those that are functions of parameters
+        int thetaColumns = theta.isConstant() ? 0 : p;
+        int columns = thetaColumns + (y0.isConstant() ? 0 : n);
+        Augmented ode = new Augmented(system, n, p, thetaColumns, columns, theta.value.clone());
         double[] start = new double[n + n * columns];
         System.arraycopy(y0.value, 0, start, 0, n);
         if (!y0.isConstant()) {
             for (int i = 0; i < n; i++) {
-                start[n + (p + i) * n + i] = 1.0;
+                start[n + (thetaColumns + i) * n + i] = 1.0;
             }
         }
         double[][] solution = new double[times.length][];
@@ -84,10 +85,10 @@ final class OdeSolver {
                     for (int j = 0; j < n; j++) {
                         total += g[i * n + j] * s[n + c * n + j];
                     }
-                    if (c < p) {
+                    if (c < thetaColumns) {
                         theta.adjoint()[c] += total;
                     } else {
-                        y0.adjoint()[c - p] += total;
+                        y0.adjoint()[c - thetaColumns] += total;
                     }
                 }
             }
@@ -117,16 +118,18 @@ final class OdeSolver {
         private final OdeSystem system;
         private final int n;
         private final int p;
+        private final int thetaColumns;
         private final int columns;
         private final double[] theta;
         /** J_y (row-major n × n) and J_θ (row-major n × p) at the current evaluation. */
         private final double[] byState;
         private final double[] byTheta;
 
-        Augmented(OdeSystem system, int n, int p, int columns, double[] theta) {
+        Augmented(OdeSystem system, int n, int p, int thetaColumns, int columns, double[] theta) {
             this.system = system;
             this.n = n;
             this.p = p;
+            this.thetaColumns = thetaColumns;
             this.columns = columns;
             this.theta = theta;
             this.byState = new double[n * n];
@@ -142,15 +145,19 @@ final class OdeSolver {
         public double[] computeDerivatives(double t, double[] state) {
             double[] derivative = new double[state.length];
             double[] y = Arrays.copyOf(state, n);
+            if (columns == 0) {
+                // no sensitivities (a value-only evaluation): f on constants, no tape
+                Value f = system.derivative(t, Value.constant(y), Value.constant(theta));
+                checkSize(f);
+                System.arraycopy(f.value, 0, derivative, 0, n);
+                return derivative;
+            }
             for (int i = 0; i < n; i++) {
                 Tape tape = new Tape();
                 Value yVariable = tape.variable(y);
                 Value thetaVariable = tape.variable(theta);
                 Value f = system.derivative(t, yVariable, thetaVariable);
-                if (f == null || f.size() != n) {
-                    throw new IllegalArgumentException("odeRk45: the right-hand side returned "
-                            + (f == null ? "null" : "shape " + Shape.describe(f.shape)) + " for a state of " + n);
-                }
+                checkSize(f);
                 derivative[i] = f.value[i];
                 if (f.isConstant()) {
                     Arrays.fill(byState, i * n, (i + 1) * n, 0.0);
@@ -169,7 +176,7 @@ final class OdeSolver {
             for (int c = 0; c < columns; c++) {
                 int column = n + c * n;
                 for (int i = 0; i < n; i++) {
-                    double total = c < p ? byTheta[i * p + c] : 0.0;
+                    double total = c < thetaColumns ? byTheta[i * p + c] : 0.0;
                     for (int j = 0; j < n; j++) {
                         total += byState[i * n + j] * state[column + j];
                     }
@@ -177,6 +184,13 @@ final class OdeSolver {
                 }
             }
             return derivative;
+        }
+
+        private void checkSize(Value f) {
+            if (f == null || f.size() != n) {
+                throw new IllegalArgumentException("odeRk45: the right-hand side returned "
+                        + (f == null ? "null" : "shape " + Shape.describe(f.shape)) + " for a state of " + n);
+            }
         }
     }
 }

@@ -49,6 +49,17 @@ class OdeSolverTest {
     }
 
     @Test
+    void anInitialStateThatIsAParameterDifferentiatesWithDataTheta() {
+        // y' = −θ y: y(t) = a e^{−θt}, ∂y/∂a = e^{−θt}
+        Tape tape = new Tape();
+        Value y0 = tape.variable(2.0);
+        Value solution = odeRk45((t, y, p) -> y.times(p).negate(), y0, 0.0, TIMES, Value.constant(0.7));
+        tape.backward(solution.get(2));
+        assertThat(solution.value(2)).isCloseTo(2.0 * Math.exp(-0.7 * TIMES[2]), within(1e-6));
+        assertThat(y0.gradient()[0]).isCloseTo(Math.exp(-0.7 * TIMES[2]), within(1e-6));
+    }
+
+    @Test
     void dataInitialStatesAndTimeDependentEquationsDifferentiate() {
         // y' = e^{−k t} − y from y(0) = 0: y = (e^{−kt} − e^{−t}) / (1 − k)
         OdeSystem system = (t, y, theta) -> theta.times(-t).exp().minus(y);
@@ -75,7 +86,7 @@ class OdeSolverTest {
                 .hasMessage("odeRk45: times[0] = 1.0 must be finite and greater than t0 = 2.0");
         Tape model = new Tape();
         Value rate = model.variable(0.5);
-        assertThatThrownBy(() -> odeRk45((t, y, p) -> y.times(rate), y0, 0.0, TIMES, Value.constant(new double[0])))
+        assertThatThrownBy(() -> odeRk45((t, y, p) -> y.times(rate).times(p), y0, 0.0, TIMES, model.variable(0.3)))
                 .hasMessage("values from two different tapes cannot be combined");
         assertThatThrownBy(() -> odeRk45((t, y, p) -> Value.concat(y, y), y0, 0.0, TIMES, theta))
                 .hasMessage("odeRk45: the right-hand side returned shape [2] for a state of 1");
