@@ -1,5 +1,7 @@
 package io.github.elbo4j.vi.autodiff;
 
+import java.util.Arrays;
+
 /**
  * The marginal log likelihood of a hidden Markov model by the forward algorithm, one value on the
  * tape with its adjoint from the backward algorithm: {@link Functions#hmmMarginal}.
@@ -98,7 +100,7 @@ final class HiddenMarkov {
         double[] byGamma = gamma.adjoint();
         double[] beta = new double[k];
         double[] next = new double[k];
-        java.util.Arrays.fill(beta, 1.0);
+        Arrays.fill(beta, 1.0);
         for (int t = n - 1; t >= 0; t--) {
             if (byOmega != null) {
                 for (int s = 0; s < k; s++) {
