@@ -218,7 +218,7 @@ public final class PosteriorDbBenchmark {
     }
 
     /** GARCH(1, 1) returns with mu 0.1, alpha0 0.1, alpha1 0.2, beta1 0.7 and sigma[1] = 1. */
-    static double[] garchReturns(int length, SplittableRandom random) {
+    public static double[] garchReturns(int length, SplittableRandom random) {
         double[] r = new double[length];
         double sigma = 1;
         for (int t = 0; t < length; t++) {

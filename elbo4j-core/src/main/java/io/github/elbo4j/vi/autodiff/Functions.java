@@ -5,7 +5,8 @@ import org.hipparchus.special.Gamma;
 
 /**
  * Functions for models beyond {@link Value}'s methods, each with a hand-written adjoint: softmax,
- * special functions, vector assembly, and the dense linear algebra of multivariate normal and
+ * special functions, vector assembly, the marginal likelihood of a hidden Markov model, the solution
+ * of an ordinary differential equation, and the dense linear algebra of multivariate normal and
  * Gaussian-process models (Cholesky factor, triangular solve, log determinant, squared-exponential
  * covariance). Names follow Stan's functions where one exists ({@code docs/vi-densities.md} gives the
  * correspondence).
@@ -152,6 +153,80 @@ public final class Functions {
                 }
             }
         }, a, b);
+    }
+
+    /**
+     * Vectors of equal length as the rows of a matrix (Stan: a matrix filled row by row, or {@code
+     * append_row} of row vectors), e.g. simplexes as the rows of a transition matrix.
+     *
+     * @param rows one or more vectors (or scalars), all of one length
+     * @return the {@code [rows.length, length]} matrix
+     */
+    public static Value stackRows(Value... rows) {
+        if (rows.length == 0) {
+            throw new IllegalArgumentException("stackRows needs at least one row");
+        }
+        int columns = rows[0].size();
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].shape.length > 1 || rows[r].size() != columns) {
+                throw new IllegalArgumentException("stackRows: row " + r + " has shape " + Shape.describe(rows[r].shape)
+                        + ", row 0 has " + columns + " elements; rows must be vectors of one length");
+            }
+        }
+        Value stacked = Value.concat(rows);
+        return Value.derive(new int[] {rows.length, columns}, stacked.value, g -> {
+            double[] target = stacked.adjoint();
+            for (int i = 0; i < g.length; i++) {
+                target[i] += g[i];
+            }
+        }, stacked);
+    }
+
+    // ---------------------------------------------------------------- models of sequences
+
+    /**
+     * The log marginal likelihood of a hidden Markov model, the hidden states summed out by the
+     * forward algorithm (Stan's {@code hmm_marginal}): {@code log Σ_z ρ_{z₁} ω_{z₁,1} Π_t Γ_{z_{t−1}
+     * z_t} ω_{z_t,t}}. One value on the tape, with the gradient of the forward–backward algorithm, in
+     * place of a loop of {@code logSumExp}s that records ten values per time step.
+     *
+     * @param logOmega the {@code [K, N]} log emission densities: element {@code (k, t)} is the log
+     *     density of observation t under state k (fill it with the densities of {@code
+     *     io.github.elbo4j.vi.density}); −∞ for a state that cannot emit it
+     * @param gamma the {@code [K, K]} transition matrix, {@code Γ_jk = P(z_{t+1} = k | z_t = j)}: rows
+     *     of simplexes, e.g. {@link #stackRows} of simplex parameters
+     * @param rho the K initial weights: a simplex for Stan's {@code hmm_marginal}; any non-negative
+     *     weights are accepted (ones reproduce a forward algorithm started from the emissions alone)
+     * @return the log marginal likelihood, a scalar; NaN if a weight that is a parameter is negative
+     *     or NaN, −∞ if no path of states can emit the observations
+     * @throws IllegalArgumentException on shapes that do not match, or data weights that are negative
+     *     or not finite, naming the argument and element
+     */
+    public static Value hmmMarginal(Value logOmega, Value gamma, Value rho) {
+        return HiddenMarkov.marginal(logOmega, gamma, rho);
+    }
+
+    /**
+     * The solution of an ordinary differential equation {@code dy/dt = f(t, y, θ)} at the given
+     * times (Stan's {@code ode_rk45}), differentiable with respect to θ and the initial state: a
+     * Dormand–Prince 5(4) integrator (Hipparchus's) with Stan's default tolerances (relative and
+     * absolute 1e-6), on the state augmented with its forward sensitivities, so the gradient costs
+     * one solve of a larger system. For non-stiff equations; a solve that needs more than 100,000
+     * evaluations of f (a stiff or exploding draw) gives NaNs, so a fit backs off the draw as Stan
+     * rejects it.
+     *
+     * @param f the right-hand side, written with {@link Value} operations; parameters reach it only
+     *     through {@code theta}
+     * @param y0 the state at {@code t0}, a vector of N or a scalar (data or a function of parameters)
+     * @param t0 the initial time
+     * @param times the output times, increasing and after {@code t0}
+     * @param theta the parameters of f, a vector of P or a scalar (a function of parameters, or data)
+     * @return the {@code [times.length, N]} states, row i at {@code times[i]}
+     * @throws IllegalArgumentException on times out of order, shapes that do not match, or an f that
+     *     returns a value of the wrong size or uses a value of the model's tape
+     */
+    public static Value odeRk45(OdeSystem f, Value y0, double t0, double[] times, Value theta) {
+        return OdeSolver.rk45(f, y0, t0, times, theta);
     }
 
     // ---------------------------------------------------------------- special functions

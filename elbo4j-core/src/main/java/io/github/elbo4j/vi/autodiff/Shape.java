@@ -18,6 +18,12 @@ final class Shape {
     }
 
     static void checkSize(int[] shape, int length) {
+        // the common cases first, without a loop: every value a model computes passes here
+        if (shape.length == 0 ? length == 1
+                : shape.length == 1 ? shape[0] == length
+                : shape.length == 2 && shape[0] >= 0 && shape[1] >= 0 && (long) shape[0] * shape[1] == length) {
+            return;
+        }
         if (shape.length > 2) {
             throw new IllegalArgumentException("values have at most two dimensions, got shape " + describe(shape));
         }
@@ -37,7 +43,7 @@ final class Shape {
      * is broadcast (a scalar against a vector or matrix, as in Stan's vectorized functions).
      */
     static int[] broadcast(String operation, Value a, Value b) {
-        if (a.size() == b.size() && (a.size() == 1 || Arrays.equals(a.shape, b.shape))) {
+        if (a.size() == b.size() && (a.size() == 1 || equal(a.shape, b.shape))) {
             return a.shape.length >= b.shape.length ? a.shape : b.shape;
         }
         if (a.size() == 1) {
@@ -48,6 +54,19 @@ final class Shape {
         }
         throw new IllegalArgumentException(operation + ": shapes " + describe(a.shape) + " and "
                 + describe(b.shape) + " do not match (elementwise operations need equal shapes or a single value)");
+    }
+
+    /** Whether two shapes are equal; a loop, which for shapes of at most two extents beats {@link Arrays#equals}. */
+    static boolean equal(int[] a, int[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String describe(int[] shape) {

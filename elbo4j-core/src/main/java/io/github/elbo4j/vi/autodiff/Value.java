@@ -149,6 +149,14 @@ public final class Value {
         return shape.clone();
     }
 
+    /**
+     * Whether this value has the same shape as {@code other}, without copying either shape: for the
+     * argument checks of densities, which run on every evaluation.
+     */
+    public boolean hasShapeOf(Value other) {
+        return Shape.equal(shape, other.shape);
+    }
+
     /** The number of elements. */
     public int size() {
         return value.length;
@@ -634,6 +642,24 @@ public final class Value {
         requireMatrix("row");
         checkIndex(row, shape[0], "row");
         return slice(row * shape[1], (row + 1) * shape[1]);
+    }
+
+    /** Column {@code col} of a matrix (0-based) as a vector (Stan's {@code col}). */
+    public Value column(int col) {
+        requireMatrix("column");
+        checkIndex(col, shape[1], "column");
+        int rows = shape[0];
+        int cols = shape[1];
+        double[] out = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            out[r] = value[r * cols + col];
+        }
+        Value a = this;
+        return derive(new int[] {rows}, out, g -> {
+            for (int r = 0; r < rows; r++) {
+                a.adjoint[r * cols + col] += g[r];
+            }
+        }, this);
     }
 
     /** The transpose of a matrix. */

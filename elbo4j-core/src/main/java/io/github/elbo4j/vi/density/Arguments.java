@@ -34,13 +34,12 @@ final class Arguments {
                 largest = argument;
             }
         }
-        int[] shape = largest.shape();
         for (int k = 0; k < arguments.length; k++) {
             Value argument = arguments[k];
-            if (argument.size() != 1 && argument != largest && !Arrays.equals(argument.shape(), shape)) {
+            if (argument.size() != 1 && argument != largest && !argument.hasShapeOf(largest)) {
                 String[] name = names.split(", ");
                 throw new IllegalArgumentException(density + ": " + name[k] + " has shape "
-                        + Arrays.toString(argument.shape()) + " where " + Arrays.toString(shape)
+                        + Arrays.toString(argument.shape()) + " where " + Arrays.toString(largest.shape())
                         + " or a single value is needed");
             }
         }

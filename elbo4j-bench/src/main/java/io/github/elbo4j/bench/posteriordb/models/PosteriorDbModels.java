@@ -24,8 +24,6 @@ import java.util.function.Function;
  * posterior's {@code data.json} through {@link StanData}: the same parameters, constraints and
  * priors, with no hand-written Jacobian, density or constant. Transformed parameters that the
  * reference reports (eight schools' {@code theta}) are generated quantities.
- *
- * <p>Not written: {@code one_comp_mm_elim_abs}, whose likelihood integrates an ODE.
  */
 public final class PosteriorDbModels {
 
@@ -41,6 +39,7 @@ public final class PosteriorDbModels {
             Map.entry("kidiq_with_mom_work-kidscore_interaction_c", Regressions::kidscoreInteractionCentred),
             Map.entry("mesquite-logmesquite_logvash", Regressions::logmesquiteLogvash),
             Map.entry("nes1996-nes", Regressions::nes),
+            Map.entry("one_comp_mm_elim_abs-one_comp_mm_elim_abs", Pharmacokinetics::oneCompMmElimAbs),
             Map.entry("sblri-blr", Regressions::blr));
 
     private PosteriorDbModels() {}

@@ -1,5 +1,7 @@
 package io.github.elbo4j.bench.posteriordb.models;
 
+import static io.github.elbo4j.vi.autodiff.Functions.hmmMarginal;
+import static io.github.elbo4j.vi.autodiff.Functions.stackRows;
 import static io.github.elbo4j.vi.autodiff.Value.concat;
 import static io.github.elbo4j.vi.autodiff.Value.constant;
 import static io.github.elbo4j.vi.density.Densities.cauchy;
@@ -44,9 +46,10 @@ final class TimeSeries {
 
     /**
      * {@code bball_drive_event_0-hmm_drive_0}: a two-state hidden Markov model with exponential
-     * emissions, its likelihood by the forward algorithm. Stan's inner loop adds the emission to
-     * each term of the log-sum-exp; since it does not depend on the previous state, it is added once
-     * after it, which is the same number.
+     * emissions, its likelihood by the forward algorithm ({@code hmmMarginal}). Each state's
+     * emission at step t is {@code exponential_lpdf({u[t], v[t]} | {phi[k], lambda[k]})}, Stan's two
+     * terms in one vectorized call. The Stan program starts the recursion from the first emissions
+     * with no initial distribution: initial weights of one.
      */
     static JavaModel hmmDrive(StanData data) {
         int k = data.integer("K");
@@ -55,9 +58,15 @@ final class TimeSeries {
                     + ", but hmm_drive_0 has two states (theta1, theta2)");
         }
         int n = data.integer("N");
-        Value[] u = constants(data.vector("u", n));
-        Value[] v = constants(data.vector("v", n));
+        double[] u = data.vector("u", n);
+        double[] v = data.vector("v", n);
+        // each step's two observations, so that one exponential density call covers both
+        Value[] uv = new Value[n];
+        for (int t = 0; t < n; t++) {
+            uv[t] = constant(u[t], v[t]);
+        }
         double[][] alpha = data.matrix("alpha", k, k);
+        Value initial = constant(1.0, 1.0);
         return JavaModel.of(m -> {
             Value[] theta = {m.simplex("theta1", k), m.simplex("theta2", k)};
             Value phi = m.positiveOrdered("phi", k);
@@ -69,37 +78,17 @@ final class TimeSeries {
             m.add(normal(phi.get(1), 3, 1));
             m.add(normal(lambda.get(0), 0, 1));
             m.add(normal(lambda.get(1), 3, 1));
-            // each state's parameters and log transition probabilities from every previous state
-            Value[] phiOf = new Value[k];
-            Value[] lambdaOf = new Value[k];
-            Value[] logTransitionTo = new Value[k];
+            Value[] logOmega = new Value[k];
             for (int j = 0; j < k; j++) {
-                phiOf[j] = phi.get(j);
-                lambdaOf[j] = lambda.get(j);
-                logTransitionTo[j] = concat(theta[0].get(j), theta[1].get(j)).log();
-            }
-            Value[] gamma = new Value[k];
-            for (int j = 0; j < k; j++) {
-                gamma[j] = exponential(u[0], phiOf[j]).plus(exponential(v[0], lambdaOf[j]));
-            }
-            for (int t = 1; t < n; t++) {
-                Value previous = concat(gamma);
-                for (int j = 0; j < k; j++) {
-                    gamma[j] = previous.plus(logTransitionTo[j]).logSumExp()
-                            .plus(exponential(u[t], phiOf[j])).plus(exponential(v[t], lambdaOf[j]));
+                Value rates = concat(phi.get(j), lambda.get(j));
+                Value[] emission = new Value[n];
+                for (int t = 0; t < n; t++) {
+                    emission[t] = exponential(uv[t], rates);
                 }
+                logOmega[j] = concat(emission);
             }
-            m.add(concat(gamma).logSumExp());
+            m.add(hmmMarginal(stackRows(logOmega), stackRows(theta), initial));
         });
-    }
-
-    /** One scalar constant per element, made once outside the model code. */
-    private static Value[] constants(double[] values) {
-        Value[] constants = new Value[values.length];
-        for (int i = 0; i < values.length; i++) {
-            constants[i] = constant(values[i]);
-        }
-        return constants;
     }
 
     /**
