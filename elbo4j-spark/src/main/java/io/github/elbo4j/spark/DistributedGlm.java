@@ -48,10 +48,11 @@ import org.apache.spark.api.java.JavaRDD;
  * Gaussian guide ({@link #gaussianExpectation(GlmPreconditioner)}), whose records' part each
  * partition computes ({@link GlmRecordExpectation}) and one job sums, so that such a fit is the
  * single machine's deterministic one: L-BFGS on the exact ELBO, one Spark job per function
- * evaluation (tens per fit) instead of one per stochastic iteration (thousands). With {@code ViConfig.batchSize} = m ({@link SubsampledModel}) each step evaluates
- * the m records the fit draws (global indices, uniform with replacement) and the density scales
- * their likelihood by n/m, an unbiased estimate; the convergence monitor and the final draws still
- * use all records. The tensor methods ({@link #logJoint}) give values only, for callers outside the
+ * evaluation (about a hundred per fit, with the mode search's) instead of one per
+ * stochastic iteration (thousands). With {@code ViConfig.batchSize} = m ({@link SubsampledModel})
+ * each step evaluates the m records the fit draws (global indices, uniform with replacement) and
+ * the density scales their likelihood by n/m, an unbiased estimate; the convergence monitor and
+ * the final draws still use all records. The tensor methods ({@link #logJoint}) give values only, for callers outside the
  * fit.
  */
 class DistributedGlm implements RegressionModel {

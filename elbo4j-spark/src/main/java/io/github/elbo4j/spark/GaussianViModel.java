@@ -93,7 +93,7 @@ public final class GaussianViModel extends Model<GaussianViModel> {
         return records;
     }
 
-    /** Spark jobs the fit ran (one per log-joint evaluation). */
+    /** Spark jobs the fit ran (one per evaluation of the log likelihood or of the exact expectation). */
     public long sparkJobs() {
         return sparkJobs;
     }

@@ -9,7 +9,8 @@ import java.util.List;
  * The expected log joint of a logistic or Poisson regression under a Gaussian q over the
  * coordinates u of a {@link GlmPreconditioner} (the model's own coefficients when it is the
  * identity), with its gradient, in plain doubles: the {@link GaussianExpectation} of {@link
- * GeneralizedLinearModel} for the families without a scale parameter.
+ * GeneralizedLinearModel} for the families without a scale parameter, and of the Spark module's
+ * distributed regression, which sums the records' part over its partitions ({@link Records}).
  *
  * <p>Every term of the log joint depends on u only through a linear functional {@code v·u + o}:
  * record i through its linear predictor η_i ({@link GlmRecordExpectation}), the prior of
@@ -39,7 +40,10 @@ import java.util.List;
  */
 public final class GlmGaussianExpectation implements GaussianExpectation {
 
-    /** Sums the records' terms ({@link GlmRecordExpectation#accumulate}) over all the records, wherever they are. */
+    /**
+     * Sums the records' terms ({@link GlmRecordExpectation#accumulate}) over all the records,
+     * wherever they are.
+     */
     @FunctionalInterface
     public interface Records {
         /**
