@@ -1,5 +1,7 @@
 package io.github.elbo4j.math;
 
+import java.io.Serializable;
+
 /**
  * The G-point Gauss–Hermite rule for expectations under the standard normal distribution:
  *
@@ -13,7 +15,10 @@ package io.github.elbo4j.math;
  * weights are {@code w_k = 1 / (G p_{G−1}(t_k)²)}. The three-term recurrence of the orthonormal
  * polynomials stays in range for any G used here, where the monic one overflows.
  */
-public final class GaussHermite {
+// Serializable: the Spark module ships a rule to executors inside the GLM expectation's record terms.
+public final class GaussHermite implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private static final int MAX_NEWTON_STEPS = 100;
 

@@ -32,16 +32,20 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Bayesian linear, logistic or Poisson regression on a DataFrame (a features vector column and a
- * numeric label column) by Gaussian variational inference (ADVI), with the likelihood summed over
- * the partitions in every iteration and the guide on the driver (see {@link DistributedGlm}).
+ * numeric label column) by Gaussian variational inference, with the likelihood summed over the
+ * partitions by Spark jobs and the guide and optimizer on the driver (see {@link DistributedGlm}).
  *
  * <p>The model, the default priors (weakly informative and scaled to the data, computed with one
  * pass over the data) and the fitting algorithm are those of {@link GeneralizedLinearModel#fit}:
  * {@link io.github.elbo4j.vi.GaussianVi} over QR-preconditioned coordinates (the preconditioner from
  * the same pass's means and cross products), the result reported on the original scale, with its
  * reliability verdict; the result is the same {@link VariationalPosterior} a single-machine fit
- * returns. Cost: one Spark job
- * of S × n × p multiply-adds per iteration (S = {@code numParticles}), plus one per
+ * returns. Logistic and Poisson fits of all records with a full-rank or mean-field guide (the
+ * default {@code auto} family up to 200 coefficients) are deterministic, as on one machine: L-BFGS
+ * to the mode, then L-BFGS on the exact ELBO, each function evaluation one Spark job of n × q²
+ * operations, tens of jobs per fit, plus a few for the final draws' diagnostics. Linear
+ * regression, low-rank guides and {@code batchSize > 0} run stochastic ADVI: one Spark job of
+ * S × n × p multiply-adds per iteration (S = {@code numParticles}), plus one per
  * {@code evalInterval} iterations for the convergence monitor.
  *
  * <pre>{@code
@@ -261,10 +265,10 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
     }
 
     /**
-     * The fitting settings these params describe (the same object a single-machine fit takes). The
-     * distributed likelihood offers no exact Gaussian expectation, so the fit is stochastic; the
-     * settings say so ({@code allowDeterministic(false)}), so that a single-machine fit with them
-     * runs the same algorithm.
+     * The fitting settings these params describe (the same object a single-machine fit takes, so
+     * that a single-machine fit with them runs the same algorithm): for logistic and Poisson
+     * regression of all records a full-rank or mean-field guide is fitted deterministically
+     * (L-BFGS on the exact ELBO), otherwise by stochastic ADVI.
      */
     public ViConfig viConfig() {
         double lr = (Double) getOrDefault(learningRate);
@@ -281,7 +285,6 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
                 .numDraws((Integer) getOrDefault(numDraws))
                 .seed((Long) getOrDefault(seed))
                 .batchSize((Integer) getOrDefault(batchSize))
-                .allowDeterministic(false)
                 .build();
     }
 

@@ -93,7 +93,7 @@ public final class GaussianViModel extends Model<GaussianViModel> {
         return records;
     }
 
-    /** Spark jobs the fit ran (one per log-joint evaluation). */
+    /** Spark jobs the fit ran (one per evaluation of the log likelihood or of the exact expectation). */
     public long sparkJobs() {
         return sparkJobs;
     }
@@ -106,6 +106,8 @@ public final class GaussianViModel extends Model<GaussianViModel> {
     /** The summary as one JSON object, with the keys of {@code elbo4j vi --json}. */
     public String summaryJson() {
         var root = io.github.elbo4j.vae.RunDirectory.JSON.createObjectNode();
+        root.put("reliable", posterior.reliable());
+        posterior.reliabilityReasons().forEach(root.putArray("reasons")::add);
         var parameters = root.putObject("parameters");
         for (Map.Entry<String, List<ParameterSummary>> e : posterior.summaries().entrySet()) {
             ParameterSummary s = e.getValue().get(0);
@@ -121,6 +123,7 @@ public final class GaussianViModel extends Model<GaussianViModel> {
         root.put("iterations", posterior.provenance().iterations());
         root.put("converged", posterior.provenance().converged());
         root.put("seconds", posterior.provenance().seconds());
+        root.put("method", posterior.provenance().method());
         root.put("spark_jobs", sparkJobs);
         return root.toPrettyString();
     }

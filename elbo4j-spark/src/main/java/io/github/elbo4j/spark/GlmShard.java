@@ -4,6 +4,7 @@ import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vi.glm.GlmFamily;
 import io.github.elbo4j.vi.glm.GlmLayout;
 import io.github.elbo4j.vi.glm.GlmLikelihood;
+import io.github.elbo4j.vi.glm.GlmRecordExpectation;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,6 +80,26 @@ record GlmShard(int partition, int rows, int predictors, double[] x, double[] y,
         }
         double[] result = Arrays.copyOf(values, particles + derivatives.length);
         System.arraycopy(derivatives, 0, result, particles, derivatives.length);
+        return result;
+    }
+
+    /**
+     * This shard's part of a logistic or Poisson regression's exact expected log likelihood under a
+     * Gaussian guide ({@link GlmRecordExpectation#accumulate}).
+     *
+     * @param terms the records' terms over the fit's coordinates
+     * @param mean the guide's mean, {@code [q]}
+     * @param covariance its covariance, lower triangle of {@code [q][q]}
+     * @return {@code Σ_i E_i}, then the mean's gradient {@code [q]}, then the outer term {@code [q][q]}
+     */
+    double[] expectation(GlmRecordExpectation terms, double[] mean, double[] covariance) {
+        int q = mean.length;
+        double[] meanGradient = new double[q];
+        double[] outer = new double[q * q];
+        double[] result = new double[1 + q + q * q];
+        result[0] = terms.accumulate(terms.design(x, rows), y, logFactorial, mean, covariance, meanGradient, outer);
+        System.arraycopy(meanGradient, 0, result, 1, q);
+        System.arraycopy(outer, 0, result, 1 + q, q * q);
         return result;
     }
 }

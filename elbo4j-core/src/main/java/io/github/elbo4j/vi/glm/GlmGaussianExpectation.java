@@ -9,10 +9,11 @@ import java.util.List;
  * The expected log joint of a logistic or Poisson regression under a Gaussian q over the
  * coordinates u of a {@link GlmPreconditioner} (the model's own coefficients when it is the
  * identity), with its gradient, in plain doubles: the {@link GaussianExpectation} of {@link
- * GeneralizedLinearModel} for the families without a scale parameter.
+ * GeneralizedLinearModel} for the families without a scale parameter, and of the Spark module's
+ * distributed regression, which sums the records' part over its partitions ({@link Records}).
  *
  * <p>Every term of the log joint depends on u only through a linear functional {@code v·u + o}:
- * record i through its linear predictor η_i ({@link GlmPreconditioner#record}), the prior of
+ * record i through its linear predictor η_i ({@link GlmRecordExpectation}), the prior of
  * parameter j through θ_j = (b + A u)_j (the intercept's through the centred intercept α + x̄·β,
  * the sum of those rows). Under u ~ N(m, L Lᵀ) each functional is Gaussian, {@code
  * N(v·m + o, r²)} with r = ‖Lᵀ v‖, so the expected log joint is a sum of one-dimensional integrals
@@ -37,27 +38,39 @@ import java.util.List;
  * the error at r = 5 but double the cost, which is one exp and one log per node and record, as
  * one record of one particle costs in a stochastic step.
  */
-final class GlmGaussianExpectation implements GaussianExpectation {
+public final class GlmGaussianExpectation implements GaussianExpectation {
 
-    private static final int NODES = 16;
+    /**
+     * Sums the records' terms ({@link GlmRecordExpectation#accumulate}) over all the records,
+     * wherever they are.
+     */
+    @FunctionalInterface
+    public interface Records {
+        /**
+         * Adds every record's gradient contributions and returns the sum of their expectations.
+         *
+         * @param mean m, {@code [q]}
+         * @param covariance Σ, lower triangle of a row-major {@code [q][q]}
+         * @param meanGradient accumulates {@code Σ_i ∂E_i/∂μ_i v_i}
+         * @param outer accumulates {@code Σ_i (∂E_i/∂r_i / r_i) v_i v_iᵀ}, lower triangle
+         * @return Σ_i E_i
+         */
+        double accumulate(double[] mean, double[] covariance, double[] meanGradient, double[] outer);
+    }
 
     private final GlmFamily family;
     private final Prior[] priors;
     private final int dimension;
-    /** The records' vectors v_i, row-major {@code [n][q]}, and their common offset. */
-    private final double[] design;
-    private final double offset;
+    private final Records records;
     /** The priors' functionals: row j of A and b_j. */
     private final double[][] priorRows;
     private final double[] priorShifts;
     /** log |det A|: the density over u is the model's at b + A u plus it ({@link io.github.elbo4j.vi.AffineMap}). */
     private final double logAbsDeterminant;
-    private final double[] y;
-    private final double[] logFactorials;
-    private final GaussHermite rule = GaussHermite.of(NODES);
+    private final GaussHermite rule = GaussHermite.of(GlmRecordExpectation.NODES);
 
     /**
-     * Creates the expectation.
+     * The expectation over records held in memory.
      *
      * @param family logistic or Poisson
      * @param layout where α and β sit (no σ)
@@ -70,19 +83,36 @@ final class GlmGaussianExpectation implements GaussianExpectation {
      */
     GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<Prior> priors, double[] interceptCentre,
             GlmPreconditioner preconditioner, double[] x, double[] y, double[] logFactorials) {
+        this(family, layout, priors, interceptCentre, preconditioner, inMemory(
+                preconditioner.recordExpectation(family), x, y, logFactorials));
+    }
+
+    private static Records inMemory(GlmRecordExpectation terms, double[] x, double[] y, double[] logFactorials) {
+        double[] design = terms.design(x, y.length);
+        return (mean, covariance, meanGradient, outer) ->
+                terms.accumulate(design, y, logFactorials, mean, covariance, meanGradient, outer);
+    }
+
+    /**
+     * The expectation with the records' sum computed by {@code records} (e.g. over the partitions
+     * of a distributed data set, each running {@code preconditioner.recordExpectation(family)}).
+     *
+     * @param family logistic or Poisson
+     * @param layout where α and β sit (no σ)
+     * @param priors the prior of each parameter, in θ's order
+     * @param interceptCentre x̄: the intercept's prior applies to α + Σ_j x̄_j β_j
+     * @param preconditioner the coordinates q lives in
+     * @param records sums the records' terms
+     */
+    public GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<Prior> priors, double[] interceptCentre,
+            GlmPreconditioner preconditioner, Records records) {
         if (family == GlmFamily.LINEAR || layout.sigmaIndex() >= 0) {
             throw new IllegalArgumentException("the Gaussian expectation is for regressions without a scale parameter");
         }
         this.family = family;
         this.priors = priors.toArray(Prior[]::new);
         this.dimension = layout.parameters();
-        this.design = new double[y.length * dimension];
-        double[] row = new double[dimension];
-        for (int i = 0; i < y.length; i++) {
-            preconditioner.record(x, i, row);
-            System.arraycopy(row, 0, design, i * dimension, dimension);
-        }
-        this.offset = preconditioner.offset();
+        this.records = records;
         this.priorRows = preconditioner.map().matrix();
         this.priorShifts = preconditioner.map().shift();
         int a = layout.interceptIndex();
@@ -94,15 +124,13 @@ final class GlmGaussianExpectation implements GaussianExpectation {
             }
         }
         this.logAbsDeterminant = preconditioner.map().logAbsDeterminant();
-        this.y = y;
-        this.logFactorials = logFactorials;
     }
 
     @Override
     public String method() {
         return family == GlmFamily.POISSON
-                ? "closed-form likelihood, Gauss-Hermite " + NODES + " nodes for the priors"
-                : "Gauss-Hermite, " + NODES + " nodes";
+                ? "closed-form likelihood, Gauss-Hermite " + GlmRecordExpectation.NODES + " nodes for the priors"
+                : "Gauss-Hermite, " + GlmRecordExpectation.NODES + " nodes";
     }
 
     @Override
@@ -111,19 +139,12 @@ final class GlmGaussianExpectation implements GaussianExpectation {
         double[] covariance = covariance(scaleTril, d);
         // Σ (∂E/∂r / r) v vᵀ over records and priors, lower triangle; ∂E/∂L is its product with L.
         double[] outer = new double[d * d];
-        double[] vector = new double[d];
         double[] moments = new double[3];
-        double total = logAbsDeterminant;
-        for (int i = 0; i < y.length; i++) {
-            System.arraycopy(design, i * d, vector, 0, d);
-            double r = radius(vector, covariance, d);
-            expectedLogLikelihood(i, offset + dot(vector, mean), r, moments);
-            total += accumulate(vector, r, moments, meanGradient, outer, d);
-        }
+        double total = logAbsDeterminant + records.accumulate(mean, covariance, meanGradient, outer);
         for (int j = 0; j < d; j++) {
-            double r = radius(priorRows[j], covariance, d);
-            expectedLogPrior(j, priorShifts[j] + dot(priorRows[j], mean), r, moments);
-            total += accumulate(priorRows[j], r, moments, meanGradient, outer, d);
+            double r = GlmRecordExpectation.radius(priorRows[j], covariance, d);
+            expectedLogPrior(j, priorShifts[j] + GlmRecordExpectation.dot(priorRows[j], mean), r, moments);
+            total += GlmRecordExpectation.add(priorRows[j], r, moments, meanGradient, outer, d);
         }
         for (int j = 0; j < d; j++) {
             for (int k = 0; k <= j; k++) {
@@ -138,76 +159,12 @@ final class GlmGaussianExpectation implements GaussianExpectation {
         return total;
     }
 
-    /** Adds one functional's gradient contributions; returns its expectation. */
-    private static double accumulate(double[] vector, double r, double[] moments, double[] meanGradient,
-            double[] outer, int d) {
-        double perRadius = r > 0 ? moments[2] / r : 0;
-        for (int j = 0; j < d; j++) {
-            meanGradient[j] += moments[1] * vector[j];
-            double scaled = perRadius * vector[j];
-            for (int k = 0; k <= j; k++) {
-                outer[j * d + k] += scaled * vector[k];
-            }
-        }
-        return moments[0];
-    }
-
-    /** ‖Lᵀ v‖ = √(vᵀ Σ v) from Σ's lower triangle. */
-    private static double radius(double[] v, double[] covariance, int d) {
-        double variance = 0;
-        for (int j = 0; j < d; j++) {
-            double row = 0;
-            for (int k = 0; k < j; k++) {
-                row += covariance[j * d + k] * v[k];
-            }
-            variance += v[j] * (2 * row + covariance[j * d + j] * v[j]);
-        }
-        return Math.sqrt(Math.max(variance, 0));
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double sum = 0;
-        for (int j = 0; j < a.length; j++) {
-            sum += a[j] * b[j];
-        }
-        return sum;
-    }
-
-    /** Writes {E_i, ∂E_i/∂μ_i, ∂E_i/∂r_i} of record i into {@code out}. */
-    private void expectedLogLikelihood(int i, double mu, double r, double[] out) {
-        double yi = y[i];
-        if (family == GlmFamily.POISSON) {
-            double rate = Math.exp(mu + 0.5 * r * r);
-            out[0] = yi * mu - rate - logFactorials[i];
-            out[1] = yi - rate;
-            out[2] = -r * rate;
-            return;
-        }
-        double softplus = 0;
-        double logistic = 0;
-        double logisticT = 0;
-        for (int k = 0; k < NODES; k++) {
-            double t = rule.node(k);
-            double w = rule.weight(k);
-            double eta = mu + r * t;
-            // One exponential for both, as in GlmLikelihood: softplus(η) = max(η, 0) + log(1 + e^−|η|).
-            double e = Math.exp(-Math.abs(eta));
-            double sigmoid = eta >= 0 ? 1 / (1 + e) : e / (1 + e);
-            softplus += w * (Math.max(eta, 0) + Math.log(1 + e));
-            logistic += w * sigmoid;
-            logisticT += w * sigmoid * t;
-        }
-        out[0] = yi * mu - softplus;
-        out[1] = yi - logistic;
-        out[2] = -logisticT;
-    }
-
     /** Writes {E_j, ∂E_j/∂μ, ∂E_j/∂r} of parameter j's log prior, θ_j ~ N(μ, r²), into {@code out}. */
     private void expectedLogPrior(int j, double mu, double r, double[] out) {
         double value = 0;
         double dMean = 0;
         double dRadius = 0;
-        for (int k = 0; k < NODES; k++) {
+        for (int k = 0; k < GlmRecordExpectation.NODES; k++) {
             double t = rule.node(k);
             double w = rule.weight(k);
             double theta = mu + r * t;

@@ -7,7 +7,6 @@ import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.ViConfig;
 import io.github.elbo4j.vi.ViListener;
 
-import java.util.Arrays;
 
 /**
  * The affine map {@code z = b + A u} of a {@link Preconditioning} for one regression's data, from
@@ -26,7 +25,8 @@ import java.util.Arrays;
  *
  * so u = 0 is a sensible start (the intercept-only fit), the u-coordinates are of order one, and
  * the centred intercept is nearly independent of the slopes. The record vectors of the last line
- * ({@link #record}) are computed from the centred predictors, never as differences of large numbers.
+ * ({@link GlmRecordExpectation#design}) are computed from the centred predictors, never as
+ * differences of large numbers.
  */
 public final class GlmPreconditioner {
 
@@ -243,30 +243,14 @@ public final class GlmPreconditioner {
     }
 
     /**
-     * The vector v_i with {@code η_i = offset() + v_i · u} for record i (zero at σ), from the centred
-     * predictors.
+     * The records' terms of the exact expected log likelihood over this preconditioner's
+     * coordinates (see {@link GlmGaussianExpectation}), which can be evaluated wherever the records are.
      *
-     * @param x predictors, row-major {@code [n][p]}
-     * @param i the record
-     * @param out receives v_i, {@code [q]}
+     * @param family logistic or Poisson
+     * @return the terms
      */
-    void record(double[] x, int i, double[] out) {
-        int p = centre.length;
-        int b = layout.firstCoefficient();
-        Arrays.fill(out, 0.0);
-        if (layout.interceptIndex() >= 0) {
-            out[layout.interceptIndex()] = interceptScale;
-        }
-        for (int j = 0; j < p; j++) {
-            double centred = x[i * p + j] - centre[j];
-            for (int k = 0; k < p; k++) {
-                out[b + k] += centred * coefficients[j][k];
-            }
-        }
-    }
-
-    /** The constant part of every linear predictor, b_α (0 without an intercept). */
-    double offset() {
-        return layout.interceptIndex() >= 0 ? interceptShift : 0.0;
+    public GlmRecordExpectation recordExpectation(GlmFamily family) {
+        return new GlmRecordExpectation(family, layout, centre, coefficients, interceptScale,
+                layout.interceptIndex() >= 0 ? interceptShift : 0.0);
     }
 }
