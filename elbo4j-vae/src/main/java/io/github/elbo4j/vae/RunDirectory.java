@@ -25,10 +25,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The folder a training run writes and every other command reads (DESIGN §4):
- * {@code config.json}, {@code metrics.jsonl}, {@code model.safetensors}, {@code model.json},
- * {@code checkpoints/latest.safetensors}, {@code checkpoints/best.safetensors}, {@code plots/}, and
- * {@code .lock}, which a writer holds (see {@link RunLock}). The run's id ({@link #runId()}) ties its
+ * The folder a training run writes and every other command reads (its files: {@link RunLayout}),
+ * with the codecs of its files: {@code config.json} as a {@link RunManifest}, {@code model.json},
+ * the weights, the checkpoints and {@code metrics.jsonl}; {@code .lock} is held by a writer (see
+ * {@link RunLock}). The run's id ({@link #runId()}) ties its
  * checkpoints and model to it; {@code metrics.jsonl} is read under the policy of {@link MetricsLog}.
  */
 public final class RunDirectory {
@@ -38,14 +38,14 @@ public final class RunDirectory {
     /** The field of {@code config.json} (and the safetensors metadata key) holding the run's identity. */
     public static final String RUN_ID = "run_id";
 
-    private final Path root;
+    private final RunLayout layout;
     /** {@code config.json} as last read or written through this object. */
     private RunManifest manifest;
     /** {@code model.json}, read once: it does not change after the run is created. */
     private VaeConfig modelConfig;
 
     private RunDirectory(Path root) {
-        this.root = root;
+        this.layout = new RunLayout(root);
     }
 
     /**
@@ -95,13 +95,7 @@ public final class RunDirectory {
 
     /** Opens an existing run directory written by {@code train}. */
     public static RunDirectory open(Path root) {
-        if (!Files.isDirectory(root)) {
-            throw new DataException(root, null, "run directory not found");
-        }
-        if (!Files.isRegularFile(root.resolve("model.json"))) {
-            throw new DataException(root, null, "not an elbo4j run directory (no model.json)");
-        }
-        return new RunDirectory(root);
+        return new RunDirectory(RunLayout.open(root).root());
     }
 
     private static boolean hasEntries(Path dir) throws IOException {
@@ -111,28 +105,33 @@ public final class RunDirectory {
     }
 
     public Path root() {
-        return root;
+        return layout.root();
+    }
+
+    /** The file names of this run directory. */
+    public RunLayout layout() {
+        return layout;
     }
 
     public Path configFile() {
-        return root.resolve("config.json");
+        return layout.configFile();
     }
 
     public Path metricsFile() {
-        return root.resolve("metrics.jsonl");
+        return layout.metricsFile();
     }
 
     public Path modelFile() {
-        return root.resolve("model.safetensors");
+        return layout.modelFile();
     }
 
     public Path modelDescriptionFile() {
-        return root.resolve("model.json");
+        return layout.modelDescriptionFile();
     }
 
     /** The column schema of a tabular or categorical run (see {@link TabularSchemaJson}). */
     public Path schemaFile() {
-        return root.resolve("schema.json");
+        return layout.schemaFile();
     }
 
     /**
@@ -157,15 +156,15 @@ public final class RunDirectory {
     }
 
     public Path latestCheckpoint() {
-        return root.resolve("checkpoints").resolve("latest.safetensors");
+        return layout.latestCheckpoint();
     }
 
     public Path bestCheckpoint() {
-        return root.resolve("checkpoints").resolve("best.safetensors");
+        return layout.bestCheckpoint();
     }
 
     public Path plotsDirectory() {
-        return root.resolve("plots");
+        return layout.plotsDirectory();
     }
 
     /**
