@@ -32,6 +32,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * noise are pure functions of (seed, epoch, step), so a run resumed from any checkpoint continues
  * exactly as the uninterrupted run would have.
  *
+ * <p>The loop itself only steps, validates and rolls back, on a {@link TrainingPosition} that is
+ * the whole training state. What happens at an epoch's end is a {@link TrainingListener}: the
+ * plateau schedule ({@link LearningRateSchedule}), the metrics row and checkpoints (with a run
+ * directory), early stopping, then the caller's listener, in that order.
+ *
  * <p>Faults: a step whose ELBO or gradient is not finite is skipped and counted; after
  * {@link #MAX_CONSECUTIVE_BAD_STEPS} in a row, or an epoch without a finite step or with a
  * non-finite validation ELBO, the run rolls back to the last completed epoch with half the
@@ -121,80 +126,140 @@ public final class Trainer {
             float[] gradient = new float[Math.toIntExact(model.layout().totalSize())];
             Evaluator validator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, workers);
             this.stepsPerEpoch = (train.rows() + config.batchSize() - 1) / config.batchSize();
-            TrainingPosition state = resume == null ? TrainingPosition.start(config.learningRate()) : resume.position();
-            Checkpoint lastGood = snapshot(state, model, adam);
-            TrainingListener listeners = listeners(run, lastGood);
-            listeners.onStart((long) stepsPerEpoch * config.epochs(), state.step());
-            Throughput throughput = new Throughput();
-            EpochMetrics last = null;
-            int consecutiveBad = 0;
-            int[] order = null;
-            boolean stopped = false;
+            Session session = new Session(model, adam, train, valid, validator, elbo, fused, gradient,
+                    resume == null ? TrainingPosition.start(config.learningRate()) : resume.position(), run);
+            TrainingPosition state = session.lastGood.position();
+            session.listeners.onStart((long) stepsPerEpoch * config.epochs(), state.step());
             boolean stoppedEarly = false;
             while (state.epoch() < config.epochs() && !stoppedEarly) {
-                int epoch = state.epoch() + 1;
-                if (order == null || state.batchesIntoEpoch() == 0) {
-                    order = Batching.permutation(train.rows(), config.seed(), epoch);
-                }
                 if (state.batchesIntoEpoch() < stepsPerEpoch) {
                     if (stopRequested.get()) {
-                        listeners.onStopRequested(snapshot(state, model, adam));
-                        stopped = true;
-                        break;
+                        session.listeners.onStopRequested(snapshot(state, model, adam));
+                        return session.result(state, true, false);
                     }
-                    long start = System.nanoTime();
-                    int from = state.batchesIntoEpoch() * config.batchSize();
-                    int to = Math.min(train.rows(), from + config.batchSize());
-                    float[] condition = model.config().conditional()
-                            ? Conditions.oneHot(train.labels(), order, from, to, model.config().conditions()) : null;
-                    BatchElbo sums = step(elbo, fused, adam, model, state, Batching.gather(train, order, from, to),
-                            condition, to - from, gradient);
-                    double seconds = throughput.add(to - from, start);
-                    state = (sums == null ? state.withSkippedStep() : state.afterStep(to - from, sums))
-                            .nextBatch().plusEpochSeconds(seconds);
-                    consecutiveBad = sums == null ? consecutiveBad + 1 : 0;
-                    if (consecutiveBad >= MAX_CONSECUTIVE_BAD_STEPS) {
-                        state = rollBack(lastGood, model, adam, state, listeners);
-                        consecutiveBad = 0;
-                        continue;
-                    }
-                    listeners.onStep(state.step(), sums == null ? Double.NaN : sums.elbo() / (to - from),
-                            to / state.epochSeconds());
-                    continue;
+                    state = session.trainBatch(state);
+                } else {
+                    TrainingPosition before = state;
+                    state = session.endEpoch(state);
+                    stoppedEarly = state.epoch() > before.epoch() && session.listeners.stopsAfter(state);
                 }
-                long validationStart = System.nanoTime();
-                double validElbo = valid == null ? Double.NaN : validator.elbo(valid, config.seed()).elbo();
-                double validIwae = valid == null || objective.kind() != TrainingObjective.Kind.IWAE ? Double.NaN
-                        : Arrays.stream(validator.importanceWeightedLogLikelihood(valid, objective.iwaeK(),
-                                config.seed(), ProgressListener.NONE)).average().orElseThrow();
-                // An epoch with no finite step, or whose model no longer gives a finite validation
-                // ELBO, has diverged however few steps in a row were skipped.
-                if (state.epochExamples() == 0 || (valid != null && !Double.isFinite(validElbo))
-                        || Double.isInfinite(validIwae)) {
-                    state = rollBack(lastGood, model, adam, state, listeners);
-                    consecutiveBad = 0;
-                    continue;
-                }
-                // An IWAE objective is judged on its own bound, which its training loosens the ELBO for.
-                double validation = Double.isNaN(validIwae) ? validElbo : validIwae;
-                boolean improved = validation > state.bestValidation() + MIN_IMPROVEMENT;
-                TrainingPosition completed = state.completeEpoch(
-                        state.epochSeconds() + (System.nanoTime() - validationStart) / 1e9);
-                if (improved) {
-                    completed = completed.withBest(validation);
-                }
-                last = metrics(state, completed, validElbo, validIwae, train.rows());
-                state = listeners.beforeCheckpoint(completed, improved);
-                if (state.learningRate() != completed.learningRate()) {
-                    listeners.onLearningRateReduced(epoch, state.learningRate());
-                }
-                lastGood = snapshot(state, model, adam);
-                listeners.onEpochEnd(new EpochEnd(last, lastGood, improved || valid == null));
-                stoppedEarly = listeners.stopsAfter(state);
             }
-            if (!stopped) {
-                listeners.onFinish(model);
+            session.listeners.onFinish(model);
+            return session.result(state, false, stoppedEarly);
+        }
+    }
+
+    /**
+     * One invocation of {@link #train}: what it works on, and what it tracks besides the
+     * {@link TrainingPosition} (which the loop holds): the last completed epoch to roll back to,
+     * the run of non-finite steps, the epoch's shuffle and the throughput.
+     */
+    private final class Session {
+        final VaeModel model;
+        final Adam adam;
+        final Dataset train;
+        final Dataset valid;
+        final Evaluator validator;
+        final ElboStep elbo;
+        final FusedElboStep fused;
+        final float[] gradient;
+        final TrainingListener listeners;
+        final Throughput throughput = new Throughput();
+        Checkpoint lastGood;
+        EpochMetrics last;
+        int consecutiveBad;
+        int[] order;
+
+        Session(VaeModel model, Adam adam, Dataset train, Dataset valid, Evaluator validator, ElboStep elbo,
+                FusedElboStep fused, float[] gradient, TrainingPosition start, RunDirectory run) {
+            this.model = model;
+            this.adam = adam;
+            this.train = train;
+            this.valid = valid;
+            this.validator = validator;
+            this.elbo = elbo;
+            this.fused = fused;
+            this.gradient = gradient;
+            this.lastGood = snapshot(start, model, adam);
+            this.listeners = listeners(run, lastGood);
+        }
+
+        /** One batch from {@code state}: a step, or a rollback after too many non-finite ones. */
+        TrainingPosition trainBatch(TrainingPosition state) {
+            if (order == null || state.batchesIntoEpoch() == 0) {
+                order = Batching.permutation(train.rows(), config.seed(), state.epoch() + 1);
             }
+            long start = System.nanoTime();
+            int from = state.batchesIntoEpoch() * config.batchSize();
+            int to = Math.min(train.rows(), from + config.batchSize());
+            float[] condition = model.config().conditional()
+                    ? Conditions.oneHot(train.labels(), order, from, to, model.config().conditions()) : null;
+            BatchElbo sums = step(elbo, fused, adam, model, state, Batching.gather(train, order, from, to),
+                    condition, to - from, gradient);
+            double seconds = throughput.add(to - from, start);
+            TrainingPosition next = (sums == null ? state.withSkippedStep() : state.afterStep(to - from, sums))
+                    .nextBatch().plusEpochSeconds(seconds);
+            consecutiveBad = sums == null ? consecutiveBad + 1 : 0;
+            if (consecutiveBad >= MAX_CONSECUTIVE_BAD_STEPS) {
+                return rollBack(next);
+            }
+            listeners.onStep(next.step(), sums == null ? Double.NaN : sums.elbo() / (to - from),
+                    to / next.epochSeconds());
+            return next;
+        }
+
+        /**
+         * Validates the epoch that {@code state} ends and hands it to the listeners; returns the
+         * position after it, or the last completed epoch's after a rollback when it diverged.
+         */
+        TrainingPosition endEpoch(TrainingPosition state) {
+            long validationStart = System.nanoTime();
+            TrainingObjective objective = config.objective();
+            double validElbo = valid == null ? Double.NaN : validator.elbo(valid, config.seed()).elbo();
+            double validIwae = valid == null || objective.kind() != TrainingObjective.Kind.IWAE ? Double.NaN
+                    : Arrays.stream(validator.importanceWeightedLogLikelihood(valid, objective.iwaeK(),
+                            config.seed(), ProgressListener.NONE)).average().orElseThrow();
+            // An epoch with no finite step, or whose model no longer gives a finite validation
+            // ELBO, has diverged however few steps in a row were skipped.
+            if (state.epochExamples() == 0 || (valid != null && !Double.isFinite(validElbo))
+                    || Double.isInfinite(validIwae)) {
+                return rollBack(state);
+            }
+            // An IWAE objective is judged on its own bound, which its training loosens the ELBO for.
+            double validation = Double.isNaN(validIwae) ? validElbo : validIwae;
+            boolean improved = validation > state.bestValidation() + MIN_IMPROVEMENT;
+            TrainingPosition completed = state.completeEpoch(
+                    state.epochSeconds() + (System.nanoTime() - validationStart) / 1e9);
+            if (improved) {
+                completed = completed.withBest(validation);
+            }
+            last = metrics(state, completed, validElbo, validIwae, train.rows());
+            TrainingPosition next = listeners.beforeCheckpoint(completed, improved);
+            if (next.learningRate() != completed.learningRate()) {
+                listeners.onLearningRateReduced(next.epoch(), next.learningRate());
+            }
+            lastGood = snapshot(next, model, adam);
+            listeners.onEpochEnd(new EpochEnd(last, lastGood, improved || valid == null));
+            return next;
+        }
+
+        /** Restores the last completed epoch with half the learning rate. */
+        private TrainingPosition rollBack(TrainingPosition failed) {
+            if (failed.rollbacks() >= MAX_ROLLBACKS) {
+                throw new IllegalStateException("training diverged: non-finite values at step " + failed.step()
+                        + " even after " + MAX_ROLLBACKS + " rollbacks that halved the learning rate to "
+                        + failed.learningRate()
+                        + "; check the data for extreme values or lower --lr");
+            }
+            model.setParameterValues(lastGood.parameters());
+            adam.restore(lastGood.adamFirstMoment(), lastGood.adamSecondMoment(), lastGood.adamStep());
+            consecutiveBad = 0;
+            TrainingPosition resumed = lastGood.position().rolledBackFrom(failed);
+            listeners.onRollback(failed.step(), resumed.step(), resumed.learningRate());
+            return resumed;
+        }
+
+        TrainingResult result(TrainingPosition state, boolean stopped, boolean stoppedEarly) {
             return new TrainingResult(state.epoch(), state.step(), last == null ? Double.NaN : last.elbo(),
                     last == null ? Double.NaN : last.validElbo(), valid == null ? Double.NaN : state.bestValidation(),
                     state.bestEpoch(), throughput.samplesPerSecond(), state.elapsedSeconds(), state.skippedSteps(),
@@ -313,22 +378,6 @@ public final class Trainer {
             double elboSum = Float.isFinite(result.gradient().sum().getFloat()) ? result.elbo() : Double.NaN;
             return new BatchElbo(elboSum, result.reconstruction(), result.kl());
         }
-    }
-
-    /** Restores the last completed epoch with half the learning rate. */
-    private static TrainingPosition rollBack(Checkpoint lastGood, VaeModel model, Adam adam, TrainingPosition failed,
-            TrainingListener listeners) {
-        if (failed.rollbacks() >= MAX_ROLLBACKS) {
-            throw new IllegalStateException("training diverged: non-finite values at step " + failed.step()
-                    + " even after " + MAX_ROLLBACKS + " rollbacks that halved the learning rate to "
-                    + failed.learningRate()
-                    + "; check the data for extreme values or lower --lr");
-        }
-        model.setParameterValues(lastGood.parameters());
-        adam.restore(lastGood.adamFirstMoment(), lastGood.adamSecondMoment(), lastGood.adamStep());
-        TrainingPosition resumed = lastGood.position().rolledBackFrom(failed);
-        listeners.onRollback(failed.step(), resumed.step(), resumed.learningRate());
-        return resumed;
     }
 
     private Checkpoint snapshot(TrainingPosition state, VaeModel model, Adam adam) {
