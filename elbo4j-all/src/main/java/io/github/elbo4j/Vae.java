@@ -69,7 +69,8 @@ public final class Vae implements AutoCloseable {
         RunDirectory run = RunDirectory.open(runDirectory);
         NDManager manager = NDManager.newBaseManager();
         try {
-            long seed = run.readConfig().path("seed").asLong(0);
+            Long recorded = run.manifest().seed();
+            long seed = recorded == null ? 0 : recorded;
             return new Vae(manager, run.loadModel(manager), run, seed);
         } catch (RuntimeException e) {
             manager.close();

@@ -13,8 +13,6 @@ import java.util.Arrays;
  */
 final class Holdout {
 
-    /** Where config.json keeps the fraction, under {@code data}. */
-    static final String CONFIG_KEY = "valid_fraction";
     private static final double MAX_FRACTION = 0.5;
 
     private Holdout() {}

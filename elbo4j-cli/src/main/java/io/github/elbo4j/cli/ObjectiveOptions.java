@@ -1,11 +1,8 @@
 package io.github.elbo4j.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.vae.KlSchedule;
 import io.github.elbo4j.vae.TrainingObjective;
 import io.github.elbo4j.vae.TrainingObjective.GradientEstimator;
-import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,19 +54,6 @@ final class ObjectiveOptions {
                 || freeBits != null) {
             throw new IllegalArgumentException("--objective, --iwae-k, --iwae-gradient, --beta, --kl-schedule and --free-bits cannot"
                     + " change on --resume: a run continues with the objective recorded in its config.json");
-        }
-    }
-
-    /** The objective recorded in config.json (runs from before objectives existed: the plain ELBO). */
-    static TrainingObjective fromConfig(JsonNode training, Path file) {
-        try {
-            TrainingObjective.Kind k = TrainingObjective.Kind.parse(training.path("objective").asText("elbo"));
-            return new TrainingObjective(k, training.path("iwae_k").asInt(1), training.path("beta").asDouble(1.0),
-                    KlSchedule.parse(training.path("kl_schedule").asText("constant")),
-                    training.path("free_bits").asDouble(0.0),
-                    GradientEstimator.parse(training.path("iwae_gradient").asText("standard")));
-        } catch (IllegalArgumentException e) {
-            throw new DataException(file, "training", "bad recorded objective: " + e.getMessage());
         }
     }
 }

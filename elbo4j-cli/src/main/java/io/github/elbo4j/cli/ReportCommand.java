@@ -77,7 +77,7 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     private int report(RunDirectory runDirectory, int workers) {
-        long chosenSeed = seed != null ? seed : runDirectory.readConfig().path("seed").asLong(0);
+        long chosenSeed = seed != null ? seed : runDirectory.manifest().seed() == null ? 0 : runDirectory.manifest().seed();
         RunArtifacts.Options options = new RunArtifacts.Options(k, chosenSeed, workers);
         RunData.Selection selection = RunData.load(runDirectory, null, dataDir, split, allowDownload);
         PrintWriter err = spec.commandLine().getErr();

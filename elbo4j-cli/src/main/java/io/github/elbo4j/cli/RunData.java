@@ -1,11 +1,11 @@
 package io.github.elbo4j.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.elbo4j.data.DataSource;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.DatasetSplits;
 import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.RunManifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,26 +36,24 @@ final class RunData {
     static Selection load(RunDirectory run, String spec, Path dataDir, String split, boolean allowDownload) {
         String resolvedSpec = spec;
         Path resolvedDir = dataDir;
+        RunManifest manifest = run.manifest();
+        RunManifest.Data saved = manifest.data();
         if (resolvedSpec == null) {
-            JsonNode data = run.readConfig().path("data");
-            resolvedSpec = data.path("spec").asText("");
+            resolvedSpec = saved.spec();
             if (resolvedSpec.isEmpty()) {
                 throw new IllegalArgumentException(run.configFile() + ": records no dataset; pass --data");
             }
-            String savedDir = data.path("data_dir").asText("");
-            if (resolvedDir == null && !savedDir.isEmpty()) {
-                resolvedDir = Path.of(savedDir);
+            if (resolvedDir == null && !saved.dataDir().isEmpty()) {
+                resolvedDir = Path.of(saved.dataDir());
             }
         }
         // A tabular run encodes its CSV tables with the schema fitted at training time.
         TabularSchema schema = run.readSchema();
         DatasetSplits splits = schema != null ? TabularInput.load(resolvedSpec, schema)
                 : DataSource.load(resolvedSpec, resolvedDir, allowDownload);
-        JsonNode saved = run.readConfig().path("data");
-        if (spec == null && saved.has(Holdout.CONFIG_KEY)) {
+        if (spec == null && saved.validFraction() != null) {
             // The run's own data: its validation records are the ones train held out.
-            splits = Holdout.apply(splits, saved.path(Holdout.CONFIG_KEY).asDouble(),
-                    run.readConfig().path("training").path("seed").asLong(), resolvedSpec);
+            splits = Holdout.apply(splits, saved.validFraction(), manifest.training().seed(), resolvedSpec);
         }
         String wanted = split.toLowerCase(Locale.ROOT);
         Dataset chosen = switch (wanted) {
@@ -64,7 +62,7 @@ final class RunData {
             case "train" -> splits.train();
             default -> throw new IllegalArgumentException("--split must be test, valid or train, got '" + split + "'");
         };
-        List<String> changed = spec == null ? changedSplits(run.readConfig(), splits) : List.of();
+        List<String> changed = spec == null ? changedSplits(manifest, splits) : List.of();
         String warning = changed.isEmpty() ? null : "elbo4j: warning: " + run.configFile() + ": the " + String.join(", ", changed)
                 + " split of " + resolvedSpec + " differs from the data the run was trained on (fingerprint changed)";
         // Data given with --data that is not split (a single file) is no training split: "all" of it.
@@ -74,17 +72,18 @@ final class RunData {
 
     /**
      * The splits (train, valid, test) whose fingerprint differs from the one recorded in the run's
-     * {@code config} (a split the run did not record, or data that lacks it, is not compared).
+     * {@code manifest} (a split the run did not record, or data that lacks it, is not compared).
      */
-    static List<String> changedSplits(JsonNode config, DatasetSplits splits) {
+    static List<String> changedSplits(RunManifest manifest, DatasetSplits splits) {
         List<String> changed = new ArrayList<>();
         Map<String, Dataset> byName = new LinkedHashMap<>();
         byName.put("train", splits.train());
         byName.put("valid", splits.valid());
         byName.put("test", splits.test());
         byName.forEach((name, split) -> {
-            JsonNode recorded = config.path("data").path(name).path("fingerprint");
-            if (split != null && recorded.isTextual() && !recorded.asText().equals(split.fingerprint())) {
+            RunManifest.Split recorded = manifest.data().split(name);
+            if (split != null && recorded != null && recorded.fingerprint() != null
+                    && !recorded.fingerprint().equals(split.fingerprint())) {
                 changed.add(name);
             }
         });

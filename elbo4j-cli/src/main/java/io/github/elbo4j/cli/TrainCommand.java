@@ -1,7 +1,6 @@
 package io.github.elbo4j.cli;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.DataSource;
@@ -17,6 +16,7 @@ import io.github.elbo4j.vae.Prior;
 import io.github.elbo4j.vae.RunDescription;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.RunLock;
+import io.github.elbo4j.vae.RunManifest;
 import io.github.elbo4j.vae.TabularLayout;
 import io.github.elbo4j.vae.Seeds;
 import io.github.elbo4j.vae.Trainer;
@@ -203,28 +203,24 @@ final class TrainCommand implements Callable<Integer> {
             err.println("elbo4j: " + run.configFile() + ": the run was created before elbo4j recorded run ids; it is now "
                     + assigned + " (its existing checkpoints are accepted without the identity check)");
         }
-        JsonNode saved = run.readConfig();
-        JsonNode savedTraining = saved.path("training");
+        RunManifest saved = run.manifest();
+        TrainingConfig recorded = saved.training().config(run.configFile());
         TrainingConfig training = new TrainingConfig(
-                epochs != null ? epochs : ConfigFields.requiredInt(saved, "training", "epochs", run.configFile()),
-                ConfigFields.requiredInt(saved, "training", "batch_size", run.configFile()),
-                ConfigFields.requiredDouble(saved, "training", "learning_rate", run.configFile()),
-                ConfigFields.requiredLong(saved, "training", "seed", run.configFile()),
-                ObjectiveOptions.fromConfig(savedTraining, run.configFile()),
-                // Runs written before the option existed trained without a prior warm-up.
-                priorWarmup != null ? priorWarmup : savedTraining.path("prior_warmup_epochs").asInt(0),
-                patience != null ? patience : savedTraining.path("patience").asInt(0),
-                LearningRateSchedule.parse(learningRateSchedule != null ? learningRateSchedule
-                        : savedTraining.path("lr_schedule").asText("constant")));
-        JsonNode savedData = saved.path("data");
-        String dataDirText = savedData.path("data_dir").asText("");
-        String savedSpec = savedData.path("spec").asText();
+                epochs != null ? epochs : recorded.epochs(), recorded.batchSize(), recorded.learningRate(),
+                recorded.seed(), recorded.objective(),
+                priorWarmup != null ? priorWarmup : recorded.priorWarmupEpochs(),
+                patience != null ? patience : recorded.patience(),
+                learningRateSchedule != null ? LearningRateSchedule.parse(learningRateSchedule)
+                        : recorded.learningRateSchedule());
+        RunManifest.Data savedData = saved.data();
+        String dataDirText = savedData.dataDir();
+        String savedSpec = savedData.spec();
         VaeConfig config = run.readModelConfig();
         schema = run.readSchema();
         DatasetSplits splits = schema != null ? TabularInput.load(savedSpec, schema)
                 : DataSource.load(savedSpec, dataDirText.isEmpty() ? dataDir : Path.of(dataDirText), allowDownload);
-        if (savedData.has(Holdout.CONFIG_KEY)) {
-            splits = Holdout.apply(splits, savedData.path(Holdout.CONFIG_KEY).asDouble(), training.seed(), savedSpec);
+        if (savedData.validFraction() != null) {
+            splits = Holdout.apply(splits, savedData.validFraction(), training.seed(), savedSpec);
         }
         check(config, splits, savedSpec);
         List<String> changed = RunData.changedSplits(saved, splits);
@@ -249,10 +245,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " (no validation improvement since epoch " + checkpoint.position().bestEpoch()
                     + "); pass a larger --patience, or --patience 0, to continue");
         }
-        ((ObjectNode) saved.path("training")).put("epochs", training.epochs());
-        ((ObjectNode) saved.path("training")).put("patience", training.patience());
-        ((ObjectNode) saved.path("training")).put("lr_schedule", training.learningRateSchedule().toString());
-        run.writeConfig(saved);
+        run.writeManifest(saved.withTraining(saved.training().resumedWith(training)));
         run.truncateMetricsAfter(completed).forEach(notice -> err.println("elbo4j: " + notice));
         err.flush();
         try (NDManager manager = NDManager.newBaseManager();
@@ -426,18 +419,10 @@ final class TrainCommand implements Callable<Integer> {
         return objective.kind() == TrainingObjective.Kind.IWAE ? "IWAE-" + objective.iwaeK() + " bound" : "ELBO";
     }
 
-    private ObjectNode describeRun(VaeConfig config, TrainingConfig training, DatasetSplits splits) {
+    private RunManifest describeRun(VaeConfig config, TrainingConfig training, DatasetSplits splits) {
         Path asPath = Path.of(data);
-        ObjectNode root = RunDescription.describe(config, training,
-                Files.exists(asPath) ? asPath.toAbsolutePath().toString() : data, splits);
-        ObjectNode d = (ObjectNode) root.path("data");
-        d.put("data_dir", dataDir == null ? "" : dataDir.toAbsolutePath().toString());
-        if (validFraction != null) {
-            d.put(Holdout.CONFIG_KEY, validFraction);
-        }
-        if (model.schema != null) {
-            d.put("schema_overrides", model.schema.toAbsolutePath().toString());
-        }
-        return root;
+        return RunDescription.describe(config, training, Files.exists(asPath) ? asPath.toAbsolutePath().toString() : data,
+                dataDir == null ? "" : dataDir.toAbsolutePath().toString(), validFraction,
+                model.schema == null ? null : model.schema.toAbsolutePath().toString(), splits);
     }
 }

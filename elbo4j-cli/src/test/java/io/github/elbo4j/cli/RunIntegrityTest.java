@@ -201,7 +201,7 @@ class RunIntegrityTest {
         RunDirectory directory = RunDirectory.open(run);
         ObjectNode config = (ObjectNode) directory.readConfig();
         config.remove(RunDirectory.RUN_ID);
-        directory.writeConfig(config);
+        Files.writeString(directory.configFile(), config.toPrettyString());
         // its checkpoints carried no id either
         forge(directory.latestCheckpoint(), RunDirectory.RUN_ID, null);
         forge(directory.bestCheckpoint(), RunDirectory.RUN_ID, null);
@@ -235,7 +235,7 @@ class RunIntegrityTest {
         RunDirectory directory = RunDirectory.open(run);
         ObjectNode config = (ObjectNode) directory.readConfig();
         ((ObjectNode) config.path("data").path("train")).put("fingerprint", "0000");
-        directory.writeConfig(config);
+        Files.writeString(directory.configFile(), config.toPrettyString());
 
         CliRunner.Result resume = CliRunner.run("train", "--resume", run.toString(), "--epochs", "3", "--threads", "1");
         assertThat(resume.exitCode()).isEqualTo(2);
@@ -300,7 +300,7 @@ class RunIntegrityTest {
 
         RunDirectory existing = RunDirectory.open(run);
         try (RunLock creating = RunLock.acquire(busyStaging, "train")) {
-            RunDirectory.create(dir.resolve("fresh"), existing.readConfig(), existing.readModelConfig());
+            RunDirectory.create(dir.resolve("fresh"), existing.manifest().withRunId(null), existing.readModelConfig());
         }
         assertThat(staging).as("a killed creator's staging folder").doesNotExist();
         assertThat(busyStaging).as("a staging folder whose creator is alive").exists();

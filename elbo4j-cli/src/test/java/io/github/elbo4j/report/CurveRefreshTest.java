@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.elbo4j.vae.EpochMetrics;
 import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.RunManifest;
 import io.github.elbo4j.vae.TrainingListener;
 import io.github.elbo4j.vae.VaeConfig;
 import java.io.ByteArrayOutputStream;
@@ -29,7 +30,7 @@ class CurveRefreshTest {
 
     @Test
     void redrawsEveryNthEpochAndForwardsEveryEvent() {
-        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunDirectory.JSON.createObjectNode(),
+        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunManifest.empty(),
                 VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).build());
         List<String> forwarded = new ArrayList<>();
         TrainingListener progress = new TrainingListener() {
@@ -69,7 +70,7 @@ class CurveRefreshTest {
 
     @Test
     void aFailedRedrawIsAWarningAndTrainingGoesOn() throws IOException {
-        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunDirectory.JSON.createObjectNode(),
+        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunManifest.empty(),
                 VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).build());
         Files.writeString(run.metricsFile(), "{not json\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();

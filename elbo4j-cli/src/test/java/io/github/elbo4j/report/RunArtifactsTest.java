@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Shapes;
 import io.github.elbo4j.vae.ProgressListener;
 import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.RunManifest;
 import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.vae.VaeModel;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +28,7 @@ class RunArtifactsTest {
 
     @Test
     void writesEveryPlotAndTheReportForAnImageModel() {
-        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunDirectory.JSON.createObjectNode(), MODEL);
+        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunManifest.empty(), MODEL);
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(MODEL, manager, 1)) {
             RunArtifacts.Written written = RunArtifacts.write(run, model, manager, Shapes.generate(50, 4), "test", Shapes.generate(30, 5),
                     new RunArtifacts.Options(5, 0, 1), ProgressListener.NONE);
@@ -42,7 +43,7 @@ class RunArtifactsTest {
 
     @Test
     void aFailureAfterTrainingIsAWarningThatSaysHowToRetry() throws IOException {
-        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunDirectory.JSON.createObjectNode(), MODEL);
+        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunManifest.empty(), MODEL);
         // The plots folder cannot be written: a file stands in its place.
         Files.delete(run.plotsDirectory());
         Files.writeString(run.plotsDirectory(), "in the way");

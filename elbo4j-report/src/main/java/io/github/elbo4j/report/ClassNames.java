@@ -27,7 +27,7 @@ public final class ClassNames {
         if (schema != null) {
             return schema.condition().map(TabularSchema.Column::categories).orElse(List.of());
         }
-        String spec = run.readConfig().path("data").path("spec").asText("");
+        String spec = run.manifest().data().spec();
         if (spec.equals(Shapes.NAME)) {
             List<String> names = new ArrayList<>();
             for (ShapeType type : ShapeType.values()) {

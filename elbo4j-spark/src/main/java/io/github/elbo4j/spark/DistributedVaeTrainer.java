@@ -1,6 +1,5 @@
 package io.github.elbo4j.spark;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.optim.Adam;
 import io.github.elbo4j.vae.Checkpoint;
@@ -8,6 +7,7 @@ import io.github.elbo4j.vae.EpochMetrics;
 import io.github.elbo4j.vae.GaussianNoise;
 import io.github.elbo4j.vae.ResidentMemory;
 import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.RunManifest;
 import io.github.elbo4j.vae.Safetensors;
 import io.github.elbo4j.vae.Seeds;
 import io.github.elbo4j.vae.TrainingObjective;
@@ -362,27 +362,14 @@ final class DistributedVaeTrainer {
         return RunDirectory.create(root, describeRun(rows, partitions), config);
     }
 
-    private ObjectNode describeRun(long rows, int partitions) {
-        ObjectNode root = RunDirectory.JSON.createObjectNode();
-        root.put("created", java.time.Instant.now().toString());
-        root.put("seed", settings.seed());
-        root.set("model", RunDirectory.describe(config));
-        ObjectNode t = root.putObject("training");
-        t.put("epochs", settings.epochs());
-        t.put("batch_size", settings.batchSize());
-        t.put("learning_rate", settings.learningRate());
-        t.put("seed", settings.seed());
-        t.put("objective", "elbo");
-        t.put("estimator", "single-sample reparameterized ELBO, analytic KL");
-        t.put("optimizer", "adam(beta1=0.9, beta2=0.999, eps=1e-8)");
-        t.put("trainer", "spark");
-        t.put("sync_every", settings.syncEvery());
-        t.put("partitions", partitions);
-        ObjectNode d = root.putObject("data");
-        d.put("spec", "");
-        d.put("data_dir", "");
-        d.put("source", "spark DataFrame");
-        d.putObject("train").put("rows", rows).put("features", config.inputSize());
-        return root;
+    private RunManifest describeRun(long rows, int partitions) {
+        RunManifest.Training training = new RunManifest.Training(settings.epochs(), settings.batchSize(),
+                settings.learningRate(), settings.seed(), "elbo", null, null, null, null, null,
+                "single-sample reparameterized ELBO, analytic KL", null, null, null, null, RunManifest.Training.ADAM,
+                "spark", settings.syncEvery(), partitions);
+        RunManifest.Data data = new RunManifest.Data("", "", null, null, "spark DataFrame",
+                new RunManifest.Split(rows, config.inputSize(), null), null, null);
+        return new RunManifest(null, null, null, java.time.Instant.now().toString(), settings.seed(),
+                RunDirectory.describe(config), training, data, null);
     }
 }

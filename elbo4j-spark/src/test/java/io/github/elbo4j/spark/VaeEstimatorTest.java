@@ -11,6 +11,7 @@ import io.github.elbo4j.vae.Evaluator;
 import io.github.elbo4j.vae.EvaluationResult;
 import io.github.elbo4j.vae.ProgressListener;
 import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.RunManifest;
 import io.github.elbo4j.vae.Seeds;
 import io.github.elbo4j.vae.Trainer;
 import io.github.elbo4j.vae.TrainingConfig;
@@ -112,7 +113,7 @@ class VaeEstimatorTest {
         Path dir = temp.resolve("cli-run");
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel vae = VaeModel.initialize(config, manager, Seeds.derive(3, Seeds.Stream.INIT, 0))) {
-            RunDirectory run = RunDirectory.create(dir, RunDirectory.JSON.createObjectNode(), config);
+            RunDirectory run = RunDirectory.create(dir, RunManifest.empty(), config);
             new Trainer(new TrainingConfig(1, 50, 1e-3, 3), TrainingListener.NONE).train(vae, TRAIN, null, run, null);
             run.writeModel(vae);
             VaeTransformerModel loaded = VaeTransformerModel.load(dir.toString());

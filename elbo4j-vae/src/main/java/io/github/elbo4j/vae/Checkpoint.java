@@ -1,5 +1,7 @@
 package io.github.elbo4j.vae;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.github.elbo4j.data.DataException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -7,9 +9,13 @@ import java.util.Map;
 
 /**
  * Everything needed to continue training exactly: parameters, Adam moments and step count, the
- * {@link TrainingPosition}, and the objective with its KL schedule position. Random draws need no saved state because they are pure functions
- * of the seed and the position (see {@link Seeds}). Stored as safetensors with the position in
- * its metadata (doubles as decimal strings, which round-trip exactly), and written atomically.
+ * {@link TrainingPosition}, and the objective with its KL schedule position. Random draws need no
+ * saved state because they are pure functions of the seed and the position (see {@link Seeds}).
+ * Stored as safetensors, written atomically, with the components of the position and of this
+ * record's scalars in its metadata under their snake_case names ({@code epoch},
+ * {@code batches_into_epoch}, …, {@code adam_step}, {@code objective}, {@code kl_weight}), written
+ * and read by one codec ({@link StringMetadata}; doubles as decimal strings, which round-trip
+ * exactly).
  *
  * @param position where the run stands
  * @param parameters flat parameter vector
@@ -25,6 +31,13 @@ import java.util.Map;
 public record Checkpoint(
         TrainingPosition position, float[] parameters, float[] adamFirstMoment, float[] adamSecondMoment, long adamStep,
         String objective, double klWeight) {
+
+    private static final String FORMAT = "elbo4j-checkpoint";
+    private static final StringMetadata METADATA = new StringMetadata();
+
+    /** The checkpoint's own metadata besides the position. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    private record Fields(long adamStep, String objective, double klWeight) {}
 
     /** Atomically writes the checkpoint; refuses non-finite parameters so none reach the disk. */
     public void write(Path file) {
@@ -45,27 +58,10 @@ public record Checkpoint(
         tensors.put("parameters", new Tensor(new long[] {parameters.length}, parameters));
         tensors.put("adam.m", new Tensor(new long[] {adamFirstMoment.length}, adamFirstMoment));
         tensors.put("adam.v", new Tensor(new long[] {adamSecondMoment.length}, adamSecondMoment));
-        TrainingPosition p = position;
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("format", "elbo4j-checkpoint");
-        metadata.put("epoch", Integer.toString(p.epoch()));
-        metadata.put("batches_into_epoch", Integer.toString(p.batchesIntoEpoch()));
-        metadata.put("step", Long.toString(p.step()));
-        metadata.put("learning_rate", Double.toString(p.learningRate()));
-        metadata.put("best_validation", Double.toString(p.bestValidation()));
-        metadata.put("best_epoch", Integer.toString(p.bestEpoch()));
-        metadata.put("lr_reduced_epoch", Integer.toString(p.learningRateReducedEpoch()));
-        metadata.put("elapsed_seconds", Double.toString(p.elapsedSeconds()));
-        metadata.put("epoch_elbo", Double.toString(p.epochElbo()));
-        metadata.put("epoch_recon", Double.toString(p.epochRecon()));
-        metadata.put("epoch_kl", Double.toString(p.epochKl()));
-        metadata.put("epoch_examples", Integer.toString(p.epochExamples()));
-        metadata.put("epoch_seconds", Double.toString(p.epochSeconds()));
-        metadata.put("skipped_steps", Long.toString(p.skippedSteps()));
-        metadata.put("rollbacks", Integer.toString(p.rollbacks()));
-        metadata.put("adam_step", Long.toString(adamStep));
-        metadata.put("objective", objective);
-        metadata.put("kl_weight", Double.toString(klWeight));
+        metadata.put("format", FORMAT);
+        metadata.putAll(METADATA.encode(position));
+        metadata.putAll(METADATA.encode(new Fields(adamStep, objective, klWeight)));
         if (runId != null) {
             metadata.put(RunDirectory.RUN_ID, runId);
         }
@@ -90,7 +86,7 @@ public record Checkpoint(
         Safetensors.Contents contents = Safetensors.read(file);
         Map<String, String> meta = contents.metadata();
         RunDirectory.requireSameRun(file, meta.get(RunDirectory.RUN_ID), expectedRunId);
-        if (!"elbo4j-checkpoint".equals(meta.get("format"))) {
+        if (!FORMAT.equals(meta.get("format"))) {
             throw new DataException(file, "__metadata__", "not an elbo4j checkpoint");
         }
         float[] parameters = vector(file, contents, "parameters");
@@ -99,38 +95,32 @@ public record Checkpoint(
         if (m.length != parameters.length || v.length != parameters.length) {
             throw new DataException(file, "adam", "optimizer state does not match the parameter count");
         }
-        try {
-            int epoch = Integer.parseInt(meta.get("epoch"));
-            TrainingPosition position = new TrainingPosition(
-                    epoch,
-                    Integer.parseInt(meta.get("batches_into_epoch")),
-                    Long.parseLong(meta.get("step")),
-                    Double.parseDouble(meta.get("learning_rate")),
-                    // Checkpoints written before IWAE runs validated on their own bound called it the ELBO.
-                    Double.parseDouble(meta.getOrDefault("best_validation", meta.get("best_valid_elbo"))),
-                    // Checkpoints written before early stopping existed: patience counts from here.
-                    Integer.parseInt(meta.getOrDefault("best_epoch", Integer.toString(epoch))),
-                    // Checkpoints written before learning-rate schedules existed never lowered the rate.
-                    Integer.parseInt(meta.getOrDefault("lr_reduced_epoch", "0")),
-                    Double.parseDouble(meta.get("elapsed_seconds")),
-                    Double.parseDouble(meta.get("epoch_elbo")),
-                    Double.parseDouble(meta.get("epoch_recon")),
-                    Double.parseDouble(meta.get("epoch_kl")),
-                    Integer.parseInt(meta.get("epoch_examples")),
-                    Double.parseDouble(meta.get("epoch_seconds")),
-                    Long.parseLong(meta.get("skipped_steps")),
-                    Integer.parseInt(meta.get("rollbacks")));
-            long adamStep = Long.parseLong(meta.get("adam_step"));
-            validate(file, position, adamStep);
-            requireFinite(file, "parameters", parameters);
-            requireFinite(file, "adam.m", m);
-            requireFinite(file, "adam.v", v);
-            return new Checkpoint(position, parameters, m, v, adamStep,
-                    meta.getOrDefault("objective", TrainingObjective.ELBO.describe()),
-                    Double.parseDouble(meta.getOrDefault("kl_weight", "1.0")));
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new DataException(file, "__metadata__", "missing or malformed training position");
+        Map<String, String> current = upgrade(meta);
+        TrainingPosition position = METADATA.decode(file, current, TrainingPosition.class);
+        Fields fields = METADATA.decode(file, current, Fields.class);
+        validate(file, position, fields.adamStep());
+        requireFinite(file, "parameters", parameters);
+        requireFinite(file, "adam.m", m);
+        requireFinite(file, "adam.v", v);
+        return new Checkpoint(position, parameters, m, v, fields.adamStep(), fields.objective(), fields.klWeight());
+    }
+
+    /**
+     * The metadata of a checkpoint written by an earlier elbo4j, with the defaults of the keys it
+     * lacked (a current checkpoint has them all and is returned unchanged).
+     */
+    private static Map<String, String> upgrade(Map<String, String> meta) {
+        Map<String, String> upgraded = new LinkedHashMap<>(meta);
+        // Written before early stopping existed: patience counts from the checkpoint's epoch.
+        if (meta.containsKey("epoch")) {
+            upgraded.putIfAbsent("best_epoch", meta.get("epoch"));
         }
+        // Written before learning-rate schedules existed: the rate was never lowered.
+        upgraded.putIfAbsent("lr_reduced_epoch", "0");
+        // Written before objectives existed: the plain ELBO, whose KL weight is 1.
+        upgraded.putIfAbsent("objective", TrainingObjective.ELBO.describe());
+        upgraded.putIfAbsent("kl_weight", "1.0");
+        return upgraded;
     }
 
     private static void validate(Path file, TrainingPosition p, long adamStep) {

@@ -13,10 +13,13 @@ import java.util.Locale;
  * and a single reduction to 1e-4 at that point raised the standard model's validation ELBO on
  * binarized MNIST by 2 nats within a few epochs (BENCHMARKS.md, "Quality run").
  *
+ * <p>{@link Trainer} applies it as a {@link TrainingListener}: the lowered rate is part of the
+ * position that the epoch's checkpoint records.
+ *
  * @param epochs N, the epochs without improvement that trigger a reduction (0 for constant)
  * @param factor F in (0, 1), the multiplier of each reduction (1 for constant)
  */
-public record LearningRateSchedule(int epochs, double factor) {
+public record LearningRateSchedule(int epochs, double factor) implements TrainingListener {
 
     /** The rate never changes (rollbacks after divergence still halve it). */
     public static final LearningRateSchedule CONSTANT = new LearningRateSchedule(0, 1);
@@ -65,6 +68,14 @@ public record LearningRateSchedule(int epochs, double factor) {
      */
     public boolean reducesAfter(int epochsWithoutImprovement) {
         return reducesOnPlateau() && epochsWithoutImprovement >= epochs;
+    }
+
+    /** Lowers the rate after an epoch that did not improve, once the plateau is long enough. */
+    @Override
+    public TrainingPosition beforeCheckpoint(TrainingPosition completed, boolean improved) {
+        int since = Math.max(completed.bestEpoch(), completed.learningRateReducedEpoch());
+        return !improved && reducesAfter(completed.epoch() - since)
+                ? completed.withLearningRateReduced(completed.learningRate() * factor) : completed;
     }
 
     /** {@code constant} or {@code plateau:N:F}; {@link #parse} reads it back. */

@@ -2,6 +2,7 @@ package io.github.elbo4j.vae;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -21,26 +22,30 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * The folder a training run writes and every other command reads (DESIGN §4):
- * {@code config.json}, {@code metrics.jsonl}, {@code model.safetensors}, {@code model.json},
- * {@code checkpoints/latest.safetensors}, {@code checkpoints/best.safetensors}, {@code plots/}, and
- * {@code .lock}, which a writer holds (see {@link RunLock}). The run's id ({@link #runId()}) ties its
+ * The folder a training run writes and every other command reads (its files: {@link RunLayout}),
+ * with the codecs of its files: {@code config.json} as a {@link RunManifest}, {@code model.json},
+ * the weights, the checkpoints and {@code metrics.jsonl}; {@code .lock} is held by a writer (see
+ * {@link RunLock}). The run's id ({@link #runId()}) ties its
  * checkpoints and model to it; {@code metrics.jsonl} is read under the policy of {@link MetricsLog}.
  */
 public final class RunDirectory {
 
     /** Shared JSON mapper (pretty output for the human-readable files). */
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectMapper JSON_LINES = new ObjectMapper();
     /** The field of {@code config.json} (and the safetensors metadata key) holding the run's identity. */
     public static final String RUN_ID = "run_id";
 
-    private final Path root;
+    private final RunLayout layout;
+    /** {@code config.json} as last read or written through this object. */
+    private RunManifest manifest;
+    /** {@code model.json}, read once: it does not change after the run is created. */
+    private VaeConfig modelConfig;
 
     private RunDirectory(Path root) {
-        this.root = root;
+        this.layout = new RunLayout(root);
     }
 
     /**
@@ -49,15 +54,15 @@ public final class RunDirectory {
      * assembled under a temporary name and renamed into place, so it either appears complete or
      * not at all, even when the process is killed.
      */
-    public static RunDirectory create(Path root, JsonNode config, VaeConfig model) {
-        return create(root, config, model, null);
+    public static RunDirectory create(Path root, RunManifest manifest, VaeConfig model) {
+        return create(root, manifest, model, null);
     }
 
     /**
-     * As {@link #create(Path, JsonNode, VaeConfig)}, with the {@code schema.json} of a tabular model
+     * As {@link #create(Path, RunManifest, VaeConfig)}, with the {@code schema.json} of a tabular model
      * (see {@link TabularSchemaJson}) written into the folder before it appears.
      */
-    public static RunDirectory create(Path root, JsonNode config, VaeConfig model, TabularSchema schema) {
+    public static RunDirectory create(Path root, RunManifest manifest, VaeConfig model, TabularSchema schema) {
         Path target = root.toAbsolutePath();
         RunLock.removeStaleStagingFolders(target.getParent());
         Path staging = target.resolveSibling("." + target.getFileName() + ".creating-" + UUID.randomUUID());
@@ -71,10 +76,8 @@ public final class RunDirectory {
             // staging folder (removable) from one in progress.
             try (RunLock creating = RunLock.tryAcquire(staging, "train")) {
                 RunDirectory building = new RunDirectory(staging);
-                if (config instanceof ObjectNode node && !node.has(RUN_ID)) {
-                    node.put(RUN_ID, UUID.randomUUID().toString());
-                }
-                building.writeConfig(config);
+                building.writeManifest(manifest.runId() != null ? manifest
+                        : manifest.withRunId(UUID.randomUUID().toString()));
                 building.writeModelDescription(model);
                 if (schema != null) {
                     writeJson(building.schemaFile(), TabularSchemaJson.toJson(schema));
@@ -92,13 +95,7 @@ public final class RunDirectory {
 
     /** Opens an existing run directory written by {@code train}. */
     public static RunDirectory open(Path root) {
-        if (!Files.isDirectory(root)) {
-            throw new DataException(root, null, "run directory not found");
-        }
-        if (!Files.isRegularFile(root.resolve("model.json"))) {
-            throw new DataException(root, null, "not an elbo4j run directory (no model.json)");
-        }
-        return new RunDirectory(root);
+        return new RunDirectory(RunLayout.open(root).root());
     }
 
     private static boolean hasEntries(Path dir) throws IOException {
@@ -108,28 +105,33 @@ public final class RunDirectory {
     }
 
     public Path root() {
-        return root;
+        return layout.root();
+    }
+
+    /** The file names of this run directory. */
+    public RunLayout layout() {
+        return layout;
     }
 
     public Path configFile() {
-        return root.resolve("config.json");
+        return layout.configFile();
     }
 
     public Path metricsFile() {
-        return root.resolve("metrics.jsonl");
+        return layout.metricsFile();
     }
 
     public Path modelFile() {
-        return root.resolve("model.safetensors");
+        return layout.modelFile();
     }
 
     public Path modelDescriptionFile() {
-        return root.resolve("model.json");
+        return layout.modelDescriptionFile();
     }
 
     /** The column schema of a tabular or categorical run (see {@link TabularSchemaJson}). */
     public Path schemaFile() {
-        return root.resolve("schema.json");
+        return layout.schemaFile();
     }
 
     /**
@@ -154,15 +156,15 @@ public final class RunDirectory {
     }
 
     public Path latestCheckpoint() {
-        return root.resolve("checkpoints").resolve("latest.safetensors");
+        return layout.latestCheckpoint();
     }
 
     public Path bestCheckpoint() {
-        return root.resolve("checkpoints").resolve("best.safetensors");
+        return layout.bestCheckpoint();
     }
 
     public Path plotsDirectory() {
-        return root.resolve("plots");
+        return layout.plotsDirectory();
     }
 
     /**
@@ -172,8 +174,7 @@ public final class RunDirectory {
      * {@link #assignRunId()}).
      */
     public String runId() {
-        JsonNode id = readConfig().path(RUN_ID);
-        return id.isTextual() ? id.asText() : null;
+        return manifest().runId();
     }
 
     /**
@@ -183,13 +184,11 @@ public final class RunDirectory {
      * @return the new id, or null when the run had one already
      */
     public String assignRunId() {
-        JsonNode config = readConfig();
-        if (config.path(RUN_ID).isTextual() || !(config instanceof ObjectNode node)) {
+        if (manifest().runId() != null) {
             return null;
         }
         String id = UUID.randomUUID().toString();
-        node.put(RUN_ID, id);
-        writeConfig(node);
+        writeManifest(manifest().withRunId(id));
         return id;
     }
 
@@ -207,11 +206,32 @@ public final class RunDirectory {
     }
 
     /** Writes {@code config.json} atomically. */
-    public void writeConfig(JsonNode config) {
-        writeJson(configFile(), config);
+    public void writeManifest(RunManifest manifest) {
+        writeJson(configFile(), JSON.valueToTree(manifest));
+        this.manifest = manifest;
     }
 
-    /** Reads {@code config.json}. */
+    /**
+     * {@code config.json}, read once (later writes through this object update it).
+     *
+     * @throws DataException naming the file and the field that has the wrong type
+     */
+    public RunManifest manifest() {
+        if (manifest == null) {
+            JsonNode tree = readConfig();
+            try {
+                manifest = JSON.treeToValue(tree, RunManifest.class);
+            } catch (JsonProcessingException e) {
+                String field = e instanceof JsonMappingException m ? m.getPath().stream()
+                        .map(JsonMappingException.Reference::getFieldName).collect(Collectors.joining(".")) : "";
+                throw new DataException(configFile(), field.isEmpty() ? null : field,
+                        "malformed: " + e.getOriginalMessage());
+            }
+        }
+        return manifest;
+    }
+
+    /** {@code config.json} as it is on disk, every field, for display (see {@link #manifest()}). */
     public JsonNode readConfig() {
         return readJson(configFile());
     }
@@ -320,8 +340,15 @@ public final class RunDirectory {
                 ints(file, columns, "categories"));
     }
 
-    /** Reads the architecture from {@code model.json}, validating every field. */
+    /** The architecture of {@code model.json}, every field validated, read once. */
     public VaeConfig readModelConfig() {
+        if (modelConfig == null) {
+            modelConfig = parseModelConfig();
+        }
+        return modelConfig;
+    }
+
+    private VaeConfig parseModelConfig() {
         Path file = modelDescriptionFile();
         JsonNode node = readJson(file);
         if (!"elbo4j-vae".equals(node.path("format").asText())) {
@@ -407,7 +434,7 @@ public final class RunDirectory {
 
     /** Appends one row to {@code metrics.jsonl} and forces it to disk. */
     public void appendMetrics(EpochMetrics m) {
-        String line = metricsLine(m) + "\n";
+        String line = m.toJson() + "\n";
         try {
             Files.writeString(metricsFile(), line, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
@@ -454,31 +481,6 @@ public final class RunDirectory {
     /** {@code metrics.jsonl} read under the policy of {@link MetricsLog}, with its notice. */
     public MetricsLog readMetricsLog() {
         return MetricsLog.read(metricsFile());
-    }
-
-    private static String metricsLine(EpochMetrics m) {
-        ObjectNode row = JSON_LINES.createObjectNode();
-        row.put("epoch", m.epoch());
-        row.put("step", m.step());
-        row.put("elbo", m.elbo());
-        row.put("recon", m.recon());
-        row.put("kl", m.kl());
-        row.put("beta", m.beta());
-        row.put("lr", m.lr());
-        if (Double.isNaN(m.validElbo())) {
-            row.putNull("valid_elbo");
-        } else {
-            row.put("valid_elbo", m.validElbo());
-        }
-        if (!Double.isNaN(m.validIwae())) {
-            row.put("valid_iwae", m.validIwae());
-        }
-        row.put("seconds", m.seconds());
-        row.put("samples_per_s", m.samplesPerS());
-        if (Double.isFinite(m.residentMegabytes())) {
-            row.put("rss_mb", m.residentMegabytes());
-        }
-        return row.toString();
     }
 
     private static void writeJson(Path file, JsonNode node) {

@@ -6,7 +6,9 @@ import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.optim.Adam;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,6 +31,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A plateau {@link LearningRateSchedule} lowers the learning rate on the same score. Shuffling and
  * noise are pure functions of (seed, epoch, step), so a run resumed from any checkpoint continues
  * exactly as the uninterrupted run would have.
+ *
+ * <p>The loop itself only steps, validates and rolls back, on a {@link TrainingPosition} that is
+ * the whole training state. What happens at an epoch's end is a {@link TrainingListener}: the
+ * plateau schedule ({@link LearningRateSchedule}), the metrics row and checkpoints (with a run
+ * directory), early stopping, then the caller's listener, in that order.
  *
  * <p>Faults: a step whose ELBO or gradient is not finite is skipped and counted; after
  * {@link #MAX_CONSECUTIVE_BAD_STEPS} in a row, or an epoch without a finite step or with a
@@ -92,7 +99,6 @@ public final class Trainer {
      * continuing from {@code resume} when it is not null.
      */
     public TrainingResult train(VaeModel model, Dataset train, Dataset valid, RunDirectory run, Checkpoint resume) {
-        RunState state = new RunState(resume == null ? TrainingPosition.start(config.learningRate()) : resume.position());
         TrainingObjective objective = config.objective();
         if (resume != null && !resume.objective().equals(objective.describe())) {
             throw new IllegalArgumentException("the checkpoint was trained with the objective '" + resume.objective()
@@ -119,112 +125,194 @@ public final class Trainer {
                     ? new FusedElboStep(model.config(), objective, config.batchSize(), products) : null;
             float[] gradient = new float[Math.toIntExact(model.layout().totalSize())];
             Evaluator validator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, workers);
-            int stepsPerEpoch = (train.rows() + config.batchSize() - 1) / config.batchSize();
-            listener.onStart((long) stepsPerEpoch * config.epochs(), state.step);
-            this.stepsPerEpoch = stepsPerEpoch;
-            Checkpoint lastGood = snapshot(state, model, adam);
-            float[] bestParameters = config.stopsEarly() ? bestParameters(run, lastGood) : null;
-            double lastElbo = Double.NaN;
-            double lastValid = Double.NaN;
-            long trainedSamples = 0;
-            double trainingSeconds = 0;
-            int consecutiveBad = 0;
-            int[] order = null;
-            int orderEpoch = -1;
-            boolean stopped = false;
+            this.stepsPerEpoch = (train.rows() + config.batchSize() - 1) / config.batchSize();
+            Session session = new Session(model, adam, train, valid, validator, elbo, fused, gradient,
+                    resume == null ? TrainingPosition.start(config.learningRate()) : resume.position(), run);
+            TrainingPosition state = session.lastGood.position();
+            session.listeners.onStart((long) stepsPerEpoch * config.epochs(), state.step());
             boolean stoppedEarly = false;
-            while (state.epoch < config.epochs() && !stoppedEarly) {
-                int epoch = state.epoch + 1;
-                if (orderEpoch != epoch) {
-                    order = Batching.permutation(train.rows(), config.seed(), epoch);
-                    orderEpoch = epoch;
-                }
-                if (state.batchesIntoEpoch < stepsPerEpoch) {
+            while (state.epoch() < config.epochs() && !stoppedEarly) {
+                if (state.batchesIntoEpoch() < stepsPerEpoch) {
                     if (stopRequested.get()) {
-                        if (run != null) {
-                            run.writeCheckpoint(snapshot(state, model, adam), run.latestCheckpoint());
-                        }
-                        stopped = true;
-                        break;
+                        session.listeners.onStopRequested(snapshot(state, model, adam));
+                        return session.result(state, true, false);
                     }
-                    long start = System.nanoTime();
-                    int from = state.batchesIntoEpoch * config.batchSize();
-                    int to = Math.min(train.rows(), from + config.batchSize());
-                    float[] condition = model.config().conditional()
-                            ? Conditions.oneHot(train.labels(), order, from, to, model.config().conditions()) : null;
-                    double batchElbo = step(elbo, fused, adam, model, state, Batching.gather(train, order, from, to),
-                            condition, to - from, gradient);
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    state.epochSeconds += seconds;
-                    trainingSeconds += seconds;
-                    trainedSamples += to - from;
-                    if (Double.isFinite(batchElbo)) {
-                        consecutiveBad = 0;
-                    } else if (++consecutiveBad >= MAX_CONSECUTIVE_BAD_STEPS) {
-                        state = rollBack(lastGood, model, adam, state);
-                        consecutiveBad = 0;
-                        continue;
-                    }
-                    listener.onStep(state.step, batchElbo / (to - from), to / state.epochSeconds);
-                    continue;
+                    state = session.trainBatch(state);
+                } else {
+                    TrainingPosition before = state;
+                    state = session.endEpoch(state);
+                    stoppedEarly = state.epoch() > before.epoch() && session.listeners.stopsAfter(state);
                 }
-                long validationStart = System.nanoTime();
-                double validElbo = valid == null ? Double.NaN : validator.elbo(valid, config.seed()).elbo();
-                double validIwae = valid == null || objective.kind() != TrainingObjective.Kind.IWAE ? Double.NaN
-                        : Arrays.stream(validator.importanceWeightedLogLikelihood(valid, objective.iwaeK(),
-                                config.seed(), ProgressListener.NONE)).average().orElseThrow();
-                // An epoch with no finite step, or whose model no longer gives a finite validation
-                // ELBO, has diverged however few steps in a row were skipped.
-                if (state.epochExamples == 0 || (valid != null && !Double.isFinite(validElbo))
-                        || Double.isInfinite(validIwae)) {
-                    state = rollBack(lastGood, model, adam, state);
-                    consecutiveBad = 0;
-                    continue;
-                }
-                lastValid = validElbo;
-                // An IWAE objective is judged on its own bound, which its training loosens the ELBO for.
-                double validation = Double.isNaN(validIwae) ? validElbo : validIwae;
-                int examples = Math.max(1, state.epochExamples);
-                lastElbo = state.epochElbo / examples;
-                state.elapsedSeconds += state.epochSeconds + (System.nanoTime() - validationStart) / 1e9;
-                boolean improved = validation > state.bestValidation + MIN_IMPROVEMENT;
-                if (improved) {
-                    state.bestValidation = validation;
-                    state.bestEpoch = epoch;
-                }
-                EpochMetrics metrics = new EpochMetrics(epoch, state.step, lastElbo, state.epochRecon / examples,
-                        state.epochKl / examples, klWeightBefore(state.step), state.learningRate, lastValid, validIwae,
-                        state.elapsedSeconds, train.rows() / state.epochSeconds, ResidentMemory.megabytes());
-                state.completeEpoch();
-                LearningRateSchedule schedule = config.learningRateSchedule();
-                if (!improved && schedule.reducesAfter(epoch - Math.max(state.bestEpoch, state.learningRateReducedEpoch))) {
-                    state.learningRate *= schedule.factor();
-                    state.learningRateReducedEpoch = epoch;
-                    listener.onLearningRateReduced(epoch, state.learningRate);
-                }
-                lastGood = snapshot(state, model, adam);
-                if (run != null) {
-                    // The row goes first: a crash between the two leaves a row that the resumed run
-                    // drops and writes again, never a checkpoint without its row.
-                    run.appendMetrics(metrics);
-                    run.writeCheckpoint(lastGood, run.latestCheckpoint());
-                    if (improved || valid == null) {
-                        run.writeCheckpoint(lastGood, run.bestCheckpoint());
-                    }
-                }
-                if (improved && bestParameters != null) {
-                    bestParameters = lastGood.parameters();
-                }
-                listener.onEpoch(metrics);
-                stoppedEarly = config.stopsEarly() && state.epoch - state.bestEpoch >= config.patience();
             }
-            if (!stopped && bestParameters != null) {
-                model.setParameterValues(bestParameters);
+            session.listeners.onFinish(model);
+            return session.result(state, false, stoppedEarly);
+        }
+    }
+
+    /**
+     * One invocation of {@link #train}: what it works on, and what it tracks besides the
+     * {@link TrainingPosition} (which the loop holds): the last completed epoch to roll back to,
+     * the run of non-finite steps, the epoch's shuffle and the throughput.
+     */
+    private final class Session {
+        final VaeModel model;
+        final Adam adam;
+        final Dataset train;
+        final Dataset valid;
+        final Evaluator validator;
+        final ElboStep elbo;
+        final FusedElboStep fused;
+        final float[] gradient;
+        final TrainingListener listeners;
+        final Throughput throughput = new Throughput();
+        Checkpoint lastGood;
+        EpochMetrics last;
+        int consecutiveBad;
+        int[] order;
+
+        Session(VaeModel model, Adam adam, Dataset train, Dataset valid, Evaluator validator, ElboStep elbo,
+                FusedElboStep fused, float[] gradient, TrainingPosition start, RunDirectory run) {
+            this.model = model;
+            this.adam = adam;
+            this.train = train;
+            this.valid = valid;
+            this.validator = validator;
+            this.elbo = elbo;
+            this.fused = fused;
+            this.gradient = gradient;
+            this.lastGood = snapshot(start, model, adam);
+            this.listeners = listeners(run, lastGood);
+        }
+
+        /** One batch from {@code state}: a step, or a rollback after too many non-finite ones. */
+        TrainingPosition trainBatch(TrainingPosition state) {
+            if (order == null || state.batchesIntoEpoch() == 0) {
+                order = Batching.permutation(train.rows(), config.seed(), state.epoch() + 1);
             }
-            return new TrainingResult(state.epoch, state.step, lastElbo, lastValid,
-                    valid == null ? Double.NaN : state.bestValidation, state.bestEpoch,
-                    trainingSeconds > 0 ? trainedSamples / trainingSeconds : Double.NaN, state.elapsedSeconds,
-                    state.skippedSteps, state.rollbacks, stopped, stoppedEarly);
+            long start = System.nanoTime();
+            int from = state.batchesIntoEpoch() * config.batchSize();
+            int to = Math.min(train.rows(), from + config.batchSize());
+            float[] condition = model.config().conditional()
+                    ? Conditions.oneHot(train.labels(), order, from, to, model.config().conditions()) : null;
+            BatchElbo sums = step(elbo, fused, adam, model, state, Batching.gather(train, order, from, to),
+                    condition, to - from, gradient);
+            double seconds = throughput.add(to - from, start);
+            TrainingPosition next = (sums == null ? state.withSkippedStep() : state.afterStep(to - from, sums))
+                    .nextBatch().plusEpochSeconds(seconds);
+            consecutiveBad = sums == null ? consecutiveBad + 1 : 0;
+            if (consecutiveBad >= MAX_CONSECUTIVE_BAD_STEPS) {
+                return rollBack(next);
+            }
+            listeners.onStep(next.step(), sums == null ? Double.NaN : sums.elbo() / (to - from),
+                    to / next.epochSeconds());
+            return next;
+        }
+
+        /**
+         * Validates the epoch that {@code state} ends and hands it to the listeners; returns the
+         * position after it, or the last completed epoch's after a rollback when it diverged.
+         */
+        TrainingPosition endEpoch(TrainingPosition state) {
+            long validationStart = System.nanoTime();
+            TrainingObjective objective = config.objective();
+            double validElbo = valid == null ? Double.NaN : validator.elbo(valid, config.seed()).elbo();
+            double validIwae = valid == null || objective.kind() != TrainingObjective.Kind.IWAE ? Double.NaN
+                    : Arrays.stream(validator.importanceWeightedLogLikelihood(valid, objective.iwaeK(),
+                            config.seed(), ProgressListener.NONE)).average().orElseThrow();
+            // An epoch with no finite step, or whose model no longer gives a finite validation
+            // ELBO, has diverged however few steps in a row were skipped.
+            if (state.epochExamples() == 0 || (valid != null && !Double.isFinite(validElbo))
+                    || Double.isInfinite(validIwae)) {
+                return rollBack(state);
+            }
+            // An IWAE objective is judged on its own bound, which its training loosens the ELBO for.
+            double validation = Double.isNaN(validIwae) ? validElbo : validIwae;
+            boolean improved = validation > state.bestValidation() + MIN_IMPROVEMENT;
+            TrainingPosition completed = state.completeEpoch(
+                    state.epochSeconds() + (System.nanoTime() - validationStart) / 1e9);
+            if (improved) {
+                completed = completed.withBest(validation);
+            }
+            last = metrics(state, completed, validElbo, validIwae, train.rows());
+            TrainingPosition next = listeners.beforeCheckpoint(completed, improved);
+            if (next.learningRate() != completed.learningRate()) {
+                listeners.onLearningRateReduced(next.epoch(), next.learningRate());
+            }
+            lastGood = snapshot(next, model, adam);
+            listeners.onEpochEnd(new EpochEnd(last, lastGood, improved || valid == null));
+            return next;
+        }
+
+        /** Restores the last completed epoch with half the learning rate. */
+        private TrainingPosition rollBack(TrainingPosition failed) {
+            if (failed.rollbacks() >= MAX_ROLLBACKS) {
+                throw new IllegalStateException("training diverged: non-finite values at step " + failed.step()
+                        + " even after " + MAX_ROLLBACKS + " rollbacks that halved the learning rate to "
+                        + failed.learningRate()
+                        + "; check the data for extreme values or lower --lr");
+            }
+            model.setParameterValues(lastGood.parameters());
+            adam.restore(lastGood.adamFirstMoment(), lastGood.adamSecondMoment(), lastGood.adamStep());
+            consecutiveBad = 0;
+            TrainingPosition resumed = lastGood.position().rolledBackFrom(failed);
+            listeners.onRollback(failed.step(), resumed.step(), resumed.learningRate());
+            return resumed;
+        }
+
+        TrainingResult result(TrainingPosition state, boolean stopped, boolean stoppedEarly) {
+            return new TrainingResult(state.epoch(), state.step(), last == null ? Double.NaN : last.elbo(),
+                    last == null ? Double.NaN : last.validElbo(), valid == null ? Double.NaN : state.bestValidation(),
+                    state.bestEpoch(), throughput.samplesPerSecond(), state.elapsedSeconds(), state.skippedSteps(),
+                    state.rollbacks(), stopped, stoppedEarly);
+        }
+    }
+
+    /**
+     * What happens at an epoch's end besides validation, in order: the plateau schedule, the
+     * metrics row and checkpoints (with a run directory), early stopping, then the caller's
+     * listener.
+     */
+    private TrainingListener listeners(RunDirectory run, Checkpoint start) {
+        List<TrainingListener> listeners = new ArrayList<>();
+        listeners.add(config.learningRateSchedule());
+        if (run != null) {
+            listeners.add(new RunRecorder(run));
+        }
+        if (config.stopsEarly()) {
+            listeners.add(new EarlyStopping(config.patience(), bestParameters(run, start)));
+        }
+        listeners.add(listener);
+        return new TrainingListeners(listeners);
+    }
+
+    /**
+     * The row of the epoch that {@code epochEnd} holds the sums of and {@code completed} ends
+     * (the KL weight and learning rate it was trained with, its time up to the end of validation).
+     */
+    private EpochMetrics metrics(TrainingPosition epochEnd, TrainingPosition completed, double validElbo,
+            double validIwae, int rows) {
+        int examples = Math.max(1, epochEnd.epochExamples());
+        return new EpochMetrics(completed.epoch(), completed.step(), epochEnd.epochElbo() / examples,
+                epochEnd.epochRecon() / examples, epochEnd.epochKl() / examples, klWeightBefore(completed.step()),
+                completed.learningRate(), validElbo, validIwae, completed.elapsedSeconds(),
+                rows / epochEnd.epochSeconds(), ResidentMemory.megabytes());
+    }
+
+    /** Examples trained and time spent in steps by this invocation, validation excluded. */
+    private static final class Throughput {
+        private long samples;
+        private double seconds;
+
+        /** Counts a step of {@code rows} examples begun at {@code startNanos}; returns its seconds. */
+        double add(int rows, long startNanos) {
+            double step = (System.nanoTime() - startNanos) / 1e9;
+            samples += rows;
+            seconds += step;
+            return step;
+        }
+
+        double samplesPerSecond() {
+            return seconds > 0 ? samples / seconds : Double.NaN;
         }
     }
 
@@ -255,29 +343,25 @@ public final class Trainer {
         }
     }
 
-    /** One optimizer step; returns the batch's summed ELBO (non-finite when the step was skipped). */
-    private double step(ElboStep elbo, FusedElboStep fused, Adam adam, VaeModel model, RunState state, float[] batch,
-            float[] condition, int rows, float[] gradient) {
+    /**
+     * One optimizer step from {@code state}; returns the batch's ELBO sums, or null when the step
+     * was not finite and skipped.
+     */
+    private BatchElbo step(ElboStep elbo, FusedElboStep fused, Adam adam, VaeModel model, TrainingPosition state,
+            float[] batch, float[] condition, int rows, float[] gradient) {
         float[] noise = GaussianNoise.standardNormal(config.objective().particles() * rows * model.config().latent(),
-                Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, state.step));
-        double klWeight = config.objective().klWeight(state.step, stepsPerEpoch);
+                Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, state.step()));
+        double klWeight = config.objective().klWeight(state.step(), stepsPerEpoch);
         // state.epoch counts completed epochs: epochs 1..W of the run are the prior warm-up.
-        boolean warmup = state.epoch < config.priorWarmupEpochs();
-        state.step++;
-        state.batchesIntoEpoch++;
+        boolean warmup = state.epoch() < config.priorWarmupEpochs();
         BatchElbo sums = fused != null ? fused.compute(model.liveValues(), batch, noise, rows, klWeight, gradient)
                 : engineStep(elbo, model, batch, noise, rows, klWeight, condition, warmup, gradient);
         if (!Double.isFinite(sums.elbo())) {
-            state.skippedSteps++;
-            return Double.NaN;
+            return null;
         }
-        adam.update(model.liveValues(), gradient, (float) state.learningRate);
+        adam.update(model.liveValues(), gradient, (float) state.learningRate());
         model.valuesChanged();
-        state.epochElbo += sums.elbo();
-        state.epochRecon += sums.reconstruction();
-        state.epochKl += sums.kl();
-        state.epochExamples += rows;
-        return sums.elbo();
+        return sums;
     }
 
     /**
@@ -296,88 +380,14 @@ public final class Trainer {
         }
     }
 
-    /** Restores the last completed epoch with half the learning rate. */
-    private RunState rollBack(Checkpoint lastGood, VaeModel model, Adam adam, RunState failed) {
-        TrainingPosition p = lastGood.position();
-        long failedAtStep = failed.step;
-        if (failed.rollbacks >= MAX_ROLLBACKS) {
-            throw new IllegalStateException("training diverged: non-finite values at step " + failedAtStep
-                    + " even after " + MAX_ROLLBACKS + " rollbacks that halved the learning rate to "
-                    + failed.learningRate
-                    + "; check the data for extreme values or lower --lr");
-        }
-        model.setParameterValues(lastGood.parameters());
-        adam.restore(lastGood.adamFirstMoment(), lastGood.adamSecondMoment(), lastGood.adamStep());
-        RunState state = new RunState(p);
-        // The rate and the count carry over from the failed attempt, not from the snapshot.
-        state.learningRate = failed.learningRate / 2;
-        state.rollbacks = failed.rollbacks + 1;
-        state.skippedSteps = failed.skippedSteps;
-        listener.onRollback(failedAtStep, state.step, state.learningRate);
-        return state;
-    }
-
-    private Checkpoint snapshot(RunState state, VaeModel model, Adam adam) {
-        return new Checkpoint(state.position(), model.parameterValues(),
+    private Checkpoint snapshot(TrainingPosition state, VaeModel model, Adam adam) {
+        return new Checkpoint(state, model.parameterValues(),
                 adam.firstMoment(), adam.secondMoment(), adam.step(),
-                config.objective().describe(), klWeightBefore(state.step));
+                config.objective().describe(), klWeightBefore(state.step()));
     }
 
     /** The KL weight of the last step taken before {@code step} (of the first step when none was). */
     private double klWeightBefore(long step) {
         return config.objective().klWeight(Math.max(0, step - 1), stepsPerEpoch);
-    }
-
-    /** The mutable counterpart of {@link TrainingPosition} while a run is in progress. */
-    private static final class RunState {
-        int epoch;
-        int batchesIntoEpoch;
-        long step;
-        double learningRate;
-        double bestValidation;
-        int bestEpoch;
-        int learningRateReducedEpoch;
-        double elapsedSeconds;
-        double epochElbo;
-        double epochRecon;
-        double epochKl;
-        int epochExamples;
-        double epochSeconds;
-        long skippedSteps;
-        int rollbacks;
-
-        RunState(TrainingPosition p) {
-            epoch = p.epoch();
-            batchesIntoEpoch = p.batchesIntoEpoch();
-            step = p.step();
-            learningRate = p.learningRate();
-            bestValidation = p.bestValidation();
-            bestEpoch = p.bestEpoch();
-            learningRateReducedEpoch = p.learningRateReducedEpoch();
-            elapsedSeconds = p.elapsedSeconds();
-            epochElbo = p.epochElbo();
-            epochRecon = p.epochRecon();
-            epochKl = p.epochKl();
-            epochExamples = p.epochExamples();
-            epochSeconds = p.epochSeconds();
-            skippedSteps = p.skippedSteps();
-            rollbacks = p.rollbacks();
-        }
-
-        TrainingPosition position() {
-            return new TrainingPosition(epoch, batchesIntoEpoch, step, learningRate, bestValidation, bestEpoch,
-                    learningRateReducedEpoch, elapsedSeconds, epochElbo, epochRecon, epochKl, epochExamples, epochSeconds,
-                    skippedSteps, rollbacks);
-        }
-
-        void completeEpoch() {
-            epoch++;
-            batchesIntoEpoch = 0;
-            epochElbo = 0;
-            epochRecon = 0;
-            epochKl = 0;
-            epochExamples = 0;
-            epochSeconds = 0;
-        }
     }
 }

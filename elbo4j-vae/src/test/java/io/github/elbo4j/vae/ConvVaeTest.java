@@ -48,7 +48,7 @@ class ConvVaeTest {
             assertThat(samples[0]).hasSize(9 * 13 * 3);
         }
         // model.json round trip.
-        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunDirectory.JSON.createObjectNode(), config);
+        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunManifest.empty(), config);
         assertThat(run.readModelConfig()).isEqualTo(config);
     }
 

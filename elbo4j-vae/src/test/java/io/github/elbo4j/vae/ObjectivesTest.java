@@ -58,12 +58,12 @@ class ObjectivesTest {
     @Test
     void linearAnnealingShowsInTheBetaColumnAndSurvivesResume() {
         TrainingObjective annealed = TrainingObjective.beta(2).withSchedule(KlSchedule.parse("linear:4"));
-        RunDirectory straight = RunDirectory.create(dir.resolve("straight"), RunDirectory.JSON.createObjectNode(), MODEL);
+        RunDirectory straight = RunDirectory.create(dir.resolve("straight"), RunManifest.empty(), MODEL);
         float[] uninterrupted = train(new TrainingConfig(5, 100, 1e-3, 3, annealed), straight, null);
         List<JsonNode> rows = straight.readMetrics();
         assertThat(rows).extracting(r -> r.path("beta").asDouble()).containsExactly(0.5, 1.0, 1.5, 2.0, 2.0);
 
-        RunDirectory interrupted = RunDirectory.create(dir.resolve("interrupted"), RunDirectory.JSON.createObjectNode(), MODEL);
+        RunDirectory interrupted = RunDirectory.create(dir.resolve("interrupted"), RunManifest.empty(), MODEL);
         train(new TrainingConfig(2, 100, 1e-3, 3, annealed), interrupted, null);
         Checkpoint checkpoint = Checkpoint.read(interrupted.latestCheckpoint());
         assertThat(checkpoint.klWeight()).isEqualTo(1.0);

@@ -162,13 +162,13 @@ class TabularLikelihoodTest {
         assertThat(TabularLayout.of(schema)).isEqualTo(LAYOUT);
         VaeConfig config = VaeConfig.builder().inputShape(8).hidden(4).latent(2).likelihood(Likelihood.TABULAR)
                 .tabular(LAYOUT).gaussianScale(1).build();
-        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunDirectory.JSON.createObjectNode(), config, schema);
+        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunManifest.empty(), config, schema);
         assertThat(run.readModelConfig()).isEqualTo(config);
         assertThat(run.readSchema()).isEqualTo(schema);
 
         VaeConfig other = VaeConfig.builder().inputShape(7).hidden(4).latent(2).likelihood(Likelihood.TABULAR)
                 .tabular(new TabularLayout(2, 0, new int[] {3, 2})).build();
-        RunDirectory mismatched = RunDirectory.create(dir.resolve("mismatched"), RunDirectory.JSON.createObjectNode(),
+        RunDirectory mismatched = RunDirectory.create(dir.resolve("mismatched"), RunManifest.empty(),
                 other, schema);
         assertThatThrownBy(mismatched::readSchema).isInstanceOf(DataException.class)
                 .hasMessageContaining("schema.json").hasMessageContaining("model.json describes");

@@ -21,7 +21,7 @@ class TrainerTest {
     private static final Dataset VALID = SmallData.shapes(200, 2);
 
     private static RunDirectory newRun(Path path) {
-        return RunDirectory.create(path, RunDirectory.JSON.createObjectNode(), SmallData.smallModel());
+        return RunDirectory.create(path, RunManifest.empty(), SmallData.smallModel());
     }
 
     private static float[] train(TrainingConfig config, RunDirectory run, Checkpoint resume) {

@@ -1,7 +1,7 @@
 package io.github.elbo4j.web;
 
 import io.github.elbo4j.data.DataException;
-import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.RunLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -82,7 +82,7 @@ public final class RunCatalog {
         for (Path dir : candidates) {
             if (known.add(dir)) {
                 String name = dir.getFileName() == null ? "run" : dir.getFileName().toString();
-                runs.add(new ServedRun(uniqueId(name), RunDirectory.open(dir)));
+                runs.add(new ServedRun(uniqueId(name), RunLayout.open(dir)));
                 added = true;
             }
         }

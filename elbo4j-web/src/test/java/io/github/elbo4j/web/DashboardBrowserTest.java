@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Shapes;
 import io.github.elbo4j.vae.EpochMetrics;
 import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.RunManifest;
 import io.github.elbo4j.vae.Trainer;
 import io.github.elbo4j.vae.TrainingConfig;
 import io.github.elbo4j.vae.TrainingListener;
@@ -111,7 +112,7 @@ class DashboardBrowserTest {
     @Test
     void curvesGrowWhileATrainingRunTrains() throws Exception {
         VaeConfig model = VaeConfig.builder().inputShape(28, 28).hidden(32).latent(2).build();
-        RunDirectory training = RunDirectory.create(dir.resolve("training"), RunDirectory.JSON.createObjectNode(), model);
+        RunDirectory training = RunDirectory.create(dir.resolve("training"), RunManifest.empty(), model);
         // A tiny model trains an epoch in milliseconds; pausing after each one paces it like a real run.
         TrainingListener paced = new TrainingListener() {
             @Override
