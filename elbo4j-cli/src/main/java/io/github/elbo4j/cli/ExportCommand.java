@@ -2,7 +2,7 @@ package io.github.elbo4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.elbo4j.vae.AtomicFiles;
+import io.github.elbo4j.io.AtomicFiles;
 import io.github.elbo4j.vae.NpzWriter;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.RunLock;

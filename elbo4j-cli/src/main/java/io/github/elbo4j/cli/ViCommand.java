@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.elbo4j.data.CsvReader;
 import io.github.elbo4j.data.DataException;
-import io.github.elbo4j.vae.AtomicFiles;
+import io.github.elbo4j.io.AtomicFiles;
 import io.github.elbo4j.vi.GuideFamily;
 import io.github.elbo4j.vi.NonFiniteElboException;
 import io.github.elbo4j.vi.ParameterBlock;

@@ -1,5 +1,6 @@
 package io.github.elbo4j.vae;
 
+import io.github.elbo4j.data.SettingException;
 import java.util.Arrays;
 
 /** The prior p(z) of a VAE. */
@@ -33,7 +34,7 @@ public enum Prior {
                 return p;
             }
         }
-        throw new IllegalArgumentException("--prior must be one of "
-                + Arrays.stream(values()).map(Prior::id).toList() + ", got '" + text + "'");
+        throw new SettingException("prior must be one of "
+                + Arrays.stream(values()).map(Prior::id).toList() + ", got '" + text + "'", "prior");
     }
 }

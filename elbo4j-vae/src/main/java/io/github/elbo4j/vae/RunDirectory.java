@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.TabularSchema;
+import io.github.elbo4j.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ public final class RunDirectory {
         Path staging = target.resolveSibling("." + target.getFileName() + ".creating-" + UUID.randomUUID());
         try {
             if (Files.exists(target) && (!Files.isDirectory(target) || hasEntries(target))) {
-                throw new DataException(root, null, "already exists; pass a new --out folder or continue it with --resume");
+                throw new DataException(root, null, "already exists; train into a new folder or resume the run in it");
             }
             Files.createDirectories(staging.resolve("checkpoints"));
             Files.createDirectories(staging.resolve("plots"));

@@ -3,6 +3,7 @@ package io.github.elbo4j.vae;
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.data.SettingException;
 import io.github.elbo4j.optim.Adam;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -76,8 +77,8 @@ public final class Trainer {
      */
     public static void requireCompatible(VaeConfig model, TrainingConfig training) {
         if (training.objective().freeBits() > 0 && model.prior() != Prior.NORMAL) {
-            throw new IllegalArgumentException("--free-bits floors the per-dimension KL against N(0, I);"
-                    + " it needs --prior normal");
+            throw new SettingException("freeBits floors the per-dimension KL against N(0, I);"
+                    + " it needs prior normal", "freeBits", "prior");
         }
     }
 
@@ -245,13 +246,13 @@ public final class Trainer {
      */
     public static void requireValidationSplit(TrainingConfig config, Dataset valid) {
         if (config.stopsEarly() && valid == null) {
-            throw new IllegalArgumentException("--patience stops on the validation score, but the data has no"
-                    + " validation split (a single file: hold some records out with --valid-fraction)");
+            throw new SettingException("patience stops on the validation score, but the data has no"
+                    + " validation split (a single file: hold some records out for one)", "patience");
         }
         if (config.learningRateSchedule().reducesOnPlateau() && valid == null) {
-            throw new IllegalArgumentException("--lr-schedule " + config.learningRateSchedule()
+            throw new SettingException("learningRateSchedule " + config.learningRateSchedule()
                     + " lowers the learning rate on the validation score, but the data has no validation split"
-                    + " (a single file: hold some records out with --valid-fraction)");
+                    + " (a single file: hold some records out for one)", "learningRateSchedule");
         }
     }
 
@@ -304,7 +305,7 @@ public final class Trainer {
             throw new IllegalStateException("training diverged: non-finite values at step " + failedAtStep
                     + " even after " + MAX_ROLLBACKS + " rollbacks that halved the learning rate to "
                     + failed.learningRate
-                    + "; check the data for extreme values or lower --lr");
+                    + "; check the data for extreme values or lower the learning rate");
         }
         model.setParameterValues(lastGood.parameters());
         adam.restore(lastGood.adamFirstMoment(), lastGood.adamSecondMoment(), lastGood.adamStep());

@@ -152,7 +152,7 @@ public final class VaeModel implements AutoCloseable {
      */
     public void initializePseudoInputs(io.github.elbo4j.data.Dataset data, long seed) {
         if (config.prior() != Prior.VAMP) {
-            throw new IllegalArgumentException("the model has no pseudo-inputs (--prior normal)");
+            throw new IllegalArgumentException("the model has no pseudo-inputs (its prior is normal)");
         }
         if (data.features() != config.inputSize() || data.rows() == 0) {
             throw new IllegalArgumentException("pseudo-inputs need records of " + config.inputSize() + " features");
