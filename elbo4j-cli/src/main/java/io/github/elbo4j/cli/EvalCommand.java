@@ -43,8 +43,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "Memory budget: (sample, example) rows decoded at once. Default: ${DEFAULT-VALUE}.")
     int maxRows;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed = new SeedOption();
 
     @Mixin
     ThreadOptions parallel = new ThreadOptions();
@@ -60,7 +60,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--k must be at least 1, got " + k);
         }
         // A seeded random subset for --limit: some splits (binarized MNIST's test set) are ordered by class.
-        RunInput.Loaded loaded = input.load(limit == null ? Integer.MAX_VALUE : limit, seed, "--limit");
+        RunInput.Loaded loaded = input.load(limit == null ? Integer.MAX_VALUE : limit, seed.value(), "--limit");
         RunData.Selection selection = loaded.selection();
         if (selection.changedData() != null) {
             spec.commandLine().getErr().println(selection.changedData());
@@ -72,10 +72,10 @@ final class EvalCommand implements Callable<Integer> {
                 VaeModel model = loaded.run().loadModel(manager);
                 Workers workers = new Workers(threads);
                 Progress progress = new Progress("eval IWAE-" + k, "examples")) {
-            r = new Evaluator(model, manager, maxRows, workers).evaluate(dataset, k, seed, progress);
+            r = new Evaluator(model, manager, maxRows, workers).evaluate(dataset, k, seed.value(), progress);
         }
         ObjectNode json = Output.object();
-        json.put("run", input.run.toString());
+        json.put("run", input.run.path().toString());
         json.put("split", selection.split());
         json.put("n", r.n());
         json.put("elbo", r.elbo());

@@ -132,8 +132,8 @@ final class ViCommand implements Callable<Integer> {
     @Option(names = "--draws", paramLabel = "FILE", description = "Write the posterior draws to this CSV file.")
     Path drawsFile;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed = new SeedOption();
 
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -151,7 +151,7 @@ final class ViCommand implements Callable<Integer> {
                 .learningRate(learningRate == null ? Double.NaN : learningRate)
                 .batchSize(batchSize)
                 .numDraws(numDraws)
-                .seed(seed);
+                .seed(seed.value());
         if (method != null) {
             builder.method(ViMethod.fromName(method));
         }

@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The folder a training run writes and every other command reads (DESIGN §4):
+ * The folder a training run writes and every other command reads (docs/ARCHITECTURE.md, "The run directory"):
  * {@code config.json}, {@code metrics.jsonl}, {@code model.safetensors}, {@code model.json},
  * {@code checkpoints/latest.safetensors}, {@code checkpoints/best.safetensors}, {@code plots/}, and
  * {@code .lock}, which a writer holds (see {@link RunLock}). The run's id ({@link #runId()}) ties its

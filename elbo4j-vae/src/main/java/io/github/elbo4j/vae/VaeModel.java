@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
 /**
  * The weights of an MLP VAE, packed into one flat parameter vector.
  *
- * <p>Weight names and layouts follow DESIGN §4 ({@code [out, in]} like PyTorch {@code Linear}):
+ * <p>Weight names and layouts follow docs/ARCHITECTURE.md, "Weight names" ({@code [out, in]} like PyTorch
+ * {@code Linear}):
  * {@code encoder.hidden.{i}.weight|bias}, {@code encoder.loc.weight|bias},
  * {@code encoder.log_var.weight|bias} (the encoder outputs log σ²),
  * {@code decoder.hidden.{i}.weight|bias}, {@code decoder.out.weight|bias}, and for a learned
