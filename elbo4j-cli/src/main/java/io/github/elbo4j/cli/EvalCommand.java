@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.EvaluationResult;
 import io.github.elbo4j.vae.Evaluator;
-import io.github.elbo4j.vae.Prior;
+import io.github.elbo4j.vae.LatentPrior;
 import io.github.elbo4j.vae.VaeModel;
 import io.github.elbo4j.vae.Workers;
 import java.util.concurrent.Callable;
@@ -87,7 +87,7 @@ final class EvalCommand implements Callable<Integer> {
         json.put("k", r.k());
         json.put("active_units", r.activeUnits());
         json.put("seconds", r.seconds());
-        String kl = loaded.config().prior() == Prior.VAMP
+        String kl = loaded.config().prior() == LatentPrior.VAMP
                 ? "Monte Carlo KL against the VampPrior" : "analytic KL";
         json.put("elbo_estimator", "single-sample reparameterized ELBO, " + kl);
         json.put("loglik_estimator", "IWAE bound log mean_k p(x,z_k)/q(z_k|x), K=" + r.k());

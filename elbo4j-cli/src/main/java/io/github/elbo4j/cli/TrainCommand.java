@@ -13,7 +13,7 @@ import io.github.elbo4j.report.RunArtifacts;
 import io.github.elbo4j.vae.Checkpoint;
 import io.github.elbo4j.vae.DataCompatibility;
 import io.github.elbo4j.vae.LearningRateSchedule;
-import io.github.elbo4j.vae.Prior;
+import io.github.elbo4j.vae.LatentPrior;
 import io.github.elbo4j.vae.RunDescription;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.RunLock;
@@ -392,7 +392,7 @@ final class TrainCommand implements Callable<Integer> {
             json.put("schema", run.schemaFile().toString());
         }
         json.put("objective", training.objective().describe());
-        boolean vamp = vae.config().prior() == Prior.VAMP;
+        boolean vamp = vae.config().prior() == LatentPrior.VAMP;
         String kl = vamp ? "Monte Carlo KL against the VampPrior" : "analytic KL";
         json.put("estimator", "single-sample reparameterized ELBO, " + kl + " (nats per example)");
         String faults = result.skippedSteps() + result.rollbacks() == 0 ? ""

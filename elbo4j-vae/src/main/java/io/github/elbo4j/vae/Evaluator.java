@@ -100,7 +100,7 @@ public final class Evaluator {
     public ElboSummary elbo(Dataset data, long seed, ProgressListener progress) {
         int latent = model.config().latent();
         // Against a VampPrior the KL has no closed form: one-sample Monte Carlo, and no per-dimension KL.
-        boolean normalPrior = model.config().prior() == Prior.NORMAL;
+        boolean normalPrior = model.config().prior() == LatentPrior.NORMAL;
         ElboEstimator estimator = normalPrior ? new AnalyticKlElbo(1) : new MonteCarloElbo(1);
         int batch = Math.min(ELBO_BATCH, maxParticleRows);
         int chunks = (data.rows() + batch - 1) / batch;
@@ -200,7 +200,7 @@ public final class Evaluator {
             float[][] columns = {
                 terms.elbo().toFloatArray(),
                 terms.reconstruction().toFloatArray(),
-                model.config().prior() == Prior.NORMAL
+                model.config().prior() == LatentPrior.NORMAL
                         ? KlDivergence.kl(posterior, network.prior()).toFloatArray()
                         : terms.kl().toFloatArray()
             };

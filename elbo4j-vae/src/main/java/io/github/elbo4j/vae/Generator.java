@@ -70,7 +70,7 @@ public final class Generator {
             int latent = model.config().latent();
             float[] draws = GaussianNoise.standardNormal(n * latent, Seeds.derive(seed, Seeds.Stream.SAMPLE, 0));
             VaeNetwork network = model.bind(scope);
-            if (model.config().prior() == Prior.VAMP) {
+            if (model.config().prior() == LatentPrior.VAMP) {
                 draws = vampDraws(network, draws, n, latent, seed);
             }
             NDArray z = new TensorUpload().upload(scope, draws, new Shape(n, latent));

@@ -261,8 +261,8 @@ public final class RunDirectory {
         if (config.likelihood().tabular()) {
             describeColumns(node, config);
         }
-        node.put("prior", config.prior() == Prior.VAMP ? "vamp" : "standard_normal");
-        if (config.prior() == Prior.VAMP) {
+        node.put("prior", config.prior() == LatentPrior.VAMP ? "vamp" : "standard_normal");
+        if (config.prior() == LatentPrior.VAMP) {
             node.put("pseudo_inputs", config.pseudoInputs());
             node.put("prior_description", "uniform mixture of the encoder's posteriors at prior.pseudo_inputs"
                     + " (clamped to [0, 1]); KL by Monte Carlo");
@@ -339,7 +339,7 @@ public final class RunDirectory {
                 b.conv(ints(file, node, "channels"));
             }
             String prior = node.path("prior").asText("standard_normal");
-            b.prior(prior.equals("standard_normal") ? Prior.NORMAL : Prior.parse(prior), node.path("pseudo_inputs").asInt(0));
+            b.prior(prior.equals("standard_normal") ? LatentPrior.NORMAL : LatentPrior.parse(prior), node.path("pseudo_inputs").asInt(0));
             if (node.has("conditions")) {
                 b.conditions(node.path("conditions").asInt(-1));
             }

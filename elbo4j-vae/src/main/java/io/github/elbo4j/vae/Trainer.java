@@ -76,7 +76,7 @@ public final class Trainer {
      * of the normal prior), before anything is created.
      */
     public static void requireCompatible(VaeConfig model, TrainingConfig training) {
-        if (training.objective().freeBits() > 0 && model.prior() != Prior.NORMAL) {
+        if (training.objective().freeBits() > 0 && model.prior() != LatentPrior.NORMAL) {
             throw new SettingException("freeBits floors the per-dimension KL against N(0, I);"
                     + " it needs prior normal", "freeBits", "prior");
         }
@@ -101,7 +101,7 @@ public final class Trainer {
         }
         requireCompatible(model.config(), config);
         requireValidationSplit(config, valid);
-        if (resume == null && model.config().prior() == Prior.VAMP) {
+        if (resume == null && model.config().prior() == LatentPrior.VAMP) {
             // A fresh run's pseudo-inputs start at training records, where the data posteriors are.
             model.initializePseudoInputs(train, Seeds.derive(config.seed(), Seeds.Stream.INIT, 1));
         }

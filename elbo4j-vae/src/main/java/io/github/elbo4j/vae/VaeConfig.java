@@ -33,7 +33,7 @@ public record VaeConfig(
         Likelihood likelihood,
         double gaussianScale,
         int conditions,
-        Prior prior,
+        LatentPrior prior,
         int pseudoInputs,
         Architecture architecture,
         int[] channels,
@@ -157,7 +157,7 @@ public record VaeConfig(
                 + Arrays.toString(hidden) + ", latent=" + latent + ", activation="
                 + activation.id() + ", likelihood=" + likelihood.id()
                 + (conditions > 0 ? ", conditions=" + conditions : "")
-                + (prior == Prior.VAMP ? ", prior=vamp(" + pseudoInputs + ")" : "")
+                + (prior == LatentPrior.VAMP ? ", prior=vamp(" + pseudoInputs + ")" : "")
                 + (architecture == Architecture.CONV ? ", conv=" + Arrays.toString(channels) : "")
                 + (tabular != null ? ", columns=[" + tabular + "]" : "") + "]";
     }
@@ -176,7 +176,7 @@ public record VaeConfig(
         private Likelihood likelihood = Likelihood.BERNOULLI;
         private double gaussianScale = 0.1;
         private int conditions;
-        private Prior prior = Prior.NORMAL;
+        private LatentPrior prior = LatentPrior.NORMAL;
         private int pseudoInputs;
         private Architecture architecture = Architecture.MLP;
         private int[] channels = {};
@@ -234,15 +234,15 @@ public record VaeConfig(
 
         /** The VampPrior with {@code n} pseudo-inputs. */
         public Builder vampPrior(int n) {
-            this.prior = Prior.VAMP;
+            this.prior = LatentPrior.VAMP;
             this.pseudoInputs = n;
             return this;
         }
 
         /** The prior, with {@code n} pseudo-inputs for the VampPrior (ignored for the normal prior). */
-        public Builder prior(Prior p, int n) {
+        public Builder prior(LatentPrior p, int n) {
             this.prior = p;
-            this.pseudoInputs = p == Prior.VAMP ? n : 0;
+            this.pseudoInputs = p == LatentPrior.VAMP ? n : 0;
             return this;
         }
 
@@ -279,11 +279,11 @@ public record VaeConfig(
             if (prior == null) {
                 throw new SettingException("prior is required (normal or vamp)", "prior");
             }
-            if (prior == Prior.VAMP && pseudoInputs < 1) {
+            if (prior == LatentPrior.VAMP && pseudoInputs < 1) {
                 throw new SettingException("pseudoInputs must be at least 1 for prior vamp, got " + pseudoInputs,
                         "pseudoInputs", "prior");
             }
-            if (prior == Prior.VAMP && conditions > 0) {
+            if (prior == LatentPrior.VAMP && conditions > 0) {
                 throw new SettingException("prior vamp cannot be combined with conditions: the pseudo-inputs"
                         + " would need them too; use prior normal for a conditional VAE", "prior", "conditions");
             }
@@ -295,7 +295,7 @@ public record VaeConfig(
             }
             checkTabular();
             return new VaeConfig(inputShape, hidden, latent, activation, likelihood, gaussianScale, conditions,
-                    prior, prior == Prior.VAMP ? pseudoInputs : 0, architecture,
+                    prior, prior == LatentPrior.VAMP ? pseudoInputs : 0, architecture,
                     architecture == Architecture.CONV ? channels : new int[0], likelihood.tabular() ? tabular : null);
         }
 
@@ -320,7 +320,7 @@ public record VaeConfig(
             if (architecture != Architecture.MLP) {
                 throw new SettingException(name + " works with architecture mlp only", "likelihood", "architecture");
             }
-            if (prior == Prior.VAMP) {
+            if (prior == LatentPrior.VAMP) {
                 throw new SettingException(name + " cannot be combined with prior vamp (its pseudo-inputs are"
                         + " clamped to [0, 1], standardized columns are not); use prior normal", "likelihood", "prior");
             }

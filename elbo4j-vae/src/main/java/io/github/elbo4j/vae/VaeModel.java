@@ -90,7 +90,7 @@ public final class VaeModel implements AutoCloseable {
         if (scales > 0) {
             b.add(LOG_SCALE, scales);
         }
-        if (config.prior() == Prior.VAMP) {
+        if (config.prior() == LatentPrior.VAMP) {
             b.add(PSEUDO_INPUTS, config.pseudoInputs(), config.inputSize());
         }
         return b.build();
@@ -152,7 +152,7 @@ public final class VaeModel implements AutoCloseable {
      * the VampPrior; the trainer's N(0, I) warm-up does ({@link TrainingConfig#priorWarmupEpochs()}).
      */
     public void initializePseudoInputs(io.github.elbo4j.data.Dataset data, long seed) {
-        if (config.prior() != Prior.VAMP) {
+        if (config.prior() != LatentPrior.VAMP) {
             throw new IllegalArgumentException("the model has no pseudo-inputs (its prior is normal)");
         }
         if (data.features() != config.inputSize() || data.rows() == 0) {

@@ -47,7 +47,7 @@ class SettingMessagesTest {
         assertThat(refused(() -> VaeConfig.builder().inputShape(4).conditions(3).vampPrior(5).build()).settings())
                 .containsExactly("prior", "conditions");
         assertThat(refused(() -> KlSchedule.parse("linear")).settings()).containsExactly("klSchedule");
-        assertThat(refused(() -> Prior.parse("nope")).settings()).containsExactly("prior");
+        assertThat(refused(() -> LatentPrior.parse("nope")).settings()).containsExactly("prior");
     }
 
     @Test

@@ -42,7 +42,7 @@ final class GlmGaussianExpectation implements GaussianExpectation {
     private static final int NODES = 16;
 
     private final GlmFamily family;
-    private final Prior[] priors;
+    private final RegressionPrior[] priors;
     private final int dimension;
     /** The records' vectors v_i, row-major {@code [n][q]}, and their common offset. */
     private final double[] design;
@@ -68,13 +68,13 @@ final class GlmGaussianExpectation implements GaussianExpectation {
      * @param y responses
      * @param logFactorials log y! for Poisson (else unused)
      */
-    GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<Prior> priors, double[] interceptCentre,
+    GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<RegressionPrior> priors, double[] interceptCentre,
             GlmPreconditioner preconditioner, double[] x, double[] y, double[] logFactorials) {
         if (family == GlmFamily.LINEAR || layout.sigmaIndex() >= 0) {
             throw new IllegalArgumentException("the Gaussian expectation is for regressions without a scale parameter");
         }
         this.family = family;
-        this.priors = priors.toArray(Prior[]::new);
+        this.priors = priors.toArray(RegressionPrior[]::new);
         this.dimension = layout.parameters();
         this.design = new double[y.length * dimension];
         double[] row = new double[dimension];
