@@ -54,7 +54,7 @@ final class ModelOptions {
     int[] channels;
 
     @Option(names = "--prior", paramLabel = "NAME", defaultValue = "normal",
-            description = "LatentPrior p(z): normal (N(0, I)) or vamp (VampPrior, Tomczak & Welling 2018). Default: ${DEFAULT-VALUE}.")
+            description = "Prior p(z): normal (N(0, I)) or vamp (VampPrior, Tomczak & Welling 2018). Default: ${DEFAULT-VALUE}.")
     String prior;
 
     @Option(names = "--pseudo-inputs", paramLabel = "N", defaultValue = "500",

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.DataSource;
 import io.github.elbo4j.data.DatasetSplits;
+import io.github.elbo4j.data.SettingException;
 import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.report.CurveRefresh;
 import io.github.elbo4j.report.HtmlReport;
@@ -175,7 +176,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         check(config, splits, data);
         Trainer.requireCompatible(config, training);
-        Trainer.requireValidationSplit(training, splits.valid());
+        try {
+            Trainer.requireValidationSplit(training, splits.valid());
+        } catch (SettingException e) {
+            // The command line can make the missing split: say how.
+            throw new SettingException(e.getMessage() + " (a single file: hold some records out with --valid-fraction)",
+                    e.settings().toArray(String[]::new));
+        }
         RunDirectory run = RunDirectory.create(out, describeRun(config, training, splits), config, schema);
         try (RunLock lock = RunLock.acquire(run.root(), "train --out");
                 NDManager manager = NDManager.newBaseManager();

@@ -247,12 +247,12 @@ public final class Trainer {
     public static void requireValidationSplit(TrainingConfig config, Dataset valid) {
         if (config.stopsEarly() && valid == null) {
             throw new SettingException("patience stops on the validation score, but the data has no"
-                    + " validation split (a single file: hold some records out for one)", "patience");
+                    + " validation split", "patience");
         }
         if (config.learningRateSchedule().reducesOnPlateau() && valid == null) {
             throw new SettingException("learningRateSchedule " + config.learningRateSchedule()
-                    + " lowers the learning rate on the validation score, but the data has no validation split"
-                    + " (a single file: hold some records out for one)", "learningRateSchedule");
+                    + " lowers the learning rate on the validation score, but the data has no validation split",
+                    "learningRateSchedule");
         }
     }
 
