@@ -1,6 +1,6 @@
 package io.github.elbo4j.cli;
 
-import io.github.elbo4j.vae.AtomicFiles;
+import io.github.elbo4j.io.AtomicFiles;
 import io.github.elbo4j.vae.NpzWriter;
 import io.github.elbo4j.vae.Tensor;
 import java.nio.file.Path;

@@ -31,8 +31,8 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Mixin
     RunInput input = new RunInput();
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed = new SeedOption();
 
     @Mixin
     ThreadOptions parallel = new ThreadOptions();
@@ -51,7 +51,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                 Workers workers = new Workers(threads);
                 Progress progress = new Progress("diagnose", "examples")) {
             ElboSummary summary = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, workers)
-                    .elbo(loaded.records(), seed, progress);
+                    .elbo(loaded.records(), seed.value(), progress);
             d = PosteriorDiagnosis.of(summary);
         }
         ObjectNode json = Output.object();

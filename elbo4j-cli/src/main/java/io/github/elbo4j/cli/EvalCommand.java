@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.EvaluationResult;
 import io.github.elbo4j.vae.Evaluator;
-import io.github.elbo4j.vae.Prior;
+import io.github.elbo4j.vae.LatentPrior;
 import io.github.elbo4j.vae.VaeModel;
 import io.github.elbo4j.vae.Workers;
 import java.util.concurrent.Callable;
@@ -43,8 +43,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "Memory budget: (sample, example) rows decoded at once. Default: ${DEFAULT-VALUE}.")
     int maxRows;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed = new SeedOption();
 
     @Mixin
     ThreadOptions parallel = new ThreadOptions();
@@ -60,7 +60,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--k must be at least 1, got " + k);
         }
         // A seeded random subset for --limit: some splits (binarized MNIST's test set) are ordered by class.
-        RunInput.Loaded loaded = input.load(limit == null ? Integer.MAX_VALUE : limit, seed, "--limit");
+        RunInput.Loaded loaded = input.load(limit == null ? Integer.MAX_VALUE : limit, seed.value(), "--limit");
         RunData.Selection selection = loaded.selection();
         if (selection.changedData() != null) {
             spec.commandLine().getErr().println(selection.changedData());
@@ -72,10 +72,10 @@ final class EvalCommand implements Callable<Integer> {
                 VaeModel model = loaded.run().loadModel(manager);
                 Workers workers = new Workers(threads);
                 Progress progress = new Progress("eval IWAE-" + k, "examples")) {
-            r = new Evaluator(model, manager, maxRows, workers).evaluate(dataset, k, seed, progress);
+            r = new Evaluator(model, manager, maxRows, workers).evaluate(dataset, k, seed.value(), progress);
         }
         ObjectNode json = Output.object();
-        json.put("run", input.run.toString());
+        json.put("run", input.run.path().toString());
         json.put("split", selection.split());
         json.put("n", r.n());
         json.put("elbo", r.elbo());
@@ -87,7 +87,7 @@ final class EvalCommand implements Callable<Integer> {
         json.put("k", r.k());
         json.put("active_units", r.activeUnits());
         json.put("seconds", r.seconds());
-        String kl = loaded.config().prior() == Prior.VAMP
+        String kl = loaded.config().prior() == LatentPrior.VAMP
                 ? "Monte Carlo KL against the VampPrior" : "analytic KL";
         json.put("elbo_estimator", "single-sample reparameterized ELBO, " + kl);
         json.put("loglik_estimator", "IWAE bound log mean_k p(x,z_k)/q(z_k|x), K=" + r.k());

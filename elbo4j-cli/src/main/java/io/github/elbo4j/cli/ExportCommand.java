@@ -2,7 +2,7 @@ package io.github.elbo4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.elbo4j.vae.AtomicFiles;
+import io.github.elbo4j.io.AtomicFiles;
 import io.github.elbo4j.vae.NpzWriter;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.RunLock;
@@ -30,8 +30,8 @@ final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "RUN", required = true, description = "Run directory written by train.")
-    Path run;
+    @Mixin
+    RunOption run = new RunOption();
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "npz",
             description = "npz or safetensors. Default: ${DEFAULT-VALUE}.")
@@ -49,7 +49,7 @@ final class ExportCommand implements Callable<Integer> {
         if (!format.equals("npz") && !format.equals("safetensors")) {
             throw new IllegalArgumentException("--format must be npz or safetensors, got '" + format + "'");
         }
-        RunDirectory runDirectory = RunDirectory.open(run);
+        RunDirectory runDirectory = RunDirectory.open(run.path());
         // The default never lands on the run's own model.safetensors, which the run reads back.
         Path target = out != null ? out : runDirectory.root().resolve((format.equals("npz") ? "model." : "export.") + format);
         CommonOptions.checkOutputFile(target);

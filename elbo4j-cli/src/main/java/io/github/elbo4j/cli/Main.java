@@ -1,6 +1,7 @@
 package io.github.elbo4j.cli;
 
 import io.github.elbo4j.data.DataException;
+import io.github.elbo4j.data.SettingException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -108,8 +109,8 @@ public final class Main implements Callable<Integer> {
     }
 
     private static String oneLine(Exception e) {
-        String message = e instanceof UncheckedIOException u && u.getCause() != null
-                ? u.getMessage() : e.getMessage();
+        String message = e instanceof SettingException s ? OptionNames.inOptionWords(s)
+                : e instanceof UncheckedIOException u && u.getCause() != null ? u.getMessage() : e.getMessage();
         if (message == null || message.isBlank()) {
             message = e.getClass().getSimpleName();
         }

@@ -3,7 +3,7 @@ package io.github.elbo4j.cli;
 import io.github.elbo4j.vae.Activation;
 import io.github.elbo4j.vae.Architecture;
 import io.github.elbo4j.vae.Likelihood;
-import io.github.elbo4j.vae.Prior;
+import io.github.elbo4j.vae.LatentPrior;
 import io.github.elbo4j.vae.TabularLayout;
 import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.data.DataException;
@@ -126,7 +126,7 @@ final class ModelOptions {
         return VaeConfig.builder()
                 .tabular(columns)
                 .conditions(conditions)
-                .prior(Prior.parse(prior), pseudoInputs)
+                .prior(LatentPrior.parse(prior), pseudoInputs)
                 .architecture(Architecture.parse(architecture), channels)
                 .inputShape(inputShape)
                 .hidden(hidden)

@@ -34,8 +34,8 @@ final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "RUN", required = true, description = "Run directory written by train.")
-    Path run;
+    @Mixin
+    RunOption run = new RunOption();
 
     @Option(names = "--k", paramLabel = "K", defaultValue = "" + DEFAULT_K,
             description = "Importance samples of the log-likelihood estimate. Default: ${DEFAULT-VALUE}.")
@@ -69,7 +69,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         common.configureEngine();
         int workers = parallel.count();
-        RunDirectory runDirectory = RunDirectory.open(run);
+        RunDirectory runDirectory = RunDirectory.open(run.path());
         // A report written while a resume runs would pair the old model with new metrics: refuse.
         try (RunLock lock = RunLock.acquire(runDirectory.root(), "report")) {
             return report(runDirectory, workers);

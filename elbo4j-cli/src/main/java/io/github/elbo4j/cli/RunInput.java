@@ -7,6 +7,7 @@ import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.VaeConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,8 +17,8 @@ import picocli.CommandLine.Option;
  */
 final class RunInput {
 
-    @Option(names = "--run", paramLabel = "RUN", required = true, description = "Run directory written by train.")
-    Path run;
+    @Mixin
+    RunOption run = new RunOption();
 
     @Option(names = "--data", paramLabel = "DATA", description = "Dataset to use (default: the run's own).")
     String data;
@@ -54,7 +55,7 @@ final class RunInput {
         if (limit < 1) {
             throw new IllegalArgumentException(option + " must be at least 1, got " + limit);
         }
-        RunDirectory runDirectory = RunDirectory.open(run);
+        RunDirectory runDirectory = RunDirectory.open(run.path());
         VaeConfig config = runDirectory.readModelConfig();
         RunData.Selection selection = RunData.load(runDirectory, data, dataDir, split, false);
         Dataset all = selection.dataset();

@@ -3,9 +3,9 @@ package io.github.elbo4j.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.TabularSchema;
+import io.github.elbo4j.io.AtomicFiles;
 import io.github.elbo4j.report.ClassNames;
 import io.github.elbo4j.report.ImageGrid;
-import io.github.elbo4j.vae.AtomicFiles;
 import io.github.elbo4j.vae.Generator;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.RunLock;
@@ -32,8 +32,8 @@ final class SampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "RUN", required = true, description = "Run directory written by train.")
-    Path run;
+    @Mixin
+    RunOption run = new RunOption();
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "64", description = "Number of samples. Default: ${DEFAULT-VALUE}.")
     int n;
@@ -43,8 +43,8 @@ final class SampleCommand implements Callable<Integer> {
                     + " the report's own).")
     Path out;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed = new SeedOption();
 
     @Option(names = "--label", paramLabel = "CLASS",
             description = "Conditional models: generate samples of this class, by name (e.g. north, triangle) or number (0 to C-1).")
@@ -56,7 +56,7 @@ final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.configureEngine();
-        RunDirectory runDirectory = RunDirectory.open(run);
+        RunDirectory runDirectory = RunDirectory.open(run.path());
         Path written;
         int chosen = -1;
         TabularSchema schema = runDirectory.readSchema();
@@ -68,7 +68,7 @@ final class SampleCommand implements Callable<Integer> {
             Path target = out != null ? out : runDirectory.root().resolve(image ? "samples.png" : "samples.csv");
             CommonOptions.checkOutputFile(target);
             if (label == null) {
-                written = writeSamples(model, manager, n, seed, target, schema);
+                written = writeSamples(model, manager, n, seed.value(), target, schema);
             } else {
                 chosen = parseLabel(model.config().conditions(), ClassNames.of(runDirectory));
                 if (n < 1) {
@@ -76,14 +76,14 @@ final class SampleCommand implements Callable<Integer> {
                 }
                 int[] labels = new int[n];
                 java.util.Arrays.fill(labels, chosen);
-                written = writeRows(Generator.sampleConditional(model, manager, labels, seed), labels,
+                written = writeRows(Generator.sampleConditional(model, manager, labels, seed.value()), labels,
                         model.config().inputShape(), target, schema);
             }
         }
         ObjectNode json = Output.object();
         json.put("out", written.toString());
         json.put("n", n);
-        json.put("seed", seed);
+        json.put("seed", seed.value());
         if (label != null) {
             json.put("label", chosen);
         }

@@ -55,8 +55,8 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "CSV to write (default: RUN/scores.csv).")
     Path out;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed = new SeedOption();
 
     @Mixin
     ThreadOptions parallel = new ThreadOptions();
@@ -77,7 +77,7 @@ final class ScoreCommand implements Callable<Integer> {
         Path target = out != null ? out : loaded.run().root().resolve("scores.csv");
         ArrayFiles.format(target, "--out", "csv");
         Dataset train = AnomalyScorer.fitRecords(
-                RunData.load(loaded.run(), null, input.dataDir, "train", false).dataset(), fitLimit, seed);
+                RunData.load(loaded.run(), null, input.dataDir, "train", false).dataset(), fitLimit, seed.value());
         long start = System.nanoTime();
         AnomalyScorer.Threshold threshold;
         AnomalyScorer.Scores scores;
@@ -85,7 +85,7 @@ final class ScoreCommand implements Callable<Integer> {
                 VaeModel model = loaded.run().loadModel(manager);
                 Workers workers = new Workers(threads)) {
             AnomalyScorer scorer = new AnomalyScorer(
-                    new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, workers), k, seed);
+                    new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, workers), k, seed.value());
             try (Progress progress = new Progress("score: training records", "records")) {
                 threshold = scorer.fit(train, score, quantile, progress);
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.DataSource;
 import io.github.elbo4j.data.DatasetSplits;
+import io.github.elbo4j.data.SettingException;
 import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.report.CurveRefresh;
 import io.github.elbo4j.report.HtmlReport;
@@ -12,7 +13,7 @@ import io.github.elbo4j.report.RunArtifacts;
 import io.github.elbo4j.vae.Checkpoint;
 import io.github.elbo4j.vae.DataCompatibility;
 import io.github.elbo4j.vae.LearningRateSchedule;
-import io.github.elbo4j.vae.Prior;
+import io.github.elbo4j.vae.LatentPrior;
 import io.github.elbo4j.vae.RunDescription;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.RunLock;
@@ -175,7 +176,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         check(config, splits, data);
         Trainer.requireCompatible(config, training);
-        Trainer.requireValidationSplit(training, splits.valid());
+        try {
+            Trainer.requireValidationSplit(training, splits.valid());
+        } catch (SettingException e) {
+            // The command line can make the missing split: say how.
+            throw new SettingException(e.getMessage() + " (a single file: hold some records out with --valid-fraction)",
+                    e.settings().toArray(String[]::new));
+        }
         RunDirectory run = RunDirectory.create(out, describeRun(config, training, splits), config, schema);
         try (RunLock lock = RunLock.acquire(run.root(), "train --out");
                 NDManager manager = NDManager.newBaseManager();
@@ -385,7 +392,7 @@ final class TrainCommand implements Callable<Integer> {
             json.put("schema", run.schemaFile().toString());
         }
         json.put("objective", training.objective().describe());
-        boolean vamp = vae.config().prior() == Prior.VAMP;
+        boolean vamp = vae.config().prior() == LatentPrior.VAMP;
         String kl = vamp ? "Monte Carlo KL against the VampPrior" : "analytic KL";
         json.put("estimator", "single-sample reparameterized ELBO, " + kl + " (nats per example)");
         String faults = result.skippedSteps() + result.rollbacks() == 0 ? ""

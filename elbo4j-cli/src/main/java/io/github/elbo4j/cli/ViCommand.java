@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.elbo4j.data.CsvReader;
 import io.github.elbo4j.data.DataException;
-import io.github.elbo4j.vae.AtomicFiles;
+import io.github.elbo4j.io.AtomicFiles;
 import io.github.elbo4j.vi.GuideFamily;
 import io.github.elbo4j.vi.NonFiniteElboException;
 import io.github.elbo4j.vi.ParameterBlock;
@@ -17,7 +17,7 @@ import io.github.elbo4j.vi.ViMethod;
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
 import io.github.elbo4j.vi.glm.Preconditioning;
-import io.github.elbo4j.vi.glm.Prior;
+import io.github.elbo4j.vi.glm.RegressionPrior;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,8 +132,8 @@ final class ViCommand implements Callable<Integer> {
     @Option(names = "--draws", paramLabel = "FILE", description = "Write the posterior draws to this CSV file.")
     Path drawsFile;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed = new SeedOption();
 
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -151,13 +151,13 @@ final class ViCommand implements Callable<Integer> {
                 .learningRate(learningRate == null ? Double.NaN : learningRate)
                 .batchSize(batchSize)
                 .numDraws(numDraws)
-                .seed(seed);
+                .seed(seed.value());
         if (method != null) {
             builder.method(ViMethod.fromName(method));
         }
         ViConfig config = builder.build();
         Preconditioning requested = Preconditioning.fromName(preconditioning);
-        Map<String, Prior> priorOverrides = parsePriors(priors);
+        Map<String, RegressionPrior> priorOverrides = parsePriors(priors);
         if (drawsFile != null) {
             CommonOptions.checkOutputFile(drawsFile);
         }
@@ -247,8 +247,8 @@ final class ViCommand implements Callable<Integer> {
     }
 
     /** Parses repeated {@code NAME=DIST} options. */
-    static Map<String, Prior> parsePriors(List<String> options) {
-        Map<String, Prior> result = new LinkedHashMap<>();
+    static Map<String, RegressionPrior> parsePriors(List<String> options) {
+        Map<String, RegressionPrior> result = new LinkedHashMap<>();
         for (String option : options) {
             int equals = option.indexOf('=');
             if (equals <= 0) {
@@ -256,7 +256,7 @@ final class ViCommand implements Callable<Integer> {
             }
             String name = option.substring(0, equals).trim();
             try {
-                result.put(name, Prior.parse(option.substring(equals + 1)));
+                result.put(name, RegressionPrior.parse(option.substring(equals + 1)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--prior " + name + ": " + e.getMessage(), e);
             }
@@ -265,7 +265,7 @@ final class ViCommand implements Callable<Integer> {
     }
 
     /** Reads the response and predictors, checking every cell with its line and column. */
-    private GeneralizedLinearModel readModel(GlmFamily glm, Map<String, Prior> priorOverrides) {
+    private GeneralizedLinearModel readModel(GlmFamily glm, Map<String, RegressionPrior> priorOverrides) {
         // Row by row, each cell checked as it arrives: a bad line 2 is reported without reading the rest.
         try (CsvReader.Rows rows = CsvReader.open(data)) {
             int yColumn = rows.column(response);

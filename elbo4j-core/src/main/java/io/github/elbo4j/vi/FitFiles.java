@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.elbo4j.elbo.LogEvidenceEstimate;
+import io.github.elbo4j.io.AtomicFiles;
 import io.github.elbo4j.vi.diagnostics.CovarianceComparison;
 import io.github.elbo4j.vi.diagnostics.Reliability;
 
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,15 +100,15 @@ final class FitFiles {
                             .map(p -> new double[] {p.iteration(), p.elbo(), p.learningRate()}).toList(),
                     fit.provenance(), fit.reliability(), fit.laplaceComparison().orElse(null),
                     fit.linearResponse().map(GaussianFile::of).orElse(null)));
-            write(directory.resolve(DRAWS), csv(fit.blocks(), fit::draws));
+            AtomicFiles.writeString(directory.resolve(DRAWS), csv(fit.blocks(), fit::draws));
             if (fit.resampledDraws(fit.blocks().get(0).name()).isPresent()) {
-                write(directory.resolve(RESAMPLED), csv(fit.blocks(), b -> fit.resampledDraws(b).orElseThrow()));
+                AtomicFiles.writeString(directory.resolve(RESAMPLED), csv(fit.blocks(), b -> fit.resampledDraws(b).orElseThrow()));
             }
             if (fit.linearResponse().isPresent()) {
-                write(directory.resolve(LINEAR_RESPONSE),
+                AtomicFiles.writeString(directory.resolve(LINEAR_RESPONSE),
                         csv(fit.blocks(), b -> fit.linearResponseDraws(b).orElseThrow()));
             }
-            write(directory.resolve(FIT), json);
+            AtomicFiles.writeString(directory.resolve(FIT), json);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the fit to " + directory + ": " + e.getMessage(), e);
         }
@@ -294,16 +294,5 @@ final class FitFiles {
             }
         }
         return result;
-    }
-
-    /** Writes under a temporary name, then moves into place: a failure leaves no half-written file. */
-    private static void write(Path file, String content) throws IOException {
-        Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(temporary, content);
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.github.elbo4j.vi;
 
 import io.github.elbo4j.elbo.ImportanceSampling;
 import io.github.elbo4j.elbo.LogEvidenceEstimate;
+import io.github.elbo4j.optim.Adam;
 import io.github.elbo4j.vi.diagnostics.CovarianceComparison;
 import io.github.elbo4j.vi.diagnostics.Reliability;
 import io.github.elbo4j.vi.diagnostics.ImportanceShift;
@@ -274,7 +275,7 @@ public final class GaussianVi {
         ConvergenceWindow window = new ConvergenceWindow(
                 (int) Math.max(0.1 * config.maxIterations() / config.evalInterval(), 2), config.relativeTolerance());
         double[] phi = initial.clone();
-        AdamAscent adam = new AdamAscent(phi.length);
+        Adam adam = Adam.inDoublePrecision(phi.length);
         double[] intervalSum = new double[initial.length];
         double[] stageSum = new double[initial.length];
         double[] stageGradientSum = new double[initial.length];
@@ -390,7 +391,7 @@ public final class GaussianVi {
         for (double candidate : STEP_SIZE_CANDIDATES) {
             double elbo = Double.NEGATIVE_INFINITY;
             double[] phi = initial.clone();
-            AdamAscent adam = new AdamAscent(phi.length);
+            Adam adam = Adam.inDoublePrecision(phi.length);
             try {
                 int consecutiveSkips = 0;
                 for (int i = 0; i < config.adaptIterations() && consecutiveSkips < MAX_CONSECUTIVE_SKIPS; i++) {
@@ -429,7 +430,7 @@ public final class GaussianVi {
      * {@code (1/S) Σ_s (∂z_s/∂φ)ᵀ ∇f(z_s) + ∇H}; returns the estimate, or NaN if the step was
      * skipped.
      */
-    private double step(double[] phi, AdamAscent adam, double lr, SplittableRandom random) {
+    private double step(double[] phi, Adam adam, double lr, SplittableRandom random) {
         int particles = config.numParticles();
         for (int i = 0; i < noise.length; i++) {
             noise[i] = random.nextGaussian();

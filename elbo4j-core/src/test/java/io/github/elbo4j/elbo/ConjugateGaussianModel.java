@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.distributions.DiagonalNormal;
 
 /**
- * The 1-D conjugate model of DESIGN §1: z ~ N(0, 1), x | z ~ N(z, σ_x²), with its exact evidence
+ * The 1-D conjugate model of docs/ARCHITECTURE.md, "The mathematics": z ~ N(0, 1), x | z ~ N(z, σ_x²), with its exact evidence
  * log p(x) = log N(x; 0, 1 + σ_x²) and posterior N(x/(1 + σ_x²), σ_x²/(1 + σ_x²)), all in double
  * precision.
  */

@@ -61,7 +61,7 @@ class ElboEstimatorsTest {
                     DiagonalNormal.fromLogScale(m.zeros(new Shape(1, 2)), m.zeros(new Shape(1, 2)));
             NDArray unitLogScale = m.zeros(new Shape(2));
             LikelihoodModel unitGaussian = z -> DiagonalNormal.fromLogScale(z, unitLogScale);
-            // DESIGN §1: μ = 0, log σ = 0, x = 0, ε = 0 ⇒ ELBO = 0 (without the Gaussian constant)
+            // docs/ARCHITECTURE.md, "The mathematics": μ = 0, log σ = 0, x = 0, ε = 0 ⇒ ELBO = 0 (without the Gaussian constant)
             for (ElboEstimator estimator : SINGLE_PARTICLE) {
                 ElboTerms terms =
                         estimator.estimate(

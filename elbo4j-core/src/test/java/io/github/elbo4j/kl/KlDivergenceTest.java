@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 class KlDivergenceTest {
 
-    /** DESIGN §1: ½ Σ (μ² + σ² − log σ² − 1), evaluated in double precision as an oracle. */
+    /** docs/ARCHITECTURE.md, "The mathematics": ½ Σ (μ² + σ² − log σ² − 1), evaluated in double precision as an oracle. */
     private static double diagonalKlToStandard(double[] mu, double[] variance) {
         double kl = 0;
         for (int j = 0; j < mu.length; j++) {
@@ -35,7 +35,7 @@ class KlDivergenceTest {
         return kl;
     }
 
-    // ---- DESIGN §1 reference values -------------------------------------------------------
+    // ---- reference values of docs/ARCHITECTURE.md, "The mathematics" --------------------------
 
     @Test
     void klOfUnitShiftedNormalIsOneHalf() {
@@ -53,7 +53,7 @@ class KlDivergenceTest {
 
     @Test
     void designReferenceValuesAgreeWithTheFormula() {
-        // Checked independently of the library: the values in DESIGN §1 are right.
+        // Checked independently of the library: the values in docs/ARCHITECTURE.md are right.
         assertThat(diagonalKlToStandard(new double[] {1, 0}, new double[] {0.5, 2}))
                 .isCloseTo(0.75, within(1e-15));
         assertThat(diagonalKlToStandard(new double[] {2, 0}, new double[] {0.25, 4}))

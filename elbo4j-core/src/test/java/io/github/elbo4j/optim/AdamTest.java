@@ -99,4 +99,43 @@ class AdamTest {
         }
         return f;
     }
+
+    @Test
+    void theDoublePrecisionFormMatchesPyTorchsUpdateToDoubleRounding() {
+        double[] theta = {0.5, -1.0, 2.0, 1e-3};
+        double[][] gradients = {{0.1, -0.2, 3.0, 1e-6}, {0.05, 0.4, -1.0, 1e-6}, {-0.3, 0.0, 0.5, 2e-6}};
+        double[] expected = referenceAdam(theta, gradients, 0.01);
+        Adam adam = Adam.inDoublePrecision(theta.length);
+        double[] parameters = theta.clone();
+        for (double[] g : gradients) {
+            adam.update(parameters, g, 0.01);
+        }
+        for (int i = 0; i < theta.length; i++) {
+            assertThat(parameters[i]).isCloseTo(expected[i], within(1e-14));
+        }
+        assertThat(adam.step()).isEqualTo(3);
+    }
+
+    @Test
+    void ascendingIsDescendingTheNegatedObjective() {
+        Adam up = Adam.inDoublePrecision(2);
+        Adam down = Adam.inDoublePrecision(2);
+        double[] a = {0.3, -0.7};
+        double[] b = a.clone();
+        for (int t = 0; t < 5; t++) {
+            double[] g = {Math.sin(t), 0.1 * t - 0.2};
+            up.ascend(a, g, 0.05);
+            down.update(b, new double[] {-g[0], -g[1]}, 0.05);
+        }
+        assertThat(a).containsExactly(b);
+        assertThat(a[0]).isGreaterThan(0.3);
+    }
+
+    @Test
+    void eachPrecisionRefusesTheOthersArrays() {
+        assertThatThrownBy(() -> Adam.inDoublePrecision(1).update(new float[1], new float[1], 0.1f))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("double precision");
+        assertThatThrownBy(() -> Adam.withDefaults(1).ascend(new double[1], new double[1], 0.1))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("float precision");
+    }
 }

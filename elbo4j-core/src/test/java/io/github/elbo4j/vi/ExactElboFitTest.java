@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
-import io.github.elbo4j.vi.glm.Prior;
+import io.github.elbo4j.vi.glm.RegressionPrior;
 
 import java.util.List;
 import java.util.Map;
@@ -158,7 +158,7 @@ class ExactElboFitTest {
         double a = 0.5;
         double s0 = 2.0;
         GeneralizedLinearModel model = GeneralizedLinearModel.of(GlmFamily.POISSON, List.of(), new double[y.length][0],
-                y, true, Map.of("intercept", new Prior.Normal(a, s0)));
+                y, true, Map.of("intercept", new RegressionPrior.Normal(a, s0)));
         double total = 0;
         for (double v : y) {
             total += v;

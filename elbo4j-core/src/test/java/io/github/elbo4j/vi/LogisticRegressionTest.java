@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
-import io.github.elbo4j.vi.glm.Prior;
+import io.github.elbo4j.vi.glm.RegressionPrior;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +40,7 @@ class LogisticRegressionTest {
         }
         List<String> columns = List.of("x1", "x2", "x3", "x4", "x5");
         GeneralizedLinearModel model = GeneralizedLinearModel.of(GlmFamily.LOGISTIC, columns, x, y, true,
-                Map.of("beta", new Prior.Normal(0, PRIOR_SD), "intercept", new Prior.Normal(0, PRIOR_SD)));
+                Map.of("beta", new RegressionPrior.Normal(0, PRIOR_SD), "intercept", new RegressionPrior.Normal(0, PRIOR_SD)));
 
         VariationalPosterior fit = GaussianVi.fit(model,
                 ViConfig.builder().family(GuideFamily.FULL_RANK).numDraws(1000).seed(5).build());

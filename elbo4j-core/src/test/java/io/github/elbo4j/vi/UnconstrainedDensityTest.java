@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
-import io.github.elbo4j.vi.glm.Prior;
+import io.github.elbo4j.vi.glm.RegressionPrior;
 
 import java.util.List;
 import java.util.Map;
@@ -87,7 +87,7 @@ class UnconstrainedDensityTest {
         }
     }
 
-    private static GeneralizedLinearModel regression(GlmFamily family, Map<String, Prior> priors) {
+    private static GeneralizedLinearModel regression(GlmFamily family, Map<String, RegressionPrior> priors) {
         SplittableRandom random = new SplittableRandom(family.ordinal() + 21);
         int n = 60;
         double[][] x = new double[n][3];
@@ -110,10 +110,10 @@ class UnconstrainedDensityTest {
     @ParameterizedTest
     @EnumSource(GlmFamily.class)
     void regressionClosedFormAgreesWithTheTensorModelAndFiniteDifferences(GlmFamily family) {
-        Map<String, Prior> priors = family == GlmFamily.LINEAR
-                ? Map.of("x1", new Prior.Cauchy(0.5, 2), "x2", new Prior.StudentT(3, -1, 1.5),
-                        "sigma", new Prior.StudentT(4, 0, 2))
-                : Map.of("x1", new Prior.Cauchy(0.5, 2), "x2", new Prior.StudentT(3, -1, 1.5));
+        Map<String, RegressionPrior> priors = family == GlmFamily.LINEAR
+                ? Map.of("x1", new RegressionPrior.Cauchy(0.5, 2), "x2", new RegressionPrior.StudentT(3, -1, 1.5),
+                        "sigma", new RegressionPrior.StudentT(4, 0, 2))
+                : Map.of("x1", new RegressionPrior.Cauchy(0.5, 2), "x2", new RegressionPrior.StudentT(3, -1, 1.5));
         GeneralizedLinearModel model = regression(family, priors);
         int d = model.blocks().size();
         int count = 3;
@@ -154,7 +154,7 @@ class UnconstrainedDensityTest {
             y[i] = 1e6 + 0.5 * x[i][0] + random.nextGaussian();
         }
         GeneralizedLinearModel model = GeneralizedLinearModel.of(GlmFamily.LINEAR, List.of("x1"), x, y, true,
-                Map.of("intercept", new Prior.Normal(0, 1e7)));
+                Map.of("intercept", new RegressionPrior.Normal(0, 1e7)));
         double[] z = {1e6 + 0.01, 0.45, 0.05};
         double[] expected = new double[1];
         double[] expectedGradient = new double[3];

@@ -1,7 +1,7 @@
 package io.github.elbo4j.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.elbo4j.vae.AtomicFiles;
+import io.github.elbo4j.io.AtomicFiles;
 import io.github.elbo4j.vae.ElboSummary;
 import io.github.elbo4j.vae.RunDirectory;
 import io.github.elbo4j.vae.Trainer;

@@ -1,6 +1,6 @@
 package io.github.elbo4j.report;
 
-import io.github.elbo4j.vae.AtomicFiles;
+import io.github.elbo4j.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

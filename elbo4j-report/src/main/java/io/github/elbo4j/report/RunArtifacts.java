@@ -2,6 +2,7 @@ package io.github.elbo4j.report;
 
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.data.SettingException;
 import io.github.elbo4j.vae.ElboSummary;
 import io.github.elbo4j.vae.Generator;
 import io.github.elbo4j.vae.Latents;
@@ -47,10 +48,10 @@ public final class RunArtifacts {
         /** Validates the numbers. */
         public Options {
             if (k < 1) {
-                throw new IllegalArgumentException("--k must be at least 1, got " + k);
+                throw new SettingException("k must be at least 1, got " + k, "k");
             }
             if (workers < 1) {
-                throw new IllegalArgumentException("--threads must be at least 1, got " + workers);
+                throw new SettingException("workers must be at least 1, got " + workers, "workers");
             }
         }
     }

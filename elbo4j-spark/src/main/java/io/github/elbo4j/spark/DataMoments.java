@@ -5,7 +5,7 @@ import io.github.elbo4j.vi.glm.GlmFamily;
 import io.github.elbo4j.vi.glm.GlmLayout;
 import io.github.elbo4j.vi.glm.GlmPreconditioner;
 import io.github.elbo4j.vi.glm.Preconditioning;
-import io.github.elbo4j.vi.glm.Prior;
+import io.github.elbo4j.vi.glm.RegressionPrior;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,8 +121,8 @@ final class DataMoments {
      * The priors of every block: {@code overrides} by name ({@code beta} for every coefficient),
      * otherwise the data-scaled defaults of {@link GeneralizedLinearModel}.
      */
-    Map<String, Prior> defaultPriors(GlmFamily family, List<String> columns, boolean intercept,
-            Map<String, Prior> overrides) {
+    Map<String, RegressionPrior> defaultPriors(GlmFamily family, List<String> columns, boolean intercept,
+            Map<String, RegressionPrior> overrides) {
         for (String key : overrides.keySet()) {
             boolean known = key.equals(GeneralizedLinearModel.ALL_COEFFICIENTS) || columns.contains(key)
                     || (intercept && key.equals(GeneralizedLinearModel.INTERCEPT))
@@ -134,23 +134,23 @@ final class DataMoments {
             }
         }
         double sdY = family == GlmFamily.LINEAR ? positiveSd(0) : 1.0;
-        Map<String, Prior> result = new LinkedHashMap<>();
+        Map<String, RegressionPrior> result = new LinkedHashMap<>();
         if (intercept) {
             result.put(GeneralizedLinearModel.INTERCEPT, overrides.getOrDefault(GeneralizedLinearModel.INTERCEPT,
-                    family == GlmFamily.LINEAR ? new Prior.Normal(mean[0], 10 * sdY) : new Prior.Normal(0, 10)));
+                    family == GlmFamily.LINEAR ? new RegressionPrior.Normal(mean[0], 10 * sdY) : new RegressionPrior.Normal(0, 10)));
         }
         for (int j = 0; j < columns.size(); j++) {
             String name = columns.get(j);
-            Prior prior = overrides.get(name);
+            RegressionPrior prior = overrides.get(name);
             if (prior == null) {
                 prior = overrides.getOrDefault(GeneralizedLinearModel.ALL_COEFFICIENTS,
-                        new Prior.Normal(0, 2.5 * sdY / positiveSd(j + 1)));
+                        new RegressionPrior.Normal(0, 2.5 * sdY / positiveSd(j + 1)));
             }
             result.put(name, prior);
         }
         if (family == GlmFamily.LINEAR) {
             result.put(GeneralizedLinearModel.SIGMA,
-                    overrides.getOrDefault(GeneralizedLinearModel.SIGMA, new Prior.Exponential(1.0 / sdY)));
+                    overrides.getOrDefault(GeneralizedLinearModel.SIGMA, new RegressionPrior.Exponential(1.0 / sdY)));
         }
         return result;
     }

@@ -18,7 +18,7 @@ import io.github.elbo4j.vi.glm.GlmLayout;
 import io.github.elbo4j.vi.glm.GlmLikelihood;
 import io.github.elbo4j.vi.glm.GlmPreconditioner;
 import io.github.elbo4j.vi.glm.GlmRecordExpectation;
-import io.github.elbo4j.vi.glm.Prior;
+import io.github.elbo4j.vi.glm.RegressionPrior;
 import io.github.elbo4j.vi.glm.RegressionModel;
 import java.util.Arrays;
 import java.util.List;
@@ -65,7 +65,7 @@ class DistributedGlm implements RegressionModel {
     private final long records;
     private final AtomicLong jobs = new AtomicLong();
 
-    DistributedGlm(GlmFamily family, List<String> columns, boolean intercept, Map<String, Prior> priors,
+    DistributedGlm(GlmFamily family, List<String> columns, boolean intercept, Map<String, RegressionPrior> priors,
             double[] predictorMeans, JavaRDD<GlmShard> shards, int treeDepth, long records) {
         this.family = family;
         this.shards = shards;
@@ -97,8 +97,8 @@ class DistributedGlm implements RegressionModel {
 
     @Override
     public UnconstrainedDensity unconstrainedDensity() {
-        Map<String, Prior> priors = prior.priors();
-        List<Prior> ordered = prior.blocks().stream().map(b -> priors.get(b.name())).toList();
+        Map<String, RegressionPrior> priors = prior.priors();
+        List<RegressionPrior> ordered = prior.blocks().stream().map(b -> priors.get(b.name())).toList();
         return new GlmDensity(layout, ordered, prior.interceptPriorCentre(), records(), (theta, particles, subset, values, gradient) -> {
             double[] sums = evaluate(theta, particles, gradient != null, subset == null ? null : globalIndices(subset));
             for (int s = 0; s < particles; s++) {
@@ -123,8 +123,8 @@ class DistributedGlm implements RegressionModel {
         if (family == GlmFamily.LINEAR) {
             return Optional.empty();
         }
-        Map<String, Prior> priors = prior.priors();
-        List<Prior> ordered = prior.blocks().stream().map(b -> priors.get(b.name())).toList();
+        Map<String, RegressionPrior> priors = prior.priors();
+        List<RegressionPrior> ordered = prior.blocks().stream().map(b -> priors.get(b.name())).toList();
         GlmRecordExpectation terms = preconditioner.recordExpectation(family);
         return Optional.of(new GlmGaussianExpectation(family, layout, ordered, prior.interceptPriorCentre(),
                 preconditioner, (mean, covariance, meanGradient, outer) ->

@@ -8,7 +8,7 @@ import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
 import io.github.elbo4j.vi.glm.GlmLayout;
 import io.github.elbo4j.vi.glm.Preconditioning;
-import io.github.elbo4j.vi.glm.Prior;
+import io.github.elbo4j.vi.glm.RegressionPrior;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -289,14 +289,14 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
     }
 
     /** The prior overrides given by {@link #setPriors}, parsed. */
-    public Map<String, Prior> priorOverrides() {
-        Map<String, Prior> result = new LinkedHashMap<>();
+    public Map<String, RegressionPrior> priorOverrides() {
+        Map<String, RegressionPrior> result = new LinkedHashMap<>();
         for (String option : getOrDefault(priors)) {
             int equals = option.indexOf('=');
             if (equals <= 0) {
                 throw new IllegalArgumentException("prior '" + option + "' must look like NAME=DIST, e.g. beta=normal(0,1)");
             }
-            result.put(option.substring(0, equals).trim(), Prior.parse(option.substring(equals + 1)));
+            result.put(option.substring(0, equals).trim(), RegressionPrior.parse(option.substring(equals + 1)));
         }
         return result;
     }
@@ -315,7 +315,7 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
         int p = InputVectors.readDoubles(first.get(0), 0, x, -1).length;
         List<String> names = columnNames(p);
         ViConfig config = viConfig();
-        Map<String, Prior> overrides = priorOverrides();
+        Map<String, RegressionPrior> overrides = priorOverrides();
         JavaRDD<GlmShard> shards = input.javaRDD()
                 .mapPartitionsWithIndex((Integer index, Iterator<Row> rows) ->
                         List.of(GlmShard.pack(index, rows, x, y, p, glmFamily)).iterator(), true)
@@ -323,7 +323,7 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
         try {
             DataMoments moments = DataMoments.of(shards, p);
             boolean intercept = (Boolean) getOrDefault(fitIntercept);
-            Map<String, Prior> resolved = moments.defaultPriors(glmFamily, names, intercept, overrides);
+            Map<String, RegressionPrior> resolved = moments.defaultPriors(glmFamily, names, intercept, overrides);
             DistributedGlm model = new DistributedGlm(glmFamily, names, intercept, resolved, moments.predictorMeans(),
                     shards, 2, moments.count());
             // QR preconditioning from the moments, as GeneralizedLinearModel.fit does on one machine.

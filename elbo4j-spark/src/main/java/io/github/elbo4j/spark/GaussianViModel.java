@@ -4,7 +4,7 @@ import io.github.elbo4j.vi.ParameterSummary;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
-import io.github.elbo4j.vi.glm.Prior;
+import io.github.elbo4j.vi.glm.RegressionPrior;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,13 +40,13 @@ public final class GaussianViModel extends Model<GaussianViModel> {
     private final GlmFamily family;
     private final List<String> columns;
     private final boolean intercept;
-    private final Map<String, Prior> priors;
+    private final Map<String, RegressionPrior> priors;
     private final long records;
     private final long sparkJobs;
     private final Param<String> featuresCol;
 
     GaussianViModel(String uid, VariationalPosterior posterior, GlmFamily family, List<String> columns,
-            boolean intercept, Map<String, Prior> priors, long records, long sparkJobs) {
+            boolean intercept, Map<String, RegressionPrior> priors, long records, long sparkJobs) {
         this.uid = uid;
         this.posterior = posterior;
         this.family = family;
@@ -84,7 +84,7 @@ public final class GaussianViModel extends Model<GaussianViModel> {
     }
 
     /** The prior of every parameter (defaults resolved from the data). */
-    public Map<String, Prior> priors() {
+    public Map<String, RegressionPrior> priors() {
         return Map.copyOf(priors);
     }
 

@@ -3,7 +3,7 @@ package io.github.elbo4j.spark;
 import io.github.elbo4j.vae.Activation;
 import io.github.elbo4j.vae.Likelihood;
 import io.github.elbo4j.vae.Architecture;
-import io.github.elbo4j.vae.Prior;
+import io.github.elbo4j.vae.LatentPrior;
 import io.github.elbo4j.vae.VaeConfig;
 import java.io.Serializable;
 
@@ -40,7 +40,7 @@ public record VaeSpec(
         if (config.likelihood().tabular()) {
             throw new IllegalArgumentException(TABULAR_UNSUPPORTED + "; this model is " + config);
         }
-        if (config.architecture() != Architecture.MLP || config.conditional() || config.prior() != Prior.NORMAL
+        if (config.architecture() != Architecture.MLP || config.conditional() || config.prior() != LatentPrior.NORMAL
                 || (config.likelihood() != Likelihood.BERNOULLI && config.likelihood() != Likelihood.GAUSSIAN)) {
             throw new IllegalArgumentException("elbo4j-spark handles MLP VAEs with a N(0, I) prior, no condition and a"
                     + " Bernoulli or fixed-scale Gaussian likelihood; this model is " + config);

@@ -65,7 +65,7 @@ import scala.Option;
  * {@code maxParticleRows} (sample, example) rows at once.
  *
  * <p>{@link #write()} saves a folder that is also an elbo4j run directory ({@code model.json},
- * {@code model.safetensors} with the weight names of DESIGN §4, {@code config.json}) plus Spark's
+ * {@code model.safetensors} with the weight names of docs/ARCHITECTURE.md, {@code config.json}) plus Spark's
  * {@code metadata/} and {@code spark.json} (the anomaly threshold): {@code elbo4j eval --run DIR
  * --data ...} evaluates it, and {@link #load} reads a run directory written by {@code elbo4j train}.
  */

@@ -9,7 +9,7 @@ import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
 import io.github.elbo4j.vi.glm.GlmLayout;
-import io.github.elbo4j.vi.glm.Prior;
+import io.github.elbo4j.vi.glm.RegressionPrior;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -143,9 +143,9 @@ class GaussianViEstimatorTest {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
         var shards = data.frame().javaRDD().mapPartitionsWithIndex((Integer i, java.util.Iterator<Row> it) ->
                 List.of(GlmShard.pack(i, it, "features", "label", 2, GlmFamily.LINEAR)).iterator(), true);
-        Map<String, Prior> distributed = DataMoments.of(shards, 2)
+        Map<String, RegressionPrior> distributed = DataMoments.of(shards, 2)
                 .defaultPriors(GlmFamily.LINEAR, List.of("x1", "x2"), true, Map.of());
-        Map<String, Prior> local = GeneralizedLinearModel.of(GlmFamily.LINEAR, List.of("x1", "x2"), data.x(),
+        Map<String, RegressionPrior> local = GeneralizedLinearModel.of(GlmFamily.LINEAR, List.of("x1", "x2"), data.x(),
                 data.y(), true, Map.of()).priors();
         assertThat(distributed.keySet()).containsExactly("intercept", "x1", "x2", "sigma");
         for (String name : distributed.keySet()) {

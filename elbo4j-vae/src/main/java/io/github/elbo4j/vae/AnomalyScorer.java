@@ -2,6 +2,7 @@ package io.github.elbo4j.vae;
 
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.data.SettingException;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -44,7 +45,7 @@ public final class AnomalyScorer {
                     return s;
                 }
             }
-            throw new IllegalArgumentException("--by must be neg_elbo, nll or recon_logprob, got '" + name + "'");
+            throw new SettingException("score must be neg_elbo, nll or recon_logprob, got '" + name + "'", "score");
         }
     }
 
@@ -106,7 +107,7 @@ public final class AnomalyScorer {
     /** A scorer that draws {@code k} samples per record from noise seeded by {@code seed}. */
     public AnomalyScorer(Evaluator evaluator, int k, long seed) {
         if (k < 1) {
-            throw new IllegalArgumentException("--k must be at least 1, got " + k);
+            throw new SettingException("k must be at least 1, got " + k, "k");
         }
         this.evaluator = evaluator;
         this.k = k;
@@ -133,7 +134,7 @@ public final class AnomalyScorer {
      */
     public static Dataset fitRecords(Dataset train, int limit, long seed) {
         if (limit < 1) {
-            throw new IllegalArgumentException("--fit-limit must be at least 1, got " + limit);
+            throw new SettingException("fitLimit must be at least 1, got " + limit, "fitLimit");
         }
         return train.rows() <= limit ? train : train.subset(Arrays.copyOf(Batching.permutation(train.rows(), seed, 0), limit));
     }
@@ -160,7 +161,7 @@ public final class AnomalyScorer {
 
     private static void requireQuantile(double q) {
         if (!(q > 0 && q < 1)) {
-            throw new IllegalArgumentException("--quantile must be between 0 and 1 (exclusive), e.g. 0.99, got " + q);
+            throw new SettingException("quantile must be between 0 and 1 (exclusive), e.g. 0.99, got " + q, "quantile");
         }
     }
 }

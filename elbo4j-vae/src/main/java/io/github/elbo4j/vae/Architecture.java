@@ -1,5 +1,6 @@
 package io.github.elbo4j.vae;
 
+import io.github.elbo4j.data.SettingException;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -35,8 +36,8 @@ public enum Architecture {
                 return a;
             }
         }
-        throw new IllegalArgumentException("--architecture must be one of "
-                + Arrays.stream(values()).map(Architecture::id).toList() + ", got '" + text + "'");
+        throw new SettingException("architecture must be one of "
+                + Arrays.stream(values()).map(Architecture::id).toList() + ", got '" + text + "'", "architecture");
     }
 
     /** The spatial size after one stride-2 convolution: ⌊(n + 2p − k)/s⌋ + 1. */

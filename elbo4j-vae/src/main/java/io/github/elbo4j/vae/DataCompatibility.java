@@ -23,7 +23,7 @@ public final class DataCompatibility {
         }
         if (config.likelihood() == Likelihood.BERNOULLI && (data.min() < 0 || data.max() > 1)) {
             throw new DataException(source, null, "values range over [" + data.min() + ", " + data.max()
-                    + "] but the Bernoulli likelihood needs data in [0, 1]; scale the data or use --likelihood gaussian");
+                    + "] but the Bernoulli likelihood needs data in [0, 1]; scale the data or use the Gaussian likelihood");
         }
     }
 

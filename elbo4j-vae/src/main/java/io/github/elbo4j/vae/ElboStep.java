@@ -81,7 +81,7 @@ final class ElboStep {
             NDArray z = posterior.rsample(eps);
             NDArray logLik = network.likelihood(z).logProb(xs); // [K, B]
             NDArray reconstruction = logLik.mean(new int[] {0});
-            boolean vamp = model.config().prior() == Prior.VAMP;
+            boolean vamp = model.config().prior() == LatentPrior.VAMP;
             // During the warm-up a VampPrior model trains against N(0, I) but reports its own KL.
             boolean warmingUp = vamp && normalPriorWarmup;
             NDArray klPerDimension = vamp && !warmingUp ? null : klPerDimension(posterior); // [B, D]

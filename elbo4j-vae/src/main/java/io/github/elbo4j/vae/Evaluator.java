@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.data.SettingException;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.Normal;
 import io.github.elbo4j.elbo.AnalyticKlElbo;
@@ -49,7 +50,7 @@ public final class Evaluator {
      */
     public Evaluator(VaeModel model, NDManager manager, int maxParticleRows, Workers workers) {
         if (maxParticleRows < 1) {
-            throw new IllegalArgumentException("--max-rows must be positive, got " + maxParticleRows);
+            throw new SettingException("maxParticleRows must be positive, got " + maxParticleRows, "maxParticleRows");
         }
         this.model = model;
         this.manager = manager;
@@ -70,7 +71,7 @@ public final class Evaluator {
     /** The ELBO summary followed by the IWAE-k log-likelihood estimate. */
     public EvaluationResult evaluate(Dataset data, int k, long seed, ProgressListener progress) {
         if (k < 1) {
-            throw new IllegalArgumentException("--k must be at least 1, got " + k);
+            throw new SettingException("k must be at least 1, got " + k, "k");
         }
         long start = System.nanoTime();
         ElboSummary summary = elbo(data, seed);
@@ -99,7 +100,7 @@ public final class Evaluator {
     public ElboSummary elbo(Dataset data, long seed, ProgressListener progress) {
         int latent = model.config().latent();
         // Against a VampPrior the KL has no closed form: one-sample Monte Carlo, and no per-dimension KL.
-        boolean normalPrior = model.config().prior() == Prior.NORMAL;
+        boolean normalPrior = model.config().prior() == LatentPrior.NORMAL;
         ElboEstimator estimator = normalPrior ? new AnalyticKlElbo(1) : new MonteCarloElbo(1);
         int batch = Math.min(ELBO_BATCH, maxParticleRows);
         int chunks = (data.rows() + batch - 1) / batch;
@@ -186,7 +187,7 @@ public final class Evaluator {
      */
     public double[][] perExampleTerms(Dataset data, int k, long seed, ProgressListener progress) {
         if (k < 1) {
-            throw new IllegalArgumentException("--k must be at least 1, got " + k);
+            throw new SettingException("k must be at least 1, got " + k, "k");
         }
         int latent = model.config().latent();
         ImportanceWeightedElbo estimator = new ImportanceWeightedElbo(k);
@@ -199,7 +200,7 @@ public final class Evaluator {
             float[][] columns = {
                 terms.elbo().toFloatArray(),
                 terms.reconstruction().toFloatArray(),
-                model.config().prior() == Prior.NORMAL
+                model.config().prior() == LatentPrior.NORMAL
                         ? KlDivergence.kl(posterior, network.prior()).toFloatArray()
                         : terms.kl().toFloatArray()
             };

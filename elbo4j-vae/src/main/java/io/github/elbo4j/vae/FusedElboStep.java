@@ -183,7 +183,7 @@ final class FusedElboStep {
     static boolean supportsModel(VaeConfig config) {
         return config.architecture() == Architecture.MLP
                 && !config.conditional()
-                && config.prior() == Prior.NORMAL
+                && config.prior() == LatentPrior.NORMAL
                 && (config.likelihood() == Likelihood.BERNOULLI || config.likelihood() == Likelihood.GAUSSIAN);
     }
 

@@ -3,6 +3,7 @@ package io.github.elbo4j.vae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.elbo4j.data.SettingException;
 import io.github.elbo4j.math.TensorUpload;
 
 /**
@@ -38,7 +39,7 @@ public final class Generator {
     /** One decoded prior sample of a conditional model per entry of {@code labels}, of that class. */
     public static float[][] sampleConditional(VaeModel model, NDManager manager, int[] labels, long seed) {
         if (!model.config().conditional()) {
-            throw new IllegalArgumentException("the model is not conditional; sample without --label");
+            throw new IllegalArgumentException("the model is not conditional; sample without labels");
         }
         return sample(model, manager, labels.length, labels, seed);
     }
@@ -62,14 +63,14 @@ public final class Generator {
 
     private static float[][] sample(VaeModel model, NDManager manager, int n, int[] labels, long seed) {
         if (n < 1) {
-            throw new IllegalArgumentException("--n must be at least 1, got " + n);
+            throw new SettingException("n must be at least 1, got " + n, "n");
         }
         int features = model.config().inputSize();
         try (NDManager scope = manager.newSubManager()) {
             int latent = model.config().latent();
             float[] draws = GaussianNoise.standardNormal(n * latent, Seeds.derive(seed, Seeds.Stream.SAMPLE, 0));
             VaeNetwork network = model.bind(scope);
-            if (model.config().prior() == Prior.VAMP) {
+            if (model.config().prior() == LatentPrior.VAMP) {
                 draws = vampDraws(network, draws, n, latent, seed);
             }
             NDArray z = new TensorUpload().upload(scope, draws, new Shape(n, latent));

@@ -1,5 +1,6 @@
 package io.github.elbo4j.vae;
 
+import io.github.elbo4j.data.SettingException;
 import java.util.Locale;
 
 /**
@@ -40,14 +41,14 @@ public record KlSchedule(Kind kind, int epochs) {
     /** Ramp ratio R of the cyclical schedule: the fraction of a cycle spent increasing. */
     public static final double CYCLICAL_RAMP_FRACTION = 0.5;
 
-    /** Validates with messages that name the command-line option. */
+    /** Validates with messages that name the setting ({@code klSchedule}). */
     public KlSchedule {
         if (kind == null) {
-            throw new IllegalArgumentException("--kl-schedule needs a kind: constant, linear:N or cyclical:N");
+            throw new SettingException("klSchedule needs a kind: constant, linear:N or cyclical:N", "klSchedule");
         }
         if (kind == Kind.CONSTANT ? epochs != 0 : epochs < 1) {
-            throw new IllegalArgumentException("--kl-schedule " + kind.name().toLowerCase(Locale.ROOT)
-                    + ":N needs N ≥ 1 epochs, got " + epochs);
+            throw new SettingException("klSchedule " + kind.name().toLowerCase(Locale.ROOT)
+                    + ":N needs N ≥ 1 epochs, got " + epochs, "klSchedule");
         }
     }
 
@@ -65,19 +66,19 @@ public record KlSchedule(Kind kind, int epochs) {
         Kind kind = switch (name) {
             case "linear" -> Kind.LINEAR;
             case "cyclical" -> Kind.CYCLICAL;
-            default -> throw new IllegalArgumentException("--kl-schedule must be constant, linear:N or cyclical:N"
-                    + " (N epochs), got '" + spec + "'");
+            default -> throw new SettingException("klSchedule must be constant, linear:N or cyclical:N"
+                    + " (N epochs), got '" + spec + "'", "klSchedule");
         };
         if (colon < 0) {
-            throw new IllegalArgumentException("--kl-schedule " + name + " needs a length in epochs, e.g. "
-                    + name + ":10; got '" + spec + "'");
+            throw new SettingException("klSchedule " + name + " needs a length in epochs, e.g. "
+                    + name + ":10; got '" + spec + "'", "klSchedule");
         }
         int n;
         try {
             n = Integer.parseInt(text.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--kl-schedule " + name + ":N needs a whole number of epochs N,"
-                    + " got '" + spec + "'");
+            throw new SettingException("klSchedule " + name + ":N needs a whole number of epochs N,"
+                    + " got '" + spec + "'", "klSchedule");
         }
         return new KlSchedule(kind, n);
     }

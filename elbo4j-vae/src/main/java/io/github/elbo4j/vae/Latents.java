@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.data.SettingException;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.math.TensorUpload;
 
@@ -101,7 +102,7 @@ public final class Latents {
      */
     public Interpolation interpolate(float[] a, int labelA, float[] b, int labelB, int steps, boolean spherical) {
         if (steps < 2) {
-            throw new IllegalArgumentException("--steps must be at least 2 (the two endpoints), got " + steps);
+            throw new SettingException("steps must be at least 2 (the two endpoints), got " + steps, "steps");
         }
         int features = model.config().inputSize();
         if (a.length != features || b.length != features) {

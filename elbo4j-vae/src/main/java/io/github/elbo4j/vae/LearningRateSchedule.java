@@ -1,5 +1,6 @@
 package io.github.elbo4j.vae;
 
+import io.github.elbo4j.data.SettingException;
 import java.util.Locale;
 
 /**
@@ -27,11 +28,11 @@ public record LearningRateSchedule(int epochs, double factor) implements Trainin
     /** The multiplier of {@code plateau:N}, as in PyTorch's {@code ReduceLROnPlateau}. */
     public static final double DEFAULT_FACTOR = 0.1;
 
-    /** Validates with messages that name the command-line option. */
+    /** Validates with messages that name the setting ({@code learningRateSchedule}). */
     public LearningRateSchedule {
         if (epochs == 0 ? factor != 1 : epochs < 1 || !(factor > 0 && factor < 1)) {
-            throw new IllegalArgumentException("--lr-schedule plateau:N:F needs N ≥ 1 epochs and a factor F in (0, 1),"
-                    + " got N = " + epochs + ", F = " + factor);
+            throw new SettingException("learningRateSchedule plateau:N:F needs N ≥ 1 epochs and a factor F in (0, 1),"
+                    + " got N = " + epochs + ", F = " + factor, "learningRateSchedule");
         }
     }
 
@@ -43,16 +44,16 @@ public record LearningRateSchedule(int epochs, double factor) implements Trainin
         }
         String[] parts = text.split(":", -1);
         if (!parts[0].equals("plateau") || parts.length < 2 || parts.length > 3) {
-            throw new IllegalArgumentException("--lr-schedule must be constant, plateau:N or plateau:N:F"
-                    + " (N epochs without improvement, factor F), got '" + spec + "'");
+            throw new SettingException("learningRateSchedule must be constant, plateau:N or plateau:N:F"
+                    + " (N epochs without improvement, factor F), got '" + spec + "'", "learningRateSchedule");
         }
         try {
             int n = Integer.parseInt(parts[1]);
             double factor = parts.length == 3 ? Double.parseDouble(parts[2]) : DEFAULT_FACTOR;
             return new LearningRateSchedule(n, factor);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--lr-schedule plateau:N:F needs a whole number of epochs N and a"
-                    + " number F, got '" + spec + "'");
+            throw new SettingException("learningRateSchedule plateau:N:F needs a whole number of epochs N and a"
+                    + " number F, got '" + spec + "'", "learningRateSchedule");
         }
     }
 

@@ -64,14 +64,14 @@ public record PosteriorDiagnosis(
         int d = latent();
         if (collapsed) {
             return String.format("Posterior collapse: %d of %d latent dimensions are active and the code carries"
-                    + " %.2f nats per example, so the decoder models the data almost without it. Lower --beta,"
-                    + " warm the KL up with --kl-schedule linear:N, set --free-bits, or weaken the decoder.",
+                    + " %.2f nats per example, so the decoder models the data almost without it. Lower β,"
+                    + " warm the KL up with a linear:N KL schedule, set free bits, or weaken the decoder.",
                     activeUnits, d, kl);
         }
         if (collapsedDimensions.length > d / 2) {
             return String.format("Partial collapse: %d of %d latent dimensions are unused (KL < %.2f nats, inactive);"
                     + " the other %d carry %.2f nats per example. This is common with a large latent space;"
-                    + " a smaller --latent gives the same model, --free-bits keeps dimensions in use.",
+                    + " a smaller latent dimension gives the same model, free bits keep dimensions in use.",
                     collapsedDimensions.length, d, COLLAPSED_DIMENSION_KL, activeUnits, kl);
         }
         return String.format("Healthy: %d of %d latent dimensions are active and the code carries %.2f nats"

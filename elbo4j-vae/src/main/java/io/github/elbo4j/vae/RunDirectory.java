@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.TabularSchema;
+import io.github.elbo4j.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The folder a training run writes and every other command reads (its files: {@link RunLayout}),
+ * The folder a training run writes and every other command reads (docs/ARCHITECTURE.md, "The run directory"; its files:
+ * {@link RunLayout}),
  * with the codecs of its files: {@code config.json} as a {@link RunManifest}, {@code model.json},
  * the weights, the checkpoints and {@code metrics.jsonl}; {@code .lock} is held by a writer (see
  * {@link RunLock}). The run's id ({@link #runId()}) ties its
@@ -68,7 +70,7 @@ public final class RunDirectory {
         Path staging = target.resolveSibling("." + target.getFileName() + ".creating-" + UUID.randomUUID());
         try {
             if (Files.exists(target) && (!Files.isDirectory(target) || hasEntries(target))) {
-                throw new DataException(root, null, "already exists; pass a new --out folder or continue it with --resume");
+                throw new DataException(root, null, "already exists; train into a new folder or resume the run in it");
             }
             Files.createDirectories(staging.resolve("checkpoints"));
             Files.createDirectories(staging.resolve("plots"));
@@ -280,8 +282,8 @@ public final class RunDirectory {
         if (config.likelihood().tabular()) {
             describeColumns(node, config);
         }
-        node.put("prior", config.prior() == Prior.VAMP ? "vamp" : "standard_normal");
-        if (config.prior() == Prior.VAMP) {
+        node.put("prior", config.prior() == LatentPrior.VAMP ? "vamp" : "standard_normal");
+        if (config.prior() == LatentPrior.VAMP) {
             node.put("pseudo_inputs", config.pseudoInputs());
             node.put("prior_description", "uniform mixture of the encoder's posteriors at prior.pseudo_inputs"
                     + " (clamped to [0, 1]); KL by Monte Carlo");
@@ -365,7 +367,7 @@ public final class RunDirectory {
                 b.conv(ints(file, node, "channels"));
             }
             String prior = node.path("prior").asText("standard_normal");
-            b.prior(prior.equals("standard_normal") ? Prior.NORMAL : Prior.parse(prior), node.path("pseudo_inputs").asInt(0));
+            b.prior(prior.equals("standard_normal") ? LatentPrior.NORMAL : LatentPrior.parse(prior), node.path("pseudo_inputs").asInt(0));
             if (node.has("conditions")) {
                 b.conditions(node.path("conditions").asInt(-1));
             }

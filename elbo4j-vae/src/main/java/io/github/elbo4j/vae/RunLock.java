@@ -1,6 +1,7 @@
 package io.github.elbo4j.vae;
 
 import io.github.elbo4j.data.DataException;
+import io.github.elbo4j.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -18,7 +18,7 @@ public final class Seeds {
         TRAIN_NOISE(3),
         /** Noise of validation and evaluation, indexed by example. */
         EVAL_NOISE(4),
-        /** Prior samples for generation. */
+        /** LatentPrior samples for generation. */
         SAMPLE(5);
 
         private final int id;

@@ -3,6 +3,7 @@ package io.github.elbo4j.vae;
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.data.SettingException;
 import io.github.elbo4j.optim.Adam;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -82,9 +83,9 @@ public final class Trainer {
      * of the normal prior), before anything is created.
      */
     public static void requireCompatible(VaeConfig model, TrainingConfig training) {
-        if (training.objective().freeBits() > 0 && model.prior() != Prior.NORMAL) {
-            throw new IllegalArgumentException("--free-bits floors the per-dimension KL against N(0, I);"
-                    + " it needs --prior normal");
+        if (training.objective().freeBits() > 0 && model.prior() != LatentPrior.NORMAL) {
+            throw new SettingException("freeBits floors the per-dimension KL against N(0, I);"
+                    + " it needs prior normal", "freeBits", "prior");
         }
     }
 
@@ -106,7 +107,7 @@ public final class Trainer {
         }
         requireCompatible(model.config(), config);
         requireValidationSplit(config, valid);
-        if (resume == null && model.config().prior() == Prior.VAMP) {
+        if (resume == null && model.config().prior() == LatentPrior.VAMP) {
             // A fresh run's pseudo-inputs start at training records, where the data posteriors are.
             model.initializePseudoInputs(train, Seeds.derive(config.seed(), Seeds.Stream.INIT, 1));
         }
@@ -249,7 +250,7 @@ public final class Trainer {
                 throw new IllegalStateException("training diverged: non-finite values at step " + failed.step()
                         + " even after " + MAX_ROLLBACKS + " rollbacks that halved the learning rate to "
                         + failed.learningRate()
-                        + "; check the data for extreme values or lower --lr");
+                        + "; check the data for extreme values or lower the learning rate");
             }
             model.setParameterValues(lastGood.parameters());
             adam.restore(lastGood.adamFirstMoment(), lastGood.adamSecondMoment(), lastGood.adamStep());
@@ -333,13 +334,13 @@ public final class Trainer {
      */
     public static void requireValidationSplit(TrainingConfig config, Dataset valid) {
         if (config.stopsEarly() && valid == null) {
-            throw new IllegalArgumentException("--patience stops on the validation score, but the data has no"
-                    + " validation split (a single file: hold some records out with --valid-fraction)");
+            throw new SettingException("patience stops on the validation score, but the data has no"
+                    + " validation split", "patience");
         }
         if (config.learningRateSchedule().reducesOnPlateau() && valid == null) {
-            throw new IllegalArgumentException("--lr-schedule " + config.learningRateSchedule()
-                    + " lowers the learning rate on the validation score, but the data has no validation split"
-                    + " (a single file: hold some records out with --valid-fraction)");
+            throw new SettingException("learningRateSchedule " + config.learningRateSchedule()
+                    + " lowers the learning rate on the validation score, but the data has no validation split",
+                    "learningRateSchedule");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.elbo4j.vae;
 
+import io.github.elbo4j.data.SettingException;
+
 /**
  * How a VAE is trained: Adam on minibatches of a {@link TrainingObjective} (by default the
  * reparameterized single-sample ELBO with analytic KL).
@@ -29,34 +31,35 @@ public record TrainingConfig(
     /** Epochs of N(0, I) KL before the VampPrior takes over (see {@link #priorWarmupEpochs()}). */
     public static final int DEFAULT_PRIOR_WARMUP_EPOCHS = 1;
 
-    /** Validates with messages that name the command-line option to change. */
+    /** Validates with messages that name the setting to change. */
     public TrainingConfig {
         if (epochs < 1) {
-            throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+            throw new SettingException("epochs must be at least 1, got " + epochs, "epochs");
         }
         if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+            throw new SettingException("batchSize must be at least 1, got " + batchSize, "batchSize");
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("--lr must be a positive number, got " + learningRate);
+            throw new SettingException("learningRate must be a positive number, got " + learningRate, "learningRate");
         }
         if (objective == null) {
             throw new IllegalArgumentException("a training objective is required (TrainingObjective.ELBO for the plain ELBO)");
         }
         if (priorWarmupEpochs < 0) {
-            throw new IllegalArgumentException("--prior-warmup must be a number of epochs ≥ 0, got " + priorWarmupEpochs);
+            throw new SettingException("priorWarmupEpochs must be a number of epochs ≥ 0, got " + priorWarmupEpochs,
+                    "priorWarmupEpochs");
         }
         if (patience < 0) {
-            throw new IllegalArgumentException("--patience must be a number of epochs ≥ 0 (0 turns early stopping off), got "
-                    + patience);
+            throw new SettingException("patience must be a number of epochs ≥ 0 (0 turns early stopping off), got "
+                    + patience, "patience");
         }
         if (learningRateSchedule == null) {
             throw new IllegalArgumentException("a learning-rate schedule is required (LearningRateSchedule.CONSTANT)");
         }
         if (patience > 0 && learningRateSchedule.reducesOnPlateau() && patience <= learningRateSchedule.epochs()) {
-            throw new IllegalArgumentException("--patience " + patience + " would stop training before --lr-schedule "
-                    + learningRateSchedule + " ever lowers the learning rate; make --patience larger than "
-                    + learningRateSchedule.epochs());
+            throw new SettingException("patience " + patience + " would stop training before learningRateSchedule "
+                    + learningRateSchedule + " ever lowers the learning rate; make patience larger than "
+                    + learningRateSchedule.epochs(), "patience", "learningRateSchedule");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.elbo4j.vae;
 
+import io.github.elbo4j.data.SettingException;
 import java.util.Arrays;
 
 /**
@@ -32,7 +33,7 @@ public record VaeConfig(
         Likelihood likelihood,
         double gaussianScale,
         int conditions,
-        Prior prior,
+        LatentPrior prior,
         int pseudoInputs,
         Architecture architecture,
         int[] channels,
@@ -156,7 +157,7 @@ public record VaeConfig(
                 + Arrays.toString(hidden) + ", latent=" + latent + ", activation="
                 + activation.id() + ", likelihood=" + likelihood.id()
                 + (conditions > 0 ? ", conditions=" + conditions : "")
-                + (prior == Prior.VAMP ? ", prior=vamp(" + pseudoInputs + ")" : "")
+                + (prior == LatentPrior.VAMP ? ", prior=vamp(" + pseudoInputs + ")" : "")
                 + (architecture == Architecture.CONV ? ", conv=" + Arrays.toString(channels) : "")
                 + (tabular != null ? ", columns=[" + tabular + "]" : "") + "]";
     }
@@ -175,7 +176,7 @@ public record VaeConfig(
         private Likelihood likelihood = Likelihood.BERNOULLI;
         private double gaussianScale = 0.1;
         private int conditions;
-        private Prior prior = Prior.NORMAL;
+        private LatentPrior prior = LatentPrior.NORMAL;
         private int pseudoInputs;
         private Architecture architecture = Architecture.MLP;
         private int[] channels = {};
@@ -233,15 +234,15 @@ public record VaeConfig(
 
         /** The VampPrior with {@code n} pseudo-inputs. */
         public Builder vampPrior(int n) {
-            this.prior = Prior.VAMP;
+            this.prior = LatentPrior.VAMP;
             this.pseudoInputs = n;
             return this;
         }
 
         /** The prior, with {@code n} pseudo-inputs for the VampPrior (ignored for the normal prior). */
-        public Builder prior(Prior p, int n) {
+        public Builder prior(LatentPrior p, int n) {
             this.prior = p;
-            this.pseudoInputs = p == Prior.VAMP ? n : 0;
+            this.pseudoInputs = p == LatentPrior.VAMP ? n : 0;
             return this;
         }
 
@@ -251,51 +252,50 @@ public record VaeConfig(
             return this;
         }
 
-        /** Validates every field with a message that says what to pass instead. */
+        /** Validates every field with a message that names the setting and says what to set instead. */
         public VaeConfig build() {
             if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
                 throw new IllegalArgumentException(
                         "input shape must have positive dimensions, got " + Arrays.toString(inputShape));
             }
             if (Arrays.stream(hidden).anyMatch(d -> d < 1)) {
-                throw new IllegalArgumentException(
-                        "--hidden widths must be positive integers such as 200,200, got "
-                                + Arrays.toString(hidden));
+                throw new SettingException(
+                        "hidden widths must be positive integers such as [200, 200], got " + Arrays.toString(hidden),
+                        "hidden");
             }
             if (latent < 1) {
-                throw new IllegalArgumentException(
-                        "--latent must be at least 1 (the latent dimension), got " + latent);
+                throw new SettingException("latent must be at least 1 (the latent dimension), got " + latent, "latent");
             }
             if (activation == null || likelihood == null) {
                 throw new IllegalArgumentException("activation and likelihood are required");
             }
             if (!(gaussianScale > 0) || Double.isInfinite(gaussianScale)) {
-                throw new IllegalArgumentException(
-                        "--gaussian-scale must be a positive number, got " + gaussianScale);
+                throw new SettingException("gaussianScale must be a positive number, got " + gaussianScale, "gaussianScale");
             }
             if (conditions < 0) {
                 throw new IllegalArgumentException("the number of condition classes must be ≥ 0 (0: unconditional), got "
                         + conditions);
             }
             if (prior == null) {
-                throw new IllegalArgumentException("a prior is required (--prior normal or vamp)");
+                throw new SettingException("prior is required (normal or vamp)", "prior");
             }
-            if (prior == Prior.VAMP && pseudoInputs < 1) {
-                throw new IllegalArgumentException("--pseudo-inputs must be at least 1 for --prior vamp, got " + pseudoInputs);
+            if (prior == LatentPrior.VAMP && pseudoInputs < 1) {
+                throw new SettingException("pseudoInputs must be at least 1 for prior vamp, got " + pseudoInputs,
+                        "pseudoInputs", "prior");
             }
-            if (prior == Prior.VAMP && conditions > 0) {
-                throw new IllegalArgumentException("--prior vamp cannot be combined with --condition: the pseudo-inputs"
-                        + " would need conditions too; use --prior normal for a conditional VAE");
+            if (prior == LatentPrior.VAMP && conditions > 0) {
+                throw new SettingException("prior vamp cannot be combined with conditions: the pseudo-inputs"
+                        + " would need them too; use prior normal for a conditional VAE", "prior", "conditions");
             }
             if (architecture == null) {
-                throw new IllegalArgumentException("an architecture is required (--architecture mlp or conv)");
+                throw new SettingException("an architecture is required (architecture mlp or conv)", "architecture");
             }
             if (architecture == Architecture.CONV) {
                 checkConv();
             }
             checkTabular();
             return new VaeConfig(inputShape, hidden, latent, activation, likelihood, gaussianScale, conditions,
-                    prior, prior == Prior.VAMP ? pseudoInputs : 0, architecture,
+                    prior, prior == LatentPrior.VAMP ? pseudoInputs : 0, architecture,
                     architecture == Architecture.CONV ? channels : new int[0], likelihood.tabular() ? tabular : null);
         }
 
@@ -303,35 +303,37 @@ public record VaeConfig(
             if (!likelihood.tabular()) {
                 return;
             }
-            String name = "--likelihood " + likelihood.id();
+            String name = "likelihood " + likelihood.id();
             if (tabular == null) {
-                throw new IllegalArgumentException(name + " needs the column layout of a table (train it on a CSV file)");
+                throw new SettingException(name + " needs the column layout of a table (train it on a CSV file)",
+                        "likelihood");
             }
             if (likelihood == Likelihood.CATEGORICAL && tabular.numeric() + tabular.binary() > 0) {
-                throw new IllegalArgumentException(name + " needs every column categorical, got " + tabular
-                        + "; use --likelihood tabular for numeric and binary columns");
+                throw new SettingException(name + " needs every column categorical, got " + tabular
+                        + "; use likelihood tabular for numeric and binary columns", "likelihood");
             }
             if (inputShape.length != 1 || inputShape[0] != tabular.features()) {
-                throw new IllegalArgumentException(name + ": the column layout (" + tabular + ") has "
-                        + tabular.features() + " features but the records have shape " + Arrays.toString(inputShape));
+                throw new SettingException(name + ": the column layout (" + tabular + ") has "
+                        + tabular.features() + " features but the records have shape " + Arrays.toString(inputShape),
+                        "likelihood");
             }
             if (architecture != Architecture.MLP) {
-                throw new IllegalArgumentException(name + " works with --architecture mlp only");
+                throw new SettingException(name + " works with architecture mlp only", "likelihood", "architecture");
             }
-            if (prior == Prior.VAMP) {
-                throw new IllegalArgumentException(name + " cannot be combined with --prior vamp (its pseudo-inputs are"
-                        + " clamped to [0, 1], standardized columns are not); use --prior normal");
+            if (prior == LatentPrior.VAMP) {
+                throw new SettingException(name + " cannot be combined with prior vamp (its pseudo-inputs are"
+                        + " clamped to [0, 1], standardized columns are not); use prior normal", "likelihood", "prior");
             }
         }
 
         private void checkConv() {
             if (channels.length == 0 || Arrays.stream(channels).anyMatch(c -> c < 1)) {
-                throw new IllegalArgumentException("--channels must be positive integers such as 32,64 for"
-                        + " --architecture conv, got " + Arrays.toString(channels));
+                throw new SettingException("channels must be positive integers such as [32, 64] for"
+                        + " architecture conv, got " + Arrays.toString(channels), "channels", "architecture");
             }
             if (inputShape.length != 2 && inputShape.length != 3) {
-                throw new IllegalArgumentException("--architecture conv needs images of shape [H, W] or [H, W, C], got "
-                        + Arrays.toString(inputShape) + "; use --architecture mlp for other data");
+                throw new SettingException("architecture conv needs images of shape [H, W] or [H, W, C], got "
+                        + Arrays.toString(inputShape) + "; use architecture mlp for other data", "architecture");
             }
             int h = inputShape[0];
             int w = inputShape[1];
@@ -339,9 +341,9 @@ public record VaeConfig(
                 h = Architecture.convolved(h);
                 w = Architecture.convolved(w);
                 if (h < 1 || w < 1) {
-                    throw new IllegalArgumentException("--channels " + Arrays.toString(channels) + ": " + channels.length
+                    throw new SettingException("channels " + Arrays.toString(channels) + ": " + channels.length
                             + " stride-2 convolutions shrink " + inputShape[0] + "×" + inputShape[1]
-                            + " images below 1 pixel; use fewer convolution layers");
+                            + " images below 1 pixel; use fewer convolution layers", "channels");
                 }
             }
         }

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
 /**
  * The weights of an MLP VAE, packed into one flat parameter vector.
  *
- * <p>Weight names and layouts follow DESIGN §4 ({@code [out, in]} like PyTorch {@code Linear}):
+ * <p>Weight names and layouts follow docs/ARCHITECTURE.md, "Weight names" ({@code [out, in]} like PyTorch
+ * {@code Linear}):
  * {@code encoder.hidden.{i}.weight|bias}, {@code encoder.loc.weight|bias},
  * {@code encoder.log_var.weight|bias} (the encoder outputs log σ²),
  * {@code decoder.hidden.{i}.weight|bias}, {@code decoder.out.weight|bias}, and for a learned
@@ -89,7 +90,7 @@ public final class VaeModel implements AutoCloseable {
         if (scales > 0) {
             b.add(LOG_SCALE, scales);
         }
-        if (config.prior() == Prior.VAMP) {
+        if (config.prior() == LatentPrior.VAMP) {
             b.add(PSEUDO_INPUTS, config.pseudoInputs(), config.inputSize());
         }
         return b.build();
@@ -151,8 +152,8 @@ public final class VaeModel implements AutoCloseable {
      * the VampPrior; the trainer's N(0, I) warm-up does ({@link TrainingConfig#priorWarmupEpochs()}).
      */
     public void initializePseudoInputs(io.github.elbo4j.data.Dataset data, long seed) {
-        if (config.prior() != Prior.VAMP) {
-            throw new IllegalArgumentException("the model has no pseudo-inputs (--prior normal)");
+        if (config.prior() != LatentPrior.VAMP) {
+            throw new IllegalArgumentException("the model has no pseudo-inputs (its prior is normal)");
         }
         if (data.features() != config.inputSize() || data.rows() == 0) {
             throw new IllegalArgumentException("pseudo-inputs need records of " + config.inputSize() + " features");

@@ -192,7 +192,7 @@ public final class VaeNetwork implements LikelihoodModel {
     /** The learned log σ ([1], [features] or [numeric columns]), floored at log {@link Likelihood#MIN_LEARNED_SCALE}. */
     private NDArray learnedLogScale(NDArray like) {
         // The last weight, before the VampPrior's pseudo-inputs when there are any.
-        return weights[weights.length - (config.prior() == Prior.VAMP ? 2 : 1)]
+        return weights[weights.length - (config.prior() == LatentPrior.VAMP ? 2 : 1)]
                 .maximum(SpecialFunctions.scalar(like, Math.log(Likelihood.MIN_LEARNED_SCALE)));
     }
 
@@ -201,7 +201,7 @@ public final class VaeNetwork implements LikelihoodModel {
      * encoder at the pseudo-inputs clamped to [0, 1] (computed once per network).
      */
     public Distribution prior() {
-        if (config.prior() == Prior.NORMAL) {
+        if (config.prior() == LatentPrior.NORMAL) {
             return new StandardNormal(scope, config.latent());
         }
         if (vampPrior == null) {

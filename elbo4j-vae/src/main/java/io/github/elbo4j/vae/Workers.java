@@ -1,5 +1,6 @@
 package io.github.elbo4j.vae;
 
+import io.github.elbo4j.data.SettingException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +25,7 @@ public final class Workers implements AutoCloseable {
     /** {@code count} workers (at least 1). */
     public Workers(int count) {
         if (count < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + count);
+            throw new SettingException("workers must be at least 1, got " + count, "workers");
         }
         this.count = count;
         this.pool = count == 1 ? null : Executors.newFixedThreadPool(count, task -> {

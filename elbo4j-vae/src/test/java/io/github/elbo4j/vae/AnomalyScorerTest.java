@@ -94,7 +94,7 @@ class AnomalyScorerTest {
         assertThat(AnomalyScorer.quantile(values, 0.5)).isEqualTo(3.0);
         assertThat(AnomalyScorer.quantile(values, 0.9)).isCloseTo(4.6, within(1e-12));
         assertThat(AnomalyScorer.quantile(values, 0.01)).isCloseTo(1.04, within(1e-12));
-        assertThatThrownBy(() -> AnomalyScorer.quantile(values, 1.0)).hasMessageContaining("--quantile must be between 0 and 1");
+        assertThatThrownBy(() -> AnomalyScorer.quantile(values, 1.0)).hasMessageContaining("quantile must be between 0 and 1");
     }
 
     /** The area under the ROC curve: the probability that a random anomaly outscores a random normal record. */

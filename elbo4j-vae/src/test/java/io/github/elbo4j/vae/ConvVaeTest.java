@@ -129,10 +129,10 @@ class ConvVaeTest {
         assertThatThrownBy(() -> VaeConfig.builder().inputShape(4, 4).conv(8, 8, 8, 8).build())
                 .hasMessageContaining("below 1 pixel");
         assertThatThrownBy(() -> VaeConfig.builder().inputShape(28, 28).conv(0).build())
-                .hasMessageContaining("--channels must be positive");
+                .hasMessageContaining("channels must be positive");
         // 4·32·31² + 4·64·17² = 196,992 floats per decoded row: 99 MLP rows of the evaluator's budget.
         assertThat(VaeConfig.builder().inputShape(28, 28).conv(32, 64).build().decoderRowCost()).isEqualTo(99);
         assertThat(VaeConfig.builder().inputShape(28, 28).build().decoderRowCost()).isEqualTo(1);
-        assertThatThrownBy(() -> Architecture.parse("resnet")).hasMessageContaining("--architecture must be one of [mlp, conv]");
+        assertThatThrownBy(() -> Architecture.parse("resnet")).hasMessageContaining("architecture must be one of [mlp, conv]");
     }
 }

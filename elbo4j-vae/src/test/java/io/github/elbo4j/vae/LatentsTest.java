@@ -64,7 +64,7 @@ class LatentsTest {
                 assertThat(path.latents()[3 * 4 + j]).isCloseTo(e.mean()[4 + j], within(1e-5f));
             }
             assertThatThrownBy(() -> latents.interpolate(data.row(0), data.row(1), 1, false))
-                    .hasMessageContaining("--steps must be at least 2");
+                    .hasMessageContaining("steps must be at least 2");
         }
     }
 }

@@ -114,7 +114,7 @@ class ObjectivesTest {
 
     @Test
     void badObjectivesAreRejectedWithWhatToDo() {
-        assertThatThrownBy(() -> KlSchedule.parse("foo:3")).hasMessageContaining("--kl-schedule must be constant, linear:N or cyclical:N");
+        assertThatThrownBy(() -> KlSchedule.parse("foo:3")).hasMessageContaining("klSchedule must be constant, linear:N or cyclical:N");
         assertThatThrownBy(() -> KlSchedule.parse("linear:0")).hasMessageContaining("N ≥ 1");
         assertThatThrownBy(() -> KlSchedule.parse("linear:x")).hasMessageContaining("whole number");
         assertThatThrownBy(() -> TrainingObjective.beta(-1)).hasMessageContaining("--beta must be a finite number ≥ 0");

@@ -26,7 +26,7 @@ class PosteriorDiagnosisTest {
         assertThat(collapsed.collapsed()).isTrue();
         assertThat(collapsed.kl()).isLessThan(PosteriorDiagnosis.COLLAPSED_TOTAL_KL);
         assertThat(collapsed.activeUnits()).isLessThanOrEqualTo(1);
-        assertThat(collapsed.message()).startsWith("Posterior collapse").contains("--beta");
+        assertThat(collapsed.message()).startsWith("Posterior collapse").contains("Lower β");
     }
 
     @Test

@@ -136,11 +136,11 @@ class TabularLikelihoodTest {
         assertThatThrownBy(() -> VaeConfig.builder().inputShape(3).likelihood(Likelihood.TABULAR).build())
                 .hasMessageContaining("needs the column layout");
         assertThatThrownBy(() -> VaeConfig.builder().inputShape(8).likelihood(Likelihood.CATEGORICAL).tabular(LAYOUT).build())
-                .hasMessageContaining("every column categorical").hasMessageContaining("--likelihood tabular");
+                .hasMessageContaining("every column categorical").hasMessageContaining("use likelihood tabular");
         assertThatThrownBy(() -> VaeConfig.builder().inputShape(9).likelihood(Likelihood.TABULAR).tabular(LAYOUT).build())
                 .hasMessageContaining("8 features");
         assertThatThrownBy(() -> VaeConfig.builder().inputShape(8).likelihood(Likelihood.TABULAR).tabular(LAYOUT)
-                .vampPrior(10).build()).hasMessageContaining("--prior normal");
+                .vampPrior(10).build()).hasMessageContaining("use prior normal");
         VaeConfig config = VaeConfig.builder().inputShape(8).hidden(4).latent(2).likelihood(Likelihood.TABULAR)
                 .tabular(LAYOUT).gaussianScale(1).build();
         assertThat(config.learnedScales()).isEqualTo(2);

@@ -136,7 +136,7 @@ class TrainerTest {
                         .train(model, TRAIN, VALID, run, null);
                 assertThat(result.rollbacks()).isPositive();
             } catch (IllegalStateException diverged) {
-                assertThat(diverged.getMessage()).contains("training diverged").contains("lower --lr");
+                assertThat(diverged.getMessage()).contains("training diverged").contains("lower the learning rate");
             }
         }
         assertThat(rates).isNotEmpty();
@@ -230,7 +230,7 @@ class TrainerTest {
                 VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, config.seed())) {
             org.assertj.core.api.Assertions.assertThatThrownBy(
                     () -> new Trainer(config, TrainingListener.NONE).train(model, TRAIN, null, null, null))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--patience");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("patience stops on the validation score");
         }
     }
 
@@ -309,7 +309,7 @@ class TrainerTest {
                 VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, config.seed())) {
             org.assertj.core.api.Assertions.assertThatThrownBy(
                     () -> new Trainer(config, TrainingListener.NONE).train(model, TRAIN, null, null, null))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--lr-schedule plateau:3:0.1")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("learningRateSchedule plateau:3:0.1")
                     .hasMessageContaining("no validation split");
         }
         org.assertj.core.api.Assertions.assertThatThrownBy(

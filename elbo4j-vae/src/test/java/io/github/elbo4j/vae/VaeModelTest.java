@@ -99,6 +99,6 @@ class VaeModelTest {
     void configRejectsANonPositiveLatentDimensionNamingTheOption() {
         assertThatThrownBy(() -> VaeConfig.builder().latent(0).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--latent must be at least 1");
+                .hasMessageContaining("latent must be at least 1");
     }
 }

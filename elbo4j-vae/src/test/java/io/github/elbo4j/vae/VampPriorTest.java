@@ -84,15 +84,15 @@ class VampPriorTest {
     @Test
     void freeBitsAndConditionsNeedTheNormalPrior() {
         assertThatThrownBy(() -> VaeConfig.builder().vampPrior(5).conditions(4).build())
-                .hasMessageContaining("--prior vamp cannot be combined with --condition");
+                .hasMessageContaining("prior vamp cannot be combined with conditions");
         assertThatThrownBy(() -> VaeConfig.builder().vampPrior(0).build())
-                .hasMessageContaining("--pseudo-inputs must be at least 1");
+                .hasMessageContaining("pseudoInputs must be at least 1");
         VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).vampPrior(3).build();
         try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 1)) {
             assertThatThrownBy(() -> new Trainer(new TrainingConfig(1, 50, 1e-3, 1,
                     TrainingObjective.ELBO.withFreeBits(0.5)), TrainingListener.NONE)
                     .train(model, SmallData.shapes(50, 1), null, null, null))
-                    .hasMessageContaining("--free-bits").hasMessageContaining("--prior normal");
+                    .hasMessageContaining("freeBits").hasMessageContaining("prior normal");
         }
     }
 }

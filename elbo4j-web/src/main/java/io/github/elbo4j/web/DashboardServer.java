@@ -3,6 +3,7 @@ package io.github.elbo4j.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.elbo4j.data.SettingException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.util.JavalinBindException;
@@ -72,8 +73,8 @@ public final class DashboardServer implements AutoCloseable {
         try {
             app.start(host, port);
         } catch (JavalinBindException e) {
-            throw new IllegalArgumentException("--port " + port + ": cannot listen on " + host + ":" + port
-                    + " (in use?); pick another port with --port");
+            throw new SettingException("port " + port + ": cannot listen on " + host + ":" + port
+                    + " (in use?); pick another port", "port");
         }
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "elbo4j-dashboard-poll");
@@ -91,7 +92,7 @@ public final class DashboardServer implements AutoCloseable {
      */
     public static DashboardServer start(RunCatalog catalog, String host, int port, boolean allowRemote) {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
+            throw new SettingException("port must be between 0 and 65535, got " + port, "port");
         }
         return new DashboardServer(catalog, HostPolicy.check(host, allowRemote), port);
     }

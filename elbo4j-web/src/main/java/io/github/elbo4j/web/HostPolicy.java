@@ -1,5 +1,6 @@
 package io.github.elbo4j.web;
 
+import io.github.elbo4j.data.SettingException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -22,11 +23,11 @@ public final class HostPolicy {
         try {
             address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("--host " + host + ": unknown host");
+            throw new SettingException("host " + host + ": unknown host", "host");
         }
         if (!address.isLoopbackAddress() && !allowRemote) {
-            throw new IllegalArgumentException("--host " + host + " is not a loopback address; the dashboard has no"
-                    + " authentication, so pass --allow-remote to serve the runs to other machines anyway");
+            throw new SettingException("host " + host + " is not a loopback address; the dashboard has no"
+                    + " authentication, so set allowRemote to serve the runs to other machines anyway", "host", "allowRemote");
         }
         return host;
     }

@@ -181,8 +181,8 @@ class DashboardServerTest {
         assertThat(HostPolicy.check("::1", false)).isEqualTo("::1");
         assertThatThrownBy(() -> DashboardServer.start(server.catalog(), "0.0.0.0", 0, false))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("0.0.0.0 is not a loopback address").hasMessageContaining("--allow-remote");
-        assertThatThrownBy(() -> HostPolicy.check("8.8.8.8", false)).hasMessageContaining("--allow-remote");
+                .hasMessageContaining("0.0.0.0 is not a loopback address").hasMessageContaining("set allowRemote");
+        assertThatThrownBy(() -> HostPolicy.check("8.8.8.8", false)).hasMessageContaining("allowRemote");
         assertThat(HostPolicy.check("0.0.0.0", true)).isEqualTo("0.0.0.0");
     }
 

@@ -71,7 +71,7 @@ public final class GeneralizedLinearModel implements RegressionModel {
     private final List<String> columns;
     private final boolean intercept;
     private final int rows;
-    private final Map<String, Prior> priors;
+    private final Map<String, RegressionPrior> priors;
     /** x̄: the intercept's prior applies to α + Σ_j x̄_j β_j. */
     private final double[] interceptPriorCentre;
     private final List<ParameterBlock> blocks;
@@ -85,7 +85,7 @@ public final class GeneralizedLinearModel implements RegressionModel {
     private final LinearSufficientStatistics sufficientStatistics;
 
     private GeneralizedLinearModel(GlmFamily family, List<String> columns, double[][] x, double[] y,
-            boolean intercept, Map<String, Prior> overrides) {
+            boolean intercept, Map<String, RegressionPrior> overrides) {
         this.family = Objects.requireNonNull(family, "family");
         this.columns = List.copyOf(columns);
         this.intercept = intercept;
@@ -153,7 +153,7 @@ public final class GeneralizedLinearModel implements RegressionModel {
      * @throws IllegalArgumentException on invalid data, clashing names or unsuitable priors
      */
     public static GeneralizedLinearModel of(GlmFamily family, List<String> columns, double[][] x, double[] y,
-            boolean intercept, Map<String, Prior> priors) {
+            boolean intercept, Map<String, RegressionPrior> priors) {
         return new GeneralizedLinearModel(family, columns, x, y, intercept, priors);
     }
 
@@ -179,7 +179,7 @@ public final class GeneralizedLinearModel implements RegressionModel {
         return List.copyOf(result);
     }
 
-    private Map<String, Prior> resolvePriors(double[][] x, double[] y, Map<String, Prior> overrides) {
+    private Map<String, RegressionPrior> resolvePriors(double[][] x, double[] y, Map<String, RegressionPrior> overrides) {
         for (String key : overrides.keySet()) {
             boolean known = key.equals(ALL_COEFFICIENTS) || blocks.stream().anyMatch(b -> b.name().equals(key));
             if (!known) {
@@ -188,16 +188,16 @@ public final class GeneralizedLinearModel implements RegressionModel {
             }
         }
         double sdY = family == GlmFamily.LINEAR ? positiveSd(y) : 1.0;
-        Map<String, Prior> result = new LinkedHashMap<>();
+        Map<String, RegressionPrior> result = new LinkedHashMap<>();
         for (ParameterBlock block : blocks) {
             String name = block.name();
-            Prior prior;
+            RegressionPrior prior;
             if (overrides.containsKey(name)) {
                 prior = overrides.get(name);
             } else if (name.equals(INTERCEPT)) {
-                prior = family == GlmFamily.LINEAR ? new Prior.Normal(mean(y), 10 * sdY) : new Prior.Normal(0, 10);
+                prior = family == GlmFamily.LINEAR ? new RegressionPrior.Normal(mean(y), 10 * sdY) : new RegressionPrior.Normal(0, 10);
             } else if (name.equals(SIGMA)) {
-                prior = new Prior.Exponential(1.0 / sdY);
+                prior = new RegressionPrior.Exponential(1.0 / sdY);
             } else if (overrides.containsKey(ALL_COEFFICIENTS)) {
                 prior = overrides.get(ALL_COEFFICIENTS);
             } else {
@@ -206,7 +206,7 @@ public final class GeneralizedLinearModel implements RegressionModel {
                 for (int i = 0; i < x.length; i++) {
                     column[i] = x[i][j];
                 }
-                prior = new Prior.Normal(0, 2.5 * sdY / positiveSd(column));
+                prior = new RegressionPrior.Normal(0, 2.5 * sdY / positiveSd(column));
             }
             prior.checkSupport(name, name.equals(SIGMA));
             result.put(name, prior);
@@ -249,7 +249,7 @@ public final class GeneralizedLinearModel implements RegressionModel {
     }
 
     /** The prior of every parameter, defaults resolved, in block order. */
-    public Map<String, Prior> priors() {
+    public Map<String, RegressionPrior> priors() {
         return Map.copyOf(priors);
     }
 

@@ -36,7 +36,7 @@ public final class GlmDensity implements UnconstrainedDensity {
     }
 
     private final GlmLayout layout;
-    private final Prior[] priors;
+    private final RegressionPrior[] priors;
     private final double[] interceptCentre;
     private final int records;
     private final Likelihood likelihood;
@@ -51,14 +51,14 @@ public final class GlmDensity implements UnconstrainedDensity {
      * @param records n, the number of records (the minibatch scale is n/m)
      * @param likelihood computes the likelihood and its gradient
      */
-    public GlmDensity(GlmLayout layout, List<Prior> priors, double[] interceptCentre, int records,
+    public GlmDensity(GlmLayout layout, List<RegressionPrior> priors, double[] interceptCentre, int records,
             Likelihood likelihood) {
         if (priors.size() != layout.parameters()) {
             throw new IllegalArgumentException(priors.size() + " priors for " + layout.parameters() + " parameters");
         }
         this.interceptCentre = layout.interceptIndex() >= 0 ? interceptCentre.clone() : new double[0];
         this.layout = layout;
-        this.priors = priors.toArray(Prior[]::new);
+        this.priors = priors.toArray(RegressionPrior[]::new);
         this.records = records;
         this.likelihood = likelihood;
     }

@@ -59,7 +59,7 @@ public final class GlmGaussianExpectation implements GaussianExpectation {
     }
 
     private final GlmFamily family;
-    private final Prior[] priors;
+    private final RegressionPrior[] priors;
     private final int dimension;
     private final Records records;
     /** The priors' functionals: row j of A and b_j. */
@@ -81,7 +81,7 @@ public final class GlmGaussianExpectation implements GaussianExpectation {
      * @param y responses
      * @param logFactorials log y! for Poisson (else unused)
      */
-    GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<Prior> priors, double[] interceptCentre,
+    GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<RegressionPrior> priors, double[] interceptCentre,
             GlmPreconditioner preconditioner, double[] x, double[] y, double[] logFactorials) {
         this(family, layout, priors, interceptCentre, preconditioner, inMemory(
                 preconditioner.recordExpectation(family), x, y, logFactorials));
@@ -104,13 +104,13 @@ public final class GlmGaussianExpectation implements GaussianExpectation {
      * @param preconditioner the coordinates q lives in
      * @param records sums the records' terms
      */
-    public GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<Prior> priors, double[] interceptCentre,
+    public GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<RegressionPrior> priors, double[] interceptCentre,
             GlmPreconditioner preconditioner, Records records) {
         if (family == GlmFamily.LINEAR || layout.sigmaIndex() >= 0) {
             throw new IllegalArgumentException("the Gaussian expectation is for regressions without a scale parameter");
         }
         this.family = family;
-        this.priors = priors.toArray(Prior[]::new);
+        this.priors = priors.toArray(RegressionPrior[]::new);
         this.dimension = layout.parameters();
         this.records = records;
         this.priorRows = preconditioner.map().matrix();

@@ -43,7 +43,7 @@ final class ExactLinearPosterior {
      *     GeneralizedLinearModel#interceptPriorCentre()})
      * @return name → {mean, sd}
      */
-    static Map<String, double[]> moments(List<String> columns, double[][] x, double[] y, Map<String, Prior> priors,
+    static Map<String, double[]> moments(List<String> columns, double[][] x, double[] y, Map<String, RegressionPrior> priors,
             double[] interceptCentre) {
         int n = y.length;
         int k = columns.size() + 1;
@@ -54,7 +54,7 @@ final class ExactLinearPosterior {
         double[] priorPrecision = new double[k];
         double[][] rows = new double[k][k];
         for (int j = 0; j < k; j++) {
-            Prior.Normal normal = (Prior.Normal) priors.get(names.get(j));
+            RegressionPrior.Normal normal = (RegressionPrior.Normal) priors.get(names.get(j));
             priorMean[j] = normal.location();
             priorPrecision[j] = 1 / (normal.scale() * normal.scale());
             rows[j][j] = 1;
@@ -67,7 +67,7 @@ final class ExactLinearPosterior {
             lambda = lambda.add(wj.outerProduct(wj).scalarMultiply(priorPrecision[j]));
             h = h.add(wj.mapMultiply(priorPrecision[j] * priorMean[j]));
         }
-        Prior sigmaPrior = priors.get(GeneralizedLinearModel.SIGMA);
+        RegressionPrior sigmaPrior = priors.get(GeneralizedLinearModel.SIGMA);
         double[][] design = new double[n][];
         for (int i = 0; i < n; i++) {
             design[i] = design(x[i]);

@@ -40,7 +40,7 @@ class GlmGaussianExpectationTest {
                     : random.nextDouble() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
         }
         return GeneralizedLinearModel.of(family, List.of("x1", "x2"), x, y, intercept,
-                Map.of("x1", new Prior.Cauchy(0, 2.5), "x2", new Prior.StudentT(3, 0.5, 1)));
+                Map.of("x1", new RegressionPrior.Cauchy(0, 2.5), "x2", new RegressionPrior.StudentT(3, 0.5, 1)));
     }
 
     /** m and a lower-triangular L away from any special point; diagonal only if asked. */

@@ -43,8 +43,8 @@ class PosteriordbRegressionTest {
     }
 
     /** kid_score ~ mom_iq: posteriordb's flat priors on the coefficients, half-Cauchy(0, 2.5) on σ. */
-    private static final Map<String, Prior> FLAT = Map.of("beta", new Prior.Normal(0, 1000),
-            "intercept", new Prior.Normal(0, 1000), "sigma", new Prior.Cauchy(0, 2.5));
+    private static final Map<String, RegressionPrior> FLAT = Map.of("beta", new RegressionPrior.Normal(0, 1000),
+            "intercept", new RegressionPrior.Normal(0, 1000), "sigma", new RegressionPrior.Cauchy(0, 2.5));
 
     /**
      * Every mean within 0.1 reference sd and every sd within 10% of posteriordb's reference, with
@@ -94,7 +94,7 @@ class PosteriordbRegressionTest {
         List<String> names = List.of("intercept", "arsenic", "dist");
         GeneralizedLinearModel model = GeneralizedLinearModel.of(GlmFamily.POISSON, names.subList(1, 3), x, y, true,
                 Map.of());
-        double[][] laplace = newtonLaplace(x, y, names.stream().map(n -> (Prior.Normal) model.priors().get(n)).toList());
+        double[][] laplace = newtonLaplace(x, y, names.stream().map(n -> (RegressionPrior.Normal) model.priors().get(n)).toList());
 
         VariationalPosterior fit = model.fit(ViConfig.builder().family(family).build());
         assertThat(fit.reliable()).as(fit.reliabilityReasons().toString()).isTrue();
@@ -112,7 +112,7 @@ class PosteriordbRegressionTest {
      * The mode of the Poisson log posterior with normal priors by Newton's method with step
      * halving, and the Laplace sds there: {mode, sds}.
      */
-    private static double[][] newtonLaplace(double[][] x, double[] y, List<Prior.Normal> priors) {
+    private static double[][] newtonLaplace(double[][] x, double[] y, List<RegressionPrior.Normal> priors) {
         int k = priors.size();
         double meanY = 0;
         for (double v : y) {
@@ -164,7 +164,7 @@ class PosteriordbRegressionTest {
         return new double[][] {theta, sds};
     }
 
-    private static double logPosterior(double[][] x, double[] y, List<Prior.Normal> priors, double[] theta) {
+    private static double logPosterior(double[][] x, double[] y, List<RegressionPrior.Normal> priors, double[] theta) {
         double total = 0;
         for (int i = 0; i < y.length; i++) {
             double eta = dot(new double[] {1, x[i][0], x[i][1]}, theta);

@@ -41,7 +41,7 @@ class PreconditionedFitTest {
      * correlated with the first (ρ ≈ 0.86): the kind of table that broke the fit before.
      */
     private record Table(double[][] x, double[] y) {
-        GeneralizedLinearModel model(GlmFamily family, Map<String, Prior> priors) {
+        GeneralizedLinearModel model(GlmFamily family, Map<String, RegressionPrior> priors) {
             return GeneralizedLinearModel.of(family, COLUMNS, x, y, true, priors);
         }
     }
@@ -186,10 +186,10 @@ class PreconditionedFitTest {
      */
     @Test
     void hundredThousandRowsMatchTheExactPosterior() {
-        Map<String, Prior> flat = Map.of("beta", new Prior.Normal(0, 1000), "intercept", new Prior.Normal(0, 10_000),
-                "sigma", new Prior.Cauchy(0, 2.5));
+        Map<String, RegressionPrior> flat = Map.of("beta", new RegressionPrior.Normal(0, 1000), "intercept", new RegressionPrior.Normal(0, 10_000),
+                "sigma", new RegressionPrior.Cauchy(0, 2.5));
         Table table = badlyScaled(GlmFamily.LINEAR, 100_000, 7);
-        for (Map<String, Prior> priors : List.of(Map.<String, Prior>of(), flat)) {
+        for (Map<String, RegressionPrior> priors : List.of(Map.<String, RegressionPrior>of(), flat)) {
             GeneralizedLinearModel model = table.model(GlmFamily.LINEAR, priors);
             Map<String, double[]> exact = ExactLinearPosterior.moments(COLUMNS, table.x(), table.y(), model.priors(),
                     model.interceptPriorCentre());
@@ -218,8 +218,8 @@ class PreconditionedFitTest {
      */
     @Test
     void theDefaultInterceptPriorIsOnTheCentredIntercept() {
-        Map<String, Prior> flat = Map.of("beta", new Prior.Normal(0, 1000), "intercept", new Prior.Normal(0, 10_000),
-                "sigma", new Prior.Cauchy(0, 2.5));
+        Map<String, RegressionPrior> flat = Map.of("beta", new RegressionPrior.Normal(0, 1000), "intercept", new RegressionPrior.Normal(0, 10_000),
+                "sigma", new RegressionPrior.Cauchy(0, 2.5));
         Table table = badlyScaled(GlmFamily.LINEAR, 100_000, 7);
         Map<String, double[]> byDefault = qMoments(table.model(GlmFamily.LINEAR, Map.of()).fit(ViConfig.builder().build()));
         Map<String, double[]> nearlyFlat = qMoments(table.model(GlmFamily.LINEAR, flat).fit(ViConfig.builder().build()));

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * centred at 0 and is the half distribution, density doubled on (0, ∞), so that log evidences stay
  * correctly normalised; the exponential is only for positive parameters.
  */
-public sealed interface Prior {
+public sealed interface RegressionPrior {
 
     /**
      * The log density, elementwise.
@@ -56,7 +56,7 @@ public sealed interface Prior {
     void checkSupport(String parameter, boolean positive);
 
     /** normal(location, scale). */
-    record Normal(double location, double scale) implements Prior {
+    record Normal(double location, double scale) implements RegressionPrior {
         /** Validates. */
         public Normal {
             checkLocationScale("normal", location, scale);
@@ -92,7 +92,7 @@ public sealed interface Prior {
     }
 
     /** cauchy(location, scale). */
-    record Cauchy(double location, double scale) implements Prior {
+    record Cauchy(double location, double scale) implements RegressionPrior {
         /** Validates. */
         public Cauchy {
             checkLocationScale("cauchy", location, scale);
@@ -130,7 +130,7 @@ public sealed interface Prior {
     }
 
     /** student_t(degrees of freedom, location, scale). */
-    record StudentT(double degreesOfFreedom, double location, double scale) implements Prior {
+    record StudentT(double degreesOfFreedom, double location, double scale) implements RegressionPrior {
         /** Validates. */
         public StudentT {
             if (!(degreesOfFreedom > 0 && Double.isFinite(degreesOfFreedom))) {
@@ -177,7 +177,7 @@ public sealed interface Prior {
     }
 
     /** exponential(rate), for positive parameters. */
-    record Exponential(double rate) implements Prior {
+    record Exponential(double rate) implements RegressionPrior {
         /** Validates. */
         public Exponential {
             if (!(rate > 0 && Double.isFinite(rate))) {
@@ -223,7 +223,7 @@ public sealed interface Prior {
      * @return the prior
      * @throws IllegalArgumentException naming the accepted forms if the text does not parse
      */
-    static Prior parse(String text) {
+    static RegressionPrior parse(String text) {
         Matcher m = Pattern.compile("\\s*([a-zA-Z_]+)\\s*\\(([^()]*)\\)\\s*").matcher(text);
         if (!m.matches()) {
             throw new IllegalArgumentException("cannot read prior '" + text + "'; " + FORMS);
@@ -291,7 +291,7 @@ public sealed interface Prior {
         }
     }
 
-    private static void requireCentredIfPositive(Prior prior, String parameter, boolean positive, double location) {
+    private static void requireCentredIfPositive(RegressionPrior prior, String parameter, boolean positive, double location) {
         if (positive && location != 0.0) {
             throw new IllegalArgumentException("prior " + prior + " for the positive parameter '" + parameter
                     + "' must be centred at 0 (it is used as a half distribution); use e.g. "

@@ -1,9 +1,10 @@
 package io.github.elbo4j.vae;
 
+import io.github.elbo4j.data.SettingException;
 import java.util.Arrays;
 
 /** The prior p(z) of a VAE. */
-public enum Prior {
+public enum LatentPrior {
     /** p(z) = N(0, I); the KL term has a closed form. */
     NORMAL("normal"),
     /**
@@ -17,7 +18,7 @@ public enum Prior {
 
     private final String id;
 
-    Prior(String id) {
+    LatentPrior(String id) {
         this.id = id;
     }
 
@@ -27,13 +28,13 @@ public enum Prior {
     }
 
     /** Parses {@code normal} or {@code vamp}. */
-    public static Prior parse(String text) {
-        for (Prior p : values()) {
+    public static LatentPrior parse(String text) {
+        for (LatentPrior p : values()) {
             if (p.id.equals(text == null ? "" : text.strip())) {
                 return p;
             }
         }
-        throw new IllegalArgumentException("--prior must be one of "
-                + Arrays.stream(values()).map(Prior::id).toList() + ", got '" + text + "'");
+        throw new SettingException("prior must be one of "
+                + Arrays.stream(values()).map(LatentPrior::id).toList() + ", got '" + text + "'", "prior");
     }
 }

@@ -1,4 +1,4 @@
-package io.github.elbo4j.vae;
+package io.github.elbo4j.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
  * disk, the temporary file is renamed over the target, and the folder is forced to disk so that the
  * rename itself survives a power loss. A crash leaves either the old file or the new one, never a
  * torn one; a killed process may leave its {@code .NAME.UUID.tmp} behind, which the next writer of
- * the run removes (see {@link RunLock}).
+ * the folder can recognize ({@link #isTemporaryName}) and remove (a VAE run's lock does).
+ *
+ * <p>The one way elbo4j writes a file that someone may be reading: run directories, reports,
+ * exports and saved VI fits.
  */
 public final class AtomicFiles {
 
@@ -58,7 +61,7 @@ public final class AtomicFiles {
      * Forces a folder's entries (a rename into it) to disk. Where the platform cannot open a folder
      * for this (Windows), the rename is as durable as the file system makes it on its own.
      */
-    static void forceDirectory(Path dir) {
+    public static void forceDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException | UnsupportedOperationException e) {
@@ -67,7 +70,7 @@ public final class AtomicFiles {
     }
 
     /** Whether {@code name} is a temporary file this class writes: {@code .NAME.UUID.tmp}. */
-    static boolean isTemporaryName(String name) {
+    public static boolean isTemporaryName(String name) {
         return TEMPORARY_NAME.matcher(name).matches();
     }
 
