@@ -6,6 +6,7 @@ import io.github.elbo4j.vae.KlSchedule;
 import io.github.elbo4j.vae.TrainingObjective;
 import io.github.elbo4j.vae.TrainingObjective.GradientEstimator;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,14 +42,60 @@ final class ObjectiveOptions {
 
     private static final int DEFAULT_IWAE_K = 5;
 
+    /**
+     * The library names the component at fault at the start of its messages; this is the option
+     * that sets each one.
+     */
+    private static final Map<String, String> OPTION_OF_COMPONENT = Map.of(
+            "objective ", "--objective ", "k ", "--iwae-k ", "gradient ", "--iwae-gradient ", "beta ", "--beta ",
+            "freeBits ", "--free-bits ");
+
     /** The validated objective of a new run. */
     TrainingObjective toObjective() {
-        TrainingObjective.Kind kind = objective == null ? TrainingObjective.Kind.ELBO : TrainingObjective.Kind.parse(objective);
-        int k = kind == TrainingObjective.Kind.IWAE ? (iwaeK == null ? DEFAULT_IWAE_K : iwaeK) : (iwaeK == null ? 1 : iwaeK);
-        return new TrainingObjective(kind, k, beta == null ? 1.0 : beta,
-                klSchedule == null ? KlSchedule.CONSTANT : KlSchedule.parse(klSchedule),
-                freeBits == null ? 0.0 : freeBits,
-                iwaeGradient == null ? GradientEstimator.REPARAMETERIZED : GradientEstimator.parse(iwaeGradient));
+        try {
+            TrainingObjective.Kind kind = objective == null ? TrainingObjective.Kind.ELBO
+                    : TrainingObjective.Kind.parse(objective);
+            double b = beta == null ? 1.0 : beta;
+            KlSchedule schedule = klSchedule == null ? KlSchedule.CONSTANT : KlSchedule.parse(klSchedule);
+            GradientEstimator gradient = iwaeGradient == null ? GradientEstimator.REPARAMETERIZED
+                    : GradientEstimator.parse(iwaeGradient);
+            return switch (kind) {
+                case ELBO -> {
+                    if (iwaeK != null && iwaeK != 1) {
+                        throw new IllegalArgumentException("--iwae-k needs --objective iwae, got --iwae-k " + iwaeK
+                                + " with --objective elbo");
+                    }
+                    if (gradient == GradientEstimator.DOUBLY_REPARAMETERIZED) {
+                        throw new IllegalArgumentException("--iwae-gradient dreg needs --objective iwae");
+                    }
+                    yield new TrainingObjective.Elbo(b, schedule, freeBits == null ? 0.0 : freeBits);
+                }
+                case IWAE -> {
+                    if (freeBits != null && freeBits != 0) {
+                        throw new IllegalArgumentException("--free-bits applies to the analytic KL of --objective elbo;"
+                                + " drop it or use --objective elbo");
+                    }
+                    if (gradient == GradientEstimator.DOUBLY_REPARAMETERIZED
+                            && (b != 1.0 || schedule.kind() != KlSchedule.Kind.CONSTANT)) {
+                        throw new IllegalArgumentException("--iwae-gradient dreg estimates the gradient of the plain"
+                                + " IWAE bound; drop --beta and --kl-schedule or use --iwae-gradient standard");
+                    }
+                    yield new TrainingObjective.Iwae(iwaeK == null ? DEFAULT_IWAE_K : iwaeK, b, schedule, gradient);
+                }
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(inOptionWords(e.getMessage()), e);
+        }
+    }
+
+    /** A library message whose leading component name is replaced by the option that sets it. */
+    private static String inOptionWords(String message) {
+        for (Map.Entry<String, String> e : OPTION_OF_COMPONENT.entrySet()) {
+            if (message.startsWith(e.getKey())) {
+                return e.getValue() + message.substring(e.getKey().length());
+            }
+        }
+        return message;
     }
 
     /** Refuses objective options on {@code --resume}: a run keeps the objective it started with. */
@@ -63,11 +110,13 @@ final class ObjectiveOptions {
     /** The objective recorded in config.json (runs from before objectives existed: the plain ELBO). */
     static TrainingObjective fromConfig(JsonNode training, Path file) {
         try {
-            TrainingObjective.Kind k = TrainingObjective.Kind.parse(training.path("objective").asText("elbo"));
-            return new TrainingObjective(k, training.path("iwae_k").asInt(1), training.path("beta").asDouble(1.0),
-                    KlSchedule.parse(training.path("kl_schedule").asText("constant")),
-                    training.path("free_bits").asDouble(0.0),
-                    GradientEstimator.parse(training.path("iwae_gradient").asText("standard")));
+            double beta = training.path("beta").asDouble(1.0);
+            KlSchedule schedule = KlSchedule.parse(training.path("kl_schedule").asText("constant"));
+            return switch (TrainingObjective.Kind.parse(training.path("objective").asText("elbo"))) {
+                case ELBO -> new TrainingObjective.Elbo(beta, schedule, training.path("free_bits").asDouble(0.0));
+                case IWAE -> new TrainingObjective.Iwae(training.path("iwae_k").asInt(1), beta, schedule,
+                        GradientEstimator.parse(training.path("iwae_gradient").asText("standard")));
+            };
         } catch (IllegalArgumentException e) {
             throw new DataException(file, "training", "bad recorded objective: " + e.getMessage());
         }

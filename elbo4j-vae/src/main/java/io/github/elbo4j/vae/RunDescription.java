@@ -51,19 +51,21 @@ public final class RunDescription {
     /** The objective's fields of the {@code training} object, as {@code --resume} reads them back. */
     public static void describeObjective(ObjectNode training, TrainingObjective o) {
         training.put("objective", o.kind().id());
-        if (o.kind() == TrainingObjective.Kind.IWAE) {
-            training.put("iwae_k", o.iwaeK());
-            training.put("iwae_gradient", o.gradient().id());
+        if (o instanceof TrainingObjective.Iwae iwae) {
+            training.put("iwae_k", iwae.k());
+            training.put("iwae_gradient", iwae.gradient().id());
         }
+        double freeBits = o.match(TrainingObjective.Elbo::freeBits, iwae -> 0.0);
+        String estimator = o.match(
+                elbo -> "single-sample reparameterized ELBO, analytic KL weighted by w = beta * schedule(t)"
+                        + (freeBits > 0 ? ", free bits " + freeBits + " nats per dimension" : ""),
+                iwae -> "IWAE bound log mean_k p(x|z_k) (p(z_k)/q(z_k|x))^w, K=" + iwae.k() + ", w = beta * schedule(t), "
+                        + (iwae.gradient() == GradientEstimator.DOUBLY_REPARAMETERIZED
+                                ? "doubly-reparameterized gradient" : "reparameterized gradient"));
         training.put("beta", o.beta());
         training.put("kl_schedule", o.schedule().toString());
-        training.put("free_bits", o.freeBits());
-        training.put("estimator", o.kind() == TrainingObjective.Kind.IWAE
-                ? "IWAE bound log mean_k p(x|z_k) (p(z_k)/q(z_k|x))^w, K=" + o.iwaeK() + ", w = beta * schedule(t), "
-                        + (o.gradient() == GradientEstimator.DOUBLY_REPARAMETERIZED
-                                ? "doubly-reparameterized gradient" : "reparameterized gradient")
-                : "single-sample reparameterized ELBO, analytic KL weighted by w = beta * schedule(t)"
-                        + (o.freeBits() > 0 ? ", free bits " + o.freeBits() + " nats per dimension" : ""));
+        training.put("free_bits", freeBits);
+        training.put("estimator", estimator);
         training.put("reported_elbo", "plain ELBO (beta = 1, no free bits), single sample, analytic KL");
     }
 
