@@ -19,7 +19,7 @@ import java.util.Set;
  * so that adding it here without its kernels does not compile, or is refused at construction.
  * {@code StepBackendMatrixTest} enumerates every combination of the enums and checks each one.
  */
-final class StepFactory {
+public final class StepFactory {
 
     /** Activations the fused kernels compute ({@link ColumnKernels#activate}, {@link FusedElboStep}). */
     static final Set<Activation> FUSED_ACTIVATIONS =
@@ -59,7 +59,7 @@ final class StepFactory {
      * {@code maxBatch} rows; a fused step shares its matrix products among {@code threads} threads,
      * which closing the step releases.
      */
-    static TrainingStep trainingStep(VaeModel model, TrainingObjective objective, int maxBatch, int threads) {
+    public static TrainingStep trainingStep(VaeModel model, TrainingObjective objective, int maxBatch, int threads) {
         return switch (trainingBackend(model.config(), objective, maxBatch)) {
             case FUSED -> {
                 ProductTeam products = new ProductTeam(threads);

@@ -10,7 +10,7 @@ package io.github.elbo4j.vae;
  * models and objectives it supports. {@link StepFactory#trainingStep} chooses, once per run; nothing
  * else decides between them.
  */
-interface TrainingStep extends AutoCloseable {
+public interface TrainingStep extends AutoCloseable {
 
     /**
      * Computes one step.
