@@ -119,7 +119,8 @@ final class ElboStep implements TrainingStep {
 
     /**
      * KL(q ‖ N(0, I)) per example and latent dimension, shape [B, D]: {@link KlDivergence}'s closed
-     * form for each dimension as a one-dimensional normal.
+     * form for each dimension as a one-dimensional normal (also the {@link Evaluator}'s per-dimension
+     * KL).
      */
     static NDArray klPerDimension(DiagonalNormal posterior) {
         DiagonalNormal perDimension = DiagonalNormal.fromLogVariance(

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.distributions.DiagonalNormal;
-import io.github.elbo4j.distributions.Normal;
 import io.github.elbo4j.elbo.AnalyticKlElbo;
 import io.github.elbo4j.elbo.ElboEstimator;
 import io.github.elbo4j.elbo.MonteCarloElbo;
@@ -110,9 +109,7 @@ public final class Evaluator {
             NDArray noise = upload.upload(scope, GaussianNoise.perExample(1, from, to, latent, seed),
                     new Shape(1, to - from, latent));
             ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
-            NDArray perDimension = normalPrior
-                    ? KlDivergence.kl(new Normal(posterior.loc(), posterior.scale()),
-                            new Normal(posterior.loc().zerosLike(), posterior.loc().onesLike()))
+            NDArray perDimension = normalPrior ? ElboStep.klPerDimension(posterior)
                     : posterior.loc().zerosLike().add(SpecialFunctions.scalar(posterior.loc(), Double.NaN));
             float[] sums = NDArrays.concat(new NDList(
                     NDArrays.stack(new NDList(terms.elbo().sum(), terms.reconstruction().sum(), terms.kl().sum())),
