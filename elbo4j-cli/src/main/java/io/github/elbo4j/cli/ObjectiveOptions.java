@@ -40,12 +40,36 @@ final class ObjectiveOptions {
 
     /** The validated objective of a new run. */
     TrainingObjective toObjective() {
-        TrainingObjective.Kind kind = objective == null ? TrainingObjective.Kind.ELBO : TrainingObjective.Kind.parse(objective);
-        int k = kind == TrainingObjective.Kind.IWAE ? (iwaeK == null ? DEFAULT_IWAE_K : iwaeK) : (iwaeK == null ? 1 : iwaeK);
-        return new TrainingObjective(kind, k, beta == null ? 1.0 : beta,
-                klSchedule == null ? KlSchedule.CONSTANT : KlSchedule.parse(klSchedule),
-                freeBits == null ? 0.0 : freeBits,
-                iwaeGradient == null ? GradientEstimator.REPARAMETERIZED : GradientEstimator.parse(iwaeGradient));
+            TrainingObjective.Kind kind = objective == null ? TrainingObjective.Kind.ELBO
+                    : TrainingObjective.Kind.parse(objective);
+            double b = beta == null ? 1.0 : beta;
+            KlSchedule schedule = klSchedule == null ? KlSchedule.CONSTANT : KlSchedule.parse(klSchedule);
+            GradientEstimator gradient = iwaeGradient == null ? GradientEstimator.REPARAMETERIZED
+                    : GradientEstimator.parse(iwaeGradient);
+            return switch (kind) {
+                case ELBO -> {
+                    if (iwaeK != null && iwaeK != 1) {
+                        throw new IllegalArgumentException("--iwae-k needs --objective iwae, got --iwae-k " + iwaeK
+                                + " with --objective elbo");
+                    }
+                    if (gradient == GradientEstimator.DOUBLY_REPARAMETERIZED) {
+                        throw new IllegalArgumentException("--iwae-gradient dreg needs --objective iwae");
+                    }
+                    yield new TrainingObjective.Elbo(b, schedule, freeBits == null ? 0.0 : freeBits);
+                }
+                case IWAE -> {
+                    if (freeBits != null && freeBits != 0) {
+                        throw new IllegalArgumentException("--free-bits applies to the analytic KL of --objective elbo;"
+                                + " drop it or use --objective elbo");
+                    }
+                    if (gradient == GradientEstimator.DOUBLY_REPARAMETERIZED
+                            && (b != 1.0 || schedule.kind() != KlSchedule.Kind.CONSTANT)) {
+                        throw new IllegalArgumentException("--iwae-gradient dreg estimates the gradient of the plain"
+                                + " IWAE bound; drop --beta and --kl-schedule or use --iwae-gradient standard");
+                    }
+                    yield new TrainingObjective.Iwae(iwaeK == null ? DEFAULT_IWAE_K : iwaeK, b, schedule, gradient);
+                }
+            };
     }
 
     /** Refuses objective options on {@code --resume}: a run keeps the objective it started with. */

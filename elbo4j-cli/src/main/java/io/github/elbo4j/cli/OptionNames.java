@@ -24,7 +24,10 @@ final class OptionNames {
             "conditions", "--condition",
             "maxParticleRows", "--max-rows",
             "workers", "--threads",
-            "score", "--by");
+            "score", "--by",
+            "k", "--iwae-k",
+            "gradient", "--iwae-gradient",
+            "schedule", "--kl-schedule");
 
     private OptionNames() {}
 

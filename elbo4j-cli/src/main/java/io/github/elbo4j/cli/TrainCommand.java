@@ -22,7 +22,6 @@ import io.github.elbo4j.vae.TabularLayout;
 import io.github.elbo4j.vae.Seeds;
 import io.github.elbo4j.vae.Trainer;
 import io.github.elbo4j.vae.TrainingConfig;
-import io.github.elbo4j.vae.TrainingObjective;
 import io.github.elbo4j.vae.TrainingResult;
 import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.vae.VaeModel;
@@ -422,8 +421,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** What the run is judged and early-stopped on: the plain ELBO, or the IWAE objective's own bound. */
     private static String validationScore(TrainingConfig training) {
-        TrainingObjective objective = training.objective();
-        return objective.kind() == TrainingObjective.Kind.IWAE ? "IWAE-" + objective.iwaeK() + " bound" : "ELBO";
+        return training.objective().match(elbo -> "ELBO", iwae -> "IWAE-" + iwae.k() + " bound");
     }
 
     private RunManifest describeRun(VaeConfig config, TrainingConfig training, DatasetSplits splits) {

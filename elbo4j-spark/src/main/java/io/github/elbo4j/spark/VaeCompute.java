@@ -1,19 +1,17 @@
 package io.github.elbo4j.spark;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.elbo.AnalyticKlElbo;
-import io.github.elbo4j.elbo.ElboTerms;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
-import io.github.elbo4j.math.SpecialFunctions;
-import io.github.elbo4j.vae.Seeds;
 import io.github.elbo4j.math.TensorUpload;
+import io.github.elbo4j.vae.BatchElbo;
+import io.github.elbo4j.vae.Seeds;
+import io.github.elbo4j.vae.StepFactory;
+import io.github.elbo4j.vae.TrainingObjective;
+import io.github.elbo4j.vae.TrainingStep;
 import io.github.elbo4j.vae.VaeConfig;
 import io.github.elbo4j.vae.VaeModel;
 import io.github.elbo4j.vae.VaeNetwork;
@@ -23,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The engine work that runs inside Spark tasks: ELBO gradients of a minibatch and per-row scores.
  *
- * <p>One engine base manager per JVM. DJL's {@link GradientCollector} is process-global (a second
+ * <p>One engine base manager per JVM. DJL's {@code GradientCollector} is process-global (a second
  * one open at the same time throws), and in local mode every executor thread shares one JVM, so
  * gradient computations take {@link #GRADIENT_LOCK}. Scoring needs no gradient and runs
  * concurrently.
@@ -71,31 +69,26 @@ final class VaeCompute {
 
     /**
      * Computes the gradient at {@code parameters} for {@code rows} examples {@code x} (row-major)
-     * with standard normal noise {@code noise} ([1, rows, latent]).
+     * with standard normal noise {@code noise} ([1, rows, latent]), through the plain ELBO's
+     * {@link TrainingStep} from {@link StepFactory}: the fused step where it applies, as on a single
+     * machine, else the engine's.
      */
     static Gradient gradient(VaeConfig config, float[] parameters, float[] x, int rows, float[] noise,
             double weight) {
         GRADIENT_LOCK.lock();
         try (NDManager scope = base().newSubManager();
-                VaeModel model = VaeModel.fromParameters(config, parameters, scope)) {
-            NDArray leaf = model.parameters();
-            leaf.setRequiresGradient(true);
-            TensorUpload upload = new TensorUpload();
-            float[] sums;
-            try (NDManager forward = scope.newSubManager();
-                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray xs = upload.upload(forward, x, 0, rows * config.inputSize(),
-                        new Shape(rows, config.inputSize()));
-                NDArray eps = upload.upload(forward, noise, new Shape(1, rows, config.latent()));
-                VaeNetwork network = model.bind(forward);
-                ElboTerms terms = new AnalyticKlElbo(1).estimate(network.encode(xs), network.prior(), network, xs, eps);
-                NDArray elbo = terms.elbo().sum();
-                sums = NDArrays.stack(new NDList(elbo, terms.reconstruction().sum(), terms.kl().sum()))
-                        .toFloatArray();
-                collector.backward(elbo.mul(SpecialFunctions.scalar(elbo, -weight)));
+                VaeModel model = VaeModel.fromParameters(config, parameters, scope);
+                TrainingStep step = StepFactory.trainingStep(model, TrainingObjective.ELBO, rows, 1)) {
+            float[] gradient = new float[parameters.length];
+            BatchElbo sums = step.compute(x, null, noise, rows, 1.0, false, gradient);
+            // The step's loss is −(1/rows) Σ_i ELBO(x_i).
+            float scale = (float) (weight * rows);
+            if (scale != 1f) {
+                for (int i = 0; i < gradient.length; i++) {
+                    gradient[i] *= scale;
+                }
             }
-            float[] gradient = leaf.getGradient().toFloatArray();
-            return new Gradient(gradient, sums[0], sums[1], sums[2]);
+            return new Gradient(gradient, sums.elbo(), sums.reconstruction(), sums.kl());
         } finally {
             GRADIENT_LOCK.unlock();
         }

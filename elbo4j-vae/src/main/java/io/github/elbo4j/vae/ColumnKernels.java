@@ -26,30 +26,46 @@ final class ColumnKernels {
         return (columns + V - 1) / V * V;
     }
 
-    /** rowsT[r, ·] = act(rowsT[r, ·] + bias[r]) over whole padded rows. */
+    /** One row's pass act(row + bias) over columns {@code [from, to)}, whole vectors. */
+    @FunctionalInterface
+    private interface RowActivation {
+        void apply(float[] rowsT, float bias, int from, int to);
+    }
+
+    /**
+     * rowsT[r, ·] = act(rowsT[r, ·] + bias[r]) over whole padded rows. The switch has no default:
+     * an activation without a kernel here does not compile.
+     */
     static void activate(Activation activation, float[] rowsT, float[] p, int bias, int rows, int ld) {
+        RowActivation kernel = switch (activation) {
+            case TANH -> ColumnKernels::tanhRow;
+            case RELU -> ColumnKernels::reluRow;
+            case SOFTPLUS -> ColumnKernels::softplusRow;
+        };
         for (int r = 0; r < rows; r++) {
-            FloatVector b = FloatVector.broadcast(S, p[bias + r]);
-            int from = r * ld;
-            int to = from + ld;
-            switch (activation) {
-                case TANH -> {
-                    for (int c = from; c < to; c += V) {
-                        VectorMath.tanh(FloatVector.fromArray(S, rowsT, c).add(b)).intoArray(rowsT, c);
-                    }
-                }
-                case RELU -> {
-                    for (int c = from; c < to; c += V) {
-                        FloatVector.fromArray(S, rowsT, c).add(b).max(0f).intoArray(rowsT, c);
-                    }
-                }
-                case SOFTPLUS -> {
-                    for (int c = from; c < to; c += V) {
-                        FloatVector pre = FloatVector.fromArray(S, rowsT, c).add(b);
-                        VectorMath.softplus(pre, VectorMath.exp(pre.abs().neg())).intoArray(rowsT, c);
-                    }
-                }
-            }
+            kernel.apply(rowsT, p[bias + r], r * ld, r * ld + ld);
+        }
+    }
+
+    private static void tanhRow(float[] rowsT, float bias, int from, int to) {
+        FloatVector b = FloatVector.broadcast(S, bias);
+        for (int c = from; c < to; c += V) {
+            VectorMath.tanh(FloatVector.fromArray(S, rowsT, c).add(b)).intoArray(rowsT, c);
+        }
+    }
+
+    private static void reluRow(float[] rowsT, float bias, int from, int to) {
+        FloatVector b = FloatVector.broadcast(S, bias);
+        for (int c = from; c < to; c += V) {
+            FloatVector.fromArray(S, rowsT, c).add(b).max(0f).intoArray(rowsT, c);
+        }
+    }
+
+    private static void softplusRow(float[] rowsT, float bias, int from, int to) {
+        FloatVector b = FloatVector.broadcast(S, bias);
+        for (int c = from; c < to; c += V) {
+            FloatVector pre = FloatVector.fromArray(S, rowsT, c).add(b);
+            VectorMath.softplus(pre, VectorMath.exp(pre.abs().neg())).intoArray(rowsT, c);
         }
     }
 

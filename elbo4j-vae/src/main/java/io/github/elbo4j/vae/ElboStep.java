@@ -10,20 +10,33 @@ import ai.djl.training.GradientCollector;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.distributions.StandardNormal;
+import io.github.elbo4j.elbo.AnalyticKlElbo;
+import io.github.elbo4j.elbo.ElboTerms;
+import io.github.elbo4j.elbo.MonteCarloElbo;
+import io.github.elbo4j.kl.KlDivergence;
 import io.github.elbo4j.math.LogSumExp;
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.math.TensorUpload;
+import java.nio.ByteOrder;
 
 /**
- * One training step of a {@link TrainingObjective} on a minibatch: the objective's gradient with
- * respect to the flat parameters, and the batch's plain ELBO (β = 1, no free bits) for reporting.
+ * The engine's {@link TrainingStep}, for every model and objective, differentiated by the engine's
+ * autograd.
+ *
+ * <p>The reported terms are those of core's estimators, which {@link Evaluator} and Spark use too:
+ * the reconstruction (1/K) Σ_k log p(x|z_k) and the KL from {@link KlDivergence} (in closed form
+ * against N(0, I), as {@link io.github.elbo4j.elbo.AnalyticKlElbo} takes it; by Monte Carlo over the
+ * same particles against the VampPrior, as {@link io.github.elbo4j.elbo.MonteCarloElbo} does). The
+ * ELBO objective reweights that KL by w, or with free bits floors the per-dimension KL from
+ * {@link KlDivergence}; the IWAE objective, whose log weights carry w, and its
+ * doubly-reparameterized surrogate are training objectives core does not offer and live here.
  *
  * <p>Each step differentiates into a fresh <em>replica</em>: an autograd leaf that shares the
  * model's parameter storage, owned by the step's scope. The gradient therefore never needs zeroing
  * between steps (the engine would otherwise accumulate it), a skipped non-finite step leaves
  * nothing behind, and the optimizer updates the storage that every later replica sees.
  */
-final class ElboStep {
+final class ElboStep implements TrainingStep {
 
     private final VaeModel model;
     private final TrainingObjective objective;
@@ -34,80 +47,85 @@ final class ElboStep {
         this.objective = objective;
     }
 
-    /**
-     * The batch's summed plain ELBO, reconstruction and analytic KL, and the gradient of the loss
-     * −(1/B) Σ L(x) of the objective.
-     */
-    record Result(double elbo, double reconstruction, double kl, NDArray gradient) {}
-
-    /**
-     * Computes one step; the gradient and every temporary belong to {@code scope}.
-     *
-     * @param x the batch, row-major [batch, inputSize]
-     * @param noise standard normal noise, row-major [particles, batch, latent]
-     * @param batch number of examples B
-     * @param klWeight w = β·a(t), the weight of the KL term at this step
-     * @param condition one-hot conditions [batch, C] of a conditional model, else null
-     */
-    Result compute(float[] x, float[] noise, int batch, double klWeight, float[] condition, NDManager scope) {
-        return compute(x, noise, batch, klWeight, condition, false, scope);
+    @Override
+    public BatchElbo compute(float[] x, float[] condition, float[] noise, int batch, double klWeight,
+            boolean normalPriorWarmup, float[] gradient) {
+        try (NDManager scope = model.parameters().getManager().newSubManager()) {
+            NDArray replica = model.parameters().stopGradient();
+            replica.attach(scope);
+            replica.setRequiresGradient(true);
+            float[] sums;
+            // Activations and the graph live in their own scope, freed before the gradient is read.
+            try (NDManager forward = scope.newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                int latent = model.config().latent();
+                NDArray xs = upload.upload(forward, x, new Shape(batch, model.config().inputSize()));
+                NDArray eps = upload.upload(forward, noise, new Shape(objective.particles(), batch, latent));
+                VaeNetwork bound = model.bind(forward, replica);
+                VaeNetwork network = condition == null ? bound : bound.conditioned(
+                        upload.upload(forward, condition, new Shape(batch, model.config().conditions())));
+                DiagonalNormal posterior = network.encode(xs);
+                NDArray z = posterior.rsample(eps);
+                NDArray logLik = network.likelihood(z).logProb(xs); // [K, B]
+                NDArray reconstruction = logLik.mean(new int[] {0});
+                boolean vamp = model.config().prior() == LatentPrior.VAMP;
+                // During the warm-up a VampPrior model trains against N(0, I) but reports its own KL.
+                boolean warmingUp = vamp && normalPriorWarmup;
+                StandardNormal normal = new StandardNormal(forward, latent);
+                NDArray normalKl = vamp && !warmingUp ? null : KlDivergence.kl(posterior, normal);
+                // No closed form against a mixture: (1/K) Σ_k [log q(z_k|x) − log p(z_k)].
+                NDArray kl = vamp ? posterior.logProb(z).sub(network.prior().logProb(z)).mean(new int[] {0})
+                        : normalKl;
+                NDArray trainingKl = warmingUp ? normalKl : kl;
+                Distribution trainingPrior = warmingUp ? normal : network.prior();
+                NDArray elbo = reconstruction.sub(kl);
+                NDArray objectiveSum = objective.match(
+                        e -> elboObjective(e, reconstruction, trainingKl, posterior, batch, klWeight),
+                        i -> {
+                            if (i.gradient() != TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED) {
+                                return iwaeObjective(trainingPrior, posterior, z, logLik, klWeight);
+                            }
+                            VaeNetwork detached = detached(forward, replica, network);
+                            return doublyReparameterizedSurrogate(network, detached, trainingPrior,
+                                    warmingUp ? trainingPrior : detached.prior(), posterior, eps, xs);
+                        });
+                sums = NDArrays.stack(new NDList(elbo.sum(), reconstruction.sum(), kl.sum())).toFloatArray();
+                collector.backward(objectiveSum.div(SpecialFunctions.scalar(objectiveSum, -batch)));
+            }
+            NDArray g = replica.getGradient();
+            // A view of the engine's memory where it offers one: toFloatArray() would stage the
+            // vector in a fresh direct buffer every step.
+            g.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(gradient);
+            double elbo = Float.isFinite(g.sum().getFloat()) ? sums[0] : Double.NaN;
+            return new BatchElbo(elbo, sums[1], sums[2]);
+        }
     }
 
     /**
-     * As {@link #compute(float[], float[], int, double, float[], NDManager)}; with
-     * {@code normalPriorWarmup} a VampPrior model's objective takes its KL against N(0, I) instead
-     * of the VampPrior (analytic for the ELBO, the standard normal density in the IWAE weights),
-     * while the reported ELBO and KL stay those against the VampPrior. See
-     * {@link TrainingConfig#priorWarmupEpochs()}.
+     * Σ_b [recon_b − w·KL_b], or with free bits λ: Σ_b recon_b − w·B·Σ_j max(λ, mean_b KL_bj), the
+     * per-dimension KL being {@link KlDivergence}'s of each latent dimension on its own.
      */
-    Result compute(float[] x, float[] noise, int batch, double klWeight, float[] condition, boolean normalPriorWarmup,
-            NDManager scope) {
-        NDArray replica = model.parameters().stopGradient();
-        replica.attach(scope);
-        replica.setRequiresGradient(true);
-        float[] sums;
-        // Activations and the graph live in their own scope, freed before the optimizer runs.
-        try (NDManager forward = scope.newSubManager();
-                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            int latent = model.config().latent();
-            NDArray xs = upload.upload(forward, x, new Shape(batch, model.config().inputSize()));
-            NDArray eps = upload.upload(forward, noise, new Shape(objective.particles(), batch, latent));
-            VaeNetwork network = model.bind(forward, replica);
-            if (condition != null) {
-                network = network.conditioned(upload.upload(forward, condition,
-                        new Shape(batch, model.config().conditions())));
-            }
-            DiagonalNormal posterior = network.encode(xs);
-            NDArray z = posterior.rsample(eps);
-            NDArray logLik = network.likelihood(z).logProb(xs); // [K, B]
-            NDArray reconstruction = logLik.mean(new int[] {0});
-            boolean vamp = model.config().prior() == LatentPrior.VAMP;
-            // During the warm-up a VampPrior model trains against N(0, I) but reports its own KL.
-            boolean warmingUp = vamp && normalPriorWarmup;
-            NDArray klPerDimension = vamp && !warmingUp ? null : klPerDimension(posterior); // [B, D]
-            // No closed form against a mixture: (1/K) Σ_k [log q(z_k|x) − log p(z_k)].
-            NDArray kl = vamp ? posterior.logProb(z).sub(network.prior().logProb(z)).mean(new int[] {0})
-                    : klPerDimension.sum(new int[] {-1});
-            NDArray trainingKl = warmingUp ? klPerDimension.sum(new int[] {-1}) : kl;
-            Distribution trainingPrior = warmingUp ? new StandardNormal(forward, latent) : network.prior();
-            NDArray elbo = reconstruction.sub(kl);
-            NDArray objectiveSum = switch (objective.kind()) {
-                case ELBO -> elboObjective(reconstruction, trainingKl, klPerDimension, batch, klWeight);
-                case IWAE -> {
-                    if (objective.gradient() != TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED) {
-                        yield iwaeObjective(trainingPrior, posterior, z, logLik, klWeight);
-                    }
-                    VaeNetwork detached = detached(forward, replica, network);
-                    yield doublyReparameterizedSurrogate(network, detached, trainingPrior,
-                            warmingUp ? trainingPrior : detached.prior(), posterior, eps, xs);
-                }
-            };
-            sums = NDArrays.stack(new NDList(elbo.sum(), reconstruction.sum(), kl.sum())).toFloatArray();
-            collector.backward(objectiveSum.div(SpecialFunctions.scalar(objectiveSum, -batch)));
+    private static NDArray elboObjective(TrainingObjective.Elbo elbo, NDArray reconstruction, NDArray kl,
+            DiagonalNormal posterior, int batch, double w) {
+        if (elbo.freeBits() > 0) {
+            NDArray klPerDimension = klPerDimension(posterior); // [B, D]
+            NDArray floored = klPerDimension.mean(new int[] {0})
+                    .maximum(SpecialFunctions.scalar(klPerDimension, elbo.freeBits()));
+            NDArray klTerm = floored.sum().mul(SpecialFunctions.scalar(floored, w * batch));
+            return reconstruction.sum().sub(klTerm);
         }
-        NDArray gradient = replica.getGradient();
-        gradient.attach(scope);
-        return new Result(sums[0], sums[1], sums[2], gradient);
+        return reconstruction.sub(kl.mul(SpecialFunctions.scalar(kl, w))).sum();
+    }
+
+    /**
+     * KL(q ‖ N(0, I)) per example and latent dimension, shape [B, D]: {@link KlDivergence}'s closed
+     * form for each dimension as a one-dimensional normal (also the {@link Evaluator}'s per-dimension
+     * KL).
+     */
+    static NDArray klPerDimension(DiagonalNormal posterior) {
+        DiagonalNormal perDimension = DiagonalNormal.fromLogVariance(
+                posterior.loc().expandDims(-1), posterior.logVariance().expandDims(-1));
+        return KlDivergence.kl(perDimension, new StandardNormal(posterior.manager(), 1));
     }
 
     /** Σ_b log (1/K) Σ_k p(x|z_k) (p(z_k)/q(z_k|x))^w, differentiated as it stands. */
@@ -147,24 +165,5 @@ final class ElboStep {
     private VaeNetwork detached(NDManager scope, NDArray replica, VaeNetwork network) {
         VaeNetwork d = model.bind(scope, replica.stopGradient());
         return network.condition() == null ? d : d.conditioned(network.condition());
-    }
-
-    /** Σ_b [recon_b − w·KL_b], or with free bits λ: Σ_b recon_b − w·B·Σ_j max(λ, mean_b KL_bj). */
-    private NDArray elboObjective(NDArray reconstruction, NDArray kl, NDArray klPerDimension, int batch, double w) {
-        if (objective.freeBits() > 0) {
-            NDArray floored = klPerDimension.mean(new int[] {0})
-                    .maximum(SpecialFunctions.scalar(klPerDimension, objective.freeBits()));
-            NDArray klTerm = floored.sum().mul(SpecialFunctions.scalar(floored, w * batch));
-            return reconstruction.sum().sub(klTerm);
-        }
-        return reconstruction.sub(kl.mul(SpecialFunctions.scalar(kl, w))).sum();
-    }
-
-    /** KL(q ‖ N(0, I)) per example and dimension, ½ (μ² + σ² − log σ² − 1), shape [B, D]. */
-    static NDArray klPerDimension(DiagonalNormal posterior) {
-        NDArray logVariance = posterior.logVariance();
-        NDArray terms = posterior.loc().square().add(logVariance.exp()).sub(logVariance)
-                .sub(SpecialFunctions.scalar(logVariance, 1.0));
-        return terms.mul(SpecialFunctions.scalar(terms, 0.5));
     }
 }

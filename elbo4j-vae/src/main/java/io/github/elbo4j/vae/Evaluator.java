@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.SettingException;
 import io.github.elbo4j.distributions.DiagonalNormal;
-import io.github.elbo4j.distributions.Normal;
 import io.github.elbo4j.elbo.AnalyticKlElbo;
 import io.github.elbo4j.elbo.ElboEstimator;
 import io.github.elbo4j.elbo.MonteCarloElbo;
@@ -26,9 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The IWAE estimate is batched over the K particles and chunked over examples so that at most
  * {@code maxParticleRows} decoder rows are alive at once: memory is bounded by that budget, not
- * by K or the dataset size (K = 5000 with the default budget needs a few hundred MB). For the
- * models {@link FusedImportanceSampler} computes, it does so on JVM arrays from the same noise,
- * each worker with its own sampler; the others go through the engine.
+ * by K or the dataset size (K = 5000 with the default budget needs a few hundred MB). Each worker
+ * has its own {@link ImportanceSampler} from {@link StepFactory#importanceSampler}: on JVM arrays
+ * for the models the fused code computes, else through the engine, from the same noise.
  */
 public final class Evaluator {
 
@@ -111,9 +110,7 @@ public final class Evaluator {
             NDArray noise = upload.upload(scope, GaussianNoise.perExample(1, from, to, latent, seed),
                     new Shape(1, to - from, latent));
             ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
-            NDArray perDimension = normalPrior
-                    ? KlDivergence.kl(new Normal(posterior.loc(), posterior.scale()),
-                            new Normal(posterior.loc().zerosLike(), posterior.loc().onesLike()))
+            NDArray perDimension = normalPrior ? ElboStep.klPerDimension(posterior)
                     : posterior.loc().zerosLike().add(SpecialFunctions.scalar(posterior.loc(), Double.NaN));
             float[] sums = NDArrays.concat(new NDList(
                     NDArrays.stack(new NDList(terms.elbo().sum(), terms.reconstruction().sum(), terms.kl().sum())),
@@ -153,28 +150,12 @@ public final class Evaluator {
      */
     public double[] importanceWeightedLogLikelihood(Dataset data, int k, long seed, ProgressListener progress) {
         double[] result = new double[data.rows()];
-        if (VectorSupport.fused() && FusedImportanceSampler.supports(model.config())) {
-            float[] parameters = model.parameterValues();
-            FusedImportanceSampler[] samplers = new FusedImportanceSampler[workers.count()];
-            forEachRange(data.rows(), Math.max(1, FusedImportanceSampler.COLUMNS / k), progress, (w, from, to) -> {
-                if (samplers[w] == null) {
-                    samplers[w] = new FusedImportanceSampler(model.config(), k, maxParticleRows);
-                }
-                samplers[w].estimate(parameters, data.values(), from, to, seed, result);
-            });
-            return result;
+        ImportanceSampler[] samplers = new ImportanceSampler[workers.count()];
+        for (int w = 0; w < samplers.length; w++) {
+            samplers[w] = StepFactory.importanceSampler(model, k, maxParticleRows, manager);
         }
-        int latent = model.config().latent();
-        ImportanceWeightedElbo estimator = new ImportanceWeightedElbo(k);
-        forEachChunk(data, Math.max(1, maxParticleRows / k), progress, (scope, network, x, upload, from, to) -> {
-            NDArray noise = upload.upload(scope, GaussianNoise.perExample(k, from, to, latent, seed),
-                    new Shape(k, to - from, latent));
-            float[] bounds = estimator.estimate(network.encode(x), network.prior(), network, x, noise)
-                    .elbo().toFloatArray();
-            for (int i = 0; i < bounds.length; i++) {
-                result[from + i] = bounds[i];
-            }
-        });
+        forEachRange(data.rows(), samplers[0].chunk(), progress,
+                (w, from, to) -> samplers[w].estimate(data, from, to, seed, result));
         return result;
     }
 

@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The training step of an MLP VAE written out by hand on JVM arrays: the same loss and gradient as
- * {@link ElboStep} for the models and objectives it {@linkplain #supports supports}, with no engine
- * call at all.
+ * {@link ElboStep} for the models and objectives {@link StepFactory}'s allow-lists admit, with no
+ * engine call at all.
  *
  * <p>A step through the engine spends more than half its time outside the matrix products:
  * dispatching some hundred operations, each elementwise one a separate pass over memory with a
@@ -28,10 +28,12 @@ import jdk.incubator.vector.VectorSpecies;
  * both objectives; with K &gt; 1 the decoder's weight gradients also sum over the padding columns,
  * whose gradient is exactly 0.
  *
- * <p>Supports Bernoulli and fixed-σ Gaussian likelihoods, any {@link Activation}, the N(0, I)
- * prior, the ELBO objective with any KL weight and free bits, and the IWAE objective with any K,
- * KL weight and either gradient estimator, without conditions or convolutions. Not thread-safe: one
- * instance per run.
+ * <p>Supports Bernoulli and fixed-σ Gaussian likelihoods, the tanh, ReLU and softplus activations,
+ * the N(0, I) prior, the ELBO objective with any KL weight and free bits, and the IWAE objective
+ * with any K, KL weight and either gradient estimator, without conditions or convolutions
+ * ({@link StepFactory#fusedStepSupports}); its switches over these enums have no default, so a new
+ * constant must be handled here before it can be allow-listed. Not thread-safe: one instance per
+ * run.
  */
 final class FusedElboStep {
 
@@ -105,19 +107,23 @@ final class FusedElboStep {
     /** As {@link #FusedElboStep(VaeConfig, TrainingObjective, int)}, the products shared by {@code products}. */
     FusedElboStep(VaeConfig config, TrainingObjective objective, int maxBatch, ProductTeam products) {
         this.products = products;
-        if (!supports(config, objective, maxBatch)) {
+        if (!StepFactory.fusedStepSupports(config, objective, maxBatch)) {
             throw new IllegalArgumentException("the fused step does not support this model, objective or batch size");
         }
         this.inputSize = config.inputSize();
         this.latent = config.latent();
         this.maxBatch = maxBatch;
         this.activation = config.activation();
-        this.bernoulli = config.likelihood() == Likelihood.BERNOULLI;
+        this.bernoulli = bernoulli(config.likelihood());
         this.gaussianScale = (float) config.gaussianScale();
-        this.freeBits = objective.freeBits();
+        this.freeBits = objective.match(TrainingObjective.Elbo::freeBits, iwae -> 0.0);
         this.particles = objective.particles();
-        this.iwae = objective.kind() == TrainingObjective.Kind.IWAE;
-        this.doublyReparameterized = objective.gradient() == TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED;
+        this.iwae = switch (objective.kind()) {
+            case ELBO -> false;
+            case IWAE -> true;
+        };
+        this.doublyReparameterized = objective.match(elbo -> false,
+                iwae -> iwae.gradient() == TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED);
         MlpLayout mlp = MlpLayout.of(config);
         encoderWidths = mlp.encoderWidths();
         decoderWidths = mlp.decoderWidths();
@@ -167,24 +173,26 @@ final class FusedElboStep {
     }
 
     /**
-     * Whether this step computes {@code objective} for {@code config}'s model in batches of up to
-     * {@code maxBatch} rows: a {@linkplain #supportsModel supported model} and every buffer within a
-     * Java array's size.
+     * Whether every buffer of the step for {@code config}'s MLP, {@code particles} particles per
+     * example and batches of up to {@code maxBatch} rows fits in a Java array.
      */
-    static boolean supports(VaeConfig config, TrainingObjective objective, int maxBatch) {
-        long columns = (long) objective.particles() * ColumnKernels.padded(maxBatch);
-        return supportsModel(config) && maxBatch >= 1 && widest(config) * columns <= Integer.MAX_VALUE - V;
+    static boolean fits(VaeConfig config, int particles, int maxBatch) {
+        long columns = (long) particles * ColumnKernels.padded(maxBatch);
+        return widest(config) * columns <= Integer.MAX_VALUE - V;
     }
 
     /**
-     * Whether the fused code computes {@code config}'s model: an MLP without conditions, the N(0, I)
-     * prior, and a Bernoulli or fixed-σ Gaussian likelihood.
+     * Whether the fused code's decoder is Bernoulli (else a fixed-σ Gaussian); refuses the
+     * likelihoods it does not compute.
      */
-    static boolean supportsModel(VaeConfig config) {
-        return config.architecture() == Architecture.MLP
-                && !config.conditional()
-                && config.prior() == LatentPrior.NORMAL
-                && (config.likelihood() == Likelihood.BERNOULLI || config.likelihood() == Likelihood.GAUSSIAN);
+    static boolean bernoulli(Likelihood likelihood) {
+        return switch (likelihood) {
+            case BERNOULLI -> true;
+            case GAUSSIAN -> false;
+            case GAUSSIAN_LEARNED, GAUSSIAN_PER_FEATURE, CATEGORICAL, TABULAR ->
+                throw new IllegalArgumentException("the fused code does not compute the " + likelihood.id()
+                        + " likelihood");
+        };
     }
 
     /** The widest layer of {@code config}'s MLP, the input included. */
@@ -532,34 +540,47 @@ final class FusedElboStep {
         }
     }
 
+    /** gradT[i] ⊙= act'(pre_i) for i &lt; end, from the activation's output hT. */
+    @FunctionalInterface
+    private interface ActivationGradient {
+        void apply(float[] gradT, float[] hT, int end);
+    }
+
     /**
      * gradT ⊙= act'(pre), from the activation's output h: 1 − h² (tanh), [h &gt; 0] (relu),
-     * 1 − e^{−h} = σ(pre) (softplus).
+     * 1 − e^{−h} = σ(pre) (softplus). The switch has no default: an activation without its
+     * derivative here does not compile.
      */
     private void activationGradient(float[] gradT, float[] hT, int rows, int ld) {
-        int end = rows * ld;
-        switch (activation) {
-            case TANH -> {
-                for (int i = 0; i < end; i += V) {
-                    FloatVector h = FloatVector.fromArray(S, hT, i);
-                    FloatVector g = FloatVector.fromArray(S, gradT, i);
-                    g.sub(g.mul(h).mul(h)).intoArray(gradT, i);
-                }
-            }
-            case RELU -> {
-                for (int i = 0; i < end; i += V) {
-                    FloatVector h = FloatVector.fromArray(S, hT, i);
-                    FloatVector g = FloatVector.fromArray(S, gradT, i);
-                    g.blend(0f, h.compare(VectorOperators.LE, 0f)).intoArray(gradT, i);
-                }
-            }
-            case SOFTPLUS -> {
-                for (int i = 0; i < end; i += V) {
-                    FloatVector h = FloatVector.fromArray(S, hT, i);
-                    FloatVector g = FloatVector.fromArray(S, gradT, i);
-                    g.sub(g.mul(VectorMath.exp(h.neg()))).intoArray(gradT, i);
-                }
-            }
+        ActivationGradient kernel = switch (activation) {
+            case TANH -> FusedElboStep::tanhGradient;
+            case RELU -> FusedElboStep::reluGradient;
+            case SOFTPLUS -> FusedElboStep::softplusGradient;
+        };
+        kernel.apply(gradT, hT, rows * ld);
+    }
+
+    private static void tanhGradient(float[] gradT, float[] hT, int end) {
+        for (int i = 0; i < end; i += V) {
+            FloatVector h = FloatVector.fromArray(S, hT, i);
+            FloatVector g = FloatVector.fromArray(S, gradT, i);
+            g.sub(g.mul(h).mul(h)).intoArray(gradT, i);
+        }
+    }
+
+    private static void reluGradient(float[] gradT, float[] hT, int end) {
+        for (int i = 0; i < end; i += V) {
+            FloatVector h = FloatVector.fromArray(S, hT, i);
+            FloatVector g = FloatVector.fromArray(S, gradT, i);
+            g.blend(0f, h.compare(VectorOperators.LE, 0f)).intoArray(gradT, i);
+        }
+    }
+
+    private static void softplusGradient(float[] gradT, float[] hT, int end) {
+        for (int i = 0; i < end; i += V) {
+            FloatVector h = FloatVector.fromArray(S, hT, i);
+            FloatVector g = FloatVector.fromArray(S, gradT, i);
+            g.sub(g.mul(VectorMath.exp(h.neg()))).intoArray(gradT, i);
         }
     }
 

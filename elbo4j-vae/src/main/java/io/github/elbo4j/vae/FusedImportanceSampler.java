@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The importance-sampling estimate of log p(x) per example,
  * log (1/K) Σ_k p(x, z_k)/q(z_k|x) with z_k ~ q(z|x), written out on JVM arrays for the models
- * {@link FusedElboStep#supportsModel} accepts: the same estimate as
- * {@link Evaluator#importanceWeightedLogLikelihood}'s engine path, from the same noise.
+ * {@link StepFactory#fusedModel} admits: the same estimate as {@link EngineImportanceSampler}'s,
+ * from the same noise.
  *
  * <p>At K = 5000 nearly all the work is decoding 5000 latent samples per example, and the engine
  * runs each elementwise stage of that (the likelihood alone is four) as a separate pass over
@@ -81,7 +81,7 @@ final class FusedImportanceSampler {
      * at most {@code maxColumns} (particle, example) pairs at once.
      */
     FusedImportanceSampler(VaeConfig config, int particles, int maxColumns) {
-        if (!FusedElboStep.supportsModel(config)) {
+        if (!StepFactory.fusedModel(config)) {
             throw new IllegalArgumentException("the fused sampler does not support this model");
         }
         if (particles < 1 || maxColumns < 1) {
@@ -92,7 +92,7 @@ final class FusedImportanceSampler {
         this.inputSize = config.inputSize();
         this.latent = config.latent();
         this.activation = config.activation();
-        this.bernoulli = config.likelihood() == Likelihood.BERNOULLI;
+        this.bernoulli = FusedElboStep.bernoulli(config.likelihood());
         this.gaussianScale = (float) config.gaussianScale();
         this.particles = particles;
         int budget = Math.min(maxColumns, COLUMNS);
@@ -126,10 +126,9 @@ final class FusedImportanceSampler {
         logWeight = new double[group][particles];
     }
 
-    /** Whether {@code config}'s model can be evaluated here, with every buffer a Java array. */
-    static boolean supports(VaeConfig config) {
-        return FusedElboStep.supportsModel(config)
-                && FusedElboStep.widest(config) * ColumnKernels.padded(COLUMNS) <= Integer.MAX_VALUE;
+    /** Whether every buffer of a sampler for {@code config}'s MLP fits in a Java array. */
+    static boolean fits(VaeConfig config) {
+        return FusedElboStep.widest(config) * ColumnKernels.padded(COLUMNS) <= Integer.MAX_VALUE;
     }
 
     /**

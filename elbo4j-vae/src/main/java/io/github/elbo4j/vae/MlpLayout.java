@@ -49,8 +49,6 @@ record MlpLayout(int[] encoderWidths, int[] decoderWidths, int[] encoderWeight, 
     }
 
     private static int offset(ParameterLayout layout, String name) {
-        return layout.entries().stream().filter(e -> e.name().equals(name)).findFirst()
-                .map(e -> Math.toIntExact(e.offset()))
-                .orElseThrow(() -> new IllegalStateException("no weight " + name + " in the layout"));
+        return Math.toIntExact(layout.entry(name).offset());
     }
 }

@@ -50,19 +50,27 @@ public final class ParameterLayout {
     }
 
     /**
-     * Splits a flat vector into views, one per entry, reshaped; the views share the vector's
-     * storage (so gradients flow to it) and are attached to {@code scope}.
+     * Splits a flat vector into views, one per entry, reshaped and keyed by the entry's name, in
+     * layout order; the views share the vector's storage (so gradients flow to it) and are attached
+     * to {@code scope}.
      */
-    public NDArray[] views(NDArray flat, NDManager scope) {
+    public Map<String, NDArray> named(NDArray flat, NDManager scope) {
         NDList parts = flat.split(splitPoints);
-        NDArray[] views = new NDArray[entries.size()];
-        for (int i = 0; i < views.length; i++) {
+        Map<String, NDArray> views = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
             NDArray part = parts.get(i);
             part.attach(scope);
-            views[i] = part.reshape(new Shape(entries.get(i).shape()));
-            views[i].attach(scope);
+            NDArray view = part.reshape(new Shape(entries.get(i).shape()));
+            view.attach(scope);
+            views.put(entries.get(i).name(), view);
         }
         return views;
+    }
+
+    /** The entry named {@code name}; an {@link IllegalStateException} when the layout has none. */
+    public Entry entry(String name) {
+        return entries.stream().filter(e -> e.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no weight " + name + " in the layout"));
     }
 
     /** Unpacks a flat float array into named tensors, in layout order. */

@@ -98,10 +98,10 @@ public record RunManifest(
         /** The settings of {@code config}, for a run trained by {@link Trainer}. */
         public static Training of(TrainingConfig config) {
             TrainingObjective o = config.objective();
-            boolean iwae = o.kind() == TrainingObjective.Kind.IWAE;
+            TrainingObjective.Iwae iwae = o instanceof TrainingObjective.Iwae i ? i : null;
             return new Training(config.epochs(), config.batchSize(), config.learningRate(), config.seed(),
-                    o.kind().id(), iwae ? o.iwaeK() : null, iwae ? o.gradient().id() : null, o.beta(),
-                    o.schedule().toString(), o.freeBits(), estimator(o),
+                    o.kind().id(), iwae != null ? iwae.k() : null, iwae != null ? iwae.gradient().id() : null, o.beta(),
+                    o.schedule().toString(), freeBits(o), estimator(o),
                     "plain ELBO (beta = 1, no free bits), single sample, analytic KL", config.priorWarmupEpochs(),
                     config.patience(), config.learningRateSchedule().toString(), ADAM, null, null, null);
         }
@@ -116,13 +116,18 @@ public record RunManifest(
                     resumed.learningRateSchedule().toString(), optimizer, trainer, syncEvery, partitions);
         }
 
+        private static double freeBits(TrainingObjective o) {
+            return o.match(TrainingObjective.Elbo::freeBits, iwae -> 0.0);
+        }
+
         private static String estimator(TrainingObjective o) {
-            return o.kind() == TrainingObjective.Kind.IWAE
-                    ? "IWAE bound log mean_k p(x|z_k) (p(z_k)/q(z_k|x))^w, K=" + o.iwaeK() + ", w = beta * schedule(t), "
-                            + (o.gradient() == GradientEstimator.DOUBLY_REPARAMETERIZED
-                                    ? "doubly-reparameterized gradient" : "reparameterized gradient")
-                    : "single-sample reparameterized ELBO, analytic KL weighted by w = beta * schedule(t)"
-                            + (o.freeBits() > 0 ? ", free bits " + o.freeBits() + " nats per dimension" : "");
+            return o.match(
+                    elbo -> "single-sample reparameterized ELBO, analytic KL weighted by w = beta * schedule(t)"
+                            + (elbo.freeBits() > 0 ? ", free bits " + elbo.freeBits() + " nats per dimension" : ""),
+                    iwae -> "IWAE bound log mean_k p(x|z_k) (p(z_k)/q(z_k|x))^w, K=" + iwae.k()
+                            + ", w = beta * schedule(t), "
+                            + (iwae.gradient() == GradientEstimator.DOUBLY_REPARAMETERIZED
+                                    ? "doubly-reparameterized gradient" : "reparameterized gradient"));
         }
 
         /**
@@ -146,11 +151,13 @@ public record RunManifest(
 
         private TrainingObjective trainingObjective(Path file) {
             try {
-                return new TrainingObjective(TrainingObjective.Kind.parse(objective == null ? "elbo" : objective),
-                        iwaeK == null ? 1 : iwaeK, beta == null ? 1.0 : beta,
-                        KlSchedule.parse(klSchedule == null ? "constant" : klSchedule),
-                        freeBits == null ? 0.0 : freeBits,
-                        GradientEstimator.parse(iwaeGradient == null ? "standard" : iwaeGradient));
+                double b = beta == null ? 1.0 : beta;
+                KlSchedule schedule = KlSchedule.parse(klSchedule == null ? "constant" : klSchedule);
+                return switch (TrainingObjective.Kind.parse(objective == null ? "elbo" : objective)) {
+                    case ELBO -> new TrainingObjective.Elbo(b, schedule, freeBits == null ? 0.0 : freeBits);
+                    case IWAE -> new TrainingObjective.Iwae(iwaeK == null ? 1 : iwaeK, b, schedule,
+                            GradientEstimator.parse(iwaeGradient == null ? "standard" : iwaeGradient));
+                };
             } catch (IllegalArgumentException e) {
                 throw new DataException(file, "training", "bad recorded objective: " + e.getMessage());
             }

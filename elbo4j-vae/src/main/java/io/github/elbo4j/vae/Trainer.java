@@ -5,7 +5,6 @@ import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.SettingException;
 import io.github.elbo4j.optim.Adam;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,8 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the metrics are always the plain ELBO's terms (β = 1, no free bits); {@code beta} is the KL
  * weight β·a(t) of the epoch's last step.
  *
- * <p>Steps run on the calling thread ({@link FusedElboStep} where it applies, else
- * {@link ElboStep}); the validation pass is spread over {@code validationWorkers} threads. Every
+ * <p>Steps run on the calling thread, through the {@link TrainingStep} that
+ * {@link StepFactory#trainingStep} chooses (the fused step shares its matrix products among
+ * {@code validationWorkers} threads); the validation pass is spread over {@code validationWorkers}
+ * threads. Every
  * epoch ends with a validation ELBO, a {@code metrics.jsonl} row, and an atomic {@code latest}
  * checkpoint ({@code best} too when
  * validation improved). Validation is judged on the plain ELBO, or for an IWAE objective on its own
@@ -83,7 +84,8 @@ public final class Trainer {
      * of the normal prior), before anything is created.
      */
     public static void requireCompatible(VaeConfig model, TrainingConfig training) {
-        if (training.objective().freeBits() > 0 && model.prior() != LatentPrior.NORMAL) {
+        if (training.objective() instanceof TrainingObjective.Elbo elbo && elbo.freeBits() > 0
+                && model.prior() != LatentPrior.NORMAL) {
             throw new SettingException("freeBits floors the per-dimension KL against N(0, I);"
                     + " it needs prior normal", "freeBits", "prior");
         }
@@ -115,19 +117,16 @@ public final class Trainer {
             model.setParameterValues(resume.parameters());
         }
         Adam adam = Adam.withDefaults(Math.toIntExact(model.layout().totalSize()));
-        boolean fusable = VectorSupport.fused() && FusedElboStep.supports(model.config(), objective, config.batchSize());
         try (NDManager manager = NDManager.newBaseManager(); Workers workers = new Workers(validationWorkers);
-                ProductTeam products = new ProductTeam(fusable ? validationWorkers : 1)) {
+                TrainingStep trainingStep = StepFactory.trainingStep(model, objective, config.batchSize(),
+                        validationWorkers)) {
             if (resume != null) {
                 adam.restore(resume.adamFirstMoment(), resume.adamSecondMoment(), resume.adamStep());
             }
-            ElboStep elbo = new ElboStep(model, objective);
-            FusedElboStep fused = fusable
-                    ? new FusedElboStep(model.config(), objective, config.batchSize(), products) : null;
             float[] gradient = new float[Math.toIntExact(model.layout().totalSize())];
             Evaluator validator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, workers);
             this.stepsPerEpoch = (train.rows() + config.batchSize() - 1) / config.batchSize();
-            Session session = new Session(model, adam, train, valid, validator, elbo, fused, gradient,
+            Session session = new Session(model, adam, train, valid, validator, trainingStep, gradient,
                     resume == null ? TrainingPosition.start(config.learningRate()) : resume.position(), run);
             TrainingPosition state = session.lastGood.position();
             session.listeners.onStart((long) stepsPerEpoch * config.epochs(), state.step());
@@ -161,8 +160,7 @@ public final class Trainer {
         final Dataset train;
         final Dataset valid;
         final Evaluator validator;
-        final ElboStep elbo;
-        final FusedElboStep fused;
+        final TrainingStep trainingStep;
         final float[] gradient;
         final TrainingListener listeners;
         final Throughput throughput = new Throughput();
@@ -171,15 +169,14 @@ public final class Trainer {
         int consecutiveBad;
         int[] order;
 
-        Session(VaeModel model, Adam adam, Dataset train, Dataset valid, Evaluator validator, ElboStep elbo,
-                FusedElboStep fused, float[] gradient, TrainingPosition start, RunDirectory run) {
+        Session(VaeModel model, Adam adam, Dataset train, Dataset valid, Evaluator validator,
+                TrainingStep trainingStep, float[] gradient, TrainingPosition start, RunDirectory run) {
             this.model = model;
             this.adam = adam;
             this.train = train;
             this.valid = valid;
             this.validator = validator;
-            this.elbo = elbo;
-            this.fused = fused;
+            this.trainingStep = trainingStep;
             this.gradient = gradient;
             this.lastGood = snapshot(start, model, adam);
             this.listeners = listeners(run, lastGood);
@@ -195,7 +192,7 @@ public final class Trainer {
             int to = Math.min(train.rows(), from + config.batchSize());
             float[] condition = model.config().conditional()
                     ? Conditions.oneHot(train.labels(), order, from, to, model.config().conditions()) : null;
-            BatchElbo sums = step(elbo, fused, adam, model, state, Batching.gather(train, order, from, to),
+            BatchElbo sums = step(trainingStep, adam, model, state, Batching.gather(train, order, from, to),
                     condition, to - from, gradient);
             double seconds = throughput.add(to - from, start);
             TrainingPosition next = (sums == null ? state.withSkippedStep() : state.afterStep(to - from, sums))
@@ -217,8 +214,8 @@ public final class Trainer {
             long validationStart = System.nanoTime();
             TrainingObjective objective = config.objective();
             double validElbo = valid == null ? Double.NaN : validator.elbo(valid, config.seed()).elbo();
-            double validIwae = valid == null || objective.kind() != TrainingObjective.Kind.IWAE ? Double.NaN
-                    : Arrays.stream(validator.importanceWeightedLogLikelihood(valid, objective.iwaeK(),
+            double validIwae = valid == null || !(objective instanceof TrainingObjective.Iwae iwae) ? Double.NaN
+                    : Arrays.stream(validator.importanceWeightedLogLikelihood(valid, iwae.k(),
                             config.seed(), ProgressListener.NONE)).average().orElseThrow();
             // An epoch with no finite step, or whose model no longer gives a finite validation
             // ELBO, has diverged however few steps in a row were skipped.
@@ -348,37 +345,20 @@ public final class Trainer {
      * One optimizer step from {@code state}; returns the batch's ELBO sums, or null when the step
      * was not finite and skipped.
      */
-    private BatchElbo step(ElboStep elbo, FusedElboStep fused, Adam adam, VaeModel model, TrainingPosition state,
+    private BatchElbo step(TrainingStep trainingStep, Adam adam, VaeModel model, TrainingPosition state,
             float[] batch, float[] condition, int rows, float[] gradient) {
         float[] noise = GaussianNoise.standardNormal(config.objective().particles() * rows * model.config().latent(),
                 Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, state.step()));
         double klWeight = config.objective().klWeight(state.step(), stepsPerEpoch);
         // state.epoch counts completed epochs: epochs 1..W of the run are the prior warm-up.
         boolean warmup = state.epoch() < config.priorWarmupEpochs();
-        BatchElbo sums = fused != null ? fused.compute(model.liveValues(), batch, noise, rows, klWeight, gradient)
-                : engineStep(elbo, model, batch, noise, rows, klWeight, condition, warmup, gradient);
+        BatchElbo sums = trainingStep.compute(batch, condition, noise, rows, klWeight, warmup, gradient);
         if (!Double.isFinite(sums.elbo())) {
             return null;
         }
         adam.update(model.liveValues(), gradient, (float) state.learningRate());
         model.valuesChanged();
         return sums;
-    }
-
-    /**
-     * The step through the engine's autograd, for every model and objective; the gradient is copied
-     * out, and a non-finite one makes the returned ELBO NaN.
-     */
-    private static BatchElbo engineStep(ElboStep elbo, VaeModel model, float[] batch, float[] noise, int rows,
-            double klWeight, float[] condition, boolean warmup, float[] gradient) {
-        try (NDManager scope = model.parameters().getManager().newSubManager()) {
-            ElboStep.Result result = elbo.compute(batch, noise, rows, klWeight, condition, warmup, scope);
-            // A view of the engine's memory where it offers one: toFloatArray() would stage the
-            // vector in a fresh direct buffer every step.
-            result.gradient().toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(gradient);
-            double elboSum = Float.isFinite(result.gradient().sum().getFloat()) ? result.elbo() : Double.NaN;
-            return new BatchElbo(elboSum, result.reconstruction(), result.kl());
-        }
     }
 
     private Checkpoint snapshot(TrainingPosition state, VaeModel model, Adam adam) {

@@ -237,7 +237,7 @@ public final class VaeModel implements AutoCloseable {
      * its own gradient) to a computation scope.
      */
     VaeNetwork bind(NDManager scope, NDArray flatParameters) {
-        return new VaeNetwork(config, layout.views(flatParameters, scope), scope);
+        return new VaeNetwork(config, layout.named(flatParameters, scope), scope);
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.distributions.StandardNormal;
 import io.github.elbo4j.elbo.LikelihoodModel;
 import io.github.elbo4j.math.SpecialFunctions;
+import java.util.Map;
 
 /**
  * The encoder q(z|x), the decoder p(x|z) and the prior p(z) of a {@link VaeModel}, evaluated with
@@ -23,7 +24,8 @@ import io.github.elbo4j.math.SpecialFunctions;
 public final class VaeNetwork implements LikelihoodModel {
 
     private final VaeConfig config;
-    private final NDArray[] weights;
+    /** The weights by their {@link VaeModel#layoutOf layout} names, e.g. {@code encoder.hidden.0.weight}. */
+    private final Map<String, NDArray> weights;
     private final NDManager scope;
     private final int hiddenLayers;
     private final int convLayers;
@@ -36,11 +38,11 @@ public final class VaeNetwork implements LikelihoodModel {
     /** The VampPrior, built on first use (its components cost an encoder pass). */
     private VampPrior vampPrior;
 
-    VaeNetwork(VaeConfig config, NDArray[] weights, NDManager scope) {
+    VaeNetwork(VaeConfig config, Map<String, NDArray> weights, NDManager scope) {
         this(config, weights, scope, null);
     }
 
-    private VaeNetwork(VaeConfig config, NDArray[] weights, NDManager scope, NDArray condition) {
+    private VaeNetwork(VaeConfig config, Map<String, NDArray> weights, NDManager scope, NDArray condition) {
         this.config = config;
         this.weights = weights;
         this.scope = scope;
@@ -70,25 +72,25 @@ public final class VaeNetwork implements LikelihoodModel {
      */
     public DiagonalNormal encode(NDArray x) {
         NDArray h = x;
-        int w = 0;
         if (convLayers > 0) {
             long batch = x.getShape().get(0);
             int[] shape = config.inputShape();
             // Channel-last records [H, W, C] become the engine's [B, C, H, W].
             h = x.reshape(batch, shape[0], shape[1], config.imageChannels()).transpose(0, 3, 1, 2);
-            for (int i = 0; i < convLayers; i++, w += 2) {
-                h = config.activation().apply(Conv2d.conv2d(h, weights[w], weights[w + 1], STRIDE, PADDING, DILATION, 1)
-                        .singletonOrThrow());
+            for (int i = 0; i < convLayers; i++) {
+                String layer = "encoder.conv." + i;
+                h = config.activation().apply(Conv2d.conv2d(h, weight(layer + ".weight"), weight(layer + ".bias"), STRIDE,
+                        PADDING, DILATION, 1).singletonOrThrow());
             }
             h = h.reshape(batch, -1);
         }
         // A conv encoder reads the condition with the flattened feature maps, an MLP with x.
         h = withCondition(h);
-        for (int i = 0; i < hiddenLayers; i++, w += 2) {
-            h = config.activation().apply(linear(h, w));
+        for (int i = 0; i < hiddenLayers; i++) {
+            h = config.activation().apply(linear(h, "encoder.hidden." + i));
         }
-        NDArray loc = linear(h, w);
-        NDArray logVariance = linear(h, w + 2);
+        NDArray loc = linear(h, "encoder.loc");
+        NDArray logVariance = linear(h, "encoder.log_var");
         return DiagonalNormal.fromLogVariance(loc, logVariance);
     }
 
@@ -98,25 +100,26 @@ public final class VaeNetwork implements LikelihoodModel {
      */
     public NDArray decode(NDArray z) {
         NDArray h = withCondition(z);
-        int w = 2 * convLayers + 2 * hiddenLayers + 4; // after the encoder's layers and its two heads
-        for (int i = 0; i < hiddenLayers; i++, w += 2) {
-            h = config.activation().apply(linear(h, w));
+        for (int i = 0; i < hiddenLayers; i++) {
+            h = config.activation().apply(linear(h, "decoder.hidden." + i));
         }
         if (convLayers == 0) {
-            return linear(h, w);
+            return linear(h, "decoder.out");
         }
         Shape outer = z.getShape().slice(0, z.getShape().dimension() - 1);
         NDArray rows = h.reshape(-1, h.getShape().get(h.getShape().dimension() - 1));
         long count = rows.getShape().get(0);
         int[] channels = config.channels();
         int[][] sizes = spatialSizes();
-        NDArray image = config.activation().apply(linear(rows, w))
+        NDArray image = config.activation().apply(linear(rows, "decoder.project"))
                 .reshape(count, channels[convLayers - 1], sizes[convLayers][0], sizes[convLayers][1]);
-        w += 2;
-        for (int i = convLayers - 1; i >= 0; i--, w += 2) {
+        for (int i = convLayers - 1; i >= 0; i--) {
+            // The transposed convolutions deconv.0, deconv.1, … then out, which maps back to the image.
+            String layer = i > 0 ? "decoder.deconv." + (convLayers - 1 - i) : "decoder.out";
             // Transposed convolution i maps size s_{i+1} back to s_i = 2 s_{i+1} + output padding.
             Shape outPadding = new Shape(sizes[i][0] - 2L * sizes[i + 1][0], sizes[i][1] - 2L * sizes[i + 1][1]);
-            image = transposedConvolution(image, weights[w], weights[w + 1], outPadding.get(0), outPadding.get(1));
+            image = transposedConvolution(image, weight(layer + ".weight"), weight(layer + ".bias"), outPadding.get(0),
+                    outPadding.get(1));
             if (i > 0) {
                 image = config.activation().apply(image);
             }
@@ -191,9 +194,7 @@ public final class VaeNetwork implements LikelihoodModel {
 
     /** The learned log σ ([1], [features] or [numeric columns]), floored at log {@link Likelihood#MIN_LEARNED_SCALE}. */
     private NDArray learnedLogScale(NDArray like) {
-        // The last weight, before the VampPrior's pseudo-inputs when there are any.
-        return weights[weights.length - (config.prior() == LatentPrior.VAMP ? 2 : 1)]
-                .maximum(SpecialFunctions.scalar(like, Math.log(Likelihood.MIN_LEARNED_SCALE)));
+        return weight(VaeModel.LOG_SCALE).maximum(SpecialFunctions.scalar(like, Math.log(Likelihood.MIN_LEARNED_SCALE)));
     }
 
     /**
@@ -205,7 +206,7 @@ public final class VaeNetwork implements LikelihoodModel {
             return new StandardNormal(scope, config.latent());
         }
         if (vampPrior == null) {
-            NDArray raw = weights[weights.length - 1];
+            NDArray raw = weight(VaeModel.PSEUDO_INPUTS);
             // clip is torch.clamp: the gradient passes at 0 and 1 themselves, where data-initialized
             // pseudo-inputs start (maximum/minimum would halve it there).
             NDArray pseudoInputs = raw.clip(0.0, 1.0);
@@ -237,7 +238,16 @@ public final class VaeNetwork implements LikelihoodModel {
         return NDArrays.concat(new NDList(input, c), -1);
     }
 
-    private NDArray linear(NDArray input, int weightIndex) {
-        return Linear.linear(input, weights[weightIndex], weights[weightIndex + 1]).singletonOrThrow();
+    /** The affine layer {@code layer} ({@code layer.weight}, {@code layer.bias}) applied to {@code input}. */
+    private NDArray linear(NDArray input, String layer) {
+        return Linear.linear(input, weight(layer + ".weight"), weight(layer + ".bias")).singletonOrThrow();
+    }
+
+    private NDArray weight(String name) {
+        NDArray w = weights.get(name);
+        if (w == null) {
+            throw new IllegalStateException("no weight " + name + " in the model's layout");
+        }
+        return w;
     }
 }

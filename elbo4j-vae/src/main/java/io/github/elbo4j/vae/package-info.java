@@ -6,7 +6,9 @@
  * {@link io.github.elbo4j.vae.VaeNetwork} is a view of those weights bound to one computation
  * scope. The {@link io.github.elbo4j.vae.Trainer} maximizes a
  * {@link io.github.elbo4j.vae.TrainingObjective} (the reparameterized ELBO with analytic KL, with
- * β, a {@link io.github.elbo4j.vae.KlSchedule}, free bits, or the IWAE bound), the
+ * β, a {@link io.github.elbo4j.vae.KlSchedule}, free bits, or the IWAE bound) one
+ * {@link io.github.elbo4j.vae.TrainingStep} at a time, the engine's or the fused one as
+ * {@link io.github.elbo4j.vae.StepFactory} chooses, the
  * {@link io.github.elbo4j.vae.Evaluator} reports the test ELBO and the importance-weighted
  * log-likelihood estimate, {@link io.github.elbo4j.vae.PosteriorDiagnosis} detects posterior
  * collapse, {@link io.github.elbo4j.vae.AnomalyScorer} scores records, {@link

@@ -73,8 +73,8 @@ class FusedImportanceSamplerTest {
     void refusesModelsItDoesNotCompute() {
         VaeConfig learnedScale = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2)
                 .likelihood(Likelihood.GAUSSIAN_LEARNED).build();
-        assertThat(FusedImportanceSampler.supports(learnedScale)).isFalse();
-        assertThat(FusedImportanceSampler.supports(SmallData.smallModel())).isTrue();
+        assertThat(StepFactory.fusedSamplerSupports(learnedScale)).isFalse();
+        assertThat(StepFactory.fusedSamplerSupports(SmallData.smallModel())).isTrue();
         assertThatThrownBy(() -> new FusedImportanceSampler(learnedScale, 5, 100))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -19,7 +19,7 @@ class RunManifestTest {
     @Test
     void aDescribedRunReadsBackAsTheSameManifestAndTrainingConfiguration() throws Exception {
         TrainingConfig training = new TrainingConfig(7, 50, 2e-3, 42,
-                new TrainingObjective(TrainingObjective.Kind.IWAE, 5, 1.0, KlSchedule.CONSTANT, 0,
+                new TrainingObjective.Iwae(5, 1.0, KlSchedule.CONSTANT,
                         TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED),
                 0, 3, LearningRateSchedule.parse("plateau:2:0.5"));
         DatasetSplits splits = new DatasetSplits(SmallData.shapes(120, 1), SmallData.shapes(30, 2), null);

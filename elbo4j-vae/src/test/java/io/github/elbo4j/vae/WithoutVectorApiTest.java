@@ -48,7 +48,7 @@ class WithoutVectorApiTest {
     void aModelTheFusedCodeSupportsTrainsEvaluatesAndSamplesOnTheEnginePath() {
         Dataset train = Shapes.generate(200, 1);
         Dataset valid = Shapes.generate(50, 2);
-        // An MLP with a Bernoulli likelihood and the N(0, I) prior: FusedElboStep.supportsModel's
+        // An MLP with a Bernoulli likelihood and the N(0, I) prior: StepFactory.fusedModel's
         // kind (asking it would load the Vector API, which is the point of the check in front).
         VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(32).latent(4).build();
         try (NDManager manager = NDManager.newBaseManager();
