@@ -28,34 +28,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Data-parallel VAE training on the driver of a Spark application, over cached {@link Shard}s.
+ * Data-parallel VAE training on the driver of a Spark application, over cached logical
+ * {@link Shard}s (one task per shard and round).
  *
- * <p><b>Schedule.</b> An epoch has S = ⌈n / batchSize⌉ steps. Partition p (n_p rows) shuffles its
+ * <p><b>Schedule.</b> An epoch has S = ⌈n / batchSize⌉ steps. Shard p (n_p rows) shuffles its
  * rows once per epoch with a permutation seeded by (seed, p, epoch) and takes b_p = ⌈n_p / S⌉ of
  * them per step, so every row is visited once per epoch and a step's global batch is about
- * {@code batchSize} rows. Reparameterization noise of partition p at global step s is seeded by
- * (seed, s, p). Everything random is therefore a pure function of (seed, partitioning, position):
- * a run is reproducible for a fixed partitioning, a retried task recomputes exactly what the
- * failed attempt would have, and a run resumed from a checkpoint continues exactly.
+ * {@code batchSize} rows. Reparameterization noise of shard p at global step s is seeded by
+ * (seed, s, p). A shard's rows and their order depend only on the rows (see
+ * {@link LogicalShards}), so everything random is a pure function of (seed, shard count,
+ * position): a run is reproducible whatever the master, the input partitioning or the order of
+ * the rows, a retried or recomputed task does exactly what the first attempt would have, and a
+ * run resumed from a checkpoint continues exactly.
  *
  * <p><b>Synchronous gradients</b> ({@code syncEvery = 1}): every step is one Spark job. The driver
- * broadcasts θ; each partition returns the gradient of −Σ ELBO over its batch, scaled by 1/B
- * (B = the step's global batch); {@code treeAggregate} sums them; the driver applies Adam. This is
- * exactly minibatch training with batch B, at the price of one job (two transfers of θ-sized
- * vectors per executor) per step.
+ * broadcasts θ; each shard returns the gradient of −Σ ELBO over its batch, scaled by 1/B
+ * (B = the step's global batch); the driver adds them and applies Adam. This is exactly minibatch
+ * training with batch B, at the price of one job (two transfers of θ-sized vectors per shard) per
+ * step.
  *
  * <p><b>Parameter averaging</b> ({@code syncEvery = N > 1}): the driver broadcasts θ and the Adam
- * moments; each partition runs N local Adam steps on its own batches (gradients averaged over the
+ * moments; each shard runs N local Adam steps on its own batches (gradients averaged over the
  * local batch) and returns its θ, m and v; the driver averages them weighted by the rows each
- * partition used. One job per N steps: N times less communication and job overhead, but the
- * replicas drift apart between synchronizations, which costs some progress per step (more so
- * with larger N, larger learning rates and more partitions).
+ * shard used. One job per N steps: N times less communication and job overhead, but the replicas
+ * drift apart between synchronizations, which costs some progress per step (more so with larger
+ * N, larger learning rates and more shards).
  *
- * <p>Partial results are summed with {@link ExactSum}, so the totals are independent of the order
- * in which Spark combines them. A step (or round) whose gradient or ELBO is not finite is skipped
- * and counted. With a run directory the driver writes {@code metrics.jsonl} rows per epoch and an
- * atomic {@code checkpoints/latest.safetensors} at every epoch end and every
- * {@code checkpointInterval} rounds; {@link #train} resumes from it when asked.
+ * <p>Shards return float vectors (4 bytes per parameter, the task closure holds no parameter-sized
+ * value), and the driver adds them in double precision in shard order, so the totals do not depend
+ * on the order in which results arrive. A step (or round) whose gradient, ELBO or averaged
+ * parameters are not finite is skipped and counted. With a run directory the driver writes
+ * {@code metrics.jsonl} rows per epoch and an atomic {@code checkpoints/latest.safetensors} at
+ * every epoch end and every {@code checkpointInterval} rounds, publishing them to the
+ * {@link RunLocation}; {@link #train} resumes from it when asked.
  */
 final class DistributedVaeTrainer {
 

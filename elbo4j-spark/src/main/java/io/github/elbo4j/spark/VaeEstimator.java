@@ -30,12 +30,14 @@ import org.apache.spark.sql.types.StructType;
  * (loss = −mean ELBO), exactly as {@code elbo4j train}; the architecture parameters mirror
  * {@link VaeConfig} and the command line ({@code hidden}, {@code latent}, {@code activation},
  * {@code likelihood}, {@code gaussianScale}). How partitions cooperate is set by
- * {@code syncEvery}: 1 aggregates the gradient of every step over all partitions with
- * {@code treeAggregate} (synchronous minibatch SGD), N &gt; 1 averages parameters after N local
- * steps (see {@link DistributedVaeTrainer} for the trade-off). The result is reproducible for a
- * fixed seed and partitioning. With {@code runDirectory} set, the driver writes a CLI-compatible
- * run directory with per-epoch metrics and checkpoints, and {@code resume} continues from its
- * latest checkpoint.
+ * {@code syncEvery}: 1 adds the gradient of every step over all shards (synchronous minibatch
+ * SGD, one Spark job per step), N &gt; 1 (default {@value #DEFAULT_SYNC_EVERY}) averages
+ * parameters after N local steps (see {@link DistributedVaeTrainer} for the trade-off). Rows are
+ * hashed into {@code shards} logical shards (default {@value #DEFAULT_SHARDS}; one task each), so
+ * the result is bit-identical for a fixed seed and shard count whatever the master, the input
+ * partitioning, the row order, task retries and lost executors. With {@code runDirectory} set
+ * (a local folder or a Hadoop filesystem URI), the driver writes a CLI-compatible run directory
+ * with per-epoch metrics and checkpoints, and {@code resume} continues from its latest checkpoint.
  *
  * <pre>{@code
  * VaeTransformerModel model = new VaeEstimator().setInputCol("features")

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StandaloneClusterTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** Generous: a loaded 2-core machine takes tens of seconds to start an executor. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(300);
 
     @TempDir
     static Path temp;
@@ -45,6 +46,7 @@ class StandaloneClusterTest {
     private static String master;
     private static Process secondWorker;
     private static Path masterLog;
+    private static Path logConfig;
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -53,6 +55,12 @@ class StandaloneClusterTest {
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-Dai.djl")
                         || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
                 .toList();
+        // The test resources silence Spark; the daemons must log worker registrations and losses.
+        logConfig = Files.writeString(temp.resolve("log4j2.properties"), String.join("\n",
+                "rootLogger.level = warn", "rootLogger.appenderRef.stdout.ref = console",
+                "appender.console.type = Console", "appender.console.name = console",
+                "appender.console.layout.type = PatternLayout", "appender.console.layout.pattern = %d %p %c{1}: %m%n",
+                "logger.deploy.name = org.apache.spark.deploy.master", "logger.deploy.level = info", ""));
         Path sparkHome = Files.createDirectories(temp.resolve("spark-home").resolve("jars")).getParent();
         int port = freePort();
         master = "spark://127.0.0.1:" + port;
@@ -137,7 +145,7 @@ class StandaloneClusterTest {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx512m"));
         command.addAll(jvmFlags);
-        command.addAll(List.of("-cp", classpath, main));
+        command.addAll(List.of("-Dlog4j2.configurationFile=" + logConfig, "-cp", classpath, main));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -167,7 +175,7 @@ class StandaloneClusterTest {
     /** Waits for a submitted application and returns the JSON line it printed. */
     private static JsonNode finish(Process process, String name) throws Exception {
         Path log = temp.resolve(name + ".log");
-        assertThat(process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("%s finished", log).isTrue();
+        assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("%s finished", log).isTrue();
         List<String> output = Files.readAllLines(log, StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as("exit code of %s:%n%s", name, String.join("\n", output)).isZero();
         String json = output.stream().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(() ->
@@ -176,7 +184,7 @@ class StandaloneClusterTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);

@@ -107,9 +107,12 @@ public final class TrainingComparison {
         if (!skipLocal) {
             System.out.printf(Locale.ROOT, "training samples/s spark / single machine: %.2f (target: at least 1/3)%n",
                     sparkRate / localRate);
-            System.out.printf(Locale.ROOT, "valid ELBO difference spark - single machine: %+.2f nats (criterion:"
-                    + " within 1 nat) -> %s%n", sparkValid - localValid,
-                    Math.abs(sparkValid - localValid) <= 1 ? "PASS" : "FAIL");
+            // Within 1 nat is the criterion for the same algorithm (synchronous gradients); parameter
+            // averaging is a different optimizer and may land higher or lower.
+            System.out.printf(Locale.ROOT, "valid ELBO difference spark - single machine: %+.2f nats%s%n",
+                    sparkValid - localValid, syncEvery != 1 ? ""
+                            : Math.abs(sparkValid - localValid) <= 1 ? " (criterion: within 1 nat) -> PASS"
+                                    : " (criterion: within 1 nat) -> FAIL");
         }
     }
 }
