@@ -61,6 +61,7 @@ class StandaloneClusterTest {
         logConfig = Files.writeString(temp.resolve("log4j2.properties"), String.join("\n",
                 "rootLogger.level = warn", "rootLogger.appenderRef.stdout.ref = console",
                 "appender.console.type = Console", "appender.console.name = console",
+                "appender.console.target = SYSTEM_ERR",
                 "appender.console.layout.type = PatternLayout", "appender.console.layout.pattern = %d %p %c{1}: %m%n",
                 "logger.deploy.name = org.apache.spark.deploy.master", "logger.deploy.level = info", ""));
         Path sparkHome = Files.createDirectories(temp.resolve("spark-home").resolve("jars")).getParent();
