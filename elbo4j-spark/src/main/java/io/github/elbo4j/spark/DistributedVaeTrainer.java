@@ -28,34 +28,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Data-parallel VAE training on the driver of a Spark application, over cached {@link Shard}s.
+ * Data-parallel VAE training on the driver of a Spark application, over cached logical
+ * {@link Shard}s (one task per shard and round).
  *
- * <p><b>Schedule.</b> An epoch has S = ⌈n / batchSize⌉ steps. Partition p (n_p rows) shuffles its
+ * <p><b>Schedule.</b> An epoch has S = ⌈n / batchSize⌉ steps. Shard p (n_p rows) shuffles its
  * rows once per epoch with a permutation seeded by (seed, p, epoch) and takes b_p = ⌈n_p / S⌉ of
  * them per step, so every row is visited once per epoch and a step's global batch is about
- * {@code batchSize} rows. Reparameterization noise of partition p at global step s is seeded by
- * (seed, s, p). Everything random is therefore a pure function of (seed, partitioning, position):
- * a run is reproducible for a fixed partitioning, a retried task recomputes exactly what the
- * failed attempt would have, and a run resumed from a checkpoint continues exactly.
+ * {@code batchSize} rows. Reparameterization noise of shard p at global step s is seeded by
+ * (seed, s, p). A shard's rows and their order depend only on the rows (see
+ * {@link LogicalShards}), so everything random is a pure function of (seed, shard count,
+ * position): a run is reproducible whatever the master, the input partitioning or the order of
+ * the rows, a retried or recomputed task does exactly what the first attempt would have, and a
+ * run resumed from a checkpoint continues exactly.
  *
  * <p><b>Synchronous gradients</b> ({@code syncEvery = 1}): every step is one Spark job. The driver
- * broadcasts θ; each partition returns the gradient of −Σ ELBO over its batch, scaled by 1/B
- * (B = the step's global batch); {@code treeAggregate} sums them; the driver applies Adam. This is
- * exactly minibatch training with batch B, at the price of one job (two transfers of θ-sized
- * vectors per executor) per step.
+ * broadcasts θ; each shard returns the gradient of −Σ ELBO over its batch, scaled by 1/B
+ * (B = the step's global batch); the driver adds them and applies Adam. This is exactly minibatch
+ * training with batch B, at the price of one job (two transfers of θ-sized vectors per shard) per
+ * step.
  *
  * <p><b>Parameter averaging</b> ({@code syncEvery = N > 1}): the driver broadcasts θ and the Adam
- * moments; each partition runs N local Adam steps on its own batches (gradients averaged over the
+ * moments; each shard runs N local Adam steps on its own batches (gradients averaged over the
  * local batch) and returns its θ, m and v; the driver averages them weighted by the rows each
- * partition used. One job per N steps: N times less communication and job overhead, but the
- * replicas drift apart between synchronizations, which costs some progress per step (more so
- * with larger N, larger learning rates and more partitions).
+ * shard used. One job per N steps: N times less communication and job overhead, but the replicas
+ * drift apart between synchronizations, which costs some progress per step (more so with larger
+ * N, larger learning rates and more shards).
  *
- * <p>Partial results are summed with {@link ExactSum}, so the totals are independent of the order
- * in which Spark combines them. A step (or round) whose gradient or ELBO is not finite is skipped
- * and counted. With a run directory the driver writes {@code metrics.jsonl} rows per epoch and an
- * atomic {@code checkpoints/latest.safetensors} at every epoch end and every
- * {@code checkpointInterval} rounds; {@link #train} resumes from it when asked.
+ * <p>Shards return float vectors (4 bytes per parameter, the task closure holds no parameter-sized
+ * value), and the driver adds them in double precision in shard order, so the totals do not depend
+ * on the order in which results arrive. A step (or round) whose gradient, ELBO or averaged
+ * parameters are not finite is skipped and counted. With a run directory the driver writes
+ * {@code metrics.jsonl} rows per epoch and an atomic {@code checkpoints/latest.safetensors} at
+ * every epoch end and every {@code checkpointInterval} rounds, publishing them to the
+ * {@link RunLocation}; {@link #train} resumes from it when asked.
  */
 final class DistributedVaeTrainer {
 
@@ -63,7 +68,7 @@ final class DistributedVaeTrainer {
 
     /** How to train. */
     record Settings(VaeSpec spec, int epochs, int batchSize, double learningRate, long seed, int syncEvery,
-            int checkpointInterval, String runDirectory, boolean resume, int treeDepth)
+            int checkpointInterval, boolean resume)
             implements java.io.Serializable {}
 
     /** The trained parameters and how the run went. */
@@ -83,15 +88,17 @@ final class DistributedVaeTrainer {
         this.config = settings.spec().toConfig();
     }
 
-    Outcome train(JavaSparkContext sc, JavaRDD<Shard> shards) {
+    /**
+     * Trains on {@code shards}; with a {@code location} (else null) keeps the run directory there,
+     * publishing it after every metrics row and checkpoint.
+     */
+    Outcome train(JavaSparkContext sc, JavaRDD<Shard> shards, RunLocation location) {
         long start = System.nanoTime();
-        List<int[]> sizes = shards.map(s -> new int[] {s.partition(), s.rows()}).collect();
-        int partitions = sizes.size();
-        int[] partitionRows = new int[partitions];
+        int[] partitionRows = LogicalShards.rowCounts(shards);
+        int partitions = partitionRows.length;
         long n = 0;
-        for (int[] s : sizes) {
-            partitionRows[s[0]] = s[1];
-            n += s[1];
+        for (int rows : partitionRows) {
+            n += rows;
         }
         if (n == 0) {
             throw new IllegalArgumentException("the training DataFrame has no rows");
@@ -99,7 +106,7 @@ final class DistributedVaeTrainer {
         int stepsPerEpoch = (int) Math.max(1, (n + settings.batchSize() - 1) / settings.batchSize());
         int size = Math.toIntExact(VaeModel.layoutOf(config).totalSize());
 
-        RunDirectory run = openRun(n, partitions);
+        RunDirectory run = location == null ? null : openRun(location.local(), n, partitions);
         float[] theta;
         float[] m = new float[size];
         float[] v = new float[size];
@@ -200,12 +207,14 @@ final class DistributedVaeTrainer {
                 // Distributed training optimizes the plain ELBO (β = 1, no schedule, no free bits).
                 new Checkpoint(here, theta, m, v, adamStep, TrainingObjective.ELBO.describe(), 1.0)
                         .write(run.latestCheckpoint());
+                location.publish();
             }
         }
         if (run != null) {
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put("format", "elbo4j-vae");
             Safetensors.write(run.modelFile(), VaeModel.layoutOf(config).unpack(theta), metadata);
+            location.publish();
         }
         return new Outcome(theta, epoch, step, skipped, lastElbo, (System.nanoTime() - start) / 1e9,
                 trainingSeconds > 0 ? trained / trainingSeconds : Double.NaN, metrics);
@@ -219,40 +228,42 @@ final class DistributedVaeTrainer {
         return (int) (last - first);
     }
 
+    /**
+     * What one shard sends back from a step or round: float vectors (a gradient, or θ, m and v) and
+     * double statistics. Floats, not fixed-point sums: the driver adds the shards' vectors in
+     * shard order, which makes the total independent of the order in which Spark delivers them.
+     */
+    record ShardResult(int shard, float[][] vectors, double[] statistics) implements java.io.Serializable {}
+
     /** One synchronous step; returns {mean ELBO, mean recon, mean KL, skipped} or null when skipped. */
     private double[] synchronousStep(JavaSparkContext sc, JavaRDD<Shard> shards, float[] theta, float[] m, float[] v,
             long adamStep, int epoch, long step, int stepsPerEpoch, long stepRows, long round) {
-        int size = theta.length;
         Broadcast<float[]> parameters = sc.broadcast(theta);
         Settings s = settings;
         int t = (int) (step % stepsPerEpoch);
         try {
-            ExactSum total = shards.treeAggregate(new ExactSum(size + 3), (acc, shard) -> {
-                maybeFail(round, shard.partition());
+            List<ShardResult> parts = shards.map(shard -> {
+                maybeFail(round, shard.index());
                 int local = (shard.rows() + stepsPerEpoch - 1) / stepsPerEpoch;
                 int from = Math.min(shard.rows(), t * local);
                 int to = Math.min(shard.rows(), from + local);
                 if (to <= from) {
-                    return acc;
+                    return null;
                 }
-                int[] order = Batching.permutation(shard.rows(), shuffleSeed(s.seed(), shard.partition()), epoch);
+                int[] order = Batching.permutation(shard.rows(), shuffleSeed(s.seed(), shard.index()), epoch);
                 VaeCompute.Gradient g = VaeCompute.gradient(s.spec().toConfig(), parameters.value(),
                         shard.gather(order, from, to), to - from,
                         GaussianNoise.standardNormal((to - from) * s.spec().latent(),
-                                noiseSeed(s.seed(), step, shard.partition())), 1.0 / stepRows);
-                if (!g.isFinite()) {
-                    return acc.add(0, Double.NaN);
-                }
-                acc.add(0, g.gradient(), 1.0);
-                acc.add(size, g.elbo() / stepRows);
-                acc.add(size + 1, g.reconstruction() / stepRows);
-                return acc.add(size + 2, g.kl() / stepRows);
-            }, ExactSum::merge, s.treeDepth());
-            if (!total.isFinite() || stepRows == 0) {
+                                noiseSeed(s.seed(), step, shard.index())), 1.0 / stepRows);
+                return new ShardResult(shard.index(), new float[][] {g.gradient()},
+                        new double[] {g.elbo(), g.reconstruction(), g.kl(), g.isFinite() ? 0 : 1});
+            }).filter(r -> r != null).collect();
+            double[] stats = statistics(parts);
+            if (stats[3] > 0 || stepRows == 0) {
                 return null;
             }
-            Adam.update(theta, m, v, total.floats(0, size), settings.learningRate(), adamStep);
-            return new double[] {total.get(size), total.get(size + 1), total.get(size + 2), 0};
+            Adam.update(theta, m, v, weightedSum(parts, 0, theta.length, r -> 1.0), settings.learningRate(), adamStep);
+            return new double[] {stats[0] / stepRows, stats[1] / stepRows, stats[2] / stepRows, 0};
         } finally {
             parameters.destroy();
         }
@@ -269,11 +280,11 @@ final class DistributedVaeTrainer {
         Broadcast<float[][]> state = sc.broadcast(new float[][] {theta, m, v});
         Settings s = settings;
         try {
-            ExactSum total = shards.treeAggregate(new ExactSum(3 * size + 4), (acc, shard) -> {
-                maybeFail(round, shard.partition());
+            List<ShardResult> parts = shards.map(shard -> {
+                maybeFail(round, shard.index());
                 int rows = rowsIn(shard.rows(), stepsPerEpoch, from, to);
                 if (rows == 0) {
-                    return acc;
+                    return null;
                 }
                 VaeConfig config = s.spec().toConfig();
                 float[][] start = state.value();
@@ -281,7 +292,7 @@ final class DistributedVaeTrainer {
                 float[] lm = start[1].clone();
                 float[] lv = start[2].clone();
                 int local = (shard.rows() + stepsPerEpoch - 1) / stepsPerEpoch;
-                int[] order = Batching.permutation(shard.rows(), shuffleSeed(s.seed(), shard.partition()), epoch);
+                int[] order = Batching.permutation(shard.rows(), shuffleSeed(s.seed(), shard.index()), epoch);
                 double elbo = 0;
                 double recon = 0;
                 double kl = 0;
@@ -295,7 +306,7 @@ final class DistributedVaeTrainer {
                     long step = firstStep + (t - from);
                     VaeCompute.Gradient g = VaeCompute.gradient(config, p, shard.gather(order, a, b), b - a,
                             GaussianNoise.standardNormal((b - a) * config.latent(),
-                                    noiseSeed(s.seed(), step, shard.partition())), 1.0 / (b - a));
+                                    noiseSeed(s.seed(), step, shard.index())), 1.0 / (b - a));
                     if (!g.isFinite()) {
                         skippedLocal++;
                         continue;
@@ -305,26 +316,65 @@ final class DistributedVaeTrainer {
                     recon += g.reconstruction();
                     kl += g.kl();
                 }
-                double weight = (double) rows / roundRows;
-                acc.add(0, p, weight);
-                acc.add(size, lm, weight);
-                acc.add(2 * size, lv, weight);
-                acc.add(3 * size, elbo / roundRows);
-                acc.add(3 * size + 1, recon / roundRows);
-                acc.add(3 * size + 2, kl / roundRows);
-                return acc.add(3 * size + 3, skippedLocal);
-            }, ExactSum::merge, s.treeDepth());
-            if (!total.isFinite() || roundRows == 0) {
+                return new ShardResult(shard.index(), new float[][] {p, lm, lv},
+                        new double[] {elbo, recon, kl, skippedLocal, rows});
+            }).filter(r -> r != null).collect();
+            double[] stats = statistics(parts);
+            if (!Double.isFinite(stats[0]) || roundRows == 0) {
                 return null;
             }
-            System.arraycopy(total.floats(0, size), 0, theta, 0, size);
-            System.arraycopy(total.floats(size, size), 0, m, 0, size);
-            System.arraycopy(total.floats(2 * size, size), 0, v, 0, size);
-            return new double[] {total.get(3 * size), total.get(3 * size + 1), total.get(3 * size + 2),
-                total.get(3 * size + 3)};
+            java.util.function.ToDoubleFunction<ShardResult> weight = r -> r.statistics()[4] / roundRows;
+            for (int i = 0; i < 3; i++) {
+                float[] average = weightedSum(parts, i, size, weight);
+                for (float value : average) {
+                    if (!Float.isFinite(value)) {
+                        return null;
+                    }
+                }
+                System.arraycopy(average, 0, new float[][] {theta, m, v}[i], 0, size);
+            }
+            return new double[] {stats[0] / roundRows, stats[1] / roundRows, stats[2] / roundRows, stats[3]};
         } finally {
             state.destroy();
         }
+    }
+
+    /** The shards' statistics added in shard order. */
+    private static double[] statistics(List<ShardResult> parts) {
+        double[] total = null;
+        for (ShardResult r : inShardOrder(parts)) {
+            if (total == null) {
+                total = new double[r.statistics().length];
+            }
+            for (int i = 0; i < total.length; i++) {
+                total[i] += r.statistics()[i];
+            }
+        }
+        return total == null ? new double[5] : total;
+    }
+
+    /** Σ weight(r) · r.vectors()[vector] over the shards in shard order, in double, rounded once. */
+    private static float[] weightedSum(List<ShardResult> parts, int vector, int size,
+            java.util.function.ToDoubleFunction<ShardResult> weight) {
+        double[] sum = new double[size];
+        for (ShardResult r : inShardOrder(parts)) {
+            float[] values = r.vectors()[vector];
+            double w = weight.applyAsDouble(r);
+            for (int i = 0; i < size; i++) {
+                sum[i] += w * values[i];
+            }
+        }
+        float[] result = new float[size];
+        for (int i = 0; i < size; i++) {
+            result[i] = (float) sum[i];
+        }
+        return result;
+    }
+
+    private static List<ShardResult> inShardOrder(List<ShardResult> parts) {
+        List<ShardResult> sorted = new ArrayList<>(parts);
+        sorted.sort(java.util.Comparator.comparingInt(ShardResult::shard));
+        return sorted;
     }
 
     private static void maybeFail(long round, int partition) {
@@ -345,11 +395,7 @@ final class DistributedVaeTrainer {
         return Seeds.derive(Seeds.derive(seed, Seeds.Stream.TRAIN_NOISE, step), Seeds.Stream.TRAIN_NOISE, partition);
     }
 
-    private RunDirectory openRun(long rows, int partitions) {
-        if (settings.runDirectory() == null || settings.runDirectory().isEmpty()) {
-            return null;
-        }
-        Path root = Path.of(settings.runDirectory());
+    private RunDirectory openRun(Path root, long rows, int partitions) {
         if (settings.resume() && Files.isRegularFile(root.resolve("model.json"))) {
             RunDirectory run = RunDirectory.open(root);
             VaeConfig saved = run.readModelConfig();

@@ -20,6 +20,20 @@ public final class InputVectors {
     private InputVectors() {}
 
     /**
+     * A row of the input that cannot be used (null, wrong length, non-finite value), found by a
+     * check on the driver before any work starts; entry points add the file name and exit with
+     * code 2.
+     */
+    public static final class InvalidRow extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        InvalidRow(String message) {
+            super(message);
+        }
+    }
+
+    /**
      * Checks that {@code schema} has {@code column} holding vectors or numeric arrays.
      *
      * @return the column's index in the schema

@@ -92,14 +92,21 @@ final class SparkArgs {
         }
     }
 
-    /** The session: {@code --master} when given (else what spark-submit set, else local[*]). */
+    /**
+     * The session: {@code --master} when given (else what spark-submit set, else local[*]); logs at
+     * WARN unless {@code spark.log.level} is set (e.g. {@code --conf spark.log.level=INFO}).
+     */
     SparkSession session() {
         SparkSession.Builder builder = SparkSession.builder().appName("elbo4j " + command);
+        org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf();
         String master = get("master", null);
         if (master != null) {
             builder.master(master);
-        } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
+        } else if (!conf.contains("spark.master")) {
             builder.master("local[*]");
+        }
+        if (!conf.contains("spark.log.level")) {
+            builder.config("spark.log.level", "WARN");
         }
         return builder.getOrCreate();
     }

@@ -43,10 +43,9 @@ public final class SparkScore {
         String out = a.get("out", null);
         Map<String, Double> means;
         if (out != null) {
-            Dataset<Row> scored = model.transform(data).cache();
-            scored.write().mode("overwrite").parquet(out);
-            means = model.evaluate(data);
-            scored.unpersist();
+            // Score once: write the scores, then average the three score columns read back.
+            model.transform(data).write().mode("overwrite").parquet(out);
+            means = model.summarize(spark.read().parquet(out));
         } else {
             means = model.evaluate(data);
         }

@@ -10,7 +10,7 @@ import org.apache.spark.sql.SparkSession;
  * {@code spark-submit --class io.github.elbo4j.spark.SparkTrain APP.jar --data train.parquet
  * --out model/ [--input-col pixels | --features c1,c2,...] [--hidden 200,200] [--latent 50]
  * [--activation tanh] [--likelihood bernoulli] [--epochs 10] [--batch-size 100] [--lr 1e-3]
- * [--seed 0] [--k 50] [--sync-every 1] [--partitions N] [--run-dir DIR] [--resume true]
+ * [--seed 0] [--k 50] [--sync-every 10] [--shards 2] [--partitions N] [--run-dir DIR|URI] [--resume true]
  * [--anomaly-quantile 0.99] [--master local[*]]}: trains a VAE with {@link VaeEstimator} and saves
  * it (a Spark model that is also an elbo4j run directory). Prints one JSON line.
  */
@@ -19,7 +19,7 @@ public final class SparkTrain {
     private static final Set<String> OPTIONS = Set.of("data", "format", "input-col", "features", "out", "hidden",
             "latent", "activation", "likelihood", "gaussian-scale", "epochs", "batch-size", "lr", "seed", "k",
             "sync-every", "partitions", "run-dir", "resume", "anomaly-quantile", "checkpoint-interval", "master",
-            "input-shape");
+            "input-shape", "shards");
 
     private SparkTrain() {}
 
@@ -52,19 +52,25 @@ public final class SparkTrain {
                 .setLearningRate(a.number("lr", 1e-3))
                 .setSeed(a.integer("seed", 0))
                 .setK(a.integer("k", 50))
-                .setSyncEvery(a.integer("sync-every", 1))
+                .setSyncEvery(a.integer("sync-every", VaeEstimator.DEFAULT_SYNC_EVERY))
+                .setShards(a.integer("shards", VaeEstimator.DEFAULT_SHARDS))
                 .setAnomalyQuantile(a.number("anomaly-quantile", 0.99))
                 .setRunDirectory(a.get("run-dir", ""))
                 .setResume(Boolean.parseBoolean(a.get("resume", "false")))
                 .setCheckpointInterval(a.integer("checkpoint-interval", 0));
-        VaeTransformerModel model = estimator.fit(data);
+        VaeTransformerModel model;
+        try {
+            model = estimator.fit(data);
+        } catch (InputVectors.InvalidRow e) {
+            throw new IllegalArgumentException(a.require("data") + ": " + e.getMessage(), e);
+        }
         model.write().overwrite().save(out);
         EpochMetrics last = model.trainingMetrics().isEmpty() ? null
                 : model.trainingMetrics().get(model.trainingMetrics().size() - 1);
         return String.format(java.util.Locale.ROOT,
                 "{\"model\": \"%s\", \"epochs\": %d, \"elbo\": %s, \"anomaly_threshold\": %s, \"seconds\": %.1f,"
                         + " \"samples_per_s\": %.1f}",
-                out, model.trainingMetrics().size(), last == null ? "null" : last.elbo(), model.anomalyThreshold(),
+                out, model.trainedEpochs(), last == null ? "null" : last.elbo(), model.anomalyThreshold(),
                 model.trainingSeconds(), last == null ? Double.NaN : last.samplesPerS());
     }
 }

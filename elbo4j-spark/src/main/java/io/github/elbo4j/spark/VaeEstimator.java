@@ -3,7 +3,6 @@ package io.github.elbo4j.spark;
 import io.github.elbo4j.vae.Activation;
 import io.github.elbo4j.vae.Likelihood;
 import io.github.elbo4j.vae.VaeConfig;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -22,7 +21,6 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Spark ML estimator that trains an MLP VAE data-parallel on a column of vectors or numeric arrays
@@ -32,12 +30,14 @@ import org.apache.spark.storage.StorageLevel;
  * (loss = −mean ELBO), exactly as {@code elbo4j train}; the architecture parameters mirror
  * {@link VaeConfig} and the command line ({@code hidden}, {@code latent}, {@code activation},
  * {@code likelihood}, {@code gaussianScale}). How partitions cooperate is set by
- * {@code syncEvery}: 1 aggregates the gradient of every step over all partitions with
- * {@code treeAggregate} (synchronous minibatch SGD), N &gt; 1 averages parameters after N local
- * steps (see {@link DistributedVaeTrainer} for the trade-off). The result is reproducible for a
- * fixed seed and partitioning. With {@code runDirectory} set, the driver writes a CLI-compatible
- * run directory with per-epoch metrics and checkpoints, and {@code resume} continues from its
- * latest checkpoint.
+ * {@code syncEvery}: 1 adds the gradient of every step over all shards (synchronous minibatch
+ * SGD, one Spark job per step), N &gt; 1 (default {@value #DEFAULT_SYNC_EVERY}) averages
+ * parameters after N local steps (see {@link DistributedVaeTrainer} for the trade-off). Rows are
+ * hashed into {@code shards} logical shards (default {@value #DEFAULT_SHARDS}; one task each), so
+ * the result is bit-identical for a fixed seed and shard count whatever the master, the input
+ * partitioning, the row order, task retries and lost executors. With {@code runDirectory} set
+ * (a local folder or a Hadoop filesystem URI), the driver writes a CLI-compatible run directory
+ * with per-epoch metrics and checkpoints, and {@code resume} continues from its latest checkpoint.
  *
  * <pre>{@code
  * VaeTransformerModel model = new VaeEstimator().setInputCol("features")
@@ -48,6 +48,11 @@ import org.apache.spark.storage.StorageLevel;
 public final class VaeEstimator extends Estimator<VaeTransformerModel> implements DefaultParamsWritable {
 
     private static final long serialVersionUID = 1L;
+
+    /** Local steps between parameter averages by default (see {@link DistributedVaeTrainer}). */
+    public static final int DEFAULT_SYNC_EVERY = 10;
+    /** Logical shards by default (see {@link LogicalShards}). */
+    public static final int DEFAULT_SHARDS = 2;
 
     private final String uid;
     private final Param<String> inputCol;
@@ -63,6 +68,7 @@ public final class VaeEstimator extends Estimator<VaeTransformerModel> implement
     private final LongParam seed;
     private final IntParam k;
     private final IntParam syncEvery;
+    private final IntParam shards;
     private final DoubleParam anomalyQuantile;
     private final Param<String> runDirectory;
     private final BooleanParam resume;
@@ -97,11 +103,15 @@ public final class VaeEstimator extends Estimator<VaeTransformerModel> implement
         syncEvery = new IntParam(this, "syncEvery",
                 "1: aggregate gradients every step; N > 1: average parameters after N local steps",
                 ParamValidators.gtEq(1));
+        shards = new IntParam(this, "shards",
+                "logical shards the rows are hashed into (the result depends on it, not on Spark's partitioning)",
+                ParamValidators.gtEq(1));
         anomalyQuantile = new DoubleParam(this, "anomalyQuantile",
                 "quantile of the training scores -ELBO above which a row is flagged anomalous",
                 ParamValidators.inRange(0, 1));
         runDirectory = new Param<>(this, "runDirectory",
-                "driver-local folder for a CLI-compatible run directory with metrics and checkpoints (empty: none)");
+                "CLI-compatible run directory with metrics and checkpoints: a driver-local folder or a Hadoop"
+                        + " filesystem URI such as hdfs://host/runs/x (empty: none)");
         resume = new BooleanParam(this, "resume", "continue from the latest checkpoint in runDirectory");
         checkpointInterval = new IntParam(this, "checkpointInterval",
                 "also checkpoint every this many rounds (0: at epoch ends only)", ParamValidators.gtEq(0));
@@ -119,7 +129,8 @@ public final class VaeEstimator extends Estimator<VaeTransformerModel> implement
         setDefault(learningRate, 1e-3);
         setDefault(seed, 0L);
         setDefault(k, 50);
-        setDefault(syncEvery, 1);
+        setDefault(syncEvery, DEFAULT_SYNC_EVERY);
+        setDefault(shards, DEFAULT_SHARDS);
         setDefault(anomalyQuantile, 0.99);
         setDefault(runDirectory, "");
         setDefault(resume, false);
@@ -182,6 +193,10 @@ public final class VaeEstimator extends Estimator<VaeTransformerModel> implement
 
     public IntParam syncEvery() {
         return syncEvery;
+    }
+
+    public IntParam shards() {
+        return shards;
     }
 
     public DoubleParam anomalyQuantile() {
@@ -269,6 +284,11 @@ public final class VaeEstimator extends Estimator<VaeTransformerModel> implement
         return this;
     }
 
+    public VaeEstimator setShards(int value) {
+        set(shards, value);
+        return this;
+    }
+
     public VaeEstimator setAnomalyQuantile(double value) {
         set(anomalyQuantile, value);
         return this;
@@ -324,38 +344,35 @@ public final class VaeEstimator extends Estimator<VaeTransformerModel> implement
         transformSchema(dataset.schema(), true);
         String column = getOrDefault(inputCol);
         Dataset<Row> input = dataset.toDF().select(column);
-        int index = 0;
         List<Row> first = input.limit(1).collectAsList();
         if (first.isEmpty()) {
             throw new IllegalArgumentException("the training DataFrame has no rows");
         }
-        int features = InputVectors.read(first.get(0), index, column, -1).length;
+        int features = InputVectors.read(first.get(0), 0, column, -1).length;
         VaeConfig config = architecture(features);
         VaeSpec spec = VaeSpec.of(config);
-        JavaRDD<Shard> shards = input.javaRDD()
-                .mapPartitionsWithIndex((Integer p, Iterator<Row> rows) ->
-                        List.of(Shard.pack(p, rows, index, column, features)).iterator(), true)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        try {
+        JavaRDD<Shard> logical = LogicalShards.of(input, column, features, intValue(shards));
+        String runDir = getOrDefault(runDirectory);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        try (RunLocation location = runDir.isEmpty() ? null : RunLocation.open(runDir, sc.hadoopConfiguration())) {
             DistributedVaeTrainer.Settings settings = new DistributedVaeTrainer.Settings(spec, intValue(epochs),
                     intValue(batchSize), (Double) getOrDefault(learningRate), (Long) getOrDefault(seed),
-                    intValue(syncEvery), intValue(checkpointInterval), getOrDefault(runDirectory),
-                    (Boolean) getOrDefault(resume), 2);
-            JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-            DistributedVaeTrainer.Outcome outcome = new DistributedVaeTrainer(settings).train(sc, shards);
+                    intValue(syncEvery), intValue(checkpointInterval), (Boolean) getOrDefault(resume));
+            DistributedVaeTrainer.Outcome outcome = new DistributedVaeTrainer(settings).train(sc, logical, location);
             VaeTransformerModel model = new VaeTransformerModel(uid, spec, outcome.parameters(), Double.NaN,
                     outcome);
             copyValues(model, ParamMap.empty());
-            double threshold = AnomalyThreshold.quantile(sc, shards, spec, outcome.parameters(),
+            double threshold = AnomalyThreshold.quantile(sc, logical, spec, outcome.parameters(),
                     model.scoringSeed(), (Double) getOrDefault(anomalyQuantile));
             model.setAnomalyThresholdInternal(threshold);
-            if (!getOrDefault(runDirectory).isEmpty()) {
-                model.writeSparkState(java.nio.file.Path.of(getOrDefault(runDirectory)));
+            if (location != null) {
+                model.writeSparkState(location.local());
+                location.publish();
             }
             model.setParent(this);
             return model;
         } finally {
-            shards.unpersist(false);
+            logical.unpersist(false);
         }
     }
 

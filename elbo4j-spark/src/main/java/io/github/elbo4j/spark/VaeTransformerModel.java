@@ -191,6 +191,14 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
         return training == null ? java.util.List.of() : training.metrics();
     }
 
+    /**
+     * Epochs the model has been trained for, counting those before a resume (0 if loaded):
+     * {@link #trainingMetrics} holds only the epochs of this run.
+     */
+    public int trainedEpochs() {
+        return training == null ? 0 : training.epochs();
+    }
+
     /** Training wall time in seconds (NaN if loaded). */
     public double trainingSeconds() {
         return training == null ? Double.NaN : training.seconds();
@@ -255,7 +263,16 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
      * {@code loglik} (IWAE-K), {@code recon_error}: the distributed test log-likelihood.
      */
     public Map<String, Double> evaluate(Dataset<?> dataset) {
-        Row r = transform(dataset).agg(
+        return summarize(transform(dataset));
+    }
+
+    /**
+     * The means of {@link #evaluate} over a table this model has already scored (the output of
+     * {@link #transform}, or that output read back from where it was written), so that writing the
+     * scores and reporting their means scores every row once.
+     */
+    public Map<String, Double> summarize(Dataset<?> scored) {
+        Row r = scored.agg(
                 org.apache.spark.sql.functions.count(ELBO),
                 org.apache.spark.sql.functions.avg(ELBO),
                 org.apache.spark.sql.functions.avg(LOGLIK),

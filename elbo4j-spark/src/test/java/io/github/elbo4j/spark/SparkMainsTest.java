@@ -45,6 +45,37 @@ class SparkMainsTest {
     }
 
     @Test
+    void resumedTrainingReportsTheModelsEpochsAndABadRowNamesTheFile() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        String table = temp.resolve("shapes.parquet").toString();
+        SparkTestSession.vectors(Shapes.generate(100, 22)).write().parquet(table);
+        String runDir = temp.resolve("run").toUri().toString();
+        String[] common = {"--data", table, "--input-col", "features", "--hidden", "8", "--latent", "2",
+            "--batch-size", "50", "--run-dir", runDir};
+        SparkTrain.execute(spark, concat(common, "--out", temp.resolve("m1").toString(), "--epochs", "1"));
+        JsonNode resumed = JSON.readTree(SparkTrain.execute(spark, concat(common, "--out",
+                temp.resolve("m2").toString(), "--epochs", "2", "--resume", "true")));
+        assertThat(resumed.path("epochs").asInt()).isEqualTo(2);
+
+        String bad = temp.resolve("bad.parquet").toString();
+        spark.read().parquet(table).withColumn("features", org.apache.spark.sql.functions.when(
+                org.apache.spark.sql.functions.col("id").equalTo(40),
+                org.apache.spark.sql.functions.array(org.apache.spark.sql.functions.lit(1.0)))
+                .otherwise(functions.vector_to_array(org.apache.spark.sql.functions.col("features"), "float64")))
+                .write().parquet(bad);
+        assertThatThrownBy(() -> SparkTrain.execute(spark, new String[] {"--data", bad, "--input-col", "features",
+            "--out", temp.resolve("m3").toString(), "--hidden", "8", "--latent", "2", "--epochs", "1"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(bad + ": input column 'features' has a row of 1 values but the model expects 784");
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    @Test
     void viFitsTheExampleCsv() throws Exception {
         Path csv = Path.of("..", "examples", "regression.csv");
         JsonNode fit = JSON.readTree(SparkVi.execute(SparkTestSession.get(), new String[] {"linear", "--data",

@@ -156,8 +156,52 @@ class VaeEstimatorTest {
     }
 
     @Test
+    void shardsDependOnTheRowsNotOnSparksPartitioningOrRowOrder() {
+        VaeEstimator estimator = small().setEpochs(1).setShards(3);
+        float[] reference = estimator.fit(train).parameters();
+        assertThat(estimator.fit(train.coalesce(1)).parameters()).isEqualTo(reference);
+        assertThat(estimator.fit(train.repartition(5)).parameters()).isEqualTo(reference);
+        assertThat(estimator.fit(train.orderBy(functions.rand(7)).repartition(2)).parameters()).isEqualTo(reference);
+        VaeEstimator synchronous = small().setEpochs(1).setSyncEvery(1);
+        assertThat(synchronous.fit(train.repartition(5)).parameters())
+                .isEqualTo(synchronous.fit(train.coalesce(1)).parameters());
+    }
+
+    @Test
+    void runDirectoryOnAHadoopFilesystemUriResumesExactly() throws Exception {
+        float[] straight = small().setEpochs(2).fit(train).parameters();
+        Path dir = temp.resolve("on-hadoop");
+        String uri = dir.toUri().toString();
+        assertThat(uri).startsWith("file:/");
+        small().setEpochs(1).setRunDirectory(uri).fit(train);
+        assertThat(Files.isRegularFile(dir.resolve("checkpoints").resolve("latest.safetensors"))).isTrue();
+        VaeTransformerModel resumed = small().setEpochs(2).setRunDirectory(uri).setResume(true).fit(train);
+        assertThat(resumed.parameters()).isEqualTo(straight);
+        assertThat(resumed.trainedEpochs()).isEqualTo(2);
+        RunDirectory run = RunDirectory.open(dir);
+        assertThat(run.readMetrics()).hasSize(2);
+        assertThat(Files.readString(dir.resolve("spark.json"))).contains("anomaly_threshold");
+        try (NDManager manager = NDManager.newBaseManager(); VaeModel loaded = run.loadModel(manager)) {
+            assertThat(loaded.parameterValues()).isEqualTo(straight);
+        }
+        assertThat(Path.of("file:")).doesNotExist();
+    }
+
+    @Test
+    void aRowOfTheWrongWidthIsReportedOnTheDriverWithoutFailingTasks() {
+        org.apache.spark.sql.Dataset<Row> arrays = train.withColumn("features",
+                org.apache.spark.ml.functions.vector_to_array(functions.col("features"), "float32"));
+        org.apache.spark.sql.Dataset<Row> oneShort = arrays.withColumn("features", functions.when(
+                functions.col("id").equalTo(333), functions.slice(functions.col("features"), 1, 783))
+                .otherwise(functions.col("features")));
+        assertThatThrownBy(() -> small().fit(oneShort))
+                .isInstanceOf(InputVectors.InvalidRow.class)
+                .hasMessage("input column 'features' has a row of 783 values but the model expects 784");
+    }
+
+    @Test
     void taskThatFailsOnItsFirstAttemptIsRetriedWithIdenticalResults() {
-        VaeEstimator estimator = small().setEpochs(1);
+        VaeEstimator estimator = small().setEpochs(1).setSyncEvery(1);
         float[] clean = estimator.fit(train).parameters();
         int injectedBefore = DistributedVaeTrainer.INJECTED_FAILURES.get();
         DistributedVaeTrainer.failFirstAttemptOfRound = 3;
@@ -203,6 +247,7 @@ class VaeEstimatorTest {
         assertThat(loaded.getOrDefault(loaded.hidden())).containsExactly(32);
         assertThat(loaded.getOrDefault(loaded.inputShape())).containsExactly(28, 28);
         assertThat((Integer) loaded.getOrDefault(loaded.syncEvery())).isEqualTo(4);
+        assertThat((Integer) loaded.getOrDefault(loaded.shards())).isEqualTo(VaeEstimator.DEFAULT_SHARDS);
         assertThat((Double) loaded.getOrDefault(loaded.learningRate())).isEqualTo(3e-3);
     }
 

@@ -22,12 +22,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Spark against single-machine VAE training for the same number of epochs (issue 6, acceptance 2):
- * {@code --data binarized-mnist --data-dir ../shared/data --epochs 10 --partitions 2 --sync-every 1
- * --master local[2] --train-limit 0 --hidden 200,200 --latent 50 --batch-size 100 --lr 1e-3 --seed 0}.
- * Both runs start from the same initialization; both validation ELBOs come from the same evaluator
- * (single-sample ELBO with analytic KL, per-example noise from the seed) on the whole validation
- * split. Prints both, their difference and the wall times.
+ * Spark against single-machine VAE training for the same number of epochs, side by side:
+ * {@code --data binarized-mnist --data-dir ../shared/data --epochs 10 --partitions 2
+ * --sync-every 10 --shards 2 --master local[2] --threads 2 --train-limit 0 --hidden 200,200
+ * --latent 50 --batch-size 100 --lr 1e-3 --seed 0}. The single machine trains with the CLI's
+ * trainer on {@code --threads} threads. Both runs start from the same initialization; both
+ * validation ELBOs come from the same evaluator (single-sample ELBO with analytic KL, per-example
+ * noise from the seed) on the whole validation split. Prints both, their difference, the training
+ * samples/s of each and their ratio, and Spark's wall time around {@code fit} (which adds the
+ * sharding job and the anomaly threshold's scoring pass to the training rounds).
  */
 public final class TrainingComparison {
 
@@ -40,7 +43,10 @@ public final class TrainingComparison {
         Path dataDir = Path.of(o.getOrDefault("data-dir", "../shared/data"));
         int epochs = Integer.parseInt(o.getOrDefault("epochs", "10"));
         int partitions = Integer.parseInt(o.getOrDefault("partitions", "2"));
-        int syncEvery = Integer.parseInt(o.getOrDefault("sync-every", "1"));
+        int syncEvery = Integer.parseInt(o.getOrDefault("sync-every",
+                Integer.toString(VaeEstimator.DEFAULT_SYNC_EVERY)));
+        int shards = Integer.parseInt(o.getOrDefault("shards", Integer.toString(VaeEstimator.DEFAULT_SHARDS)));
+        int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
         String master = o.getOrDefault("master", "local[2]");
         int limit = Integer.parseInt(o.getOrDefault("train-limit", "0"));
         int[] hidden = Arrays.stream(o.getOrDefault("hidden", "200,200").split(",")).mapToInt(Integer::parseInt)
@@ -64,16 +70,18 @@ public final class TrainingComparison {
 
         double localValid = Double.NaN;
         double localSeconds = Double.NaN;
+        double localRate = Double.NaN;
         if (!skipLocal) {
             try (NDManager manager = NDManager.newBaseManager();
                     VaeModel model = VaeModel.initialize(config, manager, Seeds.derive(seed, Seeds.Stream.INIT, 0))) {
                 long start = System.nanoTime();
-                TrainingResult result = new Trainer(new TrainingConfig(epochs, batch, lr, seed), TrainingListener.NONE)
-                        .train(model, train, null, null, null);
+                TrainingResult result = new Trainer(new TrainingConfig(epochs, batch, lr, seed), TrainingListener.NONE,
+                        threads).train(model, train, null, null, null);
                 localSeconds = (System.nanoTime() - start) / 1e9;
+                localRate = (double) train.rows() * epochs / localSeconds;
                 localValid = new Evaluator(model, manager).elbo(valid, seed).elbo();
-                System.out.printf(Locale.ROOT, "single machine: train ELBO %.2f, valid ELBO %.2f, %.1f s%n",
-                        result.elbo(), localValid, localSeconds);
+                System.out.printf(Locale.ROOT, "single machine (%d threads): train ELBO %.2f, valid ELBO %.2f, %.1f s,"
+                        + " %.0f samples/s%n", threads, result.elbo(), localValid, localSeconds, localRate);
             }
         }
 
@@ -83,7 +91,7 @@ public final class TrainingComparison {
         long start = System.nanoTime();
         VaeTransformerModel fitted = new VaeEstimator().setInputShape(config.inputShape()).setHidden(hidden)
                 .setLatent(latent).setEpochs(epochs).setBatchSize(batch).setLearningRate(lr).setSeed(seed)
-                .setSyncEvery(syncEvery).fit(df);
+                .setSyncEvery(syncEvery).setShards(shards).fit(df);
         double sparkSeconds = (System.nanoTime() - start) / 1e9;
         spark.stop();
         double sparkValid;
@@ -92,12 +100,19 @@ public final class TrainingComparison {
             sparkValid = new Evaluator(model, manager).elbo(valid, seed).elbo();
         }
         var last = fitted.trainingMetrics().get(fitted.trainingMetrics().size() - 1);
-        System.out.printf(Locale.ROOT, "spark (%s, %d partitions, sync every %d): train ELBO %.2f, valid ELBO %.2f,"
-                + " %.1f s%n", master, partitions, syncEvery, last.elbo(), sparkValid, sparkSeconds);
+        double sparkRate = (double) train.rows() * epochs / fitted.trainingSeconds();
+        System.out.printf(Locale.ROOT, "spark (%s, %d input partitions, %d shards, sync every %d): train ELBO %.2f,"
+                + " valid ELBO %.2f, %.1f s training (%.0f samples/s), %.1f s around fit%n", master, partitions, shards,
+                syncEvery, last.elbo(), sparkValid, fitted.trainingSeconds(), sparkRate, sparkSeconds);
         if (!skipLocal) {
-            System.out.printf(Locale.ROOT, "valid ELBO difference spark - single machine: %+.2f nats (criterion:"
-                    + " within 1 nat) -> %s%n", sparkValid - localValid,
-                    Math.abs(sparkValid - localValid) <= 1 ? "PASS" : "FAIL");
+            System.out.printf(Locale.ROOT, "training samples/s spark / single machine: %.2f (target: at least 1/3)%n",
+                    sparkRate / localRate);
+            // Within 1 nat is the criterion for the same algorithm (synchronous gradients); parameter
+            // averaging is a different optimizer and may land higher or lower.
+            System.out.printf(Locale.ROOT, "valid ELBO difference spark - single machine: %+.2f nats%s%n",
+                    sparkValid - localValid, syncEvery != 1 ? ""
+                            : Math.abs(sparkValid - localValid) <= 1 ? " (criterion: within 1 nat) -> PASS"
+                                    : " (criterion: within 1 nat) -> FAIL");
         }
     }
 }
