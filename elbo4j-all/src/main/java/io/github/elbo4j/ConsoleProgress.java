@@ -1,7 +1,7 @@
 package io.github.elbo4j;
 
-import io.github.elbo4j.vae.EpochMetrics;
-import io.github.elbo4j.vae.TrainingListener;
+import io.github.elbo4j.vae.train.EpochMetrics;
+import io.github.elbo4j.vae.train.TrainingListener;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Objects;

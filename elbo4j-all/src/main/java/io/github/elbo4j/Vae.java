@@ -4,28 +4,28 @@ import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.DatasetSplits;
 import io.github.elbo4j.report.RunArtifacts;
-import io.github.elbo4j.vae.EvaluationResult;
-import io.github.elbo4j.vae.Evaluator;
-import io.github.elbo4j.vae.Generator;
-import io.github.elbo4j.vae.Latents;
-import io.github.elbo4j.vae.ProgressListener;
-import io.github.elbo4j.vae.RunDescription;
-import io.github.elbo4j.vae.RunDirectory;
-import io.github.elbo4j.vae.Seeds;
-import io.github.elbo4j.vae.Trainer;
-import io.github.elbo4j.vae.TrainingConfig;
-import io.github.elbo4j.vae.TrainingListener;
-import io.github.elbo4j.vae.TrainingObjective;
-import io.github.elbo4j.vae.TrainingResult;
-import io.github.elbo4j.vae.VaeConfig;
-import io.github.elbo4j.vae.VaeModel;
+import io.github.elbo4j.vae.eval.EvaluationResult;
+import io.github.elbo4j.vae.eval.Evaluator;
+import io.github.elbo4j.vae.eval.Generator;
+import io.github.elbo4j.vae.eval.LatentSpace;
+import io.github.elbo4j.vae.train.ProgressListener;
+import io.github.elbo4j.vae.run.RunDescription;
+import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.train.Seeds;
+import io.github.elbo4j.vae.train.Trainer;
+import io.github.elbo4j.vae.train.TrainingConfig;
+import io.github.elbo4j.vae.train.TrainingListener;
+import io.github.elbo4j.vae.objective.TrainingObjective;
+import io.github.elbo4j.vae.train.TrainingResult;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * A trained variational autoencoder, ready to evaluate, sample, reconstruct and report: the common
- * path of {@code Trainer}, {@code Evaluator}, {@code Generator}, {@code Latents} and
+ * path of {@code Trainer}, {@code Evaluator}, {@code Generator}, {@code LatentSpace} and
  * {@code RunArtifacts} without their plumbing.
  *
  * <pre>{@code
@@ -103,7 +103,7 @@ public final class Vae implements AutoCloseable {
 
     /** Every record of {@code data} decoded from its posterior mean, E[x | z = μ(x)], a row each. */
     public float[][] reconstruct(Dataset data) {
-        float[] flat = new Latents(model, manager).reconstruct(data, ProgressListener.NONE);
+        float[] flat = new LatentSpace(model, manager).reconstruct(data, ProgressListener.NONE);
         int features = model.config().inputSize();
         float[][] rows = new float[data.rows()][];
         for (int i = 0; i < rows.length; i++) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.Shapes;
-import io.github.elbo4j.vae.EvaluationResult;
+import io.github.elbo4j.vae.eval.EvaluationResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.github.elbo4j.cli;
 
 import io.github.elbo4j.io.AtomicFiles;
-import io.github.elbo4j.vae.NpzWriter;
-import io.github.elbo4j.vae.Tensor;
+import io.github.elbo4j.vae.run.NpzWriter;
+import io.github.elbo4j.vae.model.Tensor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

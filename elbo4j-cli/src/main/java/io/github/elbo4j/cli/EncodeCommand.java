@@ -2,9 +2,9 @@ package io.github.elbo4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.elbo4j.vae.Latents;
-import io.github.elbo4j.vae.Tensor;
-import io.github.elbo4j.vae.VaeModel;
+import io.github.elbo4j.vae.eval.LatentSpace;
+import io.github.elbo4j.vae.model.Tensor;
+import io.github.elbo4j.vae.model.VaeModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,11 +46,11 @@ final class EncodeCommand implements Callable<Integer> {
         RunInput.Loaded loaded = input.load();
         Path target = out != null ? out : loaded.run().root().resolve("encodings.csv");
         String format = ArrayFiles.format(target, "--out", "csv", "npz", "npy");
-        Latents.Encodings e;
+        LatentSpace.Encodings e;
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel model = loaded.run().loadModel(manager);
                 Progress progress = new Progress("encode", "records")) {
-            e = new Latents(model, manager).encode(loaded.records(), progress);
+            e = new LatentSpace(model, manager).encode(loaded.records(), progress);
         }
         int n = e.rows();
         int d = e.latent();

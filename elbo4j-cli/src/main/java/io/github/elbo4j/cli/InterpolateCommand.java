@@ -3,8 +3,8 @@ package io.github.elbo4j.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.report.ImageGrid;
-import io.github.elbo4j.vae.Latents;
-import io.github.elbo4j.vae.VaeModel;
+import io.github.elbo4j.vae.eval.LatentSpace;
+import io.github.elbo4j.vae.model.VaeModel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -91,11 +91,11 @@ final class InterpolateCommand implements Callable<Integer> {
         int features = loaded.records().features();
         float[] decoded = new float[spherical.size() * steps * features];
         try (NDManager manager = NDManager.newBaseManager(); VaeModel model = loaded.run().loadModel(manager)) {
-            Latents latents = new Latents(model, manager);
+            LatentSpace latents = new LatentSpace(model, manager);
             for (int m = 0; m < spherical.size(); m++) {
                 // A conditional model encodes each record given its label and decodes along both paths.
                 int[] labels = loaded.config().conditional() ? loaded.records().labels() : null;
-                Latents.Interpolation path = latents.interpolate(loaded.records().row(from),
+                LatentSpace.Interpolation path = latents.interpolate(loaded.records().row(from),
                         labels == null ? -1 : labels[from], loaded.records().row(to), labels == null ? -1 : labels[to],
                         steps, spherical.get(m));
                 System.arraycopy(path.decoded(), 0, decoded, m * steps * features, steps * features);

@@ -1,11 +1,11 @@
 package io.github.elbo4j.cli;
 
-import io.github.elbo4j.vae.Activation;
-import io.github.elbo4j.vae.Architecture;
-import io.github.elbo4j.vae.Likelihood;
-import io.github.elbo4j.vae.LatentPrior;
-import io.github.elbo4j.vae.TabularLayout;
-import io.github.elbo4j.vae.VaeConfig;
+import io.github.elbo4j.vae.model.Activation;
+import io.github.elbo4j.vae.model.Architecture;
+import io.github.elbo4j.vae.model.Likelihood;
+import io.github.elbo4j.vae.model.LatentPrior;
+import io.github.elbo4j.vae.model.TabularLayout;
+import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.Dataset;
 import java.nio.file.Path;

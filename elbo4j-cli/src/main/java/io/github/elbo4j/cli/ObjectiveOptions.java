@@ -1,8 +1,8 @@
 package io.github.elbo4j.cli;
 
-import io.github.elbo4j.vae.KlSchedule;
-import io.github.elbo4j.vae.TrainingObjective;
-import io.github.elbo4j.vae.TrainingObjective.GradientEstimator;
+import io.github.elbo4j.vae.objective.KlSchedule;
+import io.github.elbo4j.vae.objective.TrainingObjective;
+import io.github.elbo4j.vae.objective.TrainingObjective.GradientEstimator;
 import picocli.CommandLine.Option;
 
 /**

@@ -2,8 +2,8 @@ package io.github.elbo4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.elbo4j.data.DataException;
-import io.github.elbo4j.vae.RunDirectory;
-import io.github.elbo4j.vae.RunLock;
+import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.run.RunLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

@@ -1,6 +1,6 @@
 package io.github.elbo4j.cli;
 
-import io.github.elbo4j.vae.ProgressListener;
+import io.github.elbo4j.vae.train.ProgressListener;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Executors;

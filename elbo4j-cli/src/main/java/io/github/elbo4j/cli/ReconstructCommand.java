@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.report.ImageGrid;
-import io.github.elbo4j.vae.Latents;
-import io.github.elbo4j.vae.RunLock;
-import io.github.elbo4j.vae.Tensor;
-import io.github.elbo4j.vae.VaeModel;
+import io.github.elbo4j.vae.eval.LatentSpace;
+import io.github.elbo4j.vae.run.RunLock;
+import io.github.elbo4j.vae.model.Tensor;
+import io.github.elbo4j.vae.model.VaeModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +89,7 @@ final class ReconstructCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel model = loaded.run().loadModel(manager);
                 Progress progress = new Progress("reconstruct", "records")) {
-            reconstructions = new Latents(model, manager).reconstruct(loaded.records(), progress);
+            reconstructions = new LatentSpace(model, manager).reconstruct(loaded.records(), progress);
         }
         // Writing into the run (the defaults do): one writer at a time.
         try (RunLock lock = RunLock.acquireIfInside(loaded.run().root(), "reconstruct", target, grid)) {

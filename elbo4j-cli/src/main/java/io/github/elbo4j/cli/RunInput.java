@@ -2,9 +2,9 @@ package io.github.elbo4j.cli;
 
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
-import io.github.elbo4j.vae.DataCompatibility;
-import io.github.elbo4j.vae.RunDirectory;
-import io.github.elbo4j.vae.VaeConfig;
+import io.github.elbo4j.vae.model.DataCompatibility;
+import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.model.VaeConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
 import picocli.CommandLine.Mixin;

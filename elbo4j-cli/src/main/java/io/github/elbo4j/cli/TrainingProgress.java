@@ -1,7 +1,7 @@
 package io.github.elbo4j.cli;
 
-import io.github.elbo4j.vae.EpochMetrics;
-import io.github.elbo4j.vae.TrainingListener;
+import io.github.elbo4j.vae.train.EpochMetrics;
+import io.github.elbo4j.vae.train.TrainingListener;
 import java.io.PrintWriter;
 import java.util.Locale;
 

@@ -1,7 +1,7 @@
 package io.github.elbo4j.cli;
 
 import ai.djl.engine.Engine;
-import io.github.elbo4j.vae.Version;
+import io.github.elbo4j.vae.run.Version;
 import picocli.CommandLine;
 
 /** Versions of elbo4j, DJL and its engine, for {@code --version} and {@code config.json}. */

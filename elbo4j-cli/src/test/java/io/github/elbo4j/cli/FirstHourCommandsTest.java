@@ -2,7 +2,7 @@ package io.github.elbo4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.run.RunDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.elbo4j.vae.Checkpoint;
-import io.github.elbo4j.vae.Safetensors;
-import io.github.elbo4j.vae.Tensor;
+import io.github.elbo4j.vae.run.Checkpoint;
+import io.github.elbo4j.vae.run.Safetensors;
+import io.github.elbo4j.vae.model.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

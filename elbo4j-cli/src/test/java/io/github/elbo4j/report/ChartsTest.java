@@ -96,7 +96,7 @@ class ChartsTest {
         for (int i = 0; i < scores.length; i++) {
             scores[i] = 100 + 10 * (random.nextDouble() + random.nextDouble() + random.nextDouble());
         }
-        double threshold = io.github.elbo4j.vae.AnomalyScorer.quantile(scores, 0.99);
+        double threshold = io.github.elbo4j.vae.eval.AnomalyScorer.quantile(scores, 0.99);
         BufferedImage image = AnomalyHistogram.render(scores, threshold, "-log p(x) (nats)");
         PngAssertions.assertNotBlank("histogram", image);
         assertThat(PngAssertions.redPixels(image)).as("threshold line").isGreaterThan(100);

@@ -2,11 +2,11 @@ package io.github.elbo4j.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.elbo4j.vae.EpochMetrics;
-import io.github.elbo4j.vae.RunDirectory;
-import io.github.elbo4j.vae.RunManifest;
-import io.github.elbo4j.vae.TrainingListener;
-import io.github.elbo4j.vae.VaeConfig;
+import io.github.elbo4j.vae.train.EpochMetrics;
+import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.run.RunManifest;
+import io.github.elbo4j.vae.train.TrainingListener;
+import io.github.elbo4j.vae.model.VaeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
-import io.github.elbo4j.vae.ElboSummary;
-import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.objective.ElboSummary;
+import io.github.elbo4j.vae.run.RunDirectory;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Shapes;
-import io.github.elbo4j.vae.ProgressListener;
-import io.github.elbo4j.vae.RunDirectory;
-import io.github.elbo4j.vae.RunManifest;
-import io.github.elbo4j.vae.VaeConfig;
-import io.github.elbo4j.vae.VaeModel;
+import io.github.elbo4j.vae.train.ProgressListener;
+import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.run.RunManifest;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -4,7 +4,7 @@ import io.github.elbo4j.data.DatasetCatalog;
 import io.github.elbo4j.data.ShapeType;
 import io.github.elbo4j.data.Shapes;
 import io.github.elbo4j.data.TabularSchema;
-import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.run.RunDirectory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package io.github.elbo4j.report;
 
-import io.github.elbo4j.vae.EpochMetrics;
-import io.github.elbo4j.vae.RunDirectory;
-import io.github.elbo4j.vae.TrainingListener;
+import io.github.elbo4j.vae.train.EpochMetrics;
+import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.train.TrainingListener;
 import java.io.PrintStream;
 
 /**

@@ -2,9 +2,9 @@ package io.github.elbo4j.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.elbo4j.io.AtomicFiles;
-import io.github.elbo4j.vae.ElboSummary;
-import io.github.elbo4j.vae.RunDirectory;
-import io.github.elbo4j.vae.Trainer;
+import io.github.elbo4j.vae.objective.ElboSummary;
+import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

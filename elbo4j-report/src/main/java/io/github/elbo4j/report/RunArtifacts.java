@@ -3,12 +3,12 @@ package io.github.elbo4j.report;
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.SettingException;
-import io.github.elbo4j.vae.ElboSummary;
-import io.github.elbo4j.vae.Generator;
-import io.github.elbo4j.vae.Latents;
-import io.github.elbo4j.vae.ProgressListener;
-import io.github.elbo4j.vae.RunDirectory;
-import io.github.elbo4j.vae.VaeModel;
+import io.github.elbo4j.vae.objective.ElboSummary;
+import io.github.elbo4j.vae.eval.Generator;
+import io.github.elbo4j.vae.eval.LatentSpace;
+import io.github.elbo4j.vae.train.ProgressListener;
+import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.model.VaeModel;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,7 +104,7 @@ public final class RunArtifacts {
         if (curves != null) {
             written.add(curves);
         }
-        Latents views = new Latents(model, manager);
+        LatentSpace views = new LatentSpace(model, manager);
         int[] shape = model.config().inputShape();
         if (shape.length == 2) {
             float[][] samples = Generator.samplePrior(model, manager, SAMPLE_GRID, seed);
@@ -135,7 +135,7 @@ public final class RunArtifacts {
         return TrainingCurves.write(metrics, run.plotsDirectory().resolve(TrainingCurves.FILE));
     }
 
-    private static java.awt.image.BufferedImage reconstructionGrid(Latents views, Dataset data, int[] shape) {
+    private static java.awt.image.BufferedImage reconstructionGrid(LatentSpace views, Dataset data, int[] shape) {
         int n = RECONSTRUCTION_COLUMNS * RECONSTRUCTION_PAIRS;
         Dataset picked = data.subset(spreadIndices(data.rows(), n));
         float[][] inputs = rows(picked.values(), picked.rows());
@@ -159,7 +159,7 @@ public final class RunArtifacts {
                 RECONSTRUCTION_COLUMNS, MAGNIFY), labels);
     }
 
-    private static java.awt.image.BufferedImage interpolationStrips(Latents views, Dataset data, int[] shape) {
+    private static java.awt.image.BufferedImage interpolationStrips(LatentSpace views, Dataset data, int[] shape) {
         int[] ends = spreadIndices(data.rows(), 2 * INTERPOLATION_STRIPS);
         if (ends.length < 2) {
             // A single example: its reconstruction stands still along a zero-length line.

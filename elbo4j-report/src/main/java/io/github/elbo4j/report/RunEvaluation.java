@@ -2,12 +2,12 @@ package io.github.elbo4j.report;
 
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
-import io.github.elbo4j.vae.AnomalyScorer;
-import io.github.elbo4j.vae.ElboSummary;
-import io.github.elbo4j.vae.Evaluator;
-import io.github.elbo4j.vae.ProgressListener;
-import io.github.elbo4j.vae.VaeModel;
-import io.github.elbo4j.vae.Workers;
+import io.github.elbo4j.vae.eval.AnomalyScorer;
+import io.github.elbo4j.vae.objective.ElboSummary;
+import io.github.elbo4j.vae.eval.Evaluator;
+import io.github.elbo4j.vae.train.ProgressListener;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.eval.Workers;
 import java.util.Arrays;
 
 /**

@@ -1,7 +1,7 @@
 package io.github.elbo4j.spark;
 
 import io.github.elbo4j.math.TensorUpload;
-import io.github.elbo4j.vae.VaeModel;
+import io.github.elbo4j.vae.model.VaeModel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;

@@ -105,7 +105,7 @@ public final class GaussianViModel extends Model<GaussianViModel> {
 
     /** The summary as one JSON object, with the keys of {@code elbo4j vi --json}. */
     public String summaryJson() {
-        var root = io.github.elbo4j.vae.RunDirectory.JSON.createObjectNode();
+        var root = io.github.elbo4j.vae.run.RunDirectory.JSON.createObjectNode();
         root.put("reliable", posterior.reliable());
         posterior.reliabilityReasons().forEach(root.putArray("reasons")::add);
         var parameters = root.putObject("parameters");

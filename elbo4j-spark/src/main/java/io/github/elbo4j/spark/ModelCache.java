@@ -1,6 +1,6 @@
 package io.github.elbo4j.spark;
 
-import io.github.elbo4j.vae.VaeModel;
+import io.github.elbo4j.vae.model.VaeModel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

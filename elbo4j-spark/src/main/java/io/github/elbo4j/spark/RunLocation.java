@@ -18,7 +18,7 @@ import org.apache.hadoop.fs.FileSystem;
  * Where the driver keeps a training run directory: a local folder, or a folder on any Hadoop
  * filesystem ({@code hdfs://}, {@code s3a://}, {@code file://}, …) given as a URI.
  *
- * <p>The run directory code ({@link io.github.elbo4j.vae.RunDirectory}) writes local files, so a
+ * <p>The run directory code ({@link io.github.elbo4j.vae.run.RunDirectory}) writes local files, so a
  * URI is served by a local staging folder: {@link #open} copies what the URI already holds into
  * it (for {@code resume}), and {@link #publish} copies every file that changed since the last call
  * back through Hadoop's {@link FileSystem} API, each to a temporary name renamed over the old

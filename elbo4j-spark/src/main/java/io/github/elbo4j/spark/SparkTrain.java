@@ -1,6 +1,6 @@
 package io.github.elbo4j.spark;
 
-import io.github.elbo4j.vae.EpochMetrics;
+import io.github.elbo4j.vae.train.EpochMetrics;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

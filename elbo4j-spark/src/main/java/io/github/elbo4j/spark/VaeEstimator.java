@@ -1,8 +1,8 @@
 package io.github.elbo4j.spark;
 
-import io.github.elbo4j.vae.Activation;
-import io.github.elbo4j.vae.Likelihood;
-import io.github.elbo4j.vae.VaeConfig;
+import io.github.elbo4j.vae.model.Activation;
+import io.github.elbo4j.vae.model.Likelihood;
+import io.github.elbo4j.vae.model.VaeConfig;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

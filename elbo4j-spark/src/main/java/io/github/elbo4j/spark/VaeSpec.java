@@ -1,10 +1,10 @@
 package io.github.elbo4j.spark;
 
-import io.github.elbo4j.vae.Activation;
-import io.github.elbo4j.vae.Likelihood;
-import io.github.elbo4j.vae.Architecture;
-import io.github.elbo4j.vae.LatentPrior;
-import io.github.elbo4j.vae.VaeConfig;
+import io.github.elbo4j.vae.model.Activation;
+import io.github.elbo4j.vae.model.Likelihood;
+import io.github.elbo4j.vae.model.Architecture;
+import io.github.elbo4j.vae.model.LatentPrior;
+import io.github.elbo4j.vae.model.VaeConfig;
 import java.io.Serializable;
 
 /**

@@ -3,10 +3,10 @@ package io.github.elbo4j.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
-import io.github.elbo4j.vae.RunDirectory;
-import io.github.elbo4j.vae.Safetensors;
-import io.github.elbo4j.vae.VaeConfig;
-import io.github.elbo4j.vae.VaeModel;
+import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.run.Safetensors;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -187,7 +187,7 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
     }
 
     /** Per-epoch metrics of the training run that produced this model (empty if loaded). */
-    public java.util.List<io.github.elbo4j.vae.EpochMetrics> trainingMetrics() {
+    public java.util.List<io.github.elbo4j.vae.train.EpochMetrics> trainingMetrics() {
         return training == null ? java.util.List.of() : training.metrics();
     }
 

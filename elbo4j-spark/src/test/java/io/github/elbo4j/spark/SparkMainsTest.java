@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.elbo4j.data.Shapes;
-import io.github.elbo4j.vae.RunDirectory;
+import io.github.elbo4j.vae.run.RunDirectory;
 import java.nio.file.Path;
 import org.apache.spark.ml.functions;
 import org.apache.spark.sql.SparkSession;

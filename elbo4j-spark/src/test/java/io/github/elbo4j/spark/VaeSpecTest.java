@@ -3,9 +3,9 @@ package io.github.elbo4j.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.elbo4j.vae.Likelihood;
-import io.github.elbo4j.vae.TabularLayout;
-import io.github.elbo4j.vae.VaeConfig;
+import io.github.elbo4j.vae.model.Likelihood;
+import io.github.elbo4j.vae.model.TabularLayout;
+import io.github.elbo4j.vae.model.VaeConfig;
 import org.junit.jupiter.api.Test;
 
 class VaeSpecTest {

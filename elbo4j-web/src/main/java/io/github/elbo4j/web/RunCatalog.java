@@ -1,7 +1,7 @@
 package io.github.elbo4j.web;
 
 import io.github.elbo4j.data.DataException;
-import io.github.elbo4j.vae.RunLayout;
+import io.github.elbo4j.vae.run.RunLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.github.elbo4j.web;
 
-import io.github.elbo4j.vae.RunLayout;
+import io.github.elbo4j.vae.run.RunLayout;
 import java.nio.file.Path;
 
 /**

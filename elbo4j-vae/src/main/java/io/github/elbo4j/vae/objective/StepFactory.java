@@ -1,0 +1,147 @@
+package io.github.elbo4j.vae.objective;
+
+import io.github.elbo4j.vae.eval.Evaluator;
+import io.github.elbo4j.vae.internal.ColumnKernels;
+import io.github.elbo4j.vae.internal.FusedElboStep;
+import io.github.elbo4j.vae.internal.FusedImportanceSampler;
+import io.github.elbo4j.vae.internal.ParallelGemm;
+import io.github.elbo4j.vae.internal.VectorSupport;
+import io.github.elbo4j.vae.model.Activation;
+import io.github.elbo4j.vae.model.Architecture;
+import io.github.elbo4j.vae.model.LatentPrior;
+import io.github.elbo4j.vae.model.Likelihood;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.model.VampPrior;
+import io.github.elbo4j.vae.train.Trainer;
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Dataset;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The one place that chooses between the engine's and the fused implementation of a
+ * {@link TrainingStep} and of an {@link ImportanceSampler}; {@link Trainer}, {@link Evaluator} and
+ * Spark's executors take their steps from here.
+ *
+ * <p>The fused code runs only when the Vector API is present, {@code -Delbo4j.fused=false} is not
+ * set ({@link VectorSupport#fused()}), and the model and objective are in the allow-lists below.
+ * The lists name what the fused code computes, constant by constant, rather than what it does not:
+ * a constant added to {@link Activation}, {@link Likelihood}, {@link LatentPrior},
+ * {@link Architecture} or {@link TrainingObjective.Kind} trains on the engine until someone adds
+ * it here, and the fused code's own switches over these enums are exhaustive (no {@code default}),
+ * so that adding it here without its kernels does not compile, or is refused at construction.
+ * {@code StepBackendMatrixTest} enumerates every combination of the enums and checks each one.
+ */
+public final class StepFactory {
+
+    /** Activations the fused kernels compute ({@link ColumnKernels#activate}, {@link FusedElboStep}). */
+    static final Set<Activation> FUSED_ACTIVATIONS =
+            EnumSet.of(Activation.TANH, Activation.RELU, Activation.SOFTPLUS);
+    /** Likelihoods the fused code computes: Bernoulli and fixed-σ Gaussian. */
+    static final Set<Likelihood> FUSED_LIKELIHOODS = EnumSet.of(Likelihood.BERNOULLI, Likelihood.GAUSSIAN);
+    /** Priors the fused code computes: N(0, I), whose KL it takes in closed form. */
+    static final Set<LatentPrior> FUSED_PRIORS = EnumSet.of(LatentPrior.NORMAL);
+    /** Architectures the fused code computes: the MLP. */
+    static final Set<Architecture> FUSED_ARCHITECTURES = EnumSet.of(Architecture.MLP);
+    /** Objective families the fused training step computes. */
+    static final Set<TrainingObjective.Kind> FUSED_OBJECTIVES =
+            EnumSet.of(TrainingObjective.Kind.ELBO, TrainingObjective.Kind.IWAE);
+
+    /** Which implementation computes a step. */
+    enum Backend {
+        /** Through the engine's operations and autograd: every model and objective. */
+        ENGINE,
+        /** On JVM arrays with the Vector API: the allow-listed models and objectives. */
+        FUSED
+    }
+
+    private StepFactory() {}
+
+    /** The backend that trains {@code config}'s model on {@code objective} in batches of up to {@code maxBatch} rows. */
+    static Backend trainingBackend(VaeConfig config, TrainingObjective objective, int maxBatch) {
+        return VectorSupport.fused() && fusedStepSupports(config, objective, maxBatch) ? Backend.FUSED : Backend.ENGINE;
+    }
+
+    /** The backend that estimates log p(x) by importance sampling for {@code config}'s model. */
+    static Backend samplingBackend(VaeConfig config) {
+        return VectorSupport.fused() && fusedSamplerSupports(config) ? Backend.FUSED : Backend.ENGINE;
+    }
+
+    /**
+     * The training step for {@code model} and {@code objective} in batches of up to
+     * {@code maxBatch} rows; a fused step shares its matrix products among {@code threads} threads,
+     * which closing the step releases.
+     */
+    public static TrainingStep trainingStep(VaeModel model, TrainingObjective objective, int maxBatch, int threads) {
+        return switch (trainingBackend(model.config(), objective, maxBatch)) {
+            case FUSED -> {
+                ParallelGemm products = new ParallelGemm(threads);
+                yield new FusedTraining(model, new FusedElboStep(model.config(), objective, maxBatch, products), products);
+            }
+            case ENGINE -> new ElboStep(model, objective);
+        };
+    }
+
+    /**
+     * An importance sampler for {@code model}'s current parameters with {@code k} particles per
+     * example, decoding at most {@code maxParticleRows} rows at once; engine temporaries live in
+     * sub-scopes of {@code manager}. One per worker thread.
+     */
+    public static ImportanceSampler importanceSampler(VaeModel model, int k, int maxParticleRows, NDManager manager) {
+        return switch (samplingBackend(model.config())) {
+            case FUSED -> new FusedSampling(model.parameterValues(),
+                    new FusedImportanceSampler(model.config(), k, maxParticleRows), Math.max(1, FusedImportanceSampler.COLUMNS / k));
+            case ENGINE -> new EngineImportanceSampler(model, manager, k, maxParticleRows);
+        };
+    }
+
+    /**
+     * Whether the fused training step computes {@code objective} for {@code config}'s model in
+     * batches of up to {@code maxBatch} rows: an allow-listed model and objective, and every
+     * buffer within a Java array's size. Needs the Vector API.
+     */
+    public static boolean fusedStepSupports(VaeConfig config, TrainingObjective objective, int maxBatch) {
+        return fusedModel(config) && FUSED_OBJECTIVES.contains(objective.kind()) && maxBatch >= 1
+                && FusedElboStep.fits(config, objective.particles(), maxBatch);
+    }
+
+    /** Whether the fused importance sampler computes {@code config}'s model. Needs the Vector API. */
+    public static boolean fusedSamplerSupports(VaeConfig config) {
+        return fusedModel(config) && FusedImportanceSampler.fits(config);
+    }
+
+    /** Whether {@code config}'s model is in the allow-lists: what the fused code computes. */
+    public static boolean fusedModel(VaeConfig config) {
+        return FUSED_ARCHITECTURES.contains(config.architecture())
+                && !config.conditional()
+                && FUSED_ACTIVATIONS.contains(config.activation())
+                && FUSED_LIKELIHOODS.contains(config.likelihood())
+                && FUSED_PRIORS.contains(config.prior());
+    }
+
+    /** The fused step as a {@link TrainingStep} of one model, which it reads at each call. */
+    private record FusedTraining(VaeModel model, FusedElboStep step, ParallelGemm products) implements TrainingStep {
+        @Override
+        public BatchElbo compute(float[] x, float[] condition, float[] noise, int batch, double klWeight,
+                boolean normalPriorWarmup, float[] gradient) {
+            // Neither a condition nor a prior warm-up: the allow-lists admit neither conditional
+            // models nor the VampPrior.
+            return step.compute(model.liveValues(), x, noise, batch, klWeight, gradient);
+        }
+
+        @Override
+        public void close() {
+            products.close();
+        }
+    }
+
+    /** The fused sampler as an {@link ImportanceSampler} of fixed parameters. */
+    private record FusedSampling(float[] parameters, FusedImportanceSampler sampler, int chunk)
+            implements ImportanceSampler {
+        @Override
+        public void estimate(Dataset data, int from, int to, long seed, double[] result) {
+            sampler.estimate(parameters, data.values(), from, to, seed, result);
+        }
+    }
+}

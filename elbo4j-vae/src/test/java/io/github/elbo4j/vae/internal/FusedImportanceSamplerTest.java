@@ -1,0 +1,107 @@
+package io.github.elbo4j.vae.internal;
+
+import io.github.elbo4j.vae.model.Activation;
+import io.github.elbo4j.vae.model.Likelihood;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.model.VaeNetwork;
+import io.github.elbo4j.vae.objective.GaussianNoise;
+import io.github.elbo4j.vae.objective.StepFactory;
+import io.github.elbo4j.vae.train.SmallData;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.elbo.ImportanceWeightedElbo;
+import java.util.Arrays;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** The fused IWAE-K estimate against the engine's {@link ImportanceWeightedElbo} on the same weights and noise. */
+class FusedImportanceSamplerTest {
+
+    private static final Dataset DATA = SmallData.shapes(23, 6);
+    private static final long SEED = 11;
+
+    @ParameterizedTest(name = "{0} {1} hidden={2} K={3} budget={4}")
+    @CsvSource({
+        // K below the budget: several examples per pass, the last group partial.
+        "tanh, bernoulli, '24,16', 7, 50",
+        // K above the budget: each example's particles in equal slices (300 = 3 × 100).
+        "tanh, bernoulli, '24,16', 300, 128",
+        // Slices that do not divide K (301 = 101 + 101 + 99), and one particle per example.
+        "relu, bernoulli, '19', 301, 128",
+        "softplus, bernoulli, '19', 1, 1024",
+        "tanh, gaussian, '24,16', 40, 1024",
+        "relu, gaussian, '', 9, 20",
+    })
+    void agreesWithTheEngine(String activation, String likelihood, String hidden, int k, int budget) {
+        int[] widths = hidden.isEmpty() ? new int[0] : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
+        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(widths).latent(5)
+                .activation(Activation.parse(activation)).likelihood(Likelihood.parse(likelihood)).gaussianScale(0.3)
+                .build();
+        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 2)) {
+            double[] expected = engineEstimate(model, k);
+            double[] fused = new double[DATA.rows()];
+            new FusedImportanceSampler(config, k, budget).estimate(model.parameterValues(), DATA.values(), 0,
+                    DATA.rows(), SEED, fused);
+            for (int i = 0; i < fused.length; i++) {
+                // Both sides sum hundreds of float terms per particle, in different orders.
+                assertThat(fused[i]).as("example %d", i).isCloseTo(expected[i], within(2e-5 * Math.abs(expected[i]) + 1e-4));
+            }
+        }
+    }
+
+    @Test
+    void theEstimateDependsOnTheSeedAndTheExampleAloneNotOnPassesOrRanges() {
+        VaeConfig config = SmallData.smallModel();
+        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 5)) {
+            float[] p = model.parameterValues();
+            double[] onePass = new double[DATA.rows()];
+            new FusedImportanceSampler(config, 30, 1024).estimate(p, DATA.values(), 0, DATA.rows(), SEED, onePass);
+            double[] pieces = new double[DATA.rows()];
+            FusedImportanceSampler small = new FusedImportanceSampler(config, 30, 16);
+            small.estimate(p, DATA.values(), 0, 9, SEED, pieces);
+            small.estimate(p, DATA.values(), 9, DATA.rows(), SEED, pieces);
+            for (int i = 0; i < pieces.length; i++) {
+                assertThat(pieces[i]).isCloseTo(onePass[i], within(1e-4));
+            }
+            double[] otherSeed = new double[DATA.rows()];
+            new FusedImportanceSampler(config, 30, 1024).estimate(p, DATA.values(), 0, DATA.rows(), SEED + 1, otherSeed);
+            assertThat(otherSeed).isNotEqualTo(onePass);
+        }
+    }
+
+    @Test
+    void refusesModelsItDoesNotCompute() {
+        VaeConfig learnedScale = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2)
+                .likelihood(Likelihood.GAUSSIAN_LEARNED).build();
+        assertThat(StepFactory.fusedSamplerSupports(learnedScale)).isFalse();
+        assertThat(StepFactory.fusedSamplerSupports(SmallData.smallModel())).isTrue();
+        assertThatThrownBy(() -> new FusedImportanceSampler(learnedScale, 5, 100))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The engine's IWAE-K bound per example, from the noise {@link GaussianNoise#perExample} draws. */
+    private static double[] engineEstimate(VaeModel model, int k) {
+        int n = DATA.rows();
+        int latent = model.config().latent();
+        try (NDManager scope = model.parameters().getManager().newSubManager()) {
+            VaeNetwork network = model.bind(scope);
+            NDArray x = scope.create(DATA.values(), new Shape(n, DATA.features()));
+            NDArray noise = scope.create(GaussianNoise.perExample(k, 0, n, latent, SEED), new Shape(k, n, latent));
+            float[] bounds = new ImportanceWeightedElbo(k).estimate(network.encode(x), network.prior(), network, x, noise)
+                    .elbo().toFloatArray();
+            double[] result = new double[n];
+            for (int i = 0; i < n; i++) {
+                result[i] = bounds[i];
+            }
+            return result;
+        }
+    }
+}

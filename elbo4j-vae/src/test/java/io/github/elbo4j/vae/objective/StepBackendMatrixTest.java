@@ -1,0 +1,213 @@
+package io.github.elbo4j.vae.objective;
+
+import io.github.elbo4j.vae.internal.FusedElboStep;
+import io.github.elbo4j.vae.internal.FusedElboStepTest;
+import io.github.elbo4j.vae.internal.FusedImportanceSampler;
+import io.github.elbo4j.vae.internal.VectorSupport;
+import io.github.elbo4j.vae.model.Activation;
+import io.github.elbo4j.vae.model.LatentPrior;
+import io.github.elbo4j.vae.model.Likelihood;
+import io.github.elbo4j.vae.model.TabularLayout;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.model.VampPrior;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Dataset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every combination of the enums that choose the computation ({@link Activation},
+ * {@link Likelihood}, {@link TrainingObjective.Kind}, {@link LatentPrior}), built from their
+ * {@code values()}: either {@link StepFactory} admits it to the fused code, which then agrees with
+ * the engine's autograd on the same weights, batch and noise to float rounding, or the fused code
+ * refuses it and it trains (and is scored) on the engine. A constant added to any of the enums
+ * lands in this matrix on its own, so it cannot change results silently; adding a likelihood also
+ * stops {@link #record} from compiling until it says how to draw a record.
+ */
+class StepBackendMatrixTest {
+
+    private static final int FEATURES = 8;
+    private static final int LATENT = 3;
+    private static final int BATCH = 11;
+    private static final int IWAE_K = 3;
+    /** For the tabular likelihoods: two numeric columns, one binary, groups of 3 and 2 categories. */
+    private static final TabularLayout TABLE = new TabularLayout(2, 1, new int[] {3, 2});
+    /** For the categorical likelihood: groups of 3 and 5 categories. */
+    private static final TabularLayout CATEGORIES = new TabularLayout(0, 0, new int[] {3, 5});
+
+    static Stream<Arguments> trainingCombinations() {
+        List<Arguments> all = new ArrayList<>();
+        for (Activation activation : Activation.values()) {
+            for (Likelihood likelihood : Likelihood.values()) {
+                for (TrainingObjective.Kind kind : TrainingObjective.Kind.values()) {
+                    for (LatentPrior prior : LatentPrior.values()) {
+                        all.add(Arguments.of(activation, likelihood, kind, prior));
+                    }
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    static Stream<Arguments> samplingCombinations() {
+        List<Arguments> all = new ArrayList<>();
+        for (Activation activation : Activation.values()) {
+            for (Likelihood likelihood : Likelihood.values()) {
+                for (LatentPrior prior : LatentPrior.values()) {
+                    all.add(Arguments.of(activation, likelihood, prior));
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @MethodSource("trainingCombinations")
+    void trainsOnTheFusedStepAndAgreesWithAutogradOrIsRefusedAndTrainsOnTheEngine(Activation activation,
+            Likelihood likelihood, TrainingObjective.Kind kind, LatentPrior prior) {
+        VaeConfig config = config(activation, likelihood, prior);
+        if (config == null) {
+            return;
+        }
+        TrainingObjective objective = switch (kind) {
+            case ELBO -> TrainingObjective.beta(0.7);
+            case IWAE -> TrainingObjective.iwae(IWAE_K);
+        };
+        float[] x = data(likelihood, BATCH, 5).values();
+        float[] noise = GaussianNoise.standardNormal(objective.particles() * BATCH * LATENT, 17);
+        boolean fused = StepFactory.fusedStepSupports(config, objective, BATCH);
+        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 3);
+                TrainingStep chosen = StepFactory.trainingStep(model, objective, BATCH, 1)) {
+            float[] engineGradient = new float[Math.toIntExact(model.layout().totalSize())];
+            BatchElbo engine = new ElboStep(model, objective).compute(x, null, noise, BATCH, 0.7, false, engineGradient);
+            assertThat(engine.elbo()).as("the engine trains every combination").isFinite();
+            assertThat(chosen instanceof ElboStep).as("the factory's choice").isEqualTo(!(fused && VectorSupport.fused()));
+            if (!fused) {
+                assertThatThrownBy(() -> new FusedElboStep(config, objective, BATCH))
+                        .isInstanceOf(IllegalArgumentException.class);
+                return;
+            }
+            float[] fusedGradient = new float[engineGradient.length];
+            BatchElbo sums = new FusedElboStep(config, objective, BATCH)
+                    .compute(model.parameterValues(), x, noise, BATCH, 0.7, fusedGradient);
+            assertThat(sums.elbo()).isCloseTo(engine.elbo(), within(1e-4 * Math.abs(engine.elbo())));
+            assertThat(sums.reconstruction()).isCloseTo(engine.reconstruction(),
+                    within(1e-4 * Math.abs(engine.reconstruction())));
+            assertThat(sums.kl()).isCloseTo(engine.kl(), within(1e-4 * Math.abs(engine.kl()) + 1e-5));
+            double largest = 0;
+            for (float g : engineGradient) {
+                largest = Math.max(largest, Math.abs(g));
+            }
+            // As in FusedElboStepTest: IWAE weights are a softmax of single-precision log weights.
+            double tolerance = (kind == TrainingObjective.Kind.IWAE ? 1e-4 : 2e-5) * largest;
+            for (int i = 0; i < engineGradient.length; i++) {
+                assertThat((double) fusedGradient[i]).as("gradient[%d]", i).isCloseTo(engineGradient[i], within(tolerance));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("samplingCombinations")
+    void isScoredByTheFusedSamplerAsByTheEngineOrIsRefusedAndScoredOnTheEngine(Activation activation,
+            Likelihood likelihood, LatentPrior prior) {
+        VaeConfig config = config(activation, likelihood, prior);
+        if (config == null) {
+            return;
+        }
+        Dataset data = data(likelihood, 7, 9);
+        boolean fused = StepFactory.fusedSamplerSupports(config);
+        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 4)) {
+            double[] engine = new double[data.rows()];
+            new EngineImportanceSampler(model, m, IWAE_K, 1000).estimate(data, 0, data.rows(), 21, engine);
+            assertThat(Arrays.stream(engine).allMatch(Double::isFinite)).as("finite estimates").isTrue();
+            if (!fused) {
+                assertThatThrownBy(() -> new FusedImportanceSampler(config, IWAE_K, 1000))
+                        .isInstanceOf(IllegalArgumentException.class);
+                return;
+            }
+            double[] sampled = new double[data.rows()];
+            new FusedImportanceSampler(config, IWAE_K, 1000).estimate(model.parameterValues(), data.values(), 0,
+                    data.rows(), 21, sampled);
+            for (int i = 0; i < engine.length; i++) {
+                assertThat(sampled[i]).as("log p(x_%d)", i).isCloseTo(engine[i], within(1e-4 * Math.abs(engine[i])));
+            }
+        }
+    }
+
+    /**
+     * The tiny model of this combination, or null when {@link VaeConfig} itself refuses the
+     * combination (a tabular likelihood with the VampPrior), which then needs no step.
+     */
+    private static VaeConfig config(Activation activation, Likelihood likelihood, LatentPrior prior) {
+        VaeConfig.Builder b = VaeConfig.builder().inputShape(FEATURES).hidden(6, 5).latent(LATENT).activation(activation)
+                .likelihood(likelihood).gaussianScale(0.5).prior(prior, 4);
+        if (likelihood.tabular()) {
+            b.tabular(likelihood == Likelihood.CATEGORICAL ? CATEGORIES : TABLE);
+        }
+        if (likelihood.tabular() && prior == LatentPrior.VAMP) {
+            assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class);
+            return null;
+        }
+        return b.build();
+    }
+
+    /** {@code rows} records of the kind {@code likelihood} models, drawn from {@code seed}. */
+    private static Dataset data(Likelihood likelihood, int rows, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] values = new float[rows * FEATURES];
+        for (int r = 0; r < rows; r++) {
+            float[] one = record(likelihood, random);
+            System.arraycopy(one, 0, values, r * FEATURES, FEATURES);
+        }
+        return new Dataset("matrix", values, rows, FEATURES);
+    }
+
+    private static float[] record(Likelihood likelihood, SplittableRandom random) {
+        return switch (likelihood) {
+            case BERNOULLI -> bits(FEATURES, random);
+            case GAUSSIAN, GAUSSIAN_LEARNED, GAUSSIAN_PER_FEATURE -> gaussians(FEATURES, random);
+            case CATEGORICAL -> table(CATEGORIES, random);
+            case TABULAR -> table(TABLE, random);
+        };
+    }
+
+    private static float[] bits(int n, SplittableRandom random) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = random.nextBoolean() ? 1f : 0f;
+        }
+        return v;
+    }
+
+    private static float[] gaussians(int n, SplittableRandom random) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    /** Numeric columns, binary columns, then one one-hot group per categorical column. */
+    private static float[] table(TabularLayout layout, SplittableRandom random) {
+        float[] v = new float[FEATURES];
+        System.arraycopy(gaussians(layout.numeric(), random), 0, v, 0, layout.numeric());
+        System.arraycopy(bits(layout.binary(), random), 0, v, layout.numeric(), layout.binary());
+        int offset = layout.numeric() + layout.binary();
+        for (int categories : layout.categories()) {
+            v[offset + random.nextInt(categories)] = 1f;
+            offset += categories;
+        }
+        return v;
+    }
+}
