@@ -511,7 +511,7 @@ public final class RunDirectory {
         }
     }
 
-    /** Reads a JSON file; a {@link DataException} naming the file if it is missing, unreadable or not valid JSON. */
+    /** Reads a JSON file, throwing a {@link DataException} that names it if it is missing, unreadable or not valid JSON. */
     public static JsonNode readJson(Path file) {
         try {
             return JSON.readTree(file.toFile());
