@@ -51,6 +51,7 @@ public final class Main implements Callable<Integer> {
         return BAD_INPUT;
     }
 
+    /** Runs the {@code elbo4j} command line and exits with its code (0 success, {@value #RUNTIME_FAILURE} runtime failure, {@value #BAD_INPUT} bad usage or input); the commands and options are in docs/cli.md. */
     public static void main(String[] args) {
         System.exit(execute(args));
     }

@@ -80,9 +80,9 @@ public final class GaussianVi {
     /** f over z, as the model gives it. */
     private final UnconstrainedDensity density;
     private final ViListener listener;
-    /** f over the preconditioned u, which the guide's φ describes; set once the mode is known. */
-    /** The whitening map z = mode + A u and the density over u that the fits run on. */
+    /** The whitening map z = mode + A u; set once the mode is known. */
     private AffineMap whitening;
+    /** f over the preconditioned u, which the guide's φ describes and the fits run on; set with {@link #whitening}. */
     private UnconstrainedDensity target;
     /** Work arrays of one ADVI step, reused: the step allocates nothing. */
     private final double[] noise;

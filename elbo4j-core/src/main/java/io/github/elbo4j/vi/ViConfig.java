@@ -143,7 +143,7 @@ public record ViConfig(
     /**
      * Builds a {@link ViConfig}. Defaults: DADVI (ADVI when a batch size is set), family auto, rank 2, S = 20 particles, 20,000 iterations,
      * tol_rel_obj 0.001, ELBO every 100 iterations from 200 draws, step size searched over 50
-     * iterations per candidate, 1,000 output draws, all records per step, initial scale 1 (the Laplace
+     * iterations per candidate, 4,000 output draws, all records per step, initial scale 1 (the Laplace
      * approximation),
      * deterministic path allowed, no linear response, seed 0.
      */
@@ -173,76 +173,91 @@ public record ViConfig(
             return this;
         }
 
+        /** Sets {@link ViConfig#linearResponse()}: whether a mean-field DADVI fit also computes the linear-response covariance (default false; a family {@code auto} that resolves to mean-field turns it on). */
         public Builder linearResponse(boolean value) {
             linearResponse = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#family()}: the Gaussian family of q (default {@link GuideFamily#AUTO}: full-rank up to 200 coordinates, mean-field beyond). */
         public Builder family(GuideFamily value) {
             family = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#rank()}: the factors of a {@link GuideFamily#LOW_RANK} guide (default 2, at least 1; other families ignore it). */
         public Builder rank(int value) {
             rank = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#numParticles()}: S, the draws per gradient step (default 20, at least 1). */
         public Builder numParticles(int value) {
             numParticles = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#maxIterations()}: the iteration cap of the main phase (default 20,000, at least 1). */
         public Builder maxIterations(int value) {
             maxIterations = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#relativeTolerance()}: Stan's {@code tol_rel_obj} on the relative ELBO change (default 0.001, in (0, 1); smaller is stricter). */
         public Builder relativeTolerance(double value) {
             relativeTolerance = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#evalInterval()}: iterations between ELBO evaluations (default 100, at least 1). */
         public Builder evalInterval(int value) {
             evalInterval = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#elboDraws()}: the draws of each monitored ELBO (default 200, at least 1). */
         public Builder elboDraws(int value) {
             elboDraws = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#learningRate()}: Adam's step size η, positive and finite, or NaN (the default) to choose it by the step-size search. */
         public Builder learningRate(double value) {
             learningRate = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#adaptIterations()}: iterations per candidate step size in the search (default 50, at least 1). */
         public Builder adaptIterations(int value) {
             adaptIterations = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#numDraws()}: the draws returned for the summaries and diagnostics (default 4,000, at least 10). */
         public Builder numDraws(int value) {
             numDraws = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#batchSize()}: records per step of a {@link SubsampledModel} (default 0, all records; a positive size needs ADVI, which it makes the default method). */
         public Builder batchSize(int value) {
             batchSize = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#initialScale()}: an ADVI fit's initial sd as a multiple of the Laplace sd at the mode (default 1, positive). */
         public Builder initialScale(double value) {
             initialScale = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#allowDeterministic()}: whether a fit of all records may take the deterministic path when the model offers it (default true). */
         public Builder allowDeterministic(boolean value) {
             allowDeterministic = value;
             return this;
         }
 
+        /** Sets {@link ViConfig#seed()}: the seed of every random choice (default 0). */
         public Builder seed(long value) {
             seed = value;
             return this;

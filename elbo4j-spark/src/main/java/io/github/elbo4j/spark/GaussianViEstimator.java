@@ -129,136 +129,171 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
         return uid;
     }
 
+    /** The predictors column: a vector or numeric array column (default {@code "features"}). */
     public Param<String> featuresCol() {
         return featuresCol;
     }
 
+    /** The numeric response column: 0/1 for logistic, counts for Poisson regression (default {@code "label"}). */
     public Param<String> labelCol() {
         return labelCol;
     }
 
+    /** The regression: {@code linear}, {@code logistic} or {@code poisson} (default {@code linear}). */
     public Param<String> family() {
         return family;
     }
 
+    /** Whether the model has an intercept (default true). */
     public BooleanParam fitIntercept() {
         return fitIntercept;
     }
 
+    /** One name per predictor, naming the posterior blocks (default empty: x1, x2, ...). */
     public StringArrayParam featureNames() {
         return featureNames;
     }
 
+    /**
+     * Prior overrides {@code NAME=DIST}: NAME is {@code beta} (every coefficient), a feature name,
+     * {@code intercept} or {@code sigma} (linear only); DIST is {@code normal(m,s)}, {@code cauchy(m,s)},
+     * {@code student_t(nu,m,s)} or {@code exponential(rate)} (default none: weakly informative priors
+     * scaled to the data).
+     */
     public StringArrayParam priors() {
         return priors;
     }
 
+    /** The Gaussian family of q: {@code auto} (the default: full-rank up to 200 coordinates, else mean-field with linear response), {@code mean-field}, {@code low-rank} or {@code full-rank}. */
     public Param<String> guideFamily() {
         return guideFamily;
     }
 
+    /** The factors of a low-rank guide (default 2, at least 1). */
     public IntParam rank() {
         return rank;
     }
 
+    /** S, the draws per ADVI iteration (default 20, at least 1). */
     public IntParam numParticles() {
         return numParticles;
     }
 
+    /** The iteration cap (default 20,000, at least 1). */
     public IntParam maxIterations() {
         return maxIterations;
     }
 
+    /** Stan's {@code tol_rel_obj}, the relative ELBO change below which the fit has converged (default 0.001, in (0, 1)). */
     public DoubleParam tolRelObj() {
         return tolRelObj;
     }
 
+    /** Adam's step size for ADVI; 0 (the default) searches one as Stan's {@code adapt_eta} does; negative is refused. */
     public DoubleParam learningRate() {
         return learningRate;
     }
 
+    /** The draws from q for the summaries and diagnostics (default 1,000, at least 10). */
     public IntParam numDraws() {
         return numDraws;
     }
 
+    /** The seed of every random draw of the fit (default 0). */
     public LongParam seed() {
         return seed;
     }
 
+    /** Records per ADVI step, drawn with replacement, the likelihood scaled by n/m (default 0: every record every step). */
     public IntParam batchSize() {
         return batchSize;
     }
 
+    /** Sets {@link #batchSize()}: records per ADVI step (default 0, all records; a positive size fits by stochastic ADVI). */
     public GaussianViEstimator setBatchSize(int value) {
         set(batchSize, value);
         return this;
     }
 
+    /** Sets {@link #featuresCol()}: the predictors column (default {@code "features"}). */
     public GaussianViEstimator setFeaturesCol(String value) {
         set(featuresCol, value);
         return this;
     }
 
+    /** Sets {@link #labelCol()}: the response column (default {@code "label"}). */
     public GaussianViEstimator setLabelCol(String value) {
         set(labelCol, value);
         return this;
     }
 
+    /** Sets {@link #family()}: {@code linear}, {@code logistic} or {@code poisson} (default {@code linear}). */
     public GaussianViEstimator setFamily(String value) {
         set(family, value);
         return this;
     }
 
+    /** Sets {@link #fitIntercept()}: whether the model has an intercept (default true). */
     public GaussianViEstimator setFitIntercept(boolean value) {
         set(fitIntercept, value);
         return this;
     }
 
+    /** Sets {@link #featureNames()}: one name per predictor (default x1, x2, ...). */
     public GaussianViEstimator setFeatureNames(String... value) {
         set(featureNames, value.clone());
         return this;
     }
 
+    /** Sets {@link #priors()}: prior overrides such as {@code beta=normal(0,1)} (default none). */
     public GaussianViEstimator setPriors(String... value) {
         set(priors, value.clone());
         return this;
     }
 
+    /** Sets {@link #guideFamily()}: {@code auto} (default), {@code mean-field}, {@code low-rank} or {@code full-rank}. */
     public GaussianViEstimator setGuideFamily(String value) {
         set(guideFamily, value);
         return this;
     }
 
+    /** Sets {@link #rank()}: the factors of a low-rank guide (default 2, at least 1). */
     public GaussianViEstimator setRank(int value) {
         set(rank, value);
         return this;
     }
 
+    /** Sets {@link #numParticles()}: draws per ADVI iteration (default 20, at least 1). */
     public GaussianViEstimator setNumParticles(int value) {
         set(numParticles, value);
         return this;
     }
 
+    /** Sets {@link #maxIterations()}: the iteration cap (default 20,000, at least 1). */
     public GaussianViEstimator setMaxIterations(int value) {
         set(maxIterations, value);
         return this;
     }
 
+    /** Sets {@link #tolRelObj()}: the relative ELBO tolerance (default 0.001, in (0, 1)). */
     public GaussianViEstimator setTolRelObj(double value) {
         set(tolRelObj, value);
         return this;
     }
 
+    /** Sets {@link #learningRate()}: Adam's step size, or 0 (the default) to search one. */
     public GaussianViEstimator setLearningRate(double value) {
         set(learningRate, value);
         return this;
     }
 
+    /** Sets {@link #numDraws()}: draws for the summaries and diagnostics (default 1,000, at least 10). */
     public GaussianViEstimator setNumDraws(int value) {
         set(numDraws, value);
         return this;
     }
 
+    /** Sets {@link #seed()}: the seed of the fit (default 0). */
     public GaussianViEstimator setSeed(long value) {
         set(seed, value);
         return this;

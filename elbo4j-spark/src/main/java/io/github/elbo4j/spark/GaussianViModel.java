@@ -64,10 +64,12 @@ public final class GaussianViModel extends Model<GaussianViModel> {
         return uid;
     }
 
+    /** The predictors column that {@link #transform} reads: a vector or numeric array column (default {@code "features"}, or the estimator's). */
     public Param<String> featuresCol() {
         return featuresCol;
     }
 
+    /** Sets {@link #featuresCol()}: the predictors column to predict from. */
     public GaussianViModel setFeaturesCol(String value) {
         set(featuresCol, value);
         return this;

@@ -21,6 +21,7 @@ public final class SparkScore {
 
     private SparkScore() {}
 
+    /** Runs the command above with its own Spark session and prints its JSON line; exits with 2 on bad arguments or input, 1 on any other failure (usage: docs/spark.md). */
     public static void main(String[] args) {
         SparkArgs.run("spark-score", () -> {
             SparkSession spark = SparkArgs.parse("spark-score", args, OPTIONS).session();

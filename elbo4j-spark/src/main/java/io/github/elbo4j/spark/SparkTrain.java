@@ -23,6 +23,7 @@ public final class SparkTrain {
 
     private SparkTrain() {}
 
+    /** Runs the command above with its own Spark session and prints its JSON line; exits with 2 on bad arguments or input, 1 on any other failure (usage: docs/spark.md). */
     public static void main(String[] args) {
         SparkArgs.run("spark-train", () -> {
             SparkSession spark = SparkArgs.parse("spark-train", args, OPTIONS).session();

@@ -22,6 +22,7 @@ public final class SparkVi {
 
     private SparkVi() {}
 
+    /** Runs the command above with its own Spark session and prints its JSON line; exits with 2 on bad arguments or input, 1 on any other failure (usage: docs/spark.md). */
     public static void main(String[] args) {
         SparkArgs.run("spark-vi", () -> {
             String[] options = args.length > 0 && !args[0].startsWith("--")

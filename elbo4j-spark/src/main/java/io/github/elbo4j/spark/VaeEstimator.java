@@ -143,172 +143,210 @@ public final class VaeEstimator extends Estimator<VaeTransformerModel> implement
         return uid;
     }
 
+    /** The column of vectors or numeric arrays to train on (default {@code "features"}). */
     public Param<String> inputCol() {
         return inputCol;
     }
 
+    /** The shape of one example, e.g. [28, 28], whose product must equal the row length (default empty: one dimension, the row length). */
     public IntArrayParam inputShape() {
         return inputShape;
     }
 
+    /** The encoder's hidden-layer widths; the decoder mirrors them (default [200, 200], each at least 1). */
     public IntArrayParam hidden() {
         return hidden;
     }
 
+    /** The latent dimension (default 50, at least 1). */
     public IntParam latent() {
         return latent;
     }
 
+    /** The hidden nonlinearity: {@code tanh}, {@code relu} or {@code softplus} (default {@code tanh}). */
     public Param<String> activation() {
         return activation;
     }
 
+    /** The observation model: {@code bernoulli} (data in [0, 1]; the default) or {@code gaussian} (fixed σ {@link #gaussianScale()}). */
     public Param<String> likelihood() {
         return likelihood;
     }
 
+    /** σ of the Gaussian likelihood, in the data's units (default 0.1, positive; unused by {@code bernoulli}). */
     public DoubleParam gaussianScale() {
         return gaussianScale;
     }
 
+    /** Passes over the training data (default 10, at least 1). */
     public IntParam epochs() {
         return epochs;
     }
 
+    /** Examples per step, summed over all shards (default 100, at least 1). */
     public IntParam batchSize() {
         return batchSize;
     }
 
+    /** Adam's step size (default 1e-3, positive). */
     public DoubleParam learningRate() {
         return learningRate;
     }
 
+    /** Seeds the initialization, the shuffling and the noise of training, and the model's scoring noise (default 0). */
     public LongParam seed() {
         return seed;
     }
 
+    /** K, the importance samples of the model's {@code loglik} column (IWAE-K; default 50, at least 1); training does not use it. */
     public IntParam k() {
         return k;
     }
 
+    /** 1: add the gradients of all shards every step; N &gt; 1: average the parameters after N local steps (default {@value #DEFAULT_SYNC_EVERY}, at least 1). */
     public IntParam syncEvery() {
         return syncEvery;
     }
 
+    /** The logical shards the rows are hashed into, one task each; the result depends on it, not on Spark's partitioning (default {@value #DEFAULT_SHARDS}, at least 1). */
     public IntParam shards() {
         return shards;
     }
 
+    /** The quantile of the training rows' −ELBO that becomes the model's anomaly threshold (default 0.99, in [0, 1]). */
     public DoubleParam anomalyQuantile() {
         return anomalyQuantile;
     }
 
+    /** A CLI-compatible run directory for metrics and checkpoints: a driver-local folder or a Hadoop filesystem URI (default empty: none). */
     public Param<String> runDirectory() {
         return runDirectory;
     }
 
+    /** Whether to continue from the latest checkpoint in {@link #runDirectory()} (default false; without a checkpoint training starts afresh). */
     public BooleanParam resume() {
         return resume;
     }
 
+    /** Also checkpoint every this many rounds, a round being one Spark job of 1 or {@code syncEvery} steps (default 0: at epoch ends only). */
     public IntParam checkpointInterval() {
         return checkpointInterval;
     }
 
+    /** The memory budget of scoring: (sample, example) rows decoded at once per task (default 20,000, at least 1). */
     public IntParam maxParticleRows() {
         return maxParticleRows;
     }
 
+    /** Sets {@link #inputCol()}: the training column (default {@code "features"}). */
     public VaeEstimator setInputCol(String value) {
         set(inputCol, value);
         return this;
     }
 
+    /** Sets {@link #inputShape()}: the shape of one example (default: the row length). */
     public VaeEstimator setInputShape(int... value) {
         set(inputShape, value.clone());
         return this;
     }
 
+    /** Sets {@link #hidden()}: the encoder's hidden-layer widths (default 200, 200). */
     public VaeEstimator setHidden(int... value) {
         set(hidden, value.clone());
         return this;
     }
 
+    /** Sets {@link #latent()}: the latent dimension (default 50, at least 1). */
     public VaeEstimator setLatent(int value) {
         set(latent, value);
         return this;
     }
 
+    /** Sets {@link #activation()}: {@code tanh} (default), {@code relu} or {@code softplus}. */
     public VaeEstimator setActivation(String value) {
         set(activation, value);
         return this;
     }
 
+    /** Sets {@link #likelihood()}: {@code bernoulli} (default) or {@code gaussian}. */
     public VaeEstimator setLikelihood(String value) {
         set(likelihood, value);
         return this;
     }
 
+    /** Sets {@link #gaussianScale()}: σ of the Gaussian likelihood (default 0.1, positive). */
     public VaeEstimator setGaussianScale(double value) {
         set(gaussianScale, value);
         return this;
     }
 
+    /** Sets {@link #epochs()}: passes over the data (default 10, at least 1). */
     public VaeEstimator setEpochs(int value) {
         set(epochs, value);
         return this;
     }
 
+    /** Sets {@link #batchSize()}: examples per step over all shards (default 100, at least 1). */
     public VaeEstimator setBatchSize(int value) {
         set(batchSize, value);
         return this;
     }
 
+    /** Sets {@link #learningRate()}: Adam's step size (default 1e-3, positive). */
     public VaeEstimator setLearningRate(double value) {
         set(learningRate, value);
         return this;
     }
 
+    /** Sets {@link #seed()}: the seed of training and of the model's scoring (default 0). */
     public VaeEstimator setSeed(long value) {
         set(seed, value);
         return this;
     }
 
+    /** Sets {@link #k()}: importance samples of the model's {@code loglik} (default 50, at least 1). */
     public VaeEstimator setK(int value) {
         set(k, value);
         return this;
     }
 
+    /** Sets {@link #syncEvery()}: steps between synchronizations (default {@value #DEFAULT_SYNC_EVERY}, at least 1). */
     public VaeEstimator setSyncEvery(int value) {
         set(syncEvery, value);
         return this;
     }
 
+    /** Sets {@link #shards()}: logical shards of the rows (default {@value #DEFAULT_SHARDS}, at least 1). */
     public VaeEstimator setShards(int value) {
         set(shards, value);
         return this;
     }
 
+    /** Sets {@link #anomalyQuantile()}: the quantile of the training −ELBO flagged as anomalous (default 0.99, in [0, 1]). */
     public VaeEstimator setAnomalyQuantile(double value) {
         set(anomalyQuantile, value);
         return this;
     }
 
+    /** Sets {@link #runDirectory()}: a local folder or Hadoop URI for the run directory (default empty: none). */
     public VaeEstimator setRunDirectory(String value) {
         set(runDirectory, value);
         return this;
     }
 
+    /** Sets {@link #resume()}: whether to continue from the run directory's latest checkpoint (default false). */
     public VaeEstimator setResume(boolean value) {
         set(resume, value);
         return this;
     }
 
+    /** Sets {@link #checkpointInterval()}: rounds between extra checkpoints (default 0: epoch ends only). */
     public VaeEstimator setCheckpointInterval(int value) {
         set(checkpointInterval, value);
         return this;
     }
 
+    /** Sets {@link #maxParticleRows()}: rows decoded at once per scoring task (default 20,000, at least 1). */
     public VaeEstimator setMaxParticleRows(int value) {
         set(maxParticleRows, value);
         return this;

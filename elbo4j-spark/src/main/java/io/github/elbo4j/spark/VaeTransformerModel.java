@@ -125,37 +125,45 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
         return uid;
     }
 
+    /** The column of vectors or numeric arrays to score (default {@code "features"}). */
     public Param<String> inputCol() {
         return inputCol;
     }
 
+    /** K, the importance samples of the {@code loglik} column (default 50, at least 1; the bound tightens and the cost grows with K). */
     public IntParam k() {
         return k;
     }
 
+    /** Seeds the per-row scoring noise (default 0). */
     public LongParam seed() {
         return seed;
     }
 
+    /** The memory budget of scoring: (sample, example) rows decoded at once per task (default 20,000, at least 1). */
     public IntParam maxParticleRows() {
         return maxParticleRows;
     }
 
+    /** Sets {@link #inputCol()}: the column to score (default {@code "features"}). */
     public VaeTransformerModel setInputCol(String value) {
         set(inputCol, value);
         return this;
     }
 
+    /** Sets {@link #k()}: importance samples of {@code loglik} (default 50, at least 1). */
     public VaeTransformerModel setK(int value) {
         set(k, value);
         return this;
     }
 
+    /** Sets {@link #seed()}: the seed of the scoring noise (default 0). */
     public VaeTransformerModel setSeed(long value) {
         set(seed, value);
         return this;
     }
 
+    /** Sets {@link #maxParticleRows()}: rows decoded at once per task (default 20,000, at least 1). */
     public VaeTransformerModel setMaxParticleRows(int value) {
         set(maxParticleRows, value);
         return this;

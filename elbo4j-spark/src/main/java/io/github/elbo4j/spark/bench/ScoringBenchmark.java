@@ -29,6 +29,7 @@ public final class ScoringBenchmark {
 
     private ScoringBenchmark() {}
 
+    /** Runs the benchmark with the options above (unset ones take the values shown) and prints the comparison; run it with {@code elbo4j-bench/scripts/spark-bench.sh ScoringBenchmark}, as BENCHMARKS.md does. */
     public static void main(String[] args) throws Exception {
         BenchSupport.singleThreadedEngine();
         Map<String, String> o = BenchSupport.options(args);

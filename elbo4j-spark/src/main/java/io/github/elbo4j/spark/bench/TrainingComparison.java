@@ -36,6 +36,7 @@ public final class TrainingComparison {
 
     private TrainingComparison() {}
 
+    /** Runs the benchmark with the options above (unset ones take the values shown) and prints the comparison; run it with {@code elbo4j-bench/scripts/spark-bench.sh TrainingComparison}, as BENCHMARKS.md does. */
     public static void main(String[] args) {
         BenchSupport.singleThreadedEngine();
         Map<String, String> o = BenchSupport.options(args);

@@ -14,6 +14,7 @@ package io.github.elbo4j.vae.model;
 public record MlpLayout(int[] encoderWidths, int[] decoderWidths, int[] encoderWeight, int[] encoderBias,
         int[] decoderWeight, int[] decoderBias, int locWeight, int locBias, int logVarWeight, int logVarBias) {
 
+    /** The widths and flat-vector offsets of {@code config}'s MLP layers, read from {@link VaeModel#layoutOf}. */
     public static MlpLayout of(VaeConfig config) {
         int[] hidden = config.hidden();
         int layers = hidden.length;

@@ -182,31 +182,37 @@ public record VaeConfig(
         private int[] channels = {};
         private TabularLayout tabular;
 
+        /** Sets {@link VaeConfig#inputShape()}: the shape of one example (default [28, 28]; every dimension at least 1). */
         public Builder inputShape(int... shape) {
             this.inputShape = shape.clone();
             return this;
         }
 
+        /** Sets {@link VaeConfig#hidden()}: the encoder's hidden-layer widths, mirrored by the decoder (default 200, 200; each at least 1). */
         public Builder hidden(int... widths) {
             this.hidden = widths.clone();
             return this;
         }
 
+        /** Sets {@link VaeConfig#latent()}: the latent dimension d (default 50, at least 1). */
         public Builder latent(int dimension) {
             this.latent = dimension;
             return this;
         }
 
+        /** Sets {@link VaeConfig#activation()}: the hidden nonlinearity (default {@link Activation#TANH}). */
         public Builder activation(Activation a) {
             this.activation = a;
             return this;
         }
 
+        /** Sets {@link VaeConfig#likelihood()}: the observation model p(x|z) (default {@link Likelihood#BERNOULLI}). */
         public Builder likelihood(Likelihood l) {
             this.likelihood = l;
             return this;
         }
 
+        /** Sets {@link VaeConfig#gaussianScale()}: σ in the data's units, fixed for {@link Likelihood#GAUSSIAN} and the starting σ of the learned ones (default 0.1, positive; unused by Bernoulli). */
         public Builder gaussianScale(double sigma) {
             this.gaussianScale = sigma;
             return this;

@@ -47,6 +47,7 @@ public final class ElboStep implements TrainingStep {
     private final TrainingObjective objective;
     private final TensorUpload upload = new TensorUpload();
 
+    /** A step that computes {@code objective}'s terms and gradient for {@code model}'s parameters. */
     public ElboStep(VaeModel model, TrainingObjective objective) {
         this.model = model;
         this.objective = objective;

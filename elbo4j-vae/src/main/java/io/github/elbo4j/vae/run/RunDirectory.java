@@ -116,6 +116,7 @@ public final class RunDirectory {
         }
     }
 
+    /** The run directory itself. */
     public Path root() {
         return layout.root();
     }
@@ -125,18 +126,22 @@ public final class RunDirectory {
         return layout;
     }
 
+    /** {@code config.json}: how the run was made ({@link RunManifest}). */
     public Path configFile() {
         return layout.configFile();
     }
 
+    /** {@code metrics.jsonl}: one {@link EpochMetrics} row per completed epoch. */
     public Path metricsFile() {
         return layout.metricsFile();
     }
 
+    /** {@code model.safetensors}: the final weights. */
     public Path modelFile() {
         return layout.modelFile();
     }
 
+    /** {@code model.json}: the architecture and its weight names and shapes. */
     public Path modelDescriptionFile() {
         return layout.modelDescriptionFile();
     }
@@ -167,14 +172,17 @@ public final class RunDirectory {
         return schema;
     }
 
+    /** {@code checkpoints/latest.safetensors}: the most recent checkpoint, which a resumed run continues from. */
     public Path latestCheckpoint() {
         return layout.latestCheckpoint();
     }
 
+    /** {@code checkpoints/best.safetensors}: the weights of the best validation score so far (of the latest epoch without a validation split). */
     public Path bestCheckpoint() {
         return layout.bestCheckpoint();
     }
 
+    /** {@code plots/}: the figures and samples the commands write. */
     public Path plotsDirectory() {
         return layout.plotsDirectory();
     }
@@ -503,6 +511,7 @@ public final class RunDirectory {
         }
     }
 
+    /** Reads a JSON file, throwing a {@link DataException} that names it if it is missing, unreadable or not valid JSON. */
     public static JsonNode readJson(Path file) {
         try {
             return JSON.readTree(file.toFile());

@@ -41,18 +41,22 @@ public record RunLayout(Path root) {
         return layout;
     }
 
+    /** {@code config.json}: how the run was made ({@link RunManifest}). */
     public Path configFile() {
         return root.resolve("config.json");
     }
 
+    /** {@code metrics.jsonl}: one {@link EpochMetrics} row per completed epoch. */
     public Path metricsFile() {
         return root.resolve("metrics.jsonl");
     }
 
+    /** {@code model.safetensors}: the final weights. */
     public Path modelFile() {
         return root.resolve("model.safetensors");
     }
 
+    /** {@code model.json}: the architecture and its weight names and shapes. */
     public Path modelDescriptionFile() {
         return root.resolve("model.json");
     }
@@ -62,14 +66,17 @@ public record RunLayout(Path root) {
         return root.resolve("schema.json");
     }
 
+    /** {@code checkpoints/latest.safetensors}: the most recent checkpoint, which a resumed run continues from. */
     public Path latestCheckpoint() {
         return root.resolve("checkpoints").resolve("latest.safetensors");
     }
 
+    /** {@code checkpoints/best.safetensors}: the weights of the best validation score so far (of the latest epoch without a validation split). */
     public Path bestCheckpoint() {
         return root.resolve("checkpoints").resolve("best.safetensors");
     }
 
+    /** {@code plots/}: the figures and samples the commands write. */
     public Path plotsDirectory() {
         return root.resolve("plots");
     }
