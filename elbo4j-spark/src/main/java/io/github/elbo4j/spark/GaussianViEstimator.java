@@ -120,7 +120,7 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
         setDefault(maxIterations, 20_000);
         setDefault(tolRelObj, 0.001);
         setDefault(learningRate, 0.0);
-        setDefault(numDraws, 1000);
+        setDefault(numDraws, ViConfig.DEFAULT_NUM_DRAWS);
         setDefault(seed, 0L);
     }
 
@@ -194,7 +194,7 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
         return learningRate;
     }
 
-    /** The draws from q for the summaries and diagnostics (default 1,000, at least 10). */
+    /** The draws from q for the summaries and diagnostics (default 4,000, at least 10). */
     public IntParam numDraws() {
         return numDraws;
     }
@@ -287,7 +287,7 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
         return this;
     }
 
-    /** Sets {@link #numDraws()}: draws for the summaries and diagnostics (default 1,000, at least 10). */
+    /** Sets {@link #numDraws()}: draws for the summaries and diagnostics (default 4,000, at least 10). */
     public GaussianViEstimator setNumDraws(int value) {
         set(numDraws, value);
         return this;
