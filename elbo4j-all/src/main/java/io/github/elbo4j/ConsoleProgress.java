@@ -35,7 +35,10 @@ public final class ConsoleProgress implements TrainingListener {
     public void onStart(long totalSteps, long completedSteps) {
         this.totalSteps = totalSteps;
         lastLine = System.nanoTime();
-        out.printf(Locale.ROOT, "training: %d steps%s%n", totalSteps,
+        out.printf(
+                Locale.ROOT,
+                "training: %d steps%s%n",
+                totalSteps,
                 completedSteps > 0 ? ", resuming after step " + completedSteps : "");
     }
 
@@ -44,28 +47,48 @@ public final class ConsoleProgress implements TrainingListener {
         long now = System.nanoTime();
         if (now - lastLine >= STEP_LINE_NANOS) {
             lastLine = now;
-            out.printf(Locale.ROOT, "step %d/%d (%.0f%%)  batch ELBO %.2f  %.0f samples/s%n", step, totalSteps,
-                    100.0 * step / Math.max(1, totalSteps), batchElbo, samplesPerSecond);
+            out.printf(
+                    Locale.ROOT,
+                    "step %d/%d (%.0f%%)  batch ELBO %.2f  %.0f samples/s%n",
+                    step,
+                    totalSteps,
+                    100.0 * step / Math.max(1, totalSteps),
+                    batchElbo,
+                    samplesPerSecond);
         }
     }
 
     @Override
     public void onEpoch(EpochMetrics m) {
         lastLine = System.nanoTime();
-        String valid = Double.isNaN(m.validElbo()) ? "" : String.format(Locale.ROOT, "  valid ELBO %.2f", m.validElbo());
-        out.printf(Locale.ROOT, "epoch %d  ELBO %.2f%s  %.1f s  %.0f samples/s%n", m.epoch(), m.elbo(), valid,
-                m.seconds(), m.samplesPerS());
+        String valid =
+                Double.isNaN(m.validElbo()) ? "" : String.format(Locale.ROOT, "  valid ELBO %.2f", m.validElbo());
+        out.printf(
+                Locale.ROOT,
+                "epoch %d  ELBO %.2f%s  %.1f s  %.0f samples/s%n",
+                m.epoch(),
+                m.elbo(),
+                valid,
+                m.seconds(),
+                m.samplesPerS());
     }
 
     @Override
     public void onRollback(long failedAtStep, long resumedAtStep, double learningRate) {
-        out.printf(Locale.ROOT, "non-finite steps at step %d: back to step %d with learning rate %.3g%n",
-                failedAtStep, resumedAtStep, learningRate);
+        out.printf(
+                Locale.ROOT,
+                "non-finite steps at step %d: back to step %d with learning rate %.3g%n",
+                failedAtStep,
+                resumedAtStep,
+                learningRate);
     }
 
     @Override
     public void onLearningRateReduced(int epoch, double learningRate) {
-        out.printf(Locale.ROOT, "no validation improvement: learning rate lowered to %.3g after epoch %d%n",
-                learningRate, epoch);
+        out.printf(
+                Locale.ROOT,
+                "no validation improvement: learning rate lowered to %.3g after epoch %d%n",
+                learningRate,
+                epoch);
     }
 }

@@ -8,17 +8,17 @@ import io.github.elbo4j.vae.eval.EvaluationResult;
 import io.github.elbo4j.vae.eval.Evaluator;
 import io.github.elbo4j.vae.eval.Generator;
 import io.github.elbo4j.vae.eval.LatentSpace;
-import io.github.elbo4j.vae.train.ProgressListener;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.objective.TrainingObjective;
 import io.github.elbo4j.vae.run.RunDescription;
 import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.train.ProgressListener;
 import io.github.elbo4j.vae.train.Seeds;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingListener;
-import io.github.elbo4j.vae.objective.TrainingObjective;
 import io.github.elbo4j.vae.train.TrainingResult;
-import io.github.elbo4j.vae.model.VaeConfig;
-import io.github.elbo4j.vae.model.VaeModel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
@@ -129,8 +129,15 @@ public final class Vae implements AutoCloseable {
             throw new IllegalStateException("the report is written into a run directory; train with "
                     + "Vae.training().runDirectory(path) or load a run with Vae.load(path)");
         }
-        return RunArtifacts.write(run, model, manager, data, data.name(), train, new RunArtifacts.Options(k, seed, 1),
-                ProgressListener.NONE)
+        return RunArtifacts.write(
+                        run,
+                        model,
+                        manager,
+                        data,
+                        data.name(),
+                        train,
+                        new RunArtifacts.Options(k, seed, 1),
+                        ProgressListener.NONE)
                 .report();
     }
 
@@ -254,13 +261,21 @@ public final class Vae implements AutoCloseable {
         /** Trains on {@code train}, validating every epoch on {@code valid}. */
         public Vae train(Dataset train, Dataset valid) {
             Objects.requireNonNull(train, "train");
-            VaeConfig config = model != null ? model
-                    : VaeConfig.builder().inputShape(train.exampleShape()).hidden(hidden).latent(latent).build();
+            VaeConfig config = model != null
+                    ? model
+                    : VaeConfig.builder()
+                            .inputShape(train.exampleShape())
+                            .hidden(hidden)
+                            .latent(latent)
+                            .build();
             TrainingConfig training = new TrainingConfig(epochs, batchSize, learningRate, seed, objective);
             Trainer.requireCompatible(config, training);
-            RunDirectory run = runDirectory == null ? null
-                    : RunDirectory.create(runDirectory,
-                            RunDescription.describe(config, training, train.name(), new DatasetSplits(train, valid, null)),
+            RunDirectory run = runDirectory == null
+                    ? null
+                    : RunDirectory.create(
+                            runDirectory,
+                            RunDescription.describe(
+                                    config, training, train.name(), new DatasetSplits(train, valid, null)),
                             config);
             NDManager manager = NDManager.newBaseManager();
             VaeModel vae = null;

@@ -30,7 +30,12 @@ class VaeTest {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         EvaluationResult trained;
         float[][] samples;
-        try (Vae vae = Vae.training().hidden(32).latent(4).epochs(2).batchSize(50).seed(7)
+        try (Vae vae = Vae.training()
+                .hidden(32)
+                .latent(4)
+                .epochs(2)
+                .batchSize(50)
+                .seed(7)
                 .progress(new ConsoleProgress(new PrintStream(console, true, StandardCharsets.UTF_8)))
                 .runDirectory(run)
                 .train(TRAIN, VALID)) {
@@ -70,7 +75,8 @@ class VaeTest {
         assertThatThrownBy(() -> Vae.training().epochs(1).runDirectory(occupied).train(TRAIN.head(100)))
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining("already exists");
-        assertThat(occupied).isDirectoryContaining(p -> p.getFileName().toString().equals("notes.txt"));
+        assertThat(occupied)
+                .isDirectoryContaining(p -> p.getFileName().toString().equals("notes.txt"));
         assertThat(Files.list(occupied).count()).isEqualTo(1);
     }
 }

@@ -4,7 +4,6 @@ import static io.github.elbo4j.vi.density.Densities.cauchy;
 import static io.github.elbo4j.vi.density.Densities.normal;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vi.Constraint;
 import io.github.elbo4j.vi.DataArray;
@@ -15,7 +14,6 @@ import io.github.elbo4j.vi.ParameterValues;
 import io.github.elbo4j.vi.UnconstrainedDensity;
 import io.github.elbo4j.vi.autodiff.Value;
 import io.github.elbo4j.vi.model.JavaModel;
-
 import java.util.List;
 
 /**
@@ -75,8 +73,12 @@ final class EightSchools {
         NDArray theta = thetaRaw.mul(tau).add(mu);
         NDArray z = theta.sub(p.data("y")).div(p.data("sigma"));
         NDArray muPrior = standardNormal(mu.div(SpecialFunctions.scalar(mu, 5)));
-        NDArray tauPrior = tau.div(SpecialFunctions.scalar(tau, 5)).square()
-                .add(SpecialFunctions.scalar(tau, 1)).log().neg().sum(new int[] {1});
+        NDArray tauPrior = tau.div(SpecialFunctions.scalar(tau, 5))
+                .square()
+                .add(SpecialFunctions.scalar(tau, 1))
+                .log()
+                .neg()
+                .sum(new int[] {1});
         return standardNormal(z).add(standardNormal(thetaRaw)).add(muPrior).add(tauPrior);
     }
 

@@ -6,7 +6,6 @@ import io.github.elbo4j.bench.posteriordb.models.PosteriorDbModels;
 import io.github.elbo4j.vi.Model;
 import io.github.elbo4j.vi.UnconstrainedDensity;
 import io.github.elbo4j.vi.model.JavaModel;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -67,14 +66,28 @@ public final class GradientBenchmark {
     }
 
     private static void eightSchools(boolean skipDjl) {
-        System.out.printf(Locale.ROOT, "%-24s %7s %14s %14s %16s%n", "eight schools, f and ∇f", "points",
-                "wall ns/point", "CPU ns/point", "CPU vs by hand");
+        System.out.printf(
+                Locale.ROOT,
+                "%-24s %7s %14s %14s %16s%n",
+                "eight schools, f and ∇f",
+                "points",
+                "wall ns/point",
+                "CPU ns/point",
+                "CPU vs by hand");
         for (int points : new int[] {1, 100}) {
             double[] handWritten = time(EightSchools.closedForm(), 10, points, ROUND_NANOS);
             report("gradient by hand", points, handWritten, handWritten);
-            report("JavaModel (autodiff)", points, time(EightSchools.javaModel(), 10, points, ROUND_NANOS), handWritten);
+            report(
+                    "JavaModel (autodiff)",
+                    points,
+                    time(EightSchools.javaModel(), 10, points, ROUND_NANOS),
+                    handWritten);
             if (!skipDjl) {
-                report("DJL model (autograd)", points, time(EightSchools.tensorModel(), 10, points, ROUND_NANOS), handWritten);
+                report(
+                        "DJL model (autograd)",
+                        points,
+                        time(EightSchools.tensorModel(), 10, points, ROUND_NANOS),
+                        handWritten);
             }
         }
     }
@@ -86,24 +99,35 @@ public final class GradientBenchmark {
             System.out.println("no shared/data/posteriordb-set beside the repository: the models' table is skipped");
             return;
         }
-        System.out.printf(Locale.ROOT, "%n%-44s %5s %14s %14s%n", "JavaModel, f and ∇f at one point", "D",
-                "wall µs", "CPU µs");
+        System.out.printf(
+                Locale.ROOT, "%n%-44s %5s %14s %14s%n", "JavaModel, f and ∇f at one point", "D", "wall µs", "CPU µs");
         Map<String, Model> models = new TreeMap<>();
         for (String name : PosteriorDbModels.posteriors()) {
-            models.put(name, PosteriorDbModels.of(name, Posterior.load(set.get(), name).data()).orElseThrow());
+            models.put(
+                    name,
+                    PosteriorDbModels.of(name, Posterior.load(set.get(), name).data())
+                            .orElseThrow());
         }
-        models.put("garch11 (1,000 generated returns)",
-                PosteriorDbModels.garch11(PosteriorDbBenchmark.garchReturns(1000, new SplittableRandom(20261206)), 1.0));
+        models.put(
+                "garch11 (1,000 generated returns)",
+                PosteriorDbModels.garch11(
+                        PosteriorDbBenchmark.garchReturns(1000, new SplittableRandom(20261206)), 1.0));
         for (Map.Entry<String, Model> model : models.entrySet()) {
             int d = ((JavaModel) model.getValue()).dimension();
             double[] nanos = time(model.getValue(), d, 1, MODEL_ROUND_NANOS);
-            System.out.printf(Locale.ROOT, "%-44s %5d %14.2f %14.2f%n", model.getKey(), d, nanos[0] * 1e-3,
-                    nanos[1] * 1e-3);
+            System.out.printf(
+                    Locale.ROOT, "%-44s %5d %14.2f %14.2f%n", model.getKey(), d, nanos[0] * 1e-3, nanos[1] * 1e-3);
         }
     }
 
     private static void report(String name, int points, double[] nanos, double[] reference) {
-        System.out.printf(Locale.ROOT, "%-24s %7d %14.0f %14.0f %15.1fx%n", name, points, nanos[0], nanos[1],
+        System.out.printf(
+                Locale.ROOT,
+                "%-24s %7d %14.0f %14.0f %15.1fx%n",
+                name,
+                points,
+                nanos[0],
+                nanos[1],
                 nanos[1] / reference[1]);
     }
 

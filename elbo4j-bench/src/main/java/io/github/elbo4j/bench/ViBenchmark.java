@@ -12,7 +12,6 @@ import io.github.elbo4j.vi.ViListener;
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
 import io.github.elbo4j.vi.glm.Preconditioning;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,8 +80,12 @@ public final class ViBenchmark {
             entries.add(new Entry("eight_schools", "-djl", EightSchools.tensorModel()));
         }
         ViConfig defaults = settings.build();
-        System.out.printf(Locale.ROOT, "particles S = %d, ELBO draws %d, max iterations %d%n",
-                defaults.numParticles(), defaults.elboDraws(), defaults.maxIterations());
+        System.out.printf(
+                Locale.ROOT,
+                "particles S = %d, ELBO draws %d, max iterations %d%n",
+                defaults.numParticles(),
+                defaults.elboDraws(),
+                defaults.maxIterations());
         List<GuideFamily> families = List.of(GuideFamily.MEAN_FIELD, GuideFamily.FULL_RANK);
         for (Entry entry : entries) {
             for (GuideFamily family : families) {
@@ -93,25 +96,43 @@ public final class ViBenchmark {
         rows.add("model,method,seed,seconds,parameter,mean,sd");
         for (Entry entry : entries) {
             for (GuideFamily family : families) {
-                String method = "elbo4j-" + (family == GuideFamily.MEAN_FIELD ? "meanfield" : "fullrank")
-                        + entry.suffix();
+                String method =
+                        "elbo4j-" + (family == GuideFamily.MEAN_FIELD ? "meanfield" : "fullrank") + entry.suffix();
                 for (long seed : SEEDS) {
                     // The whole call, as Stan's vb() is timed: the fit, the 1,000 output draws and k-hat.
                     long start = System.nanoTime();
-                    VariationalPosterior fit = fit(entry.fitted(), settings.family(family).seed(seed).build());
+                    VariationalPosterior fit = fit(
+                            entry.fitted(), settings.family(family).seed(seed).build());
                     double seconds = (System.nanoTime() - start) / 1e9;
                     int steps = fit.provenance().iterations() + fit.provenance().adaptationIterations();
                     double fitting = fit.provenance().seconds();
-                    System.out.printf(Locale.ROOT, "%s %s seed %d: %.3f s (%.3f s fitting, the rest draws and k-hat),"
-                            + " %d iterations (+%d adaptation), %.1f us per iteration, k-hat %.2f, %s%n", entry.model(),
-                            method, seed, seconds, fitting, fit.provenance().iterations(),
-                            fit.provenance().adaptationIterations(), 1e6 * fitting / steps, fit.khat(),
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s %s seed %d: %.3f s (%.3f s fitting, the rest draws and k-hat),"
+                                    + " %d iterations (+%d adaptation), %.1f us per iteration, k-hat %.2f, %s%n",
+                            entry.model(),
+                            method,
+                            seed,
+                            seconds,
+                            fitting,
+                            fit.provenance().iterations(),
+                            fit.provenance().adaptationIterations(),
+                            1e6 * fitting / steps,
+                            fit.khat(),
                             fit.provenance().method());
                     fit.summaries().forEach((block, summaries) -> {
                         for (int i = 0; i < summaries.size(); i++) {
                             ParameterSummary s = summaries.get(i);
-                            rows.add(String.format(Locale.ROOT, "%s,%s,%d,%.4f,%s,%.10g,%.10g", entry.model(), method,
-                                    seed, seconds, stanName(block, i, summaries.size()), s.mean(), s.sd()));
+                            rows.add(String.format(
+                                    Locale.ROOT,
+                                    "%s,%s,%d,%.4f,%s,%.10g,%.10g",
+                                    entry.model(),
+                                    method,
+                                    seed,
+                                    seconds,
+                                    stanName(block, i, summaries.size()),
+                                    s.mean(),
+                                    s.sd()));
                         }
                     });
                 }

@@ -1,13 +1,13 @@
 package io.github.elbo4j.cli;
 
 import io.github.elbo4j.io.AtomicFiles;
-import io.github.elbo4j.vae.run.NpzWriter;
 import io.github.elbo4j.vae.model.Tensor;
+import io.github.elbo4j.vae.run.NpzWriter;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Writes the row-major float arrays the workflow commands produce as CSV, NPY or NPZ, atomically. */
@@ -24,8 +24,8 @@ final class ArrayFiles {
                 return extension;
             }
         }
-        throw new IllegalArgumentException(option + " " + file + ": the file name must end in ." + String.join(", .", allowed)
-                + " (the format follows the extension)");
+        throw new IllegalArgumentException(option + " " + file + ": the file name must end in ."
+                + String.join(", .", allowed) + " (the format follows the extension)");
     }
 
     /** A CSV with a header row: columns {@code header}, one row per {@code rows} entry. */
@@ -61,8 +61,11 @@ final class ArrayFiles {
                 csv.append(',');
             }
             String cell = cells[j];
-            boolean quote = cell.indexOf(',') >= 0 || cell.indexOf('"') >= 0 || cell.indexOf('\n') >= 0
-                    || cell.indexOf('\r') >= 0 || !cell.equals(cell.strip());
+            boolean quote = cell.indexOf(',') >= 0
+                    || cell.indexOf('"') >= 0
+                    || cell.indexOf('\n') >= 0
+                    || cell.indexOf('\r') >= 0
+                    || !cell.equals(cell.strip());
             csv.append(quote ? '"' + cell.replace("\"", "\"\"") + '"' : cell);
         }
         csv.append('\n');

@@ -6,16 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.DataLocator;
-import io.github.elbo4j.data.DatasetCatalog;
 import io.github.elbo4j.data.DataSource;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.data.DatasetCatalog;
 import io.github.elbo4j.vae.model.DataCompatibility;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.train.EpochMetrics;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingListener;
-import io.github.elbo4j.vae.model.VaeConfig;
-import io.github.elbo4j.vae.model.VaeModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,7 +33,10 @@ import picocli.CommandLine.Spec;
  * {@code elbo4j bench}: training throughput of a VAE, optionally side by side with the PyTorch
  * reference implementation of the same model on the same data.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Measure training throughput in samples per second.",
             "Measure training throughput (samples/s) of a VAE with the trainer's own step (one thread): Adam "
@@ -46,7 +49,11 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DATA", defaultValue = "binarized-mnist", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--data",
+            paramLabel = "DATA",
+            defaultValue = "binarized-mnist",
+            description = "Default: ${DEFAULT-VALUE}.")
     String data;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where named datasets live.")
@@ -58,18 +65,31 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "500", description = "Measured steps per repeat. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--steps",
+            paramLabel = "N",
+            defaultValue = "500",
+            description = "Measured steps per repeat. Default: ${DEFAULT-VALUE}.")
     int steps;
 
-    @Option(names = "--repeats", paramLabel = "R", defaultValue = "3",
+    @Option(
+            names = "--repeats",
+            paramLabel = "R",
+            defaultValue = "3",
             description = "Measured repeats after one warm-up pass; the median is reported. Default: ${DEFAULT-VALUE}.")
     int repeats;
 
-    @Option(names = "--pytorch", paramLabel = "SCRIPT",
-            description = "Also run this PyTorch reference script (elbo4j-bench/python/reference_vae.py) with the same settings.")
+    @Option(
+            names = "--pytorch",
+            paramLabel = "SCRIPT",
+            description =
+                    "Also run this PyTorch reference script (elbo4j-bench/python/reference_vae.py) with the same settings.")
     Path pytorchScript;
 
-    @Option(names = "--python", paramLabel = "EXE", defaultValue = "/usr/bin/python3",
+    @Option(
+            names = "--python",
+            paramLabel = "EXE",
+            defaultValue = "/usr/bin/python3",
             description = "Interpreter with torch for --pytorch. Default: ${DEFAULT-VALUE}.")
     String python;
 
@@ -100,7 +120,8 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         };
-        try (NDManager manager = NDManager.newBaseManager(); VaeModel vae = VaeModel.initialize(config, manager, 0)) {
+        try (NDManager manager = NDManager.newBaseManager();
+                VaeModel vae = VaeModel.initialize(config, manager, 0)) {
             new Trainer(new TrainingConfig(1 + repeats, batchSize, 1e-3, 0), recorder, threads)
                     .train(vae, subset, null, null, null);
         }
@@ -114,15 +135,16 @@ final class BenchCommand implements Callable<Integer> {
         json.put("elbo4j_samples_per_s", elbo4j);
         json.put("engine", Versions.engine());
         StringBuilder human = new StringBuilder(String.format(
-                "%s, batch %d%n  elbo4j   %10.0f samples/s (median of %d, %d threads)", config, batchSize, elbo4j, repeats,
-                threads));
+                "%s, batch %d%n  elbo4j   %10.0f samples/s (median of %d, %d threads)",
+                config, batchSize, elbo4j, repeats, threads));
         if (pytorchScript != null) {
             JsonNode reference = runReference(threads, config);
             double torch = reference.path("samples_per_s").asDouble();
             json.put("pytorch_samples_per_s", torch);
             json.put("pytorch_version", reference.path("torch_version").asText());
             json.put("ratio", elbo4j / torch);
-            human.append(String.format("%n  PyTorch  %10.0f samples/s (torch %s, %d threads)%n  ratio    %10.2f×",
+            human.append(String.format(
+                    "%n  PyTorch  %10.0f samples/s (torch %s, %d threads)%n  ratio    %10.2f×",
                     torch, reference.path("torch_version").asText(), threads, elbo4j / torch));
         }
         Output.print(spec.commandLine().getOut(), common.json, json, human.toString());
@@ -130,15 +152,36 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private JsonNode runReference(int threads, VaeConfig config) throws IOException, InterruptedException {
-        Path dataFolder = DatasetCatalog.builtIn().find(data)
+        Path dataFolder = DatasetCatalog.builtIn()
+                .find(data)
                 .flatMap(info -> DataLocator.fromEnvironment(dataDir).locate(info))
                 .orElse(Path.of(data));
-        List<String> command = new ArrayList<>(List.of(python, pytorchScript.toString(), "bench",
-                "--data", dataFolder.toString(), "--steps", Integer.toString(steps * repeats),
-                "--batch-size", Integer.toString(batchSize), "--threads", Integer.toString(threads),
-                "--hidden", String.join(",", Arrays.stream(config.hidden()).mapToObj(Integer::toString).toList()),
-                "--latent", Integer.toString(config.latent()), "--activation", config.activation().id(), "--json"));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> command = new ArrayList<>(List.of(
+                python,
+                pytorchScript.toString(),
+                "bench",
+                "--data",
+                dataFolder.toString(),
+                "--steps",
+                Integer.toString(steps * repeats),
+                "--batch-size",
+                Integer.toString(batchSize),
+                "--threads",
+                Integer.toString(threads),
+                "--hidden",
+                String.join(
+                        ",",
+                        Arrays.stream(config.hidden())
+                                .mapToObj(Integer::toString)
+                                .toList()),
+                "--latent",
+                Integer.toString(config.latent()),
+                "--activation",
+                config.activation().id(),
+                "--json"));
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
             throw new IllegalStateException("the PyTorch reference failed: " + String.join(" ", command));

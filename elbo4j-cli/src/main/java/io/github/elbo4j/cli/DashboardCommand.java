@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code elbo4j dashboard}: serves live curves, plots, run comparison and the ELBO explorer. */
-@Command(name = "dashboard", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "dashboard",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Serve a local dashboard of runs, plots and the ELBO explorer.",
             "Serve a local, read-only dashboard of one run or a folder of runs: live training curves "
@@ -27,19 +30,29 @@ final class DashboardCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "RUN", required = true,
+    @Option(
+            names = "--run",
+            paramLabel = "RUN",
+            required = true,
             description = "A run directory, or a folder whose run directories are all shown (new ones appear).")
     Path run;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + DashboardServer.DEFAULT_PORT,
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "" + DashboardServer.DEFAULT_PORT,
             description = "Default: ${DEFAULT-VALUE}; 0 picks a free port.")
     int port;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
+            defaultValue = "127.0.0.1",
             description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only).")
     String host;
 
-    @Option(names = "--allow-remote",
+    @Option(
+            names = "--allow-remote",
             description = "Allow a non-loopback --host: anyone who reaches it can read the runs' plots and metrics.")
     boolean allowRemote;
 
@@ -51,10 +64,12 @@ final class DashboardCommand implements Callable<Integer> {
         RunCatalog catalog = RunCatalog.open(run);
         CountDownLatch stopped = new CountDownLatch(1);
         DashboardServer server = DashboardServer.start(catalog, host, port, allowRemote);
-        Thread stop = new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "elbo4j-dashboard-stop");
+        Thread stop = new Thread(
+                () -> {
+                    server.close();
+                    stopped.countDown();
+                },
+                "elbo4j-dashboard-stop");
         Runtime.getRuntime().addShutdownHook(stop);
         ObjectNode json = Output.object();
         json.put("url", server.url(host));
@@ -63,8 +78,13 @@ final class DashboardCommand implements Callable<Integer> {
         for (ServedRun served : catalog.runs()) {
             runs.add(served.root().toString());
         }
-        Output.print(spec.commandLine().getOut(), common.json, json, String.format(
-                "Dashboard of %d run(s) at %s (read-only; Ctrl-C stops it)", catalog.runs().size(), server.url(host)));
+        Output.print(
+                spec.commandLine().getOut(),
+                common.json,
+                json,
+                String.format(
+                        "Dashboard of %d run(s) at %s (read-only; Ctrl-C stops it)",
+                        catalog.runs().size(), server.url(host)));
         stopped.await();
         return 0;
     }

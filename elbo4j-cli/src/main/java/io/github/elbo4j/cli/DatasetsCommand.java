@@ -15,14 +15,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code elbo4j datasets}: the named datasets, where they are looked for and whether present. */
-@Command(name = "datasets", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "datasets",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "List the named datasets, where elbo4j looks for them and whether they are present.")
 final class DatasetsCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Look here first (else $ELBO4J_DATA, then ~/.cache/elbo4j).")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Look here first (else $ELBO4J_DATA, then ~/.cache/elbo4j).")
     Path dataDir;
 
     @Mixin
@@ -33,7 +39,8 @@ final class DatasetsCommand implements Callable<Integer> {
         DataLocator locator = DataLocator.fromEnvironment(dataDir);
         ObjectNode json = Output.object();
         ArrayNode list = json.putArray("datasets");
-        StringBuilder human = new StringBuilder(String.format("%-16s %-9s %s%n", "NAME", "PRESENT", "LOCATION / DESCRIPTION"));
+        StringBuilder human =
+                new StringBuilder(String.format("%-16s %-9s %s%n", "NAME", "PRESENT", "LOCATION / DESCRIPTION"));
         for (DatasetInfo info : DatasetCatalog.builtIn().all()) {
             Optional<Path> location = info.procedural() ? Optional.empty() : locator.locate(info);
             boolean present = info.procedural() || location.isPresent();
@@ -48,12 +55,15 @@ final class DatasetsCommand implements Callable<Integer> {
             if (!info.procedural()) {
                 locator.searchFolders(info).forEach(p -> searched.add(p.toString()));
             }
-            String where = info.procedural() ? "(generated on demand)"
+            String where = info.procedural()
+                    ? "(generated on demand)"
                     : location.map(Path::toString).orElse("not found; looked in " + locator.searchFolders(info));
-            human.append(String.format("%-16s %-9s %s%n%-16s %-9s %s%n", info.name(), present ? "yes" : "no", where,
-                    "", "", info.description()));
+            human.append(String.format(
+                    "%-16s %-9s %s%n%-16s %-9s %s%n",
+                    info.name(), present ? "yes" : "no", where, "", "", info.description()));
         }
-        Output.print(spec.commandLine().getOut(), common.json, json, human.toString().stripTrailing());
+        Output.print(
+                spec.commandLine().getOut(), common.json, json, human.toString().stripTrailing());
         return 0;
     }
 }

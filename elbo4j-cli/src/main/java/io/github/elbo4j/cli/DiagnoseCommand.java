@@ -3,20 +3,22 @@ package io.github.elbo4j.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.elbo4j.vae.objective.ElboSummary;
 import io.github.elbo4j.vae.eval.Evaluator;
 import io.github.elbo4j.vae.eval.PosteriorDiagnosis;
-import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.eval.Workers;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.objective.ElboSummary;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code elbo4j diagnose}: per-dimension KL, active units and a posterior-collapse verdict. */
-@Command(name = "diagnose", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "diagnose",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Diagnose how a trained VAE uses its latent code (posterior collapse).",
             "Diagnose how a trained VAE uses its latent code: the average KL of each latent dimension, "
@@ -79,17 +81,21 @@ final class DiagnoseCommand implements Callable<Integer> {
         json.put("collapsed", d.collapsed());
         json.put("message", d.message());
         json.put("active_unit_criterion", "Cov_x(E_q[z_j]) > " + ElboSummary.ACTIVE_UNIT_THRESHOLD);
-        StringBuilder human = new StringBuilder(String.format("%s split, %d examples%n  dim      KL (nats)  Cov_x(E_q[z])%n",
+        StringBuilder human = new StringBuilder(String.format(
+                "%s split, %d examples%n  dim      KL (nats)  Cov_x(E_q[z])%n",
                 loaded.selection().split(), d.n()));
         for (int j = 0; j < d.latent(); j++) {
             boolean active = d.posteriorMeanVariance()[j] > ElboSummary.ACTIVE_UNIT_THRESHOLD;
             double klj = d.klPerDimension()[j];
-            human.append(String.format("  %3d  %12s  %13.4f  %s%n", j,
-                    Double.isFinite(klj) ? String.format("%.4f", klj) : "n/a", d.posteriorMeanVariance()[j],
+            human.append(String.format(
+                    "  %3d  %12s  %13.4f  %s%n",
+                    j,
+                    Double.isFinite(klj) ? String.format("%.4f", klj) : "n/a",
+                    d.posteriorMeanVariance()[j],
                     active ? "active" : "inactive"));
         }
-        human.append(String.format("  total KL %.2f nats, active units %d of %d%n%s",
-                d.kl(), d.activeUnits(), d.latent(), d.message()));
+        human.append(String.format(
+                "  total KL %.2f nats, active units %d of %d%n%s", d.kl(), d.activeUnits(), d.latent(), d.message()));
         Output.print(spec.commandLine().getOut(), common.json, json, human.toString());
         return 0;
     }

@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code elbo4j encode}: the posterior mean and log-variance of every record. */
-@Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "encode",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Encode records into the parameters of q(z|x).",
             "Encode records with a trained VAE: the mean μ(x) and log-variance log σ²(x) of q(z|x) = N(μ, "
@@ -97,8 +100,12 @@ final class EncodeCommand implements Callable<Integer> {
         json.put("latent", d);
         json.put("out", target.toString());
         json.put("scale_parameter", "log_var (log σ²)");
-        Output.print(spec.commandLine().getOut(), common.json, json,
-                "Encoded " + n + " " + loaded.selection().split() + " records (" + d + " latent dimensions, mean and log σ²): " + target);
+        Output.print(
+                spec.commandLine().getOut(),
+                common.json,
+                json,
+                "Encoded " + n + " " + loaded.selection().split() + " records (" + d
+                        + " latent dimensions, mean and log σ²): " + target);
         return 0;
     }
 }

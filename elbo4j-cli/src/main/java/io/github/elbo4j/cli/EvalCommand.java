@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.eval.EvaluationResult;
 import io.github.elbo4j.vae.eval.Evaluator;
+import io.github.elbo4j.vae.eval.Workers;
 import io.github.elbo4j.vae.model.LatentPrior;
 import io.github.elbo4j.vae.model.VaeModel;
-import io.github.elbo4j.vae.eval.Workers;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code elbo4j eval}: test ELBO and importance-weighted log-likelihood of a trained run. */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Evaluate a trained VAE: ELBO, its terms and log p(x).",
             "Evaluate a trained VAE: the single-sample ELBO with analytic KL, its reconstruction and KL "
@@ -31,15 +34,23 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     RunInput input = new RunInput();
 
-    @Option(names = "--k", paramLabel = "K", defaultValue = "5000",
+    @Option(
+            names = "--k",
+            paramLabel = "K",
+            defaultValue = "5000",
             description = "Importance samples per example for log p(x). Default: ${DEFAULT-VALUE}.")
     int k;
 
-    @Option(names = "--limit", paramLabel = "N",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
             description = "Evaluate a random subset of N examples (seeded) instead of the whole split.")
     Integer limit;
 
-    @Option(names = "--max-rows", paramLabel = "ROWS", defaultValue = "" + Evaluator.DEFAULT_MAX_PARTICLE_ROWS,
+    @Option(
+            names = "--max-rows",
+            paramLabel = "ROWS",
+            defaultValue = "" + Evaluator.DEFAULT_MAX_PARTICLE_ROWS,
             description = "Memory budget: (sample, example) rows decoded at once. Default: ${DEFAULT-VALUE}.")
     int maxRows;
 
@@ -87,8 +98,8 @@ final class EvalCommand implements Callable<Integer> {
         json.put("k", r.k());
         json.put("active_units", r.activeUnits());
         json.put("seconds", r.seconds());
-        String kl = loaded.config().prior() == LatentPrior.VAMP
-                ? "Monte Carlo KL against the VampPrior" : "analytic KL";
+        String kl =
+                loaded.config().prior() == LatentPrior.VAMP ? "Monte Carlo KL against the VampPrior" : "analytic KL";
         json.put("elbo_estimator", "single-sample reparameterized ELBO, " + kl);
         json.put("loglik_estimator", "IWAE bound log mean_k p(x,z_k)/q(z_k|x), K=" + r.k());
         String human = String.format(
@@ -96,8 +107,19 @@ final class EvalCommand implements Callable<Integer> {
                         + "  log p(x) ≈ %.2f ± %.2f nats  (IWAE, K=%d; NLL %.2f)%n"
                         + "  ELBO      %.2f nats  (1 sample, %s) = recon %.2f − KL %.2f%n"
                         + "  active units: %d of %d",
-                selection.split(), r.n(), r.seconds(), r.loglik(), r.loglikStandardError(), r.k(), -r.loglik(),
-                r.elbo(), kl, r.recon(), r.kl(), r.activeUnits(), r.klPerDimension().length);
+                selection.split(),
+                r.n(),
+                r.seconds(),
+                r.loglik(),
+                r.loglikStandardError(),
+                r.k(),
+                -r.loglik(),
+                r.elbo(),
+                kl,
+                r.recon(),
+                r.kl(),
+                r.activeUnits(),
+                r.klPerDimension().length);
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
     }

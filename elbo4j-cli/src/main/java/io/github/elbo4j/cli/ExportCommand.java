@@ -3,12 +3,12 @@ package io.github.elbo4j.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.io.AtomicFiles;
+import io.github.elbo4j.vae.model.Tensor;
+import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.run.NpzWriter;
 import io.github.elbo4j.vae.run.RunDirectory;
 import io.github.elbo4j.vae.run.RunLock;
 import io.github.elbo4j.vae.run.Safetensors;
-import io.github.elbo4j.vae.model.Tensor;
-import io.github.elbo4j.vae.model.VaeModel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code elbo4j export}: writes a run's weights for NumPy or PyTorch. */
-@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Export a trained model's weights (safetensors or NumPy).",
             "Export a trained model's weights as safetensors or NumPy .npz, with the names of model.json "
@@ -33,11 +36,18 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     RunOption run = new RunOption();
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "npz",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "npz",
             description = "npz or safetensors. Default: ${DEFAULT-VALUE}.")
     String format;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Output file, named .npz or .safetensors as --format (default: RUN/model.npz or RUN/export.safetensors).")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description =
+                    "Output file, named .npz or .safetensors as --format (default: RUN/model.npz or RUN/export.safetensors).")
     Path out;
 
     @Mixin
@@ -51,13 +61,15 @@ final class ExportCommand implements Callable<Integer> {
         }
         RunDirectory runDirectory = RunDirectory.open(run.path());
         // The default never lands on the run's own model.safetensors, which the run reads back.
-        Path target = out != null ? out : runDirectory.root().resolve((format.equals("npz") ? "model." : "export.") + format);
+        Path target =
+                out != null ? out : runDirectory.root().resolve((format.equals("npz") ? "model." : "export.") + format);
         CommonOptions.checkOutputFile(target);
         ArrayFiles.format(target, "--out", format);
         Map<String, Tensor> weights;
         // The default target lies inside the run: one writer at a time.
         try (RunLock lock = RunLock.acquireIfInside(runDirectory.root(), "export", target)) {
-            try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
+            try (NDManager manager = NDManager.newBaseManager();
+                    VaeModel model = runDirectory.loadModel(manager)) {
                 weights = model.namedWeights();
             }
             if (format.equals("npz")) {
@@ -70,8 +82,8 @@ final class ExportCommand implements Callable<Integer> {
         json.put("out", target.toString());
         json.put("format", format);
         json.put("tensors", weights.size());
-        Output.print(spec.commandLine().getOut(), common.json, json,
-                "Wrote " + weights.size() + " tensors to " + target);
+        Output.print(
+                spec.commandLine().getOut(), common.json, json, "Wrote " + weights.size() + " tensors to " + target);
         return 0;
     }
 }

@@ -20,8 +20,8 @@ final class Holdout {
     /** Checks --valid-fraction before any work. */
     static void check(double fraction) {
         if (!(fraction > 0 && fraction <= MAX_FRACTION)) {
-            throw new IllegalArgumentException("--valid-fraction must be above 0 and at most " + MAX_FRACTION
-                    + ", e.g. 0.1, got " + fraction);
+            throw new IllegalArgumentException(
+                    "--valid-fraction must be above 0 and at most " + MAX_FRACTION + ", e.g. 0.1, got " + fraction);
         }
     }
 
@@ -29,8 +29,8 @@ final class Holdout {
     static DatasetSplits apply(DatasetSplits splits, double fraction, long seed, String spec) {
         check(fraction);
         if (splits.valid() != null) {
-            throw new IllegalArgumentException("--valid-fraction: " + spec + " already has a validation split; drop"
-                    + " --valid-fraction");
+            throw new IllegalArgumentException(
+                    "--valid-fraction: " + spec + " already has a validation split; drop" + " --valid-fraction");
         }
         Dataset train = splits.train();
         int held = (int) Math.round(train.rows() * fraction);

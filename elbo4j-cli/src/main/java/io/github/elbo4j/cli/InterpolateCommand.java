@@ -17,7 +17,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code elbo4j interpolate}: decoded paths between the codes of two records. */
-@Command(name = "interpolate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "interpolate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Decode a path through latent space between two records.",
             "Interpolate between two records in latent space: from z_a = μ(a) to z_b = μ(b) (posterior "
@@ -33,23 +36,44 @@ final class InterpolateCommand implements Callable<Integer> {
     @Mixin
     RunInput input = new RunInput();
 
-    @Option(names = "--from", paramLabel = "I", defaultValue = "0", description = "Index of the first record in the split. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--from",
+            paramLabel = "I",
+            defaultValue = "0",
+            description = "Index of the first record in the split. Default: ${DEFAULT-VALUE}.")
     int from;
 
-    @Option(names = "--to", paramLabel = "J", defaultValue = "1", description = "Index of the second record in the split. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--to",
+            paramLabel = "J",
+            defaultValue = "1",
+            description = "Index of the second record in the split. Default: ${DEFAULT-VALUE}.")
     int to;
 
-    @Option(names = "--steps", paramLabel = "S", defaultValue = "10", description = "Points on each path, endpoints included. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--steps",
+            paramLabel = "S",
+            defaultValue = "10",
+            description = "Points on each path, endpoints included. Default: ${DEFAULT-VALUE}.")
     int steps;
 
-    @Option(names = "--method", paramLabel = "M", defaultValue = "both",
+    @Option(
+            names = "--method",
+            paramLabel = "M",
+            defaultValue = "both",
             description = "linear, spherical or both (one strip each). Default: ${DEFAULT-VALUE}.")
     String method;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Decoded strips, .npy (default: RUN/interpolation.npy).")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "Decoded strips, .npy (default: RUN/interpolation.npy).")
     Path out;
 
-    @Option(names = "--png", paramLabel = "FILE", description = "Strips as a PNG, image data only (default: RUN/plots/interpolation.png).")
+    @Option(
+            names = "--png",
+            paramLabel = "FILE",
+            description = "Strips as a PNG, image data only (default: RUN/plots/interpolation.png).")
     Path png;
 
     @Mixin
@@ -62,7 +86,8 @@ final class InterpolateCommand implements Callable<Integer> {
             case "linear" -> List.of(false);
             case "spherical" -> List.of(true);
             case "both" -> List.of(false, true);
-            default -> throw new IllegalArgumentException("--method must be linear, spherical or both, got '" + method + "'");
+            default ->
+                throw new IllegalArgumentException("--method must be linear, spherical or both, got '" + method + "'");
         };
         if (steps < 2) {
             throw new IllegalArgumentException("--steps must be at least 2 (the two endpoints), got " + steps);
@@ -72,7 +97,8 @@ final class InterpolateCommand implements Callable<Integer> {
         for (int index : new int[] {from, to}) {
             if (index < 0 || index >= rows) {
                 throw new IllegalArgumentException("--from/--to " + index + " is not a record of the "
-                        + loaded.selection().split() + " split of " + loaded.selection().source() + ", which has "
+                        + loaded.selection().split() + " split of "
+                        + loaded.selection().source() + ", which has "
                         + rows + " records (0 to " + (rows - 1) + ")");
             }
         }
@@ -90,14 +116,19 @@ final class InterpolateCommand implements Callable<Integer> {
         }
         int features = loaded.records().features();
         float[] decoded = new float[spherical.size() * steps * features];
-        try (NDManager manager = NDManager.newBaseManager(); VaeModel model = loaded.run().loadModel(manager)) {
+        try (NDManager manager = NDManager.newBaseManager();
+                VaeModel model = loaded.run().loadModel(manager)) {
             LatentSpace latents = new LatentSpace(model, manager);
             for (int m = 0; m < spherical.size(); m++) {
                 // A conditional model encodes each record given its label and decodes along both paths.
                 int[] labels = loaded.config().conditional() ? loaded.records().labels() : null;
-                LatentSpace.Interpolation path = latents.interpolate(loaded.records().row(from),
-                        labels == null ? -1 : labels[from], loaded.records().row(to), labels == null ? -1 : labels[to],
-                        steps, spherical.get(m));
+                LatentSpace.Interpolation path = latents.interpolate(
+                        loaded.records().row(from),
+                        labels == null ? -1 : labels[from],
+                        loaded.records().row(to),
+                        labels == null ? -1 : labels[to],
+                        steps,
+                        spherical.get(m));
                 System.arraycopy(path.decoded(), 0, decoded, m * steps * features, steps * features);
             }
         }
@@ -115,14 +146,20 @@ final class InterpolateCommand implements Callable<Integer> {
         json.put("from", from);
         json.put("to", to);
         json.put("steps", steps);
-        json.putArray("methods").addAll(spherical.stream()
-                .map(s -> json.textNode(s ? "spherical" : "linear")).toList());
+        json.putArray("methods")
+                .addAll(spherical.stream()
+                        .map(s -> json.textNode(s ? "spherical" : "linear"))
+                        .toList());
         json.put("out", target.toString());
         if (strip != null) {
             json.put("png", strip.toString());
         }
-        Output.print(spec.commandLine().getOut(), common.json, json, "Interpolated records " + from + " → " + to + " ("
-                + method + ", " + steps + " steps): " + target + (strip != null ? "\nStrip: " + strip : ""));
+        Output.print(
+                spec.commandLine().getOut(),
+                common.json,
+                json,
+                "Interpolated records " + from + " → " + to + " (" + method + ", " + steps + " steps): " + target
+                        + (strip != null ? "\nStrip: " + strip : ""));
         return 0;
     }
 }

@@ -18,7 +18,11 @@ final class Launcher {
             return launcher;
         }
         try {
-            Path jar = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path jar = Path.of(Launcher.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             if (Files.isRegularFile(jar)) {
                 return "java -jar " + jar;
             }

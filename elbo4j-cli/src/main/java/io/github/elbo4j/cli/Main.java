@@ -79,8 +79,7 @@ public final class Main implements Callable<Integer> {
             }
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            boolean verbose = parseResult.subcommands().stream()
-                    .anyMatch(p -> p.hasMatchedOption("--verbose"));
+            boolean verbose = parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
             PrintWriter err = commandLine.getErr();
             if (verbose) {
                 e.printStackTrace(err);
@@ -101,8 +100,11 @@ public final class Main implements Callable<Integer> {
 
     private static boolean isNotWritable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof AccessDeniedException || t instanceof ReadOnlyFileSystemException
-                    || t instanceof FileSystemException f && f.getReason() != null && f.getReason().contains("Read-only file system")) {
+            if (t instanceof AccessDeniedException
+                    || t instanceof ReadOnlyFileSystemException
+                    || t instanceof FileSystemException f
+                            && f.getReason() != null
+                            && f.getReason().contains("Read-only file system")) {
                 return true;
             }
         }
@@ -110,7 +112,8 @@ public final class Main implements Callable<Integer> {
     }
 
     private static String oneLine(Exception e) {
-        String message = e instanceof SettingException s ? OptionNames.inOptionWords(s)
+        String message = e instanceof SettingException s
+                ? OptionNames.inOptionWords(s)
                 : e instanceof UncheckedIOException u && u.getCause() != null ? u.getMessage() : e.getMessage();
         if (message == null || message.isBlank()) {
             message = e.getClass().getSimpleName();

@@ -34,7 +34,8 @@ final class OptionNames {
     /** The command-line option that sets {@code setting}, e.g. {@code --batch-size} for {@code batchSize}. */
     static String option(String setting) {
         String option = OPTIONS.get(setting);
-        return option != null ? option
+        return option != null
+                ? option
                 : "--" + setting.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
@@ -43,7 +44,8 @@ final class OptionNames {
         String message = e.getMessage();
         for (String setting : e.settings()) {
             message = Pattern.compile("(?<![\\w-])" + Pattern.quote(setting) + "(?![\\w-])")
-                    .matcher(message).replaceAll(Matcher.quoteReplacement(option(setting)));
+                    .matcher(message)
+                    .replaceAll(Matcher.quoteReplacement(option(setting)));
         }
         return message;
     }

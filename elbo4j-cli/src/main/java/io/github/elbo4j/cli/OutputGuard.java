@@ -31,9 +31,14 @@ final class OutputGuard {
     private static final Set<String> OUTPUT_OPTIONS = Set.of("--out", "--draws");
 
     /** The files of a run directory that commands read back: none may be replaced by an output. */
-    private static final Set<String> RUN_FILES =
-            Set.of("config.json", "model.json", "model.safetensors", "metrics.jsonl", "schema.json", "checkpoints",
-                    RunLock.FILE_NAME);
+    private static final Set<String> RUN_FILES = Set.of(
+            "config.json",
+            "model.json",
+            "model.safetensors",
+            "metrics.jsonl",
+            "schema.json",
+            "checkpoints",
+            RunLock.FILE_NAME);
 
     /** The inputs of the command running on this thread (commands run one per thread). */
     private static final ThreadLocal<List<Path>> INPUTS = ThreadLocal.withInitial(List::of);
@@ -109,7 +114,8 @@ final class OutputGuard {
     /** The data file or folder recorded in a run's {@code config.json}, or "" if none. */
     private static String trainingData(Path run) {
         try {
-            JsonNode config = RunDirectory.JSON.readTree(run.resolve("config.json").toFile());
+            JsonNode config =
+                    RunDirectory.JSON.readTree(run.resolve("config.json").toFile());
             return config.path("data").path("spec").asText("");
         } catch (IOException e) {
             return ""; // a damaged config is the reading command's to report

@@ -29,6 +29,7 @@ class Progress implements ProgressListener, AutoCloseable {
     private boolean started;
     /** Units done before this invocation (a resumed run's earlier steps), which the rate leaves out. */
     private long base;
+
     private long done;
     private long total;
     private String message = "";

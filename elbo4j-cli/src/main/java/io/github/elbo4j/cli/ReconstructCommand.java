@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.report.ImageGrid;
 import io.github.elbo4j.vae.eval.LatentSpace;
-import io.github.elbo4j.vae.run.RunLock;
 import io.github.elbo4j.vae.model.Tensor;
 import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.run.RunLock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code elbo4j reconstruct}: records next to their reconstructions. */
-@Command(name = "reconstruct", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "reconstruct",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Reconstruct records through a trained VAE.",
             "Reconstruct records through a trained VAE: x → μ(x), the mean of q(z|x) → the mean of p(x|z = "
@@ -37,24 +40,40 @@ final class ReconstructCommand implements Callable<Integer> {
     @Mixin
     RunInput input = new RunInput();
 
-    @Option(names = "--n", paramLabel = "N", defaultValue = "64",
-            description = "Records to reconstruct: a seeded random subset of the split (all when it has fewer). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--n",
+            paramLabel = "N",
+            defaultValue = "64",
+            description =
+                    "Records to reconstruct: a seeded random subset of the split (all when it has fewer). Default: ${DEFAULT-VALUE}.")
     int n;
 
-    @Option(names = "--out", paramLabel = "FILE",
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
             description = "Reconstructions: .csv (with an index column), .npz (arrays reconstruction and index) or,"
                     + " for the whole split in order, .npy. Default: RUN/reconstructions.csv.")
     Path out;
 
-    @Option(names = "--png", paramLabel = "FILE",
+    @Option(
+            names = "--png",
+            paramLabel = "FILE",
             description = "Grid of inputs over reconstructions, image data only (default: RUN/reconstructions.png;"
                     + " RUN/plots/ holds the report's own).")
     Path png;
 
-    @Option(names = "--columns", paramLabel = "C", defaultValue = "8", description = "Images per grid row. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--columns",
+            paramLabel = "C",
+            defaultValue = "8",
+            description = "Images per grid row. Default: ${DEFAULT-VALUE}.")
     int columns;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of the subset. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--seed",
+            paramLabel = "SEED",
+            defaultValue = "0",
+            description = "Seed of the subset. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Mixin
@@ -95,11 +114,19 @@ final class ReconstructCommand implements Callable<Integer> {
         try (RunLock lock = RunLock.acquireIfInside(loaded.run().root(), "reconstruct", target, grid)) {
             TabularSchema schema = loaded.run().readSchema();
             if (schema != null && format.equals("csv")) {
-                TabularInput.writeDecoded(target, schema, reconstructions, rows, loaded.indices(), loaded.records().labels());
+                TabularInput.writeDecoded(
+                        target,
+                        schema,
+                        reconstructions,
+                        rows,
+                        loaded.indices(),
+                        loaded.records().labels());
             } else if (format.equals("npy")) {
                 ArrayFiles.writeNpy(target, new long[] {rows, features}, reconstructions);
             } else if (format.equals("npz")) {
-                ArrayFiles.writeNpz(target, Map.of("reconstruction", new Tensor(new long[] {rows, features}, reconstructions)),
+                ArrayFiles.writeNpz(
+                        target,
+                        Map.of("reconstruction", new Tensor(new long[] {rows, features}, reconstructions)),
                         loaded.indices());
             } else {
                 List<String> header = new ArrayList<>(List.of("index"));
@@ -118,8 +145,13 @@ final class ReconstructCommand implements Callable<Integer> {
                 ArrayFiles.writeCsv(target, header, lines);
             }
             if (grid != null) {
-                ImageGrid.write(interleave(loaded.records().values(), reconstructions, rows, features, columns),
-                        shape[0], shape[1], columns, 2, grid);
+                ImageGrid.write(
+                        interleave(loaded.records().values(), reconstructions, rows, features, columns),
+                        shape[0],
+                        shape[1],
+                        columns,
+                        2,
+                        grid);
             }
         }
         ObjectNode json = Output.object();
@@ -131,8 +163,12 @@ final class ReconstructCommand implements Callable<Integer> {
             json.put("png", grid.toString());
         }
         json.put("method", "mean of p(x|z) at z = mean of q(z|x)");
-        Output.print(spec.commandLine().getOut(), common.json, json, "Reconstructed " + rows + " "
-                + loaded.selection().split() + " records: " + target + (grid != null ? "\nGrid: " + grid : ""));
+        Output.print(
+                spec.commandLine().getOut(),
+                common.json,
+                json,
+                "Reconstructed " + rows + " " + loaded.selection().split() + " records: " + target
+                        + (grid != null ? "\nGrid: " + grid : ""));
         return 0;
     }
 

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.report.RunArtifacts;
 import io.github.elbo4j.vae.model.DataCompatibility;
+import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.run.RunDirectory;
 import io.github.elbo4j.vae.run.RunLock;
-import io.github.elbo4j.vae.model.VaeModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code elbo4j report}: redraws a run's plots and writes its self-contained HTML report. */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Evaluate a run and write its plots and HTML report.",
             "Evaluate a trained run, draw its plots into RUN/plots/ and write RUN/report.html: one "
@@ -37,26 +40,39 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     RunOption run = new RunOption();
 
-    @Option(names = "--k", paramLabel = "K", defaultValue = "" + DEFAULT_K,
+    @Option(
+            names = "--k",
+            paramLabel = "K",
+            defaultValue = "" + DEFAULT_K,
             description = "Importance samples of the log-likelihood estimate. Default: ${DEFAULT-VALUE}.")
     int k;
 
     // The report describes the run's own data (its fingerprints are in the report), so unlike
     // eval it takes no --data: only which split of it, and where it lives now if it moved.
-    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
+    @Option(
+            names = "--split",
+            paramLabel = "SPLIT",
+            defaultValue = "test",
             description = "Split of the run's dataset: test, valid or train (test falls back to valid, then train)."
                     + " Default: ${DEFAULT-VALUE}.")
     String split;
 
-    @Option(names = "--seed", paramLabel = "SEED",
+    @Option(
+            names = "--seed",
+            paramLabel = "SEED",
             description = "Seed of the evaluation noise and the prior samples. Default: the run's training seed,"
                     + " so the samples are the ones train drew.")
     Long seed;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the run's named dataset lives, if not where it was trained.")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Where the run's named dataset lives, if not where it was trained.")
     Path dataDir;
 
-    @Option(names = "--download", description = "Download the run's named dataset if it is not found (checksums verified).")
+    @Option(
+            names = "--download",
+            description = "Download the run's named dataset if it is not found (checksums verified).")
     boolean allowDownload;
 
     @Mixin
@@ -77,7 +93,11 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     private int report(RunDirectory runDirectory, int workers) {
-        long chosenSeed = seed != null ? seed : runDirectory.manifest().seed() == null ? 0 : runDirectory.manifest().seed();
+        long chosenSeed = seed != null
+                ? seed
+                : runDirectory.manifest().seed() == null
+                        ? 0
+                        : runDirectory.manifest().seed();
         RunArtifacts.Options options = new RunArtifacts.Options(k, chosenSeed, workers);
         RunData.Selection selection = RunData.load(runDirectory, null, dataDir, split, allowDownload);
         PrintWriter err = spec.commandLine().getErr();
@@ -91,13 +111,16 @@ final class ReportCommand implements Callable<Integer> {
         err.flush();
         DataCompatibility.check(runDirectory.readModelConfig(), selection.dataset(), selection.source());
         // The anomaly threshold is fitted on the training records, as score fits it.
-        Dataset train = selection.split().equals("train") ? selection.dataset()
-                : RunData.load(runDirectory, null, dataDir, "train", allowDownload).dataset();
+        Dataset train = selection.split().equals("train")
+                ? selection.dataset()
+                : RunData.load(runDirectory, null, dataDir, "train", allowDownload)
+                        .dataset();
         RunArtifacts.Written written;
-        try (NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager);
+        try (NDManager manager = NDManager.newBaseManager();
+                VaeModel model = runDirectory.loadModel(manager);
                 Progress progress = new Progress("report: IWAE-" + k, "samples")) {
-            written = RunArtifacts.write(runDirectory, model, manager, selection.dataset(), selection.split(), train,
-                    options, progress);
+            written = RunArtifacts.write(
+                    runDirectory, model, manager, selection.dataset(), selection.split(), train, options, progress);
         }
         ObjectNode json = Output.object();
         json.put("report", written.report().toString());
@@ -110,10 +133,16 @@ final class ReportCommand implements Callable<Integer> {
         json.put("k", written.evaluation().k());
         json.put("active_units", written.evaluation().summary().activeUnits());
         json.put("seconds", written.evaluation().seconds());
-        String human = String.format("Wrote %s and %d plots in %s%nELBO %.2f, log p(x) %.2f (IWAE, K=%d) on the %s split; %d active units.",
-                written.report(), written.plots().size(), runDirectory.plotsDirectory(),
-                written.evaluation().summary().elbo(), written.evaluation().meanLoglik(), written.evaluation().k(),
-                written.evaluation().split(), written.evaluation().summary().activeUnits());
+        String human = String.format(
+                "Wrote %s and %d plots in %s%nELBO %.2f, log p(x) %.2f (IWAE, K=%d) on the %s split; %d active units.",
+                written.report(),
+                written.plots().size(),
+                runDirectory.plotsDirectory(),
+                written.evaluation().summary().elbo(),
+                written.evaluation().meanLoglik(),
+                written.evaluation().k(),
+                written.evaluation().split(),
+                written.evaluation().summary().activeUnits());
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
     }

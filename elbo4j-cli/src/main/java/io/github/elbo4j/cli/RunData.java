@@ -49,11 +49,13 @@ final class RunData {
         }
         // A tabular run encodes its CSV tables with the schema fitted at training time.
         TabularSchema schema = run.readSchema();
-        DatasetSplits splits = schema != null ? TabularInput.load(resolvedSpec, schema)
+        DatasetSplits splits = schema != null
+                ? TabularInput.load(resolvedSpec, schema)
                 : DataSource.load(resolvedSpec, resolvedDir, allowDownload);
         if (spec == null && saved.validFraction() != null) {
             // The run's own data: its validation records are the ones train held out.
-            splits = Holdout.apply(splits, saved.validFraction(), manifest.training().seed(), resolvedSpec);
+            splits = Holdout.apply(
+                    splits, saved.validFraction(), manifest.training().seed(), resolvedSpec);
         }
         String wanted = split.toLowerCase(Locale.ROOT);
         Dataset chosen = switch (wanted) {
@@ -63,8 +65,10 @@ final class RunData {
             default -> throw new IllegalArgumentException("--split must be test, valid or train, got '" + split + "'");
         };
         List<String> changed = spec == null ? changedSplits(manifest, splits) : List.of();
-        String warning = changed.isEmpty() ? null : "elbo4j: warning: " + run.configFile() + ": the " + String.join(", ", changed)
-                + " split of " + resolvedSpec + " differs from the data the run was trained on (fingerprint changed)";
+        String warning = changed.isEmpty()
+                ? null
+                : "elbo4j: warning: " + run.configFile() + ": the " + String.join(", ", changed) + " split of "
+                        + resolvedSpec + " differs from the data the run was trained on (fingerprint changed)";
         // Data given with --data that is not split (a single file) is no training split: "all" of it.
         boolean unsplit = spec != null && splits.valid() == null && splits.test() == null;
         return new Selection(Path.of(resolvedSpec), chosen, unsplit ? "all" : splitName(splits, chosen), warning);
@@ -82,7 +86,9 @@ final class RunData {
         byName.put("test", splits.test());
         byName.forEach((name, split) -> {
             RunManifest.Split recorded = manifest.data().split(name);
-            if (split != null && recorded != null && recorded.fingerprint() != null
+            if (split != null
+                    && recorded != null
+                    && recorded.fingerprint() != null
                     && !recorded.fingerprint().equals(split.fingerprint())) {
                 changed.add(name);
             }
@@ -97,7 +103,8 @@ final class RunData {
 
     /** How a message names the records of {@code selection}: "test records", "all 120 records of x.csv". */
     static String describe(Selection selection, int records) {
-        return selection.split().equals("all") ? "all " + records + " records of " + selection.source().getFileName()
+        return selection.split().equals("all")
+                ? "all " + records + " records of " + selection.source().getFileName()
                 : records + " " + selection.split() + " records";
     }
 

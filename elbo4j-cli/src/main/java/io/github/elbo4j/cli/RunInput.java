@@ -3,8 +3,8 @@ package io.github.elbo4j.cli;
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.model.DataCompatibility;
-import io.github.elbo4j.vae.run.RunDirectory;
 import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.run.RunDirectory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import picocli.CommandLine.Mixin;
@@ -26,7 +26,10 @@ final class RunInput {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where named datasets live.")
     Path dataDir;
 
-    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
+    @Option(
+            names = "--split",
+            paramLabel = "SPLIT",
+            defaultValue = "test",
             description = "test, valid or train (test falls back to valid, then train). Default: ${DEFAULT-VALUE}.")
     String split;
 

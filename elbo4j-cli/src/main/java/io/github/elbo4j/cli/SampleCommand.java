@@ -7,9 +7,9 @@ import io.github.elbo4j.io.AtomicFiles;
 import io.github.elbo4j.report.ClassNames;
 import io.github.elbo4j.report.ImageGrid;
 import io.github.elbo4j.vae.eval.Generator;
+import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.run.RunDirectory;
 import io.github.elbo4j.vae.run.RunLock;
-import io.github.elbo4j.vae.model.VaeModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code elbo4j sample}: decodes draws from the prior into an image grid (or a CSV). */
-@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "sample",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Generate new records from a trained VAE.",
             "Generate from a trained VAE: z ~ N(0, I), then the mean of p(x|z) — for a conditional model "
@@ -35,19 +38,29 @@ final class SampleCommand implements Callable<Integer> {
     @Mixin
     RunOption run = new RunOption();
 
-    @Option(names = "--n", paramLabel = "N", defaultValue = "64", description = "Number of samples. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--n",
+            paramLabel = "N",
+            defaultValue = "64",
+            description = "Number of samples. Default: ${DEFAULT-VALUE}.")
     int n;
 
-    @Option(names = "--out", paramLabel = "FILE",
-            description = "Output file (default: RUN/samples.png, or RUN/samples.csv for non-image data; RUN/plots/ holds"
-                    + " the report's own).")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description =
+                    "Output file (default: RUN/samples.png, or RUN/samples.csv for non-image data; RUN/plots/ holds"
+                            + " the report's own).")
     Path out;
 
     @Mixin
     SeedOption seed = new SeedOption();
 
-    @Option(names = "--label", paramLabel = "CLASS",
-            description = "Conditional models: generate samples of this class, by name (e.g. north, triangle) or number (0 to C-1).")
+    @Option(
+            names = "--label",
+            paramLabel = "CLASS",
+            description =
+                    "Conditional models: generate samples of this class, by name (e.g. north, triangle) or number (0 to C-1).")
     String label;
 
     @Mixin
@@ -61,8 +74,10 @@ final class SampleCommand implements Callable<Integer> {
         int chosen = -1;
         TabularSchema schema = runDirectory.readSchema();
         // Writing into the run (the default does): one writer at a time.
-        try (RunLock lock = RunLock.acquireIfInside(runDirectory.root(), "sample", out != null ? out : runDirectory.plotsDirectory());
-                NDManager manager = NDManager.newBaseManager(); VaeModel model = runDirectory.loadModel(manager)) {
+        try (RunLock lock = RunLock.acquireIfInside(
+                        runDirectory.root(), "sample", out != null ? out : runDirectory.plotsDirectory());
+                NDManager manager = NDManager.newBaseManager();
+                VaeModel model = runDirectory.loadModel(manager)) {
             boolean image = model.config().inputShape().length == 2;
             // Not RUN/plots/samples.*, which train and report draw with the run's seed: report would overwrite these.
             Path target = out != null ? out : runDirectory.root().resolve(image ? "samples.png" : "samples.csv");
@@ -76,8 +91,12 @@ final class SampleCommand implements Callable<Integer> {
                 }
                 int[] labels = new int[n];
                 java.util.Arrays.fill(labels, chosen);
-                written = writeRows(Generator.sampleConditional(model, manager, labels, seed.value()), labels,
-                        model.config().inputShape(), target, schema);
+                written = writeRows(
+                        Generator.sampleConditional(model, manager, labels, seed.value()),
+                        labels,
+                        model.config().inputShape(),
+                        target,
+                        schema);
             }
         }
         ObjectNode json = Output.object();
@@ -97,8 +116,12 @@ final class SampleCommand implements Callable<Integer> {
      * and the most probable labels.
      */
     static Path writeSamples(VaeModel model, NDManager manager, int n, long seed, Path target, TabularSchema schema) {
-        return writeRows(Generator.samplePrior(model, manager, n, seed), Generator.priorLabels(model.config(), n),
-                model.config().inputShape(), target, schema);
+        return writeRows(
+                Generator.samplePrior(model, manager, n, seed),
+                Generator.priorLabels(model.config(), n),
+                model.config().inputShape(),
+                target,
+                schema);
     }
 
     /** The class --label names, by its name or its number. */
@@ -117,10 +140,11 @@ final class SampleCommand implements Callable<Integer> {
                 return number;
             }
         }
-        String known = names.size() == classes ? String.join(", ", names) + ", or 0 to " + (classes - 1)
+        String known = names.size() == classes
+                ? String.join(", ", names) + ", or 0 to " + (classes - 1)
                 : "0 to " + (classes - 1);
-        throw new IllegalArgumentException("--label " + label + ": unknown class; the model has " + classes
-                + " classes: " + known);
+        throw new IllegalArgumentException(
+                "--label " + label + ": unknown class; the model has " + classes + " classes: " + known);
     }
 
     /**
@@ -139,7 +163,8 @@ final class SampleCommand implements Callable<Integer> {
         }
         if (target.toString().endsWith(".png")) {
             if (shape.length != 2) {
-                throw new IllegalArgumentException(target + ": PNG output needs image data (height × width); use a .csv file");
+                throw new IllegalArgumentException(
+                        target + ": PNG output needs image data (height × width); use a .csv file");
             }
             int columns = (int) Math.ceil(Math.sqrt(n));
             ImageGrid.write(samples, shape[0], shape[1], columns, 2, target);

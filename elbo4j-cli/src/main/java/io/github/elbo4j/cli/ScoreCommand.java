@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.eval.AnomalyScorer;
 import io.github.elbo4j.vae.eval.Evaluator;
-import io.github.elbo4j.vae.run.RunLock;
-import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.eval.Workers;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.run.RunLock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code elbo4j score}: per-record anomaly scores and flags against a threshold from training data. */
-@Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "score",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Score records for anomalies and flag the unusual ones.",
             "Score records for anomalies with a trained VAE and write a CSV with the columns index, neg_elbo "
@@ -36,20 +39,34 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     RunInput input = new RunInput();
 
-    @Option(names = "--k", paramLabel = "K", defaultValue = "50",
+    @Option(
+            names = "--k",
+            paramLabel = "K",
+            defaultValue = "50",
             description = "Samples per record for nll and recon_logprob. Default: ${DEFAULT-VALUE}.")
     int k;
 
-    @Option(names = "--quantile", paramLabel = "Q", defaultValue = "" + AnomalyScorer.DEFAULT_QUANTILE,
+    @Option(
+            names = "--quantile",
+            paramLabel = "Q",
+            defaultValue = "" + AnomalyScorer.DEFAULT_QUANTILE,
             description = "Threshold = this quantile of the training records' scores. Default: ${DEFAULT-VALUE}.")
     double quantile;
 
-    @Option(names = "--by", paramLabel = "SCORE", defaultValue = "neg_elbo",
-            description = "Score the threshold applies to: neg_elbo, nll or recon_logprob (low is anomalous). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--by",
+            paramLabel = "SCORE",
+            defaultValue = "neg_elbo",
+            description =
+                    "Score the threshold applies to: neg_elbo, nll or recon_logprob (low is anomalous). Default: ${DEFAULT-VALUE}.")
     String by;
 
-    @Option(names = "--fit-limit", paramLabel = "N", defaultValue = "" + AnomalyScorer.DEFAULT_FIT_LIMIT,
-            description = "Training records the threshold is taken from (a seeded random subset). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--fit-limit",
+            paramLabel = "N",
+            defaultValue = "" + AnomalyScorer.DEFAULT_FIT_LIMIT,
+            description =
+                    "Training records the threshold is taken from (a seeded random subset). Default: ${DEFAULT-VALUE}.")
     int fitLimit;
 
     @Option(names = "--out", paramLabel = "FILE", description = "CSV to write (default: RUN/scores.csv).")
@@ -98,8 +115,9 @@ final class ScoreCommand implements Callable<Integer> {
         int anomalies = 0;
         for (int i = 0; i < scores.size(); i++) {
             anomalies += flags[i] ? 1 : 0;
-            rows.add(new double[] {loaded.indices()[i], scores.negElbo()[i], scores.nll()[i], scores.reconLogprob()[i],
-                flags[i] ? 1 : 0});
+            rows.add(new double[] {
+                loaded.indices()[i], scores.negElbo()[i], scores.nll()[i], scores.reconLogprob()[i], flags[i] ? 1 : 0
+            });
         }
         // Writing into the run (the default does): one writer at a time.
         try (RunLock lock = RunLock.acquireIfInside(loaded.run().root(), "score", target)) {
@@ -127,10 +145,19 @@ final class ScoreCommand implements Callable<Integer> {
         json.put("out", target.toString());
         json.put("seconds", seconds);
         json.put("nll_estimator", "IWAE bound log mean_k p(x,z_k)/q(z_k|x), K=" + k);
-        String human = String.format("Scored %s (K=%d) in %.1f s: %d flagged (%.1f%%) by %s, threshold %.2f"
+        String human = String.format(
+                "Scored %s (K=%d) in %.1f s: %d flagged (%.1f%%) by %s, threshold %.2f"
                         + " from the %.3g quantile of %d training records.%nScores: %s",
-                RunData.describe(loaded.selection(), scores.size()), k, seconds, anomalies, 100.0 * anomalies / scores.size(),
-                rule, columnThreshold, quantile, threshold.fitted(), target);
+                RunData.describe(loaded.selection(), scores.size()),
+                k,
+                seconds,
+                anomalies,
+                100.0 * anomalies / scores.size(),
+                rule,
+                columnThreshold,
+                quantile,
+                threshold.fitted(),
+                target);
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
     }

@@ -32,8 +32,8 @@ final class TabularInput {
      */
     static Prepared fit(String spec, Path overrides, Likelihood likelihood, String condition) {
         TableSplits tables = TableSplits.load(Path.of(spec));
-        Map<String, ColumnType> types = new LinkedHashMap<>(
-                overrides == null ? Map.of() : TabularSchemaJson.readOverrides(overrides));
+        Map<String, ColumnType> types =
+                new LinkedHashMap<>(overrides == null ? Map.of() : TabularSchemaJson.readOverrides(overrides));
         types.forEach((column, type) -> {
             if (type == ColumnType.CONDITION && !column.equals(condition)) {
                 throw new IllegalArgumentException("--schema " + overrides + " makes column " + column
@@ -42,8 +42,11 @@ final class TabularInput {
         });
         if (condition != null) {
             if (!tables.train().columns().contains(condition)) {
-                throw new DataException(tables.train().file(), "header", "--condition " + condition
-                        + ": no column of that name; columns are " + String.join(", ", tables.train().columns()));
+                throw new DataException(
+                        tables.train().file(),
+                        "header",
+                        "--condition " + condition + ": no column of that name; columns are "
+                                + String.join(", ", tables.train().columns()));
             }
             ColumnType given = types.put(condition, ColumnType.CONDITION);
             if (given != null && given != ColumnType.CONDITION) {
@@ -51,7 +54,8 @@ final class TabularInput {
                         + ", which makes that column " + given.id());
             }
         }
-        TabularSchema schema = TabularSchema.infer(tables.train(), types, likelihood == Likelihood.CATEGORICAL, overrides);
+        TabularSchema schema =
+                TabularSchema.infer(tables.train(), types, likelihood == Likelihood.CATEGORICAL, overrides);
         return new Prepared(schema, tables.encode(schema));
     }
 
@@ -65,8 +69,10 @@ final class TabularInput {
      * column names, preceded by an {@code index} column when {@code indices} is given and followed by
      * the condition column when the schema has one and {@code labels} gives each row's class.
      */
-    static void writeDecoded(Path target, TabularSchema schema, float[] encoded, int rows, int[] indices, int[] labels) {
-        TabularSchema.Column condition = labels == null ? null : schema.condition().orElse(null);
+    static void writeDecoded(
+            Path target, TabularSchema schema, float[] encoded, int rows, int[] indices, int[] labels) {
+        TabularSchema.Column condition =
+                labels == null ? null : schema.condition().orElse(null);
         List<String> header = new ArrayList<>();
         if (indices != null) {
             header.add("index");

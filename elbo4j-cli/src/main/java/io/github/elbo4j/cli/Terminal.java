@@ -16,6 +16,7 @@ final class Terminal {
 
     /** Width assumed when the terminal does not say (and the width of plain lines' layout). */
     static final int DEFAULT_COLUMNS = 80;
+
     private static final long WIDTH_TTL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static volatile Boolean stderrIsTerminal;
@@ -60,7 +61,8 @@ final class Terminal {
         }
         try {
             Process test = new ProcessBuilder("sh", "-c", "[ -t 2 ]")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             return test.waitFor(2, TimeUnit.SECONDS) && test.exitValue() == 0;
         } catch (IOException e) {
             return false;
@@ -81,10 +83,16 @@ final class Terminal {
         }
         try {
             // "rows columns" of the controlling terminal, which is where standard error draws.
-            Process stty = new ProcessBuilder("stty", "size").redirectInput(tty)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String[] size = new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+");
-            if (stty.waitFor(2, TimeUnit.SECONDS) && stty.exitValue() == 0 && size.length == 2
+            Process stty = new ProcessBuilder("stty", "size")
+                    .redirectInput(tty)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            String[] size = new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
+                    .trim()
+                    .split("\\s+");
+            if (stty.waitFor(2, TimeUnit.SECONDS)
+                    && stty.exitValue() == 0
+                    && size.length == 2
                     && size[1].matches("[1-9][0-9]{0,3}")) {
                 return Integer.parseInt(size[1]);
             }

@@ -5,7 +5,9 @@ import picocli.CommandLine.Option;
 /** {@code --threads}, on the commands that spread training or evaluation over several cores. */
 final class ThreadOptions {
 
-    @Option(names = "--threads", paramLabel = "N",
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
             description = "Worker threads for training (the matrix products of each step, and validation) and for"
                     + " evaluation; each runs the tensor engine on one thread. Default: all cores.")
     Integer threads;

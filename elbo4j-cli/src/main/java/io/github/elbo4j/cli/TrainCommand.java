@@ -10,21 +10,21 @@ import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.report.CurveRefresh;
 import io.github.elbo4j.report.HtmlReport;
 import io.github.elbo4j.report.RunArtifacts;
-import io.github.elbo4j.vae.run.Checkpoint;
 import io.github.elbo4j.vae.model.DataCompatibility;
-import io.github.elbo4j.vae.train.LearningRateSchedule;
 import io.github.elbo4j.vae.model.LatentPrior;
+import io.github.elbo4j.vae.model.TabularLayout;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.run.Checkpoint;
 import io.github.elbo4j.vae.run.RunDescription;
 import io.github.elbo4j.vae.run.RunDirectory;
 import io.github.elbo4j.vae.run.RunLock;
 import io.github.elbo4j.vae.run.RunManifest;
-import io.github.elbo4j.vae.model.TabularLayout;
+import io.github.elbo4j.vae.train.LearningRateSchedule;
 import io.github.elbo4j.vae.train.Seeds;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingResult;
-import io.github.elbo4j.vae.model.VaeConfig;
-import io.github.elbo4j.vae.model.VaeModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,12 +36,15 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code elbo4j train}: trains a VAE and writes a run directory. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Train a variational autoencoder and write a run directory.",
             "Train a variational autoencoder by maximizing the ELBO (single reparameterized sample, analytic "
@@ -61,16 +64,27 @@ final class TrainCommand implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "RUN", required = true, description = "New run directory to create.")
         Path out;
 
-        @Option(names = "--resume", paramLabel = "RUN", required = true,
-                description = "Continue a run from its latest checkpoint: an interrupted one, or a finished one given a larger --epochs.")
+        @Option(
+                names = "--resume",
+                paramLabel = "RUN",
+                required = true,
+                description =
+                        "Continue a run from its latest checkpoint: an interrupted one, or a finished one given a larger --epochs.")
         Path resume;
     }
 
-    @Option(names = "--data", paramLabel = "DATA", defaultValue = "shapes",
-            description = "Dataset name (shapes, binarized-mnist, mnist, fashion-mnist), file or folder. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--data",
+            paramLabel = "DATA",
+            defaultValue = "shapes",
+            description =
+                    "Dataset name (shapes, binarized-mnist, mnist, fashion-mnist), file or folder. Default: ${DEFAULT-VALUE}.")
     String data;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where named datasets live (else $ELBO4J_DATA, then ~/.cache/elbo4j).")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Where named datasets live (else $ELBO4J_DATA, then ~/.cache/elbo4j).")
     Path dataDir;
 
     @Option(names = "--download", description = "Download a named dataset that is not found (checksums verified).")
@@ -82,7 +96,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ObjectiveOptions objective = new ObjectiveOptions();
 
-    @Option(names = "--epochs", paramLabel = "N",
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
             description = "Passes over the training set in all: with --resume, the total including the epochs already"
                     + " trained (--epochs 100 after 60 trains 40 more). Default: 60.")
     Integer epochs;
@@ -90,40 +106,58 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--lr",
+            paramLabel = "RATE",
+            defaultValue = "1e-3",
+            description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
     double learningRate;
 
-    @Option(names = "--lr-schedule", paramLabel = "SPEC",
+    @Option(
+            names = "--lr-schedule",
+            paramLabel = "SPEC",
             description = "Learning rate over the run: constant, or plateau:N[:F], which multiplies it by F (default "
                     + LearningRateSchedule.DEFAULT_FACTOR + ") once the validation score (as for --patience) has not"
                     + " improved for N epochs since the best epoch or the last reduction. Default: constant.")
     String learningRateSchedule;
 
-    @Option(names = "--prior-warmup", paramLabel = "N",
+    @Option(
+            names = "--prior-warmup",
+            paramLabel = "N",
             description = "With --prior vamp: the first N epochs take the training KL against N(0, I), then the"
                     + " VampPrior's (the reported ELBO is always the VampPrior's). Without it the standard MLP's"
                     + " posterior collapses onto the VampPrior. Default: "
                     + TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS + ".")
     Integer priorWarmup;
 
-    @Option(names = "--patience", paramLabel = "N",
+    @Option(
+            names = "--patience",
+            paramLabel = "N",
             description = "Early stopping: end training once the validation ELBO (with --objective iwae, the"
                     + " validation IWAE-K bound) has not improved for N epochs, and keep the best epoch's weights as"
                     + " the run's model (checkpoints/latest keeps the last state for --resume)."
                     + " Default: 0 (off: every epoch, the last weights).")
     Integer patience;
 
-    @Option(names = "--valid-fraction", paramLabel = "F",
+    @Option(
+            names = "--valid-fraction",
+            paramLabel = "F",
             description = "Data without a validation split (a single file): hold out this fraction of its records"
                     + " (drawn with --seed) as one, for --patience, --lr-schedule plateau and the validation ELBO."
                     + " Default: none.")
     Double validFraction;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of initialization, shuffling and noise. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--seed",
+            paramLabel = "SEED",
+            defaultValue = "0",
+            description = "Seed of initialization, shuffling and noise. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--allow-changed-data",
-            description = "With --resume: continue even though the data's fingerprints differ from those in config.json.")
+    @Option(
+            names = "--allow-changed-data",
+            description =
+                    "With --resume: continue even though the data's fingerprints differ from those in config.json.")
     boolean allowChangedData;
 
     @Mixin
@@ -137,6 +171,7 @@ final class TrainCommand implements Callable<Integer> {
     private int workers;
     /** The column schema of a tabular or categorical run, else null. */
     private TabularSchema schema;
+
     private static final int SAMPLE_GRID = 64;
     private static final int SIGNAL_GRACE_SECONDS = 60;
     /** Epochs between redraws of plots/curves.png during training. */
@@ -154,15 +189,21 @@ final class TrainCommand implements Callable<Integer> {
             Holdout.check(validFraction);
         }
         TrainingConfig training = new TrainingConfig(
-                epochs == null ? DEFAULT_EPOCHS : epochs, batchSize, learningRate, seed, objective.toObjective(),
+                epochs == null ? DEFAULT_EPOCHS : epochs,
+                batchSize,
+                learningRate,
+                seed,
+                objective.toObjective(),
                 priorWarmup == null ? TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS : priorWarmup,
                 patience == null ? 0 : patience,
-                learningRateSchedule == null ? LearningRateSchedule.CONSTANT : LearningRateSchedule.parse(learningRateSchedule));
+                learningRateSchedule == null
+                        ? LearningRateSchedule.CONSTANT
+                        : LearningRateSchedule.parse(learningRateSchedule));
         DatasetSplits splits;
         VaeConfig config;
         if (model.likelihood().tabular()) {
-            TabularInput.Prepared prepared = TabularInput.fit(data, model.schema, model.likelihood(),
-                    model.conditionColumn());
+            TabularInput.Prepared prepared =
+                    TabularInput.fit(data, model.schema, model.likelihood(), model.conditionColumn());
             schema = prepared.schema();
             splits = prepared.splits();
             config = model.toConfig(splits.train(), Path.of(data), TabularLayout.of(schema));
@@ -179,7 +220,8 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.requireValidationSplit(training, splits.valid());
         } catch (SettingException e) {
             // The command line can make the missing split: say how.
-            throw new SettingException(e.getMessage() + " (a single file: hold some records out with --valid-fraction)",
+            throw new SettingException(
+                    e.getMessage() + " (a single file: hold some records out with --valid-fraction)",
                     e.settings().toArray(String[]::new));
         }
         RunDirectory run = RunDirectory.create(out, describeRun(config, training, splits), config, schema);
@@ -206,24 +248,30 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String assigned = run.assignRunId();
         if (assigned != null) {
-            err.println("elbo4j: " + run.configFile() + ": the run was created before elbo4j recorded run ids; it is now "
-                    + assigned + " (its existing checkpoints are accepted without the identity check)");
+            err.println(
+                    "elbo4j: " + run.configFile() + ": the run was created before elbo4j recorded run ids; it is now "
+                            + assigned + " (its existing checkpoints are accepted without the identity check)");
         }
         RunManifest saved = run.manifest();
         TrainingConfig recorded = saved.training().config(run.configFile());
         TrainingConfig training = new TrainingConfig(
-                epochs != null ? epochs : recorded.epochs(), recorded.batchSize(), recorded.learningRate(),
-                recorded.seed(), recorded.objective(),
+                epochs != null ? epochs : recorded.epochs(),
+                recorded.batchSize(),
+                recorded.learningRate(),
+                recorded.seed(),
+                recorded.objective(),
                 priorWarmup != null ? priorWarmup : recorded.priorWarmupEpochs(),
                 patience != null ? patience : recorded.patience(),
-                learningRateSchedule != null ? LearningRateSchedule.parse(learningRateSchedule)
+                learningRateSchedule != null
+                        ? LearningRateSchedule.parse(learningRateSchedule)
                         : recorded.learningRateSchedule());
         RunManifest.Data savedData = saved.data();
         String dataDirText = savedData.dataDir();
         String savedSpec = savedData.spec();
         VaeConfig config = run.readModelConfig();
         schema = run.readSchema();
-        DatasetSplits splits = schema != null ? TabularInput.load(savedSpec, schema)
+        DatasetSplits splits = schema != null
+                ? TabularInput.load(savedSpec, schema)
                 : DataSource.load(savedSpec, dataDirText.isEmpty() ? dataDir : Path.of(dataDirText), allowDownload);
         if (savedData.validFraction() != null) {
             splits = Holdout.apply(splits, savedData.validFraction(), training.seed(), savedSpec);
@@ -231,24 +279,35 @@ final class TrainCommand implements Callable<Integer> {
         check(config, splits, savedSpec);
         List<String> changed = RunData.changedSplits(saved, splits);
         if (!changed.isEmpty() && !allowChangedData) {
-            throw new DataException(run.configFile(), "data", "the " + String.join(", ", changed)
-                    + " split's fingerprint differs from the data the run was trained on (" + savedSpec
-                    + "); pass --allow-changed-data to continue on the changed data");
+            throw new DataException(
+                    run.configFile(),
+                    "data",
+                    "the " + String.join(", ", changed)
+                            + " split's fingerprint differs from the data the run was trained on (" + savedSpec
+                            + "); pass --allow-changed-data to continue on the changed data");
         }
-        Checkpoint checkpoint = resumePoint(run, VaeModel.layoutOf(config).totalSize(),
-                (splits.train().rows() + training.batchSize() - 1) / training.batchSize(), err);
+        Checkpoint checkpoint = resumePoint(
+                run,
+                VaeModel.layoutOf(config).totalSize(),
+                (splits.train().rows() + training.batchSize() - 1) / training.batchSize(),
+                err);
         int completed = checkpoint == null ? 0 : checkpoint.position().epoch();
         // A run killed after its last checkpoint but before its final files (model, report) still gets them.
-        if (completed >= training.epochs() && Files.isRegularFile(run.modelFile())
+        if (completed >= training.epochs()
+                && Files.isRegularFile(run.modelFile())
                 && Files.isRegularFile(run.root().resolve(HtmlReport.FILE))) {
-            throw new IllegalArgumentException(run.root() + ": already trained for " + completed + " epochs, and --epochs"
-                    + " is the total, not the number to add; to train 20 more, pass --epochs " + (completed + 20));
+            throw new IllegalArgumentException(run.root() + ": already trained for " + completed
+                    + " epochs, and --epochs" + " is the total, not the number to add; to train 20 more, pass --epochs "
+                    + (completed + 20));
         }
-        if (checkpoint != null && training.stopsEarly() && Files.isRegularFile(run.modelFile())
+        if (checkpoint != null
+                && training.stopsEarly()
+                && Files.isRegularFile(run.modelFile())
                 && Files.isRegularFile(run.root().resolve(HtmlReport.FILE))
                 && completed - checkpoint.position().bestEpoch() >= training.patience()) {
             throw new IllegalArgumentException(run.root() + ": stopped early after epoch " + completed
-                    + " (no validation improvement since epoch " + checkpoint.position().bestEpoch()
+                    + " (no validation improvement since epoch "
+                    + checkpoint.position().bestEpoch()
                     + "); pass a larger --patience, or --patience 0, to continue");
         }
         run.writeManifest(saved.withTraining(saved.training().resumedWith(training)));
@@ -287,7 +346,8 @@ final class TrainCommand implements Callable<Integer> {
                 problems.add(e.getMessage());
             }
         }
-        boolean checkpointsExist = Files.isRegularFile(run.latestCheckpoint()) || Files.isRegularFile(run.bestCheckpoint());
+        boolean checkpointsExist =
+                Files.isRegularFile(run.latestCheckpoint()) || Files.isRegularFile(run.bestCheckpoint());
         // The first epoch's row is written just before its checkpoint: a run killed between the
         // two restarts from scratch (its row is dropped); any later row means a checkpoint was lost.
         if (checkpointsExist || run.readMetricsLog().lastEpoch() > 1) {
@@ -301,12 +361,18 @@ final class TrainCommand implements Callable<Integer> {
     private static Checkpoint verified(RunDirectory run, Path file, long parameterCount, int stepsPerEpoch) {
         Checkpoint checkpoint = run.readCheckpoint(file);
         if (checkpoint.parameters().length != parameterCount) {
-            throw new DataException(file, "tensor 'parameters'", "holds " + checkpoint.parameters().length
-                    + " values but model.json describes " + parameterCount + "; the checkpoint belongs to another model");
+            throw new DataException(
+                    file,
+                    "tensor 'parameters'",
+                    "holds " + checkpoint.parameters().length + " values but model.json describes " + parameterCount
+                            + "; the checkpoint belongs to another model");
         }
         if (checkpoint.position().batchesIntoEpoch() > stepsPerEpoch) {
-            throw new DataException(file, "__metadata__", "batches_into_epoch " + checkpoint.position().batchesIntoEpoch()
-                    + " lies beyond the " + stepsPerEpoch + " batches of an epoch");
+            throw new DataException(
+                    file,
+                    "__metadata__",
+                    "batches_into_epoch " + checkpoint.position().batchesIntoEpoch() + " lies beyond the "
+                            + stepsPerEpoch + " batches of an epoch");
         }
         return checkpoint;
     }
@@ -319,8 +385,13 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private int finish(RunDirectory run, VaeModel vae, NDManager manager, TrainingConfig training,
-            DatasetSplits splits, Checkpoint checkpoint) {
+    private int finish(
+            RunDirectory run,
+            VaeModel vae,
+            NDManager manager,
+            TrainingConfig training,
+            DatasetSplits splits,
+            Checkpoint checkpoint) {
         TrainingResult result;
         // Reading and decoding the data leaves about a gigabyte of garbage, and the heap the JVM grew
         // for it stayed committed until the first concurrent cycle, several epochs in: one full
@@ -328,18 +399,21 @@ final class TrainCommand implements Callable<Integer> {
         System.gc();
         CountDownLatch finished = new CountDownLatch(1);
         long commandStart = System.nanoTime();
-        try (TrainingProgress progress = new TrainingProgress(training.epochs(), spec.commandLine().getErr())) {
-            Trainer trainer = new Trainer(training,
-                    new CurveRefresh(progress, run, CURVE_REFRESH_EPOCHS, System.err), workers);
+        try (TrainingProgress progress =
+                new TrainingProgress(training.epochs(), spec.commandLine().getErr())) {
+            Trainer trainer =
+                    new Trainer(training, new CurveRefresh(progress, run, CURVE_REFRESH_EPOCHS, System.err), workers);
             // SIGINT/SIGTERM: stop at the next step boundary with a checkpoint, then let the JVM exit.
-            Thread stopOnSignal = new Thread(() -> {
-                trainer.requestStop();
-                try {
-                    finished.await(SIGNAL_GRACE_SECONDS, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "elbo4j-stop");
+            Thread stopOnSignal = new Thread(
+                    () -> {
+                        trainer.requestStop();
+                        try {
+                            finished.await(SIGNAL_GRACE_SECONDS, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "elbo4j-stop");
             Runtime.getRuntime().addShutdownHook(stopOnSignal);
             try {
                 result = trainer.train(vae, splits.train(), splits.valid(), run, checkpoint);
@@ -352,8 +426,12 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         if (result.stopped()) {
-            spec.commandLine().getErr().printf("elbo4j: stopped at step %d; the checkpoint holds this position. "
-                    + "Continue with: %s train --resume %s%n", result.steps(), Launcher.command(), run.root());
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            "elbo4j: stopped at step %d; the checkpoint holds this position. "
+                                    + "Continue with: %s train --resume %s%n",
+                            result.steps(), Launcher.command(), run.root());
             spec.commandLine().getErr().flush();
             finished.countDown();
             return Main.RUNTIME_FAILURE;
@@ -361,13 +439,26 @@ final class TrainCommand implements Callable<Integer> {
         finished.countDown();
         run.writeModel(vae);
         boolean images = vae.config().inputShape().length == 2;
-        Path samples = SampleCommand.writeSamples(vae, manager, SAMPLE_GRID, training.seed(),
-                run.plotsDirectory().resolve(images ? "samples.png" : "samples.csv"), schema);
+        Path samples = SampleCommand.writeSamples(
+                vae,
+                manager,
+                SAMPLE_GRID,
+                training.seed(),
+                run.plotsDirectory().resolve(images ? "samples.png" : "samples.csv"),
+                schema);
         String split = RunData.splitName(splits, splits.evaluationSplit());
         Path report;
         try (Progress progress = new Progress("report: IWAE-" + ReportCommand.DEFAULT_K, "samples")) {
-            report = RunArtifacts.writeAfterTraining(run, vae, manager, splits.evaluationSplit(), split, splits.train(),
-                    new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers), progress, System.err);
+            report = RunArtifacts.writeAfterTraining(
+                    run,
+                    vae,
+                    manager,
+                    splits.evaluationSplit(),
+                    split,
+                    splits.train(),
+                    new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers),
+                    progress,
+                    System.err);
         }
         double seconds = (System.nanoTime() - commandStart) / 1e9;
         ObjectNode json = Output.object();
@@ -394,27 +485,47 @@ final class TrainCommand implements Callable<Integer> {
         boolean vamp = vae.config().prior() == LatentPrior.VAMP;
         String kl = vamp ? "Monte Carlo KL against the VampPrior" : "analytic KL";
         json.put("estimator", "single-sample reparameterized ELBO, " + kl + " (nats per example)");
-        String faults = result.skippedSteps() + result.rollbacks() == 0 ? ""
-                : String.format(" %d non-finite steps were skipped, %d rollbacks halved the learning rate.",
+        String faults = result.skippedSteps() + result.rollbacks() == 0
+                ? ""
+                : String.format(
+                        " %d non-finite steps were skipped, %d rollbacks halved the learning rate.",
                         result.skippedSteps(), result.rollbacks());
-        String early = !training.stopsEarly() ? ""
-                : String.format("%s The model holds epoch %d's weights (best validation %s %.2f).",
-                        result.stoppedEarly() ? String.format(" Stopped early: no validation improvement for %d epochs.",
-                                training.patience()) : "",
-                        result.bestEpoch(), validationScore(training), result.bestValidation());
+        String early = !training.stopsEarly()
+                ? ""
+                : String.format(
+                        "%s The model holds epoch %d's weights (best validation %s %.2f).",
+                        result.stoppedEarly()
+                                ? String.format(
+                                        " Stopped early: no validation improvement for %d epochs.", training.patience())
+                                : "",
+                        result.bestEpoch(),
+                        validationScore(training),
+                        result.bestValidation());
         int startEpoch = checkpoint == null ? 0 : checkpoint.position().epoch();
         // After a resume the time and the steps are this command's, not the run's since it began.
         long startStep = checkpoint == null ? 0 : checkpoint.position().step();
-        String trained = startStep == 0 ? String.format("Trained %d epochs (%d steps)", result.epochs(), result.steps())
-                : String.format("Resumed at step %d (epoch %d) and trained to epoch %d: %d steps", startStep,
-                        startEpoch + 1, result.epochs(), result.steps() - startStep);
+        String trained = startStep == 0
+                ? String.format("Trained %d epochs (%d steps)", result.epochs(), result.steps())
+                : String.format(
+                        "Resumed at step %d (epoch %d) and trained to epoch %d: %d steps",
+                        startStep, startEpoch + 1, result.epochs(), result.steps() - startStep);
         String human = String.format(
                 "%s in %.1f s with the report, %.0f samples/s.%s%s%n"
                         + "ELBO %s nats (train), %s nats (validation; single-sample, %s).%n"
                         + "Run directory: %s%nSamples: %s%nReport: %s%nNext: %s eval --run %s",
-                trained, seconds, result.samplesPerS(), faults, early, Output.human(result.elbo()),
-                Output.human(result.validElbo()), kl, run.root(), samples, report == null ? "not written" : report,
-                Launcher.command(), run.root());
+                trained,
+                seconds,
+                result.samplesPerS(),
+                faults,
+                early,
+                Output.human(result.elbo()),
+                Output.human(result.validElbo()),
+                kl,
+                run.root(),
+                samples,
+                report == null ? "not written" : report,
+                Launcher.command(),
+                run.root());
         Output.print(spec.commandLine().getOut(), common.json, json, human);
         return 0;
     }
@@ -426,8 +537,13 @@ final class TrainCommand implements Callable<Integer> {
 
     private RunManifest describeRun(VaeConfig config, TrainingConfig training, DatasetSplits splits) {
         Path asPath = Path.of(data);
-        return RunDescription.describe(config, training, Files.exists(asPath) ? asPath.toAbsolutePath().toString() : data,
-                dataDir == null ? "" : dataDir.toAbsolutePath().toString(), validFraction,
-                model.schema == null ? null : model.schema.toAbsolutePath().toString(), splits);
+        return RunDescription.describe(
+                config,
+                training,
+                Files.exists(asPath) ? asPath.toAbsolutePath().toString() : data,
+                dataDir == null ? "" : dataDir.toAbsolutePath().toString(),
+                validFraction,
+                model.schema == null ? null : model.schema.toAbsolutePath().toString(),
+                splits);
     }
 }

@@ -39,14 +39,25 @@ final class TrainingProgress extends Progress implements TrainingListener {
 
     @Override
     public void onRollback(long failedAtStep, long resumedAtStep, double learningRate) {
-        println(notices, String.format(Locale.ROOT, "elbo4j: non-finite steps at step %d; rolled back to step %d with learning rate %.3g",
-                failedAtStep, resumedAtStep, learningRate));
+        println(
+                notices,
+                String.format(
+                        Locale.ROOT,
+                        "elbo4j: non-finite steps at step %d; rolled back to step %d with learning rate %.3g",
+                        failedAtStep,
+                        resumedAtStep,
+                        learningRate));
     }
 
     @Override
     public void onLearningRateReduced(int epoch, double learningRate) {
-        println(notices, String.format(Locale.ROOT, "elbo4j: no validation improvement by epoch %d; learning rate lowered to %.3g",
-                epoch, learningRate));
+        println(
+                notices,
+                String.format(
+                        Locale.ROOT,
+                        "elbo4j: no validation improvement by epoch %d; learning rate lowered to %.3g",
+                        epoch,
+                        learningRate));
     }
 
     @Override
@@ -58,8 +69,14 @@ final class TrainingProgress extends Progress implements TrainingListener {
 
     /** {@code epoch 3/60: ELBO -120.45 (recon -100.12, KL 20.33), valid -118.20, 4.1 s}. */
     static String epochLine(EpochMetrics m, int epochs, double seconds) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d: ELBO %.2f (recon %.2f, KL %.2f)",
-                m.epoch(), epochs, m.elbo(), m.recon(), m.kl()));
+        StringBuilder line = new StringBuilder(String.format(
+                Locale.ROOT,
+                "epoch %d/%d: ELBO %.2f (recon %.2f, KL %.2f)",
+                m.epoch(),
+                epochs,
+                m.elbo(),
+                m.recon(),
+                m.kl()));
         if (Double.isFinite(m.validElbo())) {
             line.append(String.format(Locale.ROOT, ", valid %.2f", m.validElbo()));
         }

@@ -1,7 +1,6 @@
 package io.github.elbo4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.github.elbo4j.data.CsvReader;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.io.AtomicFiles;
@@ -18,7 +17,6 @@ import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
 import io.github.elbo4j.vi.glm.Preconditioning;
 import io.github.elbo4j.vi.glm.RegressionPrior;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +37,10 @@ import picocli.CommandLine.Spec;
  * is not reliable prints its reasons first; one that failed (not converged, or non-finite) exits
  * with {@link Main#RUNTIME_FAILURE} and writes no draws.
  */
-@Command(name = "vi", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "vi",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Fit a Bayesian linear, logistic or Poisson regression to a CSV file by Gaussian variational",
             "inference and print posterior summaries, the ELBO, the importance-sampling estimate of",
@@ -69,14 +69,19 @@ final class ViCommand implements Callable<Integer> {
     @Option(names = "--y", paramLabel = "COLUMN", required = true, description = "Response column.")
     String response;
 
-    @Option(names = "--x", paramLabel = "COLUMNS", split = ",",
+    @Option(
+            names = "--x",
+            paramLabel = "COLUMNS",
+            split = ",",
             description = "Predictor columns, comma-separated (none: an intercept-only model).")
     List<String> predictors = new ArrayList<>();
 
     @Option(names = "--no-intercept", description = "Leave out the intercept.")
     boolean noIntercept;
 
-    @Option(names = "--prior", paramLabel = "NAME=DIST",
+    @Option(
+            names = "--prior",
+            paramLabel = "NAME=DIST",
             description = {
                 "Prior for a parameter, repeatable: NAME is beta (every coefficient), intercept, sigma or a column;",
                 "DIST is normal(m,s), cauchy(m,s), student_t(nu,m,s) or exponential(rate).",
@@ -87,45 +92,85 @@ final class ViCommand implements Callable<Integer> {
             })
     List<String> priors = new ArrayList<>();
 
-    @Option(names = "--method", paramLabel = "METHOD",
-            description = {"dadvi (fixed draws, L-BFGS), advi (stochastic gradients), pathfinder or laplace.",
-                "Default: dadvi, or advi with --batch-size."})
+    @Option(
+            names = "--method",
+            paramLabel = "METHOD",
+            description = {
+                "dadvi (fixed draws, L-BFGS), advi (stochastic gradients), pathfinder or laplace.",
+                "Default: dadvi, or advi with --batch-size."
+            })
     String method;
 
-    @Option(names = "--family", paramLabel = "FAMILY", defaultValue = "auto",
-            description = {"auto, mean-field, low-rank or full-rank, over the preconditioned coordinates.",
+    @Option(
+            names = "--family",
+            paramLabel = "FAMILY",
+            defaultValue = "auto",
+            description = {
+                "auto, mean-field, low-rank or full-rank, over the preconditioned coordinates.",
                 "auto: full-rank up to 200 unconstrained coordinates, else mean-field with linear-response",
-                "covariances. Default: ${DEFAULT-VALUE}."})
+                "covariances. Default: ${DEFAULT-VALUE}."
+            })
     String family;
 
-    @Option(names = "--preconditioning", paramLabel = "KIND", defaultValue = "qr",
-            description = {"qr (centre, scale and decorrelate the predictors), standardize (centre and scale)",
-                "or none. The posterior is the same; the fit is better conditioned. Default: ${DEFAULT-VALUE}."})
+    @Option(
+            names = "--preconditioning",
+            paramLabel = "KIND",
+            defaultValue = "qr",
+            description = {
+                "qr (centre, scale and decorrelate the predictors), standardize (centre and scale)",
+                "or none. The posterior is the same; the fit is better conditioned. Default: ${DEFAULT-VALUE}."
+            })
     String preconditioning;
 
-    @Option(names = "--rank", paramLabel = "R", defaultValue = "2", description = "Factors of a low-rank guide. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--rank",
+            paramLabel = "R",
+            defaultValue = "2",
+            description = "Factors of a low-rank guide. Default: ${DEFAULT-VALUE}.")
     int rank;
 
-    @Option(names = "--particles", paramLabel = "S", defaultValue = "20", description = "Draws per gradient step (advi). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--particles",
+            paramLabel = "S",
+            defaultValue = "20",
+            description = "Draws per gradient step (advi). Default: ${DEFAULT-VALUE}.")
     int particles;
 
-    @Option(names = "--max-iterations", paramLabel = "N", defaultValue = "20000", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--max-iterations",
+            paramLabel = "N",
+            defaultValue = "20000",
+            description = "Default: ${DEFAULT-VALUE}.")
     int maxIterations;
 
-    @Option(names = "--tol-rel-obj", paramLabel = "TOL", defaultValue = "0.001",
-            description = "Relative ELBO change that counts as converged (advi; Stan's tol_rel_obj). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--tol-rel-obj",
+            paramLabel = "TOL",
+            defaultValue = "0.001",
+            description =
+                    "Relative ELBO change that counts as converged (advi; Stan's tol_rel_obj). Default: ${DEFAULT-VALUE}.")
     double tolerance;
 
-    @Option(names = "--lr", paramLabel = "ETA", description = "Adam step size (advi; default: chosen by a step-size search).")
+    @Option(
+            names = "--lr",
+            paramLabel = "ETA",
+            description = "Adam step size (advi; default: chosen by a step-size search).")
     Double learningRate;
 
-    @Option(names = "--batch-size", paramLabel = "M", defaultValue = "0",
-            description = "Records per step, the likelihood scaled by n/M (advi; 0: all records). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--batch-size",
+            paramLabel = "M",
+            defaultValue = "0",
+            description =
+                    "Records per step, the likelihood scaled by n/M (advi; 0: all records). Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
     // 4,000 rather than Stan's 1,000: the printed means then carry a Monte Carlo error of 0.016
     // posterior sd rather than 0.032, small beside the 0.1 sd a fit is judged by.
-    @Option(names = "--num-draws", paramLabel = "N", defaultValue = "4000",
+    @Option(
+            names = "--num-draws",
+            paramLabel = "N",
+            defaultValue = "4000",
             description = "Posterior draws for the summaries and diagnostics. Default: ${DEFAULT-VALUE}.")
     int numDraws;
 
@@ -185,7 +230,10 @@ final class ViCommand implements Callable<Integer> {
         if (drawsFile != null && !failed) {
             writeDraws(fit, drawsFile);
         }
-        Output.print(spec.commandLine().getOut(), common.json, json(fit, model, config, applied, failed),
+        Output.print(
+                spec.commandLine().getOut(),
+                common.json,
+                json(fit, model, config, applied, failed),
                 (fit.reliable() ? "" : warning(fit, failed) + System.lineSeparator())
                         + table(fit, model, applied, failed));
         return failed ? Main.RUNTIME_FAILURE : 0;
@@ -213,14 +261,17 @@ final class ViCommand implements Callable<Integer> {
 
     /** The warning an unreliable fit prints before anything else: what is wrong and what to try. */
     private String warning(VariationalPosterior fit, boolean failed) {
-        StringBuilder text = new StringBuilder(failed ? FAILED
-                : "WARNING: this fit is not reliable; its numbers may be wrong.");
+        StringBuilder text =
+                new StringBuilder(failed ? FAILED : "WARNING: this fit is not reliable; its numbers may be wrong.");
         for (String reason : fit.reliabilityReasons()) {
             text.append(System.lineSeparator()).append("  - ").append(reason);
         }
         text.append(System.lineSeparator()).append(ADVICE);
         if (failed && drawsFile != null) {
-            text.append(System.lineSeparator()).append("  No draws were written to ").append(drawsFile).append('.');
+            text.append(System.lineSeparator())
+                    .append("  No draws were written to ")
+                    .append(drawsFile)
+                    .append('.');
         }
         return text.toString();
     }
@@ -252,7 +303,8 @@ final class ViCommand implements Callable<Integer> {
         for (String option : options) {
             int equals = option.indexOf('=');
             if (equals <= 0) {
-                throw new IllegalArgumentException("--prior '" + option + "': expected NAME=DIST, e.g. beta=normal(0,2.5)");
+                throw new IllegalArgumentException(
+                        "--prior '" + option + "': expected NAME=DIST, e.g. beta=normal(0,2.5)");
             }
             String name = option.substring(0, equals).trim();
             try {
@@ -271,7 +323,8 @@ final class ViCommand implements Callable<Integer> {
             int yColumn = rows.column(response);
             int[] xColumns = predictors.stream().mapToInt(rows::column).toArray();
             if (predictors.contains(response)) {
-                throw new DataException(data, "header", "column '" + response + "' is both the response and a predictor");
+                throw new DataException(
+                        data, "header", "column '" + response + "' is both the response and a predictor");
             }
             double[] y = new double[1024];
             double[][] x = new double[1024][];
@@ -300,12 +353,15 @@ final class ViCommand implements Callable<Integer> {
             for (int j = 0; j <= xColumns.length; j++) {
                 if (!Double.isFinite(sumOfSquares[j])) {
                     String column = j < xColumns.length ? predictors.get(j) : response;
-                    throw new DataException(data, "column '" + column + "'", "its values are too large: their"
-                            + " sum of squares overflows a double; rescale the column (e.g. to other units)");
+                    throw new DataException(
+                            data,
+                            "column '" + column + "'",
+                            "its values are too large: their"
+                                    + " sum of squares overflows a double; rescale the column (e.g. to other units)");
                 }
             }
-            return GeneralizedLinearModel.of(glm, predictors, Arrays.copyOf(x, n), Arrays.copyOf(y, n), !noIntercept,
-                    priorOverrides);
+            return GeneralizedLinearModel.of(
+                    glm, predictors, Arrays.copyOf(x, n), Arrays.copyOf(y, n), !noIntercept, priorOverrides);
         }
     }
 
@@ -323,8 +379,12 @@ final class ViCommand implements Callable<Integer> {
         AtomicFiles.writeString(file, csv.toString());
     }
 
-    private ObjectNode json(VariationalPosterior fit, GeneralizedLinearModel model, ViConfig config,
-            Preconditioning applied, boolean failed) {
+    private ObjectNode json(
+            VariationalPosterior fit,
+            GeneralizedLinearModel model,
+            ViConfig config,
+            Preconditioning applied,
+            boolean failed) {
         ObjectNode json = Output.object();
         json.put("reliable", fit.reliable());
         fit.reliabilityReasons().forEach(json.putArray("reasons")::add);
@@ -365,35 +425,79 @@ final class ViCommand implements Callable<Integer> {
         return json;
     }
 
-    private String table(VariationalPosterior fit, GeneralizedLinearModel model, Preconditioning applied,
-            boolean failed) {
+    private String table(
+            VariationalPosterior fit, GeneralizedLinearModel model, Preconditioning applied, boolean failed) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%s regression on %s: %d records, %s, %s Gaussian guide, %s "
-                        + "preconditioning (results on the original scale)%n", model.family(), data, model.dataSize(),
-                fit.config().method().cliName(), fit.config().family(), applied.cliName()));
-        out.append(String.format(Locale.ROOT, "%-16s %10s %10s %10s %10s %10s  %s%n",
-                "parameter", "mean", "sd", "5%", "50%", "95%", "prior"));
+        out.append(String.format(
+                Locale.ROOT,
+                "%s regression on %s: %d records, %s, %s Gaussian guide, %s "
+                        + "preconditioning (results on the original scale)%n",
+                model.family(),
+                data,
+                model.dataSize(),
+                fit.config().method().cliName(),
+                fit.config().family(),
+                applied.cliName()));
+        out.append(String.format(
+                Locale.ROOT,
+                "%-16s %10s %10s %10s %10s %10s  %s%n",
+                "parameter",
+                "mean",
+                "sd",
+                "5%",
+                "50%",
+                "95%",
+                "prior"));
         fit.summaries().forEach((name, summaries) -> {
             ParameterSummary s = summaries.get(0);
-            out.append(String.format(Locale.ROOT, "%-16s %10.4f %10.4f %10.4f %10.4f %10.4f  %s%n",
-                    name, s.mean(), s.sd(), s.q5(), s.q50(), s.q95(), model.priors().get(name)));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-16s %10.4f %10.4f %10.4f %10.4f %10.4f  %s%n",
+                    name,
+                    s.mean(),
+                    s.sd(),
+                    s.q5(),
+                    s.q50(),
+                    s.q95(),
+                    model.priors().get(name)));
         });
         int draws = fit.config().numDraws();
-        out.append(String.format(Locale.ROOT, "ELBO          %.3f ± %.3f (%d draws from q)%n",
-                fit.elbo(), fit.elboStandardError(), draws));
-        out.append(String.format(Locale.ROOT, "log p(data)   %.3f ± %.3f (importance sampling, %d draws, ESS %.0f)%n",
-                fit.logEvidence().logEvidence(), fit.logEvidence().standardError(), draws,
+        out.append(String.format(
+                Locale.ROOT,
+                "ELBO          %.3f ± %.3f (%d draws from q)%n",
+                fit.elbo(),
+                fit.elboStandardError(),
+                draws));
+        out.append(String.format(
+                Locale.ROOT,
+                "log p(data)   %.3f ± %.3f (importance sampling, %d draws, ESS %.0f)%n",
+                fit.logEvidence().logEvidence(),
+                fit.logEvidence().standardError(),
+                draws,
                 fit.logEvidence().effectiveSampleSize()));
-        out.append(String.format(Locale.ROOT, "Pareto k-hat  %.2f: %s%n", fit.khat(), fit.khatReading().explanation()));
+        out.append(String.format(
+                Locale.ROOT,
+                "Pareto k-hat  %.2f: %s%n",
+                fit.khat(),
+                fit.khatReading().explanation()));
         VariationalPosterior.Provenance p = fit.provenance();
         // A deterministic fit has no step size (its learning rate is NaN).
-        String stepSize = Double.isNaN(p.learningRate()) ? ""
+        String stepSize = Double.isNaN(p.learningRate())
+                ? ""
                 : ", step size " + p.learningRate() + (p.learningRateSearched() ? " (searched)" : "");
-        out.append(String.format(Locale.ROOT, "%s: %d iterations%s, %s, %.1f s, seed %d%n", p.method(),
-                p.iterations(), stepSize, p.converged() ? "converged" : "NOT converged", p.seconds(),
+        out.append(String.format(
+                Locale.ROOT,
+                "%s: %d iterations%s, %s, %.1f s, seed %d%n",
+                p.method(),
+                p.iterations(),
+                stepSize,
+                p.converged() ? "converged" : "NOT converged",
+                p.seconds(),
                 fit.config().seed()));
-        out.append(fit.reliable() ? "Reliable: yes (converged, k-hat, ELBO and covariance checks passed)"
-                : "Reliable: NO (see the warning above)");
+        out.append(
+                fit.reliable()
+                        ? "Reliable: yes (converged, k-hat, ELBO and covariance checks passed)"
+                        : "Reliable: NO (see the warning above)");
         if (drawsFile != null && !failed) {
             out.append(System.lineSeparator()).append("Draws written to ").append(drawsFile);
         }

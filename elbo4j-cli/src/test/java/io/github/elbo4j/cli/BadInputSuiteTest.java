@@ -60,8 +60,20 @@ class BadInputSuiteTest {
         Files.write(goodData.resolve("valid-images-idx3-ubyte.gz"), TestData.idx(Shapes.generate(20, 2)));
         Files.write(goodData.resolve("test-images-idx3-ubyte.gz"), TestData.idx(Shapes.generate(20, 3)));
         trainedRun = shared.resolve("run");
-        CliRunner.Result r = CliRunner.run("train", "--data", goodData.toString(), "--out", trainedRun.toString(),
-                "--epochs", "1", "--hidden", "8", "--latent", "2", "--batch-size", "40");
+        CliRunner.Result r = CliRunner.run(
+                "train",
+                "--data",
+                goodData.toString(),
+                "--out",
+                trainedRun.toString(),
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--latent",
+                "2",
+                "--batch-size",
+                "40");
         assertThat(r.exitCode()).as(r.err()).isZero();
     }
 
@@ -108,7 +120,8 @@ class BadInputSuiteTest {
                     return train(file, dir).names(file, "corrupt gzip");
                 }),
                 new Case("train: IDX named .gz but plain text", dir -> {
-                    Path file = write(dir, "train-images-idx3-ubyte.gz", "hello, world\n".getBytes(StandardCharsets.US_ASCII));
+                    Path file = write(
+                            dir, "train-images-idx3-ubyte.gz", "hello, world\n".getBytes(StandardCharsets.US_ASCII));
                     return train(file, dir).names(file, "header", "not an IDX file");
                 }),
                 new Case("train: IDX wrong magic", dir -> {
@@ -119,11 +132,13 @@ class BadInputSuiteTest {
                     return train(file, dir).names(file, "header", "not an IDX file", "0x12 0x34");
                 }),
                 new Case("train: IDX unsupported type byte 0x0A", dir -> {
-                    Path file = write(dir, "train-images-idx3-ubyte.gz", gzip(idx(0x0A, new int[] {1, 2, 2}, new byte[4])));
+                    Path file =
+                            write(dir, "train-images-idx3-ubyte.gz", gzip(idx(0x0A, new int[] {1, 2, 2}, new byte[4])));
                     return train(file, dir).names(file, "header", "unsupported IDX data type 0x0A");
                 }),
                 new Case("train: IDX zero-size dimension", dir -> {
-                    Path file = write(dir, "train-images-idx3-ubyte.gz", gzip(idx(0x08, new int[] {0, 28, 28}, new byte[0])));
+                    Path file = write(
+                            dir, "train-images-idx3-ubyte.gz", gzip(idx(0x08, new int[] {0, 28, 28}, new byte[0])));
                     return train(file, dir).names(file, "header", "dimension 1 has size 0");
                 }),
                 new Case("train: IDX with no dimensions", dir -> {
@@ -136,11 +151,15 @@ class BadInputSuiteTest {
                     return train(file, dir).names(file, "header", "truncated", "3 dimension sizes need 12 bytes");
                 }),
                 new Case("train: IDX header promising more images than present", dir -> {
-                    Path file = write(dir, "train-images-idx3-ubyte", idx(0x08, new int[] {10, 28, 28}, new byte[5 * 784]));
+                    Path file =
+                            write(dir, "train-images-idx3-ubyte", idx(0x08, new int[] {10, 28, 28}, new byte[5 * 784]));
                     return train(file, dir).names(file, "truncated", "expected 7840 bytes", "found 3920");
                 }),
                 new Case("train: IDX gzip header promising more images than present", dir -> {
-                    Path file = write(dir, "train-images-idx3-ubyte.gz", gzip(idx(0x08, new int[] {10, 28, 28}, new byte[5 * 784])));
+                    Path file = write(
+                            dir,
+                            "train-images-idx3-ubyte.gz",
+                            gzip(idx(0x08, new int[] {10, 28, 28}, new byte[5 * 784])));
                     return train(file, dir).names(file, "truncated", "expected 7840 bytes", "found 3920");
                 }),
                 new Case("train: IDX trailing garbage", dir -> {
@@ -149,7 +168,9 @@ class BadInputSuiteTest {
                     return train(file, dir).names(file, "trailing bytes", "found 3923");
                 }),
                 new Case("train: IDX labels file given as images", dir -> {
-                    Path file = write(dir, "train-labels-idx1-ubyte.gz", gzip(idx(0x08, new int[] {5}, new byte[] {0, 1, 2, 3, 4})));
+                    Path file = write(
+                            dir, "train-labels-idx1-ubyte.gz", gzip(idx(0x08, new int[] {5}, new byte[] {0, 1, 2, 3, 4
+                            })));
                     return train(file, dir).names(file, "1-dimensional", "labels file");
                 }),
                 new Case("train: IDX empty file", dir -> {
@@ -226,7 +247,9 @@ class BadInputSuiteTest {
                     return train(file, dir).names(file, "line 1", "duplicate column name 'a'");
                 }),
                 new Case("train: CSV that is not UTF-8", dir -> {
-                    Path file = write(dir, "train.csv", new byte[] {'a', ',', 'b', '\n', (byte) 0xC3, (byte) 0x28, ',', '1', '\n'});
+                    Path file = write(
+                            dir, "train.csv", new byte[] {'a', ',', 'b', '\n', (byte) 0xC3, (byte) 0x28, ',', '1', '\n'
+                            });
                     return train(file, dir).names(file, "not UTF-8");
                 }),
                 new Case("train: CSV values outside [0, 1] for Bernoulli", dir -> {
@@ -335,14 +358,18 @@ class BadInputSuiteTest {
                 new Case("train: folder whose valid images have another size", dir -> {
                     Path folder = Files.createDirectories(dir.resolve("data"));
                     write(folder, "train-images-idx3-ubyte.gz", TestData.idx(Shapes.generate(5, 1)));
-                    write(folder, "valid-images-idx3-ubyte.gz", gzip(idx(0x08, new int[] {3, 14, 14}, new byte[3 * 196])));
-                    return train(folder, dir).names(folder, "valid examples (valid-images-idx3-ubyte.gz)",
-                            "shape [14, 14]", "[28, 28]");
+                    write(
+                            folder,
+                            "valid-images-idx3-ubyte.gz",
+                            gzip(idx(0x08, new int[] {3, 14, 14}, new byte[3 * 196])));
+                    return train(folder, dir)
+                            .names(folder, "valid examples (valid-images-idx3-ubyte.gz)", "shape [14, 14]", "[28, 28]");
                 }),
                 new Case("train: folder with fewer labels than images", dir -> {
                     Path folder = Files.createDirectories(dir.resolve("data"));
                     write(folder, "train-images-idx3-ubyte.gz", TestData.idx(Shapes.generate(5, 1)));
-                    Path labels = write(folder, "train-labels-idx1-ubyte.gz", gzip(idx(0x08, new int[] {3}, new byte[] {0, 1, 2})));
+                    Path labels = write(
+                            folder, "train-labels-idx1-ubyte.gz", gzip(idx(0x08, new int[] {3}, new byte[] {0, 1, 2})));
                     return train(folder, dir).names(labels, "has 3 labels", "5 examples");
                 }),
                 new Case("train: folder whose labels file holds images", dir -> {
@@ -359,50 +386,89 @@ class BadInputSuiteTest {
                     Path file = dir.resolve("nowhere").resolve("train.csv");
                     return train(file, dir).names(file, "no such file or folder");
                 }),
-                new Case("train: unknown dataset name", dir -> trainOn("no-such-dataset", dir)
-                        .names("unknown dataset 'no-such-dataset'", "shapes")),
+                new Case(
+                        "train: unknown dataset name",
+                        dir -> trainOn("no-such-dataset", dir).names("unknown dataset 'no-such-dataset'", "shapes")),
                 new Case("train: empty --data", dir -> trainOn(" ", dir).names("no data given")));
     }
 
     private static List<Case> trainOptionCases() {
         return List.of(
-                new Case("train: --latent 0", dir -> train(goodData, dir, "--latent", "0")
-                        .names("--latent must be at least 1", "got 0")),
-                new Case("train: --hidden 0", dir -> train(goodData, dir, "--hidden", "0")
-                        .names("--hidden widths must be positive", "[0]")),
-                new Case("train: --hidden 8,-4", dir -> train(goodData, dir, "--hidden", "8,-4")
-                        .names("--hidden widths must be positive", "[8, -4]")),
-                new Case("train: --batch-size 0", dir -> train(goodData, dir, "--batch-size", "0")
-                        .names("--batch-size must be at least 1", "got 0")),
-                new Case("train: --epochs 0", dir -> train(goodData, dir, "--epochs", "0")
-                        .names("--epochs must be at least 1", "got 0")),
-                new Case("train: --lr -1", dir -> train(goodData, dir, "--lr", "-1")
-                        .names("--lr must be a positive number", "-1")),
-                new Case("train: --lr NaN", dir -> train(goodData, dir, "--lr", "NaN")
-                        .names("--lr must be a positive number", "NaN")),
-                new Case("train: --activation nope", dir -> train(goodData, dir, "--activation", "nope")
-                        .names("unknown activation 'nope'", "tanh")),
-                new Case("train: --likelihood nope", dir -> train(goodData, dir, "--likelihood", "nope")
-                        .names("unknown likelihood 'nope'", "bernoulli")),
-                new Case("train: --gaussian-scale 0", dir -> train(goodData, dir, "--likelihood", "gaussian", "--gaussian-scale", "0")
-                        .names("--gaussian-scale must be a positive number")),
-                new Case("train: --threads 0", dir -> train(goodData, dir, "--threads", "0")
-                        .names("--threads must be at least 1")),
-                new Case("train: --latent abc (usage error)", dir -> train(goodData, dir, "--latent", "abc")
-                        .usage().names("--latent", "'abc'")),
-                new Case("train: --hidden 8,x (usage error)", dir -> train(goodData, dir, "--hidden", "8,x")
-                        .usage().names("--hidden", "'x'")),
+                new Case(
+                        "train: --latent 0",
+                        dir -> train(goodData, dir, "--latent", "0").names("--latent must be at least 1", "got 0")),
+                new Case(
+                        "train: --hidden 0",
+                        dir -> train(goodData, dir, "--hidden", "0").names("--hidden widths must be positive", "[0]")),
+                new Case(
+                        "train: --hidden 8,-4",
+                        dir -> train(goodData, dir, "--hidden", "8,-4")
+                                .names("--hidden widths must be positive", "[8, -4]")),
+                new Case(
+                        "train: --batch-size 0",
+                        dir -> train(goodData, dir, "--batch-size", "0")
+                                .names("--batch-size must be at least 1", "got 0")),
+                new Case(
+                        "train: --epochs 0",
+                        dir -> train(goodData, dir, "--epochs", "0").names("--epochs must be at least 1", "got 0")),
+                new Case(
+                        "train: --lr -1",
+                        dir -> train(goodData, dir, "--lr", "-1").names("--lr must be a positive number", "-1")),
+                new Case(
+                        "train: --lr NaN",
+                        dir -> train(goodData, dir, "--lr", "NaN").names("--lr must be a positive number", "NaN")),
+                new Case(
+                        "train: --activation nope",
+                        dir -> train(goodData, dir, "--activation", "nope").names("unknown activation 'nope'", "tanh")),
+                new Case(
+                        "train: --likelihood nope",
+                        dir -> train(goodData, dir, "--likelihood", "nope")
+                                .names("unknown likelihood 'nope'", "bernoulli")),
+                new Case(
+                        "train: --gaussian-scale 0",
+                        dir -> train(goodData, dir, "--likelihood", "gaussian", "--gaussian-scale", "0")
+                                .names("--gaussian-scale must be a positive number")),
+                new Case(
+                        "train: --threads 0",
+                        dir -> train(goodData, dir, "--threads", "0").names("--threads must be at least 1")),
+                new Case(
+                        "train: --latent abc (usage error)",
+                        dir -> train(goodData, dir, "--latent", "abc").usage().names("--latent", "'abc'")),
+                new Case(
+                        "train: --hidden 8,x (usage error)",
+                        dir -> train(goodData, dir, "--hidden", "8,x").usage().names("--hidden", "'x'")),
                 new Case("train: --out under a regular file", dir -> {
                     Path file = writeText(dir, "notes.txt", "a file, not a folder\n");
                     Path out = file.resolve("run");
-                    return new Invocation("train", "--data", goodData.toString(), "--out", out.toString(),
-                            "--epochs", "1", "--hidden", "8", "--latent", "2")
-                            .absent(out).names(out, "cannot create the run directory");
+                    return new Invocation(
+                                    "train",
+                                    "--data",
+                                    goodData.toString(),
+                                    "--out",
+                                    out.toString(),
+                                    "--epochs",
+                                    "1",
+                                    "--hidden",
+                                    "8",
+                                    "--latent",
+                                    "2")
+                            .absent(out)
+                            .names(out, "cannot create the run directory");
                 }),
                 new Case("train: --out is an existing file", dir -> {
                     Path out = writeText(dir, "run", "precious\n");
-                    return new Invocation("train", "--data", goodData.toString(), "--out", out.toString(),
-                            "--epochs", "1", "--hidden", "8", "--latent", "2")
+                    return new Invocation(
+                                    "train",
+                                    "--data",
+                                    goodData.toString(),
+                                    "--out",
+                                    out.toString(),
+                                    "--epochs",
+                                    "1",
+                                    "--hidden",
+                                    "8",
+                                    "--latent",
+                                    "2")
                             .names(out, "already exists");
                 }));
     }
@@ -410,14 +476,24 @@ class BadInputSuiteTest {
     private static List<Case> evalCases() {
         return List.of(
                 new Case("eval: --k 0", dir -> eval(copyRun(dir), "--k", "0").names("--k must be at least 1", "got 0")),
-                new Case("eval: --split nope", dir -> eval(copyRun(dir), "--split", "nope")
-                        .names("--split must be test, valid or train", "'nope'")),
-                new Case("eval: --limit 0", dir -> eval(copyRun(dir), "--limit", "0").names("--limit must be at least 1")),
-                new Case("eval: --threads 0", dir -> eval(copyRun(dir), "--threads", "0").names("--threads must be at least 1")),
-                new Case("eval: missing --run (usage error)", dir -> new Invocation("eval", "--k", "2")
-                        .usage().names("Missing required option", "--run")),
+                new Case(
+                        "eval: --split nope",
+                        dir -> eval(copyRun(dir), "--split", "nope")
+                                .names("--split must be test, valid or train", "'nope'")),
+                new Case(
+                        "eval: --limit 0",
+                        dir -> eval(copyRun(dir), "--limit", "0").names("--limit must be at least 1")),
+                new Case(
+                        "eval: --threads 0",
+                        dir -> eval(copyRun(dir), "--threads", "0").names("--threads must be at least 1")),
+                new Case(
+                        "eval: missing --run (usage error)",
+                        dir -> new Invocation("eval", "--k", "2").usage().names("Missing required option", "--run")),
                 new Case("eval: --data of 14x14 images (dimension mismatch)", dir -> {
-                    Path file = write(dir, "small-images-idx3-ubyte.gz", gzip(idx(0x08, new int[] {4, 14, 14}, new byte[4 * 196])));
+                    Path file = write(
+                            dir,
+                            "small-images-idx3-ubyte.gz",
+                            gzip(idx(0x08, new int[] {4, 14, 14}, new byte[4 * 196])));
                     return eval(copyRun(dir), "--data", file.toString()).names(file, "196 features", "784");
                 }),
                 new Case("eval: --data CSV holding NaN", dir -> {
@@ -427,7 +503,8 @@ class BadInputSuiteTest {
                 }),
                 new Case("eval: --data NPY truncated", dir -> {
                     Path file = write(dir, "test.npy", npy("|u1", false, "(2, 784)", new byte[784]));
-                    return eval(copyRun(dir), "--data", file.toString()).names(file, "truncated", "expected 1568 bytes");
+                    return eval(copyRun(dir), "--data", file.toString())
+                            .names(file, "truncated", "expected 1568 bytes");
                 }),
                 new Case("eval: --data outside [0, 1] for the run's Bernoulli model", dir -> {
                     ByteBuffer values = ByteBuffer.allocate(4 * 2 * 784);
@@ -437,7 +514,8 @@ class BadInputSuiteTest {
                 }),
                 new Case("eval: --split valid of a file without one", dir -> {
                     Path file = write(dir, "test-images-idx3-ubyte.gz", TestData.idx(Shapes.generate(4, 7)));
-                    return eval(copyRun(dir), "--data", file.toString(), "--split", "valid").names(file, "no valid split");
+                    return eval(copyRun(dir), "--data", file.toString(), "--split", "valid")
+                            .names(file, "no valid split");
                 }),
                 new Case("eval: --data missing file", dir -> {
                     Path file = dir.resolve("gone").resolve("test.npy");
@@ -479,14 +557,22 @@ class BadInputSuiteTest {
                 new Case("eval: model.json of wider hidden layers than the weights", dir -> {
                     Path run = copyRun(dir);
                     editModelJson(run, m -> m.putArray("hidden").add(16));
-                    return eval(run).names(run.resolve("model.safetensors"), "does not match model.json",
-                            "weight 'encoder.hidden.0.weight' has shape [8, 784]", "[16, 784]");
+                    return eval(run)
+                            .names(
+                                    run.resolve("model.safetensors"),
+                                    "does not match model.json",
+                                    "weight 'encoder.hidden.0.weight' has shape [8, 784]",
+                                    "[16, 784]");
                 }),
                 new Case("eval: model.json of another latent size than the weights", dir -> {
                     Path run = copyRun(dir);
                     editModelJson(run, m -> m.put("latent", 3));
-                    return eval(run).names(run.resolve("model.safetensors"), "does not match model.json",
-                            "weight 'encoder.loc.weight' has shape [2, 8]", "[3, 8]");
+                    return eval(run)
+                            .names(
+                                    run.resolve("model.safetensors"),
+                                    "does not match model.json",
+                                    "weight 'encoder.loc.weight' has shape [2, 8]",
+                                    "[3, 8]");
                 }),
                 new Case("eval: model.safetensors missing", dir -> {
                     Path run = copyRun(dir);
@@ -498,7 +584,8 @@ class BadInputSuiteTest {
                     Path file = run.resolve("model.safetensors");
                     SafetensorsFile st = SafetensorsFile.read(file);
                     String last = st.lastTensor();
-                    long begin = st.header().path(last).path("data_offsets").get(0).asLong();
+                    long begin =
+                            st.header().path(last).path("data_offsets").get(0).asLong();
                     byte[] bytes = Files.readAllBytes(file);
                     Files.write(file, Arrays.copyOf(bytes, (int) (st.dataStart() + begin + 2)));
                     return eval(run).names(file, "tensor '" + last + "'", "lie outside");
@@ -545,7 +632,9 @@ class BadInputSuiteTest {
                     Path run = copyRun(dir);
                     Path file = run.resolve("model.safetensors");
                     SafetensorsFile st = SafetensorsFile.read(file);
-                    ((ObjectNode) st.header().path("decoder.out.bias")).putArray("shape").add(785);
+                    ((ObjectNode) st.header().path("decoder.out.bias"))
+                            .putArray("shape")
+                            .add(785);
                     st.write(file);
                     return eval(run).names(file, "tensor 'decoder.out.bias'", "span 3136 bytes", "needs 3140");
                 }),
@@ -602,7 +691,8 @@ class BadInputSuiteTest {
                 }),
                 new Case("sample: --n 0", dir -> {
                     Path run = copyRun(dir);
-                    return new Invocation("sample", "--run", run.toString(), "--n", "0").names("--n must be at least 1");
+                    return new Invocation("sample", "--run", run.toString(), "--n", "0")
+                            .names("--n must be at least 1");
                 }),
                 new Case("sample: --out under a regular file", dir -> {
                     Path run = copyRun(dir);
@@ -706,13 +796,33 @@ class BadInputSuiteTest {
                 }),
                 new Case("vi: malformed prior", dir -> {
                     Path file = writeText(dir, "data.csv", REGRESSION_CSV);
-                    return new Invocation("vi", "linear", "--data", file.toString(), "--y", "y", "--x", "x1",
-                            "--prior", "beta=normal(0)").names("--prior beta", "takes 2 arguments, got 1");
+                    return new Invocation(
+                                    "vi",
+                                    "linear",
+                                    "--data",
+                                    file.toString(),
+                                    "--y",
+                                    "y",
+                                    "--x",
+                                    "x1",
+                                    "--prior",
+                                    "beta=normal(0)")
+                            .names("--prior beta", "takes 2 arguments, got 1");
                 }),
                 new Case("vi: prior for an unknown parameter", dir -> {
                     Path file = writeText(dir, "data.csv", REGRESSION_CSV);
-                    return new Invocation("vi", "logistic", "--data", file.toString(), "--y", "y", "--x", "x1",
-                            "--prior", "sigma=exponential(1)").names("unknown parameter 'sigma'", "intercept, x1");
+                    return new Invocation(
+                                    "vi",
+                                    "logistic",
+                                    "--data",
+                                    file.toString(),
+                                    "--y",
+                                    "y",
+                                    "--x",
+                                    "x1",
+                                    "--prior",
+                                    "sigma=exponential(1)")
+                            .names("unknown parameter 'sigma'", "intercept, x1");
                 }),
                 new Case("vi: unknown model", dir -> {
                     Path file = writeText(dir, "data.csv", REGRESSION_CSV);
@@ -727,73 +837,127 @@ class BadInputSuiteTest {
                 new Case("vi: draws file is a folder", dir -> {
                     Path file = writeText(dir, "data.csv", REGRESSION_CSV);
                     Path folder = Files.createDirectories(dir.resolve("draws"));
-                    return new Invocation("vi", "linear", "--data", file.toString(), "--y", "y",
-                            "--draws", folder.toString()).names(folder, "is a folder");
+                    return new Invocation(
+                                    "vi", "linear", "--data", file.toString(), "--y", "y", "--draws", folder.toString())
+                            .names(folder, "is a folder");
                 }));
     }
 
     private static List<Case> objectiveCases() {
         return List.of(
-                new Case("train: --kl-schedule foo:3", dir -> train(goodData, dir, "--kl-schedule", "foo:3")
-                        .names("--kl-schedule must be constant, linear:N or cyclical:N", "'foo:3'")),
-                new Case("train: --kl-schedule linear:0", dir -> train(goodData, dir, "--kl-schedule", "linear:0")
-                        .names("--kl-schedule linear:N needs N ≥ 1 epochs", "got 0")),
-                new Case("train: --kl-schedule cyclical (no length)", dir -> train(goodData, dir, "--kl-schedule", "cyclical")
-                        .names("--kl-schedule cyclical needs a length in epochs", "cyclical:10")),
-                new Case("train: --kl-schedule linear:x", dir -> train(goodData, dir, "--kl-schedule", "linear:x")
-                        .names("needs a whole number of epochs", "'linear:x'")),
-                new Case("train: --beta -1", dir -> train(goodData, dir, "--beta", "-1")
-                        .names("--beta must be a finite number ≥ 0", "-1")),
-                new Case("train: --beta NaN", dir -> train(goodData, dir, "--beta", "NaN")
-                        .names("--beta must be a finite number ≥ 0", "NaN")),
-                new Case("train: --beta abc (usage error)", dir -> train(goodData, dir, "--beta", "abc")
-                        .usage().names("--beta", "'abc'")),
-                new Case("train: --free-bits -0.5", dir -> train(goodData, dir, "--free-bits", "-0.5")
-                        .names("--free-bits must be a finite number of nats ≥ 0", "-0.5")),
-                new Case("train: --objective nope", dir -> train(goodData, dir, "--objective", "nope")
-                        .names("--objective must be elbo or iwae", "'nope'")),
-                new Case("train: --objective iwae --iwae-k 0", dir -> train(goodData, dir, "--objective", "iwae", "--iwae-k", "0")
-                        .names("--iwae-k must be between 1 and 5000", "got 0")),
-                new Case("train: --iwae-k without --objective iwae", dir -> train(goodData, dir, "--iwae-k", "5")
-                        .names("--iwae-k needs --objective iwae")),
-                new Case("train: --objective iwae with --free-bits", dir -> train(goodData, dir, "--objective", "iwae", "--free-bits", "1")
-                        .names("--free-bits applies to the analytic KL", "--objective elbo")),
-                new Case("train: --iwae-gradient dreg without --objective iwae", dir -> train(goodData, dir,
-                        "--iwae-gradient", "dreg").names("--iwae-gradient dreg needs --objective iwae")),
-                new Case("train: --iwae-gradient nope", dir -> train(goodData, dir, "--objective", "iwae",
-                        "--iwae-gradient", "nope").names("--iwae-gradient must be standard or dreg", "'nope'")),
-                new Case("train: --iwae-gradient dreg with --beta 2", dir -> train(goodData, dir, "--objective", "iwae",
-                        "--iwae-gradient", "dreg", "--beta", "2").names("drop --beta and --kl-schedule")),
-                new Case("train: --architecture nope", dir -> train(goodData, dir, "--architecture", "nope")
-                        .names("--architecture must be one of [mlp, conv]", "'nope'")),
-                new Case("train: --architecture conv --channels 8,0", dir -> train(goodData, dir, "--architecture", "conv",
-                        "--channels", "8,0").names("--channels must be positive integers", "[8, 0]")),
+                new Case(
+                        "train: --kl-schedule foo:3",
+                        dir -> train(goodData, dir, "--kl-schedule", "foo:3")
+                                .names("--kl-schedule must be constant, linear:N or cyclical:N", "'foo:3'")),
+                new Case(
+                        "train: --kl-schedule linear:0",
+                        dir -> train(goodData, dir, "--kl-schedule", "linear:0")
+                                .names("--kl-schedule linear:N needs N ≥ 1 epochs", "got 0")),
+                new Case(
+                        "train: --kl-schedule cyclical (no length)",
+                        dir -> train(goodData, dir, "--kl-schedule", "cyclical")
+                                .names("--kl-schedule cyclical needs a length in epochs", "cyclical:10")),
+                new Case(
+                        "train: --kl-schedule linear:x",
+                        dir -> train(goodData, dir, "--kl-schedule", "linear:x")
+                                .names("needs a whole number of epochs", "'linear:x'")),
+                new Case(
+                        "train: --beta -1",
+                        dir -> train(goodData, dir, "--beta", "-1").names("--beta must be a finite number ≥ 0", "-1")),
+                new Case(
+                        "train: --beta NaN",
+                        dir -> train(goodData, dir, "--beta", "NaN")
+                                .names("--beta must be a finite number ≥ 0", "NaN")),
+                new Case(
+                        "train: --beta abc (usage error)",
+                        dir -> train(goodData, dir, "--beta", "abc").usage().names("--beta", "'abc'")),
+                new Case(
+                        "train: --free-bits -0.5",
+                        dir -> train(goodData, dir, "--free-bits", "-0.5")
+                                .names("--free-bits must be a finite number of nats ≥ 0", "-0.5")),
+                new Case(
+                        "train: --objective nope",
+                        dir -> train(goodData, dir, "--objective", "nope")
+                                .names("--objective must be elbo or iwae", "'nope'")),
+                new Case(
+                        "train: --objective iwae --iwae-k 0",
+                        dir -> train(goodData, dir, "--objective", "iwae", "--iwae-k", "0")
+                                .names("--iwae-k must be between 1 and 5000", "got 0")),
+                new Case(
+                        "train: --iwae-k without --objective iwae",
+                        dir -> train(goodData, dir, "--iwae-k", "5").names("--iwae-k needs --objective iwae")),
+                new Case(
+                        "train: --objective iwae with --free-bits",
+                        dir -> train(goodData, dir, "--objective", "iwae", "--free-bits", "1")
+                                .names("--free-bits applies to the analytic KL", "--objective elbo")),
+                new Case(
+                        "train: --iwae-gradient dreg without --objective iwae",
+                        dir -> train(goodData, dir, "--iwae-gradient", "dreg")
+                                .names("--iwae-gradient dreg needs --objective iwae")),
+                new Case(
+                        "train: --iwae-gradient nope",
+                        dir -> train(goodData, dir, "--objective", "iwae", "--iwae-gradient", "nope")
+                                .names("--iwae-gradient must be standard or dreg", "'nope'")),
+                new Case(
+                        "train: --iwae-gradient dreg with --beta 2",
+                        dir -> train(goodData, dir, "--objective", "iwae", "--iwae-gradient", "dreg", "--beta", "2")
+                                .names("drop --beta and --kl-schedule")),
+                new Case(
+                        "train: --architecture nope",
+                        dir -> train(goodData, dir, "--architecture", "nope")
+                                .names("--architecture must be one of [mlp, conv]", "'nope'")),
+                new Case(
+                        "train: --architecture conv --channels 8,0",
+                        dir -> train(goodData, dir, "--architecture", "conv", "--channels", "8,0")
+                                .names("--channels must be positive integers", "[8, 0]")),
                 new Case("train: --architecture conv on CSV records", dir -> {
                     Path file = writeText(dir, "train.csv", "a,b,c\n0,1,0\n1,0,1\n");
-                    return train(file, dir, "--architecture", "conv").names("needs images of shape [H, W] or [H, W, C]", "[3]");
+                    return train(file, dir, "--architecture", "conv")
+                            .names("needs images of shape [H, W] or [H, W, C]", "[3]");
                 }),
-                new Case("train: --architecture conv with too many layers for 28x28", dir -> train(goodData, dir,
-                        "--architecture", "conv", "--channels", "2,2,2,2,2,2").names("below 1 pixel", "fewer convolution layers")),
-                new Case("train: --prior nope", dir -> train(goodData, dir, "--prior", "nope")
-                        .names("--prior must be one of [normal, vamp]", "'nope'")),
-                new Case("train: --prior vamp --pseudo-inputs 0", dir -> train(goodData, dir, "--prior", "vamp",
-                        "--pseudo-inputs", "0").names("--pseudo-inputs must be at least 1", "got 0")),
-                new Case("train: --prior vamp --prior-warmup -1", dir -> train(goodData, dir, "--prior", "vamp",
-                        "--pseudo-inputs", "4", "--prior-warmup", "-1").names("--prior-warmup must be", "got -1")),
-                new Case("train: --patience -1", dir -> train(goodData, dir, "--patience", "-1")
-                        .names("--patience must be", "got -1")),
-                new Case("train: --lr-schedule step:3", dir -> train(goodData, dir, "--lr-schedule", "step:3")
-                        .names("--lr-schedule must be constant, plateau:N or plateau:N:F", "got 'step:3'")),
-                new Case("train: --lr-schedule plateau:5 --patience 5", dir -> train(goodData, dir, "--lr-schedule",
-                        "plateau:5", "--patience", "5").names("--patience 5 would stop training", "larger than 5")),
-                new Case("train: --prior vamp with --free-bits", dir -> train(goodData, dir, "--prior", "vamp",
-                        "--pseudo-inputs", "4", "--free-bits", "0.5").names("--free-bits", "needs --prior normal")),
-                new Case("train: --condition COLUMN on data that is not read as a table", dir -> train(goodData, dir,
-                        "--condition", "colour").names("--condition colour", "--likelihood tabular or categorical")),
-                new Case("train: --condition labels on data without labels", dir -> train(goodData, dir, "--condition", "labels")
-                        .names(goodData, "has no labels", "--condition labels needs them")),
-                new Case("sample: --label on a run that is not conditional", dir -> workflow("sample", dir, "--label", "1")
-                        .names("--label 1", "not a conditional model", "--condition labels")),
+                new Case(
+                        "train: --architecture conv with too many layers for 28x28",
+                        dir -> train(goodData, dir, "--architecture", "conv", "--channels", "2,2,2,2,2,2")
+                                .names("below 1 pixel", "fewer convolution layers")),
+                new Case(
+                        "train: --prior nope",
+                        dir -> train(goodData, dir, "--prior", "nope")
+                                .names("--prior must be one of [normal, vamp]", "'nope'")),
+                new Case(
+                        "train: --prior vamp --pseudo-inputs 0",
+                        dir -> train(goodData, dir, "--prior", "vamp", "--pseudo-inputs", "0")
+                                .names("--pseudo-inputs must be at least 1", "got 0")),
+                new Case(
+                        "train: --prior vamp --prior-warmup -1",
+                        dir -> train(goodData, dir, "--prior", "vamp", "--pseudo-inputs", "4", "--prior-warmup", "-1")
+                                .names("--prior-warmup must be", "got -1")),
+                new Case(
+                        "train: --patience -1",
+                        dir -> train(goodData, dir, "--patience", "-1").names("--patience must be", "got -1")),
+                new Case(
+                        "train: --lr-schedule step:3",
+                        dir -> train(goodData, dir, "--lr-schedule", "step:3")
+                                .names("--lr-schedule must be constant, plateau:N or plateau:N:F", "got 'step:3'")),
+                new Case(
+                        "train: --lr-schedule plateau:5 --patience 5",
+                        dir -> train(goodData, dir, "--lr-schedule", "plateau:5", "--patience", "5")
+                                .names("--patience 5 would stop training", "larger than 5")),
+                new Case(
+                        "train: --prior vamp with --free-bits",
+                        dir -> train(goodData, dir, "--prior", "vamp", "--pseudo-inputs", "4", "--free-bits", "0.5")
+                                .names("--free-bits", "needs --prior normal")),
+                new Case(
+                        "train: --condition COLUMN on data that is not read as a table",
+                        dir -> train(goodData, dir, "--condition", "colour")
+                                .names("--condition colour", "--likelihood tabular or categorical")),
+                new Case(
+                        "train: --condition labels on data without labels",
+                        dir -> train(goodData, dir, "--condition", "labels")
+                                .names(goodData, "has no labels", "--condition labels needs them")),
+                new Case(
+                        "sample: --label on a run that is not conditional",
+                        dir -> workflow("sample", dir, "--label", "1")
+                                .names("--label 1", "not a conditional model", "--condition labels")),
                 new Case("train --resume: --beta changes the objective", dir -> {
                     Path run = copyRun(dir);
                     return new Invocation("train", "--resume", run.toString(), "--epochs", "2", "--beta", "2")
@@ -818,25 +982,37 @@ class BadInputSuiteTest {
                 return new Invocation(command, "--run", run.toString()).names(run, "run directory not found");
             }));
             cases.add(new Case(command + ": --data of 14x14 images (wrong image size)", dir -> {
-                Path file = write(dir, "small-images-idx3-ubyte.gz", gzip(idx(0x08, new int[] {4, 14, 14}, new byte[4 * 196])));
+                Path file = write(
+                        dir, "small-images-idx3-ubyte.gz", gzip(idx(0x08, new int[] {4, 14, 14}, new byte[4 * 196])));
                 return new Invocation(command, "--run", copyRun(dir).toString(), "--data", file.toString())
                         .names(file, "196 features", "784");
             }));
-            cases.add(new Case(command + ": --split nope", dir -> new Invocation(command, "--run", copyRun(dir).toString(),
-                    "--split", "nope").names("--split must be test, valid or train", "'nope'")));
-            cases.add(new Case(command + ": missing --run (usage error)", dir -> new Invocation(command)
-                    .usage().names("Missing required option", "--run")));
+            cases.add(new Case(
+                    command + ": --split nope",
+                    dir -> new Invocation(command, "--run", copyRun(dir).toString(), "--split", "nope")
+                            .names("--split must be test, valid or train", "'nope'")));
+            cases.add(new Case(
+                    command + ": missing --run (usage error)",
+                    dir -> new Invocation(command).usage().names("Missing required option", "--run")));
         }
         cases.addAll(List.of(
-                new Case("score: --quantile 1.5", dir -> workflow("score", dir, "--quantile", "1.5")
-                        .names("--quantile must be between 0 and 1", "1.5")),
-                new Case("score: --quantile 0", dir -> workflow("score", dir, "--quantile", "0")
-                        .names("--quantile must be between 0 and 1")),
-                new Case("score: --k 0", dir -> workflow("score", dir, "--k", "0").names("--k must be at least 1", "got 0")),
-                new Case("score: --by nope", dir -> workflow("score", dir, "--by", "nope")
-                        .names("--by must be neg_elbo, nll or recon_logprob", "'nope'")),
-                new Case("score: --fit-limit 0", dir -> workflow("score", dir, "--fit-limit", "0")
-                        .names("--fit-limit must be at least 1")),
+                new Case(
+                        "score: --quantile 1.5",
+                        dir -> workflow("score", dir, "--quantile", "1.5")
+                                .names("--quantile must be between 0 and 1", "1.5")),
+                new Case(
+                        "score: --quantile 0",
+                        dir -> workflow("score", dir, "--quantile", "0").names("--quantile must be between 0 and 1")),
+                new Case(
+                        "score: --k 0",
+                        dir -> workflow("score", dir, "--k", "0").names("--k must be at least 1", "got 0")),
+                new Case(
+                        "score: --by nope",
+                        dir -> workflow("score", dir, "--by", "nope")
+                                .names("--by must be neg_elbo, nll or recon_logprob", "'nope'")),
+                new Case(
+                        "score: --fit-limit 0",
+                        dir -> workflow("score", dir, "--fit-limit", "0").names("--fit-limit must be at least 1")),
                 new Case("score: --out with another extension", dir -> {
                     Path out = dir.resolve("scores.txt");
                     return workflow("score", dir, "--out", out.toString()).names(out, "must end in .csv");
@@ -845,12 +1021,16 @@ class BadInputSuiteTest {
                     Path out = Files.createDirectories(dir.resolve("scores.csv"));
                     return workflow("score", dir, "--out", out.toString()).names(out, "is a folder");
                 }),
-                new Case("reconstruct: --n 0", dir -> workflow("reconstruct", dir, "--n", "0").names("--n must be at least 1")),
-                new Case("reconstruct: --columns 0", dir -> workflow("reconstruct", dir, "--columns", "0")
-                        .names("--columns must be at least 1")),
+                new Case(
+                        "reconstruct: --n 0",
+                        dir -> workflow("reconstruct", dir, "--n", "0").names("--n must be at least 1")),
+                new Case(
+                        "reconstruct: --columns 0",
+                        dir -> workflow("reconstruct", dir, "--columns", "0").names("--columns must be at least 1")),
                 new Case("reconstruct: --out with another extension", dir -> {
                     Path out = dir.resolve("rec.json");
-                    return workflow("reconstruct", dir, "--out", out.toString()).names(out, "must end in .csv, .npz, .npy");
+                    return workflow("reconstruct", dir, "--out", out.toString())
+                            .names(out, "must end in .csv, .npz, .npy");
                 }),
                 new Case("reconstruct: --png under a regular file", dir -> {
                     Path file = writeText(dir, "notes.txt", "a file, not a folder\n");
@@ -863,16 +1043,24 @@ class BadInputSuiteTest {
                 }),
                 new Case("encode: --data NPY truncated", dir -> {
                     Path file = write(dir, "test.npy", npy("|u1", false, "(2, 784)", new byte[784]));
-                    return workflow("encode", dir, "--data", file.toString()).names(file, "truncated", "expected 1568 bytes");
+                    return workflow("encode", dir, "--data", file.toString())
+                            .names(file, "truncated", "expected 1568 bytes");
                 }),
-                new Case("interpolate: --from outside the split", dir -> workflow("interpolate", dir, "--from", "1000")
-                        .names("--from/--to 1000 is not a record of the test split", "20 records (0 to 19)")),
-                new Case("interpolate: --to -1", dir -> workflow("interpolate", dir, "--to", "-1")
-                        .names("--from/--to -1 is not a record")),
-                new Case("interpolate: --steps 1", dir -> workflow("interpolate", dir, "--steps", "1")
-                        .names("--steps must be at least 2", "got 1")),
-                new Case("interpolate: --method nope", dir -> workflow("interpolate", dir, "--method", "nope")
-                        .names("--method must be linear, spherical or both", "'nope'")),
+                new Case(
+                        "interpolate: --from outside the split",
+                        dir -> workflow("interpolate", dir, "--from", "1000")
+                                .names("--from/--to 1000 is not a record of the test split", "20 records (0 to 19)")),
+                new Case(
+                        "interpolate: --to -1",
+                        dir -> workflow("interpolate", dir, "--to", "-1").names("--from/--to -1 is not a record")),
+                new Case(
+                        "interpolate: --steps 1",
+                        dir -> workflow("interpolate", dir, "--steps", "1")
+                                .names("--steps must be at least 2", "got 1")),
+                new Case(
+                        "interpolate: --method nope",
+                        dir -> workflow("interpolate", dir, "--method", "nope")
+                                .names("--method must be linear, spherical or both", "'nope'")),
                 new Case("interpolate: --out a PNG", dir -> {
                     Path out = dir.resolve("path.png");
                     return workflow("interpolate", dir, "--out", out.toString()).names(out, "must end in .npy");
@@ -882,7 +1070,8 @@ class BadInputSuiteTest {
 
     /** A workflow command on a copy of the trained run. */
     private static Invocation workflow(String command, Path dir, String... options) throws IOException {
-        List<String> args = new ArrayList<>(List.of(command, "--run", copyRun(dir).toString()));
+        List<String> args =
+                new ArrayList<>(List.of(command, "--run", copyRun(dir).toString()));
         args.addAll(List.of(options));
         return new Invocation(args.toArray(String[]::new));
     }
@@ -905,17 +1094,24 @@ class BadInputSuiteTest {
         if (invocation.usage) {
             assertThat(lines.get(1)).startsWith("Try 'elbo4j ").endsWith(" --help' for usage.");
         }
-        assertThat(err).doesNotContain("Exception").doesNotContain("\tat ")
-                .as("a detail that is null").doesNotContainPattern("\\(null\\)|: null\\b");
+        assertThat(err)
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ")
+                .as("a detail that is null")
+                .doesNotContainPattern("\\(null\\)|: null\\b");
         for (String fragment : invocation.fragments) {
             assertThat(lines.get(0)).contains(fragment);
         }
         assertThat(r.out()).as("stdout").isEmpty();
         if (invocation.absent != null) {
             // Files.exists, not notExists: below a regular file neither holds, yet nothing is there.
-            assertThat(Files.exists(invocation.absent)).as("%s exists", invocation.absent).isFalse();
+            assertThat(Files.exists(invocation.absent))
+                    .as("%s exists", invocation.absent)
+                    .isFalse();
         }
-        assertThat(snapshot(dir)).as("files under the case folder after the command").isEqualTo(before);
+        assertThat(snapshot(dir))
+                .as("files under the case folder after the command")
+                .isEqualTo(before);
     }
 
     /** One named bad input. */
@@ -1129,7 +1325,8 @@ class BadInputSuiteTest {
         static SafetensorsFile read(Path file) throws IOException {
             byte[] bytes = Files.readAllBytes(file);
             long length = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-            ObjectNode header = (ObjectNode) JSON.readTree(new String(bytes, 8, (int) length, StandardCharsets.UTF_8).trim());
+            ObjectNode header =
+                    (ObjectNode) JSON.readTree(new String(bytes, 8, (int) length, StandardCharsets.UTF_8).trim());
             return new SafetensorsFile(header, 8 + length, Arrays.copyOfRange(bytes, (int) (8 + length), bytes.length));
         }
 
@@ -1139,7 +1336,8 @@ class BadInputSuiteTest {
             long end = -1;
             for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
-                if (!field.getKey().equals("__metadata__") && field.getValue().path("data_offsets").get(1).asLong() > end) {
+                if (!field.getKey().equals("__metadata__")
+                        && field.getValue().path("data_offsets").get(1).asLong() > end) {
                     last = field.getKey();
                     end = field.getValue().path("data_offsets").get(1).asLong();
                 }
@@ -1149,7 +1347,8 @@ class BadInputSuiteTest {
 
         void write(Path file) throws IOException {
             byte[] text = header.toString().getBytes(StandardCharsets.UTF_8);
-            ByteBuffer buffer = ByteBuffer.allocate(8 + text.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer buffer =
+                    ByteBuffer.allocate(8 + text.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
             buffer.putLong(text.length).put(text).put(data);
             Files.write(file, buffer.array());
         }

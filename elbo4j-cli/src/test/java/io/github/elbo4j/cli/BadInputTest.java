@@ -41,7 +41,9 @@ class BadInputTest {
     }
 
     private static CliRunner.Result train(String data, Path out, String... extra) {
-        String[] base = {"train", "--data", data, "--out", out.toString(), "--epochs", "1", "--hidden", "8", "--latent", "2"};
+        String[] base = {
+            "train", "--data", data, "--out", out.toString(), "--epochs", "1", "--hidden", "8", "--latent", "2"
+        };
         String[] args = Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
         return CliRunner.run(args);
@@ -75,7 +77,8 @@ class BadInputTest {
     @Test
     void latentZero() {
         Path out = dir.resolve("run-latent");
-        CliRunner.Result r = CliRunner.run("train", "--data", goodData.toString(), "--out", out.toString(), "--latent", "0");
+        CliRunner.Result r =
+                CliRunner.run("train", "--data", goodData.toString(), "--out", out.toString(), "--latent", "0");
         assertRejected(r, out, "--latent must be at least 1");
     }
 
@@ -100,8 +103,12 @@ class BadInputTest {
         assertThat(train(goodData.toString(), run).exitCode()).isZero();
         Path narrow = dir.resolve("narrow.csv");
         Files.writeString(narrow, "a,b,c\n0,1,0\n1,1,0\n");
-        assertRejected(CliRunner.run("eval", "--run", run.toString(), "--data", narrow.toString(), "--k", "2"), null,
-                narrow.toString(), "3 features", "784");
+        assertRejected(
+                CliRunner.run("eval", "--run", run.toString(), "--data", narrow.toString(), "--k", "2"),
+                null,
+                narrow.toString(),
+                "3 features",
+                "784");
     }
 
     @Test

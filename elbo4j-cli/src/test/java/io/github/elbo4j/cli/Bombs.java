@@ -39,23 +39,48 @@ final class Bombs {
         Stream data = deflate(body, header, zeroMiB);
         try (OutputStream out = Files.newOutputStream(file)) {
             ByteBuffer local = ByteBuffer.allocate(30).order(ByteOrder.LITTLE_ENDIAN);
-            local.putInt(0x04034b50).putShort((short) 20).putShort((short) 0).putShort((short) 8)
-                    .putInt(0).putInt((int) data.crc).putInt(body.size()).putInt((int) data.size)
-                    .putShort((short) nameBytes.length).putShort((short) 0);
+            local.putInt(0x04034b50)
+                    .putShort((short) 20)
+                    .putShort((short) 0)
+                    .putShort((short) 8)
+                    .putInt(0)
+                    .putInt((int) data.crc)
+                    .putInt(body.size())
+                    .putInt((int) data.size)
+                    .putShort((short) nameBytes.length)
+                    .putShort((short) 0);
             out.write(local.array());
             out.write(nameBytes);
             body.writeTo(out);
             long centralOffset = 30L + nameBytes.length + body.size();
             ByteBuffer central = ByteBuffer.allocate(46).order(ByteOrder.LITTLE_ENDIAN);
-            central.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 0)
-                    .putShort((short) 8).putInt(0).putInt((int) data.crc).putInt(body.size())
-                    .putInt((int) data.size).putShort((short) nameBytes.length).putShort((short) 0)
-                    .putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0).putInt(0);
+            central.putInt(0x02014b50)
+                    .putShort((short) 20)
+                    .putShort((short) 20)
+                    .putShort((short) 0)
+                    .putShort((short) 8)
+                    .putInt(0)
+                    .putInt((int) data.crc)
+                    .putInt(body.size())
+                    .putInt((int) data.size)
+                    .putShort((short) nameBytes.length)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putInt(0)
+                    .putInt(0);
             out.write(central.array());
             out.write(nameBytes);
             ByteBuffer end = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
-            end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) 1)
-                    .putShort((short) 1).putInt(46 + nameBytes.length).putInt((int) centralOffset).putShort((short) 0);
+            end.putInt(0x06054b50)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 1)
+                    .putShort((short) 1)
+                    .putInt(46 + nameBytes.length)
+                    .putInt((int) centralOffset)
+                    .putShort((short) 0);
             out.write(end.array());
         }
         return file;

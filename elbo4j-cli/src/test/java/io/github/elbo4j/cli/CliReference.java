@@ -36,15 +36,21 @@ final class CliReference {
         StringBuilder page = new StringBuilder();
         page.append("# Command-line reference\n\n")
                 .append("<!-- Generated from the picocli command tree by CliReference; do not edit. Regenerate with:\n")
-                .append("     ").append(REGENERATE).append(" -->\n\n")
+                .append("     ")
+                .append(REGENERATE)
+                .append(" -->\n\n")
                 .append("`./elbo4j` in the repository root runs the command line once it is built ")
                 .append("(`./mvnw -q -DskipTests package`). Every command prints this text with `--help`. ")
                 .append("Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.\n\n");
         page.append(section(root));
         page.append("## Commands\n\n");
         for (CommandLine sub : subcommands(root)) {
-            page.append("- [`").append(sub.getCommandName()).append("`](#elbo4j-")
-                    .append(sub.getCommandName()).append("): ").append(firstSentence(sub.getCommandSpec()))
+            page.append("- [`")
+                    .append(sub.getCommandName())
+                    .append("`](#elbo4j-")
+                    .append(sub.getCommandName())
+                    .append("): ")
+                    .append(firstSentence(sub.getCommandSpec()))
                     .append('\n');
         }
         page.append('\n');
@@ -66,19 +72,33 @@ final class CliReference {
         command.setUsageHelpWidth(WIDTH);
         CommandLine.Help help = command.getHelp();
         StringBuilder out = new StringBuilder();
-        out.append("## ").append(spec.qualifiedName()).append("\n\n")
-                .append(joined(spec.usageMessage().description())).append("\n\n")
-                .append("```text\n").append(help.synopsis(0).stripTrailing()).append("\n```\n\n");
-        List<PositionalParamSpec> positionals = spec.positionalParameters().stream()
-                .filter(p -> !p.hidden()).toList();
-        List<OptionSpec> options = spec.options().stream().filter(o -> !o.hidden()).toList();
+        out.append("## ")
+                .append(spec.qualifiedName())
+                .append("\n\n")
+                .append(joined(spec.usageMessage().description()))
+                .append("\n\n")
+                .append("```text\n")
+                .append(help.synopsis(0).stripTrailing())
+                .append("\n```\n\n");
+        List<PositionalParamSpec> positionals =
+                spec.positionalParameters().stream().filter(p -> !p.hidden()).toList();
+        List<OptionSpec> options =
+                spec.options().stream().filter(o -> !o.hidden()).toList();
         if (!positionals.isEmpty() || !options.isEmpty()) {
             out.append("| option | description |\n|---|---|\n");
             for (PositionalParamSpec p : positionals) {
-                out.append("| `").append(p.paramLabel()).append("` | ").append(cell(p.description())).append(" |\n");
+                out.append("| `")
+                        .append(p.paramLabel())
+                        .append("` | ")
+                        .append(cell(p.description()))
+                        .append(" |\n");
             }
             for (OptionSpec o : options) {
-                out.append("| ").append(names(o)).append(" | ").append(cell(o.description())).append(" |\n");
+                out.append("| ")
+                        .append(names(o))
+                        .append(" | ")
+                        .append(cell(o.description()))
+                        .append(" |\n");
             }
             out.append('\n');
         }

@@ -48,10 +48,15 @@ final class CliRunner {
     static Process start(Path stderr, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
-                "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), "-Xmx512m", Main.class.getName()));
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Xmx512m",
+                Main.class.getName()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(stderr.toFile());
         builder.environment().put("OMP_NUM_THREADS", "1");
         builder.environment().put("MKL_NUM_THREADS", "1");

@@ -2,15 +2,15 @@ package io.github.elbo4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.NpyReader;
 import io.github.elbo4j.data.Shapes;
+import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.run.Checkpoint;
 import io.github.elbo4j.vae.run.RunDirectory;
 import io.github.elbo4j.vae.run.Safetensors;
-import io.github.elbo4j.vae.model.VaeModel;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -37,8 +37,21 @@ class CommandLineTest {
     static void trainOnce() throws IOException {
         data = TestData.shapesFolder(dir.resolve("data"));
         run = dir.resolve("run");
-        trained = CliRunner.run("train", "--data", data.toString(), "--out", run.toString(), "--epochs", "2",
-                "--hidden", "32", "--latent", "4", "--batch-size", "50", "--json");
+        trained = CliRunner.run(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                run.toString(),
+                "--epochs",
+                "2",
+                "--hidden",
+                "32",
+                "--latent",
+                "4",
+                "--batch-size",
+                "50",
+                "--json");
     }
 
     @Test
@@ -50,14 +63,22 @@ class CommandLineTest {
         }
         assertThat(json.path("epochs").asInt()).isEqualTo(2);
         assertThat(json.path("elbo").asDouble()).isNegative();
-        for (String file : List.of("config.json", "metrics.jsonl", "model.safetensors", "model.json",
-                "checkpoints/latest.safetensors", "checkpoints/best.safetensors", "plots/samples.png")) {
+        for (String file : List.of(
+                "config.json",
+                "metrics.jsonl",
+                "model.safetensors",
+                "model.json",
+                "checkpoints/latest.safetensors",
+                "checkpoints/best.safetensors",
+                "plots/samples.png")) {
             assertThat(run.resolve(file)).as(file).isRegularFile();
         }
         assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(2);
-        JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve("config.json").toFile());
+        JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(run.resolve("config.json").toFile());
         assertThat(config.path("data").path("train").path("rows").asInt()).isEqualTo(400);
-        assertThat(config.path("data").path("train").path("fingerprint").asText()).hasSize(64);
+        assertThat(config.path("data").path("train").path("fingerprint").asText())
+                .hasSize(64);
         assertThat(config.path("model").path("latent").asInt()).isEqualTo(4);
     }
 
@@ -93,30 +114,44 @@ class CommandLineTest {
         }
         assertThat(json.path("n").asInt()).isEqualTo(100);
         assertThat(json.path("k").asInt()).isEqualTo(50);
-        assertThat(json.path("loglik").asDouble()).isGreaterThan(json.path("elbo").asDouble());
+        assertThat(json.path("loglik").asDouble())
+                .isGreaterThan(json.path("elbo").asDouble());
         assertThat(json.path("elbo").asDouble())
-                .isCloseTo(json.path("recon").asDouble() - json.path("kl").asDouble(), org.assertj.core.api.Assertions.within(1e-3));
+                .isCloseTo(
+                        json.path("recon").asDouble() - json.path("kl").asDouble(),
+                        org.assertj.core.api.Assertions.within(1e-3));
     }
 
     @Test
     void exportWritesWeightsThatNumpyAndSafetensorsReadersLoad() {
         Path npz = dir.resolve("w.npz");
-        assertThat(CliRunner.run("export", "--run", run.toString(), "--out", npz.toString()).exitCode()).isZero();
+        assertThat(CliRunner.run("export", "--run", run.toString(), "--out", npz.toString())
+                        .exitCode())
+                .isZero();
         Map<String, Dataset> arrays = NpyReader.readNpz(npz);
-        assertThat(arrays).containsKeys("encoder.hidden.0.weight", "encoder.loc.weight", "encoder.log_var.bias",
-                "decoder.hidden.0.weight", "decoder.out.weight", "decoder.out.bias");
+        assertThat(arrays)
+                .containsKeys(
+                        "encoder.hidden.0.weight",
+                        "encoder.loc.weight",
+                        "encoder.log_var.bias",
+                        "decoder.hidden.0.weight",
+                        "decoder.out.weight",
+                        "decoder.out.bias");
         assertThat(arrays.get("decoder.out.weight").rows()).isEqualTo(784);
 
         Path st = dir.resolve("w.safetensors");
         assertThat(CliRunner.run("export", "--run", run.toString(), "--format", "safetensors", "--out", st.toString())
-                .exitCode()).isZero();
-        assertThat(Safetensors.read(st).tensors().get("encoder.loc.weight").shape()).containsExactly(4, 32);
+                        .exitCode())
+                .isZero();
+        assertThat(Safetensors.read(st).tensors().get("encoder.loc.weight").shape())
+                .containsExactly(4, 32);
     }
 
     @Test
     void sampleWritesTheRequestedNumberOfImages() {
         Path png = dir.resolve("s.png");
-        CliRunner.Result r = CliRunner.run("sample", "--run", run.toString(), "--n", "9", "--out", png.toString(), "--json");
+        CliRunner.Result r =
+                CliRunner.run("sample", "--run", run.toString(), "--n", "9", "--out", png.toString(), "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.json().path("n").asInt()).isEqualTo(9);
         assertThat(png).isRegularFile();
@@ -125,8 +160,20 @@ class CommandLineTest {
     @Test
     void resumeContinuesTheMetricsWithoutDuplicates() throws IOException {
         Path resumed = dir.resolve("resumed");
-        assertThat(CliRunner.run("train", "--data", data.toString(), "--out", resumed.toString(), "--epochs", "1",
-                "--hidden", "16", "--latent", "2").exitCode()).isZero();
+        assertThat(CliRunner.run(
+                                "train",
+                                "--data",
+                                data.toString(),
+                                "--out",
+                                resumed.toString(),
+                                "--epochs",
+                                "1",
+                                "--hidden",
+                                "16",
+                                "--latent",
+                                "2")
+                        .exitCode())
+                .isZero();
         CliRunner.Result r = CliRunner.run("train", "--resume", resumed.toString(), "--epochs", "2", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         List<String> rows = Files.readAllLines(resumed.resolve("metrics.jsonl"));
@@ -138,8 +185,25 @@ class CommandLineTest {
     void patienceStopsEarlyKeepsTheBestEpochAsTheModelAndRefusesAPlainResume() throws IOException {
         Path folder = invertedValidationFolder();
         Path early = dir.resolve("early");
-        CliRunner.Result r = CliRunner.run("train", "--data", folder.toString(), "--out", early.toString(), "--epochs", "30",
-                "--hidden", "32", "--latent", "4", "--batch-size", "50", "--lr", "3e-3", "--patience", "2", "--json");
+        CliRunner.Result r = CliRunner.run(
+                "train",
+                "--data",
+                folder.toString(),
+                "--out",
+                early.toString(),
+                "--epochs",
+                "30",
+                "--hidden",
+                "32",
+                "--latent",
+                "4",
+                "--batch-size",
+                "50",
+                "--lr",
+                "3e-3",
+                "--patience",
+                "2",
+                "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode json = r.json();
         int best = json.path("best_epoch").asInt();
@@ -147,8 +211,10 @@ class CommandLineTest {
         assertThat(json.path("epochs").asInt()).isEqualTo(best + 2).isLessThan(30);
         assertThat(json.path("model_epoch").asInt()).isEqualTo(best);
         RunDirectory run = RunDirectory.open(early);
-        try (NDManager manager = NDManager.newBaseManager(); VaeModel model = run.loadModel(manager)) {
-            assertThat(model.parameterValues()).isEqualTo(Checkpoint.read(run.bestCheckpoint()).parameters());
+        try (NDManager manager = NDManager.newBaseManager();
+                VaeModel model = run.loadModel(manager)) {
+            assertThat(model.parameterValues())
+                    .isEqualTo(Checkpoint.read(run.bestCheckpoint()).parameters());
         }
         assertThat(Files.readString(early.resolve("report.html")))
                 .contains("Early stopping (patience 2 epochs): the model holds the weights of epoch " + best + ",");
@@ -166,7 +232,9 @@ class CommandLineTest {
         for (int i = 0; i < inverted.length; i++) {
             inverted[i] = 1 - inverted[i];
         }
-        Files.write(folder.resolve("valid-images-idx3-ubyte.gz"), TestData.idx(new Dataset("inverted", inverted, 100, 28, 28)));
+        Files.write(
+                folder.resolve("valid-images-idx3-ubyte.gz"),
+                TestData.idx(new Dataset("inverted", inverted, 100, 28, 28)));
         return folder;
     }
 
@@ -174,21 +242,43 @@ class CommandLineTest {
     void aPlateauScheduleLowersTheRateSaysSoInTheReportAndKeepsItOnResume() throws IOException {
         Path folder = invertedValidationFolder();
         Path out = dir.resolve("plateau");
-        CliRunner.Result r = CliRunner.run("train", "--data", folder.toString(), "--out", out.toString(), "--epochs", "6",
-                "--hidden", "32", "--latent", "4", "--batch-size", "50", "--lr", "3e-3", "--lr-schedule", "plateau:1:0.5");
+        CliRunner.Result r = CliRunner.run(
+                "train",
+                "--data",
+                folder.toString(),
+                "--out",
+                out.toString(),
+                "--epochs",
+                "6",
+                "--hidden",
+                "32",
+                "--latent",
+                "4",
+                "--batch-size",
+                "50",
+                "--lr",
+                "3e-3",
+                "--lr-schedule",
+                "plateau:1:0.5");
         assertThat(r.exitCode()).as(r.err()).isZero();
         RunDirectory run = RunDirectory.open(out);
-        assertThat(run.readConfig().path("training").path("lr_schedule").asText()).isEqualTo("plateau:1:0.5");
-        List<Double> rates = run.readMetrics().stream().map(row -> row.path("lr").asDouble()).toList();
+        assertThat(run.readConfig().path("training").path("lr_schedule").asText())
+                .isEqualTo("plateau:1:0.5");
+        List<Double> rates =
+                run.readMetrics().stream().map(row -> row.path("lr").asDouble()).toList();
         int firstLower = rates.indexOf(1.5e-3);
-        assertThat(firstLower).as("the rate halves after an epoch without improvement: %s", rates).isPositive();
-        assertThat(r.err()).contains("no validation improvement by epoch " + firstLower + "; learning rate lowered to 0.00150");
+        assertThat(firstLower)
+                .as("the rate halves after an epoch without improvement: %s", rates)
+                .isPositive();
+        assertThat(r.err())
+                .contains("no validation improvement by epoch " + firstLower + "; learning rate lowered to 0.00150");
         assertThat(Files.readString(out.resolve("report.html")))
                 .contains("<p>Learning rate: 0.00300 to epoch " + firstLower + ", then 0.00150");
 
         CliRunner.Result resumed = CliRunner.run("train", "--resume", out.toString(), "--epochs", "8");
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
-        assertThat(run.readConfig().path("training").path("lr_schedule").asText()).isEqualTo("plateau:1:0.5");
+        assertThat(run.readConfig().path("training").path("lr_schedule").asText())
+                .isEqualTo("plateau:1:0.5");
         assertThat(run.readMetrics()).hasSize(8);
     }
 
@@ -197,7 +287,8 @@ class CommandLineTest {
         CliRunner.Result r = CliRunner.run("datasets", "--json");
         assertThat(r.exitCode()).isZero();
         JsonNode list = r.json().path("datasets");
-        assertThat(list).extracting(n -> n.path("name").asText())
+        assertThat(list)
+                .extracting(n -> n.path("name").asText())
                 .contains("shapes", "binarized-mnist", "mnist", "fashion-mnist");
         for (JsonNode n : list) {
             if (n.path("name").asText().equals("shapes")) {

@@ -19,7 +19,10 @@ class DashboardCommandTest {
         Path missing = dir.resolve("nope");
         CliRunner.Result result = CliRunner.run("dashboard", "--run", missing.toString(), "--port", "0");
         assertThat(result.exitCode()).isEqualTo(Main.BAD_INPUT);
-        assertThat(result.err().strip()).doesNotContain("\n").contains(missing.toString()).contains("not found");
+        assertThat(result.err().strip())
+                .doesNotContain("\n")
+                .contains(missing.toString())
+                .contains("not found");
     }
 
     @Test
@@ -34,8 +37,12 @@ class DashboardCommandTest {
     void aNonLoopbackHostNeedsAllowRemote() throws IOException {
         Path run = Files.createDirectories(dir.resolve("run"));
         Files.writeString(run.resolve("model.json"), "{}");
-        CliRunner.Result result = CliRunner.run("dashboard", "--run", run.toString(), "--host", "0.0.0.0", "--port", "0");
+        CliRunner.Result result =
+                CliRunner.run("dashboard", "--run", run.toString(), "--host", "0.0.0.0", "--port", "0");
         assertThat(result.exitCode()).isEqualTo(Main.BAD_INPUT);
-        assertThat(result.err().strip()).doesNotContain("\n").contains("not a loopback address").contains("--allow-remote");
+        assertThat(result.err().strip())
+                .doesNotContain("\n")
+                .contains("not a loopback address")
+                .contains("--allow-remote");
     }
 }

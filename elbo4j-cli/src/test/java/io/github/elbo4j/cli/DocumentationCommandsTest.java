@@ -63,7 +63,8 @@ class DocumentationCommandsTest {
                 String name = root.relativize(page) + ":" + block.line();
                 tests.add(DynamicTest.dynamicTest(name, () -> run(root, folder, block, name)));
             }
-            return (DynamicNode) DynamicContainer.dynamicContainer(root.relativize(page).toString(), tests);
+            return (DynamicNode)
+                    DynamicContainer.dynamicContainer(root.relativize(page).toString(), tests);
         });
     }
 
@@ -81,7 +82,8 @@ class DocumentationCommandsTest {
                 Matcher m = DIRECTIVE.matcher(line);
                 if (m.matches()) {
                     assertThat(m.group(1)).as("%s:%d", page, i + 1).matches("(skip|instead) \\S.*");
-                    assertThat(i + 1 < lines.size() && FENCE.matcher(lines.get(i + 1)).matches())
+                    assertThat(i + 1 < lines.size()
+                                    && FENCE.matcher(lines.get(i + 1)).matches())
                             .as("%s:%d: a doc-test directive must be the line right before a shell block", page, i + 1)
                             .isTrue();
                 }
@@ -129,7 +131,10 @@ class DocumentationCommandsTest {
             for (i++; i < lines.size() && !lines.get(i).startsWith("```"); i++) {
                 code.append(lines.get(i)).append('\n');
             }
-            blocks.add(new Block(page, start, code.toString(),
+            blocks.add(new Block(
+                    page,
+                    start,
+                    code.toString(),
                     directive != null && directive.matches() ? directive.group(1) : null));
         }
         return blocks;
@@ -142,7 +147,9 @@ class DocumentationCommandsTest {
         if (!Files.exists(folder)) {
             prepare(root, folder);
         }
-        String code = block.directive() != null ? block.directive().substring("instead".length()).strip() : block.code();
+        String code = block.directive() != null
+                ? block.directive().substring("instead".length()).strip()
+                : block.code();
         Path script = folder.resolve(".doc-test.sh");
         Files.writeString(script, "set -euo pipefail\n" + code, StandardCharsets.UTF_8);
         Path log = folder.resolve(".doc-test.log");
@@ -157,8 +164,11 @@ class DocumentationCommandsTest {
             process.destroyForcibly().waitFor();
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(finished).as("%s ran longer than %d s:%n%s%n%s", name, BLOCK_TIMEOUT_S, code, tail(output)).isTrue();
-        assertThat(process.exitValue()).as("%s exited with %d:%n%s%n%s", name, process.exitValue(), code, tail(output))
+        assertThat(finished)
+                .as("%s ran longer than %d s:%n%s%n%s", name, BLOCK_TIMEOUT_S, code, tail(output))
+                .isTrue();
+        assertThat(process.exitValue())
+                .as("%s exited with %d:%n%s%n%s", name, process.exitValue(), code, tail(output))
                 .isZero();
     }
 
@@ -168,7 +178,8 @@ class DocumentationCommandsTest {
         Path examples = root.resolve("examples");
         try (Stream<Path> files = Files.walk(examples)) {
             for (Path source : files.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = folder.resolve("examples").resolve(examples.relativize(source).toString());
+                Path target = folder.resolve("examples")
+                        .resolve(examples.relativize(source).toString());
                 if (Files.isDirectory(source)) {
                     Files.createDirectories(target);
                 } else {
@@ -178,12 +189,16 @@ class DocumentationCommandsTest {
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         Path launcher = folder.resolve("elbo4j");
-        Files.writeString(launcher, String.join("\n",
-                "#!/usr/bin/env bash",
-                "# Stands in for the repository's launcher: the same command line, from the test classpath.",
-                "exec '" + java + "' --add-modules jdk.incubator.vector -XX:CompileCommand=quiet -Xmx768m \\",
-                "  -cp '" + System.getProperty("java.class.path") + "' " + Main.class.getName() + " \"$@\"",
-                ""), StandardCharsets.UTF_8);
+        Files.writeString(
+                launcher,
+                String.join(
+                        "\n",
+                        "#!/usr/bin/env bash",
+                        "# Stands in for the repository's launcher: the same command line, from the test classpath.",
+                        "exec '" + java + "' --add-modules jdk.incubator.vector -XX:CompileCommand=quiet -Xmx768m \\",
+                        "  -cp '" + System.getProperty("java.class.path") + "' " + Main.class.getName() + " \"$@\"",
+                        ""),
+                StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 

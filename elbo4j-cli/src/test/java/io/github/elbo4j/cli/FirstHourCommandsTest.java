@@ -25,7 +25,8 @@ class FirstHourCommandsTest {
     /** ViCommand's texts are rewritten on the VI branch; this test covers the other commands. */
     private static final String VI_OWNED_ELSEWHERE = "vi";
 
-    private static final String[] SMALL = {"--likelihood", "tabular", "--hidden", "8", "--latent", "2", "--threads", "1"};
+    private static final String[] SMALL = {"--likelihood", "tabular", "--hidden", "8", "--latent", "2", "--threads", "1"
+    };
 
     @Test
     void withoutACommandTheUsageGoesToStandardErrorAsAUsageError() {
@@ -42,10 +43,13 @@ class FirstHourCommandsTest {
             if (entry.getKey().equals(VI_OWNED_ELSEWHERE) || entry.getKey().equals("help")) {
                 continue;
             }
-            String[] description = entry.getValue().getCommandSpec().usageMessage().description();
+            String[] description =
+                    entry.getValue().getCommandSpec().usageMessage().description();
             assertThat(description).as(entry.getKey()).isNotEmpty();
             for (String paragraph : description) {
-                assertThat(paragraph.strip()).as("%s: '%s'", entry.getKey(), paragraph).endsWith(".");
+                assertThat(paragraph.strip())
+                        .as("%s: '%s'", entry.getKey(), paragraph)
+                        .endsWith(".");
             }
         }
         StringWriter usage = new StringWriter();
@@ -85,8 +89,20 @@ class FirstHourCommandsTest {
         CliRunner.Result held = train(data, run, "--patience", "2", "--valid-fraction", "0.2", "--json");
         assertThat(held.exitCode()).as(held.err()).isZero();
         assertThat(held.json().path("valid_elbo").isNumber()).isTrue();
-        assertThat(RunDirectory.open(run).readConfig().path("data").path("valid").path("rows").asInt()).isEqualTo(60);
-        assertThat(RunDirectory.open(run).readConfig().path("data").path("train").path("rows").asInt()).isEqualTo(240);
+        assertThat(RunDirectory.open(run)
+                        .readConfig()
+                        .path("data")
+                        .path("valid")
+                        .path("rows")
+                        .asInt())
+                .isEqualTo(60);
+        assertThat(RunDirectory.open(run)
+                        .readConfig()
+                        .path("data")
+                        .path("train")
+                        .path("rows")
+                        .asInt())
+                .isEqualTo(240);
 
         CliRunner.Result bad = train(data, dir.resolve("half"), "--valid-fraction", "0.7");
         assertThat(bad.exitCode()).isEqualTo(Main.BAD_INPUT);
@@ -103,8 +119,7 @@ class FirstHourCommandsTest {
         assertThat(first.out()).contains("n/a nats (validation").doesNotContain("NaN");
         CliRunner.Result fewer = CliRunner.run("train", "--resume", run.toString(), "--epochs", "1");
         assertThat(fewer.exitCode()).isEqualTo(Main.BAD_INPUT);
-        assertThat(fewer.err()).contains("already trained for 2 epochs", "--epochs is the total",
-                "pass --epochs 22");
+        assertThat(fewer.err()).contains("already trained for 2 epochs", "--epochs is the total", "pass --epochs 22");
         CliRunner.Result more = CliRunner.run("train", "--resume", run.toString(), "--epochs", "3");
         assertThat(more.exitCode()).as(more.err()).isZero();
         assertThat(more.out()).contains("Resumed at step", "trained to epoch 3");
@@ -115,8 +130,8 @@ class FirstHourCommandsTest {
         Path data = table();
         Path run = dir.resolve("run");
         assertThat(train(data, run).exitCode()).isZero();
-        CliRunner.Result r = CliRunner.run("score", "--run", run.toString(), "--data", data.toString(), "--k", "2",
-                "--json");
+        CliRunner.Result r =
+                CliRunner.run("score", "--run", run.toString(), "--data", data.toString(), "--k", "2", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.json().path("split").asText()).isEqualTo("all");
         CliRunner.Result human = CliRunner.run("score", "--run", run.toString(), "--data", data.toString(), "--k", "2");
@@ -126,9 +141,22 @@ class FirstHourCommandsTest {
     @Test
     void aGaussianRunsSamplesHaveAHeader() throws IOException {
         Path run = dir.resolve("gaussian");
-        CliRunner.Result r = CliRunner.run("train", "--data", examples().resolve("regression.csv").toString(),
-                "--likelihood", "gaussian", "--epochs", "1", "--hidden", "8", "--latent", "2", "--threads", "1",
-                "--out", run.toString());
+        CliRunner.Result r = CliRunner.run(
+                "train",
+                "--data",
+                examples().resolve("regression.csv").toString(),
+                "--likelihood",
+                "gaussian",
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--latent",
+                "2",
+                "--threads",
+                "1",
+                "--out",
+                run.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         List<String> samples = Files.readAllLines(run.resolve("plots/samples.csv"));
         assertThat(samples.get(0)).isEqualTo("x0,x1,x2");
@@ -153,8 +181,14 @@ class FirstHourCommandsTest {
     void aLogOfStandardErrorHoldsPlainCompleteLinesEachOnce() throws Exception {
         Path data = table();
         Path log = dir.resolve("stderr.log");
-        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--out",
-                dir.resolve("logged").toString(), "--epochs", "3"));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                dir.resolve("logged").toString(),
+                "--epochs",
+                "3"));
         args.addAll(List.of(SMALL));
         Process process = CliRunner.start(log, args.toArray(String[]::new));
         assertThat(process.waitFor()).isZero();
@@ -168,8 +202,8 @@ class FirstHourCommandsTest {
     }
 
     private CliRunner.Result train(Path data, Path out, String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", out.toString(),
-                "--epochs", "2"));
+        List<String> args =
+                new ArrayList<>(List.of("train", "--data", data.toString(), "--out", out.toString(), "--epochs", "2"));
         args.addAll(List.of(SMALL));
         args.addAll(List.of(extra));
         return CliRunner.run(args.toArray(String[]::new));

@@ -32,6 +32,7 @@ class InputGuardSuiteTest {
 
     /** Peak resident memory a refused bomb may reach, the JVM's own included. */
     private static final long MAX_RSS_KB = 1L << 20;
+
     private static final long MAX_SECONDS = 5;
 
     @TempDir
@@ -46,13 +47,34 @@ class InputGuardSuiteTest {
         Random random = new Random(7);
         for (int i = 0; i < 60; i++) {
             double x = random.nextGaussian();
-            csv.append(String.format(java.util.Locale.ROOT, "%.4f,%.4f,%.4f,%.4f%n", 1 + 2 * x + 0.1 * random.nextGaussian(),
-                    x, random.nextGaussian(), random.nextGaussian()));
+            csv.append(String.format(
+                    java.util.Locale.ROOT,
+                    "%.4f,%.4f,%.4f,%.4f%n",
+                    1 + 2 * x + 0.1 * random.nextGaussian(),
+                    x,
+                    random.nextGaussian(),
+                    random.nextGaussian()));
         }
         data = Files.writeString(shared.resolve("data.csv"), csv);
         run = shared.resolve("run");
-        CliRunner.Result r = CliRunner.run("train", "--data", data.toString(), "--likelihood", "gaussian", "--out",
-                run.toString(), "--epochs", "1", "--hidden", "8", "--latent", "2", "--batch-size", "20", "--threads", "1");
+        CliRunner.Result r = CliRunner.run(
+                "train",
+                "--data",
+                data.toString(),
+                "--likelihood",
+                "gaussian",
+                "--out",
+                run.toString(),
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--latent",
+                "2",
+                "--batch-size",
+                "20",
+                "--threads",
+                "1");
         assertThat(r.exitCode()).as(r.err()).isZero();
     }
 
@@ -60,8 +82,19 @@ class InputGuardSuiteTest {
 
     @Test
     void viDrawsOntoItsOwnDataIsRefused() throws IOException {
-        refusedAndUntouched(data, "is the input", "vi", "linear", "--data", data.toString(), "--y", "y", "--x", "x1",
-                "--draws", data.toString());
+        refusedAndUntouched(
+                data,
+                "is the input",
+                "vi",
+                "linear",
+                "--data",
+                data.toString(),
+                "--y",
+                "y",
+                "--x",
+                "x1",
+                "--draws",
+                data.toString());
     }
 
     @Test
@@ -69,29 +102,56 @@ class InputGuardSuiteTest {
         Path link = shared.resolve("draws-link.csv");
         Files.deleteIfExists(link);
         Files.createSymbolicLink(link, data);
-        refusedAndUntouched(link, "is the input", "vi", "linear", "--data", data.toString(), "--y", "y", "--x", "x1",
-                "--draws", link.toString());
+        refusedAndUntouched(
+                link,
+                "is the input",
+                "vi",
+                "linear",
+                "--data",
+                data.toString(),
+                "--y",
+                "y",
+                "--x",
+                "x1",
+                "--draws",
+                link.toString());
     }
 
     @Test
     void exportOfTheWrongFormatOntoTheModelIsRefused() throws IOException {
         Path model = run.resolve("model.safetensors");
-        refusedAndUntouched(model, "run file model.safetensors", "export", "--run", run.toString(), "--format", "npz",
-                "--out", model.toString());
+        refusedAndUntouched(
+                model,
+                "run file model.safetensors",
+                "export",
+                "--run",
+                run.toString(),
+                "--format",
+                "npz",
+                "--out",
+                model.toString());
     }
 
     @Test
     void exportOntoTheRunsOwnModelIsRefused() throws IOException {
         Path model = run.resolve("model.safetensors");
-        refusedAndUntouched(model, "run file model.safetensors", "export", "--run", run.toString(), "--format",
-                "safetensors", "--out", model.toString());
+        refusedAndUntouched(
+                model,
+                "run file model.safetensors",
+                "export",
+                "--run",
+                run.toString(),
+                "--format",
+                "safetensors",
+                "--out",
+                model.toString());
     }
 
     @Test
     void exportNamedForAnotherFormatIsRefused() throws IOException {
         Path out = shared.resolve("weights.safetensors");
-        refusedAndUntouched(out, "must end in .npz", "export", "--run", run.toString(), "--format", "npz", "--out",
-                out.toString());
+        refusedAndUntouched(
+                out, "must end in .npz", "export", "--run", run.toString(), "--format", "npz", "--out", out.toString());
         assertThat(out).doesNotExist();
     }
 
@@ -103,8 +163,16 @@ class InputGuardSuiteTest {
 
     @Test
     void reconstructOntoItsDataIsRefused() throws IOException {
-        refusedAndUntouched(data, "is the input", "reconstruct", "--run", run.toString(), "--data", data.toString(),
-                "--out", data.toString());
+        refusedAndUntouched(
+                data,
+                "is the input",
+                "reconstruct",
+                "--run",
+                run.toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                data.toString());
     }
 
     @Test
@@ -160,14 +228,15 @@ class InputGuardSuiteTest {
             }
         }
         Path config = copy.resolve("config.json");
-        com.fasterxml.jackson.databind.node.ObjectNode json =
-                (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile());
         ((com.fasterxml.jackson.databind.node.ObjectNode) json.path("training")).remove("batch_size");
         Files.writeString(config, json.toString());
         CliRunner.Result r = CliRunner.run("train", "--resume", copy.toString(), "--epochs", "2");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(Main.BAD_INPUT);
-        assertThat(r.err().strip()).isEqualTo("elbo4j: " + config + ": training.batch_size: missing; the run's config is"
-                + " incomplete or damaged");
+        assertThat(r.err().strip())
+                .isEqualTo("elbo4j: " + config + ": training.batch_size: missing; the run's config is"
+                        + " incomplete or damaged");
     }
 
     @Test
@@ -175,12 +244,17 @@ class InputGuardSuiteTest {
         // Running as root, permissions cannot be taken away here; what every command's failure
         // carries when the run or output folder is read-only is checked instead.
         Path file = Path.of("run", "metrics.jsonl");
-        assertThat(Main.isBadInput(new java.io.UncheckedIOException("cannot write " + file,
-                new java.nio.file.AccessDeniedException(file.toString())))).isTrue();
-        assertThat(Main.isBadInput(new java.io.UncheckedIOException("cannot write " + file,
-                new java.nio.file.FileSystemException(file.toString(), null, "Read-only file system")))).isTrue();
-        assertThat(Main.isBadInput(new java.io.UncheckedIOException("cannot write " + file,
-                new java.nio.file.FileSystemException(file.toString(), null, "No space left on device")))).isFalse();
+        assertThat(Main.isBadInput(new java.io.UncheckedIOException(
+                        "cannot write " + file, new java.nio.file.AccessDeniedException(file.toString()))))
+                .isTrue();
+        assertThat(Main.isBadInput(new java.io.UncheckedIOException(
+                        "cannot write " + file,
+                        new java.nio.file.FileSystemException(file.toString(), null, "Read-only file system"))))
+                .isTrue();
+        assertThat(Main.isBadInput(new java.io.UncheckedIOException(
+                        "cannot write " + file,
+                        new java.nio.file.FileSystemException(file.toString(), null, "No space left on device"))))
+                .isFalse();
     }
 
     // ---- inputs with hard limits -------------------------------------------------------------
@@ -190,7 +264,14 @@ class InputGuardSuiteTest {
         // 2,000 MiB of zeros behind an IDX header that declares exactly that: about 2 MB on disk.
         Path bomb = Bombs.gzip(dir.resolve("train-images-idx3-ubyte.gz"), Bombs.idxHeader(2000, 1024, 1024), 2000);
         assertThat(Files.size(bomb)).isLessThan(4L << 20);
-        refusedInProcess(dir, bomb, "decompression bomb", "train", "--data", bomb.toString(), "--out",
+        refusedInProcess(
+                dir,
+                bomb,
+                "decompression bomb",
+                "train",
+                "--data",
+                bomb.toString(),
+                "--out",
                 dir.resolve("run").toString());
     }
 
@@ -198,7 +279,14 @@ class InputGuardSuiteTest {
     void npzBombIsRefusedQuicklyAndSmall(@TempDir Path dir) throws Exception {
         Path bomb = Bombs.npz(dir.resolve("bomb.npz"), "train.npy", Bombs.npyHeader(2000, 1L << 20), 2000);
         assertThat(Files.size(bomb)).isLessThan(4L << 20);
-        refusedInProcess(dir, bomb, "decompression bomb", "train", "--data", bomb.toString(), "--out",
+        refusedInProcess(
+                dir,
+                bomb,
+                "decompression bomb",
+                "train",
+                "--data",
+                bomb.toString(),
+                "--out",
                 dir.resolve("run").toString());
     }
 
@@ -209,7 +297,14 @@ class InputGuardSuiteTest {
         try (RandomAccessFile file = new RandomAccessFile(zeros.toFile(), "rw")) {
             file.setLength(2L << 30);
         }
-        refusedInProcess(dir, zeros, "longer than", "train", "--data", zeros.toString(), "--out",
+        refusedInProcess(
+                dir,
+                zeros,
+                "longer than",
+                "train",
+                "--data",
+                zeros.toString(),
+                "--out",
                 dir.resolve("run").toString());
     }
 
@@ -229,8 +324,22 @@ class InputGuardSuiteTest {
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assumeTrue(mkfifo.waitFor(5, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo is not available");
         for (String[] args : List.of(
-                new String[] {"train", "--data", fifo.toString(), "--out", dir.resolve("run").toString()},
-                new String[] {"train", "--data", fifo.toString(), "--likelihood", "tabular", "--out", dir.resolve("t").toString()},
+                new String[] {
+                    "train",
+                    "--data",
+                    fifo.toString(),
+                    "--out",
+                    dir.resolve("run").toString()
+                },
+                new String[] {
+                    "train",
+                    "--data",
+                    fifo.toString(),
+                    "--likelihood",
+                    "tabular",
+                    "--out",
+                    dir.resolve("t").toString()
+                },
                 new String[] {"vi", "linear", "--data", fifo.toString(), "--y", "y", "--x", "x"})) {
             CliRunner.Result r = CliRunner.run(args);
             assertThat(r.exitCode()).as(r.err()).isEqualTo(Main.BAD_INPUT);
@@ -253,13 +362,19 @@ class InputGuardSuiteTest {
         if (measured) {
             command.addAll(List.of(time.toString(), "-f", "%M %U %S", "-o", rss.toString()));
         }
-        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+        command.addAll(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-cp",
+                System.getProperty("java.class.path"),
                 Main.class.getName()));
         command.addAll(List.of(args));
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(err.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(err.toFile())
+                .start();
         boolean ended = process.waitFor(30, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!ended) {
@@ -268,15 +383,23 @@ class InputGuardSuiteTest {
         String stderr = Files.readString(err, StandardCharsets.UTF_8);
         assertThat(ended).as("ended; stderr: " + stderr).isTrue();
         assertThat(process.exitValue()).as(stderr).isEqualTo(Main.BAD_INPUT);
-        List<String> lines = stderr.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+        List<String> lines = stderr.lines()
+                .filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+                .toList();
         assertThat(lines).as(stderr).hasSize(1);
         assertThat(lines.get(0)).contains(file.toString(), problem);
         if (measured) {
-            String[] usage = Files.readString(rss).strip().lines().reduce((a, b) -> b).orElseThrow().split(" ");
+            String[] usage = Files.readString(rss)
+                    .strip()
+                    .lines()
+                    .reduce((a, b) -> b)
+                    .orElseThrow()
+                    .split(" ");
             long peakKb = Long.parseLong(usage[0]);
             double cpuSeconds = Double.parseDouble(usage[1]) + Double.parseDouble(usage[2]);
-            System.out.printf("%s: %.1f s wall, %.1f s CPU, %d KB peak resident%n", file.getFileName(), seconds,
-                    cpuSeconds, peakKb);
+            System.out.printf(
+                    "%s: %.1f s wall, %.1f s CPU, %d KB peak resident%n",
+                    file.getFileName(), seconds, cpuSeconds, peakKb);
             assertThat(peakKb).as("peak resident memory, KB").isLessThan(MAX_RSS_KB);
             // CPU time, not wall time: on a loaded CI machine the wall clock mostly measures the queue.
             assertThat(cpuSeconds).as("CPU seconds").isLessThan(MAX_SECONDS);

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.elbo4j.vae.model.Tensor;
 import io.github.elbo4j.vae.run.Checkpoint;
 import io.github.elbo4j.vae.run.Safetensors;
-import io.github.elbo4j.vae.model.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,20 +32,33 @@ class KillAndResumeTest {
     private static final int EPOCHS = 30;
 
     private static final String[] MODEL = {
-        "--epochs", Integer.toString(KillAndResumeTest.EPOCHS), "--hidden", "16", "--latent", "2", "--batch-size", "20", "--seed", "3", "--threads", "1"
+        "--epochs",
+        Integer.toString(KillAndResumeTest.EPOCHS),
+        "--hidden",
+        "16",
+        "--latent",
+        "2",
+        "--batch-size",
+        "20",
+        "--seed",
+        "3",
+        "--threads",
+        "1"
     };
 
     @Test
     void killedAtRandomPointsAndResumedEndsLikeAnUninterruptedRun() throws Exception {
         Path data = TestData.shapesFolder(dir.resolve("data"));
         Path straight = dir.resolve("straight");
-        List<String> trainStraight = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", straight.toString()));
+        List<String> trainStraight =
+                new ArrayList<>(List.of("train", "--data", data.toString(), "--out", straight.toString()));
         trainStraight.addAll(List.of(MODEL));
         CliRunner.Result uninterrupted = CliRunner.run(trainStraight.toArray(String[]::new));
         assertThat(uninterrupted.exitCode()).as(uninterrupted.err()).isZero();
 
         Path killed = dir.resolve("killed");
-        List<String> trainKilled = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", killed.toString()));
+        List<String> trainKilled =
+                new ArrayList<>(List.of("train", "--data", data.toString(), "--out", killed.toString()));
         trainKilled.addAll(List.of(MODEL));
         Random random = new Random(20261121);
         int kills = 0;
@@ -76,25 +89,40 @@ class KillAndResumeTest {
                 }
             }
             // Killed before the run directory appeared (it is created whole or not at all): start it again.
-            next = Files.isDirectory(killed) ? new String[] {"train", "--resume", killed.toString(), "--threads", "1"}
+            next = Files.isDirectory(killed)
+                    ? new String[] {"train", "--resume", killed.toString(), "--threads", "1"}
                     : trainKilled.toArray(String[]::new);
         }
         Process last = CliRunner.start(dir.resolve("last.err"), next);
         assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(last.exitValue()).as(Files.readString(dir.resolve("last.err"))).isZero();
+        assertThat(last.exitValue())
+                .as(Files.readString(dir.resolve("last.err")))
+                .isZero();
 
         assertThat(kills).as("processes stopped before they finished").isEqualTo(5);
-        assertThat(sentTerm).as("the SIGTERM'd process stopped with a checkpoint and said how to resume").isTrue();
-        assertThat(Checkpoint.read(killed.resolve("checkpoints/latest.safetensors")).position().skippedSteps())
-                .as("skipped steps").isZero();
+        assertThat(sentTerm)
+                .as("the SIGTERM'd process stopped with a checkpoint and said how to resume")
+                .isTrue();
+        assertThat(Checkpoint.read(killed.resolve("checkpoints/latest.safetensors"))
+                        .position()
+                        .skippedSteps())
+                .as("skipped steps")
+                .isZero();
         assertThat(metricRows(killed)).isEqualTo(metricRows(straight));
-        Map<String, Tensor> a = Safetensors.read(straight.resolve("model.safetensors")).tensors();
-        Map<String, Tensor> b = Safetensors.read(killed.resolve("model.safetensors")).tensors();
+        Map<String, Tensor> a =
+                Safetensors.read(straight.resolve("model.safetensors")).tensors();
+        Map<String, Tensor> b =
+                Safetensors.read(killed.resolve("model.safetensors")).tensors();
         assertThat(b.keySet()).isEqualTo(a.keySet());
         for (String name : a.keySet()) {
-            assertThat(Arrays.equals(a.get(name).data(), b.get(name).data())).as(name).isTrue();
+            assertThat(Arrays.equals(a.get(name).data(), b.get(name).data()))
+                    .as(name)
+                    .isTrue();
         }
-        assertThat(Checkpoint.read(killed.resolve("checkpoints/latest.safetensors")).position().epoch()).isEqualTo(30);
+        assertThat(Checkpoint.read(killed.resolve("checkpoints/latest.safetensors"))
+                        .position()
+                        .epoch())
+                .isEqualTo(30);
     }
 
     @Test
@@ -120,13 +148,19 @@ class KillAndResumeTest {
 
         Process resumed = CliRunner.start(dir.resolve("resumed.err"), "train", "--resume", run.toString());
         assertThat(resumed.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        assertThat(resumed.exitValue()).as(Files.readString(dir.resolve("resumed.err"))).isZero();
+        assertThat(resumed.exitValue())
+                .as(Files.readString(dir.resolve("resumed.err")))
+                .isZero();
         assertThat(metricRows(run)).hasSize(30);
     }
 
     private static int rows(Path run) throws IOException {
         Path metrics = run.resolve("metrics.jsonl");
-        return Files.exists(metrics) ? (int) Files.readAllLines(metrics).stream().filter(l -> l.endsWith("}")).count() : 0;
+        return Files.exists(metrics)
+                ? (int) Files.readAllLines(metrics).stream()
+                        .filter(l -> l.endsWith("}"))
+                        .count()
+                : 0;
     }
 
     /** The metric rows without the fields that measure time and memory. */

@@ -56,11 +56,11 @@ final class MixedTable {
                 case 0 -> income += (u + v > 0 ? -1 : 1) * 1.5 * (5 + 3 * random.nextDouble());
                 case 1 -> smoker = u < 0;
                 case 2 -> region = v > 0 ? "south" : "north";
-                default -> { }
+                default -> {}
             }
             anomalous[i] = anomaly;
-            csv.append(String.format(Locale.ROOT, "%.1f,%.2f,%.2f,%s,%s%n", age, income, visits,
-                    smoker ? "yes" : "no", region));
+            csv.append(String.format(
+                    Locale.ROOT, "%.1f,%.2f,%.2f,%s,%s%n", age, income, visits, smoker ? "yes" : "no", region));
         }
         return new Generated(csv.toString(), anomalous);
     }

@@ -34,7 +34,11 @@ class ProgressLineTest {
         String cells = half.substring(half.indexOf('[') + 1, half.indexOf(']'));
         assertThat(cells.length()).isGreaterThanOrEqualTo(6);
         assertThat(cells.chars().filter(c -> c == '#').count()).isEqualTo(cells.length() / 2);
-        assertThat(half).contains(" 50%").contains("6000/12000 steps").contains("27.2/s").contains("ETA 3:41")
+        assertThat(half)
+                .contains(" 50%")
+                .contains("6000/12000 steps")
+                .contains("27.2/s")
+                .contains("ETA 3:41")
                 .contains("ELBO -65.75");
     }
 
@@ -50,7 +54,8 @@ class ProgressLineTest {
     @Test
     void plainLineIsCompleteAndSaysWhenItEnded() {
         String running = new ProgressLine("report: IWAE-100", "samples", 500, 2000, 50, 10, "").plain(false);
-        assertThat(running).isEqualTo("report: IWAE-100: 500/2000 samples (25%), 50.0 samples/s, 0:10 elapsed, ETA 0:30");
+        assertThat(running)
+                .isEqualTo("report: IWAE-100: 500/2000 samples (25%), 50.0 samples/s, 0:10 elapsed, ETA 0:30");
         String ended = new ProgressLine("report: IWAE-100", "samples", 2000, 2000, 50, 40, "").plain(true);
         assertThat(ended).isEqualTo("report: IWAE-100: 2000/2000 samples (100%), 50.0 samples/s, 0:40 in all");
     }
@@ -84,8 +89,13 @@ class ProgressLineTest {
         String[] screen = text.replace("\u001b[K", "").split("\n", -1);
         assertThat(screen[0]).endsWith("epoch 1/2: ELBO -1.00");
         String last = screen[screen.length - 2];
-        assertThat(last.substring(last.lastIndexOf('\r', last.length() - 2) + 1).strip()).startsWith("train [")
-                .contains("100%").contains("10/10 steps").contains("in 0:00");
-        assertThat(screen[screen.length - 1]).as("the cursor ends on a fresh line").isEmpty();
+        assertThat(last.substring(last.lastIndexOf('\r', last.length() - 2) + 1).strip())
+                .startsWith("train [")
+                .contains("100%")
+                .contains("10/10 steps")
+                .contains("in 0:00");
+        assertThat(screen[screen.length - 1])
+                .as("the cursor ends on a fresh line")
+                .isEmpty();
     }
 }

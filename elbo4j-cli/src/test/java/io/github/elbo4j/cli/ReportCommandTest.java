@@ -20,8 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** What {@code train} leaves for people to look at, and {@code elbo4j report}. */
 class ReportCommandTest {
 
-    private static final List<String> PLOTS = List.of("curves.png", "samples.png", "reconstructions.png",
-            "interpolation.png", "latent.png", "kl-per-dimension.png", "anomaly-scores.png");
+    private static final List<String> PLOTS = List.of(
+            "curves.png",
+            "samples.png",
+            "reconstructions.png",
+            "interpolation.png",
+            "latent.png",
+            "kl-per-dimension.png",
+            "anomaly-scores.png");
 
     @TempDir
     static Path dir;
@@ -33,8 +39,21 @@ class ReportCommandTest {
     static void trainOnce() throws IOException {
         Path data = TestData.shapesFolder(dir.resolve("data"));
         run = dir.resolve("run");
-        trained = CliRunner.run("train", "--data", data.toString(), "--out", run.toString(), "--epochs", "3",
-                "--hidden", "32", "--latent", "4", "--batch-size", "50", "--json");
+        trained = CliRunner.run(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                run.toString(),
+                "--epochs",
+                "3",
+                "--hidden",
+                "32",
+                "--latent",
+                "4",
+                "--batch-size",
+                "50",
+                "--json");
     }
 
     @Test
@@ -61,13 +80,19 @@ class ReportCommandTest {
         for (Element image : images) {
             String src = image.attr("src");
             assertThat(src).startsWith("data:image/png;base64,");
-            PngAssertions.assertNotBlank(image.attr("alt"), Base64.getDecoder().decode(src.substring(src.indexOf(',') + 1)));
+            PngAssertions.assertNotBlank(
+                    image.attr("alt"), Base64.getDecoder().decode(src.substring(src.indexOf(',') + 1)));
         }
         // Self-contained: nothing is loaded from elsewhere.
-        assertThat(page.select("[src]:not(img[src^=data:]), link[href], script[src]")).isEmpty();
+        assertThat(page.select("[src]:not(img[src^=data:]), link[href], script[src]"))
+                .isEmpty();
         String config = Files.readString(run.resolve("config.json"));
-        String fingerprint = new com.fasterxml.jackson.databind.ObjectMapper().readTree(config)
-                .path("data").path("test").path("fingerprint").asText();
+        String fingerprint = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(config)
+                .path("data")
+                .path("test")
+                .path("fingerprint")
+                .asText();
         assertThat(page.select("#data code.fingerprint").eachText()).contains(fingerprint);
         assertThat(page.getElementById("evaluation").text()).contains("IWAE").contains("analytic KL");
         assertThat(page.select("#evaluation td:eq(3)").eachText()).contains("1", "100", "exact");
@@ -98,7 +123,10 @@ class ReportCommandTest {
         Path missing = dir.resolve("no-such-run");
         CliRunner.Result result = CliRunner.run("report", "--run", missing.toString());
         assertThat(result.exitCode()).isEqualTo(Main.BAD_INPUT);
-        assertThat(result.err().strip()).doesNotContain("\n").contains(missing.toString()).contains("not found");
+        assertThat(result.err().strip())
+                .doesNotContain("\n")
+                .contains(missing.toString())
+                .contains("not found");
     }
 
     @Test
@@ -106,7 +134,9 @@ class ReportCommandTest {
         Path notARun = Files.createDirectories(dir.resolve("just-a-folder"));
         CliRunner.Result result = CliRunner.run("report", "--run", notARun.toString());
         assertThat(result.exitCode()).isEqualTo(Main.BAD_INPUT);
-        assertThat(result.err().strip()).doesNotContain("\n").contains(notARun.toString())
+        assertThat(result.err().strip())
+                .doesNotContain("\n")
+                .contains(notARun.toString())
                 .contains("not an elbo4j run directory");
         assertThat(notARun.resolve("report.html")).doesNotExist();
     }

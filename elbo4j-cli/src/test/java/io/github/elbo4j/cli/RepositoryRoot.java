@@ -14,6 +14,7 @@ final class RepositoryRoot {
                 return dir;
             }
         }
-        throw new IllegalStateException("no repository root (mvnw and README.md) above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no repository root (mvnw and README.md) above " + Path.of("").toAbsolutePath());
     }
 }

@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
-import io.github.elbo4j.vae.run.Checkpoint;
+import io.github.elbo4j.vae.model.Tensor;
 import io.github.elbo4j.vae.run.MetricsLog;
 import io.github.elbo4j.vae.run.RunDirectory;
 import io.github.elbo4j.vae.run.RunLock;
 import io.github.elbo4j.vae.run.Safetensors;
-import io.github.elbo4j.vae.model.Tensor;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -46,13 +45,16 @@ class RunIntegrityTest {
     /** A finished two-epoch run; each test works on its own copy. */
     private static Path trained;
 
-    private static final String[] MODEL = {"--hidden", "16", "--latent", "2", "--batch-size", "20", "--seed", "3", "--threads", "1"};
+    private static final String[] MODEL = {
+        "--hidden", "16", "--latent", "2", "--batch-size", "20", "--seed", "3", "--threads", "1"
+    };
 
     @BeforeAll
     static void trainOnce() throws IOException {
         data = TestData.shapesFolder(shared.resolve("data"));
         trained = shared.resolve("trained");
-        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", trained.toString(), "--epochs", "2"));
+        List<String> args = new ArrayList<>(
+                List.of("train", "--data", data.toString(), "--out", trained.toString(), "--epochs", "2"));
         args.addAll(List.of(MODEL));
         CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
         assertThat(r.exitCode()).as(r.err()).isZero();
@@ -67,24 +69,43 @@ class RunIntegrityTest {
     @Test
     void secondWriterIsRefusedNamingTheHolderAndMetricsKeepOneRowPerEpoch() throws Exception {
         Path run = copyOfRun();
-        Process first = CliRunner.start(dir.resolve("first.err"), "train", "--resume", run.toString(), "--epochs", "400", "--threads", "1");
+        Process first = CliRunner.start(
+                dir.resolve("first.err"), "train", "--resume", run.toString(), "--epochs", "400", "--threads", "1");
         try {
             Path lock = run.resolve(RunLock.FILE_NAME);
             String holder = "pid " + first.pid() + ")";
-            for (int i = 0; i < 1200 && first.isAlive() && !(Files.exists(lock) && Files.readString(lock).contains(holder)); i++) {
+            for (int i = 0;
+                    i < 1200
+                            && first.isAlive()
+                            && !(Files.exists(lock) && Files.readString(lock).contains(holder));
+                    i++) {
                 Thread.sleep(50);
             }
-            assertThat(Files.readString(lock)).as("the first resume holds the lock").contains("train --resume").contains(holder);
+            assertThat(Files.readString(lock))
+                    .as("the first resume holds the lock")
+                    .contains("train --resume")
+                    .contains(holder);
 
-            Process second = CliRunner.start(dir.resolve("second.err"), "train", "--resume", run.toString(), "--epochs", "400", "--threads", "1");
+            Process second = CliRunner.start(
+                    dir.resolve("second.err"),
+                    "train",
+                    "--resume",
+                    run.toString(),
+                    "--epochs",
+                    "400",
+                    "--threads",
+                    "1");
             assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
             // The JVM's own warning about the incubator module aside, the refusal is one line.
             List<String> lines = Files.readAllLines(dir.resolve("second.err")).stream()
-                    .filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+                    .filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+                    .toList();
             assertThat(second.exitValue()).as(lines.toString()).isEqualTo(2);
             assertThat(lines).hasSize(1);
             String refusal = lines.get(0);
-            assertThat(refusal).startsWith("elbo4j: " + run + ": in use by elbo4j train --resume").contains(holder);
+            assertThat(refusal)
+                    .startsWith("elbo4j: " + run + ": in use by elbo4j train --resume")
+                    .contains(holder);
 
             // report refuses too, rather than pairing the old model with the new metrics
             CliRunner.Result report = CliRunner.run("report", "--run", run.toString(), "--k", "2");
@@ -96,7 +117,10 @@ class RunIntegrityTest {
             assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
         }
         List<Integer> epochs = epochs(run);
-        assertThat(epochs).as("one row per epoch, in order").doesNotHaveDuplicates().isSorted();
+        assertThat(epochs)
+                .as("one row per epoch, in order")
+                .doesNotHaveDuplicates()
+                .isSorted();
         assertThat(epochs.get(epochs.size() - 1)).isEqualTo(epochs.size());
     }
 
@@ -112,7 +136,9 @@ class RunIntegrityTest {
         faults.put("checksum mismatch", file -> flipBit(file, original.length - 5));
         faults.put("lie outside", file -> truncate(file, original.length - 100));
         faults.put("checksum mismatch ", file -> zeroTail(file, 64));
-        faults.put("belongs to another run", file -> forge(file, "run_id", UUID.randomUUID().toString()));
+        faults.put(
+                "belongs to another run",
+                file -> forge(file, "run_id", UUID.randomUUID().toString()));
         faults.put("epoch -5 is negative", file -> forge(file, "epoch", "-5"));
         faults.put("batches_into_epoch -100 is negative", file -> forge(file, "batches_into_epoch", "-100"));
         faults.put("learning_rate NaN", file -> forge(file, "learning_rate", "NaN"));
@@ -121,7 +147,8 @@ class RunIntegrityTest {
         for (Map.Entry<String, Consumer<Path>> fault : faults.entrySet()) {
             Files.write(latest, original);
             fault.getValue().accept(latest);
-            assertThatThrownBy(() -> directory.readCheckpoint(latest)).as(fault.getKey())
+            assertThatThrownBy(() -> directory.readCheckpoint(latest))
+                    .as(fault.getKey())
                     .isInstanceOf(DataException.class)
                     .hasMessageStartingWith(latest.toString())
                     .hasMessageContaining(fault.getKey().strip())
@@ -133,13 +160,15 @@ class RunIntegrityTest {
     void resumeFallsBackToBestWhenLatestFailsAndEndsWithFiniteParametersAndNoGap() throws IOException {
         Path run = copyOfRun();
         RunDirectory directory = RunDirectory.open(run);
-        int bestEpoch = directory.readCheckpoint(directory.bestCheckpoint()).position().epoch();
+        int bestEpoch =
+                directory.readCheckpoint(directory.bestCheckpoint()).position().epoch();
         flipBit(directory.latestCheckpoint(), (int) Files.size(directory.latestCheckpoint()) - 5);
 
         CliRunner.Result r = CliRunner.run("train", "--resume", run.toString(), "--epochs", "3", "--threads", "1");
 
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.err()).contains(directory.latestCheckpoint() + ": elbo4j_crc32c: checksum mismatch")
+        assertThat(r.err())
+                .contains(directory.latestCheckpoint() + ": elbo4j_crc32c: checksum mismatch")
                 .contains("resuming from " + directory.bestCheckpoint() + " (epoch " + bestEpoch + ")");
         assertThat(epochs(run)).containsExactly(1, 2, 3);
         for (Tensor t : Safetensors.read(directory.modelFile()).tensors().values()) {
@@ -147,7 +176,11 @@ class RunIntegrityTest {
                 assertThat(Float.isFinite(v)).isTrue();
             }
         }
-        assertThat(directory.readCheckpoint(directory.latestCheckpoint()).position().epoch()).isEqualTo(3);
+        assertThat(directory
+                        .readCheckpoint(directory.latestCheckpoint())
+                        .position()
+                        .epoch())
+                .isEqualTo(3);
     }
 
     @Test
@@ -159,7 +192,8 @@ class RunIntegrityTest {
         CliRunner.Result r = CliRunner.run("train", "--resume", run.toString(), "--epochs", "3", "--threads", "1");
 
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.err()).contains("batches_into_epoch 100000 lies beyond the 20 batches of an epoch")
+        assertThat(r.err())
+                .contains("batches_into_epoch 100000 lies beyond the 20 batches of an epoch")
                 .contains("resuming from " + directory.bestCheckpoint());
         assertThat(epochs(run)).containsExactly(1, 2, 3);
     }
@@ -175,8 +209,11 @@ class RunIntegrityTest {
         CliRunner.Result r = CliRunner.run("train", "--resume", run.toString(), "--epochs", "3", "--threads", "1");
 
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err().strip()).doesNotContain("\n").contains("epoch -5 is negative")
-                .contains(directory.bestCheckpoint() + ": missing").contains("refusing to restart");
+        assertThat(r.err().strip())
+                .doesNotContain("\n")
+                .contains("epoch -5 is negative")
+                .contains(directory.bestCheckpoint() + ": missing")
+                .contains("refusing to restart");
         assertThat(Files.readAllBytes(directory.metricsFile())).isEqualTo(metrics);
     }
 
@@ -219,12 +256,16 @@ class RunIntegrityTest {
     @Test
     void aModelFromAnotherRunIsRefused() throws IOException {
         Path run = copyOfRun();
-        forge(run.resolve("model.safetensors"), RunDirectory.RUN_ID, UUID.randomUUID().toString());
+        forge(
+                run.resolve("model.safetensors"),
+                RunDirectory.RUN_ID,
+                UUID.randomUUID().toString());
 
         CliRunner.Result r = CliRunner.run("eval", "--run", run.toString(), "--k", "2", "--limit", "10");
 
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err().strip()).startsWith("elbo4j: " + run.resolve("model.safetensors") + ": run_id: belongs to another run");
+        assertThat(r.err().strip())
+                .startsWith("elbo4j: " + run.resolve("model.safetensors") + ": run_id: belongs to another run");
     }
 
     // ---- data fingerprints ----
@@ -239,12 +280,17 @@ class RunIntegrityTest {
 
         CliRunner.Result resume = CliRunner.run("train", "--resume", run.toString(), "--epochs", "3", "--threads", "1");
         assertThat(resume.exitCode()).isEqualTo(2);
-        assertThat(resume.err().strip()).doesNotContain("\n").contains("the train split's fingerprint differs")
+        assertThat(resume.err().strip())
+                .doesNotContain("\n")
+                .contains("the train split's fingerprint differs")
                 .contains("--allow-changed-data");
 
         CliRunner.Result eval = CliRunner.run("eval", "--run", run.toString(), "--k", "2", "--limit", "10");
         assertThat(eval.exitCode()).as(eval.err()).isZero();
-        assertThat(eval.err()).contains("warning").contains("the train split of").contains("fingerprint changed");
+        assertThat(eval.err())
+                .contains("warning")
+                .contains("the train split of")
+                .contains("fingerprint changed");
     }
 
     // ---- metrics.jsonl: one policy ----
@@ -258,8 +304,11 @@ class RunIntegrityTest {
         assertThat(torn.notice()).contains("line 3 is incomplete");
 
         Files.writeString(file, "{\"epoch\":1}\n{\"epoch\":2}\n{\"epoch\":2}\n{\"epoch\":3}\n");
-        assertThatThrownBy(() -> MetricsLog.read(file)).isInstanceOf(DataException.class)
-                .hasMessage(file + ": line 3: epoch 2 is a duplicate (it follows epoch 2); the file was written by two writers or edited");
+        assertThatThrownBy(() -> MetricsLog.read(file))
+                .isInstanceOf(DataException.class)
+                .hasMessage(
+                        file
+                                + ": line 3: epoch 2 is a duplicate (it follows epoch 2); the file was written by two writers or edited");
         Files.writeString(file, "{\"epoch\":2}\n{\"epoch\":1}\n");
         assertThatThrownBy(() -> MetricsLog.read(file)).hasMessageContaining("line 2: epoch 1 is out of order");
     }

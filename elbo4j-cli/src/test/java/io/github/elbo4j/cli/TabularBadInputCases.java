@@ -46,8 +46,22 @@ final class TabularBadInputCases {
         Path data = root.resolve("mixed.csv");
         MixedTable.write(data, 200, 0, 3);
         Path run = root.resolve("run");
-        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--likelihood", "tabular", "--out",
-                run.toString(), "--epochs", "1", "--hidden", "8", "--latent", "2", "--batch-size", "50"));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--data",
+                data.toString(),
+                "--likelihood",
+                "tabular",
+                "--out",
+                run.toString(),
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--latent",
+                "2",
+                "--batch-size",
+                "50"));
         args.addAll(List.of(options));
         CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
         assertThat(r.exitCode()).as(r.err()).isZero();
@@ -79,8 +93,18 @@ final class TabularBadInputCases {
         Path data = dir.resolve("train.csv");
         MixedTable.write(data, 60, 0, 1);
         Path out = dir.resolve("out");
-        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", out.toString(),
-                "--epochs", "1", "--hidden", "8", "--latent", "2"));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--latent",
+                "2"));
         if (!List.of(options).contains("--likelihood")) {
             args.addAll(List.of("--likelihood", "tabular"));
         }
@@ -89,14 +113,17 @@ final class TabularBadInputCases {
     }
 
     private static Invocation onConditionalRun(String command, Path dir, String... options) throws IOException {
-        List<String> args = new ArrayList<>(List.of(command, "--run",
+        List<String> args = new ArrayList<>(List.of(
+                command,
+                "--run",
                 BadInputSuiteTest.copyRun(conditionalRun(), dir).toString()));
         args.addAll(List.of(options));
         return new Invocation(args.toArray(String[]::new));
     }
 
     private static Invocation onRun(String command, Path dir, String... options) throws IOException {
-        List<String> args = new ArrayList<>(List.of(command, "--run", BadInputSuiteTest.copyRun(run(), dir).toString()));
+        List<String> args = new ArrayList<>(
+                List.of(command, "--run", BadInputSuiteTest.copyRun(run(), dir).toString()));
         args.addAll(List.of(options));
         return new Invocation(args.toArray(String[]::new));
     }
@@ -123,17 +150,25 @@ final class TabularBadInputCases {
                 }),
                 new Case("encode: tabular --data without the region column", dir -> {
                     Path file = write(dir, "new.csv", "age,income,visits,smoker\n44.0,61.00,10.00,no\n");
-                    return onRun("encode", dir, "--data", file.toString()).names(file, "header", "no column named 'region'");
+                    return onRun("encode", dir, "--data", file.toString())
+                            .names(file, "header", "no column named 'region'");
                 }),
-                new Case("train: --condition names no column of the table", dir -> train(dir, "--condition", "zip")
-                        .names(dir.resolve("train.csv"), "header", "--condition zip", "no column of that name")),
+                new Case(
+                        "train: --condition names no column of the table",
+                        dir -> train(dir, "--condition", "zip")
+                                .names(
+                                        dir.resolve("train.csv"),
+                                        "header",
+                                        "--condition zip",
+                                        "no column of that name")),
                 new Case("score: conditional tabular run, --data without the condition column", dir -> {
                     Path file = write(dir, "new.csv", "age,income,visits,smoker\n44.0,61.00,10.00,no\n");
                     return onConditionalRun("score", dir, "--data", file.toString())
                             .names(file, "header", "no column named 'region'");
                 }),
-                new Case("sample: conditional tabular run, --label out of range", dir ->
-                        onConditionalRun("sample", dir, "--label", "3").names("--label 3", "3 classes")),
+                new Case(
+                        "sample: conditional tabular run, --label out of range",
+                        dir -> onConditionalRun("sample", dir, "--label", "3").names("--label 3", "3 classes")),
                 new Case("score: tabular run without schema.json", dir -> {
                     Invocation i = onRun("score", dir);
                     Path schema = dir.resolve("run").resolve("schema.json");
@@ -155,18 +190,30 @@ final class TabularBadInputCases {
                 new Case("train: tabular data with an empty cell", dir -> {
                     Path file = table(dir, "train.csv", GOOD_ROW, "50.0,,9.00,yes,north");
                     Path out = dir.resolve("out");
-                    return new Invocation("train", "--data", file.toString(), "--likelihood", "tabular", "--out",
-                            out.toString(), "--epochs", "1").absent(out)
+                    return new Invocation(
+                                    "train",
+                                    "--data",
+                                    file.toString(),
+                                    "--likelihood",
+                                    "tabular",
+                                    "--out",
+                                    out.toString(),
+                                    "--epochs",
+                                    "1")
+                            .absent(out)
                             .names(file, "line 3, column 2 (income)", "empty cell");
                 }),
                 new Case("train: --likelihood tabular on a named dataset", dir -> {
                     Path out = dir.resolve("out");
-                    return new Invocation("train", "--data", "shapes", "--likelihood", "tabular", "--out", out.toString())
-                            .absent(out).names("shapes", "no such file or folder", ".csv file");
+                    return new Invocation(
+                                    "train", "--data", "shapes", "--likelihood", "tabular", "--out", out.toString())
+                            .absent(out)
+                            .names("shapes", "no such file or folder", ".csv file");
                 }),
                 new Case("train: --schema naming a column the table lacks", dir -> {
                     Path schema = write(dir, "types.json", "{\"columns\": {\"town\": \"categorical\"}}");
-                    return train(dir, "--schema", schema.toString()).names(schema, "column 'town'", "not in the header");
+                    return train(dir, "--schema", schema.toString())
+                            .names(schema, "column 'town'", "not in the header");
                 }),
                 new Case("train: --schema with an unknown type", dir -> {
                     Path schema = write(dir, "types.json", "{\"columns\": {\"age\": \"float\"}}");
@@ -185,15 +232,20 @@ final class TabularBadInputCases {
                 new Case("train: --likelihood categorical with a numeric --schema column", dir -> {
                     Path schema = write(dir, "types.json", "{\"columns\": {\"age\": \"numeric\"}}");
                     return train(dir, "--likelihood", "categorical", "--schema", schema.toString())
-                            .names(schema, "column 'age'", "--likelihood categorical models every column as categorical");
+                            .names(
+                                    schema,
+                                    "column 'age'",
+                                    "--likelihood categorical models every column as categorical");
                 }),
                 new Case("train: --schema without a tabular likelihood", dir -> {
                     Path schema = write(dir, "types.json", "{\"columns\": {}}");
                     return train(dir, "--likelihood", "gaussian", "--schema", schema.toString())
                             .names("--schema applies to --likelihood tabular or categorical only");
                 }),
-                new Case("train: --likelihood tabular with --prior vamp", dir -> train(dir, "--prior", "vamp")
-                        .names("--likelihood tabular cannot be combined with --prior vamp"))));
+                new Case(
+                        "train: --likelihood tabular with --prior vamp",
+                        dir -> train(dir, "--prior", "vamp")
+                                .names("--likelihood tabular cannot be combined with --prior vamp"))));
         return cases;
     }
 }

@@ -36,19 +36,36 @@ class TabularCommandsTest {
         data = dir.resolve("mixed.csv");
         generated = MixedTable.write(data, 2000, 0.05, 11);
         run = dir.resolve("run");
-        CliRunner.Result r = CliRunner.run("train", "--data", data.toString(), "--likelihood", "tabular", "--out",
-                run.toString(), "--epochs", "40", "--hidden", "32", "--latent", "4", "--batch-size", "100", "--lr", "3e-3",
+        CliRunner.Result r = CliRunner.run(
+                "train",
+                "--data",
+                data.toString(),
+                "--likelihood",
+                "tabular",
+                "--out",
+                run.toString(),
+                "--epochs",
+                "40",
+                "--hidden",
+                "32",
+                "--latent",
+                "4",
+                "--batch-size",
+                "100",
+                "--lr",
+                "3e-3",
                 "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.json().path("elbo").asDouble()).isFinite();
-        assertThat(r.json().path("schema").asText()).isEqualTo(run.resolve("schema.json").toString());
+        assertThat(r.json().path("schema").asText())
+                .isEqualTo(run.resolve("schema.json").toString());
     }
 
     @Test
     void negativeElboScoresFindTheInjectedAnomalies() throws IOException {
         Path scores = dir.resolve("scores.csv");
-        CliRunner.Result r = CliRunner.run("score", "--run", run.toString(), "--data", data.toString(), "--out",
-                scores.toString(), "--json");
+        CliRunner.Result r = CliRunner.run(
+                "score", "--run", run.toString(), "--data", data.toString(), "--out", scores.toString(), "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         Table table = CsvReader.readTable(scores);
         assertThat(table.columns()).containsExactly("index", "neg_elbo", "nll", "recon_logprob", "anomaly");
@@ -58,8 +75,13 @@ class TabularCommandsTest {
             s[i] = negElbo[i];
         }
         double auroc = MixedTable.auroc(s, generated.anomalous());
-        System.out.printf("tabular anomaly AUROC (neg_elbo, %d rows, %d anomalies): %.4f%n", s.length,
-                java.util.stream.IntStream.range(0, s.length).filter(i -> generated.anomalous()[i]).count(), auroc);
+        System.out.printf(
+                "tabular anomaly AUROC (neg_elbo, %d rows, %d anomalies): %.4f%n",
+                s.length,
+                java.util.stream.IntStream.range(0, s.length)
+                        .filter(i -> generated.anomalous()[i])
+                        .count(),
+                auroc);
         assertThat(auroc).isGreaterThanOrEqualTo(0.9);
     }
 
@@ -68,9 +90,11 @@ class TabularCommandsTest {
         JsonNode schema = JSON.readTree(run.resolve("schema.json").toFile());
         assertThat(schema.path("format").asText()).isEqualTo("elbo4j-tabular-schema");
         List<String> types = StreamSupport.stream(schema.path("columns").spliterator(), false)
-                .map(c -> c.path("name").asText() + ":" + c.path("type").asText()).toList();
-        assertThat(types).containsExactly("age:numeric", "income:numeric", "visits:numeric", "smoker:binary",
-                "region:categorical");
+                .map(c -> c.path("name").asText() + ":" + c.path("type").asText())
+                .toList();
+        assertThat(types)
+                .containsExactly(
+                        "age:numeric", "income:numeric", "visits:numeric", "smoker:binary", "region:categorical");
         JsonNode age = schema.path("columns").get(0);
         assertThat(age.path("mean").asDouble()).isBetween(43.0, 47.0);
         assertThat(age.path("scale").asDouble()).isBetween(10.5, 13.5);
@@ -85,7 +109,8 @@ class TabularCommandsTest {
         assertThat(model.path("columns").path("categories").toString()).isEqualTo("[3]");
         assertThat(model.path("input_shape").toString()).isEqualTo("[7]");
         List<String> weights = StreamSupport.stream(model.path("weights").spliterator(), false)
-                .map(w -> w.path("name").asText() + w.path("shape")).toList();
+                .map(w -> w.path("name").asText() + w.path("shape"))
+                .toList();
         assertThat(weights).contains("decoder.out.weight[7,32]", "decoder.log_scale[3]");
     }
 
@@ -100,7 +125,8 @@ class TabularCommandsTest {
     @Test
     void reconstructionsAndSamplesComeBackInTheOriginalUnitsAndLabels() throws IOException {
         Path out = dir.resolve("reconstructions.csv");
-        CliRunner.Result r = CliRunner.run("reconstruct", "--run", run.toString(), "--n", "200", "--out", out.toString());
+        CliRunner.Result r =
+                CliRunner.run("reconstruct", "--run", run.toString(), "--n", "200", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         Table rec = CsvReader.readTable(out);
         assertThat(rec.columns()).containsExactly("index", "age", "income", "visits", "smoker", "region");
@@ -136,12 +162,17 @@ class TabularCommandsTest {
         Path bad = dir.resolve("unknown-category.csv");
         Files.writeString(bad, MixedTable.HEADER + "\n44.0,61.00,10.00,no,center\n50.0,62.00,9.00,yes,west\n");
         Path scores = dir.resolve("never.csv");
-        CliRunner.Result r = CliRunner.run("score", "--run", run.toString(), "--data", bad.toString(), "--out",
-                scores.toString());
+        CliRunner.Result r =
+                CliRunner.run("score", "--run", run.toString(), "--data", bad.toString(), "--out", scores.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip().lines()).hasSize(1);
-        assertThat(r.err()).contains(bad.toString(), "line 3", "column 5 (region)", "unknown category 'west'",
-                "center, north, south");
+        assertThat(r.err())
+                .contains(
+                        bad.toString(),
+                        "line 3",
+                        "column 5 (region)",
+                        "unknown category 'west'",
+                        "center, north, south");
         assertThat(r.out()).isEmpty();
         assertThat(scores).doesNotExist();
     }
@@ -153,14 +184,32 @@ class TabularCommandsTest {
         Path small = dir.resolve("small.csv");
         MixedTable.write(small, 300, 0, 5);
         Path resumed = dir.resolve("overridden");
-        CliRunner.Result r = CliRunner.run("train", "--data", small.toString(), "--likelihood", "tabular", "--schema",
-                overrides.toString(), "--out", resumed.toString(), "--epochs", "1", "--hidden", "8", "--latent", "2");
+        CliRunner.Result r = CliRunner.run(
+                "train",
+                "--data",
+                small.toString(),
+                "--likelihood",
+                "tabular",
+                "--schema",
+                overrides.toString(),
+                "--out",
+                resumed.toString(),
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--latent",
+                "2");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode model = JSON.readTree(resumed.resolve("model.json").toFile());
         assertThat(model.path("columns").path("numeric").asInt()).isEqualTo(2);
         assertThat(model.path("columns").path("binary").asInt()).isZero();
         assertThat(model.path("columns").path("categories").toString()).isEqualTo("[2,3]");
-        assertThat(JSON.readTree(resumed.resolve("schema.json").toFile()).path("columns").get(2).path("type").asText())
+        assertThat(JSON.readTree(resumed.resolve("schema.json").toFile())
+                        .path("columns")
+                        .get(2)
+                        .path("type")
+                        .asText())
                 .isEqualTo("ignore");
 
         CliRunner.Result more = CliRunner.run("train", "--resume", resumed.toString(), "--epochs", "2", "--json");
@@ -175,12 +224,31 @@ class TabularCommandsTest {
         StringBuilder csv = new StringBuilder("grade,colour,size\n");
         String[] colours = {"red", "green", "blue"};
         for (int i = 0; i < 120; i++) {
-            csv.append(1 + i % 4).append(',').append(colours[i % 3]).append(',').append(i % 2 == 0 ? "S" : "L").append('\n');
+            csv.append(1 + i % 4)
+                    .append(',')
+                    .append(colours[i % 3])
+                    .append(',')
+                    .append(i % 2 == 0 ? "S" : "L")
+                    .append('\n');
         }
         Files.writeString(table, csv.toString());
         Path out = dir.resolve("categorical");
-        CliRunner.Result r = CliRunner.run("train", "--data", table.toString(), "--likelihood", "categorical", "--out",
-                out.toString(), "--epochs", "2", "--hidden", "8", "--latent", "2", "--batch-size", "20");
+        CliRunner.Result r = CliRunner.run(
+                "train",
+                "--data",
+                table.toString(),
+                "--likelihood",
+                "categorical",
+                "--out",
+                out.toString(),
+                "--epochs",
+                "2",
+                "--hidden",
+                "8",
+                "--latent",
+                "2",
+                "--batch-size",
+                "20");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode model = JSON.readTree(out.resolve("model.json").toFile());
         assertThat(model.path("likelihood").asText()).isEqualTo("categorical");
@@ -194,15 +262,36 @@ class TabularCommandsTest {
     @Test
     void aConditionColumnTrainsAConditionalModelAndSamplesOfTheRequestedClass() throws IOException {
         Path out = dir.resolve("conditional");
-        CliRunner.Result r = CliRunner.run("train", "--data", data.toString(), "--likelihood", "tabular", "--condition",
-                "region", "--out", out.toString(), "--epochs", "3", "--hidden", "16", "--latent", "2");
+        CliRunner.Result r = CliRunner.run(
+                "train",
+                "--data",
+                data.toString(),
+                "--likelihood",
+                "tabular",
+                "--condition",
+                "region",
+                "--out",
+                out.toString(),
+                "--epochs",
+                "3",
+                "--hidden",
+                "16",
+                "--latent",
+                "2");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode model = JSON.readTree(out.resolve("model.json").toFile());
         assertThat(model.path("conditions").asInt()).as("center, north, south").isEqualTo(3);
-        assertThat(model.path("columns").path("categories").toString()).as("region is the condition, not modelled")
+        assertThat(model.path("columns").path("categories").toString())
+                .as("region is the condition, not modelled")
                 .isEqualTo("[]");
-        JsonNode region = StreamSupport.stream(JSON.readTree(out.resolve("schema.json").toFile()).path("columns")
-                .spliterator(), false).filter(c -> c.path("name").asText().equals("region")).findFirst().orElseThrow();
+        JsonNode region = StreamSupport.stream(
+                        JSON.readTree(out.resolve("schema.json").toFile())
+                                .path("columns")
+                                .spliterator(),
+                        false)
+                .filter(c -> c.path("name").asText().equals("region"))
+                .findFirst()
+                .orElseThrow();
         assertThat(region.path("type").asText()).isEqualTo("condition");
 
         // The training samples cycle through the classes; --label 1 asks for the second, north.
@@ -217,14 +306,24 @@ class TabularCommandsTest {
         // The class may be named as well as numbered.
         r = CliRunner.run("sample", "--run", out.toString(), "--n", "3", "--label", "south", "--out", north.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(CsvReader.readTable(north).strings("region")).containsOnly("south").hasSize(3);
+        assertThat(CsvReader.readTable(north).strings("region"))
+                .containsOnly("south")
+                .hasSize(3);
         r = CliRunner.run("sample", "--run", out.toString(), "--label", "west", "--out", north.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--label west: unknown class", "center, north, south, or 0 to 2");
 
         // Scoring reads each record's region again through the run's schema.
-        r = CliRunner.run("score", "--run", out.toString(), "--data", data.toString(), "--k", "5",
-                "--out", dir.resolve("conditional-scores.csv").toString());
+        r = CliRunner.run(
+                "score",
+                "--run",
+                out.toString(),
+                "--data",
+                data.toString(),
+                "--k",
+                "5",
+                "--out",
+                dir.resolve("conditional-scores.csv").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
     }
 }

@@ -40,12 +40,44 @@ class WorkflowCommandsTest {
     static void trainTwoRuns() throws IOException {
         data = TestData.shapesFolder(dir.resolve("data"));
         healthy = dir.resolve("healthy");
-        CliRunner.Result h = CliRunner.run("train", "--data", data.toString(), "--out", healthy.toString(), "--epochs", "8",
-                "--hidden", "64", "--latent", "8", "--batch-size", "50", "--lr", "3e-3", "--kl-schedule", "linear:4");
+        CliRunner.Result h = CliRunner.run(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                healthy.toString(),
+                "--epochs",
+                "8",
+                "--hidden",
+                "64",
+                "--latent",
+                "8",
+                "--batch-size",
+                "50",
+                "--lr",
+                "3e-3",
+                "--kl-schedule",
+                "linear:4");
         assertThat(h.exitCode()).as(h.err()).isZero();
         collapsed = dir.resolve("collapsed");
-        CliRunner.Result c = CliRunner.run("train", "--data", data.toString(), "--out", collapsed.toString(), "--epochs", "8",
-                "--hidden", "64", "--latent", "8", "--batch-size", "50", "--lr", "3e-3", "--beta", "50");
+        CliRunner.Result c = CliRunner.run(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                collapsed.toString(),
+                "--epochs",
+                "8",
+                "--hidden",
+                "64",
+                "--latent",
+                "8",
+                "--batch-size",
+                "50",
+                "--lr",
+                "3e-3",
+                "--beta",
+                "50");
         assertThat(c.exitCode()).as(c.err()).isZero();
     }
 
@@ -54,23 +86,45 @@ class WorkflowCommandsTest {
         List<String> rows = Files.readAllLines(healthy.resolve("metrics.jsonl"));
         double[] expected = {0.25, 0.5, 0.75, 1, 1, 1, 1, 1};
         for (int i = 0; i < rows.size(); i++) {
-            assertThat(JSON.readTree(rows.get(i)).path("beta").asDouble()).as("epoch %d", i + 1).isEqualTo(expected[i]);
+            assertThat(JSON.readTree(rows.get(i)).path("beta").asDouble())
+                    .as("epoch %d", i + 1)
+                    .isEqualTo(expected[i]);
         }
-        JsonNode training = JSON.readTree(healthy.resolve("config.json").toFile()).path("training");
+        JsonNode training =
+                JSON.readTree(healthy.resolve("config.json").toFile()).path("training");
         assertThat(training.path("objective").asText()).isEqualTo("elbo");
         assertThat(training.path("kl_schedule").asText()).isEqualTo("linear:4");
         assertThat(training.path("beta").asDouble()).isEqualTo(1.0);
         assertThat(training.path("free_bits").asDouble()).isEqualTo(0.0);
         assertThat(training.path("reported_elbo").asText()).contains("beta = 1, no free bits");
-        assertThat(JSON.readTree(Files.readAllLines(collapsed.resolve("metrics.jsonl")).get(0)).path("beta").asDouble())
+        assertThat(JSON.readTree(Files.readAllLines(collapsed.resolve("metrics.jsonl"))
+                                .get(0))
+                        .path("beta")
+                        .asDouble())
                 .isEqualTo(50.0);
     }
 
     @Test
     void aResumedAnnealedRunContinuesItsSchedule() throws IOException {
         Path run = dir.resolve("annealed");
-        assertThat(CliRunner.run("train", "--data", data.toString(), "--out", run.toString(), "--epochs", "2",
-                "--hidden", "16", "--latent", "2", "--kl-schedule", "cyclical:2", "--beta", "2").exitCode()).isZero();
+        assertThat(CliRunner.run(
+                                "train",
+                                "--data",
+                                data.toString(),
+                                "--out",
+                                run.toString(),
+                                "--epochs",
+                                "2",
+                                "--hidden",
+                                "16",
+                                "--latent",
+                                "2",
+                                "--kl-schedule",
+                                "cyclical:2",
+                                "--beta",
+                                "2")
+                        .exitCode())
+                .isZero();
         CliRunner.Result changed = CliRunner.run("train", "--resume", run.toString(), "--epochs", "4", "--beta", "3");
         assertThat(changed.exitCode()).isEqualTo(2);
         assertThat(changed.err()).contains("cannot change on --resume");
@@ -88,8 +142,25 @@ class WorkflowCommandsTest {
     @Test
     void iwaeObjectiveTrainsAndIsRecorded() throws IOException {
         Path run = dir.resolve("iwae");
-        CliRunner.Result r = CliRunner.run("train", "--data", data.toString(), "--out", run.toString(), "--epochs", "1",
-                "--hidden", "16", "--latent", "2", "--objective", "iwae", "--iwae-k", "3", "--iwae-gradient", "dreg", "--json");
+        CliRunner.Result r = CliRunner.run(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                run.toString(),
+                "--epochs",
+                "1",
+                "--hidden",
+                "16",
+                "--latent",
+                "2",
+                "--objective",
+                "iwae",
+                "--iwae-k",
+                "3",
+                "--iwae-gradient",
+                "dreg",
+                "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.json().path("elbo").asDouble()).isNegative();
         JsonNode training = JSON.readTree(run.resolve("config.json").toFile()).path("training");
@@ -99,8 +170,10 @@ class WorkflowCommandsTest {
         assertThat(r.json().path("objective").asText()).startsWith("iwae k=3 gradient=dreg");
         // Judged on its own validation bound: the IWAE-3 bound, recorded per epoch and in the report.
         assertThat(r.json().path("validation").asText()).isEqualTo("IWAE-3 bound");
-        JsonNode row = JSON.readTree(Files.readAllLines(run.resolve("metrics.jsonl")).get(0));
-        assertThat(row.path("valid_iwae").asDouble()).isEqualTo(r.json().path("best_validation").asDouble())
+        JsonNode row =
+                JSON.readTree(Files.readAllLines(run.resolve("metrics.jsonl")).get(0));
+        assertThat(row.path("valid_iwae").asDouble())
+                .isEqualTo(r.json().path("best_validation").asDouble())
                 .isGreaterThan(row.path("valid_elbo").asDouble());
         assertThat(Files.readString(run.resolve("report.html"))).contains("IWAE bound (validation)");
     }
@@ -115,8 +188,10 @@ class WorkflowCommandsTest {
         assertThat(diagnose.exitCode()).as(diagnose.err()).isZero();
         assertThat(diagnose.json().path("kl_per_dim").get(0).isNull()).isTrue();
         assertThat(diagnose.json().path("kl").asDouble()).isPositive();
-        assertThat(CliRunner.run("sample", "--run", run.toString(), "--n", "4").exitCode()).isZero();
-        assertThat(CliRunner.run("score", "--run", run.toString(), "--k", "5").exitCode()).isZero();
+        assertThat(CliRunner.run("sample", "--run", run.toString(), "--n", "4").exitCode())
+                .isZero();
+        assertThat(CliRunner.run("score", "--run", run.toString(), "--k", "5").exitCode())
+                .isZero();
     }
 
     @Test
@@ -126,12 +201,15 @@ class WorkflowCommandsTest {
         assertThat(model.path("architecture").asText()).isEqualTo("conv");
         assertThat(model.path("weights").get(0).path("name").asText()).isEqualTo("encoder.conv.0.weight");
         assertThat(run.resolve("plots/samples.png")).isRegularFile();
-        assertThat(CliRunner.run("reconstruct", "--run", run.toString(), "--n", "4").exitCode()).isZero();
+        assertThat(CliRunner.run("reconstruct", "--run", run.toString(), "--n", "4")
+                        .exitCode())
+                .isZero();
     }
 
     @Test
     void aLearnedPerFeatureScaleIsSavedLoadedAndEvaluated() throws IOException {
-        Path run = trainTinyAndEvaluate("learned-scale", "--likelihood", "gaussian-per-feature", "--gaussian-scale", "0.5");
+        Path run = trainTinyAndEvaluate(
+                "learned-scale", "--likelihood", "gaussian-per-feature", "--gaussian-scale", "0.5");
         JsonNode model = JSON.readTree(run.resolve("model.json").toFile());
         assertThat(model.path("likelihood").asText()).isEqualTo("gaussian-per-feature");
         JsonNode last = model.path("weights").get(model.path("weights").size() - 1);
@@ -145,14 +223,25 @@ class WorkflowCommandsTest {
      */
     private static Path trainTinyAndEvaluate(String name, String... options) {
         Path run = dir.resolve(name);
-        List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data.toString(), "--out", run.toString(),
-                "--epochs", "2", "--hidden", "16", "--latent", "2"));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                run.toString(),
+                "--epochs",
+                "2",
+                "--hidden",
+                "16",
+                "--latent",
+                "2"));
         args.addAll(List.of(options));
         CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
         assertThat(r.exitCode()).as(r.err()).isZero();
         CliRunner.Result eval = CliRunner.run("eval", "--run", run.toString(), "--k", "20", "--json");
         assertThat(eval.exitCode()).as(eval.err()).isZero();
-        assertThat(eval.json().path("loglik").asDouble()).isGreaterThan(eval.json().path("elbo").asDouble());
+        assertThat(eval.json().path("loglik").asDouble())
+                .isGreaterThan(eval.json().path("elbo").asDouble());
         return run;
     }
 
@@ -191,8 +280,17 @@ class WorkflowCommandsTest {
         }
         Files.write(inverted, TestData.idx(new Dataset("inverted", values, 20, 28, 28)));
         Path csv = dir.resolve("scores.csv");
-        CliRunner.Result r = CliRunner.run("score", "--run", healthy.toString(), "--data", inverted.toString(),
-                "--k", "10", "--out", csv.toString(), "--json");
+        CliRunner.Result r = CliRunner.run(
+                "score",
+                "--run",
+                healthy.toString(),
+                "--data",
+                inverted.toString(),
+                "--k",
+                "10",
+                "--out",
+                csv.toString(),
+                "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode json = r.json();
         assertThat(json.path("anomalies").asInt()).isEqualTo(20);
@@ -214,8 +312,17 @@ class WorkflowCommandsTest {
     void reconstructWritesRecordsAndAGridOfInputsOverReconstructions() throws IOException {
         Path npz = dir.resolve("rec.npz");
         Path png = dir.resolve("rec.png");
-        CliRunner.Result r = CliRunner.run("reconstruct", "--run", healthy.toString(), "--n", "16", "--out", npz.toString(),
-                "--png", png.toString(), "--json");
+        CliRunner.Result r = CliRunner.run(
+                "reconstruct",
+                "--run",
+                healthy.toString(),
+                "--n",
+                "16",
+                "--out",
+                npz.toString(),
+                "--png",
+                png.toString(),
+                "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.json().path("n").asInt()).isEqualTo(16);
         Map<String, Dataset> arrays = NpyReader.readNpz(npz);
@@ -231,7 +338,13 @@ class WorkflowCommandsTest {
         }
         assertThat(distinct).hasSize(16);
         // An .npy holds one array: it would lose which records a subset is.
-        CliRunner.Result npy = CliRunner.run("reconstruct", "--run", healthy.toString(), "--n", "16", "--out",
+        CliRunner.Result npy = CliRunner.run(
+                "reconstruct",
+                "--run",
+                healthy.toString(),
+                "--n",
+                "16",
+                "--out",
                 dir.resolve("rec.npy").toString());
         assertThat(npy.exitCode()).isEqualTo(2);
         assertThat(npy.err()).contains("rec.npy: an .npy holds one array", "write .npz");
@@ -262,29 +375,57 @@ class WorkflowCommandsTest {
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(npz.toFile())) {
             byte[] index = zip.getInputStream(zip.getEntry("index.npy")).readAllBytes();
             assertThat(new String(index, 0, 64, java.nio.charset.StandardCharsets.US_ASCII))
-                    .as("the index is stored as int64").contains("'descr': '<i8'");
+                    .as("the index is stored as int64")
+                    .contains("'descr': '<i8'");
         }
 
         Path csv = dir.resolve("codes.csv");
         assertThat(CliRunner.run("encode", "--run", healthy.toString(), "--split", "train", "--out", csv.toString())
-                .exitCode()).isZero();
+                        .exitCode())
+                .isZero();
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines).hasSize(401);
-        assertThat(lines.get(0)).startsWith("index,mu_0,").contains(",log_var_0,").endsWith("log_var_7");
+        assertThat(lines.get(0))
+                .startsWith("index,mu_0,")
+                .contains(",log_var_0,")
+                .endsWith("log_var_7");
     }
 
     @Test
     void interpolationPathsStartAndEndAtTheReconstructionsOfTheTwoRecords() throws IOException {
         Path npy = dir.resolve("path.npy");
         Path png = dir.resolve("path.png");
-        CliRunner.Result r = CliRunner.run("interpolate", "--run", healthy.toString(), "--from", "3", "--to", "7",
-                "--steps", "6", "--out", npy.toString(), "--png", png.toString(), "--json");
+        CliRunner.Result r = CliRunner.run(
+                "interpolate",
+                "--run",
+                healthy.toString(),
+                "--from",
+                "3",
+                "--to",
+                "7",
+                "--steps",
+                "6",
+                "--out",
+                npy.toString(),
+                "--png",
+                png.toString(),
+                "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         float[] path = NpyReader.readNpy(npy).values();
         assertThat(path).hasSize(2 * 6 * 784);
         Path rec = dir.resolve("all.npy");
-        assertThat(CliRunner.run("reconstruct", "--run", healthy.toString(), "--n", "100", "--out", rec.toString(),
-                "--png", dir.resolve("all.png").toString()).exitCode()).isZero();
+        assertThat(CliRunner.run(
+                                "reconstruct",
+                                "--run",
+                                healthy.toString(),
+                                "--n",
+                                "100",
+                                "--out",
+                                rec.toString(),
+                                "--png",
+                                dir.resolve("all.png").toString())
+                        .exitCode())
+                .isZero();
         float[] reconstructions = NpyReader.readNpy(rec).values();
         for (int method = 0; method < 2; method++) {
             for (int p = 0; p < 784; p++) {
@@ -304,8 +445,13 @@ class WorkflowCommandsTest {
             assertThat(r.exitCode()).as(command).isZero();
             assertThat(r.out()).contains("Usage: elbo4j " + command).contains("--json");
         }
-        assertThat(CliRunner.run("train", "--help").out()).contains("--beta").contains("--kl-schedule")
-                .contains("--free-bits").contains("--objective").contains("--iwae-k").contains("--iwae-gradient")
+        assertThat(CliRunner.run("train", "--help").out())
+                .contains("--beta")
+                .contains("--kl-schedule")
+                .contains("--free-bits")
+                .contains("--objective")
+                .contains("--iwae-k")
+                .contains("--iwae-gradient")
                 .contains("--condition");
     }
 }

@@ -65,7 +65,8 @@ class ChartsTest {
     @Test
     void curvesRefuseAnEmptyTable() {
         assertThatThrownBy(() -> TrainingCurves.render(new MetricsTable(List.of())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no epochs");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no epochs");
     }
 
     @Test
@@ -101,20 +102,23 @@ class ChartsTest {
         PngAssertions.assertNotBlank("histogram", image);
         assertThat(PngAssertions.redPixels(image)).as("threshold line").isGreaterThan(100);
         // A threshold beyond every score is still inside the drawn range.
-        assertThat(PngAssertions.redPixels(AnomalyHistogram.render(scores, 200, "score"))).isGreaterThan(100);
+        assertThat(PngAssertions.redPixels(AnomalyHistogram.render(scores, 200, "score")))
+                .isGreaterThan(100);
     }
 
     @Test
     void anomalyHistogramRejectsNonFiniteInput() {
         assertThatThrownBy(() -> AnomalyHistogram.render(new double[] {1, Double.NaN}, 0, "s"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("finite");
         assertThatThrownBy(() -> AnomalyHistogram.render(new double[0], 0, "s"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void latentScatterUsesTheTwoDimensionsWithMostKl() {
-        assertThat(LatentScatter.topTwoDimensions(new double[] {0.1, 3.0, 0.0, 5.0})).containsExactly(3, 1);
+        assertThat(LatentScatter.topTwoDimensions(new double[] {0.1, 3.0, 0.0, 5.0}))
+                .containsExactly(3, 1);
         assertThat(LatentScatter.topTwoDimensions(new double[] {2.0, 1.0})).containsExactly(0, 1);
         assertThat(LatentScatter.topTwoDimensions(new double[] {1.0})).containsExactly(0, 0);
         float[][] means = new float[300][];
@@ -122,12 +126,16 @@ class ChartsTest {
         SplittableRandom random = new SplittableRandom(3);
         for (int i = 0; i < means.length; i++) {
             labels[i] = i % 3;
-            means[i] = new float[] {(float) random.nextGaussian(), labels[i] + (float) random.nextGaussian() * 0.2f,
-                0, labels[i] - 1 + (float) random.nextGaussian() * 0.2f};
+            means[i] = new float[] {
+                (float) random.nextGaussian(),
+                labels[i] + (float) random.nextGaussian() * 0.2f,
+                0,
+                labels[i] - 1 + (float) random.nextGaussian() * 0.2f
+            };
         }
         double[] variance = {1, 0.5, 0, 0.7};
-        BufferedImage image = LatentScatter.render(means, labels, List.of("square", "disk", "triangle"),
-                new double[] {0.1, 3.0, 0.0, 5.0}, variance);
+        BufferedImage image = LatentScatter.render(
+                means, labels, List.of("square", "disk", "triangle"), new double[] {0.1, 3.0, 0.0, 5.0}, variance);
         PngAssertions.assertNotBlank("scatter", image);
         assertThatThrownBy(() -> LatentScatter.render(means, new int[2], List.of(), new double[4], variance))
                 .hasMessageContaining("2 labels for 300 points");
@@ -137,14 +145,14 @@ class ChartsTest {
     void aVampPriorScatterChoosesItsAxesByHowMuchTheMeansVary() {
         float[][] means = {{0, 1, 2}, {0, -1, 3}, {0, 2, 2.5f}};
         double[] nan = {Double.NaN, Double.NaN, Double.NaN};
-        PngAssertions.assertNotBlank("vamp scatter", LatentScatter.render(means, null, List.of(), nan,
-                new double[] {0, 1.6, 0.2}));
+        PngAssertions.assertNotBlank(
+                "vamp scatter", LatentScatter.render(means, null, List.of(), nan, new double[] {0, 1.6, 0.2}));
     }
 
     @Test
     void klBarChartShowsEveryDimension() {
-        PngAssertions.assertNotBlank(KlBarChart.write(new double[] {4.0, 0.01, 2.5, 0.0, 1.2},
-                new double[] {1, 0, 1, 0, 1}, dir.resolve("kl.png")));
+        PngAssertions.assertNotBlank(KlBarChart.write(
+                new double[] {4.0, 0.01, 2.5, 0.0, 1.2}, new double[] {1, 0, 1, 0, 1}, dir.resolve("kl.png")));
     }
 
     @Test

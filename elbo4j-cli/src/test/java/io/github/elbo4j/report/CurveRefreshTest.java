@@ -2,11 +2,11 @@ package io.github.elbo4j.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.elbo4j.vae.train.EpochMetrics;
+import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.run.RunDirectory;
 import io.github.elbo4j.vae.run.RunManifest;
+import io.github.elbo4j.vae.train.EpochMetrics;
 import io.github.elbo4j.vae.train.TrainingListener;
-import io.github.elbo4j.vae.model.VaeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,12 +25,15 @@ class CurveRefreshTest {
     Path dir;
 
     private static EpochMetrics epoch(int n) {
-        return new EpochMetrics(n, 10L * n, -200 + 10 * n, -180 + 10 * n, 20, 1, 1e-3, -205 + 10 * n, Double.NaN, n, 1000, Double.NaN);
+        return new EpochMetrics(
+                n, 10L * n, -200 + 10 * n, -180 + 10 * n, 20, 1, 1e-3, -205 + 10 * n, Double.NaN, n, 1000, Double.NaN);
     }
 
     @Test
     void redrawsEveryNthEpochAndForwardsEveryEvent() {
-        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunManifest.empty(),
+        RunDirectory run = RunDirectory.create(
+                dir.resolve("run"),
+                RunManifest.empty(),
                 VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).build());
         List<String> forwarded = new ArrayList<>();
         TrainingListener progress = new TrainingListener() {
@@ -70,12 +73,16 @@ class CurveRefreshTest {
 
     @Test
     void aFailedRedrawIsAWarningAndTrainingGoesOn() throws IOException {
-        RunDirectory run = RunDirectory.create(dir.resolve("run"), RunManifest.empty(),
+        RunDirectory run = RunDirectory.create(
+                dir.resolve("run"),
+                RunManifest.empty(),
                 VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).build());
         Files.writeString(run.metricsFile(), "{not json\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         new CurveRefresh(TrainingListener.NONE, run, 1, new PrintStream(err, true, StandardCharsets.UTF_8))
                 .onEpoch(epoch(1));
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("could not redraw").contains("curves.png");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("could not redraw")
+                .contains("curves.png");
     }
 }

@@ -4,11 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-
 import io.github.elbo4j.math.ArrayScope;
 import io.github.elbo4j.math.Broadcasting;
 import io.github.elbo4j.math.SpecialFunctions;
-
 import java.util.Objects;
 
 /**
@@ -103,7 +101,10 @@ public final class Bernoulli implements Distribution {
         for (int i = 1; i < rank - 1; i++) {
             particlesFirst[i] = i - 1;
         }
-        return logits.transpose(particlesLast).matMul(value.expandDims(-1)).squeeze(-1).transpose(particlesFirst);
+        return logits.transpose(particlesLast)
+                .matMul(value.expandDims(-1))
+                .squeeze(-1)
+                .transpose(particlesFirst);
     }
 
     /** {@inheritDoc} Values are 0 or 1 in the logits' data type. */
@@ -112,8 +113,7 @@ public final class Bernoulli implements Distribution {
         Shape shape = Checks.sampleShape(numSamples, batchShape, eventShape);
         try (ArrayScope scope = ArrayScope.open(manager, logits)) {
             NDArray uniform = scope.manager().randomUniform(0f, 1f, shape, logits.getDataType());
-            NDArray draws =
-                    uniform.lt(Activation.sigmoid(logits)).toType(logits.getDataType(), false);
+            NDArray draws = uniform.lt(Activation.sigmoid(logits)).toType(logits.getDataType(), false);
             return scope.ret(draws);
         }
     }
@@ -124,12 +124,9 @@ public final class Bernoulli implements Distribution {
         try (ArrayScope scope = ArrayScope.open(manager(), logits)) {
             // −p log p − (1−p) log(1−p) with both terms non-negative: no cancellation for |l| ≫ 1.
             NDArray negated = logits.neg();
-            NDArray terms =
-                    Activation.sigmoid(logits)
-                            .mul(SpecialFunctions.softplus(negated))
-                            .add(
-                                    Activation.sigmoid(negated)
-                                            .mul(SpecialFunctions.softplus(logits)));
+            NDArray terms = Activation.sigmoid(logits)
+                    .mul(SpecialFunctions.softplus(negated))
+                    .add(Activation.sigmoid(negated).mul(SpecialFunctions.softplus(logits)));
             return scope.ret(terms.sum(new int[] {-1}));
         }
     }
@@ -157,19 +154,14 @@ public final class Bernoulli implements Distribution {
     public NDArray klDivergence(Bernoulli p) {
         if (!Broadcasting.sameSizes(eventShape, p.eventShape)) {
             throw new IllegalArgumentException(
-                    "KL divergence needs equal event sizes, got "
-                            + eventShape
-                            + " and "
-                            + p.eventShape);
+                    "KL divergence needs equal event sizes, got " + eventShape + " and " + p.eventShape);
         }
         Shape full = Checks.broadcast("Bernoulli", logits.getShape(), p.logits.getShape());
         try (ArrayScope scope = ArrayScope.open(manager(), logits, p.logits)) {
-            NDArray terms =
-                    SpecialFunctions.softplus(p.logits)
-                            .sub(SpecialFunctions.softplus(logits))
-                            .sub(Activation.sigmoid(logits).mul(p.logits.sub(logits)));
-            NDArray aligned =
-                    Broadcasting.sameSizes(terms.getShape(), full) ? terms : terms.broadcast(full);
+            NDArray terms = SpecialFunctions.softplus(p.logits)
+                    .sub(SpecialFunctions.softplus(logits))
+                    .sub(Activation.sigmoid(logits).mul(p.logits.sub(logits)));
+            NDArray aligned = Broadcasting.sameSizes(terms.getShape(), full) ? terms : terms.broadcast(full);
             return scope.ret(aligned.sum(new int[] {-1}));
         }
     }

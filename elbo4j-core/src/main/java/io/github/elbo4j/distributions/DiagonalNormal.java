@@ -3,11 +3,9 @@ package io.github.elbo4j.distributions;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.math.ArrayScope;
 import io.github.elbo4j.math.Broadcasting;
 import io.github.elbo4j.math.SpecialFunctions;
-
 import java.util.Objects;
 
 /**
@@ -42,10 +40,7 @@ public final class DiagonalNormal implements ReparameterizedDistribution {
         this.givenAsLogVariance = givenAsLogVariance;
         Shape a = Checks.atLeastVector("DiagonalNormal", "loc", loc);
         Shape b =
-                Checks.atLeastVector(
-                        "DiagonalNormal",
-                        givenAsLogVariance ? "logVariance" : "logScale",
-                        unconstrained);
+                Checks.atLeastVector("DiagonalNormal", givenAsLogVariance ? "logVariance" : "logScale", unconstrained);
         Shape full = Checks.broadcast("DiagonalNormal", a, b);
         this.batchShape = full.slice(0, full.dimension() - 1);
         this.eventShape = new Shape(full.getLastDimension());
@@ -145,15 +140,10 @@ public final class DiagonalNormal implements ReparameterizedDistribution {
         try (ArrayScope scope = ArrayScope.open(manager(), loc, logScaleOrLogVariance, value)) {
             NDArray logScale = logScaleInScope();
             NDArray z = value.sub(loc).mul(logScale.neg().exp());
-            NDArray quadratic =
-                    z.square().sum(new int[] {-1}).mul(SpecialFunctions.scalar(z, -0.5));
+            NDArray quadratic = z.square().sum(new int[] {-1}).mul(SpecialFunctions.scalar(z, -0.5));
             NDArray logDet = toFullShape(logScale).sum(new int[] {-1});
             NDArray result =
-                    quadratic
-                            .sub(logDet)
-                            .sub(
-                                    SpecialFunctions.scalar(
-                                            z, dimension() * SpecialFunctions.HALF_LOG_2PI));
+                    quadratic.sub(logDet).sub(SpecialFunctions.scalar(z, dimension() * SpecialFunctions.HALF_LOG_2PI));
             return scope.ret(result);
         }
     }
@@ -171,8 +161,7 @@ public final class DiagonalNormal implements ReparameterizedDistribution {
     @Override
     public NDArray rsample(NDArray standardNoise) {
         Checks.noiseShape("DiagonalNormal", standardNoise, batchShape, eventShape);
-        try (ArrayScope scope =
-                ArrayScope.open(manager(), loc, logScaleOrLogVariance, standardNoise)) {
+        try (ArrayScope scope = ArrayScope.open(manager(), loc, logScaleOrLogVariance, standardNoise)) {
             return scope.ret(standardNoise.mul(logScaleInScope().exp()).add(loc));
         }
     }
@@ -182,13 +171,8 @@ public final class DiagonalNormal implements ReparameterizedDistribution {
     public NDArray entropy() {
         try (ArrayScope scope = ArrayScope.open(manager(), loc, logScaleOrLogVariance)) {
             NDArray logScale = toFullShape(logScaleInScope());
-            NDArray h =
-                    logScale.sum(new int[] {-1})
-                            .add(
-                                    SpecialFunctions.scalar(
-                                            logScale,
-                                            dimension()
-                                                    * SpecialFunctions.STANDARD_NORMAL_ENTROPY));
+            NDArray h = logScale.sum(new int[] {-1})
+                    .add(SpecialFunctions.scalar(logScale, dimension() * SpecialFunctions.STANDARD_NORMAL_ENTROPY));
             return scope.ret(h);
         }
     }
@@ -253,12 +237,8 @@ public final class DiagonalNormal implements ReparameterizedDistribution {
         try (ArrayScope scope = ArrayScope.open(manager(), loc, logScaleOrLogVariance)) {
             NDArray logVariance = logVarianceInScope();
             NDArray terms =
-                    loc.square()
-                            .add(logVariance.exp())
-                            .sub(logVariance)
-                            .sub(SpecialFunctions.scalar(logVariance, 1.0));
-            NDArray kl =
-                    toFullShape(terms).sum(new int[] {-1}).mul(SpecialFunctions.scalar(terms, 0.5));
+                    loc.square().add(logVariance.exp()).sub(logVariance).sub(SpecialFunctions.scalar(logVariance, 1.0));
+            NDArray kl = toFullShape(terms).sum(new int[] {-1}).mul(SpecialFunctions.scalar(terms, 0.5));
             return scope.ret(kl);
         }
     }
@@ -278,21 +258,16 @@ public final class DiagonalNormal implements ReparameterizedDistribution {
      */
     public NDArray klDivergence(DiagonalNormal p) {
         requireSameDimension(p.dimension());
-        Shape full =
-                Checks.broadcast(
-                        "DiagonalNormal", broadcastParameterShape(), p.broadcastParameterShape());
+        Shape full = Checks.broadcast("DiagonalNormal", broadcastParameterShape(), p.broadcastParameterShape());
         try (ArrayScope scope =
-                ArrayScope.open(
-                        manager(), loc, logScaleOrLogVariance, p.loc, p.logScaleOrLogVariance)) {
+                ArrayScope.open(manager(), loc, logScaleOrLogVariance, p.loc, p.logScaleOrLogVariance)) {
             NDArray logRatio = logVarianceInScope().sub(p.logVarianceInScope());
             NDArray diff = loc.sub(p.loc);
-            NDArray terms =
-                    logRatio.exp()
-                            .add(diff.square().mul(p.logVarianceInScope().neg().exp()))
-                            .sub(SpecialFunctions.scalar(logRatio, 1.0))
-                            .sub(logRatio);
-            NDArray aligned =
-                    Broadcasting.sameSizes(terms.getShape(), full) ? terms : terms.broadcast(full);
+            NDArray terms = logRatio.exp()
+                    .add(diff.square().mul(p.logVarianceInScope().neg().exp()))
+                    .sub(SpecialFunctions.scalar(logRatio, 1.0))
+                    .sub(logRatio);
+            NDArray aligned = Broadcasting.sameSizes(terms.getShape(), full) ? terms : terms.broadcast(full);
             return scope.ret(aligned.sum(new int[] {-1}).mul(SpecialFunctions.scalar(terms, 0.5)));
         }
     }

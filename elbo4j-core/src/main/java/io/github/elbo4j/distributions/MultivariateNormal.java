@@ -3,12 +3,10 @@ package io.github.elbo4j.distributions;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.math.ArrayScope;
 import io.github.elbo4j.math.Broadcasting;
 import io.github.elbo4j.math.LinearAlgebra;
 import io.github.elbo4j.math.SpecialFunctions;
-
 import java.util.Objects;
 
 /**
@@ -52,24 +50,18 @@ public final class MultivariateNormal implements ReparameterizedDistribution {
         Shape ls = Checks.atLeastVector("MultivariateNormal", "loc", loc);
         Shape ts = scaleTril.getShape();
         long d = ls.getLastDimension();
-        if (ts.dimension() < 2
-                || ts.get(ts.dimension() - 1) != d
-                || ts.get(ts.dimension() - 2) != d) {
-            throw new IllegalArgumentException(
-                    "MultivariateNormal: scaleTril must have shape [..., "
-                            + d
-                            + ", "
-                            + d
-                            + "] to match loc "
-                            + ls
-                            + ", got "
-                            + ts);
+        if (ts.dimension() < 2 || ts.get(ts.dimension() - 1) != d || ts.get(ts.dimension() - 2) != d) {
+            throw new IllegalArgumentException("MultivariateNormal: scaleTril must have shape [..., "
+                    + d
+                    + ", "
+                    + d
+                    + "] to match loc "
+                    + ls
+                    + ", got "
+                    + ts);
         }
-        this.batchShape =
-                Checks.broadcast(
-                        "MultivariateNormal",
-                        ls.slice(0, ls.dimension() - 1),
-                        ts.slice(0, ts.dimension() - 2));
+        this.batchShape = Checks.broadcast(
+                "MultivariateNormal", ls.slice(0, ls.dimension() - 1), ts.slice(0, ts.dimension() - 2));
         this.eventShape = new Shape(d);
     }
 
@@ -119,14 +111,11 @@ public final class MultivariateNormal implements ReparameterizedDistribution {
         Checks.eventSize("MultivariateNormal", value, dimension());
         try (ArrayScope scope = ArrayScope.open(manager(), loc, scaleTril, value)) {
             NDArray whitened = LinearAlgebra.solveLowerTriangularVector(scaleTril, value.sub(loc));
-            NDArray result =
-                    whitened.square()
-                            .sum(new int[] {-1})
-                            .mul(SpecialFunctions.scalar(whitened, -0.5))
-                            .sub(halfLogDetInScope())
-                            .sub(
-                                    SpecialFunctions.scalar(
-                                            whitened, dimension() * SpecialFunctions.HALF_LOG_2PI));
+            NDArray result = whitened.square()
+                    .sum(new int[] {-1})
+                    .mul(SpecialFunctions.scalar(whitened, -0.5))
+                    .sub(halfLogDetInScope())
+                    .sub(SpecialFunctions.scalar(whitened, dimension() * SpecialFunctions.HALF_LOG_2PI));
             return scope.ret(result);
         }
     }
@@ -156,13 +145,8 @@ public final class MultivariateNormal implements ReparameterizedDistribution {
     @Override
     public NDArray entropy() {
         try (ArrayScope scope = ArrayScope.open(manager(), loc, scaleTril)) {
-            NDArray h =
-                    halfLogDetInScope()
-                            .add(
-                                    SpecialFunctions.scalar(
-                                            scaleTril,
-                                            dimension()
-                                                    * SpecialFunctions.STANDARD_NORMAL_ENTROPY));
+            NDArray h = halfLogDetInScope()
+                    .add(SpecialFunctions.scalar(scaleTril, dimension() * SpecialFunctions.STANDARD_NORMAL_ENTROPY));
             return scope.ret(toBatchShape(h));
         }
     }
@@ -196,29 +180,23 @@ public final class MultivariateNormal implements ReparameterizedDistribution {
     public NDArray klDivergence(MultivariateNormal p) {
         if (p.dimension() != dimension()) {
             throw new IllegalArgumentException(
-                    "KL divergence needs equal event sizes, got "
-                            + dimension()
-                            + " and "
-                            + p.dimension());
+                    "KL divergence needs equal event sizes, got " + dimension() + " and " + p.dimension());
         }
         Shape full = Checks.broadcast("MultivariateNormal", batchShape, p.batchShape);
         try (ArrayScope scope = ArrayScope.open(manager(), loc, scaleTril, p.loc, p.scaleTril)) {
             NDArray lq = LinearAlgebra.lowerTriangle(scaleTril);
-            NDArray trace =
-                    LinearAlgebra.solveLowerTriangular(p.scaleTril, lq)
-                            .square()
-                            .sum(new int[] {-2})
-                            .sum(new int[] {-1});
-            NDArray mahalanobis =
-                    LinearAlgebra.solveLowerTriangularVector(p.scaleTril, p.loc.sub(loc))
-                            .square()
-                            .sum(new int[] {-1});
-            NDArray kl =
-                    trace.add(mahalanobis)
-                            .sub(SpecialFunctions.scalar(trace, dimension()))
-                            .mul(SpecialFunctions.scalar(trace, 0.5))
-                            .add(p.halfLogDetInScope())
-                            .sub(halfLogDetInScope());
+            NDArray trace = LinearAlgebra.solveLowerTriangular(p.scaleTril, lq)
+                    .square()
+                    .sum(new int[] {-2})
+                    .sum(new int[] {-1});
+            NDArray mahalanobis = LinearAlgebra.solveLowerTriangularVector(p.scaleTril, p.loc.sub(loc))
+                    .square()
+                    .sum(new int[] {-1});
+            NDArray kl = trace.add(mahalanobis)
+                    .sub(SpecialFunctions.scalar(trace, dimension()))
+                    .mul(SpecialFunctions.scalar(trace, 0.5))
+                    .add(p.halfLogDetInScope())
+                    .sub(halfLogDetInScope());
             return scope.ret(Broadcasting.sameSizes(kl.getShape(), full) ? kl : kl.broadcast(full));
         }
     }
@@ -237,24 +215,19 @@ public final class MultivariateNormal implements ReparameterizedDistribution {
     public NDArray klDivergence(StandardNormal prior) {
         if (prior.dimension() != dimension()) {
             throw new IllegalArgumentException(
-                    "KL divergence needs equal event sizes, got "
-                            + dimension()
-                            + " and "
-                            + prior.dimension());
+                    "KL divergence needs equal event sizes, got " + dimension() + " and " + prior.dimension());
         }
         try (ArrayScope scope = ArrayScope.open(manager(), loc, scaleTril)) {
-            NDArray frobenius =
-                    LinearAlgebra.lowerTriangle(scaleTril)
-                            .square()
-                            .sum(new int[] {-2})
-                            .sum(new int[] {-1});
+            NDArray frobenius = LinearAlgebra.lowerTriangle(scaleTril)
+                    .square()
+                    .sum(new int[] {-2})
+                    .sum(new int[] {-1});
             NDArray location = loc.square().sum(new int[] {-1});
-            NDArray kl =
-                    frobenius
-                            .add(location)
-                            .sub(SpecialFunctions.scalar(frobenius, dimension()))
-                            .mul(SpecialFunctions.scalar(frobenius, 0.5))
-                            .sub(halfLogDetInScope());
+            NDArray kl = frobenius
+                    .add(location)
+                    .sub(SpecialFunctions.scalar(frobenius, dimension()))
+                    .mul(SpecialFunctions.scalar(frobenius, 0.5))
+                    .sub(halfLogDetInScope());
             return scope.ret(toBatchShape(kl));
         }
     }
@@ -285,9 +258,7 @@ public final class MultivariateNormal implements ReparameterizedDistribution {
     }
 
     private NDArray toBatchShape(NDArray array) {
-        return Broadcasting.sameSizes(array.getShape(), batchShape)
-                ? array
-                : array.broadcast(batchShape);
+        return Broadcasting.sameSizes(array.getShape(), batchShape) ? array : array.broadcast(batchShape);
     }
 
     @Override

@@ -3,11 +3,9 @@ package io.github.elbo4j.distributions;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.math.ArrayScope;
 import io.github.elbo4j.math.Broadcasting;
 import io.github.elbo4j.math.SpecialFunctions;
-
 import java.util.Objects;
 
 /**
@@ -77,11 +75,10 @@ public final class Normal implements ReparameterizedDistribution {
     public NDArray logProb(NDArray value) {
         try (ArrayScope scope = ArrayScope.open(manager(), loc, scale, value)) {
             NDArray z = value.sub(loc).div(scale);
-            NDArray result =
-                    z.square()
-                            .mul(SpecialFunctions.scalar(z, -0.5))
-                            .sub(scale.log())
-                            .sub(SpecialFunctions.scalar(z, SpecialFunctions.HALF_LOG_2PI));
+            NDArray result = z.square()
+                    .mul(SpecialFunctions.scalar(z, -0.5))
+                    .sub(scale.log())
+                    .sub(SpecialFunctions.scalar(z, SpecialFunctions.HALF_LOG_2PI));
             return scope.ret(result);
         }
     }
@@ -108,11 +105,7 @@ public final class Normal implements ReparameterizedDistribution {
     @Override
     public NDArray entropy() {
         try (ArrayScope scope = ArrayScope.open(manager(), loc, scale)) {
-            NDArray h =
-                    scale.log()
-                            .add(
-                                    SpecialFunctions.scalar(
-                                            scale, SpecialFunctions.STANDARD_NORMAL_ENTROPY));
+            NDArray h = scale.log().add(SpecialFunctions.scalar(scale, SpecialFunctions.STANDARD_NORMAL_ENTROPY));
             return scope.ret(broadcastToBatch(h));
         }
     }
@@ -165,12 +158,11 @@ public final class Normal implements ReparameterizedDistribution {
         try (ArrayScope scope = ArrayScope.open(manager(), loc, scale, p.loc, p.scale)) {
             NDArray ratio = scale.div(p.scale);
             NDArray standardizedShift = loc.sub(p.loc).div(p.scale);
-            NDArray kl =
-                    ratio.square()
-                            .add(standardizedShift.square())
-                            .sub(SpecialFunctions.scalar(ratio, 1.0))
-                            .mul(SpecialFunctions.scalar(ratio, 0.5))
-                            .sub(ratio.log());
+            NDArray kl = ratio.square()
+                    .add(standardizedShift.square())
+                    .sub(SpecialFunctions.scalar(ratio, 1.0))
+                    .mul(SpecialFunctions.scalar(ratio, 0.5))
+                    .sub(ratio.log());
             return scope.ret(Broadcasting.sameSizes(kl.getShape(), full) ? kl : kl.broadcast(full));
         }
     }

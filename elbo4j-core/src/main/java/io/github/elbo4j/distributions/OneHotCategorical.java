@@ -4,9 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.math.ArrayScope;
-
 import java.util.Objects;
 
 /**
@@ -79,11 +77,14 @@ public final class OneHotCategorical implements Distribution {
         Shape shape = Checks.sampleShape(numSamples, batchShape, eventShape);
         try (ArrayScope scope = ArrayScope.open(manager, logits)) {
             NDArray cumulative = logits.softmax(-1).cumSum(-1).broadcast(shape);
-            NDArray uniform = scope.manager().randomUniform(0f, 1f, shape.slice(0, shape.dimension() - 1).add(1),
-                    logits.getDataType());
+            NDArray uniform = scope.manager()
+                    .randomUniform(0f, 1f, shape.slice(0, shape.dimension() - 1).add(1), logits.getDataType());
             // The class is the number of cumulative probabilities ≤ u; rounding can push the last
             // one below 1, so the count is capped at k − 1.
-            NDArray index = cumulative.lte(uniform).toType(DataType.INT64, false).sum(new int[] {-1})
+            NDArray index = cumulative
+                    .lte(uniform)
+                    .toType(DataType.INT64, false)
+                    .sum(new int[] {-1})
                     .minimum(eventShape.get(0) - 1);
             NDArray classes = scope.manager().arange(0, (int) eventShape.get(0), 1, DataType.INT64);
             NDArray draws = index.expandDims(-1).eq(classes).toType(logits.getDataType(), false);

@@ -4,10 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.math.ArrayScope;
 import io.github.elbo4j.math.SpecialFunctions;
-
 import java.util.Objects;
 
 /**
@@ -40,8 +38,7 @@ public final class StandardNormal implements ReparameterizedDistribution {
     public StandardNormal(NDManager manager, long dimension) {
         this.manager = Objects.requireNonNull(manager, "manager");
         if (dimension < 1) {
-            throw new IllegalArgumentException(
-                    "StandardNormal dimension must be at least 1, got " + dimension);
+            throw new IllegalArgumentException("StandardNormal dimension must be at least 1, got " + dimension);
         }
         this.dimension = dimension;
     }
@@ -60,21 +57,17 @@ public final class StandardNormal implements ReparameterizedDistribution {
     public NDArray logProb(NDArray value) {
         Checks.eventSize("StandardNormal", value, dimension);
         try (ArrayScope scope = ArrayScope.open(value.getManager(), value)) {
-            NDArray result =
-                    value.square()
-                            .sum(new int[] {-1})
-                            .mul(SpecialFunctions.scalar(value, -0.5))
-                            .sub(
-                                    SpecialFunctions.scalar(
-                                            value, dimension * SpecialFunctions.HALF_LOG_2PI));
+            NDArray result = value.square()
+                    .sum(new int[] {-1})
+                    .mul(SpecialFunctions.scalar(value, -0.5))
+                    .sub(SpecialFunctions.scalar(value, dimension * SpecialFunctions.HALF_LOG_2PI));
             return scope.ret(result);
         }
     }
 
     @Override
     public NDArray sample(NDManager target, long numSamples) {
-        return target.randomNormal(
-                Checks.sampleShape(numSamples, batchShape(), eventShape()), DataType.FLOAT32);
+        return target.randomNormal(Checks.sampleShape(numSamples, batchShape(), eventShape()), DataType.FLOAT32);
     }
 
     /** {@inheritDoc} The identity: returns a copy of the noise in the noise's manager. */

@@ -2,7 +2,6 @@ package io.github.elbo4j.elbo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.distributions.ReparameterizedDistribution;
 import io.github.elbo4j.kl.KlDivergence;
@@ -49,14 +48,13 @@ public final class AnalyticKlElbo implements ElboEstimator {
             NDArray x,
             NDArray noise) {
         if (!KlDivergence.hasClosedForm(posterior.getClass(), prior.getClass())) {
-            throw new IllegalArgumentException(
-                    NAME
-                            + " needs a closed-form KL divergence, but none is registered for "
-                            + posterior.getClass().getSimpleName()
-                            + " ‖ "
-                            + prior.getClass().getSimpleName()
-                            + "; use MonteCarloElbo or ImportanceWeightedElbo, which need only"
-                            + " log-densities, or register the pair with KlDivergence.register");
+            throw new IllegalArgumentException(NAME
+                    + " needs a closed-form KL divergence, but none is registered for "
+                    + posterior.getClass().getSimpleName()
+                    + " ‖ "
+                    + prior.getClass().getSimpleName()
+                    + "; use MonteCarloElbo or ImportanceWeightedElbo, which need only"
+                    + " log-densities, or register the pair with KlDivergence.register");
         }
         Particles.requireNoise(NAME, noise, numParticles);
         Shape expected = Particles.particleShape(noise, posterior);

@@ -1,7 +1,6 @@
 package io.github.elbo4j.elbo;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.distributions.ReparameterizedDistribution;
 
@@ -26,11 +25,7 @@ public interface ElboEstimator {
      * @throws IllegalArgumentException if the noise or the likelihood has the wrong shape
      */
     ElboTerms estimate(
-            ReparameterizedDistribution posterior,
-            Distribution prior,
-            LikelihoodModel model,
-            NDArray x,
-            NDArray noise);
+            ReparameterizedDistribution posterior, Distribution prior, LikelihoodModel model, NDArray x, NDArray noise);
 
     /**
      * The number of particles S (or K) the estimator expects on the noise's first axis.

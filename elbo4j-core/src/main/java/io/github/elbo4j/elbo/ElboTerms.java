@@ -1,7 +1,6 @@
 package io.github.elbo4j.elbo;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.Objects;
 
 /**

@@ -30,13 +30,12 @@ public final class GaussianElbo {
      */
     public static double singleSample(double[] mu, double[] logSigma, double[] x) {
         if (mu.length != logSigma.length || mu.length != x.length) {
-            throw new IllegalArgumentException(
-                    "mu, logSigma and x must have the same length, got "
-                            + mu.length
-                            + ", "
-                            + logSigma.length
-                            + " and "
-                            + x.length);
+            throw new IllegalArgumentException("mu, logSigma and x must have the same length, got "
+                    + mu.length
+                    + ", "
+                    + logSigma.length
+                    + " and "
+                    + x.length);
         }
         double reconstruction = 0.0;
         double kl = 0.0;

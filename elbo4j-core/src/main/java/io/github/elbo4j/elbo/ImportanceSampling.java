@@ -2,7 +2,6 @@ package io.github.elbo4j.elbo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-
 import io.github.elbo4j.math.ArrayScope;
 import io.github.elbo4j.math.LogSumExp;
 import io.github.elbo4j.math.SpecialFunctions;
@@ -35,10 +34,9 @@ public final class ImportanceSampling {
      */
     public static LogEvidenceEstimate logEvidence(NDArray logWeights) {
         if (logWeights.getShape().dimension() != 1) {
-            throw new IllegalArgumentException(
-                    "logEvidence(NDArray) takes a 1-D tensor of log weights, got shape "
-                            + logWeights.getShape()
-                            + "; use logEvidence(logWeights, axis) for batches");
+            throw new IllegalArgumentException("logEvidence(NDArray) takes a 1-D tensor of log weights, got shape "
+                    + logWeights.getShape()
+                    + "; use logEvidence(logWeights, axis) for batches");
         }
         double[] values;
         if (logWeights.getDataType() == DataType.FLOAT64) {
@@ -73,14 +71,13 @@ public final class ImportanceSampling {
         for (int i = 0; i < n; i++) {
             double v = logWeights[i];
             if (Double.isNaN(v) || v == Double.POSITIVE_INFINITY) {
-                throw new IllegalArgumentException(
-                        "log weight "
-                                + i
-                                + " is "
-                                + v
-                                + "; log weights must be finite or −∞ (check that q has positive"
-                                + " density wherever it is sampled and that log p is finite"
-                                + " there)");
+                throw new IllegalArgumentException("log weight "
+                        + i
+                        + " is "
+                        + v
+                        + "; log weights must be finite or −∞ (check that q has positive"
+                        + " density wherever it is sampled and that log p is finite"
+                        + " there)");
             }
             max = Math.max(max, v);
         }
@@ -96,8 +93,7 @@ public final class ImportanceSampling {
         }
         double logEvidence = max + Math.log(sum) - Math.log(n);
         double ess = sum * sum / sumSquares;
-        double standardError =
-                n < 2 ? Double.NaN : Math.sqrt(Math.max(0.0, n / ess - 1.0) / (n - 1.0));
+        double standardError = n < 2 ? Double.NaN : Math.sqrt(Math.max(0.0, n / ess - 1.0) / (n - 1.0));
         return new LogEvidenceEstimate(logEvidence, standardError, ess, n);
     }
 
@@ -124,10 +120,9 @@ public final class ImportanceSampling {
     public static NDArray effectiveSampleSize(NDArray logWeights, int axis) {
         try (ArrayScope scope = ArrayScope.open(logWeights.getManager(), logWeights)) {
             NDArray lse = LogSumExp.logSumExp(logWeights, axis);
-            NDArray lseSquares =
-                    LogSumExp.logSumExp(
-                            logWeights.mul(SpecialFunctions.scalar(logWeights, 2.0)), axis);
-            return scope.ret(lse.mul(SpecialFunctions.scalar(lse, 2.0)).sub(lseSquares).exp());
+            NDArray lseSquares = LogSumExp.logSumExp(logWeights.mul(SpecialFunctions.scalar(logWeights, 2.0)), axis);
+            return scope.ret(
+                    lse.mul(SpecialFunctions.scalar(lse, 2.0)).sub(lseSquares).exp());
         }
     }
 }

@@ -2,7 +2,6 @@ package io.github.elbo4j.elbo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.distributions.ReparameterizedDistribution;
 import io.github.elbo4j.math.ArrayScope;
@@ -48,8 +47,7 @@ public final class MonteCarloElbo implements ElboEstimator {
         try (ArrayScope scope = ArrayScope.open(posterior.manager(), x, noise)) {
             NDArray z = Particles.latents(posterior, noise, scope);
             NDArray logLik = Particles.logLikelihood(NAME, model, z, x, expected, scope);
-            NDArray logRatio =
-                    Particles.logDensityRatio(NAME, posterior, prior, z, expected, scope);
+            NDArray logRatio = Particles.logDensityRatio(NAME, posterior, prior, z, expected, scope);
             NDArray reconstruction = logLik.mean(new int[] {0});
             NDArray kl = logRatio.mean(new int[] {0}).neg();
             NDArray elbo = reconstruction.sub(kl);

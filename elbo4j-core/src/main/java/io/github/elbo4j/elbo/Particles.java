@@ -2,7 +2,6 @@ package io.github.elbo4j.elbo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.distributions.ReparameterizedDistribution;
 import io.github.elbo4j.math.ArrayScope;
@@ -15,8 +14,7 @@ final class Particles {
 
     static int requirePositive(String estimator, String name, int count) {
         if (count < 1) {
-            throw new IllegalArgumentException(
-                    estimator + ": " + name + " must be at least 1, got " + count);
+            throw new IllegalArgumentException(estimator + ": " + name + " must be at least 1, got " + count);
         }
         return count;
     }
@@ -24,12 +22,11 @@ final class Particles {
     static void requireNoise(String estimator, NDArray noise, int numParticles) {
         Shape s = noise.getShape();
         if (s.dimension() < 2 || s.get(0) != numParticles) {
-            throw new IllegalArgumentException(
-                    estimator
-                            + ": noise must have shape [S, B, D] with S = numParticles() = "
-                            + numParticles
-                            + ", got "
-                            + s);
+            throw new IllegalArgumentException(estimator
+                    + ": noise must have shape [S, B, D] with S = numParticles() = "
+                    + numParticles
+                    + ", got "
+                    + s);
         }
     }
 
@@ -45,12 +42,7 @@ final class Particles {
 
     /** log p(x | z_s) of shape [S, B], owned by the scope. */
     static NDArray logLikelihood(
-            String estimator,
-            LikelihoodModel model,
-            NDArray z,
-            NDArray x,
-            Shape expected,
-            ArrayScope scope) {
+            String estimator, LikelihoodModel model, NDArray z, NDArray x, Shape expected, ArrayScope scope) {
         Distribution likelihood = model.likelihood(z);
         NDArray logLik = scope.adopt(likelihood.logProb(x));
         requireShape(
@@ -59,7 +51,7 @@ final class Particles {
                 logLik,
                 expected,
                 " — the likelihood must sum over the observation axis (use an event-summing family"
-                    + " such as Bernoulli or DiagonalNormal, not the elementwise Normal)");
+                        + " such as Bernoulli or DiagonalNormal, not the elementwise Normal)");
         return logLik;
     }
 
@@ -78,18 +70,16 @@ final class Particles {
         return logPrior.sub(logPosterior);
     }
 
-    private static void requireShape(
-            String estimator, String what, NDArray array, Shape expected, String hint) {
+    private static void requireShape(String estimator, String what, NDArray array, Shape expected, String hint) {
         if (!Broadcasting.sameSizes(array.getShape(), expected)) {
-            throw new IllegalArgumentException(
-                    estimator
-                            + ": "
-                            + what
-                            + " must have shape [S, ...batch] = "
-                            + expected
-                            + ", got "
-                            + array.getShape()
-                            + hint);
+            throw new IllegalArgumentException(estimator
+                    + ": "
+                    + what
+                    + " must have shape [S, ...batch] = "
+                    + expected
+                    + ", got "
+                    + array.getShape()
+                    + hint);
         }
     }
 }

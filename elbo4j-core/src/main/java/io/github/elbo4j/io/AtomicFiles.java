@@ -34,7 +34,8 @@ public final class AtomicFiles {
             Files.createDirectories(dir);
             // A unique sibling name (not createTempFile, whose owner-only permissions would stick).
             temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel =
+                    FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.distributions.Bernoulli;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.Distribution;
@@ -13,7 +12,6 @@ import io.github.elbo4j.distributions.Normal;
 import io.github.elbo4j.distributions.ReparameterizedDistribution;
 import io.github.elbo4j.distributions.StandardNormal;
 import io.github.elbo4j.math.ArrayScope;
-
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -61,10 +59,7 @@ public final class KlDivergence {
         register(DiagonalNormal.class, DiagonalNormal.class, DiagonalNormal::klDivergence);
         register(Normal.class, Normal.class, Normal::klDivergence);
         register(Bernoulli.class, Bernoulli.class, Bernoulli::klDivergence);
-        register(
-                MultivariateNormal.class,
-                MultivariateNormal.class,
-                MultivariateNormal::klDivergence);
+        register(MultivariateNormal.class, MultivariateNormal.class, MultivariateNormal::klDivergence);
         register(MultivariateNormal.class, StandardNormal.class, MultivariateNormal::klDivergence);
         register(StandardNormal.class, StandardNormal.class, KlDivergence::standardToStandard);
     }
@@ -112,16 +107,15 @@ public final class KlDivergence {
     public static NDArray closedForm(Distribution q, Distribution p) {
         BiFunction<Distribution, Distribution, NDArray> closed = lookup(q, p);
         if (closed == null) {
-            throw new IllegalArgumentException(
-                    "no closed-form KL divergence is registered for "
-                            + q.getClass().getSimpleName()
-                            + " ‖ "
-                            + p.getClass().getSimpleName()
-                            + "; register one with KlDivergence.register(...), or use a Monte"
-                            + " Carlo estimate (KlDivergence.kl(q, p, samples), or an ELBO"
-                            + " estimator that needs no KL such as MonteCarloElbo). Registered"
-                            + " pairs: "
-                            + registeredPairs());
+            throw new IllegalArgumentException("no closed-form KL divergence is registered for "
+                    + q.getClass().getSimpleName()
+                    + " ‖ "
+                    + p.getClass().getSimpleName()
+                    + "; register one with KlDivergence.register(...), or use a Monte"
+                    + " Carlo estimate (KlDivergence.kl(q, p, samples), or an ELBO"
+                    + " estimator that needs no KL such as MonteCarloElbo). Registered"
+                    + " pairs: "
+                    + registeredPairs());
         }
         return closed.apply(q, p);
     }
@@ -165,8 +159,7 @@ public final class KlDivergence {
      * @param standardNoise ε of shape {@code [n, ...q.batch, ...q.event]}
      * @return shape: the broadcast batch shape, attached to {@code q.manager()}
      */
-    public static NDArray monteCarlo(
-            ReparameterizedDistribution q, Distribution p, NDArray standardNoise) {
+    public static NDArray monteCarlo(ReparameterizedDistribution q, Distribution p, NDArray standardNoise) {
         try (ArrayScope scope = ArrayScope.open(q.manager(), standardNoise)) {
             NDArray z = scope.adopt(q.rsample(standardNoise));
             return scope.ret(averageLogRatio(q, p, z, scope));
@@ -183,13 +176,9 @@ public final class KlDivergence {
      * @param <P> the type of p
      */
     public static <Q extends Distribution, P extends Distribution> void register(
-            Class<Q> qClass,
-            Class<P> pClass,
-            BiFunction<? super Q, ? super P, NDArray> closedForm) {
+            Class<Q> qClass, Class<P> pClass, BiFunction<? super Q, ? super P, NDArray> closedForm) {
         Objects.requireNonNull(closedForm, "closedForm");
-        REGISTRY.put(
-                new Pair(qClass, pClass),
-                (q, p) -> closedForm.apply(qClass.cast(q), pClass.cast(p)));
+        REGISTRY.put(new Pair(qClass, pClass), (q, p) -> closedForm.apply(qClass.cast(q), pClass.cast(p)));
     }
 
     /**
@@ -203,13 +192,11 @@ public final class KlDivergence {
         return REGISTRY.containsKey(new Pair(qClass, pClass));
     }
 
-    private static BiFunction<Distribution, Distribution, NDArray> lookup(
-            Distribution q, Distribution p) {
+    private static BiFunction<Distribution, Distribution, NDArray> lookup(Distribution q, Distribution p) {
         return REGISTRY.get(new Pair(q.getClass(), p.getClass()));
     }
 
-    private static NDArray averageLogRatio(
-            Distribution q, Distribution p, NDArray z, ArrayScope scope) {
+    private static NDArray averageLogRatio(Distribution q, Distribution p, NDArray z, ArrayScope scope) {
         NDArray logQ = scope.adopt(q.logProb(z));
         NDArray logP = scope.adopt(p.logProb(z));
         return logQ.sub(logP).mean(new int[] {0});
@@ -218,10 +205,7 @@ public final class KlDivergence {
     private static NDArray standardToStandard(StandardNormal q, StandardNormal p) {
         if (q.dimension() != p.dimension()) {
             throw new IllegalArgumentException(
-                    "KL divergence needs equal event sizes, got "
-                            + q.dimension()
-                            + " and "
-                            + p.dimension());
+                    "KL divergence needs equal event sizes, got " + q.dimension() + " and " + p.dimension());
         }
         return q.manager().zeros(new Shape());
     }

@@ -2,7 +2,6 @@ package io.github.elbo4j.math;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-
 import java.util.ArrayList;
 import java.util.List;
 

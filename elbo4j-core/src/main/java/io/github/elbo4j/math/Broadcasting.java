@@ -1,7 +1,6 @@
 package io.github.elbo4j.math;
 
 import ai.djl.ndarray.types.Shape;
-
 import java.util.Arrays;
 
 /**
@@ -39,16 +38,15 @@ public final class Broadcasting {
                 if (current == 1) {
                     out[offset + i] = size;
                 } else if (size != 1 && size != current) {
-                    throw new IllegalArgumentException(
-                            "shapes "
-                                    + describe(shapes)
-                                    + " do not broadcast: axis "
-                                    + (offset + i - rank)
-                                    + " has sizes "
-                                    + current
-                                    + " and "
-                                    + size
-                                    + " (sizes must be equal or 1)");
+                    throw new IllegalArgumentException("shapes "
+                            + describe(shapes)
+                            + " do not broadcast: axis "
+                            + (offset + i - rank)
+                            + " has sizes "
+                            + current
+                            + " and "
+                            + size
+                            + " (sizes must be equal or 1)");
                 }
             }
         }

@@ -42,21 +42,14 @@ public final class LinearAlgebra {
         Shape ls = tril.getShape();
         Shape bs = rhs.getShape();
         if (ls.dimension() < 2 || ls.get(ls.dimension() - 1) != ls.get(ls.dimension() - 2)) {
-            throw new IllegalArgumentException(
-                    "triangular factor must have shape [..., d, d], got " + ls);
+            throw new IllegalArgumentException("triangular factor must have shape [..., d, d], got " + ls);
         }
         long d = ls.getLastDimension();
         if (bs.dimension() < 2 || bs.get(bs.dimension() - 2) != d) {
             throw new IllegalArgumentException(
-                    "right-hand side must have shape [..., "
-                            + d
-                            + ", k] to match factor "
-                            + ls
-                            + ", got "
-                            + bs);
+                    "right-hand side must have shape [..., " + d + ", k] to match factor " + ls + ", got " + bs);
         }
-        Broadcasting.broadcastShapes(
-                ls.slice(0, ls.dimension() - 2), bs.slice(0, bs.dimension() - 2));
+        Broadcasting.broadcastShapes(ls.slice(0, ls.dimension() - 2), bs.slice(0, bs.dimension() - 2));
         try (ArrayScope scope = ArrayScope.open(rhs.getManager(), tril, rhs)) {
             NDList rows = new NDList((int) d);
             NDArray solved = null;
@@ -108,8 +101,7 @@ public final class LinearAlgebra {
         }
         try (ArrayScope scope = ArrayScope.open(matrix.getManager(), matrix)) {
             NDManager m = scope.manager();
-            NDArray maskArray =
-                    m.create(mask, new Shape(rows, cols)).toType(matrix.getDataType(), false);
+            NDArray maskArray = m.create(mask, new Shape(rows, cols)).toType(matrix.getDataType(), false);
             return scope.ret(matrix.mul(maskArray));
         }
     }

@@ -101,8 +101,7 @@ public final class LogSumExp {
     static int normalizeAxis(int axis, int rank) {
         int ax = axis < 0 ? axis + rank : axis;
         if (ax < 0 || ax >= rank) {
-            throw new IllegalArgumentException(
-                    "axis " + axis + " is out of range for a tensor of rank " + rank);
+            throw new IllegalArgumentException("axis " + axis + " is out of range for a tensor of rank " + rank);
         }
         return ax;
     }

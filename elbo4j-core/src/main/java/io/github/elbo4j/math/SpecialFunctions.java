@@ -1,8 +1,8 @@
 package io.github.elbo4j.math;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -51,8 +51,8 @@ public final class SpecialFunctions {
      */
     public static NDArray scalar(NDArray like, double value) {
         NDManager manager = like.getManager();
-        try (NDArray jvmBacked = like.getDataType() == DataType.FLOAT64
-                ? manager.create(value) : manager.create((float) value)) {
+        try (NDArray jvmBacked =
+                like.getDataType() == DataType.FLOAT64 ? manager.create(value) : manager.create((float) value)) {
             return jvmBacked.duplicate();
         }
     }
@@ -131,8 +131,8 @@ public final class SpecialFunctions {
         }
         double inverse = 1 / x;
         double inverseSquare = inverse * inverse;
-        double series = inverse * (1.0 / 12 - inverseSquare * (1.0 / 360 - inverseSquare * (1.0 / 1260
-                - inverseSquare / 1680)));
+        double series = inverse
+                * (1.0 / 12 - inverseSquare * (1.0 / 360 - inverseSquare * (1.0 / 1260 - inverseSquare / 1680)));
         return (x - 0.5) * Math.log(x) - x + HALF_LOG_2PI + series - shift;
     }
 }

@@ -26,6 +26,7 @@ public final class Adam {
 
     /** The customary defaults, also PyTorch's. */
     public static final float DEFAULT_BETA1 = 0.9f;
+
     public static final float DEFAULT_BETA2 = 0.999f;
     public static final float DEFAULT_EPSILON = 1e-8f;
 
@@ -36,6 +37,7 @@ public final class Adam {
     private final float[] secondMoment;
     /** The moments of the double-precision form; null for the float form. */
     private final double[] firstMoment64;
+
     private final double[] secondMoment64;
     private long step;
 
@@ -111,14 +113,22 @@ public final class Adam {
      * One update, number {@code step} (1-based), with the default hyperparameters, for a caller that
      * keeps θ, m and v in its own arrays (all updated in place; {@code gradient} is left as it is).
      */
-    public static void update(float[] parameters, float[] m, float[] v, float[] gradient, double learningRate,
-            long step) {
+    public static void update(
+            float[] parameters, float[] m, float[] v, float[] gradient, double learningRate, long step) {
         apply(parameters, m, v, gradient, learningRate, step, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
     }
 
     /** Advances m and v by the gradient and takes the step θ_t = θ_{t-1} − (bias-corrected step). */
-    private static void apply(float[] parameters, float[] m, float[] v, float[] gradient, double learningRate,
-            long step, float beta1, float beta2, float epsilon) {
+    private static void apply(
+            float[] parameters,
+            float[] m,
+            float[] v,
+            float[] gradient,
+            double learningRate,
+            long step,
+            float beta1,
+            float beta2,
+            float epsilon) {
         double correction1 = 1 - Math.pow(beta1, step);
         double correction2 = 1 - Math.pow(beta2, step);
         float stepSize = (float) (learningRate * Math.sqrt(correction2) / correction1);

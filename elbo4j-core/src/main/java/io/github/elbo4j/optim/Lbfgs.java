@@ -103,8 +103,8 @@ public final class Lbfgs {
      * @param evaluations calls of the objective, the start included
      * @param termination why the run ended
      */
-    public record Result(double[] x, double value, double gradientMaxAbs, int iterations, int evaluations,
-            Termination termination) {
+    public record Result(
+            double[] x, double value, double gradientMaxAbs, int iterations, int evaluations, Termination termination) {
 
         /** Whether a tolerance (gradient or relative decrease), not the cap or a failure, ended the run. */
         public boolean converged() {
@@ -190,7 +190,8 @@ public final class Lbfgs {
                 }
                 trialValue = f.valueAndGradient(trial, trialGradient);
                 evaluations++;
-                if (!Double.isFinite(trialValue) || !allFinite(trialGradient)
+                if (!Double.isFinite(trialValue)
+                        || !allFinite(trialGradient)
                         || trialValue > value + ARMIJO * step * slope) {
                     high = step;
                 } else if (dot(trialGradient, direction) < CURVATURE * slope) {
@@ -230,8 +231,8 @@ public final class Lbfgs {
     }
 
     /** d = −H g by the two-loop recursion, newest pair first. */
-    private static void twoLoop(double[] g, double[][] s, double[][] y, double[] rho, int stored, int newest,
-            double[] direction) {
+    private static void twoLoop(
+            double[] g, double[][] s, double[][] y, double[] rho, int stored, int newest, double[] direction) {
         int n = g.length;
         int memory = rho.length;
         double[] alpha = new double[stored];

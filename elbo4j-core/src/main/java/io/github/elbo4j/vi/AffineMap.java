@@ -1,7 +1,6 @@
 package io.github.elbo4j.vi;
 
 import io.github.elbo4j.vi.fit.MomentMatchedNoise;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,8 +51,8 @@ public final class AffineMap {
         this.matrix = new double[d][];
         for (int i = 0; i < d; i++) {
             if (matrix[i].length != d) {
-                throw new IllegalArgumentException("row " + i + " of the matrix has " + matrix[i].length
-                        + " entries, expected " + d);
+                throw new IllegalArgumentException(
+                        "row " + i + " of the matrix has " + matrix[i].length + " entries, expected " + d);
             }
             this.matrix[i] = matrix[i].clone();
             for (int j = 0; j < d; j++) {
@@ -224,8 +223,8 @@ public final class AffineMap {
             }
 
             @Override
-            public double evaluate(double[] mean, double[] scaleTril, double[] meanGradient,
-                    double[] scaleTrilGradient) {
+            public double evaluate(
+                    double[] mean, double[] scaleTril, double[] meanGradient, double[] scaleTrilGradient) {
                 double[] zMean = apply(mean);
                 double[] zScaleTril = new double[d * d];
                 for (int i = 0; i < d; i++) {
@@ -239,8 +238,8 @@ public final class AffineMap {
                 }
                 double[] zMeanGradient = new double[d];
                 double[] zScaleTrilGradient = new double[d * d];
-                double value = expectation.evaluate(zMean, zScaleTril, zMeanGradient, zScaleTrilGradient)
-                        + logAbsDeterminant;
+                double value =
+                        expectation.evaluate(zMean, zScaleTril, zMeanGradient, zScaleTrilGradient) + logAbsDeterminant;
                 Arrays.fill(scaleTrilGradient, 0, d * d, 0.0);
                 for (int k = 0; k < d; k++) {
                     double sum = 0;
@@ -277,25 +276,40 @@ public final class AffineMap {
     public VariationalPosterior pushForward(VariationalPosterior fitOverU, Model model) {
         ParameterSpace space = new ParameterSpace(fitOverU.blocks());
         if (space.dimension() != dimension()) {
-            throw new IllegalArgumentException("the fit has " + space.dimension() + " unconstrained coordinates,"
-                    + " the map " + dimension());
+            throw new IllegalArgumentException(
+                    "the fit has " + space.dimension() + " unconstrained coordinates," + " the map " + dimension());
         }
         String first = fitOverU.blocks().get(0).name();
         Map<String, double[][]> draws = mapDraws(space, model, fitOverU::draws);
         Map<String, double[][]> resampled = fitOverU.resampledDraws(first).isPresent()
                 ? mapDraws(space, model, name -> fitOverU.resampledDraws(name).orElseThrow())
                 : null;
-        FittedGaussian linearResponse = fitOverU.linearResponse().map(this::pushForward).orElse(null);
+        FittedGaussian linearResponse =
+                fitOverU.linearResponse().map(this::pushForward).orElse(null);
         Map<String, double[][]> linearResponseDraws = null;
         if (linearResponse != null) {
             SplittableRandom random = new SplittableRandom(fitOverU.config().seed());
             double[][] noise = MomentMatchedNoise.independent(fitOverU.draws(first).length, dimension(), random);
             linearResponseDraws = space.constrainedDraws(model, linearResponse.pointsFrom(noise));
         }
-        return new VariationalPosterior(fitOverU.config(), fitOverU.blocks(), pushForward(fitOverU.gaussian()), draws,
-                resampled, fitOverU.importanceWeights().orElse(null), fitOverU.elbo(), fitOverU.elboStandardError(), fitOverU.logEvidence(), fitOverU.khat(),
-                fitOverU.trace(), fitOverU.provenance(), new VariationalPosterior.Checks(fitOverU.reliability(),
-                        fitOverU.laplaceComparison().orElse(null), linearResponse, linearResponseDraws));
+        return new VariationalPosterior(
+                fitOverU.config(),
+                fitOverU.blocks(),
+                pushForward(fitOverU.gaussian()),
+                draws,
+                resampled,
+                fitOverU.importanceWeights().orElse(null),
+                fitOverU.elbo(),
+                fitOverU.elboStandardError(),
+                fitOverU.logEvidence(),
+                fitOverU.khat(),
+                fitOverU.trace(),
+                fitOverU.provenance(),
+                new VariationalPosterior.Checks(
+                        fitOverU.reliability(),
+                        fitOverU.laplaceComparison().orElse(null),
+                        linearResponse,
+                        linearResponseDraws));
     }
 
     /**
@@ -352,7 +366,8 @@ public final class AffineMap {
 
     private Map<String, double[][]> mapDraws(ParameterSpace space, Model model, Function<String, double[][]> source) {
         List<ParameterBlock> blocks = space.blocks();
-        List<double[][]> byBlock = blocks.stream().map(b -> source.apply(b.name())).toList();
+        List<double[][]> byBlock =
+                blocks.stream().map(b -> source.apply(b.name())).toList();
         int n = byBlock.get(0).length;
         double[][] points = new double[n][];
         double[] u = new double[dimension()];

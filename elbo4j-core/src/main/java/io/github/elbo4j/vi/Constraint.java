@@ -251,8 +251,7 @@ public sealed interface Constraint {
             requireFinite(lower, "lower bound");
             requireFinite(upper, "upper bound");
             if (!(upper > lower)) {
-                throw new IllegalArgumentException(
-                        "interval needs lower < upper, got (" + lower + ", " + upper + ")");
+                throw new IllegalArgumentException("interval needs lower < upper, got (" + lower + ", " + upper + ")");
             }
         }
 
@@ -266,8 +265,7 @@ public sealed interface Constraint {
             double[] u = new double[x.length];
             for (int i = 0; i < x.length; i++) {
                 if (!(x[i] > lower && x[i] < upper)) {
-                    throw new IllegalArgumentException(
-                            x[i] + " is not inside (" + lower + ", " + upper + ")");
+                    throw new IllegalArgumentException(x[i] + " is not inside (" + lower + ", " + upper + ")");
                 }
                 double p = (x[i] - lower) / (upper - lower);
                 u[i] = Math.log(p) - Math.log1p(-p);
@@ -439,8 +437,8 @@ public sealed interface Constraint {
         private static int dimension(int size) {
             int k = (int) Math.round(Math.sqrt(size));
             if (k * k != size) {
-                throw new IllegalArgumentException("a Cholesky factor of a correlation matrix is square, got "
-                        + size + " values");
+                throw new IllegalArgumentException(
+                        "a Cholesky factor of a correlation matrix is square, got " + size + " values");
             }
             return k;
         }
@@ -464,8 +462,8 @@ public sealed interface Constraint {
 
         @Override
         public Constrained transform(Value u) {
-            throw new IllegalStateException(this + ": the bounds are values of the model; map whole points with"
-                    + " Model.constrain(z)");
+            throw new IllegalStateException(
+                    this + ": the bounds are values of the model; map whole points with" + " Model.constrain(z)");
         }
 
         @Override

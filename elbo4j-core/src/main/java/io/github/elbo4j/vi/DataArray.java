@@ -22,8 +22,8 @@ public record DataArray(String name, double[] values, long[] shape) {
         shape = shape.clone();
         long product = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         if (product != values.length) {
-            throw new IllegalArgumentException("data '" + name + "' has " + values.length
-                    + " values but shape " + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "data '" + name + "' has " + values.length + " values but shape " + Arrays.toString(shape));
         }
     }
 
@@ -46,8 +46,10 @@ public record DataArray(String name, double[] values, long[] shape) {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof DataArray d && name.equals(d.name)
-                && Arrays.equals(values, d.values) && Arrays.equals(shape, d.shape);
+        return other instanceof DataArray d
+                && name.equals(d.name)
+                && Arrays.equals(values, d.values)
+                && Arrays.equals(shape, d.shape);
     }
 
     @Override

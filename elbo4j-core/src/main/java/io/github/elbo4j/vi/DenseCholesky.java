@@ -25,8 +25,8 @@ public final class DenseCholesky {
                 diagonal -= l[j][k] * l[j][k];
             }
             if (!(diagonal > 0) || diagonal == Double.POSITIVE_INFINITY) {
-                throw new IllegalArgumentException("matrix is not positive definite (pivot " + j + " is "
-                        + diagonal + ")");
+                throw new IllegalArgumentException(
+                        "matrix is not positive definite (pivot " + j + " is " + diagonal + ")");
             }
             l[j][j] = Math.sqrt(diagonal);
             for (int i = j + 1; i < n; i++) {

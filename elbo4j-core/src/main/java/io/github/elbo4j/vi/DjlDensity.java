@@ -5,12 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-
 import io.github.elbo4j.math.ArrayScope;
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vi.autodiff.Tape;
 import io.github.elbo4j.vi.autodiff.Value;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,8 +56,8 @@ final class DjlDensity implements UnconstrainedDensity {
     @Override
     public void evaluate(double[] z, int count, int[] records, double[] logDensity, double[] gradient) {
         int d = space.dimension();
-        long perPoint = records != null ? records.length
-                : model instanceof SubsampledModel s ? Math.max(s.dataSize(), 1) : 1;
+        long perPoint =
+                records != null ? records.length : model instanceof SubsampledModel s ? Math.max(s.dataSize(), 1) : 1;
         int chunk = (int) Math.max(1, Math.min(count, MAX_CHUNK_ELEMENTS / perPoint));
         for (int from = 0; from < count; from += chunk) {
             int size = Math.min(chunk, count - from);
@@ -82,8 +80,12 @@ final class DjlDensity implements UnconstrainedDensity {
                 Value logJacobian = constrained[s].logJacobian();
                 logDensity[from + s] = logJoint[s] + logJacobian.doubleValue();
                 if (tapes != null) {
-                    System.arraycopy(pullBack(tapes[s], points[s], constrained[s], thetaGradients, s), 0,
-                            gradient, (from + s) * d, d);
+                    System.arraycopy(
+                            pullBack(tapes[s], points[s], constrained[s], thetaGradients, s),
+                            0,
+                            gradient,
+                            (from + s) * d,
+                            d);
                 }
             }
         }
@@ -93,8 +95,8 @@ final class DjlDensity implements UnconstrainedDensity {
      * The log joint of each point from the engine, and (when {@code withGradient}) its gradient with
      * respect to each block's constrained values, {@code [block][point × size]}.
      */
-    private double[] logJointOf(ParameterSpace.Point[] points, int count, int[] records,
-            double[][] thetaGradients, boolean withGradient) {
+    private double[] logJointOf(
+            ParameterSpace.Point[] points, int count, int[] records, double[][] thetaGradients, boolean withGradient) {
         try (NDManager scope = manager.newSubManager();
                 ArrayScope borrowed = ArrayScope.open(scope, dataArrays)) {
             Map<String, NDArray> parameters = new LinkedHashMap<>();
@@ -131,8 +133,8 @@ final class DjlDensity implements UnconstrainedDensity {
     }
 
     /** ∇_z (log p + log|J|) of one point: its tape runs backward from {@code log|J| + Σ θ · g}. */
-    private double[] pullBack(Tape tape, Value point, ParameterSpace.Point constrained, double[][] thetaGradients,
-            int s) {
+    private double[] pullBack(
+            Tape tape, Value point, ParameterSpace.Point constrained, double[][] thetaGradients, int s) {
         Value surrogate = constrained.logJacobian();
         for (int b = 0; b < blocks.size(); b++) {
             Value theta = constrained.values()[b];
@@ -156,11 +158,12 @@ final class DjlDensity implements UnconstrainedDensity {
                 rows[i] = records[i];
             }
             NDArray prior = subsampled.logPrior(values);
-            NDArray likelihood = subsampled.logLikelihood(values, prior.getManager().create(rows));
+            NDArray likelihood =
+                    subsampled.logLikelihood(values, prior.getManager().create(rows));
             checkShape(prior, count);
             checkShape(likelihood, count);
-            logJoint = prior.add(likelihood.mul(
-                    SpecialFunctions.scalar(likelihood, (double) subsampled.dataSize() / rows.length)));
+            logJoint = prior.add(
+                    likelihood.mul(SpecialFunctions.scalar(likelihood, (double) subsampled.dataSize() / rows.length)));
         } else {
             logJoint = model.logJoint(values);
             checkShape(logJoint, count);

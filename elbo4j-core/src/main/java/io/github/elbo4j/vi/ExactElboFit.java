@@ -1,7 +1,6 @@
 package io.github.elbo4j.vi;
 
 import io.github.elbo4j.optim.Lbfgs;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,6 +29,7 @@ final class ExactElboFit {
     private static final double GRADIENT_TOLERANCE = 1e-6;
     /** Relative ELBO improvement of one iteration below which the fit has converged. */
     private static final double RELATIVE_TOLERANCE = 1e-12;
+
     private static final int MEMORY = 10;
 
     /**
@@ -93,9 +93,8 @@ final class ExactElboFit {
      */
     Result maximise(double[] initial, int maxIterations, ViListener listener) {
         List<TracePoint> trace = new ArrayList<>();
-        Lbfgs.Result result = new Lbfgs(MEMORY, maxIterations, GRADIENT_TOLERANCE, RELATIVE_TOLERANCE).minimize(
-                Lbfgs.Objective.negated(this::elbo), initial,
-                (iteration, value, step) -> {
+        Lbfgs.Result result = new Lbfgs(MEMORY, maxIterations, GRADIENT_TOLERANCE, RELATIVE_TOLERANCE)
+                .minimize(Lbfgs.Objective.negated(this::elbo), initial, (iteration, value, step) -> {
                     TracePoint point = new TracePoint(iteration, -value, step);
                     trace.add(point);
                     listener.onEvaluation(point, maxIterations);

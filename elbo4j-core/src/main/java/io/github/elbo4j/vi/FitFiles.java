@@ -9,12 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.github.elbo4j.elbo.LogEvidenceEstimate;
 import io.github.elbo4j.io.AtomicFiles;
 import io.github.elbo4j.vi.diagnostics.CovarianceComparison;
 import io.github.elbo4j.vi.diagnostics.Reliability;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,17 +51,30 @@ final class FitFiles {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+            .enable(
+                    DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
                     DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
+
     private static final Pattern MISSING = Pattern.compile("Missing (?:required )?creator property '([^']*)'");
 
     /** The content of {@value #FIT}. */
-    private record FitFile(String format, int version, ViConfig config, List<BlockFile> blocks, GaussianFile gaussian,
-            double elbo, double elboStandardError, double khat, double[] importanceWeights, LogEvidenceEstimate logEvidence,
+    private record FitFile(
+            String format,
+            int version,
+            ViConfig config,
+            List<BlockFile> blocks,
+            GaussianFile gaussian,
+            double elbo,
+            double elboStandardError,
+            double khat,
+            double[] importanceWeights,
+            LogEvidenceEstimate logEvidence,
             List<double[]> trace,
-            VariationalPosterior.Provenance provenance, Reliability reliability,
-            CovarianceComparison laplaceComparison, GaussianFile linearResponse) {}
+            VariationalPosterior.Provenance provenance,
+            Reliability reliability,
+            CovarianceComparison laplaceComparison,
+            GaussianFile linearResponse) {}
 
     /** A block; the constraint is {@code {"type": ..., "lower": ..., "upper": ...}} with the bounds it has. */
     private record BlockFile(String name, int[] shape, JsonNode constraint) {}
@@ -86,26 +97,41 @@ final class FitFiles {
             Files.createDirectories(directory);
             for (String name : List.of(FIT, DRAWS, RESAMPLED, LINEAR_RESPONSE)) {
                 if (Files.exists(directory.resolve(name))) {
-                    throw new IllegalArgumentException(directory.resolve(name) + " already exists; save the fit to"
-                            + " an empty folder");
+                    throw new IllegalArgumentException(
+                            directory.resolve(name) + " already exists; save the fit to" + " an empty folder");
                 }
             }
             List<BlockFile> blocks = new ArrayList<>();
             for (ParameterBlock block : fit.blocks()) {
                 blocks.add(new BlockFile(block.name(), block.shape(), constraint(block)));
             }
-            String json = JSON.writeValueAsString(new FitFile(FORMAT, VERSION, fit.config(), blocks,
-                    GaussianFile.of(fit.gaussian()), fit.elbo(), fit.elboStandardError(), fit.khat(),
-                    fit.importanceWeights().orElse(null), fit.logEvidence(), fit.trace().stream()
-                            .map(p -> new double[] {p.iteration(), p.elbo(), p.learningRate()}).toList(),
-                    fit.provenance(), fit.reliability(), fit.laplaceComparison().orElse(null),
+            String json = JSON.writeValueAsString(new FitFile(
+                    FORMAT,
+                    VERSION,
+                    fit.config(),
+                    blocks,
+                    GaussianFile.of(fit.gaussian()),
+                    fit.elbo(),
+                    fit.elboStandardError(),
+                    fit.khat(),
+                    fit.importanceWeights().orElse(null),
+                    fit.logEvidence(),
+                    fit.trace().stream()
+                            .map(p -> new double[] {p.iteration(), p.elbo(), p.learningRate()})
+                            .toList(),
+                    fit.provenance(),
+                    fit.reliability(),
+                    fit.laplaceComparison().orElse(null),
                     fit.linearResponse().map(GaussianFile::of).orElse(null)));
             AtomicFiles.writeString(directory.resolve(DRAWS), csv(fit.blocks(), fit::draws));
             if (fit.resampledDraws(fit.blocks().get(0).name()).isPresent()) {
-                AtomicFiles.writeString(directory.resolve(RESAMPLED), csv(fit.blocks(), b -> fit.resampledDraws(b).orElseThrow()));
+                AtomicFiles.writeString(
+                        directory.resolve(RESAMPLED),
+                        csv(fit.blocks(), b -> fit.resampledDraws(b).orElseThrow()));
             }
             if (fit.linearResponse().isPresent()) {
-                AtomicFiles.writeString(directory.resolve(LINEAR_RESPONSE),
+                AtomicFiles.writeString(
+                        directory.resolve(LINEAR_RESPONSE),
                         csv(fit.blocks(), b -> fit.linearResponseDraws(b).orElseThrow()));
             }
             AtomicFiles.writeString(directory.resolve(FIT), json);
@@ -139,34 +165,49 @@ final class FitFiles {
             }
             trace.add(new TracePoint((int) point[0], point[1], point[2]));
         }
-        FittedGaussian response = in.linearResponse() == null ? null : in.linearResponse().toGaussian();
+        FittedGaussian response =
+                in.linearResponse() == null ? null : in.linearResponse().toGaussian();
         Map<String, double[][]> draws = readCsv(directory.resolve(DRAWS), blocks);
-        Map<String, double[][]> resampled = Files.exists(directory.resolve(RESAMPLED))
-                ? readCsv(directory.resolve(RESAMPLED), blocks) : null;
-        Map<String, double[][]> responseDraws = response == null ? null
-                : readCsv(directory.resolve(LINEAR_RESPONSE), blocks);
+        Map<String, double[][]> resampled =
+                Files.exists(directory.resolve(RESAMPLED)) ? readCsv(directory.resolve(RESAMPLED), blocks) : null;
+        Map<String, double[][]> responseDraws =
+                response == null ? null : readCsv(directory.resolve(LINEAR_RESPONSE), blocks);
         double[] weights = in.importanceWeights();
         int count = draws.values().iterator().next().length;
         if (weights != null && weights.length != count) {
-            throw new IllegalArgumentException(file + ": field 'importanceWeights' holds " + weights.length
-                    + " weights for " + count + " draws");
+            throw new IllegalArgumentException(
+                    file + ": field 'importanceWeights' holds " + weights.length + " weights for " + count + " draws");
         }
-        return new VariationalPosterior(in.config(), blocks, in.gaussian().toGaussian(), draws, resampled, weights,
+        return new VariationalPosterior(
+                in.config(),
+                blocks,
+                in.gaussian().toGaussian(),
+                draws,
+                resampled,
+                weights,
                 in.elbo(),
-                in.elboStandardError(), in.logEvidence(), in.khat(), trace, in.provenance(),
+                in.elboStandardError(),
+                in.logEvidence(),
+                in.khat(),
+                trace,
+                in.provenance(),
                 new VariationalPosterior.Checks(in.reliability(), in.laplaceComparison(), response, responseDraws));
     }
 
     /** Jackson's complaint as "field 'x' is missing" or "field 'a.b': problem". */
     private static String describe(JacksonException e) {
-        String path = e instanceof JsonMappingException mapping ? mapping.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[") : "";
+        String path = e instanceof JsonMappingException mapping
+                ? mapping.getPath().stream()
+                        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                        .collect(Collectors.joining("."))
+                        .replace(".[", "[")
+                : "";
         String problem = e.getOriginalMessage();
         Matcher missing = MISSING.matcher(problem);
         if (missing.find()) {
             // Jackson's path may or may not end with the missing property.
-            String field = path.equals(missing.group(1)) || path.endsWith("." + missing.group(1)) ? path
+            String field = path.equals(missing.group(1)) || path.endsWith("." + missing.group(1))
+                    ? path
                     : (path.isEmpty() ? "" : path + ".") + missing.group(1);
             return "field '" + field + "' is missing";
         }
@@ -189,12 +230,15 @@ final class FitFiles {
         } else if (c instanceof Constraint.VaryingBounds varying) {
             // Bounds that are functions of other parameters: the model recomputes them; only which exist is saved.
             result.put("type", "varying").put("lower", varying.lower()).put("upper", varying.upper());
-        } else if (c.equals(Constraint.real()) || c.equals(Constraint.simplex()) || c.equals(Constraint.ordered())
-                || c.equals(Constraint.positiveOrdered()) || c.equals(Constraint.choleskyFactorCorr())) {
+        } else if (c.equals(Constraint.real())
+                || c.equals(Constraint.simplex())
+                || c.equals(Constraint.ordered())
+                || c.equals(Constraint.positiveOrdered())
+                || c.equals(Constraint.choleskyFactorCorr())) {
             result.put("type", c.toString());
         } else {
-            throw new IllegalArgumentException("cannot save block '" + block.name() + "': its constraint " + c
-                    + " has no saved form");
+            throw new IllegalArgumentException(
+                    "cannot save block '" + block.name() + "': its constraint " + c + " has no saved form");
         }
         return result;
     }
@@ -214,9 +258,12 @@ final class FitFiles {
             case "ordered" -> Constraint.ordered();
             case "positive_ordered" -> Constraint.positiveOrdered();
             case "cholesky_factor_corr" -> Constraint.choleskyFactorCorr();
-            case "varying" -> Constraint.varyingBounds(c.path("lower").asBoolean(), c.path("upper").asBoolean());
-            default -> throw new IllegalArgumentException(file + ": block '" + block.name()
-                    + "' has unknown constraint '" + type + "'");
+            case "varying" ->
+                Constraint.varyingBounds(
+                        c.path("lower").asBoolean(), c.path("upper").asBoolean());
+            default ->
+                throw new IllegalArgumentException(
+                        file + ": block '" + block.name() + "' has unknown constraint '" + type + "'");
         };
     }
 
@@ -277,8 +324,8 @@ final class FitFiles {
         for (int s = 0; s < rows; s++) {
             String[] fields = lines.get(s + 1).split(",");
             if (fields.length != width) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d has %d values, expected %d",
-                        file, s + 2, fields.length, width));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT, "%s line %d has %d values, expected %d", file, s + 2, fields.length, width));
             }
             int column = 0;
             for (ParameterBlock block : blocks) {
@@ -287,8 +334,15 @@ final class FitFiles {
                     try {
                         row[j] = Double.parseDouble(fields[column]);
                     } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d column %d: '%s' is"
-                                + " not a number", file, s + 2, column + 1, fields[column]), e);
+                        throw new IllegalArgumentException(
+                                String.format(
+                                        Locale.ROOT,
+                                        "%s line %d column %d: '%s' is" + " not a number",
+                                        file,
+                                        s + 2,
+                                        column + 1,
+                                        fields[column]),
+                                e);
                     }
                 }
             }

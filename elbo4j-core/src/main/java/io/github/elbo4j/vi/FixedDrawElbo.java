@@ -1,7 +1,6 @@
 package io.github.elbo4j.vi;
 
 import io.github.elbo4j.optim.Lbfgs;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +31,7 @@ final class FixedDrawElbo {
     static final double GRADIENT_TOLERANCE = 1e-4;
     /** The L-BFGS iteration cap. */
     static final int MAX_ITERATIONS = 2000;
+
     private static final int MEMORY = 10;
     private static final double HESSIAN_STEP = 1e-5;
 
@@ -110,9 +110,8 @@ final class FixedDrawElbo {
     Result maximise(double[] initial, int maxIterations, ViListener listener) {
         List<TracePoint> trace = new ArrayList<>();
         int cap = Math.min(maxIterations, MAX_ITERATIONS);
-        Lbfgs.Result result = new Lbfgs(MEMORY, cap, GRADIENT_TARGET, 0).minimize(
-                Lbfgs.Objective.negated(this::elbo), initial,
-                (iteration, value, step) -> {
+        Lbfgs.Result result = new Lbfgs(MEMORY, cap, GRADIENT_TARGET, 0)
+                .minimize(Lbfgs.Objective.negated(this::elbo), initial, (iteration, value, step) -> {
                     TracePoint point = new TracePoint(iteration, -value, step);
                     trace.add(point);
                     listener.onEvaluation(point, cap);

@@ -1,7 +1,6 @@
 package io.github.elbo4j.vi;
 
 import io.github.elbo4j.math.SpecialFunctions;
-
 import java.util.SplittableRandom;
 
 /**

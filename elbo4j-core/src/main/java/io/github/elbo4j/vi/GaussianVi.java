@@ -4,14 +4,13 @@ import io.github.elbo4j.elbo.ImportanceSampling;
 import io.github.elbo4j.elbo.LogEvidenceEstimate;
 import io.github.elbo4j.optim.Adam;
 import io.github.elbo4j.vi.diagnostics.CovarianceComparison;
-import io.github.elbo4j.vi.diagnostics.Reliability;
 import io.github.elbo4j.vi.diagnostics.ImportanceShift;
+import io.github.elbo4j.vi.diagnostics.Reliability;
 import io.github.elbo4j.vi.diagnostics.ReliabilityCheck;
 import io.github.elbo4j.vi.fit.Mode;
 import io.github.elbo4j.vi.fit.ModeFinder;
 import io.github.elbo4j.vi.fit.MomentMatchedNoise;
 import io.github.elbo4j.vi.fit.Pathfinder;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -79,6 +78,7 @@ public final class GaussianVi {
     private final GaussianGuide guide;
     /** f over z, as the model gives it. */
     private final UnconstrainedDensity density;
+
     private final ViListener listener;
     /** The whitening map z = mode + A u; set once the mode is known. */
     private AffineMap whitening;
@@ -86,6 +86,7 @@ public final class GaussianVi {
     private UnconstrainedDensity target;
     /** Work arrays of one ADVI step, reused: the step allocates nothing. */
     private final double[] noise;
+
     private final double[] points;
     private final double[] logDensities;
     private final double[] pointGradients;
@@ -172,23 +173,39 @@ public final class GaussianVi {
     }
 
     /** DADVI: see {@link FixedDrawElbo}; q starts at the Laplace approximation, φ_u = (0, I). */
-    private VariationalPosterior runDadvi(Mode mode, SplittableRandom fixedRandom, SplittableRandom drawRandom,
-            long start) {
+    private VariationalPosterior runDadvi(
+            Mode mode, SplittableRandom fixedRandom, SplittableRandom drawRandom, long start) {
         int width = guide.noiseDimension();
         double[][] fixed = MomentMatchedNoise.draw(MomentMatchedNoise.defaultCount(width), width, fixedRandom);
         FixedDrawElbo objective = new FixedDrawElbo(guide, target, fixed);
         double[] initial = guide.initialParameters(1.0, fixedRandom);
         if (Double.isNaN(objective.elbo(initial, new double[initial.length]))) {
-            throw nonFinite("the ELBO is not finite at the initial q (the Laplace approximation at the mode)",
-                    initial, "check the log density near the mode and the model's support");
+            throw nonFinite(
+                    "the ELBO is not finite at the initial q (the Laplace approximation at the mode)",
+                    initial,
+                    "check the log density near the mode and the model's support");
         }
         FixedDrawElbo.Result result = objective.maximise(initial, config.maxIterations(), listener);
         FittedGaussian q = toZ(guide.toGaussian(result.phi()));
         FittedGaussian linearResponse = config.linearResponse() && config.family() == GuideFamily.MEAN_FIELD
-                ? linearResponse(objective, result.phi()) : null;
-        return summarise(q, result.trace(), result.elbo(), mode, linearResponse, drawRandom,
-                new VariationalPosterior.Provenance(Double.NaN, false, result.iterations(), 0, result.converged(), 0,
-                        (System.nanoTime() - start) / 1e9, density.engine(),
+                ? linearResponse(objective, result.phi())
+                : null;
+        return summarise(
+                q,
+                result.trace(),
+                result.elbo(),
+                mode,
+                linearResponse,
+                drawRandom,
+                new VariationalPosterior.Provenance(
+                        Double.NaN,
+                        false,
+                        result.iterations(),
+                        0,
+                        result.converged(),
+                        0,
+                        (System.nanoTime() - start) / 1e9,
+                        density.engine(),
                         "DADVI (" + fixed.length + " moment-matched draws, L-BFGS)"));
     }
 
@@ -219,9 +236,23 @@ public final class GaussianVi {
     /** The Laplace approximation N(mode, H⁻¹) (a diagonal stand-in when H is not positive definite). */
     private VariationalPosterior runLaplace(Mode mode, SplittableRandom drawRandom, long start) {
         FittedGaussian q = new FittedGaussian(mode.point(), mode.scaleTril(false));
-        return summarise(q, List.of(), Double.NaN, mode, null, drawRandom, new VariationalPosterior.Provenance(
-                Double.NaN, false, mode.iterations(), 0, mode.hasLaplace(), 0, (System.nanoTime() - start) / 1e9,
-                density.engine(), "Laplace (L-BFGS mode, finite-difference Hessian)"));
+        return summarise(
+                q,
+                List.of(),
+                Double.NaN,
+                mode,
+                null,
+                drawRandom,
+                new VariationalPosterior.Provenance(
+                        Double.NaN,
+                        false,
+                        mode.iterations(),
+                        0,
+                        mode.hasLaplace(),
+                        0,
+                        (System.nanoTime() - start) / 1e9,
+                        density.engine(),
+                        "Laplace (L-BFGS mode, finite-difference Hessian)"));
     }
 
     /**
@@ -229,38 +260,85 @@ public final class GaussianVi {
      * factor whitens (so the starts lie within about two posterior sds of the mode in every
      * direction, whatever the scales); the draws are PSIS-resampled.
      */
-    private VariationalPosterior runPathfinder(Mode mode, SplittableRandom pathRandom, SplittableRandom drawRandom,
-            long start) {
+    private VariationalPosterior runPathfinder(
+            Mode mode, SplittableRandom pathRandom, SplittableRandom drawRandom, long start) {
         AffineMap whitened = new AffineMap(mode.point(), mode.scaleTril(false));
-        Pathfinder.Result result = Pathfinder.fit(whitened.pullBack(density), space.dimension(), PATHFINDER_PATHS,
-                config.elboDraws(), config.numDraws(), Math.min(config.maxIterations(), ModeFinder.MAX_ITERATIONS), pathRandom);
+        Pathfinder.Result result = Pathfinder.fit(
+                whitened.pullBack(density),
+                space.dimension(),
+                PATHFINDER_PATHS,
+                config.elboDraws(),
+                config.numDraws(),
+                Math.min(config.maxIterations(), ModeFinder.MAX_ITERATIONS),
+                pathRandom);
         Pathfinder.Approximation best = result.best();
         FittedGaussian q = whitened.pushForward(new FittedGaussian(best.mean(), best.scaleTril()));
         double[][] pooledPoints = result.draws();
         for (int s = 0; s < pooledPoints.length; s++) {
             pooledPoints[s] = whitened.apply(pooledPoints[s]);
         }
-        Map<String, double[][]> draws = resample(space.constrainedDraws(model, pooledPoints), result.smoothedLogWeights(),
-                config.numDraws(), drawRandom);
+        Map<String, double[][]> draws = resample(
+                space.constrainedDraws(model, pooledPoints),
+                result.smoothedLogWeights(),
+                config.numDraws(),
+                drawRandom);
         double[] logRatios = result.logRatios();
         double elboValue = best.elbo();
         double standardError = best.elboStandardError();
-        VariationalPosterior.Provenance provenance = new VariationalPosterior.Provenance(Double.NaN, false,
-                result.iterations(), 0, result.converged(), 0, (System.nanoTime() - start) / 1e9, density.engine(),
+        VariationalPosterior.Provenance provenance = new VariationalPosterior.Provenance(
+                Double.NaN,
+                false,
+                result.iterations(),
+                0,
+                result.converged(),
+                0,
+                (System.nanoTime() - start) / 1e9,
+                density.engine(),
                 "Pathfinder (" + PATHFINDER_PATHS + " paths, PSIS resampling)");
         CovarianceComparison comparison = compare(q, mode);
         LogEvidenceEstimate evidence = ImportanceSampling.logEvidence(finiteOrMinusInfinity(logRatios));
-        Reliability verdict = new ReliabilityCheck(result.converged(), elboValue, result.bestElbo(), standardError,
-                result.khat(), evidence.effectiveSampleSize() / logRatios.length, countNonFinite(logRatios), q.mean(), q.covariance(), comparison, mode.found(), false,
-                mode.modes(), null, this::coordinateName).verdict();
-        return new VariationalPosterior(config, space.blocks(), q, draws, null, null, elboValue, standardError,
-                evidence, result.khat(), List.of(),
-                provenance, new VariationalPosterior.Checks(verdict, comparison, null, null));
+        Reliability verdict = new ReliabilityCheck(
+                        result.converged(),
+                        elboValue,
+                        result.bestElbo(),
+                        standardError,
+                        result.khat(),
+                        evidence.effectiveSampleSize() / logRatios.length,
+                        countNonFinite(logRatios),
+                        q.mean(),
+                        q.covariance(),
+                        comparison,
+                        mode.found(),
+                        false,
+                        mode.modes(),
+                        null,
+                        this::coordinateName)
+                .verdict();
+        return new VariationalPosterior(
+                config,
+                space.blocks(),
+                q,
+                draws,
+                null,
+                null,
+                elboValue,
+                standardError,
+                evidence,
+                result.khat(),
+                List.of(),
+                provenance,
+                new VariationalPosterior.Checks(verdict, comparison, null, null));
     }
 
     /** Stochastic ADVI with Adam, from the Laplace approximation: see the class documentation. */
-    private VariationalPosterior runAdvi(Mode mode, SplittableRandom initRandom, SplittableRandom searchRandom,
-            SplittableRandom stepRandom, SplittableRandom monitorRandom, SplittableRandom drawRandom, long start) {
+    private VariationalPosterior runAdvi(
+            Mode mode,
+            SplittableRandom initRandom,
+            SplittableRandom searchRandom,
+            SplittableRandom stepRandom,
+            SplittableRandom monitorRandom,
+            SplittableRandom drawRandom,
+            long start) {
         double[] initial = guide.initialParameters(config.initialScale(), initRandom);
         double[][] monitorNoise = MomentMatchedNoise.independent(config.elboDraws(), space.dimension(), monitorRandom);
 
@@ -293,8 +371,10 @@ public final class GaussianVi {
             if (Double.isNaN(step(phi, adam, lr, stepRandom))) {
                 skipped++;
                 if (++consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-                    throw nonFinite("the ELBO or its gradient was not finite in " + MAX_CONSECUTIVE_SKIPS
-                            + " consecutive steps (up to iteration " + iterations + ")", phi,
+                    throw nonFinite(
+                            "the ELBO or its gradient was not finite in " + MAX_CONSECUTIVE_SKIPS
+                                    + " consecutive steps (up to iteration " + iterations + ")",
+                            phi,
                             "check their log density terms, priors and constraints, or set a smaller learning rate");
                 }
             } else {
@@ -318,7 +398,9 @@ public final class GaussianVi {
                     // gradient averaged over the stage must vanish too: in the preconditioned
                     // units its μ components are the distance of the mean from the optimum in
                     // posterior sds, and averaging longer shrinks its noise.
-                    converged = stable && window.isFull() && stageGradients > 0
+                    converged = stable
+                            && window.isFull()
+                            && stageGradients > 0
                             && maxAbs(scaled(stageGradientSum, 1.0 / stageGradients)) <= ADVI_GRADIENT_TOLERANCE;
                 } else if (stable || stageIterations >= stageBudget) {
                     refinementsLeft--;
@@ -333,17 +415,32 @@ public final class GaussianVi {
         }
         // A step-size change on the very last iteration leaves an empty stage: use the iterate.
         double[] averaged = stageIterations > 0 ? scaled(stageSum, 1.0 / stageIterations) : phi;
-        double best = trace.stream().mapToDouble(TracePoint::elbo).filter(Double::isFinite).max()
+        double best = trace.stream()
+                .mapToDouble(TracePoint::elbo)
+                .filter(Double::isFinite)
+                .max()
                 .orElse(Double.NaN);
         double last = trace.isEmpty() ? Double.NaN : trace.get(trace.size() - 1).elbo();
         // The window's test alone can hold on a plateau far from the optimum: the monitored ELBO
         // must also have ended at its best (within the window's own tolerance).
         converged &= Double.isFinite(last) && best - last <= 10 * config.relativeTolerance() * Math.abs(best);
-        return summarise(toZ(guide.toGaussian(averaged)), trace, best, mode, null, drawRandom,
-                new VariationalPosterior.Provenance(eta,
-                config.searchesLearningRate(), iterations, adaptationIterations, converged, skipped,
-                (System.nanoTime() - start) / 1e9, density.engine(),
-                "stochastic (Adam, " + config.numParticles() + " particles)"));
+        return summarise(
+                toZ(guide.toGaussian(averaged)),
+                trace,
+                best,
+                mode,
+                null,
+                drawRandom,
+                new VariationalPosterior.Provenance(
+                        eta,
+                        config.searchesLearningRate(),
+                        iterations,
+                        adaptationIterations,
+                        converged,
+                        skipped,
+                        (System.nanoTime() - start) / 1e9,
+                        density.engine(),
+                        "stochastic (Adam, " + config.numParticles() + " particles)"));
     }
 
     /**
@@ -362,20 +459,40 @@ public final class GaussianVi {
      * The deterministic path: L-BFGS on the exact ELBO ({@link ExactElboFit}) in the preconditioned
      * coordinates, from the Laplace approximation.
      */
-    private VariationalPosterior runExact(CholeskyGuide cholesky, GaussianExpectation expectation, Mode mode,
-            SplittableRandom drawRandom, long start) {
-        ExactElboFit exact = new ExactElboFit(cholesky,
-                whitening.pullBack(expectation));
+    private VariationalPosterior runExact(
+            CholeskyGuide cholesky,
+            GaussianExpectation expectation,
+            Mode mode,
+            SplittableRandom drawRandom,
+            long start) {
+        ExactElboFit exact = new ExactElboFit(cholesky, whitening.pullBack(expectation));
         double[] initial = guide.initialParameters(1.0, drawRandom);
         if (!Double.isFinite(exact.elbo(initial, null))) {
-            throw nonFinite("the exact ELBO is not finite at the initial q (the Laplace approximation at the mode)",
-                    initial, "check the log density near the mode and the model's support");
+            throw nonFinite(
+                    "the exact ELBO is not finite at the initial q (the Laplace approximation at the mode)",
+                    initial,
+                    "check the log density near the mode and the model's support");
         }
         ExactElboFit.Result result = exact.maximise(initial, config.maxIterations(), listener);
-        double last = result.trace().isEmpty() ? Double.NaN : result.trace().get(result.trace().size() - 1).elbo();
-        return summarise(toZ(guide.toGaussian(result.phi())), result.trace(), last, mode, null, drawRandom,
-                new VariationalPosterior.Provenance(Double.NaN, false, result.iterations(), 0, result.converged(), 0,
-                        (System.nanoTime() - start) / 1e9, density.engine(),
+        double last = result.trace().isEmpty()
+                ? Double.NaN
+                : result.trace().get(result.trace().size() - 1).elbo();
+        return summarise(
+                toZ(guide.toGaussian(result.phi())),
+                result.trace(),
+                last,
+                mode,
+                null,
+                drawRandom,
+                new VariationalPosterior.Provenance(
+                        Double.NaN,
+                        false,
+                        result.iterations(),
+                        0,
+                        result.converged(),
+                        0,
+                        (System.nanoTime() - start) / 1e9,
+                        density.engine(),
                         "deterministic (" + expectation.method() + ", L-BFGS)"));
     }
 
@@ -419,7 +536,9 @@ public final class GaussianVi {
             }
         }
         if (Double.isNaN(bestEta)) {
-            throw nonFinite("the step-size search found no step size with a finite ELBO", initial,
+            throw nonFinite(
+                    "the step-size search found no step size with a finite ELBO",
+                    initial,
                     "check the log density near the initial values (every unconstrained coordinate 0)");
         }
         return bestEta;
@@ -473,7 +592,8 @@ public final class GaussianVi {
 
     /** Whether each step sees a minibatch of records rather than all of them. */
     private boolean subsamples() {
-        return model instanceof SubsampledModel subsampled && config.batchSize() > 0
+        return model instanceof SubsampledModel subsampled
+                && config.batchSize() > 0
                 && config.batchSize() < subsampled.dataSize();
     }
 
@@ -495,8 +615,14 @@ public final class GaussianVi {
      * @param bestElbo the best ELBO the optimizer saw (NaN if it kept none)
      * @param linearResponse the linear-response Gaussian, or null
      */
-    private VariationalPosterior summarise(FittedGaussian q, List<TracePoint> trace, double bestElbo, Mode mode,
-            FittedGaussian linearResponse, SplittableRandom random, VariationalPosterior.Provenance provenance) {
+    private VariationalPosterior summarise(
+            FittedGaussian q,
+            List<TracePoint> trace,
+            double bestElbo,
+            Mode mode,
+            FittedGaussian linearResponse,
+            SplittableRandom random,
+            VariationalPosterior.Provenance provenance) {
         double[][] noise = MomentMatchedNoise.centred(config.numDraws(), space.dimension(), random);
         double[][] at = q.pointsFrom(noise);
         double[] logJoint = density.logDensities(at);
@@ -521,17 +647,40 @@ public final class GaussianVi {
         LogEvidenceEstimate evidence = ImportanceSampling.logEvidence(usable);
         ParetoSmoothing.Result psis = ParetoSmoothing.smooth(usable);
         boolean corrects = psis.reading() != KhatReading.UNRELIABLE;
-        Map<String, double[][]> resampled = corrects ? resample(draws, psis.logWeights(), logRatios.length, random) : null;
+        Map<String, double[][]> resampled =
+                corrects ? resample(draws, psis.logWeights(), logRatios.length, random) : null;
         CovarianceComparison comparison = compare(q, mode);
-        Reliability verdict = new ReliabilityCheck(provenance.converged(), mean,
-                Double.isNaN(bestElbo) ? mean : Math.max(bestElbo, mean), elboStandardError, psis.khat(),
-                evidence.effectiveSampleSize() / logRatios.length, nonFinite,
-                q.mean(), q.covariance(), comparison, mode.found(), config.family() == GuideFamily.MEAN_FIELD,
-                mode.modes(), ImportanceShift.of(at, psis.logWeights(), sds(q)), this::coordinateName).verdict();
-        Map<String, double[][]> responseDraws = linearResponse == null ? null
-                : space.constrainedDraws(model, linearResponse.pointsFrom(noise));
-        return new VariationalPosterior(config, space.blocks(), q, draws, resampled,
-                corrects ? psis.normalisedWeights() : null, mean, elboStandardError, evidence, psis.khat(), trace,
+        Reliability verdict = new ReliabilityCheck(
+                        provenance.converged(),
+                        mean,
+                        Double.isNaN(bestElbo) ? mean : Math.max(bestElbo, mean),
+                        elboStandardError,
+                        psis.khat(),
+                        evidence.effectiveSampleSize() / logRatios.length,
+                        nonFinite,
+                        q.mean(),
+                        q.covariance(),
+                        comparison,
+                        mode.found(),
+                        config.family() == GuideFamily.MEAN_FIELD,
+                        mode.modes(),
+                        ImportanceShift.of(at, psis.logWeights(), sds(q)),
+                        this::coordinateName)
+                .verdict();
+        Map<String, double[][]> responseDraws =
+                linearResponse == null ? null : space.constrainedDraws(model, linearResponse.pointsFrom(noise));
+        return new VariationalPosterior(
+                config,
+                space.blocks(),
+                q,
+                draws,
+                resampled,
+                corrects ? psis.normalisedWeights() : null,
+                mean,
+                elboStandardError,
+                evidence,
+                psis.khat(),
+                trace,
                 provenance,
                 new VariationalPosterior.Checks(verdict, comparison, linearResponse, responseDraws));
     }
@@ -555,7 +704,8 @@ public final class GaussianVi {
             }
         }
         return mode.hasLaplace() && allFinite(q.mean())
-                ? CovarianceComparison.of(q.mean(), covariance, mode.point(), mode.covariance()) : null;
+                ? CovarianceComparison.of(q.mean(), covariance, mode.point(), mode.covariance())
+                : null;
     }
 
     /** The name of unconstrained coordinate i: the block, its element, and the transform. */
@@ -582,8 +732,8 @@ public final class GaussianVi {
     }
 
     /** Multinomial resampling of the draws with probabilities proportional to the smoothed weights. */
-    private static Map<String, double[][]> resample(Map<String, double[][]> draws, double[] logWeights, int count,
-            SplittableRandom random) {
+    private static Map<String, double[][]> resample(
+            Map<String, double[][]> draws, double[] logWeights, int count, SplittableRandom random) {
         int n = logWeights.length;
         double max = Arrays.stream(logWeights).max().orElseThrow();
         double[] cumulative = new double[n];
@@ -629,7 +779,8 @@ public final class GaussianVi {
         double[][] drawn;
         try {
             drawn = toZ(guide.toGaussian(phi))
-                    .pointsFrom(MomentMatchedNoise.independent(particles, space.dimension(), new SplittableRandom(config.seed())));
+                    .pointsFrom(MomentMatchedNoise.independent(
+                            particles, space.dimension(), new SplittableRandom(config.seed())));
         } catch (IllegalArgumentException e) {
             return names;
         }

@@ -1,7 +1,6 @@
 package io.github.elbo4j.vi;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -26,8 +26,8 @@ public record ParameterBlock(String name, int[] shape, Constraint constraint) {
         shape = shape.clone();
         for (int extent : shape) {
             if (extent < 1) {
-                throw new IllegalArgumentException("parameter block '" + name
-                        + "' has shape " + Arrays.toString(shape) + "; every extent must be >= 1");
+                throw new IllegalArgumentException("parameter block '" + name + "' has shape " + Arrays.toString(shape)
+                        + "; every extent must be >= 1");
             }
         }
         constraint.unconstrainedSize(Arrays.stream(shape).reduce(1, Math::multiplyExact));
@@ -56,8 +56,10 @@ public record ParameterBlock(String name, int[] shape, Constraint constraint) {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof ParameterBlock b && name.equals(b.name)
-                && Arrays.equals(shape, b.shape) && constraint.equals(b.constraint);
+        return other instanceof ParameterBlock b
+                && name.equals(b.name)
+                && Arrays.equals(shape, b.shape)
+                && constraint.equals(b.constraint);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.github.elbo4j.vi;
 
 import io.github.elbo4j.vi.autodiff.Value;
 import io.github.elbo4j.vi.transform.Constrained;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

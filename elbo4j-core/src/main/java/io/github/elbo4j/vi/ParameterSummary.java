@@ -39,8 +39,12 @@ public record ParameterSummary(double mean, double sd, double q5, double q50, do
         }
         double[] sorted = draws.clone();
         Arrays.sort(sorted);
-        return new ParameterSummary(mean, Math.sqrt(squares / (n - 1)),
-                quantile(sorted, 0.05), quantile(sorted, 0.5), quantile(sorted, 0.95));
+        return new ParameterSummary(
+                mean,
+                Math.sqrt(squares / (n - 1)),
+                quantile(sorted, 0.05),
+                quantile(sorted, 0.5),
+                quantile(sorted, 0.95));
     }
 
     /**
@@ -60,8 +64,12 @@ public record ParameterSummary(double mean, double sd, double q5, double q50, do
         if (weights.length != draws.length) {
             throw new IllegalArgumentException(draws.length + " draws but " + weights.length + " weights");
         }
-        int[] order = IntStream.range(0, draws.length).filter(s -> weights[s] > 0).boxed()
-                .sorted(Comparator.comparingDouble(s -> draws[s])).mapToInt(Integer::intValue).toArray();
+        int[] order = IntStream.range(0, draws.length)
+                .filter(s -> weights[s] > 0)
+                .boxed()
+                .sorted(Comparator.comparingDouble(s -> draws[s]))
+                .mapToInt(Integer::intValue)
+                .toArray();
         int n = order.length;
         if (n < 2) {
             throw new IllegalArgumentException("a summary needs at least 2 draws of positive weight, got " + n);
@@ -83,8 +91,11 @@ public record ParameterSummary(double mean, double sd, double q5, double q50, do
             positions[i] = cumulative + weights[s] / 2;
             cumulative += weights[s];
         }
-        return new ParameterSummary(mean, Math.sqrt(squares / (1 - squaredWeights)),
-                quantile(sorted, positions, 0.05), quantile(sorted, positions, 0.5),
+        return new ParameterSummary(
+                mean,
+                Math.sqrt(squares / (1 - squaredWeights)),
+                quantile(sorted, positions, 0.05),
+                quantile(sorted, positions, 0.5),
                 quantile(sorted, positions, 0.95));
     }
 

@@ -1,7 +1,6 @@
 package io.github.elbo4j.vi;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.Map;
 
 /**
@@ -34,8 +33,8 @@ public final class ParameterValues {
     public NDArray get(String name) {
         NDArray values = parameters.get(name);
         if (values == null) {
-            throw new IllegalArgumentException("no parameter block '" + name + "'; blocks are "
-                    + String.join(", ", parameters.keySet()));
+            throw new IllegalArgumentException(
+                    "no parameter block '" + name + "'; blocks are " + String.join(", ", parameters.keySet()));
         }
         return values;
     }
@@ -50,8 +49,7 @@ public final class ParameterValues {
     public NDArray data(String name) {
         NDArray values = data.get(name);
         if (values == null) {
-            throw new IllegalArgumentException("no data '" + name + "'; data are "
-                    + String.join(", ", data.keySet()));
+            throw new IllegalArgumentException("no data '" + name + "'; data are " + String.join(", ", data.keySet()));
         }
         return values;
     }

@@ -97,9 +97,8 @@ public final class ParetoSmoothing {
         if (Double.isFinite(k)) {
             for (int i = 0; i < tail; i++) {
                 double p = (i + 0.5) / tail;
-                double quantile = Math.abs(k) < 1e-12
-                        ? -sigma * Math.log1p(-p)
-                        : sigma * Math.expm1(-k * Math.log1p(-p)) / k;
+                double quantile =
+                        Math.abs(k) < 1e-12 ? -sigma * Math.log1p(-p) : sigma * Math.expm1(-k * Math.log1p(-p)) / k;
                 smoothed[order[n - tail + i]] = Math.min(0.0, Math.log(threshold + quantile)) + max;
             }
         }

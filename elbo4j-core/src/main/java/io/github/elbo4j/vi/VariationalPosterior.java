@@ -3,7 +3,6 @@ package io.github.elbo4j.vi;
 import io.github.elbo4j.elbo.LogEvidenceEstimate;
 import io.github.elbo4j.vi.diagnostics.CovarianceComparison;
 import io.github.elbo4j.vi.diagnostics.Reliability;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +41,7 @@ public final class VariationalPosterior {
     private final Map<String, double[][]> resampled;
     /** The normalised PSIS weights of the draws, or null when the summaries are q's own. */
     private final double[] weights;
+
     private final double elbo;
     private final double elboStandardError;
     private final LogEvidenceEstimate logEvidence;
@@ -67,8 +67,15 @@ public final class VariationalPosterior {
      * @param method how the ELBO was maximised, e.g. {@code stochastic (Adam, 5 particles)} or {@code
      *     deterministic (Gauss-Hermite, 16 nodes, L-BFGS)}
      */
-    public record Provenance(double learningRate, boolean learningRateSearched, int iterations,
-            int adaptationIterations, boolean converged, int skippedSteps, double seconds, String engine,
+    public record Provenance(
+            double learningRate,
+            boolean learningRateSearched,
+            int iterations,
+            int adaptationIterations,
+            boolean converged,
+            int skippedSteps,
+            double seconds,
+            String engine,
             String method) {}
 
     /**
@@ -79,13 +86,26 @@ public final class VariationalPosterior {
      * @param linearResponse the linear-response Gaussian of a mean-field fit; null unless requested
      * @param linearResponseDraws its draws on the constrained scale; null with it
      */
-    record Checks(Reliability reliability, CovarianceComparison laplaceComparison, FittedGaussian linearResponse,
+    record Checks(
+            Reliability reliability,
+            CovarianceComparison laplaceComparison,
+            FittedGaussian linearResponse,
             Map<String, double[][]> linearResponseDraws) {}
 
-    VariationalPosterior(ViConfig config, List<ParameterBlock> blocks, FittedGaussian gaussian,
-            Map<String, double[][]> draws, Map<String, double[][]> resampled, double[] weights, double elbo,
-            double elboStandardError, LogEvidenceEstimate logEvidence, double khat,
-            List<TracePoint> trace, Provenance provenance, Checks checks) {
+    VariationalPosterior(
+            ViConfig config,
+            List<ParameterBlock> blocks,
+            FittedGaussian gaussian,
+            Map<String, double[][]> draws,
+            Map<String, double[][]> resampled,
+            double[] weights,
+            double elbo,
+            double elboStandardError,
+            LogEvidenceEstimate logEvidence,
+            double khat,
+            List<TracePoint> trace,
+            Provenance provenance,
+            Checks checks) {
         this.config = config;
         this.blocks = List.copyOf(blocks);
         this.gaussian = gaussian;
@@ -101,7 +121,8 @@ public final class VariationalPosterior {
         this.reliability = checks.reliability();
         this.laplaceComparison = checks.laplaceComparison();
         this.linearResponse = checks.linearResponse();
-        this.linearResponseDraws = checks.linearResponseDraws() == null ? null : Map.copyOf(checks.linearResponseDraws());
+        this.linearResponseDraws =
+                checks.linearResponseDraws() == null ? null : Map.copyOf(checks.linearResponseDraws());
     }
 
     /** The verdict with its reasons. */
@@ -157,7 +178,8 @@ public final class VariationalPosterior {
      * @return one summary per element, when {@link #linearResponse()} is present
      */
     public Optional<List<ParameterSummary>> linearResponseSummary(String name) {
-        return linearResponseDraws == null ? Optional.empty()
+        return linearResponseDraws == null
+                ? Optional.empty()
                 : Optional.of(summarise(lookup(linearResponseDraws, name), null));
     }
 
@@ -317,19 +339,32 @@ public final class VariationalPosterior {
                 out.append("  - ").append(reason).append('\n');
             }
         }
-        out.append(String.format(Locale.ROOT, "%-16s %12s %12s %12s %12s %12s%n", "parameter", "mean", "sd", "5%",
-                "50%", "95%"));
+        out.append(String.format(
+                Locale.ROOT, "%-16s %12s %12s %12s %12s %12s%n", "parameter", "mean", "sd", "5%", "50%", "95%"));
         for (ParameterBlock block : blocks) {
             List<ParameterSummary> rows = summary(block.name());
             for (int j = 0; j < rows.size(); j++) {
                 String label = block.shape().length == 0 ? block.name() : block.name() + "[" + j + "]";
                 ParameterSummary r = rows.get(j);
-                out.append(String.format(Locale.ROOT, "%-16s %12.4g %12.4g %12.4g %12.4g %12.4g%n", label, r.mean(),
-                        r.sd(), r.q5(), r.q50(), r.q95()));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "%-16s %12.4g %12.4g %12.4g %12.4g %12.4g%n",
+                        label,
+                        r.mean(),
+                        r.sd(),
+                        r.q5(),
+                        r.q50(),
+                        r.q95()));
             }
         }
-        out.append(String.format(Locale.ROOT, "%s, %s; ELBO %.6g; k̂ %.2f (%s); %s%n", provenance.method(),
-                config.family().cliName(), elbo, khat, khatReading().name().toLowerCase(Locale.ROOT),
+        out.append(String.format(
+                Locale.ROOT,
+                "%s, %s; ELBO %.6g; k̂ %.2f (%s); %s%n",
+                provenance.method(),
+                config.family().cliName(),
+                elbo,
+                khat,
+                khatReading().name().toLowerCase(Locale.ROOT),
                 provenance.converged() ? "converged" : "NOT converged"));
         return out.toString();
     }

@@ -60,7 +60,6 @@ public record ViConfig(
      */
     public static final int DEFAULT_NUM_DRAWS = 4000;
 
-
     /** Validates every setting with a message that says what to use instead. */
     public ViConfig {
         if (method == null) {
@@ -90,8 +89,8 @@ public record ViConfig(
                     + " (Stan's default is 0.01; smaller is stricter)");
         }
         if (!Double.isNaN(learningRate) && !(learningRate > 0 && Double.isFinite(learningRate))) {
-            throw new IllegalArgumentException("learningRate must be positive, or NaN to search for one; got "
-                    + learningRate);
+            throw new IllegalArgumentException(
+                    "learningRate must be positive, or NaN to search for one; got " + learningRate);
         }
         if (!(initialScale > 0 && Double.isFinite(initialScale))) {
             throw new IllegalArgumentException("initialScale must be positive, got " + initialScale);
@@ -126,25 +125,60 @@ public record ViConfig(
         if (resolved == family) {
             return this;
         }
-        return new ViConfig(method, resolved, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
-                elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, allowDeterministic,
-                linearResponse || resolved == GuideFamily.MEAN_FIELD, seed);
+        return new ViConfig(
+                method,
+                resolved,
+                rank,
+                numParticles,
+                maxIterations,
+                relativeTolerance,
+                evalInterval,
+                elboDraws,
+                learningRate,
+                adaptIterations,
+                numDraws,
+                batchSize,
+                initialScale,
+                allowDeterministic,
+                linearResponse || resolved == GuideFamily.MEAN_FIELD,
+                seed);
     }
 
     /** A copy with another seed. */
     public ViConfig withSeed(long newSeed) {
-        return new ViConfig(method, family, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
-                elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, allowDeterministic,
-                linearResponse, newSeed);
+        return new ViConfig(
+                method,
+                family,
+                rank,
+                numParticles,
+                maxIterations,
+                relativeTolerance,
+                evalInterval,
+                elboDraws,
+                learningRate,
+                adaptIterations,
+                numDraws,
+                batchSize,
+                initialScale,
+                allowDeterministic,
+                linearResponse,
+                newSeed);
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT,
-                "%s, %s%s, S=%d, max %d iterations, tol_rel_obj=%g, %s%s, seed %d", method, family,
-                family == GuideFamily.LOW_RANK ? " (rank " + rank + ")" : "", numParticles, maxIterations,
-                relativeTolerance, searchesLearningRate() ? "step size searched" : "eta=" + learningRate,
-                allowDeterministic ? "" : ", stochastic only", seed);
+        return String.format(
+                Locale.ROOT,
+                "%s, %s%s, S=%d, max %d iterations, tol_rel_obj=%g, %s%s, seed %d",
+                method,
+                family,
+                family == GuideFamily.LOW_RANK ? " (rank " + rank + ")" : "",
+                numParticles,
+                maxIterations,
+                relativeTolerance,
+                searchesLearningRate() ? "step size searched" : "eta=" + learningRate,
+                allowDeterministic ? "" : ", stochastic only",
+                seed);
     }
 
     /**
@@ -273,9 +307,23 @@ public record ViConfig(
         /** Validates and builds. */
         public ViConfig build() {
             ViMethod chosen = method != null ? method : batchSize > 0 ? ViMethod.ADVI : ViMethod.DADVI;
-            return new ViConfig(chosen, family, rank, numParticles, maxIterations, relativeTolerance, evalInterval,
-                    elboDraws, learningRate, adaptIterations, numDraws, batchSize, initialScale, allowDeterministic,
-                    linearResponse, seed);
+            return new ViConfig(
+                    chosen,
+                    family,
+                    rank,
+                    numParticles,
+                    maxIterations,
+                    relativeTolerance,
+                    evalInterval,
+                    elboDraws,
+                    learningRate,
+                    adaptIterations,
+                    numDraws,
+                    batchSize,
+                    initialScale,
+                    allowDeterministic,
+                    linearResponse,
+                    seed);
         }
     }
 }

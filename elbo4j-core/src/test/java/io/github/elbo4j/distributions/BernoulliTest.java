@@ -10,10 +10,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.testing.Samples;
-
 import org.hipparchus.distribution.discrete.BinomialDistribution;
 import org.junit.jupiter.api.Test;
 
@@ -37,9 +35,7 @@ class BernoulliTest {
                     double expected = new BinomialDistribution(1, p).logProbability(k);
                     // float32: relative 1e-5, or a few ulps of |l| where x·l and softplus(l) cancel
                     double tolerance = Math.max(1e-5 * Math.abs(expected), 4 * Math.ulp((float) Math.abs(logits[i])));
-                    assertThat(got[i])
-                            .as("log P(x=%s | l=%s)", k, logits[i])
-                            .isCloseTo(expected, within(tolerance));
+                    assertThat(got[i]).as("log P(x=%s | l=%s)", k, logits[i]).isCloseTo(expected, within(tolerance));
                 }
             }
         }
@@ -49,9 +45,7 @@ class BernoulliTest {
     void entropyMatchesHipparchusBinomialWithOneTrial() {
         float[] logits = {-12f, -3f, -0.5f, 0f, 0.7f, 4f, 9f};
         try (NDManager m = NDManager.newBaseManager()) {
-            double[] got =
-                    Samples.toDoubles(
-                            new Bernoulli(m.create(logits, new Shape(logits.length, 1))).entropy());
+            double[] got = Samples.toDoubles(new Bernoulli(m.create(logits, new Shape(logits.length, 1))).entropy());
             for (int i = 0; i < logits.length; i++) {
                 double p = 1.0 / (1.0 + Math.exp(-(double) logits[i]));
                 BinomialDistribution oracle = new BinomialDistribution(1, p);
@@ -67,8 +61,7 @@ class BernoulliTest {
     @Test
     void logProbIsFiniteAndExactForExtremeLogits() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Bernoulli bernoulli =
-                    new Bernoulli(m.create(new float[][] {{1e4f}, {1e4f}, {-1e4f}, {-1e4f}}));
+            Bernoulli bernoulli = new Bernoulli(m.create(new float[][] {{1e4f}, {1e4f}, {-1e4f}, {-1e4f}}));
             NDArray x = m.create(new float[][] {{1f}, {0f}, {1f}, {0f}});
             double[] got = Samples.toDoubles(bernoulli.logProb(x));
             assertThat(got).containsExactly(0.0, -1e4, -1e4, 0.0);
@@ -80,12 +73,10 @@ class BernoulliTest {
     void logProbEqualsTheNaiveFormulaForModerateLogits() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(4);
-            NDArray logits =
-                    m.randomNormal(0f, 3f, new Shape(8, 10), ai.djl.ndarray.types.DataType.FLOAT32);
-            NDArray x =
-                    m.randomUniform(0f, 1f, new Shape(8, 10))
-                            .lt(0.5f)
-                            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            NDArray logits = m.randomNormal(0f, 3f, new Shape(8, 10), ai.djl.ndarray.types.DataType.FLOAT32);
+            NDArray x = m.randomUniform(0f, 1f, new Shape(8, 10))
+                    .lt(0.5f)
+                    .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
             double[] l = Samples.toDoubles(logits);
             double[] xs = Samples.toDoubles(x);
             double[] got = Samples.toDoubles(new Bernoulli(logits).logProb(x));
@@ -135,8 +126,7 @@ class BernoulliTest {
                 assertThat(probs[j]).isCloseTo(p, within(1e-6));
                 double[] column = Samples.column(all, 3, j);
                 assertThat(column).containsOnly(0.0, 1.0);
-                assertThat(Samples.mean(column))
-                        .isCloseTo(p, within(4 * Math.sqrt(p * (1 - p) / n)));
+                assertThat(Samples.mean(column)).isCloseTo(p, within(4 * Math.sqrt(p * (1 - p) / n)));
             }
             assertThat(Samples.toDoubles(bernoulli.mean())).containsExactly(probs);
         }
@@ -179,7 +169,8 @@ class BernoulliTest {
                             double lj = l[(k * examples + b) * 6 + j];
                             expected += xs[b * 6 + j] * lj - SpecialFunctions.softplus(lj);
                         }
-                        assertThat(got[k * examples + b]).as("particle %d, example %d", k, b)
+                        assertThat(got[k * examples + b])
+                                .as("particle %d, example %d", k, b)
                                 .isCloseTo(expected, within(1e-5));
                     }
                 }

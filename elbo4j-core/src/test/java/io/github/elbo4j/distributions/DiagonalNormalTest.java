@@ -10,10 +10,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-
 import io.github.elbo4j.testing.Oracles;
 import io.github.elbo4j.testing.Samples;
-
 import org.hipparchus.distribution.continuous.NormalDistribution;
 import org.hipparchus.distribution.multivariate.MultivariateNormalDistribution;
 import org.junit.jupiter.api.Test;
@@ -42,15 +40,11 @@ class DiagonalNormalTest {
                     mean[j] = LOC[b][j];
                     cov[j][j] = Math.exp(2.0 * LOG_SCALE[b][j]);
                 }
-                MultivariateNormalDistribution oracle =
-                        new MultivariateNormalDistribution(mean, cov);
+                MultivariateNormalDistribution oracle = new MultivariateNormalDistribution(mean, cov);
                 for (int i = 0; i < n; i++) {
-                    double[] point = {
-                        x[(i * 2 + b) * 3], x[(i * 2 + b) * 3 + 1], x[(i * 2 + b) * 3 + 2]
-                    };
+                    double[] point = {x[(i * 2 + b) * 3], x[(i * 2 + b) * 3 + 1], x[(i * 2 + b) * 3 + 2]};
                     double expected = Math.log(oracle.density(point));
-                    assertThat(got[i * 2 + b])
-                            .isCloseTo(expected, within(Samples.tolerance(expected, 1e-5)));
+                    assertThat(got[i * 2 + b]).isCloseTo(expected, within(Samples.tolerance(expected, 1e-5)));
                 }
             }
         }
@@ -64,18 +58,13 @@ class DiagonalNormalTest {
             DiagonalNormal a = DiagonalNormal.fromLogScale(loc, logScale);
             DiagonalNormal b = DiagonalNormal.fromLogVariance(loc, logScale.mul(2f));
             NDArray x = m.create(new float[] {0.1f, 0.2f, 0.3f});
-            assertThat(Samples.toDoubles(a.logProb(x)))
-                    .containsExactly(Samples.toDoubles(b.logProb(x)), within(1e-5));
-            assertThat(Samples.toDoubles(a.entropy()))
-                    .containsExactly(Samples.toDoubles(b.entropy()), within(1e-5));
-            assertThat(Samples.toDoubles(a.variance()))
-                    .containsExactly(Samples.toDoubles(b.variance()), within(1e-5));
-            assertThat(Samples.toDoubles(b.logScale()))
-                    .containsExactly(Samples.toDoubles(logScale), within(1e-7));
+            assertThat(Samples.toDoubles(a.logProb(x))).containsExactly(Samples.toDoubles(b.logProb(x)), within(1e-5));
+            assertThat(Samples.toDoubles(a.entropy())).containsExactly(Samples.toDoubles(b.entropy()), within(1e-5));
+            assertThat(Samples.toDoubles(a.variance())).containsExactly(Samples.toDoubles(b.variance()), within(1e-5));
+            assertThat(Samples.toDoubles(b.logScale())).containsExactly(Samples.toDoubles(logScale), within(1e-7));
             assertThat(Samples.toDoubles(a.logVariance()))
                     .containsExactly(Samples.toDoubles(b.logVariance()), within(1e-7));
-            assertThat(Samples.toDoubles(a.scale()))
-                    .containsExactly(Samples.toDoubles(logScale.exp()), within(1e-7));
+            assertThat(Samples.toDoubles(a.scale())).containsExactly(Samples.toDoubles(logScale.exp()), within(1e-7));
             assertThat(a.logScale()).isSameAs(logScale);
             assertThat(a.loc()).isSameAs(loc);
             assertThat(a.mean()).isSameAs(loc);
@@ -88,15 +77,12 @@ class DiagonalNormalTest {
     @Test
     void entropyIsTheSumOfUnivariateEntropiesByQuadrature() {
         try (NDManager m = NDManager.newBaseManager()) {
-            double[] got =
-                    Samples.toDoubles(
-                            DiagonalNormal.fromLogScale(m.create(LOC), m.create(LOG_SCALE))
-                                    .entropy());
+            double[] got = Samples.toDoubles(DiagonalNormal.fromLogScale(m.create(LOC), m.create(LOG_SCALE))
+                    .entropy());
             for (int b = 0; b < 2; b++) {
                 double expected = 0;
                 for (int j = 0; j < 3; j++) {
-                    expected +=
-                            Oracles.normalEntropyByQuadrature(LOC[b][j], Math.exp(LOG_SCALE[b][j]));
+                    expected += Oracles.normalEntropyByQuadrature(LOC[b][j], Math.exp(LOG_SCALE[b][j]));
                 }
                 assertThat(got[b]).isCloseTo(expected, within(Samples.tolerance(expected, 1e-5)));
             }
@@ -117,12 +103,10 @@ class DiagonalNormalTest {
                 for (int b = 0; b < 2; b++) {
                     double expected = 0;
                     for (int j = 0; j < 3; j++) {
-                        expected +=
-                                new NormalDistribution(LOC[b][j], Math.exp(LOG_SCALE[b][j]))
-                                        .logDensity(zs[(s * 2 + b) * 3 + j]);
+                        expected += new NormalDistribution(LOC[b][j], Math.exp(LOG_SCALE[b][j]))
+                                .logDensity(zs[(s * 2 + b) * 3 + j]);
                     }
-                    assertThat(got[s * 2 + b])
-                            .isCloseTo(expected, within(Samples.tolerance(expected, 1e-5)));
+                    assertThat(got[s * 2 + b]).isCloseTo(expected, within(Samples.tolerance(expected, 1e-5)));
                 }
             }
         }
@@ -133,22 +117,20 @@ class DiagonalNormalTest {
         int n = 30_000;
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(77);
-            NDArray draws =
-                    DiagonalNormal.fromLogScale(m.create(LOC), m.create(LOG_SCALE)).sample(m, n);
+            NDArray draws = DiagonalNormal.fromLogScale(m.create(LOC), m.create(LOG_SCALE))
+                    .sample(m, n);
             assertThat(draws.getShape()).isEqualTo(new Shape(n, 2, 3));
             double[] all = Samples.toDoubles(draws);
             for (int c = 0; c < 6; c++) {
                 double[] column = Samples.column(all, 6, c);
                 double mu = LOC[c / 3][c % 3];
                 double variance = Math.exp(2.0 * LOG_SCALE[c / 3][c % 3]);
-                assertThat(Samples.mean(column))
-                        .isCloseTo(mu, within(4 * Samples.standardError(column)));
+                assertThat(Samples.mean(column)).isCloseTo(mu, within(4 * Samples.standardError(column)));
                 double[] squares = new double[n];
                 for (int i = 0; i < n; i++) {
                     squares[i] = (column[i] - mu) * (column[i] - mu);
                 }
-                assertThat(Samples.mean(squares))
-                        .isCloseTo(variance, within(4 * Samples.standardError(squares)));
+                assertThat(Samples.mean(squares)).isCloseTo(variance, within(4 * Samples.standardError(squares)));
             }
         }
     }
@@ -164,8 +146,7 @@ class DiagonalNormalTest {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 // Derived quantities are computed inside the collector, so gradients reach log σ².
                 NDArray z = DiagonalNormal.fromLogVariance(loc, logVariance).rsample(noise);
-                assertThat(Samples.toDoubles(z))
-                        .containsExactly(new double[] {1.5, 1, 0, 3}, within(1e-6));
+                assertThat(Samples.toDoubles(z)).containsExactly(new double[] {1.5, 1, 0, 3}, within(1e-6));
                 gc.backward(z.sum());
             }
             assertThat(loc.getGradient().toFloatArray()).containsExactly(2f, 2f);
@@ -205,8 +186,7 @@ class DiagonalNormalTest {
             NDArray logProb = q.logProb(z);
             NDArray entropy = q.entropy();
             NDArray kl = q.klDivergence(new StandardNormal(other, 3));
-            assertThat(m.getManagedArrays())
-                    .containsExactlyInAnyOrder(loc, logVariance, z, logProb, entropy, kl);
+            assertThat(m.getManagedArrays()).containsExactlyInAnyOrder(loc, logVariance, z, logProb, entropy, kl);
             assertThat(other.getManagedArrays()).containsExactly(noise);
         }
     }

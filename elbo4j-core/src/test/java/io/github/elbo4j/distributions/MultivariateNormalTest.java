@@ -10,9 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-
 import io.github.elbo4j.testing.Samples;
-
 import org.hipparchus.distribution.multivariate.MultivariateNormalDistribution;
 import org.hipparchus.linear.Array2DRowRealMatrix;
 import org.hipparchus.linear.LUDecomposition;
@@ -28,8 +26,7 @@ class MultivariateNormalTest {
     void logProbMatchesHipparchusAtManyPoints() {
         int n = 200;
         RealMatrix sigma = covariance(TRIL);
-        MultivariateNormalDistribution oracle =
-                new MultivariateNormalDistribution(toDouble(LOC), sigma.getData());
+        MultivariateNormalDistribution oracle = new MultivariateNormalDistribution(toDouble(LOC), sigma.getData());
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(31);
             NDArray points = m.randomNormal(0f, 2.5f, new Shape(n, 3), DataType.FLOAT32);
@@ -39,10 +36,7 @@ class MultivariateNormalTest {
             double[] x = Samples.toDoubles(points);
             double[] got = Samples.toDoubles(logProb);
             for (int i = 0; i < n; i++) {
-                double expected =
-                        Math.log(
-                                oracle.density(
-                                        new double[] {x[3 * i], x[3 * i + 1], x[3 * i + 2]}));
+                double expected = Math.log(oracle.density(new double[] {x[3 * i], x[3 * i + 1], x[3 * i + 2]}));
                 assertThat(got[i]).isCloseTo(expected, within(Samples.tolerance(expected, 1e-5)));
             }
         }
@@ -72,11 +66,10 @@ class MultivariateNormalTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(404);
             MultivariateNormal mvn = new MultivariateNormal(m.create(LOC), m.create(TRIL));
-            double[] negLogDensity = Samples.toDoubles(mvn.logProb(mvn.sample(m, n)).neg());
+            double[] negLogDensity =
+                    Samples.toDoubles(mvn.logProb(mvn.sample(m, n)).neg());
             assertThat((double) mvn.entropy().getFloat())
-                    .isCloseTo(
-                            Samples.mean(negLogDensity),
-                            within(4 * Samples.standardError(negLogDensity)));
+                    .isCloseTo(Samples.mean(negLogDensity), within(4 * Samples.standardError(negLogDensity)));
         }
     }
 
@@ -86,13 +79,10 @@ class MultivariateNormalTest {
         RealMatrix sigma = covariance(TRIL);
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(17);
-            double[] draws =
-                    Samples.toDoubles(
-                            new MultivariateNormal(m.create(LOC), m.create(TRIL)).sample(m, n));
+            double[] draws = Samples.toDoubles(new MultivariateNormal(m.create(LOC), m.create(TRIL)).sample(m, n));
             for (int i = 0; i < 3; i++) {
                 double[] ci = Samples.column(draws, 3, i);
-                assertThat(Samples.mean(ci))
-                        .isCloseTo(LOC[i], within(4 * Samples.standardError(ci)));
+                assertThat(Samples.mean(ci)).isCloseTo(LOC[i], within(4 * Samples.standardError(ci)));
                 for (int j = 0; j <= i; j++) {
                     double[] cj = Samples.column(draws, 3, j);
                     double[] products = new double[n];
@@ -101,9 +91,7 @@ class MultivariateNormalTest {
                     }
                     assertThat(Samples.mean(products))
                             .as("Σ[%s][%s]", i, j)
-                            .isCloseTo(
-                                    sigma.getEntry(i, j),
-                                    within(4 * Samples.standardError(products)));
+                            .isCloseTo(sigma.getEntry(i, j), within(4 * Samples.standardError(products)));
                 }
             }
         }
@@ -113,16 +101,11 @@ class MultivariateNormalTest {
     void batchedFactorsBroadcastAgainstParticles() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray locs = m.create(new float[][] {{0f, 0f}, {1f, -1f}});
-            NDArray trils =
-                    m.create(
-                            new float[] {1f, 0f, 0.5f, 2f, 0.5f, 0f, 0f, 0.25f},
-                            new Shape(2, 2, 2));
+            NDArray trils = m.create(new float[] {1f, 0f, 0.5f, 2f, 0.5f, 0f, 0f, 0.25f}, new Shape(2, 2, 2));
             MultivariateNormal mvn = new MultivariateNormal(locs, trils);
             assertThat(mvn.batchShape()).isEqualTo(new Shape(2));
             NDArray noise =
-                    m.create(
-                            new float[] {1f, -1f, 2f, 0f, 0f, 1f, 1f, 1f, -1f, 0.5f, 0f, 0f},
-                            new Shape(3, 2, 2));
+                    m.create(new float[] {1f, -1f, 2f, 0f, 0f, 1f, 1f, 1f, -1f, 0.5f, 0f, 0f}, new Shape(3, 2, 2));
             NDArray z = mvn.rsample(noise);
             assertThat(z.getShape()).isEqualTo(new Shape(3, 2, 2));
             double[] zs = Samples.toDoubles(z);
@@ -141,10 +124,8 @@ class MultivariateNormalTest {
                 for (int b = 0; b < 2; b++) {
                     double e0 = eps[(s * 2 + b) * 2];
                     double e1 = eps[(s * 2 + b) * 2 + 1];
-                    double expected =
-                            -0.5 * (e0 * e0 + e1 * e1) - logDet[b] - Math.log(2 * Math.PI);
-                    assertThat(got[s * 2 + b])
-                            .isCloseTo(expected, within(Samples.tolerance(expected, 1e-5)));
+                    double expected = -0.5 * (e0 * e0 + e1 * e1) - logDet[b] - Math.log(2 * Math.PI);
+                    assertThat(got[s * 2 + b]).isCloseTo(expected, within(Samples.tolerance(expected, 1e-5)));
                 }
             }
         }
@@ -155,8 +136,7 @@ class MultivariateNormalTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray loc = m.create(new float[] {0.3f, -0.2f});
             NDArray scale = m.create(new float[] {0.5f, 2f});
-            MultivariateNormal mvn =
-                    new MultivariateNormal(loc, m.create(new float[][] {{0.5f, 0f}, {0f, 2f}}));
+            MultivariateNormal mvn = new MultivariateNormal(loc, m.create(new float[][] {{0.5f, 0f}, {0f, 2f}}));
             DiagonalNormal diag = DiagonalNormal.fromLogScale(loc, scale.log());
             NDArray x = m.create(new float[][] {{1f, 1f}, {-2f, 0.5f}});
             assertThat(Samples.toDoubles(mvn.logProb(x)))

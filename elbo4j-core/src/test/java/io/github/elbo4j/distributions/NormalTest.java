@@ -9,10 +9,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-
 import io.github.elbo4j.testing.Oracles;
 import io.github.elbo4j.testing.Samples;
-
 import org.hipparchus.distribution.continuous.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
@@ -84,16 +82,13 @@ class NormalTest {
             double[] all = Samples.toDoubles(draws);
             for (int j = 0; j < 3; j++) {
                 double[] column = Samples.column(all, 3, j);
-                assertThat(Samples.mean(column))
-                        .isCloseTo(LOC[j], within(4 * Samples.standardError(column)));
+                assertThat(Samples.mean(column)).isCloseTo(LOC[j], within(4 * Samples.standardError(column)));
                 double[] squares = new double[n];
                 for (int i = 0; i < n; i++) {
                     squares[i] = (column[i] - LOC[j]) * (column[i] - LOC[j]);
                 }
                 assertThat(Samples.mean(squares))
-                        .isCloseTo(
-                                (double) SCALE[j] * SCALE[j],
-                                within(4 * Samples.standardError(squares)));
+                        .isCloseTo((double) SCALE[j] * SCALE[j], within(4 * Samples.standardError(squares)));
             }
         }
     }

@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.testing.Samples;
-
 import org.junit.jupiter.api.Test;
 
 class OneHotCategoricalTest {
@@ -54,7 +52,8 @@ class OneHotCategoricalTest {
                 double[] got = Samples.toDoubles(d.logProb(m.create(oneHot, new Shape(LOGITS.length, 3))));
                 for (int i = 0; i < LOGITS.length; i++) {
                     double expected = directLogProb(LOGITS[i], j);
-                    assertThat(got[i]).as("log p(class %d | row %d)", j, i)
+                    assertThat(got[i])
+                            .as("log p(class %d | row %d)", j, i)
                             .isCloseTo(expected, within(1e-5 * Math.max(1, Math.abs(expected))));
                 }
             }
@@ -97,7 +96,8 @@ class OneHotCategoricalTest {
     void samplesAreOneHotWithTheModelFrequencies() {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(7);
-            OneHotCategorical d = new OneHotCategorical(m.create(new float[] {0f, (float) Math.log(3)}, new Shape(1, 2)));
+            OneHotCategorical d =
+                    new OneHotCategorical(m.create(new float[] {0f, (float) Math.log(3)}, new Shape(1, 2)));
             int n = 20_000;
             NDArray draws = d.sample(m, n); // [n, 1, 2]
             assertThat(draws.getShape()).isEqualTo(new Shape(n, 1, 2));
@@ -114,7 +114,8 @@ class OneHotCategoricalTest {
         try (NDManager m = NDManager.newBaseManager()) {
             OneHotCategorical d = new OneHotCategorical(logits(m));
             assertThatThrownBy(() -> d.logProb(m.zeros(new Shape(4, 2))))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("OneHotCategorical");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("OneHotCategorical");
         }
     }
 }

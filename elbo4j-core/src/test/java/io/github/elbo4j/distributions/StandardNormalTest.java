@@ -9,10 +9,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.testing.Oracles;
 import io.github.elbo4j.testing.Samples;
-
 import org.hipparchus.distribution.multivariate.MultivariateNormalDistribution;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +24,7 @@ class StandardNormalTest {
             StandardNormal p = new StandardNormal(m, 4);
             NDArray logProb = p.logProb(z);
             assertThat(logProb.getShape()).isEqualTo(new Shape(6, 5));
-            MultivariateNormalDistribution oracle =
-                    new MultivariateNormalDistribution(new double[4], identity(4));
+            MultivariateNormalDistribution oracle = new MultivariateNormalDistribution(new double[4], identity(4));
             double[] zs = Samples.toDoubles(z);
             double[] got = Samples.toDoubles(logProb);
             for (int i = 0; i < 30; i++) {
@@ -58,8 +55,7 @@ class StandardNormalTest {
             double[] all = Samples.toDoubles(draws);
             for (int j = 0; j < 2; j++) {
                 double[] column = Samples.column(all, 2, j);
-                assertThat(Samples.mean(column))
-                        .isCloseTo(0.0, within(4 * Samples.standardError(column)));
+                assertThat(Samples.mean(column)).isCloseTo(0.0, within(4 * Samples.standardError(column)));
             }
             NDArray noise = m.create(new float[][] {{1f, 2f}});
             NDArray z = p.rsample(noise);

@@ -2,7 +2,6 @@ package io.github.elbo4j.elbo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-
 import io.github.elbo4j.distributions.DiagonalNormal;
 
 /**

@@ -8,11 +8,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.StandardNormal;
 import io.github.elbo4j.testing.Samples;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,8 +32,7 @@ class ConjugateModelEstimatorsTest {
             loc[b] = (float) (MODEL.posteriorMean(X[b]) + SHIFT);
             logScale[b] = (float) Math.log(WIDTH * Math.sqrt(MODEL.posteriorVariance()));
         }
-        return DiagonalNormal.fromLogScale(
-                m.create(loc, new Shape(B, 1)), m.create(logScale, new Shape(B, 1)));
+        return DiagonalNormal.fromLogScale(m.create(loc, new Shape(B, 1)), m.create(logScale, new Shape(B, 1)));
     }
 
     private static DiagonalNormal exactPosterior(NDManager m) {
@@ -45,8 +42,7 @@ class ConjugateModelEstimatorsTest {
             loc[b] = (float) MODEL.posteriorMean(X[b]);
             logVariance[b] = (float) Math.log(MODEL.posteriorVariance());
         }
-        return DiagonalNormal.fromLogVariance(
-                m.create(loc, new Shape(B, 1)), m.create(logVariance, new Shape(B, 1)));
+        return DiagonalNormal.fromLogVariance(m.create(loc, new Shape(B, 1)), m.create(logVariance, new Shape(B, 1)));
     }
 
     /** log w = log p(x | z) + log p(z) − log q(z) per particle, shape [S, B]. */
@@ -65,12 +61,10 @@ class ConjugateModelEstimatorsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(101);
             NDArray x = m.create(X, new Shape(B, 1));
-            NDArray logW =
-                    logWeights(m, imperfectPosterior(m), x, m.randomNormal(new Shape(n, B, 1)));
+            NDArray logW = logWeights(m, imperfectPosterior(m), x, m.randomNormal(new Shape(n, B, 1)));
             double[] batchEstimate = Samples.toDoubles(ImportanceSampling.logEvidence(logW, 0));
             for (int b = 0; b < B; b++) {
-                LogEvidenceEstimate estimate =
-                        ImportanceSampling.logEvidence(logW.get(new NDIndex(":, {}", b)));
+                LogEvidenceEstimate estimate = ImportanceSampling.logEvidence(logW.get(new NDIndex(":, {}", b)));
                 double exact = MODEL.logEvidence(X[b]);
                 assertThat(estimate.numSamples()).isEqualTo(n);
                 assertThat(estimate.standardError()).isPositive();
@@ -97,34 +91,27 @@ class ConjugateModelEstimatorsTest {
             DiagonalNormal q = imperfectPosterior(m);
             StandardNormal prior = new StandardNormal(m, 1);
             ElboTerms mc = new MonteCarloElbo(s).estimate(q, prior, MODEL.likelihood(m), x, noise);
-            ElboTerms analytic =
-                    new AnalyticKlElbo(s).estimate(q, prior, MODEL.likelihood(m), x, noise);
+            ElboTerms analytic = new AnalyticKlElbo(s).estimate(q, prior, MODEL.likelihood(m), x, noise);
             NDArray logW = logWeights(m, q, x, noise);
             double[] allW = Samples.toDoubles(logW);
             double[] elbo = Samples.toDoubles(mc.elbo());
             double[] analyticElbo = Samples.toDoubles(analytic.elbo());
             double[] recon = Samples.toDoubles(analytic.reconstruction());
             double[] kl = Samples.toDoubles(analytic.kl());
-            double[] perParticleLogLik =
-                    Samples.toDoubles(MODEL.likelihood(m).likelihood(q.rsample(noise)).logProb(x));
+            double[] perParticleLogLik = Samples.toDoubles(
+                    MODEL.likelihood(m).likelihood(q.rsample(noise)).logProb(x));
             for (int b = 0; b < B; b++) {
                 double logEvidence = MODEL.logEvidence(X[b]);
                 double qScale = WIDTH * Math.sqrt(MODEL.posteriorVariance());
-                double exactElbo =
-                        logEvidence
-                                - MODEL.klToPosterior(
-                                        X[b], MODEL.posteriorMean(X[b]) + SHIFT, qScale);
+                double exactElbo = logEvidence - MODEL.klToPosterior(X[b], MODEL.posteriorMean(X[b]) + SHIFT, qScale);
                 double[] column = Samples.column(allW, B, b);
                 double se = Samples.standardError(column);
                 assertThat(elbo[b]).isCloseTo(Samples.mean(column), within(1e-4));
-                assertThat(elbo[b])
-                        .as("MC ELBO vs exact ELBO")
-                        .isCloseTo(exactElbo, within(4 * se));
+                assertThat(elbo[b]).as("MC ELBO vs exact ELBO").isCloseTo(exactElbo, within(4 * se));
                 assertThat(elbo[b]).isLessThan(logEvidence);
                 assertThat(elbo[b])
-                        .isLessThan(
-                                ImportanceSampling.logEvidence(logW.get(new NDIndex(":, {}", b)))
-                                        .logEvidence());
+                        .isLessThan(ImportanceSampling.logEvidence(logW.get(new NDIndex(":, {}", b)))
+                                .logEvidence());
                 double reconSe = Samples.standardError(Samples.column(perParticleLogLik, B, b));
                 assertThat(analyticElbo[b])
                         .as("analytic-KL ELBO vs exact ELBO")
@@ -154,44 +141,31 @@ class ConjugateModelEstimatorsTest {
             for (int i = 0; i < allW.length; i++) {
                 assertThat(allW[i]).isCloseTo(MODEL.logEvidence(X[i % B]), within(1e-5));
             }
-            double[] mc =
-                    Samples.toDoubles(
-                            new MonteCarloElbo(s)
-                                    .estimate(q, prior, MODEL.likelihood(m), x, noise)
-                                    .elbo());
-            double[] iwae =
-                    Samples.toDoubles(
-                            new ImportanceWeightedElbo(s)
-                                    .estimate(q, prior, MODEL.likelihood(m), x, noise)
-                                    .elbo());
-            double[] single =
-                    Samples.toDoubles(
-                            new MonteCarloElbo(1)
-                                    .estimate(
-                                            q,
-                                            prior,
-                                            MODEL.likelihood(m),
-                                            x,
-                                            noise.get(new NDIndex(":1")))
-                                    .elbo());
+            double[] mc = Samples.toDoubles(new MonteCarloElbo(s)
+                    .estimate(q, prior, MODEL.likelihood(m), x, noise)
+                    .elbo());
+            double[] iwae = Samples.toDoubles(new ImportanceWeightedElbo(s)
+                    .estimate(q, prior, MODEL.likelihood(m), x, noise)
+                    .elbo());
+            double[] single = Samples.toDoubles(new MonteCarloElbo(1)
+                    .estimate(q, prior, MODEL.likelihood(m), x, noise.get(new NDIndex(":1")))
+                    .elbo());
             NDArray logW = logWeights(m, q, x, noise);
             for (int b = 0; b < B; b++) {
                 double exact = MODEL.logEvidence(X[b]);
                 assertThat(mc[b]).isCloseTo(exact, within(1e-5));
                 assertThat(iwae[b]).isCloseTo(exact, within(1e-5));
                 assertThat(single[b]).isCloseTo(exact, within(1e-5));
-                LogEvidenceEstimate is =
-                        ImportanceSampling.logEvidence(logW.get(new NDIndex(":, {}", b)));
+                LogEvidenceEstimate is = ImportanceSampling.logEvidence(logW.get(new NDIndex(":, {}", b)));
                 assertThat(is.logEvidence()).isCloseTo(exact, within(1e-5));
                 assertThat(is.effectiveSampleSize()).isCloseTo(s, within(1e-6 * s));
                 assertThat(is.standardError()).isLessThan(1e-5);
             }
             // The analytic-KL estimator is unbiased but not exact: only its KL term is exact.
-            ElboTerms analytic =
-                    new AnalyticKlElbo(s).estimate(q, prior, MODEL.likelihood(m), x, noise);
+            ElboTerms analytic = new AnalyticKlElbo(s).estimate(q, prior, MODEL.likelihood(m), x, noise);
             double[] elbo = Samples.toDoubles(analytic.elbo());
-            double[] logLik =
-                    Samples.toDoubles(MODEL.likelihood(m).likelihood(q.rsample(noise)).logProb(x));
+            double[] logLik = Samples.toDoubles(
+                    MODEL.likelihood(m).likelihood(q.rsample(noise)).logProb(x));
             for (int b = 0; b < B; b++) {
                 double se = Samples.standardError(Samples.column(logLik, B, b));
                 assertThat(se).isPositive();

@@ -10,9 +10,7 @@ class GaussianElboTest {
 
     @Test
     void elboIsZeroAtTheOriginWithUnitScale() {
-        assertThat(
-                        GaussianElbo.singleSample(
-                                new double[] {0, 0}, new double[] {0, 0}, new double[] {0, 0}))
+        assertThat(GaussianElbo.singleSample(new double[] {0, 0}, new double[] {0, 0}, new double[] {0, 0}))
                 .isCloseTo(0.0, within(1e-6));
     }
 
@@ -31,10 +29,7 @@ class GaussianElboTest {
 
     @Test
     void rejectsMismatchedLengths() {
-        assertThatThrownBy(
-                        () ->
-                                GaussianElbo.singleSample(
-                                        new double[2], new double[2], new double[3]))
+        assertThatThrownBy(() -> GaussianElbo.singleSample(new double[2], new double[2], new double[3]))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("same length");
     }

@@ -8,9 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.testing.Samples;
-
 import org.junit.jupiter.api.Test;
 
 class ImportanceSamplingTest {
@@ -61,8 +59,7 @@ class ImportanceSamplingTest {
         LogEvidenceEstimate z = ImportanceSampling.logEvidence(withZeroWeight);
         assertThat(z.logEvidence()).isCloseTo(Math.log(2.0 / 3.0), within(1e-14));
         assertThat(z.effectiveSampleSize()).isCloseTo(2.0, within(1e-12));
-        LogEvidenceEstimate none =
-                ImportanceSampling.logEvidence(new double[] {Double.NEGATIVE_INFINITY});
+        LogEvidenceEstimate none = ImportanceSampling.logEvidence(new double[] {Double.NEGATIVE_INFINITY});
         assertThat(none.logEvidence()).isEqualTo(Double.NEGATIVE_INFINITY);
         assertThat(none.effectiveSampleSize()).isZero();
     }
@@ -72,10 +69,7 @@ class ImportanceSamplingTest {
         assertThatThrownBy(() -> ImportanceSampling.logEvidence(new double[] {0, Double.NaN}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("log weight 1 is NaN");
-        assertThatThrownBy(
-                        () ->
-                                ImportanceSampling.logEvidence(
-                                        new double[] {Double.POSITIVE_INFINITY}))
+        assertThatThrownBy(() -> ImportanceSampling.logEvidence(new double[] {Double.POSITIVE_INFINITY}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("log weight 0 is Infinity");
         assertThatThrownBy(() -> ImportanceSampling.logEvidence(new double[0]))
@@ -95,13 +89,10 @@ class ImportanceSamplingTest {
             double[] z = Samples.toDoubles(logZ);
             double[] e = Samples.toDoubles(ess);
             for (int b = 0; b < 3; b++) {
-                LogEvidenceEstimate expected =
-                        ImportanceSampling.logEvidence(Samples.column(all, 3, b));
+                LogEvidenceEstimate expected = ImportanceSampling.logEvidence(Samples.column(all, 3, b));
                 assertThat(z[b]).isCloseTo(expected.logEvidence(), within(1e-4));
                 assertThat(e[b])
-                        .isCloseTo(
-                                expected.effectiveSampleSize(),
-                                within(1e-3 * expected.effectiveSampleSize()));
+                        .isCloseTo(expected.effectiveSampleSize(), within(1e-3 * expected.effectiveSampleSize()));
             }
             assertThatThrownBy(() -> ImportanceSampling.logEvidence(logW))
                     .isInstanceOf(IllegalArgumentException.class)

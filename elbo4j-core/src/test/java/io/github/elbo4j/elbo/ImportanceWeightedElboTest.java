@@ -8,11 +8,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.StandardNormal;
 import io.github.elbo4j.testing.Samples;
-
 import org.junit.jupiter.api.Test;
 
 class ImportanceWeightedElboTest {
@@ -33,10 +31,9 @@ class ImportanceWeightedElboTest {
             NDArray x = m.full(new Shape(r, 1), X);
             // q: shifted by 0.8 posterior units of scale off the exact posterior mean, same width
             double sd = Math.sqrt(MODEL.posteriorVariance());
-            DiagonalNormal q =
-                    DiagonalNormal.fromLogScale(
-                            m.full(new Shape(r, 1), (float) (MODEL.posteriorMean(X) + 0.8)),
-                            m.full(new Shape(r, 1), (float) Math.log(sd)));
+            DiagonalNormal q = DiagonalNormal.fromLogScale(
+                    m.full(new Shape(r, 1), (float) (MODEL.posteriorMean(X) + 0.8)),
+                    m.full(new Shape(r, 1), (float) Math.log(sd)));
             StandardNormal prior = new StandardNormal(m, 1);
             LikelihoodModel likelihood = MODEL.likelihood(m);
             for (int seedIndex = 0; seedIndex < SEEDS.length; seedIndex++) {
@@ -45,11 +42,8 @@ class ImportanceWeightedElboTest {
                     NDArray noise = step.randomNormal(new Shape(KS[KS.length - 1], r, 1));
                     for (int k = 0; k < KS.length; k++) {
                         NDArray firstK = noise.get(new NDIndex(":{}", KS[k]));
-                        ElboTerms terms =
-                                new ImportanceWeightedElbo(KS[k])
-                                        .estimate(q, prior, likelihood, x, firstK);
-                        System.arraycopy(
-                                Samples.toDoubles(terms.elbo()), 0, bounds[k], seedIndex * r, r);
+                        ElboTerms terms = new ImportanceWeightedElbo(KS[k]).estimate(q, prior, likelihood, x, firstK);
+                        System.arraycopy(Samples.toDoubles(terms.elbo()), 0, bounds[k], seedIndex * r, r);
                         terms.elbo().close();
                         terms.reconstruction().close();
                         terms.kl().close();
@@ -84,21 +78,17 @@ class ImportanceWeightedElboTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(6);
             NDArray x = m.create(new float[] {-0.3f, 1.7f}, new Shape(2, 1));
-            DiagonalNormal q =
-                    DiagonalNormal.fromLogVariance(
-                            m.create(new float[] {0.1f, 0.9f}, new Shape(2, 1)),
-                            m.create(new float[] {-0.5f, -1f}, new Shape(2, 1)));
+            DiagonalNormal q = DiagonalNormal.fromLogVariance(
+                    m.create(new float[] {0.1f, 0.9f}, new Shape(2, 1)),
+                    m.create(new float[] {-0.5f, -1f}, new Shape(2, 1)));
             NDArray noise = m.randomNormal(new Shape(1, 2, 1));
             StandardNormal prior = new StandardNormal(m, 1);
-            ElboTerms iwae =
-                    new ImportanceWeightedElbo(1).estimate(q, prior, MODEL.likelihood(m), x, noise);
+            ElboTerms iwae = new ImportanceWeightedElbo(1).estimate(q, prior, MODEL.likelihood(m), x, noise);
             ElboTerms mc = new MonteCarloElbo(1).estimate(q, prior, MODEL.likelihood(m), x, noise);
-            assertThat(Samples.toDoubles(iwae.elbo()))
-                    .containsExactly(Samples.toDoubles(mc.elbo()), within(1e-6));
+            assertThat(Samples.toDoubles(iwae.elbo())).containsExactly(Samples.toDoubles(mc.elbo()), within(1e-6));
             assertThat(Samples.toDoubles(iwae.reconstruction()))
                     .containsExactly(Samples.toDoubles(mc.reconstruction()), within(1e-6));
-            assertThat(Samples.toDoubles(iwae.kl()))
-                    .containsExactly(Samples.toDoubles(mc.kl()), within(1e-6));
+            assertThat(Samples.toDoubles(iwae.kl())).containsExactly(Samples.toDoubles(mc.kl()), within(1e-6));
         }
     }
 
@@ -107,14 +97,10 @@ class ImportanceWeightedElboTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(7);
             NDArray x = m.create(new float[] {-0.3f, 1.7f, 4f}, new Shape(3, 1));
-            DiagonalNormal q =
-                    DiagonalNormal.fromLogVariance(
-                            m.zeros(new Shape(3, 1)), m.zeros(new Shape(3, 1)));
+            DiagonalNormal q = DiagonalNormal.fromLogVariance(m.zeros(new Shape(3, 1)), m.zeros(new Shape(3, 1)));
             NDArray noise = m.randomNormal(new Shape(50, 3, 1));
             StandardNormal prior = new StandardNormal(m, 1);
-            ElboTerms iwae =
-                    new ImportanceWeightedElbo(50)
-                            .estimate(q, prior, MODEL.likelihood(m), x, noise);
+            ElboTerms iwae = new ImportanceWeightedElbo(50).estimate(q, prior, MODEL.likelihood(m), x, noise);
             double[] bound = Samples.toDoubles(iwae.elbo());
             double[] recon = Samples.toDoubles(iwae.reconstruction());
             double[] kl = Samples.toDoubles(iwae.kl());

@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-
 import io.github.elbo4j.distributions.Bernoulli;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.Distribution;
@@ -19,10 +18,8 @@ import io.github.elbo4j.distributions.Normal;
 import io.github.elbo4j.distributions.ReparameterizedDistribution;
 import io.github.elbo4j.distributions.StandardNormal;
 import io.github.elbo4j.testing.Samples;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 
 class KlDivergenceTest {
 
@@ -44,8 +41,7 @@ class KlDivergenceTest {
             Normal p = new Normal(m.create(0f), m.create(1f));
             assertThat((double) KlDivergence.kl(q, p).getFloat()).isCloseTo(0.5, within(1e-6));
             DiagonalNormal diag =
-                    DiagonalNormal.fromLogVariance(
-                            m.create(new float[] {1f}), m.create(new float[] {0f}));
+                    DiagonalNormal.fromLogVariance(m.create(new float[] {1f}), m.create(new float[] {0f}));
             assertThat((double) KlDivergence.kl(diag, new StandardNormal(m, 1)).getFloat())
                     .isCloseTo(0.5, within(1e-6));
         }
@@ -63,10 +59,9 @@ class KlDivergenceTest {
     @Test
     void klOfMeanOneZeroVariancesHalfAndTwoIsThreeQuarters() {
         try (NDManager m = NDManager.newBaseManager()) {
-            DiagonalNormal q =
-                    DiagonalNormal.fromLogVariance(
-                            m.create(new float[] {1f, 0f}),
-                            m.create(new float[] {(float) Math.log(0.5), (float) Math.log(2.0)}));
+            DiagonalNormal q = DiagonalNormal.fromLogVariance(
+                    m.create(new float[] {1f, 0f}),
+                    m.create(new float[] {(float) Math.log(0.5), (float) Math.log(2.0)}));
             assertThat((double) KlDivergence.kl(q, new StandardNormal(m, 2)).getFloat())
                     .isCloseTo(0.75, within(1e-6));
         }
@@ -75,10 +70,9 @@ class KlDivergenceTest {
     @Test
     void klOfMeanTwoZeroVariancesQuarterAndFourIsThreePointOneTwoFive() {
         try (NDManager m = NDManager.newBaseManager()) {
-            DiagonalNormal q =
-                    DiagonalNormal.fromLogScale(
-                            m.create(new float[] {2f, 0f}),
-                            m.create(new float[] {(float) Math.log(0.5), (float) Math.log(2.0)}));
+            DiagonalNormal q = DiagonalNormal.fromLogScale(
+                    m.create(new float[] {2f, 0f}),
+                    m.create(new float[] {(float) Math.log(0.5), (float) Math.log(2.0)}));
             assertThat((double) KlDivergence.kl(q, new StandardNormal(m, 2)).getFloat())
                     .isCloseTo(3.125, within(1e-6));
         }
@@ -88,16 +82,12 @@ class KlDivergenceTest {
     void referenceValuesHoldInDoublePrecisionToo() {
         try (NDManager m = NDManager.newBaseManager()) {
             DiagonalNormal q =
-                    DiagonalNormal.fromLogVariance(
-                            m.create(new double[][] {{1, 0}, {2, 0}}),
-                            m.create(
-                                    new double[][] {
-                                        {Math.log(0.5), Math.log(2)}, {Math.log(0.25), Math.log(4)}
-                                    }));
+                    DiagonalNormal.fromLogVariance(m.create(new double[][] {{1, 0}, {2, 0}}), m.create(new double[][] {
+                        {Math.log(0.5), Math.log(2)}, {Math.log(0.25), Math.log(4)}
+                    }));
             NDArray kl = KlDivergence.kl(q, new StandardNormal(m, 2));
             assertThat(kl.getDataType()).isEqualTo(DataType.FLOAT64);
-            assertThat(kl.toDoubleArray())
-                    .containsExactly(new double[] {0.75, 3.125}, within(1e-12));
+            assertThat(kl.toDoubleArray()).containsExactly(new double[] {0.75, 3.125}, within(1e-12));
         }
     }
 
@@ -111,17 +101,13 @@ class KlDivergenceTest {
             loc.setRequiresGradient(true);
             logVar.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.backward(
-                        KlDivergence.kl(
-                                DiagonalNormal.fromLogVariance(loc, logVar),
-                                new StandardNormal(m, 4)));
+                gc.backward(KlDivergence.kl(DiagonalNormal.fromLogVariance(loc, logVar), new StandardNormal(m, 4)));
             }
             double[] gradMu = Samples.toDoubles(loc.getGradient());
             double[] gradLogVar = Samples.toDoubles(logVar.getGradient());
             for (int j = 0; j < 4; j++) {
                 assertThat(gradMu[j]).isCloseTo(mu[j], within(1e-6));
-                assertThat(gradLogVar[j])
-                        .isCloseTo(0.5 * (Math.exp(logVariance[j]) - 1), within(1e-6));
+                assertThat(gradLogVar[j]).isCloseTo(0.5 * (Math.exp(logVariance[j]) - 1), within(1e-6));
             }
         }
     }
@@ -131,25 +117,21 @@ class KlDivergenceTest {
     @Test
     void diagonalNormalToStandardNormalAgreesWithMonteCarlo() {
         try (NDManager m = NDManager.newBaseManager()) {
-            DiagonalNormal q =
-                    DiagonalNormal.fromLogScale(
-                            m.create(new float[][] {{0.5f, -1f, 0f}, {2f, 0.1f, -0.3f}}),
-                            m.create(new float[][] {{-0.5f, 0.3f, 0f}, {0.2f, -1f, 0.6f}}));
-            assertClosedFormWithinFourStandardErrorsOfMonteCarlo(
-                    m, q, new StandardNormal(m, 3), 100_000, 1);
+            DiagonalNormal q = DiagonalNormal.fromLogScale(
+                    m.create(new float[][] {{0.5f, -1f, 0f}, {2f, 0.1f, -0.3f}}),
+                    m.create(new float[][] {{-0.5f, 0.3f, 0f}, {0.2f, -1f, 0.6f}}));
+            assertClosedFormWithinFourStandardErrorsOfMonteCarlo(m, q, new StandardNormal(m, 3), 100_000, 1);
         }
     }
 
     @Test
     void diagonalNormalToDiagonalNormalAgreesWithMonteCarlo() {
         try (NDManager m = NDManager.newBaseManager()) {
-            DiagonalNormal q =
-                    DiagonalNormal.fromLogScale(
-                            m.create(new float[][] {{0.5f, -1f}, {2f, 0.1f}}),
-                            m.create(new float[][] {{-0.5f, 0.3f}, {0.2f, -1f}}));
+            DiagonalNormal q = DiagonalNormal.fromLogScale(
+                    m.create(new float[][] {{0.5f, -1f}, {2f, 0.1f}}),
+                    m.create(new float[][] {{-0.5f, 0.3f}, {0.2f, -1f}}));
             DiagonalNormal p =
-                    DiagonalNormal.fromLogVariance(
-                            m.create(new float[] {0f, 1f}), m.create(new float[] {0.5f, -0.4f}));
+                    DiagonalNormal.fromLogVariance(m.create(new float[] {0f, 1f}), m.create(new float[] {0.5f, -0.4f}));
             assertClosedFormWithinFourStandardErrorsOfMonteCarlo(m, q, p, 100_000, 2);
         }
     }
@@ -157,14 +139,8 @@ class KlDivergenceTest {
     @Test
     void normalToNormalAgreesWithMonteCarlo() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Normal q =
-                    new Normal(
-                            m.create(new float[] {0f, 1f, -2f}),
-                            m.create(new float[] {1f, 0.5f, 2f}));
-            Normal p =
-                    new Normal(
-                            m.create(new float[] {0.5f, 0f, -1f}),
-                            m.create(new float[] {1.5f, 1f, 1f}));
+            Normal q = new Normal(m.create(new float[] {0f, 1f, -2f}), m.create(new float[] {1f, 0.5f, 2f}));
+            Normal p = new Normal(m.create(new float[] {0.5f, 0f, -1f}), m.create(new float[] {1.5f, 1f, 1f}));
             assertClosedFormWithinFourStandardErrorsOfMonteCarlo(m, q, p, 100_000, 3);
         }
     }
@@ -172,20 +148,12 @@ class KlDivergenceTest {
     @Test
     void multivariateNormalToMultivariateNormalAgreesWithMonteCarlo() {
         try (NDManager m = NDManager.newBaseManager()) {
-            MultivariateNormal q =
-                    new MultivariateNormal(
-                            m.create(new float[] {0.5f, -1f, 0.2f}),
-                            m.create(
-                                    new float[][] {
-                                        {1f, 0f, 0f}, {0.4f, 0.6f, 0f}, {-0.3f, 0.2f, 0.8f}
-                                    }));
-            MultivariateNormal p =
-                    new MultivariateNormal(
-                            m.create(new float[] {0f, 0f, 1f}),
-                            m.create(
-                                    new float[][] {
-                                        {1.5f, 0f, 0f}, {-0.2f, 1.1f, 0f}, {0.5f, 0.1f, 0.9f}
-                                    }));
+            MultivariateNormal q = new MultivariateNormal(
+                    m.create(new float[] {0.5f, -1f, 0.2f}),
+                    m.create(new float[][] {{1f, 0f, 0f}, {0.4f, 0.6f, 0f}, {-0.3f, 0.2f, 0.8f}}));
+            MultivariateNormal p = new MultivariateNormal(m.create(new float[] {0f, 0f, 1f}), m.create(new float[][] {
+                {1.5f, 0f, 0f}, {-0.2f, 1.1f, 0f}, {0.5f, 0.1f, 0.9f}
+            }));
             assertClosedFormWithinFourStandardErrorsOfMonteCarlo(m, q, p, 100_000, 4);
         }
     }
@@ -193,20 +161,16 @@ class KlDivergenceTest {
     @Test
     void multivariateNormalToStandardNormalAgreesWithMonteCarloAndWithDiagonalCase() {
         try (NDManager m = NDManager.newBaseManager()) {
-            MultivariateNormal q =
-                    new MultivariateNormal(
-                            m.create(new float[] {0.5f, -1f}),
-                            m.create(new float[][] {{0.7f, 0f}, {0.4f, 1.3f}}));
-            assertClosedFormWithinFourStandardErrorsOfMonteCarlo(
-                    m, q, new StandardNormal(m, 2), 100_000, 5);
+            MultivariateNormal q = new MultivariateNormal(m.create(new float[] {0.5f, -1f}), m.create(new float[][] {
+                {0.7f, 0f}, {0.4f, 1.3f}
+            }));
+            assertClosedFormWithinFourStandardErrorsOfMonteCarlo(m, q, new StandardNormal(m, 2), 100_000, 5);
             MultivariateNormal diagonal =
-                    new MultivariateNormal(
-                            m.create(new float[] {1f, 0f}),
-                            m.create(
-                                    new float[][] {
-                                        {(float) Math.sqrt(0.5), 0f}, {0f, (float) Math.sqrt(2.0)}
-                                    }));
-            assertThat((double) KlDivergence.kl(diagonal, new StandardNormal(m, 2)).getFloat())
+                    new MultivariateNormal(m.create(new float[] {1f, 0f}), m.create(new float[][] {
+                        {(float) Math.sqrt(0.5), 0f}, {0f, (float) Math.sqrt(2.0)}
+                    }));
+            assertThat((double)
+                            KlDivergence.kl(diagonal, new StandardNormal(m, 2)).getFloat())
                     .isCloseTo(0.75, within(1e-6));
         }
     }
@@ -253,8 +217,7 @@ class KlDivergenceTest {
             assertThat(viaRegistry).isCloseTo(exact, within(4 * Samples.standardError(ratios)));
             assertThatThrownBy(() -> KlDivergence.closedForm(q, p))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining(
-                            "no closed-form KL divergence is registered for Laplace ‖ Normal")
+                    .hasMessageContaining("no closed-form KL divergence is registered for Laplace ‖ Normal")
                     .hasMessageContaining("DiagonalNormal ‖ StandardNormal");
         }
     }
@@ -266,21 +229,16 @@ class KlDivergenceTest {
             Laplace q = new Laplace(m.create(new float[] {0f}), 0.5f);
             Laplace p = new Laplace(m.create(new float[] {0f}), 2f);
             assertThat(KlDivergence.hasClosedForm(Laplace.class, Laplace.class)).isFalse();
-            KlDivergence.register(
-                    Laplace.class,
-                    Laplace.class,
-                    (a, c) -> {
-                        calls.incrementAndGet();
-                        // KL(Laplace(0, a) ‖ Laplace(0, c)) = log(c/a) + a/c − 1
-                        double value = Math.log(c.scale() / a.scale()) + a.scale() / c.scale() - 1;
-                        return a.loc().zerosLike().add((float) value);
-                    });
+            KlDivergence.register(Laplace.class, Laplace.class, (a, c) -> {
+                calls.incrementAndGet();
+                // KL(Laplace(0, a) ‖ Laplace(0, c)) = log(c/a) + a/c − 1
+                double value = Math.log(c.scale() / a.scale()) + a.scale() / c.scale() - 1;
+                return a.loc().zerosLike().add((float) value);
+            });
             assertThat(KlDivergence.hasClosedForm(Laplace.class, Laplace.class)).isTrue();
             double expected = Math.log(4.0) + 0.25 - 1;
-            assertThat((double) KlDivergence.kl(q, p).getFloat(0))
-                    .isCloseTo(expected, within(1e-6));
-            assertThat((double) KlDivergence.kl(q, p, 7).getFloat(0))
-                    .isCloseTo(expected, within(1e-6));
+            assertThat((double) KlDivergence.kl(q, p).getFloat(0)).isCloseTo(expected, within(1e-6));
+            assertThat((double) KlDivergence.kl(q, p, 7).getFloat(0)).isCloseTo(expected, within(1e-6));
             assertThat(calls).hasValue(2);
             // the Monte Carlo estimate of the same pair is still available and agrees
             Engine.getInstance().setRandomSeed(5);
@@ -301,8 +259,10 @@ class KlDivergenceTest {
 
     @Test
     void builtInClosedFormsAreRegistered() {
-        assertThat(KlDivergence.hasClosedForm(DiagonalNormal.class, StandardNormal.class)).isTrue();
-        assertThat(KlDivergence.hasClosedForm(DiagonalNormal.class, DiagonalNormal.class)).isTrue();
+        assertThat(KlDivergence.hasClosedForm(DiagonalNormal.class, StandardNormal.class))
+                .isTrue();
+        assertThat(KlDivergence.hasClosedForm(DiagonalNormal.class, DiagonalNormal.class))
+                .isTrue();
         assertThat(KlDivergence.hasClosedForm(Normal.class, Normal.class)).isTrue();
         assertThat(KlDivergence.hasClosedForm(Bernoulli.class, Bernoulli.class)).isTrue();
         assertThat(KlDivergence.hasClosedForm(MultivariateNormal.class, MultivariateNormal.class))
@@ -336,11 +296,9 @@ class KlDivergenceTest {
         int batch = closed.length;
         assertThat(ratios.getShape().size()).isEqualTo((long) n * batch);
         double[] all = Samples.toDoubles(ratios);
-        double[] viaApi =
-                noise != null
-                        ? Samples.toDoubles(
-                                KlDivergence.monteCarlo((ReparameterizedDistribution) q, p, noise))
-                        : null;
+        double[] viaApi = noise != null
+                ? Samples.toDoubles(KlDivergence.monteCarlo((ReparameterizedDistribution) q, p, noise))
+                : null;
         for (int b = 0; b < batch; b++) {
             double[] column = Samples.column(all, batch, b);
             double mean = Samples.mean(column);

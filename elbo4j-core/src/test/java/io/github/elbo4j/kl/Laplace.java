@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.math.ArrayScope;
 
@@ -41,13 +40,8 @@ final class Laplace implements Distribution {
     @Override
     public NDArray sample(NDManager manager, long numSamples) {
         try (ArrayScope scope = ArrayScope.open(manager, loc)) {
-            NDArray u =
-                    scope.manager()
-                            .randomUniform(
-                                    -0.5f,
-                                    0.5f,
-                                    new Shape(numSamples).addAll(loc.getShape()),
-                                    DataType.FLOAT32);
+            NDArray u = scope.manager()
+                    .randomUniform(-0.5f, 0.5f, new Shape(numSamples).addAll(loc.getShape()), DataType.FLOAT32);
             NDArray z = u.sign().mul(u.abs().mul(-2f).add(1f).log()).mul(-scale).add(loc);
             return scope.ret(z);
         }

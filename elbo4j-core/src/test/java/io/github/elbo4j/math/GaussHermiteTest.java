@@ -36,7 +36,8 @@ class GaussHermiteTest {
                 scale += Math.abs(term);
             }
             // Odd moments cancel to rounding of the largest term; even ones agree relatively.
-            assertThat(sum).as("G = %d, degree %d", g, k)
+            assertThat(sum)
+                    .as("G = %d, degree %d", g, k)
                     .isCloseTo(normalMoment(k), within(1e-12 * Math.max(1, scale)));
         }
     }
@@ -77,8 +78,16 @@ class GaussHermiteTest {
      */
     @ParameterizedTest
     @CsvSource({
-        "-3, 0.1, 1e-12", "0, 0.3, 1e-12", "0.5, 0.3, 1e-12", "2, 0.3, 1e-12",
-        "0, 1, 1e-8", "-3, 1, 1e-8", "0, 2, 1e-4", "2, 2, 1e-4", "0, 5, 1e-2"})
+        "-3, 0.1, 1e-12",
+        "0, 0.3, 1e-12",
+        "0.5, 0.3, 1e-12",
+        "2, 0.3, 1e-12",
+        "0, 1, 1e-8",
+        "-3, 1, 1e-8",
+        "0, 2, 1e-4",
+        "2, 2, 1e-4",
+        "0, 5, 1e-2"
+    })
     void softplusExpectationMatchesAFineTrapezoidRule(double mu, double r, double relativeTolerance) {
         GaussHermite rule = GaussHermite.of(16);
         double quadrature = 0;

@@ -9,9 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-
 import io.github.elbo4j.testing.Samples;
-
 import org.hipparchus.linear.Array2DRowRealMatrix;
 import org.hipparchus.linear.LUDecomposition;
 import org.hipparchus.linear.RealMatrix;
@@ -30,12 +28,9 @@ class LinearAlgebraTest {
     void forwardSubstitutionAgreesWithHipparchusLu() {
         double[][] b = {{1, 0.5}, {-2, 1}, {0.25, 0}, {3, -1}};
         RealMatrix expected =
-                new LUDecomposition(new Array2DRowRealMatrix(L))
-                        .getSolver()
-                        .solve(new Array2DRowRealMatrix(b));
+                new LUDecomposition(new Array2DRowRealMatrix(L)).getSolver().solve(new Array2DRowRealMatrix(b));
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x =
-                    LinearAlgebra.solveLowerTriangular(m.create(toFloat(L)), m.create(toFloat(b)));
+            NDArray x = LinearAlgebra.solveLowerTriangular(m.create(toFloat(L)), m.create(toFloat(b)));
             assertThat(x.getShape()).isEqualTo(new Shape(4, 2));
             double[] got = Samples.toDoubles(x);
             for (int i = 0; i < 4; i++) {
@@ -57,16 +52,11 @@ class LinearAlgebraTest {
         }
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray rhs = m.create(new float[] {1, 2, 3, 4});
-            double[] clean =
-                    Samples.toDoubles(
-                            LinearAlgebra.solveLowerTriangularVector(m.create(toFloat(L)), rhs));
+            double[] clean = Samples.toDoubles(LinearAlgebra.solveLowerTriangularVector(m.create(toFloat(L)), rhs));
             double[] dirty =
-                    Samples.toDoubles(
-                            LinearAlgebra.solveLowerTriangularVector(
-                                    m.create(toFloat(polluted)), rhs));
+                    Samples.toDoubles(LinearAlgebra.solveLowerTriangularVector(m.create(toFloat(polluted)), rhs));
             assertThat(dirty).containsExactly(clean);
-            double[] lower =
-                    Samples.toDoubles(LinearAlgebra.lowerTriangle(m.create(toFloat(polluted))));
+            double[] lower = Samples.toDoubles(LinearAlgebra.lowerTriangle(m.create(toFloat(polluted))));
             double[] original = Samples.toDoubles(m.create(toFloat(L)));
             assertThat(lower).containsExactly(original);
         }
@@ -76,8 +66,9 @@ class LinearAlgebraTest {
     void broadcastsBatchAxesOfFactorAndRightHandSide() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(3);
-            NDArray factor =
-                    m.create(toFloat(L)).expandDims(0).concat(m.eye(4).expandDims(0).mul(2f), 0);
+            NDArray factor = m.create(toFloat(L))
+                    .expandDims(0)
+                    .concat(m.eye(4).expandDims(0).mul(2f), 0);
             NDArray rhs = m.randomNormal(new Shape(5, 2, 4, 1));
             NDArray x = LinearAlgebra.solveLowerTriangular(factor, rhs);
             assertThat(x.getShape()).isEqualTo(new Shape(5, 2, 4, 1));
@@ -112,16 +103,11 @@ class LinearAlgebraTest {
     @Test
     void rejectsMismatchedShapes() {
         try (NDManager m = NDManager.newBaseManager()) {
-            assertThatThrownBy(
-                            () ->
-                                    LinearAlgebra.solveLowerTriangular(
-                                            m.zeros(new Shape(3, 2)), m.zeros(new Shape(3, 1))))
+            assertThatThrownBy(() ->
+                            LinearAlgebra.solveLowerTriangular(m.zeros(new Shape(3, 2)), m.zeros(new Shape(3, 1))))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("[..., d, d]");
-            assertThatThrownBy(
-                            () ->
-                                    LinearAlgebra.solveLowerTriangular(
-                                            m.eye(3), m.zeros(new Shape(2, 1))))
+            assertThatThrownBy(() -> LinearAlgebra.solveLowerTriangular(m.eye(3), m.zeros(new Shape(2, 1))))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("[..., 3, k]");
         }

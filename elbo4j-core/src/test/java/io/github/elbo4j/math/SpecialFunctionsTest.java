@@ -7,9 +7,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-
 import io.github.elbo4j.testing.Samples;
-
 import org.junit.jupiter.api.Test;
 
 class SpecialFunctionsTest {
@@ -25,9 +23,7 @@ class SpecialFunctionsTest {
             double[] out = Samples.toDoubles(SpecialFunctions.log1p(m.create(f)));
             for (int i = 0; i < ys.length; i++) {
                 double expected = Math.log1p(f[i]);
-                assertThat(out[i])
-                        .as("log1p(%s)", f[i])
-                        .isCloseTo(expected, within(2e-7 * Math.abs(expected)));
+                assertThat(out[i]).as("log1p(%s)", f[i]).isCloseTo(expected, within(2e-7 * Math.abs(expected)));
             }
         }
     }
@@ -46,9 +42,7 @@ class SpecialFunctionsTest {
                 assertThat(out[i]).as("softplus(%s)", f[i]).isFinite();
                 assertThat(out[i])
                         .as("softplus(%s)", f[i])
-                        .isCloseTo(
-                                expected,
-                                within(2e-7 * Math.abs(expected) + 2.0 * Float.MIN_VALUE));
+                        .isCloseTo(expected, within(2e-7 * Math.abs(expected) + 2.0 * Float.MIN_VALUE));
             }
         }
     }
@@ -65,9 +59,7 @@ class SpecialFunctionsTest {
             double[] grad = Samples.toDoubles(l.getGradient());
             for (int i = 0; i < ls.length; i++) {
                 double sigmoid = 1.0 / (1.0 + Math.exp(-ls[i]));
-                assertThat(grad[i])
-                        .as("d softplus/dl at %s", ls[i])
-                        .isCloseTo(sigmoid, within(1e-6 + 1e-6 * sigmoid));
+                assertThat(grad[i]).as("d softplus/dl at %s", ls[i]).isCloseTo(sigmoid, within(1e-6 + 1e-6 * sigmoid));
             }
         }
     }
@@ -79,8 +71,7 @@ class SpecialFunctionsTest {
             double[] out = Samples.toDoubles(SpecialFunctions.logSigmoid(m.create(ls)));
             for (int i = 0; i < ls.length; i++) {
                 double expected = -SpecialFunctions.softplus(-(double) ls[i]);
-                assertThat(out[i])
-                        .isCloseTo(expected, within(1e-6 * Math.max(1, Math.abs(expected))));
+                assertThat(out[i]).isCloseTo(expected, within(1e-6 * Math.max(1, Math.abs(expected))));
             }
         }
     }
@@ -89,8 +80,7 @@ class SpecialFunctionsTest {
     void constantsHaveTheirDefiningValues() {
         assertThat(SpecialFunctions.LOG_2PI).isEqualTo(Math.log(2 * Math.PI));
         assertThat(SpecialFunctions.HALF_LOG_2PI).isCloseTo(0.9189385332046727, within(1e-15));
-        assertThat(SpecialFunctions.STANDARD_NORMAL_ENTROPY)
-                .isCloseTo(1.4189385332046727, within(1e-15));
+        assertThat(SpecialFunctions.STANDARD_NORMAL_ENTROPY).isCloseTo(1.4189385332046727, within(1e-15));
     }
 
     @Test
@@ -98,8 +88,10 @@ class SpecialFunctionsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray f32 = m.create(1f);
             NDArray f64 = m.create(1.0);
-            assertThat(SpecialFunctions.scalar(f32, 0.1).getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT32);
-            assertThat(SpecialFunctions.scalar(f64, 0.1).getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT64);
+            assertThat(SpecialFunctions.scalar(f32, 0.1).getDataType())
+                    .isEqualTo(ai.djl.ndarray.types.DataType.FLOAT32);
+            assertThat(SpecialFunctions.scalar(f64, 0.1).getDataType())
+                    .isEqualTo(ai.djl.ndarray.types.DataType.FLOAT64);
             assertThat(SpecialFunctions.scalar(f64, 0.1).getDouble()).isEqualTo(0.1);
             assertThat(f32.add(SpecialFunctions.scalar(f32, 0.1)).getDataType())
                     .isEqualTo(ai.djl.ndarray.types.DataType.FLOAT32);

@@ -134,8 +134,10 @@ class AdamTest {
     @Test
     void eachPrecisionRefusesTheOthersArrays() {
         assertThatThrownBy(() -> Adam.inDoublePrecision(1).update(new float[1], new float[1], 0.1f))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("double precision");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("double precision");
         assertThatThrownBy(() -> Adam.withDefaults(1).ascend(new double[1], new double[1], 0.1))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("float precision");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("float precision");
     }
 }

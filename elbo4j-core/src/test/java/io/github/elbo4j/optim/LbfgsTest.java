@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class LbfgsTest {
@@ -27,8 +26,8 @@ class LbfgsTest {
         Lbfgs.Objective f = (x, gradient) -> {
             double value = 0;
             for (int i = 0; i < n; i++) {
-                double ax = (i + 1.0) * (i + 1.0) * x[i] + (i > 0 ? 0.5 * x[i - 1] : 0)
-                        + (i + 1 < n ? 0.5 * x[i + 1] : 0);
+                double ax =
+                        (i + 1.0) * (i + 1.0) * x[i] + (i > 0 ? 0.5 * x[i - 1] : 0) + (i + 1 < n ? 0.5 * x[i + 1] : 0);
                 gradient[i] = ax - b[i];
                 value += 0.5 * x[i] * ax - b[i] * x[i];
             }
@@ -63,8 +62,8 @@ class LbfgsTest {
     @Test
     void findsTheMinimumOfRosenbrocksFunction() {
         List<Double> values = new ArrayList<>();
-        Lbfgs.Result result = new Lbfgs(5, 1000, 1e-10, 0).minimize(LbfgsTest::rosenbrock, new double[] {-1.2, 1},
-                (iteration, value, step) -> values.add(value));
+        Lbfgs.Result result = new Lbfgs(5, 1000, 1e-10, 0)
+                .minimize(LbfgsTest::rosenbrock, new double[] {-1.2, 1}, (iteration, value, step) -> values.add(value));
 
         assertThat(result.converged()).isTrue();
         assertThat(result.x()[0]).isCloseTo(1.0, within(1e-8));
@@ -72,7 +71,9 @@ class LbfgsTest {
         assertThat(result.value()).isCloseTo(0.0, within(1e-15));
         assertThat(result.iterations()).isLessThan(100).isEqualTo(values.size());
         for (int i = 1; i < values.size(); i++) {
-            assertThat(values.get(i)).as("the line search only accepts decreases").isLessThan(values.get(i - 1));
+            assertThat(values.get(i))
+                    .as("the line search only accepts decreases")
+                    .isLessThan(values.get(i - 1));
         }
     }
 
@@ -84,20 +85,24 @@ class LbfgsTest {
             start[i] = -1.2;
             start[i + 1] = 1;
         }
-        Lbfgs.Result result = new Lbfgs(10, 2000, 1e-9, 0).minimize((x, gradient) -> {
-            double value = 0;
-            java.util.Arrays.fill(gradient, 0.0);
-            double[] pair = new double[2];
-            double[] pairGradient = new double[2];
-            for (int i = 0; i < x.length; i += 2) {
-                pair[0] = x[i];
-                pair[1] = x[i + 1];
-                value += rosenbrock(pair, pairGradient);
-                gradient[i] = pairGradient[0];
-                gradient[i + 1] = pairGradient[1];
-            }
-            return value;
-        }, start, QUIET);
+        Lbfgs.Result result = new Lbfgs(10, 2000, 1e-9, 0)
+                .minimize(
+                        (x, gradient) -> {
+                            double value = 0;
+                            java.util.Arrays.fill(gradient, 0.0);
+                            double[] pair = new double[2];
+                            double[] pairGradient = new double[2];
+                            for (int i = 0; i < x.length; i += 2) {
+                                pair[0] = x[i];
+                                pair[1] = x[i + 1];
+                                value += rosenbrock(pair, pairGradient);
+                                gradient[i] = pairGradient[0];
+                                gradient[i + 1] = pairGradient[1];
+                            }
+                            return value;
+                        },
+                        start,
+                        QUIET);
 
         assertThat(result.converged()).isTrue();
         for (double v : result.x()) {
@@ -108,10 +113,14 @@ class LbfgsTest {
     /** f(x) = x − log x is undefined for x ≤ 0: steps that leave the domain are shortened. */
     @Test
     void stepsIntoWhereTheObjectiveIsNotFiniteAreShortened() {
-        Lbfgs.Result result = new Lbfgs(5, 100, 1e-12, 0).minimize((x, gradient) -> {
-            gradient[0] = 1 - 1 / x[0];
-            return x[0] - Math.log(x[0]);
-        }, new double[] {0.01}, QUIET);
+        Lbfgs.Result result = new Lbfgs(5, 100, 1e-12, 0)
+                .minimize(
+                        (x, gradient) -> {
+                            gradient[0] = 1 - 1 / x[0];
+                            return x[0] - Math.log(x[0]);
+                        },
+                        new double[] {0.01},
+                        QUIET);
 
         assertThat(result.converged()).isTrue();
         assertThat(result.x()[0]).isCloseTo(1.0, within(1e-10));
@@ -120,7 +129,8 @@ class LbfgsTest {
     @Test
     void stopsOnTheRelativeTolerance() {
         Lbfgs.Result loose = new Lbfgs(5, 1000, 0, 1e-3).minimize(LbfgsTest::rosenbrock, new double[] {-1.2, 1}, QUIET);
-        Lbfgs.Result tight = new Lbfgs(5, 1000, 0, 1e-14).minimize(LbfgsTest::rosenbrock, new double[] {-1.2, 1}, QUIET);
+        Lbfgs.Result tight =
+                new Lbfgs(5, 1000, 0, 1e-14).minimize(LbfgsTest::rosenbrock, new double[] {-1.2, 1}, QUIET);
         assertThat(loose.converged()).isTrue();
         assertThat(loose.iterations()).isLessThan(tight.iterations());
         assertThat(tight.value()).isLessThan(1e-14);
@@ -138,7 +148,8 @@ class LbfgsTest {
                 iterates.add(x.clone());
             }
         };
-        Lbfgs.Result capped = new Lbfgs(5, 3, 1e-12, 0).minimize(LbfgsTest::rosenbrock, new double[] {-1.2, 1}, recorder);
+        Lbfgs.Result capped =
+                new Lbfgs(5, 3, 1e-12, 0).minimize(LbfgsTest::rosenbrock, new double[] {-1.2, 1}, recorder);
         assertThat(capped.termination()).isEqualTo(Lbfgs.Termination.ITERATION_CAP);
         assertThat(capped.converged()).isFalse();
         assertThat(iterates).hasSize(3);
@@ -152,10 +163,14 @@ class LbfgsTest {
     /** f decreases without bound (an improper posterior's −log density): never reported as converged. */
     @Test
     void anUnboundedObjectiveIsNotConverged() {
-        Lbfgs.Result result = new Lbfgs(5, 200, 1e-8, 0).minimize((x, gradient) -> {
-            gradient[0] = -1;
-            return -x[0];
-        }, new double[] {0}, QUIET);
+        Lbfgs.Result result = new Lbfgs(5, 200, 1e-8, 0)
+                .minimize(
+                        (x, gradient) -> {
+                            gradient[0] = -1;
+                            return -x[0];
+                        },
+                        new double[] {0},
+                        QUIET);
         assertThat(result.converged()).isFalse();
     }
 

@@ -15,8 +15,7 @@ public final class Oracles {
      */
     public static double normalEntropyByQuadrature(double mean, double sd) {
         NormalDistribution normal = new NormalDistribution(mean, sd);
-        IterativeLegendreGaussIntegrator integrator =
-                new IterativeLegendreGaussIntegrator(16, 1e-13, 1e-13);
+        IterativeLegendreGaussIntegrator integrator = new IterativeLegendreGaussIntegrator(16, 1e-13, 1e-13);
         return integrator.integrate(
                 100_000,
                 x -> {

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -41,9 +39,10 @@ class BadlyScaledPoissonTest {
             x[i][0] = Double.parseDouble(fields[4]);
             x[i][1] = Double.parseDouble(fields[2]);
         }
-        GeneralizedLinearModel model = GeneralizedLinearModel.of(GlmFamily.POISSON, List.of("arsenic", "dist"), x, y,
-                true, Map.of());
-        VariationalPosterior fit = GaussianVi.fit(model, ViConfig.builder().family(GuideFamily.FULL_RANK).seed(1).build());
+        GeneralizedLinearModel model =
+                GeneralizedLinearModel.of(GlmFamily.POISSON, List.of("arsenic", "dist"), x, y, true, Map.of());
+        VariationalPosterior fit = GaussianVi.fit(
+                model, ViConfig.builder().family(GuideFamily.FULL_RANK).seed(1).build());
         assertThat(fit.provenance().method()).startsWith("deterministic");
         assertThat(fit.provenance().converged()).isTrue();
         assertThat(fit.summary("intercept").get(0).mean()).isCloseTo(1.63, within(0.01));

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.math.SpecialFunctions;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,7 +34,8 @@ class ConjugateFitTest {
                     NDArray y = p.data("y");
                     NDArray prior = normalLogDensity(mu, 0.0, TAU).sum(new int[] {1});
                     // [S, 2, 1] against [2, n] broadcasts to [S, 2, n].
-                    NDArray likelihood = normalLogDensity(y.sub(mu.expandDims(2)), 0.0, SIGMA).sum(new int[] {1, 2});
+                    NDArray likelihood = normalLogDensity(y.sub(mu.expandDims(2)), 0.0, SIGMA)
+                            .sum(new int[] {1, 2});
                     return prior.add(likelihood);
                 })
                 .build();
@@ -45,7 +44,8 @@ class ConjugateFitTest {
     /** log N(x; m, s²) elementwise. */
     static NDArray normalLogDensity(NDArray x, double mean, double sd) {
         NDArray z = x.sub(SpecialFunctions.scalar(x, mean)).div(SpecialFunctions.scalar(x, sd));
-        return z.square().mul(SpecialFunctions.scalar(z, -0.5))
+        return z.square()
+                .mul(SpecialFunctions.scalar(z, -0.5))
                 .sub(SpecialFunctions.scalar(z, Math.log(sd) + SpecialFunctions.HALF_LOG_2PI));
     }
 
@@ -81,7 +81,8 @@ class ConjugateFitTest {
     @ParameterizedTest
     @EnumSource(GuideFamily.class)
     void recoversConjugatePosterior(GuideFamily family) {
-        VariationalPosterior fit = GaussianVi.fit(model(), ViConfig.builder().family(family).rank(1).seed(3).build());
+        VariationalPosterior fit = GaussianVi.fit(
+                model(), ViConfig.builder().family(family).rank(1).seed(3).build());
 
         FittedGaussian q = fit.gaussian();
         double[][] covariance = q.covariance();
@@ -96,12 +97,17 @@ class ConjugateFitTest {
         assertThat(fit.khatReading()).isEqualTo(KhatReading.GOOD);
         assertThat(fit.provenance().converged()).isTrue();
         double[][] resampled = fit.resampledDraws("mu").orElseThrow();
-        double resampledMean = java.util.Arrays.stream(resampled).mapToDouble(d -> d[1]).average().orElseThrow();
+        double resampledMean = java.util.Arrays.stream(resampled)
+                .mapToDouble(d -> d[1])
+                .average()
+                .orElseThrow();
         // 1000 draws: the standard error of the mean is √(v/1000) ≈ 0.016.
         assertThat(resampledMean).isCloseTo(exactMean(1), within(4 * Math.sqrt(exactVariance() / 1000)));
     }
 
     private static double[] flatten(double[][] rows) {
-        return java.util.Arrays.stream(rows).flatMapToDouble(java.util.Arrays::stream).toArray();
+        return java.util.Arrays.stream(rows)
+                .flatMapToDouble(java.util.Arrays::stream)
+                .toArray();
     }
 }

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.math.SpecialFunctions;
-
 import java.util.function.DoubleUnaryOperator;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,19 +60,26 @@ class ConstrainedFitTest {
                 .logJoint(p -> {
                     NDArray sigma = p.get("sigma");
                     NDArray z = p.data("y").div(sigma);
-                    NDArray likelihood = z.square().mul(SpecialFunctions.scalar(z, -0.5)).sum(new int[] {1})
+                    NDArray likelihood = z.square()
+                            .mul(SpecialFunctions.scalar(z, -0.5))
+                            .sum(new int[] {1})
                             .sub(sigma.log().sum(new int[] {1}).mul(SpecialFunctions.scalar(sigma, y.length)));
                     return likelihood.sub(sigma.sum(new int[] {1}));
                 })
                 .build();
         double[] exact = moments(s -> -0.5 * ss / (s * s) - y.length * Math.log(s) - s, 1e-3, 6.0);
 
-        VariationalPosterior fit = GaussianVi.fit(model, ViConfig.builder().numDraws(4000).seed(2).build());
+        VariationalPosterior fit =
+                GaussianVi.fit(model, ViConfig.builder().numDraws(4000).seed(2).build());
 
         ParameterSummary sigma = fit.summary("sigma").get(0);
         assertThat(sigma.mean()).isCloseTo(exact[0], within(0.01 * exact[0]));
         assertThat(sigma.sd()).isCloseTo(exact[1], within(0.08 * exact[1]));
-        assertThat(java.util.Arrays.stream(fit.draws("sigma")).mapToDouble(d -> d[0]).min().orElseThrow()).isPositive();
+        assertThat(java.util.Arrays.stream(fit.draws("sigma"))
+                        .mapToDouble(d -> d[0])
+                        .min()
+                        .orElseThrow())
+                .isPositive();
     }
 
     @Test
@@ -87,14 +91,18 @@ class ConstrainedFitTest {
                 .bounded("p", 0, 1)
                 .logJoint(values -> {
                     NDArray p = values.get("p");
-                    NDArray log1mp = p.neg().add(SpecialFunctions.scalar(p, 1.0)).log();
-                    return p.log().mul(SpecialFunctions.scalar(p, successes))
-                            .add(log1mp.mul(SpecialFunctions.scalar(p, trials - successes))).sum(new int[] {1});
+                    NDArray log1mp =
+                            p.neg().add(SpecialFunctions.scalar(p, 1.0)).log();
+                    return p.log()
+                            .mul(SpecialFunctions.scalar(p, successes))
+                            .add(log1mp.mul(SpecialFunctions.scalar(p, trials - successes)))
+                            .sum(new int[] {1});
                 })
                 .build();
         double[] exact = moments(p -> successes * Math.log(p) + (trials - successes) * Math.log1p(-p), 1e-9, 1 - 1e-9);
 
-        VariationalPosterior fit = GaussianVi.fit(model, ViConfig.builder().numDraws(4000).seed(2).build());
+        VariationalPosterior fit =
+                GaussianVi.fit(model, ViConfig.builder().numDraws(4000).seed(2).build());
 
         ParameterSummary p = fit.summary("p").get(0);
         assertThat(p.mean()).isCloseTo(exact[0], within(0.01 * exact[0]));

@@ -7,10 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.elbo4j.vi.autodiff.GradientCheck;
 import io.github.elbo4j.vi.autodiff.Value;
 import io.github.elbo4j.vi.transform.Constrained;
-
 import java.util.Arrays;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -125,10 +123,12 @@ class ConstraintTest {
             weights[i] = 0.3 + 0.7 * Math.sin(i + 1.0);
         }
         Value w = Value.constant(weights);
-        GradientCheck.check(v -> {
-            Constrained x = constraint.transform(v);
-            return x.value().dot(w).plus(x.logJacobian());
-        }, u);
+        GradientCheck.check(
+                v -> {
+                    Constrained x = constraint.transform(v);
+                    return x.value().dot(w).plus(x.logJacobian());
+                },
+                u);
     }
 
     @ParameterizedTest
@@ -159,8 +159,12 @@ class ConstraintTest {
         double[] probability = Constraint.interval(0, 1).toConstrained(new double[] {-800, 800});
         assertThat(probability[0]).isGreaterThanOrEqualTo(0.0);
         assertThat(probability[1]).isLessThanOrEqualTo(1.0);
-        assertThat(Constraint.choleskyFactorCorr().transform(Value.constant(40.0)).logJacobian().doubleValue())
-                .as("log sech²(40), where 1 − tanh²(40) rounds to 0").isCloseTo(2 * Math.log(2) - 80, within(1e-9));
+        assertThat(Constraint.choleskyFactorCorr()
+                        .transform(Value.constant(40.0))
+                        .logJacobian()
+                        .doubleValue())
+                .as("log sech²(40), where 1 − tanh²(40) rounds to 0")
+                .isCloseTo(2 * Math.log(2) - 80, within(1e-9));
         double[] factor = Constraint.choleskyFactorCorr().toConstrained(new double[] {2.0, -1.0, 0.5});
         assertThat(factor).hasSize(9);
         for (int i = 0; i < 3; i++) {

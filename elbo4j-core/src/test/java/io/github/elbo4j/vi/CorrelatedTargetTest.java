@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.math.SpecialFunctions;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +34,8 @@ class CorrelatedTargetTest {
     }
 
     private static VariationalPosterior fit(GuideFamily family, double rho) {
-        return GaussianVi.fit(target(rho), ViConfig.builder().family(family).rank(1).seed(21).build());
+        return GaussianVi.fit(
+                target(rho), ViConfig.builder().family(family).rank(1).seed(21).build());
     }
 
     @Test

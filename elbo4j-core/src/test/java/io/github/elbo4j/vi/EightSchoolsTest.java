@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.math.SpecialFunctions;
-
 import org.junit.jupiter.api.Test;
 
 /** The README's hierarchical example, run as written there. */
@@ -27,18 +25,26 @@ class EightSchoolsTest {
                 .data(DataArray.vector("y", 28, 8, -3, 7, -1, 1, 18, 12))
                 .data(DataArray.vector("sigma", 15, 10, 16, 11, 9, 11, 10, 18))
                 .logJoint(p -> {
-                    NDArray mu = p.get("mu");                        // [S, 1]
-                    NDArray tau = p.get("tau");                      // [S, 1]
-                    NDArray thetaRaw = p.get("theta_raw");           // [S, 8]
-                    NDArray theta = thetaRaw.mul(tau).add(mu);       // non-centered: θ = μ + τ θ_raw
+                    NDArray mu = p.get("mu"); // [S, 1]
+                    NDArray tau = p.get("tau"); // [S, 1]
+                    NDArray thetaRaw = p.get("theta_raw"); // [S, 8]
+                    NDArray theta = thetaRaw.mul(tau).add(mu); // non-centered: θ = μ + τ θ_raw
                     NDArray z = theta.sub(p.data("y")).div(p.data("sigma"));
-                    NDArray muPrior = standardNormal(mu.div(SpecialFunctions.scalar(mu, 5)));   // μ ~ N(0, 5)
-                    NDArray tauPrior = tau.div(SpecialFunctions.scalar(tau, 5)).square().add(SpecialFunctions.scalar(tau, 1))
-                            .log().neg().sum(new int[] {1});                                  // τ ~ half-Cauchy(0, 5)
-                    return standardNormal(z).add(standardNormal(thetaRaw)).add(muPrior).add(tauPrior);
+                    NDArray muPrior = standardNormal(mu.div(SpecialFunctions.scalar(mu, 5))); // μ ~ N(0, 5)
+                    NDArray tauPrior = tau.div(SpecialFunctions.scalar(tau, 5))
+                            .square()
+                            .add(SpecialFunctions.scalar(tau, 1))
+                            .log()
+                            .neg()
+                            .sum(new int[] {1}); // τ ~ half-Cauchy(0, 5)
+                    return standardNormal(z)
+                            .add(standardNormal(thetaRaw))
+                            .add(muPrior)
+                            .add(tauPrior);
                 })
                 .build();
-        VariationalPosterior fit = GaussianVi.fit(eightSchools,
+        VariationalPosterior fit = GaussianVi.fit(
+                eightSchools,
                 ViConfig.builder().family(GuideFamily.FULL_RANK).seed(1).build());
         // README example ends
         // Long-run NUTS (Stan, non-centered): μ ≈ 4.4 (sd 3.3), τ ≈ 3.6 (sd 3.2).

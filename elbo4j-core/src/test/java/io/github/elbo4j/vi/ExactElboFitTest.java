@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
 import io.github.elbo4j.vi.glm.RegressionPrior;
-
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,15 +38,19 @@ class ExactElboFitTest {
 
     @Test
     void logisticAndPoissonRegressionsTakeTheDeterministicPath() {
-        VariationalPosterior fit = GaussianVi.fit(logistic(200, 1), ViConfig.builder().seed(3).build());
+        VariationalPosterior fit =
+                GaussianVi.fit(logistic(200, 1), ViConfig.builder().seed(3).build());
         VariationalPosterior.Provenance provenance = fit.provenance();
         assertThat(provenance.method()).isEqualTo("deterministic (Gauss-Hermite, 16 nodes, L-BFGS)");
         assertThat(provenance.converged()).isTrue();
         assertThat(provenance.learningRate()).isNaN();
         assertThat(provenance.adaptationIterations()).isZero();
-        assertThat(provenance.iterations()).isBetween(5, 200).isEqualTo(fit.trace().size());
+        assertThat(provenance.iterations())
+                .isBetween(5, 200)
+                .isEqualTo(fit.trace().size());
         for (int i = 1; i < fit.trace().size(); i++) {
-            assertThat(fit.trace().get(i).elbo()).isGreaterThan(fit.trace().get(i - 1).elbo());
+            assertThat(fit.trace().get(i).elbo())
+                    .isGreaterThan(fit.trace().get(i - 1).elbo());
         }
         // The exact ELBO at the end against the Monte Carlo one of the output draws.
         double last = fit.trace().get(fit.trace().size() - 1).elbo();
@@ -59,10 +61,13 @@ class ExactElboFitTest {
 
     /** ∇_φ of the exact ELBO (expectation chained through the guide's L, plus entropy) at random φ. */
     @ParameterizedTest
-    @EnumSource(value = GuideFamily.class, names = {"MEAN_FIELD", "FULL_RANK"})
+    @EnumSource(
+            value = GuideFamily.class,
+            names = {"MEAN_FIELD", "FULL_RANK"})
     void elboGradientInThePhiOfTheGuideMatchesFiniteDifferences(GuideFamily family) {
         CholeskyGuide guide = (CholeskyGuide) family.create(4, 1);
-        ExactElboFit exact = new ExactElboFit(guide, logistic(60, 4).gaussianExpectation().orElseThrow());
+        ExactElboFit exact =
+                new ExactElboFit(guide, logistic(60, 4).gaussianExpectation().orElseThrow());
         SplittableRandom random = new SplittableRandom(21);
         double[] phi = new double[guide.numParameters()];
         for (int i = 0; i < phi.length; i++) {
@@ -83,8 +88,10 @@ class ExactElboFitTest {
 
     @Test
     void theSeedChangesTheDrawsButNotTheFittedGaussian() {
-        VariationalPosterior first = GaussianVi.fit(logistic(200, 1), ViConfig.builder().seed(3).build());
-        VariationalPosterior second = GaussianVi.fit(logistic(200, 1), ViConfig.builder().seed(4).build());
+        VariationalPosterior first =
+                GaussianVi.fit(logistic(200, 1), ViConfig.builder().seed(3).build());
+        VariationalPosterior second =
+                GaussianVi.fit(logistic(200, 1), ViConfig.builder().seed(4).build());
         assertThat(second.gaussian().mean()).containsExactly(first.gaussian().mean());
         assertThat(second.gaussian().scaleTril()).isDeepEqualTo(first.gaussian().scaleTril());
         assertThat(second.draws("x1")).isNotEqualTo(first.draws("x1"));
@@ -93,24 +100,68 @@ class ExactElboFitTest {
     @Test
     void otherFitsUseTheirMethod() {
         GeneralizedLinearModel model = logistic(200, 1);
-        ViConfig quick = ViConfig.builder().maxIterations(300).learningRate(0.05).seed(2).build();
+        ViConfig quick =
+                ViConfig.builder().maxIterations(300).learningRate(0.05).seed(2).build();
         // Without the exact path the default method, DADVI, estimates the ELBO with fixed draws.
-        assertThat(GaussianVi.fit(model, ViConfig.builder().maxIterations(300).learningRate(0.05)
-                .allowDeterministic(false).seed(2).build()).provenance().method())
+        assertThat(GaussianVi.fit(
+                                model,
+                                ViConfig.builder()
+                                        .maxIterations(300)
+                                        .learningRate(0.05)
+                                        .allowDeterministic(false)
+                                        .seed(2)
+                                        .build())
+                        .provenance()
+                        .method())
                 .isEqualTo("DADVI (32 moment-matched draws, L-BFGS)");
-        assertThat(GaussianVi.fit(model, ViConfig.builder().maxIterations(300).learningRate(0.05)
-                .family(GuideFamily.LOW_RANK).seed(2).build()).provenance().method()).startsWith("DADVI");
-        assertThat(GaussianVi.fit(model, ViConfig.builder().maxIterations(300).learningRate(0.05)
-                .method(ViMethod.ADVI).seed(2).build()).provenance().method())
+        assertThat(GaussianVi.fit(
+                                model,
+                                ViConfig.builder()
+                                        .maxIterations(300)
+                                        .learningRate(0.05)
+                                        .family(GuideFamily.LOW_RANK)
+                                        .seed(2)
+                                        .build())
+                        .provenance()
+                        .method())
+                .startsWith("DADVI");
+        assertThat(GaussianVi.fit(
+                                model,
+                                ViConfig.builder()
+                                        .maxIterations(300)
+                                        .learningRate(0.05)
+                                        .method(ViMethod.ADVI)
+                                        .seed(2)
+                                        .build())
+                        .provenance()
+                        .method())
                 .isEqualTo("deterministic (Gauss-Hermite, 16 nodes, L-BFGS)");
-        assertThat(GaussianVi.fit(model, ViConfig.builder().maxIterations(300).learningRate(0.05)
-                .batchSize(50).seed(2).build()).provenance().method()).startsWith("stochastic");
+        assertThat(GaussianVi.fit(
+                                model,
+                                ViConfig.builder()
+                                        .maxIterations(300)
+                                        .learningRate(0.05)
+                                        .batchSize(50)
+                                        .seed(2)
+                                        .build())
+                        .provenance()
+                        .method())
+                .startsWith("stochastic");
         double[][] x = {{0.1}, {0.5}, {-0.3}, {1.2}};
-        GeneralizedLinearModel linear = GeneralizedLinearModel.of(GlmFamily.LINEAR, List.of("x"), x,
-                new double[] {0.2, 0.9, -0.1, 1.4}, true, Map.of());
+        GeneralizedLinearModel linear = GeneralizedLinearModel.of(
+                GlmFamily.LINEAR, List.of("x"), x, new double[] {0.2, 0.9, -0.1, 1.4}, true, Map.of());
         assertThat(GaussianVi.fit(linear, quick).provenance().method()).startsWith("DADVI");
-        assertThat(GaussianVi.fit(linear, ViConfig.builder().method(ViMethod.ADVI).maxIterations(300)
-                .learningRate(0.05).seed(2).build()).provenance().method()).startsWith("stochastic");
+        assertThat(GaussianVi.fit(
+                                linear,
+                                ViConfig.builder()
+                                        .method(ViMethod.ADVI)
+                                        .maxIterations(300)
+                                        .learningRate(0.05)
+                                        .seed(2)
+                                        .build())
+                        .provenance()
+                        .method())
+                .startsWith("stochastic");
     }
 
     /**
@@ -119,12 +170,24 @@ class ExactElboFitTest {
      * thousandths of a posterior sd (measured: at most 0.6 % in means and sds).
      */
     @ParameterizedTest
-    @EnumSource(value = GuideFamily.class, names = {"MEAN_FIELD", "FULL_RANK"})
+    @EnumSource(
+            value = GuideFamily.class,
+            names = {"MEAN_FIELD", "FULL_RANK"})
     void agreesWithALongStochasticFit(GuideFamily family) {
         GeneralizedLinearModel model = logistic(300, 2);
-        FittedGaussian exact = GaussianVi.fit(model, ViConfig.builder().family(family).seed(1).build()).gaussian();
-        FittedGaussian stochastic = GaussianVi.fit(model, ViConfig.builder().family(family).allowDeterministic(false)
-                .numParticles(40).relativeTolerance(1e-4).seed(1).build()).gaussian();
+        FittedGaussian exact = GaussianVi.fit(
+                        model, ViConfig.builder().family(family).seed(1).build())
+                .gaussian();
+        FittedGaussian stochastic = GaussianVi.fit(
+                        model,
+                        ViConfig.builder()
+                                .family(family)
+                                .allowDeterministic(false)
+                                .numParticles(40)
+                                .relativeTolerance(1e-4)
+                                .seed(1)
+                                .build())
+                .gaussian();
         double[][] covariance = exact.covariance();
         double[][] reference = stochastic.covariance();
         for (int i = 0; i < exact.dimension(); i++) {
@@ -152,13 +215,20 @@ class ExactElboFitTest {
      * found here by bisection and fixed-point iteration, is the exact answer of both guide families.
      */
     @ParameterizedTest
-    @EnumSource(value = GuideFamily.class, names = {"MEAN_FIELD", "FULL_RANK"})
+    @EnumSource(
+            value = GuideFamily.class,
+            names = {"MEAN_FIELD", "FULL_RANK"})
     void solvesAClosedFormPoissonCaseToTheOptimizersTolerance(GuideFamily family) {
         double[] y = {3, 0, 2, 5, 1, 2, 4, 2};
         double a = 0.5;
         double s0 = 2.0;
-        GeneralizedLinearModel model = GeneralizedLinearModel.of(GlmFamily.POISSON, List.of(), new double[y.length][0],
-                y, true, Map.of("intercept", new RegressionPrior.Normal(a, s0)));
+        GeneralizedLinearModel model = GeneralizedLinearModel.of(
+                GlmFamily.POISSON,
+                List.of(),
+                new double[y.length][0],
+                y,
+                true,
+                Map.of("intercept", new RegressionPrior.Normal(a, s0)));
         double total = 0;
         for (double v : y) {
             total += v;
@@ -180,7 +250,9 @@ class ExactElboFitTest {
             v = 1 / (n * Math.exp(m + v / 2) + 1 / (s0 * s0));
         }
 
-        FittedGaussian q = GaussianVi.fit(model, ViConfig.builder().family(family).seed(1).build()).gaussian();
+        FittedGaussian q = GaussianVi.fit(
+                        model, ViConfig.builder().family(family).seed(1).build())
+                .gaussian();
         assertThat(q.mean()[0]).isCloseTo(m, within(1e-7));
         assertThat(q.scaleTril()[0][0]).isCloseTo(Math.sqrt(v), within(1e-7));
     }

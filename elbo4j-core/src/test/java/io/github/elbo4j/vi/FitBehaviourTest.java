@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.math.SpecialFunctions;
-
 import org.junit.jupiter.api.Test;
 
 class FitBehaviourTest {
 
-    private static final ViConfig QUICK = ViConfig.builder().maxIterations(600).learningRate(0.05).seed(8).build();
+    private static final ViConfig QUICK =
+            ViConfig.builder().maxIterations(600).learningRate(0.05).seed(8).build();
 
     @Test
     void aFixedSeedGivesTheSameFit() {
@@ -32,20 +31,23 @@ class FitBehaviourTest {
                 .logJoint(p -> {
                     NDArray fine = p.get("fine").square().neg().sum(new int[] {1});
                     // log of a real parameter: NaN for every negative draw.
-                    return fine.add(p.get("broken").log().sum(new int[] {1})
-                            .mul(SpecialFunctions.scalar(fine, 0)));
+                    return fine.add(p.get("broken").log().sum(new int[] {1}).mul(SpecialFunctions.scalar(fine, 0)));
                 })
                 .build();
         assertThatThrownBy(() -> GaussianVi.fit(model, QUICK))
                 .isInstanceOf(NonFiniteElboException.class)
                 .hasMessageContaining("not finite")
                 .hasMessageContaining("block(s) broken")
-                .satisfies(e -> assertThat(((NonFiniteElboException) e).blocks()).containsExactly("broken"));
+                .satisfies(
+                        e -> assertThat(((NonFiniteElboException) e).blocks()).containsExactly("broken"));
     }
 
     @Test
     void aLogJointOfTheWrongShapeIsRejectedWithAHint() {
-        Model model = Model.builder().real("a", 3).logJoint(p -> p.get("a").square().neg()).build();
+        Model model = Model.builder()
+                .real("a", 3)
+                .logJoint(p -> p.get("a").square().neg())
+                .build();
         assertThatThrownBy(() -> GaussianVi.fit(model, QUICK))
                 .isInstanceOf(IllegalArgumentException.class)
                 // The first evaluation is the mode finder's, at one point.
@@ -58,7 +60,8 @@ class FitBehaviourTest {
         assertThatThrownBy(() -> Model.builder().real("a").real("a")).hasMessageContaining("duplicate");
         assertThatThrownBy(() -> Model.builder().real("a").build()).hasMessageContaining("logJoint()");
         assertThatThrownBy(() -> ViConfig.builder().numParticles(0).build()).hasMessageContaining("numParticles");
-        assertThatThrownBy(() -> ViConfig.builder().relativeTolerance(0).build()).hasMessageContaining("(0, 1)");
+        assertThatThrownBy(() -> ViConfig.builder().relativeTolerance(0).build())
+                .hasMessageContaining("(0, 1)");
         assertThatThrownBy(() -> GuideFamily.fromName("dense")).hasMessageContaining("mean-field");
     }
 
@@ -74,13 +77,17 @@ class FitBehaviourTest {
         }
         io.github.elbo4j.vi.glm.GeneralizedLinearModel model = io.github.elbo4j.vi.glm.GeneralizedLinearModel.of(
                 io.github.elbo4j.vi.glm.GlmFamily.LINEAR, java.util.List.of("x"), x, y, true, java.util.Map.of());
-        VariationalPosterior full = GaussianVi.fit(model, ViConfig.builder().seed(1).build());
-        VariationalPosterior minibatch = GaussianVi.fit(model, ViConfig.builder().batchSize(200).seed(1).build());
+        VariationalPosterior full =
+                GaussianVi.fit(model, ViConfig.builder().seed(1).build());
+        VariationalPosterior minibatch =
+                GaussianVi.fit(model, ViConfig.builder().batchSize(200).seed(1).build());
         for (String name : new String[] {"intercept", "x", "sigma"}) {
             ParameterSummary a = full.summary(name).get(0);
             ParameterSummary b = minibatch.summary(name).get(0);
             assertThat(Math.abs(a.mean() - b.mean())).as(name).isLessThan(0.5 * a.sd());
         }
-        assertThat(minibatch.provenance().converged()).as(minibatch.reliabilityReasons().toString()).isTrue();
+        assertThat(minibatch.provenance().converged())
+                .as(minibatch.reliabilityReasons().toString())
+                .isTrue();
     }
 }

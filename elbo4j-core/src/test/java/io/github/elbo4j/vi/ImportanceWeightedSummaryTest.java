@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,11 +18,11 @@ class ImportanceWeightedSummaryTest {
     void weightsCorrectATooNarrowQAndTheDrawsAverageToQsMean() {
         double rho = 0.5;
         double det = 1 - rho * rho;
-        JavaModel model = JavaModel.gaussian(new double[] {1, -2},
-                new double[][] {{1 / det, -rho / det}, {-rho / det, 1 / det}});
+        JavaModel model =
+                JavaModel.gaussian(new double[] {1, -2}, new double[][] {{1 / det, -rho / det}, {-rho / det, 1 / det}});
 
-        VariationalPosterior fit = GaussianVi.fit(model,
-                ViConfig.builder().family(GuideFamily.MEAN_FIELD).seed(4).build());
+        VariationalPosterior fit = GaussianVi.fit(
+                model, ViConfig.builder().family(GuideFamily.MEAN_FIELD).seed(4).build());
 
         assertThat(fit.khat()).isLessThanOrEqualTo(0.7);
         double[] weights = fit.importanceWeights().orElseThrow();

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
 import io.github.elbo4j.vi.glm.RegressionPrior;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,11 +37,25 @@ class LogisticRegressionTest {
             y[i] = random.nextDouble() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
         }
         List<String> columns = List.of("x1", "x2", "x3", "x4", "x5");
-        GeneralizedLinearModel model = GeneralizedLinearModel.of(GlmFamily.LOGISTIC, columns, x, y, true,
-                Map.of("beta", new RegressionPrior.Normal(0, PRIOR_SD), "intercept", new RegressionPrior.Normal(0, PRIOR_SD)));
+        GeneralizedLinearModel model = GeneralizedLinearModel.of(
+                GlmFamily.LOGISTIC,
+                columns,
+                x,
+                y,
+                true,
+                Map.of(
+                        "beta",
+                        new RegressionPrior.Normal(0, PRIOR_SD),
+                        "intercept",
+                        new RegressionPrior.Normal(0, PRIOR_SD)));
 
-        VariationalPosterior fit = GaussianVi.fit(model,
-                ViConfig.builder().family(GuideFamily.FULL_RANK).numDraws(1000).seed(5).build());
+        VariationalPosterior fit = GaussianVi.fit(
+                model,
+                ViConfig.builder()
+                        .family(GuideFamily.FULL_RANK)
+                        .numDraws(1000)
+                        .seed(5)
+                        .build());
         double[][] reference = metropolis(x, y, 120_000, 20_000, new SplittableRandom(99));
 
         List<String> names = new ArrayList<>();
@@ -84,7 +96,8 @@ class LogisticRegressionTest {
      * Random-walk Metropolis with a Gaussian proposal scaled by 2.38/√d along the coordinates of a
      * pilot run's covariance (Roberts, Gelman and Gilks 1997).
      */
-    private static double[][] metropolis(double[][] x, double[] y, int iterations, int burnIn, SplittableRandom random) {
+    private static double[][] metropolis(
+            double[][] x, double[] y, int iterations, int burnIn, SplittableRandom random) {
         int d = P + 1;
         double[][] pilot = chain(x, y, new double[d], identityScaled(d, 0.05), 20_000, 5_000, random);
         double[][] covariance = new double[d][d];
@@ -102,8 +115,14 @@ class LogisticRegressionTest {
         return chain(x, y, pilot[pilot.length - 1], DenseCholesky.factor(covariance), iterations, burnIn, random);
     }
 
-    private static double[][] chain(double[][] x, double[] y, double[] start, double[][] proposalTril,
-            int iterations, int burnIn, SplittableRandom random) {
+    private static double[][] chain(
+            double[][] x,
+            double[] y,
+            double[] start,
+            double[][] proposalTril,
+            int iterations,
+            int burnIn,
+            SplittableRandom random) {
         int d = start.length;
         double[] current = start.clone();
         double currentLog = logPosterior(current, x, y);

@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.elbo4j.vi.fit.Mode;
 import io.github.elbo4j.vi.fit.ModeFinder;
-
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 
 class ModeFinderTest {
@@ -74,7 +72,8 @@ class ModeFinderTest {
 
     @Test
     void aFitOnATwoModePosteriorSaysItIsUnreliable() {
-        VariationalPosterior fit = GaussianVi.fit(mixture(0.4, 0.3), ViConfig.builder().method(ViMethod.LAPLACE).build());
+        VariationalPosterior fit = GaussianVi.fit(
+                mixture(0.4, 0.3), ViConfig.builder().method(ViMethod.LAPLACE).build());
         assertThat(fit.reliable()).isFalse();
         assertThat(fit.reliabilityReasons()).anyMatch(r -> r.contains("2 distinct modes"));
     }

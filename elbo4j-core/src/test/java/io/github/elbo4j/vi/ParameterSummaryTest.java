@@ -44,7 +44,8 @@ class ParameterSummaryTest {
 
     @Test
     void aDrawOfWeightZeroHasNoSay() {
-        ParameterSummary with = ParameterSummary.of(new double[] {1, Double.NaN, 2, 4}, new double[] {0.5, 0, 0.25, 0.25});
+        ParameterSummary with =
+                ParameterSummary.of(new double[] {1, Double.NaN, 2, 4}, new double[] {0.5, 0, 0.25, 0.25});
         ParameterSummary without = ParameterSummary.of(new double[] {1, 2, 4}, new double[] {0.5, 0.25, 0.25});
         assertThat(with).isEqualTo(without);
         assertThatThrownBy(() -> ParameterSummary.of(new double[] {1, 2}, new double[] {1, 0}))

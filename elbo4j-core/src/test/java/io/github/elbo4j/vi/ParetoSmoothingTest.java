@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,7 +37,8 @@ class ParetoSmoothingTest {
             normalLogs[i] = 0.3 * random.nextGaussian();
         }
         assertThat(ParetoSmoothing.smooth(normalLogs).reading()).isEqualTo(KhatReading.GOOD);
-        assertThat(ParetoSmoothing.smooth(logParetoDraws(1.2, 4000, 3)).reading()).isEqualTo(KhatReading.UNRELIABLE);
+        assertThat(ParetoSmoothing.smooth(logParetoDraws(1.2, 4000, 3)).reading())
+                .isEqualTo(KhatReading.UNRELIABLE);
     }
 
     @Test

@@ -8,8 +8,12 @@ import org.junit.jupiter.api.Test;
 /** Pathfinder through {@link GaussianVi}: its draws are PSIS-resampled from the best Gaussian of each path. */
 class PathfinderTest {
 
-    private static final ViConfig PATHFINDER = ViConfig.builder().method(ViMethod.PATHFINDER)
-            .family(GuideFamily.FULL_RANK).numDraws(2000).seed(7).build();
+    private static final ViConfig PATHFINDER = ViConfig.builder()
+            .method(ViMethod.PATHFINDER)
+            .family(GuideFamily.FULL_RANK)
+            .numDraws(2000)
+            .seed(7)
+            .build();
 
     @Test
     void recoversACorrelatedGaussian() {
@@ -17,7 +21,9 @@ class PathfinderTest {
         for (int i = 0; i < 3; i++) {
             ParameterSummary summary = fit.summary("x" + i).get(0);
             double sd = DadviTest.SDS[i];
-            assertThat((summary.mean() - DadviTest.MEAN[i]) / sd).as("mean %d in sds", i).isCloseTo(0, within(0.1));
+            assertThat((summary.mean() - DadviTest.MEAN[i]) / sd)
+                    .as("mean %d in sds", i)
+                    .isCloseTo(0, within(0.1));
             assertThat(summary.sd() / sd).as("sd %d", i).isCloseTo(1, within(0.1));
         }
         // On a Gaussian the best Gaussian of a path is the posterior itself.

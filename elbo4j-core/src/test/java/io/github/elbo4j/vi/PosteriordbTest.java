@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -43,8 +41,11 @@ class PosteriordbTest {
         double[] y = vector(data, "kid_score");
         double[] x = vector(data, "mom_iq");
         int n = y.length;
-        Model model = new JavaModel(List.of(ParameterBlock.scalar("beta1", Constraint.real()),
-                ParameterBlock.scalar("beta2", Constraint.real()), ParameterBlock.scalar("sigma", Constraint.positive())),
+        Model model = new JavaModel(
+                List.of(
+                        ParameterBlock.scalar("beta1", Constraint.real()),
+                        ParameterBlock.scalar("beta2", Constraint.real()),
+                        ParameterBlock.scalar("sigma", Constraint.positive())),
                 (z, gradient) -> {
                     double inverseVariance = Math.exp(-2 * z[2]);
                     double squares = 0;
@@ -69,10 +70,16 @@ class PosteriordbTest {
         columns.put("beta[2]", fit -> fit.apply("beta2"));
         columns.put("sigma", fit -> fit.apply("sigma"));
         Map<String, Accuracy> results = fitAll("kidiq-kidscore_momiq", model, folder, columns);
-        assertThat(results.get("default (auto)").passes()).as(results.toString()).isTrue();
-        assertThat(results.get("dadvi full-rank").passes()).as(results.toString()).isTrue();
+        assertThat(results.get("default (auto)").passes())
+                .as(results.toString())
+                .isTrue();
+        assertThat(results.get("dadvi full-rank").passes())
+                .as(results.toString())
+                .isTrue();
         assertThat(verdicts.get("dadvi full-rank")).isTrue();
-        assertThat(results.get("dadvi mean-field + LR").passes()).as(results.toString()).isTrue();
+        assertThat(results.get("dadvi mean-field + LR").passes())
+                .as(results.toString())
+                .isTrue();
         assertThat(results.get("pathfinder").passes()).as(results.toString()).isTrue();
     }
 
@@ -132,10 +139,16 @@ class PosteriordbTest {
         }
         columns.put("sigma", fit -> fit.apply("sigma"));
         Map<String, Accuracy> results = fitAll("sblri-blr", model, folder, columns);
-        assertThat(results.get("default (auto)").passes()).as(results.toString()).isTrue();
-        assertThat(results.get("dadvi full-rank").passes()).as(results.toString()).isTrue();
+        assertThat(results.get("default (auto)").passes())
+                .as(results.toString())
+                .isTrue();
+        assertThat(results.get("dadvi full-rank").passes())
+                .as(results.toString())
+                .isTrue();
         assertThat(verdicts.get("dadvi full-rank")).isTrue();
-        assertThat(results.get("dadvi mean-field + LR").passes()).as(results.toString()).isTrue();
+        assertThat(results.get("dadvi mean-field + LR").passes())
+                .as(results.toString())
+                .isTrue();
         assertThat(results.get("pathfinder").passes()).as(results.toString()).isTrue();
     }
 
@@ -147,8 +160,11 @@ class PosteriordbTest {
         double[] y = vector(data, "y");
         double[] sigma = vector(data, "sigma");
         int j = y.length;
-        Model model = new JavaModel(List.of(new ParameterBlock("theta_trans", new int[] {j}, Constraint.real()),
-                ParameterBlock.scalar("mu", Constraint.real()), ParameterBlock.scalar("tau", Constraint.positive())),
+        Model model = new JavaModel(
+                List.of(
+                        new ParameterBlock("theta_trans", new int[] {j}, Constraint.real()),
+                        ParameterBlock.scalar("mu", Constraint.real()),
+                        ParameterBlock.scalar("tau", Constraint.positive())),
                 (z, gradient) -> {
                     double mu = z[j];
                     double tau = Math.exp(z[j + 1]);
@@ -199,19 +215,46 @@ class PosteriordbTest {
     private final Map<String, Boolean> verdicts = new LinkedHashMap<>();
 
     /** Fits every method, prints the comparison, and checks the verdict never hides a bad fit. */
-    private Map<String, Accuracy> fitAll(String name, Model model, Path folder,
-            Map<String, Function<Function<String, double[][]>, double[][]>> columns) throws IOException {
+    private Map<String, Accuracy> fitAll(
+            String name,
+            Model model,
+            Path folder,
+            Map<String, Function<Function<String, double[][]>, double[][]>> columns)
+            throws IOException {
         Map<String, double[]> reference = referenceMoments(folder);
         Map<String, ViConfig> configs = new LinkedHashMap<>();
         configs.put("default (auto)", ViConfig.builder().numDraws(DRAWS).seed(1).build());
-        configs.put("dadvi full-rank", ViConfig.builder().family(GuideFamily.FULL_RANK).numDraws(DRAWS).seed(1)
-                .build());
-        configs.put("dadvi mean-field", ViConfig.builder().family(GuideFamily.MEAN_FIELD).linearResponse(true)
-                .numDraws(DRAWS).seed(1).build());
-        configs.put("pathfinder", ViConfig.builder().method(ViMethod.PATHFINDER).family(GuideFamily.FULL_RANK)
-                .numDraws(DRAWS).seed(1).build());
-        configs.put("laplace", ViConfig.builder().method(ViMethod.LAPLACE).family(GuideFamily.FULL_RANK)
-                .numDraws(DRAWS).seed(1).build());
+        configs.put(
+                "dadvi full-rank",
+                ViConfig.builder()
+                        .family(GuideFamily.FULL_RANK)
+                        .numDraws(DRAWS)
+                        .seed(1)
+                        .build());
+        configs.put(
+                "dadvi mean-field",
+                ViConfig.builder()
+                        .family(GuideFamily.MEAN_FIELD)
+                        .linearResponse(true)
+                        .numDraws(DRAWS)
+                        .seed(1)
+                        .build());
+        configs.put(
+                "pathfinder",
+                ViConfig.builder()
+                        .method(ViMethod.PATHFINDER)
+                        .family(GuideFamily.FULL_RANK)
+                        .numDraws(DRAWS)
+                        .seed(1)
+                        .build());
+        configs.put(
+                "laplace",
+                ViConfig.builder()
+                        .method(ViMethod.LAPLACE)
+                        .family(GuideFamily.FULL_RANK)
+                        .numDraws(DRAWS)
+                        .seed(1)
+                        .build());
         Map<String, Accuracy> results = new LinkedHashMap<>();
         for (Map.Entry<String, ViConfig> entry : configs.entrySet()) {
             long start = System.nanoTime();
@@ -228,29 +271,42 @@ class PosteriordbTest {
             }
             // Acceptance 2: a fit more than 0.5 sd off is never reported converged and reliable.
             if (accuracy.worstMeanError() > 0.5) {
-                assertThat(fit.provenance().converged() && fit.reliable()).as(name + " " + entry.getKey()).isFalse();
+                assertThat(fit.provenance().converged() && fit.reliable())
+                        .as(name + " " + entry.getKey())
+                        .isFalse();
             }
         }
         return results;
     }
 
-    private static void report(String name, String method, Accuracy accuracy, VariationalPosterior fit,
-            double seconds) {
-        System.out.printf(Locale.ROOT, "%-40s %-24s worst mean error %.3f sd, worst sd ratio %.3f, k̂ %.2f,"
-                + " %s, %s, %.2f s%n", name, method, accuracy.worstMeanError(), accuracy.worstSdRatio(), fit.khat(),
+    private static void report(
+            String name, String method, Accuracy accuracy, VariationalPosterior fit, double seconds) {
+        System.out.printf(
+                Locale.ROOT,
+                "%-40s %-24s worst mean error %.3f sd, worst sd ratio %.3f, k̂ %.2f," + " %s, %s, %.2f s%n",
+                name,
+                method,
+                accuracy.worstMeanError(),
+                accuracy.worstSdRatio(),
+                fit.khat(),
                 fit.provenance().converged() ? "converged" : "not converged",
-                fit.reliable() ? "reliable" : "unreliable " + fit.reliabilityReasons(), seconds);
+                fit.reliable() ? "reliable" : "unreliable " + fit.reliabilityReasons(),
+                seconds);
     }
 
     /** Worst |mean − reference| / reference sd, and the sd ratio farthest from 1. */
-    private static Accuracy accuracy(VariationalPosterior fit, Map<String, Function<Function<String, double[][]>,
-            double[][]>> columns, Map<String, double[]> reference, boolean linearResponse) {
-        Function<String, double[][]> drawsOf = linearResponse
-                ? block -> fit.linearResponseDraws(block).orElseThrow() : fit::draws;
+    private static Accuracy accuracy(
+            VariationalPosterior fit,
+            Map<String, Function<Function<String, double[][]>, double[][]>> columns,
+            Map<String, double[]> reference,
+            boolean linearResponse) {
+        Function<String, double[][]> drawsOf =
+                linearResponse ? block -> fit.linearResponseDraws(block).orElseThrow() : fit::draws;
         double worstMean = 0;
         double worstRatio = 1;
         for (Map.Entry<String, Function<Function<String, double[][]>, double[][]>> column : columns.entrySet()) {
-            ParameterSummary summary = ParameterSummary.of(flatten(column.getValue().apply(drawsOf)));
+            ParameterSummary summary =
+                    ParameterSummary.of(flatten(column.getValue().apply(drawsOf)));
             double[] ref = reference.get(column.getKey());
             worstMean = Math.max(worstMean, Math.abs(summary.mean() - ref[0]) / ref[1]);
             double ratio = summary.sd() / ref[1];
@@ -303,8 +359,8 @@ class PosteriordbTest {
     /** The posterior's folder under {@code shared/data/posteriordb-set}, found by walking up; skips if absent. */
     static Path posterior(String name) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            for (Path candidate : List.of(dir.resolve("shared/data/posteriordb-set"),
-                    dir.resolve("../shared/data/posteriordb-set"))) {
+            for (Path candidate : List.of(
+                    dir.resolve("shared/data/posteriordb-set"), dir.resolve("../shared/data/posteriordb-set"))) {
                 if (Files.isDirectory(candidate.resolve(name))) {
                     return candidate.resolve(name).normalize();
                 }

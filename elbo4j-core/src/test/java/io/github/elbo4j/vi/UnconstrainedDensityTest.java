@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.vi.glm.GeneralizedLinearModel;
 import io.github.elbo4j.vi.glm.GlmFamily;
 import io.github.elbo4j.vi.glm.RegressionPrior;
-
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,8 +32,8 @@ class UnconstrainedDensityTest {
         return z;
     }
 
-    private static void assertGradientMatchesFiniteDifferences(UnconstrainedDensity density, double[] z, int count,
-            int d, int[] records) {
+    private static void assertGradientMatchesFiniteDifferences(
+            UnconstrainedDensity density, double[] z, int count, int d, int[] records) {
         double[] values = new double[count];
         double[] gradient = new double[count * d];
         density.evaluate(z, count, records, values, gradient);
@@ -53,7 +50,8 @@ class UnconstrainedDensityTest {
             density.evaluate(down, count, records, minus, null);
             for (int s = 0; s < count; s++) {
                 double numeric = (plus[s] - minus[s]) / (2 * H);
-                assertThat(gradient[s * d + k]).as("point %d, coordinate %d", s, k)
+                assertThat(gradient[s * d + k])
+                        .as("point %d, coordinate %d", s, k)
                         .isCloseTo(numeric, within(1e-5 * (1 + Math.abs(numeric))));
             }
         }
@@ -71,7 +69,9 @@ class UnconstrainedDensityTest {
                 .block(new ParameterBlock("L", new int[] {3, 3}, Constraint.choleskyFactorCorr()))
                 .logJoint(v -> {
                     NDArray a = v.get("a");
-                    NDArray terms = a.square().neg().sum(new int[] {1})
+                    NDArray terms = a.square()
+                            .neg()
+                            .sum(new int[] {1})
                             .add(v.get("tau").log().mul(v.get("p")).sum(new int[] {1}))
                             .add(v.get("w").log().mul(a.get(":, 0:1")).sum(new int[] {1}))
                             .add(v.get("cut").sin().sum(new int[] {1}))
@@ -111,8 +111,13 @@ class UnconstrainedDensityTest {
     @EnumSource(GlmFamily.class)
     void regressionClosedFormAgreesWithTheTensorModelAndFiniteDifferences(GlmFamily family) {
         Map<String, RegressionPrior> priors = family == GlmFamily.LINEAR
-                ? Map.of("x1", new RegressionPrior.Cauchy(0.5, 2), "x2", new RegressionPrior.StudentT(3, -1, 1.5),
-                        "sigma", new RegressionPrior.StudentT(4, 0, 2))
+                ? Map.of(
+                        "x1",
+                        new RegressionPrior.Cauchy(0.5, 2),
+                        "x2",
+                        new RegressionPrior.StudentT(3, -1, 1.5),
+                        "sigma",
+                        new RegressionPrior.StudentT(4, 0, 2))
                 : Map.of("x1", new RegressionPrior.Cauchy(0.5, 2), "x2", new RegressionPrior.StudentT(3, -1, 1.5));
         GeneralizedLinearModel model = regression(family, priors);
         int d = model.blocks().size();
@@ -133,7 +138,8 @@ class UnconstrainedDensityTest {
                     assertThat(actual[s]).isCloseTo(expected[s], within(1e-9 * (1 + Math.abs(expected[s]))));
                 }
                 for (int k = 0; k < count * d; k++) {
-                    assertThat(actualGradient[k]).as("gradient %d", k)
+                    assertThat(actualGradient[k])
+                            .as("gradient %d", k)
                             .isCloseTo(expectedGradient[k], within(1e-9 * (1 + Math.abs(expectedGradient[k]))));
                 }
                 assertGradientMatchesFiniteDifferences(closedForm, z, count, d, records);
@@ -153,8 +159,8 @@ class UnconstrainedDensityTest {
             x[i][0] = random.nextGaussian();
             y[i] = 1e6 + 0.5 * x[i][0] + random.nextGaussian();
         }
-        GeneralizedLinearModel model = GeneralizedLinearModel.of(GlmFamily.LINEAR, List.of("x1"), x, y, true,
-                Map.of("intercept", new RegressionPrior.Normal(0, 1e7)));
+        GeneralizedLinearModel model = GeneralizedLinearModel.of(
+                GlmFamily.LINEAR, List.of("x1"), x, y, true, Map.of("intercept", new RegressionPrior.Normal(0, 1e7)));
         double[] z = {1e6 + 0.01, 0.45, 0.05};
         double[] expected = new double[1];
         double[] expectedGradient = new double[3];
@@ -167,7 +173,8 @@ class UnconstrainedDensityTest {
         }
         assertThat(actual[0]).isCloseTo(expected[0], within(1e-9 * Math.abs(expected[0])));
         for (int k = 0; k < 3; k++) {
-            assertThat(actualGradient[k]).as("gradient %d", k)
+            assertThat(actualGradient[k])
+                    .as("gradient %d", k)
                     .isCloseTo(expectedGradient[k], within(1e-7 * (1 + Math.abs(expectedGradient[k]))));
         }
     }

@@ -13,70 +13,71 @@ import java.util.Objects;
  */
 public record Checksum(String algorithm, String hex) {
 
-  /** Normalises the algorithm name and checks the digest length. */
-  public Checksum {
-    algorithm = canonicalAlgorithm(algorithm);
-    Objects.requireNonNull(hex, "hex");
-    hex = hex.toLowerCase(Locale.ROOT);
-    int expectedLength = algorithm.equals("MD5") ? 32 : 64;
-    if (hex.length() != expectedLength || !isHex(hex)) {
-      throw new IllegalArgumentException(algorithm + " checksum must be " + expectedLength
-          + " hex digits, got '" + hex + "'");
+    /** Normalises the algorithm name and checks the digest length. */
+    public Checksum {
+        algorithm = canonicalAlgorithm(algorithm);
+        Objects.requireNonNull(hex, "hex");
+        hex = hex.toLowerCase(Locale.ROOT);
+        int expectedLength = algorithm.equals("MD5") ? 32 : 64;
+        if (hex.length() != expectedLength || !isHex(hex)) {
+            throw new IllegalArgumentException(
+                    algorithm + " checksum must be " + expectedLength + " hex digits, got '" + hex + "'");
+        }
     }
-  }
 
-  /**
-   * An MD5 checksum.
-   *
-   * @param hex 32 hex digits
-   * @return the checksum
-   */
-  public static Checksum md5(String hex) {
-    return new Checksum("MD5", hex);
-  }
-
-  /**
-   * A SHA-256 checksum.
-   *
-   * @param hex 64 hex digits
-   * @return the checksum
-   */
-  public static Checksum sha256(String hex) {
-    return new Checksum("SHA-256", hex);
-  }
-
-  /**
-   * Whether {@code actualHex} is this digest (case is ignored).
-   *
-   * @param actualHex a computed digest
-   * @return true when equal
-   */
-  public boolean matches(String actualHex) {
-    return hex.equalsIgnoreCase(actualHex);
-  }
-
-  @Override
-  public String toString() {
-    return algorithm + " " + hex;
-  }
-
-  static String canonicalAlgorithm(String algorithm) {
-    Objects.requireNonNull(algorithm, "algorithm");
-    String compact = algorithm.toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
-    return switch (compact) {
-      case "MD5" -> "MD5";
-      case "SHA256" -> "SHA-256";
-      default -> throw new IllegalArgumentException("unsupported checksum algorithm '" + algorithm
-          + "'; use MD5 or SHA-256");
-    };
-  }
-
-  private static boolean isHex(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (!HexFormat.isHexDigit(text.charAt(i))) {
-        return false;
-      }
+    /**
+     * An MD5 checksum.
+     *
+     * @param hex 32 hex digits
+     * @return the checksum
+     */
+    public static Checksum md5(String hex) {
+        return new Checksum("MD5", hex);
     }
-    return true;
-  }
+
+    /**
+     * A SHA-256 checksum.
+     *
+     * @param hex 64 hex digits
+     * @return the checksum
+     */
+    public static Checksum sha256(String hex) {
+        return new Checksum("SHA-256", hex);
+    }
+
+    /**
+     * Whether {@code actualHex} is this digest (case is ignored).
+     *
+     * @param actualHex a computed digest
+     * @return true when equal
+     */
+    public boolean matches(String actualHex) {
+        return hex.equalsIgnoreCase(actualHex);
+    }
+
+    @Override
+    public String toString() {
+        return algorithm + " " + hex;
+    }
+
+    static String canonicalAlgorithm(String algorithm) {
+        Objects.requireNonNull(algorithm, "algorithm");
+        String compact = algorithm.toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
+        return switch (compact) {
+            case "MD5" -> "MD5";
+            case "SHA256" -> "SHA-256";
+            default ->
+                throw new IllegalArgumentException(
+                        "unsupported checksum algorithm '" + algorithm + "'; use MD5 or SHA-256");
+        };
+    }
+
+    private static boolean isHex(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (!HexFormat.isHexDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -12,79 +12,79 @@ import java.nio.file.Path;
  */
 public final class DataException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final transient Path file;
-  private final String record;
-  private final String problem;
+    private final transient Path file;
+    private final String record;
+    private final String problem;
 
-  /**
-   * A problem in a file.
-   *
-   * @param file the file (may be {@code null} when the problem is not about one file)
-   * @param record where in the file, e.g. {@code "line 17, column 3 (x)"}, or {@code null}
-   * @param problem what is wrong, e.g. {@code "'abc' is not a number"}
-   */
-  public DataException(Path file, String record, String problem) {
-    this(file, record, problem, null);
-  }
-
-  /**
-   * A problem in a file, caused by a lower-level exception.
-   *
-   * @param file the file (may be {@code null})
-   * @param record where in the file, or {@code null}
-   * @param problem what is wrong
-   * @param cause the exception that revealed the problem (may be {@code null})
-   */
-  public DataException(Path file, String record, String problem, Throwable cause) {
-    super(format(file, record, problem), cause);
-    this.file = file;
-    this.record = oneLine(record);
-    this.problem = oneLine(problem);
-  }
-
-  /**
-   * A problem that is not tied to one file, such as an unknown dataset name.
-   *
-   * @param message the whole one-line message
-   */
-  public DataException(String message) {
-    this(null, null, message, null);
-  }
-
-  /** The file the problem is in, or {@code null}. */
-  public Path file() {
-    return file;
-  }
-
-  /** Where in the file (line, column, header, entry), or {@code null}. */
-  public String record() {
-    return record;
-  }
-
-  /** What is wrong. */
-  public String problem() {
-    return problem;
-  }
-
-  private static String format(Path file, String record, String problem) {
-    StringBuilder message = new StringBuilder();
-    if (file != null) {
-      message.append(file).append(": ");
+    /**
+     * A problem in a file.
+     *
+     * @param file the file (may be {@code null} when the problem is not about one file)
+     * @param record where in the file, e.g. {@code "line 17, column 3 (x)"}, or {@code null}
+     * @param problem what is wrong, e.g. {@code "'abc' is not a number"}
+     */
+    public DataException(Path file, String record, String problem) {
+        this(file, record, problem, null);
     }
-    if (record != null) {
-      message.append(oneLine(record)).append(": ");
-    }
-    message.append(oneLine(problem));
-    return message.toString();
-  }
 
-  // A message printed by the CLI must stay on one line even when it quotes user data.
-  private static String oneLine(String text) {
-    if (text == null) {
-      return null;
+    /**
+     * A problem in a file, caused by a lower-level exception.
+     *
+     * @param file the file (may be {@code null})
+     * @param record where in the file, or {@code null}
+     * @param problem what is wrong
+     * @param cause the exception that revealed the problem (may be {@code null})
+     */
+    public DataException(Path file, String record, String problem, Throwable cause) {
+        super(format(file, record, problem), cause);
+        this.file = file;
+        this.record = oneLine(record);
+        this.problem = oneLine(problem);
     }
-    return text.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
-  }
+
+    /**
+     * A problem that is not tied to one file, such as an unknown dataset name.
+     *
+     * @param message the whole one-line message
+     */
+    public DataException(String message) {
+        this(null, null, message, null);
+    }
+
+    /** The file the problem is in, or {@code null}. */
+    public Path file() {
+        return file;
+    }
+
+    /** Where in the file (line, column, header, entry), or {@code null}. */
+    public String record() {
+        return record;
+    }
+
+    /** What is wrong. */
+    public String problem() {
+        return problem;
+    }
+
+    private static String format(Path file, String record, String problem) {
+        StringBuilder message = new StringBuilder();
+        if (file != null) {
+            message.append(file).append(": ");
+        }
+        if (record != null) {
+            message.append(oneLine(record)).append(": ");
+        }
+        message.append(oneLine(problem));
+        return message.toString();
+    }
+
+    // A message printed by the CLI must stay on one line even when it quotes user data.
+    private static String oneLine(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+    }
 }

@@ -14,18 +14,17 @@ import java.util.Objects;
  *     hold the same data in different gzip bytes, and the readers validate structure instead.
  * @param download where to get it, or {@code null} if it cannot be downloaded
  */
-public record DatasetFile(
-    String fileName, Split split, boolean labels, Checksum checksum, Download download) {
+public record DatasetFile(String fileName, Split split, boolean labels, Checksum checksum, Download download) {
 
-  /** Checks the required parts. */
-  public DatasetFile {
-    Objects.requireNonNull(fileName, "fileName");
-    Objects.requireNonNull(split, "split");
-    Objects.requireNonNull(checksum, "checksum");
-  }
+    /** Checks the required parts. */
+    public DatasetFile {
+        Objects.requireNonNull(fileName, "fileName");
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(checksum, "checksum");
+    }
 
-  /** Whether the file can be downloaded. */
-  public boolean downloadable() {
-    return download != null;
-  }
+    /** Whether the file can be downloaded. */
+    public boolean downloadable() {
+        return download != null;
+    }
 }

@@ -15,46 +15,48 @@ import java.util.Optional;
  * @param systemFolders absolute folders where an operating-system package installs the files
  */
 public record DatasetInfo(
-    String name,
-    String description,
-    String source,
-    String folder,
-    List<DatasetFile> files,
-    List<String> systemFolders) {
+        String name,
+        String description,
+        String source,
+        String folder,
+        List<DatasetFile> files,
+        List<String> systemFolders) {
 
-  /** Copies the lists and checks the names. */
-  public DatasetInfo {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(description, "description");
-    Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(folder, "folder");
-    files = List.copyOf(files);
-    systemFolders = List.copyOf(systemFolders);
-  }
+    /** Copies the lists and checks the names. */
+    public DatasetInfo {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(folder, "folder");
+        files = List.copyOf(files);
+        systemFolders = List.copyOf(systemFolders);
+    }
 
-  /** Whether the dataset is generated rather than read from files. */
-  public boolean procedural() {
-    return files.isEmpty();
-  }
+    /** Whether the dataset is generated rather than read from files. */
+    public boolean procedural() {
+        return files.isEmpty();
+    }
 
-  /** Whether every file can be downloaded. */
-  public boolean downloadable() {
-    return !files.isEmpty() && files.stream().allMatch(DatasetFile::downloadable);
-  }
+    /** Whether every file can be downloaded. */
+    public boolean downloadable() {
+        return !files.isEmpty() && files.stream().allMatch(DatasetFile::downloadable);
+    }
 
-  /**
-   * The images or labels file of a split.
-   *
-   * @param split the split
-   * @param labels true for the labels file
-   * @return the file, or empty if the dataset has none
-   */
-  public Optional<DatasetFile> file(Split split, boolean labels) {
-    return files.stream().filter(f -> f.split() == split && f.labels() == labels).findFirst();
-  }
+    /**
+     * The images or labels file of a split.
+     *
+     * @param split the split
+     * @param labels true for the labels file
+     * @return the file, or empty if the dataset has none
+     */
+    public Optional<DatasetFile> file(Split split, boolean labels) {
+        return files.stream()
+                .filter(f -> f.split() == split && f.labels() == labels)
+                .findFirst();
+    }
 
-  /** The file names, in catalog order. */
-  public List<String> fileNames() {
-    return files.stream().map(DatasetFile::fileName).toList();
-  }
+    /** The file names, in catalog order. */
+    public List<String> fileNames() {
+        return files.stream().map(DatasetFile::fileName).toList();
+    }
 }

@@ -14,23 +14,23 @@ import java.util.Objects;
  */
 public record Download(List<URI> mirrors, Checksum checksum, MatlabConversion conversion) {
 
-  /** Checks there is at least one mirror and a checksum. */
-  public Download {
-    mirrors = List.copyOf(mirrors);
-    if (mirrors.isEmpty()) {
-      throw new IllegalArgumentException("a download needs at least one mirror");
+    /** Checks there is at least one mirror and a checksum. */
+    public Download {
+        mirrors = List.copyOf(mirrors);
+        if (mirrors.isEmpty()) {
+            throw new IllegalArgumentException("a download needs at least one mirror");
+        }
+        Objects.requireNonNull(checksum, "checksum");
     }
-    Objects.requireNonNull(checksum, "checksum");
-  }
 
-  /**
-   * A download that is the dataset file itself.
-   *
-   * @param checksum its checksum
-   * @param mirrors its addresses, in order of preference
-   * @return the download
-   */
-  public static Download of(Checksum checksum, URI... mirrors) {
-    return new Download(List.of(mirrors), checksum, null);
-  }
+    /**
+     * A download that is the dataset file itself.
+     *
+     * @param checksum its checksum
+     * @param mirrors its addresses, in order of preference
+     * @return the download
+     */
+    public static Download of(Checksum checksum, URI... mirrors) {
+        return new Download(List.of(mirrors), checksum, null);
+    }
 }

@@ -14,16 +14,15 @@ import java.util.Objects;
  */
 public record MatlabConversion(int height, int width, Checksum idxContent) {
 
-  /** Checks the image size is positive. */
-  public MatlabConversion {
-    if (height <= 0 || width <= 0) {
-      throw new IllegalArgumentException("image size must be positive, got " + height + " x "
-          + width);
+    /** Checks the image size is positive. */
+    public MatlabConversion {
+        if (height <= 0 || width <= 0) {
+            throw new IllegalArgumentException("image size must be positive, got " + height + " x " + width);
+        }
+        Objects.requireNonNull(idxContent, "idxContent");
+        if (!idxContent.algorithm().equals("SHA-256")) {
+            throw new IllegalArgumentException(
+                    "the converted content is checked with SHA-256, got " + idxContent.algorithm());
+        }
     }
-    Objects.requireNonNull(idxContent, "idxContent");
-    if (!idxContent.algorithm().equals("SHA-256")) {
-      throw new IllegalArgumentException("the converted content is checked with SHA-256, got "
-          + idxContent.algorithm());
-    }
-  }
 }

@@ -14,26 +14,26 @@ import java.util.List;
  */
 public final class SettingException extends IllegalArgumentException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final List<String> settings;
+    private final List<String> settings;
 
-  /**
-   * A problem with one or more settings.
-   *
-   * @param message the one-line message, naming each setting as it appears in {@code settings}
-   * @param settings the setting names the message uses, the one at fault first
-   */
-  public SettingException(String message, String... settings) {
-    super(message);
-    if (settings.length == 0) {
-      throw new IllegalArgumentException("a SettingException names at least one setting");
+    /**
+     * A problem with one or more settings.
+     *
+     * @param message the one-line message, naming each setting as it appears in {@code settings}
+     * @param settings the setting names the message uses, the one at fault first
+     */
+    public SettingException(String message, String... settings) {
+        super(message);
+        if (settings.length == 0) {
+            throw new IllegalArgumentException("a SettingException names at least one setting");
+        }
+        this.settings = List.of(settings);
     }
-    this.settings = List.of(settings);
-  }
 
-  /** The setting names the message uses, the one at fault first. */
-  public List<String> settings() {
-    return settings;
-  }
+    /** The setting names the message uses, the one at fault first. */
+    public List<String> settings() {
+        return settings;
+    }
 }

@@ -60,13 +60,16 @@ public final class AnomalyHistogram {
             y[2 * b + 1] = counts[b];
             peak = Math.max(peak, counts[b]);
         }
-        XYChart chart = Charts.xy(String.format("Anomaly scores: %d of %d above the threshold", flagged, scores.length),
-                scoreName, "examples");
+        XYChart chart = Charts.xy(
+                String.format("Anomaly scores: %d of %d above the threshold", flagged, scores.length),
+                scoreName,
+                "examples");
         XYSeries histogram = chart.addSeries("scores", x, y);
         histogram.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
         histogram.setMarker(new org.knowm.xchart.style.markers.None());
-        XYSeries line = chart.addSeries(String.format("threshold %.2f", threshold),
-                new double[] {threshold, threshold}, new double[] {0, peak});
+        XYSeries line = chart.addSeries(
+                String.format("threshold %.2f", threshold), new double[] {threshold, threshold}, new double[] {0, peak
+                });
         line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         line.setMarker(new org.knowm.xchart.style.markers.None());
         line.setLineColor(java.awt.Color.RED);

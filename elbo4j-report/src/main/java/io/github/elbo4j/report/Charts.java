@@ -27,8 +27,13 @@ final class Charts {
 
     /** A line chart with the house style. */
     static XYChart xy(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
         style(chart.getStyler());
         chart.getStyler().setMarkerSize(4);
         // Wide spacing keeps epoch labels (1..60 and beyond) readable: XChart labels every
@@ -60,8 +65,8 @@ final class Charts {
         int width = panels.get(0).getWidth();
         int height = panels.get(0).getHeight();
         int rows = (panels.size() + columns - 1) / columns;
-        BufferedImage canvas = new BufferedImage(
-                width * Math.min(columns, panels.size()), height * rows, BufferedImage.TYPE_INT_RGB);
+        BufferedImage canvas =
+                new BufferedImage(width * Math.min(columns, panels.size()), height * rows, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas.createGraphics();
         try {
             g.setColor(Color.WHITE);

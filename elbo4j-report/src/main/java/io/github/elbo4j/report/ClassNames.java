@@ -16,8 +16,8 @@ import java.util.Locale;
  */
 public final class ClassNames {
 
-    private static final List<String> FASHION = List.of("T-shirt/top", "trouser", "pullover", "dress", "coat",
-            "sandal", "shirt", "sneaker", "bag", "ankle boot");
+    private static final List<String> FASHION = List.of(
+            "T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot");
 
     private ClassNames() {}
 

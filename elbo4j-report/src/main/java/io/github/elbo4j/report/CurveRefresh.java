@@ -1,7 +1,7 @@
 package io.github.elbo4j.report;
 
-import io.github.elbo4j.vae.train.EpochMetrics;
 import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.train.EpochMetrics;
 import io.github.elbo4j.vae.train.TrainingListener;
 import java.io.PrintStream;
 
@@ -46,8 +46,8 @@ public final class CurveRefresh implements TrainingListener {
             try {
                 RunArtifacts.writeCurves(run);
             } catch (RuntimeException e) {
-                warnings.println("elbo4j: could not redraw " + run.plotsDirectory().resolve(TrainingCurves.FILE)
-                        + ": " + e.getMessage());
+                warnings.println("elbo4j: could not redraw "
+                        + run.plotsDirectory().resolve(TrainingCurves.FILE) + ": " + e.getMessage());
             }
         }
     }

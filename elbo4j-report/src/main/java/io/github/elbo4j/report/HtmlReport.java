@@ -49,13 +49,20 @@ public final class HtmlReport {
 
     /** Captions of the standard plots; other PNGs are shown under their file name. */
     private static final Map<String, String> CAPTIONS = Map.of(
-            TrainingCurves.FILE, "Training curves against epoch (train and validation ELBO, its terms, beta, learning rate)",
-            "samples.png", "Decoded samples from the prior: z ~ N(0, I), mean of p(x|z)",
-            RunArtifacts.RECONSTRUCTIONS, "Inputs (odd rows) and their reconstructions (even rows) at z = E_q[z|x]",
-            LatentScatter.FILE, "Encoder means in the two latent dimensions with most KL",
-            RunArtifacts.INTERPOLATION, "Decodes along straight lines between the encoder means of two inputs",
-            KlBarChart.FILE, "Mean KL of each latent dimension",
-            AnomalyHistogram.FILE, "Anomaly scores -log p(x) with the threshold that elbo4j score --by nll fits:"
+            TrainingCurves.FILE,
+            "Training curves against epoch (train and validation ELBO, its terms, beta, learning rate)",
+            "samples.png",
+            "Decoded samples from the prior: z ~ N(0, I), mean of p(x|z)",
+            RunArtifacts.RECONSTRUCTIONS,
+            "Inputs (odd rows) and their reconstructions (even rows) at z = E_q[z|x]",
+            LatentScatter.FILE,
+            "Encoder means in the two latent dimensions with most KL",
+            RunArtifacts.INTERPOLATION,
+            "Decodes along straight lines between the encoder means of two inputs",
+            KlBarChart.FILE,
+            "Mean KL of each latent dimension",
+            AnomalyHistogram.FILE,
+            "Anomaly scores -log p(x) with the threshold that elbo4j score --by nll fits:"
                     + " the 0.99 quantile of the same score over the training records");
 
     private HtmlReport() {}
@@ -70,7 +77,9 @@ public final class HtmlReport {
         page.selectFirst("html").attr("lang", "en");
         Element head = page.head();
         head.appendElement("meta").attr("charset", "utf-8");
-        head.appendElement("meta").attr("http-equiv", "Content-Security-Policy").attr("content", CONTENT_SECURITY_POLICY);
+        head.appendElement("meta")
+                .attr("http-equiv", "Content-Security-Policy")
+                .attr("content", CONTENT_SECURITY_POLICY);
         head.appendElement("title").text("elbo4j report: " + run.root().getFileName());
         head.appendElement("style").appendChild(new DataNode(STYLE));
         Element body = page.body();
@@ -78,7 +87,8 @@ public final class HtmlReport {
         Element intro = body.appendElement("p").appendText("Run directory ");
         intro.appendElement("code").text(run.root().toAbsolutePath().normalize().toString());
         intro.appendText(", created " + config.path("created").asText("?") + ", elbo4j "
-                + config.path("elbo4j_version").asText("?") + ", DJL " + config.path("djl_version").asText("?")
+                + config.path("elbo4j_version").asText("?") + ", DJL "
+                + config.path("djl_version").asText("?")
                 + " (" + config.path("engine").asText("?") + ").");
         configuration(body, config);
         data(body, config.path("data"));
@@ -86,8 +96,10 @@ public final class HtmlReport {
         evaluation(body, evaluation);
         diagnostics(body, evaluation);
         plots(body, run.plotsDirectory());
-        body.appendElement("p").addClass("note").text("Conventions: nats per example, summed over data and latent"
-                + " dimensions; higher ELBO and log p(x) are better; a loss is -ELBO.");
+        body.appendElement("p")
+                .addClass("note")
+                .text("Conventions: nats per example, summed over data and latent"
+                        + " dimensions; higher ELBO and log p(x) are better; a loss is -ELBO.");
         return page.outerHtml() + "\n";
     }
 
@@ -120,14 +132,25 @@ public final class HtmlReport {
 
     private static void data(Element body, JsonNode data) {
         Element section = section(body, "data", "Data");
-        section.appendElement("p").appendText("Source ").appendElement("code").text(data.path("spec").asText("?"));
+        section.appendElement("p")
+                .appendText("Source ")
+                .appendElement("code")
+                .text(data.path("spec").asText("?"));
         Element table = section.appendElement("table");
         cells(table.appendElement("tr"), "th", "split", "rows", "features", "fingerprint (SHA-256 of the values)");
         for (String split : List.of("train", "valid", "test")) {
             JsonNode s = data.path(split);
             if (!s.isMissingNode()) {
-                Element tr = cells(table.appendElement("tr"), "td", split, s.path("rows").asText(), s.path("features").asText());
-                tr.appendElement("td").appendElement("code").addClass("fingerprint").text(s.path("fingerprint").asText());
+                Element tr = cells(
+                        table.appendElement("tr"),
+                        "td",
+                        split,
+                        s.path("rows").asText(),
+                        s.path("features").asText());
+                tr.appendElement("td")
+                        .appendElement("code")
+                        .addClass("fingerprint")
+                        .text(s.path("fingerprint").asText());
             }
         }
     }
@@ -141,14 +164,24 @@ public final class HtmlReport {
         int lastRow = metrics.size() - 1;
         // An IWAE run is judged (and its best checkpoint chosen) on its validation IWAE bound.
         boolean iwae = metrics.has("valid_iwae");
-        List<String> columns = iwae ? List.of("elbo", "recon", "kl", "valid_elbo", "valid_iwae")
+        List<String> columns = iwae
+                ? List.of("elbo", "recon", "kl", "valid_elbo", "valid_iwae")
                 : List.of("elbo", "recon", "kl", "valid_elbo");
         int bestRow = metrics.bestRow(iwae ? "valid_iwae" : "valid_elbo", Trainer.MIN_IMPROVEMENT);
-        section.appendElement("p").text("Estimator: " + TRAIN_ESTIMATOR
-                + "; the validation ELBO uses the same estimator on the whole validation split"
-                + (iwae ? ", and the validation IWAE bound the training objective's K." : "."));
+        section.appendElement("p")
+                .text("Estimator: " + TRAIN_ESTIMATOR
+                        + "; the validation ELBO uses the same estimator on the whole validation split"
+                        + (iwae ? ", and the validation IWAE bound the training objective's K." : "."));
         Element table = section.appendElement("table");
-        Element header = cells(table.appendElement("tr"), "th", "", "epoch", "step", "ELBO (train)", "recon", "KL",
+        Element header = cells(
+                table.appendElement("tr"),
+                "th",
+                "",
+                "epoch",
+                "step",
+                "ELBO (train)",
+                "recon",
+                "KL",
                 "ELBO (validation)");
         if (iwae) {
             header.appendElement("th").text("IWAE bound (validation)");
@@ -158,13 +191,16 @@ public final class HtmlReport {
             metricRow(table, "best validation", metrics.row(bestRow), columns);
         }
         if (patience > 0 && bestRow >= 0) {
-            section.appendElement("p").text("Early stopping (patience " + patience + " epochs): the model holds the"
-                    + " weights of epoch " + metrics.row(bestRow).path("epoch").asText() + ", the best validation epoch.");
+            section.appendElement("p")
+                    .text("Early stopping (patience " + patience + " epochs): the model holds the"
+                            + " weights of epoch "
+                            + metrics.row(bestRow).path("epoch").asText() + ", the best validation epoch.");
         }
         learningRates(section, metrics);
-        section.appendElement("p").text(metrics.size() + " epochs recorded, " + format(metrics.last("seconds"))
-                + " s of training, " + String.format(Locale.ROOT, "%.0f", metrics.last("samples_per_s"))
-                + " samples/s in the last epoch.");
+        section.appendElement("p")
+                .text(metrics.size() + " epochs recorded, " + format(metrics.last("seconds"))
+                        + " s of training, " + String.format(Locale.ROOT, "%.0f", metrics.last("samples_per_s"))
+                        + " samples/s in the last epoch.");
     }
 
     /** The learning rate of each stretch of epochs, when it changed (a plateau schedule or a rollback). */
@@ -174,18 +210,27 @@ public final class HtmlReport {
         for (int i = 1; i < metrics.size(); i++) {
             double next = metrics.row(i).path("lr").asDouble();
             if (next != rate) {
-                stretches.append(String.format(Locale.ROOT, "%.3g", rate)).append(" to epoch ")
-                        .append(metrics.row(i - 1).path("epoch").asText()).append(", then ");
+                stretches
+                        .append(String.format(Locale.ROOT, "%.3g", rate))
+                        .append(" to epoch ")
+                        .append(metrics.row(i - 1).path("epoch").asText())
+                        .append(", then ");
                 rate = next;
             }
         }
         if (stretches.length() > 0) {
-            section.appendElement("p").text("Learning rate: " + stretches + String.format(Locale.ROOT, "%.3g", rate) + ".");
+            section.appendElement("p")
+                    .text("Learning rate: " + stretches + String.format(Locale.ROOT, "%.3g", rate) + ".");
         }
     }
 
     private static void metricRow(Element table, String name, JsonNode row, List<String> columns) {
-        Element tr = cells(table.appendElement("tr"), "td", name, row.path("epoch").asText(""), row.path("step").asText(""));
+        Element tr = cells(
+                table.appendElement("tr"),
+                "td",
+                name,
+                row.path("epoch").asText(""),
+                row.path("step").asText(""));
         for (String column : columns) {
             JsonNode v = row.get(column);
             tr.appendElement("td").text(v != null && v.isNumber() ? format(v.asDouble()) : "n/a");
@@ -199,16 +244,21 @@ public final class HtmlReport {
             return;
         }
         ElboSummary s = e.summary();
-        section.appendElement("p").text("On the " + e.split() + " split (" + s.n() + " examples), noise seed "
-                + e.seed() + ", " + format(e.seconds()) + " s.");
+        section.appendElement("p")
+                .text("On the " + e.split() + " split (" + s.n() + " examples), noise seed " + e.seed() + ", "
+                        + format(e.seconds()) + " s.");
         Element table = section.appendElement("table");
         cells(table.appendElement("tr"), "th", "quantity", "value (nats per example)", "estimator", "K");
         estimateRow(table, "ELBO", format(s.elbo()), "single-sample reparameterized ELBO, analytic KL", 1);
         estimateRow(table, "reconstruction E_q[log p(x|z)]", format(s.recon()), "single reparameterized sample", 1);
         estimateRow(table, "KL(q(z|x) || p(z))", format(s.kl()), "closed form", 0);
-        estimateRow(table, "log p(x)", format(e.meanLoglik()) + " \u00b1 " + format(e.loglikStandardError()) + " (s.e.)",
+        estimateRow(
+                table,
+                "log p(x)",
+                format(e.meanLoglik()) + " \u00b1 " + format(e.loglikStandardError()) + " (s.e.)",
                 "importance-weighted bound log (1/K) &Sigma;<sub>k</sub> p(x, z<sub>k</sub>)/q(z<sub>k</sub>|x)"
-                        + " (IWAE, Burda et al. 2015)", e.k());
+                        + " (IWAE, Burda et al. 2015)",
+                e.k());
         estimateRow(table, "NLL", format(-e.meanLoglik()), "negation of the IWAE log p(x)", e.k());
     }
 
@@ -229,18 +279,26 @@ public final class HtmlReport {
         }
         double[] kl = e.summary().klPerDimension();
         Element units = section.appendElement("p").appendText("Active units: ");
-        units.appendElement("strong").id("active-units").text(Integer.toString(e.summary().activeUnits()));
+        units.appendElement("strong")
+                .id("active-units")
+                .text(Integer.toString(e.summary().activeUnits()));
         units.appendText(" of " + kl.length + " latent dimensions (")
                 .append("Cov<sub>x</sub>(E<sub>q</sub>[z<sub>j</sub>|x])")
                 .appendText(" > " + ElboSummary.ACTIVE_UNIT_THRESHOLD + ", Burda et al. 2015).");
         if (e.collapseSuspected()) {
             int active = e.summary().activeUnits();
-            section.appendElement("p").addClass("warning").id("collapse-warning").text("Warning: " + (active == 0
-                    ? "posterior collapse. None of the " + kl.length + " latent dimensions is in use: the decoder ignores z."
-                    : "partial posterior collapse. Only " + active + " of " + kl.length + " latent dimensions are in use;"
-                            + " the others carry (almost) no information about x. That is harmless when the data needs"
-                            + " few dimensions.")
-                    + " A KL warm-up, free bits or a smaller latent space are the usual remedies.");
+            section.appendElement("p")
+                    .addClass("warning")
+                    .id("collapse-warning")
+                    .text("Warning: "
+                            + (active == 0
+                                    ? "posterior collapse. None of the " + kl.length
+                                            + " latent dimensions is in use: the decoder ignores z."
+                                    : "partial posterior collapse. Only " + active + " of " + kl.length
+                                            + " latent dimensions are in use;"
+                                            + " the others carry (almost) no information about x. That is harmless when the data needs"
+                                            + " few dimensions.")
+                            + " A KL warm-up, free bits or a smaller latent space are the usual remedies.");
         }
         Element details = section.appendElement("details");
         details.appendElement("summary").text("KL per dimension (nats)");
@@ -269,7 +327,8 @@ public final class HtmlReport {
                 throw new UncheckedIOException("cannot read " + png + ": " + e.getMessage(), e);
             }
             Element figure = section.appendElement("figure");
-            figure.appendElement("img").attr("alt", name)
+            figure.appendElement("img")
+                    .attr("alt", name)
                     .attr("src", "data:image/png;base64," + Base64.getEncoder().encodeToString(bytes));
             Element caption = figure.appendElement("figcaption").appendText(CAPTIONS.getOrDefault(name, name) + " (");
             caption.appendElement("code").text("plots/" + name);
@@ -284,13 +343,21 @@ public final class HtmlReport {
             return found;
         }
         try (Stream<Path> files = Files.list(folder)) {
-            files.filter(p -> p.getFileName().toString().endsWith(".png") && !p.getFileName().toString().startsWith("."))
-                    .filter(Files::isRegularFile).forEach(found::add);
+            files.filter(p -> p.getFileName().toString().endsWith(".png")
+                            && !p.getFileName().toString().startsWith("."))
+                    .filter(Files::isRegularFile)
+                    .forEach(found::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
         }
-        List<String> order = List.of(TrainingCurves.FILE, "samples.png", RunArtifacts.RECONSTRUCTIONS,
-                RunArtifacts.INTERPOLATION, LatentScatter.FILE, KlBarChart.FILE, AnomalyHistogram.FILE);
+        List<String> order = List.of(
+                TrainingCurves.FILE,
+                "samples.png",
+                RunArtifacts.RECONSTRUCTIONS,
+                RunArtifacts.INTERPOLATION,
+                LatentScatter.FILE,
+                KlBarChart.FILE,
+                AnomalyHistogram.FILE);
         found.sort((a, b) -> {
             int ia = order.indexOf(a.getFileName().toString());
             int ib = order.indexOf(b.getFileName().toString());
@@ -325,11 +392,12 @@ public final class HtmlReport {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4g", v) : "n/a";
     }
 
-    private static final String STYLE = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
-            + "table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}"
-            + "td.num{text-align:right;font-variant-numeric:tabular-nums}code{font-size:90%}"
-            + ".warning{background:#fff3cd;border:1px solid #e0b000;padding:.6em}"
-            + "figure{margin:1.5em 0}img{max-width:100%;border:1px solid #ddd}.note{color:#666}";
+    private static final String STYLE =
+            "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+                    + "table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}"
+                    + "td.num{text-align:right;font-variant-numeric:tabular-nums}code{font-size:90%}"
+                    + ".warning{background:#fff3cd;border:1px solid #e0b000;padding:.6em}"
+                    + "figure{margin:1.5em 0}img{max-width:100%;border:1px solid #ddd}.note{color:#666}";
 
     /**
      * The page loads nothing and runs nothing: no script at all, images only as data URIs, and the one
@@ -340,8 +408,8 @@ public final class HtmlReport {
 
     private static String sha256Base64(String text) {
         try {
-            return Base64.getEncoder().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }

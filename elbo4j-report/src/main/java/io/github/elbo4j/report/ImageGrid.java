@@ -34,8 +34,8 @@ public final class ImageGrid {
         int rows = (images.length + columns - 1) / columns;
         int cell = height * magnify + GUTTER;
         int cellWidth = width * magnify + GUTTER;
-        BufferedImage canvas = new BufferedImage(
-                columns * cellWidth + GUTTER, rows * cell + GUTTER, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage canvas =
+                new BufferedImage(columns * cellWidth + GUTTER, rows * cell + GUTTER, BufferedImage.TYPE_BYTE_GRAY);
         var raster = canvas.getRaster();
         for (int y = 0; y < canvas.getHeight(); y++) {
             for (int x = 0; x < canvas.getWidth(); x++) {
@@ -75,7 +75,8 @@ public final class ImageGrid {
         FontMetrics metrics = measure.getFontMetrics(font);
         int margin = rowLabels.stream().mapToInt(metrics::stringWidth).max().orElse(0) + 2 * LABEL_PADDING;
         measure.dispose();
-        BufferedImage labelled = new BufferedImage(margin + grid.getWidth(), grid.getHeight(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage labelled =
+                new BufferedImage(margin + grid.getWidth(), grid.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = labelled.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, labelled.getWidth(), labelled.getHeight());

@@ -31,10 +31,16 @@ public final class KlBarChart {
         }
         boolean byKl = Arrays.stream(klPerDimension).allMatch(Double::isFinite);
         double[] values = byKl ? klPerDimension : meanVariance;
-        CategoryChart chart = new CategoryChartBuilder().width(Charts.WIDTH).height(Charts.HEIGHT)
-                .title(byKl ? "KL per latent dimension" : "Activity per latent dimension (VampPrior: no per-dimension KL)")
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(Charts.WIDTH)
+                .height(Charts.HEIGHT)
+                .title(
+                        byKl
+                                ? "KL per latent dimension"
+                                : "Activity per latent dimension (VampPrior: no per-dimension KL)")
                 .xAxisTitle("latent dimension")
-                .yAxisTitle(byKl ? "mean KL (nats)" : "Var over x of E[z|x]").build();
+                .yAxisTitle(byKl ? "mean KL (nats)" : "Var over x of E[z|x]")
+                .build();
         Charts.style(chart.getStyler());
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setXAxisLabelRotation(values.length > 20 ? 90 : 0);

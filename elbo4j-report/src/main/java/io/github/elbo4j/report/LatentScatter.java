@@ -58,8 +58,8 @@ public final class LatentScatter {
      *     closed form (a VampPrior), and then {@code meanVariance} chooses them
      * @param meanVariance Cov_x(E_q[z_j]) per dimension: how much each dimension's mean moves with x
      */
-    public static BufferedImage render(float[][] means, int[] labels, List<String> classNames,
-            double[] klPerDimension, double[] meanVariance) {
+    public static BufferedImage render(
+            float[][] means, int[] labels, List<String> classNames, double[] klPerDimension, double[] meanVariance) {
         if (means.length == 0) {
             throw new IllegalArgumentException("no latent means to plot");
         }
@@ -70,15 +70,16 @@ public final class LatentScatter {
         double[] ranking = byKl ? klPerDimension : meanVariance;
         int[] dims = topTwoDimensions(ranking);
         String format = byKl ? "z%d (KL %.2f nats)" : "z%d (Var E[z|x] %.2f)";
-        XYChart chart = Charts.xy(byKl ? "Latent means (dimensions with most KL)"
-                        : "Latent means (dimensions whose means vary most)",
+        XYChart chart = Charts.xy(
+                byKl ? "Latent means (dimensions with most KL)" : "Latent means (dimensions whose means vary most)",
                 String.format(Locale.ROOT, format, dims[0], ranking[dims[0]]),
                 String.format(Locale.ROOT, format, dims[1], ranking[dims[1]]));
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(3);
         TreeMap<Integer, List<float[]>> groups = new TreeMap<>();
         for (int i = 0; i < means.length; i++) {
-            groups.computeIfAbsent(labels == null ? -1 : labels[i], k -> new ArrayList<>()).add(means[i]);
+            groups.computeIfAbsent(labels == null ? -1 : labels[i], k -> new ArrayList<>())
+                    .add(means[i]);
         }
         for (var group : groups.entrySet()) {
             List<float[]> points = group.getValue();
@@ -94,8 +95,13 @@ public final class LatentScatter {
     }
 
     /** Renders the scatter and writes it atomically to {@code file}. */
-    public static Path write(float[][] means, int[] labels, List<String> classNames, double[] klPerDimension,
-            double[] meanVariance, Path file) {
+    public static Path write(
+            float[][] means,
+            int[] labels,
+            List<String> classNames,
+            double[] klPerDimension,
+            double[] meanVariance,
+            Path file) {
         return Png.write(render(means, labels, classNames, klPerDimension, meanVariance), file);
     }
 }

@@ -3,12 +3,12 @@ package io.github.elbo4j.report;
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.SettingException;
-import io.github.elbo4j.vae.objective.ElboSummary;
 import io.github.elbo4j.vae.eval.Generator;
 import io.github.elbo4j.vae.eval.LatentSpace;
-import io.github.elbo4j.vae.train.ProgressListener;
-import io.github.elbo4j.vae.run.RunDirectory;
 import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.objective.ElboSummary;
+import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.train.ProgressListener;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,10 +71,17 @@ public final class RunArtifacts {
      * Evaluates {@code model} on {@code data} (the {@code split} of the run's dataset; the anomaly
      * threshold is fitted on {@code train}), writes every plot and then the report, reporting the evaluation's progress (see {@link RunEvaluation#compute}).
      */
-    public static Written write(RunDirectory run, VaeModel model, NDManager manager, Dataset data, String split,
-            Dataset train, Options options, ProgressListener progress) {
-        RunEvaluation evaluation = RunEvaluation.compute(model, manager, data, split, train, options.k(),
-                options.seed(), options.workers(), progress);
+    public static Written write(
+            RunDirectory run,
+            VaeModel model,
+            NDManager manager,
+            Dataset data,
+            String split,
+            Dataset train,
+            Options options,
+            ProgressListener progress) {
+        RunEvaluation evaluation = RunEvaluation.compute(
+                model, manager, data, split, train, options.k(), options.seed(), options.workers(), progress);
         List<Path> plots = writePlots(run, model, manager, data, evaluation, options.seed());
         return new Written(HtmlReport.write(run, evaluation), plots, evaluation);
     }
@@ -84,10 +91,19 @@ public final class RunArtifacts {
      * (a damaged test split, an unwritable plots folder) must not turn a finished run into a failed
      * one. It is reported on {@code warnings} with the command that retries it, and null is returned.
      */
-    public static Path writeAfterTraining(RunDirectory run, VaeModel model, NDManager manager, Dataset data,
-            String split, Dataset train, Options options, ProgressListener progress, PrintStream warnings) {
+    public static Path writeAfterTraining(
+            RunDirectory run,
+            VaeModel model,
+            NDManager manager,
+            Dataset data,
+            String split,
+            Dataset train,
+            Options options,
+            ProgressListener progress,
+            PrintStream warnings) {
         try {
-            return write(run, model, manager, data, split, train, options, progress).report();
+            return write(run, model, manager, data, split, train, options, progress)
+                    .report();
         } catch (RuntimeException e) {
             warnings.println("elbo4j: the model is saved, but the plots and report failed: " + e.getMessage()
                     + "; retry with: elbo4j report --run " + run.root());
@@ -96,8 +112,8 @@ public final class RunArtifacts {
     }
 
     /** Writes the plots of a trained model; image grids only for image data (height × width). */
-    public static List<Path> writePlots(RunDirectory run, VaeModel model, NDManager manager, Dataset data,
-            RunEvaluation evaluation, long seed) {
+    public static List<Path> writePlots(
+            RunDirectory run, VaeModel model, NDManager manager, Dataset data, RunEvaluation evaluation, long seed) {
         Path dir = run.plotsDirectory();
         List<Path> written = new ArrayList<>();
         Path curves = writeCurves(run);
@@ -114,15 +130,22 @@ public final class RunArtifacts {
         }
         Dataset spread = data.subset(spreadIndices(data.rows(), SCATTER_POINTS));
         ElboSummary summary = evaluation.summary();
-        written.add(LatentScatter.write(rows(views.encode(spread, ProgressListener.NONE).mean(), spread.rows()),
-                spread.labels(), ClassNames.of(run), summary.klPerDimension(), summary.posteriorMeanVariance(),
+        written.add(LatentScatter.write(
+                rows(views.encode(spread, ProgressListener.NONE).mean(), spread.rows()),
+                spread.labels(),
+                ClassNames.of(run),
+                summary.klPerDimension(),
+                summary.posteriorMeanVariance(),
                 dir.resolve(LatentScatter.FILE)));
-        written.add(KlBarChart.write(summary.klPerDimension(), summary.posteriorMeanVariance(),
-                dir.resolve(KlBarChart.FILE)));
+        written.add(KlBarChart.write(
+                summary.klPerDimension(), summary.posteriorMeanVariance(), dir.resolve(KlBarChart.FILE)));
         // The threshold is fitted on training records, as score fits it: the share of this split
         // above it is an answer, not 1% by construction.
-        written.add(AnomalyHistogram.write(evaluation.anomalyScores(), evaluation.anomalyThreshold(),
-                String.format("-log p(x), IWAE K=%d (nats)", evaluation.k()), dir.resolve(AnomalyHistogram.FILE)));
+        written.add(AnomalyHistogram.write(
+                evaluation.anomalyScores(),
+                evaluation.anomalyThreshold(),
+                String.format("-log p(x), IWAE K=%d (nats)", evaluation.k()),
+                dir.resolve(AnomalyHistogram.FILE)));
         return written;
     }
 
@@ -155,8 +178,9 @@ public final class RunArtifacts {
         for (int row = 0; row < cells.size() / RECONSTRUCTION_COLUMNS; row++) {
             labels.add(row % 2 == 0 ? "input" : "reconstruction");
         }
-        return ImageGrid.labelRows(ImageGrid.render(cells.toArray(new float[0][]), shape[0], shape[1],
-                RECONSTRUCTION_COLUMNS, MAGNIFY), labels);
+        return ImageGrid.labelRows(
+                ImageGrid.render(cells.toArray(new float[0][]), shape[0], shape[1], RECONSTRUCTION_COLUMNS, MAGNIFY),
+                labels);
     }
 
     private static java.awt.image.BufferedImage interpolationStrips(LatentSpace views, Dataset data, int[] shape) {
@@ -168,13 +192,22 @@ public final class RunArtifacts {
         List<float[]> cells = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (int s = 0; s + 1 < ends.length; s += 2) {
-            cells.addAll(List.of(rows(views.interpolate(data.row(ends[s]), label(data, ends[s]), data.row(ends[s + 1]),
-                    label(data, ends[s + 1]), INTERPOLATION_STEPS, false).decoded(), INTERPOLATION_STEPS)));
+            cells.addAll(List.of(rows(
+                    views.interpolate(
+                                    data.row(ends[s]),
+                                    label(data, ends[s]),
+                                    data.row(ends[s + 1]),
+                                    label(data, ends[s + 1]),
+                                    INTERPOLATION_STEPS,
+                                    false)
+                            .decoded(),
+                    INTERPOLATION_STEPS)));
             // Which records each strip runs between (their row numbers in the evaluated split).
             labels.add("#" + ends[s] + " to #" + ends[s + 1]);
         }
-        return ImageGrid.labelRows(ImageGrid.render(cells.toArray(new float[0][]), shape[0], shape[1],
-                INTERPOLATION_STEPS, MAGNIFY), labels);
+        return ImageGrid.labelRows(
+                ImageGrid.render(cells.toArray(new float[0][]), shape[0], shape[1], INTERPOLATION_STEPS, MAGNIFY),
+                labels);
     }
 
     /** The label of record {@code i}, or −1 for unlabelled data (what an unconditional model takes). */

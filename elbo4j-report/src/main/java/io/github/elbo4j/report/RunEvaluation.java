@@ -3,11 +3,11 @@ package io.github.elbo4j.report;
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.eval.AnomalyScorer;
-import io.github.elbo4j.vae.objective.ElboSummary;
 import io.github.elbo4j.vae.eval.Evaluator;
-import io.github.elbo4j.vae.train.ProgressListener;
-import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.eval.Workers;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.objective.ElboSummary;
+import io.github.elbo4j.vae.train.ProgressListener;
 import java.util.Arrays;
 
 /**
@@ -27,8 +27,15 @@ import java.util.Arrays;
  * @param thresholdRecords how many training records the threshold was fitted on
  * @param seconds wall time of the evaluation
  */
-public record RunEvaluation(String split, ElboSummary summary, double[] loglik, int k, long seed,
-        double anomalyThreshold, int thresholdRecords, double seconds) {
+public record RunEvaluation(
+        String split,
+        ElboSummary summary,
+        double[] loglik,
+        int k,
+        long seed,
+        double anomalyThreshold,
+        int thresholdRecords,
+        double seconds) {
 
     /**
      * Evaluates {@code model} on {@code data} with {@code workers} threads, and fits the anomaly
@@ -36,8 +43,16 @@ public record RunEvaluation(String split, ElboSummary summary, double[] loglik, 
      * reporting to {@code progress} the latent samples drawn: one per example for the ELBO, then K
      * per example for the IWAE estimates, so that the passes share one honest bar.
      */
-    public static RunEvaluation compute(VaeModel model, NDManager manager, Dataset data, String split, Dataset train,
-            int k, long seed, int workers, ProgressListener progress) {
+    public static RunEvaluation compute(
+            VaeModel model,
+            NDManager manager,
+            Dataset data,
+            String split,
+            Dataset train,
+            int k,
+            long seed,
+            int workers,
+            ProgressListener progress) {
         if (data.rows() == 0) {
             throw new IllegalArgumentException(data.name() + ": the " + split + " split is empty; nothing to evaluate");
         }
@@ -49,13 +64,15 @@ public record RunEvaluation(String split, ElboSummary summary, double[] loglik, 
             long evaluated = n * (1L + k);
             long total = evaluated + (long) fit.rows() * k;
             ElboSummary summary = evaluator.elbo(data, seed, (done, all) -> progress.progress(done, total));
-            double[] loglik = evaluator.importanceWeightedLogLikelihood(data, k, seed,
-                    (done, all) -> progress.progress(n + done * k, total));
-            double[] trainScores = Arrays.stream(evaluator.importanceWeightedLogLikelihood(fit, k, seed,
-                    (done, all) -> progress.progress(evaluated + done * k, total))).map(v -> -v).toArray();
+            double[] loglik = evaluator.importanceWeightedLogLikelihood(
+                    data, k, seed, (done, all) -> progress.progress(n + done * k, total));
+            double[] trainScores = Arrays.stream(evaluator.importanceWeightedLogLikelihood(
+                            fit, k, seed, (done, all) -> progress.progress(evaluated + done * k, total)))
+                    .map(v -> -v)
+                    .toArray();
             double threshold = AnomalyScorer.quantile(trainScores, AnomalyScorer.DEFAULT_QUANTILE);
-            return new RunEvaluation(split, summary, loglik, k, seed, threshold, fit.rows(),
-                    (System.nanoTime() - start) / 1e9);
+            return new RunEvaluation(
+                    split, summary, loglik, k, seed, threshold, fit.rows(), (System.nanoTime() - start) / 1e9);
         }
     }
 

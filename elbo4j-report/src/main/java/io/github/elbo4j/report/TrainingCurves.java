@@ -31,25 +31,32 @@ public final class TrainingCurves {
         List<BufferedImage> panels = new ArrayList<>();
         if (hasFinite(metrics, "valid_iwae")) {
             // An IWAE run is trained and judged on its bound, which sits above the ELBO it loosens.
-            panels.add(panel("ELBO and IWAE bound (nats per example)", "nats", epoch, metrics,
+            panels.add(panel(
+                    "ELBO and IWAE bound (nats per example)",
+                    "nats",
+                    epoch,
+                    metrics,
                     new String[] {"elbo", "valid_elbo", "valid_iwae"},
                     new String[] {"train ELBO", "validation ELBO", "validation IWAE bound"}));
         } else {
-            panels.add(panel("ELBO (nats per example)", "ELBO", epoch, metrics,
-                    new String[] {"elbo", "valid_elbo"}, new String[] {"train", "validation"}));
+            panels.add(panel(
+                    "ELBO (nats per example)",
+                    "ELBO",
+                    epoch,
+                    metrics,
+                    new String[] {"elbo", "valid_elbo"},
+                    new String[] {"train", "validation"}));
         }
-        panels.add(panel("Reconstruction E_q[log p(x|z)]", "nats", epoch, metrics,
-                new String[] {"recon"}, new String[] {"train"}));
-        panels.add(panel("KL(q(z|x) || p(z))", "nats", epoch, metrics,
-                new String[] {"kl"}, new String[] {"train"}));
+        panels.add(panel(
+                "Reconstruction E_q[log p(x|z)]", "nats", epoch, metrics, new String[] {"recon"}, new String[] {"train"
+                }));
+        panels.add(panel("KL(q(z|x) || p(z))", "nats", epoch, metrics, new String[] {"kl"}, new String[] {"train"}));
         // A constant β or learning rate says nothing an epoch axis could show: no panel.
         if (varies(metrics, "beta")) {
-            panels.add(panel("KL weight beta", "beta", epoch, metrics,
-                    new String[] {"beta"}, new String[] {"beta"}));
+            panels.add(panel("KL weight beta", "beta", epoch, metrics, new String[] {"beta"}, new String[] {"beta"}));
         }
         if (varies(metrics, "lr")) {
-            panels.add(panel("Learning rate", "lr", epoch, metrics,
-                    new String[] {"lr"}, new String[] {"Adam"}));
+            panels.add(panel("Learning rate", "lr", epoch, metrics, new String[] {"lr"}, new String[] {"Adam"}));
         }
         return Charts.tile(panels, COLUMNS);
     }
@@ -59,8 +66,8 @@ public final class TrainingCurves {
         return Png.write(render(metrics), file);
     }
 
-    private static BufferedImage panel(String title, String yTitle, double[] epoch, MetricsTable metrics,
-            String[] columns, String[] names) {
+    private static BufferedImage panel(
+            String title, String yTitle, double[] epoch, MetricsTable metrics, String[] columns, String[] names) {
         XYChart chart = Charts.xy(title, "epoch", yTitle);
         for (int c = 0; c < columns.length; c++) {
             double[] y = metrics.column(columns[c]);
@@ -83,7 +90,12 @@ public final class TrainingCurves {
 
     /** Whether {@code column} is recorded and takes more than one finite value. */
     static boolean varies(MetricsTable metrics, String column) {
-        return metrics.has(column) && Arrays.stream(metrics.column(column)).filter(Double::isFinite).distinct().count() > 1;
+        return metrics.has(column)
+                && Arrays.stream(metrics.column(column))
+                                .filter(Double::isFinite)
+                                .distinct()
+                                .count()
+                        > 1;
     }
 
     /** The (x, y) pairs where both are finite: rows without validation are left out, not zero. */

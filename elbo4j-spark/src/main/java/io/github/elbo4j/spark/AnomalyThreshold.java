@@ -19,16 +19,16 @@ final class AnomalyThreshold {
 
     private AnomalyThreshold() {}
 
-    static double quantile(JavaSparkContext sc, JavaRDD<Shard> shards, VaeSpec spec, float[] parameters, long seed,
-            double q) {
+    static double quantile(
+            JavaSparkContext sc, JavaRDD<Shard> shards, VaeSpec spec, float[] parameters, long seed, double q) {
         String key = ModelCache.key(spec, parameters);
         Broadcast<float[]> weights = sc.broadcast(parameters);
         try {
             JavaRDD<Double> scores = shards.flatMap(shard -> {
                 List<Double> result = new ArrayList<>(shard.rows());
                 TensorUpload upload = new TensorUpload();
-                try (ModelCache.Lease lease = ModelCache.acquire(key, () -> VaeModel.fromParameters(spec.toConfig(),
-                        weights.value(), VaeCompute.base()))) {
+                try (ModelCache.Lease lease = ModelCache.acquire(
+                        key, () -> VaeModel.fromParameters(spec.toConfig(), weights.value(), VaeCompute.base()))) {
                     for (int from = 0; from < shard.rows(); from += CHUNK) {
                         int to = Math.min(shard.rows(), from + CHUNK);
                         float[] x = new float[(to - from) * shard.features()];
@@ -39,7 +39,8 @@ final class AnomalyThreshold {
                             System.arraycopy(shard.values(), i * shard.features(), row, 0, row.length);
                             rowSeeds[i - from] = VaeCompute.rowSeed(seed, row);
                         }
-                        float[] elbo = VaeCompute.score(lease.model(), x, to - from, 1, rowSeeds, upload).elbo();
+                        float[] elbo = VaeCompute.score(lease.model(), x, to - from, 1, rowSeeds, upload)
+                                .elbo();
                         for (float e : elbo) {
                             result.add(-(double) e);
                         }

@@ -33,27 +33,31 @@ final class DataMoments {
     /** Moments of y (index 0) and x_j (index j + 1): means and co-moments, merged exactly across partitions. */
     static DataMoments of(JavaRDD<GlmShard> shards, int p) {
         int size = p + 1;
-        PartialSums parts = shards.treeAggregate(new PartialSums(), (acc, shard) -> {
-            // [count, means, co-moments (row-major size × size)], by Welford's update.
-            double[] v = new double[1 + size + size * size];
-            v[0] = shard.rows();
-            double[] value = new double[size];
-            double[] before = new double[size];
-            for (int i = 0; i < shard.rows(); i++) {
-                double count = i + 1;
-                for (int c = 0; c < size; c++) {
-                    value[c] = c == 0 ? shard.y()[i] : shard.x()[i * p + c - 1];
-                    before[c] = value[c] - v[1 + c];
-                    v[1 + c] += before[c] / count;
-                }
-                for (int a = 0; a < size; a++) {
-                    for (int b = 0; b <= a; b++) {
-                        v[1 + size + a * size + b] += before[a] * (value[b] - v[1 + b]);
+        PartialSums parts = shards.treeAggregate(
+                new PartialSums(),
+                (acc, shard) -> {
+                    // [count, means, co-moments (row-major size × size)], by Welford's update.
+                    double[] v = new double[1 + size + size * size];
+                    v[0] = shard.rows();
+                    double[] value = new double[size];
+                    double[] before = new double[size];
+                    for (int i = 0; i < shard.rows(); i++) {
+                        double count = i + 1;
+                        for (int c = 0; c < size; c++) {
+                            value[c] = c == 0 ? shard.y()[i] : shard.x()[i * p + c - 1];
+                            before[c] = value[c] - v[1 + c];
+                            v[1 + c] += before[c] / count;
+                        }
+                        for (int a = 0; a < size; a++) {
+                            for (int b = 0; b <= a; b++) {
+                                v[1 + size + a * size + b] += before[a] * (value[b] - v[1 + b]);
+                            }
+                        }
                     }
-                }
-            }
-            return acc.put(shard.partition(), v);
-        }, PartialSums::merge, 2);
+                    return acc.put(shard.partition(), v);
+                },
+                PartialSums::merge,
+                2);
         long n = 0;
         double[] mean = new double[size];
         double[][] comoment = new double[size][size];
@@ -104,8 +108,8 @@ final class DataMoments {
                 cross[j][k] = comoment[j + 1][k + 1] + (intercept ? 0.0 : n * mean[j + 1] * mean[k + 1]);
             }
         }
-        return GlmPreconditioner.fromMoments(kind, family, layout, n, centre, cross, mean[0],
-                family == GlmFamily.LINEAR ? positiveSd(0) : 1.0);
+        return GlmPreconditioner.fromMoments(
+                kind, family, layout, n, centre, cross, mean[0], family == GlmFamily.LINEAR ? positiveSd(0) : 1.0);
     }
 
     /** Sample standard deviation of column c (0 = y), or 1 when constant or single, as the GLM does. */
@@ -121,10 +125,11 @@ final class DataMoments {
      * The priors of every block: {@code overrides} by name ({@code beta} for every coefficient),
      * otherwise the data-scaled defaults of {@link GeneralizedLinearModel}.
      */
-    Map<String, RegressionPrior> defaultPriors(GlmFamily family, List<String> columns, boolean intercept,
-            Map<String, RegressionPrior> overrides) {
+    Map<String, RegressionPrior> defaultPriors(
+            GlmFamily family, List<String> columns, boolean intercept, Map<String, RegressionPrior> overrides) {
         for (String key : overrides.keySet()) {
-            boolean known = key.equals(GeneralizedLinearModel.ALL_COEFFICIENTS) || columns.contains(key)
+            boolean known = key.equals(GeneralizedLinearModel.ALL_COEFFICIENTS)
+                    || columns.contains(key)
                     || (intercept && key.equals(GeneralizedLinearModel.INTERCEPT))
                     || (family == GlmFamily.LINEAR && key.equals(GeneralizedLinearModel.SIGMA));
             if (!known) {
@@ -136,20 +141,27 @@ final class DataMoments {
         double sdY = family == GlmFamily.LINEAR ? positiveSd(0) : 1.0;
         Map<String, RegressionPrior> result = new LinkedHashMap<>();
         if (intercept) {
-            result.put(GeneralizedLinearModel.INTERCEPT, overrides.getOrDefault(GeneralizedLinearModel.INTERCEPT,
-                    family == GlmFamily.LINEAR ? new RegressionPrior.Normal(mean[0], 10 * sdY) : new RegressionPrior.Normal(0, 10)));
+            result.put(
+                    GeneralizedLinearModel.INTERCEPT,
+                    overrides.getOrDefault(
+                            GeneralizedLinearModel.INTERCEPT,
+                            family == GlmFamily.LINEAR
+                                    ? new RegressionPrior.Normal(mean[0], 10 * sdY)
+                                    : new RegressionPrior.Normal(0, 10)));
         }
         for (int j = 0; j < columns.size(); j++) {
             String name = columns.get(j);
             RegressionPrior prior = overrides.get(name);
             if (prior == null) {
-                prior = overrides.getOrDefault(GeneralizedLinearModel.ALL_COEFFICIENTS,
+                prior = overrides.getOrDefault(
+                        GeneralizedLinearModel.ALL_COEFFICIENTS,
                         new RegressionPrior.Normal(0, 2.5 * sdY / positiveSd(j + 1)));
             }
             result.put(name, prior);
         }
         if (family == GlmFamily.LINEAR) {
-            result.put(GeneralizedLinearModel.SIGMA,
+            result.put(
+                    GeneralizedLinearModel.SIGMA,
                     overrides.getOrDefault(GeneralizedLinearModel.SIGMA, new RegressionPrior.Exponential(1.0 / sdY)));
         }
         return result;

@@ -3,7 +3,6 @@ package io.github.elbo4j.spark;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import io.github.elbo4j.vi.DjlModel;
 import io.github.elbo4j.vi.GaussianExpectation;
 import io.github.elbo4j.vi.Model;
 import io.github.elbo4j.vi.ParameterBlock;
@@ -18,8 +17,8 @@ import io.github.elbo4j.vi.glm.GlmLayout;
 import io.github.elbo4j.vi.glm.GlmLikelihood;
 import io.github.elbo4j.vi.glm.GlmPreconditioner;
 import io.github.elbo4j.vi.glm.GlmRecordExpectation;
-import io.github.elbo4j.vi.glm.RegressionPrior;
 import io.github.elbo4j.vi.glm.RegressionModel;
+import io.github.elbo4j.vi.glm.RegressionPrior;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +64,15 @@ class DistributedGlm implements RegressionModel {
     private final long records;
     private final AtomicLong jobs = new AtomicLong();
 
-    DistributedGlm(GlmFamily family, List<String> columns, boolean intercept, Map<String, RegressionPrior> priors,
-            double[] predictorMeans, JavaRDD<GlmShard> shards, int treeDepth, long records) {
+    DistributedGlm(
+            GlmFamily family,
+            List<String> columns,
+            boolean intercept,
+            Map<String, RegressionPrior> priors,
+            double[] predictorMeans,
+            JavaRDD<GlmShard> shards,
+            int treeDepth,
+            long records) {
         this.family = family;
         this.shards = shards;
         this.treeDepth = treeDepth;
@@ -98,18 +104,25 @@ class DistributedGlm implements RegressionModel {
     @Override
     public UnconstrainedDensity unconstrainedDensity() {
         Map<String, RegressionPrior> priors = prior.priors();
-        List<RegressionPrior> ordered = prior.blocks().stream().map(b -> priors.get(b.name())).toList();
-        return new GlmDensity(layout, ordered, prior.interceptPriorCentre(), records(), (theta, particles, subset, values, gradient) -> {
-            double[] sums = evaluate(theta, particles, gradient != null, subset == null ? null : globalIndices(subset));
-            for (int s = 0; s < particles; s++) {
-                values[s] += sums[s];
-            }
-            if (gradient != null) {
-                for (int k = 0; k < gradient.length; k++) {
-                    gradient[k] += sums[particles + k];
-                }
-            }
-        });
+        List<RegressionPrior> ordered =
+                prior.blocks().stream().map(b -> priors.get(b.name())).toList();
+        return new GlmDensity(
+                layout,
+                ordered,
+                prior.interceptPriorCentre(),
+                records(),
+                (theta, particles, subset, values, gradient) -> {
+                    double[] sums =
+                            evaluate(theta, particles, gradient != null, subset == null ? null : globalIndices(subset));
+                    for (int s = 0; s < particles; s++) {
+                        values[s] += sums[s];
+                    }
+                    if (gradient != null) {
+                        for (int k = 0; k < gradient.length; k++) {
+                            gradient[k] += sums[particles + k];
+                        }
+                    }
+                });
     }
 
     /**
@@ -124,24 +137,31 @@ class DistributedGlm implements RegressionModel {
             return Optional.empty();
         }
         Map<String, RegressionPrior> priors = prior.priors();
-        List<RegressionPrior> ordered = prior.blocks().stream().map(b -> priors.get(b.name())).toList();
+        List<RegressionPrior> ordered =
+                prior.blocks().stream().map(b -> priors.get(b.name())).toList();
         GlmRecordExpectation terms = preconditioner.recordExpectation(family);
-        return Optional.of(new GlmGaussianExpectation(family, layout, ordered, prior.interceptPriorCentre(),
-                preconditioner, (mean, covariance, meanGradient, outer) ->
-                        expectation(terms, mean, covariance, meanGradient, outer)));
+        return Optional.of(new GlmGaussianExpectation(
+                family,
+                layout,
+                ordered,
+                prior.interceptPriorCentre(),
+                preconditioner,
+                (mean, covariance, meanGradient, outer) -> expectation(terms, mean, covariance, meanGradient, outer)));
     }
 
     /**
      * One job: Σ over partitions, in partition order, of the records' expected log likelihood and
      * its gradient terms ({@link GlmRecordExpectation#accumulate}).
      */
-    private double expectation(GlmRecordExpectation terms, double[] mean, double[] covariance, double[] meanGradient,
-            double[] outer) {
+    private double expectation(
+            GlmRecordExpectation terms, double[] mean, double[] covariance, double[] meanGradient, double[] outer) {
         jobs.incrementAndGet();
         int q = mean.length;
-        PartialSums sums = shards.treeAggregate(new PartialSums(), (acc, shard) ->
-                acc.put(shard.partition(), shard.expectation(terms, mean, covariance)),
-                PartialSums::merge, treeDepth);
+        PartialSums sums = shards.treeAggregate(
+                new PartialSums(),
+                (acc, shard) -> acc.put(shard.partition(), shard.expectation(terms, mean, covariance)),
+                PartialSums::merge,
+                treeDepth);
         double[] total = sums.total(1 + q + q * q);
         for (int j = 0; j < q; j++) {
             meanGradient[j] += total[1 + j];
@@ -195,8 +215,9 @@ class DistributedGlm implements RegressionModel {
         }
         NDArray theta = columns.size() == 1 ? columns.get(0) : NDArrays.concat(columns, 1);
         int particles = values.numParticles();
-        return theta.getManager().create(evaluate(theta.toDoubleArray(), particles, false,
-                records == null ? null : records.toLongArray()));
+        return theta.getManager()
+                .create(evaluate(
+                        theta.toDoubleArray(), particles, false, records == null ? null : records.toLongArray()));
     }
 
     /**
@@ -212,13 +233,17 @@ class DistributedGlm implements RegressionModel {
             Arrays.sort(sorted);
         }
         long[] offsets = sorted == null ? null : offsets();
-        PartialSums sums = shards.treeAggregate(new PartialSums(), (acc, shard) -> {
-            int[] subset = sorted == null ? null : localRows(sorted, offsets[shard.partition()], shard.rows());
-            if (subset != null && subset.length == 0) {
-                return acc;
-            }
-            return acc.put(shard.partition(), shard.logLikelihood(f, l, theta, particles, gradient, subset));
-        }, PartialSums::merge, treeDepth);
+        PartialSums sums = shards.treeAggregate(
+                new PartialSums(),
+                (acc, shard) -> {
+                    int[] subset = sorted == null ? null : localRows(sorted, offsets[shard.partition()], shard.rows());
+                    if (subset != null && subset.length == 0) {
+                        return acc;
+                    }
+                    return acc.put(shard.partition(), shard.logLikelihood(f, l, theta, particles, gradient, subset));
+                },
+                PartialSums::merge,
+                treeDepth);
         return sums.total(particles * (gradient ? layout.parameters() + 1 : 1));
     }
 
@@ -227,7 +252,8 @@ class DistributedGlm implements RegressionModel {
     /** The global index of each partition's first record. */
     private synchronized long[] offsets() {
         if (offsetCache == null) {
-            List<long[]> sizes = shards.map(s -> new long[] {s.partition(), s.rows()}).collect();
+            List<long[]> sizes =
+                    shards.map(s -> new long[] {s.partition(), s.rows()}).collect();
             long[] rows = new long[sizes.size()];
             for (long[] s : sizes) {
                 rows[(int) s[0]] = s[1];
@@ -264,5 +290,4 @@ class DistributedGlm implements RegressionModel {
         }
         return lo;
     }
-
 }

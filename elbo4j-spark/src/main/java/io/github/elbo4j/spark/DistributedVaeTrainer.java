@@ -2,18 +2,18 @@ package io.github.elbo4j.spark;
 
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.optim.Adam;
-import io.github.elbo4j.vae.run.Checkpoint;
-import io.github.elbo4j.vae.train.EpochMetrics;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.objective.GaussianNoise;
-import io.github.elbo4j.vae.train.ResidentMemory;
+import io.github.elbo4j.vae.objective.TrainingObjective;
+import io.github.elbo4j.vae.run.Checkpoint;
 import io.github.elbo4j.vae.run.RunDirectory;
 import io.github.elbo4j.vae.run.RunManifest;
 import io.github.elbo4j.vae.run.Safetensors;
+import io.github.elbo4j.vae.train.EpochMetrics;
+import io.github.elbo4j.vae.train.ResidentMemory;
 import io.github.elbo4j.vae.train.Seeds;
-import io.github.elbo4j.vae.objective.TrainingObjective;
 import io.github.elbo4j.vae.train.TrainingPosition;
-import io.github.elbo4j.vae.model.VaeConfig;
-import io.github.elbo4j.vae.model.VaeModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,18 +67,33 @@ final class DistributedVaeTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedVaeTrainer.class);
 
     /** How to train. */
-    record Settings(VaeSpec spec, int epochs, int batchSize, double learningRate, long seed, int syncEvery,
-            int checkpointInterval, boolean resume)
+    record Settings(
+            VaeSpec spec,
+            int epochs,
+            int batchSize,
+            double learningRate,
+            long seed,
+            int syncEvery,
+            int checkpointInterval,
+            boolean resume)
             implements java.io.Serializable {}
 
     /** The trained parameters and how the run went. */
-    record Outcome(float[] parameters, int epochs, long steps, long skippedSteps, double lastEpochElbo,
-            double seconds, double samplesPerSecond, List<EpochMetrics> metrics) {}
+    record Outcome(
+            float[] parameters,
+            int epochs,
+            long steps,
+            long skippedSteps,
+            double lastEpochElbo,
+            double seconds,
+            double samplesPerSecond,
+            List<EpochMetrics> metrics) {}
 
     /** Test hook: when ≥ 0, the first attempt of the task of partition 0 in that round throws. */
     static volatile long failFirstAttemptOfRound = -1;
     /** Test hook: failures injected so far in this JVM. */
-    static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private final Settings settings;
     private final VaeConfig config;
@@ -113,7 +128,8 @@ final class DistributedVaeTrainer {
         long adamStep = 0;
         TrainingPosition position = TrainingPosition.start(settings.learningRate());
         Checkpoint resumed = run != null && settings.resume() && Files.isRegularFile(run.latestCheckpoint())
-                ? Checkpoint.read(run.latestCheckpoint()) : null;
+                ? Checkpoint.read(run.latestCheckpoint())
+                : null;
         if (resumed != null) {
             if (resumed.parameters().length != size) {
                 throw new IllegalArgumentException(run.latestCheckpoint() + ": the checkpoint holds "
@@ -125,10 +141,11 @@ final class DistributedVaeTrainer {
             adamStep = resumed.adamStep();
             position = resumed.position();
             run.truncateMetricsAfter(position.epoch());
-            LOG.info("resuming from {} at epoch {}, step {}", run.latestCheckpoint(), position.epoch(), position.step());
+            LOG.info(
+                    "resuming from {} at epoch {}, step {}", run.latestCheckpoint(), position.epoch(), position.step());
         } else {
-            try (VaeModel init = VaeModel.initialize(config, VaeCompute.base(), Seeds.derive(settings.seed(),
-                    Seeds.Stream.INIT, 0))) {
+            try (VaeModel init = VaeModel.initialize(
+                    config, VaeCompute.base(), Seeds.derive(settings.seed(), Seeds.Stream.INIT, 0))) {
                 theta = init.parameterValues();
             }
         }
@@ -159,8 +176,8 @@ final class DistributedVaeTrainer {
             }
             double[] sums = settings.syncEvery() == 1
                     ? synchronousStep(sc, shards, theta, m, v, adamStep + 1, e, step, stepsPerEpoch, roundRows, round)
-                    : averagingRound(sc, shards, theta, m, v, adamStep, e, from, to, step, stepsPerEpoch, roundRows,
-                            round);
+                    : averagingRound(
+                            sc, shards, theta, m, v, adamStep, e, from, to, step, stepsPerEpoch, roundRows, round);
             if (sums == null) {
                 skipped += to - from;
             } else {
@@ -182,10 +199,25 @@ final class DistributedVaeTrainer {
                 int examples = Math.max(1, epochExamples);
                 lastElbo = epochExamples == 0 ? Double.NaN : epochElbo / examples;
                 elapsed += epochSeconds;
-                EpochMetrics row = new EpochMetrics(e, step, lastElbo, epochRecon / examples, epochKl / examples, 1.0,
-                        settings.learningRate(), Double.NaN, Double.NaN, elapsed, n / epochSeconds, ResidentMemory.megabytes());
+                EpochMetrics row = new EpochMetrics(
+                        e,
+                        step,
+                        lastElbo,
+                        epochRecon / examples,
+                        epochKl / examples,
+                        1.0,
+                        settings.learningRate(),
+                        Double.NaN,
+                        Double.NaN,
+                        elapsed,
+                        n / epochSeconds,
+                        ResidentMemory.megabytes());
                 metrics.add(row);
-                LOG.info("epoch {}/{}: train ELBO {} nats, {} samples/s", e, settings.epochs(), lastElbo,
+                LOG.info(
+                        "epoch {}/{}: train ELBO {} nats, {} samples/s",
+                        e,
+                        settings.epochs(),
+                        lastElbo,
                         Math.round(n / epochSeconds));
                 epoch = e;
                 batchesIntoEpoch = 0;
@@ -201,9 +233,22 @@ final class DistributedVaeTrainer {
             boolean checkpointNow = batchesIntoEpoch == 0
                     || (settings.checkpointInterval() > 0 && round % settings.checkpointInterval() == 0);
             if (run != null && checkpointNow) {
-                TrainingPosition here = new TrainingPosition(epoch, batchesIntoEpoch, step, settings.learningRate(),
-                        Double.NEGATIVE_INFINITY, 0, 0, elapsed, epochElbo, epochRecon, epochKl, epochExamples, epochSeconds,
-                        skipped, 0);
+                TrainingPosition here = new TrainingPosition(
+                        epoch,
+                        batchesIntoEpoch,
+                        step,
+                        settings.learningRate(),
+                        Double.NEGATIVE_INFINITY,
+                        0,
+                        0,
+                        elapsed,
+                        epochElbo,
+                        epochRecon,
+                        epochKl,
+                        epochExamples,
+                        epochSeconds,
+                        skipped,
+                        0);
                 // Distributed training optimizes the plain ELBO (β = 1, no schedule, no free bits).
                 new Checkpoint(here, theta, m, v, adamStep, TrainingObjective.ELBO.describe(), 1.0)
                         .write(run.latestCheckpoint());
@@ -216,8 +261,15 @@ final class DistributedVaeTrainer {
             Safetensors.write(run.modelFile(), VaeModel.layoutOf(config).unpack(theta), metadata);
             location.publish();
         }
-        return new Outcome(theta, epoch, step, skipped, lastElbo, (System.nanoTime() - start) / 1e9,
-                trainingSeconds > 0 ? trained / trainingSeconds : Double.NaN, metrics);
+        return new Outcome(
+                theta,
+                epoch,
+                step,
+                skipped,
+                lastElbo,
+                (System.nanoTime() - start) / 1e9,
+                trainingSeconds > 0 ? trained / trainingSeconds : Double.NaN,
+                metrics);
     }
 
     /** Rows partition p uses in steps [from, to) of an epoch. */
@@ -236,28 +288,45 @@ final class DistributedVaeTrainer {
     record ShardResult(int shard, float[][] vectors, double[] statistics) implements java.io.Serializable {}
 
     /** One synchronous step; returns {mean ELBO, mean recon, mean KL, skipped} or null when skipped. */
-    private double[] synchronousStep(JavaSparkContext sc, JavaRDD<Shard> shards, float[] theta, float[] m, float[] v,
-            long adamStep, int epoch, long step, int stepsPerEpoch, long stepRows, long round) {
+    private double[] synchronousStep(
+            JavaSparkContext sc,
+            JavaRDD<Shard> shards,
+            float[] theta,
+            float[] m,
+            float[] v,
+            long adamStep,
+            int epoch,
+            long step,
+            int stepsPerEpoch,
+            long stepRows,
+            long round) {
         Broadcast<float[]> parameters = sc.broadcast(theta);
         Settings s = settings;
         int t = (int) (step % stepsPerEpoch);
         try {
             List<ShardResult> parts = shards.map(shard -> {
-                maybeFail(round, shard.index());
-                int local = (shard.rows() + stepsPerEpoch - 1) / stepsPerEpoch;
-                int from = Math.min(shard.rows(), t * local);
-                int to = Math.min(shard.rows(), from + local);
-                if (to <= from) {
-                    return null;
-                }
-                int[] order = Batching.permutation(shard.rows(), shuffleSeed(s.seed(), shard.index()), epoch);
-                VaeCompute.Gradient g = VaeCompute.gradient(s.spec().toConfig(), parameters.value(),
-                        shard.gather(order, from, to), to - from,
-                        GaussianNoise.standardNormal((to - from) * s.spec().latent(),
-                                noiseSeed(s.seed(), step, shard.index())), 1.0 / stepRows);
-                return new ShardResult(shard.index(), new float[][] {g.gradient()},
-                        new double[] {g.elbo(), g.reconstruction(), g.kl(), g.isFinite() ? 0 : 1});
-            }).filter(r -> r != null).collect();
+                        maybeFail(round, shard.index());
+                        int local = (shard.rows() + stepsPerEpoch - 1) / stepsPerEpoch;
+                        int from = Math.min(shard.rows(), t * local);
+                        int to = Math.min(shard.rows(), from + local);
+                        if (to <= from) {
+                            return null;
+                        }
+                        int[] order = Batching.permutation(shard.rows(), shuffleSeed(s.seed(), shard.index()), epoch);
+                        VaeCompute.Gradient g = VaeCompute.gradient(
+                                s.spec().toConfig(),
+                                parameters.value(),
+                                shard.gather(order, from, to),
+                                to - from,
+                                GaussianNoise.standardNormal(
+                                        (to - from) * s.spec().latent(), noiseSeed(s.seed(), step, shard.index())),
+                                1.0 / stepRows);
+                        return new ShardResult(shard.index(), new float[][] {g.gradient()}, new double[] {
+                            g.elbo(), g.reconstruction(), g.kl(), g.isFinite() ? 0 : 1
+                        });
+                    })
+                    .filter(r -> r != null)
+                    .collect();
             double[] stats = statistics(parts);
             if (stats[3] > 0 || stepRows == 0) {
                 return null;
@@ -273,52 +342,71 @@ final class DistributedVaeTrainer {
      * One averaging round of local steps [from, to); θ, m and v become the row-weighted averages.
      * Returns {mean ELBO, mean recon, mean KL, skipped local steps} or null when skipped.
      */
-    private double[] averagingRound(JavaSparkContext sc, JavaRDD<Shard> shards, float[] theta, float[] m,
-            float[] v, long adamStep, int epoch, int from, int to, long firstStep, int stepsPerEpoch, long roundRows,
+    private double[] averagingRound(
+            JavaSparkContext sc,
+            JavaRDD<Shard> shards,
+            float[] theta,
+            float[] m,
+            float[] v,
+            long adamStep,
+            int epoch,
+            int from,
+            int to,
+            long firstStep,
+            int stepsPerEpoch,
+            long roundRows,
             long round) {
         int size = theta.length;
         Broadcast<float[][]> state = sc.broadcast(new float[][] {theta, m, v});
         Settings s = settings;
         try {
             List<ShardResult> parts = shards.map(shard -> {
-                maybeFail(round, shard.index());
-                int rows = rowsIn(shard.rows(), stepsPerEpoch, from, to);
-                if (rows == 0) {
-                    return null;
-                }
-                VaeConfig config = s.spec().toConfig();
-                float[][] start = state.value();
-                float[] p = start[0].clone();
-                float[] lm = start[1].clone();
-                float[] lv = start[2].clone();
-                int local = (shard.rows() + stepsPerEpoch - 1) / stepsPerEpoch;
-                int[] order = Batching.permutation(shard.rows(), shuffleSeed(s.seed(), shard.index()), epoch);
-                double elbo = 0;
-                double recon = 0;
-                double kl = 0;
-                int skippedLocal = 0;
-                for (int t = from; t < to; t++) {
-                    int a = Math.min(shard.rows(), t * local);
-                    int b = Math.min(shard.rows(), a + local);
-                    if (b <= a) {
-                        continue;
-                    }
-                    long step = firstStep + (t - from);
-                    VaeCompute.Gradient g = VaeCompute.gradient(config, p, shard.gather(order, a, b), b - a,
-                            GaussianNoise.standardNormal((b - a) * config.latent(),
-                                    noiseSeed(s.seed(), step, shard.index())), 1.0 / (b - a));
-                    if (!g.isFinite()) {
-                        skippedLocal++;
-                        continue;
-                    }
-                    Adam.update(p, lm, lv, g.gradient(), s.learningRate(), adamStep + 1 + (t - from));
-                    elbo += g.elbo();
-                    recon += g.reconstruction();
-                    kl += g.kl();
-                }
-                return new ShardResult(shard.index(), new float[][] {p, lm, lv},
-                        new double[] {elbo, recon, kl, skippedLocal, rows});
-            }).filter(r -> r != null).collect();
+                        maybeFail(round, shard.index());
+                        int rows = rowsIn(shard.rows(), stepsPerEpoch, from, to);
+                        if (rows == 0) {
+                            return null;
+                        }
+                        VaeConfig config = s.spec().toConfig();
+                        float[][] start = state.value();
+                        float[] p = start[0].clone();
+                        float[] lm = start[1].clone();
+                        float[] lv = start[2].clone();
+                        int local = (shard.rows() + stepsPerEpoch - 1) / stepsPerEpoch;
+                        int[] order = Batching.permutation(shard.rows(), shuffleSeed(s.seed(), shard.index()), epoch);
+                        double elbo = 0;
+                        double recon = 0;
+                        double kl = 0;
+                        int skippedLocal = 0;
+                        for (int t = from; t < to; t++) {
+                            int a = Math.min(shard.rows(), t * local);
+                            int b = Math.min(shard.rows(), a + local);
+                            if (b <= a) {
+                                continue;
+                            }
+                            long step = firstStep + (t - from);
+                            VaeCompute.Gradient g = VaeCompute.gradient(
+                                    config,
+                                    p,
+                                    shard.gather(order, a, b),
+                                    b - a,
+                                    GaussianNoise.standardNormal(
+                                            (b - a) * config.latent(), noiseSeed(s.seed(), step, shard.index())),
+                                    1.0 / (b - a));
+                            if (!g.isFinite()) {
+                                skippedLocal++;
+                                continue;
+                            }
+                            Adam.update(p, lm, lv, g.gradient(), s.learningRate(), adamStep + 1 + (t - from));
+                            elbo += g.elbo();
+                            recon += g.reconstruction();
+                            kl += g.kl();
+                        }
+                        return new ShardResult(shard.index(), new float[][] {p, lm, lv}, new double[] {
+                            elbo, recon, kl, skippedLocal, rows
+                        });
+                    })
+                    .filter(r -> r != null)
+                    .collect();
             double[] stats = statistics(parts);
             if (!Double.isFinite(stats[0]) || roundRows == 0) {
                 return null;
@@ -354,8 +442,8 @@ final class DistributedVaeTrainer {
     }
 
     /** Σ weight(r) · r.vectors()[vector] over the shards in shard order, in double, rounded once. */
-    private static float[] weightedSum(List<ShardResult> parts, int vector, int size,
-            java.util.function.ToDoubleFunction<ShardResult> weight) {
+    private static float[] weightedSum(
+            List<ShardResult> parts, int vector, int size, java.util.function.ToDoubleFunction<ShardResult> weight) {
         double[] sum = new double[size];
         for (ShardResult r : inShardOrder(parts)) {
             float[] values = r.vectors()[vector];
@@ -409,13 +497,44 @@ final class DistributedVaeTrainer {
     }
 
     private RunManifest describeRun(long rows, int partitions) {
-        RunManifest.Training training = new RunManifest.Training(settings.epochs(), settings.batchSize(),
-                settings.learningRate(), settings.seed(), "elbo", null, null, null, null, null,
-                "single-sample reparameterized ELBO, analytic KL", null, null, null, null, RunManifest.Training.ADAM,
-                "spark", settings.syncEvery(), partitions);
-        RunManifest.Data data = new RunManifest.Data("", "", null, null, "spark DataFrame",
-                new RunManifest.Split(rows, config.inputSize(), null), null, null);
-        return new RunManifest(null, null, null, java.time.Instant.now().toString(), settings.seed(),
-                RunDirectory.describe(config), training, data, null);
+        RunManifest.Training training = new RunManifest.Training(
+                settings.epochs(),
+                settings.batchSize(),
+                settings.learningRate(),
+                settings.seed(),
+                "elbo",
+                null,
+                null,
+                null,
+                null,
+                null,
+                "single-sample reparameterized ELBO, analytic KL",
+                null,
+                null,
+                null,
+                null,
+                RunManifest.Training.ADAM,
+                "spark",
+                settings.syncEvery(),
+                partitions);
+        RunManifest.Data data = new RunManifest.Data(
+                "",
+                "",
+                null,
+                null,
+                "spark DataFrame",
+                new RunManifest.Split(rows, config.inputSize(), null),
+                null,
+                null);
+        return new RunManifest(
+                null,
+                null,
+                null,
+                java.time.Instant.now().toString(),
+                settings.seed(),
+                RunDirectory.describe(config),
+                training,
+                data,
+                null);
     }
 }

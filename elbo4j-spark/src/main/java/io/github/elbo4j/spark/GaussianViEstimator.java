@@ -85,26 +85,34 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
         this.uid = uid;
         featuresCol = new Param<>(this, "featuresCol", "predictors: a vector or numeric array column");
         labelCol = new Param<>(this, "labelCol", "response column (0/1 for logistic, counts for poisson)");
-        family = new Param<>(this, "family", "linear, logistic or poisson",
-                ParamValidators.inArray(new String[] {"linear", "logistic", "poisson"}));
+        family = new Param<>(this, "family", "linear, logistic or poisson", ParamValidators.inArray(new String[] {
+            "linear", "logistic", "poisson"
+        }));
         fitIntercept = new BooleanParam(this, "fitIntercept", "whether to include an intercept");
-        featureNames = new StringArrayParam(this, "featureNames",
-                "one name per predictor (default x1, x2, ...); names the posterior blocks");
-        priors = new StringArrayParam(this, "priors",
+        featureNames = new StringArrayParam(
+                this, "featureNames", "one name per predictor (default x1, x2, ...); names the posterior blocks");
+        priors = new StringArrayParam(
+                this,
+                "priors",
                 "prior overrides NAME=DIST, e.g. beta=normal(0,1), sigma=exponential(1), intercept=student_t(3,0,10)");
-        guideFamily = new Param<>(this, "guideFamily", "auto (full-rank up to 200 coordinates, else mean-field"
-                + " with linear response), mean-field, low-rank or full-rank",
+        guideFamily = new Param<>(
+                this,
+                "guideFamily",
+                "auto (full-rank up to 200 coordinates, else mean-field"
+                        + " with linear response), mean-field, low-rank or full-rank",
                 ParamValidators.inArray(new String[] {"auto", "mean-field", "low-rank", "full-rank"}));
         rank = new IntParam(this, "rank", "rank of the low-rank guide", ParamValidators.gtEq(1));
         numParticles = new IntParam(this, "numParticles", "particles S per iteration", ParamValidators.gtEq(1));
         maxIterations = new IntParam(this, "maxIterations", "iteration budget", ParamValidators.gtEq(1));
-        tolRelObj = new DoubleParam(this, "tolRelObj", "Stan's relative ELBO tolerance", ParamValidators.inRange(0, 1,
-                false, false));
+        tolRelObj = new DoubleParam(
+                this, "tolRelObj", "Stan's relative ELBO tolerance", ParamValidators.inRange(0, 1, false, false));
         learningRate = new DoubleParam(this, "learningRate", "Adam step size; 0 searches one as Stan's adapt_eta");
-        numDraws = new IntParam(this, "numDraws", "draws from q for summaries and diagnostics",
-                ParamValidators.gtEq(10));
+        numDraws =
+                new IntParam(this, "numDraws", "draws from q for summaries and diagnostics", ParamValidators.gtEq(10));
         seed = new LongParam(this, "seed", "seeds every random draw of the fit");
-        batchSize = new IntParam(this, "batchSize",
+        batchSize = new IntParam(
+                this,
+                "batchSize",
                 "records per step (drawn with replacement, likelihood scaled by n/m); 0: every record every step",
                 ParamValidators.gtEq(0));
         setDefault(batchSize, 0);
@@ -329,7 +337,8 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
         for (String option : getOrDefault(priors)) {
             int equals = option.indexOf('=');
             if (equals <= 0) {
-                throw new IllegalArgumentException("prior '" + option + "' must look like NAME=DIST, e.g. beta=normal(0,1)");
+                throw new IllegalArgumentException(
+                        "prior '" + option + "' must look like NAME=DIST, e.g. beta=normal(0,1)");
             }
             result.put(option.substring(0, equals).trim(), RegressionPrior.parse(option.substring(equals + 1)));
         }
@@ -352,20 +361,23 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
         ViConfig config = viConfig();
         Map<String, RegressionPrior> overrides = priorOverrides();
         JavaRDD<GlmShard> shards = input.javaRDD()
-                .mapPartitionsWithIndex((Integer index, Iterator<Row> rows) ->
-                        List.of(GlmShard.pack(index, rows, x, y, p, glmFamily)).iterator(), true)
+                .mapPartitionsWithIndex(
+                        (Integer index, Iterator<Row> rows) -> List.of(GlmShard.pack(index, rows, x, y, p, glmFamily))
+                                .iterator(),
+                        true)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             DataMoments moments = DataMoments.of(shards, p);
             boolean intercept = (Boolean) getOrDefault(fitIntercept);
             Map<String, RegressionPrior> resolved = moments.defaultPriors(glmFamily, names, intercept, overrides);
-            DistributedGlm model = new DistributedGlm(glmFamily, names, intercept, resolved, moments.predictorMeans(),
-                    shards, 2, moments.count());
+            DistributedGlm model = new DistributedGlm(
+                    glmFamily, names, intercept, resolved, moments.predictorMeans(), shards, 2, moments.count());
             // QR preconditioning from the moments, as GeneralizedLinearModel.fit does on one machine.
-            VariationalPosterior posterior = moments.preconditioner(Preconditioning.QR, glmFamily,
-                    GlmLayout.of(glmFamily, p, intercept)).fit(model, config, ViListener.NONE);
-            GaussianViModel result = new GaussianViModel(uid, posterior, glmFamily, names, intercept, resolved,
-                    moments.count(), model.jobs());
+            VariationalPosterior posterior = moments.preconditioner(
+                            Preconditioning.QR, glmFamily, GlmLayout.of(glmFamily, p, intercept))
+                    .fit(model, config, ViListener.NONE);
+            GaussianViModel result = new GaussianViModel(
+                    uid, posterior, glmFamily, names, intercept, resolved, moments.count(), model.jobs());
             copyValues(result, ParamMap.empty());
             result.setParent(this);
             return result;

@@ -45,8 +45,15 @@ public final class GaussianViModel extends Model<GaussianViModel> {
     private final long sparkJobs;
     private final Param<String> featuresCol;
 
-    GaussianViModel(String uid, VariationalPosterior posterior, GlmFamily family, List<String> columns,
-            boolean intercept, Map<String, RegressionPrior> priors, long records, long sparkJobs) {
+    GaussianViModel(
+            String uid,
+            VariationalPosterior posterior,
+            GlmFamily family,
+            List<String> columns,
+            boolean intercept,
+            Map<String, RegressionPrior> priors,
+            long records,
+            long sparkJobs) {
         this.uid = uid;
         this.posterior = posterior;
         this.family = family;
@@ -113,8 +120,14 @@ public final class GaussianViModel extends Model<GaussianViModel> {
         var parameters = root.putObject("parameters");
         for (Map.Entry<String, List<ParameterSummary>> e : posterior.summaries().entrySet()) {
             ParameterSummary s = e.getValue().get(0);
-            parameters.putObject(e.getKey()).put("mean", s.mean()).put("sd", s.sd()).put("q5", s.q5())
-                    .put("q50", s.q50()).put("q95", s.q95()).put("prior", String.valueOf(priors.get(e.getKey())));
+            parameters
+                    .putObject(e.getKey())
+                    .put("mean", s.mean())
+                    .put("sd", s.sd())
+                    .put("q5", s.q5())
+                    .put("q50", s.q50())
+                    .put("q95", s.q95())
+                    .put("prior", String.valueOf(priors.get(e.getKey())));
         }
         root.put("family", family.cliName());
         root.put("records", records);
@@ -132,8 +145,8 @@ public final class GaussianViModel extends Model<GaussianViModel> {
 
     static StructType outputSchema(StructType schema) {
         if (Arrays.asList(schema.fieldNames()).contains(PREDICTION)) {
-            throw new IllegalArgumentException("output column 'prediction' already exists in the input; drop or"
-                    + " rename it first");
+            throw new IllegalArgumentException(
+                    "output column 'prediction' already exists in the input; drop or" + " rename it first");
         }
         return schema.add(PREDICTION, DataTypes.DoubleType, true);
     }
@@ -165,8 +178,8 @@ public final class GaussianViModel extends Model<GaussianViModel> {
 
     @Override
     public GaussianViModel copy(ParamMap extra) {
-        GaussianViModel copy = new GaussianViModel(uid, posterior, family, columns, intercept, priors, records,
-                sparkJobs);
+        GaussianViModel copy =
+                new GaussianViModel(uid, posterior, family, columns, intercept, priors, records, sparkJobs);
         return copyValues(copy, extra).setParent(parent());
     }
 }

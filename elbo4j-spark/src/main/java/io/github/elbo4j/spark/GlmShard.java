@@ -29,16 +29,16 @@ record GlmShard(int partition, int rows, int predictors, double[] x, double[] y,
     private static final long serialVersionUID = 1L;
 
     /** Packs a partition of (features, label) rows, validating every record. */
-    static GlmShard pack(int partition, Iterator<Row> it, String featuresCol, String labelCol, int p,
-            GlmFamily family) {
+    static GlmShard pack(
+            int partition, Iterator<Row> it, String featuresCol, String labelCol, int p, GlmFamily family) {
         List<double[]> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         while (it.hasNext()) {
             Row row = it.next();
             double[] x = InputVectors.readDoubles(row, 0, featuresCol, p);
             if (row.isNullAt(1)) {
-                throw new IllegalArgumentException("label column '" + labelCol + "' is null in a row; drop or fill"
-                        + " missing values first");
+                throw new IllegalArgumentException(
+                        "label column '" + labelCol + "' is null in a row; drop or fill" + " missing values first");
             }
             double y = ((Number) row.get(1)).doubleValue();
             String problem = family.responseProblem(y);
@@ -70,8 +70,8 @@ record GlmShard(int partition, int rows, int predictors, double[] x, double[] y,
      * @param subset local record indices to sum over (with repetitions), or null for all
      * @return {@code [S]} values followed, when {@code gradient}, by {@code [S][q]} derivatives
      */
-    double[] logLikelihood(GlmFamily family, GlmLayout layout, double[] theta, int particles, boolean gradient,
-            int[] subset) {
+    double[] logLikelihood(
+            GlmFamily family, GlmLayout layout, double[] theta, int particles, boolean gradient, int[] subset) {
         double[] values = new double[particles];
         double[] derivatives = gradient ? new double[particles * layout.parameters()] : null;
         GlmLikelihood.accumulate(family, layout, x, y, logFactorial, theta, particles, subset, values, derivatives);

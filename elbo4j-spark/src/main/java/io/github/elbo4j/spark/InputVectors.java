@@ -43,8 +43,8 @@ public final class InputVectors {
             throw new IllegalArgumentException("the input column name is empty; set inputCol");
         }
         if (!Arrays.asList(schema.fieldNames()).contains(column)) {
-            throw new IllegalArgumentException("input column '" + column + "' not found; the columns are "
-                    + Arrays.toString(schema.fieldNames()));
+            throw new IllegalArgumentException(
+                    "input column '" + column + "' not found; the columns are " + Arrays.toString(schema.fieldNames()));
         }
         StructField field = schema.apply(column);
         if (!isVectorLike(field.dataType())) {
@@ -56,14 +56,16 @@ public final class InputVectors {
 
     /** Checks that {@code column} is numeric (a label or response). */
     public static int checkNumeric(StructType schema, String column) {
-        if (column == null || column.isEmpty() || !Arrays.asList(schema.fieldNames()).contains(column)) {
-            throw new IllegalArgumentException("column '" + column + "' not found; the columns are "
-                    + Arrays.toString(schema.fieldNames()));
+        if (column == null
+                || column.isEmpty()
+                || !Arrays.asList(schema.fieldNames()).contains(column)) {
+            throw new IllegalArgumentException(
+                    "column '" + column + "' not found; the columns are " + Arrays.toString(schema.fieldNames()));
         }
         DataType type = schema.apply(column).dataType();
         if (!(type instanceof NumericType)) {
-            throw new IllegalArgumentException("column '" + column + "' has type " + type.simpleString()
-                    + "; expected a number");
+            throw new IllegalArgumentException(
+                    "column '" + column + "' has type " + type.simpleString() + "; expected a number");
         }
         return schema.fieldIndex(column);
     }
@@ -81,8 +83,8 @@ public final class InputVectors {
      */
     public static float[] read(Row row, int index, String column, int expected) {
         if (row.isNullAt(index)) {
-            throw new IllegalArgumentException("input column '" + column + "' is null in a row; drop or fill"
-                    + " missing values first");
+            throw new IllegalArgumentException(
+                    "input column '" + column + "' is null in a row; drop or fill" + " missing values first");
         }
         Object value = row.get(index);
         float[] result;
@@ -98,8 +100,8 @@ public final class InputVectors {
             for (int i = 0; i < result.length; i++) {
                 Object element = list.get(i);
                 if (element == null) {
-                    throw new IllegalArgumentException("input column '" + column + "' has a null element at"
-                            + " position " + i);
+                    throw new IllegalArgumentException(
+                            "input column '" + column + "' has a null element at" + " position " + i);
                 }
                 result[i] = ((Number) element).floatValue();
             }
@@ -110,8 +112,8 @@ public final class InputVectors {
         }
         for (int i = 0; i < result.length; i++) {
             if (!Float.isFinite(result[i])) {
-                throw new IllegalArgumentException("input column '" + column + "' has a non-finite value ("
-                        + result[i] + ") at position " + i);
+                throw new IllegalArgumentException(
+                        "input column '" + column + "' has a non-finite value (" + result[i] + ") at position " + i);
             }
         }
         return result;
@@ -128,8 +130,8 @@ public final class InputVectors {
             }
             for (int i = 0; i < values.length; i++) {
                 if (!Double.isFinite(values[i])) {
-                    throw new IllegalArgumentException("column '" + column + "' has a non-finite value ("
-                            + values[i] + ") at position " + i);
+                    throw new IllegalArgumentException(
+                            "column '" + column + "' has a non-finite value (" + values[i] + ") at position " + i);
                 }
             }
             return values;

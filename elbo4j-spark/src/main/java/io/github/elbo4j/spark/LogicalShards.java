@@ -45,8 +45,10 @@ final class LogicalShards {
                     return new Tuple2<>(routed.problem() == null ? routed.shard(count) : 0, routed);
                 })
                 .partitionBy(new HashPartitioner(count))
-                .mapPartitionsWithIndex((Integer p, java.util.Iterator<Tuple2<Integer, Shard.ShardRow>> rows) ->
-                        List.of(Shard.pack(p, rows, features)).iterator(), true)
+                .mapPartitionsWithIndex(
+                        (Integer p, java.util.Iterator<Tuple2<Integer, Shard.ShardRow>> rows) ->
+                                List.of(Shard.pack(p, rows, features)).iterator(),
+                        true)
                 .persist(StorageLevel.MEMORY_AND_DISK());
     }
 
@@ -56,8 +58,8 @@ final class LogicalShards {
      * @throws InputVectors.InvalidRow when a row is invalid (the first in shard order)
      */
     static int[] rowCounts(JavaRDD<Shard> shards) {
-        List<Tuple2<Integer, Object>> sizes = shards
-                .map(s -> new Tuple2<Integer, Object>(s.index(), s.problem() != null ? s.problem() : s.rows()))
+        List<Tuple2<Integer, Object>> sizes = shards.map(
+                        s -> new Tuple2<Integer, Object>(s.index(), s.problem() != null ? s.problem() : s.rows()))
                 .collect();
         int[] rows = new int[sizes.size()];
         for (Tuple2<Integer, Object> s : sizes) {

@@ -48,14 +48,17 @@ final class RunLocation implements AutoCloseable {
         } catch (URISyntaxException e) {
             parsed = null;
         }
-        boolean isUri = parsed != null && parsed.getScheme() != null && parsed.getScheme().length() > 1;
+        boolean isUri = parsed != null
+                && parsed.getScheme() != null
+                && parsed.getScheme().length() > 1;
         if (!isUri) {
             return new RunLocation(location, Path.of(location), null, null);
         }
         try {
             org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(parsed);
             FileSystem fs = remote.getFileSystem(hadoop);
-            Path staging = Files.createDirectories(Files.createTempDirectory("elbo4j-run").resolve("run"));
+            Path staging = Files.createDirectories(
+                    Files.createTempDirectory("elbo4j-run").resolve("run"));
             if (fs.exists(remote)) {
                 for (var status : fs.listStatus(remote)) {
                     fs.copyToLocalFile(false, status.getPath(), new org.apache.hadoop.fs.Path(staging.toUri()), true);
@@ -82,8 +85,8 @@ final class RunLocation implements AutoCloseable {
         }
         try {
             for (Path file : changedFiles()) {
-                org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(remote,
-                        local.relativize(file).toString().replace(java.io.File.separatorChar, '/'));
+                org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(
+                        remote, local.relativize(file).toString().replace(java.io.File.separatorChar, '/'));
                 org.apache.hadoop.fs.Path partial = target.suffix(".partial");
                 fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(file.toUri()), partial);
                 if (fs.exists(target) && !fs.delete(target, false)) {
@@ -104,13 +107,15 @@ final class RunLocation implements AutoCloseable {
      */
     private List<Path> changedFiles() throws IOException {
         try (Stream<Path> files = Files.walk(local)) {
-            List<Path> changed = files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString()
-                    .endsWith(".crc")).sorted().toList();
+            List<Path> changed = files.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().endsWith(".crc"))
+                    .sorted()
+                    .toList();
             List<Path> result = new java.util.ArrayList<>();
             for (Path f : changed) {
                 var attributes = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
-                List<Object> stamp = java.util.Arrays.asList(attributes.size(),
-                        attributes.lastModifiedTime().toMillis(), attributes.fileKey());
+                List<Object> stamp = java.util.Arrays.asList(
+                        attributes.size(), attributes.lastModifiedTime().toMillis(), attributes.fileKey());
                 if (!stamp.equals(published.put(f, stamp))) {
                     result.add(f);
                 }

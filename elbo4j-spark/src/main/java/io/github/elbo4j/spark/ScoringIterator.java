@@ -33,8 +33,16 @@ final class ScoringIterator implements Iterator<Row> {
     private int position;
     private ModelCache.Lease lease;
 
-    ScoringIterator(Iterator<Row> input, Supplier<ModelCache.Lease> leaseSupplier, int index, String column,
-            int features, int k, long seed, double threshold, int chunkRows) {
+    ScoringIterator(
+            Iterator<Row> input,
+            Supplier<ModelCache.Lease> leaseSupplier,
+            int index,
+            String column,
+            int features,
+            int k,
+            long seed,
+            double threshold,
+            int chunkRows) {
         this.input = input;
         this.leaseSupplier = leaseSupplier;
         this.index = index;

@@ -68,8 +68,7 @@ record Shard(int index, float[] values, int rows, int features, String problem) 
          * The canonical order inside a shard: by hash, then by the values themselves (so even rows
          * whose hashes collide have one order), problems last, by message.
          */
-        static final Comparator<ShardRow> ORDER = Comparator
-                .comparing((ShardRow r) -> r.problem() != null)
+        static final Comparator<ShardRow> ORDER = Comparator.comparing((ShardRow r) -> r.problem() != null)
                 .thenComparingLong(ShardRow::hash)
                 .thenComparing(ShardRow::values, Arrays::compare)
                 .thenComparing(r -> r.problem() == null ? "" : r.problem());

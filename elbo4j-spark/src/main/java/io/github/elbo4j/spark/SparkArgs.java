@@ -33,13 +33,15 @@ final class SparkArgs {
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (!name.startsWith("--") || !known.contains(name.substring(2))) {
-                throw new IllegalArgumentException(command + ": unknown option '" + name + "'; options are --"
-                        + String.join(", --", known));
+                throw new IllegalArgumentException(
+                        command + ": unknown option '" + name + "'; options are --" + String.join(", --", known));
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(command + ": option " + name + " needs a value");
             }
-            parsed.values.computeIfAbsent(name.substring(2), k -> new ArrayList<>()).add(args[++i]);
+            parsed.values
+                    .computeIfAbsent(name.substring(2), k -> new ArrayList<>())
+                    .add(args[++i]);
         }
         return parsed;
     }
@@ -85,10 +87,13 @@ final class SparkArgs {
             return fallback;
         }
         try {
-            return Arrays.stream(v.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+            return Arrays.stream(v.split(","))
+                    .map(String::trim)
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(command + ": --" + name + " must be integers such as 200,200, got '"
-                    + v + "'");
+            throw new IllegalArgumentException(
+                    command + ": --" + name + " must be integers such as 200,200, got '" + v + "'");
         }
     }
 
@@ -114,13 +119,21 @@ final class SparkArgs {
     /** Reads {@code --data} as Parquet or CSV (by {@code --format}, else by the file extension). */
     Dataset<Row> read(SparkSession spark) {
         String path = require("data");
-        String format = get("format", path.toLowerCase(Locale.ROOT).endsWith(".csv")
-                || path.toLowerCase(Locale.ROOT).endsWith(".csv.gz") ? "csv" : "parquet");
+        String format = get(
+                "format",
+                path.toLowerCase(Locale.ROOT).endsWith(".csv")
+                                || path.toLowerCase(Locale.ROOT).endsWith(".csv.gz")
+                        ? "csv"
+                        : "parquet");
         Dataset<Row> df = switch (format) {
-            case "csv" -> spark.read().option("header", "true").option("inferSchema", "true").csv(path);
+            case "csv" ->
+                spark.read()
+                        .option("header", "true")
+                        .option("inferSchema", "true")
+                        .csv(path);
             case "parquet" -> spark.read().parquet(path);
-            default -> throw new IllegalArgumentException(command + ": --format must be csv or parquet, got '"
-                    + format + "'");
+            default ->
+                throw new IllegalArgumentException(command + ": --format must be csv or parquet, got '" + format + "'");
         };
         int partitions = integer("partitions", 0);
         return partitions > 0 ? df.repartition(partitions) : df;
@@ -154,8 +167,11 @@ final class SparkArgs {
         if (columns.isEmpty()) {
             throw new IllegalArgumentException(command + ": no numeric feature columns in " + get("data", "the data"));
         }
-        return new VectorAssembler().setInputCols(columns.toArray(String[]::new)).setOutputCol("features")
-                .setHandleInvalid("error").transform(df);
+        return new VectorAssembler()
+                .setInputCols(columns.toArray(String[]::new))
+                .setOutputCol("features")
+                .setHandleInvalid("error")
+                .transform(df);
     }
 
     /** The column the estimators read: {@code --input-col}, or {@code features} when assembled. */

@@ -16,8 +16,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SparkScore {
 
-    private static final Set<String> OPTIONS = Set.of("model", "data", "format", "input-col", "features", "out", "k",
-            "seed", "partitions", "master", "max-rows");
+    private static final Set<String> OPTIONS = Set.of(
+            "model", "data", "format", "input-col", "features", "out", "k", "seed", "partitions", "master", "max-rows");
 
     private SparkScore() {}
 
@@ -37,8 +37,10 @@ public final class SparkScore {
     public static String execute(SparkSession spark, String[] args) throws java.io.IOException {
         SparkArgs a = SparkArgs.parse("spark-score", args, OPTIONS);
         VaeTransformerModel model = VaeTransformerModel.load(a.require("model"));
-        model.setInputCol(a.featuresColumn()).setK(a.integer("k", (Integer) model.getOrDefault(model.k())))
-                .setSeed(a.integer("seed", 0)).setMaxParticleRows(a.integer("max-rows", 20_000));
+        model.setInputCol(a.featuresColumn())
+                .setK(a.integer("k", (Integer) model.getOrDefault(model.k())))
+                .setSeed(a.integer("seed", 0))
+                .setMaxParticleRows(a.integer("max-rows", 20_000));
         Dataset<Row> data = a.withFeatures(a.read(spark), null);
         long start = System.nanoTime();
         String out = a.get("out", null);
@@ -50,10 +52,15 @@ public final class SparkScore {
         } else {
             means = model.evaluate(data);
         }
-        return String.format(java.util.Locale.ROOT,
+        return String.format(
+                java.util.Locale.ROOT,
                 "{\"n\": %d, \"elbo\": %s, \"loglik\": %s, \"k\": %d, \"recon_error\": %s, \"seconds\": %.1f%s}",
-                means.get("n").longValue(), means.get("elbo"), means.get("loglik"), means.get("k").intValue(),
-                means.get("recon_error"), (System.nanoTime() - start) / 1e9,
+                means.get("n").longValue(),
+                means.get("elbo"),
+                means.get("loglik"),
+                means.get("k").intValue(),
+                means.get("recon_error"),
+                (System.nanoTime() - start) / 1e9,
                 out == null ? "" : ", \"out\": \"" + out + "\"");
     }
 }

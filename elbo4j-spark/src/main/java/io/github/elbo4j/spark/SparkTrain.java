@@ -16,10 +16,31 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SparkTrain {
 
-    private static final Set<String> OPTIONS = Set.of("data", "format", "input-col", "features", "out", "hidden",
-            "latent", "activation", "likelihood", "gaussian-scale", "epochs", "batch-size", "lr", "seed", "k",
-            "sync-every", "partitions", "run-dir", "resume", "anomaly-quantile", "checkpoint-interval", "master",
-            "input-shape", "shards");
+    private static final Set<String> OPTIONS = Set.of(
+            "data",
+            "format",
+            "input-col",
+            "features",
+            "out",
+            "hidden",
+            "latent",
+            "activation",
+            "likelihood",
+            "gaussian-scale",
+            "epochs",
+            "batch-size",
+            "lr",
+            "seed",
+            "k",
+            "sync-every",
+            "partitions",
+            "run-dir",
+            "resume",
+            "anomaly-quantile",
+            "checkpoint-interval",
+            "master",
+            "input-shape",
+            "shards");
 
     private SparkTrain() {}
 
@@ -66,12 +87,18 @@ public final class SparkTrain {
             throw new IllegalArgumentException(a.require("data") + ": " + e.getMessage(), e);
         }
         model.write().overwrite().save(out);
-        EpochMetrics last = model.trainingMetrics().isEmpty() ? null
+        EpochMetrics last = model.trainingMetrics().isEmpty()
+                ? null
                 : model.trainingMetrics().get(model.trainingMetrics().size() - 1);
-        return String.format(java.util.Locale.ROOT,
+        return String.format(
+                java.util.Locale.ROOT,
                 "{\"model\": \"%s\", \"epochs\": %d, \"elbo\": %s, \"anomaly_threshold\": %s, \"seconds\": %.1f,"
                         + " \"samples_per_s\": %.1f}",
-                out, model.trainedEpochs(), last == null ? "null" : last.elbo(), model.anomalyThreshold(),
-                model.trainingSeconds(), last == null ? Double.NaN : last.samplesPerS());
+                out,
+                model.trainedEpochs(),
+                last == null ? "null" : last.elbo(),
+                model.anomalyThreshold(),
+                model.trainingSeconds(),
+                last == null ? Double.NaN : last.samplesPerS());
     }
 }

@@ -16,8 +16,22 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SparkVi {
 
-    private static final Set<String> OPTIONS = Set.of("data", "format", "x", "y", "prior", "family", "rank",
-            "particles", "max-iterations", "tol-rel-obj", "lr", "num-draws", "seed", "no-intercept", "partitions",
+    private static final Set<String> OPTIONS = Set.of(
+            "data",
+            "format",
+            "x",
+            "y",
+            "prior",
+            "family",
+            "rank",
+            "particles",
+            "max-iterations",
+            "tol-rel-obj",
+            "lr",
+            "num-draws",
+            "seed",
+            "no-intercept",
+            "partitions",
             "master");
 
     private SparkVi() {}
@@ -26,7 +40,8 @@ public final class SparkVi {
     public static void main(String[] args) {
         SparkArgs.run("spark-vi", () -> {
             String[] options = args.length > 0 && !args[0].startsWith("--")
-                    ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
+                    ? java.util.Arrays.copyOfRange(args, 1, args.length)
+                    : args;
             SparkSession spark = SparkArgs.parse("spark-vi", options, OPTIONS).session();
             try {
                 System.out.println(execute(spark, args));
@@ -46,8 +61,8 @@ public final class SparkVi {
         String y = a.require("y");
         Dataset<Row> raw = a.read(spark);
         String x = a.get("x", null);
-        SparkArgs features = x == null ? a : SparkArgs.parse("spark-vi", new String[] {"--features", x},
-                Set.of("features"));
+        SparkArgs features =
+                x == null ? a : SparkArgs.parse("spark-vi", new String[] {"--features", x}, Set.of("features"));
         List<String> names = features.featureNames(raw, y);
         Dataset<Row> data = features.withFeatures(raw, y);
         GaussianViEstimator estimator = new GaussianViEstimator()

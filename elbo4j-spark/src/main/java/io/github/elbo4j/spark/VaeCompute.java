@@ -7,14 +7,14 @@ import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.elbo.AnalyticKlElbo;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
 import io.github.elbo4j.math.TensorUpload;
-import io.github.elbo4j.vae.objective.BatchElbo;
-import io.github.elbo4j.vae.train.Seeds;
-import io.github.elbo4j.vae.objective.StepFactory;
-import io.github.elbo4j.vae.objective.TrainingObjective;
-import io.github.elbo4j.vae.objective.TrainingStep;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.model.VaeNetwork;
+import io.github.elbo4j.vae.objective.BatchElbo;
+import io.github.elbo4j.vae.objective.StepFactory;
+import io.github.elbo4j.vae.objective.TrainingObjective;
+import io.github.elbo4j.vae.objective.TrainingStep;
+import io.github.elbo4j.vae.train.Seeds;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -73,8 +73,7 @@ final class VaeCompute {
      * {@link TrainingStep} from {@link StepFactory}: the fused step where it applies, as on a single
      * machine, else the engine's.
      */
-    static Gradient gradient(VaeConfig config, float[] parameters, float[] x, int rows, float[] noise,
-            double weight) {
+    static Gradient gradient(VaeConfig config, float[] parameters, float[] x, int rows, float[] noise, double weight) {
         GRADIENT_LOCK.lock();
         try (NDManager scope = base().newSubManager();
                 VaeModel model = VaeModel.fromParameters(config, parameters, scope);
@@ -126,12 +125,21 @@ final class VaeCompute {
             VaeNetwork network = model.bind(scope);
             DiagonalNormal q = network.encode(xs);
             NDArray noise1 = upload.upload(scope, elboNoise, new Shape(1, rows, d));
-            float[] elbo = new AnalyticKlElbo(1).estimate(q, network.prior(), network, xs, noise1).elbo().toFloatArray();
+            float[] elbo = new AnalyticKlElbo(1)
+                    .estimate(q, network.prior(), network, xs, noise1)
+                    .elbo()
+                    .toFloatArray();
             NDArray noiseK = upload.upload(scope, iwaeNoise, new Shape(k, rows, d));
-            float[] loglik = new ImportanceWeightedElbo(k).estimate(q, network.prior(), network, xs, noiseK)
-                    .elbo().toFloatArray();
+            float[] loglik = new ImportanceWeightedElbo(k)
+                    .estimate(q, network.prior(), network, xs, noiseK)
+                    .elbo()
+                    .toFloatArray();
             float[] mean = q.loc().toFloatArray();
-            float[] recon = network.decodeMean(q.loc()).sub(xs).square().sum(new int[] {1}).toFloatArray();
+            float[] recon = network.decodeMean(q.loc())
+                    .sub(xs)
+                    .square()
+                    .sum(new int[] {1})
+                    .toFloatArray();
             return new Scores(elbo, loglik, mean, recon);
         }
     }

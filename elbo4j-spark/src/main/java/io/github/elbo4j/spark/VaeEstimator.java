@@ -85,38 +85,60 @@ public final class VaeEstimator extends Estimator<VaeTransformerModel> implement
         // Params are created here, after the uid is set: Params reads the parent's uid.
         this.uid = uid;
         inputCol = new Param<>(this, "inputCol", "column of vectors or numeric arrays to model");
-        inputShape = new IntArrayParam(this, "inputShape",
+        inputShape = new IntArrayParam(
+                this,
+                "inputShape",
                 "shape of one example, e.g. [28, 28] (empty: one dimension, the length of the input rows)");
         hidden = new IntArrayParam(this, "hidden", "encoder hidden-layer widths; the decoder mirrors them");
         latent = new IntParam(this, "latent", "latent dimension", ParamValidators.gtEq(1));
-        activation = new Param<>(this, "activation", "hidden nonlinearity: tanh, relu or softplus",
+        activation = new Param<>(
+                this,
+                "activation",
+                "hidden nonlinearity: tanh, relu or softplus",
                 ParamValidators.inArray(new String[] {"tanh", "relu", "softplus"}));
-        likelihood = new Param<>(this, "likelihood", "observation model: bernoulli (data in [0, 1]) or gaussian",
+        likelihood = new Param<>(
+                this,
+                "likelihood",
+                "observation model: bernoulli (data in [0, 1]) or gaussian",
                 ParamValidators.inArray(new String[] {"bernoulli", "gaussian"}));
-        gaussianScale = new DoubleParam(this, "gaussianScale", "sigma of the fixed-scale Gaussian likelihood",
-                ParamValidators.gt(0));
+        gaussianScale = new DoubleParam(
+                this, "gaussianScale", "sigma of the fixed-scale Gaussian likelihood", ParamValidators.gt(0));
         epochs = new IntParam(this, "epochs", "passes over the training data", ParamValidators.gtEq(1));
         batchSize = new IntParam(this, "batchSize", "examples per step over all partitions", ParamValidators.gtEq(1));
         learningRate = new DoubleParam(this, "learningRate", "Adam step size", ParamValidators.gt(0));
         seed = new LongParam(this, "seed", "seeds initialization, shuffling and noise");
         k = new IntParam(this, "k", "importance samples K of the loglik column (IWAE-K)", ParamValidators.gtEq(1));
-        syncEvery = new IntParam(this, "syncEvery",
+        syncEvery = new IntParam(
+                this,
+                "syncEvery",
                 "1: aggregate gradients every step; N > 1: average parameters after N local steps",
                 ParamValidators.gtEq(1));
-        shards = new IntParam(this, "shards",
+        shards = new IntParam(
+                this,
+                "shards",
                 "logical shards the rows are hashed into (the result depends on it, not on Spark's partitioning)",
                 ParamValidators.gtEq(1));
-        anomalyQuantile = new DoubleParam(this, "anomalyQuantile",
+        anomalyQuantile = new DoubleParam(
+                this,
+                "anomalyQuantile",
                 "quantile of the training scores -ELBO above which a row is flagged anomalous",
                 ParamValidators.inRange(0, 1));
-        runDirectory = new Param<>(this, "runDirectory",
+        runDirectory = new Param<>(
+                this,
+                "runDirectory",
                 "CLI-compatible run directory with metrics and checkpoints: a driver-local folder or a Hadoop"
                         + " filesystem URI such as hdfs://host/runs/x (empty: none)");
         resume = new BooleanParam(this, "resume", "continue from the latest checkpoint in runDirectory");
-        checkpointInterval = new IntParam(this, "checkpointInterval",
-                "also checkpoint every this many rounds (0: at epoch ends only)", ParamValidators.gtEq(0));
-        maxParticleRows = new IntParam(this, "maxParticleRows",
-                "memory budget of scoring: (sample, example) rows decoded at once per task", ParamValidators.gtEq(1));
+        checkpointInterval = new IntParam(
+                this,
+                "checkpointInterval",
+                "also checkpoint every this many rounds (0: at epoch ends only)",
+                ParamValidators.gtEq(0));
+        maxParticleRows = new IntParam(
+                this,
+                "maxParticleRows",
+                "memory budget of scoring: (sample, example) rows decoded at once per task",
+                ParamValidators.gtEq(1));
         setDefault(inputCol, "features");
         setDefault(inputShape, new int[0]);
         setDefault(hidden, new int[] {200, 200});
@@ -391,17 +413,24 @@ public final class VaeEstimator extends Estimator<VaeTransformerModel> implement
         VaeSpec spec = VaeSpec.of(config);
         JavaRDD<Shard> logical = LogicalShards.of(input, column, features, intValue(shards));
         String runDir = getOrDefault(runDirectory);
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        JavaSparkContext sc =
+                JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         try (RunLocation location = runDir.isEmpty() ? null : RunLocation.open(runDir, sc.hadoopConfiguration())) {
-            DistributedVaeTrainer.Settings settings = new DistributedVaeTrainer.Settings(spec, intValue(epochs),
-                    intValue(batchSize), (Double) getOrDefault(learningRate), (Long) getOrDefault(seed),
-                    intValue(syncEvery), intValue(checkpointInterval), (Boolean) getOrDefault(resume));
+            DistributedVaeTrainer.Settings settings = new DistributedVaeTrainer.Settings(
+                    spec,
+                    intValue(epochs),
+                    intValue(batchSize),
+                    (Double) getOrDefault(learningRate),
+                    (Long) getOrDefault(seed),
+                    intValue(syncEvery),
+                    intValue(checkpointInterval),
+                    (Boolean) getOrDefault(resume));
             DistributedVaeTrainer.Outcome outcome = new DistributedVaeTrainer(settings).train(sc, logical, location);
-            VaeTransformerModel model = new VaeTransformerModel(uid, spec, outcome.parameters(), Double.NaN,
-                    outcome);
+            VaeTransformerModel model = new VaeTransformerModel(uid, spec, outcome.parameters(), Double.NaN, outcome);
             copyValues(model, ParamMap.empty());
-            double threshold = AnomalyThreshold.quantile(sc, logical, spec, outcome.parameters(),
-                    model.scoringSeed(), (Double) getOrDefault(anomalyQuantile));
+            double threshold =
+                    AnomalyThreshold.quantile(sc, logical, spec, outcome.parameters(), model.scoringSeed(), (Double)
+                            getOrDefault(anomalyQuantile));
             model.setAnomalyThresholdInternal(threshold);
             if (location != null) {
                 model.writeSparkState(location.local());

@@ -1,9 +1,9 @@
 package io.github.elbo4j.spark;
 
 import io.github.elbo4j.vae.model.Activation;
-import io.github.elbo4j.vae.model.Likelihood;
 import io.github.elbo4j.vae.model.Architecture;
 import io.github.elbo4j.vae.model.LatentPrior;
+import io.github.elbo4j.vae.model.Likelihood;
 import io.github.elbo4j.vae.model.VaeConfig;
 import java.io.Serializable;
 
@@ -40,13 +40,20 @@ public record VaeSpec(
         if (config.likelihood().tabular()) {
             throw new IllegalArgumentException(TABULAR_UNSUPPORTED + "; this model is " + config);
         }
-        if (config.architecture() != Architecture.MLP || config.conditional() || config.prior() != LatentPrior.NORMAL
+        if (config.architecture() != Architecture.MLP
+                || config.conditional()
+                || config.prior() != LatentPrior.NORMAL
                 || (config.likelihood() != Likelihood.BERNOULLI && config.likelihood() != Likelihood.GAUSSIAN)) {
             throw new IllegalArgumentException("elbo4j-spark handles MLP VAEs with a N(0, I) prior, no condition and a"
                     + " Bernoulli or fixed-scale Gaussian likelihood; this model is " + config);
         }
-        return new VaeSpec(config.inputShape(), config.hidden(), config.latent(), config.activation().id(),
-                config.likelihood().id(), config.gaussianScale());
+        return new VaeSpec(
+                config.inputShape(),
+                config.hidden(),
+                config.latent(),
+                config.activation().id(),
+                config.likelihood().id(),
+                config.gaussianScale());
     }
 
     /** The validated configuration. */

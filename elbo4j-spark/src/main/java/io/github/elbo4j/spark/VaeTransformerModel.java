@@ -3,10 +3,10 @@ package io.github.elbo4j.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
-import io.github.elbo4j.vae.run.RunDirectory;
-import io.github.elbo4j.vae.run.Safetensors;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.run.Safetensors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -75,6 +75,7 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
 
     /** Output column names. */
     public static final String ELBO = "elbo";
+
     public static final String LOGLIK = "loglik";
     public static final String LATENT_MEAN = "latent_mean";
     public static final String RECON_ERROR = "recon_error";
@@ -92,7 +93,11 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
     private transient String key;
     private transient Broadcast<float[]> broadcast;
 
-    VaeTransformerModel(String uid, VaeSpec spec, float[] parameters, double anomalyThreshold,
+    VaeTransformerModel(
+            String uid,
+            VaeSpec spec,
+            float[] parameters,
+            double anomalyThreshold,
             DistributedVaeTrainer.Outcome training) {
         this.uid = uid;
         this.spec = spec;
@@ -106,8 +111,11 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
         inputCol = new Param<>(this, "inputCol", "column of vectors or numeric arrays to score");
         k = new IntParam(this, "k", "importance samples K of the loglik column (IWAE-K)", ParamValidators.gtEq(1));
         seed = new LongParam(this, "seed", "seeds the per-row scoring noise");
-        maxParticleRows = new IntParam(this, "maxParticleRows",
-                "memory budget: (sample, example) rows decoded at once per task", ParamValidators.gtEq(1));
+        maxParticleRows = new IntParam(
+                this,
+                "maxParticleRows",
+                "memory budget: (sample, example) rows decoded at once per task",
+                ParamValidators.gtEq(1));
         setDefault(inputCol, "features");
         setDefault(k, 50);
         setDefault(seed, 0L);
@@ -116,8 +124,8 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
 
     /** A transformer for a model in memory (e.g. trained with {@code Trainer}), without a threshold. */
     public static VaeTransformerModel of(VaeModel model) {
-        return new VaeTransformerModel(Identifiable.randomUID("vae"), VaeSpec.of(model.config()),
-                model.parameterValues(), Double.NaN, null);
+        return new VaeTransformerModel(
+                Identifiable.randomUID("vae"), VaeSpec.of(model.config()), model.parameterValues(), Double.NaN, null);
     }
 
     @Override
@@ -225,18 +233,19 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
     static StructType outputSchema(StructType schema) {
         for (String name : new String[] {ELBO, LOGLIK, LATENT_MEAN, RECON_ERROR, ANOMALY}) {
             if (Arrays.asList(schema.fieldNames()).contains(name)) {
-                throw new IllegalArgumentException("output column '" + name + "' already exists in the input;"
-                        + " drop or rename it first");
+                throw new IllegalArgumentException(
+                        "output column '" + name + "' already exists in the input;" + " drop or rename it first");
             }
         }
-        return schema
-                .add(new StructField(ELBO, DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty()))
+        return schema.add(
+                        new StructField(ELBO, DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty()))
                 .add(new StructField(LOGLIK, DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty()))
-                .add(new StructField(LATENT_MEAN, SQLDataTypes.VectorType(), false,
-                        org.apache.spark.sql.types.Metadata.empty()))
-                .add(new StructField(RECON_ERROR, DataTypes.DoubleType, false,
-                        org.apache.spark.sql.types.Metadata.empty()))
-                .add(new StructField(ANOMALY, DataTypes.BooleanType, true, org.apache.spark.sql.types.Metadata.empty()));
+                .add(new StructField(
+                        LATENT_MEAN, SQLDataTypes.VectorType(), false, org.apache.spark.sql.types.Metadata.empty()))
+                .add(new StructField(
+                        RECON_ERROR, DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty()))
+                .add(new StructField(
+                        ANOMALY, DataTypes.BooleanType, true, org.apache.spark.sql.types.Metadata.empty()));
     }
 
     @Override
@@ -259,10 +268,19 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
         VaeSpec s = spec;
         String cacheKey = key();
         Broadcast<float[]> weights = weights(df.sparkSession());
-        JavaRDD<Row> rows = df.javaRDD().mapPartitions(it -> new ScoringIterator(it,
-                () -> ModelCache.acquire(cacheKey, () -> VaeModel.fromParameters(s.toConfig(), weights.value(),
-                        VaeCompute.base())),
-                index, column, features, samples, rowSeed, threshold, chunk));
+        JavaRDD<Row> rows = df.javaRDD()
+                .mapPartitions(it -> new ScoringIterator(
+                        it,
+                        () -> ModelCache.acquire(
+                                cacheKey,
+                                () -> VaeModel.fromParameters(s.toConfig(), weights.value(), VaeCompute.base())),
+                        index,
+                        column,
+                        features,
+                        samples,
+                        rowSeed,
+                        threshold,
+                        chunk));
         return df.sparkSession().createDataFrame(rows, out);
     }
 
@@ -281,10 +299,11 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
      */
     public Map<String, Double> summarize(Dataset<?> scored) {
         Row r = scored.agg(
-                org.apache.spark.sql.functions.count(ELBO),
-                org.apache.spark.sql.functions.avg(ELBO),
-                org.apache.spark.sql.functions.avg(LOGLIK),
-                org.apache.spark.sql.functions.avg(RECON_ERROR)).first();
+                        org.apache.spark.sql.functions.count(ELBO),
+                        org.apache.spark.sql.functions.avg(ELBO),
+                        org.apache.spark.sql.functions.avg(LOGLIK),
+                        org.apache.spark.sql.functions.avg(RECON_ERROR))
+                .first();
         Map<String, Double> result = new LinkedHashMap<>();
         result.put("n", (double) r.getLong(0));
         result.put(ELBO, r.isNullAt(1) ? Double.NaN : r.getDouble(1));
@@ -303,7 +322,8 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
 
     private synchronized Broadcast<float[]> weights(SparkSession session) {
         if (broadcast == null) {
-            broadcast = JavaSparkContext.fromSparkContext(session.sparkContext()).broadcast(parameters);
+            broadcast =
+                    JavaSparkContext.fromSparkContext(session.sparkContext()).broadcast(parameters);
         }
         return broadcast;
     }
@@ -430,26 +450,27 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
                 }
                 float[] values;
                 try {
-                    values = VaeModel.layoutOf(config).pack(Safetensors.read(run.modelFile()).tensors(),
-                            "does not match model.json");
+                    values = VaeModel.layoutOf(config)
+                            .pack(Safetensors.read(run.modelFile()).tensors(), "does not match model.json");
                 } catch (DataException e) {
                     throw new IllegalArgumentException(path + "/model.safetensors: " + e.getMessage());
                 }
                 double threshold = Double.NaN;
                 if (Files.isRegularFile(local.resolve("spark.json"))) {
-                    JsonNode state = RunDirectory.JSON.readTree(local.resolve("spark.json").toFile());
+                    JsonNode state = RunDirectory.JSON.readTree(
+                            local.resolve("spark.json").toFile());
                     JsonNode t = state.path("anomaly_threshold");
                     threshold = t.isNumber() ? t.asDouble() : Double.NaN;
                 }
                 boolean hasMetadata = fs.exists(new org.apache.hadoop.fs.Path(root, "metadata"));
                 if (!hasMetadata) {
-                    return new VaeTransformerModel(Identifiable.randomUID("vae"), VaeSpec.of(config), values, threshold,
-                            null);
+                    return new VaeTransformerModel(
+                            Identifiable.randomUID("vae"), VaeSpec.of(config), values, threshold, null);
                 }
-                DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(),
-                        VaeTransformerModel.class.getName());
-                VaeTransformerModel model = new VaeTransformerModel(metadata.uid(), VaeSpec.of(config), values,
-                        threshold, null);
+                DefaultParamsReader.Metadata metadata =
+                        DefaultParamsReader.loadMetadata(path, sparkSession(), VaeTransformerModel.class.getName());
+                VaeTransformerModel model =
+                        new VaeTransformerModel(metadata.uid(), VaeSpec.of(config), values, threshold, null);
                 metadata.getAndSetParams(model, Option.empty());
                 return model;
             } catch (IOException e) {

@@ -51,9 +51,11 @@ class GaussianViEstimatorTest {
         for (int i = 0; i < y.length; i++) {
             rows.add(RowFactory.create(Vectors.dense(x[i]), y[i]));
         }
-        StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false)
+        StructType schema = new StructType()
+                .add("features", SQLDataTypes.VectorType(), false)
                 .add("label", DataTypes.DoubleType, false);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
         return new Data(x, y, SparkTestSession.get().createDataFrame(jsc.parallelize(rows, partitions), schema));
     }
 
@@ -71,11 +73,16 @@ class GaussianViEstimatorTest {
     @Test
     void logisticRegressionMatchesTheSingleMachineFit() {
         Data data = generate(GlmFamily.LOGISTIC, 3000, 7, 2);
-        GaussianViEstimator estimator = new GaussianViEstimator().setFamily("logistic").setLearningRate(0.1)
-                .setMaxIterations(300).setNumDraws(200).setSeed(3);
+        GaussianViEstimator estimator = new GaussianViEstimator()
+                .setFamily("logistic")
+                .setLearningRate(0.1)
+                .setMaxIterations(300)
+                .setNumDraws(200)
+                .setSeed(3);
         GaussianViModel spark = estimator.fit(data.frame());
-        VariationalPosterior local = GeneralizedLinearModel.of(GlmFamily.LOGISTIC, List.of("x1", "x2"), data.x(),
-                data.y(), true, Map.of()).fit(estimator.viConfig());
+        VariationalPosterior local = GeneralizedLinearModel.of(
+                        GlmFamily.LOGISTIC, List.of("x1", "x2"), data.x(), data.y(), true, Map.of())
+                .fit(estimator.viConfig());
         for (String name : List.of("intercept", "x1", "x2")) {
             ParameterSummary expected = local.summary(name).get(0);
             ParameterSummary actual = spark.posterior().summary(name).get(0);
@@ -107,12 +114,18 @@ class GaussianViEstimatorTest {
             y[i] = 3 + 0.8 * x[i][0] + 0.5 * x[i][1] + 2 * random.nextGaussian();
         }
         Data data = of(x, y, 3);
-        GaussianViEstimator estimator = new GaussianViEstimator().setFamily("linear").setGuideFamily("mean-field")
-                .setNumDraws(200).setSeed(5);
+        GaussianViEstimator estimator = new GaussianViEstimator()
+                .setFamily("linear")
+                .setGuideFamily("mean-field")
+                .setNumDraws(200)
+                .setSeed(5);
         GaussianViModel spark = estimator.fit(data.frame());
-        VariationalPosterior local = GeneralizedLinearModel.of(GlmFamily.LINEAR, List.of("x1", "x2"), x, y, true,
-                Map.of()).fit(estimator.viConfig());
-        assertThat(spark.posterior().reliable()).as(spark.posterior().reliabilityReasons().toString()).isTrue();
+        VariationalPosterior local = GeneralizedLinearModel.of(
+                        GlmFamily.LINEAR, List.of("x1", "x2"), x, y, true, Map.of())
+                .fit(estimator.viConfig());
+        assertThat(spark.posterior().reliable())
+                .as(spark.posterior().reliabilityReasons().toString())
+                .isTrue();
         for (String name : List.of("intercept", "x1", "x2", "sigma")) {
             ParameterSummary expected = local.summary(name).get(0);
             ParameterSummary actual = spark.posterior().summary(name).get(0);
@@ -124,11 +137,17 @@ class GaussianViEstimatorTest {
     @Test
     void subsampledPoissonRegressionMatchesTheSingleMachineFitOnTheSameRecordDraws() {
         Data data = generate(GlmFamily.POISSON, 2000, 8, 2);
-        GaussianViEstimator estimator = new GaussianViEstimator().setFamily("poisson").setLearningRate(0.1)
-                .setMaxIterations(300).setNumDraws(100).setBatchSize(100).setSeed(4);
+        GaussianViEstimator estimator = new GaussianViEstimator()
+                .setFamily("poisson")
+                .setLearningRate(0.1)
+                .setMaxIterations(300)
+                .setNumDraws(100)
+                .setBatchSize(100)
+                .setSeed(4);
         GaussianViModel spark = estimator.fit(data.frame());
-        VariationalPosterior local = GeneralizedLinearModel.of(GlmFamily.POISSON, List.of("x1", "x2"), data.x(),
-                data.y(), true, Map.of()).fit(estimator.viConfig());
+        VariationalPosterior local = GeneralizedLinearModel.of(
+                        GlmFamily.POISSON, List.of("x1", "x2"), data.x(), data.y(), true, Map.of())
+                .fit(estimator.viConfig());
         for (String name : List.of("intercept", "x1", "x2")) {
             ParameterSummary expected = local.summary(name).get(0);
             ParameterSummary actual = spark.posterior().summary(name).get(0);
@@ -140,16 +159,25 @@ class GaussianViEstimatorTest {
     @Test
     void defaultPriorsAreThoseOfTheSingleMachineModel() {
         Data data = generate(GlmFamily.LINEAR, 500, 9, 3);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
-        var shards = data.frame().javaRDD().mapPartitionsWithIndex((Integer i, java.util.Iterator<Row> it) ->
-                List.of(GlmShard.pack(i, it, "features", "label", 2, GlmFamily.LINEAR)).iterator(), true);
-        Map<String, RegressionPrior> distributed = DataMoments.of(shards, 2)
-                .defaultPriors(GlmFamily.LINEAR, List.of("x1", "x2"), true, Map.of());
-        Map<String, RegressionPrior> local = GeneralizedLinearModel.of(GlmFamily.LINEAR, List.of("x1", "x2"), data.x(),
-                data.y(), true, Map.of()).priors();
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+        var shards = data.frame()
+                .javaRDD()
+                .mapPartitionsWithIndex(
+                        (Integer i, java.util.Iterator<Row> it) -> List.of(
+                                        GlmShard.pack(i, it, "features", "label", 2, GlmFamily.LINEAR))
+                                .iterator(),
+                        true);
+        Map<String, RegressionPrior> distributed =
+                DataMoments.of(shards, 2).defaultPriors(GlmFamily.LINEAR, List.of("x1", "x2"), true, Map.of());
+        Map<String, RegressionPrior> local = GeneralizedLinearModel.of(
+                        GlmFamily.LINEAR, List.of("x1", "x2"), data.x(), data.y(), true, Map.of())
+                .priors();
         assertThat(distributed.keySet()).containsExactly("intercept", "x1", "x2", "sigma");
         for (String name : distributed.keySet()) {
-            assertThat(distributed.get(name).toString()).as(name).isEqualTo(local.get(name).toString());
+            assertThat(distributed.get(name).toString())
+                    .as(name)
+                    .isEqualTo(local.get(name).toString());
         }
         assertThat(jsc).isNotNull();
     }
@@ -157,11 +185,18 @@ class GaussianViEstimatorTest {
     @Test
     void likelihoodAndGradientOfAShardMatchFiniteDifferences() {
         Data data = generate(GlmFamily.LINEAR, 50, 4, 1);
-        GlmShard shard = GlmShard.pack(0, data.frame().collectAsList().iterator(), "features", "label", 2,
-                GlmFamily.LINEAR);
+        GlmShard shard =
+                GlmShard.pack(0, data.frame().collectAsList().iterator(), "features", "label", 2, GlmFamily.LINEAR);
         for (GlmFamily family : GlmFamily.values()) {
-            GlmShard s = family == GlmFamily.LINEAR ? shard : new GlmShard(0, shard.rows(), 2, shard.x(),
-                    roundedResponses(shard.y(), family), family == GlmFamily.POISSON ? logFactorials(shard.y()) : null);
+            GlmShard s = family == GlmFamily.LINEAR
+                    ? shard
+                    : new GlmShard(
+                            0,
+                            shard.rows(),
+                            2,
+                            shard.x(),
+                            roundedResponses(shard.y(), family),
+                            family == GlmFamily.POISSON ? logFactorials(shard.y()) : null);
             double[] theta = {0.3, 0.9, -0.4, 1.1};
             GlmLayout layout = GlmLayout.of(family, 2, true);
             int q = layout.parameters();
@@ -172,8 +207,11 @@ class GaussianViEstimatorTest {
                 plus[k] += 1e-6;
                 minus[k] -= 1e-6;
                 double numeric = (s.logLikelihood(family, layout, plus, 1, false, null)[0]
-                        - s.logLikelihood(family, layout, minus, 1, false, null)[0]) / 2e-6;
-                assertThat(result[1 + k]).as(family + " d/dθ" + k).isCloseTo(numeric, within(1e-4 * (1 + Math.abs(numeric))));
+                                - s.logLikelihood(family, layout, minus, 1, false, null)[0])
+                        / 2e-6;
+                assertThat(result[1 + k])
+                        .as(family + " d/dθ" + k)
+                        .isCloseTo(numeric, within(1e-4 * (1 + Math.abs(numeric))));
             }
         }
     }
@@ -204,10 +242,14 @@ class GaussianViEstimatorTest {
         assertThatThrownBy(() -> new GaussianViEstimator().setFeatureNames("a").fit(data.frame()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("featureNames has 1 names but the rows of 'features' have 2 predictors");
-        assertThatThrownBy(() -> new GaussianViEstimator().setPriors("gamma=normal(0,1)").fit(data.frame()))
+        assertThatThrownBy(() ->
+                        new GaussianViEstimator().setPriors("gamma=normal(0,1)").fit(data.frame()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("prior for unknown parameter 'gamma'; parameters are beta, intercept, x1, x2, sigma");
-        assertThatThrownBy(() -> new GaussianViEstimator().setFamily("logistic").setMaxIterations(5).fit(data.frame()))
+        assertThatThrownBy(() -> new GaussianViEstimator()
+                        .setFamily("logistic")
+                        .setMaxIterations(5)
+                        .fit(data.frame()))
                 .hasStackTraceContaining("label column 'label': response");
     }
 }

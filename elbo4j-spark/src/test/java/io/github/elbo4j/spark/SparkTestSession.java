@@ -48,9 +48,8 @@ final class SparkTestSession {
             }
             rows.add(RowFactory.create((long) i, Vectors.dense(values)));
         }
-        StructType schema = new StructType()
-                .add("id", DataTypes.LongType, false)
-                .add("features", SQLDataTypes.VectorType(), false);
+        StructType schema =
+                new StructType().add("id", DataTypes.LongType, false).add("features", SQLDataTypes.VectorType(), false);
         org.apache.spark.api.java.JavaSparkContext jsc =
                 org.apache.spark.api.java.JavaSparkContext.fromSparkContext(get().sparkContext());
         return get().createDataFrame(jsc.parallelize(rows, 2), schema);

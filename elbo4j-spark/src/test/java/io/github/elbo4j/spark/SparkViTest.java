@@ -30,7 +30,8 @@ class SparkViTest {
         Path wells = wellsCsv();
         assumeTrue(wells != null, "shared/data/posteriordb/wells.csv not present beside the repository; skipped");
         JsonNode spark = new ObjectMapper().readTree(SparkVi.execute(SparkTestSession.get(), new String[] {
-            "logistic", "--data", wells.toString(), "--y", "switched", "--x", "arsenic,dist"}));
+            "logistic", "--data", wells.toString(), "--y", "switched", "--x", "arsenic,dist"
+        }));
 
         List<String> lines = Files.readAllLines(wells);
         List<String> header = Arrays.asList(lines.get(0).split(","));
@@ -43,8 +44,9 @@ class SparkViTest {
             x[i][1] = Double.parseDouble(cells[header.indexOf("dist")]);
             y[i] = Double.parseDouble(cells[header.indexOf("switched")]);
         }
-        VariationalPosterior local = GeneralizedLinearModel.of(GlmFamily.LOGISTIC, List.of("arsenic", "dist"), x, y,
-                true, Map.of()).fit(ViConfig.builder().build());
+        VariationalPosterior local = GeneralizedLinearModel.of(
+                        GlmFamily.LOGISTIC, List.of("arsenic", "dist"), x, y, true, Map.of())
+                .fit(ViConfig.builder().build());
 
         assertThat(spark.get("records").asLong()).isEqualTo(n);
         assertThat(spark.get("method").asText()).startsWith("deterministic");
@@ -54,9 +56,11 @@ class SparkViTest {
         for (String name : List.of("intercept", "arsenic", "dist")) {
             ParameterSummary expected = local.summary(name).get(0);
             JsonNode actual = spark.get("parameters").get(name);
-            assertThat(actual.get("mean").asDouble()).as(name + " mean")
+            assertThat(actual.get("mean").asDouble())
+                    .as(name + " mean")
                     .isCloseTo(expected.mean(), within(0.1 * expected.sd()));
-            assertThat(actual.get("sd").asDouble()).as(name + " sd")
+            assertThat(actual.get("sd").asDouble())
+                    .as(name + " sd")
                     .isCloseTo(expected.sd(), within(0.1 * expected.sd()));
         }
     }

@@ -54,32 +54,64 @@ class StandaloneClusterTest {
     static void startCluster() throws Exception {
         classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         jvmFlags = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-Dai.djl")
-                        || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
+                .filter(a -> a.startsWith("--add-opens")
+                        || a.startsWith("--add-modules")
+                        || a.startsWith("-Dai.djl")
+                        || a.startsWith("-Djdk.reflect")
+                        || a.startsWith("-Dio.netty"))
                 .toList();
         // The test resources silence Spark; the daemons must log worker registrations and losses.
-        logConfig = Files.writeString(temp.resolve("log4j2.properties"), String.join("\n",
-                "rootLogger.level = warn", "rootLogger.appenderRef.stdout.ref = console",
-                "appender.console.type = Console", "appender.console.name = console",
-                "appender.console.target = SYSTEM_ERR",
-                "appender.console.layout.type = PatternLayout", "appender.console.layout.pattern = %d %p %c{1}: %m%n",
-                "logger.deploy.name = org.apache.spark.deploy.master", "logger.deploy.level = info", ""));
-        Path sparkHome = Files.createDirectories(temp.resolve("spark-home").resolve("jars")).getParent();
+        logConfig = Files.writeString(
+                temp.resolve("log4j2.properties"),
+                String.join(
+                        "\n",
+                        "rootLogger.level = warn",
+                        "rootLogger.appenderRef.stdout.ref = console",
+                        "appender.console.type = Console",
+                        "appender.console.name = console",
+                        "appender.console.target = SYSTEM_ERR",
+                        "appender.console.layout.type = PatternLayout",
+                        "appender.console.layout.pattern = %d %p %c{1}: %m%n",
+                        "logger.deploy.name = org.apache.spark.deploy.master",
+                        "logger.deploy.level = info",
+                        ""));
+        Path sparkHome = Files.createDirectories(temp.resolve("spark-home").resolve("jars"))
+                .getParent();
         int port = freePort();
         master = "spark://127.0.0.1:" + port;
         masterLog = temp.resolve("master.log");
-        start(masterLog, sparkHome, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
-                Integer.toString(port), "--webui-port", Integer.toString(freePort()));
+        start(
+                masterLog,
+                sparkHome,
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--webui-port",
+                Integer.toString(freePort()));
         for (int w = 1; w <= 2; w++) {
-            Process worker = start(temp.resolve("worker" + w + ".log"), sparkHome,
-                    "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1", "--memory", "1g",
-                    "--webui-port", Integer.toString(freePort()), "--work-dir",
-                    Files.createDirectories(temp.resolve("work" + w)).toString(), master);
+            Process worker = start(
+                    temp.resolve("worker" + w + ".log"),
+                    sparkHome,
+                    "org.apache.spark.deploy.worker.Worker",
+                    "--host",
+                    "127.0.0.1",
+                    "--cores",
+                    "1",
+                    "--memory",
+                    "1g",
+                    "--webui-port",
+                    Integer.toString(freePort()),
+                    "--work-dir",
+                    Files.createDirectories(temp.resolve("work" + w)).toString(),
+                    master);
             if (w == 2) {
                 secondWorker = worker;
             }
         }
-        await("two workers registered with the master (" + masterLog + ")",
+        await(
+                "two workers registered with the master (" + masterLog + ")",
                 () -> count(masterLog, "Registering worker") >= 2);
     }
 
@@ -96,8 +128,24 @@ class StandaloneClusterTest {
         SparkSession spark = SparkTestSession.get();
         String table = temp.resolve("shapes.parquet").toString();
         SparkTestSession.vectors(Shapes.generate(600, 41)).write().parquet(table);
-        String[] model = {"--data", table, "--input-col", "features", "--hidden", "32", "--latent", "4",
-            "--epochs", "5", "--batch-size", "50", "--sync-every", "2", "--seed", "3"};
+        String[] model = {
+            "--data",
+            table,
+            "--input-col",
+            "features",
+            "--hidden",
+            "32",
+            "--latent",
+            "4",
+            "--epochs",
+            "5",
+            "--batch-size",
+            "50",
+            "--sync-every",
+            "2",
+            "--seed",
+            "3"
+        };
 
         // The reference: this JVM, local[2], five input partitions after a shuffle.
         Path local = temp.resolve("local-model");
@@ -106,8 +154,10 @@ class StandaloneClusterTest {
         // The cluster, two input partitions; the second worker dies once the first epoch is logged.
         Path clustered = temp.resolve("cluster-model");
         Path runDir = temp.resolve("cluster-run");
-        Process train = submit("train", "io.github.elbo4j.spark.SparkTrain", concat(model, "--partitions", "2",
-                "--out", clustered.toString(), "--run-dir", runDir.toString()));
+        Process train = submit(
+                "train",
+                "io.github.elbo4j.spark.SparkTrain",
+                concat(model, "--partitions", "2", "--out", clustered.toString(), "--run-dir", runDir.toString()));
         Path metrics = runDir.resolve("metrics.jsonl");
         await("the first epoch on the cluster", () -> Files.exists(metrics) && lines(metrics) >= 1);
         long epochsBeforeTheKill = lines(metrics);
@@ -119,25 +169,51 @@ class StandaloneClusterTest {
         assertThat(trained.path("epochs").asInt()).isEqualTo(5);
         assertThat(count(masterLog, "Removing worker")).isGreaterThanOrEqualTo(1);
         VaeTransformerModel fromCluster = VaeTransformerModel.load(clustered.toString());
-        assertThat(fromCluster.parameters()).isEqualTo(VaeTransformerModel.load(local.toString()).parameters());
-        assertThat(fromCluster.anomalyThreshold()).isEqualTo(VaeTransformerModel.load(local.toString())
-                .anomalyThreshold());
+        assertThat(fromCluster.parameters())
+                .isEqualTo(VaeTransformerModel.load(local.toString()).parameters());
+        assertThat(fromCluster.anomalyThreshold())
+                .isEqualTo(VaeTransformerModel.load(local.toString()).anomalyThreshold());
 
         // Scoring on the (now one-worker) cluster agrees with scoring here (each row's noise comes
         // from its values; the batched products of other chunks may round differently).
-        String[] score = {"--model", clustered.toString(), "--data", table, "--input-col", "features", "--k", "8",
-            "--partitions", "3"};
-        JsonNode means = finish(submit("score", "io.github.elbo4j.spark.SparkScore", concat(score, "--out",
-                temp.resolve("cluster-scored.parquet").toString())), "score");
-        JsonNode here = JSON.readTree(SparkScore.execute(spark, concat(score, "--out",
-                temp.resolve("local-scored.parquet").toString())));
+        String[] score = {
+            "--model", clustered.toString(), "--data", table, "--input-col", "features", "--k", "8", "--partitions", "3"
+        };
+        JsonNode means = finish(
+                submit(
+                        "score",
+                        "io.github.elbo4j.spark.SparkScore",
+                        concat(
+                                score,
+                                "--out",
+                                temp.resolve("cluster-scored.parquet").toString())),
+                "score");
+        JsonNode here = JSON.readTree(SparkScore.execute(
+                spark,
+                concat(score, "--out", temp.resolve("local-scored.parquet").toString())));
         assertThat(means.path("n").asLong()).isEqualTo(600);
         assertThat(means.path("elbo").asDouble()).isCloseTo(here.path("elbo").asDouble(), within(1e-3));
-        assertThat(means.path("loglik").asDouble()).isCloseTo(here.path("loglik").asDouble(), within(1e-3));
+        assertThat(means.path("loglik").asDouble())
+                .isCloseTo(here.path("loglik").asDouble(), within(1e-3));
 
         // VI on the cluster agrees with VI here (few iterations: each is a Spark job).
-        String[] vi = {"linear", "--data", Path.of("..", "examples", "regression.csv").toAbsolutePath().toString(),
-            "--y", "y", "--x", "x1,x2", "--lr", "0.1", "--max-iterations", "40", "--num-draws", "50", "--seed", "2"};
+        String[] vi = {
+            "linear",
+            "--data",
+            Path.of("..", "examples", "regression.csv").toAbsolutePath().toString(),
+            "--y",
+            "y",
+            "--x",
+            "x1,x2",
+            "--lr",
+            "0.1",
+            "--max-iterations",
+            "40",
+            "--num-draws",
+            "50",
+            "--seed",
+            "2"
+        };
         JsonNode clusterFit = finish(submit("vi", "io.github.elbo4j.spark.SparkVi", vi), "vi");
         JsonNode localFit = JSON.readTree(SparkVi.execute(spark, vi));
         assertThat(clusterFit.path("records").asLong()).isEqualTo(200);
@@ -152,13 +228,13 @@ class StandaloneClusterTest {
 
     /** As {@link #start(Path, Path, String, String...)}, standard output to {@code out}. */
     private static Process start(Path out, Path log, Path sparkHome, String main, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx512m"));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         command.addAll(jvmFlags);
         command.addAll(List.of("-Dlog4j2.configurationFile=" + logConfig, "-cp", classpath, main));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
-                .redirectError(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(log.toFile());
         // The worker builds executor command lines from SPARK_HOME (an empty jars/ folder here: the
         // classes come from spark.executor.extraClassPath) and needs the Scala version spelled out.
         builder.environment().put("SPARK_HOME", sparkHome.toString());
@@ -171,22 +247,44 @@ class StandaloneClusterTest {
 
     /** Submits {@code mainClass} to the cluster in client mode; its output goes to {@code name}.log. */
     private static Process submit(String name, String mainClass, String[] args) throws IOException {
-        String executorFlags = String.join(" ", jvmFlags.stream().filter(f -> !f.startsWith("--add-opens")).toList());
-        List<String> submit = new ArrayList<>(List.of("--master", master, "--deploy-mode", "client", "--class",
-                mainClass, "--conf", "spark.executor.extraClassPath=" + classpath,
-                "--conf", "spark.executor.extraJavaOptions=" + executorFlags,
-                "--conf", "spark.executor.memory=512m", "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.driver.host=127.0.0.1", "spark-internal"));
+        String executorFlags = String.join(
+                " ", jvmFlags.stream().filter(f -> !f.startsWith("--add-opens")).toList());
+        List<String> submit = new ArrayList<>(List.of(
+                "--master",
+                master,
+                "--deploy-mode",
+                "client",
+                "--class",
+                mainClass,
+                "--conf",
+                "spark.executor.extraClassPath=" + classpath,
+                "--conf",
+                "spark.executor.extraJavaOptions=" + executorFlags,
+                "--conf",
+                "spark.executor.memory=512m",
+                "--conf",
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.driver.host=127.0.0.1",
+                "spark-internal"));
         submit.addAll(List.of(args));
-        return start(temp.resolve(name + ".json"), temp.resolve(name + ".log"), temp.resolve("spark-home"),
-                "org.apache.spark.deploy.SparkSubmit", submit.toArray(String[]::new));
+        return start(
+                temp.resolve(name + ".json"),
+                temp.resolve(name + ".log"),
+                temp.resolve("spark-home"),
+                "org.apache.spark.deploy.SparkSubmit",
+                submit.toArray(String[]::new));
     }
 
     /** Waits for a submitted application and returns the JSON it printed. */
     private static JsonNode finish(Process process, String name) throws Exception {
         Path log = temp.resolve(name + ".log");
-        assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("%s finished", log).isTrue();
-        assertThat(process.exitValue()).as("exit code of %s:%n%s", name, Files.readString(log)).isZero();
+        assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .as("%s finished", log)
+                .isTrue();
+        assertThat(process.exitValue())
+                .as("exit code of %s:%n%s", name, Files.readString(log))
+                .isZero();
         return JSON.readTree(temp.resolve(name + ".json").toFile());
     }
 
@@ -202,7 +300,9 @@ class StandaloneClusterTest {
 
     private static long count(Path log, String text) {
         try {
-            return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains(text)).count();
+            return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains(text))
+                    .count();
         } catch (IOException e) {
             return 0;
         }
@@ -210,7 +310,9 @@ class StandaloneClusterTest {
 
     private static long lines(Path file) {
         try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).count();
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank())
+                    .count();
         } catch (IOException e) {
             return 0;
         }

@@ -7,17 +7,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.Shapes;
-import io.github.elbo4j.vae.eval.Evaluator;
 import io.github.elbo4j.vae.eval.EvaluationResult;
-import io.github.elbo4j.vae.train.ProgressListener;
+import io.github.elbo4j.vae.eval.Evaluator;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.run.RunDirectory;
 import io.github.elbo4j.vae.run.RunManifest;
+import io.github.elbo4j.vae.train.ProgressListener;
 import io.github.elbo4j.vae.train.Seeds;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingListener;
-import io.github.elbo4j.vae.model.VaeConfig;
-import io.github.elbo4j.vae.model.VaeModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,8 +45,15 @@ class VaeEstimatorTest {
     Path temp;
 
     private static VaeEstimator small() {
-        return new VaeEstimator().setHidden(32).setLatent(4).setEpochs(2).setBatchSize(50).setLearningRate(3e-3)
-                .setSeed(5).setK(8).setAnomalyQuantile(0.9);
+        return new VaeEstimator()
+                .setHidden(32)
+                .setLatent(4)
+                .setEpochs(2)
+                .setBatchSize(50)
+                .setLearningRate(3e-3)
+                .setSeed(5)
+                .setK(8)
+                .setAnomalyQuantile(0.9);
     }
 
     @BeforeAll
@@ -81,7 +88,8 @@ class VaeEstimatorTest {
     @Test
     void trainingImprovesTheElboAndFlagsAboutTheQuantileOfTrainingRows() {
         assertThat(model.trainingMetrics()).hasSize(2);
-        assertThat(model.trainingMetrics().get(1).elbo()).isGreaterThan(model.trainingMetrics().get(0).elbo());
+        assertThat(model.trainingMetrics().get(1).elbo())
+                .isGreaterThan(model.trainingMetrics().get(0).elbo());
         long flagged = model.transform(train).filter("anomaly").count();
         // The threshold is the 0.9 quantile of the training rows' −ELBO: 10 % of them lie above it.
         assertThat(flagged).isBetween(38L, 40L);
@@ -99,8 +107,14 @@ class VaeEstimatorTest {
             assertThat(vae.parameterValues()).isEqualTo(model.parameters());
             assertEncoderMeansMatch(vae, manager, scored);
             EvaluationResult result = new Evaluator(vae, manager).evaluate(TEST, 8, 0, ProgressListener.NONE);
-            double sparkElbo = scored.stream().mapToDouble(r -> r.<Double>getAs("elbo")).average().orElseThrow();
-            double sparkLoglik = scored.stream().mapToDouble(r -> r.<Double>getAs("loglik")).average().orElseThrow();
+            double sparkElbo = scored.stream()
+                    .mapToDouble(r -> r.<Double>getAs("elbo"))
+                    .average()
+                    .orElseThrow();
+            double sparkLoglik = scored.stream()
+                    .mapToDouble(r -> r.<Double>getAs("loglik"))
+                    .average()
+                    .orElseThrow();
             // Same model, different noise: the dataset means agree within Monte Carlo error.
             assertThat(result.elbo()).isCloseTo(sparkElbo, org.assertj.core.data.Offset.offset(2.0));
             assertThat(result.loglik()).isCloseTo(sparkLoglik, org.assertj.core.data.Offset.offset(2.0));
@@ -109,7 +123,8 @@ class VaeEstimatorTest {
 
     @Test
     void cliRunDirectoryLoadsAsASparkModel() throws Exception {
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(16).latent(3).build();
+        VaeConfig config =
+                VaeConfig.builder().inputShape(28, 28).hidden(16).latent(3).build();
         Path dir = temp.resolve("cli-run");
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel vae = VaeModel.initialize(config, manager, Seeds.derive(3, Seeds.Stream.INIT, 0))) {
@@ -120,7 +135,8 @@ class VaeEstimatorTest {
             assertThat(loaded.config()).isEqualTo(config);
             assertThat(Double.isNaN(loaded.anomalyThreshold())).isTrue();
             List<Row> scored = loaded.transform(test).orderBy("id").collectAsList();
-            assertThat(scored.get(0).isNullAt(scored.get(0).fieldIndex("anomaly"))).isTrue();
+            assertThat(scored.get(0).isNullAt(scored.get(0).fieldIndex("anomaly")))
+                    .isTrue();
             assertEncoderMeansMatch(vae, manager, scored);
         }
     }
@@ -146,10 +162,18 @@ class VaeEstimatorTest {
         VaeEstimator estimator = small().setEpochs(2).setSyncEvery(3);
         float[] straight = estimator.fit(train).parameters();
         Path dir = temp.resolve("resumable");
-        small().setSyncEvery(3).setEpochs(1).setRunDirectory(dir.toString()).setCheckpointInterval(1).fit(train);
-        assertThat(Files.isRegularFile(dir.resolve("checkpoints").resolve("latest.safetensors"))).isTrue();
-        VaeTransformerModel resumed = small().setSyncEvery(3).setEpochs(2).setRunDirectory(dir.toString())
-                .setResume(true).fit(train);
+        small().setSyncEvery(3)
+                .setEpochs(1)
+                .setRunDirectory(dir.toString())
+                .setCheckpointInterval(1)
+                .fit(train);
+        assertThat(Files.isRegularFile(dir.resolve("checkpoints").resolve("latest.safetensors")))
+                .isTrue();
+        VaeTransformerModel resumed = small().setSyncEvery(3)
+                .setEpochs(2)
+                .setRunDirectory(dir.toString())
+                .setResume(true)
+                .fit(train);
         assertThat(resumed.parameters()).isEqualTo(straight);
         assertThat(RunDirectory.open(dir).readMetrics()).hasSize(2);
         assertThat(estimator.fit(train).parameters()).isEqualTo(straight);
@@ -161,7 +185,10 @@ class VaeEstimatorTest {
         float[] reference = estimator.fit(train).parameters();
         assertThat(estimator.fit(train.coalesce(1)).parameters()).isEqualTo(reference);
         assertThat(estimator.fit(train.repartition(5)).parameters()).isEqualTo(reference);
-        assertThat(estimator.fit(train.orderBy(functions.rand(7)).repartition(2)).parameters()).isEqualTo(reference);
+        assertThat(estimator
+                        .fit(train.orderBy(functions.rand(7)).repartition(2))
+                        .parameters())
+                .isEqualTo(reference);
         VaeEstimator synchronous = small().setEpochs(1).setSyncEvery(1);
         assertThat(synchronous.fit(train.repartition(5)).parameters())
                 .isEqualTo(synchronous.fit(train.coalesce(1)).parameters());
@@ -174,14 +201,17 @@ class VaeEstimatorTest {
         String uri = dir.toUri().toString();
         assertThat(uri).startsWith("file:/");
         small().setEpochs(1).setRunDirectory(uri).fit(train);
-        assertThat(Files.isRegularFile(dir.resolve("checkpoints").resolve("latest.safetensors"))).isTrue();
-        VaeTransformerModel resumed = small().setEpochs(2).setRunDirectory(uri).setResume(true).fit(train);
+        assertThat(Files.isRegularFile(dir.resolve("checkpoints").resolve("latest.safetensors")))
+                .isTrue();
+        VaeTransformerModel resumed =
+                small().setEpochs(2).setRunDirectory(uri).setResume(true).fit(train);
         assertThat(resumed.parameters()).isEqualTo(straight);
         assertThat(resumed.trainedEpochs()).isEqualTo(2);
         RunDirectory run = RunDirectory.open(dir);
         assertThat(run.readMetrics()).hasSize(2);
         assertThat(Files.readString(dir.resolve("spark.json"))).contains("anomaly_threshold");
-        try (NDManager manager = NDManager.newBaseManager(); VaeModel loaded = run.loadModel(manager)) {
+        try (NDManager manager = NDManager.newBaseManager();
+                VaeModel loaded = run.loadModel(manager)) {
             assertThat(loaded.parameterValues()).isEqualTo(straight);
         }
         assertThat(Path.of("file:")).doesNotExist();
@@ -189,11 +219,13 @@ class VaeEstimatorTest {
 
     @Test
     void aRowOfTheWrongWidthIsReportedOnTheDriverWithoutFailingTasks() {
-        org.apache.spark.sql.Dataset<Row> arrays = train.withColumn("features",
-                org.apache.spark.ml.functions.vector_to_array(functions.col("features"), "float32"));
-        org.apache.spark.sql.Dataset<Row> oneShort = arrays.withColumn("features", functions.when(
-                functions.col("id").equalTo(333), functions.slice(functions.col("features"), 1, 783))
-                .otherwise(functions.col("features")));
+        org.apache.spark.sql.Dataset<Row> arrays = train.withColumn(
+                "features", org.apache.spark.ml.functions.vector_to_array(functions.col("features"), "float32"));
+        org.apache.spark.sql.Dataset<Row> oneShort = arrays.withColumn(
+                "features",
+                functions
+                        .when(functions.col("id").equalTo(333), functions.slice(functions.col("features"), 1, 783))
+                        .otherwise(functions.col("features")));
         assertThatThrownBy(() -> small().fit(oneShort))
                 .isInstanceOf(InputVectors.InvalidRow.class)
                 .hasMessage("input column 'features' has a row of 783 values but the model expects 784");
@@ -217,10 +249,13 @@ class VaeEstimatorTest {
         // Scoring: the input of the first task attempt to run fails once.
         AtomicBoolean failed = FailOnce.FAILED;
         failed.set(false);
-        spark.udf().register("failOnce", (UDF1<Long, Long>) FailOnce::apply, org.apache.spark.sql.types.DataTypes.LongType);
+        spark.udf()
+                .register(
+                        "failOnce", (UDF1<Long, Long>) FailOnce::apply, org.apache.spark.sql.types.DataTypes.LongType);
         List<Row> expected = model.transform(test).orderBy("id").collectAsList();
         List<Row> actual = model.transform(test.withColumn("id", functions.callUDF("failOnce", functions.col("id"))))
-                .orderBy("id").collectAsList();
+                .orderBy("id")
+                .collectAsList();
         assertThat(failed.get()).isTrue();
         assertThat(actual).isEqualTo(expected);
     }
@@ -263,8 +298,10 @@ class VaeEstimatorTest {
         assertThatThrownBy(() -> small().setInputShape(28, 27).fit(train))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("inputShape [28, 27] has 756 values but the rows of 'features' have 784");
-        org.apache.spark.sql.Dataset<Row> short10 = test.withColumn("features",
-                functions.slice(org.apache.spark.ml.functions.vector_to_array(functions.col("features"), "float64"), 1, 10));
+        org.apache.spark.sql.Dataset<Row> short10 = test.withColumn(
+                "features",
+                functions.slice(
+                        org.apache.spark.ml.functions.vector_to_array(functions.col("features"), "float64"), 1, 10));
         assertThatThrownBy(() -> model.transform(short10).count())
                 .hasStackTraceContaining("input column 'features' has a row of 10 values but the model expects 784");
     }

@@ -12,13 +12,24 @@ class VaeSpecTest {
 
     @Test
     void refusesTheTabularAndCategoricalLikelihoodsWithAClearMessage() {
-        VaeConfig tabular = VaeConfig.builder().inputShape(5).hidden(4).latent(2).likelihood(Likelihood.TABULAR)
-                .tabular(new TabularLayout(1, 1, new int[] {3})).build();
-        assertThatThrownBy(() -> VaeSpec.of(tabular)).isInstanceOf(IllegalArgumentException.class)
+        VaeConfig tabular = VaeConfig.builder()
+                .inputShape(5)
+                .hidden(4)
+                .latent(2)
+                .likelihood(Likelihood.TABULAR)
+                .tabular(new TabularLayout(1, 1, new int[] {3}))
+                .build();
+        assertThatThrownBy(() -> VaeSpec.of(tabular))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does not carry the tabular or categorical likelihood")
                 .hasMessageContaining("elbo4j CLI");
-        VaeConfig categorical = VaeConfig.builder().inputShape(5).hidden(4).latent(2).likelihood(Likelihood.CATEGORICAL)
-                .tabular(new TabularLayout(0, 0, new int[] {2, 3})).build();
+        VaeConfig categorical = VaeConfig.builder()
+                .inputShape(5)
+                .hidden(4)
+                .latent(2)
+                .likelihood(Likelihood.CATEGORICAL)
+                .tabular(new TabularLayout(0, 0, new int[] {2, 3}))
+                .build();
         assertThatThrownBy(() -> VaeSpec.of(categorical)).hasMessageContaining("tabular or categorical");
         // The estimator's likelihood parameter accepts only what VaeSpec carries.
         assertThatThrownBy(() -> new VaeEstimator().setLikelihood("tabular"))

@@ -19,11 +19,18 @@ class WithoutVectorApiSparkTest {
 
     @Test
     void aVaeTrainsAndScoresInsideSparkTasks() {
-        assumeFalse(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+        assumeFalse(
+                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
                 "the Vector API module is present in this JVM");
         var train = SparkTestSession.vectors(Shapes.generate(200, 21));
-        VaeTransformerModel model = new VaeEstimator().setHidden(16).setLatent(2).setEpochs(1).setBatchSize(50)
-                .setSeed(3).setK(4).fit(train);
+        VaeTransformerModel model = new VaeEstimator()
+                .setHidden(16)
+                .setLatent(2)
+                .setEpochs(1)
+                .setBatchSize(50)
+                .setSeed(3)
+                .setK(4)
+                .fit(train);
         List<Row> scored = model.transform(train).collectAsList();
         assertThat(scored).hasSize(200);
         for (Row row : scored) {

@@ -18,8 +18,7 @@ import java.util.regex.Pattern;
  */
 final class AllowedHosts {
 
-    private static final Pattern IP_LITERAL =
-            Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-f:.]+]");
+    private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-f:.]+]");
 
     private final Set<String> names = new HashSet<>(Set.of("localhost", "127.0.0.1", "[::1]"));
     private final boolean anyAddressLiteral;
@@ -60,6 +59,7 @@ final class AllowedHosts {
             }
             host = host.substring(0, portStart);
         }
-        return names.contains(host) || anyAddressLiteral && IP_LITERAL.matcher(host).matches();
+        return names.contains(host)
+                || anyAddressLiteral && IP_LITERAL.matcher(host).matches();
     }
 }

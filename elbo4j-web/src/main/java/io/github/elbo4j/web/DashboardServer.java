@@ -38,6 +38,7 @@ public final class DashboardServer implements AutoCloseable {
             "dashboard.js", "text/javascript",
             "explorer.js", "text/javascript",
             "dashboard.css", "text/css");
+
     private static final long POLL_MILLIS = 250;
     private static final long KEEP_ALIVE_SECONDS = 15;
 
@@ -56,8 +57,10 @@ public final class DashboardServer implements AutoCloseable {
             config.routes.before(ctx -> {
                 SecurityHeaders.ALL.forEach(ctx::header);
                 if (!allowedHosts.accepts(ctx.header("Host"), ctx.req().getLocalPort())) {
-                    ctx.status(403).contentType("text/plain").result("Forbidden: this dashboard answers only to"
-                            + " localhost, 127.0.0.1, [::1] and the address it listens on");
+                    ctx.status(403)
+                            .contentType("text/plain")
+                            .result("Forbidden: this dashboard answers only to"
+                                    + " localhost, 127.0.0.1, [::1] and the address it listens on");
                     ctx.skipRemainingHandlers();
                 }
             });
@@ -73,8 +76,9 @@ public final class DashboardServer implements AutoCloseable {
         try {
             app.start(host, port);
         } catch (JavalinBindException e) {
-            throw new SettingException("port " + port + ": cannot listen on " + host + ":" + port
-                    + " (in use?); pick another port", "port");
+            throw new SettingException(
+                    "port " + port + ": cannot listen on " + host + ":" + port + " (in use?); pick another port",
+                    "port");
         }
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "elbo4j-dashboard-poll");
@@ -136,7 +140,11 @@ public final class DashboardServer implements AutoCloseable {
         for (ServedRun run : catalog.runs()) {
             ObjectNode node = list.addObject();
             node.put("id", run.id());
-            node.put("name", run.root().getFileName() == null ? run.id() : run.root().getFileName().toString());
+            node.put(
+                    "name",
+                    run.root().getFileName() == null
+                            ? run.id()
+                            : run.root().getFileName().toString());
             node.set("config", summary(run));
             ArrayNode plots = node.putArray("plots");
             catalog.plotNames(run).forEach(plots::add);

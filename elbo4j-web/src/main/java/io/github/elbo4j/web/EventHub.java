@@ -44,6 +44,7 @@ final class EventHub {
     private final Map<String, List<JsonNode>> rows = new HashMap<>();
     /** Each run's serialized {@code reset} event, made once per change and shared by new pages. */
     private final Map<String, PageStream.Event> resets = new HashMap<>();
+
     private final Map<String, ArrayNode> plots = new HashMap<>();
     private final List<PageStream> pages = new CopyOnWriteArrayList<>();
 
@@ -76,8 +77,8 @@ final class EventHub {
         }
         List<PageStream.Event> state = new ArrayList<>();
         for (ServedRun run : catalog.runs()) {
-            state.add(resets.computeIfAbsent(run.id(),
-                    id -> event("reset", rowsEvent(id, rows.getOrDefault(id, List.of())))));
+            state.add(resets.computeIfAbsent(
+                    run.id(), id -> event("reset", rowsEvent(id, rows.getOrDefault(id, List.of())))));
             if (plots.containsKey(run.id())) {
                 state.add(event("plots", plotsEvent(run.id(), plots.get(run.id()))));
             }
@@ -117,7 +118,9 @@ final class EventHub {
     private void pollMetrics(ServedRun run, List<PageStream.Event> changes) {
         MetricsTail.Chunk chunk;
         try {
-            chunk = tails.computeIfAbsent(run.id(), id -> new MetricsTail(run.directory().metricsFile())).poll();
+            chunk = tails.computeIfAbsent(
+                            run.id(), id -> new MetricsTail(run.directory().metricsFile()))
+                    .poll();
         } catch (IOException e) {
             return; // unreadable for now (being replaced); the next poll tries again
         }
@@ -148,7 +151,9 @@ final class EventHub {
         for (String name : catalog.plotNames(run)) {
             try {
                 Path file = run.directory().plotsDirectory().resolve(name);
-                current.addObject().put("name", name).put("version", Files.getLastModifiedTime(file).toMillis());
+                current.addObject()
+                        .put("name", name)
+                        .put("version", Files.getLastModifiedTime(file).toMillis());
             } catch (IOException e) {
                 // replaced between listing and reading; the next poll sees the new file
             }

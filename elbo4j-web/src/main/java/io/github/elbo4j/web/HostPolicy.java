@@ -26,8 +26,11 @@ public final class HostPolicy {
             throw new SettingException("host " + host + ": unknown host", "host");
         }
         if (!address.isLoopbackAddress() && !allowRemote) {
-            throw new SettingException("host " + host + " is not a loopback address; the dashboard has no"
-                    + " authentication, so set allowRemote to serve the runs to other machines anyway", "host", "allowRemote");
+            throw new SettingException(
+                    "host " + host + " is not a loopback address; the dashboard has no"
+                            + " authentication, so set allowRemote to serve the runs to other machines anyway",
+                    "host",
+                    "allowRemote");
         }
         return host;
     }

@@ -36,6 +36,7 @@ public final class MetricsTail {
     private final Path file;
     /** Bytes of the file read so far. */
     private long position;
+
     private Object fileKey;
     /** The bytes after the last newline read: the start of a line still being written. */
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();

@@ -51,8 +51,8 @@ public final class RunCatalog {
         RunCatalog catalog = new RunCatalog(absolute, isRun(absolute));
         catalog.refresh();
         if (catalog.runs().isEmpty()) {
-            throw new DataException(path, null,
-                    "not an elbo4j run directory (no model.json) and holds no run directories");
+            throw new DataException(
+                    path, null, "not an elbo4j run directory (no model.json) and holds no run directories");
         }
         return catalog;
     }
@@ -72,8 +72,10 @@ public final class RunCatalog {
         } else {
             try (Stream<Path> entries = Files.list(folder)) {
                 // Hidden folders are runs still being created (RunDirectory stages them under a dot name).
-                entries.filter(p -> !p.getFileName().toString().startsWith(".")).filter(RunCatalog::isRun)
-                        .sorted().forEach(candidates::add);
+                entries.filter(p -> !p.getFileName().toString().startsWith("."))
+                        .filter(RunCatalog::isRun)
+                        .sorted()
+                        .forEach(candidates::add);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
             }
@@ -81,7 +83,8 @@ public final class RunCatalog {
         boolean added = false;
         for (Path dir : candidates) {
             if (known.add(dir)) {
-                String name = dir.getFileName() == null ? "run" : dir.getFileName().toString();
+                String name =
+                        dir.getFileName() == null ? "run" : dir.getFileName().toString();
                 runs.add(new ServedRun(uniqueId(name), RunLayout.open(dir)));
                 added = true;
             }
@@ -127,7 +130,9 @@ public final class RunCatalog {
                     return Optional.empty();
                 }
                 Path real = file.toRealPath();
-                return real.startsWith(run.directory().plotsDirectory().toRealPath()) ? Optional.of(real) : Optional.empty();
+                return real.startsWith(run.directory().plotsDirectory().toRealPath())
+                        ? Optional.of(real)
+                        : Optional.empty();
             } catch (IOException e) {
                 return Optional.empty();
             }
@@ -140,7 +145,10 @@ public final class RunCatalog {
             return List.of();
         }
         try (Stream<Path> files = Files.list(run.directory().plotsDirectory())) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> PLOT_NAME.matcher(n).matches()).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> PLOT_NAME.matcher(n).matches())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -11,8 +11,9 @@ final class SecurityHeaders {
 
     /** Header name to value. */
     static final Map<String, String> ALL = Map.of(
-            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
-                    + " connect-src 'self'; frame-ancestors 'none'",
+            "Content-Security-Policy",
+                    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
+                            + " connect-src 'self'; frame-ancestors 'none'",
             "X-Frame-Options", "DENY",
             "X-Content-Type-Options", "nosniff",
             "Cache-Control", "no-store");

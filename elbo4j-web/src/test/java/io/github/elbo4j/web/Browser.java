@@ -18,7 +18,10 @@ final class Browser {
 
     /** The Chromium binary, when installed. */
     static Optional<Path> chromium() {
-        return first(System.getenv("CHROME_BIN"), "/usr/bin/chromium", "/usr/bin/chromium-browser",
+        return first(
+                System.getenv("CHROME_BIN"),
+                "/usr/bin/chromium",
+                "/usr/bin/chromium-browser",
                 "/usr/bin/google-chrome");
     }
 
@@ -40,15 +43,25 @@ final class Browser {
     static ChromeDriver start(int width, int height) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium().orElseThrow().toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=" + width + "," + height, "--hide-scrollbars");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--window-size=" + width + "," + height,
+                "--hide-scrollbars");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(chromedriver().orElseThrow().toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(chromedriver().orElseThrow().toFile())
+                .usingAnyFreePort()
+                .build();
         return new ChromeDriver(service, options);
     }
 
     private static Optional<Path> first(String... candidates) {
-        return java.util.Arrays.stream(candidates).filter(c -> c != null && !c.isBlank()).map(Path::of)
-                .filter(Files::isExecutable).findFirst();
+        return java.util.Arrays.stream(candidates)
+                .filter(c -> c != null && !c.isBlank())
+                .map(Path::of)
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 }

@@ -5,20 +5,20 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Shapes;
-import io.github.elbo4j.vae.train.EpochMetrics;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.run.RunDirectory;
 import io.github.elbo4j.vae.run.RunManifest;
+import io.github.elbo4j.vae.train.EpochMetrics;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingListener;
-import io.github.elbo4j.vae.model.VaeConfig;
-import io.github.elbo4j.vae.model.VaeModel;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicReference;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +45,8 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void open() throws Exception {
-        Assumptions.assumeTrue(Browser.missing().isEmpty(), () -> Browser.missing().orElse(""));
+        Assumptions.assumeTrue(
+                Browser.missing().isEmpty(), () -> Browser.missing().orElse(""));
         run = FakeRun.create(dir.resolve("run"));
         run.appendEpoch();
         run.appendEpoch();
@@ -82,18 +83,22 @@ class DashboardBrowserTest {
         waiting().until(b -> curvePoints() >= 2);
         int before = curvePoints();
         // The chart itself (not only the counter) holds the points.
-        Object inChart = ((JavascriptExecutor) browser).executeScript(
-                "return Chart.getChart('elbo-chart').data.datasets[0].data.length;");
+        Object inChart = ((JavascriptExecutor) browser)
+                .executeScript("return Chart.getChart('elbo-chart').data.datasets[0].data.length;");
         assertThat(((Number) inChart).intValue()).isEqualTo(before);
         ScheduledExecutorService training = Executors.newSingleThreadScheduledExecutor();
         try {
-            training.scheduleAtFixedRate(() -> {
-                try {
-                    run.appendEpoch();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, 0, 150, TimeUnit.MILLISECONDS);
+            training.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            run.appendEpoch();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    },
+                    0,
+                    150,
+                    TimeUnit.MILLISECONDS);
             waiting().until(b -> curvePoints() >= before + 2);
             int seen = curvePoints();
             waiting().until(b -> curvePoints() > seen);
@@ -101,17 +106,21 @@ class DashboardBrowserTest {
             training.shutdownNow();
             training.awaitTermination(5, TimeUnit.SECONDS);
         }
-        assertThat(browser.findElement(By.cssSelector("#runs-table tbody tr")).getText()).contains("run");
-        assertThat(browser.findElements(By.cssSelector("#plots img.plot"))).extracting(e -> e.getDomAttribute("alt"))
+        assertThat(browser.findElement(By.cssSelector("#runs-table tbody tr")).getText())
+                .contains("run");
+        assertThat(browser.findElements(By.cssSelector("#plots img.plot")))
+                .extracting(e -> e.getDomAttribute("alt"))
                 .contains("samples.png");
-        Object loaded = ((JavascriptExecutor) browser).executeScript(
-                "const i = document.querySelector('#plots img.plot'); return i.complete && i.naturalWidth;");
+        Object loaded = ((JavascriptExecutor) browser)
+                .executeScript(
+                        "const i = document.querySelector('#plots img.plot'); return i.complete && i.naturalWidth;");
         assertThat(((Number) loaded).intValue()).as("the samples image loads").isEqualTo(40);
     }
 
     @Test
     void curvesGrowWhileATrainingRunTrains() throws Exception {
-        VaeConfig model = VaeConfig.builder().inputShape(28, 28).hidden(32).latent(2).build();
+        VaeConfig model =
+                VaeConfig.builder().inputShape(28, 28).hidden(32).latent(2).build();
         RunDirectory training = RunDirectory.create(dir.resolve("training"), RunManifest.empty(), model);
         // A tiny model trains an epoch in milliseconds; pausing after each one paces it like a real run.
         TrainingListener paced = new TrainingListener() {
@@ -126,15 +135,18 @@ class DashboardBrowserTest {
         };
         Trainer trainer = new Trainer(new TrainingConfig(500, 50, 1e-3, 3), paced, 1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread trainingThread = new Thread(() -> {
-            try (NDManager manager = NDManager.newBaseManager();
-                    VaeModel vae = VaeModel.initialize(model, manager, 3)) {
-                trainer.train(vae, Shapes.generate(200, 1), Shapes.generate(50, 2), training, null);
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, "training");
-        try (DashboardServer dashboard = DashboardServer.start(RunCatalog.open(training.root()), "127.0.0.1", 0, false)) {
+        Thread trainingThread = new Thread(
+                () -> {
+                    try (NDManager manager = NDManager.newBaseManager();
+                            VaeModel vae = VaeModel.initialize(model, manager, 3)) {
+                        trainer.train(vae, Shapes.generate(200, 1), Shapes.generate(50, 2), training, null);
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                },
+                "training");
+        try (DashboardServer dashboard =
+                DashboardServer.start(RunCatalog.open(training.root()), "127.0.0.1", 0, false)) {
             trainingThread.start();
             load(dashboard);
             waiting().until(b -> curvePoints() >= 2);
@@ -150,10 +162,14 @@ class DashboardBrowserTest {
 
     /** Moves a slider to {@code value} the way a user's drag ends: value set, input event fired. */
     private static void slide(String id, double value) {
-        ((JavascriptExecutor) browser).executeScript(
-                "const s = document.getElementById(arguments[0]); s.value = arguments[1];"
-                        + " s.dispatchEvent(new Event('input', {bubbles: true}));", id, String.valueOf(value));
-        assertThat(Double.parseDouble(browser.findElement(By.id(id)).getDomProperty("value"))).isEqualTo(value);
+        ((JavascriptExecutor) browser)
+                .executeScript(
+                        "const s = document.getElementById(arguments[0]); s.value = arguments[1];"
+                                + " s.dispatchEvent(new Event('input', {bubbles: true}));",
+                        id,
+                        String.valueOf(value));
+        assertThat(Double.parseDouble(browser.findElement(By.id(id)).getDomProperty("value")))
+                .isEqualTo(value);
     }
 
     private static double shown(String id) {
@@ -173,7 +189,13 @@ class DashboardBrowserTest {
     void explorerKeepsElboPlusGapEqualToLogEvidence() {
         load(server);
         double[][] settings = {
-            {0, 1, 1.5, 0.5}, {1, 1, 0, 1}, {-2.5, 0.3, 2, 0.2}, {0.8, 0.45, 1, 1}, {2, 2.5, -3, 3}, {-1, 0.05, 0.5, 0.1}};
+            {0, 1, 1.5, 0.5},
+            {1, 1, 0, 1},
+            {-2.5, 0.3, 2, 0.2},
+            {0.8, 0.45, 1, 1},
+            {2, 2.5, -3, 3},
+            {-1, 0.05, 0.5, 0.1}
+        };
         for (double[] s : settings) {
             slide("mu", s[0]);
             slide("sigma", s[1]);

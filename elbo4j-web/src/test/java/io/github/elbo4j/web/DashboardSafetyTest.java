@@ -32,6 +32,7 @@ class DashboardSafetyTest {
      * the kernel's socket buffers (up to 4 MB on Linux) and Jetty's hold for a client that never reads.
      */
     private static final int BULK_ROWS = 4_000;
+
     private static final String NOTE = "x".repeat(1800);
 
     @TempDir
@@ -47,10 +48,21 @@ class DashboardSafetyTest {
         StringBuilder rows = new StringBuilder();
         for (int epoch = 1; epoch <= BULK_ROWS; epoch++) {
             double elbo = -100 - 1.0 / epoch;
-            rows.append("{\"epoch\":").append(epoch).append(",\"step\":").append(100L * epoch)
-                    .append(",\"elbo\":").append(elbo).append(",\"recon\":").append(elbo - 20)
-                    .append(",\"kl\":20.0,\"beta\":1.0,\"lr\":0.001,\"valid_elbo\":").append(elbo - 1)
-                    .append(",\"seconds\":").append(epoch).append(",\"samples_per_s\":5000.0,\"note\":\"").append(NOTE).append("\"}\n");
+            rows.append("{\"epoch\":")
+                    .append(epoch)
+                    .append(",\"step\":")
+                    .append(100L * epoch)
+                    .append(",\"elbo\":")
+                    .append(elbo)
+                    .append(",\"recon\":")
+                    .append(elbo - 20)
+                    .append(",\"kl\":20.0,\"beta\":1.0,\"lr\":0.001,\"valid_elbo\":")
+                    .append(elbo - 1)
+                    .append(",\"seconds\":")
+                    .append(epoch)
+                    .append(",\"samples_per_s\":5000.0,\"note\":\"")
+                    .append(NOTE)
+                    .append("\"}\n");
         }
         Files.writeString(bulk.root().resolve("metrics.jsonl"), rows);
         server = DashboardServer.start(RunCatalog.open(runs), "127.0.0.1", 0, false);
@@ -67,15 +79,22 @@ class DashboardSafetyTest {
     private static Head request(String target, String host) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\n" + (host == null ? "" : "Host: " + host + "\r\n")
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            socket.getOutputStream()
+                    .write(("GET " + target + " HTTP/1.1\r\n" + (host == null ? "" : "Host: " + host + "\r\n")
+                                    + "Connection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
             String status = in.readLine();
-            assertThat(status).as("status line for " + target + " with Host " + host).startsWith("HTTP/1.1 ");
+            assertThat(status)
+                    .as("status line for " + target + " with Host " + host)
+                    .startsWith("HTTP/1.1 ");
             Map<String, String> headers = new LinkedHashMap<>();
             for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
                 int colon = line.indexOf(':');
-                headers.merge(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip(),
+                headers.merge(
+                        line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).strip(),
                         (a, b) -> a + ", " + b);
             }
             return new Head(Integer.parseInt(status.split(" ")[1]), headers);
@@ -85,21 +104,32 @@ class DashboardSafetyTest {
     @Test
     void aForeignHostNameIsRefusedAndTheServersOwnNamesAreServed() throws IOException {
         int port = server.port();
-        List<String> foreign = List.of("evil.example:" + port, "evil.example", "localhost.evil.example:" + port,
-                "127.0.0.1.nip.io:" + port, "127.0.0.2:" + port, "[::2]:" + port, "127.0.0.1:" + (port == 1 ? 2 : 1));
+        List<String> foreign = List.of(
+                "evil.example:" + port,
+                "evil.example",
+                "localhost.evil.example:" + port,
+                "127.0.0.1.nip.io:" + port,
+                "127.0.0.2:" + port,
+                "[::2]:" + port,
+                "127.0.0.1:" + (port == 1 ? 2 : 1));
         Map<String, Integer> served = new LinkedHashMap<>();
         for (String host : foreign) {
-            for (String target : List.of("/", "/api/runs", "/api/events", "/assets/dashboard.js", "/runs/alpha/plots/samples.png")) {
+            for (String target :
+                    List.of("/", "/api/runs", "/api/events", "/assets/dashboard.js", "/runs/alpha/plots/samples.png")) {
                 int status = request(target, host).status();
                 if (status != 403 && status != 421) {
                     served.put(host + " " + target, status);
                 }
             }
         }
-        assertThat(served).as("requests with a foreign Host that were not refused").isEmpty();
+        assertThat(served)
+                .as("requests with a foreign Host that were not refused")
+                .isEmpty();
         // Jetty itself refuses a malformed Host (400, shown as the dashboard's plain 404).
-        assertThat(request("/api/runs", "localhost:" + port + "@evil.example").status()).isEqualTo(404);
-        for (String host : List.of("127.0.0.1:" + port, "localhost:" + port, "LocalHost:" + port, "[::1]:" + port, "127.0.0.1")) {
+        assertThat(request("/api/runs", "localhost:" + port + "@evil.example").status())
+                .isEqualTo(404);
+        for (String host :
+                List.of("127.0.0.1:" + port, "localhost:" + port, "LocalHost:" + port, "[::1]:" + port, "127.0.0.1")) {
             assertThat(request("/api/runs", host).status()).as("Host " + host).isEqualTo(200);
         }
     }
@@ -121,12 +151,17 @@ class DashboardSafetyTest {
     void everyResponseForbidsFraming() throws IOException {
         String host = "127.0.0.1:" + server.port();
         Map<String, Integer> statuses = new LinkedHashMap<>();
-        for (String[] request : List.of(new String[] {"/", host}, new String[] {"/api/runs", host},
-                new String[] {"/no-such-page", host}, new String[] {"/%2e%2e/%2e%2e/etc/passwd", host},
+        for (String[] request : List.of(
+                new String[] {"/", host},
+                new String[] {"/api/runs", host},
+                new String[] {"/no-such-page", host},
+                new String[] {"/%2e%2e/%2e%2e/etc/passwd", host},
                 new String[] {"/api/runs", "evil.example"})) {
             Head head = request(request[0], request[1]);
             statuses.put(request[0] + " " + request[1], head.status());
-            assertThat(head.headers().get("content-security-policy")).as(request[0]).contains("frame-ancestors 'none'");
+            assertThat(head.headers().get("content-security-policy"))
+                    .as(request[0])
+                    .contains("frame-ancestors 'none'");
             assertThat(head.headers().get("x-frame-options")).as(request[0]).isEqualTo("DENY");
         }
         assertThat(statuses.values()).containsExactly(200, 200, 404, 404, 403);
@@ -149,7 +184,8 @@ class DashboardSafetyTest {
                 page.setSoTimeout(5000);
                 OutputStream out = page.getOutputStream();
                 out.write(eventStreamRequest());
-                BufferedReader in = new BufferedReader(new InputStreamReader(page.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(page.getInputStream(), StandardCharsets.UTF_8));
                 String event = null;
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     if (line.startsWith("event:")) {
@@ -161,7 +197,9 @@ class DashboardSafetyTest {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 System.out.printf(Locale.ROOT, "first event after %.3f s with 8 stuck clients%n", seconds);
                 assertThat(event).isEqualTo("reset");
-                assertThat(seconds).as("seconds to the first event with 8 stuck clients").isLessThan(1.0);
+                assertThat(seconds)
+                        .as("seconds to the first event with 8 stuck clients")
+                        .isLessThan(1.0);
             }
         } finally {
             for (Socket socket : stuck) {
@@ -171,7 +209,8 @@ class DashboardSafetyTest {
     }
 
     private byte[] eventStreamRequest() {
-        return ("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nAccept: text/event-stream\r\n\r\n")
+        return ("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
+                        + "\r\nAccept: text/event-stream\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
     }
 }

@@ -30,13 +30,18 @@ class DashboardScreenshots {
             try {
                 browser.get("http://127.0.0.1:" + server.port() + "/");
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-                wait.until(b -> Integer.parseInt(b.findElement(By.id("elbo-chart")).getDomAttribute("data-points")) > 0);
-                wait.until(b -> !b.findElements(By.cssSelector("#plots img.plot")).isEmpty()
-                        && (Boolean) ((JavascriptExecutor) b).executeScript(
-                                "return [...document.querySelectorAll('#plots img.plot')].every(i => i.complete);"));
+                wait.until(
+                        b -> Integer.parseInt(b.findElement(By.id("elbo-chart")).getDomAttribute("data-points")) > 0);
+                wait.until(
+                        b -> !b.findElements(By.cssSelector("#plots img.plot")).isEmpty()
+                                && (Boolean)
+                                        ((JavascriptExecutor) b)
+                                                .executeScript(
+                                                        "return [...document.querySelectorAll('#plots img.plot')].every(i => i.complete);"));
                 // A setting of the explorer away from the defaults shows a visible gap.
-                ((JavascriptExecutor) browser).executeScript("const s = document.getElementById('mu');"
-                        + " s.value = '0.3'; s.dispatchEvent(new Event('input'));");
+                ((JavascriptExecutor) browser)
+                        .executeScript("const s = document.getElementById('mu');"
+                                + " s.value = '0.3'; s.dispatchEvent(new Event('input'));");
                 Files.write(out.resolve("dashboard.png"), browser.getScreenshotAs(OutputType.BYTES));
                 resize(browser, 1100, 2600);
                 browser.get(run.resolve("report.html").toUri().toString());

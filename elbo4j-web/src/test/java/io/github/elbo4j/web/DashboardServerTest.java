@@ -58,7 +58,8 @@ class DashboardServerTest {
             out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+            String status = new BufferedReader(
+                            new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
                     .readLine();
             assertThat(status).as("status line for " + target).startsWith("HTTP/1.1 ");
             return Integer.parseInt(status.split(" ")[1]);
@@ -87,7 +88,11 @@ class DashboardServerTest {
                 "/runs/alpha/plots/%252e%252e%252fconfig.json",
                 "/runs/alpha/plots/..%5cconfig.json",
                 "/runs/alpha/plots/" + dir.resolve("runs/outside.png").toAbsolutePath(),
-                "/runs/alpha/plots/%2f" + dir.resolve("runs/outside.png").toAbsolutePath().toString().substring(1),
+                "/runs/alpha/plots/%2f"
+                        + dir.resolve("runs/outside.png")
+                                .toAbsolutePath()
+                                .toString()
+                                .substring(1),
                 "/runs/alpha/plots//etc/passwd",
                 "/runs/..%2f..%2fruns/plots/outside.png",
                 "/runs/%2e%2e/plots/outside.png",
@@ -122,9 +127,12 @@ class DashboardServerTest {
     void isReadOnly() throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write(("DELETE /runs/alpha/plots/samples.png HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+            socket.getOutputStream()
+                    .write(("DELETE /runs/alpha/plots/samples.png HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    + "Connection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            String status = new BufferedReader(
+                            new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
                     .readLine();
             assertThat(status).matches("HTTP/1.1 40[45] .*");
         }
@@ -136,7 +144,9 @@ class DashboardServerTest {
         HttpClient client = HttpClient.newHttpClient();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/events"))
-                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(20)).build();
+                .header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(20))
+                .build();
         var response = client.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
         Stream<String> body = response.get(10, TimeUnit.SECONDS).body();
         Thread reader = new Thread(() -> {
@@ -181,7 +191,8 @@ class DashboardServerTest {
         assertThat(HostPolicy.check("::1", false)).isEqualTo("::1");
         assertThatThrownBy(() -> DashboardServer.start(server.catalog(), "0.0.0.0", 0, false))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("0.0.0.0 is not a loopback address").hasMessageContaining("set allowRemote");
+                .hasMessageContaining("0.0.0.0 is not a loopback address")
+                .hasMessageContaining("set allowRemote");
         assertThatThrownBy(() -> HostPolicy.check("8.8.8.8", false)).hasMessageContaining("allowRemote");
         assertThat(HostPolicy.check("0.0.0.0", true)).isEqualTo("0.0.0.0");
     }
@@ -204,9 +215,11 @@ class DashboardServerTest {
     @Test
     void aMissingPathOrAFolderWithoutRunsIsBadInput() throws IOException {
         assertThatThrownBy(() -> RunCatalog.open(dir.resolve("nope")))
-                .isInstanceOf(DataException.class).hasMessageContaining("run directory not found");
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("run directory not found");
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertThatThrownBy(() -> RunCatalog.open(empty))
-                .isInstanceOf(DataException.class).hasMessageContaining("no model.json");
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("no model.json");
     }
 }

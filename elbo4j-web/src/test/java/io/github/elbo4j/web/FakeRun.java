@@ -23,8 +23,10 @@ final class FakeRun {
     static FakeRun create(Path root) throws IOException {
         Files.createDirectories(root.resolve("plots"));
         Files.writeString(root.resolve("model.json"), "{\"format\":\"elbo4j-vae\",\"latent\":4,\"hidden\":[32]}\n");
-        Files.writeString(root.resolve("config.json"), "{\"model\":{\"latent\":4,\"hidden\":[32],\"likelihood\":\"bernoulli\","
-                + "\"weights\":[]},\"training\":{\"epochs\":20},\"data\":{\"spec\":\"shapes\"},\"secret\":\"config\"}\n");
+        Files.writeString(
+                root.resolve("config.json"),
+                "{\"model\":{\"latent\":4,\"hidden\":[32],\"likelihood\":\"bernoulli\","
+                        + "\"weights\":[]},\"training\":{\"epochs\":20},\"data\":{\"spec\":\"shapes\"},\"secret\":\"config\"}\n");
         BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(Color.ORANGE);
@@ -42,11 +44,22 @@ final class FakeRun {
     void appendEpoch() throws IOException {
         epochs++;
         double elbo = -100 - 50.0 / epochs;
-        String row = String.format(java.util.Locale.ROOT,
+        String row = String.format(
+                java.util.Locale.ROOT,
                 "{\"epoch\":%d,\"step\":%d,\"elbo\":%.4f,\"recon\":%.4f,\"kl\":%.4f,\"beta\":1.0,\"lr\":0.001,"
                         + "\"valid_elbo\":%.4f,\"seconds\":%d,\"samples_per_s\":5000.0}%n",
-                epochs, 100L * epochs, elbo, elbo - 20, 20.0, elbo - 1, epochs);
-        Files.writeString(root.resolve("metrics.jsonl"), row, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                epochs,
+                100L * epochs,
+                elbo,
+                elbo - 20,
+                20.0,
+                elbo - 1,
+                epochs);
+        Files.writeString(
+                root.resolve("metrics.jsonl"),
+                row,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 }

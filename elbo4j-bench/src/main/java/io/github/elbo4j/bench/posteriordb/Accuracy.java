@@ -13,8 +13,7 @@ import java.util.Map;
  * @param worstSdParameter the parameter whose sd ratio is farthest from 1
  * @param worstSdRatio its fitted sd / reference sd
  */
-public record Accuracy(String worstMeanParameter, double worstMeanError, String worstSdParameter,
-        double worstSdRatio) {
+public record Accuracy(String worstMeanParameter, double worstMeanError, String worstSdParameter, double worstSdRatio) {
 
     /** The largest mean error, in reference sds, of a fit that passes. */
     public static final double MEAN_TOLERANCE = 0.1;
@@ -40,8 +39,8 @@ public record Accuracy(String worstMeanParameter, double worstMeanError, String 
             String name = entry.getKey();
             Moments fit = fitted.get(name);
             if (fit == null) {
-                throw new IllegalArgumentException("the fit has no parameter '" + name + "' (it has "
-                        + String.join(", ", fitted.keySet()) + ")");
+                throw new IllegalArgumentException(
+                        "the fit has no parameter '" + name + "' (it has " + String.join(", ", fitted.keySet()) + ")");
             }
             Moments ref = entry.getValue();
             double error = Math.abs(fit.mean() - ref.mean()) / ref.sd();

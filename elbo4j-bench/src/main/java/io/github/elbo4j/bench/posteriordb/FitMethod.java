@@ -3,7 +3,6 @@ package io.github.elbo4j.bench.posteriordb;
 import io.github.elbo4j.vi.GuideFamily;
 import io.github.elbo4j.vi.ViConfig;
 import io.github.elbo4j.vi.ViMethod;
-
 import java.util.List;
 
 /**
@@ -23,7 +22,8 @@ public record FitMethod(String label, ViConfig config) {
      * @return the methods
      */
     public static List<FitMethod> all() {
-        return List.of(DEFAULT,
+        return List.of(
+                DEFAULT,
                 of(ViMethod.DADVI, GuideFamily.FULL_RANK),
                 of(ViMethod.ADVI, GuideFamily.MEAN_FIELD),
                 of(ViMethod.ADVI, GuideFamily.FULL_RANK),
@@ -33,13 +33,16 @@ public record FitMethod(String label, ViConfig config) {
 
     /** Labelled with what the defaults are, so that the table stays true when they change. */
     private static FitMethod defaults(ViConfig config) {
-        return new FitMethod("default (" + config.method().cliName() + " " + config.family().cliName() + ")", config);
+        return new FitMethod(
+                "default (" + config.method().cliName() + " " + config.family().cliName() + ")", config);
     }
 
     private static FitMethod of(ViMethod method, GuideFamily family) {
         String label = method == ViMethod.PATHFINDER || method == ViMethod.LAPLACE
-                ? method.cliName() : method.cliName() + " " + family.cliName();
-        return new FitMethod(label, ViConfig.builder().method(method).family(family).build());
+                ? method.cliName()
+                : method.cliName() + " " + family.cliName();
+        return new FitMethod(
+                label, ViConfig.builder().method(method).family(family).build());
     }
 
     /**

@@ -15,8 +15,15 @@ import java.util.List;
  * @param reasons the verdict's reasons, or the exception's message when the fit threw
  * @param seconds the wall time of the fit
  */
-public record FitReport(String posterior, String method, Accuracy accuracy, double khat, boolean converged,
-        boolean reliable, List<String> reasons, double seconds) {
+public record FitReport(
+        String posterior,
+        String method,
+        Accuracy accuracy,
+        double khat,
+        boolean converged,
+        boolean reliable,
+        List<String> reasons,
+        double seconds) {
 
     /** The mean error, in reference sds, beyond which a fit that calls itself reliable misleads. */
     public static final double MISLEADING_MEAN_ERROR = 0.5;
@@ -36,8 +43,15 @@ public record FitReport(String posterior, String method, Accuracy accuracy, doub
      * @return the report
      */
     public static FitReport failed(String posterior, String method, double seconds, RuntimeException failure) {
-        return new FitReport(posterior, method, null, Double.NaN, false, false,
-                List.of("failed: " + failure.getClass().getSimpleName() + ": " + failure.getMessage()), seconds);
+        return new FitReport(
+                posterior,
+                method,
+                null,
+                Double.NaN,
+                false,
+                false,
+                List.of("failed: " + failure.getClass().getSimpleName() + ": " + failure.getMessage()),
+                seconds);
     }
 
     /** @return whether the fit returned a posterior */

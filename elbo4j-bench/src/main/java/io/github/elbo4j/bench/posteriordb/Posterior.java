@@ -3,7 +3,6 @@ package io.github.elbo4j.bench.posteriordb;
 import io.github.elbo4j.data.CsvReader;
 import io.github.elbo4j.data.Table;
 import io.github.elbo4j.vi.data.StanData;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +44,11 @@ public record Posterior(String name, Path folder, StanData data, Map<String, Mom
         for (int row = 0; row < table.rowCount(); row++) {
             reference.put(table.cell(row, parameter), new Moments(table.decimal(row, mean), table.decimal(row, sd)));
         }
-        return new Posterior(folder.getFileName().toString(), folder,
-                StanData.read(folder.resolve("data.json")), Collections.unmodifiableMap(reference));
+        return new Posterior(
+                folder.getFileName().toString(),
+                folder,
+                StanData.read(folder.resolve("data.json")),
+                Collections.unmodifiableMap(reference));
     }
 
     /**
@@ -90,7 +92,9 @@ public record Posterior(String name, Path folder, StanData data, Map<String, Mom
     public static List<String> names(Path set) throws IOException {
         try (Stream<Path> folders = Files.list(set)) {
             return folders.filter(folder -> Files.isRegularFile(folder.resolve("model.stan")))
-                    .map(folder -> folder.getFileName().toString()).sorted().toList();
+                    .map(folder -> folder.getFileName().toString())
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -5,7 +5,6 @@ import io.github.elbo4j.vi.GaussianVi;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.ViMethod;
 import io.github.elbo4j.vi.model.JavaModel;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,31 +58,46 @@ public final class PosteriorDbBenchmark {
             } else if (arg.startsWith("only=")) {
                 only = arg.substring("only=".length());
             } else if (arg.startsWith("methods=")) {
-                List<ViMethod> chosen = Arrays.stream(arg.substring("methods=".length()).split(","))
-                        .map(ViMethod::fromName).toList();
-                methods = methods.stream().filter(method -> chosen.contains(method.config().method())).toList();
+                List<ViMethod> chosen = Arrays.stream(
+                                arg.substring("methods=".length()).split(","))
+                        .map(ViMethod::fromName)
+                        .toList();
+                methods = methods.stream()
+                        .filter(method -> chosen.contains(method.config().method()))
+                        .toList();
             } else {
-                throw new IllegalArgumentException("unknown argument '" + arg
-                        + "'; expected stan=FOLDER, only=TEXT or methods=NAME,NAME");
+                throw new IllegalArgumentException(
+                        "unknown argument '" + arg + "'; expected stan=FOLDER, only=TEXT or methods=NAME,NAME");
             }
         }
-        Path set = Posterior.locateSet().orElseThrow(() -> new IllegalStateException(
-                "no shared/data/posteriordb-set in " + Path.of("").toAbsolutePath() + " or a folder above it"));
+        Path set = Posterior.locateSet()
+                .orElseThrow(() -> new IllegalStateException(
+                        "no shared/data/posteriordb-set in " + Path.of("").toAbsolutePath() + " or a folder above it"));
         Optional<StanVbResults> stan = Files.isRegularFile(stanFolder.resolve("stan-vb.csv"))
-                ? Optional.of(StanVbResults.read(stanFolder)) : Optional.empty();
-        System.out.printf("posteriordb set: %s%nStan's ADVI: %s%n%n", set, stan.isPresent() ? stanFolder
-                : "no " + stanFolder.resolve("stan-vb.csv") + " (run elbo4j-bench/scripts/posteriordb-vs-stan.sh)");
-        System.out.printf(ROW, "posterior / method", "mean err", "sd ratio", "khat", "pass", "conv", "reliable", "time");
+                ? Optional.of(StanVbResults.read(stanFolder))
+                : Optional.empty();
+        System.out.printf(
+                "posteriordb set: %s%nStan's ADVI: %s%n%n",
+                set,
+                stan.isPresent()
+                        ? stanFolder
+                        : "no " + stanFolder.resolve("stan-vb.csv")
+                                + " (run elbo4j-bench/scripts/posteriordb-vs-stan.sh)");
+        System.out.printf(
+                ROW, "posterior / method", "mean err", "sd ratio", "khat", "pass", "conv", "reliable", "time");
 
         List<FitReport> defaults = new ArrayList<>();
         List<FitReport> all = new ArrayList<>();
         int fasterThanStan = 0;
         int comparedWithStan = 0;
         String filter = only;
-        List<String> names = Posterior.names(set).stream().filter(name -> name.contains(filter)).toList();
+        List<String> names = Posterior.names(set).stream()
+                .filter(name -> name.contains(filter))
+                .toList();
         for (String name : names) {
             Posterior posterior = Posterior.load(set, name);
-            System.out.printf("%s (%d parameters)%n", name, posterior.reference().size());
+            System.out.printf(
+                    "%s (%d parameters)%n", name, posterior.reference().size());
             Optional<JavaModel> model = PosteriorDbModels.of(name, posterior.data());
             if (model.isEmpty()) {
                 System.out.println("  no elbo4j model written");
@@ -121,11 +135,16 @@ public final class PosteriorDbBenchmark {
 
     private static void print(FitReport report) {
         Accuracy accuracy = report.accuracy();
-        System.out.printf(ROW, report.method(),
+        System.out.printf(
+                ROW,
+                report.method(),
                 accuracy == null ? "failed" : number(accuracy.worstMeanError()),
                 accuracy == null ? "" : number(accuracy.worstSdRatio()),
-                number(report.khat()), report.passes() ? "yes" : "no", report.converged() ? "yes" : "no",
-                report.reliable() ? "yes" : "no", time(report.seconds()));
+                number(report.khat()),
+                report.passes() ? "yes" : "no",
+                report.converged() ? "yes" : "no",
+                report.reliable() ? "yes" : "no",
+                time(report.seconds()));
         if (accuracy == null) {
             System.out.println("    " + report.reasons().get(0));
         }
@@ -137,37 +156,50 @@ public final class PosteriorDbBenchmark {
             System.out.printf(ROW, method, "not run", "", "", "", "", "", "");
             return;
         }
-        List<StanVbResults.Fit> succeeded = fits.stream().filter(StanVbResults.Fit::succeeded).toList();
+        List<StanVbResults.Fit> succeeded =
+                fits.stream().filter(StanVbResults.Fit::succeeded).toList();
         List<Accuracy> accuracies = succeeded.stream()
-                .map(fit -> Accuracy.of(posterior.reference(), fit.moments())).toList();
+                .map(fit -> Accuracy.of(posterior.reference(), fit.moments()))
+                .toList();
         long passes = accuracies.stream().filter(Accuracy::passes).count();
-        System.out.printf(ROW, method + " (" + fits.size() + " seeds)",
+        System.out.printf(
+                ROW,
+                method + " (" + fits.size() + " seeds)",
                 number(median(accuracies, Accuracy::worstMeanError)),
                 number(median(accuracies, Accuracy::worstSdRatio)),
                 number(median(succeeded, StanVbResults.Fit::paretoK)),
-                passes + "/" + fits.size(), succeeded.size() + "/" + fits.size(), "-",
+                passes + "/" + fits.size(),
+                succeeded.size() + "/" + fits.size(),
+                "-",
                 time(median(fits, StanVbResults.Fit::seconds)));
     }
 
-    private static void summarize(List<FitReport> defaults, List<FitReport> all, int fasterThanStan,
-            int comparedWithStan) {
-        System.out.printf("%nDefault fit (%s): %d of %d posteriors pass (every mean within 0.1 sd, every sd"
-                + " within 10%%); %d more are marked unreliable.%n", FitMethod.DEFAULT.label(),
-                defaults.stream().filter(FitReport::passes).count(), defaults.size(),
+    private static void summarize(
+            List<FitReport> defaults, List<FitReport> all, int fasterThanStan, int comparedWithStan) {
+        System.out.printf(
+                "%nDefault fit (%s): %d of %d posteriors pass (every mean within 0.1 sd, every sd"
+                        + " within 10%%); %d more are marked unreliable.%n",
+                FitMethod.DEFAULT.label(),
+                defaults.stream().filter(FitReport::passes).count(),
+                defaults.size(),
                 defaults.stream().filter(r -> !r.passes() && !r.reliable()).count());
         for (FitReport report : defaults) {
             if (!report.rightOrFlagged()) {
                 System.out.printf("  WRONG AND NOT FLAGGED: %s (%s)%n", report.posterior(), worst(report.accuracy()));
             } else if (!report.reliable()) {
-                System.out.printf("  %s: %s%n", report.posterior(), abbreviate(report.reasons().get(0)));
+                System.out.printf(
+                        "  %s: %s%n",
+                        report.posterior(), abbreviate(report.reasons().get(0)));
             }
         }
         List<FitReport> misleading = all.stream().filter(FitReport::misleading).toList();
-        System.out.printf("Fits reporting converged and reliable with a mean more than 0.5 sd off: %d of %d%n",
+        System.out.printf(
+                "Fits reporting converged and reliable with a mean more than 0.5 sd off: %d of %d%n",
                 misleading.size(), all.size());
         misleading.forEach(r -> System.out.printf("  %s, %s: %s%n", r.posterior(), r.method(), worst(r.accuracy())));
         if (comparedWithStan > 0) {
-            System.out.printf("Default fit faster than Stan's mean-field vb() (median over seeds): %d of %d%n",
+            System.out.printf(
+                    "Default fit faster than Stan's mean-field vb() (median over seeds): %d of %d%n",
                     fasterThanStan, comparedWithStan);
         }
     }
@@ -183,8 +215,10 @@ public final class PosteriorDbBenchmark {
     private static void speed(Path set, List<FitReport> defaults) throws IOException {
         System.out.println();
         Posterior schools = Posterior.load(set, "eight_schools-eight_schools_noncentered");
-        JavaModel eightSchools = PosteriorDbModels.of(schools.name(), schools.data()).orElseThrow();
-        double[] z = new SplittableRandom(1).doubles(eightSchools.dimension(), -1, 1).toArray();
+        JavaModel eightSchools =
+                PosteriorDbModels.of(schools.name(), schools.data()).orElseThrow();
+        double[] z =
+                new SplittableRandom(1).doubles(eightSchools.dimension(), -1, 1).toArray();
         double[] gradient = new double[z.length];
         double sink = 0;
         for (int i = 0; i < 200_000; i++) {
@@ -196,7 +230,8 @@ public final class PosteriorDbBenchmark {
             sink += eightSchools.logDensity(z, gradient);
         }
         double micros = (System.nanoTime() - start) * 1e-3 / evaluations;
-        System.out.printf("Eight schools log density and gradient: %.2f µs (mean of %,d after %,d warm-up; %s)%n",
+        System.out.printf(
+                "Eight schools log density and gradient: %.2f µs (mean of %,d after %,d warm-up; %s)%n",
                 micros, evaluations, 200_000, Double.isFinite(sink) ? "finite" : "NOT FINITE");
 
         int length = 1000;
@@ -207,14 +242,26 @@ public final class PosteriorDbBenchmark {
         VariationalPosterior fit = GaussianVi.fit(garch, FitMethod.DEFAULT.config());
         double seconds = (System.nanoTime() - start) * 1e-9;
         Map<String, Moments> moments = PosteriorFitter.moments(garch, fit, 0);
-        System.out.printf("GARCH(1,1), %d generated returns, default fit: %s, %s%n  posterior means%s"
-                + " (generated with mu 0.1, alpha0 0.1, alpha1 0.2, beta1 0.7)%n", length, time(seconds),
-                fit.reliable() ? "reliable" : "unreliable: " + abbreviate(fit.reliabilityReasons().get(0)),
-                moments.entrySet().stream().map(e -> String.format(Locale.ROOT, " %s %.3f", e.getKey(),
-                        e.getValue().mean())).reduce("", String::concat));
-        defaults.stream().filter(report -> report.posterior().equals(TOO_SLOW_FOR_ADVI.get(0))).forEach(report ->
-                System.out.printf("HMM (%s), default fit: %s, %s%n", report.posterior(), time(report.seconds()),
-                        report.passes() ? "passes" : "does not pass"));
+        System.out.printf(
+                "GARCH(1,1), %d generated returns, default fit: %s, %s%n  posterior means%s"
+                        + " (generated with mu 0.1, alpha0 0.1, alpha1 0.2, beta1 0.7)%n",
+                length,
+                time(seconds),
+                fit.reliable()
+                        ? "reliable"
+                        : "unreliable: " + abbreviate(fit.reliabilityReasons().get(0)),
+                moments.entrySet().stream()
+                        .map(e -> String.format(
+                                Locale.ROOT,
+                                " %s %.3f",
+                                e.getKey(),
+                                e.getValue().mean()))
+                        .reduce("", String::concat));
+        defaults.stream()
+                .filter(report -> report.posterior().equals(TOO_SLOW_FOR_ADVI.get(0)))
+                .forEach(report -> System.out.printf(
+                        "HMM (%s), default fit: %s, %s%n",
+                        report.posterior(), time(report.seconds()), report.passes() ? "passes" : "does not pass"));
     }
 
     /** GARCH(1, 1) returns with mu 0.1, alpha0 0.1, alpha1 0.2, beta1 0.7 and sigma[1] = 1. */
@@ -231,11 +278,16 @@ public final class PosteriorDbBenchmark {
     }
 
     private static <T> double median(List<T> items, ToDoubleFunction<T> value) {
-        double[] values = items.stream().mapToDouble(value).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        double[] values = items.stream()
+                .mapToDouble(value)
+                .filter(v -> !Double.isNaN(v))
+                .sorted()
+                .toArray();
         if (values.length == 0) {
             return Double.NaN;
         }
-        return values.length % 2 == 1 ? values[values.length / 2]
+        return values.length % 2 == 1
+                ? values[values.length / 2]
                 : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
     }
 
@@ -262,7 +314,8 @@ public final class PosteriorDbBenchmark {
         if (Double.isNaN(seconds)) {
             return "-";
         }
-        return seconds < 1 ? String.format(Locale.ROOT, "%.1f ms", seconds * 1e3)
+        return seconds < 1
+                ? String.format(Locale.ROOT, "%.1f ms", seconds * 1e3)
                 : String.format(Locale.ROOT, "%.2f s", seconds);
     }
 }

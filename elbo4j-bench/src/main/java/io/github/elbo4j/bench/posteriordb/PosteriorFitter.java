@@ -5,7 +5,6 @@ import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.ParameterSummary;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.model.JavaModel;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +31,17 @@ public final class PosteriorFitter {
             return FitReport.failed(posterior.name(), method.label(), (System.nanoTime() - start) * 1e-9, e);
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        Accuracy accuracy = Accuracy.of(posterior.reference(), moments(model, fit, method.config().seed()));
-        return new FitReport(posterior.name(), method.label(), accuracy, fit.khat(), fit.provenance().converged(),
-                fit.reliable(), fit.reliabilityReasons(), seconds);
+        Accuracy accuracy = Accuracy.of(
+                posterior.reference(), moments(model, fit, method.config().seed()));
+        return new FitReport(
+                posterior.name(),
+                method.label(),
+                accuracy,
+                fit.khat(),
+                fit.provenance().converged(),
+                fit.reliable(),
+                fit.reliabilityReasons(),
+                seconds);
     }
 
     /**
@@ -55,20 +62,25 @@ public final class PosteriorFitter {
             int[] shape = block.shape();
             List<ParameterSummary> summaries = fit.summary(block.name());
             for (int i = 0; i < block.size(); i++) {
-                String index = shape.length == 0 ? ""
-                        : shape.length == 1 ? "[" + (i + 1) + "]"
-                        : "[" + (i / shape[1] + 1) + "," + (i % shape[1] + 1) + "]";
+                String index = shape.length == 0
+                        ? ""
+                        : shape.length == 1
+                                ? "[" + (i + 1) + "]"
+                                : "[" + (i / shape[1] + 1) + "," + (i % shape[1] + 1) + "]";
                 moments.put(block.name() + index, Moments.of(summaries.get(i)));
             }
         }
         double[] weights = fit.importanceWeights().orElse(null);
-        for (Map.Entry<String, double[][]> quantity : model.generatedQuantities(fit, seed).entrySet()) {
+        for (Map.Entry<String, double[][]> quantity :
+                model.generatedQuantities(fit, seed).entrySet()) {
             double[][] draws = quantity.getValue();
             int size = draws[0].length;
             for (int i = 0; i < size; i++) {
                 double[] column = column(draws, i);
-                moments.put(quantity.getKey() + (size == 1 ? "" : "[" + (i + 1) + "]"), Moments.of(weights == null
-                        ? ParameterSummary.of(column) : ParameterSummary.of(column, weights)));
+                moments.put(
+                        quantity.getKey() + (size == 1 ? "" : "[" + (i + 1) + "]"),
+                        Moments.of(
+                                weights == null ? ParameterSummary.of(column) : ParameterSummary.of(column, weights)));
             }
         }
         return moments;

@@ -2,7 +2,6 @@ package io.github.elbo4j.bench.posteriordb;
 
 import io.github.elbo4j.data.CsvReader;
 import io.github.elbo4j.data.Table;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,8 +29,14 @@ public final class StanVbResults {
      * @param status {@code ok}, or {@code error: ...} with Stan's message
      * @param moments the fitted moments by parameter (empty for a failed run)
      */
-    public record Fit(String posterior, String method, int seed, double seconds, double paretoK,
-            String status, Map<String, Moments> moments) {
+    public record Fit(
+            String posterior,
+            String method,
+            int seed,
+            double seconds,
+            double paretoK,
+            String status,
+            Map<String, Moments> moments) {
 
         /** @return whether {@code vb()} returned draws */
         public boolean succeeded() {
@@ -61,15 +66,26 @@ public final class StanVbResults {
             String posterior = text(table, row, "posterior");
             String method = text(table, row, "method");
             int seed = (int) table.decimal(row, table.column("seed"));
-            if (fit == null || !fit.posterior().equals(posterior) || !fit.method().equals(method)
+            if (fit == null
+                    || !fit.posterior().equals(posterior)
+                    || !fit.method().equals(method)
                     || fit.seed() != seed) {
-                fit = new Fit(posterior, method, seed, table.decimal(row, table.column("seconds")),
-                        number(table, row, "pareto_k"), text(table, row, "status"), new LinkedHashMap<>());
-                fits.computeIfAbsent(posterior + " " + method, key -> new ArrayList<>()).add(fit);
+                fit = new Fit(
+                        posterior,
+                        method,
+                        seed,
+                        table.decimal(row, table.column("seconds")),
+                        number(table, row, "pareto_k"),
+                        text(table, row, "status"),
+                        new LinkedHashMap<>());
+                fits.computeIfAbsent(posterior + " " + method, key -> new ArrayList<>())
+                        .add(fit);
             }
             if (!text(table, row, "parameter").isEmpty()) {
-                fit.moments().put(text(table, row, "parameter"),
-                        new Moments(number(table, row, "mean"), number(table, row, "sd")));
+                fit.moments()
+                        .put(
+                                text(table, row, "parameter"),
+                                new Moments(number(table, row, "mean"), number(table, row, "sd")));
             }
         }
         Table compile = CsvReader.readTable(folder.resolve("stan-compile.csv"));

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class AccuracyTest {
@@ -16,9 +15,17 @@ class AccuracyTest {
 
     @Test
     void picksTheWorstMeanInReferenceSdsAndTheSdRatioFarthestFromOne() {
-        Accuracy accuracy = Accuracy.of(REFERENCE, ordered(
-                "beta[1]", new Moments(25.3, 6.3), "beta[2]", new Moments(0.63, 0.066),
-                "sigma", new Moments(18.33, 0.5), "lp__", new Moments(-1000, 1)));
+        Accuracy accuracy = Accuracy.of(
+                REFERENCE,
+                ordered(
+                        "beta[1]",
+                        new Moments(25.3, 6.3),
+                        "beta[2]",
+                        new Moments(0.63, 0.066),
+                        "sigma",
+                        new Moments(18.33, 0.5),
+                        "lp__",
+                        new Moments(-1000, 1)));
         assertThat(accuracy.worstMeanParameter()).isEqualTo("beta[2]");
         assertThat(accuracy.worstMeanError()).isCloseTo(0.5, within(1e-9));
         assertThat(accuracy.worstSdParameter()).isEqualTo("sigma");
@@ -29,22 +36,52 @@ class AccuracyTest {
 
     @Test
     void passesOnlyWithEveryMeanWithinATenthOfAnSdAndEverySdWithinTenPercent() {
-        assertThat(Accuracy.of(REFERENCE, ordered(
-                "beta[1]", new Moments(26.4, 5.5), "beta[2]", new Moments(0.605, 0.06),
-                "sigma", new Moments(18.3, 0.65))).passes()).isTrue();
-        assertThat(Accuracy.of(REFERENCE, ordered(
-                "beta[1]", new Moments(26.6, 6.0), "beta[2]", new Moments(0.6, 0.06),
-                "sigma", new Moments(18.3, 0.6))).passes()).isFalse();
-        assertThat(Accuracy.of(REFERENCE, ordered(
-                "beta[1]", new Moments(25.9, 6.0), "beta[2]", new Moments(0.6, 0.0665),
-                "sigma", new Moments(18.3, 0.6))).passes()).isFalse();
+        assertThat(Accuracy.of(
+                                REFERENCE,
+                                ordered(
+                                        "beta[1]",
+                                        new Moments(26.4, 5.5),
+                                        "beta[2]",
+                                        new Moments(0.605, 0.06),
+                                        "sigma",
+                                        new Moments(18.3, 0.65)))
+                        .passes())
+                .isTrue();
+        assertThat(Accuracy.of(
+                                REFERENCE,
+                                ordered(
+                                        "beta[1]",
+                                        new Moments(26.6, 6.0),
+                                        "beta[2]",
+                                        new Moments(0.6, 0.06),
+                                        "sigma",
+                                        new Moments(18.3, 0.6)))
+                        .passes())
+                .isFalse();
+        assertThat(Accuracy.of(
+                                REFERENCE,
+                                ordered(
+                                        "beta[1]",
+                                        new Moments(25.9, 6.0),
+                                        "beta[2]",
+                                        new Moments(0.6, 0.0665),
+                                        "sigma",
+                                        new Moments(18.3, 0.6)))
+                        .passes())
+                .isFalse();
     }
 
     @Test
     void aDivergedFitIsInfinitelyWrong() {
-        Accuracy accuracy = Accuracy.of(REFERENCE, ordered(
-                "beta[1]", new Moments(Double.NaN, Double.NaN), "beta[2]", new Moments(0.6, 0.06),
-                "sigma", new Moments(18.3, 0.6)));
+        Accuracy accuracy = Accuracy.of(
+                REFERENCE,
+                ordered(
+                        "beta[1]",
+                        new Moments(Double.NaN, Double.NaN),
+                        "beta[2]",
+                        new Moments(0.6, 0.06),
+                        "sigma",
+                        new Moments(18.3, 0.6)));
         assertThat(accuracy.worstMeanError()).isInfinite();
         assertThat(accuracy.worstSdRatio()).isInfinite();
         assertThat(accuracy.passes()).isFalse();

@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.elbo4j.bench.posteriordb.models.PosteriorDbModels;
 import io.github.elbo4j.vi.ViMethod;
 import io.github.elbo4j.vi.model.JavaModel;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,7 +41,8 @@ class PosteriorDbTest {
      * shared cores); PosteriorDbBenchmark checks ADVI's verdicts the same way.
      */
     private static final List<FitMethod> DETERMINISTIC = FitMethod.all().stream()
-            .filter(method -> method.config().method() != ViMethod.ADVI).toList();
+            .filter(method -> method.config().method() != ViMethod.ADVI)
+            .toList();
 
     /**
      * Measured defects of the current default fit, by posterior, with the measured numbers (see the
@@ -70,14 +69,20 @@ class PosteriorDbTest {
         Posterior posterior = Posterior.load(Posterior.locateSet().orElseThrow(), name);
         JavaModel model = PosteriorDbModels.of(name, posterior.data()).orElseThrow();
         List<FitReport> reports = DETERMINISTIC.stream()
-                .map(method -> PosteriorFitter.fit(posterior, model, method)).toList();
+                .map(method -> PosteriorFitter.fit(posterior, model, method))
+                .toList();
         FitReport byDefault = reports.get(0);
-        List<FitReport> misleading = reports.stream().filter(FitReport::misleading).toList();
-        assertThat(misleading).as("%s: fits converged and reliable with a mean over 0.5 sd off", name).isEmpty();
+        List<FitReport> misleading =
+                reports.stream().filter(FitReport::misleading).toList();
+        assertThat(misleading)
+                .as("%s: fits converged and reliable with a mean over 0.5 sd off", name)
+                .isEmpty();
         if (KNOWN_TO_FAIL.containsKey(name) && !byDefault.rightOrFlagged()) {
             abort("known to fail: " + KNOWN_TO_FAIL.get(name) + "; measured " + byDefault);
         }
-        assertThat(byDefault.rightOrFlagged()).as("%s: default fit reliable but wrong: %s", name, byDefault).isTrue();
+        assertThat(byDefault.rightOrFlagged())
+                .as("%s: default fit reliable but wrong: %s", name, byDefault)
+                .isTrue();
     }
 
     @Test

@@ -28,30 +28,38 @@ public final class Functions {
         for (int i = 0; i < out.length; i++) {
             out[i] = Math.exp(out[i]);
         }
-        return Value.derive(v.shape, out, g -> {
-            // J = diag(s) − s sᵀ, so Jᵀg = s ⊙ (g − sᵀg).
-            double inner = 0.0;
-            for (int i = 0; i < out.length; i++) {
-                inner += g[i] * out[i];
-            }
-            for (int i = 0; i < out.length; i++) {
-                v.adjoint()[i] += out[i] * (g[i] - inner);
-            }
-        }, v);
+        return Value.derive(
+                v.shape,
+                out,
+                g -> {
+                    // J = diag(s) − s sᵀ, so Jᵀg = s ⊙ (g − sᵀg).
+                    double inner = 0.0;
+                    for (int i = 0; i < out.length; i++) {
+                        inner += g[i] * out[i];
+                    }
+                    for (int i = 0; i < out.length; i++) {
+                        v.adjoint()[i] += out[i] * (g[i] - inner);
+                    }
+                },
+                v);
     }
 
     /** {@code v − log Σ e^v} of a vector, without overflow (Stan's {@code log_softmax}). */
     public static Value logSoftmax(Value v) {
         double[] out = logSoftmaxValues(v.value);
-        return Value.derive(v.shape, out, g -> {
-            double total = 0.0;
-            for (double x : g) {
-                total += x;
-            }
-            for (int i = 0; i < out.length; i++) {
-                v.adjoint()[i] += g[i] - Math.exp(out[i]) * total;
-            }
-        }, v);
+        return Value.derive(
+                v.shape,
+                out,
+                g -> {
+                    double total = 0.0;
+                    for (double x : g) {
+                        total += x;
+                    }
+                    for (int i = 0; i < out.length; i++) {
+                        v.adjoint()[i] += g[i] - Math.exp(out[i]) * total;
+                    }
+                },
+                v);
     }
 
     private static double[] logSoftmaxValues(double[] v) {
@@ -87,16 +95,21 @@ public final class Functions {
             double max = Math.max(x, y);
             out[i] = max == Double.NEGATIVE_INFINITY ? max : max + Math.log1p(Math.exp(-Math.abs(x - y)));
         }
-        return Value.derive(shape, out, g -> {
-            for (int i = 0; i < n; i++) {
-                if (a.adjoint() != null) {
-                    a.adjoint()[i * sa] += g[i] * Math.exp(a.value[i * sa] - out[i]);
-                }
-                if (b.adjoint() != null) {
-                    b.adjoint()[i * sb] += g[i] * Math.exp(b.value[i * sb] - out[i]);
-                }
-            }
-        }, a, b);
+        return Value.derive(
+                shape,
+                out,
+                g -> {
+                    for (int i = 0; i < n; i++) {
+                        if (a.adjoint() != null) {
+                            a.adjoint()[i * sa] += g[i] * Math.exp(a.value[i * sa] - out[i]);
+                        }
+                        if (b.adjoint() != null) {
+                            b.adjoint()[i * sb] += g[i] * Math.exp(b.value[i * sb] - out[i]);
+                        }
+                    }
+                },
+                a,
+                b);
     }
 
     /** The running sums {@code (v₀, v₀ + v₁, …)} of a vector (Stan's {@code cumulative_sum}). */
@@ -107,13 +120,17 @@ public final class Functions {
             total += v.value[i];
             out[i] = total;
         }
-        return Value.derive(v.shape, out, g -> {
-            double suffix = 0.0;
-            for (int i = out.length - 1; i >= 0; i--) {
-                suffix += g[i];
-                v.adjoint()[i] += suffix;
-            }
-        }, v);
+        return Value.derive(
+                v.shape,
+                out,
+                g -> {
+                    double suffix = 0.0;
+                    for (int i = out.length - 1; i >= 0; i--) {
+                        suffix += g[i];
+                        v.adjoint()[i] += suffix;
+                    }
+                },
+                v);
     }
 
     /** A vector of {@code n} copies of the one-element value {@code x} (Stan's {@code rep_vector}). */
@@ -123,13 +140,17 @@ public final class Functions {
         }
         double[] out = new double[n];
         java.util.Arrays.fill(out, x.value[0]);
-        return Value.derive(new int[] {n}, out, g -> {
-            double total = 0.0;
-            for (double gi : g) {
-                total += gi;
-            }
-            x.adjoint()[0] += total;
-        }, x);
+        return Value.derive(
+                new int[] {n},
+                out,
+                g -> {
+                    double total = 0.0;
+                    for (double gi : g) {
+                        total += gi;
+                    }
+                    x.adjoint()[0] += total;
+                },
+                x);
     }
 
     /** {@code Σ (a_i − b_i)²} of two values of equal size (Stan's {@code squared_distance}). */
@@ -142,17 +163,22 @@ public final class Functions {
             double d = a.value[i] - b.value[i];
             total += d * d;
         }
-        return Value.derive(Shape.SCALAR, new double[] {total}, g -> {
-            for (int i = 0; i < a.size(); i++) {
-                double d = 2.0 * g[0] * (a.value[i] - b.value[i]);
-                if (a.adjoint() != null) {
-                    a.adjoint()[i] += d;
-                }
-                if (b.adjoint() != null) {
-                    b.adjoint()[i] -= d;
-                }
-            }
-        }, a, b);
+        return Value.derive(
+                Shape.SCALAR,
+                new double[] {total},
+                g -> {
+                    for (int i = 0; i < a.size(); i++) {
+                        double d = 2.0 * g[0] * (a.value[i] - b.value[i]);
+                        if (a.adjoint() != null) {
+                            a.adjoint()[i] += d;
+                        }
+                        if (b.adjoint() != null) {
+                            b.adjoint()[i] -= d;
+                        }
+                    }
+                },
+                a,
+                b);
     }
 
     /**
@@ -174,12 +200,16 @@ public final class Functions {
             }
         }
         Value stacked = Value.concat(rows);
-        return Value.derive(new int[] {rows.length, columns}, stacked.value, g -> {
-            double[] target = stacked.adjoint();
-            for (int i = 0; i < g.length; i++) {
-                target[i] += g[i];
-            }
-        }, stacked);
+        return Value.derive(
+                new int[] {rows.length, columns},
+                stacked.value,
+                g -> {
+                    double[] target = stacked.adjoint();
+                    for (int i = 0; i < g.length; i++) {
+                        target[i] += g[i];
+                    }
+                },
+                stacked);
     }
 
     // ---------------------------------------------------------------- models of sequences
@@ -237,11 +267,15 @@ public final class Functions {
         for (int i = 0; i < out.length; i++) {
             out[i] = Gamma.logGamma(x.value[i]);
         }
-        return Value.derive(x.shape, out, g -> {
-            for (int i = 0; i < g.length; i++) {
-                x.adjoint()[i] += g[i] * digamma(x.value[i]);
-            }
-        }, x);
+        return Value.derive(
+                x.shape,
+                out,
+                g -> {
+                    for (int i = 0; i < g.length; i++) {
+                        x.adjoint()[i] += g[i] * digamma(x.value[i]);
+                    }
+                },
+                x);
     }
 
     /** The digamma function {@code ψ(x) = d log Γ(x) / dx} elementwise; its derivative is the trigamma function. */
@@ -250,11 +284,15 @@ public final class Functions {
         for (int i = 0; i < out.length; i++) {
             out[i] = digamma(x.value[i]);
         }
-        return Value.derive(x.shape, out, g -> {
-            for (int i = 0; i < g.length; i++) {
-                x.adjoint()[i] += g[i] * Gamma.trigamma(x.value[i]);
-            }
-        }, x);
+        return Value.derive(
+                x.shape,
+                out,
+                g -> {
+                    for (int i = 0; i < g.length; i++) {
+                        x.adjoint()[i] += g[i] * Gamma.trigamma(x.value[i]);
+                    }
+                },
+                x);
     }
 
     /**
@@ -281,9 +319,20 @@ public final class Functions {
             x += 1.0;
         }
         double inverseSquare = 1.0 / (x * x);
-        double series = inverseSquare * (1.0 / 12 - inverseSquare * (1.0 / 120 - inverseSquare * (1.0 / 252
-                - inverseSquare * (1.0 / 240 - inverseSquare * (1.0 / 132 - inverseSquare * (691.0 / 32760
-                - inverseSquare / 12))))));
+        double series = inverseSquare
+                * (1.0 / 12
+                        - inverseSquare
+                                * (1.0 / 120
+                                        - inverseSquare
+                                                * (1.0 / 252
+                                                        - inverseSquare
+                                                                * (1.0 / 240
+                                                                        - inverseSquare
+                                                                                * (1.0 / 132
+                                                                                        - inverseSquare
+                                                                                                * (691.0 / 32760
+                                                                                                        - inverseSquare
+                                                                                                                / 12))))));
         return result + Math.log(x) - 0.5 / x - series;
     }
 
@@ -297,19 +346,24 @@ public final class Functions {
         for (int i = 0; i < n; i++) {
             out[i] = Beta.logBeta(a.value[i * sa], b.value[i * sb]);
         }
-        return Value.derive(shape, out, g -> {
-            for (int i = 0; i < n; i++) {
-                double x = a.value[i * sa];
-                double y = b.value[i * sb];
-                double digammaSum = digamma(x + y);
-                if (a.adjoint() != null) {
-                    a.adjoint()[i * sa] += g[i] * (digamma(x) - digammaSum);
-                }
-                if (b.adjoint() != null) {
-                    b.adjoint()[i * sb] += g[i] * (digamma(y) - digammaSum);
-                }
-            }
-        }, a, b);
+        return Value.derive(
+                shape,
+                out,
+                g -> {
+                    for (int i = 0; i < n; i++) {
+                        double x = a.value[i * sa];
+                        double y = b.value[i * sb];
+                        double digammaSum = digamma(x + y);
+                        if (a.adjoint() != null) {
+                            a.adjoint()[i * sa] += g[i] * (digamma(x) - digammaSum);
+                        }
+                        if (b.adjoint() != null) {
+                            b.adjoint()[i * sb] += g[i] * (digamma(y) - digammaSum);
+                        }
+                    }
+                },
+                a,
+                b);
     }
 
     // ---------------------------------------------------------------- matrices
@@ -321,11 +375,15 @@ public final class Functions {
         for (int i = 0; i < k; i++) {
             out[i * k + i] = v.value[i];
         }
-        return Value.derive(new int[] {k, k}, out, g -> {
-            for (int i = 0; i < k; i++) {
-                v.adjoint()[i] += g[i * k + i];
-            }
-        }, v);
+        return Value.derive(
+                new int[] {k, k},
+                out,
+                g -> {
+                    for (int i = 0; i < k; i++) {
+                        v.adjoint()[i] += g[i * k + i];
+                    }
+                },
+                v);
     }
 
     /**
@@ -338,26 +396,31 @@ public final class Functions {
     public static Value addDiag(Value m, Value d) {
         int k = squareSize("addDiag", m);
         if (d.size() != 1 && d.size() != k) {
-            throw new IllegalArgumentException("addDiag: a " + k + "×" + k + " matrix needs a single value or "
-                    + k + " values on its diagonal, got " + d.size());
+            throw new IllegalArgumentException("addDiag: a " + k + "×" + k + " matrix needs a single value or " + k
+                    + " values on its diagonal, got " + d.size());
         }
         int sd = d.size() == 1 ? 0 : 1;
         double[] out = m.value.clone();
         for (int i = 0; i < k; i++) {
             out[i * k + i] += d.value[i * sd];
         }
-        return Value.derive(m.shape, out, g -> {
-            if (m.adjoint() != null) {
-                for (int i = 0; i < g.length; i++) {
-                    m.adjoint()[i] += g[i];
-                }
-            }
-            if (d.adjoint() != null) {
-                for (int i = 0; i < k; i++) {
-                    d.adjoint()[i * sd] += g[i * k + i];
-                }
-            }
-        }, m, d);
+        return Value.derive(
+                m.shape,
+                out,
+                g -> {
+                    if (m.adjoint() != null) {
+                        for (int i = 0; i < g.length; i++) {
+                            m.adjoint()[i] += g[i];
+                        }
+                    }
+                    if (d.adjoint() != null) {
+                        for (int i = 0; i < k; i++) {
+                            d.adjoint()[i * sd] += g[i * k + i];
+                        }
+                    }
+                },
+                m,
+                d);
     }
 
     /** {@link #addDiag(Value, Value)} of a constant. */
@@ -405,22 +468,27 @@ public final class Functions {
         for (int i = 0; i < out.length; i++) {
             out[i] = variance * Math.exp(-squaredDistances[i] * inverseTwoRhoSquared);
         }
-        return Value.derive(new int[] {n, n}, out, g -> {
-            // ∂K_ij/∂α = 2 K_ij / α, ∂K_ij/∂ρ = K_ij d²_ij / ρ³.
-            double byAlpha = 0.0;
-            double byRho = 0.0;
-            for (int i = 0; i < out.length; i++) {
-                double weighted = g[i] * out[i];
-                byAlpha += weighted;
-                byRho += weighted * squaredDistances[i];
-            }
-            if (alpha.adjoint() != null) {
-                alpha.adjoint()[0] += 2.0 * byAlpha / a;
-            }
-            if (rho.adjoint() != null) {
-                rho.adjoint()[0] += byRho / (r * r * r);
-            }
-        }, alpha, rho);
+        return Value.derive(
+                new int[] {n, n},
+                out,
+                g -> {
+                    // ∂K_ij/∂α = 2 K_ij / α, ∂K_ij/∂ρ = K_ij d²_ij / ρ³.
+                    double byAlpha = 0.0;
+                    double byRho = 0.0;
+                    for (int i = 0; i < out.length; i++) {
+                        double weighted = g[i] * out[i];
+                        byAlpha += weighted;
+                        byRho += weighted * squaredDistances[i];
+                    }
+                    if (alpha.adjoint() != null) {
+                        alpha.adjoint()[0] += 2.0 * byAlpha / a;
+                    }
+                    if (rho.adjoint() != null) {
+                        rho.adjoint()[0] += byRho / (r * r * r);
+                    }
+                },
+                alpha,
+                rho);
     }
 
     /** {@link #gpExpQuadCov(double[][], Value, Value)} of points on a line. */
@@ -447,27 +515,31 @@ public final class Functions {
         int k = squareSize("cholesky", a);
         checkSymmetric("cholesky", a, k);
         double[] l = factor(a.value, k);
-        return Value.derive(new int[] {k, k}, l, g -> {
-            // Φ(Lᵀ L̄): the lower triangle of Lᵀ L̄ with its diagonal halved (only L̄'s lower triangle counts).
-            double[] phi = new double[k * k];
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j <= i; j++) {
-                    double total = 0.0;
-                    for (int m = i; m < k; m++) {
-                        total += l[m * k + i] * g[m * k + j];
+        return Value.derive(
+                new int[] {k, k},
+                l,
+                g -> {
+                    // Φ(Lᵀ L̄): the lower triangle of Lᵀ L̄ with its diagonal halved (only L̄'s lower triangle counts).
+                    double[] phi = new double[k * k];
+                    for (int i = 0; i < k; i++) {
+                        for (int j = 0; j <= i; j++) {
+                            double total = 0.0;
+                            for (int m = i; m < k; m++) {
+                                total += l[m * k + i] * g[m * k + j];
+                            }
+                            phi[i * k + j] = i == j ? 0.5 * total : total;
+                        }
                     }
-                    phi[i * k + j] = i == j ? 0.5 * total : total;
-                }
-            }
-            double[] s = sandwichInverse(l, k, phi);
-            double[] target = a.adjoint();
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < i; j++) {
-                    target[i * k + j] += s[i * k + j] + s[j * k + i];
-                }
-                target[i * k + i] += s[i * k + i];
-            }
-        }, a);
+                    double[] s = sandwichInverse(l, k, phi);
+                    double[] target = a.adjoint();
+                    for (int i = 0; i < k; i++) {
+                        for (int j = 0; j < i; j++) {
+                            target[i * k + j] += s[i * k + j] + s[j * k + i];
+                        }
+                        target[i * k + i] += s[i * k + i];
+                    }
+                },
+                a);
     }
 
     /**
@@ -483,20 +555,24 @@ public final class Functions {
         for (int i = 0; i < k; i++) {
             total += 2.0 * Math.log(l[i * k + i]);
         }
-        return Value.derive(Shape.SCALAR, new double[] {total}, g -> {
-            double[] identity = new double[k * k];
-            for (int i = 0; i < k; i++) {
-                identity[i * k + i] = 1.0;
-            }
-            double[] inverse = sandwichInverse(l, k, identity);
-            double[] target = a.adjoint();
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < i; j++) {
-                    target[i * k + j] += g[0] * 2.0 * inverse[i * k + j];
-                }
-                target[i * k + i] += g[0] * inverse[i * k + i];
-            }
-        }, a);
+        return Value.derive(
+                Shape.SCALAR,
+                new double[] {total},
+                g -> {
+                    double[] identity = new double[k * k];
+                    for (int i = 0; i < k; i++) {
+                        identity[i * k + i] = 1.0;
+                    }
+                    double[] inverse = sandwichInverse(l, k, identity);
+                    double[] target = a.adjoint();
+                    for (int i = 0; i < k; i++) {
+                        for (int j = 0; j < i; j++) {
+                            target[i * k + j] += g[0] * 2.0 * inverse[i * k + j];
+                        }
+                        target[i * k + i] += g[0] * inverse[i * k + i];
+                    }
+                },
+                a);
     }
 
     /**
@@ -517,27 +593,32 @@ public final class Functions {
         double[] l = lower.value;
         double[] x = b.value.clone();
         solveLower(l, k, x, columns);
-        return Value.derive(b.shape, x, g -> {
-            // b̄ = L⁻ᵀ x̄ and L̄ = −b̄ xᵀ (lower triangle).
-            double[] bBar = g.clone();
-            solveLowerTransposed(l, k, bBar, columns);
-            if (b.adjoint() != null) {
-                for (int i = 0; i < bBar.length; i++) {
-                    b.adjoint()[i] += bBar[i];
-                }
-            }
-            if (lower.adjoint() != null) {
-                for (int i = 0; i < k; i++) {
-                    for (int j = 0; j <= i; j++) {
-                        double total = 0.0;
-                        for (int c = 0; c < columns; c++) {
-                            total += bBar[i * columns + c] * x[j * columns + c];
+        return Value.derive(
+                b.shape,
+                x,
+                g -> {
+                    // b̄ = L⁻ᵀ x̄ and L̄ = −b̄ xᵀ (lower triangle).
+                    double[] bBar = g.clone();
+                    solveLowerTransposed(l, k, bBar, columns);
+                    if (b.adjoint() != null) {
+                        for (int i = 0; i < bBar.length; i++) {
+                            b.adjoint()[i] += bBar[i];
                         }
-                        lower.adjoint()[i * k + j] -= total;
                     }
-                }
-            }
-        }, lower, b);
+                    if (lower.adjoint() != null) {
+                        for (int i = 0; i < k; i++) {
+                            for (int j = 0; j <= i; j++) {
+                                double total = 0.0;
+                                for (int c = 0; c < columns; c++) {
+                                    total += bBar[i * columns + c] * x[j * columns + c];
+                                }
+                                lower.adjoint()[i * k + j] -= total;
+                            }
+                        }
+                    }
+                },
+                lower,
+                b);
     }
 
     // ---------------------------------------------------------------- dense kernels
@@ -609,7 +690,8 @@ public final class Functions {
 
     private static int squareSize(String operation, Value m) {
         if (m.shape.length != 2 || m.shape[0] != m.shape[1]) {
-            throw new IllegalArgumentException(operation + " needs a square matrix, got shape " + Shape.describe(m.shape));
+            throw new IllegalArgumentException(
+                    operation + " needs a square matrix, got shape " + Shape.describe(m.shape));
         }
         return m.shape[0];
     }

@@ -81,18 +81,22 @@ final class HiddenMarkov {
             scale[t] = sum;
             total += Math.log(sum) + max;
         }
-        return result(logOmega, gamma, rho, total, adjoint -> backward(adjoint[0], logOmega, gamma, rho,
-                omega, alpha, scale));
+        return result(
+                logOmega,
+                gamma,
+                rho,
+                total,
+                adjoint -> backward(adjoint[0], logOmega, gamma, rho, omega, alpha, scale));
     }
 
     /** The result; a non-finite one has zero partials (the draw is rejected, as Stan rejects it). */
     private static Value result(Value logOmega, Value gamma, Value rho, double value, Value.Backward backward) {
-        return Value.derive(Shape.SCALAR, new double[] {value}, backward == null ? adjoint -> { } : backward,
-                logOmega, gamma, rho);
+        return Value.derive(
+                Shape.SCALAR, new double[] {value}, backward == null ? adjoint -> {} : backward, logOmega, gamma, rho);
     }
 
-    private static void backward(double adjoint, Value logOmega, Value gamma, Value rho, double[] omega,
-            double[] alpha, double[] scale) {
+    private static void backward(
+            double adjoint, Value logOmega, Value gamma, Value rho, double[] omega, double[] alpha, double[] scale) {
         int k = logOmega.shape[0];
         int n = logOmega.shape[1];
         double[] g = gamma.value;
@@ -144,7 +148,8 @@ final class HiddenMarkov {
                     return false;
                 }
                 String index = weights.shape.length == 2
-                        ? "[" + i / weights.shape[1] + ", " + i % weights.shape[1] + "]" : "[" + i + "]";
+                        ? "[" + i / weights.shape[1] + ", " + i % weights.shape[1] + "]"
+                        : "[" + i + "]";
                 throw new IllegalArgumentException("hmmMarginal: " + name + index + " = " + weights.value[i]
                         + "; transition and initial weights must be finite and non-negative");
             }

@@ -1,7 +1,6 @@
 package io.github.elbo4j.vi.autodiff;
 
 import java.util.Arrays;
-
 import org.hipparchus.exception.MathRuntimeException;
 import org.hipparchus.ode.ODEState;
 import org.hipparchus.ode.OrdinaryDifferentialEquation;
@@ -28,6 +27,7 @@ final class OdeSolver {
 
     /** Stan's {@code ode_rk45} defaults. */
     static final double RELATIVE_TOLERANCE = 1e-6;
+
     static final double ABSOLUTE_TOLERANCE = 1e-6;
     /** Right-hand side evaluations before a solve gives up (six per step: about 16,700 steps). */
     static final int MAX_EVALUATIONS = 100_000;
@@ -54,8 +54,8 @@ final class OdeSolver {
             }
         }
         double[][] solution = new double[times.length][];
-        DormandPrince54Integrator integrator = new DormandPrince54Integrator(0.0, times[times.length - 1] - t0,
-                ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE);
+        DormandPrince54Integrator integrator = new DormandPrince54Integrator(
+                0.0, times[times.length - 1] - t0, ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE);
         integrator.setMaxEvaluations(MAX_EVALUATIONS);
         integrator.addStepHandler((ODEStateInterpolator step) -> {
             double end = step.getCurrentState().getTime();
@@ -71,28 +71,33 @@ final class OdeSolver {
             // too many steps (a stiff or exploding draw): no solution, so the draw is rejected as Stan rejects it
             double[] nan = new double[times.length * n];
             Arrays.fill(nan, Double.NaN);
-            return Value.derive(new int[] {times.length, n}, nan, g -> { }, y0, theta);
+            return Value.derive(new int[] {times.length, n}, nan, g -> {}, y0, theta);
         }
         double[] out = new double[times.length * n];
         for (int i = 0; i < times.length; i++) {
             System.arraycopy(solution[i], 0, out, i * n, n);
         }
-        return Value.derive(new int[] {times.length, n}, out, g -> {
-            for (int i = 0; i < times.length; i++) {
-                double[] s = solution[i];
-                for (int c = 0; c < columns; c++) {
-                    double total = 0.0;
-                    for (int j = 0; j < n; j++) {
-                        total += g[i * n + j] * s[n + c * n + j];
+        return Value.derive(
+                new int[] {times.length, n},
+                out,
+                g -> {
+                    for (int i = 0; i < times.length; i++) {
+                        double[] s = solution[i];
+                        for (int c = 0; c < columns; c++) {
+                            double total = 0.0;
+                            for (int j = 0; j < n; j++) {
+                                total += g[i * n + j] * s[n + c * n + j];
+                            }
+                            if (c < thetaColumns) {
+                                theta.adjoint()[c] += total;
+                            } else {
+                                y0.adjoint()[c - thetaColumns] += total;
+                            }
+                        }
                     }
-                    if (c < thetaColumns) {
-                        theta.adjoint()[c] += total;
-                    } else {
-                        y0.adjoint()[c - thetaColumns] += total;
-                    }
-                }
-            }
-        }, y0, theta);
+                },
+                y0,
+                theta);
     }
 
     private static void checkTimes(double t0, double[] times) {
@@ -123,6 +128,7 @@ final class OdeSolver {
         private final double[] theta;
         /** J_y (row-major n × n) and J_θ (row-major n × p) at the current evaluation. */
         private final double[] byState;
+
         private final double[] byTheta;
 
         Augmented(OdeSystem system, int n, int p, int thetaColumns, int columns, double[] theta) {

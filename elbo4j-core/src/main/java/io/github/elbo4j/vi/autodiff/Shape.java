@@ -19,9 +19,11 @@ final class Shape {
 
     static void checkSize(int[] shape, int length) {
         // the common cases first, without a loop: every value a model computes passes here
-        if (shape.length == 0 ? length == 1
-                : shape.length == 1 ? shape[0] == length
-                : shape.length == 2 && shape[0] >= 0 && shape[1] >= 0 && (long) shape[0] * shape[1] == length) {
+        if (shape.length == 0
+                ? length == 1
+                : shape.length == 1
+                        ? shape[0] == length
+                        : shape.length == 2 && shape[0] >= 0 && shape[1] >= 0 && (long) shape[0] * shape[1] == length) {
             return;
         }
         if (shape.length > 2) {
@@ -33,8 +35,8 @@ final class Shape {
             }
         }
         if (size(shape) != length) {
-            throw new IllegalArgumentException("shape " + describe(shape) + " holds " + size(shape)
-                    + " values, got " + length);
+            throw new IllegalArgumentException(
+                    "shape " + describe(shape) + " holds " + size(shape) + " values, got " + length);
         }
     }
 
@@ -52,8 +54,8 @@ final class Shape {
         if (b.size() == 1) {
             return a.shape;
         }
-        throw new IllegalArgumentException(operation + ": shapes " + describe(a.shape) + " and "
-                + describe(b.shape) + " do not match (elementwise operations need equal shapes or a single value)");
+        throw new IllegalArgumentException(operation + ": shapes " + describe(a.shape) + " and " + describe(b.shape)
+                + " do not match (elementwise operations need equal shapes or a single value)");
     }
 
     /** Whether two shapes are equal; a loop, which for shapes of at most two extents beats {@link Arrays#equals}. */

@@ -75,8 +75,8 @@ public final class Tape {
                     + (output.isConstant() ? " (it does not depend on any variable)" : ""));
         }
         if (output.size() != 1) {
-            throw new IllegalArgumentException("backward needs a one-element output, got shape "
-                    + Shape.describe(output.shape()));
+            throw new IllegalArgumentException(
+                    "backward needs a one-element output, got shape " + Shape.describe(output.shape()));
         }
         if (used) {
             throw new IllegalStateException("a tape runs its backward pass once; record a new tape");

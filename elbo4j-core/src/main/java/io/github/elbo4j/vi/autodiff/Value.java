@@ -82,8 +82,8 @@ public final class Value {
         double[] flat = new double[rows.length * columns];
         for (int r = 0; r < rows.length; r++) {
             if (rows[r].length != columns) {
-                throw new IllegalArgumentException("matrix row " + r + " has " + rows[r].length
-                        + " columns, row 0 has " + columns);
+                throw new IllegalArgumentException(
+                        "matrix row " + r + " has " + rows[r].length + " columns, row 0 has " + columns);
             }
             System.arraycopy(rows[r], 0, flat, r * columns, columns);
         }
@@ -240,10 +240,15 @@ public final class Value {
             out[i] = value[i * sa] + other.value[i * sb];
         }
         Value a = this;
-        return derive(shape, out, g -> {
-            accumulate(a, sa, g, 1.0);
-            accumulate(other, sb, g, 1.0);
-        }, this, other);
+        return derive(
+                shape,
+                out,
+                g -> {
+                    accumulate(a, sa, g, 1.0);
+                    accumulate(other, sb, g, 1.0);
+                },
+                this,
+                other);
     }
 
     /** {@code this − other}, elementwise with broadcasting. */
@@ -257,10 +262,15 @@ public final class Value {
             out[i] = value[i * sa] - other.value[i * sb];
         }
         Value a = this;
-        return derive(shape, out, g -> {
-            accumulate(a, sa, g, 1.0);
-            accumulate(other, sb, g, -1.0);
-        }, this, other);
+        return derive(
+                shape,
+                out,
+                g -> {
+                    accumulate(a, sa, g, 1.0);
+                    accumulate(other, sb, g, -1.0);
+                },
+                this,
+                other);
     }
 
     /** {@code this × other}, elementwise with broadcasting. */
@@ -274,18 +284,23 @@ public final class Value {
             out[i] = value[i * sa] * other.value[i * sb];
         }
         Value a = this;
-        return derive(shape, out, g -> {
-            double[] ga = a.adjoint;
-            double[] gb = other.adjoint;
-            for (int i = 0; i < n; i++) {
-                if (ga != null) {
-                    ga[i * sa] += g[i] * other.value[i * sb];
-                }
-                if (gb != null) {
-                    gb[i * sb] += g[i] * a.value[i * sa];
-                }
-            }
-        }, this, other);
+        return derive(
+                shape,
+                out,
+                g -> {
+                    double[] ga = a.adjoint;
+                    double[] gb = other.adjoint;
+                    for (int i = 0; i < n; i++) {
+                        if (ga != null) {
+                            ga[i * sa] += g[i] * other.value[i * sb];
+                        }
+                        if (gb != null) {
+                            gb[i * sb] += g[i] * a.value[i * sa];
+                        }
+                    }
+                },
+                this,
+                other);
     }
 
     /** {@code this / other}, elementwise with broadcasting. */
@@ -299,19 +314,24 @@ public final class Value {
             out[i] = value[i * sa] / other.value[i * sb];
         }
         Value a = this;
-        return derive(shape, out, g -> {
-            double[] ga = a.adjoint;
-            double[] gb = other.adjoint;
-            for (int i = 0; i < n; i++) {
-                double inverse = 1.0 / other.value[i * sb];
-                if (ga != null) {
-                    ga[i * sa] += g[i] * inverse;
-                }
-                if (gb != null) {
-                    gb[i * sb] -= g[i] * out[i] * inverse;
-                }
-            }
-        }, this, other);
+        return derive(
+                shape,
+                out,
+                g -> {
+                    double[] ga = a.adjoint;
+                    double[] gb = other.adjoint;
+                    for (int i = 0; i < n; i++) {
+                        double inverse = 1.0 / other.value[i * sb];
+                        if (ga != null) {
+                            ga[i * sa] += g[i] * inverse;
+                        }
+                        if (gb != null) {
+                            gb[i * sb] -= g[i] * out[i] * inverse;
+                        }
+                    }
+                },
+                this,
+                other);
     }
 
     /** {@code this + c}. */
@@ -512,12 +532,16 @@ public final class Value {
     /** A result whose element i depends only on element i of this, with the given partials. */
     private Value elementwise(double[] out, double[] partial) {
         Value a = this;
-        return derive(shape, out, g -> {
-            double[] target = a.adjoint;
-            for (int i = 0; i < g.length; i++) {
-                target[i] += g[i] * partial[i];
-            }
-        }, this);
+        return derive(
+                shape,
+                out,
+                g -> {
+                    double[] target = a.adjoint;
+                    for (int i = 0; i < g.length; i++) {
+                        target[i] += g[i] * partial[i];
+                    }
+                },
+                this);
     }
 
     /**
@@ -549,12 +573,16 @@ public final class Value {
             total += x;
         }
         Value a = this;
-        return derive(Shape.SCALAR, new double[] {total}, g -> {
-            double[] target = a.adjoint;
-            for (int i = 0; i < target.length; i++) {
-                target[i] += g[0];
-            }
-        }, this);
+        return derive(
+                Shape.SCALAR,
+                new double[] {total},
+                g -> {
+                    double[] target = a.adjoint;
+                    for (int i = 0; i < target.length; i++) {
+                        target[i] += g[0];
+                    }
+                },
+                this);
     }
 
     /** The inner product {@code Σ this_i other_i} of two values with equal shapes, a scalar. */
@@ -567,18 +595,23 @@ public final class Value {
             total += value[i] * other.value[i];
         }
         Value a = this;
-        return derive(Shape.SCALAR, new double[] {total}, g -> {
-            double[] ga = a.adjoint;
-            double[] gb = other.adjoint;
-            for (int i = 0; i < a.value.length; i++) {
-                if (ga != null) {
-                    ga[i] += g[0] * other.value[i];
-                }
-                if (gb != null) {
-                    gb[i] += g[0] * a.value[i];
-                }
-            }
-        }, this, other);
+        return derive(
+                Shape.SCALAR,
+                new double[] {total},
+                g -> {
+                    double[] ga = a.adjoint;
+                    double[] gb = other.adjoint;
+                    for (int i = 0; i < a.value.length; i++) {
+                        if (ga != null) {
+                            ga[i] += g[0] * other.value[i];
+                        }
+                        if (gb != null) {
+                            gb[i] += g[0] * a.value[i];
+                        }
+                    }
+                },
+                this,
+                other);
     }
 
     /** {@code log Σ e^{this_i}}, a scalar, without overflow (Stan's {@code log_sum_exp}). */
@@ -598,12 +631,16 @@ public final class Value {
             total = max + Math.log(sum);
         }
         Value a = this;
-        return derive(Shape.SCALAR, new double[] {total}, g -> {
-            double[] target = a.adjoint;
-            for (int i = 0; i < target.length; i++) {
-                target[i] += g[0] * Math.exp(a.value[i] - total);
-            }
-        }, this);
+        return derive(
+                Shape.SCALAR,
+                new double[] {total},
+                g -> {
+                    double[] target = a.adjoint;
+                    for (int i = 0; i < target.length; i++) {
+                        target[i] += g[0] * Math.exp(a.value[i] - total);
+                    }
+                },
+                this);
     }
 
     // ---------------------------------------------------------------- indexing and assembly
@@ -626,15 +663,19 @@ public final class Value {
     /** Elements {@code from} (inclusive) to {@code to} (exclusive), 0-based, as a vector. */
     public Value slice(int from, int to) {
         if (from < 0 || to > value.length || from > to) {
-            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of a value of "
-                    + value.length + " elements");
+            throw new IndexOutOfBoundsException(
+                    "slice [" + from + ", " + to + ") of a value of " + value.length + " elements");
         }
         Value a = this;
-        return derive(new int[] {to - from}, Arrays.copyOfRange(value, from, to), g -> {
-            for (int i = 0; i < g.length; i++) {
-                a.adjoint[from + i] += g[i];
-            }
-        }, this);
+        return derive(
+                new int[] {to - from},
+                Arrays.copyOfRange(value, from, to),
+                g -> {
+                    for (int i = 0; i < g.length; i++) {
+                        a.adjoint[from + i] += g[i];
+                    }
+                },
+                this);
     }
 
     /** Row {@code row} of a matrix (0-based) as a vector. */
@@ -655,11 +696,15 @@ public final class Value {
             out[r] = value[r * cols + col];
         }
         Value a = this;
-        return derive(new int[] {rows}, out, g -> {
-            for (int r = 0; r < rows; r++) {
-                a.adjoint[r * cols + col] += g[r];
-            }
-        }, this);
+        return derive(
+                new int[] {rows},
+                out,
+                g -> {
+                    for (int r = 0; r < rows; r++) {
+                        a.adjoint[r * cols + col] += g[r];
+                    }
+                },
+                this);
     }
 
     /** The transpose of a matrix. */
@@ -674,13 +719,17 @@ public final class Value {
             }
         }
         Value a = this;
-        return derive(new int[] {cols, rows}, out, g -> {
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    a.adjoint[r * cols + c] += g[c * rows + r];
-                }
-            }
-        }, this);
+        return derive(
+                new int[] {cols, rows},
+                out,
+                g -> {
+                    for (int r = 0; r < rows; r++) {
+                        for (int c = 0; c < cols; c++) {
+                            a.adjoint[r * cols + c] += g[c * rows + r];
+                        }
+                    }
+                },
+                this);
     }
 
     /**
@@ -701,18 +750,22 @@ public final class Value {
             System.arraycopy(part.value, 0, out, offset, part.value.length);
             offset += part.value.length;
         }
-        return derive(new int[] {n}, out, g -> {
-            int start = 0;
-            for (Value part : operands) {
-                double[] target = part.adjoint;
-                if (target != null) {
-                    for (int i = 0; i < target.length; i++) {
-                        target[i] += g[start + i];
+        return derive(
+                new int[] {n},
+                out,
+                g -> {
+                    int start = 0;
+                    for (Value part : operands) {
+                        double[] target = part.adjoint;
+                        if (target != null) {
+                            for (int i = 0; i < target.length; i++) {
+                                target[i] += g[start + i];
+                            }
+                        }
+                        start += part.value.length;
                     }
-                }
-                start += part.value.length;
-            }
-        }, operands);
+                },
+                operands);
     }
 
     // ---------------------------------------------------------------- linear algebra
@@ -742,22 +795,27 @@ public final class Value {
             out[r] = total;
         }
         Value a = this;
-        return derive(new int[] {rows}, out, g -> {
-            double[] ga = a.adjoint;
-            double[] gx = x.adjoint;
-            for (int r = 0; r < rows; r++) {
-                int base = r * cols;
-                double gr = g[r];
-                for (int c = 0; c < cols; c++) {
-                    if (ga != null) {
-                        ga[base + c] += gr * x.value[c];
+        return derive(
+                new int[] {rows},
+                out,
+                g -> {
+                    double[] ga = a.adjoint;
+                    double[] gx = x.adjoint;
+                    for (int r = 0; r < rows; r++) {
+                        int base = r * cols;
+                        double gr = g[r];
+                        for (int c = 0; c < cols; c++) {
+                            if (ga != null) {
+                                ga[base + c] += gr * x.value[c];
+                            }
+                            if (gx != null) {
+                                gx[c] += gr * a.value[base + c];
+                            }
+                        }
                     }
-                    if (gx != null) {
-                        gx[c] += gr * a.value[base + c];
-                    }
-                }
-            }
-        }, this, x);
+                },
+                this,
+                x);
     }
 
     private Value multiplyMatrix(Value b) {
@@ -765,8 +823,8 @@ public final class Value {
         int inner = shape[1];
         int cols = b.shape[1];
         if (b.shape[0] != inner) {
-            throw new IllegalArgumentException("multiply: shapes " + Shape.describe(shape) + " and "
-                    + Shape.describe(b.shape) + " do not chain");
+            throw new IllegalArgumentException(
+                    "multiply: shapes " + Shape.describe(shape) + " and " + Shape.describe(b.shape) + " do not chain");
         }
         double[] out = new double[rows * cols];
         for (int r = 0; r < rows; r++) {
@@ -778,26 +836,31 @@ public final class Value {
             }
         }
         Value a = this;
-        return derive(new int[] {rows, cols}, out, g -> {
-            double[] ga = a.adjoint;
-            double[] gb = b.adjoint;
-            for (int r = 0; r < rows; r++) {
-                for (int k = 0; k < inner; k++) {
-                    double ark = a.value[r * inner + k];
-                    double sum = 0.0;
-                    for (int c = 0; c < cols; c++) {
-                        double grc = g[r * cols + c];
-                        sum += grc * b.value[k * cols + c];
-                        if (gb != null) {
-                            gb[k * cols + c] += ark * grc;
+        return derive(
+                new int[] {rows, cols},
+                out,
+                g -> {
+                    double[] ga = a.adjoint;
+                    double[] gb = b.adjoint;
+                    for (int r = 0; r < rows; r++) {
+                        for (int k = 0; k < inner; k++) {
+                            double ark = a.value[r * inner + k];
+                            double sum = 0.0;
+                            for (int c = 0; c < cols; c++) {
+                                double grc = g[r * cols + c];
+                                sum += grc * b.value[k * cols + c];
+                                if (gb != null) {
+                                    gb[k * cols + c] += ark * grc;
+                                }
+                            }
+                            if (ga != null) {
+                                ga[r * inner + k] += sum;
+                            }
                         }
                     }
-                    if (ga != null) {
-                        ga[r * inner + k] += sum;
-                    }
-                }
-            }
-        }, this, b);
+                },
+                this,
+                b);
     }
 
     private void requireMatrix(String operation) {

@@ -3,7 +3,6 @@ package io.github.elbo4j.vi.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,8 +63,10 @@ public final class StanData {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            String where = e.getLocation() == null
+                    ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr();
             throw new IllegalArgumentException(source + ": not valid JSON" + where + ": "
                     + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
@@ -195,8 +196,8 @@ public final class StanData {
         for (int i = 0; i < rows.length; i++) {
             JsonNode row = array(node.get(i), name, expected);
             if (i > 0 && row.size() != rows[0].length) {
-                throw new IllegalArgumentException(source + ": field '" + name + "' is ragged: row " + (i + 1)
-                        + " has " + row.size() + " entries, row 1 has " + rows[0].length);
+                throw new IllegalArgumentException(source + ": field '" + name + "' is ragged: row " + (i + 1) + " has "
+                        + row.size() + " entries, row 1 has " + rows[0].length);
             }
             rows[i] = new double[row.size()];
             for (int j = 0; j < rows[i].length; j++) {
@@ -233,8 +234,8 @@ public final class StanData {
     private JsonNode field(String name) {
         JsonNode node = root.get(name);
         if (node == null) {
-            throw new IllegalArgumentException(source + ": field '" + name + "' is missing (fields: "
-                    + String.join(", ", names()) + ")");
+            throw new IllegalArgumentException(
+                    source + ": field '" + name + "' is missing (fields: " + String.join(", ", names()) + ")");
         }
         return node;
     }
@@ -250,12 +251,14 @@ public final class StanData {
         if (node.isNumber()) {
             return node.doubleValue();
         }
-        double special = node.isTextual() ? switch (node.textValue()) {
-            case "NaN" -> Double.NaN;
-            case "Inf", "Infinity", "+Inf", "+Infinity" -> Double.POSITIVE_INFINITY;
-            case "-Inf", "-Infinity" -> Double.NEGATIVE_INFINITY;
-            default -> 0;
-        } : 0;
+        double special = node.isTextual()
+                ? switch (node.textValue()) {
+                    case "NaN" -> Double.NaN;
+                    case "Inf", "Infinity", "+Inf", "+Infinity" -> Double.POSITIVE_INFINITY;
+                    case "-Inf", "-Infinity" -> Double.NEGATIVE_INFINITY;
+                    default -> 0;
+                }
+                : 0;
         if (special != 0) {
             return special;
         }
@@ -274,14 +277,14 @@ public final class StanData {
 
     private void checkLength(String name, int actual, int expected) {
         if (actual != expected) {
-            throw new IllegalArgumentException(source + ": field '" + name + "' has " + actual
-                    + " entries, expected " + expected);
+            throw new IllegalArgumentException(
+                    source + ": field '" + name + "' has " + actual + " entries, expected " + expected);
         }
     }
 
     private IllegalArgumentException mistyped(String name, String expected, JsonNode found) {
-        return new IllegalArgumentException(source + ": field '" + name + "' should be " + expected
-                + ", found " + describe(found));
+        return new IllegalArgumentException(
+                source + ": field '" + name + "' should be " + expected + ", found " + describe(found));
     }
 
     private static String describe(JsonNode node) {

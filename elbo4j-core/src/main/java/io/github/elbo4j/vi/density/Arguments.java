@@ -113,8 +113,8 @@ final class Arguments {
         for (int i = 0; i < y.length; i++) {
             if (!inSupport.test(y[i])) {
                 if (outcome.isConstant()) {
-                    throw new IllegalArgumentException(density + ": outcome y[" + i + "] = " + y[i]
-                            + " is outside the support " + support);
+                    throw new IllegalArgumentException(
+                            density + ": outcome y[" + i + "] = " + y[i] + " is outside the support " + support);
                 }
                 return false;
             }
@@ -126,8 +126,8 @@ final class Arguments {
     static void counts(String density, int[] y) {
         for (int i = 0; i < y.length; i++) {
             if (y[i] < 0) {
-                throw new IllegalArgumentException(density + ": outcome y[" + i + "] = " + y[i]
-                        + " is negative; counts are 0, 1, 2, ...");
+                throw new IllegalArgumentException(
+                        density + ": outcome y[" + i + "] = " + y[i] + " is negative; counts are 0, 1, 2, ...");
             }
         }
     }

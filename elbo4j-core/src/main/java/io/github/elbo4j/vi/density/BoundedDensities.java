@@ -6,7 +6,6 @@ import static io.github.elbo4j.vi.density.Arguments.stride;
 import io.github.elbo4j.vi.autodiff.Functions;
 import io.github.elbo4j.vi.autodiff.Value;
 import org.hipparchus.special.Beta;
-import org.hipparchus.special.Gamma;
 
 /** The densities of bounded outcomes (beta, uniform). The public entry point is {@link Densities}. */
 final class BoundedDensities {
@@ -16,7 +15,8 @@ final class BoundedDensities {
     static Value beta(Value y, Value alpha, Value beta) {
         int n = Arguments.size("beta", "y, alpha, beta", y, alpha, beta);
         if (!Arguments.inSupport("beta", y, v -> v > 0.0 && v < 1.0, "(0, 1)")
-                || !Arguments.positiveFinite(alpha) || !Arguments.positiveFinite(beta)) {
+                || !Arguments.positiveFinite(alpha)
+                || !Arguments.positiveFinite(beta)) {
             return Partials.impossible(y, alpha, beta);
         }
         double[] yv = y.values();
@@ -41,8 +41,7 @@ final class BoundedDensities {
             double yi = yv[i * sy];
             double logY = Math.log(yi);
             double log1mY = Math.log1p(-yi);
-            total += (a - 1.0) * logY + (b - 1.0) * log1mY
-                    - (sharedParameters ? sharedLogBeta : Beta.logBeta(a, b));
+            total += (a - 1.0) * logY + (b - 1.0) * log1mY - (sharedParameters ? sharedLogBeta : Beta.logBeta(a, b));
             if (dy != null) {
                 dy[i * sy] += (a - 1.0) / yi - (b - 1.0) / (1.0 - yi);
             }
@@ -62,7 +61,8 @@ final class BoundedDensities {
     static Value uniform(Value y, Value alpha, Value beta) {
         int n = Arguments.size("uniform", "y, alpha, beta", y, alpha, beta);
         if (!Arguments.inSupport("uniform", y, Double::isFinite, "(−∞, ∞)")
-                || !Arguments.finite(alpha) || !Arguments.finite(beta)) {
+                || !Arguments.finite(alpha)
+                || !Arguments.finite(beta)) {
             return Partials.impossible(y, alpha, beta);
         }
         double[] yv = y.values();

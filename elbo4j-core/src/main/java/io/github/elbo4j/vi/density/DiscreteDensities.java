@@ -1,9 +1,9 @@
 package io.github.elbo4j.vi.density;
 
-import static io.github.elbo4j.vi.density.Arguments.map;
-import static io.github.elbo4j.vi.density.Arguments.stride;
 import static io.github.elbo4j.vi.autodiff.Value.inverseLogit;
 import static io.github.elbo4j.vi.autodiff.Value.log1pExp;
+import static io.github.elbo4j.vi.density.Arguments.map;
+import static io.github.elbo4j.vi.density.Arguments.stride;
 
 import io.github.elbo4j.vi.autodiff.Functions;
 import io.github.elbo4j.vi.autodiff.Value;
@@ -31,7 +31,8 @@ final class DiscreteDensities {
         int n = Arguments.size("bernoulli_logit", y.length, theta);
         for (int i = 0; i < y.length; i++) {
             if (y[i] != 0 && y[i] != 1) {
-                throw new IllegalArgumentException("bernoulli_logit: outcome y[" + i + "] = " + y[i] + " is not 0 or 1");
+                throw new IllegalArgumentException(
+                        "bernoulli_logit: outcome y[" + i + "] = " + y[i] + " is not 0 or 1");
             }
         }
         if (!noNaN(theta)) {
@@ -65,8 +66,8 @@ final class DiscreteDensities {
         for (int i = 0; i < y.length; i++) {
             int t = trials[i * sn];
             if (y[i] < 0 || y[i] > t) {
-                throw new IllegalArgumentException("binomial_logit: outcome y[" + i + "] = " + y[i]
-                        + " is outside [0, " + t + "], its number of trials");
+                throw new IllegalArgumentException("binomial_logit: outcome y[" + i + "] = " + y[i] + " is outside [0, "
+                        + t + "], its number of trials");
             }
         }
         if (!noNaN(alpha)) {
@@ -82,8 +83,11 @@ final class DiscreteDensities {
             int successes = y[i * sy];
             int t = trials[i * sn];
             double a = av[i * sa];
-            total += logFactorial(t) - logFactorial(successes) - logFactorial(t - successes)
-                    - successes * log1pExp(-a) - (t - successes) * log1pExp(a);
+            total += logFactorial(t)
+                    - logFactorial(successes)
+                    - logFactorial(t - successes)
+                    - successes * log1pExp(-a)
+                    - (t - successes) * log1pExp(a);
             if (da != null) {
                 da[i * sa] += successes - t * inverseLogit(a);
             }
@@ -148,15 +152,23 @@ final class DiscreteDensities {
             double lp = logPhi[i * sp];
             // log(μ + φ) = log(e^η + e^{log φ}), without overflow for large η.
             double logSum = Math.max(e, lp) + Math.log1p(Math.exp(-Math.abs(e - lp)));
-            total += Gamma.logGamma(count + p) - logFactorial(count) - logGammaPhi[i * sp]
-                    + count * e + p * lp - (count + p) * logSum;
+            total += Gamma.logGamma(count + p)
+                    - logFactorial(count)
+                    - logGammaPhi[i * sp]
+                    + count * e
+                    + p * lp
+                    - (count + p) * logSum;
             // μ / (μ + φ), the probability that each Bernoulli-like trial fails, from the logs.
             double share = Math.exp(e - logSum);
             if (de != null) {
                 de[i * se] += count - (count + p) * share;
             }
             if (dp != null) {
-                dp[i * sp] += Functions.digamma(count + p) - digammaPhi[i * sp] + lp + 1.0 - logSum
+                dp[i * sp] += Functions.digamma(count + p)
+                        - digammaPhi[i * sp]
+                        + lp
+                        + 1.0
+                        - logSum
                         - (count + p) * Math.exp(-logSum);
             }
         }
@@ -167,8 +179,9 @@ final class DiscreteDensities {
         int[] shape = beta.shape();
         boolean rows = shape.length == 2;
         if (shape.length == 0 || rows && shape[0] != y.length) {
-            throw new IllegalArgumentException("categorical_logit: beta must be a vector of K logits or a matrix with a row per"
-                    + " outcome (" + y.length + " rows), got shape " + java.util.Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "categorical_logit: beta must be a vector of K logits or a matrix with a row per" + " outcome ("
+                            + y.length + " rows), got shape " + java.util.Arrays.toString(shape));
         }
         int categories = rows ? shape[1] : shape[0];
         for (int i = 0; i < y.length; i++) {

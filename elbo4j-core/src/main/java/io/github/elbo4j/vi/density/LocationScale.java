@@ -20,7 +20,6 @@ import org.hipparchus.special.Gamma;
  * uses one family; 9–10 when it uses all four, whose calls the JIT then no longer inlines.
  */
 enum LocationScale {
-
     NORMAL("normal", -0.5 * Math.log(2 * Math.PI)) {
         @Override
         double logStandard(double z) {
@@ -149,8 +148,10 @@ enum LocationScale {
     /** Student's t: the location–scale family of the t density with ν degrees of freedom, ν an argument too. */
     static Value studentT(Value y, Value nu, Value mu, Value sigma) {
         int n = Arguments.size("student_t", "y, nu, mu, sigma", y, nu, mu, sigma);
-        if (!Arguments.inSupport("student_t", y, Double::isFinite, "(−∞, ∞)") || !Arguments.finite(mu)
-                || !Arguments.positiveFinite(sigma) || !Arguments.positiveFinite(nu)) {
+        if (!Arguments.inSupport("student_t", y, Double::isFinite, "(−∞, ∞)")
+                || !Arguments.finite(mu)
+                || !Arguments.positiveFinite(sigma)
+                || !Arguments.positiveFinite(nu)) {
             return Partials.impossible(y, nu, mu, sigma);
         }
         double[] yv = y.values();

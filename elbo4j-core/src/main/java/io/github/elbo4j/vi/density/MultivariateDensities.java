@@ -21,8 +21,8 @@ final class MultivariateDensities {
     static Value multiNormalCholesky(Value y, Value mu, Value lower) {
         int[] shape = lower.shape();
         if (shape.length != 2 || shape[0] != shape[1]) {
-            throw new IllegalArgumentException("multi_normal_cholesky: L must be a square matrix, got shape "
-                    + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "multi_normal_cholesky: L must be a square matrix, got shape " + Arrays.toString(shape));
         }
         int k = shape[0];
         int n = rows("multi_normal_cholesky", "y", y, k);
@@ -157,8 +157,8 @@ final class MultivariateDensities {
     static Value lkjCorrCholesky(Value lower, Value eta) {
         int[] shape = lower.shape();
         if (shape.length != 2 || shape[0] != shape[1]) {
-            throw new IllegalArgumentException("lkj_corr_cholesky: L must be a square matrix, got shape "
-                    + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "lkj_corr_cholesky: L must be a square matrix, got shape " + Arrays.toString(shape));
         }
         if (eta.size() != 1) {
             throw new IllegalArgumentException("lkj_corr_cholesky: eta must be a single value, got " + eta.size());
@@ -219,8 +219,8 @@ final class MultivariateDensities {
         if (shape.length == 2 && shape[1] == k) {
             return shape[0];
         }
-        throw new IllegalArgumentException(density + ": " + name + " must be a vector of " + k
-                + " or a matrix of " + k + " columns, got shape " + Arrays.toString(shape));
+        throw new IllegalArgumentException(density + ": " + name + " must be a vector of " + k + " or a matrix of " + k
+                + " columns, got shape " + Arrays.toString(shape));
     }
 
     private static void checkSimplexes(double[] theta, int n, int k) {
@@ -229,14 +229,15 @@ final class MultivariateDensities {
             for (int i = 0; i < k; i++) {
                 double t = theta[r * k + i];
                 if (!(t > 0.0 && t <= 1.0)) {
-                    throw new IllegalArgumentException("dirichlet: outcome theta[" + (r * k + i) + "] = " + t
-                            + " is outside (0, 1]");
+                    throw new IllegalArgumentException(
+                            "dirichlet: outcome theta[" + (r * k + i) + "] = " + t + " is outside (0, 1]");
                 }
                 sum += t;
             }
             // Loose enough for simplexes written to a few digits in a data file.
             if (Math.abs(sum - 1.0) > 1e-4) {
-                throw new IllegalArgumentException("dirichlet: outcome row " + r + " sums to " + sum + ", not 1 (within 1e-4)");
+                throw new IllegalArgumentException(
+                        "dirichlet: outcome row " + r + " sums to " + sum + ", not 1 (within 1e-4)");
             }
         }
     }

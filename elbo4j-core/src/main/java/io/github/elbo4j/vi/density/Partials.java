@@ -34,17 +34,21 @@ final class Partials {
 
     /** The log density as a scalar value whose adjoint rule applies these partials. */
     Value result(double logDensity) {
-        return Value.derive(SCALAR, new double[] {logDensity}, g -> {
-            for (int k = 0; k < operands.length; k++) {
-                double[] partial = partials[k];
-                if (partial != null) {
-                    double[] target = operands[k].adjoint();
-                    for (int i = 0; i < partial.length; i++) {
-                        target[i] += g[0] * partial[i];
+        return Value.derive(
+                SCALAR,
+                new double[] {logDensity},
+                g -> {
+                    for (int k = 0; k < operands.length; k++) {
+                        double[] partial = partials[k];
+                        if (partial != null) {
+                            double[] target = operands[k].adjoint();
+                            for (int i = 0; i < partial.length; i++) {
+                                target[i] += g[0] * partial[i];
+                            }
+                        }
                     }
-                }
-            }
-        }, operands);
+                },
+                operands);
     }
 
     /**
@@ -52,6 +56,6 @@ final class Partials {
      * other result so that a fit's backward pass still runs; its partials are zero.
      */
     static Value impossible(Value... operands) {
-        return Value.derive(SCALAR, new double[] {Double.NEGATIVE_INFINITY}, g -> { }, operands);
+        return Value.derive(SCALAR, new double[] {Double.NEGATIVE_INFINITY}, g -> {}, operands);
     }
 }

@@ -61,7 +61,8 @@ final class PositiveDensities {
     private static Value gammaOf(String name, Value y, Value alpha, Value beta, boolean inverse) {
         int n = Arguments.size(name, "y, alpha, beta", y, alpha, beta);
         if (!Arguments.inSupport(name, y, PositiveDensities::positive, POSITIVE)
-                || !Arguments.positiveFinite(alpha) || !Arguments.positiveFinite(beta)) {
+                || !Arguments.positiveFinite(alpha)
+                || !Arguments.positiveFinite(beta)) {
             return Partials.impossible(y, alpha, beta);
         }
         double[] yv = y.values();
@@ -106,7 +107,8 @@ final class PositiveDensities {
     static Value weibull(Value y, Value alpha, Value sigma) {
         int n = Arguments.size("weibull", "y, alpha, sigma", y, alpha, sigma);
         if (!Arguments.inSupport("weibull", y, PositiveDensities::positive, POSITIVE)
-                || !Arguments.positiveFinite(alpha) || !Arguments.positiveFinite(sigma)) {
+                || !Arguments.positiveFinite(alpha)
+                || !Arguments.positiveFinite(sigma)) {
             return Partials.impossible(y, alpha, sigma);
         }
         double[] yv = y.values();

@@ -40,8 +40,8 @@ public record CovarianceComparison(double[] sdRatios, double klToLaplace) {
      * @param laplaceCovariance ΣL, the inverse negative Hessian at the mode
      * @return the comparison
      */
-    public static CovarianceComparison of(double[] qMean, double[][] qCovariance, double[] laplaceMode,
-            double[][] laplaceCovariance) {
+    public static CovarianceComparison of(
+            double[] qMean, double[][] qCovariance, double[] laplaceMode, double[][] laplaceCovariance) {
         int d = qMean.length;
         double[] ratios = new double[d];
         for (int i = 0; i < d; i++) {

@@ -27,9 +27,21 @@ import java.util.function.IntFunction;
  *     (e.g. the draws were already resampled)
  * @param coordinateName the name of each unconstrained coordinate, e.g. {@code log(tau)}
  */
-public record ReliabilityCheck(boolean converged, double elbo, double bestElbo, double elboStandardError,
-        double khat, double relativeEffectiveSampleSize, int nonFiniteDraws, double[] qMean, double[][] qCovariance, CovarianceComparison comparison,
-        boolean modeFound, boolean meanField, int modes, ImportanceShift importanceShift,
+public record ReliabilityCheck(
+        boolean converged,
+        double elbo,
+        double bestElbo,
+        double elboStandardError,
+        double khat,
+        double relativeEffectiveSampleSize,
+        int nonFiniteDraws,
+        double[] qMean,
+        double[][] qCovariance,
+        CovarianceComparison comparison,
+        boolean modeFound,
+        boolean meanField,
+        int modes,
+        ImportanceShift importanceShift,
         IntFunction<String> coordinateName) {
 
     /** k̂ above this: the importance ratios have no usable tail (Vehtari et al., JMLR 25, 2024). */
@@ -69,26 +81,35 @@ public record ReliabilityCheck(boolean converged, double elbo, double bestElbo, 
             reasons.add("the fit diverged: q's mean, sd or ELBO is not finite; reparameterize the model"
                     + " or check its priors (an improper posterior has no Gaussian approximation)");
         } else if (largestSd > SD_LIMIT) {
-            reasons.add(String.format(Locale.ROOT, "the fit diverged: q has an sd of %.3g on the"
-                    + " unconstrained scale; the posterior may be improper: add proper priors or reparameterize",
+            reasons.add(String.format(
+                    Locale.ROOT,
+                    "the fit diverged: q has an sd of %.3g on the"
+                            + " unconstrained scale; the posterior may be improper: add proper priors or reparameterize",
                     largestSd));
         }
         if (!converged) {
             reasons.add("the optimizer did not converge; allow more iterations or try another method"
                     + " (dadvi, pathfinder)");
         }
-        if (finite && Double.isFinite(bestElbo)
-                && elbo < bestElbo - ELBO_SLACK - 3 * elboStandardError) {
-            reasons.add(String.format(Locale.ROOT, "the final ELBO %.6g is far below the best seen %.6g:"
-                    + " the fit ended away from the optimum; allow more iterations", elbo, bestElbo));
+        if (finite && Double.isFinite(bestElbo) && elbo < bestElbo - ELBO_SLACK - 3 * elboStandardError) {
+            reasons.add(String.format(
+                    Locale.ROOT,
+                    "the final ELBO %.6g is far below the best seen %.6g:"
+                            + " the fit ended away from the optimum; allow more iterations",
+                    elbo,
+                    bestElbo));
         }
         if (nonFiniteDraws > 0) {
             reasons.add(nonFiniteDraws + " draws from q fall where the log density is not finite;"
                     + " check the model's support and constraints");
         }
         if (Double.isNaN(khat) || khat > KHAT_LIMIT && !(relativeEffectiveSampleSize >= NEARLY_UNIFORM)) {
-            reasons.add(String.format(Locale.ROOT, "Pareto k̂ = %.2f > %.1f: q misses mass the posterior has;"
-                    + " try %s, or reparameterize (e.g. non-centered)", khat, KHAT_LIMIT,
+            reasons.add(String.format(
+                    Locale.ROOT,
+                    "Pareto k̂ = %.2f > %.1f: q misses mass the posterior has;"
+                            + " try %s, or reparameterize (e.g. non-centered)",
+                    khat,
+                    KHAT_LIMIT,
                     meanField ? "the full-rank family" : "pathfinder"));
         }
         if (modes > 1) {
@@ -98,9 +119,12 @@ public record ReliabilityCheck(boolean converged, double elbo, double bestElbo, 
         }
         int shifted = importanceShift == null || !(khat <= KHAT_LIMIT) ? -1 : importanceShift.largestSignificant();
         if (shifted >= 0 && Math.abs(importanceShift.shifts()[shifted]) > MEAN_SHIFT_LIMIT) {
-            reasons.add(String.format(Locale.ROOT, "importance weights move the mean of %s by %.2f of q's sds:"
-                    + " q is off-centre; use the PSIS-resampled draws, or try dadvi with the full-rank family",
-                    coordinateName.apply(shifted), importanceShift.shifts()[shifted]));
+            reasons.add(String.format(
+                    Locale.ROOT,
+                    "importance weights move the mean of %s by %.2f of q's sds:"
+                            + " q is off-centre; use the PSIS-resampled draws, or try dadvi with the full-rank family",
+                    coordinateName.apply(shifted),
+                    importanceShift.shifts()[shifted]));
         }
         if (!modeFound) {
             reasons.add("L-BFGS found no mode of the log density, so q could not be checked against the curvature"
@@ -111,16 +135,25 @@ public record ReliabilityCheck(boolean converged, double elbo, double bestElbo, 
             int wide = comparison.widest();
             int narrow = comparison.narrowest();
             if (ratios[wide] > CovarianceComparison.TOO_WIDE) {
-                reasons.add(String.format(Locale.ROOT, "q is too wide: its sd of %s is %.3g times the Laplace sd"
-                        + " at the mode, so the posterior is far from Gaussian there (skewed, heavy-tailed or"
-                        + " funnel-shaped) or the fit has not reached the optimum; reparameterize, or compare with"
-                        + " another method", coordinateName.apply(wide), ratios[wide]));
+                reasons.add(String.format(
+                        Locale.ROOT,
+                        "q is too wide: its sd of %s is %.3g times the Laplace sd"
+                                + " at the mode, so the posterior is far from Gaussian there (skewed, heavy-tailed or"
+                                + " funnel-shaped) or the fit has not reached the optimum; reparameterize, or compare with"
+                                + " another method",
+                        coordinateName.apply(wide),
+                        ratios[wide]));
             }
             if (ratios[narrow] < CovarianceComparison.TOO_NARROW) {
-                reasons.add(String.format(Locale.ROOT, "q is too narrow: its sd of %s is %.2f times the Laplace sd"
-                        + " at the mode; %s", coordinateName.apply(narrow), ratios[narrow], meanField
-                        ? "mean-field cannot represent the posterior's correlations: use full-rank or linear response"
-                        : "the posterior is far from Gaussian there or the fit is stuck; compare with another method"));
+                reasons.add(
+                        String.format(
+                                Locale.ROOT,
+                                "q is too narrow: its sd of %s is %.2f times the Laplace sd" + " at the mode; %s",
+                                coordinateName.apply(narrow),
+                                ratios[narrow],
+                                meanField
+                                        ? "mean-field cannot represent the posterior's correlations: use full-rank or linear response"
+                                        : "the posterior is far from Gaussian there or the fit is stuck; compare with another method"));
             }
         }
         return Reliability.of(reasons);

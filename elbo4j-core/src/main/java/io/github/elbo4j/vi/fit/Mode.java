@@ -15,8 +15,14 @@ import io.github.elbo4j.vi.DenseCholesky;
  * @param modes how many distinct modes carrying mass the L-BFGS runs from several starting points
  *     found, this one included ({@link ModeFinder#find}); more than 1: the posterior is multimodal
  */
-public record Mode(double[] point, double logDensity, boolean found, int iterations, double[][] negativeHessian,
-        double[][] covariance, int modes) {
+public record Mode(
+        double[] point,
+        double logDensity,
+        boolean found,
+        int iterations,
+        double[][] negativeHessian,
+        double[][] covariance,
+        int modes) {
 
     /** This mode with the count of distinct modes found beside it. */
     Mode withModes(int count) {

@@ -3,7 +3,6 @@ package io.github.elbo4j.vi.fit;
 import io.github.elbo4j.optim.Lbfgs;
 import io.github.elbo4j.vi.DenseCholesky;
 import io.github.elbo4j.vi.UnconstrainedDensity;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -52,6 +51,7 @@ public final class ModeFinder {
     private static final double MASS_FRACTION = 0.01;
     /** The L-BFGS iteration cap of one run. */
     public static final int MAX_ITERATIONS = 2000;
+
     private static final int MEMORY = 10;
     private static final double GRADIENT_TOLERANCE = 1e-8;
     private static final double RELATIVE_TOLERANCE = 1e-13;
@@ -59,6 +59,7 @@ public final class ModeFinder {
     private static final double INIT_RADIUS = 2.0;
     /** The squared distance to the mode, in posterior sds, below which the polished point is the mode. */
     private static final double NEWTON_DECREMENT = 1e-12;
+
     private static final int NEWTON_STEPS = 10;
     private static final int NEWTON_HALVINGS = 20;
 
@@ -138,7 +139,8 @@ public final class ModeFinder {
     /** log of the Laplace evidence up to the constant D/2 log 2π: f(mode) + ½ log det H⁻¹. */
     private static double laplaceLogMass(Mode mode) {
         double[][] factor = DenseCholesky.tryFactor(mode.covariance());
-        return factor == null ? Double.NEGATIVE_INFINITY
+        return factor == null
+                ? Double.NEGATIVE_INFINITY
                 : mode.logDensity() + 0.5 * DenseCholesky.logDeterminant(factor);
     }
 
@@ -162,8 +164,8 @@ public final class ModeFinder {
         double[] gradient = new double[dimension];
         density.evaluate(start, 1, null, value, gradient);
         double tolerance = GRADIENT_TOLERANCE * Math.max(1, Math.abs(value[0]));
-        Lbfgs.Result result = new Lbfgs(MEMORY, MAX_ITERATIONS, tolerance, RELATIVE_TOLERANCE).minimize(
-                negated(density), start, (iteration, f, step) -> {});
+        Lbfgs.Result result = new Lbfgs(MEMORY, MAX_ITERATIONS, tolerance, RELATIVE_TOLERANCE)
+                .minimize(negated(density), start, (iteration, f, step) -> {});
         double[] point = result.x();
         double logDensity = -result.value();
         for (Mode mode : known) {
@@ -248,8 +250,8 @@ public final class ModeFinder {
      *
      * @throws IllegalArgumentException if there is none
      */
-    public static double[] finiteStart(UnconstrainedDensity density, int dimension, SplittableRandom random,
-            boolean originFirst) {
+    public static double[] finiteStart(
+            UnconstrainedDensity density, int dimension, SplittableRandom random, boolean originFirst) {
         double[] value = new double[1];
         double[] gradient = new double[dimension];
         double[] point = new double[dimension];

@@ -1,7 +1,6 @@
 package io.github.elbo4j.vi.fit;
 
 import io.github.elbo4j.vi.DenseCholesky;
-
 import java.util.SplittableRandom;
 
 /**

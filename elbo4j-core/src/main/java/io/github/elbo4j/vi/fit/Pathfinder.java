@@ -4,7 +4,6 @@ import io.github.elbo4j.optim.Lbfgs;
 import io.github.elbo4j.vi.DenseCholesky;
 import io.github.elbo4j.vi.ParetoSmoothing;
 import io.github.elbo4j.vi.UnconstrainedDensity;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +32,7 @@ public final class Pathfinder {
 
     /** The (s, y) pairs per inverse-Hessian estimate, as in the paper's default. */
     public static final int MEMORY = 6;
+
     private static final double CURVATURE_FLOOR = 1e-12;
 
     private Pathfinder() {}
@@ -46,8 +46,8 @@ public final class Pathfinder {
      * @param elboStandardError the Monte Carlo standard error of the estimate
      * @param iteration the L-BFGS iterate it was formed at
      */
-    public record Approximation(double[] mean, double[][] scaleTril, double elbo, double elboStandardError,
-            int iteration) {}
+    public record Approximation(
+            double[] mean, double[][] scaleTril, double elbo, double elboStandardError, int iteration) {}
 
     /**
      * The outcome.
@@ -61,8 +61,15 @@ public final class Pathfinder {
      * @param iterations L-BFGS iterations over all paths
      * @param converged whether every path's L-BFGS converged
      */
-    public record Result(Approximation best, double bestElbo, double[][] draws, double[] logRatios,
-            double[] smoothedLogWeights, double khat, int iterations, boolean converged) {}
+    public record Result(
+            Approximation best,
+            double bestElbo,
+            double[][] draws,
+            double[] logRatios,
+            double[] smoothedLogWeights,
+            double khat,
+            int iterations,
+            boolean converged) {}
 
     /**
      * Runs Pathfinder.
@@ -78,8 +85,14 @@ public final class Pathfinder {
      * @throws IllegalArgumentException if f is not finite at any starting point, or no iterate of any
      *     path gave a Gaussian with a finite ELBO
      */
-    public static Result fit(UnconstrainedDensity density, int dimension, int paths, int elboDraws, int numDraws,
-            int maxIterations, SplittableRandom random) {
+    public static Result fit(
+            UnconstrainedDensity density,
+            int dimension,
+            int paths,
+            int elboDraws,
+            int numDraws,
+            int maxIterations,
+            SplittableRandom random) {
         double[][] elboNoise = MomentMatchedNoise.independent(elboDraws, dimension, random);
         List<Approximation> bests = new ArrayList<>();
         int iterations = 0;
@@ -93,8 +106,8 @@ public final class Pathfinder {
             density.evaluate(start, 1, null, startValue, startGradient);
             xs.add(start.clone());
             gs.add(startGradient);
-            Lbfgs.Result path = new Lbfgs(MEMORY, maxIterations, 1e-8 * Math.max(1, Math.abs(startValue[0])),
-                    1e-13).minimize(ModeFinder.negated(density), start, new Lbfgs.Listener() {
+            Lbfgs.Result path = new Lbfgs(MEMORY, maxIterations, 1e-8 * Math.max(1, Math.abs(startValue[0])), 1e-13)
+                    .minimize(ModeFinder.negated(density), start, new Lbfgs.Listener() {
                         @Override
                         public void onIteration(int iteration, double value, double step) {}
 
@@ -149,8 +162,8 @@ public final class Pathfinder {
     }
 
     /** The best Gaussian by ELBO among those formed at the iterates of one path; null if none is finite. */
-    private static Approximation bestAlong(UnconstrainedDensity density, List<double[]> xs, List<double[]> gs,
-            double[][] noise) {
+    private static Approximation bestAlong(
+            UnconstrainedDensity density, List<double[]> xs, List<double[]> gs, double[][] noise) {
         int d = xs.get(0).length;
         Approximation best = null;
         double[] alpha = new double[d];

@@ -3,7 +3,6 @@ package io.github.elbo4j.vi.glm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-
 import io.github.elbo4j.math.LinearAlgebra;
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vi.Constraint;
@@ -16,7 +15,6 @@ import io.github.elbo4j.vi.UnconstrainedDensity;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.ViConfig;
 import io.github.elbo4j.vi.ViListener;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +61,7 @@ public final class GeneralizedLinearModel implements RegressionModel {
     public static final String SIGMA = "sigma";
     /** The prior key that sets every coefficient's prior. */
     public static final String ALL_COEFFICIENTS = "beta";
+
     private static final String PREDICTORS = "glm.x";
     private static final String RESPONSE = "glm.y";
     private static final String LOG_FACTORIAL = "glm.log_factorial_y";
@@ -74,18 +73,25 @@ public final class GeneralizedLinearModel implements RegressionModel {
     private final Map<String, RegressionPrior> priors;
     /** x̄: the intercept's prior applies to α + Σ_j x̄_j β_j. */
     private final double[] interceptPriorCentre;
+
     private final List<ParameterBlock> blocks;
     private final List<DataArray> data;
     private final GlmLayout layout;
     /** The data again in plain doubles, for the closed-form gradient. */
     private final double[] predictorValues;
+
     private final double[] responses;
     private final double[] logFactorials;
     /** For the linear model with an intercept: the full-data likelihood in O(p²); else null. */
     private final LinearSufficientStatistics sufficientStatistics;
 
-    private GeneralizedLinearModel(GlmFamily family, List<String> columns, double[][] x, double[] y,
-            boolean intercept, Map<String, RegressionPrior> overrides) {
+    private GeneralizedLinearModel(
+            GlmFamily family,
+            List<String> columns,
+            double[][] x,
+            double[] y,
+            boolean intercept,
+            Map<String, RegressionPrior> overrides) {
         this.family = Objects.requireNonNull(family, "family");
         this.columns = List.copyOf(columns);
         this.intercept = intercept;
@@ -103,13 +109,13 @@ public final class GeneralizedLinearModel implements RegressionModel {
         double[] logFactorials = new double[rows];
         for (int i = 0; i < rows; i++) {
             if (x[i].length != columns.size()) {
-                throw new IllegalArgumentException("record " + i + " has " + x[i].length + " predictors, expected "
-                        + columns.size());
+                throw new IllegalArgumentException(
+                        "record " + i + " has " + x[i].length + " predictors, expected " + columns.size());
             }
             for (int j = 0; j < columns.size(); j++) {
                 if (!Double.isFinite(x[i][j])) {
-                    throw new IllegalArgumentException("record " + i + ": predictor " + columns.get(j) + " is "
-                            + x[i][j]);
+                    throw new IllegalArgumentException(
+                            "record " + i + ": predictor " + columns.get(j) + " is " + x[i][j]);
                 }
                 flat[i * columns.size() + j] = x[i][j];
             }
@@ -125,8 +131,8 @@ public final class GeneralizedLinearModel implements RegressionModel {
         this.predictorValues = flat;
         this.responses = y.clone();
         this.logFactorials = logFactorials;
-        this.sufficientStatistics = family == GlmFamily.LINEAR && intercept
-                ? new LinearSufficientStatistics(layout, flat, y) : null;
+        this.sufficientStatistics =
+                family == GlmFamily.LINEAR && intercept ? new LinearSufficientStatistics(layout, flat, y) : null;
         this.blocks = blocks(family, this.columns, intercept);
         this.priors = resolvePriors(x, y, overrides);
         this.interceptPriorCentre = new double[intercept ? columns.size() : 0];
@@ -136,7 +142,8 @@ public final class GeneralizedLinearModel implements RegressionModel {
             }
         }
         this.data = family == GlmFamily.POISSON
-                ? List.of(predictors(flat), DataArray.vector(RESPONSE, y), DataArray.vector(LOG_FACTORIAL, logFactorials))
+                ? List.of(
+                        predictors(flat), DataArray.vector(RESPONSE, y), DataArray.vector(LOG_FACTORIAL, logFactorials))
                 : List.of(predictors(flat), DataArray.vector(RESPONSE, y));
     }
 
@@ -152,8 +159,13 @@ public final class GeneralizedLinearModel implements RegressionModel {
      * @return the model
      * @throws IllegalArgumentException on invalid data, clashing names or unsuitable priors
      */
-    public static GeneralizedLinearModel of(GlmFamily family, List<String> columns, double[][] x, double[] y,
-            boolean intercept, Map<String, RegressionPrior> priors) {
+    public static GeneralizedLinearModel of(
+            GlmFamily family,
+            List<String> columns,
+            double[][] x,
+            double[] y,
+            boolean intercept,
+            Map<String, RegressionPrior> priors) {
         return new GeneralizedLinearModel(family, columns, x, y, intercept, priors);
     }
 
@@ -179,9 +191,11 @@ public final class GeneralizedLinearModel implements RegressionModel {
         return List.copyOf(result);
     }
 
-    private Map<String, RegressionPrior> resolvePriors(double[][] x, double[] y, Map<String, RegressionPrior> overrides) {
+    private Map<String, RegressionPrior> resolvePriors(
+            double[][] x, double[] y, Map<String, RegressionPrior> overrides) {
         for (String key : overrides.keySet()) {
-            boolean known = key.equals(ALL_COEFFICIENTS) || blocks.stream().anyMatch(b -> b.name().equals(key));
+            boolean known = key.equals(ALL_COEFFICIENTS)
+                    || blocks.stream().anyMatch(b -> b.name().equals(key));
             if (!known) {
                 throw new IllegalArgumentException("prior for unknown parameter '" + key + "'; parameters are "
                         + String.join(", ", parameterNamesForPriors()));
@@ -195,7 +209,9 @@ public final class GeneralizedLinearModel implements RegressionModel {
             if (overrides.containsKey(name)) {
                 prior = overrides.get(name);
             } else if (name.equals(INTERCEPT)) {
-                prior = family == GlmFamily.LINEAR ? new RegressionPrior.Normal(mean(y), 10 * sdY) : new RegressionPrior.Normal(0, 10);
+                prior = family == GlmFamily.LINEAR
+                        ? new RegressionPrior.Normal(mean(y), 10 * sdY)
+                        : new RegressionPrior.Normal(0, 10);
             } else if (name.equals(SIGMA)) {
                 prior = new RegressionPrior.Exponential(1.0 / sdY);
             } else if (overrides.containsKey(ALL_COEFFICIENTS)) {
@@ -283,15 +299,28 @@ public final class GeneralizedLinearModel implements RegressionModel {
      */
     @Override
     public UnconstrainedDensity unconstrainedDensity() {
-        return new GlmDensity(layout, List.copyOf(priors.values()), interceptPriorCentre, rows,
+        return new GlmDensity(
+                layout,
+                List.copyOf(priors.values()),
+                interceptPriorCentre,
+                rows,
                 (theta, particles, records, values, gradient) -> {
-            if (records == null && sufficientStatistics != null) {
-                sufficientStatistics.accumulate(theta, particles, values, gradient);
-            } else {
-                GlmLikelihood.accumulate(family, layout, predictorValues, responses, logFactorials, theta, particles,
-                        records, values, gradient);
-            }
-        });
+                    if (records == null && sufficientStatistics != null) {
+                        sufficientStatistics.accumulate(theta, particles, values, gradient);
+                    } else {
+                        GlmLikelihood.accumulate(
+                                family,
+                                layout,
+                                predictorValues,
+                                responses,
+                                logFactorials,
+                                theta,
+                                particles,
+                                records,
+                                values,
+                                gradient);
+                    }
+                });
     }
 
     /**
@@ -311,8 +340,15 @@ public final class GeneralizedLinearModel implements RegressionModel {
         if (family == GlmFamily.LINEAR) {
             return Optional.empty();
         }
-        return Optional.of(new GlmGaussianExpectation(family, layout, List.copyOf(priors.values()),
-                interceptPriorCentre, preconditioner, predictorValues, responses, logFactorials));
+        return Optional.of(new GlmGaussianExpectation(
+                family,
+                layout,
+                List.copyOf(priors.values()),
+                interceptPriorCentre,
+                preconditioner,
+                predictorValues,
+                responses,
+                logFactorials));
     }
 
     /**
@@ -368,7 +404,9 @@ public final class GeneralizedLinearModel implements RegressionModel {
                     value = value.add(parameters.apply(columns.get(j)).mul(interceptPriorCentre[j]));
                 }
             }
-            NDArray term = priors.get(block.name()).logDensity(value, block.name().equals(SIGMA)).sum(new int[] {1});
+            NDArray term = priors.get(block.name())
+                    .logDensity(value, block.name().equals(SIGMA))
+                    .sum(new int[] {1});
             total = total == null ? term : total.add(term);
         }
         return total;
@@ -386,8 +424,12 @@ public final class GeneralizedLinearModel implements RegressionModel {
             NDArray logFactorial = family == GlmFamily.POISSON ? values.data(LOG_FACTORIAL) : null;
             return logLikelihood(parameters, values.data(PREDICTORS), values.data(RESPONSE), logFactorial);
         }
-        NDArray logFactorial = family == GlmFamily.POISSON ? values.data(LOG_FACTORIAL).get(records) : null;
-        return logLikelihood(parameters, values.data(PREDICTORS).get(records), values.data(RESPONSE).get(records),
+        NDArray logFactorial =
+                family == GlmFamily.POISSON ? values.data(LOG_FACTORIAL).get(records) : null;
+        return logLikelihood(
+                parameters,
+                values.data(PREDICTORS).get(records),
+                values.data(RESPONSE).get(records),
                 logFactorial);
     }
 
@@ -404,7 +446,9 @@ public final class GeneralizedLinearModel implements RegressionModel {
             case LINEAR -> {
                 NDArray sigma = parameters.apply(SIGMA);
                 NDArray z = eta.sub(y).div(sigma);
-                yield z.square().mul(SpecialFunctions.scalar(z, -0.5)).sub(sigma.log())
+                yield z.square()
+                        .mul(SpecialFunctions.scalar(z, -0.5))
+                        .sub(sigma.log())
                         .sub(SpecialFunctions.scalar(z, SpecialFunctions.HALF_LOG_2PI));
             }
             case LOGISTIC -> eta.mul(y).sub(SpecialFunctions.softplus(eta));

@@ -1,7 +1,6 @@
 package io.github.elbo4j.vi.glm;
 
 import io.github.elbo4j.vi.UnconstrainedDensity;
-
 import java.util.List;
 
 /**
@@ -51,7 +50,11 @@ public final class GlmDensity implements UnconstrainedDensity {
      * @param records n, the number of records (the minibatch scale is n/m)
      * @param likelihood computes the likelihood and its gradient
      */
-    public GlmDensity(GlmLayout layout, List<RegressionPrior> priors, double[] interceptCentre, int records,
+    public GlmDensity(
+            GlmLayout layout,
+            List<RegressionPrior> priors,
+            double[] interceptCentre,
+            int records,
             Likelihood likelihood) {
         if (priors.size() != layout.parameters()) {
             throw new IllegalArgumentException(priors.size() + " priors for " + layout.parameters() + " parameters");

@@ -44,10 +44,14 @@ public enum GlmFamily {
         }
         return switch (this) {
             case LINEAR -> null;
-            case LOGISTIC -> y == 0.0 || y == 1.0 ? null
-                    : "response " + y + " is not 0 or 1 (logistic regression needs binary outcomes)";
-            case POISSON -> y >= 0 && y == Math.rint(y) ? null
-                    : "response " + y + " is not a non-negative whole count (Poisson regression needs counts)";
+            case LOGISTIC ->
+                y == 0.0 || y == 1.0
+                        ? null
+                        : "response " + y + " is not 0 or 1 (logistic regression needs binary outcomes)";
+            case POISSON ->
+                y >= 0 && y == Math.rint(y)
+                        ? null
+                        : "response " + y + " is not a non-negative whole count (Poisson regression needs counts)";
         };
     }
 

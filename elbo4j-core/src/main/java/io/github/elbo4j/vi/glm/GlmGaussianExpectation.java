@@ -2,7 +2,6 @@ package io.github.elbo4j.vi.glm;
 
 import io.github.elbo4j.math.GaussHermite;
 import io.github.elbo4j.vi.GaussianExpectation;
-
 import java.util.List;
 
 /**
@@ -64,9 +63,11 @@ public final class GlmGaussianExpectation implements GaussianExpectation {
     private final Records records;
     /** The priors' functionals: row j of A and b_j. */
     private final double[][] priorRows;
+
     private final double[] priorShifts;
     /** log |det A|: the density over u is the model's at b + A u plus it ({@link io.github.elbo4j.vi.AffineMap}). */
     private final double logAbsDeterminant;
+
     private final GaussHermite rule = GaussHermite.of(GlmRecordExpectation.NODES);
 
     /**
@@ -81,10 +82,22 @@ public final class GlmGaussianExpectation implements GaussianExpectation {
      * @param y responses
      * @param logFactorials log y! for Poisson (else unused)
      */
-    GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<RegressionPrior> priors, double[] interceptCentre,
-            GlmPreconditioner preconditioner, double[] x, double[] y, double[] logFactorials) {
-        this(family, layout, priors, interceptCentre, preconditioner, inMemory(
-                preconditioner.recordExpectation(family), x, y, logFactorials));
+    GlmGaussianExpectation(
+            GlmFamily family,
+            GlmLayout layout,
+            List<RegressionPrior> priors,
+            double[] interceptCentre,
+            GlmPreconditioner preconditioner,
+            double[] x,
+            double[] y,
+            double[] logFactorials) {
+        this(
+                family,
+                layout,
+                priors,
+                interceptCentre,
+                preconditioner,
+                inMemory(preconditioner.recordExpectation(family), x, y, logFactorials));
     }
 
     private static Records inMemory(GlmRecordExpectation terms, double[] x, double[] y, double[] logFactorials) {
@@ -104,8 +117,13 @@ public final class GlmGaussianExpectation implements GaussianExpectation {
      * @param preconditioner the coordinates q lives in
      * @param records sums the records' terms
      */
-    public GlmGaussianExpectation(GlmFamily family, GlmLayout layout, List<RegressionPrior> priors, double[] interceptCentre,
-            GlmPreconditioner preconditioner, Records records) {
+    public GlmGaussianExpectation(
+            GlmFamily family,
+            GlmLayout layout,
+            List<RegressionPrior> priors,
+            double[] interceptCentre,
+            GlmPreconditioner preconditioner,
+            Records records) {
         if (family == GlmFamily.LINEAR || layout.sigmaIndex() >= 0) {
             throw new IllegalArgumentException("the Gaussian expectation is for regressions without a scale parameter");
         }

@@ -32,8 +32,17 @@ public final class GlmLikelihood {
      * @param values accumulates Σ_i ℓ_i per particle, {@code [particles]}
      * @param gradient accumulates ∂/∂θ Σ_i ℓ_i, {@code [particles][q]}; null for values only
      */
-    public static void accumulate(GlmFamily family, GlmLayout layout, double[] x, double[] y, double[] logFactorial,
-            double[] theta, int particles, int[] subset, double[] values, double[] gradient) {
+    public static void accumulate(
+            GlmFamily family,
+            GlmLayout layout,
+            double[] x,
+            double[] y,
+            double[] logFactorial,
+            double[] theta,
+            int particles,
+            int[] subset,
+            double[] values,
+            double[] gradient) {
         int q = layout.parameters();
         int p = y.length == 0 ? 0 : x.length / y.length;
         int count = subset == null ? y.length : subset.length;

@@ -7,7 +7,6 @@ import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.ViConfig;
 import io.github.elbo4j.vi.ViListener;
 
-
 /**
  * The affine map {@code z = b + A u} of a {@link Preconditioning} for one regression's data, from
  * the preconditioned coordinates u that the fit sees to the model's unconstrained coordinates z
@@ -35,12 +34,19 @@ public final class GlmPreconditioner {
     private final double[] centre;
     /** A_ββ = D R̃⁻¹, {@code [p][p]}. */
     private final double[][] coefficients;
+
     private final double interceptScale;
     private final double interceptShift;
     private final AffineMap map;
 
-    private GlmPreconditioner(GlmLayout layout, Preconditioning kind, double[] centre, double[][] coefficients,
-            double interceptScale, double interceptShift, double sigmaShift) {
+    private GlmPreconditioner(
+            GlmLayout layout,
+            Preconditioning kind,
+            double[] centre,
+            double[][] coefficients,
+            double interceptScale,
+            double interceptShift,
+            double sigmaShift) {
         this.layout = layout;
         this.kind = kind;
         this.centre = centre;
@@ -146,8 +152,15 @@ public final class GlmPreconditioner {
      * @param sdY the sample sd of y for the linear model (1 where it is 0 or n = 1), else 1
      * @return the preconditioner
      */
-    public static GlmPreconditioner fromMoments(Preconditioning kind, GlmFamily family, GlmLayout layout, long n,
-            double[] centre, double[][] cross, double meanY, double sdY) {
+    public static GlmPreconditioner fromMoments(
+            Preconditioning kind,
+            GlmFamily family,
+            GlmLayout layout,
+            long n,
+            double[] centre,
+            double[][] cross,
+            double meanY,
+            double sdY) {
         int p = centre.length;
         boolean intercept = layout.interceptIndex() >= 0;
         double[][] coefficients = new double[p][p];
@@ -171,17 +184,25 @@ public final class GlmPreconditioner {
                 coefficients[j][k] = decorrelated ? scale * whitening[j][k] : (j == k ? scale : 0.0);
             }
         }
-        double interceptShift = !intercept ? 0.0 : switch (family) {
-            case LINEAR -> meanY;
-            // Clamped so that an all-0 or all-1 response still gives a finite start.
-            case LOGISTIC -> {
-                double rate = Math.min(Math.max(meanY, 0.5 / n), 1 - 0.5 / n);
-                yield Math.log(rate / (1 - rate));
-            }
-            case POISSON -> Math.log(Math.max(meanY, 0.5 / n));
-        };
+        double interceptShift = !intercept
+                ? 0.0
+                : switch (family) {
+                    case LINEAR -> meanY;
+                    // Clamped so that an all-0 or all-1 response still gives a finite start.
+                    case LOGISTIC -> {
+                        double rate = Math.min(Math.max(meanY, 0.5 / n), 1 - 0.5 / n);
+                        yield Math.log(rate / (1 - rate));
+                    }
+                    case POISSON -> Math.log(Math.max(meanY, 0.5 / n));
+                };
         Preconditioning effective = kind == Preconditioning.QR && !decorrelated ? Preconditioning.STANDARDIZE : kind;
-        return new GlmPreconditioner(layout, effective, centre, coefficients, sdY, interceptShift,
+        return new GlmPreconditioner(
+                layout,
+                effective,
+                centre,
+                coefficients,
+                sdY,
+                interceptShift,
                 family == GlmFamily.LINEAR ? Math.log(sdY) : 0.0);
     }
 
@@ -250,7 +271,12 @@ public final class GlmPreconditioner {
      * @return the terms
      */
     public GlmRecordExpectation recordExpectation(GlmFamily family) {
-        return new GlmRecordExpectation(family, layout, centre, coefficients, interceptScale,
+        return new GlmRecordExpectation(
+                family,
+                layout,
+                centre,
+                coefficients,
+                interceptScale,
                 layout.interceptIndex() >= 0 ? interceptShift : 0.0);
     }
 }

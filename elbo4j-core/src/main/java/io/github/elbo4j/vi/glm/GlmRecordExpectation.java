@@ -1,7 +1,6 @@
 package io.github.elbo4j.vi.glm;
 
 import io.github.elbo4j.math.GaussHermite;
-
 import java.io.Serializable;
 
 /**
@@ -29,12 +28,18 @@ public final class GlmRecordExpectation implements Serializable {
     private final double[] centre;
     /** A_ββ of the preconditioner, {@code [p][p]}. */
     private final double[][] coefficients;
+
     private final double interceptScale;
     private final double offset;
     private final GaussHermite rule = GaussHermite.of(NODES);
 
-    GlmRecordExpectation(GlmFamily family, GlmLayout layout, double[] centre, double[][] coefficients,
-            double interceptScale, double offset) {
+    GlmRecordExpectation(
+            GlmFamily family,
+            GlmLayout layout,
+            double[] centre,
+            double[][] coefficients,
+            double interceptScale,
+            double offset) {
         if (family == GlmFamily.LINEAR || layout.sigmaIndex() >= 0) {
             throw new IllegalArgumentException("the Gaussian expectation is for regressions without a scale parameter");
         }
@@ -90,8 +95,14 @@ public final class GlmRecordExpectation implements Serializable {
      * @param outer accumulates {@code Σ_i (∂E_i/∂r_i / r_i) v_i v_iᵀ}, lower triangle of {@code [q][q]}
      * @return Σ_i E_i
      */
-    public double accumulate(double[] design, double[] y, double[] logFactorials, double[] mean, double[] covariance,
-            double[] meanGradient, double[] outer) {
+    public double accumulate(
+            double[] design,
+            double[] y,
+            double[] logFactorials,
+            double[] mean,
+            double[] covariance,
+            double[] meanGradient,
+            double[] outer) {
         int d = layout.parameters();
         double[] vector = new double[d];
         double[] moments = new double[3];
@@ -99,8 +110,8 @@ public final class GlmRecordExpectation implements Serializable {
         for (int i = 0; i < y.length; i++) {
             System.arraycopy(design, i * d, vector, 0, d);
             double r = radius(vector, covariance, d);
-            expectedLogLikelihood(y[i], logFactorials == null ? 0 : logFactorials[i], offset + dot(vector, mean), r,
-                    moments);
+            expectedLogLikelihood(
+                    y[i], logFactorials == null ? 0 : logFactorials[i], offset + dot(vector, mean), r, moments);
             total += add(vector, r, moments, meanGradient, outer, d);
         }
         return total;

@@ -1,7 +1,6 @@
 package io.github.elbo4j.vi.glm;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.vi.AffineMap;
 import io.github.elbo4j.vi.DataArray;
 import io.github.elbo4j.vi.GaussianExpectation;
@@ -9,7 +8,6 @@ import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.ParameterValues;
 import io.github.elbo4j.vi.SubsampledModel;
 import io.github.elbo4j.vi.UnconstrainedDensity;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +31,7 @@ final class PreconditionedGlm implements SubsampledModel {
     private final double[][] matrix;
     /** log |det A| plus the shift of log σ: the difference of the two log-Jacobians of σ's exp. */
     private final double constant;
+
     private final int sigmaIndex;
 
     PreconditionedGlm(RegressionModel model, GlmPreconditioner preconditioner) {

@@ -1,11 +1,9 @@
 package io.github.elbo4j.vi.glm;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.vi.GaussianExpectation;
 import io.github.elbo4j.vi.ParameterValues;
 import io.github.elbo4j.vi.SubsampledModel;
-
 import java.util.Optional;
 import java.util.function.Function;
 

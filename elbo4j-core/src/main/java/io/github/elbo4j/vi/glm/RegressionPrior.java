@@ -1,9 +1,7 @@
 package io.github.elbo4j.vi.glm;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.math.SpecialFunctions;
-
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,8 +63,10 @@ public sealed interface RegressionPrior {
         @Override
         public NDArray logDensity(NDArray x, boolean positive) {
             NDArray z = standardise(x, location, scale);
-            return z.square().mul(SpecialFunctions.scalar(z, -0.5)).add(SpecialFunctions.scalar(z,
-                    -Math.log(scale) - SpecialFunctions.HALF_LOG_2PI + halfCorrection(positive)));
+            return z.square()
+                    .mul(SpecialFunctions.scalar(z, -0.5))
+                    .add(SpecialFunctions.scalar(
+                            z, -Math.log(scale) - SpecialFunctions.HALF_LOG_2PI + halfCorrection(positive)));
         }
 
         @Override
@@ -101,9 +101,11 @@ public sealed interface RegressionPrior {
         @Override
         public NDArray logDensity(NDArray x, boolean positive) {
             NDArray z = standardise(x, location, scale);
-            NDArray log1pSquare = z.square().add(SpecialFunctions.scalar(z, 1.0)).log();
-            return log1pSquare.neg().add(SpecialFunctions.scalar(z,
-                    -Math.log(Math.PI) - Math.log(scale) + halfCorrection(positive)));
+            NDArray log1pSquare =
+                    z.square().add(SpecialFunctions.scalar(z, 1.0)).log();
+            return log1pSquare
+                    .neg()
+                    .add(SpecialFunctions.scalar(z, -Math.log(Math.PI) - Math.log(scale) + halfCorrection(positive)));
         }
 
         @Override
@@ -134,8 +136,8 @@ public sealed interface RegressionPrior {
         /** Validates. */
         public StudentT {
             if (!(degreesOfFreedom > 0 && Double.isFinite(degreesOfFreedom))) {
-                throw new IllegalArgumentException("student_t degrees of freedom must be positive, got "
-                        + degreesOfFreedom);
+                throw new IllegalArgumentException(
+                        "student_t degrees of freedom must be positive, got " + degreesOfFreedom);
             }
             checkLocationScale("student_t", location, scale);
         }
@@ -143,10 +145,16 @@ public sealed interface RegressionPrior {
         @Override
         public NDArray logDensity(NDArray x, boolean positive) {
             double nu = degreesOfFreedom;
-            double constant = SpecialFunctions.logGamma((nu + 1) / 2) - SpecialFunctions.logGamma(nu / 2)
-                    - 0.5 * Math.log(nu * Math.PI) - Math.log(scale) + halfCorrection(positive);
+            double constant = SpecialFunctions.logGamma((nu + 1) / 2)
+                    - SpecialFunctions.logGamma(nu / 2)
+                    - 0.5 * Math.log(nu * Math.PI)
+                    - Math.log(scale)
+                    + halfCorrection(positive);
             NDArray z = standardise(x, location, scale);
-            NDArray log1p = z.square().div(SpecialFunctions.scalar(z, nu)).add(SpecialFunctions.scalar(z, 1.0)).log();
+            NDArray log1p = z.square()
+                    .div(SpecialFunctions.scalar(z, nu))
+                    .add(SpecialFunctions.scalar(z, 1.0))
+                    .log();
             return log1p.mul(SpecialFunctions.scalar(z, -(nu + 1) / 2)).add(SpecialFunctions.scalar(z, constant));
         }
 
@@ -154,8 +162,11 @@ public sealed interface RegressionPrior {
         public double logDensity(double x, boolean positive) {
             double nu = degreesOfFreedom;
             double z = (x - location) / scale;
-            return -(nu + 1) / 2 * Math.log1p(z * z / nu) + SpecialFunctions.logGamma((nu + 1) / 2)
-                    - SpecialFunctions.logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) - Math.log(scale)
+            return -(nu + 1) / 2 * Math.log1p(z * z / nu)
+                    + SpecialFunctions.logGamma((nu + 1) / 2)
+                    - SpecialFunctions.logGamma(nu / 2)
+                    - 0.5 * Math.log(nu * Math.PI)
+                    - Math.log(scale)
                     + halfCorrection(positive);
         }
 
@@ -235,8 +246,8 @@ public sealed interface RegressionPrior {
             try {
                 args[i] = Double.parseDouble(parts[i].trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("prior '" + text + "': '" + parts[i].trim()
-                        + "' is not a number; " + FORMS);
+                throw new IllegalArgumentException(
+                        "prior '" + text + "': '" + parts[i].trim() + "' is not a number; " + FORMS);
             }
         }
         int expected = switch (name) {
@@ -291,7 +302,8 @@ public sealed interface RegressionPrior {
         }
     }
 
-    private static void requireCentredIfPositive(RegressionPrior prior, String parameter, boolean positive, double location) {
+    private static void requireCentredIfPositive(
+            RegressionPrior prior, String parameter, boolean positive, double location) {
         if (positive && location != 0.0) {
             throw new IllegalArgumentException("prior " + prior + " for the positive parameter '" + parameter
                     + "' must be centred at 0 (it is used as a half distribution); use e.g. "
@@ -304,7 +316,9 @@ public sealed interface RegressionPrior {
      * or below 1e-6 in scientific notation (1E+300), never as hundreds of digits.
      */
     private static String format(double value) {
-        java.math.BigDecimal rounded = new java.math.BigDecimal(value).round(new java.math.MathContext(4)).stripTrailingZeros();
+        java.math.BigDecimal rounded = new java.math.BigDecimal(value)
+                .round(new java.math.MathContext(4))
+                .stripTrailingZeros();
         double magnitude = Math.abs(value);
         return magnitude != 0 && (magnitude >= 1e15 || magnitude < 1e-6) ? rounded.toString() : rounded.toPlainString();
     }

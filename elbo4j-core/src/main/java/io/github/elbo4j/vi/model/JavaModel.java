@@ -6,7 +6,6 @@ import io.github.elbo4j.vi.UnconstrainedDensity;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.autodiff.Tape;
 import io.github.elbo4j.vi.autodiff.Value;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +75,9 @@ public final class JavaModel implements Model {
             throw new IllegalArgumentException("the model declares no parameter; declare one with m.real(...),"
                     + " m.positive(...) or another declaration of ModelContext");
         }
-        return new JavaModel(code, Layout.of(discovery.blocks()),
+        return new JavaModel(
+                code,
+                Layout.of(discovery.blocks()),
                 List.copyOf(discovery.generatedValues().keySet()));
     }
 
@@ -230,8 +231,8 @@ public final class JavaModel implements Model {
 
     private void checkDimension(double[] z) {
         if (z.length != dimension) {
-            throw new IllegalArgumentException("the model has " + dimension + " unconstrained coordinates, got a point of "
-                    + z.length);
+            throw new IllegalArgumentException(
+                    "the model has " + dimension + " unconstrained coordinates, got a point of " + z.length);
         }
     }
 }

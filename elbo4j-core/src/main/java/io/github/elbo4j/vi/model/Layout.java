@@ -1,7 +1,6 @@
 package io.github.elbo4j.vi.model;
 
 import io.github.elbo4j.vi.ParameterBlock;
-
 import java.util.List;
 
 /**

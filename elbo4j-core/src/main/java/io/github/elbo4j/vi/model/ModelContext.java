@@ -6,7 +6,6 @@ import io.github.elbo4j.vi.autodiff.Tape;
 import io.github.elbo4j.vi.autodiff.Value;
 import io.github.elbo4j.vi.transform.Constrained;
 import io.github.elbo4j.vi.transform.Transforms;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -50,9 +49,11 @@ public final class ModelContext {
     private final Mode mode;
     /** The blocks found when the model was built; null while discovering them. */
     private final Layout layout;
+
     private final List<ParameterBlock> blocks;
     /** While discovering, the tape of the parameters' coordinates, so that values show what depends on them. */
     private final Tape discoveryTape;
+
     private final Value z;
     private final double[][] given;
     private final RandomGenerator random;
@@ -278,24 +279,29 @@ public final class ModelContext {
                 total += x;
             }
         }
-        return Value.derive(SCALAR, new double[] {total}, g -> {
-            for (Value term : operands) {
-                double[] adjoint = term.adjoint();
-                if (adjoint != null) {
-                    for (int i = 0; i < adjoint.length; i++) {
-                        adjoint[i] += g[0];
+        return Value.derive(
+                SCALAR,
+                new double[] {total},
+                g -> {
+                    for (Value term : operands) {
+                        double[] adjoint = term.adjoint();
+                        if (adjoint != null) {
+                            for (int i = 0; i < adjoint.length; i++) {
+                                adjoint[i] += g[0];
+                            }
+                        }
                     }
-                }
-            }
-        }, operands);
+                },
+                operands);
     }
 
     /** Checks that this run declared every block the model was built with. */
     void finish() {
         if (mode != Mode.DISCOVER && declared < blocks.size()) {
-            throw new IllegalArgumentException("parameter '" + blocks.get(declared).name()
-                    + "' was declared when the model was built but not in this run; declarations must not change"
-                    + " between runs");
+            throw new IllegalArgumentException(
+                    "parameter '" + blocks.get(declared).name()
+                            + "' was declared when the model was built but not in this run; declarations must not change"
+                            + " between runs");
         }
     }
 
@@ -346,7 +352,8 @@ public final class ModelContext {
         } else if (lower == null) {
             constraint = Constraint.upperBounded(upper.doubleValue());
         } else {
-            constraint = upper == null ? Constraint.lowerBounded(lower.doubleValue())
+            constraint = upper == null
+                    ? Constraint.lowerBounded(lower.doubleValue())
                     : Constraint.interval(lower.doubleValue(), upper.doubleValue());
         }
         return declare(name, shape, constraint, lower, upper);
@@ -395,19 +402,23 @@ public final class ModelContext {
         }
         double[] values = Arrays.copyOfRange(z.values(), from, from + n);
         Value point = z;
-        return Value.derive(shape, values, g -> {
-            double[] target = point.adjoint();
-            for (int i = 0; i < g.length; i++) {
-                target[from + i] += g[i];
-            }
-        }, point);
+        return Value.derive(
+                shape,
+                values,
+                g -> {
+                    double[] target = point.adjoint();
+                    for (int i = 0; i < g.length; i++) {
+                        target[from + i] += g[i];
+                    }
+                },
+                point);
     }
 
     private ParameterBlock checkDeclaration(String name, int[] shape, Constraint constraint) {
         if (mode == Mode.DISCOVER) {
             if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("a parameter needs a non-empty name (declaration "
-                        + (declared + 1) + ")");
+                throw new IllegalArgumentException(
+                        "a parameter needs a non-empty name (declaration " + (declared + 1) + ")");
             }
             if (!names.add(name)) {
                 throw new IllegalArgumentException("duplicate parameter name '" + name + "'");
@@ -426,7 +437,8 @@ public final class ModelContext {
                     + " when the model was built; declarations must not change between runs");
         }
         ParameterBlock block = blocks.get(declared);
-        if (!block.name().equals(name) || !Arrays.equals(layout.shapes()[declared], shape)
+        if (!block.name().equals(name)
+                || !Arrays.equals(layout.shapes()[declared], shape)
                 || !block.constraint().equals(constraint)) {
             throw new IllegalArgumentException("declaration " + (declared + 1) + " is " + name
                     + Arrays.toString(shape) + " " + constraint + " in this run but was " + block
@@ -437,8 +449,8 @@ public final class ModelContext {
 
     private static void checkBound(String name, String which, Value bound, int size) {
         if (bound != null && bound.size() != 1 && bound.size() != size) {
-            throw new IllegalArgumentException("the " + which + " bound of parameter '" + name + "' has "
-                    + bound.size() + " values; it needs 1 or " + size);
+            throw new IllegalArgumentException("the " + which + " bound of parameter '" + name + "' has " + bound.size()
+                    + " values; it needs 1 or " + size);
         }
     }
 
@@ -471,10 +483,10 @@ public final class ModelContext {
 
     /** The model code's line that called into this class, e.g. {@code EightSchools.java:42}. */
     private static String callerSite() {
-        return StackWalker.getInstance().walk(frames -> frames
-                .filter(f -> !f.getClassName().equals(ModelContext.class.getName()))
-                .findFirst()
-                .map(f -> f.getFileName() + ":" + f.getLineNumber())
-                .orElse("an unknown line"));
+        return StackWalker.getInstance()
+                .walk(frames -> frames.filter(f -> !f.getClassName().equals(ModelContext.class.getName()))
+                        .findFirst()
+                        .map(f -> f.getFileName() + ":" + f.getLineNumber())
+                        .orElse("an unknown line"));
     }
 }

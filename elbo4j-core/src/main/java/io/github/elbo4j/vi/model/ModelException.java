@@ -1,7 +1,6 @@
 package io.github.elbo4j.vi.model;
 
 import io.github.elbo4j.vi.ParameterBlock;
-
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -23,13 +22,19 @@ public final class ModelException extends IllegalArgumentException {
 
     /** Packages whose frames are the library's, not the model's. */
     private static final String[] LIBRARY_PACKAGES = {
-        "io.github.elbo4j.vi.autodiff.", "io.github.elbo4j.vi.transform.", "io.github.elbo4j.vi.density.",
-        "java.", "jdk.",
+        "io.github.elbo4j.vi.autodiff.",
+        "io.github.elbo4j.vi.transform.",
+        "io.github.elbo4j.vi.density.",
+        "java.",
+        "jdk.",
     };
 
     /** This package's classes that run model code (the package also holds users' tests). */
-    private static final List<String> LIBRARY_CLASSES = List.of(ModelContext.class.getName(),
-            JavaModel.class.getName(), JavaDensity.class.getName(), Reshape.class.getName());
+    private static final List<String> LIBRARY_CLASSES = List.of(
+            ModelContext.class.getName(),
+            JavaModel.class.getName(),
+            JavaDensity.class.getName(),
+            Reshape.class.getName());
 
     private ModelException(String message, Throwable cause) {
         super(message, cause);
@@ -45,8 +50,11 @@ public final class ModelException extends IllegalArgumentException {
         if (site != null) {
             message.append(" at ").append(site);
         }
-        message.append(declared.isEmpty() ? " (before the first parameter)" : " (after parameter '"
-                + declared.get(declared.size() - 1).name() + "')");
+        message.append(
+                declared.isEmpty()
+                        ? " (before the first parameter)"
+                        : " (after parameter '"
+                                + declared.get(declared.size() - 1).name() + "')");
         String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         message.append(": ").append(reason).append(parametersOfShapesIn(reason, declared));
         return new ModelException(message.toString(), cause);
@@ -63,7 +71,10 @@ public final class ModelException extends IllegalArgumentException {
         for (ParameterBlock block : declared) {
             String shape = Arrays.toString(block.shape());
             if (block.shape().length > 0 && shapes.contains(shape)) {
-                result.append("; parameter '").append(block.name()).append("' has shape ").append(shape);
+                result.append("; parameter '")
+                        .append(block.name())
+                        .append("' has shape ")
+                        .append(shape);
             }
         }
         return result.toString();

@@ -8,11 +8,15 @@ final class Reshape {
     private Reshape() {}
 
     static Value of(Value x, int[] shape) {
-        return Value.derive(shape, x.values(), g -> {
-            double[] target = x.adjoint();
-            for (int i = 0; i < g.length; i++) {
-                target[i] += g[i];
-            }
-        }, x);
+        return Value.derive(
+                shape,
+                x.values(),
+                g -> {
+                    double[] target = x.adjoint();
+                    for (int i = 0; i < g.length; i++) {
+                        target[i] += g[i];
+                    }
+                },
+                x);
     }
 }

@@ -60,9 +60,7 @@ public final class Transforms {
         // log σ(u) + log σ(−u), each without underflow in the tails.
         Value logDerivative = u.logInvLogit().plus(u.negate().logInvLogit()).sum();
         Value logWidth = width.log();
-        Value logJacobian = logDerivative.plus(width.size() == 1
-                ? logWidth.times((double) u.size())
-                : logWidth.sum());
+        Value logJacobian = logDerivative.plus(width.size() == 1 ? logWidth.times((double) u.size()) : logWidth.sum());
         return new Constrained(x, logJacobian);
     }
 
@@ -97,7 +95,9 @@ public final class Transforms {
         // log r_k for k = 1..K: the running sum of log(1 − z_j), starting at log 1 = 0.
         Value logStick = cumulativeSum(Value.concat(ZERO, logOneMinusZ));
         Value x = logStick.plus(Value.concat(logZ, ZERO)).exp();
-        Value logJacobian = logZ.sum().plus(logOneMinusZ.sum()).plus(logStick.slice(0, k - 1).sum());
+        Value logJacobian = logZ.sum()
+                .plus(logOneMinusZ.sum())
+                .plus(logStick.slice(0, k - 1).sum());
         return new Constrained(x, logJacobian);
     }
 
@@ -110,15 +110,15 @@ public final class Transforms {
      */
     public static Constrained choleskyFactorCorr(Value u, int k) {
         if (u.size() != k * (k - 1) / 2) {
-            throw new IllegalArgumentException("cholesky_factor_corr of dimension " + k + " needs "
-                    + k * (k - 1) / 2 + " unconstrained values, got " + u.size());
+            throw new IllegalArgumentException("cholesky_factor_corr of dimension " + k + " needs " + k * (k - 1) / 2
+                    + " unconstrained values, got " + u.size());
         }
         Value z = u.tanh();
         // d tanh(u)/du = 1 − tanh²u = sech²u, whose log is 2 log 2 − 2|u| − 2 log(1 + e^{−2|u|}):
         // finite for any u, where log(1 − z²) is −∞ once tanh rounds to ±1 (|u| > 19).
         Value minusTwiceAbs = u.abs().times(-2.0);
-        Value logJacobian = minusTwiceAbs.minus(minusTwiceAbs.log1pExp().times(2.0)).sum()
-                .plus(2 * Math.log(2) * u.size());
+        Value logJacobian =
+                minusTwiceAbs.minus(minusTwiceAbs.log1pExp().times(2.0)).sum().plus(2 * Math.log(2) * u.size());
         Value[] entries = new Value[k * k];
         int next = 0;
         for (int i = 0; i < k; i++) {
@@ -134,7 +134,9 @@ public final class Transforms {
                 }
                 sumOfSquares = sumOfSquares.plus(entries[i * k + j].square());
             }
-            entries[i * k + i] = i == 0 ? Value.constant(1.0) : sumOfSquares.subtractedFrom(1.0).sqrt();
+            entries[i * k + i] = i == 0
+                    ? Value.constant(1.0)
+                    : sumOfSquares.subtractedFrom(1.0).sqrt();
             for (int j = i + 1; j < k; j++) {
                 entries[i * k + j] = ZERO;
             }
@@ -156,14 +158,18 @@ public final class Transforms {
             total += in[i];
             out[i] = total;
         }
-        return Value.derive(new int[] {out.length}, out, g -> {
-            double[] target = x.adjoint();
-            double tail = 0.0;
-            for (int i = g.length - 1; i >= 0; i--) {
-                tail += g[i];
-                target[i] += tail;
-            }
-        }, x);
+        return Value.derive(
+                new int[] {out.length},
+                out,
+                g -> {
+                    double[] target = x.adjoint();
+                    double tail = 0.0;
+                    for (int i = g.length - 1; i >= 0; i--) {
+                        tail += g[i];
+                        target[i] += tail;
+                    }
+                },
+                x);
     }
 
     /** The sum of the elements; a one-element value is its own sum, which saves a tape entry. */

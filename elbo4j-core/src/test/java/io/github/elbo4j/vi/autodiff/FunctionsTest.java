@@ -34,7 +34,8 @@ class FunctionsTest {
         assertThat(logSumExp(Value.constant(800.0), Value.constant(800.0)).doubleValue())
                 .isCloseTo(800.0 + Math.log(2.0), within(1e-12));
         assertThat(logSumExp(Value.constant(Double.NEGATIVE_INFINITY), Value.constant(Double.NEGATIVE_INFINITY))
-                .doubleValue()).isEqualTo(Double.NEGATIVE_INFINITY);
+                        .doubleValue())
+                .isEqualTo(Double.NEGATIVE_INFINITY);
         GradientCheck.check(x -> logSumExp(x, x.get(0).times(2.0)).dot(WEIGHTS), POINT);
         GradientCheck.check(x -> logSumExp(x.get(1), x.get(2)), POINT);
     }
@@ -44,7 +45,9 @@ class FunctionsTest {
         assertThat(cumulativeSum(Value.constant(POINT)).toArray()).containsExactly(0.7, 0.7 - 1.3, 0.7 - 1.3 + 2.1);
         GradientCheck.check(x -> cumulativeSum(x).dot(WEIGHTS), POINT);
         GradientCheck.check(x -> repVector(x.get(1), 3).times(x).sum(), POINT);
-        assertThat(squaredDistance(Value.constant(1.0, 2.0), Value.constant(4.0, -2.0)).doubleValue()).isEqualTo(25.0);
+        assertThat(squaredDistance(Value.constant(1.0, 2.0), Value.constant(4.0, -2.0))
+                        .doubleValue())
+                .isEqualTo(25.0);
         GradientCheck.check(x -> squaredDistance(x, WEIGHTS.times(x.get(0))), POINT);
     }
 
@@ -53,7 +56,8 @@ class FunctionsTest {
         double[] positive = {0.4, 2.5, 13.0};
         assertThat(lgamma(Value.constant(positive)).value(1)).isEqualTo(Gamma.logGamma(2.5));
         assertThat(digamma(Value.constant(positive)).value(2)).isEqualTo(Functions.digamma(13.0));
-        assertThat(lbeta(Value.constant(positive), Value.constant(1.5)).value(0)).isEqualTo(Beta.logBeta(0.4, 1.5));
+        assertThat(lbeta(Value.constant(positive), Value.constant(1.5)).value(0))
+                .isEqualTo(Beta.logBeta(0.4, 1.5));
         GradientCheck.check(x -> lgamma(x).dot(WEIGHTS), positive);
         GradientCheck.check(x -> digamma(x).dot(WEIGHTS), positive);
         GradientCheck.check(x -> lbeta(x, x.get(1)).dot(WEIGHTS), positive);
@@ -62,11 +66,21 @@ class FunctionsTest {
     @Test
     void digammaIsAccurateToRoundingOverItsDomain() {
         // Reference values from mpmath at 25 digits.
-        double[][] cases = {{1.0, -0.57721566490153286061}, {0.5, -1.9635100260214234794}, {13.0, 2.5259950133091453501},
-            {1e-5, -100000.57719921568107}, {2.7, 0.7967831689911410155}, {80.0, 4.3757636140439836646},
-            {1e6, 13.815510057964190771}, {-0.5, 0.036489973978576520559}, {-2.3, 3.3173231575618201233}};
+        double[][] cases = {
+            {1.0, -0.57721566490153286061},
+            {0.5, -1.9635100260214234794},
+            {13.0, 2.5259950133091453501},
+            {1e-5, -100000.57719921568107},
+            {2.7, 0.7967831689911410155},
+            {80.0, 4.3757636140439836646},
+            {1e6, 13.815510057964190771},
+            {-0.5, 0.036489973978576520559},
+            {-2.3, 3.3173231575618201233}
+        };
         for (double[] c : cases) {
-            assertThat(Functions.digamma(c[0])).as("ψ(%s)", c[0]).isCloseTo(c[1], within(4e-15 * Math.max(1.0, Math.abs(c[1]))));
+            assertThat(Functions.digamma(c[0]))
+                    .as("ψ(%s)", c[0])
+                    .isCloseTo(c[1], within(4e-15 * Math.max(1.0, Math.abs(c[1]))));
         }
         assertThat(Functions.digamma(0.0)).isNaN();
         assertThat(Functions.digamma(-3.0)).isNaN();
@@ -77,7 +91,11 @@ class FunctionsTest {
         Value m = diagMatrix(Value.constant(POINT));
         assertThat(m.shape()).containsExactly(3, 3);
         assertThat(m.toArray()).containsExactly(0.7, 0, 0, 0, -1.3, 0, 0, 0, 2.1);
-        GradientCheck.check(x -> addDiag(diagMatrix(x).multiply(diagMatrix(x)), x).multiply(WEIGHTS).dot(WEIGHTS), POINT);
+        GradientCheck.check(
+                x -> addDiag(diagMatrix(x).multiply(diagMatrix(x)), x)
+                        .multiply(WEIGHTS)
+                        .dot(WEIGHTS),
+                POINT);
         GradientCheck.check(x -> addDiag(diagMatrix(x), x.get(2)).multiply(x).sum(), POINT);
         assertThatThrownBy(() -> addDiag(m, Value.constant(1.0, 2.0))).hasMessageContaining("3 values on its diagonal");
     }
@@ -92,7 +110,8 @@ class FunctionsTest {
         Value k2 = gpExpQuadCov(points, Value.constant(1.5), Value.constant(0.8));
         assertThat(k2.value(1)).isCloseTo(2.25 * Math.exp(-(0.25 + 4.0) / (2 * 0.64)), within(1e-15));
         Value w = Value.constant(new double[][] {{1.0, 0.2, -0.5}, {0.3, 2.0, 0.1}, {-1.0, 0.4, 0.7}});
-        GradientCheck.check(p -> gpExpQuadCov(points, p.get(0), p.get(1)).times(w).sum(), 1.5, 0.8);
+        GradientCheck.check(
+                p -> gpExpQuadCov(points, p.get(0), p.get(1)).times(w).sum(), 1.5, 0.8);
     }
 
     // ---------------------------------------------------------------- linear algebra
@@ -104,7 +123,8 @@ class FunctionsTest {
     }
 
     private static final double[] ENTRIES = {0.9, -0.3, 0.4, 0.2, 1.1, -0.7, 0.5, 0.6, 1.3};
-    private static final Value MATRIX_WEIGHTS = Value.constant(new double[][] {{1.0, 0.5, -2.0}, {0.3, -1.0, 0.4}, {0.8, 1.2, 0.6}});
+    private static final Value MATRIX_WEIGHTS =
+            Value.constant(new double[][] {{1.0, 0.5, -2.0}, {0.3, -1.0, 0.4}, {0.8, 1.2, 0.6}});
 
     @Test
     void choleskyFactorsAndItsGradientMatchesFiniteDifferences() {
@@ -119,7 +139,9 @@ class FunctionsTest {
                 }
             }
         }
-        double[][] product = MatrixUtils.createRealMatrix(lower).multiplyTransposed(MatrixUtils.createRealMatrix(lower)).getData();
+        double[][] product = MatrixUtils.createRealMatrix(lower)
+                .multiplyTransposed(MatrixUtils.createRealMatrix(lower))
+                .getData();
         for (int i = 0; i < 3; i++) {
             for (int j = 0; j < 3; j++) {
                 assertThat(product[i][j]).isCloseTo(a.value(i * 3 + j), within(1e-13));
@@ -167,15 +189,20 @@ class FunctionsTest {
         }
         GradientCheck.check(e -> solveLowerTriangular(cholesky(spd(e)), WEIGHTS).dot(WEIGHTS), ENTRIES);
         GradientCheck.check(b -> solveLowerTriangular(l, b).square().sum(), POINT);
-        GradientCheck.check(b -> solveLowerTriangular(l, reshape(b, 3, 2)).times(b.get(0)).sum(), 0.3, -0.2, 1.0, 0.7, -1.1, 0.4);
+        GradientCheck.check(
+                b -> solveLowerTriangular(l, reshape(b, 3, 2)).times(b.get(0)).sum(), 0.3, -0.2, 1.0, 0.7, -1.1, 0.4);
     }
 
     /** The vector {@code v} viewed as a {@code [rows, cols]} matrix on its tape. */
     static Value reshape(Value v, int rows, int cols) {
-        return Value.derive(new int[] {rows, cols}, v.toArray(), g -> {
-            for (int i = 0; i < g.length; i++) {
-                v.adjoint()[i] += g[i];
-            }
-        }, v);
+        return Value.derive(
+                new int[] {rows, cols},
+                v.toArray(),
+                g -> {
+                    for (int i = 0; i < g.length; i++) {
+                        v.adjoint()[i] += g[i];
+                    }
+                },
+                v);
     }
 }

@@ -33,9 +33,11 @@ public final class GradientCheck {
             double[] down = x.clone();
             up[i] += h;
             down[i] -= h;
-            double numeric = (f.apply(Value.constant(up)).doubleValue() - f.apply(Value.constant(down)).doubleValue())
+            double numeric = (f.apply(Value.constant(up)).doubleValue()
+                            - f.apply(Value.constant(down)).doubleValue())
                     / (2 * h);
-            assertThat(gradient[i]).as("∂f/∂x[%d] at x = %s", i, java.util.Arrays.toString(x))
+            assertThat(gradient[i])
+                    .as("∂f/∂x[%d] at x = %s", i, java.util.Arrays.toString(x))
                     .isCloseTo(numeric, within(1e-6 * Math.max(1.0, Math.abs(numeric))));
         }
         return gradient;

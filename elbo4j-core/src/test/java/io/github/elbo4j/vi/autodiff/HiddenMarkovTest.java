@@ -13,11 +13,9 @@ class HiddenMarkovTest {
 
     /** Log emissions of 3 states over 4 steps, row by row, then 3 × 3 transition logits, then 3 initial logits. */
     private static final double[] POINT = {
-        -1.2, 0.3, -2.0, -0.4,
-        0.5, -3.1, -0.2, -1.7,
-        -0.9, -0.6, 0.8, -2.5,
-        0.2, -0.5, 1.1, -1.0, 0.4, 0.0, 0.3, 0.7, -0.8,
-        0.1, -0.3, 0.6};
+        -1.2, 0.3, -2.0, -0.4, 0.5, -3.1, -0.2, -1.7, -0.9, -0.6, 0.8, -2.5, 0.2, -0.5, 1.1, -1.0, 0.4, 0.0, 0.3, 0.7,
+        -0.8, 0.1, -0.3, 0.6
+    };
 
     private static Value marginalAt(Value x) {
         Value logOmega = FunctionsTest.reshape(x.slice(0, 12), 3, 4);
@@ -56,16 +54,27 @@ class HiddenMarkovTest {
         }
         assertThat(marginalAt(Value.constant(shifted)).doubleValue())
                 .isCloseTo(marginalAt(Value.constant(POINT)).doubleValue() + 4 * 800.0, within(1e-9));
-        GradientCheck.check(x -> hmmMarginal(FunctionsTest.reshape(x.slice(0, 2), 2, 1),
-                stackRows(softmax(x.slice(2, 4)), softmax(x.slice(4, 6))), softmax(x.slice(6, 8))),
-                0.3, -1.0, 0.2, 0.5, -0.4, 0.9, 1.2, 0.1);
+        GradientCheck.check(
+                x -> hmmMarginal(
+                        FunctionsTest.reshape(x.slice(0, 2), 2, 1),
+                        stackRows(softmax(x.slice(2, 4)), softmax(x.slice(4, 6))),
+                        softmax(x.slice(6, 8))),
+                0.3,
+                -1.0,
+                0.2,
+                0.5,
+                -0.4,
+                0.9,
+                1.2,
+                0.1);
     }
 
     @Test
     void impossibleObservationsGiveMinusInfinityAndBadArgumentsAreNamed() {
         Value identity = Value.constant(new double[][] {{1, 0}, {0, 1}});
         Value half = Value.constant(0.5, 0.5);
-        Value logOmega = Value.constant(new double[][] {{0.0, Double.NEGATIVE_INFINITY}, {Double.NEGATIVE_INFINITY, 0.0}});
+        Value logOmega =
+                Value.constant(new double[][] {{0.0, Double.NEGATIVE_INFINITY}, {Double.NEGATIVE_INFINITY, 0.0}});
         assertThat(hmmMarginal(logOmega, identity, half).doubleValue()).isEqualTo(Double.NEGATIVE_INFINITY);
         assertThatThrownBy(() -> hmmMarginal(logOmega, Value.constant(new double[][] {{1, 0}, {-0.1, 1.1}}), half))
                 .hasMessage("hmmMarginal: Gamma[1, 0] = -0.1; transition and initial weights must be finite and"

@@ -95,7 +95,8 @@ class OdeSolverTest {
     @Test
     void anExplodingSolutionGivesNaNsRatherThanAnException() {
         // y' = y², from y(0) = 1, blows up at t = 1
-        Value solution = odeRk45((t, y, p) -> y.square(), Value.constant(1.0), 0.0, TIMES, Value.constant(new double[0]));
+        Value solution =
+                odeRk45((t, y, p) -> y.square(), Value.constant(1.0), 0.0, TIMES, Value.constant(new double[0]));
         assertThat(solution.value(3)).isNaN();
     }
 }

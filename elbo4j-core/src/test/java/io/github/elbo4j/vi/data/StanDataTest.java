@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +28,8 @@ class StanDataTest {
         assertThat(data.vector("y", data.integer("J"))).containsExactly(28, 8, -3, 7, -1, 1, 18, 12.5);
         assertThat(data.intArray("flags")).containsExactly(0, 1, 1);
         assertThat(data.matrix("X", 2, 3)).isDeepEqualTo(new double[][] {{1, 2.5, 3}, {4, 5, 6}});
-        assertThat(data.vector("bounds")).containsExactly(
-                Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN);
+        assertThat(data.vector("bounds"))
+                .containsExactly(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN);
         assertThat(data.vector("empty")).isEmpty();
         assertThat(data.matrix("empty")).isEmpty();
         assertThat(data.names()).containsExactly("J", "y", "sigma", "X", "tau0", "flags", "bounds", "empty");
@@ -60,26 +59,23 @@ class StanDataTest {
                 .hasMessage("schools.json: field 'tau0' should be an integer, found the number 2.5");
         assertThatThrownBy(() -> data.intArray("y"))
                 .hasMessage("schools.json: field 'y' should be an array of integers, found the number 12.5");
-        assertThatThrownBy(() -> data.real("y"))
-                .hasMessage("schools.json: field 'y' should be a real, found an array");
+        assertThatThrownBy(() -> data.real("y")).hasMessage("schools.json: field 'y' should be a real, found an array");
         assertThatThrownBy(() -> data.vector("J"))
                 .hasMessage("schools.json: field 'J' should be an array of reals, found the number 8");
         assertThatThrownBy(() -> data.matrix("y"))
                 .hasMessage("schools.json: field 'y' should be a matrix (an array of rows of reals), "
                         + "found the number 28");
-        assertThat(StanData.parse("{\"s\": \"abc\"}", "d.json")).satisfies(d ->
-                assertThatThrownBy(() -> d.real("s"))
+        assertThat(StanData.parse("{\"s\": \"abc\"}", "d.json"))
+                .satisfies(d -> assertThatThrownBy(() -> d.real("s"))
                         .hasMessage("d.json: field 's' should be a real, found the string \"abc\""));
     }
 
     @Test
     void aShapeOtherThanTheDeclaredOneIsAnError() {
-        assertThatThrownBy(() -> data.vector("y", 7))
-                .hasMessage("schools.json: field 'y' has 8 entries, expected 7");
+        assertThatThrownBy(() -> data.vector("y", 7)).hasMessage("schools.json: field 'y' has 8 entries, expected 7");
         assertThatThrownBy(() -> data.intArray("flags", 4))
                 .hasMessage("schools.json: field 'flags' has 3 entries, expected 4");
-        assertThatThrownBy(() -> data.matrix("X", 3, 2))
-                .hasMessage("schools.json: field 'X' is 2 x 3, expected 3 x 2");
+        assertThatThrownBy(() -> data.matrix("X", 3, 2)).hasMessage("schools.json: field 'X' is 2 x 3, expected 3 x 2");
         StanData ragged = StanData.parse("{\"X\": [[1, 2], [3]]}", "r.json");
         assertThatThrownBy(() -> ragged.matrix("X"))
                 .hasMessage("r.json: field 'X' is ragged: row 2 has 1 entries, row 1 has 2");

@@ -1,16 +1,15 @@
 package io.github.elbo4j.vi.density;
 
 import static io.github.elbo4j.vi.autodiff.Value.constant;
+import static io.github.elbo4j.vi.density.Densities.*;
 import static io.github.elbo4j.vi.density.DensityChecks.assertClose;
 import static io.github.elbo4j.vi.density.DensityChecks.checkGradients;
-import static io.github.elbo4j.vi.density.Densities.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.elbo4j.vi.autodiff.Tape;
 import io.github.elbo4j.vi.autodiff.Value;
 import java.util.function.IntToDoubleFunction;
-import org.hipparchus.distribution.RealDistribution;
 import org.hipparchus.distribution.continuous.BetaDistribution;
 import org.hipparchus.distribution.continuous.CauchyDistribution;
 import org.hipparchus.distribution.continuous.ExponentialDistribution;
@@ -48,11 +47,15 @@ class DensitiesTest {
             double sigma = SCALES[i];
             assertClose(normal(constant(y), mu, sigma).doubleValue(), new NormalDistribution(mu, sigma).logDensity(y));
             assertClose(cauchy(constant(y), mu, sigma).doubleValue(), new CauchyDistribution(mu, sigma).logDensity(y));
-            assertClose(doubleExponential(constant(y), mu, sigma).doubleValue(),
+            assertClose(
+                    doubleExponential(constant(y), mu, sigma).doubleValue(),
                     new LaplaceDistribution(mu, sigma).logDensity(y));
-            assertClose(logistic(constant(y), mu, sigma).doubleValue(), Math.log(new LogisticDistribution(mu, sigma).density(y)));
+            assertClose(
+                    logistic(constant(y), mu, sigma).doubleValue(),
+                    Math.log(new LogisticDistribution(mu, sigma).density(y)));
             double nu = SHAPES[i] + 1.0;
-            assertClose(studentT(constant(y), nu, mu, sigma).doubleValue(),
+            assertClose(
+                    studentT(constant(y), nu, mu, sigma).doubleValue(),
                     new TDistribution(nu).logDensity((y - mu) / sigma) - Math.log(sigma));
         }
     }
@@ -63,16 +66,19 @@ class DensitiesTest {
             double y = POSITIVE[i];
             double a = SHAPES[i];
             double b = SCALES[i];
-            assertClose(lognormal(constant(y), LOCATIONS[i], b).doubleValue(),
+            assertClose(
+                    lognormal(constant(y), LOCATIONS[i], b).doubleValue(),
                     new LogNormalDistribution(LOCATIONS[i], b).logDensity(y));
             assertClose(exponential(constant(y), b).doubleValue(), new ExponentialDistribution(1.0 / b).logDensity(y));
             assertClose(gamma(constant(y), a, b).doubleValue(), new GammaDistribution(a, 1.0 / b).logDensity(y));
             // 1/y of a gamma(α, rate β) variable: density f(1/y) / y².
-            assertClose(invGamma(constant(y), a, b).doubleValue(),
+            assertClose(
+                    invGamma(constant(y), a, b).doubleValue(),
                     new GammaDistribution(a, 1.0 / b).logDensity(1.0 / y) - 2.0 * Math.log(y));
             assertClose(weibull(constant(y), a, b).doubleValue(), new WeibullDistribution(a, b).logDensity(y));
             assertClose(beta(constant(UNIT[i]), a, b).doubleValue(), new BetaDistribution(a, b).logDensity(UNIT[i]));
-            assertClose(uniform(constant(y), -a, b + 3.0).doubleValue(),
+            assertClose(
+                    uniform(constant(y), -a, b + 3.0).doubleValue(),
                     new UniformRealDistribution(-a, b + 3.0).logDensity(y));
         }
     }
@@ -82,12 +88,15 @@ class DensitiesTest {
         int[] counts = {0, 3, 17, 1500};
         double[] logRates = {-0.4, 1.2, 2.7, 7.3};
         for (int i = 0; i < counts.length; i++) {
-            assertClose(poissonLog(counts[i], constant(logRates[i])).doubleValue(),
+            assertClose(
+                    poissonLog(counts[i], constant(logRates[i])).doubleValue(),
                     new PoissonDistribution(Math.exp(logRates[i])).logProbability(counts[i]));
             // Pascal(r, p) counts failures before the r-th success: neg_binomial_2 with φ = r, p = φ / (μ + φ).
             int phi = i + 2;
             double mean = Math.exp(logRates[i]);
-            assertClose(negBinomial2Log(new int[] {counts[i]}, constant(logRates[i]), phi).doubleValue(),
+            assertClose(
+                    negBinomial2Log(new int[] {counts[i]}, constant(logRates[i]), phi)
+                            .doubleValue(),
                     new PascalDistribution(phi, phi / (mean + phi)).logProbability(counts[i]));
         }
         double[] logits = {-2.0, 0.3, 1.7};
@@ -95,9 +104,12 @@ class DensitiesTest {
         int[] successes = {1, 12, 23};
         for (int i = 0; i < 3; i++) {
             double p = 1.0 / (1.0 + Math.exp(-logits[i]));
-            assertClose(binomialLogit(new int[] {successes[i]}, trials[i], constant(logits[i])).doubleValue(),
+            assertClose(
+                    binomialLogit(new int[] {successes[i]}, trials[i], constant(logits[i]))
+                            .doubleValue(),
                     new BinomialDistribution(trials[i], p).logProbability(successes[i]));
-            assertClose(bernoulliLogit(i % 2, constant(logits[i])).doubleValue(),
+            assertClose(
+                    bernoulliLogit(i % 2, constant(logits[i])).doubleValue(),
                     new BinomialDistribution(1, p).logProbability(i % 2));
         }
         Value beta = constant(0.5, -1.0, 2.0);
@@ -112,10 +124,14 @@ class DensitiesTest {
             expected += new GammaDistribution(SHAPES[i], 1.0 / 1.5).logDensity(POSITIVE[i]);
         }
         assertClose(gamma(constant(POSITIVE), constant(SHAPES), constant(1.5)).doubleValue(), expected);
-        assertVectorizes(i -> new NormalDistribution(LOCATIONS[i], 1.3).logDensity(REAL[i]),
-                normal(constant(REAL), constant(LOCATIONS), 1.3), 3);
-        assertVectorizes(i -> new BetaDistribution(2.0, SHAPES[i]).logDensity(UNIT[i]),
-                beta(constant(UNIT), constant(2.0), constant(SHAPES)), 3);
+        assertVectorizes(
+                i -> new NormalDistribution(LOCATIONS[i], 1.3).logDensity(REAL[i]),
+                normal(constant(REAL), constant(LOCATIONS), 1.3),
+                3);
+        assertVectorizes(
+                i -> new BetaDistribution(2.0, SHAPES[i]).logDensity(UNIT[i]),
+                beta(constant(UNIT), constant(2.0), constant(SHAPES)),
+                3);
         double poisson = 0.0;
         for (int count : new int[] {0, 4, 2}) {
             poisson += new PoissonDistribution(Math.exp(0.8)).logProbability(count);
@@ -164,7 +180,8 @@ class DensitiesTest {
         checkGradients(a -> weibull(a[0], a[1], a[2]), POSITIVE, new double[] {2.2}, one);
         checkGradients(a -> beta(a[0], a[1], a[2]), UNIT, SHAPES, SCALES);
         checkGradients(a -> beta(a[0], a[1], a[2]), UNIT, new double[] {2.2}, one);
-        checkGradients(a -> uniform(a[0], a[1], a[2]), POSITIVE, new double[] {-1.0, 0.0, 0.1}, new double[] {4.0, 2.0, 5.0});
+        checkGradients(
+                a -> uniform(a[0], a[1], a[2]), POSITIVE, new double[] {-1.0, 0.0, 0.1}, new double[] {4.0, 2.0, 5.0});
         checkGradients(a -> uniform(a[0], a[1], a[2]), POSITIVE, new double[] {-1.0}, new double[] {4.0});
     }
 
@@ -179,7 +196,8 @@ class DensitiesTest {
         checkGradients(a -> negBinomial2Log(new int[] {0, 4, 11}, a[0], a[1]), REAL, SHAPES);
         checkGradients(a -> negBinomial2Log(new int[] {0, 4, 11}, a[0], a[1]), new double[] {1.1}, new double[] {3.5});
         checkGradients(a -> categoricalLogit(new int[] {2, 0, 2, 1}, a[0]), REAL);
-        checkGradients(a -> categoricalLogit(new int[] {2, 0}, matrix(a[0], 2, 3)), new double[] {0.1, 0.5, -1, 2, 0.3, 0.4});
+        checkGradients(
+                a -> categoricalLogit(new int[] {2, 0}, matrix(a[0], 2, 3)), new double[] {0.1, 0.5, -1, 2, 0.3, 0.4});
     }
 
     // ---------------------------------------------------------------- bad arguments
@@ -198,7 +216,8 @@ class DensitiesTest {
         assertThat(normal(constant(REAL), Double.NaN, 1.0).doubleValue()).isEqualTo(Double.NEGATIVE_INFINITY);
         assertThat(uniform(constant(REAL), 2.0, 1.0).doubleValue()).isEqualTo(Double.NEGATIVE_INFINITY);
         assertThat(uniform(constant(5.0), 0.0, 1.0).doubleValue()).isEqualTo(Double.NEGATIVE_INFINITY);
-        assertThat(negBinomial2Log(new int[] {1}, constant(0.0), 0.0).doubleValue()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(negBinomial2Log(new int[] {1}, constant(0.0), 0.0).doubleValue())
+                .isEqualTo(Double.NEGATIVE_INFINITY);
         // A parameter outcome outside the support (e.g. an underflowed transform) is −∞ too.
         assertThat(beta(new Tape().scalar(1.0), 2.0, 2.0).doubleValue()).isEqualTo(Double.NEGATIVE_INFINITY);
     }
@@ -215,7 +234,8 @@ class DensitiesTest {
                 .hasMessage("bernoulli_logit: outcome y[1] = 2 is not 0 or 1");
         assertThatThrownBy(() -> binomialLogit(new int[] {6}, 5, constant(0.0))).hasMessageContaining("outside [0, 5]");
         assertThatThrownBy(() -> categoricalLogit(3, constant(1.0, 2.0, 3.0))).hasMessageContaining("numbered from 0");
-        assertThatThrownBy(() -> normal(constant(1.0, Double.NaN), 0.0, 1.0)).hasMessageContaining("normal: outcome y[1] = NaN");
+        assertThatThrownBy(() -> normal(constant(1.0, Double.NaN), 0.0, 1.0))
+                .hasMessageContaining("normal: outcome y[1] = NaN");
         assertThatThrownBy(() -> normal(constant(REAL), constant(1.0, 2.0), constant(1.0)))
                 .hasMessage("normal: mu has shape [2] where [3] or a single value is needed");
         assertThatThrownBy(() -> poissonLog(new int[] {1, 2}, constant(REAL))).hasMessageContaining("2 outcomes");
@@ -234,33 +254,44 @@ class DensitiesTest {
 
     @Test
     void logitDensitiesStayFiniteForExtremeLogits() {
-        assertThat(bernoulliLogit(new int[] {1, 0}, constant(800.0, -800.0)).doubleValue()).isZero();
+        assertThat(bernoulliLogit(new int[] {1, 0}, constant(800.0, -800.0)).doubleValue())
+                .isZero();
         assertClose(bernoulliLogit(new int[] {0, 1}, constant(800.0, -800.0)).doubleValue(), -1600.0);
-        assertClose(binomialLogit(new int[] {2}, 5, constant(-700.0)).doubleValue(),
-                Math.log(10.0) - 2 * 700.0);
-        assertClose(negBinomial2Log(new int[] {3}, constant(800.0), 2.0).doubleValue(),
+        assertClose(binomialLogit(new int[] {2}, 5, constant(-700.0)).doubleValue(), Math.log(10.0) - 2 * 700.0);
+        assertClose(
+                negBinomial2Log(new int[] {3}, constant(800.0), 2.0).doubleValue(),
                 negativeBinomialAtLargeMean(3, 800.0, 2.0));
     }
 
     /** The neg_binomial_2_log log probability for a log mean so large that e^η overflows: μ + φ ≈ μ. */
     private static double negativeBinomialAtLargeMean(int y, double eta, double phi) {
-        return Gamma.logGamma(y + phi) - Gamma.logGamma(y + 1.0) - Gamma.logGamma(phi) + phi * Math.log(phi) - phi * eta;
+        return Gamma.logGamma(y + phi)
+                - Gamma.logGamma(y + 1.0)
+                - Gamma.logGamma(phi)
+                + phi * Math.log(phi)
+                - phi * eta;
     }
 
     @Test
     void poissonHandlesAZeroRate() {
-        assertThat(poissonLog(0, constant(Double.NEGATIVE_INFINITY)).doubleValue()).isZero();
-        assertThat(poissonLog(2, constant(Double.NEGATIVE_INFINITY)).doubleValue()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(poissonLog(0, constant(Double.NEGATIVE_INFINITY)).doubleValue())
+                .isZero();
+        assertThat(poissonLog(2, constant(Double.NEGATIVE_INFINITY)).doubleValue())
+                .isEqualTo(Double.NEGATIVE_INFINITY);
     }
 
     /** The vector {@code v} viewed as a {@code [rows, cols]} matrix, on its tape. */
     static Value matrix(Value v, int rows, int cols) {
-        return Value.derive(new int[] {rows, cols}, v.toArray(), g -> {
-            if (v.adjoint() != null) {
-                for (int i = 0; i < g.length; i++) {
-                    v.adjoint()[i] += g[i];
-                }
-            }
-        }, v);
+        return Value.derive(
+                new int[] {rows, cols},
+                v.toArray(),
+                g -> {
+                    if (v.adjoint() != null) {
+                        for (int i = 0; i < g.length; i++) {
+                            v.adjoint()[i] += g[i];
+                        }
+                    }
+                },
+                v);
     }
 }

@@ -26,6 +26,7 @@ public final class DensityTiming {
     private static final int N = 1000;
     /** CPU time of this thread, not wall time, so that other work on a shared machine counts less. */
     private static final ThreadMXBean THREAD = ManagementFactory.getThreadMXBean();
+
     private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
     private DensityTiming() {}
@@ -43,7 +44,9 @@ public final class DensityTiming {
             counts[i] = (int) Math.round(Math.exp(eta[i]) + random.nextDouble() * 3);
         }
         Value data = Value.constant(y);
-        Value logFactorials = Value.constant(Arrays.stream(counts).mapToDouble(DiscreteDensities::logFactorial).toArray());
+        Value logFactorials = Value.constant(Arrays.stream(counts)
+                .mapToDouble(DiscreteDensities::logFactorial)
+                .toArray());
         Value countValues = Value.constant(counts);
 
         // Every location–scale family shares one loop: run them all first, so that the loop is timed
@@ -51,19 +54,27 @@ public final class DensityTiming {
         for (int i = 0; i < 20_000; i++) {
             Tape tape = new Tape();
             Value m = tape.variable(mu);
-            tape.backward(Densities.cauchy(data, m, 1.0).plus(Densities.logistic(data, m, 1.0))
-                    .plus(Densities.doubleExponential(data, m, 1.0)).plus(Densities.normal(data, m, 1.0)));
+            tape.backward(Densities.cauchy(data, m, 1.0)
+                    .plus(Densities.logistic(data, m, 1.0))
+                    .plus(Densities.doubleExponential(data, m, 1.0))
+                    .plus(Densities.normal(data, m, 1.0)));
         }
-        System.out.printf("%-44s %15s %12s%n", "log density, 1000 elements, forward+backward", "CPU ns/element", "tape values");
-        report("normal(y | mu[1000], sigma), one derive", mu, 1.3,
-                (m, s) -> Densities.normal(data, m, s));
+        System.out.printf(
+                "%-44s %15s %12s%n", "log density, 1000 elements, forward+backward", "CPU ns/element", "tape values");
+        report("normal(y | mu[1000], sigma), one derive", mu, 1.3, (m, s) -> Densities.normal(data, m, s));
         report("normal composed of Value operations", mu, 1.3, (m, s) -> {
             Value z = data.minus(m).div(s);
             return z.square().sum().times(-0.5).minus(s.log().times(N)).minus(N * HALF_LOG_TWO_PI);
         });
-        report("poisson_log(n | eta[1000]), one derive", eta, Double.NaN,
+        report(
+                "poisson_log(n | eta[1000]), one derive",
+                eta,
+                Double.NaN,
                 (e, unused) -> Densities.poissonLog(counts, e));
-        report("poisson_log composed of Value operations", eta, Double.NaN,
+        report(
+                "poisson_log composed of Value operations",
+                eta,
+                Double.NaN,
                 (e, unused) -> countValues.dot(e).minus(e.exp().sum()).minus(logFactorials.sum()));
         eightSchools();
     }
@@ -84,8 +95,11 @@ public final class DensityTiming {
             Value tau = logTau.exp();
             Value thetaTrans = x.slice(2, 10);
             Value theta = thetaTrans.times(tau).plus(mu);
-            Value lp = Densities.normal(thetaTrans, 0, 1).plus(Densities.normal(y, theta, sigma))
-                    .plus(Densities.normal(mu, 0, 5)).plus(Densities.cauchy(tau, 0, 5)).plus(logTau);
+            Value lp = Densities.normal(thetaTrans, 0, 1)
+                    .plus(Densities.normal(y, theta, sigma))
+                    .plus(Densities.normal(mu, 0, 5))
+                    .plus(Densities.cauchy(tau, 0, 5))
+                    .plus(logTau);
             tape.backward(lp);
             return x.gradient()[0];
         };
@@ -105,8 +119,12 @@ public final class DensityTiming {
         Arrays.sort(micros);
         Tape tape = new Tape();
         once.apply(tape);
-        System.out.printf("%-44s %15.2f %12d%s%n", "eight schools: log density + gradient, CPU µs", micros[micros.length / 2],
-                tape.size(), sink == 42.0 ? " " : "");
+        System.out.printf(
+                "%-44s %15.2f %12d%s%n",
+                "eight schools: log density + gradient, CPU µs",
+                micros[micros.length / 2],
+                tape.size(),
+                sink == 42.0 ? " " : "");
     }
 
     /** Times a density of a vector variable and (when {@code scalar} is not NaN) a scalar variable. */
@@ -134,8 +152,8 @@ public final class DensityTiming {
         Arrays.sort(perElement);
         Tape tape = new Tape();
         once.apply(tape);
-        System.out.printf("%-44s %15.2f %12d%s%n", name, perElement[perElement.length / 2], tape.size(),
-                sink == 42.0 ? " " : "");
+        System.out.printf(
+                "%-44s %15.2f %12d%s%n", name, perElement[perElement.length / 2], tape.size(), sink == 42.0 ? " " : "");
     }
 
     @FunctionalInterface

@@ -10,11 +10,33 @@ class ReliabilityCheckTest {
     private static final double[] MEAN = {0, 0};
     private static final double[][] UNIT = {{1, 0}, {0, 1}};
 
-    private static Reliability verdict(boolean converged, double elbo, double best, double khat, double ess,
-            double[] mean, double[][] covariance, boolean meanField) {
+    private static Reliability verdict(
+            boolean converged,
+            double elbo,
+            double best,
+            double khat,
+            double ess,
+            double[] mean,
+            double[][] covariance,
+            boolean meanField) {
         CovarianceComparison comparison = CovarianceComparison.of(mean, covariance, MEAN, UNIT);
-        return new ReliabilityCheck(converged, elbo, best, 0.01, khat, ess, 0, mean, covariance, comparison, true,
-                meanField, 1, null, i -> "x" + i).verdict();
+        return new ReliabilityCheck(
+                        converged,
+                        elbo,
+                        best,
+                        0.01,
+                        khat,
+                        ess,
+                        0,
+                        mean,
+                        covariance,
+                        comparison,
+                        true,
+                        meanField,
+                        1,
+                        null,
+                        i -> "x" + i)
+                .verdict();
     }
 
     @Test
@@ -30,7 +52,9 @@ class ReliabilityCheckTest {
         double[][] huge = {{9e30, 0}, {0, 1}};
         Reliability diverged = verdict(true, -10, -10, 0.3, 0.9, MEAN, huge, false);
         assertThat(diverged.reliable()).isFalse();
-        assertThat(String.join(" ", diverged.reasons())).contains("diverged", "3.00e+15").contains("too wide");
+        assertThat(String.join(" ", diverged.reasons()))
+                .contains("diverged", "3.00e+15")
+                .contains("too wide");
     }
 
     @Test
@@ -46,8 +70,10 @@ class ReliabilityCheckTest {
 
     @Test
     void khatCountsUnlessTheWeightsAreNearlyUniform() {
-        assertThat(verdict(true, -10, -10, 0.9, 0.5, MEAN, UNIT, false).reasons()).anyMatch(r -> r.contains("k̂"));
-        assertThat(verdict(true, -10, -10, 0.9, 0.99, MEAN, UNIT, false).reliable()).isTrue();
+        assertThat(verdict(true, -10, -10, 0.9, 0.5, MEAN, UNIT, false).reasons())
+                .anyMatch(r -> r.contains("k̂"));
+        assertThat(verdict(true, -10, -10, 0.9, 0.99, MEAN, UNIT, false).reliable())
+                .isTrue();
     }
 
     @Test
@@ -59,8 +85,23 @@ class ReliabilityCheckTest {
 
     private static Reliability withModesAndShift(double khat, int modes, ImportanceShift shift) {
         CovarianceComparison comparison = CovarianceComparison.of(MEAN, UNIT, MEAN, UNIT);
-        return new ReliabilityCheck(true, -10, -10, 0.01, khat, 0.9, 0, MEAN, UNIT, comparison, true, false, modes,
-                shift, i -> "x" + i).verdict();
+        return new ReliabilityCheck(
+                        true,
+                        -10,
+                        -10,
+                        0.01,
+                        khat,
+                        0.9,
+                        0,
+                        MEAN,
+                        UNIT,
+                        comparison,
+                        true,
+                        false,
+                        modes,
+                        shift,
+                        i -> "x" + i)
+                .verdict();
     }
 
     @Test
@@ -76,16 +117,21 @@ class ReliabilityCheckTest {
         assertThat(String.join(" ", withModesAndShift(0.3, 1, offCentre).reasons()))
                 .contains("move the mean of x1 by -0.60", "off-centre");
         ImportanceShift small = new ImportanceShift(new double[] {0.15, 0}, new double[] {0.01, 0.01});
-        assertThat(withModesAndShift(0.3, 1, small).reliable()).as("below the limit").isTrue();
+        assertThat(withModesAndShift(0.3, 1, small).reliable())
+                .as("below the limit")
+                .isTrue();
         ImportanceShift noisy = new ImportanceShift(new double[] {0.5, 0}, new double[] {0.2, 0.01});
-        assertThat(withModesAndShift(0.3, 1, noisy).reliable()).as("within 3 standard errors").isTrue();
-        assertThat(withModesAndShift(0.9, 1, offCentre).reasons()).as("k̂ > 0.7: weights untrusted, k̂ says it")
+        assertThat(withModesAndShift(0.3, 1, noisy).reliable())
+                .as("within 3 standard errors")
+                .isTrue();
+        assertThat(withModesAndShift(0.9, 1, offCentre).reasons())
+                .as("k̂ > 0.7: weights untrusted, k̂ says it")
                 .noneMatch(r -> r.contains("off-centre"));
     }
 
     @Test
     void aVerdictHasReasonsExactlyWhenUnreliable() {
-        assertThatThrownBy(() -> new Reliability(true, java.util.List.of("x"))).isInstanceOf(
-                IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Reliability(true, java.util.List.of("x")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.hipparchus.linear.CholeskyDecomposition;
 import org.hipparchus.linear.MatrixUtils;
 import org.hipparchus.linear.RealMatrix;
@@ -43,7 +42,11 @@ final class ExactLinearPosterior {
      *     GeneralizedLinearModel#interceptPriorCentre()})
      * @return name → {mean, sd}
      */
-    static Map<String, double[]> moments(List<String> columns, double[][] x, double[] y, Map<String, RegressionPrior> priors,
+    static Map<String, double[]> moments(
+            List<String> columns,
+            double[][] x,
+            double[] y,
+            Map<String, RegressionPrior> priors,
             double[] interceptCentre) {
         int n = y.length;
         int k = columns.size() + 1;
@@ -84,8 +87,14 @@ final class ExactLinearPosterior {
             }
         }
         // Centre the grid on the least-squares residual scale; sd(log σ) ≈ 1/√(2n).
-        Conditional ols = conditional(gram, xty, MatrixUtils.createRealMatrix(k, k),
-                MatrixUtils.createRealVector(new double[k]), 1.0, design, y);
+        Conditional ols = conditional(
+                gram,
+                xty,
+                MatrixUtils.createRealMatrix(k, k),
+                MatrixUtils.createRealVector(new double[k]),
+                1.0,
+                design,
+                y);
         double centre = Math.log(Math.sqrt(ols.rss / n));
         double halfWidth = 12 / Math.sqrt(2.0 * n) + 12.0 / n;
         double[] logWeight = new double[GRID];
@@ -104,7 +113,9 @@ final class ExactLinearPosterior {
                 quadratic += d * d * priorPrecision[j];
             }
             // + log σ: the density of log σ, the grid's variable.
-            logWeight[g] = sigmaPrior.logDensity(sigma, true) + logSigma - n * logSigma
+            logWeight[g] = sigmaPrior.logDensity(sigma, true)
+                    + logSigma
+                    - n * logSigma
                     - 0.5 * (quadratic + at[g].logDetPrecision);
             max = Math.max(max, logWeight[g]);
         }
@@ -141,8 +152,14 @@ final class ExactLinearPosterior {
 
     private record Conditional(double[] mean, double[] variance, double logDetPrecision, double rss) {}
 
-    private static Conditional conditional(RealMatrix gram, RealVector xty, RealMatrix lambda, RealVector h,
-            double sigma, double[][] design, double[] y) {
+    private static Conditional conditional(
+            RealMatrix gram,
+            RealVector xty,
+            RealMatrix lambda,
+            RealVector h,
+            double sigma,
+            double[][] design,
+            double[] y) {
         int k = h.getDimension();
         RealMatrix precision = gram.scalarMultiply(1 / (sigma * sigma)).add(lambda);
         RealVector rhs = xty.mapDivide(sigma * sigma).add(h);

@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.elbo4j.vi.GaussianExpectation;
 import io.github.elbo4j.vi.SubsampledModel;
 import io.github.elbo4j.vi.UnconstrainedDensity;
-
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,7 +37,12 @@ class GlmGaussianExpectationTest {
                     ? Math.floor(Math.exp(eta) + random.nextDouble())
                     : random.nextDouble() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
         }
-        return GeneralizedLinearModel.of(family, List.of("x1", "x2"), x, y, intercept,
+        return GeneralizedLinearModel.of(
+                family,
+                List.of("x1", "x2"),
+                x,
+                y,
+                intercept,
                 Map.of("x1", new RegressionPrior.Cauchy(0, 2.5), "x2", new RegressionPrior.StudentT(3, 0.5, 1)));
     }
 
@@ -59,18 +62,28 @@ class GlmGaussianExpectationTest {
 
     /** The model over the coordinates of a preconditioning (the model itself for NONE). */
     private static SubsampledModel over(GeneralizedLinearModel model, Preconditioning preconditioning) {
-        return preconditioning == Preconditioning.NONE ? model
+        return preconditioning == Preconditioning.NONE
+                ? model
                 : new PreconditionedGlm(model, model.preconditioner(preconditioning));
     }
 
     @ParameterizedTest
-    @CsvSource({"LOGISTIC, true, true, NONE", "LOGISTIC, true, false, NONE", "LOGISTIC, false, false, NONE",
-        "POISSON, true, true, NONE", "POISSON, true, false, NONE", "LOGISTIC, true, false, QR",
-        "LOGISTIC, false, true, STANDARDIZE", "POISSON, true, false, QR", "POISSON, true, true, STANDARDIZE"})
-    void gradientMatchesFiniteDifferences(GlmFamily family, boolean intercept, boolean diagonal,
-            Preconditioning preconditioning) {
+    @CsvSource({
+        "LOGISTIC, true, true, NONE",
+        "LOGISTIC, true, false, NONE",
+        "LOGISTIC, false, false, NONE",
+        "POISSON, true, true, NONE",
+        "POISSON, true, false, NONE",
+        "LOGISTIC, true, false, QR",
+        "LOGISTIC, false, true, STANDARDIZE",
+        "POISSON, true, false, QR",
+        "POISSON, true, true, STANDARDIZE"
+    })
+    void gradientMatchesFiniteDifferences(
+            GlmFamily family, boolean intercept, boolean diagonal, Preconditioning preconditioning) {
         GaussianExpectation expectation = over(model(family, intercept, 40, 3), preconditioning)
-                .gaussianExpectation().orElseThrow();
+                .gaussianExpectation()
+                .orElseThrow();
         int d = intercept ? 3 : 2;
         double[][] at = meanAndScale(d, diagonal, 0.6, new SplittableRandom(11));
         double[] mean = at[0];
@@ -90,7 +103,8 @@ class GlmGaussianExpectationTest {
                     continue;
                 }
                 double numeric = difference(expectation, mean, tril, -1, i * d + j);
-                assertThat(trilGradient[i * d + j]).as("dE/dL_%d%d", i, j)
+                assertThat(trilGradient[i * d + j])
+                        .as("dE/dL_%d%d", i, j)
                         .isCloseTo(numeric, within(1e-6 * (1 + Math.abs(numeric))));
             }
         }
@@ -115,15 +129,21 @@ class GlmGaussianExpectationTest {
 
     /** E against the average of f over 200,000 draws z = m + L ε: within 4 standard errors. */
     @ParameterizedTest
-    @CsvSource({"LOGISTIC, true, NONE", "LOGISTIC, false, NONE", "POISSON, false, NONE", "LOGISTIC, false, QR",
-        "POISSON, true, QR", "POISSON, false, STANDARDIZE"})
-    void valueIsTheExpectationOfTheStochasticFitsDensity(GlmFamily family, boolean diagonal,
-            Preconditioning preconditioning) {
+    @CsvSource({
+        "LOGISTIC, true, NONE",
+        "LOGISTIC, false, NONE",
+        "POISSON, false, NONE",
+        "LOGISTIC, false, QR",
+        "POISSON, true, QR",
+        "POISSON, false, STANDARDIZE"
+    })
+    void valueIsTheExpectationOfTheStochasticFitsDensity(
+            GlmFamily family, boolean diagonal, Preconditioning preconditioning) {
         SubsampledModel model = over(model(family, true, 40, 5), preconditioning);
         int d = 3;
         double[][] at = meanAndScale(d, diagonal, 0.3, new SplittableRandom(13));
-        double exact = model.gaussianExpectation().orElseThrow()
-                .evaluate(at[0], at[1], new double[d], new double[d * d]);
+        double exact =
+                model.gaussianExpectation().orElseThrow().evaluate(at[0], at[1], new double[d], new double[d * d]);
 
         int batch = 10_000;
         int batches = 20;
@@ -162,7 +182,10 @@ class GlmGaussianExpectationTest {
     @Test
     void theLinearModelOffersNone() {
         assertThat(model(GlmFamily.LINEAR, true, 10, 1).gaussianExpectation()).isEmpty();
-        assertThat(model(GlmFamily.LOGISTIC, true, 10, 1).gaussianExpectation().orElseThrow().method())
+        assertThat(model(GlmFamily.LOGISTIC, true, 10, 1)
+                        .gaussianExpectation()
+                        .orElseThrow()
+                        .method())
                 .isEqualTo("Gauss-Hermite, 16 nodes");
     }
 }

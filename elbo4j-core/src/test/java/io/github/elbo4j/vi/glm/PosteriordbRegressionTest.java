@@ -8,11 +8,9 @@ import io.github.elbo4j.vi.GuideFamily;
 import io.github.elbo4j.vi.ParameterSummary;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.ViConfig;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.hipparchus.linear.CholeskyDecomposition;
 import org.hipparchus.linear.MatrixUtils;
 import org.hipparchus.linear.RealMatrix;
@@ -43,8 +41,13 @@ class PosteriordbRegressionTest {
     }
 
     /** kid_score ~ mom_iq: posteriordb's flat priors on the coefficients, half-Cauchy(0, 2.5) on σ. */
-    private static final Map<String, RegressionPrior> FLAT = Map.of("beta", new RegressionPrior.Normal(0, 1000),
-            "intercept", new RegressionPrior.Normal(0, 1000), "sigma", new RegressionPrior.Cauchy(0, 2.5));
+    private static final Map<String, RegressionPrior> FLAT = Map.of(
+            "beta",
+            new RegressionPrior.Normal(0, 1000),
+            "intercept",
+            new RegressionPrior.Normal(0, 1000),
+            "sigma",
+            new RegressionPrior.Cauchy(0, 2.5));
 
     /**
      * Every mean within 0.1 reference sd and every sd within 10% of posteriordb's reference, with
@@ -59,16 +62,19 @@ class PosteriordbRegressionTest {
         Map<String, double[]> columns = RegressionData.columns(data.resolve("kidiq.csv"), "kid_score", "mom_iq");
         double[][] x = RegressionData.rows(columns.get("mom_iq"));
         double[] y = columns.get("kid_score");
-        GeneralizedLinearModel model = GeneralizedLinearModel.of(GlmFamily.LINEAR, List.of("mom_iq"), x, y, true,
-                flat ? FLAT : Map.of());
+        GeneralizedLinearModel model =
+                GeneralizedLinearModel.of(GlmFamily.LINEAR, List.of("mom_iq"), x, y, true, flat ? FLAT : Map.of());
         Map<String, double[]> reference = RegressionData.referenceMoments(
                 data.resolveSibling("posteriordb-set/kidiq-kidscore_momiq/reference-moments.csv"));
-        Map<String, double[]> exact = ExactLinearPosterior.moments(List.of("mom_iq"), x, y, model.priors(),
-                model.interceptPriorCentre());
+        Map<String, double[]> exact =
+                ExactLinearPosterior.moments(List.of("mom_iq"), x, y, model.priors(), model.interceptPriorCentre());
         Map<String, String> names = Map.of("beta[1]", "intercept", "beta[2]", "mom_iq", "sigma", "sigma");
         for (GuideFamily family : GuideFamily.values()) {
-            VariationalPosterior fit = model.fit(ViConfig.builder().family(family).numDraws(4000).build());
-            assertThat(fit.reliable()).as(family + ": " + fit.reliabilityReasons()).isTrue();
+            VariationalPosterior fit =
+                    model.fit(ViConfig.builder().family(family).numDraws(4000).build());
+            assertThat(fit.reliable())
+                    .as(family + ": " + fit.reliabilityReasons())
+                    .isTrue();
             Map<String, double[]> q = PreconditionedFitTest.qMoments(fit);
             reference.forEach((referenceName, moments) -> {
                 String name = names.get(referenceName);
@@ -92,9 +98,14 @@ class PosteriordbRegressionTest {
         double[][] x = RegressionData.rows(columns.get("arsenic"), columns.get("dist"));
         double[] y = columns.get("educ");
         List<String> names = List.of("intercept", "arsenic", "dist");
-        GeneralizedLinearModel model = GeneralizedLinearModel.of(GlmFamily.POISSON, names.subList(1, 3), x, y, true,
-                Map.of());
-        double[][] laplace = newtonLaplace(x, y, names.stream().map(n -> (RegressionPrior.Normal) model.priors().get(n)).toList());
+        GeneralizedLinearModel model =
+                GeneralizedLinearModel.of(GlmFamily.POISSON, names.subList(1, 3), x, y, true, Map.of());
+        double[][] laplace = newtonLaplace(
+                x,
+                y,
+                names.stream()
+                        .map(n -> (RegressionPrior.Normal) model.priors().get(n))
+                        .toList());
 
         VariationalPosterior fit = model.fit(ViConfig.builder().family(family).build());
         assertThat(fit.reliable()).as(fit.reliabilityReasons().toString()).isTrue();
@@ -139,7 +150,8 @@ class PosteriordbRegressionTest {
                 gradient[j] -= (theta[j] - priors.get(j).location()) * precision;
                 negativeHessian.addToEntry(j, j, precision);
             }
-            RealVector step = new CholeskyDecomposition(negativeHessian, 1e-14, 0).getSolver()
+            RealVector step = new CholeskyDecomposition(negativeHessian, 1e-14, 0)
+                    .getSolver()
                     .solve(MatrixUtils.createRealVector(gradient));
             double before = logPosterior(x, y, priors, theta);
             double length = 1;
@@ -156,7 +168,8 @@ class PosteriordbRegressionTest {
                 break;
             }
         }
-        RealMatrix covariance = new CholeskyDecomposition(negativeHessian, 1e-14, 0).getSolver().getInverse();
+        RealMatrix covariance =
+                new CholeskyDecomposition(negativeHessian, 1e-14, 0).getSolver().getInverse();
         double[] sds = new double[k];
         for (int j = 0; j < k; j++) {
             sds[j] = Math.sqrt(covariance.getEntry(j, j));

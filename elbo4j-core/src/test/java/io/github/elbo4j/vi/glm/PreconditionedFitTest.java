@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.vi.AffineMap;
 import io.github.elbo4j.vi.DataArray;
 import io.github.elbo4j.vi.DjlModel;
@@ -16,12 +15,10 @@ import io.github.elbo4j.vi.UnconstrainedDensity;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.ViConfig;
 import io.github.elbo4j.vi.ViListener;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -98,8 +95,9 @@ class PreconditionedFitTest {
                     UnconstrainedDensity djl = djlDensity(overU)) {
                 density.evaluate(u, 1, null, value, gradient);
                 modelDensity.evaluate(map.apply(u), 1, null, modelValue, null);
-                assertThat(value[0]).as(kind + " value").isCloseTo(modelValue[0] + map.logAbsDeterminant(),
-                        within(1e-9 * Math.abs(value[0])));
+                assertThat(value[0])
+                        .as(kind + " value")
+                        .isCloseTo(modelValue[0] + map.logAbsDeterminant(), within(1e-9 * Math.abs(value[0])));
                 double[] djlValue = new double[1];
                 djl.evaluate(u, 1, null, djlValue, null);
                 assertThat(djlValue[0]).as(kind + " DJL path").isCloseTo(value[0], within(1e-8 * Math.abs(value[0])));
@@ -114,7 +112,8 @@ class PreconditionedFitTest {
                     density.evaluate(plus, 1, null, up, null);
                     density.evaluate(minus, 1, null, down, null);
                     double numeric = (up[0] - down[0]) / (2 * h);
-                    assertThat(gradient[j]).as(kind + " gradient " + j)
+                    assertThat(gradient[j])
+                            .as(kind + " gradient " + j)
                             .isCloseTo(numeric, within(1e-5 * (1 + Math.abs(numeric))));
                 }
             }
@@ -164,8 +163,10 @@ class PreconditionedFitTest {
             };
         }
         GeneralizedLinearModel model = GeneralizedLinearModel.of(family, List.of("x1", "x2"), x, y, true, Map.of());
-        ViConfig config = ViConfig.builder().family(GuideFamily.FULL_RANK).seed(3).build();
-        FittedGaussian plain = model.fit(config, Preconditioning.NONE, ViListener.NONE).gaussian();
+        ViConfig config =
+                ViConfig.builder().family(GuideFamily.FULL_RANK).seed(3).build();
+        FittedGaussian plain =
+                model.fit(config, Preconditioning.NONE, ViListener.NONE).gaussian();
         VariationalPosterior preconditionedFit = model.fit(config, Preconditioning.QR, ViListener.NONE);
         FittedGaussian preconditioned = preconditionedFit.gaussian();
         double[][] plainCovariance = plain.covariance();
@@ -175,7 +176,9 @@ class PreconditionedFitTest {
             assertThat(preconditioned.mean()[j]).as("mean %d", j).isCloseTo(plain.mean()[j], within(0.02 * sd));
             assertThat(Math.sqrt(covariance[j][j])).as("sd %d", j).isCloseTo(sd, within(0.02 * sd));
         }
-        assertThat(preconditionedFit.reliable()).as(preconditionedFit.reliabilityReasons().toString()).isTrue();
+        assertThat(preconditionedFit.reliable())
+                .as(preconditionedFit.reliabilityReasons().toString())
+                .isTrue();
     }
 
     /**
@@ -186,25 +189,33 @@ class PreconditionedFitTest {
      */
     @Test
     void hundredThousandRowsMatchTheExactPosterior() {
-        Map<String, RegressionPrior> flat = Map.of("beta", new RegressionPrior.Normal(0, 1000), "intercept", new RegressionPrior.Normal(0, 10_000),
-                "sigma", new RegressionPrior.Cauchy(0, 2.5));
+        Map<String, RegressionPrior> flat = Map.of(
+                "beta",
+                new RegressionPrior.Normal(0, 1000),
+                "intercept",
+                new RegressionPrior.Normal(0, 10_000),
+                "sigma",
+                new RegressionPrior.Cauchy(0, 2.5));
         Table table = badlyScaled(GlmFamily.LINEAR, 100_000, 7);
         for (Map<String, RegressionPrior> priors : List.of(Map.<String, RegressionPrior>of(), flat)) {
             GeneralizedLinearModel model = table.model(GlmFamily.LINEAR, priors);
-            Map<String, double[]> exact = ExactLinearPosterior.moments(COLUMNS, table.x(), table.y(), model.priors(),
-                    model.interceptPriorCentre());
+            Map<String, double[]> exact = ExactLinearPosterior.moments(
+                    COLUMNS, table.x(), table.y(), model.priors(), model.interceptPriorCentre());
             VariationalPosterior fit = model.fit(ViConfig.builder().build());
             assertThat(fit.reliable()).as(fit.reliabilityReasons().toString()).isTrue();
             Map<String, double[]> q = qMoments(fit);
             exact.forEach((name, moments) -> {
-                assertThat(q.get(name)[0]).as(name + " mean, priors " + priors)
+                assertThat(q.get(name)[0])
+                        .as(name + " mean, priors " + priors)
                         .isCloseTo(moments[0], within(0.05 * moments[1]));
-                assertThat(q.get(name)[1] / moments[1]).as(name + " sd ratio, priors " + priors)
+                assertThat(q.get(name)[1] / moments[1])
+                        .as(name + " sd ratio, priors " + priors)
                         .isCloseTo(1.0, within(0.05));
             });
-            VariationalPosterior unconditioned = model.fit(ViConfig.builder().family(GuideFamily.MEAN_FIELD).build(),
-                    Preconditioning.NONE, ViListener.NONE);
-            assertThat(qMoments(unconditioned).get("c")[1] / exact.get("c")[1]).as("mean-field over raw coefficients")
+            VariationalPosterior unconditioned = model.fit(
+                    ViConfig.builder().family(GuideFamily.MEAN_FIELD).build(), Preconditioning.NONE, ViListener.NONE);
+            assertThat(qMoments(unconditioned).get("c")[1] / exact.get("c")[1])
+                    .as("mean-field over raw coefficients")
                     .isLessThan(0.1);
             assertThat(unconditioned.reliable()).isFalse();
         }
@@ -218,13 +229,20 @@ class PreconditionedFitTest {
      */
     @Test
     void theDefaultInterceptPriorIsOnTheCentredIntercept() {
-        Map<String, RegressionPrior> flat = Map.of("beta", new RegressionPrior.Normal(0, 1000), "intercept", new RegressionPrior.Normal(0, 10_000),
-                "sigma", new RegressionPrior.Cauchy(0, 2.5));
+        Map<String, RegressionPrior> flat = Map.of(
+                "beta",
+                new RegressionPrior.Normal(0, 1000),
+                "intercept",
+                new RegressionPrior.Normal(0, 10_000),
+                "sigma",
+                new RegressionPrior.Cauchy(0, 2.5));
         Table table = badlyScaled(GlmFamily.LINEAR, 100_000, 7);
-        Map<String, double[]> byDefault = qMoments(table.model(GlmFamily.LINEAR, Map.of()).fit(ViConfig.builder().build()));
-        Map<String, double[]> nearlyFlat = qMoments(table.model(GlmFamily.LINEAR, flat).fit(ViConfig.builder().build()));
-        nearlyFlat.forEach((name, moments) -> assertThat(byDefault.get(name)[0]).as(name + " mean")
-                .isCloseTo(moments[0], within(0.1 * moments[1])));
+        Map<String, double[]> byDefault = qMoments(
+                table.model(GlmFamily.LINEAR, Map.of()).fit(ViConfig.builder().build()));
+        Map<String, double[]> nearlyFlat = qMoments(
+                table.model(GlmFamily.LINEAR, flat).fit(ViConfig.builder().build()));
+        nearlyFlat.forEach((name, moments) ->
+                assertThat(byDefault.get(name)[0]).as(name + " mean").isCloseTo(moments[0], within(0.1 * moments[1])));
     }
 
     @Test
@@ -238,11 +256,12 @@ class PreconditionedFitTest {
             x[i][1] = 2 * x[i][0];
             y[i] = 1 + x[i][0] + random.nextGaussian();
         }
-        GeneralizedLinearModel model = GeneralizedLinearModel.of(GlmFamily.LINEAR, List.of("x1", "x2"), x, y, true,
-                Map.of());
+        GeneralizedLinearModel model =
+                GeneralizedLinearModel.of(GlmFamily.LINEAR, List.of("x1", "x2"), x, y, true, Map.of());
         assertThat(model.preconditioningInEffect(Preconditioning.QR)).isEqualTo(Preconditioning.STANDARDIZE);
         assertThat(model.preconditioningInEffect(Preconditioning.NONE)).isEqualTo(Preconditioning.NONE);
-        VariationalPosterior fit = model.fit(ViConfig.builder().family(GuideFamily.FULL_RANK).build());
+        VariationalPosterior fit =
+                model.fit(ViConfig.builder().family(GuideFamily.FULL_RANK).build());
         // Only x1 + 2 x2 is identified: the data pin it to the slope 1.
         double[] x1 = column(fit.draws("x1"));
         double[] x2 = column(fit.draws("x2"));
@@ -267,8 +286,9 @@ class PreconditionedFitTest {
             double variance = covariance[j][j];
             if (blocks.get(j).name().equals(GeneralizedLinearModel.SIGMA)) {
                 double expected = Math.exp(mean + variance / 2);
-                result.put(GeneralizedLinearModel.SIGMA, new double[] {expected,
-                        expected * Math.sqrt(Math.expm1(variance))});
+                result.put(
+                        GeneralizedLinearModel.SIGMA,
+                        new double[] {expected, expected * Math.sqrt(Math.expm1(variance))});
             } else {
                 result.put(blocks.get(j).name(), new double[] {mean, Math.sqrt(variance)});
             }

@@ -16,7 +16,8 @@ class PriorLimitsTest {
         assertThatThrownBy(() -> RegressionPrior.parse("normal(0,1e-300)"))
                 .hasMessageStartingWith("normal scale 1E-300 makes the density non-finite");
         assertThatThrownBy(() -> RegressionPrior.parse("cauchy(0, 1e200)")).hasMessageContaining("non-finite");
-        assertThatThrownBy(() -> RegressionPrior.parse("student_t(3, 0, 1e-160)")).hasMessageContaining("non-finite");
+        assertThatThrownBy(() -> RegressionPrior.parse("student_t(3, 0, 1e-160)"))
+                .hasMessageContaining("non-finite");
     }
 
     @Test
@@ -26,6 +27,7 @@ class PriorLimitsTest {
         assertThat(wide.toString()).isEqualTo("normal(0, 1E+100)");
         assertThat(RegressionPrior.parse("normal(0, 1e-9)").toString()).isEqualTo("normal(0, 1E-9)");
         assertThat(RegressionPrior.parse("normal(0, 5.6381)").toString()).isEqualTo("normal(0, 5.638)");
-        assertThat(RegressionPrior.parse("exponential(123456789012345)").toString()).isEqualTo("exponential(123500000000000)");
+        assertThat(RegressionPrior.parse("exponential(123456789012345)").toString())
+                .isEqualTo("exponential(123500000000000)");
     }
 }

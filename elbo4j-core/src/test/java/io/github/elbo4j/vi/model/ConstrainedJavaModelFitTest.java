@@ -9,9 +9,7 @@ import io.github.elbo4j.vi.GaussianVi;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.ViConfig;
 import io.github.elbo4j.vi.autodiff.Value;
-
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,18 +24,19 @@ class ConstrainedJavaModelFitTest {
     void drawsLieInTheirSupportsAndTheFitSavesAndLoads(@TempDir Path folder) {
         JavaModel model = JavaModel.of(m -> {
             Value mu = m.real("mu");
-            Value y = m.lowerBounded("y", mu);                 // real<lower=mu> y
-            m.simplex("w", 3);                                 // uniform on the simplex
+            Value y = m.lowerBounded("y", mu); // real<lower=mu> y
+            m.simplex("w", 3); // uniform on the simplex
             Value cut = m.ordered("cut", 2);
             Value rates = m.positiveOrdered("rates", 2);
-            m.choleskyFactorCorr("L", 2);                      // LKJ(1): uniform
+            m.choleskyFactorCorr("L", 2); // LKJ(1): uniform
             m.add(normal(mu, 0, 1));
             m.add(exponential(y.minus(mu), 1.0));
             m.add(normal(cut, 0, 1));
             m.add(exponential(rates, 1.0));
             m.generated("gap", rng -> new double[] {y.doubleValue() - mu.doubleValue()});
         });
-        VariationalPosterior fit = GaussianVi.fit(model, ViConfig.builder().seed(4).build());
+        VariationalPosterior fit =
+                GaussianVi.fit(model, ViConfig.builder().seed(4).build());
         double[][] mu = fit.draws("mu");
         double[][] y = fit.draws("y");
         double[][] w = fit.draws("w");

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vi.DataArray;
 import io.github.elbo4j.vi.Model;
 import io.github.elbo4j.vi.UnconstrainedDensity;
-
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,10 +35,16 @@ class DjlAndJavaModelsTest {
                     NDArray tau = p.get("tau");
                     NDArray thetaRaw = p.get("theta_raw");
                     NDArray z = thetaRaw.mul(tau).add(mu).sub(p.data("y")).div(p.data("sigma"));
-                    NDArray tauPrior = tau.div(SpecialFunctions.scalar(tau, 5)).square()
-                            .add(SpecialFunctions.scalar(tau, 1)).log().neg().sum(new int[] {1});
-                    return standardNormal(z).add(standardNormal(thetaRaw))
-                            .add(standardNormal(mu.div(SpecialFunctions.scalar(mu, 5)))).add(tauPrior);
+                    NDArray tauPrior = tau.div(SpecialFunctions.scalar(tau, 5))
+                            .square()
+                            .add(SpecialFunctions.scalar(tau, 1))
+                            .log()
+                            .neg()
+                            .sum(new int[] {1});
+                    return standardNormal(z)
+                            .add(standardNormal(thetaRaw))
+                            .add(standardNormal(mu.div(SpecialFunctions.scalar(mu, 5))))
+                            .add(tauPrior);
                 })
                 .build();
         JavaModel java = JavaModelTest.eightSchools();
@@ -58,7 +61,8 @@ class DjlAndJavaModelsTest {
         double[] tensorGradient = new double[count * d];
         double[] javaValues = new double[count];
         double[] javaGradient = new double[count * d];
-        try (UnconstrainedDensity a = tensor.unconstrainedDensity(); UnconstrainedDensity b = java.unconstrainedDensity()) {
+        try (UnconstrainedDensity a = tensor.unconstrainedDensity();
+                UnconstrainedDensity b = java.unconstrainedDensity()) {
             a.evaluate(z, count, null, tensorValues, tensorGradient);
             b.evaluate(z, count, null, javaValues, javaGradient);
         }

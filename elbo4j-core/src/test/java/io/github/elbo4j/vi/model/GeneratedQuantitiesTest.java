@@ -10,10 +10,8 @@ import io.github.elbo4j.vi.GaussianVi;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.ViConfig;
 import io.github.elbo4j.vi.autodiff.Value;
-
 import java.util.Map;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 
 /** Posterior predictive draws of a linear regression, from a fit of the Java model. */
@@ -44,14 +42,17 @@ class GeneratedQuantitiesTest {
             m.generated("y_new", rng -> {
                 double[] draw = new double[xNew.length];
                 for (int i = 0; i < xNew.length; i++) {
-                    draw[i] = alpha.doubleValue() + beta.doubleValue() * xNew[i] + sigma.doubleValue() * rng.nextGaussian();
+                    draw[i] = alpha.doubleValue()
+                            + beta.doubleValue() * xNew[i]
+                            + sigma.doubleValue() * rng.nextGaussian();
                 }
                 return draw;
             });
             m.generated("slope", rng -> beta.toArray());
         });
         assertThat(model.generatedNames()).containsExactly("y_new", "slope");
-        VariationalPosterior fit = GaussianVi.fit(model, ViConfig.builder().seed(3).build());
+        VariationalPosterior fit =
+                GaussianVi.fit(model, ViConfig.builder().seed(3).build());
         Map<String, double[][]> generated = model.generatedQuantities(fit, 9);
         double[][] yNew = generated.get("y_new");
         double[][] alpha = fit.draws("alpha");
@@ -83,9 +84,11 @@ class GeneratedQuantitiesTest {
             }
             expectedVariance += variance(location);
             double sd = Math.sqrt(variance(column));
-            assertThat(mean(column)).as("predictive mean at x = %s", xNew[i])
+            assertThat(mean(column))
+                    .as("predictive mean at x = %s", xNew[i])
                     .isCloseTo(intercept + slope * xNew[i], within(4 * sd / Math.sqrt(yNew.length) + 0.05));
-            assertThat(sd).as("predictive sd at x = %s", xNew[i])
+            assertThat(sd)
+                    .as("predictive sd at x = %s", xNew[i])
                     .isCloseTo(Math.sqrt(expectedVariance), within(0.1 * Math.sqrt(expectedVariance)));
         }
         assertThat(model.generatedQuantities(fit, 9).get("y_new")[7]).containsExactly(yNew[7]);
@@ -94,9 +97,10 @@ class GeneratedQuantitiesTest {
     @Test
     void generatedNamesMustBeNew() {
         assertThatThrownBy(() -> JavaModel.of(m -> {
-            m.real("mu");
-            m.generated("mu", rng -> new double[1]);
-        })).hasMessageContaining("duplicate name 'mu'");
+                    m.real("mu");
+                    m.generated("mu", rng -> new double[1]);
+                }))
+                .hasMessageContaining("duplicate name 'mu'");
     }
 
     private static double variance(double[] values) {

@@ -12,12 +12,10 @@ import io.github.elbo4j.vi.ParameterBlock;
 import io.github.elbo4j.vi.UnconstrainedDensity;
 import io.github.elbo4j.vi.ViConfig;
 import io.github.elbo4j.vi.autodiff.Value;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.Test;
 
 class JavaModelTest {
@@ -65,10 +63,11 @@ class JavaModelTest {
     @Test
     void buildingFindsTheParameterBlocksInDeclarationOrder() {
         JavaModel model = eightSchools();
-        assertThat(model.blocks()).containsExactly(
-                ParameterBlock.scalar("mu", Constraint.real()),
-                ParameterBlock.scalar("tau", Constraint.positive()),
-                new ParameterBlock("theta_raw", new int[] {8}, Constraint.real()));
+        assertThat(model.blocks())
+                .containsExactly(
+                        ParameterBlock.scalar("mu", Constraint.real()),
+                        ParameterBlock.scalar("tau", Constraint.positive()),
+                        new ParameterBlock("theta_raw", new int[] {8}, Constraint.real()));
         assertThat(model.dimension()).isEqualTo(10);
     }
 
@@ -78,8 +77,12 @@ class JavaModelTest {
         double[] z = {1.5, 0.3, 0.2, -0.4, 1.1, 0.0, -1.3, 0.7, 0.5, -0.2};
         double mu = z[0];
         double tau = Math.exp(z[1]);
-        double expected = -0.5 * Math.log(2 * Math.PI) * 17 - 0.5 * (mu / 5) * (mu / 5) - Math.log(5)
-                - Math.log(Math.PI * 5) - Math.log1p((tau / 5) * (tau / 5)) + z[1];
+        double expected = -0.5 * Math.log(2 * Math.PI) * 17
+                - 0.5 * (mu / 5) * (mu / 5)
+                - Math.log(5)
+                - Math.log(Math.PI * 5)
+                - Math.log1p((tau / 5) * (tau / 5))
+                + z[1];
         double[] y = Y.toArray();
         double[] sigma = SIGMA.toArray();
         for (int j = 0; j < 8; j++) {
@@ -135,7 +138,8 @@ class JavaModelTest {
             m.add(l.multiply(cut).square().sum().times(-0.3));
             m.add(v.log().sum().minus(v.sum()));
         });
-        assertThat(model.blocks()).extracting(ParameterBlock::name)
+        assertThat(model.blocks())
+                .extracting(ParameterBlock::name)
                 .containsExactly("a", "b", "p", "above", "below", "w", "cut", "rates", "L", "v");
         assertThat(model.blocks().get(3).constraint()).isEqualTo(Constraint.varyingBounds(true, false));
         assertThat(model.blocks().get(4).constraint()).isEqualTo(Constraint.upperBounded(4.0));
@@ -161,8 +165,12 @@ class JavaModelTest {
         double mu = 0.7;
         double u = -0.4;
         double v = 1.3;
-        double expected = -0.5 * mu * mu - 0.5 * Math.log(2 * Math.PI) - Math.exp(u) + u
-                - Math.log1p(Math.exp(-v)) - Math.log1p(Math.exp(v));
+        double expected = -0.5 * mu * mu
+                - 0.5 * Math.log(2 * Math.PI)
+                - Math.exp(u)
+                + u
+                - Math.log1p(Math.exp(-v))
+                - Math.log1p(Math.exp(v));
         assertThat(model.logDensity(new double[] {mu, u, v}, null)).isCloseTo(expected, within(1e-12));
         assertGradientMatchesFiniteDifferences(model, 5);
         double[][] values = model.constrain(new double[] {mu, u, v});
@@ -173,9 +181,10 @@ class JavaModelTest {
     @Test
     void duplicateNamesAndMissingParametersAreOneLineErrors() {
         assertThatThrownBy(() -> JavaModel.of(m -> {
-            m.real("mu");
-            m.positive("mu");
-        })).hasMessageStartingWith("in the model at JavaModelTest.java:")
+                    m.real("mu");
+                    m.positive("mu");
+                }))
+                .hasMessageStartingWith("in the model at JavaModelTest.java:")
                 .hasMessageEndingWith("(after parameter 'mu'): duplicate parameter name 'mu'")
                 .hasMessageNotContaining("\n");
         assertThatThrownBy(() -> JavaModel.of(m -> m.add(Value.constant(1.0))))
@@ -187,9 +196,10 @@ class JavaModelTest {
     @Test
     void shapeMismatchesNameTheModelLineAndTheLastParameter() {
         assertThatThrownBy(() -> JavaModel.of(m -> {
-            Value theta = m.real("theta", 8);
-            m.add(Value.constant(1.0, 2.0, 3.0).minus(theta).square());
-        })).isInstanceOf(ModelException.class)
+                    Value theta = m.real("theta", 8);
+                    m.add(Value.constant(1.0, 2.0, 3.0).minus(theta).square());
+                }))
+                .isInstanceOf(ModelException.class)
                 .hasMessageContaining("JavaModelTest.java:")
                 .hasMessageContaining("after parameter 'theta'")
                 .hasMessageContaining("shapes [3] and [8]")
@@ -239,8 +249,10 @@ class JavaModelTest {
             m.add(sigma.minus(1.0).log());
         });
         assertThat(model.logDensity(new double[] {-1.0}, null)).isNaN();
-        assertThat(model.explainNonFinite(new double[] {-1.0})).hasValueSatisfying(reason ->
-                assertThat(reason).startsWith("the term added at JavaModelTest.java:").endsWith("is NaN"));
+        assertThat(model.explainNonFinite(new double[] {-1.0}))
+                .hasValueSatisfying(reason -> assertThat(reason)
+                        .startsWith("the term added at JavaModelTest.java:")
+                        .endsWith("is NaN"));
         assertThat(model.explainNonFinite(new double[] {1.0})).isEmpty();
         assertThat(model.blocks()).hasSize(1);
         assertThat(List.of(model.constrain(new double[] {0.0})[0][0])).containsExactly(1.0);

@@ -10,14 +10,12 @@ import io.github.elbo4j.vi.Model;
 import io.github.elbo4j.vi.VariationalPosterior;
 import io.github.elbo4j.vi.ViConfig;
 import io.github.elbo4j.vi.autodiff.Value;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,13 +36,14 @@ class ModelGuideTest {
             Value mu = m.real("mu");
             Value tau = m.positive("tau");
             Value thetaRaw = m.real("theta_raw", 8);
-            Value theta = thetaRaw.times(tau).plus(mu);      // non-centered: θ = μ + τ θ̃
+            Value theta = thetaRaw.times(tau).plus(mu); // non-centered: θ = μ + τ θ̃
             m.add(normal(thetaRaw, 0, 1));
             m.add(normal(y, theta, sigma));
             m.add(normal(mu, 0, 5));
-            m.add(cauchy(tau, 0, 5));                         // tau > 0: a half-Cauchy prior
+            m.add(cauchy(tau, 0, 5)); // tau > 0: a half-Cauchy prior
         });
-        VariationalPosterior fit = GaussianVi.fit(eightSchools, ViConfig.builder().build());
+        VariationalPosterior fit =
+                GaussianVi.fit(eightSchools, ViConfig.builder().build());
         // docs/vi-models.md example ends
         // Long-run NUTS (Stan, non-centered): μ ≈ 4.4 (sd 3.3), τ ≈ 3.6 (sd 3.2).
         assertThat(fit.summary("mu").get(0).mean()).isCloseTo(4.4, within(1.0));
@@ -58,11 +57,16 @@ class ModelGuideTest {
         List<String> source = Files.readAllLines(root.resolve(SOURCE));
         int begin = source.indexOf("        // docs/vi-models.md example begins");
         int end = source.indexOf("        // docs/vi-models.md example ends");
-        String expected = String.join("\n", source.subList(begin + 1, end).stream().map(String::strip).toList());
-        Matcher block = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(root.resolve(GUIDE)));
+        String expected = String.join(
+                "\n", source.subList(begin + 1, end).stream().map(String::strip).toList());
+        Matcher block =
+                Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(root.resolve(GUIDE)));
         assertThat(block.find()).as("a java block in %s", GUIDE).isTrue();
-        List<String> shown = block.group(1).lines().map(String::strip)
-                .filter(line -> !line.startsWith("import ") && !line.isEmpty()).toList();
+        List<String> shown = block.group(1)
+                .lines()
+                .map(String::strip)
+                .filter(line -> !line.startsWith("import ") && !line.isEmpty())
+                .toList();
         assertThat(String.join("\n", shown)).isEqualTo(expected);
     }
 
@@ -71,7 +75,9 @@ class ModelGuideTest {
         while (dir != null && !Files.exists(dir.resolve(GUIDE))) {
             dir = dir.getParent();
         }
-        assertThat(dir).as("a folder holding %s above the working directory", GUIDE).isNotNull();
+        assertThat(dir)
+                .as("a folder holding %s above the working directory", GUIDE)
+                .isNotNull();
         return dir;
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.elbo4j.vi.autodiff.GradientCheck;
 import io.github.elbo4j.vi.autodiff.Value;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,19 +20,28 @@ class TransformsTest {
     @Test
     void boundsThatDependOnOtherVariablesCarryTheirGradients() {
         // x[0] is the bound's parameter, x[1..3] the bounded block's coordinates.
-        GradientCheck.check(x -> {
-            Constrained c = Transforms.lowerBounded(x.slice(1, 4), x.get(0).square());
-            return c.value().dot(WEIGHTS).plus(c.logJacobian());
-        }, POINT);
-        GradientCheck.check(x -> {
-            Constrained c = Transforms.upperBounded(x.slice(1, 4), x.get(0).exp());
-            return c.value().dot(WEIGHTS).plus(c.logJacobian());
-        }, POINT);
-        GradientCheck.check(x -> {
-            Value lower = x.get(0);
-            Constrained c = Transforms.interval(x.slice(1, 4), lower, lower.plus(x.get(0).square().plus(1.0)));
-            return c.value().dot(WEIGHTS).plus(c.logJacobian());
-        }, POINT);
+        GradientCheck.check(
+                x -> {
+                    Constrained c =
+                            Transforms.lowerBounded(x.slice(1, 4), x.get(0).square());
+                    return c.value().dot(WEIGHTS).plus(c.logJacobian());
+                },
+                POINT);
+        GradientCheck.check(
+                x -> {
+                    Constrained c =
+                            Transforms.upperBounded(x.slice(1, 4), x.get(0).exp());
+                    return c.value().dot(WEIGHTS).plus(c.logJacobian());
+                },
+                POINT);
+        GradientCheck.check(
+                x -> {
+                    Value lower = x.get(0);
+                    Constrained c = Transforms.interval(
+                            x.slice(1, 4), lower, lower.plus(x.get(0).square().plus(1.0)));
+                    return c.value().dot(WEIGHTS).plus(c.logJacobian());
+                },
+                POINT);
     }
 
     @Test
@@ -50,10 +58,14 @@ class TransformsTest {
             expectedLogJacobian += Math.log(width * sigmoid * (1 - sigmoid));
         }
         assertThat(c.logJacobian().doubleValue()).isCloseTo(expectedLogJacobian, within(1e-12));
-        GradientCheck.check(x -> {
-            Constrained v = Transforms.interval(x, lower, upper);
-            return v.value().dot(WEIGHTS).plus(v.logJacobian());
-        }, 0.3, -0.8, 1.5);
+        GradientCheck.check(
+                x -> {
+                    Constrained v = Transforms.interval(x, lower, upper);
+                    return v.value().dot(WEIGHTS).plus(v.logJacobian());
+                },
+                0.3,
+                -0.8,
+                1.5);
         Constrained above = Transforms.lowerBounded(u, lower);
         assertThat(above.value().toArray()).containsExactly(-1 + Math.exp(0.3), Math.exp(-0.8), 2 + Math.exp(1.5));
         assertThat(above.logJacobian().doubleValue()).isCloseTo(0.3 - 0.8 + 1.5, within(1e-15));

@@ -33,13 +33,15 @@ final class BenchSupport {
     /** One engine thread per task, so that Spark's task slots are the only parallelism measured. */
     static void singleThreadedEngine() {
         System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
-        System.setProperty("ai.djl.pytorch.num_interop_threads",
-                System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
+        System.setProperty(
+                "ai.djl.pytorch.num_interop_threads", System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     }
 
     static SparkSession session(String master) {
-        return SparkSession.builder().master(master).appName("elbo4j-spark-bench")
+        return SparkSession.builder()
+                .master(master)
+                .appName("elbo4j-spark-bench")
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
@@ -66,7 +68,8 @@ final class BenchSupport {
 
     private static void deleteQuietly(java.nio.file.Path dir) {
         try (var paths = java.nio.file.Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (java.io.IOException ignored) {
             // temporary benchmark data
         }
@@ -83,7 +86,9 @@ final class BenchSupport {
             list.add(RowFactory.create((long) i, Vectors.dense(row)));
         }
         StructType schema = new StructType().add("id", "long").add("features", SQLDataTypes.VectorType());
-        return throughParquet(spark, spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .parallelize(list, partitions), schema));
+        return throughParquet(
+                spark,
+                spark.createDataFrame(
+                        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(list, partitions), schema));
     }
 }

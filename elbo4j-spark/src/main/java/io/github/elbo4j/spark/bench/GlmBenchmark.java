@@ -55,23 +55,39 @@ public final class GlmBenchmark {
             list.add(RowFactory.create((long) i, Vectors.dense(x[i]), y[i]));
         }
         SparkSession spark = BenchSupport.session(master);
-        StructType schema = new StructType().add("id", "long").add("features", SQLDataTypes.VectorType())
+        StructType schema = new StructType()
+                .add("id", "long")
+                .add("features", SQLDataTypes.VectorType())
                 .add("label", "double");
-        Dataset<Row> df = BenchSupport.throughParquet(spark, spark.createDataFrame(
-                JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(list, partitions), schema))
+        Dataset<Row> df = BenchSupport.throughParquet(
+                        spark,
+                        spark.createDataFrame(
+                                JavaSparkContext.fromSparkContext(spark.sparkContext())
+                                        .parallelize(list, partitions),
+                                schema))
                 // Partition p holds the p-th range of ids, in order: the global record order of the
                 // subsampled fit is then the generation order, as in the single-machine fit.
                 .repartitionByRange(partitions, org.apache.spark.sql.functions.col("id"))
                 .sortWithinPartitions("id");
         list = null;
-        GaussianViEstimator estimator = new GaussianViEstimator().setFamily("logistic").setLearningRate(lr)
-                .setMaxIterations(iterations).setBatchSize(batch).setSeed(seed);
+        GaussianViEstimator estimator = new GaussianViEstimator()
+                .setFamily("logistic")
+                .setLearningRate(lr)
+                .setMaxIterations(iterations)
+                .setBatchSize(batch)
+                .setSeed(seed);
         long start = System.nanoTime();
         GaussianViModel distributed = estimator.fit(df);
         double sparkSeconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "spark (%s, %d partitions, batch %d): %.1f s, %d iterations, %d Spark jobs,"
-                        + " converged %s%n", master, partitions, batch, sparkSeconds,
-                distributed.posterior().provenance().iterations(), distributed.sparkJobs(),
+        System.out.printf(
+                Locale.ROOT,
+                "spark (%s, %d partitions, batch %d): %.1f s, %d iterations, %d Spark jobs," + " converged %s%n",
+                master,
+                partitions,
+                batch,
+                sparkSeconds,
+                distributed.posterior().provenance().iterations(),
+                distributed.sparkJobs(),
                 distributed.posterior().provenance().converged());
         spark.stop();
         if (skipLocal) {
@@ -82,21 +98,36 @@ public final class GlmBenchmark {
             return;
         }
         start = System.nanoTime();
-        VariationalPosterior local = GeneralizedLinearModel.of(GlmFamily.LOGISTIC, List.of("x1", "x2", "x3"), x, y,
-                true, Map.of()).fit(estimator.viConfig());
+        VariationalPosterior local = GeneralizedLinearModel.of(
+                        GlmFamily.LOGISTIC, List.of("x1", "x2", "x3"), x, y, true, Map.of())
+                .fit(estimator.viConfig());
         double localSeconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "single machine: %.1f s, %d iterations, converged %s%n", localSeconds,
-                local.provenance().iterations(), local.provenance().converged());
+        System.out.printf(
+                Locale.ROOT,
+                "single machine: %.1f s, %d iterations, converged %s%n",
+                localSeconds,
+                local.provenance().iterations(),
+                local.provenance().converged());
         double worst = 0;
         for (String name : List.of("intercept", "x1", "x2", "x3")) {
             ParameterSummary d = distributed.posterior().summary(name).get(0);
             ParameterSummary l = local.summary(name).get(0);
             double gap = Math.abs(d.mean() - l.mean()) / l.sd();
             worst = Math.max(worst, gap);
-            System.out.printf(Locale.ROOT, "%-10s spark %.5f (sd %.5f)   local %.5f (sd %.5f)   |diff|/sd %.4f%n",
-                    name, d.mean(), d.sd(), l.mean(), l.sd(), gap);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-10s spark %.5f (sd %.5f)   local %.5f (sd %.5f)   |diff|/sd %.4f%n",
+                    name,
+                    d.mean(),
+                    d.sd(),
+                    l.mean(),
+                    l.sd(),
+                    gap);
         }
-        System.out.printf(Locale.ROOT, "largest |mean difference| / posterior sd: %.4f (criterion: < 0.05) -> %s%n",
-                worst, worst < 0.05 ? "PASS" : "FAIL");
+        System.out.printf(
+                Locale.ROOT,
+                "largest |mean difference| / posterior sd: %.4f (criterion: < 0.05) -> %s%n",
+                worst,
+                worst < 0.05 ? "PASS" : "FAIL");
     }
 }

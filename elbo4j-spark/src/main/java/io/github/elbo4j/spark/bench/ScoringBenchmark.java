@@ -37,12 +37,17 @@ public final class ScoringBenchmark {
         int k = Integer.parseInt(o.getOrDefault("k", "50"));
         int partitions = Integer.parseInt(o.getOrDefault("partitions", "8"));
         int repeat = Integer.parseInt(o.getOrDefault("repeat", "3"));
-        int[] hidden = Arrays.stream(o.getOrDefault("hidden", "200,200").split(",")).mapToInt(Integer::parseInt)
+        int[] hidden = Arrays.stream(o.getOrDefault("hidden", "200,200").split(","))
+                .mapToInt(Integer::parseInt)
                 .toArray();
         int latent = Integer.parseInt(o.getOrDefault("latent", "50"));
         String[] masters = o.getOrDefault("masters", "local[1],local[2]").split(",(?=local)");
         Dataset data = Shapes.generate(rows, 1);
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(hidden).latent(latent).build();
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(hidden)
+                .latent(latent)
+                .build();
         VaeTransformerModel model;
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel vae = VaeModel.initialize(config, manager, 1)) {
@@ -56,12 +61,16 @@ public final class ScoringBenchmark {
                 @Override
                 public void onTaskEnd(SparkListenerTaskEnd end) {
                     synchronized (tasks) {
-                        tasks.add(new long[] {end.taskMetrics().executorRunTime(), end.taskMetrics().executorCpuTime()});
+                        tasks.add(new long[] {
+                            end.taskMetrics().executorRunTime(),
+                            end.taskMetrics().executorCpuTime()
+                        });
                     }
                 }
             });
-            org.apache.spark.sql.Dataset<Row> df = BenchSupport.vectors(spark, data.values(), rows, data.features(),
-                    partitions).cache();
+            org.apache.spark.sql.Dataset<Row> df = BenchSupport.vectors(
+                            spark, data.values(), rows, data.features(), partitions)
+                    .cache();
             df.count();
             long emptyStart = System.nanoTime();
             df.limit(0).count();
@@ -82,21 +91,34 @@ public final class ScoringBenchmark {
                 taskMs = tasks.stream().mapToLong(t -> t[0]).average().orElse(Double.NaN);
                 cpuMsPerRow = tasks.stream().mapToLong(t -> t[1]).sum() / 1e6 / rows / repeat;
             }
-            System.out.printf(Locale.ROOT,
+            System.out.printf(
+                    Locale.ROOT,
                     "%s: %d rows, K=%d, %d partitions: median %.2f s (%s), %.0f rows/s; mean task run time %.0f ms"
                             + " (%.3f ms per row per core); executor CPU %.3f ms per row; empty job %.0f ms%n",
-                    masters[m], rows, k, partitions, seconds[m], Arrays.toString(times), rows / seconds[m], taskMs,
-                    taskMs * partitions / rows, cpuMsPerRow, jobOverhead * 1000);
+                    masters[m],
+                    rows,
+                    k,
+                    partitions,
+                    seconds[m],
+                    Arrays.toString(times),
+                    rows / seconds[m],
+                    taskMs,
+                    taskMs * partitions / rows,
+                    cpuMsPerRow,
+                    jobOverhead * 1000);
             spark.stop();
         }
         if (masters.length == 2) {
-            System.out.printf(Locale.ROOT, "speed-up %s / %s: %.2fx%n", masters[1], masters[0], seconds[0] / seconds[1]);
+            System.out.printf(
+                    Locale.ROOT, "speed-up %s / %s: %.2fx%n", masters[1], masters[0], seconds[0] / seconds[1]);
         }
     }
 
     private static double run(VaeTransformerModel model, org.apache.spark.sql.Dataset<Row> df) {
         long start = System.nanoTime();
-        Row r = model.transform(df).agg(functions.avg("loglik"), functions.count("loglik")).first();
+        Row r = model.transform(df)
+                .agg(functions.avg("loglik"), functions.count("loglik"))
+                .first();
         double s = (System.nanoTime() - start) / 1e9;
         if (r.getLong(1) != df.count()) {
             throw new IllegalStateException("scored " + r.getLong(1) + " rows");

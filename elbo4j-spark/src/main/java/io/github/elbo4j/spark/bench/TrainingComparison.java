@@ -7,13 +7,13 @@ import io.github.elbo4j.data.DatasetSplits;
 import io.github.elbo4j.spark.VaeEstimator;
 import io.github.elbo4j.spark.VaeTransformerModel;
 import io.github.elbo4j.vae.eval.Evaluator;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.train.Seeds;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingListener;
 import io.github.elbo4j.vae.train.TrainingResult;
-import io.github.elbo4j.vae.model.VaeConfig;
-import io.github.elbo4j.vae.model.VaeModel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -44,13 +44,14 @@ public final class TrainingComparison {
         Path dataDir = Path.of(o.getOrDefault("data-dir", "../shared/data"));
         int epochs = Integer.parseInt(o.getOrDefault("epochs", "10"));
         int partitions = Integer.parseInt(o.getOrDefault("partitions", "2"));
-        int syncEvery = Integer.parseInt(o.getOrDefault("sync-every",
-                Integer.toString(VaeEstimator.DEFAULT_SYNC_EVERY)));
+        int syncEvery =
+                Integer.parseInt(o.getOrDefault("sync-every", Integer.toString(VaeEstimator.DEFAULT_SYNC_EVERY)));
         int shards = Integer.parseInt(o.getOrDefault("shards", Integer.toString(VaeEstimator.DEFAULT_SHARDS)));
         int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
         String master = o.getOrDefault("master", "local[2]");
         int limit = Integer.parseInt(o.getOrDefault("train-limit", "0"));
-        int[] hidden = Arrays.stream(o.getOrDefault("hidden", "200,200").split(",")).mapToInt(Integer::parseInt)
+        int[] hidden = Arrays.stream(o.getOrDefault("hidden", "200,200").split(","))
+                .mapToInt(Integer::parseInt)
                 .toArray();
         int latent = Integer.parseInt(o.getOrDefault("latent", "50"));
         int batch = Integer.parseInt(o.getOrDefault("batch-size", "100"));
@@ -61,13 +62,26 @@ public final class TrainingComparison {
         DatasetSplits splits = DataSource.load(dataSpec, dataDir, false);
         Dataset train = splits.train();
         if (limit > 0 && limit < train.rows()) {
-            train = train.subset(Arrays.copyOf(io.github.elbo4j.data.Batching.permutation(train.rows(), seed, 0),
-                    limit));
+            train = train.subset(
+                    Arrays.copyOf(io.github.elbo4j.data.Batching.permutation(train.rows(), seed, 0), limit));
         }
         Dataset valid = splits.valid() != null ? splits.valid() : splits.test();
-        VaeConfig config = VaeConfig.builder().inputShape(train.exampleShape()).hidden(hidden).latent(latent).build();
-        System.out.printf(Locale.ROOT, "%s: %d train, %d valid rows; %s; %d epochs, batch %d, lr %g, seed %d%n",
-                dataSpec, train.rows(), valid.rows(), config, epochs, batch, lr, seed);
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(train.exampleShape())
+                .hidden(hidden)
+                .latent(latent)
+                .build();
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %d train, %d valid rows; %s; %d epochs, batch %d, lr %g, seed %d%n",
+                dataSpec,
+                train.rows(),
+                valid.rows(),
+                config,
+                epochs,
+                batch,
+                lr,
+                seed);
 
         double localValid = Double.NaN;
         double localSeconds = Double.NaN;
@@ -76,23 +90,38 @@ public final class TrainingComparison {
             try (NDManager manager = NDManager.newBaseManager();
                     VaeModel model = VaeModel.initialize(config, manager, Seeds.derive(seed, Seeds.Stream.INIT, 0))) {
                 long start = System.nanoTime();
-                TrainingResult result = new Trainer(new TrainingConfig(epochs, batch, lr, seed), TrainingListener.NONE,
-                        threads).train(model, train, null, null, null);
+                TrainingResult result = new Trainer(
+                                new TrainingConfig(epochs, batch, lr, seed), TrainingListener.NONE, threads)
+                        .train(model, train, null, null, null);
                 localSeconds = (System.nanoTime() - start) / 1e9;
                 localRate = (double) train.rows() * epochs / localSeconds;
                 localValid = new Evaluator(model, manager).elbo(valid, seed).elbo();
-                System.out.printf(Locale.ROOT, "single machine (%d threads): train ELBO %.2f, valid ELBO %.2f, %.1f s,"
-                        + " %.0f samples/s%n", threads, result.elbo(), localValid, localSeconds, localRate);
+                System.out.printf(
+                        Locale.ROOT,
+                        "single machine (%d threads): train ELBO %.2f, valid ELBO %.2f, %.1f s," + " %.0f samples/s%n",
+                        threads,
+                        result.elbo(),
+                        localValid,
+                        localSeconds,
+                        localRate);
             }
         }
 
         SparkSession spark = BenchSupport.session(master);
-        org.apache.spark.sql.Dataset<Row> df = BenchSupport.vectors(spark, train.values(), train.rows(),
-                train.features(), partitions);
+        org.apache.spark.sql.Dataset<Row> df =
+                BenchSupport.vectors(spark, train.values(), train.rows(), train.features(), partitions);
         long start = System.nanoTime();
-        VaeTransformerModel fitted = new VaeEstimator().setInputShape(config.inputShape()).setHidden(hidden)
-                .setLatent(latent).setEpochs(epochs).setBatchSize(batch).setLearningRate(lr).setSeed(seed)
-                .setSyncEvery(syncEvery).setShards(shards).fit(df);
+        VaeTransformerModel fitted = new VaeEstimator()
+                .setInputShape(config.inputShape())
+                .setHidden(hidden)
+                .setLatent(latent)
+                .setEpochs(epochs)
+                .setBatchSize(batch)
+                .setLearningRate(lr)
+                .setSeed(seed)
+                .setSyncEvery(syncEvery)
+                .setShards(shards)
+                .fit(df);
         double sparkSeconds = (System.nanoTime() - start) / 1e9;
         spark.stop();
         double sparkValid;
@@ -102,17 +131,34 @@ public final class TrainingComparison {
         }
         var last = fitted.trainingMetrics().get(fitted.trainingMetrics().size() - 1);
         double sparkRate = (double) train.rows() * epochs / fitted.trainingSeconds();
-        System.out.printf(Locale.ROOT, "spark (%s, %d input partitions, %d shards, sync every %d): train ELBO %.2f,"
-                + " valid ELBO %.2f, %.1f s training (%.0f samples/s), %.1f s around fit%n", master, partitions, shards,
-                syncEvery, last.elbo(), sparkValid, fitted.trainingSeconds(), sparkRate, sparkSeconds);
+        System.out.printf(
+                Locale.ROOT,
+                "spark (%s, %d input partitions, %d shards, sync every %d): train ELBO %.2f,"
+                        + " valid ELBO %.2f, %.1f s training (%.0f samples/s), %.1f s around fit%n",
+                master,
+                partitions,
+                shards,
+                syncEvery,
+                last.elbo(),
+                sparkValid,
+                fitted.trainingSeconds(),
+                sparkRate,
+                sparkSeconds);
         if (!skipLocal) {
-            System.out.printf(Locale.ROOT, "training samples/s spark / single machine: %.2f (target: at least 1/3)%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "training samples/s spark / single machine: %.2f (target: at least 1/3)%n",
                     sparkRate / localRate);
             // Within 1 nat is the criterion for the same algorithm (synchronous gradients); parameter
             // averaging is a different optimizer and may land higher or lower.
-            System.out.printf(Locale.ROOT, "valid ELBO difference spark - single machine: %+.2f nats%s%n",
-                    sparkValid - localValid, syncEvery != 1 ? ""
-                            : Math.abs(sparkValid - localValid) <= 1 ? " (criterion: within 1 nat) -> PASS"
+            System.out.printf(
+                    Locale.ROOT,
+                    "valid ELBO difference spark - single machine: %+.2f nats%s%n",
+                    sparkValid - localValid,
+                    syncEvery != 1
+                            ? ""
+                            : Math.abs(sparkValid - localValid) <= 1
+                                    ? " (criterion: within 1 nat) -> PASS"
                                     : " (criterion: within 1 nat) -> FAIL");
         }
     }

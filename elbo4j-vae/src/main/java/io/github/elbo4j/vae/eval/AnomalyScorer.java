@@ -1,9 +1,9 @@
 package io.github.elbo4j.vae.eval;
 
-import io.github.elbo4j.vae.train.ProgressListener;
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.SettingException;
+import io.github.elbo4j.vae.train.ProgressListener;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -137,13 +137,16 @@ public final class AnomalyScorer {
         if (limit < 1) {
             throw new SettingException("fitLimit must be at least 1, got " + limit, "fitLimit");
         }
-        return train.rows() <= limit ? train : train.subset(Arrays.copyOf(Batching.permutation(train.rows(), seed, 0), limit));
+        return train.rows() <= limit
+                ? train
+                : train.subset(Arrays.copyOf(Batching.permutation(train.rows(), seed, 0), limit));
     }
 
     /** The threshold t = Q_q of {@code score} over the records of {@code train}. */
     public Threshold fit(Dataset train, Score score, double quantile, ProgressListener progress) {
         requireQuantile(quantile);
-        return new Threshold(score, quantile, quantile(score(train, progress).anomalyScore(score), quantile), train.rows());
+        return new Threshold(
+                score, quantile, quantile(score(train, progress).anomalyScore(score), quantile), train.rows());
     }
 
     /** The empirical q-quantile with linear interpolation (Hyndman &amp; Fan type 7, NumPy's default). */

@@ -1,17 +1,5 @@
 package io.github.elbo4j.vae.eval;
 
-import io.github.elbo4j.vae.model.LatentPrior;
-import io.github.elbo4j.vae.model.OneHotConditions;
-import io.github.elbo4j.vae.model.VaeConfig;
-import io.github.elbo4j.vae.model.VaeModel;
-import io.github.elbo4j.vae.model.VaeNetwork;
-import io.github.elbo4j.vae.model.VampPrior;
-import io.github.elbo4j.vae.objective.ElboStep;
-import io.github.elbo4j.vae.objective.ElboSummary;
-import io.github.elbo4j.vae.objective.GaussianNoise;
-import io.github.elbo4j.vae.objective.ImportanceSampler;
-import io.github.elbo4j.vae.objective.StepFactory;
-import io.github.elbo4j.vae.train.ProgressListener;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -22,12 +10,23 @@ import io.github.elbo4j.data.SettingException;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.elbo.AnalyticKlElbo;
 import io.github.elbo4j.elbo.ElboEstimator;
-import io.github.elbo4j.elbo.MonteCarloElbo;
-import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.elbo.ElboTerms;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
+import io.github.elbo4j.elbo.MonteCarloElbo;
 import io.github.elbo4j.kl.KlDivergence;
+import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.math.TensorUpload;
+import io.github.elbo4j.vae.model.LatentPrior;
+import io.github.elbo4j.vae.model.OneHotConditions;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.model.VaeNetwork;
+import io.github.elbo4j.vae.objective.ElboStep;
+import io.github.elbo4j.vae.objective.ElboSummary;
+import io.github.elbo4j.vae.objective.GaussianNoise;
+import io.github.elbo4j.vae.objective.ImportanceSampler;
+import io.github.elbo4j.vae.objective.StepFactory;
+import io.github.elbo4j.vae.train.ProgressListener;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -96,10 +95,19 @@ public final class Evaluator {
         for (double v : loglik) {
             squares += (v - mean) * (v - mean);
         }
-        double standardError = loglik.length > 1 ? Math.sqrt(squares / (loglik.length - 1) / loglik.length) : Double.NaN;
+        double standardError =
+                loglik.length > 1 ? Math.sqrt(squares / (loglik.length - 1) / loglik.length) : Double.NaN;
         return new EvaluationResult(
-                summary.n(), summary.elbo(), summary.recon(), summary.kl(), mean, standardError, k,
-                summary.activeUnits(), summary.klPerDimension(), (System.nanoTime() - start) / 1e9);
+                summary.n(),
+                summary.elbo(),
+                summary.recon(),
+                summary.kl(),
+                mean,
+                standardError,
+                k,
+                summary.activeUnits(),
+                summary.klPerDimension(),
+                (System.nanoTime() - start) / 1e9);
     }
 
     /** Dataset means of the single-sample analytic-KL ELBO, its terms, and encoder statistics. */
@@ -119,14 +127,19 @@ public final class Evaluator {
         double[][] partial = new double[chunks][];
         forEachChunk(data, batch, progress, (scope, network, x, upload, from, to) -> {
             DiagonalNormal posterior = network.encode(x);
-            NDArray noise = upload.upload(scope, GaussianNoise.perExample(1, from, to, latent, seed),
-                    new Shape(1, to - from, latent));
+            NDArray noise = upload.upload(
+                    scope, GaussianNoise.perExample(1, from, to, latent, seed), new Shape(1, to - from, latent));
             ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
-            NDArray perDimension = normalPrior ? ElboStep.klPerDimension(posterior)
+            NDArray perDimension = normalPrior
+                    ? ElboStep.klPerDimension(posterior)
                     : posterior.loc().zerosLike().add(SpecialFunctions.scalar(posterior.loc(), Double.NaN));
             float[] sums = NDArrays.concat(new NDList(
-                    NDArrays.stack(new NDList(terms.elbo().sum(), terms.reconstruction().sum(), terms.kl().sum())),
-                    perDimension.sum(new int[] {0}))).toFloatArray();
+                            NDArrays.stack(new NDList(
+                                    terms.elbo().sum(),
+                                    terms.reconstruction().sum(),
+                                    terms.kl().sum())),
+                            perDimension.sum(new int[] {0})))
+                    .toFloatArray();
             float[] means = posterior.loc().toFloatArray();
             double[] chunk = new double[3 + 3 * latent];
             for (int i = 0; i < 3 + latent; i++) {
@@ -166,7 +179,10 @@ public final class Evaluator {
         for (int w = 0; w < samplers.length; w++) {
             samplers[w] = StepFactory.importanceSampler(model, k, maxParticleRows, manager);
         }
-        forEachRange(data.rows(), samplers[0].chunk(), progress,
+        forEachRange(
+                data.rows(),
+                samplers[0].chunk(),
+                progress,
                 (w, from, to) -> samplers[w].estimate(data, from, to, seed, result));
         return result;
     }
@@ -186,8 +202,8 @@ public final class Evaluator {
         ImportanceWeightedElbo estimator = new ImportanceWeightedElbo(k);
         double[][] result = new double[3][data.rows()];
         forEachChunk(data, Math.max(1, maxParticleRows / k), progress, (scope, network, x, upload, from, to) -> {
-            NDArray noise = upload.upload(scope, GaussianNoise.perExample(k, from, to, latent, seed),
-                    new Shape(k, to - from, latent));
+            NDArray noise = upload.upload(
+                    scope, GaussianNoise.perExample(k, from, to, latent, seed), new Shape(k, to - from, latent));
             DiagonalNormal posterior = network.encode(x);
             ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
             float[][] columns = {
@@ -218,8 +234,8 @@ public final class Evaluator {
         forEachRange(data.rows(), chunkSize, progress, (w, from, to) -> {
             TensorUpload upload = uploads[w];
             try (NDManager scope = manager.newSubManager()) {
-                NDArray x = upload.upload(scope, data.values(), from * features, (to - from) * features,
-                        new Shape(to - from, features));
+                NDArray x = upload.upload(
+                        scope, data.values(), from * features, (to - from) * features, new Shape(to - from, features));
                 task.run(scope, OneHotConditions.bind(model, scope, data, from, to, upload), x, upload, from, to);
             }
         });

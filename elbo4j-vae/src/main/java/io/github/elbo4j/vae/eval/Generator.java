@@ -1,5 +1,10 @@
 package io.github.elbo4j.vae.eval;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.elbo4j.data.SettingException;
+import io.github.elbo4j.math.TensorUpload;
 import io.github.elbo4j.vae.model.LatentPrior;
 import io.github.elbo4j.vae.model.OneHotConditions;
 import io.github.elbo4j.vae.model.VaeConfig;
@@ -8,11 +13,6 @@ import io.github.elbo4j.vae.model.VaeNetwork;
 import io.github.elbo4j.vae.model.VampPrior;
 import io.github.elbo4j.vae.objective.GaussianNoise;
 import io.github.elbo4j.vae.train.Seeds;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import io.github.elbo4j.data.SettingException;
-import io.github.elbo4j.math.TensorUpload;
 
 /**
  * Generates data from a trained VAE: z ~ p(z) = N(0, I), then the mean of p(x|z) (Bernoulli
@@ -84,8 +84,8 @@ public final class Generator {
             NDArray z = new TensorUpload().upload(scope, draws, new Shape(n, latent));
             if (labels != null) {
                 int classes = model.config().conditions();
-                network = network.conditioned(new TensorUpload().upload(scope,
-                        OneHotConditions.oneHot(labels, null, 0, n, classes), new Shape(n, classes)));
+                network = network.conditioned(new TensorUpload()
+                        .upload(scope, OneHotConditions.oneHot(labels, null, 0, n, classes), new Shape(n, classes)));
             }
             float[] flat = network.decodeMean(z).toFloatArray();
             float[][] rows = new float[n][features];

@@ -1,9 +1,5 @@
 package io.github.elbo4j.vae.eval;
 
-import io.github.elbo4j.vae.model.OneHotConditions;
-import io.github.elbo4j.vae.model.VaeModel;
-import io.github.elbo4j.vae.model.VaeNetwork;
-import io.github.elbo4j.vae.train.ProgressListener;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -11,6 +7,10 @@ import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.SettingException;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.math.TensorUpload;
+import io.github.elbo4j.vae.model.OneHotConditions;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.model.VaeNetwork;
+import io.github.elbo4j.vae.train.ProgressListener;
 
 /**
  * Deterministic workflows through a VAE's latent space: encoding records, reconstructing them, and
@@ -54,7 +54,8 @@ public final class LatentSpace {
         for (int from = 0; from < data.rows(); from += BATCH) {
             int to = Math.min(data.rows(), from + BATCH);
             try (NDManager scope = manager.newSubManager()) {
-                DiagonalNormal q = OneHotConditions.bind(model, scope, data, from, to, upload).encode(upload(scope, data, from, to));
+                DiagonalNormal q = OneHotConditions.bind(model, scope, data, from, to, upload)
+                        .encode(upload(scope, data, from, to));
                 System.arraycopy(q.loc().toFloatArray(), 0, mean, from * latent, (to - from) * latent);
                 System.arraycopy(q.logVariance().toFloatArray(), 0, logVariance, from * latent, (to - from) * latent);
             }
@@ -71,7 +72,9 @@ public final class LatentSpace {
             int to = Math.min(data.rows(), from + BATCH);
             try (NDManager scope = manager.newSubManager()) {
                 VaeNetwork network = OneHotConditions.bind(model, scope, data, from, to, upload);
-                float[] decoded = network.decodeMean(network.encode(upload(scope, data, from, to)).loc()).toFloatArray();
+                float[] decoded = network.decodeMean(
+                                network.encode(upload(scope, data, from, to)).loc())
+                        .toFloatArray();
                 System.arraycopy(decoded, 0, out, from * features, decoded.length);
             }
             progress.progress(to, data.rows());
@@ -110,8 +113,8 @@ public final class LatentSpace {
         }
         int features = model.config().inputSize();
         if (a.length != features || b.length != features) {
-            throw new IllegalArgumentException("records to interpolate need " + features + " values, got "
-                    + a.length + " and " + b.length);
+            throw new IllegalArgumentException(
+                    "records to interpolate need " + features + " values, got " + a.length + " and " + b.length);
         }
         int latent = model.config().latent();
         try (NDManager scope = manager.newSubManager()) {
@@ -129,9 +132,12 @@ public final class LatentSpace {
                 float[] along = path(ends, classes, steps, false);
                 decoder = network.conditioned(upload.upload(scope, along, new Shape(steps, classes)));
             }
-            float[] codes = encoder.encode(upload.upload(scope, pair, new Shape(2, features))).loc().toFloatArray();
+            float[] codes = encoder.encode(upload.upload(scope, pair, new Shape(2, features)))
+                    .loc()
+                    .toFloatArray();
             float[] path = path(codes, latent, steps, spherical);
-            float[] decoded = decoder.decodeMean(upload.upload(scope, path, new Shape(steps, latent))).toFloatArray();
+            float[] decoded = decoder.decodeMean(upload.upload(scope, path, new Shape(steps, latent)))
+                    .toFloatArray();
             return new Interpolation(path, decoded, steps);
         }
     }
@@ -163,6 +169,7 @@ public final class LatentSpace {
 
     private NDArray upload(NDManager scope, Dataset data, int from, int to) {
         int features = data.features();
-        return upload.upload(scope, data.values(), from * features, (to - from) * features, new Shape(to - from, features));
+        return upload.upload(
+                scope, data.values(), from * features, (to - from) * features, new Shape(to - from, features));
     }
 }

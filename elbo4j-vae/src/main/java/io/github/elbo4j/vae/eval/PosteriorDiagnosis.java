@@ -1,6 +1,5 @@
 package io.github.elbo4j.vae.eval;
 
-import io.github.elbo4j.vae.model.VampPrior;
 import io.github.elbo4j.vae.objective.ElboSummary;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +25,13 @@ import java.util.List;
  * @param kl total average KL (nats per example)
  */
 public record PosteriorDiagnosis(
-        int n, double[] klPerDimension, double[] posteriorMeanVariance, int activeUnits,
-        int[] collapsedDimensions, boolean collapsed, double kl) {
+        int n,
+        double[] klPerDimension,
+        double[] posteriorMeanVariance,
+        int activeUnits,
+        int[] collapsedDimensions,
+        boolean collapsed,
+        double kl) {
 
     /** Average KL below which an inactive dimension counts as collapsed (nats). */
     public static final double COLLAPSED_DIMENSION_KL = 0.05;
@@ -51,9 +55,14 @@ public record PosteriorDiagnosis(
             total = summary.kl();
         }
         int active = summary.activeUnits();
-        return new PosteriorDiagnosis(summary.n(), kl, variance, active,
+        return new PosteriorDiagnosis(
+                summary.n(),
+                kl,
+                variance,
+                active,
                 collapsed.stream().mapToInt(Integer::intValue).toArray(),
-                active == 0 || total < COLLAPSED_TOTAL_KL, total);
+                active == 0 || total < COLLAPSED_TOTAL_KL,
+                total);
     }
 
     /** The number of latent dimensions. */
@@ -65,18 +74,22 @@ public record PosteriorDiagnosis(
     public String message() {
         int d = latent();
         if (collapsed) {
-            return String.format("Posterior collapse: %d of %d latent dimensions are active and the code carries"
-                    + " %.2f nats per example, so the decoder models the data almost without it. Lower β,"
-                    + " warm the KL up with a linear:N KL schedule, set free bits, or weaken the decoder.",
+            return String.format(
+                    "Posterior collapse: %d of %d latent dimensions are active and the code carries"
+                            + " %.2f nats per example, so the decoder models the data almost without it. Lower β,"
+                            + " warm the KL up with a linear:N KL schedule, set free bits, or weaken the decoder.",
                     activeUnits, d, kl);
         }
         if (collapsedDimensions.length > d / 2) {
-            return String.format("Partial collapse: %d of %d latent dimensions are unused (KL < %.2f nats, inactive);"
-                    + " the other %d carry %.2f nats per example. This is common with a large latent space;"
-                    + " a smaller latent dimension gives the same model, free bits keep dimensions in use.",
+            return String.format(
+                    "Partial collapse: %d of %d latent dimensions are unused (KL < %.2f nats, inactive);"
+                            + " the other %d carry %.2f nats per example. This is common with a large latent space;"
+                            + " a smaller latent dimension gives the same model, free bits keep dimensions in use.",
                     collapsedDimensions.length, d, COLLAPSED_DIMENSION_KL, activeUnits, kl);
         }
-        return String.format("Healthy: %d of %d latent dimensions are active and the code carries %.2f nats"
-                + " per example; no posterior collapse.", activeUnits, d, kl);
+        return String.format(
+                "Healthy: %d of %d latent dimensions are active and the code carries %.2f nats"
+                        + " per example; no posterior collapse.",
+                activeUnits, d, kl);
     }
 }

@@ -1,6 +1,5 @@
 package io.github.elbo4j.vae.eval;
 
-import io.github.elbo4j.vae.model.Tensor;
 import io.github.elbo4j.data.SettingException;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +28,13 @@ public final class Workers implements AutoCloseable {
             throw new SettingException("workers must be at least 1, got " + count, "workers");
         }
         this.count = count;
-        this.pool = count == 1 ? null : Executors.newFixedThreadPool(count, task -> {
-            Thread thread = new Thread(task, "elbo4j-worker");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.pool = count == 1
+                ? null
+                : Executors.newFixedThreadPool(count, task -> {
+                    Thread thread = new Thread(task, "elbo4j-worker");
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     /** Number of workers. */

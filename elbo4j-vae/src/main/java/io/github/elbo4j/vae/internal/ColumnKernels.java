@@ -91,20 +91,23 @@ public final class ColumnKernels {
      * 2⁶⁴, and its rounding (about 4e-6 relative) moves the sum by about as much as summing the
      * group's terms in float would.
      */
-    static void bernoulliLogLikelihood(float[] logitsT, int logitsOff, float[] xT, int xOff, int rows, int ld,
-            float[] out) {
+    static void bernoulliLogLikelihood(
+            float[] logitsT, int logitsOff, float[] xT, int xOff, int rows, int ld, float[] out) {
         for (int group = 0; group < rows; group += PRODUCT_ROWS) {
             int groupRows = Math.min(PRODUCT_ROWS, rows - group);
             for (int c = 0; c < ld; c += V) {
                 FloatVector sum = FloatVector.zero(S);
                 FloatVector product = FloatVector.broadcast(S, 1f);
                 for (int r = group, l0 = logitsOff + group * ld + c, x0 = xOff + group * ld + c;
-                        r < group + groupRows; r++, l0 += ld, x0 += ld) {
+                        r < group + groupRows;
+                        r++, l0 += ld, x0 += ld) {
                     FloatVector l = FloatVector.fromArray(S, logitsT, l0);
                     product = product.fma(VectorMath.expOfMinus(l.abs()), product);
                     sum = FloatVector.fromArray(S, xT, x0).fma(l, sum).sub(l.max(0f));
                 }
-                FloatVector.fromArray(S, out, c).add(sum.sub(VectorMath.log(product))).intoArray(out, c);
+                FloatVector.fromArray(S, out, c)
+                        .add(sum.sub(VectorMath.log(product)))
+                        .intoArray(out, c);
             }
         }
     }
@@ -125,7 +128,9 @@ public final class ColumnKernels {
                     product = product.fma(VectorMath.expOfMinus(l.abs()), product);
                     sum = sum.add(l.max(0f));
                 }
-                FloatVector.fromArray(S, out, c).sub(sum.add(VectorMath.log(product))).intoArray(out, c);
+                FloatVector.fromArray(S, out, c)
+                        .sub(sum.add(VectorMath.log(product)))
+                        .intoArray(out, c);
             }
         }
     }
@@ -135,8 +140,8 @@ public final class ColumnKernels {
      * {@code meanOff} and data x from {@code xOff} (both with row stride {@code ld}): log p(x|z) of
      * a fixed-σ Gaussian decoder, or its share from these rows.
      */
-    static void gaussianLogLikelihood(float[] meanT, int meanOff, float[] xT, int xOff, int rows, int ld, float scale,
-            float[] out) {
+    static void gaussianLogLikelihood(
+            float[] meanT, int meanOff, float[] xT, int xOff, int rows, int ld, float scale, float[] out) {
         FloatVector constant = FloatVector.broadcast(S, (float) (-rows * (Math.log(scale) + HALF_LOG_TWO_PI)));
         float halfPrecision = -0.5f / (scale * scale);
         for (int c = 0; c < ld; c += V) {

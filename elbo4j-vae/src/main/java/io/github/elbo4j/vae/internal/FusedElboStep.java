@@ -1,5 +1,6 @@
 package io.github.elbo4j.vae.internal;
 
+import io.github.elbo4j.math.LogSumExp;
 import io.github.elbo4j.vae.model.Activation;
 import io.github.elbo4j.vae.model.Likelihood;
 import io.github.elbo4j.vae.model.MlpLayout;
@@ -9,7 +10,6 @@ import io.github.elbo4j.vae.objective.BatchElbo;
 import io.github.elbo4j.vae.objective.ElboStep;
 import io.github.elbo4j.vae.objective.StepFactory;
 import io.github.elbo4j.vae.objective.TrainingObjective;
-import io.github.elbo4j.math.LogSumExp;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -58,13 +58,16 @@ public final class FusedElboStep {
     private final double freeBits;
     /** K, the IWAE objective's particles per example; 1 for the ELBO. */
     private final int particles;
+
     private final boolean iwae;
     private final boolean doublyReparameterized;
     /** Layer widths: the encoder's input and hidden layers, then the decoder's hidden layers and output. */
     private final int[] encoderWidths;
+
     private final int[] decoderWidths;
     /** Offsets of each layer's weight and bias in the flat parameter vector. */
     private final int[] encoderWeight;
+
     private final int[] encoderBias;
     private final int[] decoderWeight;
     private final int[] decoderBias;
@@ -77,11 +80,13 @@ public final class FusedElboStep {
 
     /** Feature-major activations of every layer ([width, ld] encoder, [width, K·ld] decoder) and their gradients. */
     private final float[][] encoderT;
+
     private final float[][] encoderGradT;
     private final float[][] decoderT;
     private final float[][] decoderGradT;
     /** Batch-major copies [columns, width] of the hidden layers and of z, inputs of the weight gradients. */
     private final float[][] encoderRows;
+
     private final float[][] decoderRows;
     private final float[] locT;
     private final float[] logVarT;
@@ -90,6 +95,7 @@ public final class FusedElboStep {
     private final float[] logVarGradT;
     /** ε, z = μ + σ ε and its gradient, feature-major [latent, K·ld]; z batch-major. */
     private final float[] noiseT;
+
     private final float[] latentT;
     private final float[] latentGradT;
     private final float[] latentRows;
@@ -131,8 +137,8 @@ public final class FusedElboStep {
             case ELBO -> false;
             case IWAE -> true;
         };
-        this.doublyReparameterized = objective.match(elbo -> false,
-                iwae -> iwae.gradient() == TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED);
+        this.doublyReparameterized = objective.match(
+                elbo -> false, iwae -> iwae.gradient() == TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED);
         MlpLayout mlp = MlpLayout.of(config);
         encoderWidths = mlp.encoderWidths();
         decoderWidths = mlp.decoderWidths();
@@ -199,8 +205,8 @@ public final class FusedElboStep {
             case BERNOULLI -> true;
             case GAUSSIAN -> false;
             case GAUSSIAN_LEARNED, GAUSSIAN_PER_FEATURE, CATEGORICAL, TABULAR ->
-                throw new IllegalArgumentException("the fused code does not compute the " + likelihood.id()
-                        + " likelihood");
+                throw new IllegalArgumentException(
+                        "the fused code does not compute the " + likelihood.id() + " likelihood");
         };
     }
 
@@ -222,7 +228,8 @@ public final class FusedElboStep {
      * @param klWeight w = β·a(t)
      * @param gradient receives the gradient, same layout as {@code parameters}
      */
-    public BatchElbo compute(float[] parameters, float[] x, float[] noise, int batch, double klWeight, float[] gradient) {
+    public BatchElbo compute(
+            float[] parameters, float[] x, float[] noise, int batch, double klWeight, float[] gradient) {
         if (batch < 1 || batch > maxBatch) {
             throw new IllegalArgumentException("batch of " + batch + " rows; this step takes 1 to " + maxBatch);
         }
@@ -302,7 +309,8 @@ public final class FusedElboStep {
         for (int i = 0; i < layers; i++) {
             int in = encoderWidths[i];
             int out = encoderWidths[i + 1];
-            products.multiply(p, encoderWeight[i], in, 1, encoderT[i], 0, ld, encoderT[i + 1], 0, ld, out, in, ld, false);
+            products.multiply(
+                    p, encoderWeight[i], in, 1, encoderT[i], 0, ld, encoderT[i + 1], 0, ld, out, in, ld, false);
             ColumnKernels.activate(activation, encoderT[i + 1], p, encoderBias[i], out, ld);
             Transpose.copy(encoderT[i + 1], 0, ld, out, batch, encoderRows[i + 1], 0, out);
         }
@@ -342,8 +350,21 @@ public final class FusedElboStep {
         int inWidth = latent;
         for (int i = 0; i <= layers; i++) {
             int out = decoderWidths[i];
-            products.multiply(p, decoderWeight[i], inWidth, 1, input, 0, columns, decoderT[i], 0, columns, out, inWidth,
-                    columns, false);
+            products.multiply(
+                    p,
+                    decoderWeight[i],
+                    inWidth,
+                    1,
+                    input,
+                    0,
+                    columns,
+                    decoderT[i],
+                    0,
+                    columns,
+                    out,
+                    inWidth,
+                    columns,
+                    false);
             if (i < layers) {
                 ColumnKernels.activate(activation, decoderT[i], p, decoderBias[i], out, columns);
                 Transpose.copy(decoderT[i], 0, columns, out, summed, decoderRows[i], 0, out);
@@ -410,12 +431,12 @@ public final class FusedElboStep {
                 activationGradient(preGrad, decoderT[i], out, columns);
             }
             float[] inputRows = i == 0 ? latentRows : decoderRows[i - 1];
-            products.multiply(preGrad, 0, columns, 1, inputRows, 0, in, gradient, decoderWeight[i], in, out, summed, in,
-                    false);
+            products.multiply(
+                    preGrad, 0, columns, 1, inputRows, 0, in, gradient, decoderWeight[i], in, out, summed, in, false);
             rowSums(preGrad, out, columns, summed, gradient, decoderBias[i]);
             float[] inputGrad = i == 0 ? latentGradT : decoderGradT[i - 1];
-            products.multiply(p, decoderWeight[i], 1, in, preGrad, 0, columns, inputGrad, 0, columns, in, out, columns,
-                    false);
+            products.multiply(
+                    p, decoderWeight[i], 1, in, preGrad, 0, columns, inputGrad, 0, columns, in, out, columns, false);
         }
     }
 
@@ -450,15 +471,19 @@ public final class FusedElboStep {
                 FloatVector sumEps = FloatVector.zero(S);
                 for (int k = 0; k < particles; k++) {
                     int c = r * columns + k * ld + b;
-                    FloatVector weight = FloatVector.fromArray(S, columnWeight, k * ld + b).mul(w);
-                    FloatVector dz = FloatVector.fromArray(S, latentT, c)
-                            .fma(weight, FloatVector.fromArray(S, latentGradT, c));
+                    FloatVector weight =
+                            FloatVector.fromArray(S, columnWeight, k * ld + b).mul(w);
+                    FloatVector dz =
+                            FloatVector.fromArray(S, latentT, c).fma(weight, FloatVector.fromArray(S, latentGradT, c));
                     sum = sum.add(dz);
                     sumEps = dz.fma(FloatVector.fromArray(S, noiseT, c), sumEps);
                 }
                 int e = r * ld + b;
                 sum.intoArray(locGradT, e);
-                sumEps.mul(FloatVector.fromArray(S, sigmaT, e)).mul(0.5f).add(densityPart).intoArray(logVarGradT, e);
+                sumEps.mul(FloatVector.fromArray(S, sigmaT, e))
+                        .mul(0.5f)
+                        .add(densityPart)
+                        .intoArray(logVarGradT, e);
             }
         }
     }
@@ -482,7 +507,9 @@ public final class FusedElboStep {
                     FloatVector normalized = a.mul(batch);
                     FloatVector eps = FloatVector.fromArray(S, noiseT, c);
                     FloatVector score = FloatVector.fromArray(S, latentT, c).sub(eps.div(sigma));
-                    FloatVector dz = FloatVector.fromArray(S, latentGradT, c).add(score.mul(a)).mul(normalized);
+                    FloatVector dz = FloatVector.fromArray(S, latentGradT, c)
+                            .add(score.mul(a))
+                            .mul(normalized);
                     sum = sum.add(dz);
                     sumEps = dz.fma(eps, sumEps);
                 }
@@ -497,16 +524,31 @@ public final class FusedElboStep {
         int layers = encoderWeight.length;
         int topWidth = encoderWidths[layers];
         float[] topRows = layers == 0 ? x : encoderRows[layers];
-        products.multiply(locGradT, 0, ld, 1, topRows, 0, topWidth, gradient, locWeight, topWidth, latent, batch, topWidth,
+        products.multiply(
+                locGradT, 0, ld, 1, topRows, 0, topWidth, gradient, locWeight, topWidth, latent, batch, topWidth,
                 false);
         rowSums(locGradT, latent, ld, batch, gradient, locBias);
-        products.multiply(logVarGradT, 0, ld, 1, topRows, 0, topWidth, gradient, logVarWeight, topWidth, latent, batch,
-                topWidth, false);
+        products.multiply(
+                logVarGradT,
+                0,
+                ld,
+                1,
+                topRows,
+                0,
+                topWidth,
+                gradient,
+                logVarWeight,
+                topWidth,
+                latent,
+                batch,
+                topWidth,
+                false);
         rowSums(logVarGradT, latent, ld, batch, gradient, logVarBias);
         if (layers > 0) {
             float[] topGrad = encoderGradT[layers];
             products.multiply(p, locWeight, 1, topWidth, locGradT, 0, ld, topGrad, 0, ld, topWidth, latent, ld, false);
-            products.multiply(p, logVarWeight, 1, topWidth, logVarGradT, 0, ld, topGrad, 0, ld, topWidth, latent, ld, true);
+            products.multiply(
+                    p, logVarWeight, 1, topWidth, logVarGradT, 0, ld, topGrad, 0, ld, topWidth, latent, ld, true);
         }
         for (int i = layers - 1; i >= 0; i--) {
             int in = encoderWidths[i];
@@ -514,10 +556,12 @@ public final class FusedElboStep {
             float[] preGrad = encoderGradT[i + 1];
             activationGradient(preGrad, encoderT[i + 1], out, ld);
             float[] inputRows = i == 0 ? x : encoderRows[i];
-            products.multiply(preGrad, 0, ld, 1, inputRows, 0, in, gradient, encoderWeight[i], in, out, batch, in, false);
+            products.multiply(
+                    preGrad, 0, ld, 1, inputRows, 0, in, gradient, encoderWeight[i], in, out, batch, in, false);
             rowSums(preGrad, out, ld, batch, gradient, encoderBias[i]);
             if (i > 0) {
-                products.multiply(p, encoderWeight[i], 1, in, preGrad, 0, ld, encoderGradT[i], 0, ld, in, out, ld, false);
+                products.multiply(
+                        p, encoderWeight[i], 1, in, preGrad, 0, ld, encoderGradT[i], 0, ld, in, out, ld, false);
             }
         }
     }
@@ -544,7 +588,9 @@ public final class FusedElboStep {
         for (int r = 0; r < inputSize; r++) {
             for (int c = 0, i = r * columns; c < columns; c += V, i += V) {
                 FloatVector residual = FloatVector.fromArray(S, meanT, i).sub(FloatVector.fromArray(S, xT, i));
-                residual.mul(precision).mul(FloatVector.fromArray(S, columnWeight, c)).intoArray(gradT, i);
+                residual.mul(precision)
+                        .mul(FloatVector.fromArray(S, columnWeight, c))
+                        .intoArray(gradT, i);
             }
         }
     }

@@ -1,6 +1,6 @@
 package io.github.elbo4j.vae.internal;
 
-import io.github.elbo4j.vae.objective.VectorNoise;
+import io.github.elbo4j.math.LogSumExp;
 import io.github.elbo4j.vae.model.Activation;
 import io.github.elbo4j.vae.model.MlpLayout;
 import io.github.elbo4j.vae.model.VaeConfig;
@@ -8,7 +8,7 @@ import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.objective.EngineImportanceSampler;
 import io.github.elbo4j.vae.objective.GaussianNoise;
 import io.github.elbo4j.vae.objective.StepFactory;
-import io.github.elbo4j.math.LogSumExp;
+import io.github.elbo4j.vae.objective.VectorNoise;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -55,10 +55,12 @@ public final class FusedImportanceSampler {
     private final int particles;
     /** Examples per pass, and each example's particles per pass: group × slice ≤ the column budget. */
     private final int group;
+
     private final int slice;
 
     /** Encoder activations [width, ld] of one group of examples, x first; μ, log σ² and σ [latent, ld]. */
     private final float[][] encoderT;
+
     private final float[] locT;
     private final float[] logVarT;
     private final float[] sigmaT;
@@ -68,6 +70,7 @@ public final class FusedImportanceSampler {
      * [inputSize, ld].
      */
     private final float[] latentT;
+
     private final float[][] hiddenT;
     private final float[] outputT;
     private final float[] particleX;
@@ -76,12 +79,15 @@ public final class FusedImportanceSampler {
      * the output layer's.
      */
     private final float[] dataWeight;
+
     private final float[] dataBias;
     /** Per column: log p(x|z), and Σ_j ½(ε² − z²), which is log p(z) − log q(z|x) less ½ Σ_j log σ²_j. */
     private final float[] logLikelihood;
+
     private final float[] logDensityRatio;
     /** Per example of the group: ½ Σ_j log σ²_j and its K log-weights. */
     private final double[] halfLogVariance;
+
     private final double[][] logWeight;
 
     /**
@@ -93,8 +99,8 @@ public final class FusedImportanceSampler {
             throw new IllegalArgumentException("the fused sampler does not support this model");
         }
         if (particles < 1 || maxColumns < 1) {
-            throw new IllegalArgumentException("need K ≥ 1 and a budget of at least one column, got K = " + particles
-                    + " and " + maxColumns);
+            throw new IllegalArgumentException(
+                    "need K ≥ 1 and a budget of at least one column, got K = " + particles + " and " + maxColumns);
         }
         this.mlp = MlpLayout.of(config);
         this.inputSize = config.inputSize();
@@ -181,8 +187,21 @@ public final class FusedImportanceSampler {
         int[] widths = mlp.encoderWidths();
         Transpose.copy(data, first * inputSize, inputSize, examples, inputSize, encoderT[0], 0, ld);
         for (int i = 0; i < mlp.hiddenLayers(); i++) {
-            Gemm.multiply(p, mlp.encoderWeight()[i], widths[i], 1, encoderT[i], 0, ld, encoderT[i + 1], 0, ld,
-                    widths[i + 1], widths[i], ld, false);
+            Gemm.multiply(
+                    p,
+                    mlp.encoderWeight()[i],
+                    widths[i],
+                    1,
+                    encoderT[i],
+                    0,
+                    ld,
+                    encoderT[i + 1],
+                    0,
+                    ld,
+                    widths[i + 1],
+                    widths[i],
+                    ld,
+                    false);
             ColumnKernels.activate(activation, encoderT[i + 1], p, mlp.encoderBias()[i], widths[i + 1], ld);
         }
         float[] top = encoderT[mlp.hiddenLayers()];
@@ -224,7 +243,9 @@ public final class FusedImportanceSampler {
                     FloatVector eps = FloatVector.fromArray(S, latentT, e);
                     FloatVector z = eps.fma(sigmas, locs);
                     z.intoArray(latentT, e);
-                    eps.mul(eps).sub(z.mul(z)).fma(half, FloatVector.fromArray(S, logDensityRatio, c))
+                    eps.mul(eps)
+                            .sub(z.mul(z))
+                            .fma(half, FloatVector.fromArray(S, logDensityRatio, c))
                             .intoArray(logDensityRatio, c);
                 }
                 for (int e = r * ld + c; c < from + count; c++, e++) {
@@ -247,7 +268,20 @@ public final class FusedImportanceSampler {
         float[] input = latentT;
         int inWidth = latent;
         for (int i = 0; i < mlp.hiddenLayers(); i++) {
-            Gemm.multiply(p, mlp.decoderWeight()[i], inWidth, 1, input, 0, ld, hiddenT[i], 0, ld, widths[i], inWidth, ld,
+            Gemm.multiply(
+                    p,
+                    mlp.decoderWeight()[i],
+                    inWidth,
+                    1,
+                    input,
+                    0,
+                    ld,
+                    hiddenT[i],
+                    0,
+                    ld,
+                    widths[i],
+                    inWidth,
+                    ld,
                     false);
             ColumnKernels.activate(activation, hiddenT[i], p, mlp.decoderBias()[i], widths[i], ld);
             input = hiddenT[i];
@@ -259,8 +293,21 @@ public final class FusedImportanceSampler {
             // x·l = (Wᵀx)·h + b·x per column: a product with one row instead of x read for every logit.
             for (int i = 0; i < examples; i++) {
                 int from = i * count;
-                Gemm.multiply(dataWeight, i * inWidth, 0, 1, input, from, ld, logLikelihood, from, ld, 1, inWidth,
-                        count, false);
+                Gemm.multiply(
+                        dataWeight,
+                        i * inWidth,
+                        0,
+                        1,
+                        input,
+                        from,
+                        ld,
+                        logLikelihood,
+                        from,
+                        ld,
+                        1,
+                        inWidth,
+                        count,
+                        false);
                 for (int c = from; c < from + count; c++) {
                     logLikelihood[c] += dataBias[i];
                 }
@@ -270,13 +317,14 @@ public final class FusedImportanceSampler {
         }
         for (int row = 0; row < inputSize; row += OUTPUT_ROWS) {
             int rows = Math.min(OUTPUT_ROWS, inputSize - row);
-            Gemm.multiply(p, weight + row * inWidth, inWidth, 1, input, 0, ld, outputT, 0, ld, rows, inWidth, ld, false);
+            Gemm.multiply(
+                    p, weight + row * inWidth, inWidth, 1, input, 0, ld, outputT, 0, ld, rows, inWidth, ld, false);
             if (bernoulli) {
                 ColumnKernels.subtractSoftplusSums(outputT, p, bias + row, rows, ld, logLikelihood);
             } else {
                 ColumnKernels.addBias(outputT, p, bias + row, rows, ld);
-                ColumnKernels.gaussianLogLikelihood(outputT, 0, particleX, row * ld, rows, ld, gaussianScale,
-                        logLikelihood);
+                ColumnKernels.gaussianLogLikelihood(
+                        outputT, 0, particleX, row * ld, rows, ld, gaussianScale, logLikelihood);
             }
         }
     }
@@ -286,8 +334,21 @@ public final class FusedImportanceSampler {
         int width = outputInputWidth();
         int weight = mlp.decoderWeight()[mlp.hiddenLayers()];
         int bias = mlp.decoderBias()[mlp.hiddenLayers()];
-        Gemm.multiply(data, first * inputSize, inputSize, 1, p, weight, width, dataWeight, 0, width, examples,
-                inputSize, width, false);
+        Gemm.multiply(
+                data,
+                first * inputSize,
+                inputSize,
+                1,
+                p,
+                weight,
+                width,
+                dataWeight,
+                0,
+                width,
+                examples,
+                inputSize,
+                width,
+                false);
         for (int i = 0; i < examples; i++) {
             float sum = 0f;
             for (int r = 0; r < inputSize; r++) {

@@ -34,8 +34,21 @@ final class Gemm {
      * @param c C's row-major array of m rows, element (i, j) at {@code c[cOff + i·ldc + j]}; it must
      *     not share memory with A or B
      */
-    static void multiply(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb, float[] c, int cOff,
-            int ldc, int m, int k, int n, boolean accumulate) {
+    static void multiply(
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            int m,
+            int k,
+            int n,
+            boolean accumulate) {
         int grouped = m - m % ROWS;
         int whole = n - n % V;
         // Fewer than V columns left over: a product overwrites the last V columns once more (the
@@ -45,17 +58,42 @@ final class Gemm {
         int col = 0;
         for (; col + 3 * V <= whole; col += 3 * V) {
             for (int i = 0; i < grouped; i += ROWS) {
-                block8x3(a, aOff + i * aRow, aRow, aCol, b, bOff + col, ldb, c, cOff + i * ldc + col, ldc, k, accumulate);
+                block8x3(
+                        a,
+                        aOff + i * aRow,
+                        aRow,
+                        aCol,
+                        b,
+                        bOff + col,
+                        ldb,
+                        c,
+                        cOff + i * ldc + col,
+                        ldc,
+                        k,
+                        accumulate);
             }
         }
         for (; col < whole; col += V) {
             for (int i = 0; i < grouped; i += ROWS) {
-                block8x1(a, aOff + i * aRow, aRow, aCol, b, bOff + col, ldb, c, cOff + i * ldc + col, ldc, k, accumulate);
+                block8x1(
+                        a,
+                        aOff + i * aRow,
+                        aRow,
+                        aCol,
+                        b,
+                        bOff + col,
+                        ldb,
+                        c,
+                        cOff + i * ldc + col,
+                        ldc,
+                        k,
+                        accumulate);
             }
         }
         if (overlapTail) {
             for (int i = 0; i < grouped; i += ROWS) {
-                block8x1(a, aOff + i * aRow, aRow, aCol, b, bOff + n - V, ldb, c, cOff + i * ldc + n - V, ldc, k, false);
+                block8x1(
+                        a, aOff + i * aRow, aRow, aCol, b, bOff + n - V, ldb, c, cOff + i * ldc + n - V, ldc, k, false);
             }
         }
         // Rows left over after groups of eight: one vector at a time.
@@ -80,8 +118,19 @@ final class Gemm {
         }
     }
 
-    private static void block8x3(float[] a, int a0, int aRow, int aCol, float[] b, int b0, int ldb, float[] c, int c0,
-            int ldc, int k, boolean accumulate) {
+    private static void block8x3(
+            float[] a,
+            int a0,
+            int aRow,
+            int aCol,
+            float[] b,
+            int b0,
+            int ldb,
+            float[] c,
+            int c0,
+            int ldc,
+            int k,
+            boolean accumulate) {
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -176,8 +225,19 @@ final class Gemm {
         s72.intoArray(c, c7 + 2 * V);
     }
 
-    private static void block8x1(float[] a, int a0, int aRow, int aCol, float[] b, int b0, int ldb, float[] c, int c0,
-            int ldc, int k, boolean accumulate) {
+    private static void block8x1(
+            float[] a,
+            int a0,
+            int aRow,
+            int aCol,
+            float[] b,
+            int b0,
+            int ldb,
+            float[] c,
+            int c0,
+            int ldc,
+            int k,
+            boolean accumulate) {
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -222,8 +282,8 @@ final class Gemm {
         s70.intoArray(c, c7);
     }
 
-    private static void block1x1(float[] a, int a0, int aCol, float[] b, int b0, int ldb, float[] c, int c0, int k,
-            boolean accumulate) {
+    private static void block1x1(
+            float[] a, int a0, int aCol, float[] b, int b0, int ldb, float[] c, int c0, int k, boolean accumulate) {
         FloatVector s = start(c, c0, accumulate);
         for (int p = 0, ap = a0, bp = b0; p < k; p++, ap += aCol, bp += ldb) {
             s = FloatVector.fromArray(S, b, bp).fma(FloatVector.broadcast(S, a[ap]), s);

@@ -23,6 +23,7 @@ public final class ParallelGemm implements AutoCloseable {
     private final AtomicInteger finished = new AtomicInteger();
     /** The product being computed; published to the helpers by the write of {@link #issued}. */
     private float[] a;
+
     private int aOff;
     private int aRow;
     private int aCol;
@@ -56,8 +57,21 @@ public final class ParallelGemm implements AutoCloseable {
     }
 
     /** {@link Gemm#multiply} with the same arguments, its rows shared among the team. */
-    void multiply(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-            int m, int k, int n, boolean accumulate) {
+    void multiply(
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            int m,
+            int k,
+            int n,
+            boolean accumulate) {
         if (size == 1 || m < 2 * Gemm.ROWS * size) {
             Gemm.multiply(a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, m, k, n, accumulate);
             return;
@@ -108,8 +122,8 @@ public final class ParallelGemm implements AutoCloseable {
         int from = Math.min(m, index * chunk);
         int rows = Math.min(m, from + chunk) - from;
         if (rows > 0) {
-            Gemm.multiply(a, aOff + from * aRow, aRow, aCol, b, bOff, ldb, c, cOff + from * ldc, ldc, rows, k, n,
-                    accumulate);
+            Gemm.multiply(
+                    a, aOff + from * aRow, aRow, aCol, b, bOff, ldb, c, cOff + from * ldc, ldc, rows, k, n, accumulate);
         }
     }
 

@@ -16,8 +16,8 @@ final class Transpose {
      * vector gathers one column of as many rows as it has lanes: twice the speed of element-by-element
      * copies.
      */
-    static void copy(float[] src, int srcOff, int srcStride, int rows, int cols, float[] dst, int dstOff,
-            int dstStride) {
+    static void copy(
+            float[] src, int srcOff, int srcStride, int rows, int cols, float[] dst, int dstOff, int dstStride) {
         int[] column = new int[V];
         for (int i = 0; i < V; i++) {
             column[i] = i * srcStride;

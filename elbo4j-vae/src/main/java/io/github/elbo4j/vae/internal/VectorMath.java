@@ -23,18 +23,22 @@ public final class VectorMath {
     private static final float LOG2E = 1.44269504088896341f;
     /** ln 2 split into a part exact in float and the rest (Cody and Waite). */
     private static final float LN2_HIGH = 0.693359375f;
+
     private static final float LN2_LOW = -2.12194440e-4f;
     /** Adding 1.5·2²³ rounds a float of magnitude below 2²² to an integer. */
     private static final float ROUNDER = 12582912f;
+
     private static final int ROUNDER_BITS = 0x4B400000;
     /** e^x overflows above 88.72 and is subnormal below −87.33; 2^n must stay a normal float. */
     private static final float EXP_HIGH = 88f;
+
     private static final float EXP_LOW = -87.3f;
     /**
      * tanh's rational approximation is used on |x| ≤ 7.905, where it is at most 1; below 4e-4
      * tanh x rounds to x in float, and above 9.01 to ±1, which the approximation misses by 2e-7.
      */
     private static final float TANH_CLAMP = 7.90531110763549805f;
+
     private static final float TANH_LINEAR_LIMIT = 4e-4f;
     private static final float TANH_SATURATION = 9.01f;
 
@@ -149,7 +153,8 @@ public final class VectorMath {
         q = q.fma(c2, TANH_Q4);
         q = q.fma(c2, TANH_Q2);
         q = q.fma(c2, TANH_Q0);
-        FloatVector magnitude = p.mul(c).div(q)
+        FloatVector magnitude = p.mul(c)
+                .div(q)
                 .blend(a, a.compare(VectorOperators.LT, TANH_LINEAR_LIMIT))
                 .blend(ONE, a.compare(VectorOperators.GT, TANH_SATURATION));
         // x's sign by a blend: copying the sign bit through int lanes makes Java 17's compiler give
@@ -183,7 +188,9 @@ public final class VectorMath {
     static FloatVector log(FloatVector x) {
         IntVector bits = x.reinterpretAsInts();
         FloatVector mantissa = bits.and(0x007FFFFF).or(0x3F800000).reinterpretAsFloats();
-        FloatVector e = bits.lanewise(VectorOperators.LSHR, 23).add(ROUNDER_BITS - 127).reinterpretAsFloats()
+        FloatVector e = bits.lanewise(VectorOperators.LSHR, 23)
+                .add(ROUNDER_BITS - 127)
+                .reinterpretAsFloats()
                 .sub(ROUNDER);
         FloatVector logMantissa = log1pUnit(mantissa.sub(1f));
         return e.fma(FloatVector.broadcast(S, LN2_LOW), logMantissa).add(e.mul(LN2_HIGH));
@@ -206,8 +213,11 @@ public final class VectorMath {
      */
     public static FloatVector standardNormal(IntVector bits) {
         // m = 2⁸·high + low, each part exact in float through the bits of 2²³ + part.
-        FloatVector high = bits.lanewise(VectorOperators.LSHR, 8).and(0x007FFFFF).or(0x4B000000)
-                .reinterpretAsFloats().sub(8388608f);
+        FloatVector high = bits.lanewise(VectorOperators.LSHR, 8)
+                .and(0x007FFFFF)
+                .or(0x4B000000)
+                .reinterpretAsFloats()
+                .sub(8388608f);
         FloatVector low = bits.and(0xFF).or(0x4B000000).reinterpretAsFloats().sub(8388608f - 0.5f);
         FloatVector p = high.fma(FloatVector.broadcast(S, 0x1p-24f), low.mul(0x1p-32f));
         FloatVector q = p.sub(0.5f);
@@ -215,7 +225,8 @@ public final class VectorMath {
         FloatVector central = FloatVector.broadcast(S, 59.109374720f)
                 .fma(r, FloatVector.broadcast(S, 159.29113202f))
                 .fma(r, FloatVector.broadcast(S, 50.434271938f))
-                .fma(r, FloatVector.broadcast(S, 3.3871327179f)).mul(q)
+                .fma(r, FloatVector.broadcast(S, 3.3871327179f))
+                .mul(q)
                 .div(FloatVector.broadcast(S, 67.187563600f)
                         .fma(r, FloatVector.broadcast(S, 78.757757664f))
                         .fma(r, FloatVector.broadcast(S, 17.895169469f))
@@ -231,6 +242,8 @@ public final class VectorMath {
                 .neg();
         FloatVector quantile = central.blend(tail, p.compare(VectorOperators.LT, TAIL_LIMIT));
         // The quantile is ≤ 0; the word's top bit flips its sign.
-        return quantile.reinterpretAsInts().lanewise(VectorOperators.XOR, bits.and(0x80000000)).reinterpretAsFloats();
+        return quantile.reinterpretAsInts()
+                .lanewise(VectorOperators.XOR, bits.and(0x80000000))
+                .reinterpretAsFloats();
     }
 }

@@ -20,7 +20,8 @@ public final class VectorSupport {
     /** The JVM flag that makes the Vector API available. */
     static final String FLAG = "--add-modules jdk.incubator.vector";
     /** Whether the Vector API module is in the boot layer, where the class path can read it. */
-    public static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    public static final boolean PRESENT =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private static final Logger LOG = LoggerFactory.getLogger(VectorSupport.class);
     private static boolean warned;
@@ -43,8 +44,10 @@ public final class VectorSupport {
     private static synchronized void warnOnce() {
         if (!warned) {
             warned = true;
-            LOG.warn("elbo4j runs without the Vector API, on the engine's slower path; start the JVM with {}"
-                    + " for full speed", FLAG);
+            LOG.warn(
+                    "elbo4j runs without the Vector API, on the engine's slower path; start the JVM with {}"
+                            + " for full speed",
+                    FLAG);
         }
     }
 }

@@ -34,8 +34,7 @@ public enum Activation {
                 return a;
             }
         }
-        throw new IllegalArgumentException(
-                "unknown activation '" + text + "'; choose one of "
-                        + Arrays.stream(values()).map(Activation::id).toList());
+        throw new IllegalArgumentException("unknown activation '" + text + "'; choose one of "
+                + Arrays.stream(values()).map(Activation::id).toList());
     }
 }

@@ -36,8 +36,10 @@ public enum Architecture {
                 return a;
             }
         }
-        throw new SettingException("architecture must be one of "
-                + Arrays.stream(values()).map(Architecture::id).toList() + ", got '" + text + "'", "architecture");
+        throw new SettingException(
+                "architecture must be one of "
+                        + Arrays.stream(values()).map(Architecture::id).toList() + ", got '" + text + "'",
+                "architecture");
     }
 
     /** The spatial size after one stride-2 convolution: ⌊(n + 2p − k)/s⌋ + 1. */

@@ -11,7 +11,7 @@ public enum LatentPrior {
      * The VampPrior of Tomczak &amp; Welling 2018 ("VAE with a VampPrior", AISTATS): the uniform
      * mixture p(z) = (1/N) Σ_n q(z|u_n) of the encoder's posteriors at N learned pseudo-inputs u_n
      * (weight {@code prior.pseudo_inputs} [N, features], clamped to [0, 1], starting at random
- * training records). Its KL term is
+     * training records). Its KL term is
      * estimated by Monte Carlo, and the IWAE bound uses the mixture density.
      */
     VAMP("vamp");
@@ -34,7 +34,9 @@ public enum LatentPrior {
                 return p;
             }
         }
-        throw new SettingException("prior must be one of "
-                + Arrays.stream(values()).map(LatentPrior::id).toList() + ", got '" + text + "'", "prior");
+        throw new SettingException(
+                "prior must be one of "
+                        + Arrays.stream(values()).map(LatentPrior::id).toList() + ", got '" + text + "'",
+                "prior");
     }
 }

@@ -77,8 +77,7 @@ public enum Likelihood {
                 return l;
             }
         }
-        throw new IllegalArgumentException(
-                "unknown likelihood '" + text + "'; choose one of "
-                        + Arrays.stream(values()).map(Likelihood::id).toList());
+        throw new IllegalArgumentException("unknown likelihood '" + text + "'; choose one of "
+                + Arrays.stream(values()).map(Likelihood::id).toList());
     }
 }

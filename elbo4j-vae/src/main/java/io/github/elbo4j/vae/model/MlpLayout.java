@@ -11,8 +11,17 @@ package io.github.elbo4j.vae.model;
  * @param decoderWeight offsets of the decoder's hidden-layer and output weights
  * @param decoderBias offsets of the decoder's hidden-layer and output biases
  */
-public record MlpLayout(int[] encoderWidths, int[] decoderWidths, int[] encoderWeight, int[] encoderBias,
-        int[] decoderWeight, int[] decoderBias, int locWeight, int locBias, int logVarWeight, int logVarBias) {
+public record MlpLayout(
+        int[] encoderWidths,
+        int[] decoderWidths,
+        int[] encoderWeight,
+        int[] encoderBias,
+        int[] decoderWeight,
+        int[] decoderBias,
+        int locWeight,
+        int locBias,
+        int logVarWeight,
+        int logVarBias) {
 
     /** The widths and flat-vector offsets of {@code config}'s MLP layers, read from {@link VaeModel#layoutOf}. */
     public static MlpLayout of(VaeConfig config) {
@@ -39,9 +48,17 @@ public record MlpLayout(int[] encoderWidths, int[] decoderWidths, int[] encoderW
         }
         decoderWeight[layers] = offset(layout, "decoder.out.weight");
         decoderBias[layers] = offset(layout, "decoder.out.bias");
-        return new MlpLayout(encoderWidths, decoderWidths, encoderWeight, encoderBias, decoderWeight, decoderBias,
-                offset(layout, "encoder.loc.weight"), offset(layout, "encoder.loc.bias"),
-                offset(layout, "encoder.log_var.weight"), offset(layout, "encoder.log_var.bias"));
+        return new MlpLayout(
+                encoderWidths,
+                decoderWidths,
+                encoderWeight,
+                encoderBias,
+                decoderWeight,
+                decoderBias,
+                offset(layout, "encoder.loc.weight"),
+                offset(layout, "encoder.loc.bias"),
+                offset(layout, "encoder.log_var.weight"),
+                offset(layout, "encoder.log_var.bias"));
     }
 
     /** Number of hidden layers, the same in the encoder and the decoder. */

@@ -32,13 +32,14 @@ public final class OneHotConditions {
      * The network for examples {@code [from, to)} of {@code data}: conditioned on their labels when
      * the model is conditional, else the plain network.
      */
-    public static VaeNetwork bind(VaeModel model, NDManager scope, Dataset data, int from, int to, TensorUpload upload) {
+    public static VaeNetwork bind(
+            VaeModel model, NDManager scope, Dataset data, int from, int to, TensorUpload upload) {
         VaeNetwork network = model.bind(scope);
         if (!model.config().conditional()) {
             return network;
         }
         int classes = model.config().conditions();
-        return network.conditioned(upload.upload(scope, oneHot(data.labels(), null, from, to, classes),
-                new Shape(to - from, classes)));
+        return network.conditioned(
+                upload.upload(scope, oneHot(data.labels(), null, from, to, classes), new Shape(to - from, classes)));
     }
 }

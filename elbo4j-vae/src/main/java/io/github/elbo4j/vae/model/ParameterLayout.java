@@ -69,7 +69,9 @@ public final class ParameterLayout {
 
     /** The entry named {@code name}; an {@link IllegalStateException} when the layout has none. */
     public Entry entry(String name) {
-        return entries.stream().filter(e -> e.name().equals(name)).findFirst()
+        return entries.stream()
+                .filter(e -> e.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no weight " + name + " in the layout"));
     }
 
@@ -100,17 +102,15 @@ public final class ParameterLayout {
                 throw new IllegalArgumentException(source + ": missing weight '" + e.name() + "'");
             }
             if (!java.util.Arrays.equals(t.shape(), e.shape())) {
-                throw new IllegalArgumentException(
-                        source + ": weight '" + e.name() + "' has shape "
-                                + java.util.Arrays.toString(t.shape()) + ", the model needs "
-                                + java.util.Arrays.toString(e.shape()));
+                throw new IllegalArgumentException(source + ": weight '" + e.name() + "' has shape "
+                        + java.util.Arrays.toString(t.shape()) + ", the model needs "
+                        + java.util.Arrays.toString(e.shape()));
             }
             System.arraycopy(t.data(), 0, flat, (int) e.offset(), t.data().length);
         }
         for (String name : named.keySet()) {
             if (entries.stream().noneMatch(e -> e.name().equals(name))) {
-                throw new IllegalArgumentException(
-                        source + ": unexpected weight '" + name + "' for this model");
+                throw new IllegalArgumentException(source + ": unexpected weight '" + name + "' for this model");
             }
         }
         return flat;

@@ -18,14 +18,14 @@ public record TabularLayout(int numeric, int binary, int[] categories) {
     /** Validates and defensively copies. */
     public TabularLayout {
         if (numeric < 0 || binary < 0) {
-            throw new IllegalArgumentException("column counts must be ≥ 0, got " + numeric + " numeric and " + binary
-                    + " binary");
+            throw new IllegalArgumentException(
+                    "column counts must be ≥ 0, got " + numeric + " numeric and " + binary + " binary");
         }
         categories = categories.clone();
         for (int k : categories) {
             if (k < 1) {
-                throw new IllegalArgumentException("every categorical column needs at least one category, got "
-                        + Arrays.toString(categories));
+                throw new IllegalArgumentException(
+                        "every categorical column needs at least one category, got " + Arrays.toString(categories));
             }
         }
         if (numeric + binary + categories.length == 0) {
@@ -55,7 +55,9 @@ public record TabularLayout(int numeric, int binary, int[] categories) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TabularLayout t && numeric == t.numeric && binary == t.binary
+        return o instanceof TabularLayout t
+                && numeric == t.numeric
+                && binary == t.binary
                 && Arrays.equals(categories, t.categories);
     }
 

@@ -68,7 +68,10 @@ public final class TabularLikelihood implements Distribution {
             parts.add(new Part(0, numeric, DiagonalNormal.fromLogScale(loc, logScale.broadcast(loc.getShape()))));
         }
         if (layout.binary() > 0) {
-            parts.add(new Part(numeric, numeric + layout.binary(), new Bernoulli(slice(params, numeric, numeric + layout.binary()))));
+            parts.add(new Part(
+                    numeric,
+                    numeric + layout.binary(),
+                    new Bernoulli(slice(params, numeric, numeric + layout.binary()))));
         }
         int from = layout.categoricalOffset();
         for (int k : layout.categories()) {
@@ -135,10 +138,15 @@ public final class TabularLikelihood implements Distribution {
         try (ArrayScope scope = ArrayScope.open(manager(), out)) {
             NDList means = new NDList();
             for (Part p : parts(out)) {
-                means.add(p.distribution() instanceof DiagonalNormal ? slice(out, p.from(), p.to()) : p.distribution().mean());
+                means.add(
+                        p.distribution() instanceof DiagonalNormal
+                                ? slice(out, p.from(), p.to())
+                                : p.distribution().mean());
             }
-            return scope.ret(means.size() == 1 ? means.get(0).add(SpecialFunctions.scalar(out, 0.0))
-                    : NDArrays.concat(means, -1));
+            return scope.ret(
+                    means.size() == 1
+                            ? means.get(0).add(SpecialFunctions.scalar(out, 0.0))
+                            : NDArrays.concat(means, -1));
         }
     }
 

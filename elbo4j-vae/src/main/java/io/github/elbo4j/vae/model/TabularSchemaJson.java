@@ -1,12 +1,12 @@
 package io.github.elbo4j.vae.model;
 
-import io.github.elbo4j.vae.run.RunDirectory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.ColumnType;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.TabularSchema;
+import io.github.elbo4j.vae.run.RunDirectory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -41,8 +41,10 @@ public final class TabularSchemaJson {
         ObjectNode node = RunDirectory.JSON.createObjectNode();
         node.put("format", FORMAT);
         node.put("format_version", 1);
-        node.put("encoding", "numeric: (x - mean) / scale; binary: 0 for categories[0], 1 for categories[1];"
-                + " categorical: one-hot over categories; features ordered numeric, binary, then categorical groups");
+        node.put(
+                "encoding",
+                "numeric: (x - mean) / scale; binary: 0 for categories[0], 1 for categories[1];"
+                        + " categorical: one-hot over categories; features ordered numeric, binary, then categorical groups");
         ArrayNode columns = node.putArray("columns");
         for (TabularSchema.Column c : schema.columns()) {
             ObjectNode column = columns.addObject();
@@ -77,9 +79,12 @@ public final class TabularSchemaJson {
             try {
                 List<String> categories = new ArrayList<>();
                 c.path("categories").forEach(k -> categories.add(k.asText()));
-                parsed.add(new TabularSchema.Column(requireText(file, c, "name", where),
+                parsed.add(new TabularSchema.Column(
+                        requireText(file, c, "name", where),
                         ColumnType.parse(requireText(file, c, "type", where)),
-                        c.path("mean").asDouble(0), c.path("scale").asDouble(1), categories));
+                        c.path("mean").asDouble(0),
+                        c.path("scale").asDouble(1),
+                        categories));
             } catch (IllegalArgumentException e) {
                 throw new DataException(file, where, e.getMessage());
             }
@@ -97,22 +102,29 @@ public final class TabularSchemaJson {
         Map<String, ColumnType> types = new LinkedHashMap<>();
         try {
             if (columns.isObject()) {
-                for (Iterator<Map.Entry<String, JsonNode>> it = columns.fields(); it.hasNext();) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = columns.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     if (!e.getValue().isTextual()) {
-                        throw new DataException(file, "columns." + e.getKey(), "expected a type name such as \"numeric\"");
+                        throw new DataException(
+                                file, "columns." + e.getKey(), "expected a type name such as \"numeric\"");
                     }
-                    types.put(e.getKey(), parseType(file, "columns." + e.getKey(), e.getValue().asText()));
+                    types.put(
+                            e.getKey(),
+                            parseType(
+                                    file, "columns." + e.getKey(), e.getValue().asText()));
                 }
             } else if (columns.isArray()) {
                 for (int i = 0; i < columns.size(); i++) {
                     String where = "columns[" + i + "]";
-                    types.put(requireText(file, columns.get(i), "name", where),
+                    types.put(
+                            requireText(file, columns.get(i), "name", where),
                             parseType(file, where, requireText(file, columns.get(i), "type", where)));
                 }
             } else {
-                throw new DataException(file, "columns", "missing: expected {\"columns\": {\"name\": \"numeric|binary"
-                        + "|categorical|ignore\", ...}}");
+                throw new DataException(
+                        file,
+                        "columns",
+                        "missing: expected {\"columns\": {\"name\": \"numeric|binary" + "|categorical|ignore\", ...}}");
             }
         } catch (ClassCastException e) {
             throw new DataException(file, "columns", "malformed");

@@ -22,8 +22,7 @@ public record Tensor(long[] shape, float[] data) {
         }
         if (n != data.length) {
             throw new IllegalArgumentException(
-                    "tensor of shape " + Arrays.toString(shape) + " needs " + n + " values, got "
-                            + data.length);
+                    "tensor of shape " + Arrays.toString(shape) + " needs " + n + " values, got " + data.length);
         }
     }
 

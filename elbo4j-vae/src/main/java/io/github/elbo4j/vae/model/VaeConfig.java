@@ -276,22 +276,26 @@ public record VaeConfig(
                 throw new IllegalArgumentException("activation and likelihood are required");
             }
             if (!(gaussianScale > 0) || Double.isInfinite(gaussianScale)) {
-                throw new SettingException("gaussianScale must be a positive number, got " + gaussianScale, "gaussianScale");
+                throw new SettingException(
+                        "gaussianScale must be a positive number, got " + gaussianScale, "gaussianScale");
             }
             if (conditions < 0) {
-                throw new IllegalArgumentException("the number of condition classes must be ≥ 0 (0: unconditional), got "
-                        + conditions);
+                throw new IllegalArgumentException(
+                        "the number of condition classes must be ≥ 0 (0: unconditional), got " + conditions);
             }
             if (prior == null) {
                 throw new SettingException("prior is required (normal or vamp)", "prior");
             }
             if (prior == LatentPrior.VAMP && pseudoInputs < 1) {
-                throw new SettingException("pseudoInputs must be at least 1 for prior vamp, got " + pseudoInputs,
-                        "pseudoInputs", "prior");
+                throw new SettingException(
+                        "pseudoInputs must be at least 1 for prior vamp, got " + pseudoInputs, "pseudoInputs", "prior");
             }
             if (prior == LatentPrior.VAMP && conditions > 0) {
-                throw new SettingException("prior vamp cannot be combined with conditions: the pseudo-inputs"
-                        + " would need them too; use prior normal for a conditional VAE", "prior", "conditions");
+                throw new SettingException(
+                        "prior vamp cannot be combined with conditions: the pseudo-inputs"
+                                + " would need them too; use prior normal for a conditional VAE",
+                        "prior",
+                        "conditions");
             }
             if (architecture == null) {
                 throw new SettingException("an architecture is required (architecture mlp or conv)", "architecture");
@@ -300,9 +304,19 @@ public record VaeConfig(
                 checkConv();
             }
             checkTabular();
-            return new VaeConfig(inputShape, hidden, latent, activation, likelihood, gaussianScale, conditions,
-                    prior, prior == LatentPrior.VAMP ? pseudoInputs : 0, architecture,
-                    architecture == Architecture.CONV ? channels : new int[0], likelihood.tabular() ? tabular : null);
+            return new VaeConfig(
+                    inputShape,
+                    hidden,
+                    latent,
+                    activation,
+                    likelihood,
+                    gaussianScale,
+                    conditions,
+                    prior,
+                    prior == LatentPrior.VAMP ? pseudoInputs : 0,
+                    architecture,
+                    architecture == Architecture.CONV ? channels : new int[0],
+                    likelihood.tabular() ? tabular : null);
         }
 
         private void checkTabular() {
@@ -311,35 +325,46 @@ public record VaeConfig(
             }
             String name = "likelihood " + likelihood.id();
             if (tabular == null) {
-                throw new SettingException(name + " needs the column layout of a table (train it on a CSV file)",
-                        "likelihood");
+                throw new SettingException(
+                        name + " needs the column layout of a table (train it on a CSV file)", "likelihood");
             }
             if (likelihood == Likelihood.CATEGORICAL && tabular.numeric() + tabular.binary() > 0) {
-                throw new SettingException(name + " needs every column categorical, got " + tabular
-                        + "; use likelihood tabular for numeric and binary columns", "likelihood");
+                throw new SettingException(
+                        name + " needs every column categorical, got " + tabular
+                                + "; use likelihood tabular for numeric and binary columns",
+                        "likelihood");
             }
             if (inputShape.length != 1 || inputShape[0] != tabular.features()) {
-                throw new SettingException(name + ": the column layout (" + tabular + ") has "
-                        + tabular.features() + " features but the records have shape " + Arrays.toString(inputShape),
+                throw new SettingException(
+                        name + ": the column layout (" + tabular + ") has " + tabular.features()
+                                + " features but the records have shape " + Arrays.toString(inputShape),
                         "likelihood");
             }
             if (architecture != Architecture.MLP) {
                 throw new SettingException(name + " works with architecture mlp only", "likelihood", "architecture");
             }
             if (prior == LatentPrior.VAMP) {
-                throw new SettingException(name + " cannot be combined with prior vamp (its pseudo-inputs are"
-                        + " clamped to [0, 1], standardized columns are not); use prior normal", "likelihood", "prior");
+                throw new SettingException(
+                        name + " cannot be combined with prior vamp (its pseudo-inputs are"
+                                + " clamped to [0, 1], standardized columns are not); use prior normal",
+                        "likelihood",
+                        "prior");
             }
         }
 
         private void checkConv() {
             if (channels.length == 0 || Arrays.stream(channels).anyMatch(c -> c < 1)) {
-                throw new SettingException("channels must be positive integers such as [32, 64] for"
-                        + " architecture conv, got " + Arrays.toString(channels), "channels", "architecture");
+                throw new SettingException(
+                        "channels must be positive integers such as [32, 64] for" + " architecture conv, got "
+                                + Arrays.toString(channels),
+                        "channels",
+                        "architecture");
             }
             if (inputShape.length != 2 && inputShape.length != 3) {
-                throw new SettingException("architecture conv needs images of shape [H, W] or [H, W, C], got "
-                        + Arrays.toString(inputShape) + "; use architecture mlp for other data", "architecture");
+                throw new SettingException(
+                        "architecture conv needs images of shape [H, W] or [H, W, C], got "
+                                + Arrays.toString(inputShape) + "; use architecture mlp for other data",
+                        "architecture");
             }
             int h = inputShape[0];
             int w = inputShape[1];
@@ -347,9 +372,11 @@ public record VaeConfig(
                 h = Architecture.convolved(h);
                 w = Architecture.convolved(w);
                 if (h < 1 || w < 1) {
-                    throw new SettingException("channels " + Arrays.toString(channels) + ": " + channels.length
-                            + " stride-2 convolutions shrink " + inputShape[0] + "×" + inputShape[1]
-                            + " images below 1 pixel; use fewer convolution layers", "channels");
+                    throw new SettingException(
+                            "channels " + Arrays.toString(channels) + ": " + channels.length
+                                    + " stride-2 convolutions shrink " + inputShape[0] + "×" + inputShape[1]
+                                    + " images below 1 pixel; use fewer convolution layers",
+                            "channels");
                 }
             }
         }

@@ -1,11 +1,11 @@
 package io.github.elbo4j.vae.model;
 
-import io.github.elbo4j.vae.train.TrainingConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.math.TensorUpload;
+import io.github.elbo4j.vae.train.TrainingConfig;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -37,6 +37,7 @@ public final class VaeModel implements AutoCloseable {
      * holds a copy in the engine, refreshed on first use after a change.
      */
     private final float[] values;
+
     private final NDArray parameters;
     private boolean uploaded;
 
@@ -58,7 +59,8 @@ public final class VaeModel implements AutoCloseable {
         int k = Architecture.KERNEL;
         int previous = config.imageChannels();
         for (int i = 0; i < channels.length; i++) {
-            b.add("encoder.conv." + i + ".weight", channels[i], previous, k, k).add("encoder.conv." + i + ".bias", channels[i]);
+            b.add("encoder.conv." + i + ".weight", channels[i], previous, k, k)
+                    .add("encoder.conv." + i + ".bias", channels[i]);
             previous = channels[i];
         }
         // A conditional model reads the one-hot condition after x in the encoder and after z in the decoder.
@@ -131,8 +133,7 @@ public final class VaeModel implements AutoCloseable {
     }
 
     /** A model with the given named weights, validated against the configuration's layout. */
-    public static VaeModel fromWeights(
-            VaeConfig config, Map<String, Tensor> weights, NDManager parent, String source) {
+    public static VaeModel fromWeights(VaeConfig config, Map<String, Tensor> weights, NDManager parent, String source) {
         return new VaeModel(config, parent, layoutOf(config).pack(weights, source));
     }
 
@@ -160,7 +161,9 @@ public final class VaeModel implements AutoCloseable {
             throw new IllegalArgumentException("pseudo-inputs need records of " + config.inputSize() + " features");
         }
         ParameterLayout.Entry entry = layout.entries().stream()
-                .filter(e -> e.name().equals(PSEUDO_INPUTS)).findFirst().orElseThrow();
+                .filter(e -> e.name().equals(PSEUDO_INPUTS))
+                .findFirst()
+                .orElseThrow();
         float[] values = parameterValues();
         int features = config.inputSize();
         int[] order = io.github.elbo4j.data.Batching.permutation(data.rows(), seed, 0);

@@ -26,6 +26,7 @@ public final class VaeNetwork implements LikelihoodModel {
     private final VaeConfig config;
     /** The weights by their {@link VaeModel#layoutOf layout} names, e.g. {@code encoder.hidden.0.weight}. */
     private final Map<String, NDArray> weights;
+
     private final NDManager scope;
     private final int hiddenLayers;
     private final int convLayers;
@@ -60,8 +61,8 @@ public final class VaeNetwork implements LikelihoodModel {
             throw new IllegalArgumentException("the model is not conditional; it takes no condition");
         }
         if (oneHot.getShape().dimension() != 2 || oneHot.getShape().get(1) != config.conditions()) {
-            throw new IllegalArgumentException("conditions must have shape [B, " + config.conditions() + "], got "
-                    + oneHot.getShape());
+            throw new IllegalArgumentException(
+                    "conditions must have shape [B, " + config.conditions() + "], got " + oneHot.getShape());
         }
         return new VaeNetwork(config, weights, scope, oneHot);
     }
@@ -79,8 +80,16 @@ public final class VaeNetwork implements LikelihoodModel {
             h = x.reshape(batch, shape[0], shape[1], config.imageChannels()).transpose(0, 3, 1, 2);
             for (int i = 0; i < convLayers; i++) {
                 String layer = "encoder.conv." + i;
-                h = config.activation().apply(Conv2d.conv2d(h, weight(layer + ".weight"), weight(layer + ".bias"), STRIDE,
-                        PADDING, DILATION, 1).singletonOrThrow());
+                h = config.activation()
+                        .apply(Conv2d.conv2d(
+                                        h,
+                                        weight(layer + ".weight"),
+                                        weight(layer + ".bias"),
+                                        STRIDE,
+                                        PADDING,
+                                        DILATION,
+                                        1)
+                                .singletonOrThrow());
             }
             h = h.reshape(batch, -1);
         }
@@ -111,15 +120,16 @@ public final class VaeNetwork implements LikelihoodModel {
         long count = rows.getShape().get(0);
         int[] channels = config.channels();
         int[][] sizes = spatialSizes();
-        NDArray image = config.activation().apply(linear(rows, "decoder.project"))
+        NDArray image = config.activation()
+                .apply(linear(rows, "decoder.project"))
                 .reshape(count, channels[convLayers - 1], sizes[convLayers][0], sizes[convLayers][1]);
         for (int i = convLayers - 1; i >= 0; i--) {
             // The transposed convolutions deconv.0, deconv.1, … then out, which maps back to the image.
             String layer = i > 0 ? "decoder.deconv." + (convLayers - 1 - i) : "decoder.out";
             // Transposed convolution i maps size s_{i+1} back to s_i = 2 s_{i+1} + output padding.
             Shape outPadding = new Shape(sizes[i][0] - 2L * sizes[i + 1][0], sizes[i][1] - 2L * sizes[i + 1][1]);
-            image = transposedConvolution(image, weight(layer + ".weight"), weight(layer + ".bias"), outPadding.get(0),
-                    outPadding.get(1));
+            image = transposedConvolution(
+                    image, weight(layer + ".weight"), weight(layer + ".bias"), outPadding.get(0), outPadding.get(1));
             if (i > 0) {
                 image = config.activation().apply(image);
             }
@@ -143,16 +153,26 @@ public final class VaeNetwork implements LikelihoodModel {
         long h = s.get(2);
         long w = s.get(3);
         NDArray columns = NDArrays.stack(new NDList(x, x.zerosLike()), 4).reshape(r, c, h, 2 * w);
-        NDArray upsampled = NDArrays.stack(new NDList(columns, columns.zerosLike()), 3).reshape(r, c, 2 * h, 2 * w);
+        NDArray upsampled =
+                NDArrays.stack(new NDList(columns, columns.zerosLike()), 3).reshape(r, c, 2 * h, 2 * w);
         // The zero after the last row and column already counts as one row/column of bottom/right padding.
         NDManager m = x.getManager();
-        NDArray rows = NDArrays.concat(new NDList(m.zeros(new Shape(r, c, 2, 2 * w), x.getDataType()), upsampled,
-                m.zeros(new Shape(r, c, 1 + oh, 2 * w), x.getDataType())), 2);
+        NDArray rows = NDArrays.concat(
+                new NDList(
+                        m.zeros(new Shape(r, c, 2, 2 * w), x.getDataType()),
+                        upsampled,
+                        m.zeros(new Shape(r, c, 1 + oh, 2 * w), x.getDataType())),
+                2);
         long height = 2 * h + 3 + oh;
-        NDArray padded = NDArrays.concat(new NDList(m.zeros(new Shape(r, c, height, 2), x.getDataType()), rows,
-                m.zeros(new Shape(r, c, height, 1 + ow), x.getDataType())), 3);
+        NDArray padded = NDArrays.concat(
+                new NDList(
+                        m.zeros(new Shape(r, c, height, 2), x.getDataType()),
+                        rows,
+                        m.zeros(new Shape(r, c, height, 1 + ow), x.getDataType())),
+                3);
         NDArray kernel = weight.flip(2, 3).transpose(1, 0, 2, 3);
-        return Conv2d.conv2d(padded, kernel, bias, UNIT, NO_PADDING, DILATION, 1).singletonOrThrow();
+        return Conv2d.conv2d(padded, kernel, bias, UNIT, NO_PADDING, DILATION, 1)
+                .singletonOrThrow();
     }
 
     /** s_0 = [H, W] and s_{i+1} = the size after convolution i, for i up to the last layer. */
@@ -175,7 +195,9 @@ public final class VaeNetwork implements LikelihoodModel {
             return likelihood(z).mean();
         }
         NDArray out = decode(z);
-        return config.likelihood() == Likelihood.BERNOULLI ? out.getNDArrayInternal().sigmoid() : out;
+        return config.likelihood() == Likelihood.BERNOULLI
+                ? out.getNDArrayInternal().sigmoid()
+                : out;
     }
 
     @Override
@@ -183,8 +205,8 @@ public final class VaeNetwork implements LikelihoodModel {
         NDArray out = decode(z);
         return switch (config.likelihood()) {
             case BERNOULLI -> new Bernoulli(out);
-            case GAUSSIAN -> DiagonalNormal.fromLogScale(
-                    out, out.zerosLike().addi((float) Math.log(config.gaussianScale())));
+            case GAUSSIAN ->
+                DiagonalNormal.fromLogScale(out, out.zerosLike().addi((float) Math.log(config.gaussianScale())));
             case GAUSSIAN_LEARNED, GAUSSIAN_PER_FEATURE ->
                 DiagonalNormal.fromLogScale(out, learnedLogScale(out).broadcast(out.getShape()));
             case CATEGORICAL, TABULAR ->
@@ -194,7 +216,8 @@ public final class VaeNetwork implements LikelihoodModel {
 
     /** The learned log σ ([1], [features] or [numeric columns]), floored at log {@link Likelihood#MIN_LEARNED_SCALE}. */
     private NDArray learnedLogScale(NDArray like) {
-        return weight(VaeModel.LOG_SCALE).maximum(SpecialFunctions.scalar(like, Math.log(Likelihood.MIN_LEARNED_SCALE)));
+        return weight(VaeModel.LOG_SCALE)
+                .maximum(SpecialFunctions.scalar(like, Math.log(Likelihood.MIN_LEARNED_SCALE)));
     }
 
     /**
@@ -240,7 +263,8 @@ public final class VaeNetwork implements LikelihoodModel {
 
     /** The affine layer {@code layer} ({@code layer.weight}, {@code layer.bias}) applied to {@code input}. */
     private NDArray linear(NDArray input, String layer) {
-        return Linear.linear(input, weight(layer + ".weight"), weight(layer + ".bias")).singletonOrThrow();
+        return Linear.linear(input, weight(layer + ".weight"), weight(layer + ".bias"))
+                .singletonOrThrow();
     }
 
     private NDArray weight(String name) {

@@ -21,7 +21,8 @@ public final class VampPrior implements Distribution {
     /** The mixture of {@code components}: batch shape [N], event shape [D]. */
     public VampPrior(DiagonalNormal components) {
         if (components.batchShape().dimension() != 1) {
-            throw new IllegalArgumentException("VampPrior components need batch shape [N], got " + components.batchShape());
+            throw new IllegalArgumentException(
+                    "VampPrior components need batch shape [N], got " + components.batchShape());
         }
         this.components = components;
     }
@@ -42,16 +43,20 @@ public final class VampPrior implements Distribution {
         Shape shape = value.getShape();
         long d = components.dimension();
         if (shape.get(shape.dimension() - 1) != d) {
-            throw new IllegalArgumentException("VampPrior.logProb needs values of shape [..., " + d + "], got " + shape);
+            throw new IllegalArgumentException(
+                    "VampPrior.logProb needs values of shape [..., " + d + "], got " + shape);
         }
-        NDArray z = value.reshape(-1, d);                                  // [R, D]
-        NDArray precision = components.logVariance().neg().exp();          // [N, D]
+        NDArray z = value.reshape(-1, d); // [R, D]
+        NDArray precision = components.logVariance().neg().exp(); // [N, D]
         NDArray loc = components.loc();
-        NDArray scaledLoc = loc.mul(precision);                            // μ/σ²
-        NDArray quadratic = z.square().matMul(precision.transpose())       // [R, N]
+        NDArray scaledLoc = loc.mul(precision); // μ/σ²
+        NDArray quadratic = z.square()
+                .matMul(precision.transpose()) // [R, N]
                 .sub(z.matMul(scaledLoc.transpose()).mul(SpecialFunctions.scalar(z, 2.0)))
                 .add(loc.mul(scaledLoc).sum(new int[] {1}));
-        NDArray normalizer = components.logVariance().sum(new int[] {1})   // Σ_d log σ²_nd + D log 2π
+        NDArray normalizer = components
+                .logVariance()
+                .sum(new int[] {1}) // Σ_d log σ²_nd + D log 2π
                 .add(SpecialFunctions.scalar(z, d * SpecialFunctions.LOG_2PI));
         NDArray perComponent = quadratic.add(normalizer).mul(SpecialFunctions.scalar(z, -0.5));
         Shape outer = shape.slice(0, shape.dimension() - 1);

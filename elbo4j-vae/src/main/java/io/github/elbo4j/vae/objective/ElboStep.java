@@ -1,10 +1,5 @@
 package io.github.elbo4j.vae.objective;
 
-import io.github.elbo4j.vae.eval.Evaluator;
-import io.github.elbo4j.vae.model.LatentPrior;
-import io.github.elbo4j.vae.model.VaeModel;
-import io.github.elbo4j.vae.model.VaeNetwork;
-import io.github.elbo4j.vae.model.VampPrior;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -15,13 +10,14 @@ import ai.djl.training.GradientCollector;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.distributions.StandardNormal;
-import io.github.elbo4j.elbo.AnalyticKlElbo;
-import io.github.elbo4j.elbo.ElboTerms;
-import io.github.elbo4j.elbo.MonteCarloElbo;
 import io.github.elbo4j.kl.KlDivergence;
 import io.github.elbo4j.math.LogSumExp;
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.math.TensorUpload;
+import io.github.elbo4j.vae.eval.Evaluator;
+import io.github.elbo4j.vae.model.LatentPrior;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.model.VaeNetwork;
 import java.nio.ByteOrder;
 
 /**
@@ -54,8 +50,14 @@ public final class ElboStep implements TrainingStep {
     }
 
     @Override
-    public BatchElbo compute(float[] x, float[] condition, float[] noise, int batch, double klWeight,
-            boolean normalPriorWarmup, float[] gradient) {
+    public BatchElbo compute(
+            float[] x,
+            float[] condition,
+            float[] noise,
+            int batch,
+            double klWeight,
+            boolean normalPriorWarmup,
+            float[] gradient) {
         try (NDManager scope = model.parameters().getManager().newSubManager()) {
             NDArray replica = model.parameters().stopGradient();
             replica.attach(scope);
@@ -65,11 +67,16 @@ public final class ElboStep implements TrainingStep {
             try (NDManager forward = scope.newSubManager();
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 int latent = model.config().latent();
-                NDArray xs = upload.upload(forward, x, new Shape(batch, model.config().inputSize()));
+                NDArray xs = upload.upload(
+                        forward, x, new Shape(batch, model.config().inputSize()));
                 NDArray eps = upload.upload(forward, noise, new Shape(objective.particles(), batch, latent));
                 VaeNetwork bound = model.bind(forward, replica);
-                VaeNetwork network = condition == null ? bound : bound.conditioned(
-                        upload.upload(forward, condition, new Shape(batch, model.config().conditions())));
+                VaeNetwork network = condition == null
+                        ? bound
+                        : bound.conditioned(upload.upload(
+                                forward,
+                                condition,
+                                new Shape(batch, model.config().conditions())));
                 DiagonalNormal posterior = network.encode(xs);
                 NDArray z = posterior.rsample(eps);
                 NDArray logLik = network.likelihood(z).logProb(xs); // [K, B]
@@ -80,22 +87,29 @@ public final class ElboStep implements TrainingStep {
                 StandardNormal normal = new StandardNormal(forward, latent);
                 NDArray normalKl = vamp && !warmingUp ? null : KlDivergence.kl(posterior, normal);
                 // No closed form against a mixture: (1/K) Σ_k [log q(z_k|x) − log p(z_k)].
-                NDArray kl = vamp ? posterior.logProb(z).sub(network.prior().logProb(z)).mean(new int[] {0})
+                NDArray kl = vamp
+                        ? posterior.logProb(z).sub(network.prior().logProb(z)).mean(new int[] {0})
                         : normalKl;
                 NDArray trainingKl = warmingUp ? normalKl : kl;
                 Distribution trainingPrior = warmingUp ? normal : network.prior();
                 NDArray elbo = reconstruction.sub(kl);
                 NDArray objectiveSum = objective.match(
-                        e -> elboObjective(e, reconstruction, trainingKl, posterior, batch, klWeight),
-                        i -> {
+                        e -> elboObjective(e, reconstruction, trainingKl, posterior, batch, klWeight), i -> {
                             if (i.gradient() != TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED) {
                                 return iwaeObjective(trainingPrior, posterior, z, logLik, klWeight);
                             }
                             VaeNetwork detached = detached(forward, replica, network);
-                            return doublyReparameterizedSurrogate(network, detached, trainingPrior,
-                                    warmingUp ? trainingPrior : detached.prior(), posterior, eps, xs);
+                            return doublyReparameterizedSurrogate(
+                                    network,
+                                    detached,
+                                    trainingPrior,
+                                    warmingUp ? trainingPrior : detached.prior(),
+                                    posterior,
+                                    eps,
+                                    xs);
                         });
-                sums = NDArrays.stack(new NDList(elbo.sum(), reconstruction.sum(), kl.sum())).toFloatArray();
+                sums = NDArrays.stack(new NDList(elbo.sum(), reconstruction.sum(), kl.sum()))
+                        .toFloatArray();
                 collector.backward(objectiveSum.div(SpecialFunctions.scalar(objectiveSum, -batch)));
             }
             NDArray g = replica.getGradient();
@@ -111,11 +125,17 @@ public final class ElboStep implements TrainingStep {
      * Σ_b [recon_b − w·KL_b], or with free bits λ: Σ_b recon_b − w·B·Σ_j max(λ, mean_b KL_bj), the
      * per-dimension KL being {@link KlDivergence}'s of each latent dimension on its own.
      */
-    private static NDArray elboObjective(TrainingObjective.Elbo elbo, NDArray reconstruction, NDArray kl,
-            DiagonalNormal posterior, int batch, double w) {
+    private static NDArray elboObjective(
+            TrainingObjective.Elbo elbo,
+            NDArray reconstruction,
+            NDArray kl,
+            DiagonalNormal posterior,
+            int batch,
+            double w) {
         if (elbo.freeBits() > 0) {
             NDArray klPerDimension = klPerDimension(posterior); // [B, D]
-            NDArray floored = klPerDimension.mean(new int[] {0})
+            NDArray floored = klPerDimension
+                    .mean(new int[] {0})
                     .maximum(SpecialFunctions.scalar(klPerDimension, elbo.freeBits()));
             NDArray klTerm = floored.sum().mul(SpecialFunctions.scalar(floored, w * batch));
             return reconstruction.sum().sub(klTerm);
@@ -135,8 +155,8 @@ public final class ElboStep implements TrainingStep {
     }
 
     /** Σ_b log (1/K) Σ_k p(x|z_k) (p(z_k)/q(z_k|x))^w, differentiated as it stands. */
-    private static NDArray iwaeObjective(Distribution prior, DiagonalNormal posterior, NDArray z, NDArray logLik,
-            double w) {
+    private static NDArray iwaeObjective(
+            Distribution prior, DiagonalNormal posterior, NDArray z, NDArray logLik, double w) {
         NDArray logRatio = prior.logProb(z).sub(posterior.logProb(z));
         NDArray logWeights = logLik.add(logRatio.mul(SpecialFunctions.scalar(logRatio, w)));
         return LogSumExp.logMeanExp(logWeights, 0).sum();
@@ -152,18 +172,28 @@ public final class ElboStep implements TrainingStep {
      * @param detached the network bound to an alias of the parameters without gradient
      * @param prior p(z) of {@code network}; {@code detachedPrior} that of {@code detached}
      */
-    private static NDArray doublyReparameterizedSurrogate(VaeNetwork network, VaeNetwork detached, Distribution prior,
-            Distribution detachedPrior, DiagonalNormal posterior, NDArray eps, NDArray xs) {
+    private static NDArray doublyReparameterizedSurrogate(
+            VaeNetwork network,
+            VaeNetwork detached,
+            Distribution prior,
+            Distribution detachedPrior,
+            DiagonalNormal posterior,
+            NDArray eps,
+            NDArray xs) {
         DiagonalNormal fixedQ = DiagonalNormal.fromLogVariance(
                 posterior.loc().stopGradient(), posterior.logVariance().stopGradient());
         NDArray z = posterior.rsample(eps);
         NDArray zFixed = z.stopGradient();
-        NDArray logWeightsDecoder = network.likelihood(zFixed).logProb(xs)
-                .add(prior.logProb(zFixed)).sub(fixedQ.logProb(zFixed));
-        NDArray logWeightsEncoder = detached.likelihood(z).logProb(xs)
-                .add(detachedPrior.logProb(z)).sub(fixedQ.logProb(z));
+        NDArray logWeightsDecoder = network.likelihood(zFixed)
+                .logProb(xs)
+                .add(prior.logProb(zFixed))
+                .sub(fixedQ.logProb(zFixed));
+        NDArray logWeightsEncoder =
+                detached.likelihood(z).logProb(xs).add(detachedPrior.logProb(z)).sub(fixedQ.logProb(z));
         NDArray normalized = logWeightsDecoder.stopGradient().softmax(0); // w̃_k over the K particles
-        return normalized.mul(logWeightsDecoder).sum()
+        return normalized
+                .mul(logWeightsDecoder)
+                .sum()
                 .add(normalized.square().mul(logWeightsEncoder).sum());
     }
 

@@ -1,14 +1,14 @@
 package io.github.elbo4j.vae.objective;
 
-import io.github.elbo4j.vae.model.OneHotConditions;
-import io.github.elbo4j.vae.model.VaeModel;
-import io.github.elbo4j.vae.model.VaeNetwork;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
 import io.github.elbo4j.math.TensorUpload;
+import io.github.elbo4j.vae.model.OneHotConditions;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.model.VaeNetwork;
 
 /**
  * The engine's {@link ImportanceSampler}, for every model: core's {@link ImportanceWeightedElbo} on
@@ -42,13 +42,15 @@ public final class EngineImportanceSampler implements ImportanceSampler {
         int features = data.features();
         int latent = model.config().latent();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray x = upload.upload(scope, data.values(), from * features, (to - from) * features,
-                    new Shape(to - from, features));
+            NDArray x = upload.upload(
+                    scope, data.values(), from * features, (to - from) * features, new Shape(to - from, features));
             VaeNetwork network = OneHotConditions.bind(model, scope, data, from, to, upload);
-            NDArray noise = upload.upload(scope, GaussianNoise.perExample(k, from, to, latent, seed),
-                    new Shape(k, to - from, latent));
-            float[] bounds = estimator.estimate(network.encode(x), network.prior(), network, x, noise)
-                    .elbo().toFloatArray();
+            NDArray noise = upload.upload(
+                    scope, GaussianNoise.perExample(k, from, to, latent, seed), new Shape(k, to - from, latent));
+            float[] bounds = estimator
+                    .estimate(network.encode(x), network.prior(), network, x, noise)
+                    .elbo()
+                    .toFloatArray();
             for (int i = 0; i < bounds.length; i++) {
                 result[from + i] = bounds[i];
             }

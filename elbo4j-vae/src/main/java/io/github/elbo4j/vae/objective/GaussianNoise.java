@@ -28,6 +28,7 @@ public final class GaussianNoise {
 
     /** Threefry-2x32's key-schedule parity constant and its rotation amounts, round by round. */
     static final int PARITY = 0x1BD11BDA;
+
     static final int[] ROTATIONS = {13, 15, 26, 6, 17, 29, 16, 24};
 
     private static final float LN2_HIGH = 0.693359375f;
@@ -77,8 +78,8 @@ public final class GaussianNoise {
      * dimension d of particle first + q into {@code out[offset + d·ld + q]}. No other element of
      * {@code out} changes.
      */
-    static void fillExample(long seed, long example, int first, int count, int dimension, float[] out, int offset,
-            int ld) {
+    static void fillExample(
+            long seed, long example, int first, int count, int dimension, float[] out, int offset, int ld) {
         if (VectorSupport.PRESENT) {
             VectorNoise.fillExample(seed, example, first, count, dimension, out, offset, ld);
         } else {
@@ -87,8 +88,8 @@ public final class GaussianNoise {
     }
 
     /** {@link #fillExample} one draw at a time, without the Vector API. */
-    static void fillExampleScalar(long seed, long example, int first, int count, int dimension, float[] out,
-            int offset, int ld) {
+    static void fillExampleScalar(
+            long seed, long example, int first, int count, int dimension, float[] out, int offset, int ld) {
         long key = Seeds.derive(seed, Seeds.Stream.EVAL_NOISE, example);
         int[] words = new int[2];
         for (int q = 0; q < count; q++) {
@@ -133,12 +134,14 @@ public final class GaussianNoise {
         float p = Math.fma(high, 0x1p-24f, low * 0x1p-32f);
         float q = p - 0.5f;
         float r = Math.fma(q, -q, 0.180625f);
-        float central = Math.fma(Math.fma(Math.fma(59.109374720f, r, 159.29113202f), r, 50.434271938f), r,
-                3.3871327179f) * q
-                / Math.fma(Math.fma(Math.fma(67.187563600f, r, 78.757757664f), r, 17.895169469f), r, 1f);
+        float central =
+                Math.fma(Math.fma(Math.fma(59.109374720f, r, 159.29113202f), r, 50.434271938f), r, 3.3871327179f)
+                        * q
+                        / Math.fma(Math.fma(Math.fma(67.187563600f, r, 78.757757664f), r, 17.895169469f), r, 1f);
         float t = (float) Math.sqrt(-log(p)) - 1.6f;
-        float tail = -(Math.fma(Math.fma(Math.fma(0.17023821103f, t, 1.3067284816f), t, 2.7568153900f), t,
-                1.4234372777f) / Math.fma(Math.fma(0.12021132975f, t, 0.73700164250f), t, 1f));
+        float tail =
+                -(Math.fma(Math.fma(Math.fma(0.17023821103f, t, 1.3067284816f), t, 2.7568153900f), t, 1.4234372777f)
+                        / Math.fma(Math.fma(0.12021132975f, t, 0.73700164250f), t, 1f));
         float quantile = p < TAIL_LIMIT ? tail : central;
         return Float.intBitsToFloat(Float.floatToRawIntBits(quantile) ^ (bits & 0x80000000));
     }

@@ -1,7 +1,7 @@
 package io.github.elbo4j.vae.objective;
 
-import io.github.elbo4j.vae.internal.FusedImportanceSampler;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.vae.internal.FusedImportanceSampler;
 
 /**
  * The importance-sampling estimate of log p(x) per example,

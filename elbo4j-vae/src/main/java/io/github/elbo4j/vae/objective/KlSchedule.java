@@ -47,8 +47,9 @@ public record KlSchedule(Kind kind, int epochs) {
             throw new SettingException("klSchedule needs a kind: constant, linear:N or cyclical:N", "klSchedule");
         }
         if (kind == Kind.CONSTANT ? epochs != 0 : epochs < 1) {
-            throw new SettingException("klSchedule " + kind.name().toLowerCase(Locale.ROOT)
-                    + ":N needs N ≥ 1 epochs, got " + epochs, "klSchedule");
+            throw new SettingException(
+                    "klSchedule " + kind.name().toLowerCase(Locale.ROOT) + ":N needs N ≥ 1 epochs, got " + epochs,
+                    "klSchedule");
         }
     }
 
@@ -66,19 +67,23 @@ public record KlSchedule(Kind kind, int epochs) {
         Kind kind = switch (name) {
             case "linear" -> Kind.LINEAR;
             case "cyclical" -> Kind.CYCLICAL;
-            default -> throw new SettingException("klSchedule must be constant, linear:N or cyclical:N"
-                    + " (N epochs), got '" + spec + "'", "klSchedule");
+            default ->
+                throw new SettingException(
+                        "klSchedule must be constant, linear:N or cyclical:N" + " (N epochs), got '" + spec + "'",
+                        "klSchedule");
         };
         if (colon < 0) {
-            throw new SettingException("klSchedule " + name + " needs a length in epochs, e.g. "
-                    + name + ":10; got '" + spec + "'", "klSchedule");
+            throw new SettingException(
+                    "klSchedule " + name + " needs a length in epochs, e.g. " + name + ":10; got '" + spec + "'",
+                    "klSchedule");
         }
         int n;
         try {
             n = Integer.parseInt(text.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new SettingException("klSchedule " + name + ":N needs a whole number of epochs N,"
-                    + " got '" + spec + "'", "klSchedule");
+            throw new SettingException(
+                    "klSchedule " + name + ":N needs a whole number of epochs N," + " got '" + spec + "'",
+                    "klSchedule");
         }
         return new KlSchedule(kind, n);
     }

@@ -1,5 +1,7 @@
 package io.github.elbo4j.vae.objective;
 
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.eval.Evaluator;
 import io.github.elbo4j.vae.internal.ColumnKernels;
 import io.github.elbo4j.vae.internal.FusedElboStep;
@@ -12,10 +14,7 @@ import io.github.elbo4j.vae.model.LatentPrior;
 import io.github.elbo4j.vae.model.Likelihood;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
-import io.github.elbo4j.vae.model.VampPrior;
 import io.github.elbo4j.vae.train.Trainer;
-import ai.djl.ndarray.NDManager;
-import io.github.elbo4j.data.Dataset;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -36,8 +35,7 @@ import java.util.Set;
 public final class StepFactory {
 
     /** Activations the fused kernels compute ({@link ColumnKernels#activate}, {@link FusedElboStep}). */
-    static final Set<Activation> FUSED_ACTIVATIONS =
-            EnumSet.of(Activation.TANH, Activation.RELU, Activation.SOFTPLUS);
+    static final Set<Activation> FUSED_ACTIVATIONS = EnumSet.of(Activation.TANH, Activation.RELU, Activation.SOFTPLUS);
     /** Likelihoods the fused code computes: Bernoulli and fixed-σ Gaussian. */
     static final Set<Likelihood> FUSED_LIKELIHOODS = EnumSet.of(Likelihood.BERNOULLI, Likelihood.GAUSSIAN);
     /** Priors the fused code computes: N(0, I), whose KL it takes in closed form. */
@@ -77,7 +75,8 @@ public final class StepFactory {
         return switch (trainingBackend(model.config(), objective, maxBatch)) {
             case FUSED -> {
                 ParallelGemm products = new ParallelGemm(threads);
-                yield new FusedTraining(model, new FusedElboStep(model.config(), objective, maxBatch, products), products);
+                yield new FusedTraining(
+                        model, new FusedElboStep(model.config(), objective, maxBatch, products), products);
             }
             case ENGINE -> new ElboStep(model, objective);
         };
@@ -90,8 +89,11 @@ public final class StepFactory {
      */
     public static ImportanceSampler importanceSampler(VaeModel model, int k, int maxParticleRows, NDManager manager) {
         return switch (samplingBackend(model.config())) {
-            case FUSED -> new FusedSampling(model.parameterValues(),
-                    new FusedImportanceSampler(model.config(), k, maxParticleRows), Math.max(1, FusedImportanceSampler.COLUMNS / k));
+            case FUSED ->
+                new FusedSampling(
+                        model.parameterValues(),
+                        new FusedImportanceSampler(model.config(), k, maxParticleRows),
+                        Math.max(1, FusedImportanceSampler.COLUMNS / k));
             case ENGINE -> new EngineImportanceSampler(model, manager, k, maxParticleRows);
         };
     }
@@ -102,7 +104,9 @@ public final class StepFactory {
      * buffer within a Java array's size. Needs the Vector API.
      */
     public static boolean fusedStepSupports(VaeConfig config, TrainingObjective objective, int maxBatch) {
-        return fusedModel(config) && FUSED_OBJECTIVES.contains(objective.kind()) && maxBatch >= 1
+        return fusedModel(config)
+                && FUSED_OBJECTIVES.contains(objective.kind())
+                && maxBatch >= 1
                 && FusedElboStep.fits(config, objective.particles(), maxBatch);
     }
 
@@ -123,8 +127,14 @@ public final class StepFactory {
     /** The fused step as a {@link TrainingStep} of one model, which it reads at each call. */
     private record FusedTraining(VaeModel model, FusedElboStep step, ParallelGemm products) implements TrainingStep {
         @Override
-        public BatchElbo compute(float[] x, float[] condition, float[] noise, int batch, double klWeight,
-                boolean normalPriorWarmup, float[] gradient) {
+        public BatchElbo compute(
+                float[] x,
+                float[] condition,
+                float[] noise,
+                int batch,
+                double klWeight,
+                boolean normalPriorWarmup,
+                float[] gradient) {
             // Neither a condition nor a prior warm-up: the allow-lists admit neither conditional
             // models nor the VampPrior.
             return step.compute(model.liveValues(), x, noise, batch, klWeight, gradient);

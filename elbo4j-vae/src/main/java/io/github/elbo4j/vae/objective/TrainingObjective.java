@@ -149,8 +149,10 @@ public sealed interface TrainingObjective permits TrainingObjective.Elbo, Traini
         public Elbo {
             requireBetaAndSchedule(beta, schedule);
             if (!(freeBits >= 0) || Double.isInfinite(freeBits)) {
-                throw new SettingException("freeBits must be a finite number of nats ≥ 0 per latent dimension"
-                        + " (0 turns it off), got " + freeBits, "freeBits");
+                throw new SettingException(
+                        "freeBits must be a finite number of nats ≥ 0 per latent dimension" + " (0 turns it off), got "
+                                + freeBits,
+                        "freeBits");
             }
         }
 
@@ -208,9 +210,13 @@ public sealed interface TrainingObjective permits TrainingObjective.Elbo, Traini
             }
             if (gradient == GradientEstimator.DOUBLY_REPARAMETERIZED
                     && (beta != 1.0 || schedule.kind() != KlSchedule.Kind.CONSTANT)) {
-                throw new SettingException("gradient dreg differentiates the plain IWAE bound;"
-                        + " it needs beta 1 and a constant schedule, got beta " + beta + " and schedule " + schedule,
-                        "gradient", "beta", "schedule");
+                throw new SettingException(
+                        "gradient dreg differentiates the plain IWAE bound;"
+                                + " it needs beta 1 and a constant schedule, got beta " + beta + " and schedule "
+                                + schedule,
+                        "gradient",
+                        "beta",
+                        "schedule");
             }
         }
 

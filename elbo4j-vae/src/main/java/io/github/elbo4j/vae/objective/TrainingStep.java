@@ -1,7 +1,6 @@
 package io.github.elbo4j.vae.objective;
 
 import io.github.elbo4j.vae.internal.FusedElboStep;
-import io.github.elbo4j.vae.model.VampPrior;
 import io.github.elbo4j.vae.train.TrainingConfig;
 
 /**
@@ -31,8 +30,14 @@ public interface TrainingStep extends AutoCloseable {
      * @return the batch's summed plain ELBO, reconstruction and KL, with a NaN ELBO when some
      *     gradient entry is not finite
      */
-    BatchElbo compute(float[] x, float[] condition, float[] noise, int batch, double klWeight,
-            boolean normalPriorWarmup, float[] gradient);
+    BatchElbo compute(
+            float[] x,
+            float[] condition,
+            float[] noise,
+            int batch,
+            double klWeight,
+            boolean normalPriorWarmup,
+            float[] gradient);
 
     /** Releases the step's threads, if it has any. */
     @Override

@@ -24,8 +24,8 @@ public final class VectorNoise {
      * dimension d of particle first + q into {@code out[offset + d·ld + q]}. No other element of
      * {@code out} changes.
      */
-    public static void fillExample(long seed, long example, int first, int count, int dimension, float[] out, int offset,
-            int ld) {
+    public static void fillExample(
+            long seed, long example, int first, int count, int dimension, float[] out, int offset, int ld) {
         long key = Seeds.derive(seed, Seeds.Stream.EVAL_NOISE, example);
         int[] even = new int[ColumnKernels.padded(count)];
         int[] odd = new int[even.length];
@@ -55,7 +55,8 @@ public final class VectorNoise {
                     x0 = x0.add(x1);
                     int bits = GaussianNoise.ROTATIONS[rotations + round];
                     // The rotation as two shifts: Java 17 evaluates lanewise(ROL) one lane at a time.
-                    x1 = x1.lanewise(VectorOperators.LSHL, bits).or(x1.lanewise(VectorOperators.LSHR, 32 - bits))
+                    x1 = x1.lanewise(VectorOperators.LSHL, bits)
+                            .or(x1.lanewise(VectorOperators.LSHR, 32 - bits))
                             .lanewise(VectorOperators.XOR, x0);
                 }
                 x0 = x0.add(keys[group % 3]);

@@ -1,13 +1,13 @@
 package io.github.elbo4j.vae.run;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.vae.model.Tensor;
 import io.github.elbo4j.vae.objective.TrainingObjective;
 import io.github.elbo4j.vae.train.Seeds;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingPosition;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.github.elbo4j.data.DataException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,8 +34,13 @@ import java.util.Map;
  *     a pure function of the step, recorded so that the checkpoint can be inspected on its own)
  */
 public record Checkpoint(
-        TrainingPosition position, float[] parameters, float[] adamFirstMoment, float[] adamSecondMoment, long adamStep,
-        String objective, double klWeight) {
+        TrainingPosition position,
+        float[] parameters,
+        float[] adamFirstMoment,
+        float[] adamSecondMoment,
+        long adamStep,
+        String objective,
+        double klWeight) {
 
     private static final String FORMAT = "elbo4j-checkpoint";
     private static final StringMetadata METADATA = new StringMetadata();
@@ -129,16 +134,25 @@ public record Checkpoint(
     }
 
     private static void validate(Path file, TrainingPosition p, long adamStep) {
-        String problem = p.epoch() < 0 ? "epoch " + p.epoch() + " is negative"
-                : p.batchesIntoEpoch() < 0 ? "batches_into_epoch " + p.batchesIntoEpoch() + " is negative"
-                : p.step() < 0 ? "step " + p.step() + " is negative"
-                : adamStep < 0 ? "adam_step " + adamStep + " is negative"
-                : !(p.learningRate() > 0 && Double.isFinite(p.learningRate()))
-                        ? "learning_rate " + p.learningRate() + " is not a finite positive number"
-                : p.bestEpoch() < 0 || p.bestEpoch() > p.epoch() ? "best_epoch " + p.bestEpoch() + " is outside [0, epoch " + p.epoch() + "]"
-                : p.epochExamples() < 0 ? "epoch_examples " + p.epochExamples() + " is negative"
-                : p.skippedSteps() < 0 || p.rollbacks() < 0 ? "skipped_steps and rollbacks must not be negative"
-                : null;
+        String problem = p.epoch() < 0
+                ? "epoch " + p.epoch() + " is negative"
+                : p.batchesIntoEpoch() < 0
+                        ? "batches_into_epoch " + p.batchesIntoEpoch() + " is negative"
+                        : p.step() < 0
+                                ? "step " + p.step() + " is negative"
+                                : adamStep < 0
+                                        ? "adam_step " + adamStep + " is negative"
+                                        : !(p.learningRate() > 0 && Double.isFinite(p.learningRate()))
+                                                ? "learning_rate " + p.learningRate()
+                                                        + " is not a finite positive number"
+                                                : p.bestEpoch() < 0 || p.bestEpoch() > p.epoch()
+                                                        ? "best_epoch " + p.bestEpoch() + " is outside [0, epoch "
+                                                                + p.epoch() + "]"
+                                                        : p.epochExamples() < 0
+                                                                ? "epoch_examples " + p.epochExamples() + " is negative"
+                                                                : p.skippedSteps() < 0 || p.rollbacks() < 0
+                                                                        ? "skipped_steps and rollbacks must not be negative"
+                                                                        : null;
         if (problem != null) {
             throw new DataException(file, "__metadata__", problem + "; the checkpoint is corrupt or forged");
         }
@@ -147,8 +161,10 @@ public record Checkpoint(
     private static void requireFinite(Path file, String name, float[] values) {
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
-                throw new DataException(file, "tensor '" + name + "'", "value " + i + " is " + values[i]
-                        + "; a checkpoint holds finite numbers only");
+                throw new DataException(
+                        file,
+                        "tensor '" + name + "'",
+                        "value " + i + " is " + values[i] + "; a checkpoint holds finite numbers only");
             }
         }
     }

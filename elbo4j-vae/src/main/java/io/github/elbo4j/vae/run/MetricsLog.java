@@ -48,8 +48,9 @@ public record MetricsLog(Path file, List<JsonNode> rows, String notice) {
         String[] lines = text.split("\n", -1);
         // The element after the last newline is "" for a complete file, else the torn row.
         String torn = lines[lines.length - 1];
-        String notice = torn.isBlank() ? null : file + ": line " + lines.length
-                + " is incomplete (a writer was stopped while appending it); ignored";
+        String notice = torn.isBlank()
+                ? null
+                : file + ": line " + lines.length + " is incomplete (a writer was stopped while appending it); ignored";
         List<JsonNode> rows = new ArrayList<>();
         int previous = Integer.MIN_VALUE;
         for (int i = 0; i < lines.length - 1; i++) {
@@ -63,13 +64,20 @@ public record MetricsLog(Path file, List<JsonNode> rows, String notice) {
             } catch (JsonProcessingException e) {
                 throw new DataException(file, record, "not valid JSON");
             }
-            if (row == null || !row.isObject() || !row.path("epoch").canConvertToInt() || !row.path("epoch").isIntegralNumber()) {
+            if (row == null
+                    || !row.isObject()
+                    || !row.path("epoch").canConvertToInt()
+                    || !row.path("epoch").isIntegralNumber()) {
                 throw new DataException(file, record, "not a metrics row (a JSON object with an integer epoch)");
             }
             int epoch = row.path("epoch").asInt();
             if (epoch <= previous) {
-                throw new DataException(file, record, "epoch " + epoch + (epoch == previous ? " is a duplicate" : " is out of order")
-                        + " (it follows epoch " + previous + "); the file was written by two writers or edited");
+                throw new DataException(
+                        file,
+                        record,
+                        "epoch " + epoch + (epoch == previous ? " is a duplicate" : " is out of order")
+                                + " (it follows epoch " + previous
+                                + "); the file was written by two writers or edited");
             }
             previous = epoch;
             rows.add(row);

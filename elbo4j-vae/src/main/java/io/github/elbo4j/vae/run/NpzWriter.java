@@ -71,7 +71,10 @@ public final class NpzWriter {
         String header = dict + " ".repeat(headerLength - dict.length() - 1) + "\n";
         ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(10 + headerLength + dataBytes))
                 .order(ByteOrder.LITTLE_ENDIAN);
-        buffer.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        buffer.put((byte) 0x93)
+                .put("NUMPY".getBytes(StandardCharsets.US_ASCII))
+                .put((byte) 1)
+                .put((byte) 0);
         buffer.putShort((short) headerLength).put(header.getBytes(StandardCharsets.US_ASCII));
         // The typed views written next start at this position, just after the header.
         return buffer;

@@ -1,11 +1,11 @@
 package io.github.elbo4j.vae.run;
 
-import io.github.elbo4j.vae.model.VaeConfig;
-import io.github.elbo4j.vae.train.Trainer;
-import io.github.elbo4j.vae.train.TrainingConfig;
 import ai.djl.engine.Engine;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.DatasetSplits;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.train.Trainer;
+import io.github.elbo4j.vae.train.TrainingConfig;
 import java.time.Instant;
 
 /**
@@ -23,14 +23,32 @@ public final class RunDescription {
      * {@code dataSpec} names (a dataset name or a file's absolute path); {@code dataDir},
      * {@code validFraction} and {@code schemaOverrides} as in {@link RunManifest.Data} (may be null).
      */
-    public static RunManifest describe(VaeConfig model, TrainingConfig training, String dataSpec, String dataDir,
-            Double validFraction, String schemaOverrides, DatasetSplits data) {
+    public static RunManifest describe(
+            VaeConfig model,
+            TrainingConfig training,
+            String dataSpec,
+            String dataDir,
+            Double validFraction,
+            String schemaOverrides,
+            DatasetSplits data) {
         Engine engine = Engine.getInstance();
-        return new RunManifest(Version.elbo4j(), Engine.getDjlVersion(), engine.getEngineName() + " " + engine.getVersion(),
-                Instant.now().toString(), training.seed(), RunDirectory.describe(model),
+        return new RunManifest(
+                Version.elbo4j(),
+                Engine.getDjlVersion(),
+                engine.getEngineName() + " " + engine.getVersion(),
+                Instant.now().toString(),
+                training.seed(),
+                RunDirectory.describe(model),
                 RunManifest.Training.of(training),
-                new RunManifest.Data(dataSpec, dataDir, validFraction, schemaOverrides, null, split(data.train()),
-                        split(data.valid()), split(data.test())),
+                new RunManifest.Data(
+                        dataSpec,
+                        dataDir,
+                        validFraction,
+                        schemaOverrides,
+                        null,
+                        split(data.train()),
+                        split(data.valid()),
+                        split(data.test())),
                 null);
     }
 

@@ -1,15 +1,5 @@
 package io.github.elbo4j.vae.run;
 
-import io.github.elbo4j.vae.model.Activation;
-import io.github.elbo4j.vae.model.Architecture;
-import io.github.elbo4j.vae.model.LatentPrior;
-import io.github.elbo4j.vae.model.Likelihood;
-import io.github.elbo4j.vae.model.ParameterLayout;
-import io.github.elbo4j.vae.model.TabularLayout;
-import io.github.elbo4j.vae.model.TabularSchemaJson;
-import io.github.elbo4j.vae.model.VaeConfig;
-import io.github.elbo4j.vae.model.VaeModel;
-import io.github.elbo4j.vae.train.EpochMetrics;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -21,6 +11,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.TabularSchema;
 import io.github.elbo4j.io.AtomicFiles;
+import io.github.elbo4j.vae.model.Activation;
+import io.github.elbo4j.vae.model.Architecture;
+import io.github.elbo4j.vae.model.LatentPrior;
+import io.github.elbo4j.vae.model.Likelihood;
+import io.github.elbo4j.vae.model.ParameterLayout;
+import io.github.elbo4j.vae.model.TabularLayout;
+import io.github.elbo4j.vae.model.TabularSchemaJson;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.train.EpochMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,11 +28,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -88,8 +88,10 @@ public final class RunDirectory {
             // staging folder (removable) from one in progress.
             try (RunLock creating = RunLock.tryAcquire(staging, "train")) {
                 RunDirectory building = new RunDirectory(staging);
-                building.writeManifest(manifest.runId() != null ? manifest
-                        : manifest.withRunId(UUID.randomUUID().toString()));
+                building.writeManifest(
+                        manifest.runId() != null
+                                ? manifest
+                                : manifest.withRunId(UUID.randomUUID().toString()));
                 building.writeModelDescription(model);
                 if (schema != null) {
                     writeJson(building.schemaFile(), TabularSchemaJson.toJson(schema));
@@ -166,8 +168,10 @@ public final class RunDirectory {
         }
         TabularSchema schema = TabularSchemaJson.read(schemaFile());
         if (!TabularLayout.of(schema).equals(config.tabular())) {
-            throw new DataException(schemaFile(), "columns", "encode to [" + TabularLayout.of(schema)
-                    + "] but model.json describes [" + config.tabular() + "]");
+            throw new DataException(
+                    schemaFile(),
+                    "columns",
+                    "encode to [" + TabularLayout.of(schema) + "] but model.json describes [" + config.tabular() + "]");
         }
         return schema;
     }
@@ -242,10 +246,13 @@ public final class RunDirectory {
             try {
                 manifest = JSON.treeToValue(tree, RunManifest.class);
             } catch (JsonProcessingException e) {
-                String field = e instanceof JsonMappingException m ? m.getPath().stream()
-                        .map(JsonMappingException.Reference::getFieldName).collect(Collectors.joining(".")) : "";
-                throw new DataException(configFile(), field.isEmpty() ? null : field,
-                        "malformed: " + e.getOriginalMessage());
+                String field = e instanceof JsonMappingException m
+                        ? m.getPath().stream()
+                                .map(JsonMappingException.Reference::getFieldName)
+                                .collect(Collectors.joining("."))
+                        : "";
+                throw new DataException(
+                        configFile(), field.isEmpty() ? null : field, "malformed: " + e.getOriginalMessage());
             }
         }
         return manifest;
@@ -272,9 +279,11 @@ public final class RunDirectory {
             for (int c : config.channels()) {
                 channels.add(c);
             }
-            node.put("conv", "Conv2d kernel " + Architecture.KERNEL + ", stride " + Architecture.STRIDE + ", padding "
-                    + Architecture.PADDING + " per layer, then the hidden layers; the decoder mirrors it with"
-                    + " ConvTranspose2d (output padding restores odd sizes); images channel-last [H, W, C]");
+            node.put(
+                    "conv",
+                    "Conv2d kernel " + Architecture.KERNEL + ", stride " + Architecture.STRIDE + ", padding "
+                            + Architecture.PADDING + " per layer, then the hidden layers; the decoder mirrors it with"
+                            + " ConvTranspose2d (output padding restores odd sizes); images channel-last [H, W, C]");
         }
         ArrayNode input = node.putArray("input_shape");
         for (int d : config.inputShape()) {
@@ -289,13 +298,17 @@ public final class RunDirectory {
         node.put("likelihood", config.likelihood().id());
         if (config.likelihood().gaussian()) {
             node.put("gaussian_scale", config.gaussianScale());
-            node.put("gaussian_scale_mode", switch (config.likelihood()) {
-                case GAUSSIAN_LEARNED -> "learned global sigma: decoder.log_scale [1] holds log sigma (floor "
-                        + Likelihood.MIN_LEARNED_SCALE + "), gaussian_scale is its initial value";
-                case GAUSSIAN_PER_FEATURE -> "learned sigma per feature: decoder.log_scale [features] holds log sigma"
-                        + " (floor " + Likelihood.MIN_LEARNED_SCALE + "), gaussian_scale is its initial value";
-                default -> "fixed";
-            });
+            node.put(
+                    "gaussian_scale_mode",
+                    switch (config.likelihood()) {
+                        case GAUSSIAN_LEARNED ->
+                            "learned global sigma: decoder.log_scale [1] holds log sigma (floor "
+                                    + Likelihood.MIN_LEARNED_SCALE + "), gaussian_scale is its initial value";
+                        case GAUSSIAN_PER_FEATURE ->
+                            "learned sigma per feature: decoder.log_scale [features] holds log sigma" + " (floor "
+                                    + Likelihood.MIN_LEARNED_SCALE + "), gaussian_scale is its initial value";
+                        default -> "fixed";
+                    });
         }
         if (config.likelihood().tabular()) {
             describeColumns(node, config);
@@ -303,22 +316,28 @@ public final class RunDirectory {
         node.put("prior", config.prior() == LatentPrior.VAMP ? "vamp" : "standard_normal");
         if (config.prior() == LatentPrior.VAMP) {
             node.put("pseudo_inputs", config.pseudoInputs());
-            node.put("prior_description", "uniform mixture of the encoder's posteriors at prior.pseudo_inputs"
-                    + " (clamped to [0, 1]); KL by Monte Carlo");
+            node.put(
+                    "prior_description",
+                    "uniform mixture of the encoder's posteriors at prior.pseudo_inputs"
+                            + " (clamped to [0, 1]); KL by Monte Carlo");
         }
         if (config.conditional()) {
             node.put("conditions", config.conditions());
-            node.put("condition_input", "one-hot label appended to the encoder input (after x) and to the"
-                    + " decoder input (after z)");
+            node.put(
+                    "condition_input",
+                    "one-hot label appended to the encoder input (after x) and to the" + " decoder input (after z)");
         }
         node.put("encoder_scale_output", "log_var");
-        node.put("decoder_output", switch (config.likelihood()) {
-            case BERNOULLI -> "logits";
-            case CATEGORICAL -> "logits of each one-hot group (log-softmax within the group)";
-            case TABULAR -> "means of the standardized numeric columns, then Bernoulli logits of the binary columns,"
-                    + " then logits of each one-hot group (log-softmax within the group)";
-            default -> "mean";
-        });
+        node.put(
+                "decoder_output",
+                switch (config.likelihood()) {
+                    case BERNOULLI -> "logits";
+                    case CATEGORICAL -> "logits of each one-hot group (log-softmax within the group)";
+                    case TABULAR ->
+                        "means of the standardized numeric columns, then Bernoulli logits of the binary columns,"
+                                + " then logits of each one-hot group (log-softmax within the group)";
+                    default -> "mean";
+                });
         node.put("weight_layout", "[out, in], y = x W^T + b (PyTorch Linear)");
         ArrayNode weights = node.putArray("weights");
         for (ParameterLayout.Entry e : VaeModel.layoutOf(config).entries()) {
@@ -342,12 +361,16 @@ public final class RunDirectory {
         for (int k : layout.categories()) {
             categories.add(k);
         }
-        columns.put("order", "features are [numeric | binary | one-hot group 1 | group 2 | ...];"
-                + " schema.json names the columns, their statistics and categories");
+        columns.put(
+                "order",
+                "features are [numeric | binary | one-hot group 1 | group 2 | ...];"
+                        + " schema.json names the columns, their statistics and categories");
         if (layout.numeric() > 0) {
             node.put("gaussian_scale", config.gaussianScale());
-            node.put("gaussian_scale_mode", "learned sigma per numeric column: decoder.log_scale [numeric] holds log sigma"
-                    + " (floor " + Likelihood.MIN_LEARNED_SCALE + "), gaussian_scale is its initial value");
+            node.put(
+                    "gaussian_scale_mode",
+                    "learned sigma per numeric column: decoder.log_scale [numeric] holds log sigma" + " (floor "
+                            + Likelihood.MIN_LEARNED_SCALE + "), gaussian_scale is its initial value");
         }
     }
 
@@ -356,8 +379,8 @@ public final class RunDirectory {
         if (!columns.isObject()) {
             throw new DataException(file, "columns", "missing: a tabular model needs its column layout");
         }
-        return new TabularLayout(columns.path("numeric").asInt(-1), columns.path("binary").asInt(-1),
-                ints(file, columns, "categories"));
+        return new TabularLayout(
+                columns.path("numeric").asInt(-1), columns.path("binary").asInt(-1), ints(file, columns, "categories"));
     }
 
     /** The architecture of {@code model.json}, every field validated, read once. */
@@ -385,7 +408,9 @@ public final class RunDirectory {
                 b.conv(ints(file, node, "channels"));
             }
             String prior = node.path("prior").asText("standard_normal");
-            b.prior(prior.equals("standard_normal") ? LatentPrior.NORMAL : LatentPrior.parse(prior), node.path("pseudo_inputs").asInt(0));
+            b.prior(
+                    prior.equals("standard_normal") ? LatentPrior.NORMAL : LatentPrior.parse(prior),
+                    node.path("pseudo_inputs").asInt(0));
             if (node.has("conditions")) {
                 b.conditions(node.path("conditions").asInt(-1));
             }
@@ -434,7 +459,10 @@ public final class RunDirectory {
         Safetensors.Contents contents = Safetensors.read(weights);
         requireSameRun(weights, contents.metadata().get(RUN_ID), runId());
         try {
-            return VaeModel.fromWeights(config, contents.tensors(), manager,
+            return VaeModel.fromWeights(
+                    config,
+                    contents.tensors(),
+                    manager,
                     "does not match " + modelDescriptionFile().getFileName());
         } catch (IllegalArgumentException e) {
             throw new DataException(weights, null, e.getMessage());
@@ -447,8 +475,11 @@ public final class RunDirectory {
      */
     static void requireSameRun(Path file, String recorded, String expected) {
         if (recorded != null && expected != null && !recorded.equals(expected)) {
-            throw new DataException(file, RUN_ID, "belongs to another run (" + recorded + "), not to this run ("
-                    + expected + "); it was copied in from elsewhere");
+            throw new DataException(
+                    file,
+                    RUN_ID,
+                    "belongs to another run (" + recorded + "), not to this run (" + expected
+                            + "); it was copied in from elsewhere");
         }
     }
 
@@ -456,8 +487,13 @@ public final class RunDirectory {
     public void appendMetrics(EpochMetrics m) {
         String line = m.toJson() + "\n";
         try {
-            Files.writeString(metricsFile(), line, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+            Files.writeString(
+                    metricsFile(),
+                    line,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND,
+                    StandardOpenOption.SYNC);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + metricsFile(), e);
         }

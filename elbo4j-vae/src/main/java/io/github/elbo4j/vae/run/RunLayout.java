@@ -1,8 +1,8 @@
 package io.github.elbo4j.vae.run;
 
+import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.vae.model.TabularSchemaJson;
 import io.github.elbo4j.vae.train.EpochMetrics;
-import io.github.elbo4j.data.DataException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -49,7 +49,8 @@ public final class RunLock implements AutoCloseable {
     public static RunLock acquire(Path run, String command) {
         RunLock lock = tryAcquire(run, command);
         if (lock == null) {
-            throw new DataException(run, null, "in use by " + holder(run) + "; wait for it to finish (one writer per run)");
+            throw new DataException(
+                    run, null, "in use by " + holder(run) + "; wait for it to finish (one writer per run)");
         }
         removeStaleTemporaryFiles(run);
         return lock;
@@ -74,7 +75,8 @@ public final class RunLock implements AutoCloseable {
         Path file = folder.resolve(FILE_NAME);
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -87,8 +89,11 @@ public final class RunLock implements AutoCloseable {
             }
             // Written in place (never renamed): the lock belongs to this file's inode.
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap((command + " (pid " + ProcessHandle.current().pid() + ")\n")
-                    .getBytes(StandardCharsets.UTF_8)), 0);
+            channel.write(
+                    ByteBuffer.wrap(
+                            (command + " (pid " + ProcessHandle.current().pid() + ")\n")
+                                    .getBytes(StandardCharsets.UTF_8)),
+                    0);
             return new RunLock(channel, lock);
         } catch (IOException e) {
             closeQuietly(channel);
@@ -102,7 +107,8 @@ public final class RunLock implements AutoCloseable {
     /** Who holds the lock of {@code run}, as its lock file says (best effort: the file may be mid-write). */
     private static String holder(Path run) {
         try {
-            String text = Files.readString(run.resolve(FILE_NAME), StandardCharsets.UTF_8).strip();
+            String text = Files.readString(run.resolve(FILE_NAME), StandardCharsets.UTF_8)
+                    .strip();
             return text.isEmpty() ? "another elbo4j process" : "elbo4j " + text;
         } catch (IOException e) {
             return "another elbo4j process";
@@ -116,7 +122,9 @@ public final class RunLock implements AutoCloseable {
                 continue;
             }
             try (Stream<Path> entries = Files.list(folder)) {
-                for (Path p : entries.filter(p -> AtomicFiles.isTemporaryName(p.getFileName().toString())).toList()) {
+                for (Path p : entries.filter(
+                                p -> AtomicFiles.isTemporaryName(p.getFileName().toString()))
+                        .toList()) {
                     Files.deleteIfExists(p);
                 }
             } catch (IOException e) {
@@ -136,7 +144,8 @@ public final class RunLock implements AutoCloseable {
         }
         try (Stream<Path> entries = Files.list(parent)) {
             for (Path staging : entries.filter(p -> p.getFileName().toString().matches("\\..+\\.creating-[0-9a-f-]{36}")
-                    && Files.isDirectory(p)).toList()) {
+                            && Files.isDirectory(p))
+                    .toList()) {
                 RunLock lock = tryAcquire(staging, "cleanup");
                 if (lock != null) {
                     lock.close();

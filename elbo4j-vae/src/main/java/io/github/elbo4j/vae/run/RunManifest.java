@@ -1,18 +1,17 @@
 package io.github.elbo4j.vae.run;
 
-import io.github.elbo4j.vae.model.VampPrior;
-import io.github.elbo4j.vae.objective.KlSchedule;
-import io.github.elbo4j.vae.objective.TrainingObjective;
-import io.github.elbo4j.vae.train.LearningRateSchedule;
-import io.github.elbo4j.vae.train.Trainer;
-import io.github.elbo4j.vae.train.TrainingConfig;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
+import io.github.elbo4j.vae.objective.KlSchedule;
+import io.github.elbo4j.vae.objective.TrainingObjective;
 import io.github.elbo4j.vae.objective.TrainingObjective.GradientEstimator;
+import io.github.elbo4j.vae.train.LearningRateSchedule;
+import io.github.elbo4j.vae.train.Trainer;
+import io.github.elbo4j.vae.train.TrainingConfig;
 import java.nio.file.Path;
 
 /**
@@ -37,8 +36,15 @@ import java.nio.file.Path;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunManifest(
-        String elbo4jVersion, String djlVersion, String engine, String created, Long seed, ObjectNode model,
-        Training training, Data data, String runId) {
+        String elbo4jVersion,
+        String djlVersion,
+        String engine,
+        String created,
+        Long seed,
+        ObjectNode model,
+        Training training,
+        Data data,
+        String runId) {
 
     /** A manifest without a training or data section has empty ones (every field unrecorded). */
     public RunManifest {
@@ -89,14 +95,30 @@ public record RunManifest(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Training(
-            Integer epochs, Integer batchSize, Double learningRate, Long seed, String objective, Integer iwaeK,
-            String iwaeGradient, Double beta, String klSchedule, Double freeBits, String estimator,
-            String reportedElbo, Integer priorWarmupEpochs, Integer patience, String lrSchedule, String optimizer,
-            String trainer, Integer syncEvery, Integer partitions) {
+            Integer epochs,
+            Integer batchSize,
+            Double learningRate,
+            Long seed,
+            String objective,
+            Integer iwaeK,
+            String iwaeGradient,
+            Double beta,
+            String klSchedule,
+            Double freeBits,
+            String estimator,
+            String reportedElbo,
+            Integer priorWarmupEpochs,
+            Integer patience,
+            String lrSchedule,
+            String optimizer,
+            String trainer,
+            Integer syncEvery,
+            Integer partitions) {
 
         /** Settings of which none was recorded. */
-        static final Training NONE = new Training(null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+        static final Training NONE = new Training(
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null);
 
         /** The optimizer every trainer of elbo4j uses. */
         public static final String ADAM = "adam(beta1=0.9, beta2=0.999, eps=1e-8)";
@@ -105,11 +127,26 @@ public record RunManifest(
         public static Training of(TrainingConfig config) {
             TrainingObjective o = config.objective();
             TrainingObjective.Iwae iwae = o instanceof TrainingObjective.Iwae i ? i : null;
-            return new Training(config.epochs(), config.batchSize(), config.learningRate(), config.seed(),
-                    o.kind().id(), iwae != null ? iwae.k() : null, iwae != null ? iwae.gradient().id() : null, o.beta(),
-                    o.schedule().toString(), freeBits(o), estimator(o),
-                    "plain ELBO (beta = 1, no free bits), single sample, analytic KL", config.priorWarmupEpochs(),
-                    config.patience(), config.learningRateSchedule().toString(), ADAM, null, null, null);
+            return new Training(
+                    config.epochs(),
+                    config.batchSize(),
+                    config.learningRate(),
+                    config.seed(),
+                    o.kind().id(),
+                    iwae != null ? iwae.k() : null,
+                    iwae != null ? iwae.gradient().id() : null,
+                    o.beta(),
+                    o.schedule().toString(),
+                    freeBits(o),
+                    estimator(o),
+                    "plain ELBO (beta = 1, no free bits), single sample, analytic KL",
+                    config.priorWarmupEpochs(),
+                    config.patience(),
+                    config.learningRateSchedule().toString(),
+                    ADAM,
+                    null,
+                    null,
+                    null);
         }
 
         /**
@@ -117,9 +154,26 @@ public record RunManifest(
          * learning-rate schedule, which a resumed run may change.
          */
         public Training resumedWith(TrainingConfig resumed) {
-            return new Training(resumed.epochs(), batchSize, learningRate, seed, objective, iwaeK, iwaeGradient, beta,
-                    klSchedule, freeBits, estimator, reportedElbo, priorWarmupEpochs, resumed.patience(),
-                    resumed.learningRateSchedule().toString(), optimizer, trainer, syncEvery, partitions);
+            return new Training(
+                    resumed.epochs(),
+                    batchSize,
+                    learningRate,
+                    seed,
+                    objective,
+                    iwaeK,
+                    iwaeGradient,
+                    beta,
+                    klSchedule,
+                    freeBits,
+                    estimator,
+                    reportedElbo,
+                    priorWarmupEpochs,
+                    resumed.patience(),
+                    resumed.learningRateSchedule().toString(),
+                    optimizer,
+                    trainer,
+                    syncEvery,
+                    partitions);
         }
 
         private static double freeBits(TrainingObjective o) {
@@ -133,7 +187,8 @@ public record RunManifest(
                     iwae -> "IWAE bound log mean_k p(x|z_k) (p(z_k)/q(z_k|x))^w, K=" + iwae.k()
                             + ", w = beta * schedule(t), "
                             + (iwae.gradient() == GradientEstimator.DOUBLY_REPARAMETERIZED
-                                    ? "doubly-reparameterized gradient" : "reparameterized gradient"));
+                                    ? "doubly-reparameterized gradient"
+                                    : "reparameterized gradient"));
         }
 
         /**
@@ -145,9 +200,13 @@ public record RunManifest(
          */
         public TrainingConfig config(Path file) {
             try {
-                return new TrainingConfig(required(file, "epochs", epochs), required(file, "batch_size", batchSize),
-                        required(file, "learning_rate", learningRate), required(file, "seed", seed),
-                        trainingObjective(file), priorWarmupEpochs == null ? 0 : priorWarmupEpochs,
+                return new TrainingConfig(
+                        required(file, "epochs", epochs),
+                        required(file, "batch_size", batchSize),
+                        required(file, "learning_rate", learningRate),
+                        required(file, "seed", seed),
+                        trainingObjective(file),
+                        priorWarmupEpochs == null ? 0 : priorWarmupEpochs,
                         patience == null ? 0 : patience,
                         LearningRateSchedule.parse(lrSchedule == null ? "constant" : lrSchedule));
             } catch (IllegalArgumentException e) {
@@ -161,8 +220,12 @@ public record RunManifest(
                 KlSchedule schedule = KlSchedule.parse(klSchedule == null ? "constant" : klSchedule);
                 return switch (TrainingObjective.Kind.parse(objective == null ? "elbo" : objective)) {
                     case ELBO -> new TrainingObjective.Elbo(b, schedule, freeBits == null ? 0.0 : freeBits);
-                    case IWAE -> new TrainingObjective.Iwae(iwaeK == null ? 1 : iwaeK, b, schedule,
-                            GradientEstimator.parse(iwaeGradient == null ? "standard" : iwaeGradient));
+                    case IWAE ->
+                        new TrainingObjective.Iwae(
+                                iwaeK == null ? 1 : iwaeK,
+                                b,
+                                schedule,
+                                GradientEstimator.parse(iwaeGradient == null ? "standard" : iwaeGradient));
                 };
             } catch (IllegalArgumentException e) {
                 throw new DataException(file, "training", "bad recorded objective: " + e.getMessage());
@@ -171,7 +234,8 @@ public record RunManifest(
 
         private static <T> T required(Path file, String field, T value) {
             if (value == null) {
-                throw new DataException(file, "training." + field, "missing; the run's config is incomplete or damaged");
+                throw new DataException(
+                        file, "training." + field, "missing; the run's config is incomplete or damaged");
             }
             return value;
         }
@@ -193,8 +257,14 @@ public record RunManifest(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Data(
-            String spec, String dataDir, Double validFraction, String schemaOverrides, String source, Split train,
-            Split valid, Split test) {
+            String spec,
+            String dataDir,
+            Double validFraction,
+            String schemaOverrides,
+            String source,
+            Split train,
+            Split valid,
+            Split test) {
 
         /** Data of which nothing was recorded. */
         static final Data NONE = new Data(null, null, null, null, null, null, null, null);

@@ -1,12 +1,12 @@
 package io.github.elbo4j.vae.run;
 
-import io.github.elbo4j.vae.model.Tensor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.io.AtomicFiles;
+import io.github.elbo4j.vae.model.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -90,8 +90,8 @@ public final class Safetensors {
         }
         // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
         int padded = (headerBytes.length + 7) / 8 * 8;
-        ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(8 + padded + offset))
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buffer =
+                ByteBuffer.allocate(Math.toIntExact(8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
         buffer.putLong(padded).put(headerBytes);
         for (int i = headerBytes.length; i < padded; i++) {
             buffer.put((byte) ' ');
@@ -123,16 +123,23 @@ public final class Safetensors {
         try (FileChannel channel = FileChannel.open(file)) {
             long fileSize = channel.size();
             if (fileSize < 8) {
-                throw new DataException(file, null, "not a safetensors file: " + fileSize + " bytes, shorter than the 8-byte header length");
+                throw new DataException(
+                        file,
+                        null,
+                        "not a safetensors file: " + fileSize + " bytes, shorter than the 8-byte header length");
             }
             ByteBuffer lengthBuffer = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(channel, lengthBuffer, 0);
             long headerLength = lengthBuffer.flip().getLong();
             if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
-                throw new DataException(file, "header", "header length " + headerLength + " is outside [2, " + MAX_HEADER_BYTES + "]");
+                throw new DataException(
+                        file, "header", "header length " + headerLength + " is outside [2, " + MAX_HEADER_BYTES + "]");
             }
             if (8 + headerLength > fileSize) {
-                throw new DataException(file, "header", "truncated: header needs " + headerLength + " bytes, the file has " + (fileSize - 8));
+                throw new DataException(
+                        file,
+                        "header",
+                        "truncated: header needs " + headerLength + " bytes, the file has " + (fileSize - 8));
             }
             ByteBuffer headerBuffer = ByteBuffer.allocate((int) headerLength);
             readFully(channel, headerBuffer, 8);
@@ -148,7 +155,9 @@ public final class Safetensors {
                     readMetadata(file, field.getValue(), metadata);
                     continue;
                 }
-                tensors.put(field.getKey(), readTensor(file, channel, field.getKey(), field.getValue(), dataStart, dataSize));
+                tensors.put(
+                        field.getKey(),
+                        readTensor(file, channel, field.getKey(), field.getValue(), dataStart, dataSize));
             }
             verifyChecksum(file, channel, dataStart, dataSize, metadata);
             return new Contents(tensors, metadata);
@@ -159,8 +168,9 @@ public final class Safetensors {
         }
     }
 
-    private static void verifyChecksum(Path file, FileChannel channel, long dataStart, long dataSize,
-            Map<String, String> metadata) throws IOException {
+    private static void verifyChecksum(
+            Path file, FileChannel channel, long dataStart, long dataSize, Map<String, String> metadata)
+            throws IOException {
         String recorded = metadata.get(CHECKSUM);
         if (recorded == null) {
             return;
@@ -176,8 +186,11 @@ public final class Safetensors {
         }
         String actual = checksum(crc, metadata);
         if (!actual.equals(recorded)) {
-            throw new DataException(file, CHECKSUM, "checksum mismatch (recorded " + recorded + ", the contents give "
-                    + actual + "): the file is corrupt");
+            throw new DataException(
+                    file,
+                    CHECKSUM,
+                    "checksum mismatch (recorded " + recorded + ", the contents give " + actual
+                            + "): the file is corrupt");
         }
     }
 
@@ -236,10 +249,16 @@ public final class Safetensors {
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);
         if (begin < 0 || end < begin || end > dataSize) {
-            throw new DataException(file, record, "data_offsets [" + begin + ", " + end + "] lie outside the " + dataSize + " data bytes");
+            throw new DataException(
+                    file,
+                    record,
+                    "data_offsets [" + begin + ", " + end + "] lie outside the " + dataSize + " data bytes");
         }
         if (end - begin != 4 * count || count > Integer.MAX_VALUE) {
-            throw new DataException(file, record, "data_offsets span " + (end - begin) + " bytes but shape " + shapeNode + " needs " + 4 * count);
+            throw new DataException(
+                    file,
+                    record,
+                    "data_offsets span " + (end - begin) + " bytes but shape " + shapeNode + " needs " + 4 * count);
         }
         ByteBuffer data = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
         readFully(channel, data, dataStart + begin);

@@ -40,10 +40,14 @@ final class StringMetadata {
         try {
             return mapper.convertValue(metadata, type);
         } catch (IllegalArgumentException e) {
-            String key = e.getCause() instanceof MismatchedInputException m && !m.getPath().isEmpty()
-                    ? m.getPath().get(0).getFieldName() : null;
-            throw new DataException(file, "__metadata__", key == null ? "malformed training position"
-                    : "key '" + key + "' is missing or malformed");
+            String key = e.getCause() instanceof MismatchedInputException m
+                            && !m.getPath().isEmpty()
+                    ? m.getPath().get(0).getFieldName()
+                    : null;
+            throw new DataException(
+                    file,
+                    "__metadata__",
+                    key == null ? "malformed training position" : "key '" + key + "' is missing or malformed");
         }
     }
 }

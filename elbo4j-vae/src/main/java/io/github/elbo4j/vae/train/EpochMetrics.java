@@ -49,13 +49,21 @@ public record EpochMetrics(
         double kl,
         double beta,
         double lr,
-        @JsonSerialize(using = NanAsNull.class) @JsonDeserialize(using = NanWhenAbsent.class) double validElbo,
+
+        @JsonSerialize(using = NanAsNull.class) @JsonDeserialize(using = NanWhenAbsent.class)
+        double validElbo,
+
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = NotFinite.class)
-        @JsonDeserialize(using = NanWhenAbsent.class) double validIwae,
+        @JsonDeserialize(using = NanWhenAbsent.class)
+        double validIwae,
+
         double seconds,
         double samplesPerS,
-        @JsonProperty("rss_mb") @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = NotFinite.class)
-        @JsonDeserialize(using = NanWhenAbsent.class) double residentMegabytes) {
+
+        @JsonProperty("rss_mb")
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = NotFinite.class)
+        @JsonDeserialize(using = NanWhenAbsent.class)
+        double residentMegabytes) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

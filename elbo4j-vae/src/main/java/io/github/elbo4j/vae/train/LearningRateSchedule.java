@@ -31,8 +31,10 @@ public record LearningRateSchedule(int epochs, double factor) implements Trainin
     /** Validates with messages that name the setting ({@code learningRateSchedule}). */
     public LearningRateSchedule {
         if (epochs == 0 ? factor != 1 : epochs < 1 || !(factor > 0 && factor < 1)) {
-            throw new SettingException("learningRateSchedule plateau:N:F needs N ≥ 1 epochs and a factor F in (0, 1),"
-                    + " got N = " + epochs + ", F = " + factor, "learningRateSchedule");
+            throw new SettingException(
+                    "learningRateSchedule plateau:N:F needs N ≥ 1 epochs and a factor F in (0, 1)," + " got N = "
+                            + epochs + ", F = " + factor,
+                    "learningRateSchedule");
         }
     }
 
@@ -44,16 +46,20 @@ public record LearningRateSchedule(int epochs, double factor) implements Trainin
         }
         String[] parts = text.split(":", -1);
         if (!parts[0].equals("plateau") || parts.length < 2 || parts.length > 3) {
-            throw new SettingException("learningRateSchedule must be constant, plateau:N or plateau:N:F"
-                    + " (N epochs without improvement, factor F), got '" + spec + "'", "learningRateSchedule");
+            throw new SettingException(
+                    "learningRateSchedule must be constant, plateau:N or plateau:N:F"
+                            + " (N epochs without improvement, factor F), got '" + spec + "'",
+                    "learningRateSchedule");
         }
         try {
             int n = Integer.parseInt(parts[1]);
             double factor = parts.length == 3 ? Double.parseDouble(parts[2]) : DEFAULT_FACTOR;
             return new LearningRateSchedule(n, factor);
         } catch (NumberFormatException e) {
-            throw new SettingException("learningRateSchedule plateau:N:F needs a whole number of epochs N and a"
-                    + " number F, got '" + spec + "'", "learningRateSchedule");
+            throw new SettingException(
+                    "learningRateSchedule plateau:N:F needs a whole number of epochs N and a" + " number F, got '"
+                            + spec + "'",
+                    "learningRateSchedule");
         }
     }
 
@@ -76,7 +82,8 @@ public record LearningRateSchedule(int epochs, double factor) implements Trainin
     public TrainingPosition beforeCheckpoint(TrainingPosition completed, boolean improved) {
         int since = Math.max(completed.bestEpoch(), completed.learningRateReducedEpoch());
         return !improved && reducesAfter(completed.epoch() - since)
-                ? completed.withLearningRateReduced(completed.learningRate() * factor) : completed;
+                ? completed.withLearningRateReduced(completed.learningRate() * factor)
+                : completed;
     }
 
     /** {@code constant} or {@code plateau:N:F}; {@link #parse} reads it back. */

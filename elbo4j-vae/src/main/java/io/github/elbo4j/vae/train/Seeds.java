@@ -1,7 +1,5 @@
 package io.github.elbo4j.vae.train;
 
-import io.github.elbo4j.vae.model.LatentPrior;
-
 /**
  * Derives independent seeds from a run seed, a purpose and an index (step, epoch, chunk), so that
  * every random draw is a pure function of (seed, purpose, index): runs are reproducible and a

@@ -1,5 +1,10 @@
 package io.github.elbo4j.vae.train;
 
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Batching;
+import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.data.SettingException;
+import io.github.elbo4j.optim.Adam;
 import io.github.elbo4j.vae.eval.Evaluator;
 import io.github.elbo4j.vae.eval.Workers;
 import io.github.elbo4j.vae.model.LatentPrior;
@@ -13,11 +18,6 @@ import io.github.elbo4j.vae.objective.TrainingObjective;
 import io.github.elbo4j.vae.objective.TrainingStep;
 import io.github.elbo4j.vae.run.Checkpoint;
 import io.github.elbo4j.vae.run.RunDirectory;
-import ai.djl.ndarray.NDManager;
-import io.github.elbo4j.data.Batching;
-import io.github.elbo4j.data.Dataset;
-import io.github.elbo4j.data.SettingException;
-import io.github.elbo4j.optim.Adam;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -97,10 +97,13 @@ public final class Trainer {
      * of the normal prior), before anything is created.
      */
     public static void requireCompatible(VaeConfig model, TrainingConfig training) {
-        if (training.objective() instanceof TrainingObjective.Elbo elbo && elbo.freeBits() > 0
+        if (training.objective() instanceof TrainingObjective.Elbo elbo
+                && elbo.freeBits() > 0
                 && model.prior() != LatentPrior.NORMAL) {
-            throw new SettingException("freeBits floors the per-dimension KL against N(0, I);"
-                    + " it needs prior normal", "freeBits", "prior");
+            throw new SettingException(
+                    "freeBits floors the per-dimension KL against N(0, I);" + " it needs prior normal",
+                    "freeBits",
+                    "prior");
         }
     }
 
@@ -130,17 +133,26 @@ public final class Trainer {
             model.setParameterValues(resume.parameters());
         }
         Adam adam = Adam.withDefaults(Math.toIntExact(model.layout().totalSize()));
-        try (NDManager manager = NDManager.newBaseManager(); Workers workers = new Workers(validationWorkers);
-                TrainingStep trainingStep = StepFactory.trainingStep(model, objective, config.batchSize(),
-                        validationWorkers)) {
+        try (NDManager manager = NDManager.newBaseManager();
+                Workers workers = new Workers(validationWorkers);
+                TrainingStep trainingStep =
+                        StepFactory.trainingStep(model, objective, config.batchSize(), validationWorkers)) {
             if (resume != null) {
                 adam.restore(resume.adamFirstMoment(), resume.adamSecondMoment(), resume.adamStep());
             }
             float[] gradient = new float[Math.toIntExact(model.layout().totalSize())];
             Evaluator validator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, workers);
             this.stepsPerEpoch = (train.rows() + config.batchSize() - 1) / config.batchSize();
-            Session session = new Session(model, adam, train, valid, validator, trainingStep, gradient,
-                    resume == null ? TrainingPosition.start(config.learningRate()) : resume.position(), run);
+            Session session = new Session(
+                    model,
+                    adam,
+                    train,
+                    valid,
+                    validator,
+                    trainingStep,
+                    gradient,
+                    resume == null ? TrainingPosition.start(config.learningRate()) : resume.position(),
+                    run);
             TrainingPosition state = session.lastGood.position();
             session.listeners.onStart((long) stepsPerEpoch * config.epochs(), state.step());
             boolean stoppedEarly = false;
@@ -182,8 +194,16 @@ public final class Trainer {
         int consecutiveBad;
         int[] order;
 
-        Session(VaeModel model, Adam adam, Dataset train, Dataset valid, Evaluator validator,
-                TrainingStep trainingStep, float[] gradient, TrainingPosition start, RunDirectory run) {
+        Session(
+                VaeModel model,
+                Adam adam,
+                Dataset train,
+                Dataset valid,
+                Evaluator validator,
+                TrainingStep trainingStep,
+                float[] gradient,
+                TrainingPosition start,
+                RunDirectory run) {
             this.model = model;
             this.adam = adam;
             this.train = train;
@@ -204,18 +224,28 @@ public final class Trainer {
             int from = state.batchesIntoEpoch() * config.batchSize();
             int to = Math.min(train.rows(), from + config.batchSize());
             float[] condition = model.config().conditional()
-                    ? OneHotConditions.oneHot(train.labels(), order, from, to, model.config().conditions()) : null;
-            BatchElbo sums = step(trainingStep, adam, model, state, Batching.gather(train, order, from, to),
-                    condition, to - from, gradient);
+                    ? OneHotConditions.oneHot(
+                            train.labels(), order, from, to, model.config().conditions())
+                    : null;
+            BatchElbo sums = step(
+                    trainingStep,
+                    adam,
+                    model,
+                    state,
+                    Batching.gather(train, order, from, to),
+                    condition,
+                    to - from,
+                    gradient);
             double seconds = throughput.add(to - from, start);
             TrainingPosition next = (sums == null ? state.withSkippedStep() : state.afterStep(to - from, sums))
-                    .nextBatch().plusEpochSeconds(seconds);
+                    .nextBatch()
+                    .plusEpochSeconds(seconds);
             consecutiveBad = sums == null ? consecutiveBad + 1 : 0;
             if (consecutiveBad >= MAX_CONSECUTIVE_BAD_STEPS) {
                 return rollBack(next);
             }
-            listeners.onStep(next.step(), sums == null ? Double.NaN : sums.elbo() / (to - from),
-                    to / next.epochSeconds());
+            listeners.onStep(
+                    next.step(), sums == null ? Double.NaN : sums.elbo() / (to - from), to / next.epochSeconds());
             return next;
         }
 
@@ -226,21 +256,27 @@ public final class Trainer {
         TrainingPosition endEpoch(TrainingPosition state) {
             long validationStart = System.nanoTime();
             TrainingObjective objective = config.objective();
-            double validElbo = valid == null ? Double.NaN : validator.elbo(valid, config.seed()).elbo();
-            double validIwae = valid == null || !(objective instanceof TrainingObjective.Iwae iwae) ? Double.NaN
-                    : Arrays.stream(validator.importanceWeightedLogLikelihood(valid, iwae.k(),
-                            config.seed(), ProgressListener.NONE)).average().orElseThrow();
+            double validElbo = valid == null
+                    ? Double.NaN
+                    : validator.elbo(valid, config.seed()).elbo();
+            double validIwae = valid == null || !(objective instanceof TrainingObjective.Iwae iwae)
+                    ? Double.NaN
+                    : Arrays.stream(validator.importanceWeightedLogLikelihood(
+                                    valid, iwae.k(), config.seed(), ProgressListener.NONE))
+                            .average()
+                            .orElseThrow();
             // An epoch with no finite step, or whose model no longer gives a finite validation
             // ELBO, has diverged however few steps in a row were skipped.
-            if (state.epochExamples() == 0 || (valid != null && !Double.isFinite(validElbo))
+            if (state.epochExamples() == 0
+                    || (valid != null && !Double.isFinite(validElbo))
                     || Double.isInfinite(validIwae)) {
                 return rollBack(state);
             }
             // An IWAE objective is judged on its own bound, which its training loosens the ELBO for.
             double validation = Double.isNaN(validIwae) ? validElbo : validIwae;
             boolean improved = validation > state.bestValidation() + MIN_IMPROVEMENT;
-            TrainingPosition completed = state.completeEpoch(
-                    state.epochSeconds() + (System.nanoTime() - validationStart) / 1e9);
+            TrainingPosition completed =
+                    state.completeEpoch(state.epochSeconds() + (System.nanoTime() - validationStart) / 1e9);
             if (improved) {
                 completed = completed.withBest(validation);
             }
@@ -271,10 +307,19 @@ public final class Trainer {
         }
 
         TrainingResult result(TrainingPosition state, boolean stopped, boolean stoppedEarly) {
-            return new TrainingResult(state.epoch(), state.step(), last == null ? Double.NaN : last.elbo(),
-                    last == null ? Double.NaN : last.validElbo(), valid == null ? Double.NaN : state.bestValidation(),
-                    state.bestEpoch(), throughput.samplesPerSecond(), state.elapsedSeconds(), state.skippedSteps(),
-                    state.rollbacks(), stopped, stoppedEarly);
+            return new TrainingResult(
+                    state.epoch(),
+                    state.step(),
+                    last == null ? Double.NaN : last.elbo(),
+                    last == null ? Double.NaN : last.validElbo(),
+                    valid == null ? Double.NaN : state.bestValidation(),
+                    state.bestEpoch(),
+                    throughput.samplesPerSecond(),
+                    state.elapsedSeconds(),
+                    state.skippedSteps(),
+                    state.rollbacks(),
+                    stopped,
+                    stoppedEarly);
         }
     }
 
@@ -300,13 +345,22 @@ public final class Trainer {
      * The row of the epoch that {@code epochEnd} holds the sums of and {@code completed} ends
      * (the KL weight and learning rate it was trained with, its time up to the end of validation).
      */
-    private EpochMetrics metrics(TrainingPosition epochEnd, TrainingPosition completed, double validElbo,
-            double validIwae, int rows) {
+    private EpochMetrics metrics(
+            TrainingPosition epochEnd, TrainingPosition completed, double validElbo, double validIwae, int rows) {
         int examples = Math.max(1, epochEnd.epochExamples());
-        return new EpochMetrics(completed.epoch(), completed.step(), epochEnd.epochElbo() / examples,
-                epochEnd.epochRecon() / examples, epochEnd.epochKl() / examples, klWeightBefore(completed.step()),
-                completed.learningRate(), validElbo, validIwae, completed.elapsedSeconds(),
-                rows / epochEnd.epochSeconds(), ResidentMemory.megabytes());
+        return new EpochMetrics(
+                completed.epoch(),
+                completed.step(),
+                epochEnd.epochElbo() / examples,
+                epochEnd.epochRecon() / examples,
+                epochEnd.epochKl() / examples,
+                klWeightBefore(completed.step()),
+                completed.learningRate(),
+                validElbo,
+                validIwae,
+                completed.elapsedSeconds(),
+                rows / epochEnd.epochSeconds(),
+                ResidentMemory.megabytes());
     }
 
     /** Examples trained and time spent in steps by this invocation, validation excluded. */
@@ -344,12 +398,13 @@ public final class Trainer {
      */
     public static void requireValidationSplit(TrainingConfig config, Dataset valid) {
         if (config.stopsEarly() && valid == null) {
-            throw new SettingException("patience stops on the validation score, but the data has no"
-                    + " validation split", "patience");
+            throw new SettingException(
+                    "patience stops on the validation score, but the data has no" + " validation split", "patience");
         }
         if (config.learningRateSchedule().reducesOnPlateau() && valid == null) {
-            throw new SettingException("learningRateSchedule " + config.learningRateSchedule()
-                    + " lowers the learning rate on the validation score, but the data has no validation split",
+            throw new SettingException(
+                    "learningRateSchedule " + config.learningRateSchedule()
+                            + " lowers the learning rate on the validation score, but the data has no validation split",
                     "learningRateSchedule");
         }
     }
@@ -358,9 +413,17 @@ public final class Trainer {
      * One optimizer step from {@code state}; returns the batch's ELBO sums, or null when the step
      * was not finite and skipped.
      */
-    private BatchElbo step(TrainingStep trainingStep, Adam adam, VaeModel model, TrainingPosition state,
-            float[] batch, float[] condition, int rows, float[] gradient) {
-        float[] noise = GaussianNoise.standardNormal(config.objective().particles() * rows * model.config().latent(),
+    private BatchElbo step(
+            TrainingStep trainingStep,
+            Adam adam,
+            VaeModel model,
+            TrainingPosition state,
+            float[] batch,
+            float[] condition,
+            int rows,
+            float[] gradient) {
+        float[] noise = GaussianNoise.standardNormal(
+                config.objective().particles() * rows * model.config().latent(),
                 Seeds.derive(config.seed(), Seeds.Stream.TRAIN_NOISE, state.step()));
         double klWeight = config.objective().klWeight(state.step(), stepsPerEpoch);
         // state.epoch counts completed epochs: epochs 1..W of the run are the prior warm-up.
@@ -375,9 +438,14 @@ public final class Trainer {
     }
 
     private Checkpoint snapshot(TrainingPosition state, VaeModel model, Adam adam) {
-        return new Checkpoint(state, model.parameterValues(),
-                adam.firstMoment(), adam.secondMoment(), adam.step(),
-                config.objective().describe(), klWeightBefore(state.step()));
+        return new Checkpoint(
+                state,
+                model.parameterValues(),
+                adam.firstMoment(),
+                adam.secondMoment(),
+                adam.step(),
+                config.objective().describe(),
+                klWeightBefore(state.step()));
     }
 
     /** The KL weight of the last step taken before {@code step} (of the first step when none was). */

@@ -1,8 +1,7 @@
 package io.github.elbo4j.vae.train;
 
-import io.github.elbo4j.vae.model.VampPrior;
-import io.github.elbo4j.vae.objective.TrainingObjective;
 import io.github.elbo4j.data.SettingException;
+import io.github.elbo4j.vae.objective.TrainingObjective;
 
 /**
  * How a VAE is trained: Adam on minibatches of a {@link TrainingObjective} (by default the
@@ -27,8 +26,14 @@ import io.github.elbo4j.data.SettingException;
  *     or reduced on a plateau of the validation score (needs a validation split)
  */
 public record TrainingConfig(
-        int epochs, int batchSize, double learningRate, long seed, TrainingObjective objective, int priorWarmupEpochs,
-        int patience, LearningRateSchedule learningRateSchedule) {
+        int epochs,
+        int batchSize,
+        double learningRate,
+        long seed,
+        TrainingObjective objective,
+        int priorWarmupEpochs,
+        int patience,
+        LearningRateSchedule learningRateSchedule) {
 
     /** Epochs of N(0, I) KL before the VampPrior takes over (see {@link #priorWarmupEpochs()}). */
     public static final int DEFAULT_PRIOR_WARMUP_EPOCHS = 1;
@@ -45,34 +50,58 @@ public record TrainingConfig(
             throw new SettingException("learningRate must be a positive number, got " + learningRate, "learningRate");
         }
         if (objective == null) {
-            throw new IllegalArgumentException("a training objective is required (TrainingObjective.ELBO for the plain ELBO)");
+            throw new IllegalArgumentException(
+                    "a training objective is required (TrainingObjective.ELBO for the plain ELBO)");
         }
         if (priorWarmupEpochs < 0) {
-            throw new SettingException("priorWarmupEpochs must be a number of epochs ≥ 0, got " + priorWarmupEpochs,
-                    "priorWarmupEpochs");
+            throw new SettingException(
+                    "priorWarmupEpochs must be a number of epochs ≥ 0, got " + priorWarmupEpochs, "priorWarmupEpochs");
         }
         if (patience < 0) {
-            throw new SettingException("patience must be a number of epochs ≥ 0 (0 turns early stopping off), got "
-                    + patience, "patience");
+            throw new SettingException(
+                    "patience must be a number of epochs ≥ 0 (0 turns early stopping off), got " + patience,
+                    "patience");
         }
         if (learningRateSchedule == null) {
             throw new IllegalArgumentException("a learning-rate schedule is required (LearningRateSchedule.CONSTANT)");
         }
         if (patience > 0 && learningRateSchedule.reducesOnPlateau() && patience <= learningRateSchedule.epochs()) {
-            throw new SettingException("patience " + patience + " would stop training before learningRateSchedule "
-                    + learningRateSchedule + " ever lowers the learning rate; make patience larger than "
-                    + learningRateSchedule.epochs(), "patience", "learningRateSchedule");
+            throw new SettingException(
+                    "patience " + patience + " would stop training before learningRateSchedule "
+                            + learningRateSchedule + " ever lowers the learning rate; make patience larger than "
+                            + learningRateSchedule.epochs(),
+                    "patience",
+                    "learningRateSchedule");
         }
     }
 
     /** Training at a constant learning rate. */
-    public TrainingConfig(int epochs, int batchSize, double learningRate, long seed, TrainingObjective objective,
-            int priorWarmupEpochs, int patience) {
-        this(epochs, batchSize, learningRate, seed, objective, priorWarmupEpochs, patience, LearningRateSchedule.CONSTANT);
+    public TrainingConfig(
+            int epochs,
+            int batchSize,
+            double learningRate,
+            long seed,
+            TrainingObjective objective,
+            int priorWarmupEpochs,
+            int patience) {
+        this(
+                epochs,
+                batchSize,
+                learningRate,
+                seed,
+                objective,
+                priorWarmupEpochs,
+                patience,
+                LearningRateSchedule.CONSTANT);
     }
 
     /** Training without early stopping. */
-    public TrainingConfig(int epochs, int batchSize, double learningRate, long seed, TrainingObjective objective,
+    public TrainingConfig(
+            int epochs,
+            int batchSize,
+            double learningRate,
+            long seed,
+            TrainingObjective objective,
             int priorWarmupEpochs) {
         this(epochs, batchSize, learningRate, seed, objective, priorWarmupEpochs, 0);
     }

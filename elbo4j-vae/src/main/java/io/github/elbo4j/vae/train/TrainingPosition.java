@@ -1,11 +1,11 @@
 package io.github.elbo4j.vae.train;
 
-import io.github.elbo4j.vae.objective.BatchElbo;
-import io.github.elbo4j.vae.run.Checkpoint;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.github.elbo4j.vae.objective.BatchElbo;
+import io.github.elbo4j.vae.run.Checkpoint;
 
 /**
  * Where a training run stands, to the step: everything besides the tensors that a resumed run
@@ -61,37 +61,102 @@ public record TrainingPosition(
 
     /** After an optimizer step of {@code rows} examples whose ELBO terms were {@code sums}. */
     TrainingPosition afterStep(int rows, BatchElbo sums) {
-        return new TrainingPosition(epoch, batchesIntoEpoch, step, learningRate, bestValidation, bestEpoch,
-                learningRateReducedEpoch, elapsedSeconds, epochElbo + sums.elbo(), epochRecon + sums.reconstruction(),
-                epochKl + sums.kl(), epochExamples + rows, epochSeconds, skippedSteps, rollbacks);
+        return new TrainingPosition(
+                epoch,
+                batchesIntoEpoch,
+                step,
+                learningRate,
+                bestValidation,
+                bestEpoch,
+                learningRateReducedEpoch,
+                elapsedSeconds,
+                epochElbo + sums.elbo(),
+                epochRecon + sums.reconstruction(),
+                epochKl + sums.kl(),
+                epochExamples + rows,
+                epochSeconds,
+                skippedSteps,
+                rollbacks);
     }
 
     /** One batch further into the epoch, one step further (taken or skipped). */
     TrainingPosition nextBatch() {
-        return new TrainingPosition(epoch, batchesIntoEpoch + 1, step + 1, learningRate, bestValidation, bestEpoch,
-                learningRateReducedEpoch, elapsedSeconds, epochElbo, epochRecon, epochKl, epochExamples, epochSeconds,
-                skippedSteps, rollbacks);
+        return new TrainingPosition(
+                epoch,
+                batchesIntoEpoch + 1,
+                step + 1,
+                learningRate,
+                bestValidation,
+                bestEpoch,
+                learningRateReducedEpoch,
+                elapsedSeconds,
+                epochElbo,
+                epochRecon,
+                epochKl,
+                epochExamples,
+                epochSeconds,
+                skippedSteps,
+                rollbacks);
     }
 
     /** With one more step skipped because it was not finite. */
     TrainingPosition withSkippedStep() {
-        return new TrainingPosition(epoch, batchesIntoEpoch, step, learningRate, bestValidation, bestEpoch,
-                learningRateReducedEpoch, elapsedSeconds, epochElbo, epochRecon, epochKl, epochExamples, epochSeconds,
-                skippedSteps + 1, rollbacks);
+        return new TrainingPosition(
+                epoch,
+                batchesIntoEpoch,
+                step,
+                learningRate,
+                bestValidation,
+                bestEpoch,
+                learningRateReducedEpoch,
+                elapsedSeconds,
+                epochElbo,
+                epochRecon,
+                epochKl,
+                epochExamples,
+                epochSeconds,
+                skippedSteps + 1,
+                rollbacks);
     }
 
     /** With {@code seconds} more of wall time spent in the epoch in progress. */
     TrainingPosition plusEpochSeconds(double seconds) {
-        return new TrainingPosition(epoch, batchesIntoEpoch, step, learningRate, bestValidation, bestEpoch,
-                learningRateReducedEpoch, elapsedSeconds, epochElbo, epochRecon, epochKl, epochExamples,
-                epochSeconds + seconds, skippedSteps, rollbacks);
+        return new TrainingPosition(
+                epoch,
+                batchesIntoEpoch,
+                step,
+                learningRate,
+                bestValidation,
+                bestEpoch,
+                learningRateReducedEpoch,
+                elapsedSeconds,
+                epochElbo,
+                epochRecon,
+                epochKl,
+                epochExamples,
+                epochSeconds + seconds,
+                skippedSteps,
+                rollbacks);
     }
 
     /** With {@code validation} as the best score, reached by the last completed epoch. */
     TrainingPosition withBest(double validation) {
-        return new TrainingPosition(epoch, batchesIntoEpoch, step, learningRate, validation, epoch,
-                learningRateReducedEpoch, elapsedSeconds, epochElbo, epochRecon, epochKl, epochExamples, epochSeconds,
-                skippedSteps, rollbacks);
+        return new TrainingPosition(
+                epoch,
+                batchesIntoEpoch,
+                step,
+                learningRate,
+                validation,
+                epoch,
+                learningRateReducedEpoch,
+                elapsedSeconds,
+                epochElbo,
+                epochRecon,
+                epochKl,
+                epochExamples,
+                epochSeconds,
+                skippedSteps,
+                rollbacks);
     }
 
     /**
@@ -99,14 +164,42 @@ public record TrainingPosition(
      * validation): its sums start over.
      */
     TrainingPosition completeEpoch(double seconds) {
-        return new TrainingPosition(epoch + 1, 0, step, learningRate, bestValidation, bestEpoch,
-                learningRateReducedEpoch, elapsedSeconds + seconds, 0, 0, 0, 0, 0, skippedSteps, rollbacks);
+        return new TrainingPosition(
+                epoch + 1,
+                0,
+                step,
+                learningRate,
+                bestValidation,
+                bestEpoch,
+                learningRateReducedEpoch,
+                elapsedSeconds + seconds,
+                0,
+                0,
+                0,
+                0,
+                0,
+                skippedSteps,
+                rollbacks);
     }
 
     /** With the learning rate lowered to {@code rate} after the last completed epoch. */
     TrainingPosition withLearningRateReduced(double rate) {
-        return new TrainingPosition(epoch, batchesIntoEpoch, step, rate, bestValidation, bestEpoch, epoch,
-                elapsedSeconds, epochElbo, epochRecon, epochKl, epochExamples, epochSeconds, skippedSteps, rollbacks);
+        return new TrainingPosition(
+                epoch,
+                batchesIntoEpoch,
+                step,
+                rate,
+                bestValidation,
+                bestEpoch,
+                epoch,
+                elapsedSeconds,
+                epochElbo,
+                epochRecon,
+                epochKl,
+                epochExamples,
+                epochSeconds,
+                skippedSteps,
+                rollbacks);
     }
 
     /**
@@ -114,8 +207,21 @@ public record TrainingPosition(
      * the fault counts carry over from the failed attempt.
      */
     TrainingPosition rolledBackFrom(TrainingPosition failed) {
-        return new TrainingPosition(epoch, batchesIntoEpoch, step, failed.learningRate / 2, bestValidation, bestEpoch,
-                learningRateReducedEpoch, elapsedSeconds, epochElbo, epochRecon, epochKl, epochExamples, epochSeconds,
-                failed.skippedSteps, failed.rollbacks + 1);
+        return new TrainingPosition(
+                epoch,
+                batchesIntoEpoch,
+                step,
+                failed.learningRate / 2,
+                bestValidation,
+                bestEpoch,
+                learningRateReducedEpoch,
+                elapsedSeconds,
+                epochElbo,
+                epochRecon,
+                epochKl,
+                epochExamples,
+                epochSeconds,
+                failed.skippedSteps,
+                failed.rollbacks + 1);
     }
 }

@@ -1,5 +1,11 @@
 package io.github.elbo4j.vae.eval;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.train.ProgressListener;
@@ -7,12 +13,6 @@ import io.github.elbo4j.vae.train.SmallData;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingListener;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
-import ai.djl.ndarray.NDManager;
-import io.github.elbo4j.data.Dataset;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +28,8 @@ class AnomalyScorerTest {
     @BeforeAll
     static void trainOnShapes() {
         manager = NDManager.newBaseManager();
-        model = VaeModel.initialize(VaeConfig.builder().inputShape(28, 28).hidden(64).latent(8).build(), manager, 5);
+        model = VaeModel.initialize(
+                VaeConfig.builder().inputShape(28, 28).hidden(64).latent(8).build(), manager, 5);
         new Trainer(new TrainingConfig(10, 50, 3e-3, 5), TrainingListener.NONE).train(model, TRAIN, null, null, null);
     }
 
@@ -65,8 +66,10 @@ class AnomalyScorerTest {
         AnomalyScorer scorer = new AnomalyScorer(new Evaluator(model, manager), 20, 1);
         AnomalyScorer.Scores scores = scorer.score(test, ProgressListener.NONE);
 
-        assertThat(auroc(scores.anomalyScore(AnomalyScorer.Score.NEG_ELBO), anomalous)).isGreaterThanOrEqualTo(0.95);
-        assertThat(auroc(scores.anomalyScore(AnomalyScorer.Score.NLL), anomalous)).isGreaterThanOrEqualTo(0.95);
+        assertThat(auroc(scores.anomalyScore(AnomalyScorer.Score.NEG_ELBO), anomalous))
+                .isGreaterThanOrEqualTo(0.95);
+        assertThat(auroc(scores.anomalyScore(AnomalyScorer.Score.NLL), anomalous))
+                .isGreaterThanOrEqualTo(0.95);
         // The IWAE-K bound is at least the ELBO in expectation, so over the 380 normal records
         // the mean NLL lies below the mean negative ELBO (per record, Monte Carlo error can flip it).
         double nll = 0;
@@ -77,7 +80,8 @@ class AnomalyScorerTest {
         }
         assertThat(nll).isLessThan(negElbo);
 
-        AnomalyScorer.Threshold threshold = scorer.fit(TRAIN, AnomalyScorer.Score.NEG_ELBO, 0.99, ProgressListener.NONE);
+        AnomalyScorer.Threshold threshold =
+                scorer.fit(TRAIN, AnomalyScorer.Score.NEG_ELBO, 0.99, ProgressListener.NONE);
         boolean[] flags = threshold.flag(scores);
         int flaggedAnomalies = 0;
         int flaggedNormal = 0;
@@ -90,7 +94,9 @@ class AnomalyScorerTest {
                 }
             }
         }
-        assertThat(flaggedAnomalies).as("anomalies above the training 99% quantile").isGreaterThanOrEqualTo(18);
+        assertThat(flaggedAnomalies)
+                .as("anomalies above the training 99% quantile")
+                .isGreaterThanOrEqualTo(18);
         // About 1% of normal records exceed the 99% quantile; 380 records: mean 3.8, sd ≈ 1.9.
         assertThat(flaggedNormal).as("normal records flagged").isLessThanOrEqualTo(12);
     }
@@ -101,7 +107,8 @@ class AnomalyScorerTest {
         assertThat(AnomalyScorer.quantile(values, 0.5)).isEqualTo(3.0);
         assertThat(AnomalyScorer.quantile(values, 0.9)).isCloseTo(4.6, within(1e-12));
         assertThat(AnomalyScorer.quantile(values, 0.01)).isCloseTo(1.04, within(1e-12));
-        assertThatThrownBy(() -> AnomalyScorer.quantile(values, 1.0)).hasMessageContaining("quantile must be between 0 and 1");
+        assertThatThrownBy(() -> AnomalyScorer.quantile(values, 1.0))
+                .hasMessageContaining("quantile must be between 0 and 1");
     }
 
     /** The area under the ROC curve: the probability that a random anomaly outscores a random normal record. */

@@ -1,16 +1,16 @@
 package io.github.elbo4j.vae.eval;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.train.ProgressListener;
 import io.github.elbo4j.vae.train.SmallData;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingListener;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
-import ai.djl.ndarray.NDManager;
-import io.github.elbo4j.data.Dataset;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,8 +55,10 @@ class EvaluatorTest {
 
     @Test
     void resultDoesNotDependOnTheMemoryBudget() {
-        double[] small = new Evaluator(model, manager, 7, new Workers(1)).importanceWeightedLogLikelihood(TEST, 20, 5, ProgressListener.NONE);
-        double[] large = new Evaluator(model, manager, 100_000, new Workers(1)).importanceWeightedLogLikelihood(TEST, 20, 5, ProgressListener.NONE);
+        double[] small = new Evaluator(model, manager, 7, new Workers(1))
+                .importanceWeightedLogLikelihood(TEST, 20, 5, ProgressListener.NONE);
+        double[] large = new Evaluator(model, manager, 100_000, new Workers(1))
+                .importanceWeightedLogLikelihood(TEST, 20, 5, ProgressListener.NONE);
         for (int i = 0; i < small.length; i++) {
             assertThat(small[i]).isCloseTo(large[i], within(1e-3));
         }
@@ -73,7 +75,8 @@ class EvaluatorTest {
             for (int i = 0; i < a.length; i++) {
                 assertThat(a[i]).isCloseTo(b[i], within(1e-3));
             }
-            assertThat(parallel.elbo(TEST, 3).elbo()).isCloseTo(serial.elbo(TEST, 3).elbo(), within(1e-3));
+            assertThat(parallel.elbo(TEST, 3).elbo())
+                    .isCloseTo(serial.elbo(TEST, 3).elbo(), within(1e-3));
         }
     }
 

@@ -1,14 +1,14 @@
 package io.github.elbo4j.vae.eval;
 
-import io.github.elbo4j.vae.model.VaeModel;
-import io.github.elbo4j.vae.train.ProgressListener;
-import io.github.elbo4j.vae.train.SmallData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.train.ProgressListener;
+import io.github.elbo4j.vae.train.SmallData;
 import org.junit.jupiter.api.Test;
 
 class LatentSpaceTest {

@@ -1,5 +1,9 @@
 package io.github.elbo4j.vae.eval;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.objective.TrainingObjective;
@@ -7,20 +11,18 @@ import io.github.elbo4j.vae.train.SmallData;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingListener;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import ai.djl.ndarray.NDManager;
-import io.github.elbo4j.data.Dataset;
 import org.junit.jupiter.api.Test;
 
 /** Posterior-collapse diagnosis of a healthy run and of one made to collapse with β = 50. */
 class PosteriorDiagnosisTest {
 
     private static final Dataset TRAIN = SmallData.shapes(600, 41);
-    private static final VaeConfig MODEL = VaeConfig.builder().inputShape(28, 28).hidden(64).latent(8).build();
+    private static final VaeConfig MODEL =
+            VaeConfig.builder().inputShape(28, 28).hidden(64).latent(8).build();
 
     private static PosteriorDiagnosis trainAndDiagnose(TrainingObjective objective) {
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(MODEL, m, 3)) {
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(MODEL, m, 3)) {
             new Trainer(new TrainingConfig(8, 50, 3e-3, 3, objective), TrainingListener.NONE)
                     .train(model, TRAIN, null, null, null);
             return PosteriorDiagnosis.of(new Evaluator(model, m).elbo(TRAIN, 1));

@@ -1,5 +1,11 @@
 package io.github.elbo4j.vae.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Batching;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.model.Activation;
 import io.github.elbo4j.vae.model.Likelihood;
 import io.github.elbo4j.vae.model.ParameterLayout;
@@ -11,16 +17,10 @@ import io.github.elbo4j.vae.objective.GaussianNoise;
 import io.github.elbo4j.vae.objective.StepFactory;
 import io.github.elbo4j.vae.objective.TrainingObjective;
 import io.github.elbo4j.vae.train.SmallData;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import ai.djl.ndarray.NDManager;
-import io.github.elbo4j.data.Batching;
-import io.github.elbo4j.data.Dataset;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The hand-written step against the engine's autograd on the same weights, batch and noise: the
@@ -45,37 +45,60 @@ public class FusedElboStepTest {
         "tanh, bernoulli, '24,16', 37, 1.0, 0.0, dreg:5",
         "relu, gaussian, '', 10, 1.0, 0.0, dreg:2",
     })
-    void agreesWithAutograd(String activation, String likelihood, String hidden, int batch, double klWeight,
-            double freeBits, String objectiveSpec) {
+    void agreesWithAutograd(
+            String activation,
+            String likelihood,
+            String hidden,
+            int batch,
+            double klWeight,
+            double freeBits,
+            String objectiveSpec) {
         Dataset data = SmallData.shapes(64, 5);
-        int[] widths = hidden.isEmpty() ? new int[0] : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(widths).latent(5)
-                .activation(Activation.parse(activation)).likelihood(Likelihood.parse(likelihood)).gaussianScale(0.3)
+        int[] widths = hidden.isEmpty()
+                ? new int[0]
+                : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(widths)
+                .latent(5)
+                .activation(Activation.parse(activation))
+                .likelihood(Likelihood.parse(likelihood))
+                .gaussianScale(0.3)
                 .build();
-        TrainingObjective objective = objectiveSpec.equals("elbo") ? TrainingObjective.ELBO.withFreeBits(freeBits)
-                : objective(objectiveSpec);
+        TrainingObjective objective =
+                objectiveSpec.equals("elbo") ? TrainingObjective.ELBO.withFreeBits(freeBits) : objective(objectiveSpec);
         int[] order = new int[batch];
         Arrays.setAll(order, i -> 3 * i % data.rows());
         float[] x = Batching.gather(data, order, 0, batch);
         float[] noise = GaussianNoise.standardNormal(objective.particles() * batch * config.latent(), 17);
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 3)) {
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 3)) {
             float[] expected = new float[Math.toIntExact(model.layout().totalSize())];
-            BatchElbo reference = new ElboStep(model, objective).compute(x, null, noise, batch, klWeight, false, expected);
+            BatchElbo reference =
+                    new ElboStep(model, objective).compute(x, null, noise, batch, klWeight, false, expected);
             float[] gradient = new float[expected.length];
             FusedElboStep fused = new FusedElboStep(config, objective, 48);
             BatchElbo sums = fused.compute(model.parameterValues(), x, noise, batch, klWeight, gradient);
 
-            assertThat(sums.elbo()).isCloseTo(reference.elbo(), org.assertj.core.data.Offset.offset(1e-4 * Math.abs(reference.elbo())));
-            assertThat(sums.reconstruction()).isCloseTo(reference.reconstruction(),
-                    org.assertj.core.data.Offset.offset(1e-4 * Math.abs(reference.reconstruction())));
-            assertThat(sums.kl()).isCloseTo(reference.kl(), org.assertj.core.data.Offset.offset(1e-4 * Math.abs(reference.kl()) + 1e-5));
+            assertThat(sums.elbo())
+                    .isCloseTo(
+                            reference.elbo(), org.assertj.core.data.Offset.offset(1e-4 * Math.abs(reference.elbo())));
+            assertThat(sums.reconstruction())
+                    .isCloseTo(
+                            reference.reconstruction(),
+                            org.assertj.core.data.Offset.offset(1e-4 * Math.abs(reference.reconstruction())));
+            assertThat(sums.kl())
+                    .isCloseTo(
+                            reference.kl(),
+                            org.assertj.core.data.Offset.offset(1e-4 * Math.abs(reference.kl()) + 1e-5));
             // IWAE weights are a softmax of log-weights of several hundred nats, each a single-precision
             // sum over 784 pixels in both implementations: they agree to about 1e-4, not 1e-5.
             double tolerance = (objective instanceof TrainingObjective.Iwae ? 1e-4 : 2e-5)
                     * Arrays.stream(toDouble(expected)).map(Math::abs).max().orElseThrow();
             for (ParameterLayout.Entry e : model.layout().entries()) {
                 for (long i = e.offset(); i < e.offset() + e.size(); i++) {
-                    assertThat((double) gradient[(int) i]).as("%s[%d]", e.name(), i - e.offset())
+                    assertThat((double) gradient[(int) i])
+                            .as("%s[%d]", e.name(), i - e.offset())
                             .isCloseTo(expected[(int) i], org.assertj.core.data.Offset.offset(tolerance));
                 }
             }
@@ -89,19 +112,30 @@ public class FusedElboStepTest {
         }
         String[] parts = spec.split(":");
         TrainingObjective.Iwae iwae = TrainingObjective.iwae(Integer.parseInt(parts[1]));
-        return parts[0].equals("dreg") ? iwae.withGradient(TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED) : iwae;
+        return parts[0].equals("dreg")
+                ? iwae.withGradient(TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED)
+                : iwae;
     }
 
     @Test
     void refusesWhatItDoesNotCompute() {
-        VaeConfig mlp = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).build();
-        assertThat(StepFactory.fusedStepSupports(mlp, TrainingObjective.ELBO, 10)).isTrue();
-        assertThat(StepFactory.fusedStepSupports(mlp, TrainingObjective.iwae(5), 10)).isTrue();
+        VaeConfig mlp =
+                VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).build();
+        assertThat(StepFactory.fusedStepSupports(mlp, TrainingObjective.ELBO, 10))
+                .isTrue();
+        assertThat(StepFactory.fusedStepSupports(mlp, TrainingObjective.iwae(5), 10))
+                .isTrue();
         // 5000 particles of 1000 rows: decoder buffers of 784 × 5,000,000 floats, beyond a Java array.
-        assertThat(StepFactory.fusedStepSupports(mlp, TrainingObjective.iwae(5000), 1000)).isFalse();
-        VaeConfig learned = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2)
-                .likelihood(Likelihood.GAUSSIAN_LEARNED).build();
-        assertThat(StepFactory.fusedStepSupports(learned, TrainingObjective.ELBO, 10)).isFalse();
+        assertThat(StepFactory.fusedStepSupports(mlp, TrainingObjective.iwae(5000), 1000))
+                .isFalse();
+        VaeConfig learned = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(8)
+                .latent(2)
+                .likelihood(Likelihood.GAUSSIAN_LEARNED)
+                .build();
+        assertThat(StepFactory.fusedStepSupports(learned, TrainingObjective.ELBO, 10))
+                .isFalse();
         assertThatThrownBy(() -> new FusedElboStep(learned, TrainingObjective.ELBO, 10))
                 .isInstanceOf(IllegalArgumentException.class);
         FusedElboStep step = new FusedElboStep(mlp, TrainingObjective.ELBO, 10);
@@ -115,7 +149,8 @@ public class FusedElboStepTest {
     @CsvSource({"elbo", "iwae:3", "dreg:2"})
     void earlierLargerBatchesLeaveNoTrace(String objectiveSpec) {
         Dataset data = SmallData.shapes(64, 7);
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(16).latent(3).build();
+        VaeConfig config =
+                VaeConfig.builder().inputShape(28, 28).hidden(16).latent(3).build();
         TrainingObjective objective = objective(objectiveSpec);
         float[] p = initialParameters(config, 4);
         float[] large = firstRows(data, 40);
@@ -137,7 +172,8 @@ public class FusedElboStepTest {
     @CsvSource({"elbo", "iwae:3"})
     void theThreadCountDoesNotChangeAFloat(String objectiveSpec) {
         Dataset data = SmallData.shapes(64, 9);
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(48, 40).latent(5).build();
+        VaeConfig config =
+                VaeConfig.builder().inputShape(28, 28).hidden(48, 40).latent(5).build();
         TrainingObjective objective = objective(objectiveSpec);
         float[] p = initialParameters(config, 6);
         float[] x = firstRows(data, 37);
@@ -154,7 +190,8 @@ public class FusedElboStepTest {
 
     @Test
     void aNonFiniteGradientMakesTheElboNaN() {
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).build();
+        VaeConfig config =
+                VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).build();
         float[] p = initialParameters(config, 1);
         float[] x = firstRows(SmallData.shapes(4, 1), 4);
         float[] noise = GaussianNoise.standardNormal(8, 2);
@@ -162,14 +199,18 @@ public class FusedElboStepTest {
         FusedElboStep step = new FusedElboStep(config, TrainingObjective.ELBO, 4);
         assertThat(step.compute(p, x, noise, 4, 1, gradient).elbo()).isFinite();
         // An infinite weight makes its logits, and so the gradient, non-finite.
-        int out = (int) VaeModel.layoutOf(config).entries().stream().filter(e -> e.name().equals("decoder.out.weight"))
-                .findFirst().orElseThrow().offset();
+        int out = (int) VaeModel.layoutOf(config).entries().stream()
+                .filter(e -> e.name().equals("decoder.out.weight"))
+                .findFirst()
+                .orElseThrow()
+                .offset();
         p[out] = Float.POSITIVE_INFINITY;
         assertThat(step.compute(p, x, noise, 4, 1, gradient).elbo()).isNaN();
     }
 
     private static float[] initialParameters(VaeConfig config, long seed) {
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, seed)) {
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, seed)) {
             return model.parameterValues();
         }
     }

@@ -1,13 +1,5 @@
 package io.github.elbo4j.vae.internal;
 
-import io.github.elbo4j.vae.model.Activation;
-import io.github.elbo4j.vae.model.Likelihood;
-import io.github.elbo4j.vae.model.VaeConfig;
-import io.github.elbo4j.vae.model.VaeModel;
-import io.github.elbo4j.vae.model.VaeNetwork;
-import io.github.elbo4j.vae.objective.GaussianNoise;
-import io.github.elbo4j.vae.objective.StepFactory;
-import io.github.elbo4j.vae.train.SmallData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -17,10 +9,18 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
+import io.github.elbo4j.vae.model.Activation;
+import io.github.elbo4j.vae.model.Likelihood;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.model.VaeNetwork;
+import io.github.elbo4j.vae.objective.GaussianNoise;
+import io.github.elbo4j.vae.objective.StepFactory;
+import io.github.elbo4j.vae.train.SmallData;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The fused IWAE-K estimate against the engine's {@link ImportanceWeightedElbo} on the same weights and noise. */
 class FusedImportanceSamplerTest {
@@ -41,18 +41,28 @@ class FusedImportanceSamplerTest {
         "relu, gaussian, '', 9, 20",
     })
     void agreesWithTheEngine(String activation, String likelihood, String hidden, int k, int budget) {
-        int[] widths = hidden.isEmpty() ? new int[0] : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(widths).latent(5)
-                .activation(Activation.parse(activation)).likelihood(Likelihood.parse(likelihood)).gaussianScale(0.3)
+        int[] widths = hidden.isEmpty()
+                ? new int[0]
+                : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(widths)
+                .latent(5)
+                .activation(Activation.parse(activation))
+                .likelihood(Likelihood.parse(likelihood))
+                .gaussianScale(0.3)
                 .build();
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 2)) {
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 2)) {
             double[] expected = engineEstimate(model, k);
             double[] fused = new double[DATA.rows()];
-            new FusedImportanceSampler(config, k, budget).estimate(model.parameterValues(), DATA.values(), 0,
-                    DATA.rows(), SEED, fused);
+            new FusedImportanceSampler(config, k, budget)
+                    .estimate(model.parameterValues(), DATA.values(), 0, DATA.rows(), SEED, fused);
             for (int i = 0; i < fused.length; i++) {
                 // Both sides sum hundreds of float terms per particle, in different orders.
-                assertThat(fused[i]).as("example %d", i).isCloseTo(expected[i], within(2e-5 * Math.abs(expected[i]) + 1e-4));
+                assertThat(fused[i])
+                        .as("example %d", i)
+                        .isCloseTo(expected[i], within(2e-5 * Math.abs(expected[i]) + 1e-4));
             }
         }
     }
@@ -60,7 +70,8 @@ class FusedImportanceSamplerTest {
     @Test
     void theEstimateDependsOnTheSeedAndTheExampleAloneNotOnPassesOrRanges() {
         VaeConfig config = SmallData.smallModel();
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 5)) {
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 5)) {
             float[] p = model.parameterValues();
             double[] onePass = new double[DATA.rows()];
             new FusedImportanceSampler(config, 30, 1024).estimate(p, DATA.values(), 0, DATA.rows(), SEED, onePass);
@@ -72,15 +83,20 @@ class FusedImportanceSamplerTest {
                 assertThat(pieces[i]).isCloseTo(onePass[i], within(1e-4));
             }
             double[] otherSeed = new double[DATA.rows()];
-            new FusedImportanceSampler(config, 30, 1024).estimate(p, DATA.values(), 0, DATA.rows(), SEED + 1, otherSeed);
+            new FusedImportanceSampler(config, 30, 1024)
+                    .estimate(p, DATA.values(), 0, DATA.rows(), SEED + 1, otherSeed);
             assertThat(otherSeed).isNotEqualTo(onePass);
         }
     }
 
     @Test
     void refusesModelsItDoesNotCompute() {
-        VaeConfig learnedScale = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2)
-                .likelihood(Likelihood.GAUSSIAN_LEARNED).build();
+        VaeConfig learnedScale = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(8)
+                .latent(2)
+                .likelihood(Likelihood.GAUSSIAN_LEARNED)
+                .build();
         assertThat(StepFactory.fusedSamplerSupports(learnedScale)).isFalse();
         assertThat(StepFactory.fusedSamplerSupports(SmallData.smallModel())).isTrue();
         assertThatThrownBy(() -> new FusedImportanceSampler(learnedScale, 5, 100))
@@ -95,8 +111,10 @@ class FusedImportanceSamplerTest {
             VaeNetwork network = model.bind(scope);
             NDArray x = scope.create(DATA.values(), new Shape(n, DATA.features()));
             NDArray noise = scope.create(GaussianNoise.perExample(k, 0, n, latent, SEED), new Shape(k, n, latent));
-            float[] bounds = new ImportanceWeightedElbo(k).estimate(network.encode(x), network.prior(), network, x, noise)
-                    .elbo().toFloatArray();
+            float[] bounds = new ImportanceWeightedElbo(k)
+                    .estimate(network.encode(x), network.prior(), network, x, noise)
+                    .elbo()
+                    .toFloatArray();
             double[] result = new double[n];
             for (int i = 0; i < n; i++) {
                 result[i] = bounds[i];

@@ -54,10 +54,13 @@ class GemmTest {
                     sum += term;
                     scale += Math.abs(term);
                 }
-                assertThat((double) c[cOff + i * ldc + j]).as("C[%d, %d]", i, j).isCloseTo(sum, within(1e-6 * (scale + 1)));
+                assertThat((double) c[cOff + i * ldc + j])
+                        .as("C[%d, %d]", i, j)
+                        .isCloseTo(sum, within(1e-6 * (scale + 1)));
             }
             for (int j = n; j < ldc && cOff + i * ldc + j < c.length; j++) {
-                assertThat(c[cOff + i * ldc + j]).as("padding C[%d, %d] untouched", i, j)
+                assertThat(c[cOff + i * ldc + j])
+                        .as("padding C[%d, %d] untouched", i, j)
                         .isEqualTo(original[cOff + i * ldc + j]);
             }
         }

@@ -31,7 +31,9 @@ class InternalPackageTest {
                     .map(p -> root.relativize(p).toString())
                     .toList();
         }
-        assertThat(offenders).as("main sources outside elbo4j-vae that import vae.internal").isEmpty();
+        assertThat(offenders)
+                .as("main sources outside elbo4j-vae that import vae.internal")
+                .isEmpty();
     }
 
     private static boolean importsInternal(Path file) {

@@ -54,11 +54,13 @@ class ParallelGemmTest {
         ParallelGemm team = new ParallelGemm(3);
         team.close();
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("elbo4j-products-"))
+        while (Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.getName().startsWith("elbo4j-products-"))
                 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("elbo4j-products-"));
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.getName().startsWith("elbo4j-products-"));
     }
 
     private static float[] fill(float[] values, SplittableRandom random) {

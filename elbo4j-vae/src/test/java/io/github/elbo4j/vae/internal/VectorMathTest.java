@@ -22,11 +22,14 @@ class VectorMathTest {
 
     @Test
     void expOfMinusIsAccurateToAFewUlpsWhereItIsNotSmall() {
-        assertThat(maxRelativeError(VectorMath::expOfMinus, a -> Math.exp(-a), 0, 4)).isLessThan(3e-7);
-        assertThat(maxRelativeError(VectorMath::expOfMinus, a -> Math.exp(-a), 0, 0.01)).isLessThan(3e-7);
+        assertThat(maxRelativeError(VectorMath::expOfMinus, a -> Math.exp(-a), 0, 4))
+                .isLessThan(3e-7);
+        assertThat(maxRelativeError(VectorMath::expOfMinus, a -> Math.exp(-a), 0, 0.01))
+                .isLessThan(3e-7);
         // Farther out the float product a·log₂e carries the error, 7e-8 relative per unit of a,
         // on values below e⁻⁴.
-        assertThat(maxRelativeError(VectorMath::expOfMinus, a -> Math.exp(-a), 0, 87)).isLessThan(6e-6);
+        assertThat(maxRelativeError(VectorMath::expOfMinus, a -> Math.exp(-a), 0, 87))
+                .isLessThan(6e-6);
         assertThat(apply(VectorMath::expOfMinus, 0f)).isEqualTo(1f);
         assertThat(apply(VectorMath::expOfMinus, 200f)).isEqualTo(0x1p-126f);
     }
@@ -36,7 +39,8 @@ class VectorMathTest {
         assertThat(maxRelativeError(VectorMath::log, Math::log, 1, 1.9)).isLessThan(3e-7);
         assertThat(maxRelativeError(VectorMath::log, Math::log, 1, 1.8e19)).isLessThan(3e-7);
         // Below 1 the exponent's −ln 2 and the mantissa's log cancel: accurate to a few ulps of ln 2.
-        assertThat(maxRelativeError(x -> VectorMath.log(x).add(1f), x -> Math.log(x) + 1, 0.6, 1)).isLessThan(3e-7);
+        assertThat(maxRelativeError(x -> VectorMath.log(x).add(1f), x -> Math.log(x) + 1, 0.6, 1))
+                .isLessThan(3e-7);
         assertThat(maxRelativeError(VectorMath::log, Math::log, 1e-30, 1e-3)).isLessThan(3e-7);
         assertThat(apply(VectorMath::log, 1f)).isEqualTo(0f);
     }
@@ -53,16 +57,20 @@ class VectorMathTest {
 
     @Test
     void softplusAndSigmoidFromTheSharedExponential() {
-        UnaryOperator<FloatVector> softplus = l -> VectorMath.softplus(l, VectorMath.exp(l.abs().neg()));
-        UnaryOperator<FloatVector> sigmoid = l -> VectorMath.sigmoid(l, VectorMath.exp(l.abs().neg()));
-        assertThat(maxRelativeError(softplus, l -> Math.log1p(Math.exp(l)), -80, 80)).isLessThan(3e-7);
-        assertThat(maxRelativeError(sigmoid, l -> 1 / (1 + Math.exp(-l)), -80, 80)).isLessThan(3e-7);
+        UnaryOperator<FloatVector> softplus =
+                l -> VectorMath.softplus(l, VectorMath.exp(l.abs().neg()));
+        UnaryOperator<FloatVector> sigmoid =
+                l -> VectorMath.sigmoid(l, VectorMath.exp(l.abs().neg()));
+        assertThat(maxRelativeError(softplus, l -> Math.log1p(Math.exp(l)), -80, 80))
+                .isLessThan(3e-7);
+        assertThat(maxRelativeError(sigmoid, l -> 1 / (1 + Math.exp(-l)), -80, 80))
+                .isLessThan(3e-7);
         assertThat(apply(softplus, 200f)).isEqualTo(200f);
         assertThat(apply(sigmoid, 200f)).isEqualTo(1f);
     }
 
-    private static double maxRelativeError(UnaryOperator<FloatVector> f, DoubleUnaryOperator exact, double from,
-            double to) {
+    private static double maxRelativeError(
+            UnaryOperator<FloatVector> f, DoubleUnaryOperator exact, double from, double to) {
         int n = 200_000;
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {

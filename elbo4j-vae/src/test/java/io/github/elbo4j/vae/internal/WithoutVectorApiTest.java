@@ -1,19 +1,5 @@
 package io.github.elbo4j.vae.internal;
 
-import io.github.elbo4j.vae.eval.EvaluationResult;
-import io.github.elbo4j.vae.eval.Evaluator;
-import io.github.elbo4j.vae.eval.Generator;
-import io.github.elbo4j.vae.model.VaeConfig;
-import io.github.elbo4j.vae.model.VaeModel;
-import io.github.elbo4j.vae.objective.GaussianNoise;
-import io.github.elbo4j.vae.objective.GaussianNoiseTest;
-import io.github.elbo4j.vae.objective.StepFactory;
-import io.github.elbo4j.vae.train.ProgressListener;
-import io.github.elbo4j.vae.train.Seeds;
-import io.github.elbo4j.vae.train.Trainer;
-import io.github.elbo4j.vae.train.TrainingConfig;
-import io.github.elbo4j.vae.train.TrainingListener;
-import io.github.elbo4j.vae.train.TrainingResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -21,6 +7,19 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.Shapes;
+import io.github.elbo4j.vae.eval.EvaluationResult;
+import io.github.elbo4j.vae.eval.Evaluator;
+import io.github.elbo4j.vae.eval.Generator;
+import io.github.elbo4j.vae.model.VaeConfig;
+import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.objective.GaussianNoise;
+import io.github.elbo4j.vae.objective.GaussianNoiseTest;
+import io.github.elbo4j.vae.train.ProgressListener;
+import io.github.elbo4j.vae.train.Seeds;
+import io.github.elbo4j.vae.train.Trainer;
+import io.github.elbo4j.vae.train.TrainingConfig;
+import io.github.elbo4j.vae.train.TrainingListener;
+import io.github.elbo4j.vae.train.TrainingResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +63,8 @@ class WithoutVectorApiTest {
         Dataset valid = Shapes.generate(50, 2);
         // An MLP with a Bernoulli likelihood and the N(0, I) prior: StepFactory.fusedModel's
         // kind (asking it would load the Vector API, which is the point of the check in front).
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(32).latent(4).build();
+        VaeConfig config =
+                VaeConfig.builder().inputShape(28, 28).hidden(32).latent(4).build();
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel model = VaeModel.initialize(config, manager, SEED)) {
             TrainingResult result = new Trainer(new TrainingConfig(1, 50, 1e-3, SEED), TrainingListener.NONE)

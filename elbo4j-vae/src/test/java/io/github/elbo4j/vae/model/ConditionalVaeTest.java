@@ -1,11 +1,5 @@
 package io.github.elbo4j.vae.model;
 
-import io.github.elbo4j.vae.eval.Generator;
-import io.github.elbo4j.vae.train.MomentShapeClassifier;
-import io.github.elbo4j.vae.train.Trainer;
-import io.github.elbo4j.vae.train.TrainingConfig;
-import io.github.elbo4j.vae.train.TrainingListener;
-import io.github.elbo4j.vae.train.TrainingResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +7,12 @@ import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.Shapes;
+import io.github.elbo4j.vae.eval.Generator;
+import io.github.elbo4j.vae.train.MomentShapeClassifier;
+import io.github.elbo4j.vae.train.Trainer;
+import io.github.elbo4j.vae.train.TrainingConfig;
+import io.github.elbo4j.vae.train.TrainingListener;
+import io.github.elbo4j.vae.train.TrainingResult;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -45,13 +45,23 @@ class ConditionalVaeTest {
         MomentShapeClassifier classifier = MomentShapeClassifier.fit(Shapes.generate(2000, 62), TYPES);
         Dataset heldOut = Shapes.generate(1000, 63);
         double realAccuracy = classifier.accuracy(heldOut);
-        assertThat(realAccuracy).as("classifier accuracy on held-out real shapes").isGreaterThanOrEqualTo(0.98);
-        int[] hidden = java.util.Arrays.stream(System.getProperty("elbo4j.cvae.hidden", "200,200").split(","))
-                .mapToInt(Integer::parseInt).toArray();
+        assertThat(realAccuracy)
+                .as("classifier accuracy on held-out real shapes")
+                .isGreaterThanOrEqualTo(0.98);
+        int[] hidden = java.util.Arrays.stream(
+                        System.getProperty("elbo4j.cvae.hidden", "200,200").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         int latent = Integer.getInteger("elbo4j.cvae.latent", 5);
         int epochs = Integer.getInteger("elbo4j.cvae.epochs", 150);
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(hidden).latent(latent).conditions(TYPES).build();
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 7)) {
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(hidden)
+                .latent(latent)
+                .conditions(TYPES)
+                .build();
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 7)) {
             long start = System.nanoTime();
             TrainingResult result = new Trainer(new TrainingConfig(epochs, 100, 1e-3, 7), TrainingListener.NONE)
                     .train(model, train, null, null, null);
@@ -64,25 +74,38 @@ class ConditionalVaeTest {
                 agree += confusion[type][type];
             }
             double agreement = agree / (double) (TYPES * perType);
-            System.out.printf("conditional VAE on shapes (hidden %s, latent %d, %d epochs, %.0f s, train ELBO %.2f):"
-                    + " classifier accuracy on held-out real shapes %.3f, on their reconstructions %.3f;"
-                    + " agreement of %d conditional samples with the requested type %.3f; confusion (rows: requested"
-                    + " square, disk, triangle, cross) %s%n", java.util.Arrays.toString(hidden), latent, epochs,
-                    seconds, result.elbo(), realAccuracy, reconstructed, TYPES * perType, agreement,
+            System.out.printf(
+                    "conditional VAE on shapes (hidden %s, latent %d, %d epochs, %.0f s, train ELBO %.2f):"
+                            + " classifier accuracy on held-out real shapes %.3f, on their reconstructions %.3f;"
+                            + " agreement of %d conditional samples with the requested type %.3f; confusion (rows: requested"
+                            + " square, disk, triangle, cross) %s%n",
+                    java.util.Arrays.toString(hidden),
+                    latent,
+                    epochs,
+                    seconds,
+                    result.elbo(),
+                    realAccuracy,
+                    reconstructed,
+                    TYPES * perType,
+                    agreement,
                     java.util.Arrays.deepToString(confusion));
             assertThat(agreement).as("agreement with the requested type").isGreaterThanOrEqualTo(0.90);
         }
     }
 
     /** The fraction of {@code real} shapes whose decoded posterior mean, given the true label, keeps its type. */
-    private static double reconstructionAccuracy(VaeModel model, NDManager m, MomentShapeClassifier classifier,
-            Dataset real) {
+    private static double reconstructionAccuracy(
+            VaeModel model, NDManager m, MomentShapeClassifier classifier, Dataset real) {
         int n = real.rows();
         try (NDManager scope = m.newSubManager()) {
-            VaeNetwork network = model.bind(scope).conditioned(scope.create(
-                    OneHotConditions.oneHot(real.labels(), null, 0, n, TYPES), new ai.djl.ndarray.types.Shape(n, TYPES)));
-            float[] decoded = network.decodeMean(network.encode(
-                    scope.create(real.values(), new ai.djl.ndarray.types.Shape(n, 784))).loc()).toFloatArray();
+            VaeNetwork network = model.bind(scope)
+                    .conditioned(scope.create(
+                            OneHotConditions.oneHot(real.labels(), null, 0, n, TYPES),
+                            new ai.djl.ndarray.types.Shape(n, TYPES)));
+            float[] decoded = network.decodeMean(
+                            network.encode(scope.create(real.values(), new ai.djl.ndarray.types.Shape(n, 784)))
+                                    .loc())
+                    .toFloatArray();
             int right = 0;
             for (int i = 0; i < n; i++) {
                 float[] row = java.util.Arrays.copyOfRange(decoded, i * 784, (i + 1) * 784);
@@ -119,17 +142,25 @@ class ConditionalVaeTest {
             }
         }
         Dataset train = new Dataset("templates", values, n, new int[] {28, 28}, labels, null);
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(64).latent(4).conditions(TYPES).build();
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 7)) {
-            new Trainer(new TrainingConfig(20, 50, 3e-3, 7), TrainingListener.NONE).train(model, train, null, null, null);
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(64)
+                .latent(4)
+                .conditions(TYPES)
+                .build();
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 7)) {
+            new Trainer(new TrainingConfig(20, 50, 3e-3, 7), TrainingListener.NONE)
+                    .train(model, train, null, null, null);
             // Chance is 0.25; measured 0.96 (a few prior draws still carry the class in z after 20 epochs).
-            assertThat(agreement(model, m, image -> nearest(templates, image), 50)).isGreaterThanOrEqualTo(0.9);
+            assertThat(agreement(model, m, image -> nearest(templates, image), 50))
+                    .isGreaterThanOrEqualTo(0.9);
         }
     }
 
     /** counts[requested][predicted] over {@code perType} conditional samples (decoder means) of each type. */
-    private static int[][] confusion(VaeModel model, NDManager m, java.util.function.ToIntFunction<float[]> classify,
-            int perType) {
+    private static int[][] confusion(
+            VaeModel model, NDManager m, java.util.function.ToIntFunction<float[]> classify, int perType) {
         int[][] counts = new int[TYPES][TYPES];
         for (int type = 0; type < TYPES; type++) {
             int[] labels = new int[perType];
@@ -142,8 +173,8 @@ class ConditionalVaeTest {
     }
 
     /** The fraction of {@code perType} conditional samples of each type that {@code classify} assigns to it. */
-    private static double agreement(VaeModel model, NDManager m, java.util.function.ToIntFunction<float[]> classify,
-            int perType) {
+    private static double agreement(
+            VaeModel model, NDManager m, java.util.function.ToIntFunction<float[]> classify, int perType) {
         int agree = 0;
         for (int type = 0; type < TYPES; type++) {
             int[] labels = new int[perType];
@@ -177,7 +208,12 @@ class ConditionalVaeTest {
      */
     @Test
     void aConvConditionalModelReadsTheConditionAfterItsConvolutions() {
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(16).latent(2).conv(4, 8).conditions(TYPES)
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(16)
+                .latent(2)
+                .conv(4, 8)
+                .conditions(TYPES)
                 .build();
         ParameterLayout layout = VaeModel.layoutOf(config);
         java.util.Map<String, long[]> shapesByName = new java.util.HashMap<>();
@@ -185,18 +221,25 @@ class ConditionalVaeTest {
         assertThat(shapesByName.get("encoder.hidden.0.weight")).containsExactly(16, 8 * 7 * 7 + TYPES);
         assertThat(shapesByName.get("decoder.hidden.0.weight")).containsExactly(16, 2 + TYPES);
         Dataset shapes = Shapes.generate(100, 66);
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 7)) {
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 7)) {
             float[][] loc = new float[2][];
             float[][] mean = new float[2][];
             for (int c = 0; c < 2; c++) {
                 try (NDManager scope = m.newSubManager()) {
                     int[] labels = new int[2];
                     java.util.Arrays.fill(labels, c);
-                    VaeNetwork network = model.bind(scope).conditioned(scope.create(
-                            OneHotConditions.oneHot(labels, null, 0, 2, TYPES), new ai.djl.ndarray.types.Shape(2, TYPES)));
-                    loc[c] = network.encode(scope.create(java.util.Arrays.copyOf(shapes.values(), 2 * 784),
-                            new ai.djl.ndarray.types.Shape(2, 784))).loc().toFloatArray();
-                    mean[c] = network.decodeMean(scope.zeros(new ai.djl.ndarray.types.Shape(2, 2))).toFloatArray();
+                    VaeNetwork network = model.bind(scope)
+                            .conditioned(scope.create(
+                                    OneHotConditions.oneHot(labels, null, 0, 2, TYPES),
+                                    new ai.djl.ndarray.types.Shape(2, TYPES)));
+                    loc[c] = network.encode(scope.create(
+                                    java.util.Arrays.copyOf(shapes.values(), 2 * 784),
+                                    new ai.djl.ndarray.types.Shape(2, 784)))
+                            .loc()
+                            .toFloatArray();
+                    mean[c] = network.decodeMean(scope.zeros(new ai.djl.ndarray.types.Shape(2, 2)))
+                            .toFloatArray();
                 }
             }
             assertThat(loc[0]).isNotEqualTo(loc[1]);
@@ -209,14 +252,22 @@ class ConditionalVaeTest {
 
     @Test
     void dataWithoutLabelsOrWithUnknownCategoriesIsRejected() {
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).conditions(3).build();
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(8)
+                .latent(2)
+                .conditions(3)
+                .build();
         Dataset shapes = Shapes.generate(10, 1);
         Dataset unlabelled = new Dataset("x", shapes.values(), 10, 28, 28);
         assertThatThrownBy(() -> DataCompatibility.check(config, unlabelled, Path.of("x.npy")))
-                .isInstanceOf(DataException.class).hasMessageContaining("no labels").hasMessageContaining("3 classes");
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("no labels")
+                .hasMessageContaining("3 classes");
         int[] labels = new int[10];
         labels[4] = 3;
         assertThatThrownBy(() -> DataCompatibility.check(config, shapes.withLabels(labels), Path.of("x.npy")))
-                .hasMessageContaining("record 5").hasMessageContaining("unknown category: label 3");
+                .hasMessageContaining("record 5")
+                .hasMessageContaining("unknown category: label 3");
     }
 }

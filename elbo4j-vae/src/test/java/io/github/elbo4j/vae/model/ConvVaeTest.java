@@ -1,5 +1,11 @@
 package io.github.elbo4j.vae.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.math.TensorUpload;
 import io.github.elbo4j.vae.eval.Evaluator;
 import io.github.elbo4j.vae.eval.Generator;
 import io.github.elbo4j.vae.eval.LatentSpace;
@@ -12,12 +18,6 @@ import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingListener;
 import io.github.elbo4j.vae.train.TrainingResult;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import ai.djl.ndarray.NDManager;
-import io.github.elbo4j.data.Dataset;
-import io.github.elbo4j.math.TensorUpload;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -32,17 +32,32 @@ class ConvVaeTest {
     @Test
     void weightsFollowPyTorchConvLayoutsAndOddMultichannelSizesRoundTrip() {
         // 9 × 13 × 3 images: the sizes go 9×13 → 4×6 → 2×3 and back with output padding.
-        VaeConfig config = VaeConfig.builder().inputShape(9, 13, 3).hidden(16).latent(2).conv(4, 8).build();
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(9, 13, 3)
+                .hidden(16)
+                .latent(2)
+                .conv(4, 8)
+                .build();
         ParameterLayout layout = VaeModel.layoutOf(config);
-        assertThat(layout.entries()).extracting(ParameterLayout.Entry::name).startsWith(
-                "encoder.conv.0.weight", "encoder.conv.0.bias", "encoder.conv.1.weight", "encoder.conv.1.bias",
-                "encoder.hidden.0.weight");
+        assertThat(layout.entries())
+                .extracting(ParameterLayout.Entry::name)
+                .startsWith(
+                        "encoder.conv.0.weight",
+                        "encoder.conv.0.bias",
+                        "encoder.conv.1.weight",
+                        "encoder.conv.1.bias",
+                        "encoder.hidden.0.weight");
         assertThat(layout.entries().get(0).shape()).containsExactly(4, 3, 4, 4);
         assertThat(layout.entries().get(4).shape()).containsExactly(16, 8 * 2 * 3);
-        List<String> names = layout.entries().stream().map(ParameterLayout.Entry::name).toList();
+        List<String> names =
+                layout.entries().stream().map(ParameterLayout.Entry::name).toList();
         assertThat(names).contains("decoder.project.weight", "decoder.deconv.0.weight", "decoder.out.weight");
-        assertThat(layout.entries().get(names.indexOf("decoder.deconv.0.weight")).shape()).containsExactly(8, 4, 4, 4);
-        assertThat(layout.entries().get(names.indexOf("decoder.out.weight")).shape()).containsExactly(4, 3, 4, 4);
+        assertThat(layout.entries()
+                        .get(names.indexOf("decoder.deconv.0.weight"))
+                        .shape())
+                .containsExactly(8, 4, 4, 4);
+        assertThat(layout.entries().get(names.indexOf("decoder.out.weight")).shape())
+                .containsExactly(4, 3, 4, 4);
 
         SplittableRandom random = new SplittableRandom(1);
         float[] values = new float[40 * 9 * 13 * 3];
@@ -50,7 +65,8 @@ class ConvVaeTest {
             values[i] = random.nextDouble() < 0.3 ? 1f : 0f;
         }
         Dataset data = new Dataset("random", values, 40, 9, 13, 3);
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 1)) {
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 1)) {
             TrainingResult result = new Trainer(new TrainingConfig(2, 20, 1e-3, 1), TrainingListener.NONE)
                     .train(model, data, null, null, null);
             assertThat(Double.isFinite(result.elbo())).isTrue();
@@ -68,8 +84,14 @@ class ConvVaeTest {
     void aConvVaeLearnsShapes() {
         Dataset train = SmallData.shapes(1000, 101);
         Dataset valid = SmallData.shapes(200, 102);
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(64).latent(8).conv(8, 16).build();
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 3)) {
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(64)
+                .latent(8)
+                .conv(8, 16)
+                .build();
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 3)) {
             Evaluator evaluator = new Evaluator(model, m);
             double before = evaluator.elbo(valid, 1).elbo();
             TrainingResult result = new Trainer(new TrainingConfig(4, 50, 3e-3, 3), TrainingListener.NONE)
@@ -124,9 +146,13 @@ class ConvVaeTest {
         }
         try (NDManager m = NDManager.newBaseManager()) {
             TensorUpload up = new TensorUpload();
-            float[] actual = VaeNetwork.transposedConvolution(up.upload(m, x, new ai.djl.ndarray.types.Shape(1, in, h, w)),
-                    up.upload(m, weight, new ai.djl.ndarray.types.Shape(in, out, 4, 4)),
-                    up.upload(m, bias, new ai.djl.ndarray.types.Shape(out)), oh, ow).toFloatArray();
+            float[] actual = VaeNetwork.transposedConvolution(
+                            up.upload(m, x, new ai.djl.ndarray.types.Shape(1, in, h, w)),
+                            up.upload(m, weight, new ai.djl.ndarray.types.Shape(in, out, 4, 4)),
+                            up.upload(m, bias, new ai.djl.ndarray.types.Shape(out)),
+                            oh,
+                            ow)
+                    .toFloatArray();
             assertThat(actual).hasSize(expected.length);
             for (int i = 0; i < expected.length; i++) {
                 assertThat((double) actual[i]).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-4));
@@ -138,13 +164,17 @@ class ConvVaeTest {
     void badConvConfigurationsSayWhatToDo() {
         assertThatThrownBy(() -> VaeConfig.builder().inputShape(784).conv(8).build())
                 .hasMessageContaining("needs images of shape [H, W] or [H, W, C]");
-        assertThatThrownBy(() -> VaeConfig.builder().inputShape(4, 4).conv(8, 8, 8, 8).build())
+        assertThatThrownBy(() ->
+                        VaeConfig.builder().inputShape(4, 4).conv(8, 8, 8, 8).build())
                 .hasMessageContaining("below 1 pixel");
         assertThatThrownBy(() -> VaeConfig.builder().inputShape(28, 28).conv(0).build())
                 .hasMessageContaining("channels must be positive");
         // 4·32·31² + 4·64·17² = 196,992 floats per decoded row: 99 MLP rows of the evaluator's budget.
-        assertThat(VaeConfig.builder().inputShape(28, 28).conv(32, 64).build().decoderRowCost()).isEqualTo(99);
-        assertThat(VaeConfig.builder().inputShape(28, 28).build().decoderRowCost()).isEqualTo(1);
-        assertThatThrownBy(() -> Architecture.parse("resnet")).hasMessageContaining("architecture must be one of [mlp, conv]");
+        assertThat(VaeConfig.builder().inputShape(28, 28).conv(32, 64).build().decoderRowCost())
+                .isEqualTo(99);
+        assertThat(VaeConfig.builder().inputShape(28, 28).build().decoderRowCost())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> Architecture.parse("resnet"))
+                .hasMessageContaining("architecture must be one of [mlp, conv]");
     }
 }

@@ -1,13 +1,13 @@
 package io.github.elbo4j.vae.model;
 
-import io.github.elbo4j.vae.train.SmallData;
-import io.github.elbo4j.vae.train.Trainer;
-import io.github.elbo4j.vae.train.TrainingConfig;
-import io.github.elbo4j.vae.train.TrainingListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.vae.train.SmallData;
+import io.github.elbo4j.vae.train.Trainer;
+import io.github.elbo4j.vae.train.TrainingConfig;
+import io.github.elbo4j.vae.train.TrainingListener;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +28,15 @@ class LearnedScaleTest {
     }
 
     private static float[] trainedLogScale(Likelihood likelihood) {
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(64).latent(8)
-                .likelihood(likelihood).gaussianScale(0.5).build();
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 3)) {
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(64)
+                .latent(8)
+                .likelihood(likelihood)
+                .gaussianScale(0.5)
+                .build();
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 3)) {
             new Trainer(new TrainingConfig(25, 50, 3e-3, 3), TrainingListener.NONE)
                     .train(model, noisyShapes(1000, 81), null, null, null);
             return model.namedWeights().get("decoder.log_scale").data();

@@ -1,6 +1,5 @@
 package io.github.elbo4j.vae.model;
 
-import io.github.elbo4j.vae.train.SmallData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.github.elbo4j.vae.train.SmallData;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,13 +17,30 @@ class VaeModelTest {
 
     @Test
     void layoutUsesTheDocumentedWeightNamesAndPyTorchShapes() {
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(200, 100).latent(50).build();
-        List<String> names = VaeModel.layoutOf(config).entries().stream().map(ParameterLayout.Entry::name).toList();
-        assertThat(names).containsExactly(
-                "encoder.hidden.0.weight", "encoder.hidden.0.bias", "encoder.hidden.1.weight", "encoder.hidden.1.bias",
-                "encoder.loc.weight", "encoder.loc.bias", "encoder.log_var.weight", "encoder.log_var.bias",
-                "decoder.hidden.0.weight", "decoder.hidden.0.bias", "decoder.hidden.1.weight", "decoder.hidden.1.bias",
-                "decoder.out.weight", "decoder.out.bias");
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(200, 100)
+                .latent(50)
+                .build();
+        List<String> names = VaeModel.layoutOf(config).entries().stream()
+                .map(ParameterLayout.Entry::name)
+                .toList();
+        assertThat(names)
+                .containsExactly(
+                        "encoder.hidden.0.weight",
+                        "encoder.hidden.0.bias",
+                        "encoder.hidden.1.weight",
+                        "encoder.hidden.1.bias",
+                        "encoder.loc.weight",
+                        "encoder.loc.bias",
+                        "encoder.log_var.weight",
+                        "encoder.log_var.bias",
+                        "decoder.hidden.0.weight",
+                        "decoder.hidden.0.bias",
+                        "decoder.hidden.1.weight",
+                        "decoder.hidden.1.bias",
+                        "decoder.out.weight",
+                        "decoder.out.bias");
         Map<String, long[]> shapes = new java.util.HashMap<>();
         VaeModel.layoutOf(config).entries().forEach(e -> shapes.put(e.name(), e.shape()));
         assertThat(shapes.get("encoder.hidden.0.weight")).containsExactly(200, 784);
@@ -62,8 +79,10 @@ class VaeModelTest {
 
     @Test
     void rejectsWeightsOfAnotherArchitectureNamingTheTensor() {
-        try (NDManager m = NDManager.newBaseManager(); VaeModel a = VaeModel.initialize(SmallData.smallModel(), m, 1)) {
-            VaeConfig wider = VaeConfig.builder().inputShape(28, 28).hidden(65).latent(4).build();
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel a = VaeModel.initialize(SmallData.smallModel(), m, 1)) {
+            VaeConfig wider =
+                    VaeConfig.builder().inputShape(28, 28).hidden(65).latent(4).build();
             assertThatThrownBy(() -> VaeModel.fromWeights(wider, a.namedWeights(), m, "w.safetensors"))
                     .hasMessageContaining("w.safetensors")
                     .hasMessageContaining("encoder.hidden.0.weight")
@@ -73,7 +92,8 @@ class VaeModelTest {
 
     @Test
     void gradientsOfTheViewsFlowIntoTheFlatVector() {
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, 3)) {
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, 3)) {
             NDArray parameters = model.parameters();
             parameters.setRequiresGradient(true);
             try (NDManager scope = m.newSubManager()) {
@@ -84,13 +104,17 @@ class VaeModelTest {
                 }
                 float[] gradient = parameters.getGradient().toFloatArray();
                 ParameterLayout.Entry locBias = model.layout().entries().stream()
-                        .filter(e -> e.name().equals("encoder.loc.bias")).findFirst().orElseThrow();
+                        .filter(e -> e.name().equals("encoder.loc.bias"))
+                        .findFirst()
+                        .orElseThrow();
                 // d(sum of loc)/d(loc bias) = number of examples, for every latent unit
                 for (int i = 0; i < locBias.size(); i++) {
                     assertThat(gradient[(int) locBias.offset() + i]).isEqualTo(2f);
                 }
                 ParameterLayout.Entry decoderOut = model.layout().entries().stream()
-                        .filter(e -> e.name().equals("decoder.out.bias")).findFirst().orElseThrow();
+                        .filter(e -> e.name().equals("decoder.out.bias"))
+                        .findFirst()
+                        .orElseThrow();
                 assertThat(gradient[(int) decoderOut.offset()]).isZero();
             }
         }

@@ -1,5 +1,9 @@
 package io.github.elbo4j.vae.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.eval.Evaluator;
 import io.github.elbo4j.vae.objective.ElboSummary;
 import io.github.elbo4j.vae.objective.TrainingObjective;
@@ -7,10 +11,6 @@ import io.github.elbo4j.vae.train.SmallData;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingListener;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import ai.djl.ndarray.NDManager;
-import io.github.elbo4j.data.Dataset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +28,14 @@ class VampPriorCollapseTest {
     void theVampPriorKeepsAnInformativePosteriorAfterTheNormalPriorWarmup() {
         Dataset train = SmallData.shapes(10_000, 91);
         Dataset valid = SmallData.shapes(500, 92);
-        ElboSummary normal = train(train, valid, VaeConfig.builder().inputShape(28, 28).hidden(200, 200).latent(50).build(),
+        ElboSummary normal = train(
+                train,
+                valid,
+                VaeConfig.builder()
+                        .inputShape(28, 28)
+                        .hidden(200, 200)
+                        .latent(50)
+                        .build(),
                 TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS);
         ElboSummary vamp = train(train, valid, vampConfig(), TrainingConfig.DEFAULT_PRIOR_WARMUP_EPOCHS);
         ElboSummary collapsed = train(train, valid, vampConfig(), 0);
@@ -47,16 +54,25 @@ class VampPriorCollapseTest {
     }
 
     private static VaeConfig vampConfig() {
-        return VaeConfig.builder().inputShape(28, 28).hidden(200, 200).latent(50).vampPrior(50).build();
+        return VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(200, 200)
+                .latent(50)
+                .vampPrior(50)
+                .build();
     }
 
     private static ElboSummary train(Dataset train, Dataset valid, VaeConfig config, int warmupEpochs) {
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 4)) {
-            new Trainer(new TrainingConfig(EPOCHS, 100, 1e-3, 4, TrainingObjective.ELBO, warmupEpochs),
-                    TrainingListener.NONE).train(model, train, valid, null, null);
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 4)) {
+            new Trainer(
+                            new TrainingConfig(EPOCHS, 100, 1e-3, 4, TrainingObjective.ELBO, warmupEpochs),
+                            TrainingListener.NONE)
+                    .train(model, train, valid, null, null);
             ElboSummary s = new Evaluator(model, m).elbo(valid, 1);
-            System.out.printf("%s warmup=%d: elbo %.2f kl %.3f active %d%n", config.prior(), warmupEpochs, s.elbo(),
-                    s.kl(), s.activeUnits());
+            System.out.printf(
+                    "%s warmup=%d: elbo %.2f kl %.3f active %d%n",
+                    config.prior(), warmupEpochs, s.elbo(), s.kl(), s.activeUnits());
             return s;
         }
     }

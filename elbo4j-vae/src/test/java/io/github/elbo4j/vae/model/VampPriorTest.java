@@ -1,5 +1,15 @@
 package io.github.elbo4j.vae.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.distributions.DiagonalNormal;
+import io.github.elbo4j.math.TensorUpload;
 import io.github.elbo4j.vae.eval.EvaluationResult;
 import io.github.elbo4j.vae.eval.Evaluator;
 import io.github.elbo4j.vae.eval.Generator;
@@ -11,16 +21,6 @@ import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingListener;
 import io.github.elbo4j.vae.train.TrainingResult;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import io.github.elbo4j.data.Dataset;
-import io.github.elbo4j.distributions.DiagonalNormal;
-import io.github.elbo4j.math.TensorUpload;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -70,12 +70,20 @@ class VampPriorTest {
     void aVampPriorModelTrainsEvaluatesWithTheMixtureAndGenerates() {
         Dataset train = SmallData.shapes(600, 91);
         Dataset valid = SmallData.shapes(100, 92);
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(64).latent(4).vampPrior(20).build();
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 4)) {
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(64)
+                .latent(4)
+                .vampPrior(20)
+                .build();
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 4)) {
             assertThat(model.namedWeights().get("prior.pseudo_inputs").shape()).containsExactly(20, 784);
             Evaluator evaluator = new Evaluator(model, m);
-            double before = Arrays.stream(evaluator.importanceWeightedLogLikelihood(valid, 20, 1, ProgressListener.NONE))
-                    .average().orElseThrow();
+            double before = Arrays.stream(
+                            evaluator.importanceWeightedLogLikelihood(valid, 20, 1, ProgressListener.NONE))
+                    .average()
+                    .orElseThrow();
             TrainingResult result = new Trainer(new TrainingConfig(4, 50, 3e-3, 4), TrainingListener.NONE)
                     .train(model, train, valid, null, null);
             EvaluationResult after = evaluator.evaluate(valid, 20, 1, ProgressListener.NONE);
@@ -84,11 +92,13 @@ class VampPriorTest {
             assertThat(after.loglik()).isGreaterThan(after.elbo());
             assertThat(after.kl()).isPositive();
             assertThat(Double.isFinite(result.validElbo())).isTrue();
-            assertThat(Arrays.stream(after.klPerDimension()).allMatch(Double::isNaN)).isTrue();
+            assertThat(Arrays.stream(after.klPerDimension()).allMatch(Double::isNaN))
+                    .isTrue();
             float[][] samples = Generator.samplePrior(model, m, 8, 3);
             assertThat(samples).hasNumberOfRows(8);
             assertThat(samples[0]).hasSize(784);
-            assertThat(PosteriorDiagnosis.of(evaluator.elbo(valid, 1)).kl()).isEqualTo(evaluator.elbo(valid, 1).kl());
+            assertThat(PosteriorDiagnosis.of(evaluator.elbo(valid, 1)).kl())
+                    .isEqualTo(evaluator.elbo(valid, 1).kl());
         }
     }
 
@@ -98,12 +108,20 @@ class VampPriorTest {
                 .hasMessageContaining("prior vamp cannot be combined with conditions");
         assertThatThrownBy(() -> VaeConfig.builder().vampPrior(0).build())
                 .hasMessageContaining("pseudoInputs must be at least 1");
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(8).latent(2).vampPrior(3).build();
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 1)) {
-            assertThatThrownBy(() -> new Trainer(new TrainingConfig(1, 50, 1e-3, 1,
-                    TrainingObjective.ELBO.withFreeBits(0.5)), TrainingListener.NONE)
-                    .train(model, SmallData.shapes(50, 1), null, null, null))
-                    .hasMessageContaining("freeBits").hasMessageContaining("prior normal");
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(8)
+                .latent(2)
+                .vampPrior(3)
+                .build();
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 1)) {
+            assertThatThrownBy(() -> new Trainer(
+                                    new TrainingConfig(1, 50, 1e-3, 1, TrainingObjective.ELBO.withFreeBits(0.5)),
+                                    TrainingListener.NONE)
+                            .train(model, SmallData.shapes(50, 1), null, null, null))
+                    .hasMessageContaining("freeBits")
+                    .hasMessageContaining("prior normal");
         }
     }
 }

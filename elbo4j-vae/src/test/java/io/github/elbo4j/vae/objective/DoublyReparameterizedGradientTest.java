@@ -1,5 +1,11 @@
 package io.github.elbo4j.vae.objective;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Batching;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.model.ParameterLayout;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
@@ -7,12 +13,6 @@ import io.github.elbo4j.vae.train.SmallData;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingListener;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import ai.djl.ndarray.NDManager;
-import io.github.elbo4j.data.Batching;
-import io.github.elbo4j.data.Dataset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,10 +29,12 @@ class DoublyReparameterizedGradientTest {
     @Test
     void sameExpectationLowerEncoderVarianceIdenticalDecoderGradient() {
         Dataset data = SmallData.shapes(400, 71);
-        VaeConfig config = VaeConfig.builder().inputShape(28, 28).hidden(16).latent(2).build();
+        VaeConfig config =
+                VaeConfig.builder().inputShape(28, 28).hidden(16).latent(2).build();
         TrainingObjective.Iwae standard = TrainingObjective.iwae(K);
         TrainingObjective dreg = standard.withGradient(TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED);
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 2)) {
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 2)) {
             new Trainer(new TrainingConfig(2, 50, 3e-3, 2), TrainingListener.NONE).train(model, data, null, null, null);
             int[] order = new int[BATCH];
             java.util.Arrays.setAll(order, i -> i);
@@ -46,8 +48,11 @@ class DoublyReparameterizedGradientTest {
             double[][] sum2 = new double[2][p];
             double maxDecoderDifference = 0;
             double maxDecoderGradient = 0;
-            long encoderEnd = layout.entries().stream().filter(e -> e.name().startsWith("encoder."))
-                    .mapToLong(e -> e.offset() + e.size()).max().orElseThrow();
+            long encoderEnd = layout.entries().stream()
+                    .filter(e -> e.name().startsWith("encoder."))
+                    .mapToLong(e -> e.offset() + e.size())
+                    .max()
+                    .orElseThrow();
             ElboStep[] steps = {new ElboStep(model, standard), new ElboStep(model, dreg)};
             for (int s = 0; s < DRAWS; s++) {
                 float[] noise = GaussianNoise.standardNormal(K * BATCH * 2, 1000 + s);
@@ -70,8 +75,7 @@ class DoublyReparameterizedGradientTest {
                     }
                 }
             }
-            assertThat(maxDecoderDifference).as("decoder gradients, same noise")
-                    .isLessThan(1e-4 * maxDecoderGradient);
+            assertThat(maxDecoderDifference).as("decoder gradients, same noise").isLessThan(1e-4 * maxDecoderGradient);
             double[] squaredZ = new double[(int) encoderEnd];
             int counted = 0;
             double[] variance = new double[2];
@@ -92,15 +96,21 @@ class DoublyReparameterizedGradientTest {
             // Under equal expectations z² ~ χ²₁ per coordinate, whose median is 0.455; the median is
             // robust to the heavy tails of gradient draws, which at 300 draws still inflate it to 0.75
             // (0.459 measured at 1200). A bias of one standard error would raise it to about 1.4.
-            assertThat(medianSquaredZ).as("median z² of the paired encoder-gradient differences").isLessThan(0.7);
-            assertThat(variance[1]).as("total encoder-gradient variance, dreg vs standard").isLessThan(variance[0]);
+            assertThat(medianSquaredZ)
+                    .as("median z² of the paired encoder-gradient differences")
+                    .isLessThan(0.7);
+            assertThat(variance[1])
+                    .as("total encoder-gradient variance, dreg vs standard")
+                    .isLessThan(variance[0]);
         }
     }
 
     @Test
     void needsAKlWeightOfOne() {
-        assertThatThrownBy(() -> TrainingObjective.iwae(5).withGradient(TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED)
-                .withSchedule(KlSchedule.parse("linear:3"))).hasMessageContaining("gradient dreg")
+        assertThatThrownBy(() -> TrainingObjective.iwae(5)
+                        .withGradient(TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED)
+                        .withSchedule(KlSchedule.parse("linear:3")))
+                .hasMessageContaining("gradient dreg")
                 .hasMessageContaining("needs beta 1 and a constant schedule");
     }
 }

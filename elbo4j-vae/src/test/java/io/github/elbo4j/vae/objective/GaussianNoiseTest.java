@@ -1,9 +1,9 @@
 package io.github.elbo4j.vae.objective;
 
-import io.github.elbo4j.vae.train.Seeds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.elbo4j.vae.train.Seeds;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,7 +62,8 @@ public class GaussianNoiseTest {
             VectorNoise.fillExample(SEED, example, 5, 61, dimension, vector, 0, ld);
             GaussianNoise.fillExampleScalar(SEED, example, 5, 61, dimension, scalar, 0, ld);
             for (int i = 0; i < vector.length; i++) {
-                assertThat(Float.floatToRawIntBits(scalar[i])).as("example %d, element %d", example, i)
+                assertThat(Float.floatToRawIntBits(scalar[i]))
+                        .as("example %d, element %d", example, i)
                         .isEqualTo(Float.floatToRawIntBits(vector[i]));
             }
         }
@@ -136,7 +137,8 @@ public class GaussianNoiseTest {
         double q = p - 0.5;
         if (q >= -0.425) {
             double r = 0.180625 - q * q;
-            return q * (((59.109374720 * r + 159.29113202) * r + 50.434271938) * r + 3.3871327179)
+            return q
+                    * (((59.109374720 * r + 159.29113202) * r + 50.434271938) * r + 3.3871327179)
                     / (((67.187563600 * r + 78.757757664) * r + 17.895169469) * r + 1);
         }
         double r = Math.sqrt(-Math.log(p)) - 1.6;

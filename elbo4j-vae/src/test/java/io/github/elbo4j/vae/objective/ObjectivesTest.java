@@ -1,5 +1,12 @@
 package io.github.elbo4j.vae.objective;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.eval.Evaluator;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
@@ -12,13 +19,6 @@ import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
 import io.github.elbo4j.vae.train.TrainingListener;
 import io.github.elbo4j.vae.train.TrainingResult;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
-import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.github.elbo4j.data.Dataset;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +33,8 @@ class ObjectivesTest {
 
     private static final Dataset TRAIN = SmallData.shapes(1000, 21);
     private static final Dataset VALID = SmallData.shapes(200, 22);
-    private static final VaeConfig MODEL = VaeConfig.builder().inputShape(28, 28).hidden(64).latent(16).build();
+    private static final VaeConfig MODEL =
+            VaeConfig.builder().inputShape(28, 28).hidden(64).latent(16).build();
 
     /** Trains a fresh model and returns its encoder statistics on the training data. */
     private static ElboSummary trainAndSummarize(TrainingConfig config) {
@@ -48,10 +49,12 @@ class ObjectivesTest {
     void freeBitsKeepEveryDimensionsAverageKlAboveTheFloor() {
         double lambda = 0.5;
         ElboSummary plain = trainAndSummarize(new TrainingConfig(20, 50, 3e-3, 7));
-        ElboSummary floored = trainAndSummarize(
-                new TrainingConfig(20, 50, 3e-3, 7, TrainingObjective.ELBO.withFreeBits(lambda)));
+        ElboSummary floored =
+                trainAndSummarize(new TrainingConfig(20, 50, 3e-3, 7, TrainingObjective.ELBO.withFreeBits(lambda)));
         // Without free bits some dimension falls below λ, so the assertion below can fail.
-        assertThat(Arrays.stream(plain.klPerDimension()).min().orElseThrow()).as("without free bits").isLessThan(lambda);
+        assertThat(Arrays.stream(plain.klPerDimension()).min().orElseThrow())
+                .as("without free bits")
+                .isLessThan(lambda);
         // The floor stops the KL gradient below λ rather than clamping the KL itself, so a
         // dimension hovers around λ with the step noise; measured minimum 0.487 for λ = 0.5.
         for (double kl : floored.klPerDimension()) {
@@ -82,14 +85,23 @@ class ObjectivesTest {
         assertThat(checkpoint.objective()).isEqualTo(annealed.describe());
         float[] resumed = train(new TrainingConfig(5, 100, 1e-3, 3, annealed), interrupted, checkpoint);
 
-        assertThat(Arrays.equals(resumed, uninterrupted)).as("resumed parameters equal the uninterrupted ones").isTrue();
-        assertThat(interrupted.readMetrics()).extracting(r -> r.path("beta").asDouble()).containsExactly(0.5, 1.0, 1.5, 2.0, 2.0);
-        assertThat(interrupted.readMetrics()).extracting(r -> r.path("elbo").asDouble())
-                .containsExactlyElementsOf(rows.stream().map(r -> r.path("elbo").asDouble()).toList());
-        assertThatThrownBy(() -> train(new TrainingConfig(6, 100, 1e-3, 3, TrainingObjective.ELBO), interrupted,
-                Checkpoint.read(interrupted.latestCheckpoint())))
+        assertThat(Arrays.equals(resumed, uninterrupted))
+                .as("resumed parameters equal the uninterrupted ones")
+                .isTrue();
+        assertThat(interrupted.readMetrics())
+                .extracting(r -> r.path("beta").asDouble())
+                .containsExactly(0.5, 1.0, 1.5, 2.0, 2.0);
+        assertThat(interrupted.readMetrics())
+                .extracting(r -> r.path("elbo").asDouble())
+                .containsExactlyElementsOf(
+                        rows.stream().map(r -> r.path("elbo").asDouble()).toList());
+        assertThatThrownBy(() -> train(
+                        new TrainingConfig(6, 100, 1e-3, 3, TrainingObjective.ELBO),
+                        interrupted,
+                        Checkpoint.read(interrupted.latestCheckpoint())))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("kl_schedule=linear:4").hasMessageContaining("resume with the run's own objective");
+                .hasMessageContaining("kl_schedule=linear:4")
+                .hasMessageContaining("resume with the run's own objective");
     }
 
     @Test
@@ -126,15 +138,17 @@ class ObjectivesTest {
 
     @Test
     void badObjectivesAreRejectedWithWhatToDo() {
-        assertThatThrownBy(() -> KlSchedule.parse("foo:3")).hasMessageContaining("klSchedule must be constant, linear:N or cyclical:N");
+        assertThatThrownBy(() -> KlSchedule.parse("foo:3"))
+                .hasMessageContaining("klSchedule must be constant, linear:N or cyclical:N");
         assertThatThrownBy(() -> KlSchedule.parse("linear:0")).hasMessageContaining("N ≥ 1");
         assertThatThrownBy(() -> KlSchedule.parse("linear:x")).hasMessageContaining("whole number");
         // The library's messages name the record component; the command line maps them to its options.
-        assertThatThrownBy(() -> TrainingObjective.beta(-1)).hasMessage("beta must be a finite number ≥ 0 (1 is the plain"
-                + " ELBO), got -1.0");
+        assertThatThrownBy(() -> TrainingObjective.beta(-1))
+                .hasMessage("beta must be a finite number ≥ 0 (1 is the plain" + " ELBO), got -1.0");
         assertThatThrownBy(() -> TrainingObjective.ELBO.withFreeBits(-0.1)).hasMessageStartingWith("freeBits must be");
         assertThatThrownBy(() -> TrainingObjective.iwae(0)).hasMessage("k must be between 1 and 5000, got 0");
-        assertThatThrownBy(() -> TrainingObjective.Kind.parse("nope")).hasMessageStartingWith("objective must be elbo or iwae");
+        assertThatThrownBy(() -> TrainingObjective.Kind.parse("nope"))
+                .hasMessageStartingWith("objective must be elbo or iwae");
         // Free bits on the IWAE objective or a doubly-reparameterized ELBO no longer compile: the
         // records have no such component.
     }

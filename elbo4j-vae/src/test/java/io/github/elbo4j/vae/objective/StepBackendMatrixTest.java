@@ -1,7 +1,12 @@
 package io.github.elbo4j.vae.objective;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.internal.FusedElboStep;
-import io.github.elbo4j.vae.internal.FusedElboStepTest;
 import io.github.elbo4j.vae.internal.FusedImportanceSampler;
 import io.github.elbo4j.vae.internal.VectorSupport;
 import io.github.elbo4j.vae.model.Activation;
@@ -10,13 +15,6 @@ import io.github.elbo4j.vae.model.Likelihood;
 import io.github.elbo4j.vae.model.TabularLayout;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
-import io.github.elbo4j.vae.model.VampPrior;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
-import ai.djl.ndarray.NDManager;
-import io.github.elbo4j.data.Dataset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -74,8 +72,8 @@ class StepBackendMatrixTest {
 
     @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("trainingCombinations")
-    void trainsOnTheFusedStepAndAgreesWithAutogradOrIsRefusedAndTrainsOnTheEngine(Activation activation,
-            Likelihood likelihood, TrainingObjective.Kind kind, LatentPrior prior) {
+    void trainsOnTheFusedStepAndAgreesWithAutogradOrIsRefusedAndTrainsOnTheEngine(
+            Activation activation, Likelihood likelihood, TrainingObjective.Kind kind, LatentPrior prior) {
         VaeConfig config = config(activation, likelihood, prior);
         if (config == null) {
             return;
@@ -87,12 +85,16 @@ class StepBackendMatrixTest {
         float[] x = data(likelihood, BATCH, 5).values();
         float[] noise = GaussianNoise.standardNormal(objective.particles() * BATCH * LATENT, 17);
         boolean fused = StepFactory.fusedStepSupports(config, objective, BATCH);
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 3);
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 3);
                 TrainingStep chosen = StepFactory.trainingStep(model, objective, BATCH, 1)) {
             float[] engineGradient = new float[Math.toIntExact(model.layout().totalSize())];
-            BatchElbo engine = new ElboStep(model, objective).compute(x, null, noise, BATCH, 0.7, false, engineGradient);
+            BatchElbo engine =
+                    new ElboStep(model, objective).compute(x, null, noise, BATCH, 0.7, false, engineGradient);
             assertThat(engine.elbo()).as("the engine trains every combination").isFinite();
-            assertThat(chosen instanceof ElboStep).as("the factory's choice").isEqualTo(!(fused && VectorSupport.fused()));
+            assertThat(chosen instanceof ElboStep)
+                    .as("the factory's choice")
+                    .isEqualTo(!(fused && VectorSupport.fused()));
             if (!fused) {
                 assertThatThrownBy(() -> new FusedElboStep(config, objective, BATCH))
                         .isInstanceOf(IllegalArgumentException.class);
@@ -102,8 +104,8 @@ class StepBackendMatrixTest {
             BatchElbo sums = new FusedElboStep(config, objective, BATCH)
                     .compute(model.parameterValues(), x, noise, BATCH, 0.7, fusedGradient);
             assertThat(sums.elbo()).isCloseTo(engine.elbo(), within(1e-4 * Math.abs(engine.elbo())));
-            assertThat(sums.reconstruction()).isCloseTo(engine.reconstruction(),
-                    within(1e-4 * Math.abs(engine.reconstruction())));
+            assertThat(sums.reconstruction())
+                    .isCloseTo(engine.reconstruction(), within(1e-4 * Math.abs(engine.reconstruction())));
             assertThat(sums.kl()).isCloseTo(engine.kl(), within(1e-4 * Math.abs(engine.kl()) + 1e-5));
             double largest = 0;
             for (float g : engineGradient) {
@@ -112,33 +114,38 @@ class StepBackendMatrixTest {
             // As in FusedElboStepTest: IWAE weights are a softmax of single-precision log weights.
             double tolerance = (kind == TrainingObjective.Kind.IWAE ? 1e-4 : 2e-5) * largest;
             for (int i = 0; i < engineGradient.length; i++) {
-                assertThat((double) fusedGradient[i]).as("gradient[%d]", i).isCloseTo(engineGradient[i], within(tolerance));
+                assertThat((double) fusedGradient[i])
+                        .as("gradient[%d]", i)
+                        .isCloseTo(engineGradient[i], within(tolerance));
             }
         }
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("samplingCombinations")
-    void isScoredByTheFusedSamplerAsByTheEngineOrIsRefusedAndScoredOnTheEngine(Activation activation,
-            Likelihood likelihood, LatentPrior prior) {
+    void isScoredByTheFusedSamplerAsByTheEngineOrIsRefusedAndScoredOnTheEngine(
+            Activation activation, Likelihood likelihood, LatentPrior prior) {
         VaeConfig config = config(activation, likelihood, prior);
         if (config == null) {
             return;
         }
         Dataset data = data(likelihood, 7, 9);
         boolean fused = StepFactory.fusedSamplerSupports(config);
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(config, m, 4)) {
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 4)) {
             double[] engine = new double[data.rows()];
             new EngineImportanceSampler(model, m, IWAE_K, 1000).estimate(data, 0, data.rows(), 21, engine);
-            assertThat(Arrays.stream(engine).allMatch(Double::isFinite)).as("finite estimates").isTrue();
+            assertThat(Arrays.stream(engine).allMatch(Double::isFinite))
+                    .as("finite estimates")
+                    .isTrue();
             if (!fused) {
                 assertThatThrownBy(() -> new FusedImportanceSampler(config, IWAE_K, 1000))
                         .isInstanceOf(IllegalArgumentException.class);
                 return;
             }
             double[] sampled = new double[data.rows()];
-            new FusedImportanceSampler(config, IWAE_K, 1000).estimate(model.parameterValues(), data.values(), 0,
-                    data.rows(), 21, sampled);
+            new FusedImportanceSampler(config, IWAE_K, 1000)
+                    .estimate(model.parameterValues(), data.values(), 0, data.rows(), 21, sampled);
             for (int i = 0; i < engine.length; i++) {
                 assertThat(sampled[i]).as("log p(x_%d)", i).isCloseTo(engine[i], within(1e-4 * Math.abs(engine[i])));
             }
@@ -150,8 +157,14 @@ class StepBackendMatrixTest {
      * combination (a tabular likelihood with the VampPrior), which then needs no step.
      */
     private static VaeConfig config(Activation activation, Likelihood likelihood, LatentPrior prior) {
-        VaeConfig.Builder b = VaeConfig.builder().inputShape(FEATURES).hidden(6, 5).latent(LATENT).activation(activation)
-                .likelihood(likelihood).gaussianScale(0.5).prior(prior, 4);
+        VaeConfig.Builder b = VaeConfig.builder()
+                .inputShape(FEATURES)
+                .hidden(6, 5)
+                .latent(LATENT)
+                .activation(activation)
+                .likelihood(likelihood)
+                .gaussianScale(0.5)
+                .prior(prior, 4);
         if (likelihood.tabular()) {
             b.tabular(likelihood == Likelihood.CATEGORICAL ? CATEGORIES : TABLE);
         }

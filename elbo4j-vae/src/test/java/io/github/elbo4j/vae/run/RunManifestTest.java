@@ -1,15 +1,15 @@
 package io.github.elbo4j.vae.run;
 
-import io.github.elbo4j.vae.objective.KlSchedule;
-import io.github.elbo4j.vae.objective.TrainingObjective;
-import io.github.elbo4j.vae.train.LearningRateSchedule;
-import io.github.elbo4j.vae.train.SmallData;
-import io.github.elbo4j.vae.train.TrainingConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.DatasetSplits;
+import io.github.elbo4j.vae.objective.KlSchedule;
+import io.github.elbo4j.vae.objective.TrainingObjective;
+import io.github.elbo4j.vae.train.LearningRateSchedule;
+import io.github.elbo4j.vae.train.SmallData;
+import io.github.elbo4j.vae.train.TrainingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,13 +23,19 @@ class RunManifestTest {
 
     @Test
     void aDescribedRunReadsBackAsTheSameManifestAndTrainingConfiguration() throws Exception {
-        TrainingConfig training = new TrainingConfig(7, 50, 2e-3, 42,
-                new TrainingObjective.Iwae(5, 1.0, KlSchedule.CONSTANT,
-                        TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED),
-                0, 3, LearningRateSchedule.parse("plateau:2:0.5"));
+        TrainingConfig training = new TrainingConfig(
+                7,
+                50,
+                2e-3,
+                42,
+                new TrainingObjective.Iwae(
+                        5, 1.0, KlSchedule.CONSTANT, TrainingObjective.GradientEstimator.DOUBLY_REPARAMETERIZED),
+                0,
+                3,
+                LearningRateSchedule.parse("plateau:2:0.5"));
         DatasetSplits splits = new DatasetSplits(SmallData.shapes(120, 1), SmallData.shapes(30, 2), null);
-        RunManifest manifest = RunDescription.describe(SmallData.smallModel(), training, "/data/blobs.npy", "", 0.2,
-                null, splits);
+        RunManifest manifest =
+                RunDescription.describe(SmallData.smallModel(), training, "/data/blobs.npy", "", 0.2, null, splits);
         RunDirectory run = RunDirectory.create(dir.resolve("run"), manifest, SmallData.smallModel());
 
         RunDirectory reopened = RunDirectory.open(dir.resolve("run"));
@@ -37,7 +43,8 @@ class RunManifestTest {
         assertThat(RunDirectory.JSON.writeValueAsString(reopened.manifest()))
                 .isEqualTo(RunDirectory.JSON.writeValueAsString(manifest.withRunId(reopened.runId())));
         assertThat(reopened.manifest().training().config(run.configFile())).isEqualTo(training);
-        assertThat(reopened.manifest().data().split("train").fingerprint()).isEqualTo(splits.train().fingerprint());
+        assertThat(reopened.manifest().data().split("train").fingerprint())
+                .isEqualTo(splits.train().fingerprint());
         assertThat(reopened.manifest().data().split("test")).isNull();
         assertThat(reopened.readModelConfig()).isSameAs(reopened.readModelConfig());
     }
@@ -54,8 +61,9 @@ class RunManifestTest {
                 """);
         RunDirectory old = RunDirectory.open(run.root());
         TrainingConfig training = old.manifest().training().config(old.configFile());
-        assertThat(training).isEqualTo(new TrainingConfig(4, 32, 1e-3, 9, TrainingObjective.ELBO, 0, 0,
-                LearningRateSchedule.CONSTANT));
+        assertThat(training)
+                .isEqualTo(new TrainingConfig(
+                        4, 32, 1e-3, 9, TrainingObjective.ELBO, 0, 0, LearningRateSchedule.CONSTANT));
         assertThat(old.runId()).isNull();
         assertThat(old.assignRunId()).isNotNull();
         assertThat(RunDirectory.open(run.root()).runId()).isEqualTo(old.runId());
@@ -66,10 +74,14 @@ class RunManifestTest {
     void aMissingOrMistypedFieldIsNamed() throws Exception {
         RunDirectory run = RunDirectory.create(dir.resolve("bad"), RunManifest.empty(), SmallData.smallModel());
         Files.writeString(run.configFile(), "{\"training\": {\"epochs\": 4, \"seed\": 1, \"learning_rate\": 0.1}}");
-        assertThatThrownBy(() -> RunDirectory.open(run.root()).manifest().training().config(run.configFile()))
-                .isInstanceOf(DataException.class).hasMessageContaining("training.batch_size").hasMessageContaining("missing");
+        assertThatThrownBy(() ->
+                        RunDirectory.open(run.root()).manifest().training().config(run.configFile()))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("training.batch_size")
+                .hasMessageContaining("missing");
         Files.writeString(run.configFile(), "{\"training\": {\"epochs\": \"four\"}}");
         assertThatThrownBy(() -> RunDirectory.open(run.root()).manifest())
-                .isInstanceOf(DataException.class).hasMessageContaining("training.epochs");
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("training.epochs");
     }
 }

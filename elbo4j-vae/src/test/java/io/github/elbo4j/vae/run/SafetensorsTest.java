@@ -1,12 +1,12 @@
 package io.github.elbo4j.vae.run;
 
-import io.github.elbo4j.vae.model.Tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.NpyReader;
+import io.github.elbo4j.vae.model.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -47,7 +47,8 @@ class SafetensorsTest {
     @Test
     void headerIsLittleEndianLengthThenJsonPaddedToEightBytes() throws IOException {
         byte[] bytes = Safetensors.encode(sample(), Map.of());
-        long headerLength = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long headerLength =
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
         assertThat(headerLength % 8).isZero();
         String header = new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8);
         assertThat(header).contains("\"dtype\":\"F32\"").contains("\"data_offsets\":[0,24]");
@@ -69,7 +70,8 @@ class SafetensorsTest {
     @Test
     void rejectsAForgedHeaderLengthWithoutAllocatingIt() throws IOException {
         Path file = dir.resolve("f.safetensors");
-        ByteBuffer forged = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE / 2);
+        ByteBuffer forged =
+                ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE / 2);
         Files.write(file, forged.array());
         assertThatThrownBy(() -> Safetensors.read(file))
                 .isInstanceOf(DataException.class)

@@ -29,8 +29,10 @@ class LearningRateScheduleTest {
     @Test
     void badSpecsNameTheOptionAndTheForm() {
         for (String spec : new String[] {"plateau", "step:3", "plateau:x", "plateau:3:y", "plateau:3:0.1:2", ""}) {
-            assertThatThrownBy(() -> LearningRateSchedule.parse(spec)).as(spec)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("learningRateSchedule");
+            assertThatThrownBy(() -> LearningRateSchedule.parse(spec))
+                    .as(spec)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("learningRateSchedule");
         }
         assertThatThrownBy(() -> LearningRateSchedule.parse("plateau:0")).hasMessageContaining("N ≥ 1");
         assertThatThrownBy(() -> LearningRateSchedule.parse("plateau:3:1")).hasMessageContaining("(0, 1)");

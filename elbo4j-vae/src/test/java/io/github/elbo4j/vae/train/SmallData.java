@@ -1,8 +1,8 @@
 package io.github.elbo4j.vae.train;
 
-import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.Shapes;
+import io.github.elbo4j.vae.model.VaeConfig;
 
 /** Small datasets and models that keep the VAE tests fast. */
 public final class SmallData {

@@ -1,16 +1,16 @@
 package io.github.elbo4j.vae.train;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.eval.Evaluator;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.objective.TrainingObjective;
 import io.github.elbo4j.vae.run.Checkpoint;
 import io.github.elbo4j.vae.run.RunDirectory;
 import io.github.elbo4j.vae.run.RunManifest;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.github.elbo4j.data.Dataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -45,15 +45,21 @@ class TrainerTest {
         List<JsonNode> rows = run.readMetrics();
         assertThat(rows).hasSize(4);
         assertThat(rows).extracting(r -> r.path("epoch").asInt()).containsExactly(1, 2, 3, 4);
-        for (String key : List.of("epoch", "step", "elbo", "recon", "kl", "beta", "lr", "valid_elbo", "seconds", "samples_per_s")) {
+        for (String key : List.of(
+                "epoch", "step", "elbo", "recon", "kl", "beta", "lr", "valid_elbo", "seconds", "samples_per_s")) {
             assertThat(rows.get(0).has(key)).as(key).isTrue();
         }
         assertThat(rows.get(3).path("step").asLong()).isEqualTo(4 * 12);
-        assertThat(rows.get(3).path("elbo").asDouble()).isGreaterThan(rows.get(0).path("elbo").asDouble() + 20);
-        assertThat(rows.get(3).path("valid_elbo").asDouble()).isGreaterThan(rows.get(0).path("valid_elbo").asDouble());
+        assertThat(rows.get(3).path("elbo").asDouble())
+                .isGreaterThan(rows.get(0).path("elbo").asDouble() + 20);
+        assertThat(rows.get(3).path("valid_elbo").asDouble())
+                .isGreaterThan(rows.get(0).path("valid_elbo").asDouble());
         double elbo = rows.get(3).path("elbo").asDouble();
-        assertThat(elbo).isCloseTo(rows.get(3).path("recon").asDouble() - rows.get(3).path("kl").asDouble(),
-                org.assertj.core.api.Assertions.within(1e-3));
+        assertThat(elbo)
+                .isCloseTo(
+                        rows.get(3).path("recon").asDouble()
+                                - rows.get(3).path("kl").asDouble(),
+                        org.assertj.core.api.Assertions.within(1e-3));
         assertThat(Files.isRegularFile(run.latestCheckpoint())).isTrue();
         assertThat(Files.isRegularFile(run.bestCheckpoint())).isTrue();
         assertThat(Checkpoint.read(run.latestCheckpoint()).position().epoch()).isEqualTo(4);
@@ -62,8 +68,10 @@ class TrainerTest {
     @Test
     void aFixedSeedGivesIdenticalParameters() {
         TrainingConfig config = new TrainingConfig(2, 50, 1e-3, 11);
-        assertThat(Arrays.equals(train(config, null, null), train(config, null, null))).isTrue();
-        assertThat(Arrays.equals(train(new TrainingConfig(2, 50, 1e-3, 12), null, null), train(config, null, null))).isFalse();
+        assertThat(Arrays.equals(train(config, null, null), train(config, null, null)))
+                .isTrue();
+        assertThat(Arrays.equals(train(new TrainingConfig(2, 50, 1e-3, 12), null, null), train(config, null, null)))
+                .isFalse();
     }
 
     @Test
@@ -91,7 +99,9 @@ class TrainerTest {
         assertThat(checkpoint.position().epoch()).isEqualTo(2);
         float[] resumed = train(new TrainingConfig(4, 50, 1e-3, 3), run, checkpoint);
 
-        assertThat(Arrays.equals(resumed, uninterrupted)).as("resumed parameters equal the uninterrupted ones").isTrue();
+        assertThat(Arrays.equals(resumed, uninterrupted))
+                .as("resumed parameters equal the uninterrupted ones")
+                .isTrue();
         assertThat(run.readMetrics()).extracting(r -> r.path("epoch").asInt()).containsExactly(1, 2, 3, 4);
     }
 
@@ -122,7 +132,9 @@ class TrainerTest {
         assertThat(checkpoint.position().batchesIntoEpoch()).isEqualTo(5);
 
         float[] resumed = train(config, stopped, checkpoint);
-        assertThat(Arrays.equals(resumed, uninterrupted)).as("resumed parameters equal the uninterrupted ones").isTrue();
+        assertThat(Arrays.equals(resumed, uninterrupted))
+                .as("resumed parameters equal the uninterrupted ones")
+                .isTrue();
         assertThat(withoutTimings(stopped.readMetrics())).isEqualTo(withoutTimings(straight.readMetrics()));
     }
 
@@ -136,10 +148,11 @@ class TrainerTest {
                 rates.add(learningRate);
             }
         };
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, 2)) {
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, 2)) {
             try {
-                TrainingResult result = new Trainer(new TrainingConfig(3, 50, 1e4, 2), recorder)
-                        .train(model, TRAIN, VALID, run, null);
+                TrainingResult result =
+                        new Trainer(new TrainingConfig(3, 50, 1e4, 2), recorder).train(model, TRAIN, VALID, run, null);
                 assertThat(result.rollbacks()).isPositive();
             } catch (IllegalStateException diverged) {
                 assertThat(diverged.getMessage()).contains("training diverged").contains("lower the learning rate");
@@ -157,11 +170,13 @@ class TrainerTest {
     }
 
     private static List<String> withoutTimings(List<JsonNode> rows) {
-        return rows.stream().map(r -> {
-            com.fasterxml.jackson.databind.node.ObjectNode copy = r.deepCopy();
-            copy.remove(List.of("seconds", "samples_per_s", "rss_mb"));
-            return copy.toString();
-        }).toList();
+        return rows.stream()
+                .map(r -> {
+                    com.fasterxml.jackson.databind.node.ObjectNode copy = r.deepCopy();
+                    copy.remove(List.of("seconds", "samples_per_s", "rss_mb"));
+                    return copy.toString();
+                })
+                .toList();
     }
 
     @Test
@@ -173,7 +188,8 @@ class TrainerTest {
                 rss[m.epoch()] = m.residentMegabytes();
             }
         };
-        try (NDManager m = NDManager.newBaseManager(); VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, 1)) {
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, 1)) {
             new Trainer(new TrainingConfig(20, 50, 1e-3, 1), probe).train(model, TRAIN, VALID, null, null);
         }
         // The test JVM pre-touches its heap (see the surefire argLine), so resident memory moves only
@@ -216,14 +232,19 @@ class TrainerTest {
             assertThat(result.epochs()).isEqualTo(result.bestEpoch() + 2).isLessThan(30);
             List<JsonNode> rows = run.readMetrics();
             assertThat(rows).hasSize(result.epochs());
-            double[] scores = rows.stream().mapToDouble(r -> r.path("valid_elbo").asDouble()).toArray();
+            double[] scores = rows.stream()
+                    .mapToDouble(r -> r.path("valid_elbo").asDouble())
+                    .toArray();
             assertThat(result.bestEpoch()).isEqualTo(bestEpoch(scores));
             double best = scores[result.bestEpoch() - 1];
             assertThat(best).isGreaterThan(Arrays.stream(scores).max().orElseThrow() - Trainer.MIN_IMPROVEMENT);
-            assertThat(model.parameterValues()).isEqualTo(Checkpoint.read(run.bestCheckpoint()).parameters())
+            assertThat(model.parameterValues())
+                    .isEqualTo(Checkpoint.read(run.bestCheckpoint()).parameters())
                     .isNotEqualTo(Checkpoint.read(run.latestCheckpoint()).parameters());
             try (NDManager scope = m.newSubManager()) {
-                double kept = new Evaluator(model, scope).elbo(inverted, config.seed()).elbo();
+                double kept = new Evaluator(model, scope)
+                        .elbo(inverted, config.seed())
+                        .elbo();
                 assertThat(kept).isCloseTo(best, org.assertj.core.api.Assertions.within(1e-3));
             }
         }
@@ -235,8 +256,9 @@ class TrainerTest {
         try (NDManager m = NDManager.newBaseManager();
                 VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, config.seed())) {
             org.assertj.core.api.Assertions.assertThatThrownBy(
-                    () -> new Trainer(config, TrainingListener.NONE).train(model, TRAIN, null, null, null))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("patience stops on the validation score");
+                            () -> new Trainer(config, TrainingListener.NONE).train(model, TRAIN, null, null, null))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("patience stops on the validation score");
         }
     }
 
@@ -250,11 +272,12 @@ class TrainerTest {
         try (NDManager m = NDManager.newBaseManager();
                 VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, config.seed())) {
             new Trainer(config, new TrainingListener() {
-                @Override
-                public void onLearningRateReduced(int epoch, double learningRate) {
-                    announced.add(epoch);
-                }
-            }).train(model, TRAIN, inverted, run, null);
+                        @Override
+                        public void onLearningRateReduced(int epoch, double learningRate) {
+                            announced.add(epoch);
+                        }
+                    })
+                    .train(model, TRAIN, inverted, run, null);
         }
 
         // Replays the rule on the recorded validation ELBOs: each row's lr is the rate its epoch trained at.
@@ -299,12 +322,15 @@ class TrainerTest {
             TrainingConfig part = new TrainingConfig(6, 50, 3e-3, 9, TrainingObjective.ELBO, 0, 0, schedule);
             new Trainer(part, TrainingListener.NONE).train(interrupted, TRAIN, inverted, run, null);
             Checkpoint checkpoint = Checkpoint.read(run.latestCheckpoint());
-            assertThat(checkpoint.position().learningRateReducedEpoch()).as("a reduction before the interruption")
+            assertThat(checkpoint.position().learningRateReducedEpoch())
+                    .as("a reduction before the interruption")
                     .isPositive();
             new Trainer(whole, TrainingListener.NONE).train(interrupted, TRAIN, inverted, run, checkpoint);
             resumed = interrupted.parameterValues();
         }
-        assertThat(Arrays.equals(resumed, uninterrupted)).as("resumed parameters equal the uninterrupted ones").isTrue();
+        assertThat(Arrays.equals(resumed, uninterrupted))
+                .as("resumed parameters equal the uninterrupted ones")
+                .isTrue();
     }
 
     @Test
@@ -314,13 +340,15 @@ class TrainerTest {
         try (NDManager m = NDManager.newBaseManager();
                 VaeModel model = VaeModel.initialize(SmallData.smallModel(), m, config.seed())) {
             org.assertj.core.api.Assertions.assertThatThrownBy(
-                    () -> new Trainer(config, TrainingListener.NONE).train(model, TRAIN, null, null, null))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("learningRateSchedule plateau:3:0.1")
+                            () -> new Trainer(config, TrainingListener.NONE).train(model, TRAIN, null, null, null))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("learningRateSchedule plateau:3:0.1")
                     .hasMessageContaining("no validation split");
         }
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> new TrainingConfig(3, 50, 1e-3, 4, TrainingObjective.ELBO, 0, 3, schedule))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("larger than 3");
+                        () -> new TrainingConfig(3, 50, 1e-3, 4, TrainingObjective.ELBO, 0, 3, schedule))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("larger than 3");
     }
 
     @Test
@@ -332,9 +360,14 @@ class TrainerTest {
             TrainingResult result = new Trainer(config, TrainingListener.NONE).train(model, TRAIN, VALID, run, null);
 
             List<JsonNode> rows = run.readMetrics();
-            double[] bound = rows.stream().mapToDouble(r -> r.path("valid_iwae").asDouble(Double.NaN)).toArray();
+            double[] bound = rows.stream()
+                    .mapToDouble(r -> r.path("valid_iwae").asDouble(Double.NaN))
+                    .toArray();
             for (int e = 0; e < rows.size(); e++) {
-                assertThat(bound[e]).as("epoch %d", e + 1).isFinite().isGreaterThan(rows.get(e).path("valid_elbo").asDouble());
+                assertThat(bound[e])
+                        .as("epoch %d", e + 1)
+                        .isFinite()
+                        .isGreaterThan(rows.get(e).path("valid_elbo").asDouble());
             }
             int best = bestEpoch(bound) - 1;
             assertThat(result.bestEpoch()).isEqualTo(best + 1);

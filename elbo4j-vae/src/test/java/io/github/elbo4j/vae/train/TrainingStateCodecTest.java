@@ -1,15 +1,15 @@
 package io.github.elbo4j.vae.train;
 
-import io.github.elbo4j.vae.model.Tensor;
-import io.github.elbo4j.vae.objective.TrainingObjective;
-import io.github.elbo4j.vae.run.Checkpoint;
-import io.github.elbo4j.vae.run.RunDirectory;
-import io.github.elbo4j.vae.run.Safetensors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.elbo4j.data.DataException;
+import io.github.elbo4j.vae.model.Tensor;
+import io.github.elbo4j.vae.objective.TrainingObjective;
+import io.github.elbo4j.vae.run.Checkpoint;
+import io.github.elbo4j.vae.run.RunDirectory;
+import io.github.elbo4j.vae.run.Safetensors;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -36,16 +36,24 @@ class TrainingStateCodecTest {
         for (int i = 0; i < components.length; i++) {
             Class<?> type = components[i].getType();
             // Integers fall with the index so that best_epoch ≤ epoch; doubles are not short decimals.
-            values[i] = type == int.class ? (Object) (100 - i) : type == long.class ? (Object) (1000L + i)
-                    : (Object) (Math.PI * (i + 1) / 7);
+            values[i] = type == int.class
+                    ? (Object) (100 - i)
+                    : type == long.class ? (Object) (1000L + i) : (Object) (Math.PI * (i + 1) / 7);
         }
-        Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+        Class<?>[] types =
+                Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
         return TrainingPosition.class.getDeclaredConstructor(types).newInstance(values);
     }
 
     private Checkpoint checkpoint(TrainingPosition position) {
-        return new Checkpoint(position, new float[] {1, -2}, new float[] {0.5f, 0}, new float[] {0.25f, 1e-9f}, 7,
-                TrainingObjective.ELBO.describe(), 0.375);
+        return new Checkpoint(
+                position,
+                new float[] {1, -2},
+                new float[] {0.5f, 0},
+                new float[] {0.25f, 1e-9f},
+                7,
+                TrainingObjective.ELBO.describe(),
+                0.375);
     }
 
     @Test
@@ -66,19 +74,41 @@ class TrainingStateCodecTest {
         Path file = dir.resolve("c.safetensors");
         checkpoint(TrainingPosition.start(1e-3)).write(file, "run-1");
         Map<String, String> metadata = Safetensors.read(file).metadata();
-        assertThat(metadata.keySet()).containsSubsequence("format", "epoch", "batches_into_epoch", "step",
-                "learning_rate", "best_validation", "best_epoch", "lr_reduced_epoch", "elapsed_seconds", "epoch_elbo",
-                "epoch_recon", "epoch_kl", "epoch_examples", "epoch_seconds", "skipped_steps", "rollbacks",
-                "adam_step", "objective", "kl_weight", RunDirectory.RUN_ID);
-        assertThat(metadata).containsEntry("best_validation", "-Infinity").containsEntry("learning_rate", "0.001")
-                .containsEntry("epoch", "0").containsEntry("kl_weight", "0.375");
+        assertThat(metadata.keySet())
+                .containsSubsequence(
+                        "format",
+                        "epoch",
+                        "batches_into_epoch",
+                        "step",
+                        "learning_rate",
+                        "best_validation",
+                        "best_epoch",
+                        "lr_reduced_epoch",
+                        "elapsed_seconds",
+                        "epoch_elbo",
+                        "epoch_recon",
+                        "epoch_kl",
+                        "epoch_examples",
+                        "epoch_seconds",
+                        "skipped_steps",
+                        "rollbacks",
+                        "adam_step",
+                        "objective",
+                        "kl_weight",
+                        RunDirectory.RUN_ID);
+        assertThat(metadata)
+                .containsEntry("best_validation", "-Infinity")
+                .containsEntry("learning_rate", "0.001")
+                .containsEntry("epoch", "0")
+                .containsEntry("kl_weight", "0.375");
     }
 
     @Test
     void readsACheckpointOfAnEarlierVersionWithTheDefaultsOfItsMissingKeys() throws Exception {
         Path file = dir.resolve("old.safetensors");
         checkpoint(distinctPosition()).write(file);
-        Map<String, String> metadata = new LinkedHashMap<>(Safetensors.read(file).metadata());
+        Map<String, String> metadata =
+                new LinkedHashMap<>(Safetensors.read(file).metadata());
         String best = metadata.remove("best_validation");
         metadata.put("best_valid_elbo", best);
         metadata.keySet().removeAll(List.of("best_epoch", "lr_reduced_epoch", "objective", "kl_weight"));
@@ -97,29 +127,48 @@ class TrainingStateCodecTest {
         Path file = dir.resolve("c.safetensors");
         checkpoint(TrainingPosition.start(1e-3)).write(file);
         Map<String, Tensor> tensors = Safetensors.read(file).tensors();
-        Map<String, String> metadata = new LinkedHashMap<>(Safetensors.read(file).metadata());
+        Map<String, String> metadata =
+                new LinkedHashMap<>(Safetensors.read(file).metadata());
         metadata.remove("epoch_kl");
         Safetensors.write(file, tensors, metadata);
-        assertThatThrownBy(() -> Checkpoint.read(file)).isInstanceOf(DataException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("epoch_kl");
+        assertThatThrownBy(() -> Checkpoint.read(file))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("epoch_kl");
         metadata.put("epoch_kl", "0.0");
         metadata.put("step", "twelve");
         Safetensors.write(file, tensors, metadata);
-        assertThatThrownBy(() -> Checkpoint.read(file)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> Checkpoint.read(file))
+                .isInstanceOf(DataException.class)
                 .hasMessageContaining("step");
     }
 
     @Test
     void aMetricsRowKeepsItsColumnsAndRoundTrips() throws Exception {
-        EpochMetrics full = new EpochMetrics(3, 120, -101.25, -90.5, 10.75, 0.5, 1e-3, -102.0625, -99.5, 12.5,
-                1234.5, 256.25);
-        EpochMetrics bare = new EpochMetrics(1, 40, -150.1, -140.2, 9.9, 1, 1e-3, Double.NaN, Double.NaN, 1.5,
-                999.0, Double.NaN);
+        EpochMetrics full =
+                new EpochMetrics(3, 120, -101.25, -90.5, 10.75, 0.5, 1e-3, -102.0625, -99.5, 12.5, 1234.5, 256.25);
+        EpochMetrics bare =
+                new EpochMetrics(1, 40, -150.1, -140.2, 9.9, 1, 1e-3, Double.NaN, Double.NaN, 1.5, 999.0, Double.NaN);
         ObjectMapper json = new ObjectMapper();
-        assertThat(json.readTree(full.toJson()).fieldNames()).toIterable().containsExactly("epoch", "step", "elbo",
-                "recon", "kl", "beta", "lr", "valid_elbo", "valid_iwae", "seconds", "samples_per_s", "rss_mb");
-        assertThat(json.readTree(bare.toJson()).fieldNames()).toIterable().containsExactly("epoch", "step", "elbo",
-                "recon", "kl", "beta", "lr", "valid_elbo", "seconds", "samples_per_s");
+        assertThat(json.readTree(full.toJson()).fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "epoch",
+                        "step",
+                        "elbo",
+                        "recon",
+                        "kl",
+                        "beta",
+                        "lr",
+                        "valid_elbo",
+                        "valid_iwae",
+                        "seconds",
+                        "samples_per_s",
+                        "rss_mb");
+        assertThat(json.readTree(bare.toJson()).fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "epoch", "step", "elbo", "recon", "kl", "beta", "lr", "valid_elbo", "seconds", "samples_per_s");
         assertThat(bare.toJson()).contains("\"valid_elbo\":null").contains("\"lr\":0.001");
         for (EpochMetrics row : List.of(full, bare)) {
             assertThat(EpochMetrics.fromJson(json.readTree(row.toJson()))).isEqualTo(row);

@@ -33,9 +33,9 @@ final class Pharmacokinetics {
         Value c0 = constant(new double[] {0.0});
         OdeSystem system = (t, y, theta) -> {
             Value kA = theta.get(0);
-            Value elimination = theta.get(2).div(volume).times(y).div(theta.get(1).plus(y));
-            return t > 0 ? kA.times(-t).exp().times(kA).times(dose / volume).minus(elimination)
-                    : elimination.negate();
+            Value elimination =
+                    theta.get(2).div(volume).times(y).div(theta.get(1).plus(y));
+            return t > 0 ? kA.times(-t).exp().times(kA).times(dose / volume).minus(elimination) : elimination.negate();
         };
         return JavaModel.of(m -> {
             Value kA = m.positive("k_a");

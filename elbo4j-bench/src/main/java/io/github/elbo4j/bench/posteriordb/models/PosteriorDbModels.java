@@ -12,7 +12,6 @@ import static io.github.elbo4j.vi.density.Densities.normal;
 import io.github.elbo4j.vi.autodiff.Value;
 import io.github.elbo4j.vi.data.StanData;
 import io.github.elbo4j.vi.model.JavaModel;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

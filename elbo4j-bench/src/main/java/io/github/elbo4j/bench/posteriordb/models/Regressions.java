@@ -79,7 +79,10 @@ final class Regressions {
         Value logEarn = constant(data.vector("earn", n)).log();
         double[] height = data.vector("height", n);
         Moments heightMoments = Moments.of(height);
-        double[] zHeight = constant(height).minus(heightMoments.mean()).div(heightMoments.sd()).toArray();
+        double[] zHeight = constant(height)
+                .minus(heightMoments.mean())
+                .div(heightMoments.sd())
+                .toArray();
         double[] male = data.vector("male", n);
         Value x = design(zHeight, male, product(zHeight, male));
         return JavaModel.of(m -> {
@@ -96,7 +99,8 @@ final class Regressions {
         Value diam1 = constant(data.vector("diam1", n));
         Value diam2 = constant(data.vector("diam2", n));
         Value canopyHeight = constant(data.vector("canopy_height", n));
-        Value x = design(diam1.times(diam2).times(canopyHeight).log().toArray(),
+        Value x = design(
+                diam1.times(diam2).times(canopyHeight).log().toArray(),
                 diam1.times(diam2).log().toArray(),
                 diam1.div(diam2).log().toArray(),
                 constant(data.vector("total_height", n)).log().toArray(),
@@ -113,9 +117,15 @@ final class Regressions {
         int n = data.integer("N");
         Value partyid7 = constant(data.vector("partyid7", n));
         int[] age = data.intArray("age_discrete", n);
-        Value x = design(data.vector("real_ideo", n), data.vector("race_adj", n),
-                indicator(age, 2), indicator(age, 3), indicator(age, 4),
-                data.vector("educ1", n), data.vector("gender", n), data.vector("income", n));
+        Value x = design(
+                data.vector("real_ideo", n),
+                data.vector("race_adj", n),
+                indicator(age, 2),
+                indicator(age, 3),
+                indicator(age, 4),
+                data.vector("educ1", n),
+                data.vector("gender", n),
+                data.vector("income", n));
         return JavaModel.of(m -> {
             Value beta = m.real("beta", 9);
             Value sigma = m.positive("sigma");

@@ -54,8 +54,8 @@ final class TimeSeries {
     static JavaModel hmmDrive(StanData data) {
         int k = data.integer("K");
         if (k != 2) {
-            throw new IllegalArgumentException(data.source() + ": field 'K' is " + k
-                    + ", but hmm_drive_0 has two states (theta1, theta2)");
+            throw new IllegalArgumentException(
+                    data.source() + ": field 'K' is " + k + ", but hmm_drive_0 has two states (theta1, theta2)");
         }
         int n = data.integer("N");
         double[] u = data.vector("u", n);
@@ -110,7 +110,8 @@ final class TimeSeries {
             sigma[0] = constant(sigma1);
             for (int t = 1; t < r.length; t++) {
                 sigma[t] = alpha0.plus(alpha1.times(mu.subtractedFrom(r[t - 1]).square()))
-                        .plus(beta1.times(sigma[t - 1].square())).sqrt();
+                        .plus(beta1.times(sigma[t - 1].square()))
+                        .sqrt();
             }
             m.add(normal(constant(r), mu, concat(sigma)));
         });
