@@ -2,6 +2,7 @@ package io.github.elbo4j.vae.objective;
 
 import io.github.elbo4j.vae.internal.ColumnKernels;
 import io.github.elbo4j.vae.internal.VectorMath;
+import io.github.elbo4j.vae.internal.VectorSupport;
 import io.github.elbo4j.vae.train.Seeds;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
