@@ -14,6 +14,7 @@ import io.github.elbo4j.vae.train.EpochMetrics;
 import io.github.elbo4j.vae.train.ResidentMemory;
 import io.github.elbo4j.vae.train.Seeds;
 import io.github.elbo4j.vae.train.TrainingPosition;
+import io.github.elbo4j.vae.train.TrainingPositionBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -233,22 +234,18 @@ final class DistributedVaeTrainer {
             boolean checkpointNow = batchesIntoEpoch == 0
                     || (settings.checkpointInterval() > 0 && round % settings.checkpointInterval() == 0);
             if (run != null && checkpointNow) {
-                TrainingPosition here = new TrainingPosition(
-                        epoch,
-                        batchesIntoEpoch,
-                        step,
-                        settings.learningRate(),
-                        Double.NEGATIVE_INFINITY,
-                        0,
-                        0,
-                        elapsed,
-                        epochElbo,
-                        epochRecon,
-                        epochKl,
-                        epochExamples,
-                        epochSeconds,
-                        skipped,
-                        0);
+                TrainingPosition here = TrainingPositionBuilder.builder(TrainingPosition.start(settings.learningRate()))
+                        .epoch(epoch)
+                        .batchesIntoEpoch(batchesIntoEpoch)
+                        .step(step)
+                        .elapsedSeconds(elapsed)
+                        .epochElbo(epochElbo)
+                        .epochRecon(epochRecon)
+                        .epochKl(epochKl)
+                        .epochExamples(epochExamples)
+                        .epochSeconds(epochSeconds)
+                        .skippedSteps(skipped)
+                        .build();
                 // Distributed training optimizes the plain ELBO (β = 1, no schedule, no free bits).
                 new Checkpoint(here, theta, m, v, adamStep, TrainingObjective.ELBO.describe(), 1.0)
                         .write(run.latestCheckpoint());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.github.elbo4j.vae.objective.BatchElbo;
 import io.github.elbo4j.vae.run.Checkpoint;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * Where a training run stands, to the step: everything besides the tensors that a resumed run
@@ -33,8 +34,12 @@ import io.github.elbo4j.vae.run.Checkpoint;
  *
  * <p>This record is the only copy of the training state: {@link Trainer} steps it with the
  * withers below, and a checkpoint stores its components under their snake_case names (see
- * {@link Checkpoint}), so a new component is saved and restored with no further edit.
+ * {@link Checkpoint}), so a new component is saved and restored with no further edit. The withers
+ * name only the components they change: they copy the rest with the builder that
+ * {@code @RecordBuilder} generates at compile time ({@code TrainingPositionBuilder}), so a new
+ * component is one edit here plus its use (its initial value in {@link #start} if not zero).
  */
+@RecordBuilder
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TrainingPosition(
         int epoch,
@@ -52,111 +57,43 @@ public record TrainingPosition(
         int epochExamples,
         double epochSeconds,
         long skippedSteps,
-        int rollbacks) {
+        int rollbacks)
+        implements TrainingPositionBuilder.With {
 
-    /** The position of a run that has not started. */
+    /** The position of a run that has not started: every component zero but these two. */
     public static TrainingPosition start(double learningRate) {
-        return new TrainingPosition(0, 0, 0, learningRate, Double.NEGATIVE_INFINITY, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return TrainingPositionBuilder.builder()
+                .learningRate(learningRate)
+                .bestValidation(Double.NEGATIVE_INFINITY)
+                .build();
     }
 
     /** After an optimizer step of {@code rows} examples whose ELBO terms were {@code sums}. */
     TrainingPosition afterStep(int rows, BatchElbo sums) {
-        return new TrainingPosition(
-                epoch,
-                batchesIntoEpoch,
-                step,
-                learningRate,
-                bestValidation,
-                bestEpoch,
-                learningRateReducedEpoch,
-                elapsedSeconds,
-                epochElbo + sums.elbo(),
-                epochRecon + sums.reconstruction(),
-                epochKl + sums.kl(),
-                epochExamples + rows,
-                epochSeconds,
-                skippedSteps,
-                rollbacks);
+        return with(b -> b.epochElbo(epochElbo + sums.elbo())
+                .epochRecon(epochRecon + sums.reconstruction())
+                .epochKl(epochKl + sums.kl())
+                .epochExamples(epochExamples + rows));
     }
 
     /** One batch further into the epoch, one step further (taken or skipped). */
     TrainingPosition nextBatch() {
-        return new TrainingPosition(
-                epoch,
-                batchesIntoEpoch + 1,
-                step + 1,
-                learningRate,
-                bestValidation,
-                bestEpoch,
-                learningRateReducedEpoch,
-                elapsedSeconds,
-                epochElbo,
-                epochRecon,
-                epochKl,
-                epochExamples,
-                epochSeconds,
-                skippedSteps,
-                rollbacks);
+        return with(b -> b.batchesIntoEpoch(batchesIntoEpoch + 1).step(step + 1));
     }
 
     /** With one more step skipped because it was not finite. */
     TrainingPosition withSkippedStep() {
-        return new TrainingPosition(
-                epoch,
-                batchesIntoEpoch,
-                step,
-                learningRate,
-                bestValidation,
-                bestEpoch,
-                learningRateReducedEpoch,
-                elapsedSeconds,
-                epochElbo,
-                epochRecon,
-                epochKl,
-                epochExamples,
-                epochSeconds,
-                skippedSteps + 1,
-                rollbacks);
+        return withSkippedSteps(skippedSteps + 1);
     }
 
     /** With {@code seconds} more of wall time spent in the epoch in progress. */
     TrainingPosition plusEpochSeconds(double seconds) {
-        return new TrainingPosition(
-                epoch,
-                batchesIntoEpoch,
-                step,
-                learningRate,
-                bestValidation,
-                bestEpoch,
-                learningRateReducedEpoch,
-                elapsedSeconds,
-                epochElbo,
-                epochRecon,
-                epochKl,
-                epochExamples,
-                epochSeconds + seconds,
-                skippedSteps,
-                rollbacks);
+        return withEpochSeconds(epochSeconds + seconds);
     }
 
     /** With {@code validation} as the best score, reached by the last completed epoch. */
     TrainingPosition withBest(double validation) {
-        return new TrainingPosition(
-                epoch,
-                batchesIntoEpoch,
-                step,
-                learningRate,
-                validation,
-                epoch,
-                learningRateReducedEpoch,
-                elapsedSeconds,
-                epochElbo,
-                epochRecon,
-                epochKl,
-                epochExamples,
-                epochSeconds,
-                skippedSteps,
-                rollbacks);
+        return with(b -> b.bestValidation(validation).bestEpoch(epoch));
     }
 
     /**
@@ -164,42 +101,19 @@ public record TrainingPosition(
      * validation): its sums start over.
      */
     TrainingPosition completeEpoch(double seconds) {
-        return new TrainingPosition(
-                epoch + 1,
-                0,
-                step,
-                learningRate,
-                bestValidation,
-                bestEpoch,
-                learningRateReducedEpoch,
-                elapsedSeconds + seconds,
-                0,
-                0,
-                0,
-                0,
-                0,
-                skippedSteps,
-                rollbacks);
+        return with(b -> b.epoch(epoch + 1)
+                .batchesIntoEpoch(0)
+                .elapsedSeconds(elapsedSeconds + seconds)
+                .epochElbo(0)
+                .epochRecon(0)
+                .epochKl(0)
+                .epochExamples(0)
+                .epochSeconds(0));
     }
 
     /** With the learning rate lowered to {@code rate} after the last completed epoch. */
     TrainingPosition withLearningRateReduced(double rate) {
-        return new TrainingPosition(
-                epoch,
-                batchesIntoEpoch,
-                step,
-                rate,
-                bestValidation,
-                bestEpoch,
-                epoch,
-                elapsedSeconds,
-                epochElbo,
-                epochRecon,
-                epochKl,
-                epochExamples,
-                epochSeconds,
-                skippedSteps,
-                rollbacks);
+        return with(b -> b.learningRate(rate).learningRateReducedEpoch(epoch));
     }
 
     /**
@@ -207,21 +121,8 @@ public record TrainingPosition(
      * the fault counts carry over from the failed attempt.
      */
     TrainingPosition rolledBackFrom(TrainingPosition failed) {
-        return new TrainingPosition(
-                epoch,
-                batchesIntoEpoch,
-                step,
-                failed.learningRate / 2,
-                bestValidation,
-                bestEpoch,
-                learningRateReducedEpoch,
-                elapsedSeconds,
-                epochElbo,
-                epochRecon,
-                epochKl,
-                epochExamples,
-                epochSeconds,
-                failed.skippedSteps,
-                failed.rollbacks + 1);
+        return with(b -> b.learningRate(failed.learningRate / 2)
+                .skippedSteps(failed.skippedSteps)
+                .rollbacks(failed.rollbacks + 1));
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.elbo4j.data.DataException;
 import io.github.elbo4j.vae.model.Tensor;
+import io.github.elbo4j.vae.objective.BatchElbo;
 import io.github.elbo4j.vae.objective.TrainingObjective;
 import io.github.elbo4j.vae.run.Checkpoint;
 import io.github.elbo4j.vae.run.RunDirectory;
@@ -16,6 +17,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +70,72 @@ class TrainingStateCodecTest {
             assertThat(read.objective()).isEqualTo(TrainingObjective.ELBO.describe());
             assertThat(read.klWeight()).isEqualTo(0.375);
         }
+    }
+
+    /** The components of {@code position} by name, read by reflection over the record. */
+    private static Map<String, Object> components(TrainingPosition position) throws ReflectiveOperationException {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (RecordComponent component : TrainingPosition.class.getRecordComponents()) {
+            values.put(component.getName(), component.getAccessor().invoke(position));
+        }
+        return values;
+    }
+
+    /**
+     * Each wither changes the components it names and carries every other one over, so a component
+     * added to the record needs no edit in the withers (nor here) to survive them.
+     */
+    @Test
+    void everyWitherKeepsTheComponentsItDoesNotChange() throws Exception {
+        TrainingPosition position = distinctPosition();
+        TrainingPosition failed = distinctPosition().nextBatch().withSkippedStep();
+        Map<String, UnaryOperator<TrainingPosition>> withers = new LinkedHashMap<>();
+        withers.put("afterStep", p -> p.afterStep(3, new BatchElbo(-1.5, -1.25, 0.25)));
+        withers.put("nextBatch", TrainingPosition::nextBatch);
+        withers.put("withSkippedStep", TrainingPosition::withSkippedStep);
+        withers.put("plusEpochSeconds", p -> p.plusEpochSeconds(0.5));
+        withers.put("withBest", p -> p.withBest(-7.5));
+        withers.put("completeEpoch", p -> p.completeEpoch(0.5));
+        withers.put("withLearningRateReduced", p -> p.withLearningRateReduced(1e-4));
+        withers.put("rolledBackFrom", p -> p.rolledBackFrom(failed));
+        Map<String, Set<String>> changes = Map.of(
+                "afterStep", Set.of("epochElbo", "epochRecon", "epochKl", "epochExamples"),
+                "nextBatch", Set.of("batchesIntoEpoch", "step"),
+                "withSkippedStep", Set.of("skippedSteps"),
+                "plusEpochSeconds", Set.of("epochSeconds"),
+                "withBest", Set.of("bestValidation", "bestEpoch"),
+                "completeEpoch",
+                        Set.of(
+                                "epoch",
+                                "batchesIntoEpoch",
+                                "elapsedSeconds",
+                                "epochElbo",
+                                "epochRecon",
+                                "epochKl",
+                                "epochExamples",
+                                "epochSeconds"),
+                "withLearningRateReduced", Set.of("learningRate", "learningRateReducedEpoch"),
+                "rolledBackFrom", Set.of("learningRate", "skippedSteps", "rollbacks"));
+        assertThat(changes.keySet()).isEqualTo(withers.keySet());
+        Map<String, Object> before = components(position);
+        for (Map.Entry<String, UnaryOperator<TrainingPosition>> wither : withers.entrySet()) {
+            Map<String, Object> after = components(wither.getValue().apply(position));
+            for (String name : before.keySet()) {
+                boolean changed = !after.get(name).equals(before.get(name));
+                assertThat(changed)
+                        .as("%s changes %s", wither.getKey(), name)
+                        .isEqualTo(changes.get(wither.getKey()).contains(name));
+            }
+        }
+    }
+
+    /** A run starts with every component zero but its learning rate and an empty best score. */
+    @Test
+    void theStartIsZeroButForTheRateAndTheBestScore() throws Exception {
+        Map<String, Object> start = components(TrainingPosition.start(1e-3));
+        assertThat(start.remove("learningRate")).isEqualTo(1e-3);
+        assertThat(start.remove("bestValidation")).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(start.values()).allMatch(value -> ((Number) value).doubleValue() == 0);
     }
 
     @Test
