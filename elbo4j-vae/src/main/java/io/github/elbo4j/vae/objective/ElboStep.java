@@ -10,8 +10,8 @@ import ai.djl.training.GradientCollector;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.distributions.StandardNormal;
+import io.github.elbo4j.elbo.ImportanceWeightedElbo;
 import io.github.elbo4j.kl.KlDivergence;
-import io.github.elbo4j.math.LogSumExp;
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.math.TensorUpload;
 import io.github.elbo4j.vae.eval.Evaluator;
@@ -29,8 +29,10 @@ import java.nio.ByteOrder;
  * against N(0, I), as {@link io.github.elbo4j.elbo.AnalyticKlElbo} takes it; by Monte Carlo over the
  * same particles against the VampPrior, as {@link io.github.elbo4j.elbo.MonteCarloElbo} does). The
  * ELBO objective reweights that KL by w, or with free bits floors the per-dimension KL from
- * {@link KlDivergence}; the IWAE objective, whose log weights carry w, and its
- * doubly-reparameterized surrogate are training objectives core does not offer and live here.
+ * {@link KlDivergence}; the IWAE objective is {@link ImportanceWeightedElbo#bound(NDArray, NDArray,
+ * double)} with w, and its doubly-reparameterized gradient {@link
+ * ImportanceWeightedElbo#doublyReparameterizedSurrogate(NDArray, NDArray)}, which this step feeds
+ * with the two log weights it needs.
  *
  * <p>Each step differentiates into a fresh <em>replica</em>: an autograd leaf that shares the
  * model's parameter storage, owned by the step's scope. The gradient therefore never needs zeroing
@@ -154,20 +156,19 @@ public final class ElboStep implements TrainingStep {
         return KlDivergence.kl(perDimension, new StandardNormal(posterior.manager(), 1));
     }
 
-    /** Σ_b log (1/K) Σ_k p(x|z_k) (p(z_k)/q(z_k|x))^w, differentiated as it stands. */
+    /** Σ_b log (1/K) Σ_k p(x|z_k) (p(z_k)/q(z_k|x))^w, core's bound differentiated as it stands. */
     private static NDArray iwaeObjective(
             Distribution prior, DiagonalNormal posterior, NDArray z, NDArray logLik, double w) {
         NDArray logRatio = prior.logProb(z).sub(posterior.logProb(z));
-        NDArray logWeights = logLik.add(logRatio.mul(SpecialFunctions.scalar(logRatio, w)));
-        return LogSumExp.logMeanExp(logWeights, 0).sum();
+        return ImportanceWeightedElbo.bound(logLik, logRatio, w).sum();
     }
 
     /**
-     * A surrogate whose gradient is the doubly-reparameterized IWAE gradient (Tucker et al. 2018):
-     * Σ_b Σ_k [sg(w̃_k) log w_k(θ; sg(z_k)) + sg(w̃_k²) log w_k(sg(θ); z_k(φ))], where q's density in
-     * log w is evaluated with its parameters held fixed and sg stops gradients. The first term gives
-     * the decoder's gradient, the second the encoder's through the path z_k = μ + σ ⊙ ε_k only. Its
-     * value is not the bound; the reported numbers come from the plain ELBO.
+     * Core's {@link ImportanceWeightedElbo#doublyReparameterizedSurrogate(NDArray, NDArray)} of the
+     * two log weights it needs: log w_k(θ; sg(z_k)) and log w_k(sg(θ); z_k(φ)), q's density in both
+     * evaluated with its parameters held fixed. Its value is not the bound; the reported numbers
+     * come from the plain ELBO. The log weights are summed as (log p(x|z) + log p(z)) − log q(z|x),
+     * the order training has always used, and carry no KL weight.
      *
      * @param detached the network bound to an alias of the parameters without gradient
      * @param prior p(z) of {@code network}; {@code detachedPrior} that of {@code detached}
@@ -190,11 +191,7 @@ public final class ElboStep implements TrainingStep {
                 .sub(fixedQ.logProb(zFixed));
         NDArray logWeightsEncoder =
                 detached.likelihood(z).logProb(xs).add(detachedPrior.logProb(z)).sub(fixedQ.logProb(z));
-        NDArray normalized = logWeightsDecoder.stopGradient().softmax(0); // w̃_k over the K particles
-        return normalized
-                .mul(logWeightsDecoder)
-                .sum()
-                .add(normalized.square().mul(logWeightsEncoder).sum());
+        return ImportanceWeightedElbo.doublyReparameterizedSurrogate(logWeightsDecoder, logWeightsEncoder);
     }
 
     /** {@code network} bound to an alias of the parameters that carries no gradient, same condition. */
