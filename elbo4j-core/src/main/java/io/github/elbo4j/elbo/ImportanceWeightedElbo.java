@@ -58,7 +58,7 @@ public final class ImportanceWeightedElbo implements ElboEstimator {
             NDArray logRatio = Particles.logDensityRatio(NAME, posterior, prior, z, expected, scope);
             NDArray bound = bound(logLik, logRatio, 1.0);
             NDArray reconstruction = logLik.mean(new int[] {0});
-            NDArray kl = logRatio.mean(new int[] {0}).neg();
+            NDArray kl = MonteCarloElbo.kl(logRatio);
             return new ElboTerms(scope.ret(bound), scope.ret(reconstruction), scope.ret(kl));
         }
     }

@@ -11,6 +11,7 @@ import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.distributions.StandardNormal;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
+import io.github.elbo4j.elbo.MonteCarloElbo;
 import io.github.elbo4j.kl.KlDivergence;
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.math.TensorUpload;
@@ -27,7 +28,7 @@ import java.nio.ByteOrder;
  * <p>The reported terms are those of core's estimators, which {@link Evaluator} and Spark use too:
  * the reconstruction (1/K) Σ_k log p(x|z_k) and the KL from {@link KlDivergence} (in closed form
  * against N(0, I), as {@link io.github.elbo4j.elbo.AnalyticKlElbo} takes it; by Monte Carlo over the
- * same particles against the VampPrior, as {@link io.github.elbo4j.elbo.MonteCarloElbo} does). The
+ * same particles against the VampPrior, with {@link MonteCarloElbo#kl(NDArray)}). The
  * ELBO objective reweights that KL by w, or with free bits floors the per-dimension KL from
  * {@link KlDivergence}; the IWAE objective is {@link ImportanceWeightedElbo#bound(NDArray, NDArray,
  * double)} with w, and its doubly-reparameterized gradient {@link
@@ -88,10 +89,8 @@ public final class ElboStep implements TrainingStep {
                 boolean warmingUp = vamp && normalPriorWarmup;
                 StandardNormal normal = new StandardNormal(forward, latent);
                 NDArray normalKl = vamp && !warmingUp ? null : KlDivergence.kl(posterior, normal);
-                // No closed form against a mixture: (1/K) Σ_k [log q(z_k|x) − log p(z_k)].
-                NDArray kl = vamp
-                        ? posterior.logProb(z).sub(network.prior().logProb(z)).mean(new int[] {0})
-                        : normalKl;
+                // No closed form against a mixture: core's Monte Carlo KL over the same particles.
+                NDArray kl = vamp ? MonteCarloElbo.kl(logDensityRatio(network.prior(), posterior, z)) : normalKl;
                 NDArray trainingKl = warmingUp ? normalKl : kl;
                 Distribution trainingPrior = warmingUp ? normal : network.prior();
                 NDArray elbo = reconstruction.sub(kl);
@@ -125,7 +124,7 @@ public final class ElboStep implements TrainingStep {
 
     /**
      * Σ_b [recon_b − w·KL_b], or with free bits λ: Σ_b recon_b − w·B·Σ_j max(λ, mean_b KL_bj), the
-     * per-dimension KL being {@link KlDivergence}'s of each latent dimension on its own.
+     * per-dimension KL being {@link KlDivergence#perDimension(DiagonalNormal)}.
      */
     private static NDArray elboObjective(
             TrainingObjective.Elbo elbo,
@@ -135,7 +134,7 @@ public final class ElboStep implements TrainingStep {
             int batch,
             double w) {
         if (elbo.freeBits() > 0) {
-            NDArray klPerDimension = klPerDimension(posterior); // [B, D]
+            NDArray klPerDimension = KlDivergence.perDimension(posterior); // [B, D]
             NDArray floored = klPerDimension
                     .mean(new int[] {0})
                     .maximum(SpecialFunctions.scalar(klPerDimension, elbo.freeBits()));
@@ -143,17 +142,6 @@ public final class ElboStep implements TrainingStep {
             return reconstruction.sum().sub(klTerm);
         }
         return reconstruction.sub(kl.mul(SpecialFunctions.scalar(kl, w))).sum();
-    }
-
-    /**
-     * KL(q ‖ N(0, I)) per example and latent dimension, shape [B, D]: {@link KlDivergence}'s closed
-     * form for each dimension as a one-dimensional normal (also the {@link Evaluator}'s per-dimension
-     * KL).
-     */
-    public static NDArray klPerDimension(DiagonalNormal posterior) {
-        DiagonalNormal perDimension = DiagonalNormal.fromLogVariance(
-                posterior.loc().expandDims(-1), posterior.logVariance().expandDims(-1));
-        return KlDivergence.kl(perDimension, new StandardNormal(posterior.manager(), 1));
     }
 
     /** Σ_b log (1/K) Σ_k p(x|z_k) (p(z_k)/q(z_k|x))^w, core's bound differentiated as it stands. */
@@ -192,6 +180,16 @@ public final class ElboStep implements TrainingStep {
         NDArray logWeightsEncoder =
                 detached.likelihood(z).logProb(xs).add(detachedPrior.logProb(z)).sub(fixedQ.logProb(z));
         return ImportanceWeightedElbo.doublyReparameterizedSurrogate(logWeightsDecoder, logWeightsEncoder);
+    }
+
+    /**
+     * log p(z_k) − log q(z_k|x). q's density is taken first, as the engine graph always has: the
+     * order in which the operations are recorded decides the order in which the backward pass
+     * sums gradients, and so the bits of training.
+     */
+    private static NDArray logDensityRatio(Distribution prior, DiagonalNormal posterior, NDArray z) {
+        NDArray logPosterior = posterior.logProb(z);
+        return prior.logProb(z).sub(logPosterior);
     }
 
     /** {@code network} bound to an alias of the parameters that carries no gradient, same condition. */
