@@ -144,7 +144,11 @@ public final class ElboStep implements TrainingStep {
         return reconstruction.sub(kl.mul(SpecialFunctions.scalar(kl, w))).sum();
     }
 
-    /** Σ_b log (1/K) Σ_k p(x|z_k) (p(z_k)/q(z_k|x))^w, core's bound differentiated as it stands. */
+    /**
+     * Σ_b log (1/K) Σ_k p(x|z_k) (p(z_k)/q(z_k|x))^w, core's bound differentiated as it stands. The
+     * ratio takes p's density first, unlike {@link #logDensityRatio}: each keeps the recording
+     * order, and so the bits, that training has always had.
+     */
     private static NDArray iwaeObjective(
             Distribution prior, DiagonalNormal posterior, NDArray z, NDArray logLik, double w) {
         NDArray logRatio = prior.logProb(z).sub(posterior.logProb(z));
@@ -156,7 +160,8 @@ public final class ElboStep implements TrainingStep {
      * two log weights it needs: log w_k(θ; sg(z_k)) and log w_k(sg(θ); z_k(φ)), q's density in both
      * evaluated with its parameters held fixed. Its value is not the bound; the reported numbers
      * come from the plain ELBO. The log weights are summed as (log p(x|z) + log p(z)) − log q(z|x),
-     * the order training has always used, and carry no KL weight.
+     * the order training has always used, and carry no KL weight (the CLI allows DReG only with w =
+     * 1).
      *
      * @param detached the network bound to an alias of the parameters without gradient
      * @param prior p(z) of {@code network}; {@code detachedPrior} that of {@code detached}
