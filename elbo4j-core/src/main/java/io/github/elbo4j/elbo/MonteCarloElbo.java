@@ -49,10 +49,23 @@ public final class MonteCarloElbo implements ElboEstimator {
             NDArray logLik = Particles.logLikelihood(NAME, model, z, x, expected, scope);
             NDArray logRatio = Particles.logDensityRatio(NAME, posterior, prior, z, expected, scope);
             NDArray reconstruction = logLik.mean(new int[] {0});
-            NDArray kl = logRatio.mean(new int[] {0}).neg();
+            NDArray kl = kl(logRatio);
             NDArray elbo = reconstruction.sub(kl);
             return new ElboTerms(scope.ret(elbo), scope.ret(reconstruction), scope.ret(kl));
         }
+    }
+
+    /**
+     * The Monte Carlo KL (1/S) Σ_s [log q(z_s | x) − log p(z_s)] of each example, for priors with no
+     * closed-form KL (a mixture such as the VampPrior); also the {@code kl} that {@link
+     * ImportanceWeightedElbo} reports. Written with array operations only, so an autograd engine
+     * differentiates it as it stands.
+     *
+     * @param logDensityRatio log p(z_s) − log q(z_s | x), shape [S, batch...]
+     * @return the KL estimate of each example, shape [batch...]
+     */
+    public static NDArray kl(NDArray logDensityRatio) {
+        return logDensityRatio.mean(new int[] {0}).neg();
     }
 
     @Override

@@ -96,6 +96,21 @@ public final class KlDivergence {
     }
 
     /**
+     * KL(q ‖ N(0, I)) of each latent dimension on its own, shape [batch..., D]: the closed form of
+     * each dimension as a one-dimensional normal. Its sum over the last axis is {@code kl(q,
+     * StandardNormal)}; free bits floor it, and evaluation reports it to show which dimensions the
+     * model uses.
+     *
+     * @param q a diagonal normal of event size D
+     * @return the KL per example and dimension, attached to {@code q.manager()}
+     */
+    public static NDArray perDimension(DiagonalNormal q) {
+        DiagonalNormal perDimension = DiagonalNormal.fromLogVariance(
+                q.loc().expandDims(-1), q.logVariance().expandDims(-1));
+        return kl(perDimension, new StandardNormal(q.manager(), 1));
+    }
+
+    /**
      * The registered closed form, without fallback.
      *
      * @param q the distribution the expectation is taken under

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.StandardNormal;
 import io.github.elbo4j.testing.Samples;
@@ -20,6 +21,56 @@ class ImportanceWeightedElboTest {
     private static final int[] KS = {1, 5, 50, 500};
     private static final int REPLICATES_PER_SEED = 1000;
     private static final int[] SEEDS = {1, 2, 3, 4};
+
+    @Test
+    void boundWeighsTheDensityRatioByTheKlWeight() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logLik = m.create(new float[] {-1f, -3f}, new Shape(2, 1));
+            NDArray logRatio = m.create(new float[] {-2f, 0.5f}, new Shape(2, 1));
+            // log w = {-1 + 0.5·(-2), -3 + 0.5·0.5} = {-2, -2.75}
+            double expected = Math.log((Math.exp(-2) + Math.exp(-2.75)) / 2);
+            assertThat(ImportanceWeightedElbo.bound(logLik, logRatio, 0.5).getFloat(0))
+                    .isCloseTo((float) expected, within(1e-6f));
+            double unweighted = Math.log((Math.exp(-3) + Math.exp(-2.5)) / 2);
+            assertThat(ImportanceWeightedElbo.bound(logLik, logRatio, 1.0).getFloat(0))
+                    .isCloseTo((float) unweighted, within(1e-6f));
+        }
+    }
+
+    @Test
+    void doublyReparameterizedSurrogateWeighsItsGradientsByTheNormalizedWeightsAndTheirSquares() {
+        float[] decoder = {-1f, -2f, -0.5f};
+        float[] encoder = {0.3f, -4f, 1f};
+        double[] normalized = new double[3];
+        double total = 0;
+        for (int k = 0; k < 3; k++) {
+            normalized[k] = Math.exp(decoder[k]);
+            total += normalized[k];
+        }
+        double value = 0;
+        for (int k = 0; k < 3; k++) {
+            normalized[k] /= total;
+            value += normalized[k] * decoder[k] + normalized[k] * normalized[k] * encoder[k];
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray d = m.create(decoder, new Shape(3, 1));
+            NDArray e = m.create(encoder, new Shape(3, 1));
+            d.setRequiresGradient(true);
+            e.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray surrogate = ImportanceWeightedElbo.doublyReparameterizedSurrogate(d, e);
+                assertThat(surrogate.getFloat()).isCloseTo((float) value, within(1e-6f));
+                collector.backward(surrogate);
+            }
+            // The weights are held fixed: no gradient flows through the softmax.
+            float[] dGradient = d.getGradient().toFloatArray();
+            float[] eGradient = e.getGradient().toFloatArray();
+            for (int k = 0; k < 3; k++) {
+                assertThat(dGradient[k]).isCloseTo((float) normalized[k], within(1e-6f));
+                assertThat(eGradient[k]).isCloseTo((float) (normalized[k] * normalized[k]), within(1e-6f));
+            }
+        }
+    }
 
     @Test
     void boundIsNonDecreasingInKAndApproachesTheLogEvidence() {

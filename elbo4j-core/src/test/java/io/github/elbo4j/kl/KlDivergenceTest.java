@@ -35,6 +35,22 @@ class KlDivergenceTest {
     // ---- reference values of docs/ARCHITECTURE.md, "The mathematics" --------------------------
 
     @Test
+    void perDimensionKlSplitsTheStandardNormalKlByDimension() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // dimension 0: mean 1, variance 1 → 1/2; dimension 1: mean 0, variance e → (e − 1 − 1)/2
+            DiagonalNormal q = DiagonalNormal.fromLogVariance(
+                    m.create(new float[] {1f, 0f}, new Shape(1, 2)), m.create(new float[] {0f, 1f}, new Shape(1, 2)));
+            NDArray perDimension = KlDivergence.perDimension(q);
+            assertThat(perDimension.getShape()).isEqualTo(new Shape(1, 2));
+            float[] kl = perDimension.toFloatArray();
+            assertThat(kl[0]).isCloseTo(0.5f, within(1e-6f));
+            assertThat(kl[1]).isCloseTo((float) ((Math.E - 2) / 2), within(1e-6f));
+            assertThat(kl[0] + kl[1])
+                    .isCloseTo(KlDivergence.kl(q, new StandardNormal(m, 2)).getFloat(0), within(1e-6f));
+        }
+    }
+
+    @Test
     void klOfUnitShiftedNormalIsOneHalf() {
         try (NDManager m = NDManager.newBaseManager()) {
             Normal q = new Normal(m.create(1f), m.create(1f));

@@ -21,7 +21,6 @@ import io.github.elbo4j.vae.model.OneHotConditions;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.model.VaeNetwork;
-import io.github.elbo4j.vae.objective.ElboStep;
 import io.github.elbo4j.vae.objective.ElboSummary;
 import io.github.elbo4j.vae.objective.GaussianNoise;
 import io.github.elbo4j.vae.objective.ImportanceSampler;
@@ -131,7 +130,7 @@ public final class Evaluator {
                     scope, GaussianNoise.perExample(1, from, to, latent, seed), new Shape(1, to - from, latent));
             ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
             NDArray perDimension = normalPrior
-                    ? ElboStep.klPerDimension(posterior)
+                    ? KlDivergence.perDimension(posterior)
                     : posterior.loc().zerosLike().add(SpecialFunctions.scalar(posterior.loc(), Double.NaN));
             float[] sums = NDArrays.concat(new NDList(
                             NDArrays.stack(new NDList(

@@ -10,8 +10,9 @@ import ai.djl.training.GradientCollector;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.distributions.Distribution;
 import io.github.elbo4j.distributions.StandardNormal;
+import io.github.elbo4j.elbo.ImportanceWeightedElbo;
+import io.github.elbo4j.elbo.MonteCarloElbo;
 import io.github.elbo4j.kl.KlDivergence;
-import io.github.elbo4j.math.LogSumExp;
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.math.TensorUpload;
 import io.github.elbo4j.vae.eval.Evaluator;
@@ -27,10 +28,12 @@ import java.nio.ByteOrder;
  * <p>The reported terms are those of core's estimators, which {@link Evaluator} and Spark use too:
  * the reconstruction (1/K) Σ_k log p(x|z_k) and the KL from {@link KlDivergence} (in closed form
  * against N(0, I), as {@link io.github.elbo4j.elbo.AnalyticKlElbo} takes it; by Monte Carlo over the
- * same particles against the VampPrior, as {@link io.github.elbo4j.elbo.MonteCarloElbo} does). The
+ * same particles against the VampPrior, with {@link MonteCarloElbo#kl(NDArray)}). The
  * ELBO objective reweights that KL by w, or with free bits floors the per-dimension KL from
- * {@link KlDivergence}; the IWAE objective, whose log weights carry w, and its
- * doubly-reparameterized surrogate are training objectives core does not offer and live here.
+ * {@link KlDivergence}; the IWAE objective is {@link ImportanceWeightedElbo#bound(NDArray, NDArray,
+ * double)} with w, and its doubly-reparameterized gradient {@link
+ * ImportanceWeightedElbo#doublyReparameterizedSurrogate(NDArray, NDArray)}, which this step feeds
+ * with the two log weights it needs.
  *
  * <p>Each step differentiates into a fresh <em>replica</em>: an autograd leaf that shares the
  * model's parameter storage, owned by the step's scope. The gradient therefore never needs zeroing
@@ -86,10 +89,8 @@ public final class ElboStep implements TrainingStep {
                 boolean warmingUp = vamp && normalPriorWarmup;
                 StandardNormal normal = new StandardNormal(forward, latent);
                 NDArray normalKl = vamp && !warmingUp ? null : KlDivergence.kl(posterior, normal);
-                // No closed form against a mixture: (1/K) Σ_k [log q(z_k|x) − log p(z_k)].
-                NDArray kl = vamp
-                        ? posterior.logProb(z).sub(network.prior().logProb(z)).mean(new int[] {0})
-                        : normalKl;
+                // No closed form against a mixture: core's Monte Carlo KL over the same particles.
+                NDArray kl = vamp ? MonteCarloElbo.kl(logDensityRatio(network.prior(), posterior, z)) : normalKl;
                 NDArray trainingKl = warmingUp ? normalKl : kl;
                 Distribution trainingPrior = warmingUp ? normal : network.prior();
                 NDArray elbo = reconstruction.sub(kl);
@@ -123,7 +124,7 @@ public final class ElboStep implements TrainingStep {
 
     /**
      * Σ_b [recon_b − w·KL_b], or with free bits λ: Σ_b recon_b − w·B·Σ_j max(λ, mean_b KL_bj), the
-     * per-dimension KL being {@link KlDivergence}'s of each latent dimension on its own.
+     * per-dimension KL being {@link KlDivergence#perDimension(DiagonalNormal)}.
      */
     private static NDArray elboObjective(
             TrainingObjective.Elbo elbo,
@@ -133,7 +134,7 @@ public final class ElboStep implements TrainingStep {
             int batch,
             double w) {
         if (elbo.freeBits() > 0) {
-            NDArray klPerDimension = klPerDimension(posterior); // [B, D]
+            NDArray klPerDimension = KlDivergence.perDimension(posterior); // [B, D]
             NDArray floored = klPerDimension
                     .mean(new int[] {0})
                     .maximum(SpecialFunctions.scalar(klPerDimension, elbo.freeBits()));
@@ -144,30 +145,23 @@ public final class ElboStep implements TrainingStep {
     }
 
     /**
-     * KL(q ‖ N(0, I)) per example and latent dimension, shape [B, D]: {@link KlDivergence}'s closed
-     * form for each dimension as a one-dimensional normal (also the {@link Evaluator}'s per-dimension
-     * KL).
+     * Σ_b log (1/K) Σ_k p(x|z_k) (p(z_k)/q(z_k|x))^w, core's bound differentiated as it stands. The
+     * ratio takes p's density first, unlike {@link #logDensityRatio}: each keeps the recording
+     * order, and so the bits, that training has always had.
      */
-    public static NDArray klPerDimension(DiagonalNormal posterior) {
-        DiagonalNormal perDimension = DiagonalNormal.fromLogVariance(
-                posterior.loc().expandDims(-1), posterior.logVariance().expandDims(-1));
-        return KlDivergence.kl(perDimension, new StandardNormal(posterior.manager(), 1));
-    }
-
-    /** Σ_b log (1/K) Σ_k p(x|z_k) (p(z_k)/q(z_k|x))^w, differentiated as it stands. */
     private static NDArray iwaeObjective(
             Distribution prior, DiagonalNormal posterior, NDArray z, NDArray logLik, double w) {
         NDArray logRatio = prior.logProb(z).sub(posterior.logProb(z));
-        NDArray logWeights = logLik.add(logRatio.mul(SpecialFunctions.scalar(logRatio, w)));
-        return LogSumExp.logMeanExp(logWeights, 0).sum();
+        return ImportanceWeightedElbo.bound(logLik, logRatio, w).sum();
     }
 
     /**
-     * A surrogate whose gradient is the doubly-reparameterized IWAE gradient (Tucker et al. 2018):
-     * Σ_b Σ_k [sg(w̃_k) log w_k(θ; sg(z_k)) + sg(w̃_k²) log w_k(sg(θ); z_k(φ))], where q's density in
-     * log w is evaluated with its parameters held fixed and sg stops gradients. The first term gives
-     * the decoder's gradient, the second the encoder's through the path z_k = μ + σ ⊙ ε_k only. Its
-     * value is not the bound; the reported numbers come from the plain ELBO.
+     * Core's {@link ImportanceWeightedElbo#doublyReparameterizedSurrogate(NDArray, NDArray)} of the
+     * two log weights it needs: log w_k(θ; sg(z_k)) and log w_k(sg(θ); z_k(φ)), q's density in both
+     * evaluated with its parameters held fixed. Its value is not the bound; the reported numbers
+     * come from the plain ELBO. The log weights are summed as (log p(x|z) + log p(z)) − log q(z|x),
+     * the order training has always used, and carry no KL weight (the CLI allows DReG only with w =
+     * 1).
      *
      * @param detached the network bound to an alias of the parameters without gradient
      * @param prior p(z) of {@code network}; {@code detachedPrior} that of {@code detached}
@@ -190,11 +184,17 @@ public final class ElboStep implements TrainingStep {
                 .sub(fixedQ.logProb(zFixed));
         NDArray logWeightsEncoder =
                 detached.likelihood(z).logProb(xs).add(detachedPrior.logProb(z)).sub(fixedQ.logProb(z));
-        NDArray normalized = logWeightsDecoder.stopGradient().softmax(0); // w̃_k over the K particles
-        return normalized
-                .mul(logWeightsDecoder)
-                .sum()
-                .add(normalized.square().mul(logWeightsEncoder).sum());
+        return ImportanceWeightedElbo.doublyReparameterizedSurrogate(logWeightsDecoder, logWeightsEncoder);
+    }
+
+    /**
+     * log p(z_k) − log q(z_k|x). q's density is taken first, as the engine graph always has: the
+     * order in which the operations are recorded decides the order in which the backward pass
+     * sums gradients, and so the bits of training.
+     */
+    private static NDArray logDensityRatio(Distribution prior, DiagonalNormal posterior, NDArray z) {
+        NDArray logPosterior = posterior.logProb(z);
+        return prior.logProb(z).sub(logPosterior);
     }
 
     /** {@code network} bound to an alias of the parameters that carries no gradient, same condition. */
