@@ -41,7 +41,9 @@ import java.util.SplittableRandom;
  * built, fixes the parameter blocks; each later run must declare the same ones in the same order.
  *
  * <p>Thread safety: the model is immutable once built and each evaluation has its own tape, so one
- * model may be evaluated from several threads if its code only reads shared data.
+ * model may be evaluated from several threads if its code only reads shared data. A fit relies on
+ * this: it evaluates the values at its output draws in parallel, so model code must not write to
+ * data it shares between runs.
  */
 public final class JavaModel implements Model {
 
