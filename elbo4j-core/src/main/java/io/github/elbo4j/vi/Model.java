@@ -36,7 +36,8 @@ public interface Model {
      * The constrained values of every block at one point of the unconstrained space, for draws. The
      * default maps each block alone with its {@link Constraint}, and so do the fits for their draws
      * unless a block's bounds depend on other parameters ({@link Constraint.VaryingBounds}): a model
-     * with such blocks overrides this method, which the fits then call once per draw.
+     * with such blocks overrides this method, which the fits then call once per draw, from several
+     * threads at once ({@link ParallelPoints}): it must not change state shared between calls.
      *
      * @param z the point, with the blocks' coordinates end to end
      * @return each block's values in {@link #blocks()} order, row-major for a matrix

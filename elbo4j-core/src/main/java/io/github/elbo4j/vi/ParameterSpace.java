@@ -56,12 +56,15 @@ final class ParameterSpace {
         for (ParameterBlock block : blocks) {
             draws.put(block.name(), new double[points.length][]);
         }
-        for (int s = 0; s < points.length; s++) {
+        List<double[][]> byBlockDraws =
+                blocks.stream().map(block -> draws.get(block.name())).toList();
+        // Mapping whole points runs the model's code once per point: in parallel, as its log density.
+        ParallelPoints.forEach(points.length, s -> {
             double[][] values = byBlock ? constrainByBlock(points[s]) : model.constrain(points[s]);
-            for (int b = 0; b < blocks.size(); b++) {
-                draws.get(blocks.get(b).name())[s] = values[b];
+            for (int b = 0; b < values.length; b++) {
+                byBlockDraws.get(b)[s] = values[b];
             }
-        }
+        });
         return draws;
     }
 

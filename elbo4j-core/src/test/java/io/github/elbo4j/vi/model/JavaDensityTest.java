@@ -36,7 +36,7 @@ class JavaDensityTest {
         double[] parallel = new double[count];
         density.evaluate(z, count, null, parallel, null);
 
-        assertThat(count).isGreaterThanOrEqualTo(JavaDensity.PARALLEL_MIN_POINTS);
+        assertThat(count).isGreaterThanOrEqualTo(io.github.elbo4j.vi.ParallelPoints.MIN_POINTS);
         assertThat(parallel).containsExactly(sequential);
         double[] again = new double[count];
         density.evaluate(z, count, null, again, null);
