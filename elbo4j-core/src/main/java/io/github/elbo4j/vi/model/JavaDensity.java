@@ -29,26 +29,16 @@ final class JavaDensity implements UnconstrainedDensity {
         if (records != null) {
             throw new IllegalArgumentException("a Java model evaluates all its data; set batchSize to 0");
         }
-        if (gradient == null && count >= ParallelPoints.MIN_POINTS) {
-            valuesInParallel(z, count, logDensity);
+        int d = point.length;
+        if (gradient == null) {
+            ParallelPoints.forEach(
+                    count, s -> logDensity[s] = model.logDensity(Arrays.copyOfRange(z, s * d, (s + 1) * d), null));
             return;
         }
-        int d = point.length;
         for (int s = 0; s < count; s++) {
             System.arraycopy(z, s * d, point, 0, d);
-            if (gradient == null) {
-                logDensity[s] = model.logDensity(point, null);
-            } else {
-                logDensity[s] = model.logDensity(point, pointGradient);
-                System.arraycopy(pointGradient, 0, gradient, s * d, d);
-            }
+            logDensity[s] = model.logDensity(point, pointGradient);
+            System.arraycopy(pointGradient, 0, gradient, s * d, d);
         }
-    }
-
-    /** The values at {@code count} points, in parallel ({@link ParallelPoints}). */
-    void valuesInParallel(double[] z, int count, double[] logDensity) {
-        int d = point.length;
-        ParallelPoints.forEach(
-                count, s -> logDensity[s] = model.logDensity(Arrays.copyOfRange(z, s * d, (s + 1) * d), null));
     }
 }
