@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  *
  * <p>Arguments, all optional: {@code fits=N} (timed fits, default 10), {@code warmup=N} (default 3)
  * and {@code draws=N} (the output draws, default {@link ViConfig#DEFAULT_NUM_DRAWS}). Prints each
- * fit's time, then the median, minimum and maximum, k̂ and the verdict of the last fit.
+ * fit's time, then the median, minimum and maximum, k̂, the verdict and the posterior moments of
+ * the last fit.
  */
 public final class GarchBenchmark {
 
@@ -80,5 +81,10 @@ public final class GarchBenchmark {
                         : fit.reliable()
                                 ? "reliable"
                                 : "unreliable: " + fit.reliabilityReasons().get(0));
+        if (fit != null) {
+            PosteriorFitter.moments(garch, fit, 0)
+                    .forEach((name, moments) -> System.out.printf(
+                            Locale.ROOT, "  %s: mean %.4f, sd %.4f%n", name, moments.mean(), moments.sd()));
+        }
     }
 }
