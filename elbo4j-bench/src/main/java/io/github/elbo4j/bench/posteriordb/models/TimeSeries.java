@@ -17,7 +17,8 @@ import java.util.Arrays;
 
 /**
  * Sequential models: each time step's value depends on the previous one, written as a Java loop
- * over the series as the Stan program loops over it.
+ * over the series as the Stan program loops over it, or, where the recursion is linear, as one
+ * {@code linearRecurrence}.
  */
 final class TimeSeries {
 
@@ -98,7 +99,8 @@ final class TimeSeries {
      * flat priors): sigma[t]² = alpha0 + alpha1 (r[t−1] − mu)² + beta1 sigma[t−1]², with beta1 below
      * 1 − alpha1, a bound that depends on a parameter. The variance recursion is one {@code
      * linearRecurrence} (x_t = a_t + beta1 x_{t−1} with a_t = alpha0 + alpha1 (r[t−1] − mu)²), not
-     * a loop of scalar operations: the same model, for a tenth of the gradient's cost.
+     * a loop of scalar operations: the same model, for about a seventh of the CPU time of a log
+     * density and gradient at 1,000 returns (42 to 45 µs against 284 to 299 µs, on a loaded machine).
      *
      * @param r the returns
      * @param sigma1 the first period's volatility, data
