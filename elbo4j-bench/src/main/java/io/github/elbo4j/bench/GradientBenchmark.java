@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * EightSchools}): the Java modelling API, the gradient written out by hand, and DJL operations
  * differentiated by autograd; then of every posteriordb model ({@link PosteriorDbModels}) and the
  * GARCH(1, 1) of the speed criteria, written with the Java modelling API, where scalar-heavy models
- * (the HMM's forward algorithm, GARCH's and ARMA's recursions, the ODE) show what the tape's
+ * (the HMM's forward algorithm, ARMA's recursion, the ODE) show what the tape's
  * bookkeeping costs. Prints one line per way and batch size: nanoseconds per point, the
  * median of several timed rounds after a warm-up, no JMH (the figure to compare is microseconds),
  * both in wall-clock time and in the CPU time of the timing thread, which a loaded machine inflates

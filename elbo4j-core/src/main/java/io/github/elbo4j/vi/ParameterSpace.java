@@ -44,7 +44,8 @@ final class ParameterSpace {
      * The constrained values of every block at each point, in plain doubles: each block mapped alone
      * by its {@link Constraint}, or, when a block's bounds are values of the model ({@link
      * Constraint.VaryingBounds}), whole points mapped by the model ({@link Model#constrain(double[])},
-     * which may run the model's code once per point: as long as the log density itself).
+     * which may run the model's code once per point; a {@code JavaModel} runs it up to the last
+     * declaration).
      *
      * @param model the model
      * @param points unconstrained points {@code [n][D]}
@@ -58,7 +59,7 @@ final class ParameterSpace {
         }
         List<double[][]> byBlockDraws =
                 blocks.stream().map(block -> draws.get(block.name())).toList();
-        // Mapping whole points runs the model's code once per point: in parallel, as its log density.
+        // Mapping whole points runs (some of) the model's code once per point: in parallel, as its log density.
         ParallelPoints.forEach(points.length, s -> {
             double[][] values = byBlock ? constrainByBlock(points[s]) : model.constrain(points[s]);
             for (int b = 0; b < values.length; b++) {

@@ -135,7 +135,8 @@ public final class JavaModel implements Model {
 
     /**
      * The constrained values of every block at one unconstrained point, including blocks whose
-     * bounds depend on other parameters (which no block can map alone).
+     * bounds depend on other parameters (which no block can map alone). The model's code runs only
+     * up to its last declaration, so this costs the declarations, not the log density.
      *
      * @param z the point, D values
      * @return the values of each block, in {@link #blocks()} order
@@ -143,7 +144,7 @@ public final class JavaModel implements Model {
     @Override
     public double[][] constrain(double[] z) {
         checkDimension(z);
-        ModelContext m = ModelContext.constrain(layout, Value.constant(z));
+        ModelContext m = ModelContext.values(layout, Value.constant(z));
         run(code, m);
         return m.constrainedValues();
     }
@@ -223,6 +224,9 @@ public final class JavaModel implements Model {
     static void run(ModelCode code, ModelContext m) {
         try {
             code.define(m);
+        } catch (ModelContext.AllDeclared stop) {
+            // a values-only run ends at the last declaration, with every block declared
+            return;
         } catch (ModelException e) {
             throw e;
         } catch (RuntimeException e) {

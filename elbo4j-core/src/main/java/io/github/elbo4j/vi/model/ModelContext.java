@@ -40,6 +40,11 @@ public final class ModelContext {
         DENSITY,
         /** The constrained values of every block at a point z, and each term (for error messages). */
         CONSTRAIN,
+        /**
+         * The constrained values of every block at a point z alone: the run stops at the last
+         * declaration ({@link AllDeclared}), since what follows only adds terms.
+         */
+        VALUES,
         /** Generated quantities at given constrained values. */
         GENERATE
     }
@@ -77,7 +82,7 @@ public final class ModelContext {
         this.given = given;
         this.random = random;
         this.names = mode == Mode.DISCOVER ? new HashSet<>() : null;
-        this.constrained = mode == Mode.CONSTRAIN ? new double[blocks.size()][] : null;
+        this.constrained = mode == Mode.CONSTRAIN || mode == Mode.VALUES ? new double[blocks.size()][] : null;
         this.generated = mode == Mode.GENERATE || mode == Mode.DISCOVER ? new LinkedHashMap<>() : null;
         this.termLabels = mode == Mode.CONSTRAIN ? new ArrayList<>() : null;
     }
@@ -92,6 +97,10 @@ public final class ModelContext {
 
     static ModelContext constrain(Layout layout, Value z) {
         return new ModelContext(Mode.CONSTRAIN, layout, z, null, null);
+    }
+
+    static ModelContext values(Layout layout, Value z) {
+        return new ModelContext(Mode.VALUES, layout, z, null, null);
     }
 
     static ModelContext generate(Layout layout, double[][] constrainedValues, RandomGenerator random) {
@@ -340,6 +349,23 @@ public final class ModelContext {
         return blocks.subList(0, Math.min(declared, blocks.size()));
     }
 
+    /**
+     * Ends a {@link Mode#VALUES} run at its last declaration: the rest of the model's code (for a
+     * time series, the whole likelihood) would only add terms, which such a run does not need, and
+     * would cost as much as the log density itself. Thrown through the model's code and caught by
+     * {@link JavaModel#run}; one shared instance without a stack trace, so stopping costs nothing.
+     */
+    static final class AllDeclared extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        static final AllDeclared INSTANCE = new AllDeclared();
+
+        private AllDeclared() {
+            super("every parameter is declared", null, false, false);
+        }
+    }
+
     // ---------------------------------------------------------------- implementation
 
     private Value bounded(String name, int[] shape, Value lower, Value upper) {
@@ -376,6 +402,9 @@ public final class ModelContext {
         }
         if (constrained != null) {
             constrained[index] = value.toArray();
+        }
+        if (mode == Mode.VALUES && declared == blocks.size()) {
+            throw AllDeclared.INSTANCE;
         }
         if (!(constraint instanceof Constraint.Real)) {
             if (termLabels != null) {

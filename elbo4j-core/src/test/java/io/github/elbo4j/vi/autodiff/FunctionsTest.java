@@ -52,6 +52,32 @@ class FunctionsTest {
     }
 
     @Test
+    void linearRecurrenceFollowsItsDefinitionAndDifferentiates() {
+        // x_0 = 0.5, x_1 = 0.7 + 0.9 · 0.5, x_2 = −1.3 + 0.9 x_1, x_3 = 2.1 + 0.9 x_2
+        double x1 = 0.7 + 0.9 * 0.5;
+        double x2 = -1.3 + 0.9 * x1;
+        assertThat(linearRecurrence(Value.constant(0.5), Value.constant(POINT), Value.constant(0.9))
+                        .toArray())
+                .containsExactly(0.5, x1, x2, 2.1 + 0.9 * x2);
+        assertThat(linearRecurrence(Value.constant(0.0), Value.constant(POINT), Value.constant(1.0))
+                        .toArray())
+                .containsExactly(0.0, 0.7, 0.7 - 1.3, 0.7 - 1.3 + 2.1);
+        Value last = Value.constant(-0.4, 0.8, 1.5, 0.2);
+        // every operand a function of x: the initial value, the shifts, one factor or one per step
+        GradientCheck.check(
+                x -> linearRecurrence(x.get(0), x.times(x), x.get(1).times(0.5)).dot(last), POINT);
+        GradientCheck.check(x -> linearRecurrence(x.get(2), x, x.times(0.3)).dot(last), POINT);
+        GradientCheck.check(
+                x -> linearRecurrence(Value.constant(1.0), Value.constant(POINT), x.get(0))
+                        .dot(last),
+                POINT);
+        assertThatThrownBy(() -> linearRecurrence(Value.constant(POINT), Value.constant(POINT), Value.constant(1.0)))
+                .hasMessage("linearRecurrence needs one initial value, got shape [3]");
+        assertThatThrownBy(() -> linearRecurrence(Value.constant(0.0), Value.constant(POINT), Value.constant(1, 2)))
+                .hasMessage("linearRecurrence needs one factor or one per shift (3), got shape [2]");
+    }
+
+    @Test
     void specialFunctionsMatchHipparchusAndDifferentiate() {
         double[] positive = {0.4, 2.5, 13.0};
         assertThat(lgamma(Value.constant(positive)).value(1)).isEqualTo(Gamma.logGamma(2.5));

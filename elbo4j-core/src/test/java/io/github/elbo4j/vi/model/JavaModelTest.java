@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class JavaModelTest {
@@ -176,6 +177,25 @@ class JavaModelTest {
         double[][] values = model.constrain(new double[] {mu, u, v});
         assertThat(values[1][0]).isCloseTo(mu + Math.exp(u), within(1e-12));
         assertThat(values[2][0]).isCloseTo(mu + 2 / (1 + Math.exp(-v)), within(1e-12));
+    }
+
+    @Test
+    void constrainRunsTheCodeOnlyUpToTheLastDeclaration() {
+        // What follows the declarations (a time series' likelihood) is not needed for the values.
+        AtomicInteger likelihoods = new AtomicInteger();
+        JavaModel model = JavaModel.of(m -> {
+            Value mu = m.real("mu");
+            Value y = m.lowerBounded("y", mu);
+            likelihoods.incrementAndGet();
+            m.add(normal(y, mu, 1.0));
+        });
+        int afterBuilding = likelihoods.get();
+        double[][] values = model.constrain(new double[] {0.5, 0.25});
+        assertThat(likelihoods.get()).isEqualTo(afterBuilding);
+        assertThat(values[0]).containsExactly(0.5);
+        assertThat(values[1][0]).isCloseTo(0.5 + Math.exp(0.25), within(1e-15));
+        model.logDensity(new double[] {0.5, 0.25}, null);
+        assertThat(likelihoods.get()).isEqualTo(afterBuilding + 1);
     }
 
     @Test
