@@ -277,9 +277,10 @@ class ConvVaeTest {
                 .hasMessageContaining("below 1 pixel");
         assertThatThrownBy(() -> VaeConfig.builder().inputShape(28, 28).conv(0).build())
                 .hasMessageContaining("channels must be positive");
-        // 4·32·31² + 4·64·17² = 196,992 floats per decoded row: 99 MLP rows of the evaluator's budget.
+        // (64·7² + 16·32·8²) + (32·14² + 16·1·15²) = 45,776 floats per decoded row: 23 MLP rows of
+        // the evaluator's budget.
         assertThat(VaeConfig.builder().inputShape(28, 28).conv(32, 64).build().decoderRowCost())
-                .isEqualTo(99);
+                .isEqualTo(23);
         assertThat(VaeConfig.builder().inputShape(28, 28).build().decoderRowCost())
                 .isEqualTo(1);
         assertThatThrownBy(() -> Architecture.parse("resnet"))
