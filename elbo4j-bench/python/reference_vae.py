@@ -284,6 +284,97 @@ class Vae(nn.Module):
         return log_px + log_pz - log_q
 
 
+class ConvEncoder(nn.Module):
+    """Square single-channel images [B, side²] -> (loc, log_var), as elbo4j's ``--architecture conv``.
+
+    Stride-2 convolutions with 4×4 kernels and padding 1 (``conv.{i}``, one per ``--channels``
+    entry, each halving the size), the activation after each, the feature maps flattened in
+    [C, H, W] order, then the ``hidden`` layers and the two heads.
+    """
+
+    def __init__(self, side, channels, hidden, latent, activation):
+        super().__init__()
+        self.side = side
+        ins = [1] + list(channels)
+        self.conv = nn.ModuleList(nn.Conv2d(a, b, 4, stride=2, padding=1) for a, b in zip(ins[:-1], ins[1:]))
+        flat = channels[-1] * conv_sizes(side, len(channels))[-1] ** 2
+        dims = [flat] + list(hidden)
+        self.hidden = nn.ModuleList(nn.Linear(a, b) for a, b in zip(dims[:-1], dims[1:]))
+        self.loc = nn.Linear(dims[-1], latent)
+        self.log_var = nn.Linear(dims[-1], latent)
+        self.act = ACTIVATIONS[activation]()
+
+    def forward(self, x):
+        h = x.reshape(-1, 1, self.side, self.side)
+        for layer in self.conv:
+            h = self.act(layer(h))
+        h = h.flatten(1)
+        for layer in self.hidden:
+            h = self.act(layer(h))
+        return self.loc(h), self.log_var(h)
+
+
+class ConvDecoder(nn.Module):
+    """z [..., latent] -> Bernoulli logits [..., side²]: the mirror of ``ConvEncoder``.
+
+    The ``hidden`` layers, ``project`` to the last feature maps (with the activation), then
+    transposed convolutions (``deconv.{j}``, then ``out`` to the image) with 4×4 kernels, stride 2,
+    padding 1 and the output padding that restores odd sizes, the activation after all but ``out``.
+    """
+
+    def __init__(self, side, channels, hidden, latent, activation):
+        super().__init__()
+        self.sizes = conv_sizes(side, len(channels))
+        self.channels = list(channels)
+        dims = [latent] + list(hidden)
+        self.hidden = nn.ModuleList(nn.Linear(a, b) for a, b in zip(dims[:-1], dims[1:]))
+        self.project = nn.Linear(dims[-1], channels[-1] * self.sizes[-1] ** 2)
+        layers = len(channels)
+        self.deconv = nn.ModuleList(
+            nn.ConvTranspose2d(channels[i], channels[i - 1], 4, stride=2, padding=1,
+                               output_padding=self.sizes[i - 1] - 2 * self.sizes[i])
+            for i in range(layers - 1, 0, -1))
+        self.out = nn.ConvTranspose2d(channels[0], 1, 4, stride=2, padding=1,
+                                      output_padding=self.sizes[0] - 2 * self.sizes[1])
+        self.act = ACTIVATIONS[activation]()
+
+    def forward(self, z):
+        h = z.reshape(-1, z.shape[-1])
+        for layer in self.hidden:
+            h = self.act(layer(h))
+        h = self.act(self.project(h)).reshape(-1, self.channels[-1], self.sizes[-1], self.sizes[-1])
+        for layer in self.deconv:
+            h = self.act(layer(h))
+        return self.out(h).reshape(*z.shape[:-1], self.sizes[0] ** 2)
+
+
+def conv_sizes(side, layers):
+    """[side, s_1, ..., s_layers]: the size after each stride-2 convolution, ⌊(n + 2 − 4)/2⌋ + 1."""
+    sizes = [side]
+    for _ in range(layers):
+        sizes.append((sizes[-1] - 2) // 2 + 1)
+    if sizes[-1] < 1:
+        raise UsageError(f"{layers} convolutions shrink {side}×{side} images below 1 pixel")
+    return sizes
+
+
+class ConvVae(Vae):
+    """elbo4j's convolutional VAE (square single-channel images); state_dict keys are its weight names."""
+
+    def __init__(self, input_dim, channels, hidden, latent, activation):
+        nn.Module.__init__(self)
+        side = math.isqrt(input_dim)
+        if side * side != input_dim:
+            raise UsageError(f"--architecture conv needs square single-channel images, got {input_dim} values")
+        self.input_dim, self.hidden_sizes, self.channels = input_dim, tuple(hidden), tuple(channels)
+        self.latent, self.activation = latent, activation
+        self.encoder = ConvEncoder(side, channels, hidden, latent, activation)
+        self.decoder = ConvDecoder(side, channels, tuple(reversed(hidden)), latent, activation)
+
+    def architecture(self):
+        return {**super().architecture(), "architecture": "conv", "channels": list(self.channels)}
+
+
 # --------------------------------------------------------------------------------------------
 # Data (IDX, gzip or raw)
 # --------------------------------------------------------------------------------------------
@@ -530,12 +621,16 @@ def train_epoch(model, optimizer, x, batch_size, generator):
 
 
 def build_model(args, input_dim):
+    if getattr(args, "architecture", "mlp") == "conv":
+        return ConvVae(input_dim, args.channels, args.hidden, args.latent, args.activation)
     return Vae(input_dim, args.hidden, args.latent, args.activation)
 
 
 def model_from_weights(args, path):
     """A model shaped after the weights file, checked against any --hidden/--latent given."""
     tensors, metadata = read_weights(path)
+    if "encoder.conv.0.weight" in tensors or getattr(args, "architecture", "mlp") == "conv":
+        raise UsageError(f"{path}: convolutional weights are supported by train and bench only")
     input_dim, hidden, latent = infer_architecture(tensors, path)
     if args.hidden is not None and list(args.hidden) != hidden:
         raise UsageError(f"{path}: weights have hidden sizes {hidden}, not --hidden "
@@ -817,6 +912,10 @@ def parser():
         sp.add_argument("--latent", type=_positive, default=50 if d else None)
         sp.add_argument("--activation", choices=sorted(ACTIVATIONS),
                         default="tanh" if d else None)
+        sp.add_argument("--architecture", choices=["mlp", "conv"], default="mlp",
+                        help="conv: elbo4j's convolutional VAE (square single-channel images)")
+        sp.add_argument("--channels", type=_int_list, default=[32, 64],
+                        help="channels of the convolutions of --architecture conv")
 
     t = sub.add_parser("train", help="train on the train split, report train/valid ELBO")
     common(t)

@@ -9,6 +9,7 @@ import io.github.elbo4j.data.DataLocator;
 import io.github.elbo4j.data.DataSource;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.DatasetCatalog;
+import io.github.elbo4j.vae.model.Architecture;
 import io.github.elbo4j.vae.model.DataCompatibility;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
@@ -179,6 +180,17 @@ final class BenchCommand implements Callable<Integer> {
                 "--activation",
                 config.activation().id(),
                 "--json"));
+        if (config.architecture() == Architecture.CONV) {
+            command.addAll(List.of(
+                    "--architecture",
+                    config.architecture().id(),
+                    "--channels",
+                    String.join(
+                            ",",
+                            Arrays.stream(config.channels())
+                                    .mapToObj(Integer::toString)
+                                    .toList())));
+        }
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();

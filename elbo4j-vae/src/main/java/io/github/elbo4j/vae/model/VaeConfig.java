@@ -92,7 +92,9 @@ public record VaeConfig(
     /**
      * The activation memory of one decoded row relative to an MLP row, for the evaluator's memory
      * budget: 1 for the MLP; for the convolutional decoder, the floats its transposed convolutions
-     * hold per row (about four copies of each zero-upsampled, padded input) over 2,000.
+     * hold per row over 2,000, counted generously as each layer's input and four copies of its
+     * four output phases (the sub-pixel convolution's output, its interleaved copy, the activation
+     * and the gradient or the next layer's input).
      */
     public int decoderRowCost() {
         if (architecture == Architecture.MLP) {
@@ -105,7 +107,10 @@ public record VaeConfig(
         }
         long floats = 0;
         for (int i = 0; i < channels.length; i++) {
-            floats += 4L * channels[i] * (2L * sizes[i + 1][0] + 3) * (2L * sizes[i + 1][1] + 3);
+            // Transposed convolution i maps channels[i] maps of size s_{i+1} to those of layer i − 1 (or the image).
+            long outChannels = i > 0 ? channels[i - 1] : imageChannels();
+            long positions = (sizes[i + 1][0] + 1L) * (sizes[i + 1][1] + 1L);
+            floats += (long) channels[i] * sizes[i + 1][0] * sizes[i + 1][1] + 4L * 4L * outChannels * positions;
         }
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (floats + 1999) / 2000));
     }

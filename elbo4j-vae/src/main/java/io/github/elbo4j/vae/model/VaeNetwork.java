@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -34,7 +35,6 @@ public final class VaeNetwork implements LikelihoodModel {
     private static final Shape PADDING = new Shape(Architecture.PADDING, Architecture.PADDING);
     private static final Shape DILATION = new Shape(1, 1);
     private static final Shape UNIT = new Shape(1, 1);
-    private static final Shape NO_PADDING = new Shape(0, 0);
     private final NDArray condition;
     /** The VampPrior, built on first use (its components cost an encoder pass). */
     private VampPrior vampPrior;
@@ -140,39 +140,37 @@ public final class VaeNetwork implements LikelihoodModel {
 
     /**
      * PyTorch's {@code ConvTranspose2d} with stride 2, padding 1, a 4×4 kernel of layout
-     * [in, out, kh, kw] and output padding (oh, ow), computed as the ordinary convolution it equals
-     * (DJL's PyTorch engine has no transposed convolution): insert a zero after every input row and
-     * column, pad by k − 1 − p = 2 at the top and left and by 2 + output padding at the bottom and
-     * right, and convolve with the spatially flipped kernel, its channel axes swapped. The output is
-     * [R, out, 2h + oh, 2w + ow].
+     * [in, out, kh, kw] and output padding (oh, ow), output [R, out, 2h + oh, 2w + ow]. DJL's
+     * PyTorch engine has no transposed convolution, so it is computed as one ordinary convolution
+     * by output phase (sub-pixel convolution). Output row 2m takes input rows m − 1 and m with
+     * kernel rows 3 and 1, output row 2m + 1 input rows m and m + 1 with kernel rows 2 and 0: each
+     * of the four (row, column) parities is a stride-1 convolution with a 2×2 sub-kernel of the
+     * input padded by 1, and the four sub-kernels together use every weight exactly once. One
+     * convolution with 4·out output channels computes them on the (h + 1) × (w + 1) positions,
+     * interleaving puts them in place, and cropping the first row and column (and the last, without
+     * output padding) gives the output. That is the direct transposed convolution's work (times
+     * (h + 1)(w + 1)/hw), where the zero-upsampled input it equals would cost four times as much.
      */
     static NDArray transposedConvolution(NDArray x, NDArray weight, NDArray bias, long oh, long ow) {
         Shape s = x.getShape();
         long r = s.get(0);
-        long c = s.get(1);
         long h = s.get(2);
         long w = s.get(3);
-        NDArray columns = NDArrays.stack(new NDList(x, x.zerosLike()), 4).reshape(r, c, h, 2 * w);
-        NDArray upsampled =
-                NDArrays.stack(new NDList(columns, columns.zerosLike()), 3).reshape(r, c, 2 * h, 2 * w);
-        // The zero after the last row and column already counts as one row/column of bottom/right padding.
-        NDManager m = x.getManager();
-        NDArray rows = NDArrays.concat(
-                new NDList(
-                        m.zeros(new Shape(r, c, 2, 2 * w), x.getDataType()),
-                        upsampled,
-                        m.zeros(new Shape(r, c, 1 + oh, 2 * w), x.getDataType())),
-                2);
-        long height = 2 * h + 3 + oh;
-        NDArray padded = NDArrays.concat(
-                new NDList(
-                        m.zeros(new Shape(r, c, height, 2), x.getDataType()),
-                        rows,
-                        m.zeros(new Shape(r, c, height, 1 + ow), x.getDataType())),
-                3);
-        NDArray kernel = weight.flip(2, 3).transpose(1, 0, 2, 3);
-        return Conv2d.conv2d(padded, kernel, bias, UNIT, NO_PADDING, DILATION, 1)
-                .singletonOrThrow();
+        long in = weight.getShape().get(0);
+        long out = weight.getShape().get(1);
+        // Kernel row kh = 2q + t goes to phase p = t (0: odd output rows, 1: even) at tap 1 − q;
+        // the same for columns. The sub-kernels stacked by (row phase, column phase, out channel):
+        NDArray kernel = weight.reshape(in, out, 2, 2, 2, 2)
+                .flip(2, 4)
+                .transpose(3, 5, 1, 0, 2, 4)
+                .reshape(4 * out, in, 2, 2);
+        NDArray phases =
+                Conv2d.conv2d(x, kernel, bias.tile(4), UNIT, UNIT, DILATION, 1).singletonOrThrow();
+        // Phase p at position i is output row 2i − 1 + p: interleave, then drop the row before the first.
+        NDArray interleaved = phases.reshape(r, 2, 2, out, h + 1, w + 1)
+                .transpose(0, 3, 4, 1, 5, 2)
+                .reshape(r, out, 2 * h + 2, 2 * w + 2);
+        return interleaved.get(new NDIndex(":, :, 1:{}, 1:{}", 2 * h + 1 + oh, 2 * w + 1 + ow));
     }
 
     /** s_0 = [H, W] and s_{i+1} = the size after convolution i, for i up to the last layer. */
