@@ -10,9 +10,7 @@ import io.github.elbo4j.math.TensorUpload;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.model.VaeNetwork;
-import io.github.elbo4j.vae.objective.BatchElbo;
 import io.github.elbo4j.vae.objective.StepFactory;
-import io.github.elbo4j.vae.objective.TrainingObjective;
 import io.github.elbo4j.vae.objective.TrainingStep;
 import io.github.elbo4j.vae.train.Seeds;
 import java.util.SplittableRandom;
@@ -23,12 +21,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>One engine base manager per JVM. DJL's {@code GradientCollector} is process-global (a second
  * one open at the same time throws), and in local mode every executor thread shares one JVM, so
- * gradient computations take {@link #GRADIENT_LOCK}. Scoring needs no gradient and runs
- * concurrently.
+ * gradient computations on the engine's path take {@link #GRADIENT_LOCK}; the fused step needs no
+ * collector and runs concurrently, as scoring does.
  */
 final class VaeCompute {
 
-    /** Serializes gradient computations within one JVM (see the class documentation). */
+    /** Serializes the engine path's gradient computations within one JVM (see the class documentation). */
     static final ReentrantLock GRADIENT_LOCK = new ReentrantLock();
 
     private static volatile NDManager base;
@@ -70,26 +68,14 @@ final class VaeCompute {
     /**
      * Computes the gradient at {@code parameters} for {@code rows} examples {@code x} (row-major)
      * with standard normal noise {@code noise} ([1, rows, latent]), through the plain ELBO's
-     * {@link TrainingStep} from {@link StepFactory}: the fused step where it applies, as on a single
-     * machine, else the engine's.
+     * {@link TrainingStep} from {@link StepFactory} (the fused step where it applies, as on a single
+     * machine, else the engine's), built for batches of up to {@code maxBatch} rows and reused
+     * across calls ({@link TrainingSteps}).
      */
-    static Gradient gradient(VaeConfig config, float[] parameters, float[] x, int rows, float[] noise, double weight) {
-        GRADIENT_LOCK.lock();
-        try (NDManager scope = base().newSubManager();
-                VaeModel model = VaeModel.fromParameters(config, parameters, scope);
-                TrainingStep step = StepFactory.trainingStep(model, TrainingObjective.ELBO, rows, 1)) {
-            float[] gradient = new float[parameters.length];
-            BatchElbo sums = step.compute(x, null, noise, rows, 1.0, false, gradient);
-            // The step's loss is −(1/rows) Σ_i ELBO(x_i).
-            float scale = (float) (weight * rows);
-            if (scale != 1f) {
-                for (int i = 0; i < gradient.length; i++) {
-                    gradient[i] *= scale;
-                }
-            }
-            return new Gradient(gradient, sums.elbo(), sums.reconstruction(), sums.kl());
-        } finally {
-            GRADIENT_LOCK.unlock();
+    static Gradient gradient(
+            VaeConfig config, int maxBatch, float[] parameters, float[] x, int rows, float[] noise, double weight) {
+        try (TrainingSteps.Lease step = TrainingSteps.borrow(config, maxBatch)) {
+            return step.gradient(parameters, x, rows, noise, weight);
         }
     }
 
