@@ -3,6 +3,7 @@ package io.github.elbo4j.spark;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.elbo.AnalyticKlElbo;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
@@ -10,10 +11,11 @@ import io.github.elbo4j.math.TensorUpload;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.model.VaeNetwork;
+import io.github.elbo4j.vae.objective.GaussianNoise;
+import io.github.elbo4j.vae.objective.ImportanceSampler;
 import io.github.elbo4j.vae.objective.StepFactory;
 import io.github.elbo4j.vae.objective.TrainingStep;
 import io.github.elbo4j.vae.train.Seeds;
-import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -80,29 +82,57 @@ final class VaeCompute {
     }
 
     /** Scores of a chunk of rows; see {@link VaeTransformerModel} for the definitions. */
-    record Scores(float[] elbo, float[] loglik, float[] latentMean, float[] reconError) {}
+    record Scores(float[] elbo, double[] loglik, float[] latentMean, float[] reconError) {}
 
     /**
-     * Scores {@code rows} examples: the single-sample analytic-KL ELBO, the IWAE-{@code k} bound,
-     * the encoder mean and the squared reconstruction error of the decoder mean at z = μ(x). Each
-     * row's noise comes from its own seed ({@code rowSeeds}), so a row's scores do not depend on
-     * the partitioning, the chunking or the task attempt.
+     * The loglik estimator of one scoring task for {@code model} with {@code k} particles: the fused
+     * importance sampler where {@link StepFactory#samplingBackend} chooses it, else null (the
+     * engine's batched estimate in {@link #score}).
      */
-    static Scores score(VaeModel model, float[] x, int rows, int k, long[] rowSeeds, TensorUpload upload) {
+    static ImportanceSampler fusedSampler(VaeModel model, int k, int maxParticleRows) {
+        return StepFactory.samplingBackend(model.config()) == StepFactory.Backend.FUSED
+                ? StepFactory.importanceSampler(model, k, maxParticleRows, base())
+                : null;
+    }
+
+    /**
+     * Scores {@code rows} examples: the single-sample analytic-KL ELBO, the IWAE-{@code k} bound
+     * (none when {@code k} is 0), the encoder mean and the squared reconstruction error of the
+     * decoder mean at z = μ(x). Row i's noise is {@link GaussianNoise#perExample}'s for example 0
+     * under the seed {@code rowSeeds[i]} (the ELBO's ε is the first particle's, as in
+     * {@code elbo4j eval}), so a row's scores do not depend on the partitioning, the chunking or the
+     * task attempt. The IWAE bound comes from {@code sampler} (see {@link #fusedSampler}), one row
+     * per call, or, when it is null, from the engine in one batched call.
+     */
+    static Scores score(
+            VaeModel model,
+            float[] x,
+            int rows,
+            int k,
+            long[] rowSeeds,
+            ImportanceSampler sampler,
+            TensorUpload upload) {
         VaeConfig config = model.config();
         int d = config.latent();
         int features = config.inputSize();
-        float[] elboNoise = new float[rows * d];
-        float[] iwaeNoise = new float[k * rows * d];
-        for (int i = 0; i < rows; i++) {
-            SplittableRandom random = new SplittableRandom(rowSeeds[i]);
-            for (int j = 0; j < d; j++) {
-                elboNoise[i * d + j] = (float) random.nextGaussian();
+        double[] loglik = k == 0 ? null : new double[rows];
+        if (sampler != null && k > 0) {
+            double[] one = new double[1];
+            for (int i = 0; i < rows; i++) {
+                float[] row = java.util.Arrays.copyOfRange(x, i * features, (i + 1) * features);
+                sampler.estimate(new Dataset("row", row, 1, features), 0, 1, rowSeeds[i], one);
+                loglik[i] = one[0];
             }
-            for (int p = 0; p < k; p++) {
-                int offset = (p * rows + i) * d;
-                for (int j = 0; j < d; j++) {
-                    iwaeNoise[offset + j] = (float) random.nextGaussian();
+        }
+        float[] elboNoise = new float[rows * d];
+        float[] iwaeNoise = sampler == null && k > 0 ? new float[k * rows * d] : null;
+        for (int i = 0; i < rows; i++) {
+            float[] noise = GaussianNoise.perExample(iwaeNoise == null ? 1 : k, 0, 1, d, rowSeeds[i]);
+            System.arraycopy(noise, 0, elboNoise, i * d, d);
+            if (iwaeNoise != null) {
+                // perExample's layout is [particle, example, dimension]: scatter into [k, rows, d].
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(noise, p * d, iwaeNoise, (p * rows + i) * d, d);
                 }
             }
         }
@@ -115,11 +145,16 @@ final class VaeCompute {
                     .estimate(q, network.prior(), network, xs, noise1)
                     .elbo()
                     .toFloatArray();
-            NDArray noiseK = upload.upload(scope, iwaeNoise, new Shape(k, rows, d));
-            float[] loglik = new ImportanceWeightedElbo(k)
-                    .estimate(q, network.prior(), network, xs, noiseK)
-                    .elbo()
-                    .toFloatArray();
+            if (iwaeNoise != null) {
+                NDArray noiseK = upload.upload(scope, iwaeNoise, new Shape(k, rows, d));
+                float[] bound = new ImportanceWeightedElbo(k)
+                        .estimate(q, network.prior(), network, xs, noiseK)
+                        .elbo()
+                        .toFloatArray();
+                for (int i = 0; i < rows; i++) {
+                    loglik[i] = bound[i];
+                }
+            }
             float[] mean = q.loc().toFloatArray();
             float[] recon = network.decodeMean(q.loc())
                     .sub(xs)

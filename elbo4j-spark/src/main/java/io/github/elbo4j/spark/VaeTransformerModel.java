@@ -264,7 +264,8 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
         int samples = (Integer) getOrDefault(k);
         long rowSeed = scoringSeed();
         double threshold = anomalyThreshold;
-        int chunk = Math.max(1, Math.min(1000, (Integer) getOrDefault(maxParticleRows) / (samples + 1)));
+        int particleRows = (Integer) getOrDefault(maxParticleRows);
+        int chunk = Math.max(1, Math.min(1000, particleRows / (samples + 1)));
         VaeSpec s = spec;
         String cacheKey = key();
         Broadcast<float[]> weights = weights(df.sparkSession());
@@ -280,7 +281,8 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
                         samples,
                         rowSeed,
                         threshold,
-                        chunk));
+                        chunk,
+                        particleRows));
         return df.sparkSession().createDataFrame(rows, out);
     }
 
