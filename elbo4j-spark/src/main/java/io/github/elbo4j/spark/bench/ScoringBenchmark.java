@@ -53,19 +53,23 @@ public final class ScoringBenchmark {
                 .latent(latent)
                 .build();
         VaeTransformerModel model;
-        double evalSeconds;
+        double[] eval;
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel vae = VaeModel.initialize(config, manager, 1)) {
             model = VaeTransformerModel.of(vae).setK(k);
-            evalSeconds = evaluatorSeconds(vae, manager, data, k, repeat);
+            eval = evaluator(vae, manager, data, k, repeat);
         }
+        double evalSeconds = eval[0];
+        double evalCpuMsPerRow = eval[1];
         System.out.printf(
                 Locale.ROOT,
-                "elbo4j eval's Evaluator (1 thread): %d rows, K=%d: median %.2f s, %.0f rows/s per core%n",
+                "elbo4j eval's Evaluator (1 thread): %d rows, K=%d: median %.2f s, %.0f rows/s per core;"
+                        + " CPU %.3f ms per row%n",
                 rows,
                 k,
                 evalSeconds,
-                rows / evalSeconds);
+                rows / evalSeconds,
+                evalCpuMsPerRow);
         double[] seconds = new double[masters.length];
         for (int m = 0; m < masters.length; m++) {
             SparkSession spark = BenchSupport.session(masters[m]);
@@ -108,7 +112,7 @@ public final class ScoringBenchmark {
                     Locale.ROOT,
                     "%s: %d rows, K=%d, %d partitions: median %.2f s (%s), %.0f rows/s, %.0f rows/s per core"
                             + " (%.2f of eval's); mean task run time %.0f ms (%.3f ms per row per core);"
-                            + " executor CPU %.3f ms per row; empty job %.0f ms%n",
+                            + " executor CPU %.3f ms per row (%.2f of eval's rows per CPU second); empty job %.0f ms%n",
                     masters[m],
                     rows,
                     k,
@@ -121,6 +125,7 @@ public final class ScoringBenchmark {
                     taskMs,
                     taskMs * partitions / rows,
                     cpuMsPerRow,
+                    evalCpuMsPerRow / cpuMsPerRow,
                     jobOverhead * 1000);
             spark.stop();
         }
@@ -131,21 +136,24 @@ public final class ScoringBenchmark {
     }
 
     /**
-     * The median time of {@code elbo4j eval}'s computation on one thread (the ELBO pass and the
-     * IWAE-K estimate through {@link Evaluator}, the fused importance sampler where it applies),
-     * after a warm-up pass.
+     * {@code elbo4j eval}'s computation on one thread (the ELBO pass and the IWAE-K estimate through
+     * {@link Evaluator}, the fused importance sampler where it applies), after a warm-up pass: the
+     * median wall time and the thread's CPU milliseconds per row (which a busy machine distorts less).
      */
-    private static double evaluatorSeconds(VaeModel vae, NDManager manager, Dataset data, int k, int repeat) {
+    private static double[] evaluator(VaeModel vae, NDManager manager, Dataset data, int k, int repeat) {
         Evaluator evaluator = new Evaluator(vae, manager);
         evaluator.evaluate(data, k, 0, ProgressListener.NONE);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         double[] times = new double[repeat];
+        long cpu = threads.getCurrentThreadCpuTime();
         for (int r = 0; r < repeat; r++) {
             long start = System.nanoTime();
             evaluator.evaluate(data, k, 0, ProgressListener.NONE);
             times[r] = (System.nanoTime() - start) / 1e9;
         }
+        double cpuMsPerRow = (threads.getCurrentThreadCpuTime() - cpu) / 1e6 / data.rows() / repeat;
         Arrays.sort(times);
-        return times[repeat / 2];
+        return new double[] {times[repeat / 2], cpuMsPerRow};
     }
 
     /** The task slots of a {@code local[N]} master. */
