@@ -11,14 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Training steps kept per executor JVM and lent to one task at a time, so that a step costs its
- * arithmetic and not the construction of a model and a step.
+ * Training steps kept per executor JVM and lent to one gradient computation at a time, so that a
+ * step costs its arithmetic and not the construction of a model and a step.
  *
  * <p>Building a {@link VaeModel} and its {@link TrainingStep} ({@link StepFactory#trainingStep})
  * allocates the step's buffers and the engine's copy of the parameters; training runs thousands of
  * steps, each on the parameters the driver broadcast for that round. A lent step gets those
  * parameters copied into its model ({@link VaeModel#setParameterValues}) and computes; giving it
- * back keeps it for the next task. A fused step is not thread-safe but needs nothing shared, so
+ * back keeps it for the next computation, of this task or a later one. A fused step is not thread-safe but needs nothing shared, so
  * tasks running at once in one JVM (local mode, an executor with several cores) each hold their
  * own; steps on the engine path share DJL's process-wide gradient collector and take
  * {@link VaeCompute#GRADIENT_LOCK}.
@@ -39,7 +39,7 @@ final class TrainingSteps {
 
     private record Key(VaeConfig config, int maxBatch) {}
 
-    /** A model with its plain-ELBO step, lent to one task; closing the lease gives it back. */
+    /** A model with its plain-ELBO step, lent to one computation; closing the lease gives it back. */
     static final class Lease implements AutoCloseable {
         private final Key key;
         private final VaeModel model;
