@@ -39,7 +39,7 @@ final class AnomalyThreshold {
                             System.arraycopy(shard.values(), i * shard.features(), row, 0, row.length);
                             rowSeeds[i - from] = VaeCompute.rowSeed(seed, row);
                         }
-                        float[] elbo = VaeCompute.score(lease.model(), x, to - from, 1, rowSeeds, upload)
+                        float[] elbo = VaeCompute.score(lease.model(), x, to - from, 0, rowSeeds, null, upload)
                                 .elbo();
                         for (float e : elbo) {
                             result.add(-(double) e);

@@ -312,6 +312,7 @@ final class DistributedVaeTrainer {
                         int[] order = Batching.permutation(shard.rows(), shuffleSeed(s.seed(), shard.index()), epoch);
                         VaeCompute.Gradient g = VaeCompute.gradient(
                                 s.spec().toConfig(),
+                                s.batchSize(),
                                 parameters.value(),
                                 shard.gather(order, from, to),
                                 to - from,
@@ -383,6 +384,7 @@ final class DistributedVaeTrainer {
                             long step = firstStep + (t - from);
                             VaeCompute.Gradient g = VaeCompute.gradient(
                                     config,
+                                    s.batchSize(),
                                     p,
                                     shard.gather(order, a, b),
                                     b - a,

@@ -1,6 +1,7 @@
 package io.github.elbo4j.spark;
 
 import io.github.elbo4j.math.TensorUpload;
+import io.github.elbo4j.vae.objective.ImportanceSampler;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,9 +14,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.TaskCompletionListener;
 
 /**
- * Scores a partition chunk by chunk: reads at most {@code chunkRows} input rows, scores them in
- * one batched engine call, and hands out the rows with the score columns appended. Memory per task
- * is bounded by the chunk (and K), not by the partition size.
+ * Scores a partition chunk by chunk: reads at most {@code chunkRows} input rows, scores them
+ * ({@link VaeCompute#score}: the IWAE bound through the task's fused importance sampler where it
+ * applies, the other columns in one batched engine call), and hands out the rows with the score
+ * columns appended. Memory per task is bounded by the chunk (and K), not by the partition size.
  */
 final class ScoringIterator implements Iterator<Row> {
 
@@ -28,10 +30,13 @@ final class ScoringIterator implements Iterator<Row> {
     private final long seed;
     private final double threshold;
     private final int chunkRows;
+    private final int maxParticleRows;
     private final TensorUpload upload = new TensorUpload();
     private final List<Row> ready = new ArrayList<>();
     private int position;
     private ModelCache.Lease lease;
+    /** This task's fused importance sampler, or null where the engine estimates the bound. */
+    private ImportanceSampler sampler;
 
     ScoringIterator(
             Iterator<Row> input,
@@ -42,7 +47,8 @@ final class ScoringIterator implements Iterator<Row> {
             int k,
             long seed,
             double threshold,
-            int chunkRows) {
+            int chunkRows,
+            int maxParticleRows) {
         this.input = input;
         this.leaseSupplier = leaseSupplier;
         this.index = index;
@@ -52,6 +58,7 @@ final class ScoringIterator implements Iterator<Row> {
         this.seed = seed;
         this.threshold = threshold;
         this.chunkRows = chunkRows;
+        this.maxParticleRows = maxParticleRows;
     }
 
     @Override
@@ -85,6 +92,7 @@ final class ScoringIterator implements Iterator<Row> {
                 // A failed or cancelled task must still release the shared model.
                 context.addTaskCompletionListener((TaskCompletionListener) c -> release());
             }
+            sampler = VaeCompute.fusedSampler(lease.model(), k, maxParticleRows);
         }
         List<Row> rows = new ArrayList<>(chunkRows);
         float[] x = new float[chunkRows * features];
@@ -97,7 +105,7 @@ final class ScoringIterator implements Iterator<Row> {
             rows.add(row);
         }
         int n = rows.size();
-        VaeCompute.Scores scores = VaeCompute.score(lease.model(), x, n, k, rowSeeds, upload);
+        VaeCompute.Scores scores = VaeCompute.score(lease.model(), x, n, k, rowSeeds, sampler, upload);
         int latent = lease.model().config().latent();
         for (int i = 0; i < n; i++) {
             Row row = rows.get(i);
@@ -111,7 +119,7 @@ final class ScoringIterator implements Iterator<Row> {
             }
             double elbo = scores.elbo()[i];
             values[row.size()] = elbo;
-            values[row.size() + 1] = (double) scores.loglik()[i];
+            values[row.size() + 1] = scores.loglik()[i];
             values[row.size() + 2] = Vectors.dense(mean);
             values[row.size() + 3] = (double) scores.reconError()[i];
             values[row.size() + 4] = Double.isNaN(threshold) ? null : -elbo > threshold;

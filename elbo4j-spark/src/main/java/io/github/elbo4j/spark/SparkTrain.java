@@ -10,7 +10,7 @@ import org.apache.spark.sql.SparkSession;
  * {@code spark-submit --class io.github.elbo4j.spark.SparkTrain APP.jar --data train.parquet
  * --out model/ [--input-col pixels | --features c1,c2,...] [--hidden 200,200] [--latent 50]
  * [--activation tanh] [--likelihood bernoulli] [--epochs 10] [--batch-size 100] [--lr 1e-3]
- * [--seed 0] [--k 50] [--sync-every 10] [--shards 2] [--partitions N] [--run-dir DIR|URI] [--resume true]
+ * [--seed 0] [--k 50] [--sync-every 50] [--shards 2] [--partitions N] [--run-dir DIR|URI] [--resume true]
  * [--anomaly-quantile 0.99] [--master local[*]]}: trains a VAE with {@link VaeEstimator} and saves
  * it (a Spark model that is also an elbo4j run directory). Prints one JSON line.
  */

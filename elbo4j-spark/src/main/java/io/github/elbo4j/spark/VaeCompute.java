@@ -3,6 +3,7 @@ package io.github.elbo4j.spark;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.distributions.DiagonalNormal;
 import io.github.elbo4j.elbo.AnalyticKlElbo;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
@@ -10,12 +11,11 @@ import io.github.elbo4j.math.TensorUpload;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.model.VaeNetwork;
-import io.github.elbo4j.vae.objective.BatchElbo;
+import io.github.elbo4j.vae.objective.GaussianNoise;
+import io.github.elbo4j.vae.objective.ImportanceSampler;
 import io.github.elbo4j.vae.objective.StepFactory;
-import io.github.elbo4j.vae.objective.TrainingObjective;
 import io.github.elbo4j.vae.objective.TrainingStep;
 import io.github.elbo4j.vae.train.Seeds;
-import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -23,12 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>One engine base manager per JVM. DJL's {@code GradientCollector} is process-global (a second
  * one open at the same time throws), and in local mode every executor thread shares one JVM, so
- * gradient computations take {@link #GRADIENT_LOCK}. Scoring needs no gradient and runs
- * concurrently.
+ * gradient computations on the engine's path take {@link #GRADIENT_LOCK}; the fused step needs no
+ * collector and runs concurrently, as scoring does.
  */
 final class VaeCompute {
 
-    /** Serializes gradient computations within one JVM (see the class documentation). */
+    /** Serializes the engine path's gradient computations within one JVM (see the class documentation). */
     static final ReentrantLock GRADIENT_LOCK = new ReentrantLock();
 
     private static volatile NDManager base;
@@ -70,53 +70,69 @@ final class VaeCompute {
     /**
      * Computes the gradient at {@code parameters} for {@code rows} examples {@code x} (row-major)
      * with standard normal noise {@code noise} ([1, rows, latent]), through the plain ELBO's
-     * {@link TrainingStep} from {@link StepFactory}: the fused step where it applies, as on a single
-     * machine, else the engine's.
+     * {@link TrainingStep} from {@link StepFactory} (the fused step where it applies, as on a single
+     * machine, else the engine's), built for batches of up to {@code maxBatch} rows and reused
+     * across calls ({@link TrainingSteps}).
      */
-    static Gradient gradient(VaeConfig config, float[] parameters, float[] x, int rows, float[] noise, double weight) {
-        GRADIENT_LOCK.lock();
-        try (NDManager scope = base().newSubManager();
-                VaeModel model = VaeModel.fromParameters(config, parameters, scope);
-                TrainingStep step = StepFactory.trainingStep(model, TrainingObjective.ELBO, rows, 1)) {
-            float[] gradient = new float[parameters.length];
-            BatchElbo sums = step.compute(x, null, noise, rows, 1.0, false, gradient);
-            // The step's loss is −(1/rows) Σ_i ELBO(x_i).
-            float scale = (float) (weight * rows);
-            if (scale != 1f) {
-                for (int i = 0; i < gradient.length; i++) {
-                    gradient[i] *= scale;
-                }
-            }
-            return new Gradient(gradient, sums.elbo(), sums.reconstruction(), sums.kl());
-        } finally {
-            GRADIENT_LOCK.unlock();
+    static Gradient gradient(
+            VaeConfig config, int maxBatch, float[] parameters, float[] x, int rows, float[] noise, double weight) {
+        try (TrainingSteps.Lease step = TrainingSteps.borrow(config, maxBatch)) {
+            return step.gradient(parameters, x, rows, noise, weight);
         }
     }
 
     /** Scores of a chunk of rows; see {@link VaeTransformerModel} for the definitions. */
-    record Scores(float[] elbo, float[] loglik, float[] latentMean, float[] reconError) {}
+    record Scores(float[] elbo, double[] loglik, float[] latentMean, float[] reconError) {}
 
     /**
-     * Scores {@code rows} examples: the single-sample analytic-KL ELBO, the IWAE-{@code k} bound,
-     * the encoder mean and the squared reconstruction error of the decoder mean at z = μ(x). Each
-     * row's noise comes from its own seed ({@code rowSeeds}), so a row's scores do not depend on
-     * the partitioning, the chunking or the task attempt.
+     * The loglik estimator of one scoring task for {@code model} with {@code k} particles: the fused
+     * importance sampler where {@link StepFactory#samplingBackend} chooses it, else null (the
+     * engine's batched estimate in {@link #score}).
      */
-    static Scores score(VaeModel model, float[] x, int rows, int k, long[] rowSeeds, TensorUpload upload) {
+    static ImportanceSampler fusedSampler(VaeModel model, int k, int maxParticleRows) {
+        return StepFactory.samplingBackend(model.config()) == StepFactory.Backend.FUSED
+                ? StepFactory.importanceSampler(model, k, maxParticleRows, base())
+                : null;
+    }
+
+    /**
+     * Scores {@code rows} examples: the single-sample analytic-KL ELBO, the IWAE-{@code k} bound
+     * (none when {@code k} is 0), the encoder mean and the squared reconstruction error of the
+     * decoder mean at z = μ(x). Row i's noise is {@link GaussianNoise#perExample}'s for example 0
+     * under the seed {@code rowSeeds[i]} (the ELBO's ε is the first particle's, as in
+     * {@code elbo4j eval}), so a row's scores do not depend on the partitioning, the chunking or the
+     * task attempt. The IWAE bound comes from {@code sampler} (see {@link #fusedSampler}), one row
+     * per call, or, when it is null, from the engine in one batched call.
+     */
+    static Scores score(
+            VaeModel model,
+            float[] x,
+            int rows,
+            int k,
+            long[] rowSeeds,
+            ImportanceSampler sampler,
+            TensorUpload upload) {
         VaeConfig config = model.config();
         int d = config.latent();
         int features = config.inputSize();
-        float[] elboNoise = new float[rows * d];
-        float[] iwaeNoise = new float[k * rows * d];
-        for (int i = 0; i < rows; i++) {
-            SplittableRandom random = new SplittableRandom(rowSeeds[i]);
-            for (int j = 0; j < d; j++) {
-                elboNoise[i * d + j] = (float) random.nextGaussian();
+        double[] loglik = k == 0 ? null : new double[rows];
+        if (sampler != null && k > 0) {
+            double[] one = new double[1];
+            for (int i = 0; i < rows; i++) {
+                float[] row = java.util.Arrays.copyOfRange(x, i * features, (i + 1) * features);
+                sampler.estimate(new Dataset("row", row, 1, features), 0, 1, rowSeeds[i], one);
+                loglik[i] = one[0];
             }
-            for (int p = 0; p < k; p++) {
-                int offset = (p * rows + i) * d;
-                for (int j = 0; j < d; j++) {
-                    iwaeNoise[offset + j] = (float) random.nextGaussian();
+        }
+        float[] elboNoise = new float[rows * d];
+        float[] iwaeNoise = sampler == null && k > 0 ? new float[k * rows * d] : null;
+        for (int i = 0; i < rows; i++) {
+            float[] noise = GaussianNoise.perExample(iwaeNoise == null ? 1 : k, 0, 1, d, rowSeeds[i]);
+            System.arraycopy(noise, 0, elboNoise, i * d, d);
+            if (iwaeNoise != null) {
+                // perExample's layout is [particle, example, dimension]: scatter into [k, rows, d].
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(noise, p * d, iwaeNoise, (p * rows + i) * d, d);
                 }
             }
         }
@@ -129,11 +145,16 @@ final class VaeCompute {
                     .estimate(q, network.prior(), network, xs, noise1)
                     .elbo()
                     .toFloatArray();
-            NDArray noiseK = upload.upload(scope, iwaeNoise, new Shape(k, rows, d));
-            float[] loglik = new ImportanceWeightedElbo(k)
-                    .estimate(q, network.prior(), network, xs, noiseK)
-                    .elbo()
-                    .toFloatArray();
+            if (iwaeNoise != null) {
+                NDArray noiseK = upload.upload(scope, iwaeNoise, new Shape(k, rows, d));
+                float[] bound = new ImportanceWeightedElbo(k)
+                        .estimate(q, network.prior(), network, xs, noiseK)
+                        .elbo()
+                        .toFloatArray();
+                for (int i = 0; i < rows; i++) {
+                    loglik[i] = bound[i];
+                }
+            }
             float[] mean = q.loc().toFloatArray();
             float[] recon = network.decodeMean(q.loc())
                     .sub(xs)

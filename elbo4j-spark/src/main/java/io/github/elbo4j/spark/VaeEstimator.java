@@ -50,7 +50,7 @@ public final class VaeEstimator extends Estimator<VaeTransformerModel> implement
     private static final long serialVersionUID = 1L;
 
     /** Local steps between parameter averages by default (see {@link DistributedVaeTrainer}). */
-    public static final int DEFAULT_SYNC_EVERY = 10;
+    public static final int DEFAULT_SYNC_EVERY = 50;
     /** Logical shards by default (see {@link LogicalShards}). */
     public static final int DEFAULT_SHARDS = 2;
 

@@ -61,8 +61,11 @@ import scala.Option;
  *
  * <p>Noise for a row is seeded by (seed, the row's values), so a row's scores do not depend on the
  * partitioning, the chunking, the executor or a task retry. Each executor JVM loads the weights once
- * (see {@link ModelCache}) and scores chunks of rows in batched engine calls, decoding at most
- * {@code maxParticleRows} (sample, example) rows at once.
+ * (see {@link ModelCache}); each task estimates {@code loglik} with the fused importance sampler of
+ * {@code elbo4j eval} where it applies (one row per call, with the row's own noise), else in
+ * batched engine calls, and computes the other columns in batched engine calls, decoding at most
+ * {@code maxParticleRows} (sample, example) rows at once. Every row is scored once per
+ * {@code transform} action.
  *
  * <p>{@link #write()} saves a folder that is also an elbo4j run directory ({@code model.json},
  * {@code model.safetensors} with the weight names of docs/ARCHITECTURE.md, {@code config.json}) plus Spark's
@@ -264,7 +267,8 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
         int samples = (Integer) getOrDefault(k);
         long rowSeed = scoringSeed();
         double threshold = anomalyThreshold;
-        int chunk = Math.max(1, Math.min(1000, (Integer) getOrDefault(maxParticleRows) / (samples + 1)));
+        int particleRows = (Integer) getOrDefault(maxParticleRows);
+        int chunk = Math.max(1, Math.min(1000, particleRows / (samples + 1)));
         VaeSpec s = spec;
         String cacheKey = key();
         Broadcast<float[]> weights = weights(df.sparkSession());
@@ -280,7 +284,8 @@ public final class VaeTransformerModel extends Model<VaeTransformerModel> implem
                         samples,
                         rowSeed,
                         threshold,
-                        chunk));
+                        chunk,
+                        particleRows));
         return df.sparkSession().createDataFrame(rows, out);
     }
 

@@ -30,7 +30,8 @@ import org.apache.spark.sql.SparkSession;
  * validation ELBOs come from the same evaluator (single-sample ELBO with analytic KL, per-example
  * noise from the seed) on the whole validation split. Prints both, their difference, the training
  * samples/s of each and their ratio, and Spark's wall time around {@code fit} (which adds the
- * sharding job and the anomaly threshold's scoring pass to the training rounds).
+ * sharding job and the anomaly threshold's scoring pass to the training rounds), with the process
+ * CPU time of each side.
  */
 public final class TrainingComparison {
 
@@ -86,24 +87,29 @@ public final class TrainingComparison {
         double localValid = Double.NaN;
         double localSeconds = Double.NaN;
         double localRate = Double.NaN;
+        double localCpu = Double.NaN;
         if (!skipLocal) {
             try (NDManager manager = NDManager.newBaseManager();
                     VaeModel model = VaeModel.initialize(config, manager, Seeds.derive(seed, Seeds.Stream.INIT, 0))) {
                 long start = System.nanoTime();
+                long cpu = processCpuNanos();
                 TrainingResult result = new Trainer(
                                 new TrainingConfig(epochs, batch, lr, seed), TrainingListener.NONE, threads)
                         .train(model, train, null, null, null);
                 localSeconds = (System.nanoTime() - start) / 1e9;
+                localCpu = (processCpuNanos() - cpu) / 1e9;
                 localRate = (double) train.rows() * epochs / localSeconds;
                 localValid = new Evaluator(model, manager).elbo(valid, seed).elbo();
                 System.out.printf(
                         Locale.ROOT,
-                        "single machine (%d threads): train ELBO %.2f, valid ELBO %.2f, %.1f s," + " %.0f samples/s%n",
+                        "single machine (%d threads): train ELBO %.2f, valid ELBO %.2f, %.1f s, %.0f samples/s,"
+                                + " %.1f s of process CPU%n",
                         threads,
                         result.elbo(),
                         localValid,
                         localSeconds,
-                        localRate);
+                        localRate,
+                        localCpu);
             }
         }
 
@@ -111,6 +117,7 @@ public final class TrainingComparison {
         org.apache.spark.sql.Dataset<Row> df =
                 BenchSupport.vectors(spark, train.values(), train.rows(), train.features(), partitions);
         long start = System.nanoTime();
+        long sparkCpuStart = processCpuNanos();
         VaeTransformerModel fitted = new VaeEstimator()
                 .setInputShape(config.inputShape())
                 .setHidden(hidden)
@@ -123,6 +130,7 @@ public final class TrainingComparison {
                 .setShards(shards)
                 .fit(df);
         double sparkSeconds = (System.nanoTime() - start) / 1e9;
+        double sparkCpu = (processCpuNanos() - sparkCpuStart) / 1e9;
         spark.stop();
         double sparkValid;
         try (NDManager manager = NDManager.newBaseManager();
@@ -134,7 +142,8 @@ public final class TrainingComparison {
         System.out.printf(
                 Locale.ROOT,
                 "spark (%s, %d input partitions, %d shards, sync every %d): train ELBO %.2f,"
-                        + " valid ELBO %.2f, %.1f s training (%.0f samples/s), %.1f s around fit%n",
+                        + " valid ELBO %.2f, %.1f s training (%.0f samples/s), %.1f s around fit"
+                        + " (%.1f s of process CPU)%n",
                 master,
                 partitions,
                 shards,
@@ -143,7 +152,8 @@ public final class TrainingComparison {
                 sparkValid,
                 fitted.trainingSeconds(),
                 sparkRate,
-                sparkSeconds);
+                sparkSeconds,
+                sparkCpu);
         if (!skipLocal) {
             System.out.printf(
                     Locale.ROOT,
@@ -161,5 +171,12 @@ public final class TrainingComparison {
                                     ? " (criterion: within 1 nat) -> PASS"
                                     : " (criterion: within 1 nat) -> FAIL");
         }
+    }
+
+    /** CPU time of this JVM, every thread (a busy machine stretches wall time far more than CPU time). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }

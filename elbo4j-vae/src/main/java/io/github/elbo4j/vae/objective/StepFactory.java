@@ -46,8 +46,12 @@ public final class StepFactory {
     static final Set<TrainingObjective.Kind> FUSED_OBJECTIVES =
             EnumSet.of(TrainingObjective.Kind.ELBO, TrainingObjective.Kind.IWAE);
 
-    /** Which implementation computes a step. */
-    enum Backend {
+    /**
+     * Which implementation computes a step. Public so that a caller that shares steps between
+     * threads (Spark's executors) can tell whether one needs the engine's process-wide gradient
+     * collector.
+     */
+    public enum Backend {
         /** Through the engine's operations and autograd: every model and objective. */
         ENGINE,
         /** On JVM arrays with the Vector API: the allow-listed models and objectives. */
@@ -57,12 +61,12 @@ public final class StepFactory {
     private StepFactory() {}
 
     /** The backend that trains {@code config}'s model on {@code objective} in batches of up to {@code maxBatch} rows. */
-    static Backend trainingBackend(VaeConfig config, TrainingObjective objective, int maxBatch) {
+    public static Backend trainingBackend(VaeConfig config, TrainingObjective objective, int maxBatch) {
         return VectorSupport.fused() && fusedStepSupports(config, objective, maxBatch) ? Backend.FUSED : Backend.ENGINE;
     }
 
     /** The backend that estimates log p(x) by importance sampling for {@code config}'s model. */
-    static Backend samplingBackend(VaeConfig config) {
+    public static Backend samplingBackend(VaeConfig config) {
         return VectorSupport.fused() && fusedSamplerSupports(config) ? Backend.FUSED : Backend.ENGINE;
     }
 
