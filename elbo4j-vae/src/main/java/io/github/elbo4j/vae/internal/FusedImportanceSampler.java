@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The importance-sampling estimate of log p(x) per example,
  * log (1/K) Σ_k p(x, z_k)/q(z_k|x) with z_k ~ q(z|x), written out on JVM arrays for the models
- * {@link StepFactory#fusedModel} admits: the same estimate as {@link EngineImportanceSampler}'s,
+ * {@link StepFactory#fusedSamplerSupports} admits: the same estimate as {@link EngineImportanceSampler}'s,
  * from the same noise.
  *
  * <p>At K = 5000 nearly all the work is decoding 5000 latent samples per example, and the engine
@@ -95,7 +95,7 @@ public final class FusedImportanceSampler {
      * at most {@code maxColumns} (particle, example) pairs at once.
      */
     public FusedImportanceSampler(VaeConfig config, int particles, int maxColumns) {
-        if (!StepFactory.fusedModel(config)) {
+        if (!StepFactory.fusedSamplerSupports(config)) {
             throw new IllegalArgumentException("the fused sampler does not support this model");
         }
         if (particles < 1 || maxColumns < 1) {

@@ -38,8 +38,13 @@ public final class StepFactory {
     static final Set<Activation> FUSED_ACTIVATIONS = EnumSet.of(Activation.TANH, Activation.RELU, Activation.SOFTPLUS);
     /** Likelihoods the fused code computes: Bernoulli and fixed-σ Gaussian. */
     static final Set<Likelihood> FUSED_LIKELIHOODS = EnumSet.of(Likelihood.BERNOULLI, Likelihood.GAUSSIAN);
-    /** Priors the fused code computes: N(0, I), whose KL it takes in closed form. */
-    static final Set<LatentPrior> FUSED_PRIORS = EnumSet.of(LatentPrior.NORMAL);
+    /**
+     * Priors the fused training step computes: N(0, I), whose KL it takes in closed form, and the
+     * VampPrior, whose KL it estimates by Monte Carlo ({@link FusedElboStep}).
+     */
+    static final Set<LatentPrior> FUSED_STEP_PRIORS = EnumSet.of(LatentPrior.NORMAL, LatentPrior.VAMP);
+    /** Priors the fused importance sampler computes: N(0, I). */
+    static final Set<LatentPrior> FUSED_SAMPLER_PRIORS = EnumSet.of(LatentPrior.NORMAL);
     /** Architectures the fused code computes: the MLP. */
     static final Set<Architecture> FUSED_ARCHITECTURES = EnumSet.of(Architecture.MLP);
     /** Objective families the fused training step computes. */
@@ -105,6 +110,7 @@ public final class StepFactory {
      */
     public static boolean fusedStepSupports(VaeConfig config, TrainingObjective objective, int maxBatch) {
         return fusedModel(config)
+                && FUSED_STEP_PRIORS.contains(config.prior())
                 && FUSED_OBJECTIVES.contains(objective.kind())
                 && maxBatch >= 1
                 && FusedElboStep.fits(config, objective.particles(), maxBatch);
@@ -112,16 +118,20 @@ public final class StepFactory {
 
     /** Whether the fused importance sampler computes {@code config}'s model. Needs the Vector API. */
     public static boolean fusedSamplerSupports(VaeConfig config) {
-        return fusedModel(config) && FusedImportanceSampler.fits(config);
+        return fusedModel(config)
+                && FUSED_SAMPLER_PRIORS.contains(config.prior())
+                && FusedImportanceSampler.fits(config);
     }
 
-    /** Whether {@code config}'s model is in the allow-lists: what the fused code computes. */
+    /**
+     * Whether {@code config}'s encoder and decoder are in the allow-lists: the networks the fused
+     * code computes; each of the step and the sampler has its own list of priors.
+     */
     public static boolean fusedModel(VaeConfig config) {
         return FUSED_ARCHITECTURES.contains(config.architecture())
                 && !config.conditional()
                 && FUSED_ACTIVATIONS.contains(config.activation())
-                && FUSED_LIKELIHOODS.contains(config.likelihood())
-                && FUSED_PRIORS.contains(config.prior());
+                && FUSED_LIKELIHOODS.contains(config.likelihood());
     }
 
     /** The fused step as a {@link TrainingStep} of one model, which it reads at each call. */
@@ -135,9 +145,8 @@ public final class StepFactory {
                 double klWeight,
                 boolean normalPriorWarmup,
                 float[] gradient) {
-            // Neither a condition nor a prior warm-up: the allow-lists admit neither conditional
-            // models nor the VampPrior.
-            return step.compute(model.liveValues(), x, noise, batch, klWeight, gradient);
+            // No condition: the allow-lists admit no conditional model.
+            return step.compute(model.liveValues(), x, noise, batch, klWeight, normalPriorWarmup, gradient);
         }
 
         @Override
