@@ -10,6 +10,7 @@ import io.github.elbo4j.data.DataSource;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.DatasetCatalog;
 import io.github.elbo4j.vae.model.DataCompatibility;
+import io.github.elbo4j.vae.model.LatentPrior;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.train.EpochMetrics;
@@ -179,6 +180,9 @@ final class BenchCommand implements Callable<Integer> {
                 "--activation",
                 config.activation().id(),
                 "--json"));
+        if (config.prior() == LatentPrior.VAMP) {
+            command.addAll(List.of("--prior", "vamp", "--pseudo-inputs", Integer.toString(config.pseudoInputs())));
+        }
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
