@@ -39,12 +39,11 @@ public final class StepFactory {
     /** Likelihoods the fused code computes: Bernoulli and fixed-σ Gaussian. */
     static final Set<Likelihood> FUSED_LIKELIHOODS = EnumSet.of(Likelihood.BERNOULLI, Likelihood.GAUSSIAN);
     /**
-     * Priors the fused training step computes: N(0, I), whose KL it takes in closed form, and the
-     * VampPrior, whose KL it estimates by Monte Carlo ({@link FusedElboStep}).
+     * Priors the fused code computes: N(0, I), whose KL it takes in closed form, and the VampPrior,
+     * whose KL it estimates by Monte Carlo ({@link FusedElboStep}) and whose log density the
+     * sampler takes ({@link FusedImportanceSampler}).
      */
-    static final Set<LatentPrior> FUSED_STEP_PRIORS = EnumSet.of(LatentPrior.NORMAL, LatentPrior.VAMP);
-    /** Priors the fused importance sampler computes: N(0, I). */
-    static final Set<LatentPrior> FUSED_SAMPLER_PRIORS = EnumSet.of(LatentPrior.NORMAL);
+    static final Set<LatentPrior> FUSED_PRIORS = EnumSet.of(LatentPrior.NORMAL, LatentPrior.VAMP);
     /** Architectures the fused code computes: the MLP. */
     static final Set<Architecture> FUSED_ARCHITECTURES = EnumSet.of(Architecture.MLP);
     /** Objective families the fused training step computes. */
@@ -110,7 +109,6 @@ public final class StepFactory {
      */
     public static boolean fusedStepSupports(VaeConfig config, TrainingObjective objective, int maxBatch) {
         return fusedModel(config)
-                && FUSED_STEP_PRIORS.contains(config.prior())
                 && FUSED_OBJECTIVES.contains(objective.kind())
                 && maxBatch >= 1
                 && FusedElboStep.fits(config, objective.particles(), maxBatch);
@@ -118,20 +116,16 @@ public final class StepFactory {
 
     /** Whether the fused importance sampler computes {@code config}'s model. Needs the Vector API. */
     public static boolean fusedSamplerSupports(VaeConfig config) {
-        return fusedModel(config)
-                && FUSED_SAMPLER_PRIORS.contains(config.prior())
-                && FusedImportanceSampler.fits(config);
+        return fusedModel(config) && FusedImportanceSampler.fits(config);
     }
 
-    /**
-     * Whether {@code config}'s encoder and decoder are in the allow-lists: the networks the fused
-     * code computes; each of the step and the sampler has its own list of priors.
-     */
+    /** Whether {@code config}'s model is in the allow-lists: what the fused code computes. */
     public static boolean fusedModel(VaeConfig config) {
         return FUSED_ARCHITECTURES.contains(config.architecture())
                 && !config.conditional()
                 && FUSED_ACTIVATIONS.contains(config.activation())
-                && FUSED_LIKELIHOODS.contains(config.likelihood());
+                && FUSED_LIKELIHOODS.contains(config.likelihood())
+                && FUSED_PRIORS.contains(config.prior());
     }
 
     /** The fused step as a {@link TrainingStep} of one model, which it reads at each call. */
