@@ -140,7 +140,12 @@ final class FusedVampPrior {
 
     /** The components (μ_n, log σ²_n): the encoder at the clamped pseudo-inputs of {@code p}. */
     void components(float[] p) {
-        for (int i = 0; i < count * inputSize; i++) {
+        int size = count * inputSize;
+        int whole = size - size % V;
+        for (int i = 0; i < whole; i += V) {
+            FloatVector.fromArray(S, p, pseudoInputs + i).max(0f).min(1f).intoArray(inputRows, i);
+        }
+        for (int i = whole; i < size; i++) {
             inputRows[i] = Math.min(1f, Math.max(0f, p[pseudoInputs + i]));
         }
         Transpose.copy(inputRows, 0, inputSize, count, inputSize, layerT[0], 0, ld);
@@ -316,7 +321,14 @@ final class FusedVampPrior {
         }
         Transpose.copy(layerGradT[0], 0, ld, inputSize, count, gradient, pseudoInputs, inputSize);
         // The clamp passes the gradient inside [0, 1], the bounds included, and stops it outside.
-        for (int i = pseudoInputs, end = pseudoInputs + count * inputSize; i < end; i++) {
+        int end = pseudoInputs + count * inputSize;
+        int whole = end - (end - pseudoInputs) % V;
+        for (int i = pseudoInputs; i < whole; i += V) {
+            FloatVector u = FloatVector.fromArray(S, p, i);
+            VectorMask<Float> inside = u.compare(VectorOperators.GE, 0f).and(u.compare(VectorOperators.LE, 1f));
+            FloatVector.fromArray(S, gradient, i).blend(0f, inside.not()).intoArray(gradient, i);
+        }
+        for (int i = whole; i < end; i++) {
             float u = p[i];
             if (!(u >= 0f && u <= 1f)) {
                 gradient[i] = 0f;
