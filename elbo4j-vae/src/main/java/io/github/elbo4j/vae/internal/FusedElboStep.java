@@ -44,8 +44,9 @@ import jdk.incubator.vector.VectorSpecies;
  * and its weights' gradients add those of the encoder at the pseudo-inputs.
  *
  * <p>Supports Bernoulli and fixed-σ Gaussian likelihoods, the tanh, ReLU and softplus activations,
- * the N(0, I) prior and the VampPrior (with its N(0, I) warm-up), the ELBO objective with any KL weight and free bits, and the IWAE objective
- * with any K, KL weight and either gradient estimator, without conditions or convolutions
+ * the N(0, I) prior and the VampPrior (with its N(0, I) warm-up), the ELBO objective with any KL
+ * weight and free bits, and the IWAE objective with any K, KL weight and either gradient
+ * estimator, without conditions or convolutions
  * ({@link StepFactory#fusedStepSupports}); its switches over these enums have no default, so a new
  * constant must be handled here before it can be allow-listed. Not thread-safe: one instance per
  * run.
@@ -362,8 +363,8 @@ public final class FusedElboStep {
         }
         encoderBackward(p, x, batch, ld, gradient);
         if (vampObjective) {
-            // log p(z) also depends on the encoder at the pseudo-inputs, and on them; with weight w
-            // a column (DReG: 1, its decoder term's), as its share of the loss.
+            // log p(z) also depends on the encoder at the pseudo-inputs and on the pseudo-inputs:
+            // column c weighs in with its share of the loss, w·a_c (DReG: a_c, its decoder term's).
             vampPrior.backward(p, columnWeight, doublyReparameterized ? 1f : (float) klWeight, columns, gradient);
         } else if (vampPrior != null) {
             vampPrior.noGradient(gradient);

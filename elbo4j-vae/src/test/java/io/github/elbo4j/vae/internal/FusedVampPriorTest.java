@@ -107,6 +107,36 @@ public class FusedVampPriorTest {
         }
     }
 
+    /** Products shared among threads give the one-thread step's floats, the pseudo-inputs' pass included. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"elbo", "iwae:3"})
+    void theThreadCountDoesNotChangeAFloat(String objectiveSpec) {
+        Dataset data = SmallData.shapes(64, 9);
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(48, 40)
+                .latent(5)
+                .vampPrior(37)
+                .build();
+        TrainingObjective objective = objective(objectiveSpec, 0);
+        int[] order = new int[29];
+        Arrays.setAll(order, i -> i);
+        float[] x = Batching.gather(data, order, 0, 29);
+        float[] noise = GaussianNoise.standardNormal(objective.particles() * 29 * 5, 8);
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] p = parameters(config, m);
+            float[] alone = new float[p.length];
+            float[] shared = new float[p.length];
+            BatchElbo one = new FusedElboStep(config, objective, 29).compute(p, x, noise, 29, 1, false, alone);
+            try (ParallelGemm team = new ParallelGemm(3)) {
+                BatchElbo three =
+                        new FusedElboStep(config, objective, 29, team).compute(p, x, noise, 29, 1, false, shared);
+                assertThat(three).isEqualTo(one);
+            }
+            assertThat(shared).containsExactly(alone);
+        }
+    }
+
     /** {@code elbo} (with free bits λ), {@code iwae:K} (standard gradient) or {@code dreg:K}. */
     private static TrainingObjective objective(String spec, double freeBits) {
         if (spec.equals("elbo")) {
