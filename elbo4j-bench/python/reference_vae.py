@@ -236,29 +236,54 @@ class Vae(nn.Module):
     """Bernoulli VAE; state_dict keys are exactly the elbo4j weight names (DESIGN §4).
 
     The decoder mirrors the encoder's hidden sizes in reverse (784-200-200 / 50-200-200-784).
-    Parameters use PyTorch's default ``nn.Linear`` initialisation.
+    Parameters use PyTorch's default ``nn.Linear`` initialisation. With ``pseudo_inputs`` N > 0 the
+    prior is elbo4j's VampPrior: the mixture (1/N) Σ_n q(z|u_n) of the encoder at N learned
+    pseudo-inputs ``prior.pseudo_inputs`` (uniform on [0, 1] at first), clamped to [0, 1].
     """
 
-    def __init__(self, input_dim=784, hidden=(200, 200), latent=50, activation="tanh"):
+    def __init__(self, input_dim=784, hidden=(200, 200), latent=50, activation="tanh", pseudo_inputs=0):
         super().__init__()
         self.input_dim, self.hidden_sizes = input_dim, tuple(hidden)
         self.latent, self.activation = latent, activation
         self.encoder = Encoder(input_dim, hidden, latent, activation)
         self.decoder = Decoder(input_dim, tuple(reversed(hidden)), latent, activation)
+        if pseudo_inputs:
+            self.prior = nn.Module()
+            self.prior.pseudo_inputs = nn.Parameter(torch.rand(pseudo_inputs, input_dim))
+
+    def vamp(self):
+        return hasattr(self, "prior")
 
     def architecture(self):
+        prior = f"vamp({self.prior.pseudo_inputs.shape[0]})" if self.vamp() else "normal"
         return {"input_dim": self.input_dim, "hidden": list(self.hidden_sizes),
                 "latent": self.latent, "activation": self.activation,
-                "likelihood": "bernoulli", "encoder_scale": "log_var"}
+                "likelihood": "bernoulli", "encoder_scale": "log_var", "prior": prior}
+
+    def log_prior(self, z):
+        """log p(z) under the VampPrior for z of shape [B, D]: each component's quadratic form
+        expanded into matrix products, as elbo4j's VampPrior.logProb does, so that the work grows
+        with B·N rather than B·N·D."""
+        loc, log_var = self.encoder(self.prior.pseudo_inputs.clamp(0.0, 1.0))  # [N, D]
+        precision = torch.exp(-log_var)
+        scaled_loc = loc * precision
+        quadratic = (z * z) @ precision.T - 2.0 * (z @ scaled_loc.T) + (loc * scaled_loc).sum(-1)
+        per_component = -0.5 * (quadratic + log_var.sum(-1) + z.shape[-1] * LOG_2PI)
+        return torch.logsumexp(per_component, -1) - math.log(per_component.shape[-1])
 
     def elbo_terms(self, x, generator=None):
-        """Per-example (elbo, recon, kl) with one reparameterised sample and analytic KL."""
+        """Per-example (elbo, recon, kl) with one reparameterised sample and analytic KL (the
+        VampPrior's: Monte Carlo, log q(z|x) − log p(z) at the same sample)."""
         loc, log_var = self.encoder(x)
         eps = torch.randn(loc.shape, generator=generator, dtype=loc.dtype)
         z = loc + torch.exp(0.5 * log_var) * eps
         logits = self.decoder(z)
         recon = -F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(-1)
-        kl = 0.5 * (loc.pow(2) + log_var.exp() - log_var - 1.0).sum(-1)
+        if self.vamp():
+            log_q = -0.5 * (LOG_2PI + log_var + eps.pow(2)).sum(-1)
+            kl = log_q - self.log_prior(z)
+        else:
+            kl = 0.5 * (loc.pow(2) + log_var.exp() - log_var - 1.0).sum(-1)
         return recon - kl, recon, kl
 
     def iwae_log_weights(self, x, loc, log_var, num_particles, generator=None):
@@ -623,7 +648,8 @@ def train_epoch(model, optimizer, x, batch_size, generator):
 def build_model(args, input_dim):
     if getattr(args, "architecture", "mlp") == "conv":
         return ConvVae(input_dim, args.channels, args.hidden, args.latent, args.activation)
-    return Vae(input_dim, args.hidden, args.latent, args.activation)
+    pseudo_inputs = args.pseudo_inputs if getattr(args, "prior", "normal") == "vamp" else 0
+    return Vae(input_dim, args.hidden, args.latent, args.activation, pseudo_inputs)
 
 
 def model_from_weights(args, path):
@@ -940,6 +966,9 @@ def parser():
     b.add_argument("--repeats", type=_positive, default=1, help="timed runs; the median is reported")
     b.add_argument("--batch-size", type=_positive, default=100)
     b.add_argument("--lr", type=float, default=1e-3)
+    b.add_argument("--prior", choices=["normal", "vamp"], default="normal",
+                   help="p(z): N(0, I) or the VampPrior")
+    b.add_argument("--pseudo-inputs", type=_positive, default=500, help="N of --prior vamp")
     b.set_defaults(func=cmd_bench)
 
     be = sub.add_parser("bench-eval", help="IWAE evaluation throughput (images/s)")

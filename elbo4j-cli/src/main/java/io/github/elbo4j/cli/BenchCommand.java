@@ -11,6 +11,7 @@ import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.DatasetCatalog;
 import io.github.elbo4j.vae.model.Architecture;
 import io.github.elbo4j.vae.model.DataCompatibility;
+import io.github.elbo4j.vae.model.LatentPrior;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.train.EpochMetrics;
@@ -190,6 +191,9 @@ final class BenchCommand implements Callable<Integer> {
                             Arrays.stream(config.channels())
                                     .mapToObj(Integer::toString)
                                     .toList())));
+        }
+        if (config.prior() == LatentPrior.VAMP) {
+            command.addAll(List.of("--prior", "vamp", "--pseudo-inputs", Integer.toString(config.pseudoInputs())));
         }
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)

@@ -1,7 +1,9 @@
 package io.github.elbo4j.vae.internal;
 
 import io.github.elbo4j.math.LogSumExp;
+import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vae.model.Activation;
+import io.github.elbo4j.vae.model.LatentPrior;
 import io.github.elbo4j.vae.model.Likelihood;
 import io.github.elbo4j.vae.model.MlpLayout;
 import io.github.elbo4j.vae.model.VaeConfig;
@@ -37,9 +39,14 @@ import jdk.incubator.vector.VectorSpecies;
  * both objectives; with K &gt; 1 the decoder's weight gradients also sum over the padding columns,
  * whose gradient is exactly 0.
  *
+ * <p>The VampPrior's log density and its gradients are {@link FusedVampPrior}'s; against it the KL
+ * is the Monte Carlo estimate log q(z|x) − log p(z) at the step's particles, as the engine takes it,
+ * and its weights' gradients add those of the encoder at the pseudo-inputs.
+ *
  * <p>Supports Bernoulli and fixed-σ Gaussian likelihoods, the tanh, ReLU and softplus activations,
- * the N(0, I) prior, the ELBO objective with any KL weight and free bits, and the IWAE objective
- * with any K, KL weight and either gradient estimator, without conditions or convolutions
+ * the N(0, I) prior and the VampPrior (with its N(0, I) warm-up), the ELBO objective with any KL
+ * weight and free bits, and the IWAE objective with any K, KL weight and either gradient
+ * estimator, without conditions or convolutions
  * ({@link StepFactory#fusedStepSupports}); its switches over these enums have no default, so a new
  * constant must be handled here before it can be allow-listed. Not thread-safe: one instance per
  * run.
@@ -113,6 +120,12 @@ public final class FusedElboStep {
     private final double[] klPerDimension;
     /** ∂loss/∂KL_bj per dimension j: w/B, or 0 where free bits hold the dimension's KL at its floor. */
     private final float[] klGradientWeight;
+    /** The VampPrior, or null for N(0, I). */
+    private final FusedVampPrior vampPrior;
+    /** log p(z) − log q(z|x) per decoder column under the VampPrior; null for N(0, I). */
+    private final float[] vampLogRatio;
+    /** −∂log p(z)/∂z under the VampPrior [latent, K·ld]; null for N(0, I). */
+    private final float[] vampScoreT;
 
     /** The step for {@code config}'s model, {@code objective} and batches of at most {@code maxBatch} rows, on one thread. */
     public FusedElboStep(VaeConfig config, TrainingObjective objective, int maxBatch) {
@@ -185,6 +198,10 @@ public final class FusedElboStep {
         particleLogWeight = new double[particles];
         klPerDimension = new double[latent];
         klGradientWeight = new float[latent];
+        boolean vamp = vamp(config.prior());
+        vampPrior = vamp ? new FusedVampPrior(config, columns, products) : null;
+        vampLogRatio = vamp ? new float[columns] : null;
+        vampScoreT = vamp ? new float[latent * columns] : null;
     }
 
     /**
@@ -193,7 +210,16 @@ public final class FusedElboStep {
      */
     public static boolean fits(VaeConfig config, int particles, int maxBatch) {
         long columns = (long) particles * ColumnKernels.padded(maxBatch);
-        return widest(config) * columns <= Integer.MAX_VALUE - V;
+        return widest(config) * columns <= Integer.MAX_VALUE - V
+                && (!vamp(config.prior()) || FusedVampPrior.fits(config, columns));
+    }
+
+    /** Whether the prior is the VampPrior (else N(0, I)); the switch refuses to compile without a new prior. */
+    private static boolean vamp(LatentPrior prior) {
+        return switch (prior) {
+            case NORMAL -> false;
+            case VAMP -> true;
+        };
     }
 
     /**
@@ -230,6 +256,24 @@ public final class FusedElboStep {
      */
     public BatchElbo compute(
             float[] parameters, float[] x, float[] noise, int batch, double klWeight, float[] gradient) {
+        return compute(parameters, x, noise, batch, klWeight, false, gradient);
+    }
+
+    /**
+     * As {@link #compute(float[], float[], float[], int, double, float[])}; with
+     * {@code normalPriorWarmup} a VampPrior model's objective takes its KL against N(0, I), as
+     * {@link ElboStep}'s does, while the reported KL stays the VampPrior's. Free bits, defined on
+     * the KL against N(0, I) per dimension, floor that KL for a VampPrior model too, as in
+     * {@link ElboStep}.
+     */
+    public BatchElbo compute(
+            float[] parameters,
+            float[] x,
+            float[] noise,
+            int batch,
+            double klWeight,
+            boolean normalPriorWarmup,
+            float[] gradient) {
         if (batch < 1 || batch > maxBatch) {
             throw new IllegalArgumentException("batch of " + batch + " rows; this step takes 1 to " + maxBatch);
         }
@@ -253,7 +297,15 @@ public final class FusedElboStep {
             ColumnKernels.gaussianLogLikelihood(outputT, 0, xT, 0, inputSize, columns, gaussianScale, logLikelihood);
         }
 
-        // The reported sums: log p(x|z) averaged over the particles, the analytic KL.
+        // The VampPrior's log p(z) − log q(z|x) at every particle: its reported KL and, after the
+        // warm-up and without free bits, its objective.
+        boolean vampObjective = vampPrior != null && !normalPriorWarmup && freeBits == 0;
+        if (vampPrior != null) {
+            vampLogDensityRatio(p, batch, ld);
+        }
+
+        // The reported sums: log p(x|z) averaged over the particles, the analytic KL (Monte Carlo
+        // under the VampPrior).
         double reconstruction = 0;
         for (int k = 0; k < particles; k++) {
             for (int b = 0, c = k * ld; b < batch; b++, c++) {
@@ -272,10 +324,13 @@ public final class FusedElboStep {
             klPerDimension[r] = sum;
             kl += sum;
         }
+        if (vampPrior != null) {
+            kl = monteCarloKl(batch, ld);
+        }
         double elbo = reconstruction - kl;
 
         if (iwae) {
-            importanceWeights(batch, ld, doublyReparameterized ? 1.0 : klWeight);
+            importanceWeights(batch, ld, doublyReparameterized ? 1.0 : klWeight, vampObjective);
         } else {
             Arrays.fill(columnWeight, 0, ld, 0f);
             Arrays.fill(columnWeight, 0, batch, 1f / batch);
@@ -291,14 +346,29 @@ public final class FusedElboStep {
             gaussianGradient(outputT, xT, outputGradT, columns);
         }
         decoderBackward(p, columns, summed, gradient);
-        if (!iwae) {
+        // −∂log p(z)/∂z: z under N(0, I), the mixture's under the VampPrior.
+        float[] priorScoreT = latentT;
+        if (vampObjective) {
+            vampPrior.score(columns, vampScoreT);
+            priorScoreT = vampScoreT;
+        }
+        if (!iwae && !vampObjective) {
             elboLatentGradient(ld);
         } else if (doublyReparameterized) {
-            doublyReparameterizedLatentGradient(batch, ld);
+            doublyReparameterizedLatentGradient(batch, ld, priorScoreT);
         } else {
-            iwaeLatentGradient(batch, ld, (float) klWeight);
+            // The Monte Carlo KL's ELBO is the one-particle case: dz + (w/B)·(−∂log p/∂z), and log q
+            // depends on log σ² by −½ a dimension.
+            iwaeLatentGradient(batch, ld, (float) klWeight, priorScoreT);
         }
         encoderBackward(p, x, batch, ld, gradient);
+        if (vampObjective) {
+            // log p(z) also depends on the encoder at the pseudo-inputs and on the pseudo-inputs:
+            // column c weighs in with its share of the loss, w·a_c (DReG: a_c, its decoder term's).
+            vampPrior.backward(p, columnWeight, doublyReparameterized ? 1f : (float) klWeight, columns, gradient);
+        } else if (vampPrior != null) {
+            vampPrior.noGradient(gradient);
+        }
         return new BatchElbo(allFinite(gradient) ? elbo : Double.NaN, reconstruction, kl);
     }
 
@@ -376,6 +446,37 @@ public final class FusedElboStep {
         }
     }
 
+    /**
+     * log p(z) − log q(z|x) under the VampPrior into {@link #vampLogRatio} for every particle of
+     * the batch, log q(z|x) = −½ Σ_j (ε_j² + log σ²_j + log 2π) at z = μ + σ ε.
+     */
+    private void vampLogDensityRatio(float[] p, int batch, int ld) {
+        int columns = particles * ld;
+        vampPrior.components(p);
+        vampPrior.logDensity(latentT, columns, vampLogRatio);
+        for (int k = 0; k < particles; k++) {
+            for (int b = 0, c = k * ld; b < batch; b++, c++) {
+                double sum = latent * SpecialFunctions.LOG_2PI;
+                for (int r = 0; r < latent; r++) {
+                    float eps = noiseT[r * columns + c];
+                    sum += eps * eps + logVarT[r * ld + b];
+                }
+                vampLogRatio[c] += (float) (0.5 * sum);
+            }
+        }
+    }
+
+    /** The batch's Monte Carlo KL under the VampPrior: −Σ_b (1/K) Σ_k [log p(z_kb) − log q(z_kb|x_b)]. */
+    private double monteCarloKl(int batch, int ld) {
+        double sum = 0;
+        for (int k = 0; k < particles; k++) {
+            for (int b = 0, c = k * ld; b < batch; b++, c++) {
+                sum += vampLogRatio[c];
+            }
+        }
+        return -sum / particles;
+    }
+
     /** x's feature-major columns [inputSize, ld] copied into each particle's block of {@link #particleX}. */
     private float[] repeatForParticles(float[] xT, int ld) {
         int columns = particles * ld;
@@ -389,29 +490,34 @@ public final class FusedElboStep {
 
     /**
      * The IWAE weights: log w_kb = log p(x_b|z_kb) + w·[log p(z_kb) − log q(z_kb|x_b)], and each
-     * column's weight in the loss w̃_kb/B with w̃_kb = softmax_k(log w_kb).
+     * column's weight in the loss w̃_kb/B with w̃_kb = softmax_k(log w_kb); p(z) is N(0, I), or with
+     * {@code vamp} the VampPrior.
      */
-    private void importanceWeights(int batch, int ld, double w) {
+    private void importanceWeights(int batch, int ld, double w, boolean vamp) {
         int columns = particles * ld;
-        Arrays.fill(logDensityRatio, 0, columns, 0f);
-        for (int r = 0; r < latent; r++) {
-            for (int c = 0; c < columns; c += V) {
-                FloatVector eps = FloatVector.fromArray(S, noiseT, r * columns + c);
-                FloatVector z = FloatVector.fromArray(S, latentT, r * columns + c);
-                FloatVector term = eps.mul(eps).sub(z.mul(z)).mul(0.5f);
-                FloatVector.fromArray(S, logDensityRatio, c).add(term).intoArray(logDensityRatio, c);
+        if (!vamp) {
+            Arrays.fill(logDensityRatio, 0, columns, 0f);
+            for (int r = 0; r < latent; r++) {
+                for (int c = 0; c < columns; c += V) {
+                    FloatVector eps = FloatVector.fromArray(S, noiseT, r * columns + c);
+                    FloatVector z = FloatVector.fromArray(S, latentT, r * columns + c);
+                    FloatVector term = eps.mul(eps).sub(z.mul(z)).mul(0.5f);
+                    FloatVector.fromArray(S, logDensityRatio, c).add(term).intoArray(logDensityRatio, c);
+                }
             }
         }
         Arrays.fill(columnWeight, 0, columns, 0f);
         for (int b = 0; b < batch; b++) {
-            // log p(z) − log q(z|x) = Σ_j ½(ε² − z²) + ½ Σ_j log σ²_j; the log 2π terms cancel.
+            // log p(z) − log q(z|x) = Σ_j ½(ε² − z²) + ½ Σ_j log σ²_j under N(0, I), the log 2π
+            // terms cancelling; vampLogRatio under the VampPrior.
             double halfLogVariance = 0;
-            for (int r = 0; r < latent; r++) {
+            for (int r = 0; r < latent && !vamp; r++) {
                 halfLogVariance += 0.5 * logVarT[r * ld + b];
             }
             for (int k = 0; k < particles; k++) {
                 int c = k * ld + b;
-                particleLogWeight[k] = logLikelihood[c] + w * (logDensityRatio[c] + halfLogVariance);
+                double logRatio = vamp ? vampLogRatio[c] : logDensityRatio[c] + halfLogVariance;
+                particleLogWeight[k] = logLikelihood[c] + w * logRatio;
             }
             double logTotal = LogSumExp.logSumExp(particleLogWeight);
             for (int k = 0; k < particles; k++) {
@@ -458,11 +564,12 @@ public final class FusedElboStep {
     }
 
     /**
-     * IWAE, standard gradient: with a_kb = w̃_kb/B, dz_k = (the decoder's dz_k) + a_k w z_k from
-     * log p(z); log q(z(ε)|x) depends on μ not at all and on log σ² by −½ a dimension, so
-     * dμ = Σ_k dz_k and d log σ² = ½ σ Σ_k ε_k dz_k − w/(2B).
+     * IWAE, standard gradient: with a_kb = w̃_kb/B, dz_k = (the decoder's dz_k) + a_k w s_k from
+     * log p(z), s = −∂log p/∂z in {@code priorScoreT} (z itself for N(0, I)); log q(z(ε)|x) depends
+     * on μ not at all and on log σ² by −½ a dimension, so dμ = Σ_k dz_k and
+     * d log σ² = ½ σ Σ_k ε_k dz_k − w/(2B).
      */
-    private void iwaeLatentGradient(int batch, int ld, float w) {
+    private void iwaeLatentGradient(int batch, int ld, float w, float[] priorScoreT) {
         int columns = particles * ld;
         FloatVector densityPart = FloatVector.broadcast(S, -0.5f * w / batch);
         for (int r = 0; r < latent; r++) {
@@ -473,8 +580,8 @@ public final class FusedElboStep {
                     int c = r * columns + k * ld + b;
                     FloatVector weight =
                             FloatVector.fromArray(S, columnWeight, k * ld + b).mul(w);
-                    FloatVector dz =
-                            FloatVector.fromArray(S, latentT, c).fma(weight, FloatVector.fromArray(S, latentGradT, c));
+                    FloatVector dz = FloatVector.fromArray(S, priorScoreT, c)
+                            .fma(weight, FloatVector.fromArray(S, latentGradT, c));
                     sum = sum.add(dz);
                     sumEps = dz.fma(FloatVector.fromArray(S, noiseT, c), sumEps);
                 }
@@ -490,10 +597,11 @@ public final class FusedElboStep {
 
     /**
      * IWAE, doubly-reparameterized gradient: the encoder sees w̃_k² ∂log w_k/∂z_k through the path
-     * z = μ + σ ε only, with ∂log w/∂z = ∂log p(x|z)/∂z − z + ε/σ. With a_k = w̃_k/B the decoder's dz_k
-     * is −a_k ∂log p(x|z_k)/∂z_k, so dz_k = w̃_k·(decoder's dz_k) + w̃_k a_k (z_k − ε_k/σ).
+     * z = μ + σ ε only, with ∂log w/∂z = ∂log p(x|z)/∂z − s + ε/σ, s = −∂log p(z)/∂z in
+     * {@code priorScoreT} (z itself for N(0, I)). With a_k = w̃_k/B the decoder's dz_k is
+     * −a_k ∂log p(x|z_k)/∂z_k, so dz_k = w̃_k·(decoder's dz_k) + w̃_k a_k (s_k − ε_k/σ).
      */
-    private void doublyReparameterizedLatentGradient(int batch, int ld) {
+    private void doublyReparameterizedLatentGradient(int batch, int ld, float[] priorScoreT) {
         int columns = particles * ld;
         for (int r = 0; r < latent; r++) {
             for (int b = 0; b < ld; b += V) {
@@ -506,7 +614,7 @@ public final class FusedElboStep {
                     FloatVector a = FloatVector.fromArray(S, columnWeight, k * ld + b);
                     FloatVector normalized = a.mul(batch);
                     FloatVector eps = FloatVector.fromArray(S, noiseT, c);
-                    FloatVector score = FloatVector.fromArray(S, latentT, c).sub(eps.div(sigma));
+                    FloatVector score = FloatVector.fromArray(S, priorScoreT, c).sub(eps.div(sigma));
                     FloatVector dz = FloatVector.fromArray(S, latentGradT, c)
                             .add(score.mul(a))
                             .mul(normalized);
@@ -607,6 +715,11 @@ public final class FusedElboStep {
      * derivative here does not compile.
      */
     private void activationGradient(float[] gradT, float[] hT, int rows, int ld) {
+        activationGradient(activation, gradT, hT, rows, ld);
+    }
+
+    /** gradT ⊙= act'(pre) of {@code activation}, from its output hT [rows, ld]. */
+    static void activationGradient(Activation activation, float[] gradT, float[] hT, int rows, int ld) {
         ActivationGradient kernel = switch (activation) {
             case TANH -> FusedElboStep::tanhGradient;
             case RELU -> FusedElboStep::reluGradient;
@@ -640,7 +753,7 @@ public final class FusedElboStep {
     }
 
     /** target[offset + r] = Σ_{c &lt; columns} rowsT[r, c]: the bias gradients. */
-    private static void rowSums(float[] rowsT, int rows, int ld, int columns, float[] target, int offset) {
+    static void rowSums(float[] rowsT, int rows, int ld, int columns, float[] target, int offset) {
         int whole = columns - columns % V;
         for (int r = 0; r < rows; r++) {
             int start = r * ld;

@@ -1,7 +1,9 @@
 package io.github.elbo4j.vae.internal;
 
 import io.github.elbo4j.math.LogSumExp;
+import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vae.model.Activation;
+import io.github.elbo4j.vae.model.LatentPrior;
 import io.github.elbo4j.vae.model.MlpLayout;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
@@ -29,7 +31,8 @@ import jdk.incubator.vector.VectorSpecies;
  * slices) or all K particles of several examples, feature-major ([rows, ld], one column per
  * particle). Example i's noise is {@link GaussianNoise#perExample}'s, computed a slice of particles
  * at a time, so the estimate does not depend on the pass size and agrees with the engine's to
- * float rounding. Not thread-safe: one instance per thread.
+ * float rounding. Under the VampPrior, log p(z) is {@link FusedVampPrior}'s, its components
+ * computed once per {@link #estimate} call. Not thread-safe: one instance per thread.
  */
 public final class FusedImportanceSampler {
 
@@ -81,7 +84,10 @@ public final class FusedImportanceSampler {
     private final float[] dataWeight;
 
     private final float[] dataBias;
-    /** Per column: log p(x|z), and Σ_j ½(ε² − z²), which is log p(z) − log q(z|x) less ½ Σ_j log σ²_j. */
+    /**
+     * Per column: log p(x|z), and Σ_j ½(ε² − z²), which is log p(z) − log q(z|x) less ½ Σ_j log σ²_j
+     * under N(0, I); under the VampPrior Σ_j ½ε², log p(z) being in {@link #vampLogPrior}.
+     */
     private final float[] logLikelihood;
 
     private final float[] logDensityRatio;
@@ -89,6 +95,12 @@ public final class FusedImportanceSampler {
     private final double[] halfLogVariance;
 
     private final double[][] logWeight;
+    /** The VampPrior and log p(z) + ½ D log 2π per column; null under N(0, I). */
+    private final FusedVampPrior vampPrior;
+
+    private final float[] vampLogPrior;
+    /** 1 under N(0, I), whose log density the sampling pass adds (−½ z²); 0 under the VampPrior. */
+    private final float normalPrior;
 
     /**
      * A sampler for {@code config}'s model with {@code particles} particles per example, decoding
@@ -138,11 +150,25 @@ public final class FusedImportanceSampler {
         logDensityRatio = new float[ld];
         halfLogVariance = new double[group];
         logWeight = new double[group][particles];
+        boolean vamp = vamp(config.prior());
+        vampPrior = vamp ? new FusedVampPrior(config, ld, new ParallelGemm(1)) : null;
+        vampLogPrior = vamp ? new float[ld] : null;
+        normalPrior = vamp ? 0f : 1f;
+    }
+
+    /** Whether the prior is the VampPrior (else N(0, I)); a new prior must be handled here to compile. */
+    private static boolean vamp(LatentPrior prior) {
+        return switch (prior) {
+            case NORMAL -> false;
+            case VAMP -> true;
+        };
     }
 
     /** Whether every buffer of a sampler for {@code config}'s MLP fits in a Java array. */
     public static boolean fits(VaeConfig config) {
-        return FusedElboStep.widest(config) * ColumnKernels.padded(COLUMNS) <= Integer.MAX_VALUE;
+        int columns = ColumnKernels.padded(COLUMNS);
+        return FusedElboStep.widest(config) * columns <= Integer.MAX_VALUE
+                && (!vamp(config.prior()) || FusedVampPrior.fits(config, columns));
     }
 
     /**
@@ -153,6 +179,9 @@ public final class FusedImportanceSampler {
      * @param seed the seed example e's noise is derived from, with e
      */
     public void estimate(float[] parameters, float[] data, int from, int to, long seed, double[] result) {
+        if (vampPrior != null) {
+            vampPrior.components(parameters);
+        }
         for (int first = from; first < to; first += group) {
             int examples = Math.min(group, to - first);
             encode(parameters, data, first, examples);
@@ -168,10 +197,15 @@ public final class FusedImportanceSampler {
                     layoutLd = ld;
                 }
                 sample(seed, first, examples, done, count, ld);
+                if (vampPrior != null) {
+                    vampLogPrior(ld);
+                }
                 decode(parameters, examples, count, ld);
                 for (int i = 0; i < examples; i++) {
                     for (int q = 0, c = i * count; q < count; q++, c++) {
-                        logWeight[i][done + q] = logLikelihood[c] + logDensityRatio[c] + halfLogVariance[i];
+                        double logRatio = logDensityRatio[c] + halfLogVariance[i];
+                        logWeight[i][done + q] =
+                                logLikelihood[c] + (vampPrior == null ? logRatio : logRatio + vampLogPrior[c]);
                     }
                 }
             }
@@ -223,12 +257,26 @@ public final class FusedImportanceSampler {
     }
 
     /**
+     * log p(z) + ½ D log 2π under the VampPrior for the pass's {@code ld} columns: with Σ_j ½ε² and
+     * ½ Σ_j log σ²_j, log p(z) − log q(z|x).
+     */
+    private void vampLogPrior(int ld) {
+        vampPrior.logDensity(latentT, ld, vampLogPrior);
+        float halfLog2Pi = (float) (0.5 * latent * SpecialFunctions.LOG_2PI);
+        for (int c = 0; c < ld; c++) {
+            vampLogPrior[c] += halfLog2Pi;
+        }
+    }
+
+    /**
      * Particles {@code done..done+count−1} of each example: ε from {@link VectorNoise#fillExample},
-     * z = μ + σ ε in columns i·count.. of example i, and Σ_j ½(ε² − z²) per column.
+     * z = μ + σ ε in columns i·count.. of example i, and Σ_j ½(ε² − z²) per column (Σ_j ½ε² under
+     * the VampPrior: z² times {@link #normalPrior}, exact either way).
      */
     private void sample(long seed, int first, int examples, int done, int count, int ld) {
         int encoderLd = ColumnKernels.padded(examples);
         FloatVector half = FloatVector.broadcast(S, 0.5f);
+        FloatVector normal = FloatVector.broadcast(S, normalPrior);
         Arrays.fill(logDensityRatio, 0, ld, 0f);
         for (int i = 0; i < examples; i++) {
             int from = i * count;
@@ -244,7 +292,7 @@ public final class FusedImportanceSampler {
                     FloatVector z = eps.fma(sigmas, locs);
                     z.intoArray(latentT, e);
                     eps.mul(eps)
-                            .sub(z.mul(z))
+                            .sub(z.mul(z).mul(normal))
                             .fma(half, FloatVector.fromArray(S, logDensityRatio, c))
                             .intoArray(logDensityRatio, c);
                 }
@@ -252,7 +300,7 @@ public final class FusedImportanceSampler {
                     float eps = latentT[e];
                     float z = Math.fma(eps, sigma, loc);
                     latentT[e] = z;
-                    logDensityRatio[c] += 0.5f * (eps * eps - z * z);
+                    logDensityRatio[c] += 0.5f * (eps * eps - z * z * normalPrior);
                 }
             }
         }

@@ -26,8 +26,8 @@ public final class VaeModel implements AutoCloseable {
     private static final NDIndex EVERYTHING = new NDIndex(":");
     /** Name of the learned log σ of a Gaussian decoder. */
     static final String LOG_SCALE = "decoder.log_scale";
-    /** Name of the VampPrior's pseudo-inputs. */
-    static final String PSEUDO_INPUTS = "prior.pseudo_inputs";
+    /** Name of the VampPrior's pseudo-inputs, [N, features]; the fused step reads them by it. */
+    public static final String PSEUDO_INPUTS = "prior.pseudo_inputs";
 
     private final VaeConfig config;
     private final ParameterLayout layout;

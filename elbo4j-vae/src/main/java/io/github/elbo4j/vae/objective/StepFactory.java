@@ -38,8 +38,12 @@ public final class StepFactory {
     static final Set<Activation> FUSED_ACTIVATIONS = EnumSet.of(Activation.TANH, Activation.RELU, Activation.SOFTPLUS);
     /** Likelihoods the fused code computes: Bernoulli and fixed-σ Gaussian. */
     static final Set<Likelihood> FUSED_LIKELIHOODS = EnumSet.of(Likelihood.BERNOULLI, Likelihood.GAUSSIAN);
-    /** Priors the fused code computes: N(0, I), whose KL it takes in closed form. */
-    static final Set<LatentPrior> FUSED_PRIORS = EnumSet.of(LatentPrior.NORMAL);
+    /**
+     * Priors the fused code computes: N(0, I), whose KL it takes in closed form, and the VampPrior,
+     * whose KL it estimates by Monte Carlo ({@link FusedElboStep}) and whose log density the
+     * sampler takes ({@link FusedImportanceSampler}).
+     */
+    static final Set<LatentPrior> FUSED_PRIORS = EnumSet.of(LatentPrior.NORMAL, LatentPrior.VAMP);
     /** Architectures the fused code computes: the MLP. */
     static final Set<Architecture> FUSED_ARCHITECTURES = EnumSet.of(Architecture.MLP);
     /** Objective families the fused training step computes. */
@@ -139,9 +143,8 @@ public final class StepFactory {
                 double klWeight,
                 boolean normalPriorWarmup,
                 float[] gradient) {
-            // Neither a condition nor a prior warm-up: the allow-lists admit neither conditional
-            // models nor the VampPrior.
-            return step.compute(model.liveValues(), x, noise, batch, klWeight, gradient);
+            // No condition: the allow-lists admit no conditional model.
+            return step.compute(model.liveValues(), x, noise, batch, klWeight, normalPriorWarmup, gradient);
         }
 
         @Override

@@ -67,6 +67,49 @@ class FusedImportanceSamplerTest {
         }
     }
 
+    /** Under the VampPrior, log p(z) is the mixture's, its components the encoder at the clamped pseudo-inputs. */
+    @ParameterizedTest(name = "{0} {1} hidden={2} N={3} K={4} budget={5}")
+    @CsvSource({
+        "tanh, bernoulli, '24,16', 7, 7, 50",
+        "relu, bernoulli, '19', 20, 301, 128",
+        "softplus, gaussian, '', 3, 40, 1024",
+    })
+    void agreesWithTheEngineUnderTheVampPrior(
+            String activation, String likelihood, String hidden, int pseudoInputs, int k, int budget) {
+        int[] widths = hidden.isEmpty()
+                ? new int[0]
+                : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
+        VaeConfig config = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(widths)
+                .latent(5)
+                .activation(Activation.parse(activation))
+                .likelihood(Likelihood.parse(likelihood))
+                .gaussianScale(0.3)
+                .vampPrior(pseudoInputs)
+                .build();
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel initial = VaeModel.initialize(config, m, 2)) {
+            float[] p = initial.parameterValues();
+            // Pseudo-inputs outside [0, 1], which the prior clamps.
+            int offset = Math.toIntExact(
+                    VaeModel.layoutOf(config).entry(VaeModel.PSEUDO_INPUTS).offset());
+            for (int i = 0; i < pseudoInputs * config.inputSize(); i += 7) {
+                p[offset + i] = i % 2 == 0 ? -0.5f : 1.5f;
+            }
+            try (VaeModel model = VaeModel.fromParameters(config, p, m)) {
+                double[] expected = engineEstimate(model, k);
+                double[] fused = new double[DATA.rows()];
+                new FusedImportanceSampler(config, k, budget).estimate(p, DATA.values(), 0, DATA.rows(), SEED, fused);
+                for (int i = 0; i < fused.length; i++) {
+                    assertThat(fused[i])
+                            .as("example %d", i)
+                            .isCloseTo(expected[i], within(2e-5 * Math.abs(expected[i]) + 1e-4));
+                }
+            }
+        }
+    }
+
     @Test
     void theEstimateDependsOnTheSeedAndTheExampleAloneNotOnPassesOrRanges() {
         VaeConfig config = SmallData.smallModel();
