@@ -36,7 +36,7 @@ public final class FusedImportanceSampler {
 
     /**
      * Most decoder columns per pass. Passes of 128 to 1,024 columns ran equally fast on the standard
-     * model (BENCHMARKS.md, "IWAE-5000 evaluation time"); the largest keeps the per-pass overheads
+     * model (BENCHMARKS.md, "IWAE evaluation against the reference"); the largest keeps the per-pass overheads
      * (encoding a group, the products' edge blocks) smallest.
      */
     public static final int COLUMNS = 1024;
