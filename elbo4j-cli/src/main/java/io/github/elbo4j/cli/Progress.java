@@ -79,7 +79,8 @@ class Progress implements ProgressListener, AutoCloseable {
     }
 
     /** Shows {@code message} after the numbers (on a terminal when it fits; in every plain line). */
-    synchronized void message(String message) {
+    @Override
+    public synchronized void message(String message) {
         this.message = message == null ? "" : message;
     }
 

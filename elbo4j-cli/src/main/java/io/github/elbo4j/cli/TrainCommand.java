@@ -176,6 +176,10 @@ final class TrainCommand implements Callable<Integer> {
     private static final int SIGNAL_GRACE_SECONDS = 60;
     /** Epochs between redraws of plots/curves.png during training. */
     private static final int CURVE_REFRESH_EPOCHS = 5;
+    /** The report's evaluation budget as a share of the training time, and its least value. */
+    private static final double REPORT_SHARE = 0.2;
+
+    private static final double MIN_REPORT_SECONDS = 2;
 
     @Override
     public Integer call() {
@@ -448,7 +452,10 @@ final class TrainCommand implements Callable<Integer> {
                 schema);
         String split = RunData.splitName(splits, splits.evaluationSplit());
         Path report;
-        try (Progress progress = new Progress("report: IWAE-" + ReportCommand.DEFAULT_K, "samples")) {
+        // The report's evaluation takes a share of the training time: K is lowered from the
+        // report's default until it fits (elbo4j report --k K redoes it with any K).
+        double budget = Math.max(MIN_REPORT_SECONDS, REPORT_SHARE * result.seconds());
+        try (Progress progress = new Progress("report: IWAE", "samples")) {
             report = RunArtifacts.writeAfterTraining(
                     run,
                     vae,
@@ -456,7 +463,7 @@ final class TrainCommand implements Callable<Integer> {
                     splits.evaluationSplit(),
                     split,
                     splits.train(),
-                    new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers),
+                    new RunArtifacts.Options(ReportCommand.DEFAULT_K, training.seed(), workers, budget),
                     progress,
                     System.err);
         }

@@ -3,6 +3,7 @@ package io.github.elbo4j.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
+import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.Shapes;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
@@ -15,6 +16,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +56,43 @@ class RunArtifactsTest {
                             "anomaly-scores.png");
             assertThat(written.evaluation().loglik()).hasSize(50);
             assertThat(written.report()).isRegularFile();
+        }
+    }
+
+    @Test
+    void aTimeBudgetLowersKAndLeavesTheElboAlone() {
+        Dataset test = Shapes.generate(60, 4);
+        Dataset train = Shapes.generate(40, 5);
+        List<String> messages = new ArrayList<>();
+        ProgressListener progress = new ProgressListener() {
+            @Override
+            public void progress(long done, long total) {}
+
+            @Override
+            public void message(String message) {
+                messages.add(message);
+            }
+        };
+        try (NDManager manager = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(MODEL, manager, 1)) {
+            RunEvaluation fixed = RunEvaluation.compute(
+                    model, manager, test, "test", train, new RunArtifacts.Options(20, 3, 1), progress);
+            assertThat(fixed.k()).isEqualTo(20);
+            assertThat(messages).isEmpty();
+            // A budget no evaluation fits: K goes down to 1, and the progress line says so.
+            RunEvaluation squeezed = RunEvaluation.compute(
+                    model, manager, test, "test", train, new RunArtifacts.Options(20, 3, 1, 1e-9), progress);
+            assertThat(squeezed.k()).isEqualTo(1);
+            assertThat(messages).singleElement().asString().startsWith("K=1:");
+            // A budget every K fits keeps the largest.
+            RunEvaluation ample = RunEvaluation.compute(
+                    model, manager, test, "test", train, new RunArtifacts.Options(20, 3, 1, 1e6), progress);
+            assertThat(ample.k()).isEqualTo(20);
+            // The ELBO is each example's first particle, whatever K: the same numbers.
+            assertThat(squeezed.summary().elbo()).isEqualTo(fixed.summary().elbo());
+            assertThat(ample.summary().elbo()).isEqualTo(fixed.summary().elbo());
+            assertThat(ample.loglik()).isEqualTo(fixed.loglik());
+            assertThat(fixed.meanLoglik()).isGreaterThan(squeezed.meanLoglik());
         }
     }
 

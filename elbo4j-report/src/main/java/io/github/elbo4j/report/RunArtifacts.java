@@ -39,11 +39,14 @@ public final class RunArtifacts {
     /**
      * What the artifacts are made from.
      *
-     * @param k importance samples of the log-likelihood estimate
+     * @param k importance samples of the log-likelihood estimate, or with a finite budget the most
+     *     it may take
      * @param seed seed of the prior samples and of the evaluation noise
      * @param workers evaluation threads
+     * @param budgetSeconds about how long the evaluation may take: K is lowered from {@code k} until
+     *     it fits (see {@link RunEvaluation#compute}); infinite for exactly {@code k}
      */
-    public record Options(int k, long seed, int workers) {
+    public record Options(int k, long seed, int workers, double budgetSeconds) {
 
         /** Validates the numbers. */
         public Options {
@@ -53,6 +56,14 @@ public final class RunArtifacts {
             if (workers < 1) {
                 throw new SettingException("workers must be at least 1, got " + workers, "workers");
             }
+            if (!(budgetSeconds > 0)) {
+                throw new SettingException("budgetSeconds must be positive, got " + budgetSeconds, "budgetSeconds");
+            }
+        }
+
+        /** Exactly {@code k} importance samples, however long they take. */
+        public Options(int k, long seed, int workers) {
+            this(k, seed, workers, Double.POSITIVE_INFINITY);
         }
     }
 
@@ -80,8 +91,7 @@ public final class RunArtifacts {
             Dataset train,
             Options options,
             ProgressListener progress) {
-        RunEvaluation evaluation = RunEvaluation.compute(
-                model, manager, data, split, train, options.k(), options.seed(), options.workers(), progress);
+        RunEvaluation evaluation = RunEvaluation.compute(model, manager, data, split, train, options, progress);
         List<Path> plots = writePlots(run, model, manager, data, evaluation, options.seed());
         return new Written(HtmlReport.write(run, evaluation), plots, evaluation);
     }

@@ -7,8 +7,11 @@ import io.github.elbo4j.vae.eval.Evaluator;
 import io.github.elbo4j.vae.eval.Workers;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.objective.ElboSummary;
+import io.github.elbo4j.vae.objective.ExampleTerms;
 import io.github.elbo4j.vae.train.ProgressListener;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * The numbers a report shows of a trained model on one split, each with its estimator: the
@@ -37,11 +40,25 @@ public record RunEvaluation(
         int thresholdRecords,
         double seconds) {
 
+    /** Examples and particles of the pass that measures the time per particle for a budget. */
+    private static final int PILOT_EXAMPLES = 200;
+
+    private static final int PILOT_K = 10;
+    /** The values K is lowered through until the evaluation fits its budget. */
+    private static final int[] K_LADDER = {500, 200, 100, 50, 20, 10, 5, 2, 1};
+
     /**
-     * Evaluates {@code model} on {@code data} with {@code workers} threads, and fits the anomaly
-     * threshold on (up to {@value AnomalyScorer#DEFAULT_FIT_LIMIT} of) the {@code train} records,
-     * reporting to {@code progress} the latent samples drawn: one per example for the ELBO, then K
-     * per example for the IWAE estimates, so that the passes share one honest bar.
+     * Evaluates {@code model} on {@code data} with {@code options.workers()} threads, and fits the
+     * anomaly threshold on (up to {@value AnomalyScorer#DEFAULT_FIT_LIMIT} of) the {@code train}
+     * records, reporting to {@code progress} the latent samples drawn: K per example of both. The
+     * ELBO and its terms come from the first of each example's K particles, in the same pass as the
+     * IWAE-K estimate (see {@link Evaluator#evaluate}).
+     *
+     * <p>K is {@code options.k()}, or with a finite {@code options.budgetSeconds()} the largest of
+     * {@code options.k()}, 500, 200, 100, 50, 20, 10, 5, 2 and 1 not above it whose two passes
+     * should end within the budget: a short pass of 10 particles on up to 200 examples, run twice,
+     * measures the time per particle the second time
+     * (both are taken from the budget). Every figure then says which K it was computed with.
      */
     public static RunEvaluation compute(
             VaeModel model,
@@ -49,31 +66,72 @@ public record RunEvaluation(
             Dataset data,
             String split,
             Dataset train,
-            int k,
-            long seed,
-            int workers,
+            RunArtifacts.Options options,
             ProgressListener progress) {
         if (data.rows() == 0) {
             throw new IllegalArgumentException(data.name() + ": the " + split + " split is empty; nothing to evaluate");
         }
         long start = System.nanoTime();
-        try (Workers pool = new Workers(workers)) {
+        long seed = options.seed();
+        try (Workers pool = new Workers(options.workers())) {
             Evaluator evaluator = new Evaluator(model, manager, Evaluator.DEFAULT_MAX_PARTICLE_ROWS, pool);
             Dataset fit = AnomalyScorer.fitRecords(train, AnomalyScorer.DEFAULT_FIT_LIMIT, seed);
             long n = data.rows();
-            long evaluated = n * (1L + k);
+            int k = affordableK(evaluator, data, n + fit.rows(), options, progress);
+            long evaluated = n * k;
             long total = evaluated + (long) fit.rows() * k;
-            ElboSummary summary = evaluator.elbo(data, seed, (done, all) -> progress.progress(done, total));
-            double[] loglik = evaluator.importanceWeightedLogLikelihood(
-                    data, k, seed, (done, all) -> progress.progress(n + done * k, total));
+            ExampleTerms terms = evaluator.terms(data, k, seed, (done, all) -> progress.progress(done * k, total));
             double[] trainScores = Arrays.stream(evaluator.importanceWeightedLogLikelihood(
                             fit, k, seed, (done, all) -> progress.progress(evaluated + done * k, total)))
                     .map(v -> -v)
                     .toArray();
             double threshold = AnomalyScorer.quantile(trainScores, AnomalyScorer.DEFAULT_QUANTILE);
             return new RunEvaluation(
-                    split, summary, loglik, k, seed, threshold, fit.rows(), (System.nanoTime() - start) / 1e9);
+                    split,
+                    terms.elboSummary(),
+                    terms.bound(),
+                    k,
+                    seed,
+                    threshold,
+                    fit.rows(),
+                    (System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /**
+     * {@code options.k()}, or the largest K of the ladder that {@code examples} examples should be
+     * evaluated with within {@code options.budgetSeconds()}, said to {@code progress}.
+     */
+    private static int affordableK(
+            Evaluator evaluator, Dataset data, long examples, RunArtifacts.Options options, ProgressListener progress) {
+        if (options.budgetSeconds() == Double.POSITIVE_INFINITY) {
+            return options.k();
+        }
+        long start = System.nanoTime();
+        Dataset pilot = data.subset(
+                IntStream.range(0, Math.min(data.rows(), PILOT_EXAMPLES)).toArray());
+        // Twice, timing the second: the first runs largely before the JIT has compiled the
+        // sampler, and would have K chosen for code many times slower than the passes will run.
+        evaluator.importanceWeightedLogLikelihood(pilot, PILOT_K, options.seed(), ProgressListener.NONE);
+        long timed = System.nanoTime();
+        evaluator.importanceWeightedLogLikelihood(pilot, PILOT_K, options.seed(), ProgressListener.NONE);
+        long end = System.nanoTime();
+        double perParticle = (end - timed) / 1e9 / ((double) pilot.rows() * PILOT_K);
+        double left = options.budgetSeconds() - (end - start) / 1e9;
+        int k = options.k();
+        for (int candidate : K_LADDER) {
+            if (k * examples * perParticle <= left) {
+                break;
+            }
+            k = Math.min(k, candidate);
+        }
+        progress.message(String.format(
+                Locale.ROOT,
+                "K=%d: the largest that fits a %.0f s budget (of at most K=%d)",
+                k,
+                options.budgetSeconds(),
+                options.k()));
+        return k;
     }
 
     /** The mean of the per-example log-likelihood estimates (nats per example). */

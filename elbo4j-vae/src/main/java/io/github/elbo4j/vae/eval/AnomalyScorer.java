@@ -3,6 +3,7 @@ package io.github.elbo4j.vae.eval;
 import io.github.elbo4j.data.Batching;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.SettingException;
+import io.github.elbo4j.vae.objective.ExampleTerms;
 import io.github.elbo4j.vae.train.ProgressListener;
 import java.util.Arrays;
 import java.util.Locale;
@@ -12,9 +13,10 @@ import java.util.Locale;
  * training records' scores (An &amp; Cho 2015, "Variational Autoencoder based Anomaly Detection
  * using Reconstruction Probability").
  *
- * <p>For each record x, from K samples z_k ~ q(z|x) (see {@link Evaluator#perExampleTerms}):
+ * <p>For each record x, from K samples z_k ~ q(z|x) (one pass of {@link Evaluator#terms}):
  * <ul>
- *   <li>{@code neg_elbo} = KL(q(z|x) ‖ p(z)) − (1/K) Σ_k log p(x|z_k), the negative ELBO;
+ *   <li>{@code neg_elbo} = KL(q(z|x) ‖ p(z)) − (1/K) Σ_k log p(x|z_k), the negative ELBO (the KL
+ *       analytic for a standard normal prior, else averaged over the K samples);
  *   <li>{@code nll} = −log (1/K) Σ_k p(x, z_k)/q(z_k|x), the IWAE-K estimate of −log p(x);
  *   <li>{@code recon_logprob} = (1/K) Σ_k log p(x|z_k), the reconstruction log-probability.
  * </ul>
@@ -117,15 +119,15 @@ public final class AnomalyScorer {
 
     /** The three scores of every record of {@code data}. */
     public Scores score(Dataset data, ProgressListener progress) {
-        double[][] terms = evaluator.perExampleTerms(data, k, seed, progress);
+        ExampleTerms terms = evaluator.terms(data, k, seed, progress);
         int n = data.rows();
         double[] negElbo = new double[n];
         double[] nll = new double[n];
         for (int i = 0; i < n; i++) {
-            negElbo[i] = terms[2][i] - terms[1][i];
-            nll[i] = -terms[0][i];
+            negElbo[i] = terms.meanKl()[i] - terms.meanReconstruction()[i];
+            nll[i] = -terms.bound()[i];
         }
-        return new Scores(negElbo, nll, terms[1], k);
+        return new Scores(negElbo, nll, terms.meanReconstruction(), k);
     }
 
     /**

@@ -1,28 +1,12 @@
 package io.github.elbo4j.vae.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.data.SettingException;
-import io.github.elbo4j.distributions.DiagonalNormal;
-import io.github.elbo4j.elbo.AnalyticKlElbo;
-import io.github.elbo4j.elbo.ElboEstimator;
-import io.github.elbo4j.elbo.ElboTerms;
-import io.github.elbo4j.elbo.ImportanceWeightedElbo;
-import io.github.elbo4j.elbo.MonteCarloElbo;
-import io.github.elbo4j.kl.KlDivergence;
-import io.github.elbo4j.math.SpecialFunctions;
-import io.github.elbo4j.math.TensorUpload;
-import io.github.elbo4j.vae.model.LatentPrior;
-import io.github.elbo4j.vae.model.OneHotConditions;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
-import io.github.elbo4j.vae.model.VaeNetwork;
 import io.github.elbo4j.vae.objective.ElboSummary;
-import io.github.elbo4j.vae.objective.GaussianNoise;
+import io.github.elbo4j.vae.objective.ExampleTerms;
 import io.github.elbo4j.vae.objective.ImportanceSampler;
 import io.github.elbo4j.vae.objective.StepFactory;
 import io.github.elbo4j.vae.train.ProgressListener;
@@ -44,13 +28,13 @@ public final class Evaluator {
     /** Default number of (particle, example) rows decoded at once by the IWAE estimate. */
     public static final int DEFAULT_MAX_PARTICLE_ROWS = 20_000;
 
-    private static final int ELBO_BATCH = 1000;
+    /** Most examples per chunk, so that small K still spreads over the workers. */
+    private static final int MAX_CHUNK = 1000;
 
     private final VaeModel model;
     private final NDManager manager;
     private final int maxParticleRows;
     private final Workers workers;
-    private final TensorUpload[] uploads;
 
     /**
      * An evaluator whose temporaries live in sub-scopes of {@code manager}; chunks of examples are
@@ -66,10 +50,6 @@ public final class Evaluator {
         // A convolutional decoder row holds far more activations than an MLP row: scale the budget.
         this.maxParticleRows = Math.max(1, maxParticleRows / model.config().decoderRowCost());
         this.workers = workers;
-        this.uploads = new TensorUpload[workers.count()];
-        for (int w = 0; w < uploads.length; w++) {
-            uploads[w] = new TensorUpload();
-        }
     }
 
     /** A single-threaded evaluator with the default memory budget. */
@@ -77,14 +57,15 @@ public final class Evaluator {
         this(model, manager, DEFAULT_MAX_PARTICLE_ROWS, new Workers(1));
     }
 
-    /** The ELBO summary followed by the IWAE-k log-likelihood estimate. */
+    /**
+     * The ELBO summary and the IWAE-k log-likelihood estimate, from one pass: the ELBO is the
+     * first of the k particles' (its noise is a one-sample pass's), so it equals {@link #elbo}'s.
+     */
     public EvaluationResult evaluate(Dataset data, int k, long seed, ProgressListener progress) {
-        if (k < 1) {
-            throw new SettingException("k must be at least 1, got " + k, "k");
-        }
         long start = System.nanoTime();
-        ElboSummary summary = elbo(data, seed);
-        double[] loglik = importanceWeightedLogLikelihood(data, k, seed, progress);
+        ExampleTerms terms = terms(data, k, seed, progress);
+        ElboSummary summary = terms.elboSummary();
+        double[] loglik = terms.bound();
         double mean = 0;
         for (double v : loglik) {
             mean += v;
@@ -114,57 +95,13 @@ public final class Evaluator {
         return elbo(data, seed, ProgressListener.NONE);
     }
 
-    /** As {@link #elbo(Dataset, long)}, reporting examples done to {@code progress}. */
+    /**
+     * As {@link #elbo(Dataset, long)}, reporting examples done to {@code progress}. Against a
+     * VampPrior the KL has no closed form: it is the one-sample Monte Carlo estimate, and the
+     * per-dimension KL is NaN.
+     */
     public ElboSummary elbo(Dataset data, long seed, ProgressListener progress) {
-        int latent = model.config().latent();
-        // Against a VampPrior the KL has no closed form: one-sample Monte Carlo, and no per-dimension KL.
-        boolean normalPrior = model.config().prior() == LatentPrior.NORMAL;
-        ElboEstimator estimator = normalPrior ? new AnalyticKlElbo(1) : new MonteCarloElbo(1);
-        int batch = Math.min(ELBO_BATCH, maxParticleRows);
-        int chunks = (data.rows() + batch - 1) / batch;
-        // Per-chunk partial sums, reduced in chunk order so the result does not depend on workers.
-        double[][] partial = new double[chunks][];
-        forEachChunk(data, batch, progress, (scope, network, x, upload, from, to) -> {
-            DiagonalNormal posterior = network.encode(x);
-            NDArray noise = upload.upload(
-                    scope, GaussianNoise.perExample(1, from, to, latent, seed), new Shape(1, to - from, latent));
-            ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
-            NDArray perDimension = normalPrior
-                    ? KlDivergence.perDimension(posterior)
-                    : posterior.loc().zerosLike().add(SpecialFunctions.scalar(posterior.loc(), Double.NaN));
-            float[] sums = NDArrays.concat(new NDList(
-                            NDArrays.stack(new NDList(
-                                    terms.elbo().sum(),
-                                    terms.reconstruction().sum(),
-                                    terms.kl().sum())),
-                            perDimension.sum(new int[] {0})))
-                    .toFloatArray();
-            float[] means = posterior.loc().toFloatArray();
-            double[] chunk = new double[3 + 3 * latent];
-            for (int i = 0; i < 3 + latent; i++) {
-                chunk[i] = sums[i];
-            }
-            for (int i = 0; i < means.length; i++) {
-                chunk[3 + latent + i % latent] += means[i];
-                chunk[3 + 2 * latent + i % latent] += (double) means[i] * means[i];
-            }
-            partial[from / batch] = chunk;
-        });
-        double[] total = new double[3 + 3 * latent];
-        for (double[] chunk : partial) {
-            for (int i = 0; i < total.length; i++) {
-                total[i] += chunk[i];
-            }
-        }
-        int n = data.rows();
-        double[] klPerDimension = new double[latent];
-        double[] variance = new double[latent];
-        for (int j = 0; j < latent; j++) {
-            klPerDimension[j] = total[3 + j] / n;
-            double mean = total[3 + latent + j] / n;
-            variance[j] = Math.max(0, total[3 + 2 * latent + j] / n - mean * mean);
-        }
-        return new ElboSummary(n, total[0] / n, total[1] / n, total[2] / n, klPerDimension, variance);
+        return terms(data, 1, seed, progress).elboSummary();
     }
 
     /**
@@ -174,70 +111,39 @@ public final class Evaluator {
      */
     public double[] importanceWeightedLogLikelihood(Dataset data, int k, long seed, ProgressListener progress) {
         double[] result = new double[data.rows()];
+        sample(data, k, seed, progress, ExampleTerms.boundsOnly(result));
+        return result;
+    }
+
+    /**
+     * Every per-example term of k samples z_k ~ q(z|x), in dataset order, with the noise of
+     * {@link #importanceWeightedLogLikelihood}: the IWAE-k bound, the first particle's
+     * single-sample ELBO terms, the k-sample averages and the encoder's statistics.
+     */
+    public ExampleTerms terms(Dataset data, int k, long seed, ProgressListener progress) {
+        return sample(
+                data,
+                k,
+                seed,
+                progress,
+                ExampleTerms.allocate(data.rows(), model.config().latent()));
+    }
+
+    /** One importance-sampling pass with k particles over {@code data} into {@code out}. */
+    private ExampleTerms sample(Dataset data, int k, long seed, ProgressListener progress, ExampleTerms out) {
+        if (k < 1) {
+            throw new SettingException("k must be at least 1, got " + k, "k");
+        }
         ImportanceSampler[] samplers = new ImportanceSampler[workers.count()];
         for (int w = 0; w < samplers.length; w++) {
             samplers[w] = StepFactory.importanceSampler(model, k, maxParticleRows, manager);
         }
         forEachRange(
                 data.rows(),
-                samplers[0].chunk(),
+                Math.min(samplers[0].chunk(), MAX_CHUNK),
                 progress,
-                (w, from, to) -> samplers[w].estimate(data, from, to, seed, result));
-        return result;
-    }
-
-    /**
-     * Per-example terms from K samples z_k ~ q(z|x), in dataset order (the same noise as
-     * {@link #importanceWeightedLogLikelihood}): {@code [0]} the IWAE-K bound
-     * log (1/K) Σ_k p(x, z_k)/q(z_k|x), {@code [1]} the reconstruction log-probability
-     * (1/K) Σ_k log p(x|z_k), {@code [2]} the analytic KL(q(z|x) ‖ p(z)); so
-     * ELBO = [1] − [2] (a K-sample estimate of E_q[log p(x|z)] with exact KL).
-     */
-    public double[][] perExampleTerms(Dataset data, int k, long seed, ProgressListener progress) {
-        if (k < 1) {
-            throw new SettingException("k must be at least 1, got " + k, "k");
-        }
-        int latent = model.config().latent();
-        ImportanceWeightedElbo estimator = new ImportanceWeightedElbo(k);
-        double[][] result = new double[3][data.rows()];
-        forEachChunk(data, Math.max(1, maxParticleRows / k), progress, (scope, network, x, upload, from, to) -> {
-            NDArray noise = upload.upload(
-                    scope, GaussianNoise.perExample(k, from, to, latent, seed), new Shape(k, to - from, latent));
-            DiagonalNormal posterior = network.encode(x);
-            ElboTerms terms = estimator.estimate(posterior, network.prior(), network, x, noise);
-            float[][] columns = {
-                terms.elbo().toFloatArray(),
-                terms.reconstruction().toFloatArray(),
-                model.config().prior() == LatentPrior.NORMAL
-                        ? KlDivergence.kl(posterior, network.prior()).toFloatArray()
-                        : terms.kl().toFloatArray()
-            };
-            for (int c = 0; c < columns.length; c++) {
-                for (int i = 0; i < columns[c].length; i++) {
-                    result[c][from + i] = columns[c][i];
-                }
-            }
-        });
-        return result;
-    }
-
-    /** Work on one chunk of examples {@code [from, to)}, uploaded as {@code x}. */
-    @FunctionalInterface
-    private interface ChunkTask {
-        void run(NDManager scope, VaeNetwork network, NDArray x, TensorUpload upload, int from, int to);
-    }
-
-    /** Runs {@code task} on consecutive chunks of {@code chunkSize} examples, spread over the workers. */
-    private void forEachChunk(Dataset data, int chunkSize, ProgressListener progress, ChunkTask task) {
-        int features = data.features();
-        forEachRange(data.rows(), chunkSize, progress, (w, from, to) -> {
-            TensorUpload upload = uploads[w];
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray x = upload.upload(
-                        scope, data.values(), from * features, (to - from) * features, new Shape(to - from, features));
-                task.run(scope, OneHotConditions.bind(model, scope, data, from, to, upload), x, upload, from, to);
-            }
-        });
+                (w, from, to) -> samplers[w].estimate(data, from, to, seed, out));
+        return out;
     }
 
     /** Work on examples {@code [from, to)} by worker {@code w}. */

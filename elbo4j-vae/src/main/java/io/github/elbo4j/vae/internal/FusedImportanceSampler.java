@@ -8,6 +8,7 @@ import io.github.elbo4j.vae.model.MlpLayout;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.objective.EngineImportanceSampler;
+import io.github.elbo4j.vae.objective.ExampleTerms;
 import io.github.elbo4j.vae.objective.GaussianNoise;
 import io.github.elbo4j.vae.objective.StepFactory;
 import io.github.elbo4j.vae.objective.VectorNoise;
@@ -38,7 +39,7 @@ public final class FusedImportanceSampler {
 
     /**
      * Most decoder columns per pass. Passes of 128 to 1,024 columns ran equally fast on the standard
-     * model (BENCHMARKS.md, "IWAE-5000 evaluation time"); the largest keeps the per-pass overheads
+     * model (BENCHMARKS.md, "IWAE evaluation against the reference"); the largest keeps the per-pass overheads
      * (encoding a group, the products' edge blocks) smallest.
      */
     public static final int COLUMNS = 1024;
@@ -172,19 +173,25 @@ public final class FusedImportanceSampler {
     }
 
     /**
-     * Writes the IWAE-K estimate of log p(x_e) into {@code result[e]} for examples
-     * {@code from ≤ e < to} of {@code data} (row-major, {@code inputSize} values each).
+     * Writes the IWAE-K estimate of log p(x_e) into {@code out.bound()[e]} for examples
+     * {@code from ≤ e < to} of {@code data} (row-major, {@code inputSize} values each) and, when
+     * {@code out} is {@link ExampleTerms#detailed}, the other terms from the same particles: the
+     * first particle's log p(x|z), the mean over the K particles, the analytic KL and μ.
      *
      * @param parameters the flat parameters, in {@link VaeModel#layoutOf} order
      * @param seed the seed example e's noise is derived from, with e
      */
-    public void estimate(float[] parameters, float[] data, int from, int to, long seed, double[] result) {
+    public void estimate(float[] parameters, float[] data, int from, int to, long seed, ExampleTerms out) {
         if (vampPrior != null) {
             vampPrior.components(parameters);
         }
+        boolean detailed = out.detailed();
         for (int first = from; first < to; first += group) {
             int examples = Math.min(group, to - first);
             encode(parameters, data, first, examples);
+            if (detailed) {
+                writePosterior(first, examples, out);
+            }
             if (bernoulli) {
                 projectData(parameters, data, first, examples);
             }
@@ -207,11 +214,66 @@ public final class FusedImportanceSampler {
                         logWeight[i][done + q] =
                                 logLikelihood[c] + (vampPrior == null ? logRatio : logRatio + vampLogPrior[c]);
                     }
+                    if (detailed) {
+                        double sum = 0;
+                        for (int c = i * count; c < (i + 1) * count; c++) {
+                            sum += logLikelihood[c];
+                        }
+                        if (done == 0) {
+                            // Particle 0's noise is a K = 1 pass's: its term is the single-sample ELBO's.
+                            out.firstReconstruction()[first + i] = logLikelihood[i * count];
+                            out.meanReconstruction()[first + i] = 0;
+                        }
+                        out.meanReconstruction()[first + i] += sum / particles;
+                        if (vampPrior != null) {
+                            addMonteCarloKl(i, count, done, first, out);
+                        }
+                    }
                 }
             }
             for (int i = 0; i < examples; i++) {
-                result[first + i] = LogSumExp.logMeanExp(logWeight[i]);
+                out.bound()[first + i] = LogSumExp.logMeanExp(logWeight[i]);
             }
+        }
+    }
+
+    /**
+     * The VampPrior's KL terms, which have no closed form: log q(z|x) − log p(z) at particle 0 and
+     * its mean over the K particles, as the engine's sampler takes them ({@link ExampleTerms}).
+     */
+    private void addMonteCarloKl(int i, int count, int done, int first, ExampleTerms out) {
+        double sum = 0;
+        for (int c = i * count; c < (i + 1) * count; c++) {
+            sum -= logDensityRatio[c] + halfLogVariance[i] + vampLogPrior[c];
+        }
+        if (done == 0) {
+            int c = i * count;
+            out.firstKl()[first + i] = -(logDensityRatio[c] + halfLogVariance[i] + vampLogPrior[c]);
+            out.meanKl()[first + i] = 0;
+        }
+        out.meanKl()[first + i] += sum / particles;
+    }
+
+    /**
+     * μ and the analytic KL(q(z|x) ‖ N(0, I)) = ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1), per dimension and
+     * summed, of the encoded examples {@code first..first+examples−1}.
+     */
+    private void writePosterior(int first, int examples, ExampleTerms out) {
+        int ld = ColumnKernels.padded(examples);
+        for (int i = 0; i < examples; i++) {
+            double kl = 0;
+            int cell = (first + i) * latent;
+            for (int r = 0; r < latent; r++) {
+                double loc = locT[r * ld + i];
+                double logVar = logVarT[r * ld + i];
+                double dimension = 0.5 * (loc * loc + Math.exp(logVar) - logVar - 1);
+                // The VampPrior's KL has no per-dimension split (ExampleTerms); its totals are added per particle.
+                out.klPerDimension()[cell + r] = vampPrior == null ? (float) dimension : Float.NaN;
+                out.posteriorMean()[cell + r] = locT[r * ld + i];
+                kl += dimension;
+            }
+            out.firstKl()[first + i] = kl;
+            out.meanKl()[first + i] = kl;
         }
     }
 

@@ -20,8 +20,9 @@ public interface ImportanceSampler {
     int chunk();
 
     /**
-     * Writes the estimate of log p(x_e) into {@code result[e]} for examples {@code from ≤ e < to}
-     * of {@code data}, at most {@link #chunk()} of them.
+     * Writes the estimate of log p(x_e) into {@code out.bound()[e]} for examples
+     * {@code from ≤ e < to} of {@code data}, at most {@link #chunk()} of them, and, when
+     * {@code out} is {@link ExampleTerms#detailed}, their other terms from the same particles.
      */
-    void estimate(Dataset data, int from, int to, long seed, double[] result);
+    void estimate(Dataset data, int from, int to, long seed, ExampleTerms out);
 }

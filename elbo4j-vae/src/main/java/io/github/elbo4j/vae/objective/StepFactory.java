@@ -157,8 +157,8 @@ public final class StepFactory {
     private record FusedSampling(float[] parameters, FusedImportanceSampler sampler, int chunk)
             implements ImportanceSampler {
         @Override
-        public void estimate(Dataset data, int from, int to, long seed, double[] result) {
-            sampler.estimate(parameters, data.values(), from, to, seed, result);
+        public void estimate(Dataset data, int from, int to, long seed, ExampleTerms out) {
+            sampler.estimate(parameters, data.values(), from, to, seed, out);
         }
     }
 }

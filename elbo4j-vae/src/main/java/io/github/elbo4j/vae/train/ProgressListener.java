@@ -9,4 +9,7 @@ public interface ProgressListener {
 
     /** {@code done} of {@code total} units are finished. */
     void progress(long done, long total);
+
+    /** A note on the work under way, e.g. a size chosen for it; ignored unless a listener shows it. */
+    default void message(String message) {}
 }

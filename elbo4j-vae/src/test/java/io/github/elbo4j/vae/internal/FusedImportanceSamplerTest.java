@@ -8,12 +8,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.distributions.DiagonalNormal;
+import io.github.elbo4j.elbo.AnalyticKlElbo;
+import io.github.elbo4j.elbo.ElboTerms;
 import io.github.elbo4j.elbo.ImportanceWeightedElbo;
+import io.github.elbo4j.kl.KlDivergence;
 import io.github.elbo4j.vae.model.Activation;
 import io.github.elbo4j.vae.model.Likelihood;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.model.VaeNetwork;
+import io.github.elbo4j.vae.objective.ElboSummary;
+import io.github.elbo4j.vae.objective.ExampleTerms;
 import io.github.elbo4j.vae.objective.GaussianNoise;
 import io.github.elbo4j.vae.objective.StepFactory;
 import io.github.elbo4j.vae.train.SmallData;
@@ -57,7 +63,13 @@ class FusedImportanceSamplerTest {
             double[] expected = engineEstimate(model, k);
             double[] fused = new double[DATA.rows()];
             new FusedImportanceSampler(config, k, budget)
-                    .estimate(model.parameterValues(), DATA.values(), 0, DATA.rows(), SEED, fused);
+                    .estimate(
+                            model.parameterValues(),
+                            DATA.values(),
+                            0,
+                            DATA.rows(),
+                            SEED,
+                            ExampleTerms.boundsOnly(fused));
             for (int i = 0; i < fused.length; i++) {
                 // Both sides sum hundreds of float terms per particle, in different orders.
                 assertThat(fused[i])
@@ -117,18 +129,72 @@ class FusedImportanceSamplerTest {
                 VaeModel model = VaeModel.initialize(config, m, 5)) {
             float[] p = model.parameterValues();
             double[] onePass = new double[DATA.rows()];
-            new FusedImportanceSampler(config, 30, 1024).estimate(p, DATA.values(), 0, DATA.rows(), SEED, onePass);
+            new FusedImportanceSampler(config, 30, 1024)
+                    .estimate(p, DATA.values(), 0, DATA.rows(), SEED, ExampleTerms.boundsOnly(onePass));
             double[] pieces = new double[DATA.rows()];
             FusedImportanceSampler small = new FusedImportanceSampler(config, 30, 16);
-            small.estimate(p, DATA.values(), 0, 9, SEED, pieces);
-            small.estimate(p, DATA.values(), 9, DATA.rows(), SEED, pieces);
+            small.estimate(p, DATA.values(), 0, 9, SEED, ExampleTerms.boundsOnly(pieces));
+            small.estimate(p, DATA.values(), 9, DATA.rows(), SEED, ExampleTerms.boundsOnly(pieces));
             for (int i = 0; i < pieces.length; i++) {
                 assertThat(pieces[i]).isCloseTo(onePass[i], within(1e-4));
             }
             double[] otherSeed = new double[DATA.rows()];
             new FusedImportanceSampler(config, 30, 1024)
-                    .estimate(p, DATA.values(), 0, DATA.rows(), SEED + 1, otherSeed);
+                    .estimate(p, DATA.values(), 0, DATA.rows(), SEED + 1, ExampleTerms.boundsOnly(otherSeed));
             assertThat(otherSeed).isNotEqualTo(onePass);
+        }
+    }
+
+    /**
+     * The ELBO that {@code eval} reports comes from the sampler's pass: the first particle's
+     * log p(x|z) and the analytic KL. It must equal core's {@link AnalyticKlElbo} through the engine
+     * on the same weights and one-sample noise, whether K is 1 (the ELBO pass alone) or the
+     * particles come in several slices per example.
+     */
+    @ParameterizedTest(name = "K={0} budget={1}")
+    @CsvSource({"1, 1024", "50, 1024", "300, 128"})
+    void theElboOfThePassEqualsTheEnginesAnalyticKlElbo(int k, int budget) {
+        VaeConfig config = SmallData.smallModel();
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 6);
+                NDManager scope = m.newSubManager()) {
+            int n = DATA.rows();
+            int latent = config.latent();
+            VaeNetwork network = model.bind(scope);
+            NDArray x = scope.create(DATA.values(), new Shape(n, DATA.features()));
+            DiagonalNormal posterior = network.encode(x);
+            NDArray noise = scope.create(GaussianNoise.perExample(1, 0, n, latent, SEED), new Shape(1, n, latent));
+            ElboTerms engine = new AnalyticKlElbo(1).estimate(posterior, network.prior(), network, x, noise);
+            float[] recon = engine.reconstruction().toFloatArray();
+            float[] kl = engine.kl().toFloatArray();
+            float[] klPerDimension = KlDivergence.perDimension(posterior).toFloatArray();
+            float[] loc = posterior.loc().toFloatArray();
+
+            ExampleTerms terms = ExampleTerms.allocate(n, latent);
+            new FusedImportanceSampler(config, k, budget)
+                    .estimate(model.parameterValues(), DATA.values(), 0, n, SEED, terms);
+            double reconSum = 0;
+            double klSum = 0;
+            for (int i = 0; i < n; i++) {
+                assertThat(terms.firstReconstruction()[i])
+                        .as("log p(x|z_1) of example %d", i)
+                        .isCloseTo(recon[i], within(2e-5 * Math.abs(recon[i]) + 1e-4));
+                assertThat(terms.firstKl()[i]).as("KL of example %d", i).isCloseTo(kl[i], within(1e-4));
+                reconSum += recon[i];
+                klSum += kl[i];
+            }
+            for (int c = 0; c < n * latent; c++) {
+                assertThat(terms.klPerDimension()[c]).isCloseTo(klPerDimension[c], within(1e-5f));
+                assertThat(terms.posteriorMean()[c]).isCloseTo(loc[c], within(1e-5f));
+            }
+            ElboSummary summary = terms.elboSummary();
+            assertThat(summary.recon()).isCloseTo(reconSum / n, within(1e-4));
+            assertThat(summary.kl()).isCloseTo(klSum / n, within(1e-5));
+            assertThat(summary.elbo()).isCloseTo((reconSum - klSum) / n, within(1e-4));
+            if (k > 1) {
+                // The K-sample average is another estimate of the same expectation, not the first sample.
+                assertThat(terms.meanReconstruction()).isNotEqualTo(terms.firstReconstruction());
+            }
         }
     }
 

@@ -133,22 +133,44 @@ class StepBackendMatrixTest {
         boolean fused = StepFactory.fusedSamplerSupports(config);
         try (NDManager m = NDManager.newBaseManager();
                 VaeModel model = VaeModel.initialize(config, m, 4)) {
-            double[] engine = new double[data.rows()];
+            ExampleTerms engine = ExampleTerms.allocate(data.rows(), LATENT);
             new EngineImportanceSampler(model, m, IWAE_K, 1000).estimate(data, 0, data.rows(), 21, engine);
-            assertThat(Arrays.stream(engine).allMatch(Double::isFinite))
-                    .as("finite estimates")
-                    .isTrue();
+            for (double[] column : List.of(
+                    engine.bound(),
+                    engine.firstReconstruction(),
+                    engine.firstKl(),
+                    engine.meanReconstruction(),
+                    engine.meanKl())) {
+                assertThat(Arrays.stream(column).allMatch(Double::isFinite))
+                        .as("finite terms")
+                        .isTrue();
+            }
             if (!fused) {
                 assertThatThrownBy(() -> new FusedImportanceSampler(config, IWAE_K, 1000))
                         .isInstanceOf(IllegalArgumentException.class);
                 return;
             }
-            double[] sampled = new double[data.rows()];
+            ExampleTerms sampled = ExampleTerms.allocate(data.rows(), LATENT);
             new FusedImportanceSampler(config, IWAE_K, 1000)
                     .estimate(model.parameterValues(), data.values(), 0, data.rows(), 21, sampled);
-            for (int i = 0; i < engine.length; i++) {
-                assertThat(sampled[i]).as("log p(x_%d)", i).isCloseTo(engine[i], within(1e-4 * Math.abs(engine[i])));
+            assertClose("log p(x)", sampled.bound(), engine.bound());
+            assertClose("first log p(x|z)", sampled.firstReconstruction(), engine.firstReconstruction());
+            assertClose("first KL", sampled.firstKl(), engine.firstKl());
+            assertClose("mean log p(x|z)", sampled.meanReconstruction(), engine.meanReconstruction());
+            assertClose("mean KL", sampled.meanKl(), engine.meanKl());
+            for (int i = 0; i < engine.posteriorMean().length; i++) {
+                assertThat(sampled.posteriorMean()[i]).isCloseTo(engine.posteriorMean()[i], within(1e-5f));
+                assertThat(sampled.klPerDimension()[i]).isCloseTo(engine.klPerDimension()[i], within(1e-5f));
             }
+        }
+    }
+
+    /** Equal to float rounding, term by term. */
+    private static void assertClose(String what, double[] actual, double[] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i])
+                    .as("%s of example %d", what, i)
+                    .isCloseTo(expected[i], within(1e-4 * Math.abs(expected[i]) + 1e-5));
         }
     }
 
