@@ -112,7 +112,8 @@ class FusedImportanceSamplerTest {
             try (VaeModel model = VaeModel.fromParameters(config, p, m)) {
                 double[] expected = engineEstimate(model, k);
                 double[] fused = new double[DATA.rows()];
-                new FusedImportanceSampler(config, k, budget).estimate(p, DATA.values(), 0, DATA.rows(), SEED, fused);
+                new FusedImportanceSampler(config, k, budget)
+                        .estimate(p, DATA.values(), 0, DATA.rows(), SEED, ExampleTerms.boundsOnly(fused));
                 for (int i = 0; i < fused.length; i++) {
                     assertThat(fused[i])
                             .as("example %d", i)
