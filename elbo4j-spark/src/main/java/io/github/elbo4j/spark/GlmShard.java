@@ -60,7 +60,7 @@ record GlmShard(int partition, int rows, int predictors, double[] x, double[] y,
         private final int p;
         private final GlmFamily family;
         private double[] x;
-        private double[] y = new double[1024];
+        private double[] y = new double[16];
         private int n;
 
         Packer(int p, GlmFamily family) {

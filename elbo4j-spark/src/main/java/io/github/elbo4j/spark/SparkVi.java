@@ -16,7 +16,9 @@ import org.apache.spark.sql.SparkSession;
  * full-rank] [--rank 2] [--particles 20] [--max-iterations 20000] [--tol-rel-obj 0.001] [--lr
  * (searched)] [--num-draws 1000] [--seed 0] [--no-intercept true] [--partitions N] [--master
  * local[*]]}: fits a Bayesian regression with {@link GaussianViEstimator} and prints the posterior
- * summary as JSON (the keys of {@code elbo4j vi --json}).
+ * summary as JSON (the keys of {@code elbo4j vi --json}). A CSV file whose predictors are named by
+ * {@code --x} is parsed straight into the fit's partitions ({@link CsvTable}), without Spark SQL;
+ * other input goes through a DataFrame.
  */
 public final class SparkVi {
 
