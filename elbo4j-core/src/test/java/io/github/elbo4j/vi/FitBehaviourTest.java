@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import io.github.elbo4j.math.SpecialFunctions;
+import io.github.elbo4j.vi.fit.ModeFinder;
 import org.junit.jupiter.api.Test;
 
 class FitBehaviourTest {
@@ -50,9 +51,9 @@ class FitBehaviourTest {
                 .build();
         assertThatThrownBy(() -> GaussianVi.fit(model, QUICK))
                 .isInstanceOf(IllegalArgumentException.class)
-                // The first evaluation is the mode finder's, at one point.
-                .hasMessageContaining("one value per particle, shape [1]")
-                .hasMessageContaining("returned (1, 3)");
+                // The first evaluation is the mode finder's, at its starting points, in one batch.
+                .hasMessageContaining("one value per particle, shape [" + ModeFinder.RUNS + "]")
+                .hasMessageContaining("returned (" + ModeFinder.RUNS + ", 3)");
     }
 
     @Test

@@ -6,11 +6,14 @@ import io.github.elbo4j.vi.glm.GlmLayout;
 import io.github.elbo4j.vi.glm.GlmPreconditioner;
 import io.github.elbo4j.vi.glm.Preconditioning;
 import io.github.elbo4j.vi.glm.RegressionPrior;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
+import scala.Tuple2;
 
 /**
  * Count, means and sums of squared deviations of the response and every predictor, computed in one
@@ -30,38 +33,32 @@ final class DataMoments {
         this.comoment = comoment;
     }
 
-    /** Moments of y (index 0) and x_j (index j + 1): means and co-moments, merged exactly across partitions. */
+    /**
+     * Moments of y (index 0) and x_j (index j + 1): means and co-moments, merged exactly across
+     * partitions. This is the first job over the shards, so it also packs and caches them.
+     *
+     * @throws IllegalArgumentException with the problem of the first shard (in partition order) that
+     *     holds a bad record
+     */
     static DataMoments of(JavaRDD<GlmShard> shards, int p) {
         int size = p + 1;
-        PartialSums parts = shards.treeAggregate(
-                new PartialSums(),
-                (acc, shard) -> {
-                    // [count, means, co-moments (row-major size × size)], by Welford's update.
-                    double[] v = new double[1 + size + size * size];
-                    v[0] = shard.rows();
-                    double[] value = new double[size];
-                    double[] before = new double[size];
-                    for (int i = 0; i < shard.rows(); i++) {
-                        double count = i + 1;
-                        for (int c = 0; c < size; c++) {
-                            value[c] = c == 0 ? shard.y()[i] : shard.x()[i * p + c - 1];
-                            before[c] = value[c] - v[1 + c];
-                            v[1 + c] += before[c] / count;
-                        }
-                        for (int a = 0; a < size; a++) {
-                            for (int b = 0; b <= a; b++) {
-                                v[1 + size + a * size + b] += before[a] * (value[b] - v[1 + b]);
-                            }
-                        }
-                    }
-                    return acc.put(shard.partition(), v);
-                },
-                PartialSums::merge,
-                2);
+        TreeMap<Integer, Object> results = new TreeMap<>();
+        for (Tuple2<Integer, Object> part : shards.map(shard -> new Tuple2<Integer, Object>(
+                        shard.partition(), shard.problem() != null ? shard.problem() : moments(shard, p)))
+                .collect()) {
+            results.put(part._1(), part._2());
+        }
+        List<double[]> parts = new ArrayList<>();
+        for (Object part : results.values()) {
+            if (part instanceof String problem) {
+                throw new IllegalArgumentException(problem);
+            }
+            parts.add((double[]) part);
+        }
         long n = 0;
         double[] mean = new double[size];
         double[][] comoment = new double[size][size];
-        for (double[] v : parts.parts()) {
+        for (double[] v : parts) {
             long nb = (long) v[0];
             if (nb == 0) {
                 continue;
@@ -82,6 +79,29 @@ final class DataMoments {
             n = total;
         }
         return new DataMoments(n, mean, comoment);
+    }
+
+    /** A shard's [count, means, co-moments (row-major (p + 1)²)] of (y, x), by Welford's update. */
+    private static double[] moments(GlmShard shard, int p) {
+        int size = p + 1;
+        double[] v = new double[1 + size + size * size];
+        v[0] = shard.rows();
+        double[] value = new double[size];
+        double[] before = new double[size];
+        for (int i = 0; i < shard.rows(); i++) {
+            double count = i + 1;
+            for (int c = 0; c < size; c++) {
+                value[c] = c == 0 ? shard.y()[i] : shard.x()[i * p + c - 1];
+                before[c] = value[c] - v[1 + c];
+                v[1 + c] += before[c] / count;
+            }
+            for (int a = 0; a < size; a++) {
+                for (int b = 0; b <= a; b++) {
+                    v[1 + size + a * size + b] += before[a] * (value[b] - v[1 + b]);
+                }
+            }
+        }
+        return v;
     }
 
     long count() {

@@ -47,8 +47,9 @@ import org.apache.spark.api.java.JavaRDD;
  * Gaussian guide ({@link #gaussianExpectation(GlmPreconditioner)}), whose records' part each
  * partition computes ({@link GlmRecordExpectation}) and one job sums, so that such a fit is the
  * single machine's deterministic one: L-BFGS on the exact ELBO, one Spark job per function
- * evaluation (about a hundred per fit, with the mode search's) instead of one per
- * stochastic iteration (thousands). With {@code ViConfig.batchSize} = m ({@link SubsampledModel})
+ * evaluation instead of one per stochastic iteration (thousands). A job evaluates all the points
+ * of the batch it is given (the mode search sends its runs' points together), so a fit takes a
+ * few tens of jobs. With {@code ViConfig.batchSize} = m ({@link SubsampledModel})
  * each step evaluates the m records the fit draws (global indices, uniform with replacement) and
  * the density scales their likelihood by n/m, an unbiased estimate; the convergence monitor and
  * the final draws still use all records. The tensor methods ({@link #logJoint}) give values only, for callers outside the

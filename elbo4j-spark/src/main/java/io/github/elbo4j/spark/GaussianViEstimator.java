@@ -43,7 +43,7 @@ import org.apache.spark.storage.StorageLevel;
  * returns. Logistic and Poisson fits of all records with a full-rank or mean-field guide (the
  * default {@code auto} family up to 200 coefficients) are deterministic, as on one machine: L-BFGS
  * to the mode, then L-BFGS on the exact ELBO, each function evaluation one Spark job of n × q²
- * operations, tens of jobs per fit, plus a few for the final draws' diagnostics. Linear
+ * operations, about thirty jobs per fit with the mode search and the final draws' diagnostics. Linear
  * regression, low-rank guides and {@code batchSize > 0} run stochastic ADVI: one Spark job of
  * S × n × p multiply-adds per iteration (S = {@code numParticles}), plus one per
  * {@code evalInterval} iterations for the convergence monitor.
@@ -357,21 +357,37 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
             throw new IllegalArgumentException("the DataFrame has no rows");
         }
         int p = InputVectors.readDoubles(first.get(0), 0, x, -1).length;
+        return fit(
+                input.javaRDD()
+                        .mapPartitionsWithIndex(
+                                (Integer index, Iterator<Row> rows) -> List.of(
+                                                GlmShard.pack(index, rows, x, y, p, glmFamily))
+                                        .iterator(),
+                                true),
+                p);
+    }
+
+    /**
+     * Fits the records of {@code shards} (not yet computed: the first job packs and caches them,
+     * and the cache is dropped at the end), each with {@code p} predictors.
+     *
+     * @throws IllegalArgumentException if a shard holds a bad record, or there are no records
+     */
+    GaussianViModel fit(JavaRDD<GlmShard> shards, int p) {
+        GlmFamily glmFamily = GlmFamily.fromName(getOrDefault(family));
         List<String> names = columnNames(p);
         ViConfig config = viConfig();
         Map<String, RegressionPrior> overrides = priorOverrides();
-        JavaRDD<GlmShard> shards = input.javaRDD()
-                .mapPartitionsWithIndex(
-                        (Integer index, Iterator<Row> rows) -> List.of(GlmShard.pack(index, rows, x, y, p, glmFamily))
-                                .iterator(),
-                        true)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<GlmShard> cached = shards.persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            DataMoments moments = DataMoments.of(shards, p);
+            DataMoments moments = DataMoments.of(cached, p);
+            if (moments.count() == 0) {
+                throw new IllegalArgumentException("the data have no rows");
+            }
             boolean intercept = (Boolean) getOrDefault(fitIntercept);
             Map<String, RegressionPrior> resolved = moments.defaultPriors(glmFamily, names, intercept, overrides);
             DistributedGlm model = new DistributedGlm(
-                    glmFamily, names, intercept, resolved, moments.predictorMeans(), shards, 2, moments.count());
+                    glmFamily, names, intercept, resolved, moments.predictorMeans(), cached, 2, moments.count());
             // QR preconditioning from the moments, as GeneralizedLinearModel.fit does on one machine.
             VariationalPosterior posterior = moments.preconditioner(
                             Preconditioning.QR, glmFamily, GlmLayout.of(glmFamily, p, intercept))
@@ -382,7 +398,7 @@ public final class GaussianViEstimator extends Estimator<GaussianViModel> {
             result.setParent(this);
             return result;
         } finally {
-            shards.unpersist(false);
+            cached.unpersist(false);
         }
     }
 

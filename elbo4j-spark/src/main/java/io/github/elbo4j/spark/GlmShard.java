@@ -6,15 +6,15 @@ import io.github.elbo4j.vi.glm.GlmLayout;
 import io.github.elbo4j.vi.glm.GlmLikelihood;
 import io.github.elbo4j.vi.glm.GlmRecordExpectation;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.sql.Row;
 
 /**
  * The records of one partition of a regression, packed into arrays and cached: predictors
- * row-major, responses, and for Poisson log y!.
+ * row-major, responses, and for Poisson log y!. A partition with a bad record packs into a shard
+ * that carries the problem instead of the records, so that the driver reports it as bad input
+ * (the first job over the shards checks them: {@link DataMoments#of}) rather than as a failed task.
  *
  * @param partition partition index
  * @param rows number of records
@@ -22,8 +22,9 @@ import org.apache.spark.sql.Row;
  * @param x predictors, row-major {@code [rows][p]}
  * @param y responses
  * @param logFactorial log y! (Poisson), else null
+ * @param problem what is wrong with the partition's first bad record, or null
  */
-record GlmShard(int partition, int rows, int predictors, double[] x, double[] y, double[] logFactorial)
+record GlmShard(int partition, int rows, int predictors, double[] x, double[] y, double[] logFactorial, String problem)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -31,35 +32,69 @@ record GlmShard(int partition, int rows, int predictors, double[] x, double[] y,
     /** Packs a partition of (features, label) rows, validating every record. */
     static GlmShard pack(
             int partition, Iterator<Row> it, String featuresCol, String labelCol, int p, GlmFamily family) {
-        List<double[]> xs = new ArrayList<>();
-        List<Double> ys = new ArrayList<>();
-        while (it.hasNext()) {
-            Row row = it.next();
-            double[] x = InputVectors.readDoubles(row, 0, featuresCol, p);
-            if (row.isNullAt(1)) {
-                throw new IllegalArgumentException(
-                        "label column '" + labelCol + "' is null in a row; drop or fill" + " missing values first");
+        Packer packer = new Packer(p, family);
+        try {
+            while (it.hasNext()) {
+                Row row = it.next();
+                double[] x = InputVectors.readDoubles(row, 0, featuresCol, p);
+                if (row.isNullAt(1)) {
+                    throw new IllegalArgumentException(
+                            "label column '" + labelCol + "' is null in a row; drop or fill" + " missing values first");
+                }
+                packer.add(x, ((Number) row.get(1)).doubleValue(), labelCol);
             }
-            double y = ((Number) row.get(1)).doubleValue();
-            String problem = family.responseProblem(y);
+        } catch (IllegalArgumentException e) {
+            return invalid(partition, e.getMessage());
+        }
+        return packer.pack(partition);
+    }
+
+    /** A shard that reports {@code problem} instead of holding records. */
+    static GlmShard invalid(int partition, String problem) {
+        return new GlmShard(partition, 0, 0, new double[0], new double[0], null, problem);
+    }
+
+    /** Collects one partition's records, checking each response, and packs them into a shard. */
+    static final class Packer {
+
+        private final int p;
+        private final GlmFamily family;
+        private double[] x;
+        private double[] y = new double[16];
+        private int n;
+
+        Packer(int p, GlmFamily family) {
+            this.p = p;
+            this.family = family;
+            this.x = new double[y.length * p];
+        }
+
+        /**
+         * Adds a record.
+         *
+         * @throws IllegalArgumentException naming {@code labelCol} if y is not a valid response
+         */
+        void add(double[] predictors, double response, String labelCol) {
+            String problem = family.responseProblem(response);
             if (problem != null) {
                 throw new IllegalArgumentException("label column '" + labelCol + "': " + problem);
             }
-            xs.add(x);
-            ys.add(y);
-        }
-        int n = xs.size();
-        double[] x = new double[n * p];
-        double[] y = new double[n];
-        double[] logFactorial = family == GlmFamily.POISSON ? new double[n] : null;
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(xs.get(i), 0, x, i * p, p);
-            y[i] = ys.get(i);
-            if (logFactorial != null) {
-                logFactorial[i] = SpecialFunctions.logGamma(y[i] + 1);
+            if (n == y.length) {
+                y = Arrays.copyOf(y, 2 * n);
+                x = Arrays.copyOf(x, 2 * n * p);
             }
+            System.arraycopy(predictors, 0, x, n * p, p);
+            y[n++] = response;
         }
-        return new GlmShard(partition, n, p, x, y, logFactorial);
+
+        GlmShard pack(int partition) {
+            double[] responses = Arrays.copyOf(y, n);
+            double[] logFactorial = family == GlmFamily.POISSON ? new double[n] : null;
+            for (int i = 0; logFactorial != null && i < n; i++) {
+                logFactorial[i] = SpecialFunctions.logGamma(responses[i] + 1);
+            }
+            return new GlmShard(partition, n, p, Arrays.copyOf(x, n * p), responses, logFactorial, null);
+        }
     }
 
     /**

@@ -116,15 +116,16 @@ final class SparkArgs {
         return builder.getOrCreate();
     }
 
-    /** Reads {@code --data} as Parquet or CSV (by {@code --format}, else by the file extension). */
+    /** The format of {@code --data}: {@code --format}, else {@code csv} for a .csv or .csv.gz path, else {@code parquet}. */
+    String format() {
+        String path = require("data").toLowerCase(Locale.ROOT);
+        return get("format", path.endsWith(".csv") || path.endsWith(".csv.gz") ? "csv" : "parquet");
+    }
+
+    /** Reads {@code --data} as Parquet or CSV (by {@link #format()}). */
     Dataset<Row> read(SparkSession spark) {
         String path = require("data");
-        String format = get(
-                "format",
-                path.toLowerCase(Locale.ROOT).endsWith(".csv")
-                                || path.toLowerCase(Locale.ROOT).endsWith(".csv.gz")
-                        ? "csv"
-                        : "parquet");
+        String format = format();
         Dataset<Row> df = switch (format) {
             case "csv" ->
                 spark.read()

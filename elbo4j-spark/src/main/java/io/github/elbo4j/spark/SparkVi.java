@@ -1,7 +1,11 @@
 package io.github.elbo4j.spark;
 
+import io.github.elbo4j.vi.glm.GlmFamily;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -12,7 +16,9 @@ import org.apache.spark.sql.SparkSession;
  * full-rank] [--rank 2] [--particles 20] [--max-iterations 20000] [--tol-rel-obj 0.001] [--lr
  * (searched)] [--num-draws 1000] [--seed 0] [--no-intercept true] [--partitions N] [--master
  * local[*]]}: fits a Bayesian regression with {@link GaussianViEstimator} and prints the posterior
- * summary as JSON (the keys of {@code elbo4j vi --json}).
+ * summary as JSON (the keys of {@code elbo4j vi --json}). A CSV file whose predictors are named by
+ * {@code --x} is parsed straight into the fit's partitions ({@link CsvTable}), without Spark SQL;
+ * other input goes through a DataFrame.
  */
 public final class SparkVi {
 
@@ -59,12 +65,23 @@ public final class SparkVi {
         String model = args[0];
         SparkArgs a = SparkArgs.parse("spark-vi", java.util.Arrays.copyOfRange(args, 1, args.length), OPTIONS);
         String y = a.require("y");
-        Dataset<Row> raw = a.read(spark);
         String x = a.get("x", null);
-        SparkArgs features =
-                x == null ? a : SparkArgs.parse("spark-vi", new String[] {"--features", x}, Set.of("features"));
-        List<String> names = features.featureNames(raw, y);
-        Dataset<Row> data = features.withFeatures(raw, y);
+        List<String> names;
+        Dataset<Row> data = null;
+        JavaRDD<GlmShard> shards = null;
+        if (x != null && a.format().equals("csv")) {
+            // Named columns of a CSV file: parsed straight into shards, without Spark SQL.
+            names = Arrays.stream(x.split(",")).map(String::trim).toList();
+            JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            shards = CsvTable.open(context, a.require("data"))
+                    .shards(context, y, names, GlmFamily.fromName(model), a.integer("partitions", 0));
+        } else {
+            Dataset<Row> raw = a.read(spark);
+            SparkArgs features =
+                    x == null ? a : SparkArgs.parse("spark-vi", new String[] {"--features", x}, Set.of("features"));
+            names = features.featureNames(raw, y);
+            data = features.withFeatures(raw, y);
+        }
         GaussianViEstimator estimator = new GaussianViEstimator()
                 .setFamily(model)
                 .setLabelCol(y)
@@ -79,7 +96,7 @@ public final class SparkVi {
                 .setLearningRate(a.number("lr", 0))
                 .setNumDraws(a.integer("num-draws", 1000))
                 .setSeed(a.integer("seed", 0));
-        GaussianViModel fit = estimator.fit(data);
+        GaussianViModel fit = shards != null ? estimator.fit(shards, names.size()) : estimator.fit(data);
         return fit.summaryJson();
     }
 }

@@ -196,7 +196,8 @@ class GaussianViEstimatorTest {
                             2,
                             shard.x(),
                             roundedResponses(shard.y(), family),
-                            family == GlmFamily.POISSON ? logFactorials(shard.y()) : null);
+                            family == GlmFamily.POISSON ? logFactorials(shard.y()) : null,
+                            null);
             double[] theta = {0.3, 0.9, -0.4, 1.1};
             GlmLayout layout = GlmLayout.of(family, 2, true);
             int q = layout.parameters();
