@@ -103,6 +103,8 @@ class ViCommandTest {
         }
         assertThat(json.path("reliable").asBoolean()).isTrue();
         assertThat(json.path("reasons")).isEmpty();
+        // A reliable fit never reads its k̂ as unreliable.
+        assertThat(json.path("khat_reading").asText()).isIn("good", "usable", "nearly_uniform");
         assertThat(json.path("vi_method").asText()).isEqualTo("dadvi");
         assertThat(json.path("preconditioning").asText()).isEqualTo("qr");
         VariationalPosterior library = GeneralizedLinearModel.of(

@@ -218,9 +218,9 @@ public final class VariationalPosterior {
         return khat;
     }
 
-    /** The reading of k̂. */
+    /** The reading of k̂, which takes the weights' effective sample size into account as the verdict does. */
     public KhatReading khatReading() {
-        return KhatReading.of(khat);
+        return KhatReading.of(khat, logEvidence.effectiveSampleSize() / logEvidence.numSamples());
     }
 
     /** The monitored ELBO of the main phase. */
