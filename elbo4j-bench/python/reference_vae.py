@@ -14,6 +14,9 @@ written so that every number it prints means exactly what the matching elbo4j co
 * objective: loss = −ELBO, with one reparameterised sample z = μ + σ ⊙ ε, the analytic Gaussian
   KL ½ Σ (μ² + σ² − log σ² − 1) and the Bernoulli log-likelihood summed over pixels, averaged
   over the batch; Adam (lr 1e-3), batch 100, reshuffled every epoch;
+* ``bench`` also builds elbo4j's other MLP families (``FamilyVae``): conditional (``--condition``),
+  a learned σ (``--likelihood gaussian-learned|gaussian-per-feature``) and tabular CSV records
+  (``--likelihood tabular``), for training-throughput comparisons only;
 * reporting: every ELBO / log-likelihood is in nats per example (summed over pixels and latent
   dimensions, averaged over examples), higher is better; the estimator and K are always named.
 
@@ -43,6 +46,9 @@ Examples
     python3 reference_vae.py train --data $D --epochs 1 --seed 1 --threads 2 --out /tmp/vae.safetensors
     python3 reference_vae.py eval  --data $D --weights /tmp/vae.safetensors --k 5000 --split test --json
     python3 reference_vae.py bench --data $D --steps 300 --threads 1 --json
+    python3 reference_vae.py bench --data DIR --condition labels --json   # DIR: images and labels IDX
+    python3 reference_vae.py bench --data $D --likelihood gaussian-per-feature --json
+    python3 reference_vae.py bench --data table.csv --likelihood tabular --condition region --json
     python3 reference_vae.py bench-eval --data $D --k 5000 --limit 20 --threads 2 --json
     python3 reference_vae.py selftest --json     # KL table, weights round trips, IWAE >= ELBO
 
