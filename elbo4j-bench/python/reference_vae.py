@@ -14,6 +14,9 @@ written so that every number it prints means exactly what the matching elbo4j co
 * objective: loss = −ELBO, with one reparameterised sample z = μ + σ ⊙ ε, the analytic Gaussian
   KL ½ Σ (μ² + σ² − log σ² − 1) and the Bernoulli log-likelihood summed over pixels, averaged
   over the batch; Adam (lr 1e-3), batch 100, reshuffled every epoch;
+* ``bench`` also builds elbo4j's other MLP families (``FamilyVae``): conditional (``--condition``),
+  a learned σ (``--likelihood gaussian-learned|gaussian-per-feature``) and tabular CSV records
+  (``--likelihood tabular``), for training-throughput comparisons only;
 * reporting: every ELBO / log-likelihood is in nats per example (summed over pixels and latent
   dimensions, averaged over examples), higher is better; the estimator and K are always named.
 
@@ -43,6 +46,9 @@ Examples
     python3 reference_vae.py train --data $D --epochs 1 --seed 1 --threads 2 --out /tmp/vae.safetensors
     python3 reference_vae.py eval  --data $D --weights /tmp/vae.safetensors --k 5000 --split test --json
     python3 reference_vae.py bench --data $D --steps 300 --threads 1 --json
+    python3 reference_vae.py bench --data DIR --condition labels --json   # DIR: images and labels IDX
+    python3 reference_vae.py bench --data $D --likelihood gaussian-per-feature --json
+    python3 reference_vae.py bench --data table.csv --likelihood tabular --condition region --json
     python3 reference_vae.py bench-eval --data $D --k 5000 --limit 20 --threads 2 --json
     python3 reference_vae.py selftest --json     # KL table, weights round trips, IWAE >= ELBO
 
@@ -104,6 +110,7 @@ if __name__ == "__main__":
 # Imported only now: see _pin_threads_from_argv.  (When this file is imported as a module the
 # caller is responsible for the environment.)
 import argparse  # noqa: E402
+import csv  # noqa: E402
 import ctypes  # noqa: E402
 import gzip  # noqa: E402
 import json  # noqa: E402
@@ -398,6 +405,158 @@ class ConvVae(Vae):
 
     def architecture(self):
         return {**super().architecture(), "architecture": "conv", "channels": list(self.channels)}
+
+
+class FamilyVae(nn.Module):
+    """The VAE of elbo4j's other model families, for ``bench``: conditional, learned σ, tabular.
+
+    A conditional model (``conditions`` > 0) reads the one-hot condition c after x in the encoder
+    and after z in the decoder, as elbo4j's network does. The likelihood is Bernoulli, a Gaussian
+    with one learned log σ (``gaussian-learned``) or one per feature (``gaussian-per-feature``), or
+    ``tabular`` with ``layout`` = (numeric, binary, [categories per group]): a Gaussian with a
+    learned σ per numeric column, a Bernoulli per binary column and a softmax per one-hot group.
+    A learned log σ starts at log ``scale`` and is floored at log 0.001 (torch.maximum, as elbo4j).
+    ``elbo_terms`` takes rows [x | c].
+    """
+
+    def __init__(self, input_dim, hidden, latent, activation, conditions=0, likelihood="bernoulli",
+                 layout=None, scale=0.1):
+        super().__init__()
+        self.input_dim, self.hidden_sizes = input_dim, tuple(hidden)
+        self.latent, self.activation = latent, activation
+        self.conditions, self.likelihood = conditions, likelihood
+        self.layout = layout if likelihood == "tabular" else None
+        self.encoder = Encoder(input_dim + conditions, hidden, latent, activation)
+        self.decoder = Decoder(input_dim, tuple(reversed(hidden)), latent + conditions, activation)
+        scales = {"gaussian-learned": 1, "gaussian-per-feature": input_dim,
+                  "tabular": layout[0] if layout else 0}.get(likelihood, 0)
+        self.log_scale = nn.Parameter(torch.full((scales,), math.log(scale))) if scales else None
+        self.register_buffer("floor", torch.tensor(math.log(1e-3)))
+
+    def architecture(self):
+        return {"input_dim": self.input_dim, "hidden": list(self.hidden_sizes),
+                "latent": self.latent, "activation": self.activation,
+                "likelihood": self.likelihood, "conditions": self.conditions,
+                "layout": self.layout, "encoder_scale": "log_var"}
+
+    def elbo_terms(self, rows, generator=None):
+        """Per-example (elbo, recon, kl) with one reparameterised sample and analytic KL."""
+        x, c = rows[:, :self.input_dim], rows[:, self.input_dim:]
+        loc, log_var = self.encoder(rows)
+        eps = torch.randn(loc.shape, generator=generator, dtype=loc.dtype)
+        z = loc + torch.exp(0.5 * log_var) * eps
+        out = self.decoder(torch.cat([z, c], dim=-1) if self.conditions else z)
+        recon = self.log_likelihood(out, x)
+        kl = 0.5 * (loc.pow(2) + log_var.exp() - log_var - 1.0).sum(-1)
+        return recon - kl, recon, kl
+
+    def log_likelihood(self, out, x):
+        if self.likelihood == "bernoulli":
+            return -F.binary_cross_entropy_with_logits(out, x, reduction="none").sum(-1)
+        numeric, binary, categories = self.layout or (self.input_dim, 0, [])
+        total = 0.0
+        if numeric:
+            log_scale = torch.maximum(self.log_scale, self.floor)
+            std = (x[:, :numeric] - out[:, :numeric]) * torch.exp(-log_scale)
+            total = (-0.5 * std.pow(2) - log_scale).sum(-1) - 0.5 * LOG_2PI * numeric
+        if binary:
+            part = slice(numeric, numeric + binary)
+            total = total - F.binary_cross_entropy_with_logits(
+                out[:, part], x[:, part], reduction="none").sum(-1)
+        start = numeric + binary
+        for k in categories:
+            group = slice(start, start + k)
+            total = total + (x[:, group] * F.log_softmax(out[:, group], dim=-1)).sum(-1)
+            start += k
+        return total
+
+
+def load_labels(data_dir, split):
+    """The labels of ``split`` ({split}-labels-idx1-ubyte[.gz]) as an int64 numpy array."""
+    candidates = [os.path.join(data_dir, f"{split}-labels-idx1-ubyte{ext}") for ext in (".gz", "")]
+    path = next((p for p in candidates if os.path.isfile(p)), None)
+    if path is None:
+        raise UsageError(f"{data_dir}: no {split}-labels-idx1-ubyte(.gz) file for --condition labels")
+    return read_idx(path).astype(np.int64)
+
+
+def one_hot(labels):
+    """Rows e_y for labels y in 0..C−1 with C = 1 + the largest label, as elbo4j counts classes."""
+    return torch.from_numpy(np.eye(int(labels.max()) + 1, dtype=np.float32)[labels])
+
+
+def load_table(path, condition):
+    """A CSV table encoded as elbo4j encodes it, and its layout (numeric, binary, categories).
+
+    Column types are inferred as elbo4j infers them: exactly two distinct values is binary (the
+    second sorted value is 1), numbers otherwise are numeric (standardized), any other text is a
+    categorical one-hot group (categories in sorted order). Numeric columns come first, then the
+    binary ones, then the groups; ``condition`` names the column taken as a one-hot condition
+    (appended last), or is None.
+    """
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    if len(rows) < 2:
+        raise UsageError(f"{path}: no data rows")
+    header, body = rows[0], rows[1:]
+    columns = {name: [r[i] for r in body] for i, name in enumerate(header)}
+    if condition is not None and condition not in columns:
+        raise UsageError(f"{path}: no column {condition!r} for --condition")
+    numeric, binary, categorical = [], [], []
+    for name, values in columns.items():
+        if name == condition:
+            continue
+        distinct = sorted(set(values))
+        if len(distinct) == 2:
+            binary.append((np.array(values) == distinct[1]).astype(np.float32))
+            continue
+        try:
+            v = np.array(values, dtype=np.float64)
+            numeric.append(((v - v.mean()) / (v.std() or 1.0)).astype(np.float32))
+        except ValueError:
+            index = {c: i for i, c in enumerate(distinct)}
+            categorical.append(np.eye(len(distinct), dtype=np.float32)[[index[v] for v in values]])
+    parts = [np.stack(numeric, 1)] if numeric else []
+    parts += [np.stack(binary, 1)] if binary else []
+    parts += categorical
+    x = np.concatenate(parts, 1)
+    layout = (len(numeric), len(binary), [g.shape[1] for g in categorical])
+    if condition is not None:
+        classes = sorted(set(columns[condition]))
+        index = {c: i for i, c in enumerate(classes)}
+        x = np.concatenate([x, np.eye(len(classes), dtype=np.float32)[
+            [index[v] for v in columns[condition]]]], 1)
+        return torch.from_numpy(x), layout, len(classes)
+    return torch.from_numpy(x), layout, 0
+
+
+def bench_model_and_data(args):
+    """The model and training rows of ``bench``: the standard Vae on images, or a FamilyVae whose
+    rows are [x | one-hot c] when --condition or another --likelihood is asked for."""
+    if args.condition is None and args.likelihood == "bernoulli" and not args.data.endswith(".csv"):
+        train = load_split(args.data, "train")
+        return build_model(args, train.shape[1]), train
+    if args.data.endswith(".csv"):
+        if args.likelihood != "tabular":
+            raise UsageError(f"{args.data}: a CSV table needs --likelihood tabular")
+        rows, layout, conditions = load_table(args.data, args.condition)
+        input_dim = rows.shape[1] - conditions
+    else:
+        if args.likelihood == "tabular":
+            raise UsageError("--likelihood tabular needs a CSV table as --data")
+        if args.condition not in (None, "labels"):
+            raise UsageError(f"--condition {args.condition}: images are conditioned on their labels")
+        rows, layout, conditions = load_split(args.data, "train"), None, 0
+        input_dim = rows.shape[1]
+        if args.condition == "labels":
+            c = one_hot(load_labels(args.data, "train"))
+            conditions = c.shape[1]
+            rows = torch.cat([rows, c], dim=1)
+    scale = args.gaussian_scale if args.gaussian_scale is not None else (
+        1.0 if args.likelihood == "tabular" else 0.1)
+    model = FamilyVae(input_dim, args.hidden, args.latent, args.activation, conditions,
+                      args.likelihood, layout, scale)
+    return model, rows
 
 
 # --------------------------------------------------------------------------------------------
@@ -772,8 +931,7 @@ def cmd_bench(args):
     from other processes on a shared machine is visible rather than silently averaged in.
     """
     torch.manual_seed(args.seed)
-    train = load_split(args.data, "train")
-    model = build_model(args, train.shape[1])
+    model, train = bench_model_and_data(args)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     g = torch.Generator().manual_seed(args.seed)
     model.train()
@@ -969,6 +1127,13 @@ def parser():
     b.add_argument("--prior", choices=["normal", "vamp"], default="normal",
                    help="p(z): N(0, I) or the VampPrior")
     b.add_argument("--pseudo-inputs", type=_positive, default=500, help="N of --prior vamp")
+    b.add_argument("--likelihood", default="bernoulli",
+                   choices=["bernoulli", "gaussian-learned", "gaussian-per-feature", "tabular"],
+                   help="tabular: --data is a CSV table, types inferred as elbo4j does")
+    b.add_argument("--gaussian-scale", type=float, default=None,
+                   help="initial σ of a learned scale (default 0.1; 1 for tabular)")
+    b.add_argument("--condition", default=None,
+                   help="conditional VAE: 'labels' ({split}-labels-idx1-ubyte) or a CSV column")
     b.set_defaults(func=cmd_bench)
 
     be = sub.add_parser("bench-eval", help="IWAE evaluation throughput (images/s)")

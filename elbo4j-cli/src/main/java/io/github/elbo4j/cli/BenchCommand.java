@@ -12,6 +12,8 @@ import io.github.elbo4j.data.DatasetCatalog;
 import io.github.elbo4j.vae.model.Architecture;
 import io.github.elbo4j.vae.model.DataCompatibility;
 import io.github.elbo4j.vae.model.LatentPrior;
+import io.github.elbo4j.vae.model.Likelihood;
+import io.github.elbo4j.vae.model.TabularLayout;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.train.EpochMetrics;
@@ -108,8 +110,18 @@ final class BenchCommand implements Callable<Integer> {
         if (steps < 1 || repeats < 1) {
             throw new IllegalArgumentException("--steps and --repeats must be at least 1");
         }
-        Dataset train = DataSource.load(data, dataDir, false).train();
-        VaeConfig config = model.toConfig(train, Path.of(data));
+        Dataset train;
+        VaeConfig config;
+        if (model.likelihood().tabular()) {
+            // A CSV table, its schema inferred and fitted as train does.
+            TabularInput.Prepared prepared =
+                    TabularInput.fit(data, model.schema, model.likelihood(), model.conditionColumn());
+            train = prepared.splits().train();
+            config = model.toConfig(train, Path.of(data), TabularLayout.of(prepared.schema()));
+        } else {
+            train = DataSource.load(data, dataDir, false).train();
+            config = model.toConfig(train, Path.of(data));
+        }
         DataCompatibility.check(config, train, Path.of(data));
         int rows = Math.min(train.rows(), steps * batchSize);
         Dataset subset = train.subset(Arrays.copyOf(Batching.permutation(train.rows(), 0, 0), rows));
@@ -194,6 +206,17 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (config.prior() == LatentPrior.VAMP) {
             command.addAll(List.of("--prior", "vamp", "--pseudo-inputs", Integer.toString(config.pseudoInputs())));
+        }
+        // The model families beyond the standard one: the reference builds the same network.
+        if (config.likelihood() != Likelihood.BERNOULLI) {
+            command.addAll(List.of(
+                    "--likelihood",
+                    config.likelihood().id(),
+                    "--gaussian-scale",
+                    Double.toString(config.gaussianScale())));
+        }
+        if (model.condition != null) {
+            command.addAll(List.of("--condition", model.condition));
         }
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)

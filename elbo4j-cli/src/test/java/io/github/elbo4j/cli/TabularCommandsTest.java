@@ -61,6 +61,33 @@ class TabularCommandsTest {
                 .isEqualTo(run.resolve("schema.json").toString());
     }
 
+    /** {@code bench} reads a table as {@code train} does: the schema inferred, a conditional column taken out. */
+    @Test
+    void benchTrainsOnATableWithAColumnAsCondition() {
+        CliRunner.Result r = CliRunner.run(
+                "bench",
+                "--data",
+                data.toString(),
+                "--likelihood",
+                "tabular",
+                "--condition",
+                "region",
+                "--hidden",
+                "16",
+                "--latent",
+                "2",
+                "--steps",
+                "3",
+                "--repeats",
+                "1",
+                "--threads",
+                "1",
+                "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.json().path("model").asText()).contains("likelihood=tabular", "conditions=3");
+        assertThat(r.json().path("elbo4j_samples_per_s").asDouble()).isPositive();
+    }
+
     @Test
     void negativeElboScoresFindTheInjectedAnomalies() throws IOException {
         Path scores = dir.resolve("scores.csv");

@@ -39,14 +39,19 @@ import jdk.incubator.vector.VectorSpecies;
  * both objectives; with K &gt; 1 the decoder's weight gradients also sum over the padding columns,
  * whose gradient is exactly 0.
  *
+ * <p>A conditional model's one-hot condition is appended to the encoder's input (rows after x's
+ * in the feature-major input) and to the decoder's (rows after z's, repeated for each particle),
+ * as the engine's network concatenates them. The likelihood, its value and its gradient with
+ * respect to the output and to a learned σ, is an {@link OutputLikelihood}.
+ *
  * <p>The VampPrior's log density and its gradients are {@link FusedVampPrior}'s; against it the KL
  * is the Monte Carlo estimate log q(z|x) − log p(z) at the step's particles, as the engine takes it,
  * and its weights' gradients add those of the encoder at the pseudo-inputs.
  *
- * <p>Supports Bernoulli and fixed-σ Gaussian likelihoods, the tanh, ReLU and softplus activations,
- * the N(0, I) prior and the VampPrior (with its N(0, I) warm-up), the ELBO objective with any KL
- * weight and free bits, and the IWAE objective with any K, KL weight and either gradient
- * estimator, without conditions or convolutions
+ * <p>Supports every likelihood (Bernoulli, Gaussian with a fixed or learned σ, categorical,
+ * tabular), conditional models, the tanh, ReLU and softplus activations, the N(0, I) prior and the
+ * VampPrior (with its N(0, I) warm-up), the ELBO objective with any KL weight and free bits, and
+ * the IWAE objective with any K, KL weight and either gradient estimator, without convolutions
  * ({@link StepFactory#fusedStepSupports}); its switches over these enums have no default, so a new
  * constant must be handled here before it can be allow-listed. Not thread-safe: one instance per
  * run.
@@ -60,8 +65,12 @@ public final class FusedElboStep {
     private final int latent;
     private final int maxBatch;
     private final Activation activation;
-    private final boolean bernoulli;
-    private final float gaussianScale;
+    private final OutputLikelihood likelihood;
+    /** C, the condition's one-hot columns (0 for an unconditional model). */
+    private final int conditions;
+    /** The decoder's input width: z, then the condition. */
+    private final int decoderInput;
+
     private final double freeBits;
     /** K, the IWAE objective's particles per example; 1 for the ELBO. */
     private final int particles;
@@ -93,6 +102,8 @@ public final class FusedElboStep {
     private final float[][] decoderGradT;
     /** Batch-major copies [columns, width] of the hidden layers and of z, inputs of the weight gradients. */
     private final float[][] encoderRows;
+    /** A conditional model's encoder input rows [maxBatch, inputSize + C]: x, then the condition. */
+    private final float[] conditionedRows;
 
     private final float[][] decoderRows;
     private final float[] locT;
@@ -100,7 +111,10 @@ public final class FusedElboStep {
     private final float[] sigmaT;
     private final float[] locGradT;
     private final float[] logVarGradT;
-    /** ε, z = μ + σ ε and its gradient, feature-major [latent, K·ld]; z batch-major. */
+    /**
+     * ε and the gradient at z, feature-major [latent, K·ld]; the decoder's input, z = μ + σ ε then
+     * the condition, feature-major [latent + C, K·ld] and batch-major.
+     */
     private final float[] noiseT;
 
     private final float[] latentT;
@@ -142,8 +156,8 @@ public final class FusedElboStep {
         this.latent = config.latent();
         this.maxBatch = maxBatch;
         this.activation = config.activation();
-        this.bernoulli = bernoulli(config.likelihood());
-        this.gaussianScale = (float) config.gaussianScale();
+        this.conditions = config.conditions();
+        this.decoderInput = latent + conditions;
         this.freeBits = objective.match(TrainingObjective.Elbo::freeBits, iwae -> 0.0);
         this.particles = objective.particles();
         this.iwae = switch (objective.kind()) {
@@ -164,6 +178,7 @@ public final class FusedElboStep {
         logVarWeight = mlp.logVarWeight();
         logVarBias = mlp.logVarBias();
         int layers = mlp.hiddenLayers();
+        this.likelihood = OutputLikelihood.of(config, mlp);
 
         int ld = ColumnKernels.padded(maxBatch);
         int columns = particles * ld;
@@ -182,15 +197,16 @@ public final class FusedElboStep {
             decoderGradT[i] = new float[decoderWidths[i] * columns];
             decoderRows[i] = i == layers ? null : new float[columns * decoderWidths[i]];
         }
+        conditionedRows = conditions > 0 ? new float[maxBatch * encoderWidths[0]] : null;
         locT = new float[latent * ld];
         logVarT = new float[latent * ld];
         sigmaT = new float[latent * ld];
         locGradT = new float[latent * ld];
         logVarGradT = new float[latent * ld];
         noiseT = new float[latent * columns];
-        latentT = new float[latent * columns];
+        latentT = new float[decoderInput * columns];
         latentGradT = new float[latent * columns];
-        latentRows = new float[columns * latent];
+        latentRows = new float[columns * decoderInput];
         particleX = particles > 1 ? new float[inputSize * columns] : null;
         logLikelihood = new float[columns];
         columnWeight = new float[columns];
@@ -223,8 +239,8 @@ public final class FusedElboStep {
     }
 
     /**
-     * Whether the fused code's decoder is Bernoulli (else a fixed-σ Gaussian); refuses the
-     * likelihoods it does not compute.
+     * Whether the fused importance sampler's decoder is Bernoulli (else a fixed-σ Gaussian);
+     * refuses the likelihoods it does not compute.
      */
     static boolean bernoulli(Likelihood likelihood) {
         return switch (likelihood) {
@@ -236,9 +252,11 @@ public final class FusedElboStep {
         };
     }
 
-    /** The widest layer of {@code config}'s MLP, the input included. */
+    /** The widest layer of {@code config}'s MLP, the input (and condition) included. */
     static long widest(VaeConfig config) {
-        return Math.max(config.inputSize(), Arrays.stream(config.hidden()).max().orElse(0));
+        return Math.max(
+                config.inputSize() + config.conditions(),
+                Arrays.stream(config.hidden()).max().orElse(0));
     }
 
     /**
@@ -249,18 +267,26 @@ public final class FusedElboStep {
      *
      * @param parameters the flat parameters, in {@link VaeModel#layoutOf} order
      * @param x the batch, row-major [batch, inputSize]
+     * @param condition a conditional model's one-hot conditions, row-major [batch, C]; null for
+     *     an unconditional model
      * @param noise standard normal noise, row-major [K, batch, latent]
      * @param batch number of examples B, at most the constructor's {@code maxBatch}
      * @param klWeight w = β·a(t)
      * @param gradient receives the gradient, same layout as {@code parameters}
      */
     public BatchElbo compute(
-            float[] parameters, float[] x, float[] noise, int batch, double klWeight, float[] gradient) {
-        return compute(parameters, x, noise, batch, klWeight, false, gradient);
+            float[] parameters,
+            float[] x,
+            float[] condition,
+            float[] noise,
+            int batch,
+            double klWeight,
+            float[] gradient) {
+        return compute(parameters, x, condition, noise, batch, klWeight, false, gradient);
     }
 
     /**
-     * As {@link #compute(float[], float[], float[], int, double, float[])}; with
+     * As {@link #compute(float[], float[], float[], float[], int, double, float[])}; with
      * {@code normalPriorWarmup} a VampPrior model's objective takes its KL against N(0, I), as
      * {@link ElboStep}'s does, while the reported KL stays the VampPrior's. Free bits, defined on
      * the KL against N(0, I) per dimension, floor that KL for a VampPrior model too, as in
@@ -269,6 +295,7 @@ public final class FusedElboStep {
     public BatchElbo compute(
             float[] parameters,
             float[] x,
+            float[] condition,
             float[] noise,
             int batch,
             double klWeight,
@@ -277,6 +304,12 @@ public final class FusedElboStep {
         if (batch < 1 || batch > maxBatch) {
             throw new IllegalArgumentException("batch of " + batch + " rows; this step takes 1 to " + maxBatch);
         }
+        if ((condition != null) != (conditions > 0)) {
+            throw new IllegalArgumentException(
+                    conditions > 0
+                            ? "a conditional model needs the batch's one-hot conditions"
+                            : "the model is not conditional; it takes no condition");
+        }
         int ld = ColumnKernels.padded(batch);
         int columns = particles * ld;
         // With one particle the weight gradients sum over the batch's columns; with more, over all
@@ -284,18 +317,20 @@ public final class FusedElboStep {
         int summed = particles == 1 ? batch : columns;
         float[] p = parameters;
 
-        encode(p, x, batch, ld);
+        float[] inputRows = encode(p, x, condition, batch, ld);
         sample(noise, batch, ld);
-        Transpose.copy(latentT, 0, columns, latent, summed, latentRows, 0, latent);
+        if (condition != null) {
+            for (int k = 0; k < particles; k++) {
+                Transpose.copy(
+                        condition, 0, conditions, batch, conditions, latentT, latent * columns + k * ld, columns);
+            }
+        }
+        Transpose.copy(latentT, 0, columns, decoderInput, summed, latentRows, 0, decoderInput);
         decode(p, columns, summed);
         float[] xT = particles == 1 ? encoderT[0] : repeatForParticles(encoderT[0], ld);
         float[] outputT = decoderT[decoderWidths.length - 1];
         Arrays.fill(logLikelihood, 0, columns, 0f);
-        if (bernoulli) {
-            ColumnKernels.bernoulliLogLikelihood(outputT, 0, xT, 0, inputSize, columns, logLikelihood);
-        } else {
-            ColumnKernels.gaussianLogLikelihood(outputT, 0, xT, 0, inputSize, columns, gaussianScale, logLikelihood);
-        }
+        likelihood.addLogLikelihood(p, outputT, xT, columns, logLikelihood);
 
         // The VampPrior's log p(z) − log q(z|x) at every particle: its reported KL and, after the
         // warm-up and without free bits, its objective.
@@ -340,11 +375,7 @@ public final class FusedElboStep {
             }
         }
         float[] outputGradT = decoderGradT[decoderWidths.length - 1];
-        if (bernoulli) {
-            bernoulliGradient(outputT, xT, outputGradT, columns);
-        } else {
-            gaussianGradient(outputT, xT, outputGradT, columns);
-        }
+        likelihood.gradient(p, outputT, xT, columnWeight, columns, outputGradT, gradient);
         decoderBackward(p, columns, summed, gradient);
         // −∂log p(z)/∂z: z under N(0, I), the mixture's under the VampPrior.
         float[] priorScoreT = latentT;
@@ -361,7 +392,7 @@ public final class FusedElboStep {
             // depends on log σ² by −½ a dimension.
             iwaeLatentGradient(batch, ld, (float) klWeight, priorScoreT);
         }
-        encoderBackward(p, x, batch, ld, gradient);
+        encoderBackward(p, inputRows, batch, ld, gradient);
         if (vampObjective) {
             // log p(z) also depends on the encoder at the pseudo-inputs and on the pseudo-inputs:
             // column c weighs in with its share of the loss, w·a_c (DReG: a_c, its decoder term's).
@@ -372,10 +403,24 @@ public final class FusedElboStep {
         return new BatchElbo(allFinite(gradient) ? elbo : Double.NaN, reconstruction, kl);
     }
 
-    /** The encoder's forward pass: x transposed, the hidden layers, μ and log σ² [latent, ld]. */
-    private void encode(float[] p, float[] x, int batch, int ld) {
+    /**
+     * The encoder's forward pass: x (and the condition) transposed, the hidden layers, μ and log σ²
+     * [latent, ld]. Returns the input's batch-major rows [batch, inputSize + C], the input of the
+     * first layer's weight gradient.
+     */
+    private float[] encode(float[] p, float[] x, float[] condition, int batch, int ld) {
         int layers = encoderWeight.length;
         Transpose.copy(x, 0, inputSize, batch, inputSize, encoderT[0], 0, ld);
+        float[] inputRows = x;
+        if (condition != null) {
+            Transpose.copy(condition, 0, conditions, batch, conditions, encoderT[0], inputSize * ld, ld);
+            int width = encoderWidths[0];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(x, b * inputSize, conditionedRows, b * width, inputSize);
+                System.arraycopy(condition, b * conditions, conditionedRows, b * width + inputSize, conditions);
+            }
+            inputRows = conditionedRows;
+        }
         for (int i = 0; i < layers; i++) {
             int in = encoderWidths[i];
             int out = encoderWidths[i + 1];
@@ -390,6 +435,7 @@ public final class FusedElboStep {
         ColumnKernels.addBias(locT, p, locBias, latent, ld);
         products.multiply(p, logVarWeight, topWidth, 1, top, 0, ld, logVarT, 0, ld, latent, topWidth, ld, false);
         ColumnKernels.addBias(logVarT, p, logVarBias, latent, ld);
+        return inputRows;
     }
 
     /** σ = exp(½ log σ²) [latent, ld], and ε and z = μ + σ ε [latent, K·ld], particle k in columns k·ld + b. */
@@ -417,7 +463,7 @@ public final class FusedElboStep {
     private void decode(float[] p, int columns, int summed) {
         int layers = encoderWeight.length;
         float[] input = latentT;
-        int inWidth = latent;
+        int inWidth = decoderInput;
         for (int i = 0; i <= layers; i++) {
             int out = decoderWidths[i];
             products.multiply(
@@ -526,12 +572,15 @@ public final class FusedElboStep {
         }
     }
 
-    /** The decoder's backward pass: weight and bias gradients, and the gradient at z. */
+    /**
+     * The decoder's backward pass: weight and bias gradients, and the gradient at z (not at the
+     * condition, which is data).
+     */
     private void decoderBackward(float[] p, int columns, int summed, float[] gradient) {
         int layers = encoderWeight.length;
         for (int i = layers; i >= 0; i--) {
             int out = decoderWidths[i];
-            int in = i == 0 ? latent : decoderWidths[i - 1];
+            int in = i == 0 ? decoderInput : decoderWidths[i - 1];
             float[] preGrad = decoderGradT[i];
             if (i < layers) {
                 activationGradient(preGrad, decoderT[i], out, columns);
@@ -541,8 +590,22 @@ public final class FusedElboStep {
                     preGrad, 0, columns, 1, inputRows, 0, in, gradient, decoderWeight[i], in, out, summed, in, false);
             rowSums(preGrad, out, columns, summed, gradient, decoderBias[i]);
             float[] inputGrad = i == 0 ? latentGradT : decoderGradT[i - 1];
+            int gradRows = i == 0 ? latent : in;
             products.multiply(
-                    p, decoderWeight[i], 1, in, preGrad, 0, columns, inputGrad, 0, columns, in, out, columns, false);
+                    p,
+                    decoderWeight[i],
+                    1,
+                    in,
+                    preGrad,
+                    0,
+                    columns,
+                    inputGrad,
+                    0,
+                    columns,
+                    gradRows,
+                    out,
+                    columns,
+                    false);
         }
     }
 
@@ -627,11 +690,14 @@ public final class FusedElboStep {
         }
     }
 
-    /** The encoder's backward pass from dμ and d log σ²; the input layer needs no gradient of its own. */
-    private void encoderBackward(float[] p, float[] x, int batch, int ld, float[] gradient) {
+    /**
+     * The encoder's backward pass from dμ and d log σ², {@code inputRows} the input's batch-major
+     * rows; the input layer needs no gradient of its own.
+     */
+    private void encoderBackward(float[] p, float[] inputRows, int batch, int ld, float[] gradient) {
         int layers = encoderWeight.length;
         int topWidth = encoderWidths[layers];
-        float[] topRows = layers == 0 ? x : encoderRows[layers];
+        float[] topRows = layers == 0 ? inputRows : encoderRows[layers];
         products.multiply(
                 locGradT, 0, ld, 1, topRows, 0, topWidth, gradient, locWeight, topWidth, latent, batch, topWidth,
                 false);
@@ -663,42 +729,13 @@ public final class FusedElboStep {
             int out = encoderWidths[i + 1];
             float[] preGrad = encoderGradT[i + 1];
             activationGradient(preGrad, encoderT[i + 1], out, ld);
-            float[] inputRows = i == 0 ? x : encoderRows[i];
+            float[] layerInput = i == 0 ? inputRows : encoderRows[i];
             products.multiply(
-                    preGrad, 0, ld, 1, inputRows, 0, in, gradient, encoderWeight[i], in, out, batch, in, false);
+                    preGrad, 0, ld, 1, layerInput, 0, in, gradient, encoderWeight[i], in, out, batch, in, false);
             rowSums(preGrad, out, ld, batch, gradient, encoderBias[i]);
             if (i > 0) {
                 products.multiply(
                         p, encoderWeight[i], 1, in, preGrad, 0, ld, encoderGradT[i], 0, ld, in, out, ld, false);
-            }
-        }
-    }
-
-    // The Bernoulli gradient is a method of its own, apart from the log-likelihood, each computing
-    // e^{−|l|}: in one method the compiler reaches its node limit, stops inlining VectorMath and
-    // boxes every vector (3.3 ns an element inside the step, against 2.4 for the two passes).
-
-    /** gradT = a_c·(σ(l) − x) with a_c the column's weight in the loss. */
-    private void bernoulliGradient(float[] logitsT, float[] xT, float[] gradT, int columns) {
-        for (int r = 0; r < inputSize; r++) {
-            for (int c = 0, i = r * columns; c < columns; c += V, i += V) {
-                FloatVector l = FloatVector.fromArray(S, logitsT, i);
-                FloatVector t = VectorMath.exp(l.abs().neg());
-                FloatVector residual = VectorMath.sigmoid(l, t).sub(FloatVector.fromArray(S, xT, i));
-                residual.mul(FloatVector.fromArray(S, columnWeight, c)).intoArray(gradT, i);
-            }
-        }
-    }
-
-    /** gradT = a_c·(m − x)/σ² with a_c the column's weight in the loss. */
-    private void gaussianGradient(float[] meanT, float[] xT, float[] gradT, int columns) {
-        float precision = 1f / (gaussianScale * gaussianScale);
-        for (int r = 0; r < inputSize; r++) {
-            for (int c = 0, i = r * columns; c < columns; c += V, i += V) {
-                FloatVector residual = FloatVector.fromArray(S, meanT, i).sub(FloatVector.fromArray(S, xT, i));
-                residual.mul(precision)
-                        .mul(FloatVector.fromArray(S, columnWeight, c))
-                        .intoArray(gradT, i);
             }
         }
     }

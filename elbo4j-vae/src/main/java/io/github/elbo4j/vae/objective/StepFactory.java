@@ -36,8 +36,19 @@ public final class StepFactory {
 
     /** Activations the fused kernels compute ({@link ColumnKernels#activate}, {@link FusedElboStep}). */
     static final Set<Activation> FUSED_ACTIVATIONS = EnumSet.of(Activation.TANH, Activation.RELU, Activation.SOFTPLUS);
-    /** Likelihoods the fused code computes: Bernoulli and fixed-σ Gaussian. */
-    static final Set<Likelihood> FUSED_LIKELIHOODS = EnumSet.of(Likelihood.BERNOULLI, Likelihood.GAUSSIAN);
+    /**
+     * Likelihoods the fused training step computes (its {@code OutputLikelihood}s): Bernoulli,
+     * Gaussian with a fixed or learned σ, categorical and tabular.
+     */
+    static final Set<Likelihood> FUSED_LIKELIHOODS = EnumSet.of(
+            Likelihood.BERNOULLI,
+            Likelihood.GAUSSIAN,
+            Likelihood.GAUSSIAN_LEARNED,
+            Likelihood.GAUSSIAN_PER_FEATURE,
+            Likelihood.CATEGORICAL,
+            Likelihood.TABULAR);
+    /** Likelihoods the fused importance sampler computes: Bernoulli and fixed-σ Gaussian. */
+    static final Set<Likelihood> FUSED_SAMPLER_LIKELIHOODS = EnumSet.of(Likelihood.BERNOULLI, Likelihood.GAUSSIAN);
     /**
      * Priors the fused code computes: N(0, I), whose KL it takes in closed form, and the VampPrior,
      * whose KL it estimates by Monte Carlo ({@link FusedElboStep}) and whose log density the
@@ -108,11 +119,12 @@ public final class StepFactory {
 
     /**
      * Whether the fused training step computes {@code objective} for {@code config}'s model in
-     * batches of up to {@code maxBatch} rows: an allow-listed model and objective, and every
-     * buffer within a Java array's size. Needs the Vector API.
+     * batches of up to {@code maxBatch} rows: an allow-listed network, likelihood and objective,
+     * conditional or not, and every buffer within a Java array's size. Needs the Vector API.
      */
     public static boolean fusedStepSupports(VaeConfig config, TrainingObjective objective, int maxBatch) {
-        return fusedModel(config)
+        return fusedNetwork(config)
+                && FUSED_LIKELIHOODS.contains(config.likelihood())
                 && FUSED_OBJECTIVES.contains(objective.kind())
                 && maxBatch >= 1
                 && FusedElboStep.fits(config, objective.particles(), maxBatch);
@@ -123,12 +135,18 @@ public final class StepFactory {
         return fusedModel(config) && FusedImportanceSampler.fits(config);
     }
 
-    /** Whether {@code config}'s model is in the allow-lists: what the fused code computes. */
+    /**
+     * Whether {@code config}'s model is in the fused importance sampler's allow-lists: an
+     * unconditional model with a sampler likelihood on an allow-listed network.
+     */
     public static boolean fusedModel(VaeConfig config) {
+        return fusedNetwork(config) && !config.conditional() && FUSED_SAMPLER_LIKELIHOODS.contains(config.likelihood());
+    }
+
+    /** Whether {@code config}'s architecture, activation and prior are in the allow-lists. */
+    private static boolean fusedNetwork(VaeConfig config) {
         return FUSED_ARCHITECTURES.contains(config.architecture())
-                && !config.conditional()
                 && FUSED_ACTIVATIONS.contains(config.activation())
-                && FUSED_LIKELIHOODS.contains(config.likelihood())
                 && FUSED_PRIORS.contains(config.prior());
     }
 
@@ -143,8 +161,7 @@ public final class StepFactory {
                 double klWeight,
                 boolean normalPriorWarmup,
                 float[] gradient) {
-            // No condition: the allow-lists admit no conditional model.
-            return step.compute(model.liveValues(), x, noise, batch, klWeight, normalPriorWarmup, gradient);
+            return step.compute(model.liveValues(), x, condition, noise, batch, klWeight, normalPriorWarmup, gradient);
         }
 
         @Override

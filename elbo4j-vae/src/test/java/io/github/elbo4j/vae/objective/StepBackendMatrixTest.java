@@ -12,6 +12,7 @@ import io.github.elbo4j.vae.internal.VectorSupport;
 import io.github.elbo4j.vae.model.Activation;
 import io.github.elbo4j.vae.model.LatentPrior;
 import io.github.elbo4j.vae.model.Likelihood;
+import io.github.elbo4j.vae.model.OneHotConditions;
 import io.github.elbo4j.vae.model.TabularLayout;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every combination of the enums that choose the computation ({@link Activation},
  * {@link Likelihood}, {@link TrainingObjective.Kind}, {@link LatentPrior}), built from their
- * {@code values()}: either {@link StepFactory} admits it to the fused code, which then agrees with
+ * {@code values()}, unconditional and conditional: either {@link StepFactory} admits it to the fused code, which then agrees with
  * the engine's autograd on the same weights, batch and noise to float rounding, or the fused code
  * refuses it and it trains (and is scored) on the engine. A constant added to any of the enums
  * lands in this matrix on its own, so it cannot change results silently; adding a likelihood also
@@ -39,6 +40,8 @@ class StepBackendMatrixTest {
     private static final int LATENT = 3;
     private static final int BATCH = 11;
     private static final int IWAE_K = 3;
+    /** Condition classes of the conditional models. */
+    private static final int CLASSES = 4;
     /** For the tabular likelihoods: two numeric columns, one binary, groups of 3 and 2 categories. */
     private static final TabularLayout TABLE = new TabularLayout(2, 1, new int[] {3, 2});
     /** For the categorical likelihood: groups of 3 and 5 categories. */
@@ -50,7 +53,8 @@ class StepBackendMatrixTest {
             for (Likelihood likelihood : Likelihood.values()) {
                 for (TrainingObjective.Kind kind : TrainingObjective.Kind.values()) {
                     for (LatentPrior prior : LatentPrior.values()) {
-                        all.add(Arguments.of(activation, likelihood, kind, prior));
+                        all.add(Arguments.of(activation, likelihood, kind, prior, false));
+                        all.add(Arguments.of(activation, likelihood, kind, prior, true));
                     }
                 }
             }
@@ -63,18 +67,23 @@ class StepBackendMatrixTest {
         for (Activation activation : Activation.values()) {
             for (Likelihood likelihood : Likelihood.values()) {
                 for (LatentPrior prior : LatentPrior.values()) {
-                    all.add(Arguments.of(activation, likelihood, prior));
+                    all.add(Arguments.of(activation, likelihood, prior, false));
+                    all.add(Arguments.of(activation, likelihood, prior, true));
                 }
             }
         }
         return all.stream();
     }
 
-    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @ParameterizedTest(name = "{0} {1} {2} {3} conditional={4}")
     @MethodSource("trainingCombinations")
     void trainsOnTheFusedStepAndAgreesWithAutogradOrIsRefusedAndTrainsOnTheEngine(
-            Activation activation, Likelihood likelihood, TrainingObjective.Kind kind, LatentPrior prior) {
-        VaeConfig config = config(activation, likelihood, prior);
+            Activation activation,
+            Likelihood likelihood,
+            TrainingObjective.Kind kind,
+            LatentPrior prior,
+            boolean conditional) {
+        VaeConfig config = config(activation, likelihood, prior, conditional);
         if (config == null) {
             return;
         }
@@ -82,7 +91,9 @@ class StepBackendMatrixTest {
             case ELBO -> TrainingObjective.beta(0.7);
             case IWAE -> TrainingObjective.iwae(IWAE_K);
         };
-        float[] x = data(likelihood, BATCH, 5).values();
+        Dataset data = data(likelihood, BATCH, 5);
+        float[] x = data.values();
+        float[] condition = conditional ? OneHotConditions.oneHot(data.labels(), null, 0, BATCH, CLASSES) : null;
         float[] noise = GaussianNoise.standardNormal(objective.particles() * BATCH * LATENT, 17);
         boolean fused = StepFactory.fusedStepSupports(config, objective, BATCH);
         try (NDManager m = NDManager.newBaseManager();
@@ -90,7 +101,7 @@ class StepBackendMatrixTest {
                 TrainingStep chosen = StepFactory.trainingStep(model, objective, BATCH, 1)) {
             float[] engineGradient = new float[Math.toIntExact(model.layout().totalSize())];
             BatchElbo engine =
-                    new ElboStep(model, objective).compute(x, null, noise, BATCH, 0.7, false, engineGradient);
+                    new ElboStep(model, objective).compute(x, condition, noise, BATCH, 0.7, false, engineGradient);
             assertThat(engine.elbo()).as("the engine trains every combination").isFinite();
             assertThat(chosen instanceof ElboStep)
                     .as("the factory's choice")
@@ -102,7 +113,7 @@ class StepBackendMatrixTest {
             }
             float[] fusedGradient = new float[engineGradient.length];
             BatchElbo sums = new FusedElboStep(config, objective, BATCH)
-                    .compute(model.parameterValues(), x, noise, BATCH, 0.7, fusedGradient);
+                    .compute(model.parameterValues(), x, condition, noise, BATCH, 0.7, fusedGradient);
             assertThat(sums.elbo()).isCloseTo(engine.elbo(), within(1e-4 * Math.abs(engine.elbo())));
             assertThat(sums.reconstruction())
                     .isCloseTo(engine.reconstruction(), within(1e-4 * Math.abs(engine.reconstruction())));
@@ -121,11 +132,11 @@ class StepBackendMatrixTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1} {2}")
+    @ParameterizedTest(name = "{0} {1} {2} conditional={3}")
     @MethodSource("samplingCombinations")
     void isScoredByTheFusedSamplerAsByTheEngineOrIsRefusedAndScoredOnTheEngine(
-            Activation activation, Likelihood likelihood, LatentPrior prior) {
-        VaeConfig config = config(activation, likelihood, prior);
+            Activation activation, Likelihood likelihood, LatentPrior prior, boolean conditional) {
+        VaeConfig config = config(activation, likelihood, prior, conditional);
         if (config == null) {
             return;
         }
@@ -176,9 +187,11 @@ class StepBackendMatrixTest {
 
     /**
      * The tiny model of this combination, or null when {@link VaeConfig} itself refuses the
-     * combination (a tabular likelihood with the VampPrior), which then needs no step.
+     * combination (a tabular likelihood or conditions with the VampPrior), which then needs no
+     * step.
      */
-    private static VaeConfig config(Activation activation, Likelihood likelihood, LatentPrior prior) {
+    private static VaeConfig config(
+            Activation activation, Likelihood likelihood, LatentPrior prior, boolean conditional) {
         VaeConfig.Builder b = VaeConfig.builder()
                 .inputShape(FEATURES)
                 .hidden(6, 5)
@@ -186,26 +199,32 @@ class StepBackendMatrixTest {
                 .activation(activation)
                 .likelihood(likelihood)
                 .gaussianScale(0.5)
-                .prior(prior, 4);
+                .prior(prior, 4)
+                .conditions(conditional ? CLASSES : 0);
         if (likelihood.tabular()) {
             b.tabular(likelihood == Likelihood.CATEGORICAL ? CATEGORIES : TABLE);
         }
-        if (likelihood.tabular() && prior == LatentPrior.VAMP) {
+        if ((likelihood.tabular() || conditional) && prior == LatentPrior.VAMP) {
             assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class);
             return null;
         }
         return b.build();
     }
 
-    /** {@code rows} records of the kind {@code likelihood} models, drawn from {@code seed}. */
+    /**
+     * {@code rows} records of the kind {@code likelihood} models with labels of {@link #CLASSES}
+     * classes (the conditions of a conditional model), drawn from {@code seed}.
+     */
     private static Dataset data(Likelihood likelihood, int rows, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[] values = new float[rows * FEATURES];
+        int[] labels = new int[rows];
         for (int r = 0; r < rows; r++) {
             float[] one = record(likelihood, random);
             System.arraycopy(one, 0, values, r * FEATURES, FEATURES);
+            labels[r] = random.nextInt(CLASSES);
         }
-        return new Dataset("matrix", values, rows, FEATURES);
+        return new Dataset("matrix", values, rows, new int[] {FEATURES}, labels, null);
     }
 
     private static float[] record(Likelihood likelihood, SplittableRandom random) {
