@@ -11,6 +11,7 @@ import io.github.elbo4j.math.TensorUpload;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
 import io.github.elbo4j.vae.model.VaeNetwork;
+import io.github.elbo4j.vae.objective.ExampleTerms;
 import io.github.elbo4j.vae.objective.GaussianNoise;
 import io.github.elbo4j.vae.objective.ImportanceSampler;
 import io.github.elbo4j.vae.objective.StepFactory;
@@ -120,7 +121,7 @@ final class VaeCompute {
             double[] one = new double[1];
             for (int i = 0; i < rows; i++) {
                 float[] row = java.util.Arrays.copyOfRange(x, i * features, (i + 1) * features);
-                sampler.estimate(new Dataset("row", row, 1, features), 0, 1, rowSeeds[i], one);
+                sampler.estimate(new Dataset("row", row, 1, features), 0, 1, rowSeeds[i], ExampleTerms.boundsOnly(one));
                 loglik[i] = one[0];
             }
         }

@@ -81,7 +81,7 @@ public class FusedVampPriorTest {
             float[] gradient = new float[expected.length];
             Arrays.fill(gradient, Float.NaN);
             BatchElbo sums = new FusedElboStep(config, objective, 48)
-                    .compute(model.parameterValues(), x, noise, batch, klWeight, warmup, gradient);
+                    .compute(model.parameterValues(), x, null, noise, batch, klWeight, warmup, gradient);
 
             assertThat(sums.elbo()).isCloseTo(reference.elbo(), within(1e-4 * Math.abs(reference.elbo())));
             assertThat(sums.reconstruction())
@@ -127,10 +127,10 @@ public class FusedVampPriorTest {
             float[] p = parameters(config, m);
             float[] alone = new float[p.length];
             float[] shared = new float[p.length];
-            BatchElbo one = new FusedElboStep(config, objective, 29).compute(p, x, noise, 29, 1, false, alone);
+            BatchElbo one = new FusedElboStep(config, objective, 29).compute(p, x, null, noise, 29, 1, false, alone);
             try (ParallelGemm team = new ParallelGemm(3)) {
                 BatchElbo three =
-                        new FusedElboStep(config, objective, 29, team).compute(p, x, noise, 29, 1, false, shared);
+                        new FusedElboStep(config, objective, 29, team).compute(p, x, null, noise, 29, 1, false, shared);
                 assertThat(three).isEqualTo(one);
             }
             assertThat(shared).containsExactly(alone);
