@@ -13,6 +13,7 @@ import io.github.elbo4j.vae.model.Architecture;
 import io.github.elbo4j.vae.model.DataCompatibility;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.objective.StepFactory;
 import io.github.elbo4j.vae.train.EpochMetrics;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
@@ -110,6 +111,10 @@ final class BenchCommand implements Callable<Integer> {
         Dataset train = DataSource.load(data, dataDir, false).train();
         VaeConfig config = model.toConfig(train, Path.of(data));
         DataCompatibility.check(config, train, Path.of(data));
+        TrainingConfig training = new TrainingConfig(1 + repeats, batchSize, 1e-3, 0);
+        int intraOp = ThreadOptions.intraOpThreads(
+                StepFactory.fusedTraining(config, training.objective(), batchSize), threads);
+        CommonOptions.setIntraOpThreads(intraOp);
         int rows = Math.min(train.rows(), steps * batchSize);
         Dataset subset = train.subset(Arrays.copyOf(Batching.permutation(train.rows(), 0, 0), rows));
         List<Double> rates = new ArrayList<>();
@@ -123,7 +128,7 @@ final class BenchCommand implements Callable<Integer> {
         };
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel vae = VaeModel.initialize(config, manager, 0)) {
-            new Trainer(new TrainingConfig(1 + repeats, batchSize, 1e-3, 0), recorder, threads)
+            new Trainer(training, recorder, ThreadOptions.workers(threads, intraOp))
                     .train(vae, subset, null, null, null);
         }
         double elbo4j = median(rates);
