@@ -16,6 +16,7 @@ import io.github.elbo4j.vae.model.Likelihood;
 import io.github.elbo4j.vae.model.TabularLayout;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.objective.StepFactory;
 import io.github.elbo4j.vae.train.EpochMetrics;
 import io.github.elbo4j.vae.train.Trainer;
 import io.github.elbo4j.vae.train.TrainingConfig;
@@ -123,6 +124,10 @@ final class BenchCommand implements Callable<Integer> {
             config = model.toConfig(train, Path.of(data));
         }
         DataCompatibility.check(config, train, Path.of(data));
+        TrainingConfig training = new TrainingConfig(1 + repeats, batchSize, 1e-3, 0);
+        int intraOp = ThreadOptions.intraOpThreads(
+                StepFactory.fusedTraining(config, training.objective(), batchSize), threads);
+        CommonOptions.setIntraOpThreads(intraOp);
         int rows = Math.min(train.rows(), steps * batchSize);
         Dataset subset = train.subset(Arrays.copyOf(Batching.permutation(train.rows(), 0, 0), rows));
         List<Double> rates = new ArrayList<>();
@@ -136,7 +141,7 @@ final class BenchCommand implements Callable<Integer> {
         };
         try (NDManager manager = NDManager.newBaseManager();
                 VaeModel vae = VaeModel.initialize(config, manager, 0)) {
-            new Trainer(new TrainingConfig(1 + repeats, batchSize, 1e-3, 0), recorder, threads)
+            new Trainer(training, recorder, ThreadOptions.workers(threads, intraOp))
                     .train(vae, subset, null, null, null);
         }
         double elbo4j = median(rates);

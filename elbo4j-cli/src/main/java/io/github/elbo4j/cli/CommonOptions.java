@@ -26,8 +26,18 @@ public final class CommonOptions {
         }
         // Each worker (see ThreadOptions) runs tensor operations with one intra-op thread: small
         // operations split poorly across cores, and workers on separate shards do not.
-        System.setProperty("ai.djl.pytorch.num_threads", "1");
+        setIntraOpThreads(1);
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    /**
+     * Sets the engine's intra-op threads, which {@link #configureEngine} sets to one. Effective
+     * only before the engine is first used: PyTorch gives each thread the count it had when the
+     * thread first ran an operation, so changing it later would reach the evaluation workers
+     * started afterwards but not the thread that trains.
+     */
+    static void setIntraOpThreads(int threads) {
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     }
 
     /**

@@ -15,6 +15,7 @@ import io.github.elbo4j.vae.model.LatentPrior;
 import io.github.elbo4j.vae.model.TabularLayout;
 import io.github.elbo4j.vae.model.VaeConfig;
 import io.github.elbo4j.vae.model.VaeModel;
+import io.github.elbo4j.vae.objective.StepFactory;
 import io.github.elbo4j.vae.run.Checkpoint;
 import io.github.elbo4j.vae.run.RunDescription;
 import io.github.elbo4j.vae.run.RunDirectory;
@@ -220,6 +221,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         check(config, splits, data);
         Trainer.requireCompatible(config, training);
+        chooseThreads(config, training);
         try {
             Trainer.requireValidationSplit(training, splits.valid());
         } catch (SettingException e) {
@@ -317,6 +319,7 @@ final class TrainCommand implements Callable<Integer> {
         run.writeManifest(saved.withTraining(saved.training().resumedWith(training)));
         run.truncateMetricsAfter(completed).forEach(notice -> err.println("elbo4j: " + notice));
         err.flush();
+        chooseThreads(config, training);
         try (NDManager manager = NDManager.newBaseManager();
                 // Without a checkpoint (stopped during the first epoch) the run starts over, from
                 // the same seed, so it still ends where an uninterrupted run would.
@@ -325,6 +328,18 @@ final class TrainCommand implements Callable<Integer> {
                         : VaeModel.fromParameters(config, checkpoint.parameters(), manager)) {
             return finish(run, vae, manager, training, splits, checkpoint);
         }
+    }
+
+    /**
+     * Sets the engine's intra-op threads for training {@code config}'s model, before the engine
+     * loads, and the evaluation workers to match ({@link ThreadOptions#intraOpThreads}).
+     */
+    private void chooseThreads(VaeConfig config, TrainingConfig training) {
+        int threads = parallel.count();
+        int intraOp = ThreadOptions.intraOpThreads(
+                StepFactory.fusedTraining(config, training.objective(), training.batchSize()), threads);
+        CommonOptions.setIntraOpThreads(intraOp);
+        workers = ThreadOptions.workers(threads, intraOp);
     }
 
     /**
