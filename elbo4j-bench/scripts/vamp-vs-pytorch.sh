@@ -7,7 +7,7 @@
 # reports the median samples/s of its REPEATS timed epochs of STEPS steps (elbo4j's first epoch, the
 # VampPrior's N(0, I) warm-up, is not timed); the script prints every round and the medians.
 # Needs a built tree (./mvnw -q -DskipTests package), ELBO4J_DATA (or ~/.cache/elbo4j) holding
-# binarized-mnist, and python3 with torch (PYTHON, default python3; Debian: python3-torch).
+# binarized-mnist, and python3 with torch (PYTHON, default /usr/bin/python3, as `elbo4j bench --python`; Debian: python3-torch).
 # Usage: elbo4j-bench/scripts/vamp-vs-pytorch.sh [STEPS] [REPEATS] [THREADS] [ROUNDS] [PSEUDO_INPUTS]
 #   (defaults 200 3 1 3 500; about 5 minutes at one thread on a quiet machine)
 set -euo pipefail
@@ -19,7 +19,7 @@ repeats="${2:-3}"
 threads="${3:-1}"
 rounds="${4:-3}"
 pseudo="${5:-500}"
-python="${PYTHON:-python3}"
+python="${PYTHON:-/usr/bin/python3}"
 data="${ELBO4J_DATA:-$HOME/.cache/elbo4j}/binarized-mnist"
 model=(--hidden 200,200 --latent 50 --activation tanh --prior vamp --pseudo-inputs "$pseudo")
 

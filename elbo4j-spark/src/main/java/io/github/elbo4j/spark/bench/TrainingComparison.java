@@ -89,6 +89,13 @@ public final class TrainingComparison {
         double localRate = Double.NaN;
         double localCpu = Double.NaN;
         if (!skipLocal) {
+            // One untimed epoch first: Spark trains after this in the same JVM, on compiled code, so
+            // the single machine's timed run must not pay the JIT's warm-up either.
+            try (NDManager manager = NDManager.newBaseManager();
+                    VaeModel throwaway = VaeModel.initialize(config, manager, 0)) {
+                new Trainer(new TrainingConfig(1, batch, lr, seed), TrainingListener.NONE, threads)
+                        .train(throwaway, train, null, null, null);
+            }
             try (NDManager manager = NDManager.newBaseManager();
                     VaeModel model = VaeModel.initialize(config, manager, Seeds.derive(seed, Seeds.Stream.INIT, 0))) {
                 long start = System.nanoTime();

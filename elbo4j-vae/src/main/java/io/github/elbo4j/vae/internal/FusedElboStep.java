@@ -272,25 +272,11 @@ public final class FusedElboStep {
      * @param noise standard normal noise, row-major [K, batch, latent]
      * @param batch number of examples B, at most the constructor's {@code maxBatch}
      * @param klWeight w = β·a(t)
+     * @param normalPriorWarmup whether a VampPrior model's objective takes its KL against N(0, I),
+     *     as {@link ElboStep}'s does in the warm-up, while the reported KL stays the VampPrior's
+     *     (free bits, defined on the KL against N(0, I) per dimension, floor that KL for a
+     *     VampPrior model too, as in {@link ElboStep}); ignored under N(0, I)
      * @param gradient receives the gradient, same layout as {@code parameters}
-     */
-    public BatchElbo compute(
-            float[] parameters,
-            float[] x,
-            float[] condition,
-            float[] noise,
-            int batch,
-            double klWeight,
-            float[] gradient) {
-        return compute(parameters, x, condition, noise, batch, klWeight, false, gradient);
-    }
-
-    /**
-     * As {@link #compute(float[], float[], float[], float[], int, double, float[])}; with
-     * {@code normalPriorWarmup} a VampPrior model's objective takes its KL against N(0, I), as
-     * {@link ElboStep}'s does, while the reported KL stays the VampPrior's. Free bits, defined on
-     * the KL against N(0, I) per dimension, floor that KL for a VampPrior model too, as in
-     * {@link ElboStep}.
      */
     public BatchElbo compute(
             float[] parameters,

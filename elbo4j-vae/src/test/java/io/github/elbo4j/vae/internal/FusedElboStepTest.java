@@ -201,7 +201,7 @@ public class FusedElboStepTest {
                 new ElboStep(model, objective).compute(x, condition, noise, batch, klWeight, false, expected);
         float[] gradient = new float[expected.length];
         FusedElboStep fused = new FusedElboStep(config, objective, 48);
-        BatchElbo sums = fused.compute(model.parameterValues(), x, condition, noise, batch, klWeight, gradient);
+        BatchElbo sums = fused.compute(model.parameterValues(), x, condition, noise, batch, klWeight, false, gradient);
 
         assertThat(sums.elbo())
                 .isCloseTo(reference.elbo(), org.assertj.core.data.Offset.offset(1e-4 * Math.abs(reference.elbo())));
@@ -300,9 +300,11 @@ public class FusedElboStepTest {
                 .isInstanceOf(IllegalArgumentException.class);
         FusedElboStep step = new FusedElboStep(mlp, TrainingObjective.ELBO, 10);
         float[] p = new float[(int) VaeModel.layoutOf(mlp).totalSize()];
-        assertThatThrownBy(() -> step.compute(p, new float[11 * 784], null, new float[22], 11, 1, new float[p.length]))
+        assertThatThrownBy(() ->
+                        step.compute(p, new float[11 * 784], null, new float[22], 11, 1, false, new float[p.length]))
                 .hasMessageContaining("1 to 10");
-        assertThatThrownBy(() -> step.compute(p, new float[784], new float[3], new float[2], 1, 1, new float[p.length]))
+        assertThatThrownBy(() ->
+                        step.compute(p, new float[784], new float[3], new float[2], 1, 1, false, new float[p.length]))
                 .hasMessageContaining("not conditional");
         VaeConfig conditional = VaeConfig.builder()
                 .inputShape(28, 28)
@@ -312,8 +314,8 @@ public class FusedElboStepTest {
                 .build();
         FusedElboStep conditionalStep = new FusedElboStep(conditional, TrainingObjective.ELBO, 10);
         float[] q = new float[(int) VaeModel.layoutOf(conditional).totalSize()];
-        assertThatThrownBy(
-                        () -> conditionalStep.compute(q, new float[784], null, new float[2], 1, 1, new float[q.length]))
+        assertThatThrownBy(() -> conditionalStep.compute(
+                        q, new float[784], null, new float[2], 1, 1, false, new float[q.length]))
                 .hasMessageContaining("needs the batch's one-hot conditions");
     }
 
@@ -333,9 +335,10 @@ public class FusedElboStepTest {
         float[] afterLarge = new float[p.length];
         float[] fresh = new float[p.length];
         FusedElboStep reused = new FusedElboStep(config, objective, 40);
-        reused.compute(p, large, null, largeNoise, 40, 1, afterLarge);
-        BatchElbo first = reused.compute(p, small, null, smallNoise, 13, 1, afterLarge);
-        BatchElbo second = new FusedElboStep(config, objective, 40).compute(p, small, null, smallNoise, 13, 1, fresh);
+        reused.compute(p, large, null, largeNoise, 40, 1, false, afterLarge);
+        BatchElbo first = reused.compute(p, small, null, smallNoise, 13, 1, false, afterLarge);
+        BatchElbo second =
+                new FusedElboStep(config, objective, 40).compute(p, small, null, smallNoise, 13, 1, false, fresh);
         assertThat(first).isEqualTo(second);
         assertThat(afterLarge).containsExactly(fresh);
     }
@@ -353,9 +356,10 @@ public class FusedElboStepTest {
         float[] noise = GaussianNoise.standardNormal(objective.particles() * 37 * 5, 8);
         float[] alone = new float[p.length];
         float[] shared = new float[p.length];
-        BatchElbo one = new FusedElboStep(config, objective, 37).compute(p, x, null, noise, 37, 1, alone);
+        BatchElbo one = new FusedElboStep(config, objective, 37).compute(p, x, null, noise, 37, 1, false, alone);
         try (ParallelGemm team = new ParallelGemm(3)) {
-            BatchElbo three = new FusedElboStep(config, objective, 37, team).compute(p, x, null, noise, 37, 1, shared);
+            BatchElbo three =
+                    new FusedElboStep(config, objective, 37, team).compute(p, x, null, noise, 37, 1, false, shared);
             assertThat(three).isEqualTo(one);
         }
         assertThat(shared).containsExactly(alone);
@@ -370,7 +374,8 @@ public class FusedElboStepTest {
         float[] noise = GaussianNoise.standardNormal(8, 2);
         float[] gradient = new float[p.length];
         FusedElboStep step = new FusedElboStep(config, TrainingObjective.ELBO, 4);
-        assertThat(step.compute(p, x, null, noise, 4, 1, gradient).elbo()).isFinite();
+        assertThat(step.compute(p, x, null, noise, 4, 1, false, gradient).elbo())
+                .isFinite();
         // An infinite weight makes its logits, and so the gradient, non-finite.
         int out = (int) VaeModel.layoutOf(config).entries().stream()
                 .filter(e -> e.name().equals("decoder.out.weight"))
@@ -378,7 +383,8 @@ public class FusedElboStepTest {
                 .orElseThrow()
                 .offset();
         p[out] = Float.POSITIVE_INFINITY;
-        assertThat(step.compute(p, x, null, noise, 4, 1, gradient).elbo()).isNaN();
+        assertThat(step.compute(p, x, null, noise, 4, 1, false, gradient).elbo())
+                .isNaN();
     }
 
     private static float[] initialParameters(VaeConfig config, long seed) {

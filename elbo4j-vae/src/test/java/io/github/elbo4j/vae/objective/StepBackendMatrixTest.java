@@ -113,7 +113,7 @@ class StepBackendMatrixTest {
             }
             float[] fusedGradient = new float[engineGradient.length];
             BatchElbo sums = new FusedElboStep(config, objective, BATCH)
-                    .compute(model.parameterValues(), x, condition, noise, BATCH, 0.7, fusedGradient);
+                    .compute(model.parameterValues(), x, condition, noise, BATCH, 0.7, false, fusedGradient);
             assertThat(sums.elbo()).isCloseTo(engine.elbo(), within(1e-4 * Math.abs(engine.elbo())));
             assertThat(sums.reconstruction())
                     .isCloseTo(engine.reconstruction(), within(1e-4 * Math.abs(engine.reconstruction())));
