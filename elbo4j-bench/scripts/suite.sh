@@ -10,13 +10,17 @@
 #   3. IWAE evaluation for K = 50, 500, 5000 with 1 and 2 threads each on the same trained weights
 #      and the whole test split: elbo4j's `eval` against the reference's `eval`
 #      (iwae-eval-vs-pytorch.sh, which says what each side's seconds cover);
-#   4. Gaussian VI against Stan's ADVI (vi-vs-stan.sh; skipped unless Rscript with rstan is present).
+#   4. the other model families against the reference of the same architecture, 1 and 2 threads
+#      each: the convolutional VAE (conv-vs-pytorch.sh), the VampPrior (vamp-vs-pytorch.sh), and
+#      the conditional, learned-σ and tabular models (families-vs-pytorch.sh), about 10 minutes;
+#   5. Gaussian VI against Stan's ADVI (vi-vs-stan.sh; skipped unless Rscript with rstan is present).
 # Needs a built tree (./mvnw -q -DskipTests package) and binarized-mnist under $ELBO4J_DATA (or
 # ~/.cache/elbo4j). Once, for DL4J: ./mvnw -q -f elbo4j-bench/dl4j/pom.xml package
-# Usage: elbo4j-bench/scripts/suite.sh [OUT]   (about 40 minutes on a quiet machine, 35 with
+# Usage: elbo4j-bench/scripts/suite.sh [OUT]   (about 50 minutes on a quiet machine, 45 with
 # SKIP_VI=1, of which the IWAE evaluation on the whole test split takes about 30; EVAL_LIMIT=1000
 # makes it about 3)
-# Environment: STEPS (300), REPEATS (3), EVAL_LIMIT (10000 test images: all), SKIP_VI=1, PEAK_GFLOPS
+# Environment: STEPS (300), REPEATS (3), EVAL_LIMIT (10000 test images: all), FAMILY_STEPS (100
+# steps per timed repeat in part 4), SKIP_VI=1, PEAK_GFLOPS
 # (default: the best measured one-thread GEMM rate, or FLOP_PER_CYCLE (32, a Zen 4 core: two
 # 256-bit FP32 FMA pipes) x the reported clock if that is higher).
 set -euo pipefail
@@ -63,8 +67,16 @@ echo "== 3. IWAE evaluation" >&2
 ./elbo4j train --data binarized-mnist --epochs 1 --seed 1 --out "$out/eval-run" --json >/dev/null
 elbo4j-bench/scripts/iwae-eval-vs-pytorch.sh "$out/eval-run" "$limit" 1 >"$out/eval.txt"
 
+echo "== 4. Other model families" >&2
+family_steps="${FAMILY_STEPS:-100}"
+elbo4j-bench/scripts/conv-vs-pytorch.sh "$((family_steps / 2))" 2 2 >"$out/families.txt"
+for threads in 1 2; do
+  elbo4j-bench/scripts/vamp-vs-pytorch.sh "$family_steps" 2 "$threads" 2 >>"$out/families.txt"
+done
+elbo4j-bench/scripts/families-vs-pytorch.sh "$family_steps" 2 "1 2" >>"$out/families.txt"
+
 if [[ -z "${SKIP_VI:-}" ]] && command -v Rscript >/dev/null && Rscript -e 'library(rstan)' >/dev/null 2>&1; then
-  echo "== 4. Gaussian VI against Stan's ADVI" >&2
+  echo "== 5. Gaussian VI against Stan's ADVI" >&2
   elbo4j-bench/scripts/vi-vs-stan.sh "$out/vi" >"$out/vi.txt"
 fi
 
@@ -132,6 +144,11 @@ if os.path.exists(evaluation):
     print("\nIWAE evaluation of the same weights, elbo4j eval against the reference's eval (seconds;"
           " ratio = PyTorch / elbo4j)")
     print(open(evaluation).read())
+
+families = os.path.join(out, "families.txt")
+if os.path.exists(families):
+    print("\nThe other model families against the reference of the same architecture (samples/s)")
+    print(open(families).read())
 
 vi = os.path.join(out, "vi.txt")
 if os.path.exists(vi):
