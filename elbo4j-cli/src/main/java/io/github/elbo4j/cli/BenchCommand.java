@@ -126,7 +126,8 @@ final class BenchCommand implements Callable<Integer> {
         DataCompatibility.check(config, train, Path.of(data));
         TrainingConfig training = new TrainingConfig(1 + repeats, batchSize, 1e-3, 0);
         int intraOp = ThreadOptions.intraOpThreads(
-                StepFactory.fusedTraining(config, training.objective(), batchSize), threads);
+                StepFactory.trainingBackend(config, training.objective(), batchSize) == StepFactory.Backend.FUSED,
+                threads);
         CommonOptions.setIntraOpThreads(intraOp);
         int rows = Math.min(train.rows(), steps * batchSize);
         Dataset subset = train.subset(Arrays.copyOf(Batching.permutation(train.rows(), 0, 0), rows));

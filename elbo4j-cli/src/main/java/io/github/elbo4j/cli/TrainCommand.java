@@ -337,7 +337,9 @@ final class TrainCommand implements Callable<Integer> {
     private void chooseThreads(VaeConfig config, TrainingConfig training) {
         int threads = parallel.count();
         int intraOp = ThreadOptions.intraOpThreads(
-                StepFactory.fusedTraining(config, training.objective(), training.batchSize()), threads);
+                StepFactory.trainingBackend(config, training.objective(), training.batchSize())
+                        == StepFactory.Backend.FUSED,
+                threads);
         CommonOptions.setIntraOpThreads(intraOp);
         workers = ThreadOptions.workers(threads, intraOp);
     }

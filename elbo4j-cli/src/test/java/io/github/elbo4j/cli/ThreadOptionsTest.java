@@ -17,7 +17,7 @@ class ThreadOptionsTest {
                 .latent(16)
                 .conv(32, 64)
                 .build();
-        boolean fused = StepFactory.fusedTraining(conv, TrainingObjective.ELBO, 100);
+        boolean fused = StepFactory.trainingBackend(conv, TrainingObjective.ELBO, 100) == StepFactory.Backend.FUSED;
         assertThat(fused).as("the convolutional VAE trains through the engine").isFalse();
         int intraOp = ThreadOptions.intraOpThreads(fused, 2);
         assertThat(intraOp).isEqualTo(2);

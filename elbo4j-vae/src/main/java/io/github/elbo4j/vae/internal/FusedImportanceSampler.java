@@ -267,13 +267,16 @@ public final class FusedImportanceSampler {
                 double loc = locT[r * ld + i];
                 double logVar = logVarT[r * ld + i];
                 double dimension = 0.5 * (loc * loc + Math.exp(logVar) - logVar - 1);
-                // The VampPrior's KL has no per-dimension split (ExampleTerms); its totals are added per particle.
+                // The VampPrior's KL has no per-dimension split (ExampleTerms); its totals come from
+                // the particles (addMonteCarloKl).
                 out.klPerDimension()[cell + r] = vampPrior == null ? (float) dimension : Float.NaN;
                 out.posteriorMean()[cell + r] = locT[r * ld + i];
                 kl += dimension;
             }
-            out.firstKl()[first + i] = kl;
-            out.meanKl()[first + i] = kl;
+            if (vampPrior == null) {
+                out.firstKl()[first + i] = kl;
+                out.meanKl()[first + i] = kl;
+            }
         }
     }
 

@@ -118,16 +118,6 @@ public final class StepFactory {
     }
 
     /**
-     * Whether {@link #trainingStep} trains {@code config}'s model on {@code objective} in batches of
-     * up to {@code maxBatch} rows with the fused step (which splits its matrix products over JVM
-     * threads itself) rather than through the engine (which can only use the engine's own
-     * intra-op threads, since its autograd records one step at a time).
-     */
-    public static boolean fusedTraining(VaeConfig config, TrainingObjective objective, int maxBatch) {
-        return trainingBackend(config, objective, maxBatch) == Backend.FUSED;
-    }
-
-    /**
      * Whether the fused training step computes {@code objective} for {@code config}'s model in
      * batches of up to {@code maxBatch} rows: an allow-listed network, likelihood and objective,
      * conditional or not, and every buffer within a Java array's size. Needs the Vector API.
