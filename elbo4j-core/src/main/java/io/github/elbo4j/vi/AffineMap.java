@@ -180,6 +180,11 @@ public final class AffineMap {
             }
 
             @Override
+            public boolean batchesPayOff() {
+                return density.batchesPayOff();
+            }
+
+            @Override
             public String engine() {
                 return density.engine();
             }

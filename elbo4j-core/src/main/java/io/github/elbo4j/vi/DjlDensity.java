@@ -190,6 +190,12 @@ final class DjlDensity implements UnconstrainedDensity {
         }
     }
 
+    /** One call per batch of points shares the engine's dispatch and autograd set-up. */
+    @Override
+    public boolean batchesPayOff() {
+        return true;
+    }
+
     @Override
     public String engine() {
         return Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion();

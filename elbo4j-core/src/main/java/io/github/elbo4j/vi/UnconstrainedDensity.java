@@ -48,6 +48,17 @@ public interface UnconstrainedDensity extends AutoCloseable {
         return result;
     }
 
+    /**
+     * Whether one call with many points costs much less than one call per point: true where each
+     * call has a large fixed cost (a tensor engine's dispatch, a Spark job). Fits then gather
+     * points that they could evaluate one at a time into batches (the mode search climbs its runs
+     * side by side); where it is false they evaluate them one after the other, with the same
+     * results, since each point is independent. A wrapper delegates it.
+     */
+    default boolean batchesPayOff() {
+        return false;
+    }
+
     /** What computes f, for a fit's provenance, e.g. {@code PyTorch 2.7.1} or {@code Java}. */
     default String engine() {
         return "Java";

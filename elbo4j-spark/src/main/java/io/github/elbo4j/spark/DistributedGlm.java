@@ -123,7 +123,8 @@ class DistributedGlm implements RegressionModel {
                             gradient[k] += sums[particles + k];
                         }
                     }
-                });
+                },
+                true);
     }
 
     /**

@@ -20,6 +20,11 @@ import java.util.concurrent.Future;
  * evaluates them all at once, in run order, and hands each its value. Every evaluation happens on
  * the calling thread, as it would without batching. Since the density treats each point of a batch
  * independently ({@link UnconstrainedDensity}), each run follows the path it would follow alone.
+ *
+ * <p>That costs two thread hand-offs per round, more than a closed-form density's evaluation of
+ * a few microseconds, so where the density says batches do not pay off
+ * ({@link UnconstrainedDensity#batchesPayOff()}) the runs climb one after the other on the
+ * calling thread instead, along the same paths.
  */
 final class LockstepClimbs {
 
@@ -60,6 +65,9 @@ final class LockstepClimbs {
      * @return each run's result, for −f (its value is −f at the last iterate), in the starts' order
      */
     static List<Lbfgs.Result> maximise(UnconstrainedDensity density, List<Start> starts, List<Lbfgs> optimizers) {
+        if (!density.batchesPayOff()) {
+            return oneAfterAnother(density, starts, optimizers);
+        }
         int runs = starts.size();
         LockstepClimbs lockstep =
                 new LockstepClimbs(density, runs, starts.get(0).point().length);
@@ -101,8 +109,34 @@ final class LockstepClimbs {
         }
     }
 
+    /**
+     * The runs one after the other on the calling thread, each point evaluated alone: the same
+     * paths as side by side, without a thread hand-off per evaluation, for a density whose calls
+     * have no fixed cost worth sharing.
+     */
+    private static List<Lbfgs.Result> oneAfterAnother(
+            UnconstrainedDensity density, List<Start> starts, List<Lbfgs> optimizers) {
+        int dimension = starts.get(0).point().length;
+        double[] value = new double[1];
+        List<Lbfgs.Result> results = new ArrayList<>();
+        for (int run = 0; run < starts.size(); run++) {
+            Start start = starts.get(run);
+            Lbfgs.Objective objective = negated(start, dimension, (x, gradient) -> {
+                density.evaluate(x, 1, null, value, gradient);
+                return value[0];
+            });
+            results.add(optimizers.get(run).minimize(objective, start.point(), (i, f, s) -> {}));
+        }
+        return results;
+    }
+
     /** −f for run {@code run}: its start's known value first, then one batched evaluation per call. */
     private Lbfgs.Objective objective(int run, Start start) {
+        return negated(start, dimension, (x, gradient) -> await(run, x, gradient));
+    }
+
+    /** −f from f: the start's known value and gradient at the first call, {@code f} after it. */
+    private static Lbfgs.Objective negated(Start start, int dimension, Lbfgs.Objective f) {
         boolean[] atStart = {true};
         return (x, gradient) -> {
             double value;
@@ -111,7 +145,7 @@ final class LockstepClimbs {
                 System.arraycopy(start.gradient(), 0, gradient, 0, dimension);
                 value = start.logDensity();
             } else {
-                value = await(run, x, gradient);
+                value = f.valueAndGradient(x, gradient);
             }
             for (int i = 0; i < dimension; i++) {
                 gradient[i] = -gradient[i];

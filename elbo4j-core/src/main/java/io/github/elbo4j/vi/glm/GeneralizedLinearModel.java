@@ -320,7 +320,8 @@ public final class GeneralizedLinearModel implements RegressionModel {
                                 values,
                                 gradient);
                     }
-                });
+                },
+                false);
     }
 
     /**

@@ -39,6 +39,7 @@ public final class GlmDensity implements UnconstrainedDensity {
     private final double[] interceptCentre;
     private final int records;
     private final Likelihood likelihood;
+    private final boolean batchesPayOff;
 
     /**
      * Creates the density.
@@ -49,13 +50,16 @@ public final class GlmDensity implements UnconstrainedDensity {
      *     ({@code [p]}; zeros put it on the raw intercept, ignored without an intercept)
      * @param records n, the number of records (the minibatch scale is n/m)
      * @param likelihood computes the likelihood and its gradient
+     * @param batchesPayOff whether each call of {@code likelihood} has a large fixed cost, such as a
+     *     Spark job ({@link UnconstrainedDensity#batchesPayOff()})
      */
     public GlmDensity(
             GlmLayout layout,
             List<RegressionPrior> priors,
             double[] interceptCentre,
             int records,
-            Likelihood likelihood) {
+            Likelihood likelihood,
+            boolean batchesPayOff) {
         if (priors.size() != layout.parameters()) {
             throw new IllegalArgumentException(priors.size() + " priors for " + layout.parameters() + " parameters");
         }
@@ -64,6 +68,12 @@ public final class GlmDensity implements UnconstrainedDensity {
         this.priors = priors.toArray(RegressionPrior[]::new);
         this.records = records;
         this.likelihood = likelihood;
+        this.batchesPayOff = batchesPayOff;
+    }
+
+    @Override
+    public boolean batchesPayOff() {
+        return batchesPayOff;
     }
 
     @Override
