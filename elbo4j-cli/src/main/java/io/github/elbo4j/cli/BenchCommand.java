@@ -44,10 +44,11 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Measure training throughput in samples per second.",
-            "Measure training throughput (samples/s) of a VAE with the trainer's own step (one thread): Adam "
-                    + "on the single-sample ELBO. Defaults: the standard model (784-200-200-50 tanh, Bernoulli, batch "
-                    + "100, Adam 1e-3) on binarized MNIST. With --pytorch, the reference script trains the same model "
-                    + "right after with --threads threads, and the ratio is printed."
+            "Trains with the same step as train, on --threads threads (Adam 1e-3 on the single-sample ELBO), "
+                    + "for one warm-up epoch and then --repeats epochs of --steps batches, and prints the median "
+                    + "samples/s. Defaults: binarized MNIST, 784-200-200-8 tanh with a Bernoulli decoder, batch 100 "
+                    + "(--latent 50 gives the standard model of BENCHMARKS.md). With --pytorch, the reference "
+                    + "script trains the same model right after on as many threads, and the ratio is printed."
         })
 final class BenchCommand implements Callable<Integer> {
 
