@@ -160,6 +160,8 @@ class FusedImportanceSamplerTest {
         "softplus, bernoulli, '24', normal, 300, 128",
         "tanh, bernoulli, '24,16', vamp, 30, 1024",
         "relu, gaussian, '', normal, 1, 1024",
+        // Fewer particles than a vector's lanes: Gemm's plain loop for each example's x·l product.
+        "tanh, bernoulli, '19', normal, 5, 1024",
     })
     void anExamplesTermsUnderItsOwnSeedDoNotDependOnItsBatch(
             String activation, String likelihood, String hidden, String prior, int k, int budget) {
