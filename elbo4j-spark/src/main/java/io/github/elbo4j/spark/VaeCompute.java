@@ -104,8 +104,9 @@ final class VaeCompute {
      * under the seed {@code rowSeeds[i]} (the ELBO's ε is the first particle's, as in
      * {@code elbo4j eval}), so a row's scores do not depend on the partitioning, the chunking or the
      * task attempt. The IWAE bound comes from {@code sampler} (see {@link #fusedSampler}), every row
-     * under its own seed, {@link ImportanceSampler#chunk} rows per call (bit for bit the row's bound scored alone, so it does not depend
-     * on which rows share the chunk), or, when it is null, from the engine in one batched call.
+     * under its own seed, {@link ImportanceSampler#chunk} rows per call (bit for bit the row's bound
+     * scored alone, so it does not depend on which rows share the chunk), or, when it is null, from
+     * the engine in one batched call.
      */
     static Scores score(
             VaeModel model,

@@ -189,11 +189,11 @@ public final class FusedImportanceSampler {
      * {@link #estimate} with each example under its own seed: example e's noise is that of example 0
      * under {@code seeds[e]}, so its terms are bit for bit those that this sampler (or one with the
      * same K and column budget) writes for e alone as example 0 of its own data, whatever the range
-     * and the other examples of the call (every stage treats a
-     * column the same wherever it lies in a pass: the products sum over k in one order, the
-     * elementwise passes and the noise take whole vectors, and each example's particles are summed
-     * on their own). Scoring rows in batches this way gives a row the same score however the rows
-     * are grouped.
+     * and the other examples of the call: every stage treats a column the same wherever it lies in
+     * a pass (the products sum over k in one order, the elementwise passes and the noise take whole
+     * vectors, each example's particles are summed on their own). Scoring rows in batches this way
+     * gives a row the same score however the rows are grouped
+     * ({@code FusedImportanceSamplerTest} checks it bit for bit).
      *
      * @param seeds per example of {@code data}, the seed its noise is derived from
      */
