@@ -17,6 +17,7 @@ import io.github.elbo4j.vae.objective.ImportanceSampler;
 import io.github.elbo4j.vae.objective.StepFactory;
 import io.github.elbo4j.vae.objective.TrainingStep;
 import io.github.elbo4j.vae.train.Seeds;
+import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -102,8 +103,10 @@ final class VaeCompute {
      * decoder mean at z = μ(x). Row i's noise is {@link GaussianNoise#perExample}'s for example 0
      * under the seed {@code rowSeeds[i]} (the ELBO's ε is the first particle's, as in
      * {@code elbo4j eval}), so a row's scores do not depend on the partitioning, the chunking or the
-     * task attempt. The IWAE bound comes from {@code sampler} (see {@link #fusedSampler}), one row
-     * per call, or, when it is null, from the engine in one batched call.
+     * task attempt. The IWAE bound comes from {@code sampler} (see {@link #fusedSampler}), every row
+     * under its own seed, {@link ImportanceSampler#chunk} rows per call (bit for bit the row's bound
+     * scored alone, so it does not depend on which rows share the chunk), or, when it is null, from
+     * the engine in one batched call.
      */
     static Scores score(
             VaeModel model,
@@ -118,11 +121,11 @@ final class VaeCompute {
         int features = config.inputSize();
         double[] loglik = k == 0 ? null : new double[rows];
         if (sampler != null && k > 0) {
-            double[] one = new double[1];
-            for (int i = 0; i < rows; i++) {
-                float[] row = java.util.Arrays.copyOfRange(x, i * features, (i + 1) * features);
-                sampler.estimate(new Dataset("row", row, 1, features), 0, 1, rowSeeds[i], ExampleTerms.boundsOnly(one));
-                loglik[i] = one[0];
+            float[] values = x.length == rows * features ? x : Arrays.copyOf(x, rows * features);
+            Dataset chunk = new Dataset("rows", values, rows, features);
+            ExampleTerms bounds = ExampleTerms.boundsOnly(loglik);
+            for (int from = 0; from < rows; from += sampler.chunk()) {
+                sampler.estimate(chunk, from, Math.min(rows, from + sampler.chunk()), rowSeeds, bounds);
             }
         }
         float[] elboNoise = new float[rows * d];

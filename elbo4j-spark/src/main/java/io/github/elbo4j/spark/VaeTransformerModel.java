@@ -62,9 +62,10 @@ import scala.Option;
  * <p>Noise for a row is seeded by (seed, the row's values), so a row's scores do not depend on the
  * partitioning, the chunking, the executor or a task retry. Each executor JVM loads the weights once
  * (see {@link ModelCache}); each task estimates {@code loglik} with the fused importance sampler of
- * {@code elbo4j eval} where it applies (one row per call, with the row's own noise), else in
- * batched engine calls, and computes the other columns in batched engine calls, decoding at most
- * {@code maxParticleRows} (sample, example) rows at once. Every row is scored once per
+ * {@code elbo4j eval} where it applies (the rows of a chunk decoded together, each under its own
+ * noise, to the bits of the row scored alone), else in batched engine calls, and computes the
+ * other columns in batched engine calls, decoding at most {@code maxParticleRows} (sample,
+ * example) rows at once. Every row is scored once per
  * {@code transform} action.
  *
  * <p>{@link #write()} saves a folder that is also an elbo4j run directory ({@code model.json},

@@ -2,6 +2,7 @@ package io.github.elbo4j.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.TaskContext;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
@@ -83,6 +85,37 @@ class VaeEstimatorTest {
         assertThat((Integer) loaded.getOrDefault(loaded.k())).isEqualTo(8);
         List<Row> after = loaded.transform(test).orderBy("id").collectAsList();
         assertThat(after).isEqualTo(before);
+    }
+
+    /**
+     * A row's loglik is its own, bit for bit, however the rows are partitioned, ordered and chunked
+     * (the fused sampler scores each row under its own seed, in batches); the other columns come
+     * from batched engine products from the same noise, equal up to float rounding.
+     */
+    @Test
+    void scoresDoNotDependOnThePartitioningOrTheChunks() {
+        List<Row> reference = model.transform(test.repartition(1)).orderBy("id").collectAsList();
+        // Seven partitions in a shuffled order; chunks of 5 rows and passes of 6 (50 particle rows, K = 8).
+        VaeTransformerModel smallChunks = model.copy(new ParamMap()).setMaxParticleRows(50);
+        List<Row> other = smallChunks
+                .transform(test.orderBy(functions.rand(3)).repartition(7))
+                .orderBy("id")
+                .collectAsList();
+        assertThat(other).hasSize(reference.size());
+        for (int i = 0; i < reference.size(); i++) {
+            Row a = reference.get(i);
+            Row b = other.get(i);
+            assertThat((double) b.getAs("loglik")).as("loglik of row %d", i).isEqualTo((double) a.getAs("loglik"));
+            assertThat((double) b.getAs("elbo"))
+                    .isCloseTo(a.getAs("elbo"), within(1e-5 * Math.abs((double) a.getAs("elbo"))));
+            double recon = a.getAs("recon_error");
+            assertThat((double) b.getAs("recon_error")).isCloseTo(recon, within(1e-5 * recon));
+            double[] mean = ((Vector) a.getAs("latent_mean")).toArray();
+            double[] otherMean = ((Vector) b.getAs("latent_mean")).toArray();
+            for (int j = 0; j < mean.length; j++) {
+                assertThat(otherMean[j]).isCloseTo(mean[j], within(1e-5));
+            }
+        }
     }
 
     @Test

@@ -182,6 +182,28 @@ public final class FusedImportanceSampler {
      * @param seed the seed example e's noise is derived from, with e
      */
     public void estimate(float[] parameters, float[] data, int from, int to, long seed, ExampleTerms out) {
+        estimate(parameters, data, from, to, seed, null, out);
+    }
+
+    /**
+     * {@link #estimate} with each example under its own seed: example e's noise is that of example 0
+     * under {@code seeds[e]}, so its terms are bit for bit those that this sampler (or one with the
+     * same K and column budget) writes for e alone as example 0 of its own data, whatever the range
+     * and the other examples of the call: every stage treats a column the same wherever it lies in
+     * a pass (the products sum over k in one order, the elementwise passes and the noise take whole
+     * vectors, each example's particles are summed on their own). Scoring rows in batches this way
+     * gives a row the same score however the rows are grouped
+     * ({@code FusedImportanceSamplerTest} checks it bit for bit).
+     *
+     * @param seeds per example of {@code data}, the seed its noise is derived from
+     */
+    public void estimate(float[] parameters, float[] data, int from, int to, long[] seeds, ExampleTerms out) {
+        estimate(parameters, data, from, to, 0, seeds, out);
+    }
+
+    /** Example e's noise: example e's under {@code seed}, or, with {@code seeds}, example 0's under seeds[e]. */
+    private void estimate(
+            float[] parameters, float[] data, int from, int to, long seed, long[] seeds, ExampleTerms out) {
         if (vampPrior != null) {
             vampPrior.components(parameters);
         }
@@ -203,7 +225,7 @@ public final class FusedImportanceSampler {
                     repeatForParticles(data, first, examples, count, ld);
                     layoutLd = ld;
                 }
-                sample(seed, first, examples, done, count, ld);
+                sample(seed, seeds, first, examples, done, count, ld);
                 if (vampPrior != null) {
                     vampLogPrior(ld);
                 }
@@ -334,18 +356,23 @@ public final class FusedImportanceSampler {
     }
 
     /**
-     * Particles {@code done..done+count−1} of each example: ε from {@link VectorNoise#fillExample},
+     * Particles {@code done..done+count−1} of each example: ε from {@link VectorNoise#fillExample}
+     * (under {@code seed} as example e, or under {@code seeds[e]} as example 0),
      * z = μ + σ ε in columns i·count.. of example i, and Σ_j ½(ε² − z²) per column (Σ_j ½ε² under
      * the VampPrior: z² times {@link #normalPrior}, exact either way).
      */
-    private void sample(long seed, int first, int examples, int done, int count, int ld) {
+    private void sample(long seed, long[] seeds, int first, int examples, int done, int count, int ld) {
         int encoderLd = ColumnKernels.padded(examples);
         FloatVector half = FloatVector.broadcast(S, 0.5f);
         FloatVector normal = FloatVector.broadcast(S, normalPrior);
         Arrays.fill(logDensityRatio, 0, ld, 0f);
         for (int i = 0; i < examples; i++) {
             int from = i * count;
-            VectorNoise.fillExample(seed, first + i, done, count, latent, latentT, from, ld);
+            if (seeds == null) {
+                VectorNoise.fillExample(seed, first + i, done, count, latent, latentT, from, ld);
+            } else {
+                VectorNoise.fillExample(seeds[first + i], 0, done, count, latent, latentT, from, ld);
+            }
             for (int r = 0; r < latent; r++) {
                 float loc = locT[r * encoderLd + i];
                 float sigma = sigmaT[r * encoderLd + i];

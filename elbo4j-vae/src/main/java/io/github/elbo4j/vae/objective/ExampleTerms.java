@@ -61,6 +61,23 @@ public record ExampleTerms(
     }
 
     /**
+     * Copies the one example these terms hold into example {@code e} of {@code target}: the bound
+     * and, when both are detailed, every other term.
+     */
+    void copyTo(ExampleTerms target, int e) {
+        target.bound[e] = bound[0];
+        if (!detailed() || !target.detailed()) {
+            return;
+        }
+        target.firstReconstruction[e] = firstReconstruction[0];
+        target.firstKl[e] = firstKl[0];
+        target.meanReconstruction[e] = meanReconstruction[0];
+        target.meanKl[e] = meanKl[0];
+        System.arraycopy(klPerDimension, 0, target.klPerDimension, e * latent, latent);
+        System.arraycopy(posteriorMean, 0, target.posteriorMean, e * latent, latent);
+    }
+
+    /**
      * Dataset means of the first particle's single-sample ELBO and its terms, with the
      * per-dimension KL and Cov_x(E_q[z]) for the active-unit count, summed in double in dataset
      * order (so they do not depend on chunks or workers).

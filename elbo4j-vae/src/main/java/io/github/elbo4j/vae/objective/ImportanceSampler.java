@@ -25,4 +25,22 @@ public interface ImportanceSampler {
      * {@code out} is {@link ExampleTerms#detailed}, their other terms from the same particles.
      */
     void estimate(Dataset data, int from, int to, long seed, ExampleTerms out);
+
+    /**
+     * {@link #estimate} with each example under its own seed: example e's terms are those of
+     * {@code estimate} on e alone, as example 0 of a dataset of its own, under {@code seeds[e]}. An
+     * example's terms then depend on its values and its seed alone, not on which examples share the
+     * call, which is how a Spark partition is scored. This default makes one call per example; the
+     * fused sampler decodes the examples together, to the same bits.
+     *
+     * @param seeds per example of {@code data}, the seed its noise is derived from
+     */
+    default void estimate(Dataset data, int from, int to, long[] seeds, ExampleTerms out) {
+        for (int e = from; e < to; e++) {
+            ExampleTerms one =
+                    out.detailed() ? ExampleTerms.allocate(1, out.latent()) : ExampleTerms.boundsOnly(new double[1]);
+            estimate(data.subset(new int[] {e}), 0, 1, seeds[e], one);
+            one.copyTo(out, e);
+        }
+    }
 }

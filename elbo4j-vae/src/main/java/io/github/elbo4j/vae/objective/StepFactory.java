@@ -177,5 +177,10 @@ public final class StepFactory {
         public void estimate(Dataset data, int from, int to, long seed, ExampleTerms out) {
             sampler.estimate(parameters, data.values(), from, to, seed, out);
         }
+
+        @Override
+        public void estimate(Dataset data, int from, int to, long[] seeds, ExampleTerms out) {
+            sampler.estimate(parameters, data.values(), from, to, seeds, out);
+        }
     }
 }

@@ -147,6 +147,76 @@ class FusedImportanceSamplerTest {
     }
 
     /**
+     * With a seed per example, an example's terms are bit for bit those of the example scored
+     * alone, whatever the batch it is decoded in: batches of several sizes at several offsets, and
+     * the rows in another order (another partitioning of the same rows).
+     */
+    @ParameterizedTest(name = "{0} {1} hidden={2} prior={3} K={4} budget={5}")
+    @CsvSource({
+        "tanh, bernoulli, '24,16', normal, 50, 1024",
+        // Groups of 7 examples of K = 7 (49 columns, not whole vectors) and a partial last group.
+        "relu, gaussian, '19', normal, 7, 50",
+        // K above the budget: each example's particles in slices.
+        "softplus, bernoulli, '24', normal, 300, 128",
+        "tanh, bernoulli, '24,16', vamp, 30, 1024",
+        "relu, gaussian, '', normal, 1, 1024",
+        // Fewer particles than a vector's lanes: Gemm's plain loop for each example's x·l product.
+        "tanh, bernoulli, '19', normal, 5, 1024",
+    })
+    void anExamplesTermsUnderItsOwnSeedDoNotDependOnItsBatch(
+            String activation, String likelihood, String hidden, String prior, int k, int budget) {
+        int[] widths = hidden.isEmpty()
+                ? new int[0]
+                : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
+        VaeConfig.Builder builder = VaeConfig.builder()
+                .inputShape(28, 28)
+                .hidden(widths)
+                .latent(5)
+                .activation(Activation.parse(activation))
+                .likelihood(Likelihood.parse(likelihood))
+                .gaussianScale(0.3);
+        VaeConfig config = prior.equals("vamp") ? builder.vampPrior(4).build() : builder.build();
+        int n = DATA.rows();
+        long[] seeds = new long[n];
+        for (int e = 0; e < n; e++) {
+            seeds[e] = 1_000_003L * e + 17;
+        }
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 3)) {
+            float[] p = model.parameterValues();
+            FusedImportanceSampler sampler = new FusedImportanceSampler(config, k, budget);
+            ExampleTerms alone = ExampleTerms.allocate(n, config.latent());
+            for (int e = 0; e < n; e++) {
+                ExampleTerms one = ExampleTerms.allocate(1, config.latent());
+                sampler.estimate(p, DATA.row(e), 0, 1, seeds[e], one);
+                copy(one, alone, e);
+            }
+            ExampleTerms whole = ExampleTerms.allocate(n, config.latent());
+            new FusedImportanceSampler(config, k, budget).estimate(p, DATA.values(), 0, n, seeds, whole);
+            int[] identity = java.util.stream.IntStream.range(0, n).toArray();
+            assertSameBits(whole, alone, identity);
+
+            ExampleTerms pieces = ExampleTerms.allocate(n, config.latent());
+            int[] bounds = {0, 1, 6, 13, 14, n};
+            for (int b = 0; b + 1 < bounds.length; b++) {
+                sampler.estimate(p, DATA.values(), bounds[b], bounds[b + 1], seeds, pieces);
+            }
+            assertSameBits(pieces, alone, identity);
+
+            // The rows reversed, each with its seed: each lands at another place in its pass.
+            int[] reversed = new int[n];
+            long[] reversedSeeds = new long[n];
+            for (int e = 0; e < n; e++) {
+                reversed[e] = n - 1 - e;
+                reversedSeeds[e] = seeds[n - 1 - e];
+            }
+            ExampleTerms backwards = ExampleTerms.allocate(n, config.latent());
+            sampler.estimate(p, DATA.subset(reversed).values(), 0, n, reversedSeeds, backwards);
+            assertSameBits(backwards, alone, reversed);
+        }
+    }
+
+    /**
      * The ELBO that {@code eval} reports comes from the sampler's pass: the first particle's
      * log p(x|z) and the analytic KL. It must equal core's {@link AnalyticKlElbo} through the engine
      * on the same weights and one-sample noise, whether K is 1 (the ELBO pass alone) or the
@@ -230,6 +300,40 @@ class FusedImportanceSamplerTest {
                 result[i] = bounds[i];
             }
             return result;
+        }
+    }
+
+    /** Example 0 of {@code one} into example {@code e} of {@code all}. */
+    private static void copy(ExampleTerms one, ExampleTerms all, int e) {
+        all.bound()[e] = one.bound()[0];
+        all.firstReconstruction()[e] = one.firstReconstruction()[0];
+        all.firstKl()[e] = one.firstKl()[0];
+        all.meanReconstruction()[e] = one.meanReconstruction()[0];
+        all.meanKl()[e] = one.meanKl()[0];
+        System.arraycopy(one.posteriorMean(), 0, all.posteriorMean(), e * one.latent(), one.latent());
+        System.arraycopy(one.klPerDimension(), 0, all.klPerDimension(), e * one.latent(), one.latent());
+    }
+
+    /** Example e of {@code actual} has the bits of example {@code order[e]} of {@code expected}. */
+    private static void assertSameBits(ExampleTerms actual, ExampleTerms expected, int[] order) {
+        int latent = expected.latent();
+        for (int e = 0; e < order.length; e++) {
+            int o = order[e];
+            assertThat(actual.bound()[e]).as("bound %d", e).isEqualTo(expected.bound()[o]);
+            assertThat(actual.firstReconstruction()[e])
+                    .as("first log p(x|z) %d", e)
+                    .isEqualTo(expected.firstReconstruction()[o]);
+            assertThat(actual.firstKl()[e]).as("first KL %d", e).isEqualTo(expected.firstKl()[o]);
+            assertThat(actual.meanReconstruction()[e])
+                    .as("mean log p(x|z) %d", e)
+                    .isEqualTo(expected.meanReconstruction()[o]);
+            assertThat(actual.meanKl()[e]).as("mean KL %d", e).isEqualTo(expected.meanKl()[o]);
+            assertThat(Arrays.copyOfRange(actual.posteriorMean(), e * latent, (e + 1) * latent))
+                    .as("μ %d", e)
+                    .containsExactly(Arrays.copyOfRange(expected.posteriorMean(), o * latent, (o + 1) * latent));
+            assertThat(Arrays.copyOfRange(actual.klPerDimension(), e * latent, (e + 1) * latent))
+                    .as("KL per dimension %d", e)
+                    .containsExactly(Arrays.copyOfRange(expected.klPerDimension(), o * latent, (o + 1) * latent));
         }
     }
 }

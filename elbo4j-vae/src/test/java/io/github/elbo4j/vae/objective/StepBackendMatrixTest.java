@@ -23,6 +23,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -173,6 +174,43 @@ class StepBackendMatrixTest {
                 assertThat(sampled.posteriorMean()[i]).isCloseTo(engine.posteriorMean()[i], within(1e-5f));
                 assertThat(sampled.klPerDimension()[i]).isCloseTo(engine.klPerDimension()[i], within(1e-5f));
             }
+        }
+    }
+
+    /**
+     * With a seed per example, the engine (one call per example) and the fused sampler (the
+     * examples decoded together) give the same terms to float rounding, every term copied to its
+     * example.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(LatentPrior.class)
+    void scoresEachExampleUnderItsOwnSeedOnTheEngineAsOnTheFusedSampler(LatentPrior prior) {
+        VaeConfig config = config(Activation.TANH, Likelihood.BERNOULLI, prior, false);
+        Dataset data = data(Likelihood.BERNOULLI, 7, 9);
+        long[] seeds = new long[data.rows()];
+        for (int e = 0; e < seeds.length; e++) {
+            seeds[e] = 31L * e + 5;
+        }
+        try (NDManager m = NDManager.newBaseManager();
+                VaeModel model = VaeModel.initialize(config, m, 4)) {
+            ExampleTerms engine = ExampleTerms.allocate(data.rows(), LATENT);
+            new EngineImportanceSampler(model, m, IWAE_K, 1000).estimate(data, 0, data.rows(), seeds, engine);
+            ExampleTerms sampled = ExampleTerms.allocate(data.rows(), LATENT);
+            new FusedImportanceSampler(config, IWAE_K, 1000)
+                    .estimate(model.parameterValues(), data.values(), 0, data.rows(), seeds, sampled);
+            assertClose("log p(x)", sampled.bound(), engine.bound());
+            assertClose("first log p(x|z)", sampled.firstReconstruction(), engine.firstReconstruction());
+            assertClose("first KL", sampled.firstKl(), engine.firstKl());
+            assertClose("mean log p(x|z)", sampled.meanReconstruction(), engine.meanReconstruction());
+            assertClose("mean KL", sampled.meanKl(), engine.meanKl());
+            for (int i = 0; i < engine.posteriorMean().length; i++) {
+                assertThat(sampled.posteriorMean()[i]).isCloseTo(engine.posteriorMean()[i], within(1e-5f));
+            }
+            ExampleTerms sharedSeed = ExampleTerms.allocate(data.rows(), LATENT);
+            new EngineImportanceSampler(model, m, IWAE_K, 1000).estimate(data, 0, data.rows(), 5, sharedSeed);
+            assertThat(sharedSeed.bound())
+                    .as("other noise than example e's under one seed")
+                    .isNotEqualTo(engine.bound());
         }
     }
 
