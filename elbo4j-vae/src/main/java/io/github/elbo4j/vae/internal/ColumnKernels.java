@@ -18,7 +18,7 @@ public final class ColumnKernels {
     private static final int V = S.length();
     private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
     private static final float LOG2E = (float) (1 / Math.log(2));
-    private static final float HALF_LN2 = (float) (0.5 * Math.log(2));
+    private static final float LN2 = (float) Math.log(2);
     /** Rows whose log(1 + e^{−|l|}) terms {@link #bernoulliLogLikelihood} takes as one log of a product. */
     static final int PRODUCT_ROWS = 64;
 
@@ -115,31 +115,25 @@ public final class ColumnKernels {
     }
 
     /**
-     * out[c] −= Σ_r softplus(l) − ½l over {@code rows} rows of column c, with l = logitsT[r, c] +
-     * bias[r] (the products' output and the output layer's bias): the part of a Bernoulli
-     * decoder's log p(x|z) = Σ (x − ½)·l − (softplus(l) − ½l) that does not depend on x.
-     *
-     * <p>softplus(l) − ½l = ½|l| + log(1 + e^{−|l|}) is even in l. It is computed in base 2, on
-     * y = l log₂e, which the bias's product-sum gives at no extra cost: ln 2 (½ Σ|y| +
-     * Σ log₂(1 + 2^{−|y|})), the second sum over up to {@link #PRODUCT_ROWS} rows taken as the log
-     * of a product, as in {@link #bernoulliLogLikelihood}. Two operations an element fewer than
-     * softplus(l) itself (max(l, 0) and the scaling by log₂e), a tenth of the pass.
+     * out[c] −= Σ_r softplus(l[r, c] + bias[r]) over {@code rows} rows of column c: the part of a
+     * Bernoulli decoder's log p(x|z) that does not depend on x, for logits without their bias
+     * (the products' output). Summed as in {@link #bernoulliLogLikelihood}, in base 2: on
+     * y = l log₂e, which the bias's product-sum gives at no extra cost, softplus(l) =
+     * ln 2 (max(y, 0) + log₂(1 + 2^{−|y|})), one operation an element fewer.
      */
-    static void subtractEvenSoftplusSums(float[] logitsT, float[] p, int bias, int rows, int ld, float[] out) {
+    static void subtractSoftplusSums(float[] logitsT, float[] p, int bias, int rows, int ld, float[] out) {
         for (int group = 0; group < rows; group += PRODUCT_ROWS) {
             int groupRows = Math.min(PRODUCT_ROWS, rows - group);
             for (int c = 0; c < ld; c += V) {
-                FloatVector magnitudes = FloatVector.zero(S);
+                FloatVector sum = FloatVector.zero(S);
                 FloatVector product = FloatVector.broadcast(S, 1f);
                 for (int r = group, l0 = group * ld + c; r < group + groupRows; r++, l0 += ld) {
-                    FloatVector y = FloatVector.fromArray(S, logitsT, l0)
-                            .fma(LOG2E, p[bias + r] * LOG2E)
-                            .abs();
-                    magnitudes = magnitudes.add(y);
-                    product = product.fma(VectorMath.exp2OfMinus(y), product);
+                    FloatVector y = FloatVector.fromArray(S, logitsT, l0).fma(LOG2E, p[bias + r] * LOG2E);
+                    product = product.fma(VectorMath.exp2OfMinus(y.abs()), product);
+                    sum = sum.add(y.max(0f));
                 }
                 FloatVector.fromArray(S, out, c)
-                        .sub(magnitudes.fma(FloatVector.broadcast(S, HALF_LN2), VectorMath.log(product)))
+                        .sub(sum.fma(FloatVector.broadcast(S, LN2), VectorMath.log(product)))
                         .intoArray(out, c);
             }
         }

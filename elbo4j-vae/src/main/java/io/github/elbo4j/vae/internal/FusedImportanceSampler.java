@@ -79,11 +79,9 @@ public final class FusedImportanceSampler {
     private final float[] outputT;
     private final float[] particleX;
     /**
-     * For a Bernoulli likelihood, per example of the group: x − ½ [group, inputSize], then
-     * Wᵀ(x − ½) [group, width] and b·(x − ½), W and b the output layer's.
+     * For a Bernoulli likelihood, per example of the group: Wᵀx [group, width] and b·x, W and b
+     * the output layer's.
      */
-    private final float[] centeredX;
-
     private final float[] dataWeight;
 
     private final float[] dataBias;
@@ -147,7 +145,6 @@ public final class FusedImportanceSampler {
         }
         outputT = new float[OUTPUT_ROWS * ld];
         particleX = bernoulli ? null : new float[inputSize * ld];
-        centeredX = bernoulli ? new float[group * inputSize] : null;
         dataWeight = bernoulli ? new float[group * outputInputWidth()] : null;
         dataBias = bernoulli ? new float[group] : null;
         logLikelihood = new float[ld];
@@ -406,9 +403,7 @@ public final class FusedImportanceSampler {
         int weight = mlp.decoderWeight()[mlp.hiddenLayers()];
         int bias = mlp.decoderBias()[mlp.hiddenLayers()];
         if (bernoulli) {
-            // log p(x|z) = Σ (x − ½)·l − (softplus(l) − ½l) (ColumnKernels.subtractEvenSoftplusSums),
-            // (x − ½)·l = (Wᵀ(x − ½))·h + b·(x − ½) per column: a product with one row instead of x
-            // read for every logit.
+            // x·l = (Wᵀx)·h + b·x per column: a product with one row instead of x read for every logit.
             for (int i = 0; i < examples; i++) {
                 int from = i * count;
                 Gemm.multiply(
@@ -438,7 +433,7 @@ public final class FusedImportanceSampler {
             Gemm.multiply(
                     p, weight + row * inWidth, inWidth, 1, input, 0, ld, outputT, 0, ld, rows, inWidth, ld, false);
             if (bernoulli) {
-                ColumnKernels.subtractEvenSoftplusSums(outputT, p, bias + row, rows, ld, logLikelihood);
+                ColumnKernels.subtractSoftplusSums(outputT, p, bias + row, rows, ld, logLikelihood);
             } else {
                 ColumnKernels.addBias(outputT, p, bias + row, rows, ld);
                 ColumnKernels.gaussianLogLikelihood(
@@ -447,20 +442,30 @@ public final class FusedImportanceSampler {
         }
     }
 
-    /** Wᵀ(x − ½) and b·(x − ½) of examples {@code first..first+examples−1}, W and b the output layer's. */
+    /** Wᵀx and b·x of examples {@code first..first+examples−1}, W and b the output layer's. */
     private void projectData(float[] p, float[] data, int first, int examples) {
         int width = outputInputWidth();
         int weight = mlp.decoderWeight()[mlp.hiddenLayers()];
         int bias = mlp.decoderBias()[mlp.hiddenLayers()];
-        for (int i = 0; i < examples * inputSize; i++) {
-            centeredX[i] = data[first * inputSize + i] - 0.5f;
-        }
         Gemm.multiply(
-                centeredX, 0, inputSize, 1, p, weight, width, dataWeight, 0, width, examples, inputSize, width, false);
+                data,
+                first * inputSize,
+                inputSize,
+                1,
+                p,
+                weight,
+                width,
+                dataWeight,
+                0,
+                width,
+                examples,
+                inputSize,
+                width,
+                false);
         for (int i = 0; i < examples; i++) {
             float sum = 0f;
             for (int r = 0; r < inputSize; r++) {
-                sum += p[bias + r] * centeredX[i * inputSize + r];
+                sum += p[bias + r] * data[(first + i) * inputSize + r];
             }
             dataBias[i] = sum;
         }
