@@ -17,8 +17,6 @@ public final class ColumnKernels {
     private static final VectorSpecies<Float> S = VectorMath.S;
     private static final int V = S.length();
     private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
-    private static final float LOG2E = (float) (1 / Math.log(2));
-    private static final float LN2 = (float) Math.log(2);
     /** Rows whose log(1 + e^{−|l|}) terms {@link #bernoulliLogLikelihood} takes as one log of a product. */
     static final int PRODUCT_ROWS = 64;
 
@@ -117,9 +115,7 @@ public final class ColumnKernels {
     /**
      * out[c] −= Σ_r softplus(l[r, c] + bias[r]) over {@code rows} rows of column c: the part of a
      * Bernoulli decoder's log p(x|z) that does not depend on x, for logits without their bias
-     * (the products' output). Summed as in {@link #bernoulliLogLikelihood}, in base 2: on
-     * y = l log₂e, which the bias's product-sum gives at no extra cost, softplus(l) =
-     * ln 2 (max(y, 0) + log₂(1 + 2^{−|y|})), one operation an element fewer.
+     * (the products' output). Summed as in {@link #bernoulliLogLikelihood}.
      */
     static void subtractSoftplusSums(float[] logitsT, float[] p, int bias, int rows, int ld, float[] out) {
         for (int group = 0; group < rows; group += PRODUCT_ROWS) {
@@ -128,12 +124,12 @@ public final class ColumnKernels {
                 FloatVector sum = FloatVector.zero(S);
                 FloatVector product = FloatVector.broadcast(S, 1f);
                 for (int r = group, l0 = group * ld + c; r < group + groupRows; r++, l0 += ld) {
-                    FloatVector y = FloatVector.fromArray(S, logitsT, l0).fma(LOG2E, p[bias + r] * LOG2E);
-                    product = product.fma(VectorMath.exp2OfMinus(y.abs()), product);
-                    sum = sum.add(y.max(0f));
+                    FloatVector l = FloatVector.fromArray(S, logitsT, l0).add(p[bias + r]);
+                    product = product.fma(VectorMath.expOfMinus(l.abs()), product);
+                    sum = sum.add(l.max(0f));
                 }
                 FloatVector.fromArray(S, out, c)
-                        .sub(sum.fma(FloatVector.broadcast(S, LN2), VectorMath.log(product)))
+                        .sub(sum.add(VectorMath.log(product)))
                         .intoArray(out, c);
             }
         }

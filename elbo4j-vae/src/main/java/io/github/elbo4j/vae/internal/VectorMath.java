@@ -47,14 +47,12 @@ public final class VectorMath {
     private static final FloatVector EXP_4 = FloatVector.broadcast(S, 1f / 24);
     private static final FloatVector EXP_3 = FloatVector.broadcast(S, 1f / 6);
     private static final FloatVector EXP_2 = FloatVector.broadcast(S, 0.5f);
-    // 2^{−s} on [−½, ½] as Σ_k c_k (−s)^k, c_k those of 2^f: the odd ones negated.
     private static final FloatVector EXP2_6 = FloatVector.broadcast(S, 1.5469732170458883e-4f);
-    private static final FloatVector EXP2_5 = FloatVector.broadcast(S, -1.3400432653725147e-3f);
+    private static final FloatVector EXP2_5 = FloatVector.broadcast(S, 1.3400432653725147e-3f);
     private static final FloatVector EXP2_4 = FloatVector.broadcast(S, 9.61802527308464e-3f);
-    private static final FloatVector EXP2_3 = FloatVector.broadcast(S, -5.550327152013779e-2f);
+    private static final FloatVector EXP2_3 = FloatVector.broadcast(S, 5.550327152013779e-2f);
     private static final FloatVector EXP2_2 = FloatVector.broadcast(S, 0.24022650718688965f);
-    private static final FloatVector EXP2_1 = FloatVector.broadcast(S, -0.6931471824645996f);
-    private static final FloatVector ROUNDERS = FloatVector.broadcast(S, ROUNDER);
+    private static final FloatVector EXP2_1 = FloatVector.broadcast(S, 0.6931471824645996f);
     // tanh x ≈ x·P(x²)/Q(x²), the [13/6] rational minimax approximation Eigen uses for float tanh.
     private static final FloatVector TANH_P13 = FloatVector.broadcast(S, -2.76076847742355e-16f);
     private static final FloatVector TANH_P11 = FloatVector.broadcast(S, 2.00018790482477e-13f);
@@ -112,32 +110,23 @@ public final class VectorMath {
     }
 
     /**
-     * e^{−a} for a ≥ 0, the likelihoods' e^{−|l|}: {@link #exp2OfMinus} of a log₂e. Four fewer
-     * operations than {@link #exp}: no upper clamp and no two-part ln 2, whose absence costs
-     * relative accuracy only where e^{−a} is below e⁻⁴ (the rounding of a·log₂e, 7e-8 relative
-     * per unit of a). Far out it gives 2⁻¹²⁶, not 0.
+     * e^{−a} for a ≥ 0, the likelihoods' e^{−|l|}: −a log₂e = n + f with |f| ≤ ½, 2^f by a
+     * degree-6 polynomial fitted on Chebyshev nodes (2.6e-9 relative before rounding) and 2ⁿ from
+     * the exponent bits. Four fewer operations than {@link #exp}: no upper clamp and no
+     * two-part ln 2, whose absence costs relative accuracy only where e^{−a} is below e⁻⁴ (the
+     * rounding of a·log₂e, 7e-8 relative per unit of a). Far out it gives 2⁻¹²⁶, not 0.
      */
     static FloatVector expOfMinus(FloatVector a) {
-        return exp2OfMinus(a.mul(LOG2E));
-    }
-
-    /**
-     * 2^{−m} for m ≥ 0: m = k + s with k = round(m) and |s| ≤ ½, 2^{−s} by a degree-6 polynomial
-     * fitted on Chebyshev nodes (2.6e-9 relative before rounding) and 2^{−k} from the exponent
-     * bits. m is clamped to 126, so far out it gives 2⁻¹²⁶, not 0.
-     */
-    static FloatVector exp2OfMinus(FloatVector m) {
-        FloatVector clamped = m.min(126f);
-        // t = 1.5·2²³ − k holds −k in its low mantissa bits: bits(t) = 0x4B400000 − k.
-        FloatVector t = ROUNDERS.sub(clamped);
-        FloatVector s = clamped.add(t.sub(ROUNDER));
+        FloatVector x = a.mul(-LOG2E).max(-126f);
+        FloatVector t = x.add(ROUNDER);
+        FloatVector f = x.sub(t.sub(ROUNDER));
         FloatVector p = EXP2_6;
-        p = p.fma(s, EXP2_5);
-        p = p.fma(s, EXP2_4);
-        p = p.fma(s, EXP2_3);
-        p = p.fma(s, EXP2_2);
-        p = p.fma(s, EXP2_1);
-        p = p.fma(s, ONE);
+        p = p.fma(f, EXP2_5);
+        p = p.fma(f, EXP2_4);
+        p = p.fma(f, EXP2_3);
+        p = p.fma(f, EXP2_2);
+        p = p.fma(f, EXP2_1);
+        p = p.fma(f, ONE);
         IntVector exponent = t.reinterpretAsInts().sub(ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23);
         return p.mul(exponent.reinterpretAsFloats());
     }
@@ -146,7 +135,7 @@ public final class VectorMath {
      * tanh x as a ratio of two polynomials in x² (within 3e-7 relative of tanh; half the time of
      * the (1 − e^{−2|x|})/(1 + e^{−2|x|}) it replaced, which needed an exp and a series near 0).
      * x·P(x²)/Q(x²) is odd, so x is clamped with its sign: no absolute value, sign or special
-     * cases (which cost a quarter of the time), and near 0 it is x·P(0)/Q(0), x within an ulp.
+     * cases (which took a quarter of the time), and near 0 it is x·P(0)/Q(0), x within an ulp.
      */
     static FloatVector tanh(FloatVector x) {
         FloatVector c = x.max(-TANH_CLAMP).min(TANH_CLAMP);

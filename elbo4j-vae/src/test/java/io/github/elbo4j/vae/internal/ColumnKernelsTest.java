@@ -14,7 +14,7 @@ class ColumnKernelsTest {
     private static final int LD = ColumnKernels.padded(100);
 
     @Test
-    void softplusSumsInBaseTwoGiveTheLogLikelihoodToFloatRounding() {
+    void softplusSumsGiveTheLogLikelihoodToFloatRounding() {
         Random random = new Random(5);
         float[] logits = new float[ROWS * LD];
         float[] x = new float[ROWS * LD];
@@ -30,7 +30,7 @@ class ColumnKernelsTest {
             kernel[c] = (float) data;
         }
         ColumnKernels.subtractSoftplusSums(logits, p, 0, ROWS, LD, kernel);
-        // The natural-base kernel of the training step, on logits with their bias.
+        // The training step's kernel, on logits with their bias.
         float[] biased = logits.clone();
         ColumnKernels.addBias(biased, p, 0, ROWS, LD);
         float[] natural = new float[LD];
