@@ -59,6 +59,24 @@ final class TrainingSteps {
 
         /** See {@link VaeCompute#gradient}. */
         VaeCompute.Gradient gradient(float[] parameters, float[] x, int rows, float[] noise, double weight) {
+            model.setParameterValues(parameters);
+            return gradientInto(new float[parameters.length], x, rows, noise, weight);
+        }
+
+        /**
+         * The step's parameters themselves, for a computation that keeps its replica here across
+         * steps (a round of local steps): writing them and then calling {@link #gradientInto} saves
+         * a copy of the parameters per step.
+         */
+        float[] liveParameters() {
+            return model.liveValues();
+        }
+
+        /**
+         * {@link VaeCompute#gradient} at the {@link #liveParameters()} as they are now, written into
+         * {@code gradient} (which the next call overwrites); returns a Gradient that holds it.
+         */
+        VaeCompute.Gradient gradientInto(float[] gradient, float[] x, int rows, float[] noise, double weight) {
             if (rows > key.maxBatch()) {
                 throw new IllegalArgumentException(
                         "a batch of " + rows + " rows for a step built for at most " + key.maxBatch());
@@ -67,8 +85,8 @@ final class TrainingSteps {
                 VaeCompute.GRADIENT_LOCK.lock();
             }
             try {
-                model.setParameterValues(parameters);
-                float[] gradient = new float[parameters.length];
+                // The engine's copy of the parameters follows the live values only when told.
+                model.valuesChanged();
                 var sums = step.compute(x, null, noise, rows, 1.0, false, gradient);
                 // The step's loss is −(1/rows) Σ_i ELBO(x_i).
                 float scale = (float) (weight * rows);
