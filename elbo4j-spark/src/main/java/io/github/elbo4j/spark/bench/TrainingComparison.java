@@ -28,10 +28,14 @@ import org.apache.spark.sql.SparkSession;
  * --latent 50 --batch-size 100 --lr 1e-3 --seed 0}. The single machine trains with the CLI's
  * trainer on {@code --threads} threads. Both runs start from the same initialization; both
  * validation ELBOs come from the same evaluator (single-sample ELBO with analytic KL, per-example
- * noise from the seed) on the whole validation split. Prints both, their difference, the training
- * samples/s of each and their ratio, and Spark's wall time around {@code fit} (which adds the
- * sharding job and the anomaly threshold's scoring pass to the training rounds), with the process
- * CPU time of each side.
+ * noise from the seed) on the whole validation split. The single machine's timed run follows an
+ * untimed warm-up epoch; Spark fits twice in one session, the first fit "cold" (the session's
+ * first shuffle, code generation and task code) and the second "warm" (after the first), and
+ * both must give the same parameters. Prints each fit's jobs with their tasks' metrics
+ * ({@link JobTimeline}), both validation ELBOs and their difference, the training samples/s of
+ * each side and the warm and cold ratios, and Spark's wall time around {@code fit} (which adds
+ * the first-row job and the anomaly threshold's scoring job to the training rounds and the shard
+ * build), with the process CPU time of each side.
  */
 public final class TrainingComparison {
 
