@@ -101,10 +101,10 @@ record Shard(int index, float[] values, int rows, int features, String problem) 
         }
 
         /** A 64-bit hash of the values' bit patterns (SplitMix64's finalizer after each value). */
-        static long hash(float[] values, int from, int to) {
-            long h = 0x9E3779B97F4A7C15L ^ (to - from);
-            for (int i = from; i < to; i++) {
-                h = mix(h + Integer.toUnsignedLong(Float.floatToIntBits(values[i])) + 0x9E3779B97F4A7C15L);
+        static long hash(float[] values) {
+            long h = 0x9E3779B97F4A7C15L ^ values.length;
+            for (float v : values) {
+                h = mix(h + Integer.toUnsignedLong(Float.floatToIntBits(v)) + 0x9E3779B97F4A7C15L);
             }
             return h;
         }
@@ -133,7 +133,7 @@ record Shard(int index, float[] values, int rows, int features, String problem) 
 
         /** Adds a valid row. */
         void add(float[] row) {
-            long hash = Block.hash(row, 0, row.length);
+            long hash = Block.hash(row);
             int shard = Block.shardOf(hash, rows.length);
             int r = rows[shard];
             if (r == hashes[shard].length) {
