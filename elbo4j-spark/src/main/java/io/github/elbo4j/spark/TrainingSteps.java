@@ -17,8 +17,10 @@ import java.util.Map;
  * <p>Building a {@link VaeModel} and its {@link TrainingStep} ({@link StepFactory#trainingStep})
  * allocates the step's buffers and the engine's copy of the parameters; training runs thousands of
  * steps, each on the parameters the driver broadcast for that round. A lent step gets those
- * parameters copied into its model ({@link VaeModel#setParameterValues}) and computes; giving it
- * back keeps it for the next computation, of this task or a later one. A fused step is not thread-safe but needs nothing shared, so
+ * parameters copied into its model ({@link VaeModel#setParameterValues}) and computes, or, for a
+ * round of local steps, keeps the replica's parameters in its model and lets the optimizer update
+ * them there ({@link Lease#liveParameters}); giving it back keeps it for the next computation, of
+ * this task or a later one. A fused step is not thread-safe but needs nothing shared, so
  * tasks running at once in one JVM (local mode, an executor with several cores) each hold their
  * own; steps on the engine path share DJL's process-wide gradient collector and take
  * {@link VaeCompute#GRADIENT_LOCK}.
