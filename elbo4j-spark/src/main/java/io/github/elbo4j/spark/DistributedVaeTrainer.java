@@ -279,8 +279,9 @@ final class DistributedVaeTrainer {
 
     /**
      * What one shard sends back from a step or round: one float vector (a gradient, or θ, m and v
-     * one after the other) and double statistics. Floats, not fixed-point sums: the driver adds the shards' vectors in
-     * shard order, which makes the total independent of the order in which Spark delivers them.
+     * one after the other) and double statistics. Floats, not fixed-point sums: the driver adds the
+     * shards' vectors in shard order, which makes the total independent of the order in which
+     * Spark delivers them.
      */
     record ShardResult(int shard, float[] vector, double[] statistics) implements java.io.Serializable {}
 
