@@ -2,7 +2,7 @@ package io.github.elbo4j.spark;
 
 import io.github.elbo4j.math.TensorUpload;
 import io.github.elbo4j.vae.model.VaeModel;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -10,8 +10,13 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * The anomaly threshold of a trained VAE: the {@code q}-quantile of the training rows' anomaly
- * scores −ELBO(x), computed exactly (a distributed sort) as the value of rank ⌈q·n⌉ − 1 in
- * ascending order (the lower empirical quantile).
+ * scores −ELBO(x), computed exactly as the value of rank ⌈q·n⌉ − 1 in ascending order (the lower
+ * empirical quantile).
+ *
+ * <p>One Spark job: each shard scores its rows and returns them as one float array (an ELBO is a
+ * float, so nothing is rounded), and the driver sorts the n scores. The driver holds 4 bytes per
+ * training row for a moment (40 MB for ten million rows), a small fraction of the shards, which
+ * hold {@code 4 · features} bytes per row; a distributed sort would cost several jobs and a shuffle.
  */
 final class AnomalyThreshold {
 
@@ -24,40 +29,47 @@ final class AnomalyThreshold {
         String key = ModelCache.key(spec, parameters);
         Broadcast<float[]> weights = sc.broadcast(parameters);
         try {
-            JavaRDD<Double> scores = shards.flatMap(shard -> {
-                List<Double> result = new ArrayList<>(shard.rows());
-                TensorUpload upload = new TensorUpload();
-                try (ModelCache.Lease lease = ModelCache.acquire(
-                        key, () -> VaeModel.fromParameters(spec.toConfig(), weights.value(), VaeCompute.base()))) {
-                    for (int from = 0; from < shard.rows(); from += CHUNK) {
-                        int to = Math.min(shard.rows(), from + CHUNK);
-                        float[] x = new float[(to - from) * shard.features()];
-                        System.arraycopy(shard.values(), from * shard.features(), x, 0, x.length);
-                        long[] rowSeeds = new long[to - from];
-                        for (int i = from; i < to; i++) {
-                            float[] row = new float[shard.features()];
-                            System.arraycopy(shard.values(), i * shard.features(), row, 0, row.length);
-                            rowSeeds[i - from] = VaeCompute.rowSeed(seed, row);
+            List<float[]> parts = shards.map(shard -> {
+                        float[] scores = new float[shard.rows()];
+                        TensorUpload upload = new TensorUpload();
+                        try (ModelCache.Lease lease = ModelCache.acquire(
+                                key,
+                                () -> VaeModel.fromParameters(spec.toConfig(), weights.value(), VaeCompute.base()))) {
+                            for (int from = 0; from < shard.rows(); from += CHUNK) {
+                                int to = Math.min(shard.rows(), from + CHUNK);
+                                float[] x = Arrays.copyOfRange(
+                                        shard.values(), from * shard.features(), to * shard.features());
+                                long[] rowSeeds = new long[to - from];
+                                for (int i = from; i < to; i++) {
+                                    rowSeeds[i - from] = VaeCompute.rowSeed(
+                                            seed,
+                                            Arrays.copyOfRange(
+                                                    shard.values(), i * shard.features(), (i + 1) * shard.features()));
+                                }
+                                float[] elbo = VaeCompute.score(lease.model(), x, to - from, 0, rowSeeds, null, upload)
+                                        .elbo();
+                                for (int i = 0; i < elbo.length; i++) {
+                                    scores[from + i] = -elbo[i];
+                                }
+                            }
                         }
-                        float[] elbo = VaeCompute.score(lease.model(), x, to - from, 0, rowSeeds, null, upload)
-                                .elbo();
-                        for (float e : elbo) {
-                            result.add(-(double) e);
-                        }
-                    }
-                }
-                return result.iterator();
-            });
-            scores.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-            long n = scores.count();
-            long rank = Math.max(0, (long) Math.ceil(q * n) - 1);
-            double threshold = scores.sortBy(s -> s, true, Math.max(1, scores.getNumPartitions()))
-                    .zipWithIndex()
-                    .filter(t -> t._2() == rank)
-                    .map(t -> t._1())
-                    .first();
-            scores.unpersist(false);
-            return threshold;
+                        return scores;
+                    })
+                    .collect();
+            int n = 0;
+            for (float[] part : parts) {
+                n = Math.addExact(n, part.length);
+            }
+            float[] all = new float[n];
+            int at = 0;
+            for (float[] part : parts) {
+                System.arraycopy(part, 0, all, at, part.length);
+                at += part.length;
+            }
+            // Float.compare order, as Spark's sort of the doubles: NaN sorts last.
+            Arrays.sort(all);
+            int rank = (int) Math.max(0, Math.ceil(q * n) - 1);
+            return all[rank];
         } finally {
             weights.destroy();
         }

@@ -278,11 +278,12 @@ final class DistributedVaeTrainer {
     }
 
     /**
-     * What one shard sends back from a step or round: float vectors (a gradient, or θ, m and v) and
-     * double statistics. Floats, not fixed-point sums: the driver adds the shards' vectors in
-     * shard order, which makes the total independent of the order in which Spark delivers them.
+     * What one shard sends back from a step or round: one float vector (a gradient, or θ, m and v
+     * one after the other) and double statistics. Floats, not fixed-point sums: the driver adds the
+     * shards' vectors in shard order, which makes the total independent of the order in which
+     * Spark delivers them.
      */
-    record ShardResult(int shard, float[][] vectors, double[] statistics) implements java.io.Serializable {}
+    record ShardResult(int shard, float[] vector, double[] statistics) implements java.io.Serializable {}
 
     /** One synchronous step; returns {mean ELBO, mean recon, mean KL, skipped} or null when skipped. */
     private double[] synchronousStep(
@@ -319,7 +320,7 @@ final class DistributedVaeTrainer {
                                 GaussianNoise.standardNormal(
                                         (to - from) * s.spec().latent(), noiseSeed(s.seed(), step, shard.index())),
                                 1.0 / stepRows);
-                        return new ShardResult(shard.index(), new float[][] {g.gradient()}, new double[] {
+                        return new ShardResult(shard.index(), g.gradient(), new double[] {
                             g.elbo(), g.reconstruction(), g.kl(), g.isFinite() ? 0 : 1
                         });
                     })
@@ -355,7 +356,8 @@ final class DistributedVaeTrainer {
             long roundRows,
             long round) {
         int size = theta.length;
-        Broadcast<float[][]> state = sc.broadcast(new float[][] {theta, m, v});
+        // θ, m and v travel as one float array each way: one broadcast block and one result vector.
+        Broadcast<float[]> state = sc.broadcast(concat(theta, m, v));
         Settings s = settings;
         try {
             List<ShardResult> parts = shards.map(shard -> {
@@ -365,44 +367,48 @@ final class DistributedVaeTrainer {
                             return null;
                         }
                         VaeConfig config = s.spec().toConfig();
-                        float[][] start = state.value();
-                        float[] p = start[0].clone();
-                        float[] lm = start[1].clone();
-                        float[] lv = start[2].clone();
+                        float[] start = state.value();
+                        float[] lm = java.util.Arrays.copyOfRange(start, size, 2 * size);
+                        float[] lv = java.util.Arrays.copyOfRange(start, 2 * size, 3 * size);
                         int local = (shard.rows() + stepsPerEpoch - 1) / stepsPerEpoch;
                         int[] order = Batching.permutation(shard.rows(), shuffleSeed(s.seed(), shard.index()), epoch);
                         double elbo = 0;
                         double recon = 0;
                         double kl = 0;
                         int skippedLocal = 0;
-                        for (int t = from; t < to; t++) {
-                            int a = Math.min(shard.rows(), t * local);
-                            int b = Math.min(shard.rows(), a + local);
-                            if (b <= a) {
-                                continue;
+                        // One step for the whole round; the replica's θ lives in the step's model and
+                        // Adam updates it there, so no step copies θ or allocates a gradient.
+                        try (TrainingSteps.Lease lease = TrainingSteps.borrow(config, s.batchSize())) {
+                            float[] p = lease.liveParameters();
+                            System.arraycopy(start, 0, p, 0, size);
+                            float[] gradient = new float[size];
+                            for (int t = from; t < to; t++) {
+                                int a = Math.min(shard.rows(), t * local);
+                                int b = Math.min(shard.rows(), a + local);
+                                if (b <= a) {
+                                    continue;
+                                }
+                                long step = firstStep + (t - from);
+                                VaeCompute.Gradient g = lease.gradientInto(
+                                        gradient,
+                                        shard.gather(order, a, b),
+                                        b - a,
+                                        GaussianNoise.standardNormal(
+                                                (b - a) * config.latent(), noiseSeed(s.seed(), step, shard.index())),
+                                        1.0 / (b - a));
+                                if (!g.isFinite()) {
+                                    skippedLocal++;
+                                    continue;
+                                }
+                                Adam.update(p, lm, lv, gradient, s.learningRate(), adamStep + 1 + (t - from));
+                                elbo += g.elbo();
+                                recon += g.reconstruction();
+                                kl += g.kl();
                             }
-                            long step = firstStep + (t - from);
-                            VaeCompute.Gradient g = VaeCompute.gradient(
-                                    config,
-                                    s.batchSize(),
-                                    p,
-                                    shard.gather(order, a, b),
-                                    b - a,
-                                    GaussianNoise.standardNormal(
-                                            (b - a) * config.latent(), noiseSeed(s.seed(), step, shard.index())),
-                                    1.0 / (b - a));
-                            if (!g.isFinite()) {
-                                skippedLocal++;
-                                continue;
-                            }
-                            Adam.update(p, lm, lv, g.gradient(), s.learningRate(), adamStep + 1 + (t - from));
-                            elbo += g.elbo();
-                            recon += g.reconstruction();
-                            kl += g.kl();
+                            return new ShardResult(
+                                    shard.index(), concat(p, lm, lv), new double[] {elbo, recon, kl, skippedLocal, rows
+                                    });
                         }
-                        return new ShardResult(shard.index(), new float[][] {p, lm, lv}, new double[] {
-                            elbo, recon, kl, skippedLocal, rows
-                        });
                     })
                     .filter(r -> r != null)
                     .collect();
@@ -411,19 +417,38 @@ final class DistributedVaeTrainer {
                 return null;
             }
             java.util.function.ToDoubleFunction<ShardResult> weight = r -> r.statistics()[4] / roundRows;
+            float[][] targets = {theta, m, v};
+            float[][] averages = new float[3][];
             for (int i = 0; i < 3; i++) {
-                float[] average = weightedSum(parts, i, size, weight);
-                for (float value : average) {
+                averages[i] = weightedSum(parts, i * size, size, weight);
+                for (float value : averages[i]) {
                     if (!Float.isFinite(value)) {
                         return null;
                     }
                 }
-                System.arraycopy(average, 0, new float[][] {theta, m, v}[i], 0, size);
+            }
+            for (int i = 0; i < 3; i++) {
+                System.arraycopy(averages[i], 0, targets[i], 0, size);
             }
             return new double[] {stats[0] / roundRows, stats[1] / roundRows, stats[2] / roundRows, stats[3]};
         } finally {
             state.destroy();
         }
+    }
+
+    /** The arrays one after the other. */
+    private static float[] concat(float[]... parts) {
+        int length = 0;
+        for (float[] part : parts) {
+            length += part.length;
+        }
+        float[] all = new float[length];
+        int at = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
     }
 
     /** The shards' statistics added in shard order. */
@@ -440,15 +465,18 @@ final class DistributedVaeTrainer {
         return total == null ? new double[5] : total;
     }
 
-    /** Σ weight(r) · r.vectors()[vector] over the shards in shard order, in double, rounded once. */
+    /**
+     * Σ weight(r) · r.vector()[offset, offset + size) over the shards in shard order, in double,
+     * rounded once.
+     */
     private static float[] weightedSum(
-            List<ShardResult> parts, int vector, int size, java.util.function.ToDoubleFunction<ShardResult> weight) {
+            List<ShardResult> parts, int offset, int size, java.util.function.ToDoubleFunction<ShardResult> weight) {
         double[] sum = new double[size];
         for (ShardResult r : inShardOrder(parts)) {
-            float[] values = r.vectors()[vector];
+            float[] values = r.vector();
             double w = weight.applyAsDouble(r);
             for (int i = 0; i < size; i++) {
-                sum[i] += w * values[i];
+                sum[i] += w * values[offset + i];
             }
         }
         float[] result = new float[size];

@@ -29,25 +29,30 @@ final class LogicalShards {
 
     /**
      * The rows of {@code column} (values per row: {@code features}) in {@code count} shards, one
-     * Spark partition per shard, persisted in memory and on disk. Invalid rows do not fail the
-     * tasks: they are reported by {@link #rowCounts}.
+     * Spark partition per shard, persisted in memory and on disk. Each input partition packs its
+     * rows into one {@link Shard.Block} per shard, so the shuffle moves a few float arrays per
+     * input partition rather than an object per row. Invalid rows do not fail the tasks: they are
+     * reported by {@link #rowCounts}.
      */
     static JavaRDD<Shard> of(Dataset<Row> input, String column, int features, int count) {
         int index = input.schema().fieldIndex(column);
         return input.javaRDD()
-                .mapToPair(row -> {
-                    Shard.ShardRow routed;
-                    try {
-                        routed = Shard.ShardRow.valid(InputVectors.read(row, index, column, features));
-                    } catch (IllegalArgumentException e) {
-                        routed = Shard.ShardRow.invalid(e.getMessage());
+                .mapPartitionsToPair(rows -> {
+                    Shard.Router router = new Shard.Router(count, features);
+                    while (rows.hasNext()) {
+                        Row row = rows.next();
+                        try {
+                            router.add(InputVectors.read(row, index, column, features));
+                        } catch (IllegalArgumentException e) {
+                            router.invalid(e.getMessage());
+                        }
                     }
-                    return new Tuple2<>(routed.problem() == null ? routed.shard(count) : 0, routed);
+                    return router.blocks();
                 })
                 .partitionBy(new HashPartitioner(count))
                 .mapPartitionsWithIndex(
-                        (Integer p, java.util.Iterator<Tuple2<Integer, Shard.ShardRow>> rows) ->
-                                List.of(Shard.pack(p, rows, features)).iterator(),
+                        (Integer p, java.util.Iterator<Tuple2<Integer, Shard.Block>> blocks) ->
+                                List.of(Shard.pack(p, blocks, features)).iterator(),
                         true)
                 .persist(StorageLevel.MEMORY_AND_DISK());
     }

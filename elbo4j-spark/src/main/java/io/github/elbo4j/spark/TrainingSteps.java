@@ -17,8 +17,10 @@ import java.util.Map;
  * <p>Building a {@link VaeModel} and its {@link TrainingStep} ({@link StepFactory#trainingStep})
  * allocates the step's buffers and the engine's copy of the parameters; training runs thousands of
  * steps, each on the parameters the driver broadcast for that round. A lent step gets those
- * parameters copied into its model ({@link VaeModel#setParameterValues}) and computes; giving it
- * back keeps it for the next computation, of this task or a later one. A fused step is not thread-safe but needs nothing shared, so
+ * parameters copied into its model ({@link VaeModel#setParameterValues}) and computes, or, for a
+ * round of local steps, keeps the replica's parameters in its model and lets the optimizer update
+ * them there ({@link Lease#liveParameters}); giving it back keeps it for the next computation, of
+ * this task or a later one. A fused step is not thread-safe but needs nothing shared, so
  * tasks running at once in one JVM (local mode, an executor with several cores) each hold their
  * own; steps on the engine path share DJL's process-wide gradient collector and take
  * {@link VaeCompute#GRADIENT_LOCK}.
@@ -59,6 +61,24 @@ final class TrainingSteps {
 
         /** See {@link VaeCompute#gradient}. */
         VaeCompute.Gradient gradient(float[] parameters, float[] x, int rows, float[] noise, double weight) {
+            model.setParameterValues(parameters);
+            return gradientInto(new float[parameters.length], x, rows, noise, weight);
+        }
+
+        /**
+         * The step's parameters themselves, for a computation that keeps its replica here across
+         * steps (a round of local steps): writing them and then calling {@link #gradientInto} saves
+         * a copy of the parameters per step.
+         */
+        float[] liveParameters() {
+            return model.liveValues();
+        }
+
+        /**
+         * {@link VaeCompute#gradient} at the {@link #liveParameters()} as they are now, written into
+         * {@code gradient} (which the next call overwrites); returns a Gradient that holds it.
+         */
+        VaeCompute.Gradient gradientInto(float[] gradient, float[] x, int rows, float[] noise, double weight) {
             if (rows > key.maxBatch()) {
                 throw new IllegalArgumentException(
                         "a batch of " + rows + " rows for a step built for at most " + key.maxBatch());
@@ -67,8 +87,8 @@ final class TrainingSteps {
                 VaeCompute.GRADIENT_LOCK.lock();
             }
             try {
-                model.setParameterValues(parameters);
-                float[] gradient = new float[parameters.length];
+                // The engine's copy of the parameters follows the live values only when told.
+                model.valuesChanged();
                 var sums = step.compute(x, null, noise, rows, 1.0, false, gradient);
                 // The step's loss is −(1/rows) Σ_i ELBO(x_i).
                 float scale = (float) (weight * rows);
