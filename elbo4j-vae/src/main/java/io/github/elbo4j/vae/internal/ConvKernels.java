@@ -2,6 +2,8 @@ package io.github.elbo4j.vae.internal;
 
 import io.github.elbo4j.vae.model.Architecture;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The data movement of {@link FusedConvStep}'s convolutions with 4×4 kernels, stride 2 and
@@ -21,6 +23,9 @@ import java.util.Arrays;
  * convolution would not produce.
  */
 final class ConvKernels {
+
+    private static final VectorSpecies<Float> S = VectorMath.S;
+    private static final int V = S.length();
 
     /** Kernel taps per channel, 4 × 4. */
     static final int TAPS = Architecture.KERNEL * Architecture.KERNEL;
@@ -102,9 +107,15 @@ final class ConvKernels {
         return Math.min(ow, Math.floorDiv(w - 1 + Architecture.PADDING - kx, Architecture.STRIDE) + 1);
     }
 
-    /** dst[dstOff + i] += src[srcOff + i] for i &lt; n; a loop the compiler vectorizes. */
+    /** dst[dstOff + i] += src[srcOff + i] for i &lt; n: whole vectors, then the rest one by one. */
     private static void addRun(float[] src, int srcOff, float[] dst, int dstOff, int n) {
-        for (int i = 0; i < n; i++) {
+        int whole = n - n % V;
+        for (int i = 0; i < whole; i += V) {
+            FloatVector.fromArray(S, dst, dstOff + i)
+                    .add(FloatVector.fromArray(S, src, srcOff + i))
+                    .intoArray(dst, dstOff + i);
+        }
+        for (int i = whole; i < n; i++) {
             dst[dstOff + i] += src[srcOff + i];
         }
     }
