@@ -468,7 +468,7 @@ public final class FusedConvStep {
                     activation, encoderMapGrad[i + 1], encoderMaps[i + 1], channels[i + 1], mapStride(i + 1, batch));
             convolveBackward(p, i, batch, gradient);
         }
-        return new BatchElbo(allFinite(gradient) ? reconstruction - kl : Double.NaN, reconstruction, kl);
+        return new BatchElbo(FusedElboStep.allFinite(gradient) ? reconstruction - kl : Double.NaN, reconstruction, kl);
     }
 
     /** Convolution i of the encoder: maps i to act(W·im2col(maps i) + b), maps i + 1. */
@@ -654,14 +654,5 @@ public final class FusedConvStep {
 
     private static int offset(ParameterLayout layout, String name) {
         return Math.toIntExact(layout.entry(name).offset());
-    }
-
-    /** Whether every value is finite: v − v is 0 for those, NaN for ±∞ and NaN. */
-    private static boolean allFinite(float[] values) {
-        float total = 0;
-        for (float v : values) {
-            total += v - v;
-        }
-        return total == 0;
     }
 }

@@ -794,7 +794,7 @@ public final class FusedElboStep {
     }
 
     /** Whether every value is finite: v − v is 0 for those, NaN for ±∞ and NaN. */
-    private static boolean allFinite(float[] values) {
+    static boolean allFinite(float[] values) {
         int whole = values.length - values.length % V;
         FloatVector sum = FloatVector.zero(S);
         for (int i = 0; i < whole; i += V) {
