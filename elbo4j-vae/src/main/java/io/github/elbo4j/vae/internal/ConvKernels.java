@@ -35,12 +35,23 @@ final class ConvKernels {
     /**
      * cols[c·16 + ky·4 + kx, (oy·ow + ox)·B + b] = maps[c, (iy·w + ix)·B + b] with iy = 2·oy − 1 + ky
      * and ix = 2·ox − 1 + kx, and 0 where (iy, ix) lies outside the h × w map: the patches of a
-     * stride-2 convolution of {@code channels} maps of size h × w, whose output is oh × ow.
-     * Columns past oh·ow·B are left as they are.
+     * stride-2 convolution of maps of size h × w, whose output is oh × ow, for the channels c in
+     * [{@code from}, {@code to}) (the rows of those channels). Columns past oh·ow·B are left as
+     * they are.
      */
     static void im2col(
-            float[] maps, int ldMaps, int channels, int batch, int h, int w, float[] cols, int ldCols, int oh, int ow) {
-        for (int c = 0; c < channels; c++) {
+            float[] maps,
+            int ldMaps,
+            int from,
+            int to,
+            int batch,
+            int h,
+            int w,
+            float[] cols,
+            int ldCols,
+            int oh,
+            int ow) {
+        for (int c = from; c < to; c++) {
             for (int ky = 0; ky < Architecture.KERNEL; ky++) {
                 for (int kx = 0; kx < Architecture.KERNEL; kx++) {
                     int row = ((c * Architecture.KERNEL + ky) * Architecture.KERNEL + kx) * ldCols;
@@ -68,12 +79,23 @@ final class ConvKernels {
 
     /**
      * The adjoint of {@link #im2col} with the same arguments: maps = Σ over every tap of the
-     * entries of cols that im2col would have read from each position, the maps' first h·w·B
-     * columns overwritten (later columns left as they are).
+     * entries of cols that im2col would have read from each position, for the channels c in
+     * [{@code from}, {@code to}): their first h·w·B columns overwritten, later columns left as
+     * they are.
      */
     static void col2im(
-            float[] cols, int ldCols, int channels, int batch, int h, int w, float[] maps, int ldMaps, int oh, int ow) {
-        for (int c = 0; c < channels; c++) {
+            float[] cols,
+            int ldCols,
+            int from,
+            int to,
+            int batch,
+            int h,
+            int w,
+            float[] maps,
+            int ldMaps,
+            int oh,
+            int ow) {
+        for (int c = from; c < to; c++) {
             Arrays.fill(maps, c * ldMaps, c * ldMaps + h * w * batch, 0f);
             for (int ky = 0; ky < Architecture.KERNEL; ky++) {
                 for (int kx = 0; kx < Architecture.KERNEL; kx++) {

@@ -476,17 +476,21 @@ public final class FusedConvStep {
         int in = channels[i] * K;
         int out = channels[i + 1];
         int ld = mapStride(i + 1, batch);
-        ConvKernels.im2col(
-                encoderMaps[i],
-                mapStride(i, batch),
+        int inLd = mapStride(i, batch);
+        products.forRange(
                 channels[i],
-                batch,
-                heights[i],
-                widths[i],
-                encoderCols[i],
-                ld,
-                heights[i + 1],
-                widths[i + 1]);
+                (from, to) -> ConvKernels.im2col(
+                        encoderMaps[i],
+                        inLd,
+                        from,
+                        to,
+                        batch,
+                        heights[i],
+                        widths[i],
+                        encoderCols[i],
+                        ld,
+                        heights[i + 1],
+                        widths[i + 1]));
         products.multiply(
                 p, convWeight[i], in, 1, encoderCols[i], 0, ld, encoderMaps[i + 1], 0, ld, out, in, ld, false);
         ColumnKernels.activate(activation, encoderMaps[i + 1], p, convBias[i], out, ld);
@@ -507,17 +511,21 @@ public final class FusedConvStep {
         weightGradient(encoderCols[i], in, outGrad, out, ld, columns, gradient, convWeight[i]);
         if (i > 0) {
             products.multiply(p, convWeight[i], 1, in, outGrad, 0, ld, encoderCols[i], 0, ld, in, out, ld, false);
-            ConvKernels.col2im(
-                    encoderCols[i],
-                    ld,
+            int inLd = mapStride(i, batch);
+            products.forRange(
                     channels[i],
-                    batch,
-                    heights[i],
-                    widths[i],
-                    encoderMapGrad[i],
-                    mapStride(i, batch),
-                    heights[i + 1],
-                    widths[i + 1]);
+                    (from, to) -> ConvKernels.col2im(
+                            encoderCols[i],
+                            ld,
+                            from,
+                            to,
+                            batch,
+                            heights[i],
+                            widths[i],
+                            encoderMapGrad[i],
+                            inLd,
+                            heights[i + 1],
+                            widths[i + 1]));
         }
     }
 
@@ -532,17 +540,20 @@ public final class FusedConvStep {
         products.multiply(
                 p, deconvWeight[i], 1, cols, decoderMaps[i + 1], 0, ld, decoderCols[i], 0, ld, cols, in, ld, false);
         int outLd = mapStride(i, batch);
-        ConvKernels.col2im(
-                decoderCols[i],
-                ld,
+        products.forRange(
                 channels[i],
-                batch,
-                heights[i],
-                widths[i],
-                decoderMaps[i],
-                outLd,
-                heights[i + 1],
-                widths[i + 1]);
+                (from, to) -> ConvKernels.col2im(
+                        decoderCols[i],
+                        ld,
+                        from,
+                        to,
+                        batch,
+                        heights[i],
+                        widths[i],
+                        decoderMaps[i],
+                        outLd,
+                        heights[i + 1],
+                        widths[i + 1]));
         if (i > 0) {
             ColumnKernels.activate(activation, decoderMaps[i], p, deconvBias[i], channels[i], outLd);
         } else {
@@ -562,17 +573,20 @@ public final class FusedConvStep {
         float[] outGrad = decoderMapGrad[i];
         int outLd = mapStride(i, batch);
         FusedElboStep.rowSums(outGrad, channels[i], outLd, positions(i) * batch, gradient, deconvBias[i]);
-        ConvKernels.im2col(
-                outGrad,
-                outLd,
+        products.forRange(
                 channels[i],
-                batch,
-                heights[i],
-                widths[i],
-                decoderCols[i],
-                ld,
-                heights[i + 1],
-                widths[i + 1]);
+                (from, to) -> ConvKernels.im2col(
+                        outGrad,
+                        outLd,
+                        from,
+                        to,
+                        batch,
+                        heights[i],
+                        widths[i],
+                        decoderCols[i],
+                        ld,
+                        heights[i + 1],
+                        widths[i + 1]));
         weightGradient(
                 decoderCols[i], cols, decoderMaps[i + 1], in, ld, positions(i + 1) * batch, gradient, deconvWeight[i]);
         products.multiply(
@@ -595,7 +609,9 @@ public final class FusedConvStep {
             int columns,
             float[] gradient,
             int offset) {
-        Transpose.copy(mapsT, 0, ld, channels, columns, mapRows, 0, channels);
+        products.forRange(
+                columns,
+                (from, to) -> Transpose.copy(mapsT, from, ld, channels, to - from, mapRows, from * channels, channels));
         products.multiply(
                 colsT, 0, ld, 1, mapRows, 0, channels, weightT, 0, channels, colRows, columns, channels, false);
         Transpose.copy(weightT, 0, channels, colRows, channels, gradient, offset, colRows);

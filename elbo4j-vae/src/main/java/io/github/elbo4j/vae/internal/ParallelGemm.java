@@ -37,6 +37,10 @@ public final class ParallelGemm implements AutoCloseable {
     private int k;
     private int n;
     private boolean accumulate;
+    /** The job being run instead of a product ({@link #forRange}), or null; published like a product. */
+    private Range range;
+
+    private int count;
     private volatile long issued;
     private volatile boolean closed;
     private volatile Throwable failure;
@@ -90,6 +94,35 @@ public final class ParallelGemm implements AutoCloseable {
         this.k = k;
         this.n = n;
         this.accumulate = accumulate;
+        this.range = null;
+        runTeam();
+    }
+
+    /** A job over indices [from, to), whose shares write disjoint memory. */
+    @FunctionalInterface
+    interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code job} over [0, count), one contiguous share of the indices per thread: the
+     * elementwise and data-movement passes of a step, which then keep the helpers spinning
+     * between products. Each index is computed as on one thread, so results do not depend on the
+     * number of threads.
+     */
+    void forRange(int count, Range job) {
+        if (size == 1 || count < 2 * size) {
+            job.run(0, count);
+            return;
+        }
+        this.range = job;
+        this.count = count;
+        runTeam();
+        this.range = null;
+    }
+
+    /** Issues the current product or job to the helpers, computes the caller's share, and waits for theirs. */
+    private void runTeam() {
         finished.set(0);
         issued = issued + 1;
         for (Thread helper : helpers) {
@@ -117,6 +150,15 @@ public final class ParallelGemm implements AutoCloseable {
 
     /** Rows [index·chunk, (index + 1)·chunk) of the current product, chunks whole groups of eight rows. */
     private void share(int index) {
+        if (range != null) {
+            int chunk = (count + size - 1) / size;
+            int from = Math.min(count, index * chunk);
+            int to = Math.min(count, from + chunk);
+            if (from < to) {
+                range.run(from, to);
+            }
+            return;
+        }
         // Whole register blocks per thread, so each share runs the same kernels as one thread would.
         int chunk = (m + Gemm.ROWS * size - 1) / (Gemm.ROWS * size) * Gemm.ROWS;
         int from = Math.min(m, index * chunk);

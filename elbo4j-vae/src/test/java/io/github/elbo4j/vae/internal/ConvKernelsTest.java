@@ -27,7 +27,7 @@ class ConvKernelsTest {
             maps[i] = (float) random.nextGaussian();
         }
         float[] cols = new float[channels * ConvKernels.TAPS * ldCols];
-        ConvKernels.im2col(maps, ldMaps, channels, batch, h, w, cols, ldCols, oh, ow);
+        ConvKernels.im2col(maps, ldMaps, 0, channels, batch, h, w, cols, ldCols, oh, ow);
         // Each entry against its definition: the input at (2·oy − 1 + ky, 2·ox − 1 + kx), or 0 outside.
         for (int c = 0; c < channels; c++) {
             for (int ky = 0; ky < 4; ky++) {
@@ -54,7 +54,7 @@ class ConvKernelsTest {
             y[i] = (float) random.nextGaussian();
         }
         float[] back = new float[maps.length];
-        ConvKernels.col2im(y, ldCols, channels, batch, h, w, back, ldMaps, oh, ow);
+        ConvKernels.col2im(y, ldCols, 0, channels, batch, h, w, back, ldMaps, oh, ow);
         double left = 0;
         for (int r = 0; r < channels * 16; r++) {
             for (int j = 0; j < oh * ow * batch; j++) {
