@@ -33,44 +33,39 @@ final class ConvKernels {
     private ConvKernels() {}
 
     /**
-     * cols[c·16 + ky·4 + kx, (oy·ow + ox)·B + b] = maps[c, (iy·w + ix)·B + b] with iy = 2·oy − 1 + ky
-     * and ix = 2·ox − 1 + kx, and 0 where (iy, ix) lies outside the h × w map: the patches of a
-     * stride-2 convolution of maps of size h × w, whose output is oh × ow, for the channels c in
-     * [{@code from}, {@code to}) (the rows of those channels). Columns past oh·ow·B are left as
-     * they are.
+     * cols[c·16 + ky·4 + kx, (p − fromPos)·B + b] = maps[c, (iy·w + ix)·B + b] for the output
+     * positions p = oy·ow + ox in [{@code fromPos}, {@code toPos}), with iy = 2·oy − 1 + ky and
+     * ix = 2·ox − 1 + kx, and 0 where (iy, ix) lies outside the h × w map: the patches of a stride-2
+     * convolution of maps of size h × w whose output is ow wide, for the channels c in
+     * [{@code fromChannel}, {@code toChannel}) (the rows of those channels). A range of positions
+     * is a block of whole columns, so that a step can take the product a tile at a time.
      */
     static void im2col(
             float[] maps,
             int ldMaps,
-            int from,
-            int to,
+            int fromChannel,
+            int toChannel,
             int batch,
             int h,
             int w,
+            int ow,
+            int fromPos,
+            int toPos,
             float[] cols,
-            int ldCols,
-            int oh,
-            int ow) {
-        for (int c = from; c < to; c++) {
-            for (int ky = 0; ky < Architecture.KERNEL; ky++) {
-                for (int kx = 0; kx < Architecture.KERNEL; kx++) {
-                    int row = ((c * Architecture.KERNEL + ky) * Architecture.KERNEL + kx) * ldCols;
-                    int first = firstInside(kx);
-                    int end = endInside(kx, w, ow);
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = Architecture.STRIDE * oy - Architecture.PADDING + ky;
-                        int out = row + oy * ow * batch;
-                        if (iy < 0 || iy >= h) {
-                            Arrays.fill(cols, out, out + ow * batch, 0f);
-                            continue;
-                        }
-                        int in = c * ldMaps + iy * w * batch;
-                        Arrays.fill(cols, out, out + first * batch, 0f);
-                        for (int ox = first; ox < end; ox++) {
-                            int ix = Architecture.STRIDE * ox - Architecture.PADDING + kx;
-                            System.arraycopy(maps, in + ix * batch, cols, out + ox * batch, batch);
-                        }
-                        Arrays.fill(cols, out + end * batch, out + ow * batch, 0f);
+            int ldCols) {
+        for (int c = fromChannel; c < toChannel; c++) {
+            for (int tap = 0; tap < TAPS; tap++) {
+                int ky = tap / Architecture.KERNEL;
+                int kx = tap % Architecture.KERNEL;
+                int row = (c * TAPS + tap) * ldCols - fromPos * batch;
+                for (int pos = fromPos; pos < toPos; pos++) {
+                    int iy = Architecture.STRIDE * (pos / ow) - Architecture.PADDING + ky;
+                    int ix = Architecture.STRIDE * (pos % ow) - Architecture.PADDING + kx;
+                    int out = row + pos * batch;
+                    if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                        Arrays.fill(cols, out, out + batch, 0f);
+                    } else {
+                        System.arraycopy(maps, c * ldMaps + (iy * w + ix) * batch, cols, out, batch);
                     }
                 }
             }
@@ -78,55 +73,37 @@ final class ConvKernels {
     }
 
     /**
-     * The adjoint of {@link #im2col} with the same arguments: maps = Σ over every tap of the
-     * entries of cols that im2col would have read from each position, for the channels c in
-     * [{@code from}, {@code to}): their first h·w·B columns overwritten, later columns left as
-     * they are.
+     * The adjoint of {@link #im2col} with the same arguments, added to the maps: every entry of
+     * cols is added to the map position that im2col would have read it from. The caller clears the
+     * maps before the first range.
      */
     static void col2im(
             float[] cols,
             int ldCols,
-            int from,
-            int to,
+            int fromChannel,
+            int toChannel,
             int batch,
             int h,
             int w,
+            int ow,
+            int fromPos,
+            int toPos,
             float[] maps,
-            int ldMaps,
-            int oh,
-            int ow) {
-        for (int c = from; c < to; c++) {
-            Arrays.fill(maps, c * ldMaps, c * ldMaps + h * w * batch, 0f);
-            for (int ky = 0; ky < Architecture.KERNEL; ky++) {
-                for (int kx = 0; kx < Architecture.KERNEL; kx++) {
-                    int row = ((c * Architecture.KERNEL + ky) * Architecture.KERNEL + kx) * ldCols;
-                    int first = firstInside(kx);
-                    int end = endInside(kx, w, ow);
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = Architecture.STRIDE * oy - Architecture.PADDING + ky;
-                        if (iy < 0 || iy >= h) {
-                            continue;
-                        }
-                        int in = row + oy * ow * batch;
-                        int out = c * ldMaps + iy * w * batch;
-                        for (int ox = first; ox < end; ox++) {
-                            int ix = Architecture.STRIDE * ox - Architecture.PADDING + kx;
-                            addRun(cols, in + ox * batch, maps, out + ix * batch, batch);
-                        }
+            int ldMaps) {
+        for (int c = fromChannel; c < toChannel; c++) {
+            for (int tap = 0; tap < TAPS; tap++) {
+                int ky = tap / Architecture.KERNEL;
+                int kx = tap % Architecture.KERNEL;
+                int row = (c * TAPS + tap) * ldCols - fromPos * batch;
+                for (int pos = fromPos; pos < toPos; pos++) {
+                    int iy = Architecture.STRIDE * (pos / ow) - Architecture.PADDING + ky;
+                    int ix = Architecture.STRIDE * (pos % ow) - Architecture.PADDING + kx;
+                    if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                        addRun(cols, row + pos * batch, maps, c * ldMaps + (iy * w + ix) * batch, batch);
                     }
                 }
             }
         }
-    }
-
-    /** The first output column ox whose input column 2·ox − 1 + kx is inside the map. */
-    private static int firstInside(int kx) {
-        return kx < Architecture.PADDING ? 1 : 0;
-    }
-
-    /** One past the last output column ox (below ow) whose input column 2·ox − 1 + kx is below w. */
-    private static int endInside(int kx, int w, int ow) {
-        return Math.min(ow, Math.floorDiv(w - 1 + Architecture.PADDING - kx, Architecture.STRIDE) + 1);
     }
 
     /** dst[dstOff + i] += src[srcOff + i] for i &lt; n: whole vectors, then the rest one by one. */

@@ -42,6 +42,8 @@ public final class FusedConvStep {
     private static final VectorSpecies<Float> S = VectorMath.S;
     private static final int V = S.length();
     private static final int K = ConvKernels.TAPS;
+    /** The floats of an im2col tile: 512 KB, half the L2 cache of the training machine's cores. */
+    private static final int TILE_FLOATS = 1 << 17;
 
     private final int inputSize;
     private final int latent;
@@ -84,10 +86,15 @@ public final class FusedConvStep {
     private final float[][] encoderMapGrad;
     private final float[][] decoderMaps;
     private final float[][] decoderMapGrad;
-    /** im2col matrices [C_i·16, ld_{i+1}], of the encoder's inputs and of the decoder's gradients. */
-    private final float[][] encoderCols;
-
-    private final float[][] decoderCols;
+    /**
+     * Output positions per tile of convolution i: the im2col matrix is computed and multiplied a
+     * tile of positions at a time, [C_i·16, positions·B] in {@link #tile}, small enough to stay in
+     * the core's cache between its computation and its product (the whole matrix, 10 MB for the
+     * 32→64 convolution of a batch of 100, went through memory at each use).
+     */
+    private final int[] tilePositions;
+    /** One tile of an im2col matrix, or of Wᵀ·maps before col2im. */
+    private final float[] tile;
     /** Batch-major maps [positions·B, C] for a weight gradient, and a weight gradient before transposition. */
     private final float[] mapRows;
 
@@ -124,6 +131,11 @@ public final class FusedConvStep {
 
     /** As {@link #FusedConvStep(VaeConfig, TrainingObjective, int)}, the products shared by {@code products}. */
     public FusedConvStep(VaeConfig config, TrainingObjective objective, int maxBatch, ParallelGemm products) {
+        this(config, objective, maxBatch, products, TILE_FLOATS);
+    }
+
+    /** As above, with tiles of about {@code tileFloats} floats (at least one position each). */
+    FusedConvStep(VaeConfig config, TrainingObjective objective, int maxBatch, ParallelGemm products, int tileFloats) {
         if (!StepFactory.fusedStepSupports(config, objective, maxBatch) || config.architecture() != Architecture.CONV) {
             throw new IllegalArgumentException(
                     "the fused convolutional step does not support this model, objective or batch size");
@@ -185,8 +197,8 @@ public final class FusedConvStep {
         encoderMapGrad = new float[layers + 1][];
         decoderMaps = new float[layers + 1][];
         decoderMapGrad = new float[layers + 1][];
-        encoderCols = new float[layers][];
-        decoderCols = new float[layers][];
+        tilePositions = new int[layers];
+        int tileSize = 0;
         int rows = 0;
         int weights = 0;
         for (int i = 0; i <= layers; i++) {
@@ -196,12 +208,14 @@ public final class FusedConvStep {
             decoderMaps[i] = new float[size];
             decoderMapGrad[i] = new float[size];
             if (i < layers) {
-                encoderCols[i] = new float[channels[i] * K * mapStride(i + 1, maxBatch)];
-                decoderCols[i] = new float[channels[i] * K * mapStride(i + 1, maxBatch)];
+                int perPosition = channels[i] * K * maxBatch;
+                tilePositions[i] = Math.max(1, Math.min(positions(i + 1), tileFloats / perPosition));
+                tileSize = Math.max(tileSize, tilePositions[i] * perPosition);
                 rows = Math.max(rows, positions(i + 1) * maxBatch * channels[i + 1]);
                 weights = Math.max(weights, channels[i] * K * channels[i + 1]);
             }
         }
+        tile = new float[tileSize];
         mapRows = new float[rows];
         weightT = new float[weights];
         encoderT = new float[hidden.length + 1][];
@@ -254,10 +268,13 @@ public final class FusedConvStep {
         long w = config.inputShape()[1];
         long in = config.imageChannels();
         long largest = Math.max((long) config.inputSize(), config.denseInputSize()) * ColumnKernels.padded(maxBatch);
+        largest = Math.max(largest, in * (h * w * maxBatch + V));
         for (int c : conv) {
             h = Architecture.convolved((int) h);
             w = Architecture.convolved((int) w);
-            largest = Math.max(largest, in * K * (h * w * maxBatch + V));
+            // The maps (and their batch-major rows), and an im2col tile of one position.
+            largest = Math.max(largest, c * (h * w * maxBatch + V));
+            largest = Math.max(largest, in * K * maxBatch);
             in = c;
         }
         return largest <= Integer.MAX_VALUE - V;
@@ -471,89 +488,90 @@ public final class FusedConvStep {
         return new BatchElbo(FusedElboStep.allFinite(gradient) ? reconstruction - kl : Double.NaN, reconstruction, kl);
     }
 
-    /** Convolution i of the encoder: maps i to act(W·im2col(maps i) + b), maps i + 1. */
+    /**
+     * Convolution i of the encoder: maps i to act(W·im2col(maps i) + b), maps i + 1, the product a
+     * tile of output positions at a time.
+     */
     private void convolve(float[] p, int i, int batch) {
         int in = channels[i] * K;
-        int out = channels[i + 1];
         int ld = mapStride(i + 1, batch);
-        int inLd = mapStride(i, batch);
-        products.forRange(
-                channels[i],
-                (from, to) -> ConvKernels.im2col(
-                        encoderMaps[i],
-                        inLd,
-                        from,
-                        to,
-                        batch,
-                        heights[i],
-                        widths[i],
-                        encoderCols[i],
-                        ld,
-                        heights[i + 1],
-                        widths[i + 1]));
-        products.multiply(
-                p, convWeight[i], in, 1, encoderCols[i], 0, ld, encoderMaps[i + 1], 0, ld, out, in, ld, false);
-        ColumnKernels.activate(activation, encoderMaps[i + 1], p, convBias[i], out, ld);
+        for (int from = 0; from < positions(i + 1); from += tilePositions[i]) {
+            int width = im2colTile(encoderMaps[i], i, from, batch);
+            products.multiply(
+                    p,
+                    convWeight[i],
+                    in,
+                    1,
+                    tile,
+                    0,
+                    width,
+                    encoderMaps[i + 1],
+                    from * batch,
+                    ld,
+                    channels[i + 1],
+                    in,
+                    width,
+                    false);
+        }
+        ColumnKernels.activate(activation, encoderMaps[i + 1], p, convBias[i], channels[i + 1], ld);
     }
 
     /**
      * Convolution i's gradients from that at its output (activation's derivative applied):
      * dW = dOut·im2col(maps i)ᵀ, db = Σ dOut, and for i &gt; 0 the gradient at maps i,
-     * col2im(Wᵀ·dOut) with the activation's derivative.
+     * col2im(Wᵀ·dOut), tile by tile (im2col computed again, which is cheaper than keeping it).
      */
     private void convolveBackward(float[] p, int i, int batch, float[] gradient) {
         int in = channels[i] * K;
         int out = channels[i + 1];
         int ld = mapStride(i + 1, batch);
-        int columns = positions(i + 1) * batch;
         float[] outGrad = encoderMapGrad[i + 1];
-        FusedElboStep.rowSums(outGrad, out, ld, columns, gradient, convBias[i]);
-        weightGradient(encoderCols[i], in, outGrad, out, ld, columns, gradient, convWeight[i]);
+        FusedElboStep.rowSums(outGrad, out, ld, positions(i + 1) * batch, gradient, convBias[i]);
+        transposeMaps(outGrad, out, ld, positions(i + 1) * batch);
         if (i > 0) {
-            products.multiply(p, convWeight[i], 1, in, outGrad, 0, ld, encoderCols[i], 0, ld, in, out, ld, false);
-            int inLd = mapStride(i, batch);
-            products.forRange(
-                    channels[i],
-                    (from, to) -> ConvKernels.col2im(
-                            encoderCols[i],
-                            ld,
-                            from,
-                            to,
-                            batch,
-                            heights[i],
-                            widths[i],
-                            encoderMapGrad[i],
-                            inLd,
-                            heights[i + 1],
-                            widths[i + 1]));
+            Arrays.fill(encoderMapGrad[i], 0, channels[i] * mapStride(i, batch), 0f);
         }
+        for (int from = 0; from < positions(i + 1); from += tilePositions[i]) {
+            int width = im2colTile(encoderMaps[i], i, from, batch);
+            products.multiply(
+                    tile, 0, width, 1, mapRows, from * batch * out, out, weightT, 0, out, in, width, out, from > 0);
+            if (i > 0) {
+                products.multiply(
+                        p, convWeight[i], 1, in, outGrad, from * batch, ld, tile, 0, width, in, out, width, false);
+                col2imTile(i, from, batch, encoderMapGrad[i]);
+            }
+        }
+        storeWeightGradient(in, out, gradient, convWeight[i]);
     }
 
     /**
      * The transposed convolution into maps i of the decoder: col2im(Wᵀ·maps i + 1) + b, with the
-     * activation except for the output layer (i = 0).
+     * activation except for the output layer (i = 0), a tile of input positions at a time.
      */
     private void transposedConvolve(float[] p, int i, int batch) {
         int cols = channels[i] * K;
-        int in = channels[i + 1];
         int ld = mapStride(i + 1, batch);
-        products.multiply(
-                p, deconvWeight[i], 1, cols, decoderMaps[i + 1], 0, ld, decoderCols[i], 0, ld, cols, in, ld, false);
         int outLd = mapStride(i, batch);
-        products.forRange(
-                channels[i],
-                (from, to) -> ConvKernels.col2im(
-                        decoderCols[i],
-                        ld,
-                        from,
-                        to,
-                        batch,
-                        heights[i],
-                        widths[i],
-                        decoderMaps[i],
-                        outLd,
-                        heights[i + 1],
-                        widths[i + 1]));
+        Arrays.fill(decoderMaps[i], 0, channels[i] * outLd, 0f);
+        for (int from = 0; from < positions(i + 1); from += tilePositions[i]) {
+            int width = tileWidth(i, from, batch);
+            products.multiply(
+                    p,
+                    deconvWeight[i],
+                    1,
+                    cols,
+                    decoderMaps[i + 1],
+                    from * batch,
+                    ld,
+                    tile,
+                    0,
+                    width,
+                    cols,
+                    channels[i + 1],
+                    width,
+                    false);
+            col2imTile(i, from, batch, decoderMaps[i]);
+        }
         if (i > 0) {
             ColumnKernels.activate(activation, decoderMaps[i], p, deconvBias[i], channels[i], outLd);
         } else {
@@ -564,56 +582,82 @@ public final class FusedConvStep {
     /**
      * The transposed convolution into maps i: from the gradient at its output (activation's
      * derivative applied), dW = maps·im2col(dOut)ᵀ, db = Σ dOut and the gradient at its input,
-     * W·im2col(dOut).
+     * W·im2col(dOut), tile by tile.
      */
     private void transposedConvolveBackward(float[] p, int i, int batch, float[] gradient) {
         int cols = channels[i] * K;
         int in = channels[i + 1];
         int ld = mapStride(i + 1, batch);
         float[] outGrad = decoderMapGrad[i];
-        int outLd = mapStride(i, batch);
-        FusedElboStep.rowSums(outGrad, channels[i], outLd, positions(i) * batch, gradient, deconvBias[i]);
-        products.forRange(
-                channels[i],
-                (from, to) -> ConvKernels.im2col(
-                        outGrad,
-                        outLd,
-                        from,
-                        to,
-                        batch,
-                        heights[i],
-                        widths[i],
-                        decoderCols[i],
-                        ld,
-                        heights[i + 1],
-                        widths[i + 1]));
-        weightGradient(
-                decoderCols[i], cols, decoderMaps[i + 1], in, ld, positions(i + 1) * batch, gradient, deconvWeight[i]);
-        products.multiply(
-                p, deconvWeight[i], cols, 1, decoderCols[i], 0, ld, decoderMapGrad[i + 1], 0, ld, in, cols, ld, false);
+        FusedElboStep.rowSums(outGrad, channels[i], mapStride(i, batch), positions(i) * batch, gradient, deconvBias[i]);
+        transposeMaps(decoderMaps[i + 1], in, ld, positions(i + 1) * batch);
+        for (int from = 0; from < positions(i + 1); from += tilePositions[i]) {
+            int width = im2colTile(outGrad, i, from, batch);
+            products.multiply(
+                    tile, 0, width, 1, mapRows, from * batch * in, in, weightT, 0, in, cols, width, in, from > 0);
+            products.multiply(
+                    p,
+                    deconvWeight[i],
+                    cols,
+                    1,
+                    tile,
+                    0,
+                    width,
+                    decoderMapGrad[i + 1],
+                    from * batch,
+                    ld,
+                    in,
+                    cols,
+                    width,
+                    false);
+        }
+        storeWeightGradient(cols, in, gradient, deconvWeight[i]);
+    }
+
+    /** Columns of the tile of layer i's positions from {@code from}: whole positions of B examples each. */
+    private int tileWidth(int i, int from, int batch) {
+        return (Math.min(positions(i + 1), from + tilePositions[i]) - from) * batch;
     }
 
     /**
-     * A weight gradient, Σ over the batch's positions of the outer products of {@code mapsT}
-     * [channels, ld] and {@code colsT} [colRows, ld] (their first {@code columns} columns), into
-     * {@code gradient} at {@code offset} as [channels, colRows]: a convolution's [out, in·16] and a
-     * transposed convolution's [in, out·16] alike. Computed as colsT·mapsᵀ, the maps transposed to
-     * batch-major rows, then transposed.
+     * im2col of {@code maps} (size and channels of maps i) into {@link #tile} for the tile of
+     * output positions from {@code from}, its channels shared by the team; returns its width.
      */
-    private void weightGradient(
-            float[] colsT,
-            int colRows,
-            float[] mapsT,
-            int channels,
-            int ld,
-            int columns,
-            float[] gradient,
-            int offset) {
+    private int im2colTile(float[] maps, int i, int from, int batch) {
+        int width = tileWidth(i, from, batch);
+        int to = from + width / batch;
+        int ld = mapStride(i, batch);
+        products.forRange(
+                channels[i],
+                (c0, c1) -> ConvKernels.im2col(
+                        maps, ld, c0, c1, batch, heights[i], widths[i], widths[i + 1], from, to, tile, width));
+        return width;
+    }
+
+    /** col2im of {@link #tile} for the tile of positions from {@code from}, added to {@code maps} (maps i's size). */
+    private void col2imTile(int i, int from, int batch, float[] maps) {
+        int width = tileWidth(i, from, batch);
+        int to = from + width / batch;
+        int ld = mapStride(i, batch);
+        products.forRange(
+                channels[i],
+                (c0, c1) -> ConvKernels.col2im(
+                        tile, width, c0, c1, batch, heights[i], widths[i], widths[i + 1], from, to, maps, ld));
+    }
+
+    /** {@code mapsT} [channels, ld] transposed to batch-major rows [columns, channels] in {@link #mapRows}. */
+    private void transposeMaps(float[] mapsT, int channels, int ld, int columns) {
         products.forRange(
                 columns,
                 (from, to) -> Transpose.copy(mapsT, from, ld, channels, to - from, mapRows, from * channels, channels));
-        products.multiply(
-                colsT, 0, ld, 1, mapRows, 0, channels, weightT, 0, channels, colRows, columns, channels, false);
+    }
+
+    /**
+     * A weight gradient summed in {@link #weightT} as [colRows, channels], stored transposed in
+     * {@code gradient} at {@code offset}: [channels, colRows], a convolution's [out, in·16] and a
+     * transposed convolution's [in, out·16] alike.
+     */
+    private void storeWeightGradient(int colRows, int channels, float[] gradient, int offset) {
         Transpose.copy(weightT, 0, channels, colRows, channels, gradient, offset, colRows);
     }
 

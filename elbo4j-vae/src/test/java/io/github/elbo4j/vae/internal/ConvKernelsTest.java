@@ -27,7 +27,19 @@ class ConvKernelsTest {
             maps[i] = (float) random.nextGaussian();
         }
         float[] cols = new float[channels * ConvKernels.TAPS * ldCols];
-        ConvKernels.im2col(maps, ldMaps, 0, channels, batch, h, w, cols, ldCols, oh, ow);
+        ConvKernels.im2col(maps, ldMaps, 0, channels, batch, h, w, ow, 0, oh * ow, cols, ldCols);
+        // Taken a few positions at a time, into a tile as wide as those positions: the same columns.
+        int tile = 3;
+        float[] tiles = new float[channels * ConvKernels.TAPS * tile * batch];
+        for (int from = 0; from < oh * ow; from += tile) {
+            int to = Math.min(oh * ow, from + tile);
+            ConvKernels.im2col(maps, ldMaps, 0, channels, batch, h, w, ow, from, to, tiles, tile * batch);
+            for (int r = 0; r < channels * ConvKernels.TAPS; r++) {
+                for (int j = 0; j < (to - from) * batch; j++) {
+                    assertThat(tiles[r * tile * batch + j]).isEqualTo(cols[r * ldCols + from * batch + j]);
+                }
+            }
+        }
         // Each entry against its definition: the input at (2·oy − 1 + ky, 2·ox − 1 + kx), or 0 outside.
         for (int c = 0; c < channels; c++) {
             for (int ky = 0; ky < 4; ky++) {
@@ -54,7 +66,7 @@ class ConvKernelsTest {
             y[i] = (float) random.nextGaussian();
         }
         float[] back = new float[maps.length];
-        ConvKernels.col2im(y, ldCols, 0, channels, batch, h, w, back, ldMaps, oh, ow);
+        ConvKernels.col2im(y, ldCols, 0, channels, batch, h, w, ow, 0, oh * ow, back, ldMaps);
         double left = 0;
         for (int r = 0; r < channels * 16; r++) {
             for (int j = 0; j < oh * ow * batch; j++) {

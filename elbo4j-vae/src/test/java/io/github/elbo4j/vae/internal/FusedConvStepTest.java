@@ -70,6 +70,22 @@ class FusedConvStepTest {
             float[] gradient = new float[expected.length];
             BatchElbo sums = new FusedConvStep(config, objective, 24)
                     .compute(model.parameterValues(), x, noise, batch, klWeight, gradient);
+            // Tiles of a position or two give the same floats as the default's whole maps.
+            float[] tiled = new float[expected.length];
+            try (ParallelGemm one = new ParallelGemm(1)) {
+                BatchElbo tiledSums = new FusedConvStep(config, objective, 24, one, 1)
+                        .compute(model.parameterValues(), x, noise, batch, klWeight, tiled);
+                assertThat(tiledSums.elbo()).isCloseTo(sums.elbo(), within(1e-5 * Math.abs(sums.elbo())));
+            }
+            double largestFused = 0;
+            for (float g : gradient) {
+                largestFused = Math.max(largestFused, Math.abs(g));
+            }
+            for (int i = 0; i < gradient.length; i++) {
+                assertThat((double) tiled[i])
+                        .as("tiled gradient[%d]", i)
+                        .isCloseTo(gradient[i], within(1e-5 * largestFused));
+            }
             assertThat(sums.elbo()).isCloseTo(reference.elbo(), within(1e-4 * Math.abs(reference.elbo())));
             assertThat(sums.reconstruction())
                     .isCloseTo(reference.reconstruction(), within(1e-4 * Math.abs(reference.reconstruction())));
