@@ -17,8 +17,10 @@ class ThreadOptionsTest {
                 .latent(16)
                 .conv(32, 64)
                 .build();
-        boolean fused = StepFactory.trainingBackend(conv, TrainingObjective.ELBO, 100) == StepFactory.Backend.FUSED;
-        assertThat(fused).as("the convolutional VAE trains through the engine").isFalse();
+        boolean fused = StepFactory.trainingBackend(conv, TrainingObjective.iwae(5), 100) == StepFactory.Backend.FUSED;
+        assertThat(fused)
+                .as("the convolutional VAE trains through the engine on IWAE")
+                .isFalse();
         int intraOp = ThreadOptions.intraOpThreads(fused, 2);
         assertThat(intraOp).isEqualTo(2);
         assertThat(ThreadOptions.workers(2, intraOp)).isEqualTo(1);

@@ -3,6 +3,7 @@ package io.github.elbo4j.vae.internal;
 import io.github.elbo4j.math.LogSumExp;
 import io.github.elbo4j.math.SpecialFunctions;
 import io.github.elbo4j.vae.model.Activation;
+import io.github.elbo4j.vae.model.Architecture;
 import io.github.elbo4j.vae.model.LatentPrior;
 import io.github.elbo4j.vae.model.Likelihood;
 import io.github.elbo4j.vae.model.MlpLayout;
@@ -149,7 +150,7 @@ public final class FusedElboStep {
     /** As {@link #FusedElboStep(VaeConfig, TrainingObjective, int)}, the products shared by {@code products}. */
     public FusedElboStep(VaeConfig config, TrainingObjective objective, int maxBatch, ParallelGemm products) {
         this.products = products;
-        if (!StepFactory.fusedStepSupports(config, objective, maxBatch)) {
+        if (config.architecture() != Architecture.MLP || !StepFactory.fusedStepSupports(config, objective, maxBatch)) {
             throw new IllegalArgumentException("the fused step does not support this model, objective or batch size");
         }
         this.inputSize = config.inputSize();
@@ -793,7 +794,7 @@ public final class FusedElboStep {
     }
 
     /** Whether every value is finite: v − v is 0 for those, NaN for ±∞ and NaN. */
-    private static boolean allFinite(float[] values) {
+    static boolean allFinite(float[] values) {
         int whole = values.length - values.length % V;
         FloatVector sum = FloatVector.zero(S);
         for (int i = 0; i < whole; i += V) {

@@ -24,13 +24,21 @@ interface OutputLikelihood {
      * its computation here does not compile.
      */
     static OutputLikelihood of(VaeConfig config, MlpLayout mlp) {
+        return of(config, mlp.logScale());
+    }
+
+    /**
+     * The likelihood of {@code config}'s model whose learned log σ, if any, starts at offset
+     * {@code logScale} of the flat parameters (−1 for none).
+     */
+    static OutputLikelihood of(VaeConfig config, int logScale) {
         int features = config.inputSize();
         return switch (config.likelihood()) {
             case BERNOULLI -> new BernoulliRows(0, features);
             case GAUSSIAN -> GaussianRows.fixed(0, features, config.gaussianScale());
-            case GAUSSIAN_LEARNED -> GaussianRows.learned(0, features, mlp.logScale(), false);
-            case GAUSSIAN_PER_FEATURE -> GaussianRows.learned(0, features, mlp.logScale(), true);
-            case CATEGORICAL, TABULAR -> columnGroups(config.tabular(), mlp.logScale());
+            case GAUSSIAN_LEARNED -> GaussianRows.learned(0, features, logScale, false);
+            case GAUSSIAN_PER_FEATURE -> GaussianRows.learned(0, features, logScale, true);
+            case CATEGORICAL, TABULAR -> columnGroups(config.tabular(), logScale);
         };
     }
 

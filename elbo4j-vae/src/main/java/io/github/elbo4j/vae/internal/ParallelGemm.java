@@ -1,6 +1,7 @@
 package io.github.elbo4j.vae.internal;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -11,7 +12,10 @@ import java.util.concurrent.locks.LockSupport;
  * separated by elementwise passes of a few microseconds to about 0.3 ms; handing each product to a
  * pool thread (a task and a future) cost about what the second core saved. The helpers therefore
  * wait for the next product by spinning, and park only after {@link #SPIN_NANOS} without one
- * (between epochs, during validation). Not thread-safe: one caller.
+ * (between epochs, during validation). A product is cut into one share of rows per thread, and
+ * each thread, the caller included, claims shares until none is left: on a loaded machine a helper
+ * that is not running leaves its share to the caller rather than stall the step. Not thread-safe:
+ * one caller.
  */
 public final class ParallelGemm implements AutoCloseable {
 
@@ -20,7 +24,10 @@ public final class ParallelGemm implements AutoCloseable {
 
     private final int size;
     private final Thread[] helpers;
+    /** Shares of the current product or job computed so far. */
     private final AtomicInteger finished = new AtomicInteger();
+    /** The current generation (high 32 bits) and its next unclaimed share (low 32 bits). */
+    private final AtomicLong claims = new AtomicLong();
     /** The product being computed; published to the helpers by the write of {@link #issued}. */
     private float[] a;
 
@@ -37,6 +44,10 @@ public final class ParallelGemm implements AutoCloseable {
     private int k;
     private int n;
     private boolean accumulate;
+    /** The job being run instead of a product ({@link #forRange}), or null; published like a product. */
+    private Range range;
+
+    private int count;
     private volatile long issued;
     private volatile boolean closed;
     private volatile Throwable failure;
@@ -50,7 +61,7 @@ public final class ParallelGemm implements AutoCloseable {
         helpers = new Thread[threads - 1];
         for (int i = 0; i < helpers.length; i++) {
             int share = i + 1;
-            helpers[i] = new Thread(() -> help(share), "elbo4j-products-" + share);
+            helpers[i] = new Thread(this::help, "elbo4j-products-" + share);
             helpers[i].setDaemon(true);
             helpers[i].start();
         }
@@ -90,22 +101,53 @@ public final class ParallelGemm implements AutoCloseable {
         this.k = k;
         this.n = n;
         this.accumulate = accumulate;
+        this.range = null;
+        runTeam();
+    }
+
+    /** A job over indices [from, to), whose shares write disjoint memory. */
+    @FunctionalInterface
+    interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code job} over [0, count), one contiguous share of the indices per thread: the
+     * elementwise and data-movement passes of a step, which then keep the helpers spinning
+     * between products. Each index is computed as on one thread, so results do not depend on the
+     * number of threads.
+     */
+    void forRange(int count, Range job) {
+        if (size == 1 || count < 2 * size) {
+            job.run(0, count);
+            return;
+        }
+        this.range = job;
+        this.count = count;
+        runTeam();
+        this.range = null;
+    }
+
+    /**
+     * Issues the current product or job to the helpers and computes shares until none is left
+     * unclaimed, then waits for those the helpers are computing. A helper that the operating
+     * system has not scheduled yet (a loaded machine) leaves its share to the caller instead of
+     * holding it up.
+     */
+    private void runTeam() {
+        long generation = issued + 1;
         finished.set(0);
-        issued = issued + 1;
+        claims.set(generation << 32);
+        issued = generation;
         for (Thread helper : helpers) {
             LockSupport.unpark(helper);
         }
-        Throwable own = null;
-        try {
-            share(0);
-        } catch (RuntimeException | Error e) {
-            own = e;
-        }
-        // Wait for every helper even after a failure: the next product must not start under them.
-        while (finished.get() < helpers.length) {
+        work(generation);
+        // Wait for every share even after a failure: the next product must not start under them.
+        while (finished.get() < size) {
             Thread.onSpinWait();
         }
-        Throwable t = own != null ? own : failure;
+        Throwable t = failure;
         failure = null;
         if (t instanceof RuntimeException r) {
             throw r;
@@ -117,6 +159,15 @@ public final class ParallelGemm implements AutoCloseable {
 
     /** Rows [index·chunk, (index + 1)·chunk) of the current product, chunks whole groups of eight rows. */
     private void share(int index) {
+        if (range != null) {
+            int chunk = (count + size - 1) / size;
+            int from = Math.min(count, index * chunk);
+            int to = Math.min(count, from + chunk);
+            if (from < to) {
+                range.run(from, to);
+            }
+            return;
+        }
         // Whole register blocks per thread, so each share runs the same kernels as one thread would.
         int chunk = (m + Gemm.ROWS * size - 1) / (Gemm.ROWS * size) * Gemm.ROWS;
         int from = Math.min(m, index * chunk);
@@ -127,7 +178,7 @@ public final class ParallelGemm implements AutoCloseable {
         }
     }
 
-    private void help(int index) {
+    private void help() {
         long seen = 0;
         while (true) {
             long deadline = System.nanoTime() + SPIN_NANOS;
@@ -142,12 +193,31 @@ public final class ParallelGemm implements AutoCloseable {
                 return;
             }
             seen = issued;
-            try {
-                share(index);
-            } catch (RuntimeException | Error e) {
-                failure = e;
+            work(seen);
+        }
+    }
+
+    /**
+     * Claims and computes shares of product or job {@code generation} until none is left; a
+     * thread that comes late to a generation the caller has finished claims nothing.
+     */
+    private void work(long generation) {
+        while (true) {
+            long claim = claims.get();
+            int index = (int) claim;
+            if (claim >>> 32 != generation || index >= size) {
+                return;
             }
-            finished.incrementAndGet();
+            if (claims.compareAndSet(claim, claim + 1)) {
+                try {
+                    share(index);
+                } catch (RuntimeException | Error e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                }
+                finished.incrementAndGet();
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
 import io.github.elbo4j.vae.eval.Evaluator;
 import io.github.elbo4j.vae.internal.ColumnKernels;
+import io.github.elbo4j.vae.internal.FusedConvStep;
 import io.github.elbo4j.vae.internal.FusedElboStep;
 import io.github.elbo4j.vae.internal.FusedImportanceSampler;
 import io.github.elbo4j.vae.internal.ParallelGemm;
@@ -55,11 +56,27 @@ public final class StepFactory {
      * sampler takes ({@link FusedImportanceSampler}).
      */
     static final Set<LatentPrior> FUSED_PRIORS = EnumSet.of(LatentPrior.NORMAL, LatentPrior.VAMP);
-    /** Architectures the fused code computes: the MLP. */
-    static final Set<Architecture> FUSED_ARCHITECTURES = EnumSet.of(Architecture.MLP);
+    /**
+     * Architectures the fused training steps compute: the MLP ({@link FusedElboStep}, with the
+     * lists above) and the convolutional network ({@link FusedConvStep}, with the narrower
+     * {@code FUSED_CONV_} lists below).
+     */
+    static final Set<Architecture> FUSED_ARCHITECTURES = EnumSet.of(Architecture.MLP, Architecture.CONV);
+    /** Architectures the fused importance sampler computes: the MLP. */
+    static final Set<Architecture> FUSED_SAMPLER_ARCHITECTURES = EnumSet.of(Architecture.MLP);
     /** Objective families the fused training step computes. */
     static final Set<TrainingObjective.Kind> FUSED_OBJECTIVES =
             EnumSet.of(TrainingObjective.Kind.ELBO, TrainingObjective.Kind.IWAE);
+    /**
+     * Likelihoods the fused convolutional step computes: Bernoulli and Gaussian with a fixed or
+     * learned σ, for unconditional models.
+     */
+    static final Set<Likelihood> FUSED_CONV_LIKELIHOODS = EnumSet.of(
+            Likelihood.BERNOULLI, Likelihood.GAUSSIAN, Likelihood.GAUSSIAN_LEARNED, Likelihood.GAUSSIAN_PER_FEATURE);
+    /** Priors the fused convolutional step computes: N(0, I), its KL in closed form. */
+    static final Set<LatentPrior> FUSED_CONV_PRIORS = EnumSet.of(LatentPrior.NORMAL);
+    /** Objective families the fused convolutional step computes: the ELBO (any KL weight, free bits). */
+    static final Set<TrainingObjective.Kind> FUSED_CONV_OBJECTIVES = EnumSet.of(TrainingObjective.Kind.ELBO);
 
     /**
      * Which implementation computes a step. Public so that a caller that shares steps between
@@ -94,8 +111,14 @@ public final class StepFactory {
         return switch (trainingBackend(model.config(), objective, maxBatch)) {
             case FUSED -> {
                 ParallelGemm products = new ParallelGemm(threads);
-                yield new FusedTraining(
-                        model, new FusedElboStep(model.config(), objective, maxBatch, products), products);
+                yield switch (model.config().architecture()) {
+                    case MLP ->
+                        new FusedTraining(
+                                model, new FusedElboStep(model.config(), objective, maxBatch, products), products);
+                    case CONV ->
+                        new FusedConvTraining(
+                                model, new FusedConvStep(model.config(), objective, maxBatch, products), products);
+                };
             }
             case ENGINE -> new ElboStep(model, objective);
         };
@@ -118,16 +141,30 @@ public final class StepFactory {
     }
 
     /**
-     * Whether the fused training step computes {@code objective} for {@code config}'s model in
-     * batches of up to {@code maxBatch} rows: an allow-listed network, likelihood and objective,
-     * conditional or not, and every buffer within a Java array's size. Needs the Vector API.
+     * Whether a fused training step computes {@code objective} for {@code config}'s model in
+     * batches of up to {@code maxBatch} rows: an allow-listed architecture, activation, prior,
+     * likelihood and objective (for the MLP conditional or not, for the convolutional network
+     * unconditional), and every buffer within a Java array's size. Needs the Vector API.
      */
     public static boolean fusedStepSupports(VaeConfig config, TrainingObjective objective, int maxBatch) {
-        return fusedNetwork(config)
-                && FUSED_LIKELIHOODS.contains(config.likelihood())
-                && FUSED_OBJECTIVES.contains(objective.kind())
-                && maxBatch >= 1
-                && FusedElboStep.fits(config, objective.particles(), maxBatch);
+        if (!FUSED_ARCHITECTURES.contains(config.architecture())
+                || !FUSED_ACTIVATIONS.contains(config.activation())
+                || maxBatch < 1) {
+            return false;
+        }
+        return switch (config.architecture()) {
+            case MLP ->
+                FUSED_PRIORS.contains(config.prior())
+                        && FUSED_LIKELIHOODS.contains(config.likelihood())
+                        && FUSED_OBJECTIVES.contains(objective.kind())
+                        && FusedElboStep.fits(config, objective.particles(), maxBatch);
+            case CONV ->
+                FUSED_CONV_PRIORS.contains(config.prior())
+                        && FUSED_CONV_LIKELIHOODS.contains(config.likelihood())
+                        && FUSED_CONV_OBJECTIVES.contains(objective.kind())
+                        && !config.conditional()
+                        && FusedConvStep.fits(config, maxBatch);
+        };
     }
 
     /** Whether the fused importance sampler computes {@code config}'s model. Needs the Vector API. */
@@ -140,14 +177,11 @@ public final class StepFactory {
      * unconditional model with a sampler likelihood on an allow-listed network.
      */
     public static boolean fusedModel(VaeConfig config) {
-        return fusedNetwork(config) && !config.conditional() && FUSED_SAMPLER_LIKELIHOODS.contains(config.likelihood());
-    }
-
-    /** Whether {@code config}'s architecture, activation and prior are in the allow-lists. */
-    private static boolean fusedNetwork(VaeConfig config) {
-        return FUSED_ARCHITECTURES.contains(config.architecture())
+        return FUSED_SAMPLER_ARCHITECTURES.contains(config.architecture())
                 && FUSED_ACTIVATIONS.contains(config.activation())
-                && FUSED_PRIORS.contains(config.prior());
+                && FUSED_PRIORS.contains(config.prior())
+                && !config.conditional()
+                && FUSED_SAMPLER_LIKELIHOODS.contains(config.likelihood());
     }
 
     /** The fused step as a {@link TrainingStep} of one model, which it reads at each call. */
@@ -162,6 +196,33 @@ public final class StepFactory {
                 boolean normalPriorWarmup,
                 float[] gradient) {
             return step.compute(model.liveValues(), x, condition, noise, batch, klWeight, normalPriorWarmup, gradient);
+        }
+
+        @Override
+        public void close() {
+            products.close();
+        }
+    }
+
+    /**
+     * The fused convolutional step as a {@link TrainingStep} of one unconditional model under
+     * N(0, I), which it reads at each call.
+     */
+    private record FusedConvTraining(VaeModel model, FusedConvStep step, ParallelGemm products)
+            implements TrainingStep {
+        @Override
+        public BatchElbo compute(
+                float[] x,
+                float[] condition,
+                float[] noise,
+                int batch,
+                double klWeight,
+                boolean normalPriorWarmup,
+                float[] gradient) {
+            if (condition != null) {
+                throw new IllegalArgumentException("the model is not conditional; it takes no condition");
+            }
+            return step.compute(model.liveValues(), x, noise, batch, klWeight, gradient);
         }
 
         @Override

@@ -294,7 +294,8 @@ public class FusedElboStepTest {
                 .hidden(8)
                 .latent(2)
                 .build();
-        assertThat(StepFactory.fusedStepSupports(conv, TrainingObjective.ELBO, 10))
+        // The convolutional network has a fused step of its own (FusedConvStep), not this one.
+        assertThat(StepFactory.fusedStepSupports(conv, TrainingObjective.iwae(5), 10))
                 .isFalse();
         assertThatThrownBy(() -> new FusedElboStep(conv, TrainingObjective.ELBO, 10))
                 .isInstanceOf(IllegalArgumentException.class);

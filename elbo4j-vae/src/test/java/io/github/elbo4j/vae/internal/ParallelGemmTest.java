@@ -35,6 +35,30 @@ class ParallelGemmTest {
         }
     }
 
+    /** A job over a range visits every index once, among products that stay right. */
+    @ParameterizedTest(name = "{0} threads, {1} indices")
+    @CsvSource({"2, 101", "3, 7", "3, 5", "4, 1000"})
+    void runsEveryIndexOfARangeOnce(int threads, int count) {
+        int[] visits = new int[count];
+        float[] a = fill(new float[64 * 8], new SplittableRandom(1));
+        float[] b = fill(new float[8 * 16], new SplittableRandom(2));
+        float[] alone = new float[64 * 16];
+        Gemm.multiply(a, 0, 8, 1, b, 0, 16, alone, 0, 16, 64, 8, 16, false);
+        try (ParallelGemm team = new ParallelGemm(threads)) {
+            for (int repeat = 0; repeat < 3; repeat++) {
+                team.forRange(count, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        visits[i]++;
+                    }
+                });
+                float[] c = new float[alone.length];
+                team.multiply(a, 0, 8, 1, b, 0, 16, c, 0, 16, 64, 8, 16, false);
+                assertThat(c).containsExactly(alone);
+            }
+        }
+        assertThat(visits).containsOnly(3);
+    }
+
     @Test
     void aHelpersFailureReachesTheCallerAndTheTeamStaysUsable() {
         try (ParallelGemm team = new ParallelGemm(2)) {

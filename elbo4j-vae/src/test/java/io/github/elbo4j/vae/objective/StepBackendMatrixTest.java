@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
 import io.github.elbo4j.data.Dataset;
+import io.github.elbo4j.vae.internal.FusedConvStep;
 import io.github.elbo4j.vae.internal.FusedElboStep;
 import io.github.elbo4j.vae.internal.FusedImportanceSampler;
 import io.github.elbo4j.vae.internal.VectorSupport;
 import io.github.elbo4j.vae.model.Activation;
+import io.github.elbo4j.vae.model.Architecture;
 import io.github.elbo4j.vae.model.LatentPrior;
 import io.github.elbo4j.vae.model.Likelihood;
 import io.github.elbo4j.vae.model.OneHotConditions;
@@ -27,8 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every combination of the enums that choose the computation ({@link Activation},
- * {@link Likelihood}, {@link TrainingObjective.Kind}, {@link LatentPrior}), built from their
+ * Every combination of the enums that choose the computation ({@link Architecture},
+ * {@link Activation}, {@link Likelihood}, {@link TrainingObjective.Kind}, {@link LatentPrior}), built from their
  * {@code values()}, unconditional and conditional: either {@link StepFactory} admits it to the fused code, which then agrees with
  * the engine's autograd on the same weights, batch and noise to float rounding, or the fused code
  * refuses it and it trains (and is scored) on the engine. A constant added to any of the enums
@@ -50,12 +52,14 @@ class StepBackendMatrixTest {
 
     static Stream<Arguments> trainingCombinations() {
         List<Arguments> all = new ArrayList<>();
-        for (Activation activation : Activation.values()) {
-            for (Likelihood likelihood : Likelihood.values()) {
-                for (TrainingObjective.Kind kind : TrainingObjective.Kind.values()) {
-                    for (LatentPrior prior : LatentPrior.values()) {
-                        all.add(Arguments.of(activation, likelihood, kind, prior, false));
-                        all.add(Arguments.of(activation, likelihood, kind, prior, true));
+        for (Architecture architecture : Architecture.values()) {
+            for (Activation activation : Activation.values()) {
+                for (Likelihood likelihood : Likelihood.values()) {
+                    for (TrainingObjective.Kind kind : TrainingObjective.Kind.values()) {
+                        for (LatentPrior prior : LatentPrior.values()) {
+                            all.add(Arguments.of(architecture, activation, likelihood, kind, prior, false));
+                            all.add(Arguments.of(architecture, activation, likelihood, kind, prior, true));
+                        }
                     }
                 }
             }
@@ -65,26 +69,29 @@ class StepBackendMatrixTest {
 
     static Stream<Arguments> samplingCombinations() {
         List<Arguments> all = new ArrayList<>();
-        for (Activation activation : Activation.values()) {
-            for (Likelihood likelihood : Likelihood.values()) {
-                for (LatentPrior prior : LatentPrior.values()) {
-                    all.add(Arguments.of(activation, likelihood, prior, false));
-                    all.add(Arguments.of(activation, likelihood, prior, true));
+        for (Architecture architecture : Architecture.values()) {
+            for (Activation activation : Activation.values()) {
+                for (Likelihood likelihood : Likelihood.values()) {
+                    for (LatentPrior prior : LatentPrior.values()) {
+                        all.add(Arguments.of(architecture, activation, likelihood, prior, false));
+                        all.add(Arguments.of(architecture, activation, likelihood, prior, true));
+                    }
                 }
             }
         }
         return all.stream();
     }
 
-    @ParameterizedTest(name = "{0} {1} {2} {3} conditional={4}")
+    @ParameterizedTest(name = "{0} {1} {2} {3} {4} conditional={5}")
     @MethodSource("trainingCombinations")
     void trainsOnTheFusedStepAndAgreesWithAutogradOrIsRefusedAndTrainsOnTheEngine(
+            Architecture architecture,
             Activation activation,
             Likelihood likelihood,
             TrainingObjective.Kind kind,
             LatentPrior prior,
             boolean conditional) {
-        VaeConfig config = config(activation, likelihood, prior, conditional);
+        VaeConfig config = config(architecture, activation, likelihood, prior, conditional);
         if (config == null) {
             return;
         }
@@ -110,11 +117,19 @@ class StepBackendMatrixTest {
             if (!fused) {
                 assertThatThrownBy(() -> new FusedElboStep(config, objective, BATCH))
                         .isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> new FusedConvStep(config, objective, BATCH))
+                        .isInstanceOf(IllegalArgumentException.class);
                 return;
             }
             float[] fusedGradient = new float[engineGradient.length];
-            BatchElbo sums = new FusedElboStep(config, objective, BATCH)
-                    .compute(model.parameterValues(), x, condition, noise, BATCH, 0.7, false, fusedGradient);
+            BatchElbo sums = switch (architecture) {
+                case MLP ->
+                    new FusedElboStep(config, objective, BATCH)
+                            .compute(model.parameterValues(), x, condition, noise, BATCH, 0.7, false, fusedGradient);
+                case CONV ->
+                    new FusedConvStep(config, objective, BATCH)
+                            .compute(model.parameterValues(), x, noise, BATCH, 0.7, fusedGradient);
+            };
             assertThat(sums.elbo()).isCloseTo(engine.elbo(), within(1e-4 * Math.abs(engine.elbo())));
             assertThat(sums.reconstruction())
                     .isCloseTo(engine.reconstruction(), within(1e-4 * Math.abs(engine.reconstruction())));
@@ -133,11 +148,15 @@ class StepBackendMatrixTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1} {2} conditional={3}")
+    @ParameterizedTest(name = "{0} {1} {2} {3} conditional={4}")
     @MethodSource("samplingCombinations")
     void isScoredByTheFusedSamplerAsByTheEngineOrIsRefusedAndScoredOnTheEngine(
-            Activation activation, Likelihood likelihood, LatentPrior prior, boolean conditional) {
-        VaeConfig config = config(activation, likelihood, prior, conditional);
+            Architecture architecture,
+            Activation activation,
+            Likelihood likelihood,
+            LatentPrior prior,
+            boolean conditional) {
+        VaeConfig config = config(architecture, activation, likelihood, prior, conditional);
         if (config == null) {
             return;
         }
@@ -224,15 +243,23 @@ class StepBackendMatrixTest {
     }
 
     /**
-     * The tiny model of this combination, or null when {@link VaeConfig} itself refuses the
-     * combination (a tabular likelihood or conditions with the VampPrior), which then needs no
-     * step.
+     * The tiny model of this combination (the convolutional one on 4 × 2 images, one convolution
+     * of 2 channels), or null when {@link VaeConfig} itself refuses the combination (a tabular
+     * likelihood or conditions with the VampPrior, a tabular likelihood with convolutions), which
+     * then needs no step.
      */
     private static VaeConfig config(
-            Activation activation, Likelihood likelihood, LatentPrior prior, boolean conditional) {
-        VaeConfig.Builder b = VaeConfig.builder()
-                .inputShape(FEATURES)
-                .hidden(6, 5)
+            Architecture architecture,
+            Activation activation,
+            Likelihood likelihood,
+            LatentPrior prior,
+            boolean conditional) {
+        VaeConfig.Builder b = VaeConfig.builder();
+        switch (architecture) {
+            case MLP -> b.inputShape(FEATURES);
+            case CONV -> b.inputShape(4, FEATURES / 4).conv(2);
+        }
+        b.hidden(6, 5)
                 .latent(LATENT)
                 .activation(activation)
                 .likelihood(likelihood)
@@ -242,7 +269,8 @@ class StepBackendMatrixTest {
         if (likelihood.tabular()) {
             b.tabular(likelihood == Likelihood.CATEGORICAL ? CATEGORIES : TABLE);
         }
-        if ((likelihood.tabular() || conditional) && prior == LatentPrior.VAMP) {
+        if ((likelihood.tabular() || conditional) && prior == LatentPrior.VAMP
+                || likelihood.tabular() && architecture == Architecture.CONV) {
             assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class);
             return null;
         }
