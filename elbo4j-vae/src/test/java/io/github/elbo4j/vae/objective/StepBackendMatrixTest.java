@@ -204,7 +204,7 @@ class StepBackendMatrixTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(LatentPrior.class)
     void scoresEachExampleUnderItsOwnSeedOnTheEngineAsOnTheFusedSampler(LatentPrior prior) {
-        VaeConfig config = config(Activation.TANH, Likelihood.BERNOULLI, prior, false);
+        VaeConfig config = config(Architecture.MLP, Activation.TANH, Likelihood.BERNOULLI, prior, false);
         Dataset data = data(Likelihood.BERNOULLI, 7, 9);
         long[] seeds = new long[data.rows()];
         for (int e = 0; e < seeds.length; e++) {
