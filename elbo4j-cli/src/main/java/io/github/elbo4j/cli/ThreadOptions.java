@@ -8,9 +8,10 @@ final class ThreadOptions {
     @Option(
             names = "--threads",
             paramLabel = "N",
-            description = "Worker threads for training (the matrix products of each step, and validation) and for"
-                    + " evaluation; each runs the tensor engine on one thread, except where training goes through"
-                    + " the engine (e.g. the convolutional VAE), whose operations then use all N. Default: all cores.")
+            description =
+                    "Worker threads for training (the matrix products of each step, and validation) and for"
+                            + " evaluation; each runs the tensor engine on one thread, except where training goes through"
+                            + " the engine (e.g. a convolutional model trained by IWAE), whose operations then use all N. Default: all cores.")
     Integer threads;
 
     /**

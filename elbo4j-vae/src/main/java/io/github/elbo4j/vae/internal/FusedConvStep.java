@@ -10,7 +10,6 @@ import io.github.elbo4j.vae.objective.ElboStep;
 import io.github.elbo4j.vae.objective.StepFactory;
 import io.github.elbo4j.vae.objective.TrainingObjective;
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -335,13 +334,7 @@ public final class FusedConvStep {
         // z = μ + σ ε, then the decoder: dense layers, the projection, the transposed convolutions.
         Transpose.copy(noise, 0, latent, batch, latent, noiseT, 0, ld);
         float[] z = decoderT[0];
-        for (int c = 0; c < latent * ld; c += V) {
-            FloatVector sigma =
-                    VectorMath.exp(FloatVector.fromArray(S, logVarT, c).mul(0.5f));
-            sigma.intoArray(sigmaT, c);
-            sigma.fma(FloatVector.fromArray(S, noiseT, c), FloatVector.fromArray(S, locT, c))
-                    .intoArray(z, c);
-        }
+        GaussianLatent.sample(locT, logVarT, noiseT, latent, ld, 1, sigmaT, z);
         Transpose.copy(z, 0, ld, latent, batch, decoderRows[0], 0, latent);
         for (int i = 0; i < decoderLayers.length; i++) {
             denseForward(
@@ -377,19 +370,8 @@ public final class FusedConvStep {
         for (int b = 0; b < batch; b++) {
             reconstruction += logLikelihood[b];
         }
-        double kl = 0;
-        for (int r = 0; r < latent; r++) {
-            double sum = 0;
-            for (int b = 0, c = r * ld; b < batch; b++, c++) {
-                float mu = locT[c];
-                float variance = sigmaT[c] * sigmaT[c];
-                sum += 0.5f * (mu * mu + variance - logVarT[c] - 1f);
-            }
-            klPerDimension[r] = sum;
-            kl += sum;
-            boolean floored = freeBits > 0 && sum / batch <= freeBits;
-            klGradientWeight[r] = floored ? 0f : (float) (klWeight / batch);
-        }
+        double kl = GaussianLatent.kl(locT, logVarT, sigmaT, latent, ld, batch, klPerDimension);
+        GaussianLatent.klGradientWeights(klPerDimension, latent, batch, freeBits, klWeight, klGradientWeight);
         Arrays.fill(columnWeight, 0, ld, 0f);
         Arrays.fill(columnWeight, 0, batch, 1f / batch);
 
@@ -442,19 +424,9 @@ public final class FusedConvStep {
                     false);
         }
 
-        // Through z = μ + σ ε and the analytic KL: dμ = dz + w μ, d log σ² = ½ σ ε dz + w ½ (σ² − 1).
-        float[] latentGrad = decoderGradT[0];
-        for (int r = 0; r < latent; r++) {
-            FloatVector weight = FloatVector.broadcast(S, klGradientWeight[r]);
-            for (int c = r * ld, end = c + ld; c < end; c += V) {
-                FloatVector dz = FloatVector.fromArray(S, latentGrad, c);
-                FloatVector mu = FloatVector.fromArray(S, locT, c);
-                FloatVector sigma = FloatVector.fromArray(S, sigmaT, c);
-                dz.add(mu.mul(weight)).intoArray(locGradT, c);
-                FloatVector path = dz.mul(sigma).mul(FloatVector.fromArray(S, noiseT, c));
-                path.add(sigma.mul(sigma).sub(1f).mul(weight)).mul(0.5f).intoArray(logVarGradT, c);
-            }
-        }
+        // Through z = μ + σ ε and the analytic KL.
+        GaussianLatent.elboGradient(
+                decoderGradT[0], locT, sigmaT, noiseT, klGradientWeight, latent, ld, locGradT, logVarGradT);
 
         // The encoder's backward pass, from the heads down to the first convolution.
         int topLayer = encoderHidden.length;

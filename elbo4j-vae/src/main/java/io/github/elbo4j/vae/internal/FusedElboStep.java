@@ -335,17 +335,7 @@ public final class FusedElboStep {
             }
         }
         reconstruction /= particles;
-        double kl = 0;
-        for (int r = 0; r < latent; r++) {
-            double sum = 0;
-            for (int b = 0, c = r * ld; b < batch; b++, c++) {
-                float mu = locT[c];
-                float variance = sigmaT[c] * sigmaT[c];
-                sum += 0.5f * (mu * mu + variance - logVarT[c] - 1f);
-            }
-            klPerDimension[r] = sum;
-            kl += sum;
-        }
+        double kl = GaussianLatent.kl(locT, logVarT, sigmaT, latent, ld, batch, klPerDimension);
         if (vampPrior != null) {
             kl = monteCarloKl(batch, ld);
         }
@@ -356,10 +346,7 @@ public final class FusedElboStep {
         } else {
             Arrays.fill(columnWeight, 0, ld, 0f);
             Arrays.fill(columnWeight, 0, batch, 1f / batch);
-            for (int r = 0; r < latent; r++) {
-                boolean floored = freeBits > 0 && klPerDimension[r] / batch <= freeBits;
-                klGradientWeight[r] = floored ? 0f : (float) (klWeight / batch);
-            }
+            GaussianLatent.klGradientWeights(klPerDimension, latent, batch, freeBits, klWeight, klGradientWeight);
         }
         float[] outputGradT = decoderGradT[decoderWidths.length - 1];
         likelihood.gradient(p, outputT, xT, columnWeight, columns, outputGradT, gradient);
@@ -371,7 +358,8 @@ public final class FusedElboStep {
             priorScoreT = vampScoreT;
         }
         if (!iwae && !vampObjective) {
-            elboLatentGradient(ld);
+            GaussianLatent.elboGradient(
+                    latentGradT, locT, sigmaT, noiseT, klGradientWeight, latent, ld, locGradT, logVarGradT);
         } else if (doublyReparameterized) {
             doublyReparameterizedLatentGradient(batch, ld, priorScoreT);
         } else {
@@ -431,19 +419,7 @@ public final class FusedElboStep {
         for (int k = 0; k < particles; k++) {
             Transpose.copy(noise, k * batch * latent, latent, batch, latent, noiseT, k * ld, columns);
         }
-        for (int r = 0; r < latent; r++) {
-            for (int c = r * ld, end = c + ld; c < end; c += V) {
-                VectorMath.exp(FloatVector.fromArray(S, logVarT, c).mul(0.5f)).intoArray(sigmaT, c);
-            }
-            for (int k = 0; k < particles; k++) {
-                for (int b = 0; b < ld; b += V) {
-                    int c = r * columns + k * ld + b;
-                    FloatVector sigma = FloatVector.fromArray(S, sigmaT, r * ld + b);
-                    FloatVector mu = FloatVector.fromArray(S, locT, r * ld + b);
-                    sigma.fma(FloatVector.fromArray(S, noiseT, c), mu).intoArray(latentT, c);
-                }
-            }
-        }
+        GaussianLatent.sample(locT, logVarT, noiseT, latent, ld, particles, sigmaT, latentT);
     }
 
     /** The decoder's forward pass over {@code columns} columns, ending in the output layer's logits or means. */
@@ -593,23 +569,6 @@ public final class FusedElboStep {
                     out,
                     columns,
                     false);
-        }
-    }
-
-    /** ELBO, through z = μ + σ ε and the analytic KL: dμ = dz + w μ, d log σ² = ½ σ ε dz + w ½ (σ² − 1). */
-    private void elboLatentGradient(int ld) {
-        for (int r = 0; r < latent; r++) {
-            FloatVector weight = FloatVector.broadcast(S, klGradientWeight[r]);
-            for (int c = r * ld, end = c + ld; c < end; c += V) {
-                FloatVector dz = FloatVector.fromArray(S, latentGradT, c);
-                FloatVector mu = FloatVector.fromArray(S, locT, c);
-                FloatVector sigma = FloatVector.fromArray(S, sigmaT, c);
-                FloatVector eps = FloatVector.fromArray(S, noiseT, c);
-                dz.add(mu.mul(weight)).intoArray(locGradT, c);
-                FloatVector path = dz.mul(sigma).mul(eps);
-                FloatVector klPart = sigma.mul(sigma).sub(1f).mul(weight);
-                path.add(klPart).mul(0.5f).intoArray(logVarGradT, c);
-            }
         }
     }
 
