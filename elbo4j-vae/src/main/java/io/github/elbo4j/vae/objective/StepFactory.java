@@ -111,14 +111,11 @@ public final class StepFactory {
         return switch (trainingBackend(model.config(), objective, maxBatch)) {
             case FUSED -> {
                 ParallelGemm products = new ParallelGemm(threads);
-                yield switch (model.config().architecture()) {
-                    case MLP ->
-                        new FusedTraining(
-                                model, new FusedElboStep(model.config(), objective, maxBatch, products), products);
-                    case CONV ->
-                        new FusedConvTraining(
-                                model, new FusedConvStep(model.config(), objective, maxBatch, products), products);
+                FusedComputation computation = switch (model.config().architecture()) {
+                    case MLP -> new FusedElboStep(model.config(), objective, maxBatch, products)::compute;
+                    case CONV -> unconditional(new FusedConvStep(model.config(), objective, maxBatch, products));
                 };
+                yield new FusedTraining(model, computation, products);
             }
             case ENGINE -> new ElboStep(model, objective);
         };
@@ -184,8 +181,32 @@ public final class StepFactory {
                 && FUSED_SAMPLER_LIKELIHOODS.contains(config.likelihood());
     }
 
-    /** The fused step as a {@link TrainingStep} of one model, which it reads at each call. */
-    private record FusedTraining(VaeModel model, FusedElboStep step, ParallelGemm products) implements TrainingStep {
+    /** A fused step on given parameters, with {@link FusedElboStep#compute}'s arguments. */
+    @FunctionalInterface
+    private interface FusedComputation {
+        BatchElbo compute(
+                float[] parameters,
+                float[] x,
+                float[] condition,
+                float[] noise,
+                int batch,
+                double klWeight,
+                boolean normalPriorWarmup,
+                float[] gradient);
+    }
+
+    /** The conv step, which takes no condition and no VampPrior warm-up, as a {@link FusedComputation}. */
+    private static FusedComputation unconditional(FusedConvStep step) {
+        return (parameters, x, condition, noise, batch, klWeight, normalPriorWarmup, gradient) -> {
+            if (condition != null) {
+                throw new IllegalArgumentException("the model is not conditional; it takes no condition");
+            }
+            return step.compute(parameters, x, noise, batch, klWeight, gradient);
+        };
+    }
+
+    /** A fused step as a {@link TrainingStep} of one model, which it reads at each call. */
+    private record FusedTraining(VaeModel model, FusedComputation step, ParallelGemm products) implements TrainingStep {
         @Override
         public BatchElbo compute(
                 float[] x,
@@ -196,33 +217,6 @@ public final class StepFactory {
                 boolean normalPriorWarmup,
                 float[] gradient) {
             return step.compute(model.liveValues(), x, condition, noise, batch, klWeight, normalPriorWarmup, gradient);
-        }
-
-        @Override
-        public void close() {
-            products.close();
-        }
-    }
-
-    /**
-     * The fused convolutional step as a {@link TrainingStep} of one unconditional model under
-     * N(0, I), which it reads at each call.
-     */
-    private record FusedConvTraining(VaeModel model, FusedConvStep step, ParallelGemm products)
-            implements TrainingStep {
-        @Override
-        public BatchElbo compute(
-                float[] x,
-                float[] condition,
-                float[] noise,
-                int batch,
-                double klWeight,
-                boolean normalPriorWarmup,
-                float[] gradient) {
-            if (condition != null) {
-                throw new IllegalArgumentException("the model is not conditional; it takes no condition");
-            }
-            return step.compute(model.liveValues(), x, noise, batch, klWeight, gradient);
         }
 
         @Override
